@@ -1,0 +1,58 @@
+/*
+ * dti/buf.h - growable byte buffer with a hard maximum.
+ *
+ * Writers of libdti (tables, CSV, JSON, explanations) append to a struct
+ * dti_buf; the caller decides where the bytes go.  Output is produced whole
+ * before anything is written, so a failure never leaves half a file.
+ *
+ * Ownership: the caller owns the struct and releases it with
+ * dti_buf_release().  `data` is always NUL-terminated once anything was
+ * added (the NUL is not counted in `len`).  Growth beyond `max` fails with
+ * DTI_ELIMIT and leaves the buffer as it was.
+ */
+#ifndef DTI_BUF_H
+#define DTI_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DTI_BUF_DEFAULT_MAX ((size_t)1 << 30) /* 1 GiB */
+
+struct dti_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max; /* 0 means DTI_BUF_DEFAULT_MAX */
+};
+
+#define DTI_BUF_INIT {NULL, 0, 0, 0}
+
+void dti_buf_init(struct dti_buf *b, size_t max);
+void dti_buf_release(struct dti_buf *b);
+void dti_buf_reset(struct dti_buf *b); /* len = 0, memory kept */
+enum dti_status dti_buf_add(struct dti_buf *b, const void *p, size_t n);
+enum dti_status dti_buf_adds(struct dti_buf *b, const char *s);
+enum dti_status dti_buf_addc(struct dti_buf *b, char c);
+/* printf-style; never use it for floating point (locale): see dti_fmt_*. */
+enum dti_status dti_buf_addf(struct dti_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap);
+
+/*
+ * Appends v rounded to `digits` decimals (0..17) with `mark` as the decimal
+ * mark ('.' for data, ',' for Vietnamese text), independent of the locale.
+ * NaN is written as `nan_text` (may be "").
+ */
+enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
+                                    char mark, const char *nan_text);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

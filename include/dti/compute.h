@@ -1,0 +1,129 @@
+/*
+ * dti/compute.h - values, points and ranks of one cycle.
+ *
+ * dti_compute() turns a framework and one cycle of a dataset into a result:
+ * for every unit and node a value (on the framework's scale, [0,1] for the
+ * DTI: points earned / points possible), the points earned, a competition
+ * rank at the published precision (equal rounded values share the better
+ * rank, the next rank is skipped) and a rank inside the unit's group.  The
+ * missing-value policy, imputations, entered-versus-computed checks and
+ * anything else a reader must know are recorded as notes.  Two results can
+ * be linked (previous cycle) to get value and rank changes.
+ *
+ * Pipeline: figures -> imputation (group mean) -> leaf scores (rules,
+ * normalisations; polarity) -> aggregates in dependency order (method,
+ * weights, missing policy; a value entered for an aggregate is used as it
+ * is) -> rounding to the precision -> ranks.
+ *
+ * Ownership: a result borrows the framework and dataset it was computed
+ * from (both must outlive it) and, once linked, the previous result.
+ */
+#ifndef DTI_COMPUTE_H
+#define DTI_COMPUTE_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "error.h"
+#include "framework.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dti_compute_opts {
+	int precision;            /* decimals for ranks; -1: framework's */
+	enum dti_missing missing; /* DEFAULT: framework's policy */
+	const char *group_by;     /* group dimension; NULL: framework's/first */
+	int recompute;     /* aggregates computed from children even if entered */
+	int allow_unknown; /* leave unknowable nodes null instead of failing */
+};
+
+#define DTI_COMPUTE_OPTS_INIT {-1, DTI_MISSING_DEFAULT, NULL, 0, 0}
+
+/* Flags of a result cell. */
+enum {
+	DTI_CELL_ENTERED = 1 << 0,  /* value entered in the data, not computed */
+	DTI_CELL_IMPUTED = 1 << 1,  /* figure imputed (group mean) */
+	DTI_CELL_MISSING = 1 << 2,  /* no figure: scored by the missing policy */
+	DTI_CELL_UNKNOWN = 1 << 3,  /* cannot be known: unknown points below */
+	DTI_CELL_PARTIAL = 1 << 4,  /* some children missing and excluded */
+	DTI_CELL_MISMATCH = 1 << 5  /* entered value differs from computed */
+};
+
+struct dti_result;
+
+enum dti_status dti_compute(const struct dti_framework *fw,
+                            const struct dti_dataset *ds, size_t cycle,
+                            const struct dti_compute_opts *opts,
+                            struct dti_result **out, struct dti_error *err);
+void dti_result_free(struct dti_result *res);
+
+const struct dti_framework *dti_result_framework(const struct dti_result *res);
+const struct dti_dataset *dti_result_dataset(const struct dti_result *res);
+const char *dti_result_cycle(const struct dti_result *res);
+size_t dti_result_cycle_index(const struct dti_result *res);
+int dti_result_precision(const struct dti_result *res);
+enum dti_missing dti_result_missing(const struct dti_result *res);
+const char *dti_result_group_by(const struct dti_result *res); /* or NULL */
+/* SHA-256 of the cycle's data (see dti_dataset_hash()). */
+const char *dti_result_data_hash(const struct dti_result *res);
+
+/* Units of the result: those with at least one figure in the cycle. */
+size_t dti_result_unit_count(const struct dti_result *res);
+/* Dataset index of the i-th unit of the result. */
+size_t dti_result_unit(const struct dti_result *res, size_t i);
+/* Result position of a dataset unit, -1 if absent. */
+long dti_result_find_unit(const struct dti_result *res, size_t ds_unit);
+const char *dti_result_unit_group(const struct dti_result *res, size_t i);
+
+/* Value of node for the i-th unit, NaN if none. */
+double dti_result_value(const struct dti_result *res, size_t i, size_t node);
+/* The raw figure (after imputation) for leaves; NaN otherwise. */
+double dti_result_figure(const struct dti_result *res, size_t i, size_t node);
+/* Points earned (value / scale x points); NaN without points. */
+double dti_result_points(const struct dti_result *res, size_t i, size_t node);
+/* Value rounded to the precision, as an integer count of 10^-precision. */
+long long dti_result_rounded(const struct dti_result *res, size_t i,
+                             size_t node);
+/* Competition rank (1 = best), 0 if not ranked. */
+int dti_result_rank(const struct dti_result *res, size_t i, size_t node);
+int dti_result_group_rank(const struct dti_result *res, size_t i, size_t node);
+/* Number of units ranked on the node (overall, in the unit's group). */
+size_t dti_result_ranked_count(const struct dti_result *res, size_t node);
+size_t dti_result_group_size(const struct dti_result *res, size_t i,
+                             size_t node);
+unsigned dti_result_flags(const struct dti_result *res, size_t i, size_t node);
+/* The entered value of an aggregate that was recomputed, NaN otherwise. */
+double dti_result_entered(const struct dti_result *res, size_t i, size_t node);
+/*
+ * Units of the result in rank order of a node (best first; ties in
+ * Vietnamese name order; unranked last).
+ */
+const size_t *dti_result_order(const struct dti_result *res, size_t node);
+
+/* Notes for readers: policy applied, imputations, checks. */
+size_t dti_result_note_count(const struct dti_result *res);
+const char *dti_result_note(const struct dti_result *res, size_t i);
+
+/*
+ * Links the previous cycle's result: units are matched by id.  Afterwards
+ * the change accessors below answer.  `prev` must outlive `res`.
+ */
+enum dti_status dti_result_set_previous(struct dti_result *res,
+                                        const struct dti_result *prev,
+                                        struct dti_error *err);
+const struct dti_result *dti_result_previous(const struct dti_result *res);
+/* Value change since the previous cycle (rounded values), NaN if none. */
+double dti_result_change(const struct dti_result *res, size_t i, size_t node);
+/*
+ * Rank change (positive = up that many places); returns 0 and sets *ok to 0
+ * when the unit or node has no rank in one of the cycles.
+ */
+int dti_result_rank_change(const struct dti_result *res, size_t i,
+                           size_t node, int *ok);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,164 @@
+/*
+ * dti/dataset.h - units' figures for one or more cycles of a framework.
+ *
+ * A dataset is a matrix per cycle: units x framework nodes, each cell a
+ * figure (NaN when not entered).  Figures of leaves are raw (a percentage, a
+ * count, yes/no as 1/0, points); figures of main indicators or pillars are
+ * values on the framework's scale, entered where components are not public.
+ * Cells may carry evidence and a note.  Units carry group memberships
+ * (region, ...) and auxiliary numbers (population).
+ *
+ * Input files are CSV, UTF-8 (legacy Vietnamese encodings are refused),
+ * wide (a row per unit, a column per indicator) or long (unit, indicator,
+ * value, evidence, note), with ',' ';' or tab as separator and "# key: value"
+ * metadata lines before the header.  A decimal comma is accepted where the
+ * file declares it ("# decimal: ,") or where it is unambiguous.  See
+ * dti-data(5).  Every value is checked against its node's rule when read, so
+ * errors name the line and column.
+ *
+ * Ownership: a dataset borrows its framework (and the units registry it was
+ * read with); both must outlive it.  Pointers from accessors live until
+ * dti_dataset_free().
+ */
+#ifndef DTI_DATASET_H
+#define DTI_DATASET_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "error.h"
+#include "framework.h"
+#include "units.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum dti_layout { DTI_LAYOUT_AUTO = 0, DTI_LAYOUT_WIDE, DTI_LAYOUT_LONG };
+
+struct dti_read_opts {
+	enum dti_layout layout;
+	char decimal;      /* 0: as declared, else unambiguous; '.' or ',' */
+	const char *cycle; /* label when the file has no year/cycle column */
+	const char *date;  /* YYYY-MM-DD to resolve unit names; NULL: cycle */
+	const char *const *ignore; /* column names to skip */
+	size_t nignore;
+};
+
+#define DTI_READ_OPTS_INIT {DTI_LAYOUT_AUTO, 0, NULL, NULL, NULL, 0}
+
+struct dti_dataset;
+
+struct dti_dataset_unit {
+	const char *id;
+	const char *name;
+	long registry_index; /* index in the units registry, -1 if none */
+};
+
+/*
+ * Reads a data file ("-" is stdin).  With a registry, units are matched by
+ * id, code or name; without one, units are taken from the file as they are.
+ */
+enum dti_status dti_dataset_read(const struct dti_framework *fw,
+                                 const struct dti_units *units,
+                                 const char *path,
+                                 const struct dti_read_opts *opts,
+                                 struct dti_dataset **out,
+                                 struct dti_error *err);
+enum dti_status dti_dataset_parse(const struct dti_framework *fw,
+                                  const struct dti_units *units,
+                                  const char *buf, size_t len,
+                                  const char *name,
+                                  const struct dti_read_opts *opts,
+                                  struct dti_dataset **out,
+                                  struct dti_error *err);
+
+/* An empty dataset, to be filled with the calls below. */
+enum dti_status dti_dataset_new(const struct dti_framework *fw,
+                                const struct dti_units *units,
+                                struct dti_dataset **out);
+void dti_dataset_free(struct dti_dataset *ds);
+
+enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds,
+                                      const char *label, size_t *index);
+/* Adds a unit, or returns the existing one with that id. */
+enum dti_status dti_dataset_add_unit(struct dti_dataset *ds, const char *id,
+                                     const char *name, long registry_index,
+                                     size_t *index);
+/* Sets a unit's membership in a group dimension ("region" -> "DBSH"). */
+enum dti_status dti_dataset_set_group(struct dti_dataset *ds, size_t unit,
+                                      const char *dimension, const char *group);
+/* Sets an auxiliary number ("population") of a unit in a cycle. */
+enum dti_status dti_dataset_set_aux(struct dti_dataset *ds, size_t cycle,
+                                    size_t unit, const char *name, double v);
+/*
+ * Sets a figure, checked against the node's rule (DTI_EINVALID with the
+ * reason when out of range).  NaN clears it.
+ */
+enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
+                                size_t unit, size_t node, double value,
+                                struct dti_error *err);
+enum dti_status dti_dataset_set_evidence(struct dti_dataset *ds, size_t cycle,
+                                         size_t unit, size_t node,
+                                         const char *evidence,
+                                         const char *note);
+enum dti_status dti_dataset_set_meta(struct dti_dataset *ds, const char *key,
+                                     const char *value);
+
+const struct dti_framework *dti_dataset_framework(const struct dti_dataset *ds);
+const struct dti_units *dti_dataset_units(const struct dti_dataset *ds);
+size_t dti_dataset_cycle_count(const struct dti_dataset *ds);
+const char *dti_dataset_cycle(const struct dti_dataset *ds, size_t i);
+/* Cycle by label, -1 if none. */
+long dti_dataset_find_cycle(const struct dti_dataset *ds, const char *label);
+size_t dti_dataset_unit_count(const struct dti_dataset *ds);
+void dti_dataset_unit(const struct dti_dataset *ds, size_t i,
+                      struct dti_dataset_unit *out);
+long dti_dataset_find_unit(const struct dti_dataset *ds, const char *id);
+/* 1 if the unit has at least one figure in the cycle. */
+int dti_dataset_unit_present(const struct dti_dataset *ds, size_t cycle,
+                             size_t unit);
+
+size_t dti_dataset_group_dim_count(const struct dti_dataset *ds);
+const char *dti_dataset_group_dim(const struct dti_dataset *ds, size_t i);
+/* Group of a unit in a dimension; NULL if none. */
+const char *dti_dataset_group(const struct dti_dataset *ds, size_t unit,
+                              const char *dimension);
+/* Auxiliary number, NaN if not given. */
+double dti_dataset_aux(const struct dti_dataset *ds, size_t cycle, size_t unit,
+                       const char *name);
+
+double dti_dataset_get(const struct dti_dataset *ds, size_t cycle, size_t unit,
+                       size_t node); /* NaN if not entered */
+/* Evidence and note of a cell, NULL if none. */
+const char *dti_dataset_evidence(const struct dti_dataset *ds, size_t cycle,
+                                 size_t unit, size_t node);
+const char *dti_dataset_note(const struct dti_dataset *ds, size_t cycle,
+                             size_t unit, size_t node);
+/* Number of cells entered in a cycle. */
+size_t dti_dataset_count(const struct dti_dataset *ds, size_t cycle);
+
+/* Metadata from "# key: value" lines ("synthetic", "source", ...). */
+const char *dti_dataset_meta(const struct dti_dataset *ds, const char *key);
+/* 1 when the data are marked synthetic (demo values, not official). */
+int dti_dataset_synthetic(const struct dti_dataset *ds);
+
+/*
+ * SHA-256 (hex, 64 characters + NUL) of the cycle's figures in a canonical
+ * form independent of file layout, row and column order.
+ */
+enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
+                                 char out[65]);
+
+/*
+ * Writes one cycle as a wide CSV: unit id, name, then one column per node
+ * that has a figure for some unit, "." as decimal mark, full precision.
+ */
+enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
+                                      size_t cycle, struct dti_buf *out,
+                                      struct dti_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,79 @@
+/*
+ * dti/output.h - results as terminal tables, CSV, JSON and NDJSON.
+ *
+ * Writers append to a struct dti_buf; nothing is written anywhere until the
+ * caller has the whole output.  Numbers never depend on the locale: data
+ * formats use '.', JSON has stable keys and null for a missing value.
+ * Terminal tables are aligned by display width, so Vietnamese names line up.
+ * Results computed from synthetic (demo) data say so in every format.
+ */
+#ifndef DTI_OUTPUT_H
+#define DTI_OUTPUT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "compute.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum dti_format {
+	DTI_FORMAT_TABLE = 0,
+	DTI_FORMAT_CSV,
+	DTI_FORMAT_JSON,
+	DTI_FORMAT_NDJSON
+};
+
+enum dti_lang { DTI_LANG_EN = 0, DTI_LANG_VI };
+
+struct dti_output_opts {
+	enum dti_format format;
+	enum dti_lang lang;
+	const size_t *nodes; /* columns; NULL: the default selection */
+	size_t nnodes;
+	long sort_node;  /* node whose rank orders the rows; -1: the index */
+	int points;      /* add points earned per node */
+	int ranks;       /* add the rank of every node, not only the sort node */
+	int changes;     /* add value and rank changes (needs a previous) */
+	int group_ranks; /* add the rank inside the unit's group */
+	const char *only_group; /* keep the units of one group */
+	size_t limit;    /* at most this many rows, 0: all */
+	int color;       /* ANSI colour (tables only) */
+};
+
+#define DTI_OUTPUT_OPTS_INIT \
+	{DTI_FORMAT_TABLE, DTI_LANG_EN, NULL, 0, -1, 0, 0, 0, 0, NULL, 0, 0}
+
+/* Parses "table", "csv", "json", "ndjson"; -1 if unknown. */
+int dti_format_parse(const char *s);
+
+/*
+ * The default columns of a result: the index, then pillars and
+ * sub-indices, then main indicators.  Writes up to max node indices.
+ */
+size_t dti_output_default_nodes(const struct dti_framework *fw, size_t *out,
+                                size_t max);
+
+/* A row per unit in rank order, a column per node. */
+enum dti_status dti_output_result(const struct dti_result *res,
+                                  const struct dti_output_opts *opts,
+                                  struct dti_buf *out, struct dti_error *err);
+
+/* A framework as an indented tree with points (table) or nodes (csv/json). */
+enum dti_status dti_output_framework(const struct dti_framework *fw,
+                                     const struct dti_output_opts *opts,
+                                     struct dti_buf *out,
+                                     struct dti_error *err);
+
+/* The units registry (valid on date, NULL: all). */
+enum dti_status dti_output_units(const struct dti_units *u, const char *date,
+                                 const struct dti_output_opts *opts,
+                                 struct dti_buf *out, struct dti_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

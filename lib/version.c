@@ -1,0 +1,7 @@
+/* lib/version.c - the version of the library actually linked. */
+#include "dti/version.h"
+
+const char *dti_version(void)
+{
+	return DTI_VERSION;
+}

@@ -1,0 +1,124 @@
+/*
+ * src/cli/cli.h - what the subcommands of dti share.
+ *
+ * The command line is a thin layer over libdti's public API: it parses
+ * options, loads files (or the frameworks and registry bundled in the
+ * binary), calls the library and writes what the library formatted.  Only
+ * main() and the subcommand entry points decide exit codes, from the frozen
+ * table below (dti(1), EXIT STATUS).
+ */
+#ifndef DTI_CLI_H
+#define DTI_CLI_H
+
+#include <stddef.h>
+
+#include "dti/dti.h"
+#include "embedded.h"
+
+/* Exit codes: part of the interface, never renumbered. */
+enum {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,  /* a bug, or out of memory */
+	EXIT_USAGE = 2,     /* bad option or argument */
+	EXIT_IO = 3,        /* a file could not be read or written */
+	EXIT_DATA = 4,      /* bad data file: encoding, syntax, values, units */
+	EXIT_FRAMEWORK = 5, /* bad framework file */
+	EXIT_NOTFOUND = 6,  /* a unit, node or bundled file named on the
+	                       command line does not exist or is ambiguous */
+	EXIT_UNKNOWN = 7,   /* a value that cannot be known (unpublished
+	                       points) */
+	EXIT_LIMIT = 8      /* input beyond a size limit */
+};
+
+/* Options shared by the commands that compute. */
+struct cli_opts {
+	const char *framework;
+	const char *units;
+	const char *groups;
+	int no_units;
+	const char *cycle;
+	const char *previous;
+	int no_previous;
+	const char *output;
+	enum dti_format format;
+	enum dti_lang lang;
+	int color;
+	struct dti_compute_opts compute;
+	struct dti_read_opts read;
+	const char *ignore[64];
+	const char *nodes;   /* comma-separated codes */
+	const char *sort;    /* node code */
+	const char *group;   /* only this group */
+	size_t limit;
+	int points, ranks, group_ranks;
+	/* explain / rebase */
+	const char *to_date;
+	const char *levels;
+	int population, allow_partial, data_only;
+	/* positional arguments */
+	const char *args[16];
+	size_t nargs;
+};
+
+/* What a subcommand accepts (bits for cli_parse). */
+enum {
+	OPT_COMPUTE = 1 << 0, /* framework, data, compute and read options */
+	OPT_OUTPUT = 1 << 1,  /* --format, -o, --lang, --color */
+	OPT_TABLE = 1 << 2,   /* --nodes, --sort, --group, --top, --points ... */
+	OPT_REBASE = 1 << 3,  /* --to, --level, --population, --allow-partial */
+	OPT_UNITS = 1 << 4    /* --units, --groups, --date */
+};
+
+/*
+ * Parses argv after the subcommand name.  Prints the command's help and
+ * returns -1 (exit 0) on --help; prints a usage error and returns
+ * EXIT_USAGE on a bad option; returns 0 otherwise.
+ */
+int cli_parse(int argc, char **argv, unsigned accept, const char *help,
+              struct cli_opts *o);
+
+/* Reports a library error on stderr (all located faults). */
+void cli_error(const char *what, const struct dti_error *err);
+/* Exit code for a failed load or call, by context. */
+int cli_exit_for(enum dti_status st, int context_exit);
+
+/* Loads a framework file, or a bundled one by id ("pdti-2022"). */
+int cli_load_framework(const char *name, struct dti_framework **fw);
+/* Loads the registry: --units FILE, the one the framework names, or none. */
+int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
+                   struct dti_units **units);
+/* The bundled file with this base name, or NULL. */
+const struct dti_embedded_file *cli_embedded(const char *name);
+
+/*
+ * Writes a buffer to -o FILE (through a temporary file renamed into place,
+ * so a failure never leaves half a file) or to stdout.
+ */
+int cli_write(const char *path, const struct dti_buf *b);
+
+/* Everything the compute-like commands need, loaded and computed. */
+struct cli_run {
+	struct dti_framework *fw;
+	struct dti_units *units;
+	struct dti_dataset *ds;
+	struct dti_dataset *prev_ds;
+	struct dti_framework *prev_fw;
+	struct dti_result *res;
+	struct dti_result *prev;
+};
+
+int cli_run_compute(struct cli_opts *o, struct cli_run *run);
+void cli_run_release(struct cli_run *run);
+/* Output options from the parsed command line; nodes into nodes_buf. */
+int cli_output_opts(const struct cli_opts *o, const struct dti_framework *fw,
+                    struct dti_output_opts *out, size_t *nodes_buf,
+                    size_t max);
+
+int cmd_compute(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_rebase(int argc, char **argv);
+int cmd_framework(int argc, char **argv);
+int cmd_units(int argc, char **argv);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * src/cli/cmd_compute.c - dti compute and dti rank.
+ *
+ * Both compute one cycle of a data file with a framework.  compute shows
+ * every unit's values on the index, pillars and main indicators (or the
+ * nodes asked for); rank shows the ranking on one node with group ranks and
+ * the change since the previous cycle.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define COMMON_HELP                                                          \
+	"Framework and data:\n"                                              \
+	"  -f, --framework F   framework file, or a bundled one: pdti-2020,\n" \
+	"                      pdti-2022, pdti-2024, mdti-2022,\n"            \
+	"                      example-province-internal (default: the data\n" \
+	"                      file's '# framework:' line)\n"                  \
+	"  -u, --units FILE    units registry (default: the framework's, e.g.\n" \
+	"                      the bundled vn-provinces)\n"                    \
+	"      --no-units      take units as they are in the data\n"          \
+	"      --groups FILE   names of the groups (regions)\n"               \
+	"      --cycle L       cycle (year) to compute (default: the latest)\n" \
+	"      --previous FILE data of the previous cycle (default: the cycle\n" \
+	"                      before in the same file)\n"                     \
+	"      --no-previous   no changes\n"                                   \
+	"      --date D        resolve unit names as on YYYY-MM-DD\n"          \
+	"      --decimal C     decimal mark of the data: ',' or '.'\n"        \
+	"      --layout L      wide or long (default: detected)\n"             \
+	"      --ignore COL    skip a column of the data (repeatable)\n"      \
+	"Computation:\n"                                                      \
+	"      --precision N   decimals of published values and ranks\n"      \
+	"      --missing P     zero, exclude or group-mean\n"                 \
+	"      --group-by DIM  group dimension for group ranks\n"             \
+	"      --recompute     compute aggregates from their indicators even\n" \
+	"                      when entered; report differences\n"            \
+	"      --partial       show what is known when the index is not\n"    \
+	"Output:\n"                                                           \
+	"      --format F      table, csv, json or ndjson\n"                  \
+	"  -o, --output FILE   write to FILE (whole, or not at all)\n"        \
+	"      --lang L        vi or en (default: $DTI_LANG, else en)\n"      \
+	"      --color WHEN    auto, always or never (NO_COLOR is honoured)\n" \
+	"      --nodes A,B     columns (node codes)\n"                        \
+	"      --sort CODE     order rows by the rank on this node\n"         \
+	"      --group G       only the units of group G\n"                   \
+	"      --top N         only the first N rows\n"                       \
+	"      --points        add points earned\n"                           \
+	"      --ranks         add the rank on every column\n"                \
+	"      --group-ranks   add the rank inside the group\n"
+
+static const char compute_help[] =
+    "usage: dti compute [-f FRAMEWORK] [OPTIONS] DATA\n"
+    "\n"
+    "Computes the value of every node for every unit of one cycle: values\n"
+    "in [0,1] (points earned / points possible) for the DTI, pillars,\n"
+    "ranks at the published precision.  DATA is a CSV file ('-': stdin).\n"
+    "\n" COMMON_HELP;
+
+static const char rank_help[] =
+    "usage: dti rank [-f FRAMEWORK] [OPTIONS] DATA\n"
+    "\n"
+    "The ranking of one cycle on the index (or --by CODE), with ranks in\n"
+    "the group (region) and changes since the previous cycle.  Equal\n"
+    "values at the published precision share the better rank.\n"
+    "\n" COMMON_HELP "      --by CODE       rank on this node (same as --sort)\n";
+
+static int run(int argc, char **argv, int ranking)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS,
+	                   ranking ? rank_help : compute_help, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.nargs > 1) {
+		fprintf(stderr, "dti: one data file expected, got %zu\n",
+		        o.nargs);
+		return EXIT_USAGE;
+	}
+	struct cli_run r;
+	rc = cli_run_compute(&o, &r);
+	if (rc) {
+		cli_run_release(&r);
+		return rc;
+	}
+	struct dti_output_opts oo;
+	size_t nodes[256];
+	rc = cli_output_opts(&o, r.fw, &oo, nodes, 256);
+	if (!rc && ranking && !o.nodes) {
+		nodes[0] = oo.sort_node >= 0 ? (size_t)oo.sort_node
+		                             : dti_framework_root(r.fw);
+		oo.nodes = nodes;
+		oo.nnodes = 1;
+		oo.group_ranks = 1;
+	}
+	if (!rc && ranking)
+		oo.changes = 1;
+	if (!rc) {
+		struct dti_buf out = DTI_BUF_INIT;
+		struct dti_error err = DTI_ERROR_INIT;
+		if (dti_output_result(r.res, &oo, &out, &err)) {
+			cli_error(NULL, &err);
+			rc = EXIT_INTERNAL;
+		} else {
+			rc = cli_write(o.output, &out);
+		}
+		dti_error_release(&err);
+		dti_buf_release(&out);
+	}
+	cli_run_release(&r);
+	return rc;
+}
+
+int cmd_compute(int argc, char **argv)
+{
+	return run(argc, argv, 0);
+}
+
+int cmd_rank(int argc, char **argv)
+{
+	return run(argc, argv, 1);
+}

@@ -1,0 +1,147 @@
+/*
+ * src/cli/cmd_explain.c - dti explain: one unit's value and rank, in words.
+ *
+ * The unit is named by id, code or name as people write it ("Đà Nẵng",
+ * "TP. Đà Nẵng", "da nang"); it must be one of the units of the computed
+ * cycle.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: dti explain [-f FRAMEWORK] [OPTIONS] DATA UNIT\n"
+    "\n"
+    "Explains UNIT's value and rank in one cycle: points lost per\n"
+    "indicator, the gap to the leader, to the median and to the best of its\n"
+    "group, strengths and weaknesses, the change since the previous cycle\n"
+    "and what it needs to pass the unit above, in Vietnamese (--lang vi) or\n"
+    "English.  --format json gives the same as data.\n"
+    "\n"
+    "Options: those of 'dti compute' (framework, data, computation), and\n"
+    "      --by CODE       explain this node instead of the index\n"
+    "      --top N         strengths and weaknesses listed (default 3)\n"
+    "      --format F      table (text) or json\n"
+    "      --lang L        vi or en\n"
+    "  -o, --output FILE   write to FILE\n";
+
+/* The result position of the unit named `text`, or -1 (with a message). */
+static long find_unit(const struct cli_run *r, const char *text,
+                      const char *date)
+{
+	const struct dti_dataset *ds = r->ds;
+	size_t n = dti_result_unit_count(r->res);
+	struct dti_dataset_unit du;
+	for (size_t i = 0; i < n; i++) {
+		dti_dataset_unit(ds, dti_result_unit(r->res, i), &du);
+		if (strcmp(du.id, text) == 0)
+			return (long)i;
+	}
+	if (r->units) {
+		size_t idx;
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st = dti_units_find(r->units, text, date, &idx, &err);
+		if (st) {
+			fprintf(stderr, "dti: %s\n", err.message);
+			dti_error_release(&err);
+			return -1;
+		}
+		dti_error_release(&err);
+		for (size_t i = 0; i < n; i++) {
+			dti_dataset_unit(ds, dti_result_unit(r->res, i), &du);
+			if (du.registry_index == (long)idx)
+				return (long)i;
+		}
+		struct dti_unit_info ui;
+		dti_units_get(r->units, idx, &ui);
+		fprintf(stderr, "dti: %s (%s) has no figures in cycle %s\n",
+		        ui.name_vi, ui.id, dti_result_cycle(r->res));
+		return -1;
+	}
+	char key[256], k2[256];
+	dti_text_fold(text, key, sizeof key);
+	long found = -1;
+	for (size_t i = 0; i < n; i++) {
+		dti_dataset_unit(ds, dti_result_unit(r->res, i), &du);
+		dti_text_fold(du.name, k2, sizeof k2);
+		if (strcmp(key, k2) == 0) {
+			if (found >= 0) {
+				fprintf(stderr, "dti: '%s' names several units\n",
+				        text);
+				return -1;
+			}
+			found = (long)i;
+		}
+	}
+	if (found < 0)
+		fprintf(stderr, "dti: no unit '%s' in cycle %s\n", text,
+		        dti_result_cycle(r->res));
+	return found;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS, help,
+	                   &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.nargs != 2) {
+		fprintf(stderr, "dti: explain needs DATA and UNIT\n%.*s\n",
+		        (int)(strchr(help, '\n') - help), help);
+		return EXIT_USAGE;
+	}
+	if (o.format == DTI_FORMAT_CSV) {
+		fprintf(stderr, "dti: an explanation is text or json\n");
+		return EXIT_USAGE;
+	}
+	const char *unit = o.args[1];
+	o.nargs = 1;
+	struct cli_run r;
+	rc = cli_run_compute(&o, &r);
+	if (rc) {
+		cli_run_release(&r);
+		return rc;
+	}
+	struct dti_explain_opts eo = DTI_EXPLAIN_OPTS_INIT;
+	eo.top = o.limit;
+	if (o.sort) {
+		long k = dti_framework_find(r.fw, o.sort);
+		if (k < 0) {
+			fprintf(stderr, "dti: '%s' is not a node of framework "
+			                "'%s'\n",
+			        o.sort, dti_framework_id(r.fw));
+			cli_run_release(&r);
+			return EXIT_NOTFOUND;
+		}
+		eo.node = k;
+	}
+	char date[16] = "";
+	const char *cyc = dti_result_cycle(r.res);
+	if (o.read.date)
+		snprintf(date, sizeof date, "%s", o.read.date);
+	else if (strlen(cyc) == 4)
+		snprintf(date, sizeof date, "%s-12-31", cyc);
+	long i = find_unit(&r, unit, *date ? date : NULL);
+	if (i < 0) {
+		cli_run_release(&r);
+		return EXIT_NOTFOUND;
+	}
+	struct dti_explanation ex;
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_buf out = DTI_BUF_INIT;
+	if (dti_explain(r.res, (size_t)i, &eo, &ex, &err) ||
+	    dti_explanation_write(&ex, o.format, o.lang, &out, &err)) {
+		cli_error(NULL, &err);
+		rc = EXIT_INTERNAL;
+	} else {
+		rc = cli_write(o.output, &out);
+	}
+	dti_explanation_release(&ex);
+	dti_buf_release(&out);
+	dti_error_release(&err);
+	cli_run_release(&r);
+	return rc;
+}

@@ -1,0 +1,154 @@
+/*
+ * src/cli/cmd_framework.c - dti framework check|show|list.
+ *
+ * check validates framework files and reports every fault with its place;
+ * show prints a framework as a tree with points (or as CSV/JSON); list
+ * names the frameworks bundled in the binary.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: dti framework check FILE...\n"
+    "       dti framework show [--format F] [--lang L] FILE|NAME\n"
+    "       dti framework list\n"
+    "\n"
+    "check   validates framework files (dti-framework(5)): unknown parents,\n"
+    "        cycles, duplicate codes, points that do not add up, bad rule\n"
+    "        parameters; every fault is reported with file, line and column.\n"
+    "        Exit 0 when all are valid, 5 otherwise.\n"
+    "show    prints a framework as a tree with points and rules (table), or\n"
+    "        its nodes as CSV (a valid framework file), JSON or NDJSON.\n"
+    "list    the frameworks bundled with dti.\n"
+    "\n"
+    "Options:\n"
+    "      --format F      table, csv, json or ndjson (show)\n"
+    "      --lang L        vi or en (show)\n"
+    "      --color WHEN    auto, always or never\n"
+    "  -o, --output FILE   write to FILE\n";
+
+static int check(const struct cli_opts *o)
+{
+	if (o->nargs < 2) {
+		fprintf(stderr, "dti: framework check needs at least one file\n");
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_OK;
+	for (size_t i = 1; i < o->nargs; i++) {
+		struct dti_framework *fw;
+		int r = cli_load_framework(o->args[i], &fw);
+		if (r) {
+			if (!rc || r == EXIT_FRAMEWORK)
+				rc = r;
+			continue;
+		}
+		size_t nw = dti_framework_warning_count(fw);
+		size_t leaves = 0;
+		for (size_t k = 0; k < dti_framework_node_count(fw); k++) {
+			struct dti_node_info ni;
+			dti_framework_node(fw, k, &ni);
+			if (!ni.nchildren)
+				leaves++;
+		}
+		printf("%s: ok: %s %s, %zu nodes (%zu leaves), %s%s\n",
+		       o->args[i], dti_framework_id(fw), dti_framework_version(fw),
+		       dti_framework_node_count(fw), leaves,
+		       dti_framework_uses_points(fw) ? "points" : "weights",
+		       nw ? "" : ", no warnings");
+		for (size_t w = 0; w < nw; w++) {
+			char line[1024];
+			dti_diag_format(dti_framework_warning(fw, w), line,
+			                sizeof line);
+			printf("  warning: %s\n", line);
+		}
+		dti_framework_free(fw);
+	}
+	return rc;
+}
+
+static int show(const struct cli_opts *o)
+{
+	if (o->nargs != 2) {
+		fprintf(stderr, "dti: framework show needs one file or name\n");
+		return EXIT_USAGE;
+	}
+	struct dti_framework *fw;
+	int rc = cli_load_framework(o->args[1], &fw);
+	if (rc)
+		return rc;
+	struct dti_output_opts oo = DTI_OUTPUT_OPTS_INIT;
+	oo.format = o->format;
+	oo.lang = o->lang;
+	oo.color = o->color && o->format == DTI_FORMAT_TABLE;
+	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	if (dti_output_framework(fw, &oo, &out, &err)) {
+		cli_error(NULL, &err);
+		rc = EXIT_INTERNAL;
+	} else {
+		rc = cli_write(o->output, &out);
+	}
+	dti_buf_release(&out);
+	dti_error_release(&err);
+	dti_framework_free(fw);
+	return rc;
+}
+
+static int list(const struct cli_opts *o)
+{
+	struct dti_buf out = DTI_BUF_INIT;
+	int json = o->format == DTI_FORMAT_JSON;
+	if (json)
+		dti_buf_adds(&out, "[");
+	int first = 1;
+	for (const struct dti_embedded_file *f = dti_embedded_files; f->name;
+	     f++) {
+		struct dti_framework *fw;
+		if (strncmp(f->name, "vn-", 3) == 0 ||
+		    strcmp(f->name, "regions.csv") == 0)
+			continue;
+		if (dti_framework_parse(f->data, f->len, f->name, &fw, NULL))
+			continue;
+		const char *title = dti_framework_meta(
+		    fw, o->lang == DTI_LANG_VI ? "title_vi" : "title_en");
+		const char *status = dti_framework_meta(fw, "status");
+		if (json)
+			dti_buf_addf(&out, "%s{\"id\":\"%s\",\"status\":\"%s\"}",
+			             first ? "" : ",", dti_framework_id(fw),
+			             status ? status : "");
+		else
+			dti_buf_addf(&out, "%-28s %-10s %s\n", dti_framework_id(fw),
+			             status ? status : "", title ? title : "");
+		first = 0;
+		dti_framework_free(fw);
+	}
+	if (json)
+		dti_buf_adds(&out, "]\n");
+	int rc = cli_write(o->output, &out);
+	dti_buf_release(&out);
+	return rc;
+}
+
+int cmd_framework(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv, OPT_OUTPUT, help, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.nargs) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(o.args[0], "check") == 0)
+		return check(&o);
+	if (strcmp(o.args[0], "show") == 0)
+		return show(&o);
+	if (strcmp(o.args[0], "list") == 0)
+		return list(&o);
+	fprintf(stderr, "dti: unknown framework command '%s' (check, show, "
+	                "list)\n",
+	        o.args[0]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,184 @@
+/*
+ * src/cli/cmd_units.c - dti units list|show.
+ *
+ * Lists a registry (the bundled vn-provinces by default), optionally as on a
+ * date, and shows one unit found tolerantly by id, code or name, with its
+ * predecessors and successors.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: dti units list [--date D] [--group G] [-u FILE] [--format F]\n"
+    "       dti units show [--date D] [-u FILE] NAME\n"
+    "\n"
+    "list    the units of the registry (valid on --date), in Vietnamese\n"
+    "        alphabetical order.\n"
+    "show    one unit, found by id, code or name written any usual way\n"
+    "        (\"TP. Đà Nẵng\", \"Thừa Thiên - Huế\", \"ha noi\"), with its\n"
+    "        validity, predecessors and successors.\n"
+    "\n"
+    "Options:\n"
+    "  -u, --units FILE    registry file (default: the bundled vn-provinces)\n"
+    "      --groups FILE   names of the groups\n"
+    "      --date D        units valid on YYYY-MM-DD\n"
+    "      --group G       only the units of group G (list)\n"
+    "      --format F      table, csv, json or ndjson\n"
+    "      --lang L        vi or en\n"
+    "  -o, --output FILE   write to FILE\n";
+
+static void json_str(struct dti_buf *b, const char *s)
+{
+	dti_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			dti_buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			dti_buf_addf(b, "\\u%04x", *p);
+		else
+			dti_buf_addc(b, (char)*p);
+	}
+	dti_buf_addc(b, '"');
+}
+
+static int show(const struct cli_opts *o, const struct dti_units *u)
+{
+	if (o->nargs != 2) {
+		fprintf(stderr, "dti: units show needs one name\n");
+		return EXIT_USAGE;
+	}
+	size_t idx;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_units_find(u, o->args[1], o->read.date, &idx,
+	                                    &err);
+	if (st) {
+		fprintf(stderr, "dti: %s\n", err.message);
+		dti_error_release(&err);
+		return EXIT_NOTFOUND;
+	}
+	dti_error_release(&err);
+	struct dti_unit_info ui;
+	dti_units_get(u, idx, &ui);
+	struct dti_buf out = DTI_BUF_INIT;
+	int vi = o->lang == DTI_LANG_VI;
+	const struct dti_group_info *g =
+	    *ui.group ? dti_units_group_find(u, ui.group) : NULL;
+	if (o->format == DTI_FORMAT_JSON || o->format == DTI_FORMAT_NDJSON) {
+		const char *keys[] = {"id", "code", "name_vi", "name_ascii",
+		                      "group", "valid_from", "valid_to"};
+		const char *vals[] = {ui.id,    ui.code,       ui.name_vi,
+		                      ui.name_ascii, ui.group, ui.valid_from,
+		                      ui.valid_to};
+		dti_buf_addc(&out, '{');
+		for (size_t k = 0; k < 7; k++) {
+			dti_buf_addf(&out, "%s\"%s\":", k ? "," : "", keys[k]);
+			if (k >= 4 && !*vals[k])
+				dti_buf_adds(&out, "null");
+			else
+				json_str(&out, vals[k]);
+		}
+		dti_buf_adds(&out, ",\"successors\":[");
+		for (size_t s = 0; s < ui.nsuccessors; s++) {
+			struct dti_unit_info si;
+			dti_units_get(u, ui.successors[s], &si);
+			if (s)
+				dti_buf_addc(&out, ',');
+			json_str(&out, si.id);
+		}
+		dti_buf_adds(&out, "]}\n");
+	} else {
+		dti_buf_addf(&out, "%s (%s)\n", ui.name_vi, ui.id);
+		dti_buf_addf(&out, "  %s: %s\n", vi ? "mã" : "code", ui.code);
+		dti_buf_addf(&out, "  ascii: %s\n", ui.name_ascii);
+		if (ui.naliases) {
+			dti_buf_addf(&out, "  %s: ", vi ? "tên khác" : "aliases");
+			for (size_t a = 0; a < ui.naliases; a++)
+				dti_buf_addf(&out, "%s%s", a ? "; " : "",
+				             ui.aliases[a]);
+			dti_buf_addc(&out, '\n');
+		}
+		if (*ui.group)
+			dti_buf_addf(&out, "  %s: %s%s%s%s\n",
+			             vi ? "vùng" : "group", ui.group,
+			             g ? " – " : "",
+			             g ? (vi ? g->name_vi : g->name_en) : "", "");
+		dti_buf_addf(&out, "  %s: %s – %s\n", vi ? "hiệu lực" : "valid",
+		             *ui.valid_from ? ui.valid_from : "…",
+		             *ui.valid_to ? ui.valid_to : "…");
+		size_t np = 0;
+		for (size_t k = 0; k < dti_units_count(u); k++) {
+			struct dti_unit_info pi;
+			dti_units_get(u, k, &pi);
+			for (size_t s = 0; s < pi.nsuccessors; s++)
+				if (pi.successors[s] == idx) {
+					dti_buf_addf(&out, "%s%s (%s)",
+					             np ? ", " : (vi ? "  tiền thân: "
+					                             : "  predecessors: "),
+					             pi.name_vi, pi.id);
+					np++;
+				}
+		}
+		if (np)
+			dti_buf_addc(&out, '\n');
+		for (size_t s = 0; s < ui.nsuccessors; s++) {
+			struct dti_unit_info si;
+			dti_units_get(u, ui.successors[s], &si);
+			dti_buf_addf(&out, "%s%s (%s)",
+			             s ? ", " : (vi ? "  kế thừa bởi: "
+			                            : "  succeeded by: "),
+			             si.name_vi, si.id);
+		}
+		if (ui.nsuccessors)
+			dti_buf_addc(&out, '\n');
+	}
+	int rc = cli_write(o->output, &out);
+	dti_buf_release(&out);
+	return rc;
+}
+
+int cmd_units(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv, OPT_OUTPUT | OPT_UNITS | OPT_TABLE, help,
+	                   &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.nargs) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	if (!o.units)
+		o.units = "vn-provinces";
+	struct dti_units *u;
+	rc = cli_load_units(&o, NULL, &u);
+	if (rc)
+		return rc;
+	if (strcmp(o.args[0], "list") == 0) {
+		struct dti_output_opts oo = DTI_OUTPUT_OPTS_INIT;
+		oo.format = o.format;
+		oo.lang = o.lang;
+		oo.color = o.color && o.format == DTI_FORMAT_TABLE;
+		oo.only_group = o.group;
+		struct dti_buf out = DTI_BUF_INIT;
+		struct dti_error err = DTI_ERROR_INIT;
+		if (dti_output_units(u, o.read.date, &oo, &out, &err)) {
+			cli_error(NULL, &err);
+			rc = EXIT_INTERNAL;
+		} else {
+			rc = cli_write(o.output, &out);
+		}
+		dti_buf_release(&out);
+		dti_error_release(&err);
+	} else if (strcmp(o.args[0], "show") == 0 ||
+	           strcmp(o.args[0], "find") == 0) {
+		rc = show(&o, u);
+	} else {
+		fprintf(stderr, "dti: unknown units command '%s' (list, show)\n",
+		        o.args[0]);
+		rc = EXIT_USAGE;
+	}
+	dti_units_free(u);
+	return rc;
+}

@@ -1,0 +1,753 @@
+/*
+ * src/cli/common.c - option parsing, loading, output and exit codes shared
+ * by the subcommands.
+ *
+ * Options may come before or after the file arguments.  Library errors are
+ * printed whole (every located fault of a file), prefixed "dti: ", on
+ * stderr; data and help go to stdout.  Output files are written to a
+ * temporary file in the same directory and renamed, so an interrupted or
+ * failed run leaves the previous file untouched.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* YYYY-MM-DD with a plausible month and day. */
+static int is_date(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	int m = (s[5] - '0') * 10 + (s[6] - '0');
+	int d = (s[8] - '0') * 10 + (s[9] - '0');
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+enum {
+	O_NO_UNITS = 256, O_GROUPS, O_CYCLE, O_PREVIOUS, O_NO_PREVIOUS,
+	O_PRECISION, O_MISSING, O_GROUP_BY, O_RECOMPUTE, O_PARTIAL, O_DECIMAL,
+	O_DATE, O_IGNORE, O_LAYOUT, O_FORMAT, O_LANG, O_COLOR, O_NODES, O_SORT,
+	O_GROUP, O_TOP, O_POINTS, O_RANKS, O_GROUP_RANKS, O_TO, O_LEVEL,
+	O_POPULATION, O_ALLOW_PARTIAL, O_DATA_ONLY
+};
+
+static const struct option long_opts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"framework", required_argument, NULL, 'f'},
+    {"units", required_argument, NULL, 'u'},
+    {"no-units", no_argument, NULL, O_NO_UNITS},
+    {"groups", required_argument, NULL, O_GROUPS},
+    {"cycle", required_argument, NULL, O_CYCLE},
+    {"previous", required_argument, NULL, O_PREVIOUS},
+    {"no-previous", no_argument, NULL, O_NO_PREVIOUS},
+    {"precision", required_argument, NULL, O_PRECISION},
+    {"missing", required_argument, NULL, O_MISSING},
+    {"group-by", required_argument, NULL, O_GROUP_BY},
+    {"recompute", no_argument, NULL, O_RECOMPUTE},
+    {"partial", no_argument, NULL, O_PARTIAL},
+    {"decimal", required_argument, NULL, O_DECIMAL},
+    {"date", required_argument, NULL, O_DATE},
+    {"ignore", required_argument, NULL, O_IGNORE},
+    {"layout", required_argument, NULL, O_LAYOUT},
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, O_FORMAT},
+    {"lang", required_argument, NULL, O_LANG},
+    {"color", required_argument, NULL, O_COLOR},
+    {"colour", required_argument, NULL, O_COLOR},
+    {"nodes", required_argument, NULL, O_NODES},
+    {"sort", required_argument, NULL, O_SORT},
+    {"by", required_argument, NULL, O_SORT},
+    {"group", required_argument, NULL, O_GROUP},
+    {"top", required_argument, NULL, O_TOP},
+    {"points", no_argument, NULL, O_POINTS},
+    {"ranks", no_argument, NULL, O_RANKS},
+    {"group-ranks", no_argument, NULL, O_GROUP_RANKS},
+    {"to", required_argument, NULL, O_TO},
+    {"level", required_argument, NULL, O_LEVEL},
+    {"population", no_argument, NULL, O_POPULATION},
+    {"allow-partial", no_argument, NULL, O_ALLOW_PARTIAL},
+    {"data-only", no_argument, NULL, O_DATA_ONLY},
+    {NULL, 0, NULL, 0}};
+
+static unsigned needs(int opt)
+{
+	switch (opt) {
+	case 'f': case O_NO_UNITS: case O_CYCLE: case O_PREVIOUS:
+	case O_NO_PREVIOUS: case O_PRECISION: case O_MISSING: case O_GROUP_BY:
+	case O_RECOMPUTE: case O_PARTIAL: case O_DECIMAL: case O_IGNORE:
+	case O_LAYOUT:
+		return OPT_COMPUTE;
+	case 'u': case O_GROUPS: case O_DATE:
+		return OPT_COMPUTE | OPT_UNITS;
+	case 'o': case O_FORMAT: case O_LANG: case O_COLOR:
+		return OPT_OUTPUT;
+	case O_NODES: case O_SORT: case O_GROUP: case O_TOP: case O_POINTS:
+	case O_RANKS: case O_GROUP_RANKS:
+		return OPT_TABLE;
+	case O_TO: case O_LEVEL: case O_POPULATION: case O_ALLOW_PARTIAL:
+	case O_DATA_ONLY:
+		return OPT_REBASE;
+	}
+	return 0;
+}
+
+static int usage_error(const char *help, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *help, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "dti: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	/* the first line of the help is the usage line */
+	const char *nl = strchr(help, '\n');
+	fprintf(stderr, "%.*s\nTry '--help' for more.\n",
+	        (int)(nl ? nl - help : (long)strlen(help)), help);
+	return EXIT_USAGE;
+}
+
+static enum dti_lang default_lang(void)
+{
+	const char *l = getenv("DTI_LANG");
+	if (l && *l)
+		return strncmp(l, "vi", 2) == 0 ? DTI_LANG_VI : DTI_LANG_EN;
+	return DTI_LANG_EN;
+}
+
+int cli_parse(int argc, char **argv, unsigned accept, const char *help,
+              struct cli_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	struct dti_compute_opts co = DTI_COMPUTE_OPTS_INIT;
+	struct dti_read_opts ro = DTI_READ_OPTS_INIT;
+	o->compute = co;
+	o->read = ro;
+	o->format = DTI_FORMAT_TABLE;
+	o->lang = default_lang();
+	o->color = -1;
+	size_t nignore = 0;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":hf:u:o:", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return -1;
+		}
+		if (c == '?') {
+			char tmp[64];
+			if (optopt)
+				snprintf(tmp, sizeof tmp, "-%c", optopt);
+			else
+				snprintf(tmp, sizeof tmp, "%s", argv[optind - 1]);
+			return usage_error(help, "unknown option '%s'", tmp);
+		}
+		if (c == ':')
+			return usage_error(help, "option '%s' needs a value",
+			                   argv[optind - 1]);
+		if (!(needs(c) & accept))
+			return usage_error(help, "option '%s' does not apply here",
+			                   argv[optind - 1]);
+		long n;
+		char *end;
+		switch (c) {
+		case 'f': o->framework = optarg; break;
+		case 'u': o->units = optarg; break;
+		case O_NO_UNITS: o->no_units = 1; break;
+		case O_GROUPS: o->groups = optarg; break;
+		case O_CYCLE: o->cycle = optarg; break;
+		case O_PREVIOUS: o->previous = optarg; break;
+		case O_NO_PREVIOUS: o->no_previous = 1; break;
+		case O_PRECISION:
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 0 || n > 15)
+				return usage_error(help,
+				                   "--precision '%s': expected 0..15",
+				                   optarg);
+			o->compute.precision = (int)n;
+			break;
+		case O_MISSING:
+			if (strcmp(optarg, "zero") == 0)
+				o->compute.missing = DTI_MISSING_ZERO;
+			else if (strcmp(optarg, "exclude") == 0)
+				o->compute.missing = DTI_MISSING_EXCLUDE;
+			else if (strcmp(optarg, "group-mean") == 0)
+				o->compute.missing = DTI_MISSING_GROUP_MEAN;
+			else
+				return usage_error(help,
+				                   "--missing '%s': expected zero, "
+				                   "exclude or group-mean",
+				                   optarg);
+			break;
+		case O_GROUP_BY: o->compute.group_by = optarg; break;
+		case O_RECOMPUTE: o->compute.recompute = 1; break;
+		case O_PARTIAL: o->compute.allow_unknown = 1; break;
+		case O_DECIMAL:
+			if (strcmp(optarg, ",") && strcmp(optarg, "."))
+				return usage_error(help,
+				                   "--decimal '%s': expected ',' or '.'",
+				                   optarg);
+			o->read.decimal = optarg[0];
+			break;
+		case O_DATE:
+			if (!is_date(optarg))
+				return usage_error(help,
+				                   "--date '%s': expected YYYY-MM-DD",
+				                   optarg);
+			o->read.date = optarg;
+			break;
+		case O_IGNORE:
+			if (nignore >= ARRAY_SIZE(o->ignore))
+				return usage_error(help, "too many --ignore (%s)",
+				                   optarg);
+			o->ignore[nignore++] = optarg;
+			break;
+		case O_LAYOUT:
+			if (strcmp(optarg, "wide") == 0)
+				o->read.layout = DTI_LAYOUT_WIDE;
+			else if (strcmp(optarg, "long") == 0)
+				o->read.layout = DTI_LAYOUT_LONG;
+			else
+				return usage_error(help,
+				                   "--layout '%s': expected wide or "
+				                   "long",
+				                   optarg);
+			break;
+		case 'o': o->output = optarg; break;
+		case O_FORMAT: {
+			int f = dti_format_parse(optarg);
+			if (f < 0)
+				return usage_error(help,
+				                   "--format '%s': expected table, "
+				                   "csv, json or ndjson",
+				                   optarg);
+			o->format = (enum dti_format)f;
+			break;
+		}
+		case O_LANG:
+			if (strcmp(optarg, "vi") == 0)
+				o->lang = DTI_LANG_VI;
+			else if (strcmp(optarg, "en") == 0)
+				o->lang = DTI_LANG_EN;
+			else
+				return usage_error(help,
+				                   "--lang '%s': expected vi or en",
+				                   optarg);
+			break;
+		case O_COLOR:
+			if (strcmp(optarg, "always") == 0)
+				o->color = 1;
+			else if (strcmp(optarg, "never") == 0)
+				o->color = 0;
+			else if (strcmp(optarg, "auto") == 0)
+				o->color = -1;
+			else
+				return usage_error(help,
+				                   "--color '%s': expected auto, "
+				                   "always or never",
+				                   optarg);
+			break;
+		case O_NODES: o->nodes = optarg; break;
+		case O_SORT: o->sort = optarg; break;
+		case O_GROUP: o->group = optarg; break;
+		case O_TOP:
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 1)
+				return usage_error(help,
+				                   "--top '%s': expected a number "
+				                   "above 0",
+				                   optarg);
+			o->limit = (size_t)n;
+			break;
+		case O_POINTS: o->points = 1; break;
+		case O_RANKS: o->ranks = 1; break;
+		case O_GROUP_RANKS: o->group_ranks = 1; break;
+		case O_TO:
+			if (!is_date(optarg))
+				return usage_error(help,
+				                   "--to '%s': expected YYYY-MM-DD",
+				                   optarg);
+			o->to_date = optarg;
+			break;
+		case O_LEVEL: o->levels = optarg; break;
+		case O_POPULATION: o->population = 1; break;
+		case O_ALLOW_PARTIAL: o->allow_partial = 1; break;
+		case O_DATA_ONLY: o->data_only = 1; break;
+		default:
+			return usage_error(help, "unexpected option '%s'",
+			                   argv[optind - 1]);
+		}
+	}
+	o->read.ignore = o->ignore;
+	o->read.nignore = nignore;
+	for (int i = optind; i < argc; i++) {
+		if (o->nargs >= ARRAY_SIZE(o->args))
+			return usage_error(help, "too many arguments (%s)",
+			                   argv[i]);
+		o->args[o->nargs++] = argv[i];
+	}
+	if (o->color < 0) {
+		const char *nc = getenv("NO_COLOR");
+		const char *term = getenv("TERM");
+		o->color = !(nc && *nc) && !(term && strcmp(term, "dumb") == 0) &&
+		           !o->output && isatty(STDOUT_FILENO);
+	}
+	return 0;
+}
+
+/* ---- errors ---------------------------------------------------------- */
+
+void cli_error(const char *what, const struct dti_error *err)
+{
+	char line[2048];
+	dti_error_format(err, line, sizeof line);
+	if (what && *what)
+		fprintf(stderr, "dti: %s: %s\n", what, line);
+	else
+		fprintf(stderr, "dti: %s\n", line);
+	for (size_t i = 0; i < err->nmore; i++) {
+		dti_diag_format(&err->more[i], line, sizeof line);
+		fprintf(stderr, "dti: %s\n", line);
+	}
+	if (err->nmore_dropped)
+		fprintf(stderr, "dti: ... and %zu more\n", err->nmore_dropped);
+}
+
+int cli_exit_for(enum dti_status st, int context_exit)
+{
+	switch (st) {
+	case DTI_OK: return EXIT_OK;
+	case DTI_ENOMEM:
+	case DTI_EINTERNAL: return EXIT_INTERNAL;
+	case DTI_EARG: return EXIT_USAGE;
+	case DTI_EIO: return EXIT_IO;
+	case DTI_ELIMIT: return EXIT_LIMIT;
+	case DTI_EUNKNOWN: return EXIT_UNKNOWN;
+	default: return context_exit;
+	}
+}
+
+/* ---- loading --------------------------------------------------------- */
+
+const struct dti_embedded_file *cli_embedded(const char *name)
+{
+	for (const struct dti_embedded_file *f = dti_embedded_files; f->name;
+	     f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static int file_exists(const char *p)
+{
+	return strcmp(p, "-") == 0 || access(p, F_OK) == 0;
+}
+
+int cli_load_framework(const char *name, struct dti_framework **fw)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st;
+	if (file_exists(name) || strchr(name, '/')) {
+		st = dti_framework_load(name, fw, &err);
+	} else {
+		char base[256];
+		snprintf(base, sizeof base, "%s%s", name,
+		         strstr(name, ".csv") ? "" : ".csv");
+		const struct dti_embedded_file *f = cli_embedded(base);
+		if (!f || strncmp(base, "vn-", 3) == 0 ||
+		    strcmp(base, "regions.csv") == 0) {
+			fprintf(stderr,
+			        "dti: no framework file '%s' and no bundled "
+			        "framework of that name (bundled: see 'dti "
+			        "framework list')\n",
+			        name);
+			return EXIT_NOTFOUND;
+		}
+		st = dti_framework_parse(f->data, f->len, f->name, fw, &err);
+	}
+	if (st) {
+		cli_error("framework", &err);
+		dti_error_release(&err);
+		return cli_exit_for(st, EXIT_FRAMEWORK);
+	}
+	dti_error_release(&err);
+	return EXIT_OK;
+}
+
+int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
+                   struct dti_units **units)
+{
+	*units = NULL;
+	if (o->no_units)
+		return EXIT_OK;
+	const char *name = o->units;
+	if (!name && fw)
+		name = dti_framework_meta(fw, "units");
+	if (!name || !*name)
+		return EXIT_OK;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st;
+	int bundled = !file_exists(name) && !strchr(name, '/');
+	if (bundled) {
+		char base[256];
+		snprintf(base, sizeof base, "%s%s", name,
+		         strstr(name, ".csv") ? "" : ".csv");
+		const struct dti_embedded_file *f = cli_embedded(base);
+		if (!f) {
+			fprintf(stderr,
+			        "dti: no units file '%s' and no bundled registry "
+			        "of that name (bundled: vn-provinces)\n",
+			        name);
+			return EXIT_NOTFOUND;
+		}
+		st = dti_units_parse(f->data, f->len, f->name, units, &err);
+		if (!st && !o->groups) {
+			const struct dti_embedded_file *g =
+			    cli_embedded("regions.csv");
+			if (g && strcmp(base, "vn-provinces.csv") == 0)
+				st = dti_units_parse_groups(*units, g->data,
+				                            g->len, g->name, &err);
+		}
+	} else {
+		st = dti_units_load(name, units, &err);
+	}
+	if (!st && o->groups)
+		st = dti_units_load_groups(*units, o->groups, &err);
+	if (st) {
+		cli_error("units", &err);
+		dti_error_release(&err);
+		dti_units_free(*units);
+		*units = NULL;
+		return cli_exit_for(st, EXIT_DATA);
+	}
+	dti_error_release(&err);
+	return EXIT_OK;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int cli_write(const char *path, const struct dti_buf *b)
+{
+	const char *data = b->data ? b->data : "";
+	if (!path || strcmp(path, "-") == 0) {
+		if (write_all(STDOUT_FILENO, data, b->len)) {
+			if (errno == EPIPE)
+				return EXIT_OK; /* the reader went away: quiet */
+			fprintf(stderr, "dti: cannot write the output: %s\n",
+			        strerror(errno));
+			return EXIT_IO;
+		}
+		return EXIT_OK;
+	}
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return EXIT_INTERNAL;
+	snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(errno));
+		free(tmp);
+		return EXIT_IO;
+	}
+	int bad = write_all(fd, data, b->len) || fsync(fd) != 0;
+	int e = errno;
+	if (close(fd) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (!bad && rename(tmp, path) != 0) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(e));
+		free(tmp);
+		return EXIT_IO;
+	}
+	free(tmp);
+	return EXIT_OK;
+}
+
+/* ---- compute --------------------------------------------------------- */
+
+void cli_run_release(struct cli_run *run)
+{
+	dti_result_free(run->res);
+	dti_result_free(run->prev);
+	dti_dataset_free(run->ds);
+	dti_dataset_free(run->prev_ds);
+	dti_framework_free(run->prev_fw);
+	dti_units_free(run->units);
+	dti_framework_free(run->fw);
+	memset(run, 0, sizeof *run);
+}
+
+/* "# framework: id" in a data file names its framework. */
+static const char *framework_from_data(const char *path, char *buf,
+                                       size_t bufsz)
+{
+	if (strcmp(path, "-") == 0)
+		return NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char line[512];
+	const char *found = NULL;
+	while (fgets(line, sizeof line, f)) {
+		const char *p = line;
+		if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+		    (unsigned char)p[2] == 0xBF)
+			p += 3;
+		if (*p != '#')
+			break;
+		p++;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "framework", 9) == 0) {
+			p += 9;
+			while (*p == ' ')
+				p++;
+			if (*p != ':' && *p != '=')
+				continue;
+			p++;
+			while (*p == ' ')
+				p++;
+			size_t n = strcspn(p, " \t\r\n,;");
+			if (n && n < bufsz) {
+				memcpy(buf, p, n);
+				buf[n] = '\0';
+				found = buf;
+			}
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The cycle to compute: --cycle, else the latest label. */
+static int pick_cycle(const struct dti_dataset *ds, const char *want,
+                      size_t *out)
+{
+	size_t nc = dti_dataset_cycle_count(ds);
+	if (want) {
+		long c = dti_dataset_find_cycle(ds, want);
+		if (c < 0) {
+			fprintf(stderr, "dti: no cycle '%s' in the data (cycles:",
+			        want);
+			for (size_t i = 0; i < nc; i++)
+				fprintf(stderr, " %s", dti_dataset_cycle(ds, i));
+			fprintf(stderr, ")\n");
+			return EXIT_NOTFOUND;
+		}
+		*out = (size_t)c;
+		return EXIT_OK;
+	}
+	size_t best = 0;
+	for (size_t i = 1; i < nc; i++) {
+		const char *a = dti_dataset_cycle(ds, i);
+		const char *b = dti_dataset_cycle(ds, best);
+		/* numeric labels compare by length first ("2022" > "999") */
+		if (strlen(a) > strlen(b) ||
+		    (strlen(a) == strlen(b) && strcmp(a, b) > 0))
+			best = i;
+	}
+	*out = best;
+	return EXIT_OK;
+}
+
+/* The cycle before `cur`, or -1. */
+static long cycle_before(const struct dti_dataset *ds, size_t cur)
+{
+	const char *c = dti_dataset_cycle(ds, cur);
+	long best = -1;
+	for (size_t i = 0; i < dti_dataset_cycle_count(ds); i++) {
+		const char *a = dti_dataset_cycle(ds, i);
+		int lt = strlen(a) < strlen(c) ||
+		         (strlen(a) == strlen(c) && strcmp(a, c) < 0);
+		if (!lt)
+			continue;
+		if (best < 0) {
+			best = (long)i;
+			continue;
+		}
+		const char *b = dti_dataset_cycle(ds, (size_t)best);
+		if (strlen(a) > strlen(b) ||
+		    (strlen(a) == strlen(b) && strcmp(a, b) > 0))
+			best = (long)i;
+	}
+	return best;
+}
+
+int cli_run_compute(struct cli_opts *o, struct cli_run *run)
+{
+	memset(run, 0, sizeof *run);
+	if (o->nargs < 1) {
+		fprintf(stderr, "dti: no data file given (use '-' for stdin)\n");
+		return EXIT_USAGE;
+	}
+	const char *data = o->args[0];
+	char fwname[256];
+	const char *fwn = o->framework;
+	if (!fwn)
+		fwn = framework_from_data(data, fwname, sizeof fwname);
+	if (!fwn) {
+		fprintf(stderr, "dti: no framework: give -f FILE or a bundled "
+		                "name (pdti-2022, ...), or put '# framework: "
+		                "ID' in the data file\n");
+		return EXIT_USAGE;
+	}
+	int rc = cli_load_framework(fwn, &run->fw);
+	if (rc)
+		return rc;
+	rc = cli_load_units(o, run->fw, &run->units);
+	if (rc)
+		return rc;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st =
+	    dti_dataset_read(run->fw, run->units, data, &o->read, &run->ds, &err);
+	if (st) {
+		cli_error(NULL, &err);
+		dti_error_release(&err);
+		return cli_exit_for(st, EXIT_DATA);
+	}
+	size_t cycle;
+	rc = pick_cycle(run->ds, o->cycle, &cycle);
+	if (rc)
+		return rc;
+	st = dti_compute(run->fw, run->ds, cycle, &o->compute, &run->res, &err);
+	if (st) {
+		cli_error(NULL, &err);
+		dti_error_release(&err);
+		return cli_exit_for(st, st == DTI_ENOTFOUND ? EXIT_NOTFOUND
+		                                            : EXIT_DATA);
+	}
+	/* the previous cycle: --previous FILE, else the cycle before */
+	if (!o->no_previous) {
+		struct dti_compute_opts pco = o->compute;
+		pco.recompute = o->compute.recompute;
+		if (o->previous) {
+			st = dti_dataset_read(run->fw, run->units, o->previous,
+			                      &o->read, &run->prev_ds, &err);
+			if (st) {
+				cli_error("previous", &err);
+				dti_error_release(&err);
+				return cli_exit_for(st, EXIT_DATA);
+			}
+			size_t pc;
+			pick_cycle(run->prev_ds, NULL, &pc);
+			st = dti_compute(run->fw, run->prev_ds, pc, &pco,
+			                 &run->prev, &err);
+		} else {
+			long pc = cycle_before(run->ds, cycle);
+			if (pc >= 0)
+				st = dti_compute(run->fw, run->ds, (size_t)pc,
+				                 &pco, &run->prev, &err);
+		}
+		if (st) {
+			cli_error("previous cycle", &err);
+			dti_error_release(&err);
+			return cli_exit_for(st, EXIT_DATA);
+		}
+		if (run->prev &&
+		    dti_result_set_previous(run->res, run->prev, &err)) {
+			cli_error(NULL, &err);
+			dti_error_release(&err);
+			return EXIT_INTERNAL;
+		}
+	}
+	dti_error_release(&err);
+	return EXIT_OK;
+}
+
+static int node_list(const char *list, const struct dti_framework *fw,
+                     size_t *out, size_t max, size_t *n)
+{
+	*n = 0;
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", list);
+	char *save = NULL;
+	for (char *t = strtok_r(tmp, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		long k = dti_framework_find(fw, t);
+		if (k < 0) {
+			fprintf(stderr, "dti: '%s' is not a node of framework "
+			                "'%s'\n",
+			        t, dti_framework_id(fw));
+			return EXIT_NOTFOUND;
+		}
+		if (*n >= max) {
+			fprintf(stderr, "dti: too many nodes in --nodes\n");
+			return EXIT_USAGE;
+		}
+		out[(*n)++] = (size_t)k;
+	}
+	return EXIT_OK;
+}
+
+int cli_output_opts(const struct cli_opts *o, const struct dti_framework *fw,
+                    struct dti_output_opts *out, size_t *nodes_buf,
+                    size_t max)
+{
+	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
+	*out = def;
+	out->format = o->format;
+	out->lang = o->lang;
+	out->color = o->color && o->format == DTI_FORMAT_TABLE;
+	out->points = o->points;
+	out->ranks = o->ranks;
+	out->group_ranks = o->group_ranks;
+	out->only_group = o->group;
+	out->limit = o->limit;
+	out->changes = 0;
+	if (o->sort) {
+		long k = dti_framework_find(fw, o->sort);
+		if (k < 0) {
+			fprintf(stderr, "dti: '%s' is not a node of framework "
+			                "'%s'\n",
+			        o->sort, dti_framework_id(fw));
+			return EXIT_NOTFOUND;
+		}
+		out->sort_node = k;
+	}
+	if (o->nodes) {
+		size_t n;
+		int rc = node_list(o->nodes, fw, nodes_buf, max, &n);
+		if (rc)
+			return rc;
+		out->nodes = nodes_buf;
+		out->nnodes = n;
+	}
+	return EXIT_OK;
+}

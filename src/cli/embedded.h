@@ -1,0 +1,20 @@
+/*
+ * src/cli/embedded.h - files bundled into the dti binary at build time
+ * (tools/embed.c writes the table): the frameworks of frameworks/ and the
+ * units registry of data/units/.
+ */
+#ifndef DTI_EMBEDDED_H
+#define DTI_EMBEDDED_H
+
+#include <stddef.h>
+
+struct dti_embedded_file {
+	const char *name; /* base name, e.g. "pdti-2022.csv" */
+	const char *data;
+	size_t len;
+};
+
+/* Ends with an entry whose name is NULL. */
+extern const struct dti_embedded_file dti_embedded_files[];
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * src/cli/main.c - the dti command: dispatch to one file per subcommand.
+ *
+ * Subcommands are registered in one table.  `dti --help` and `dti CMD
+ * --help` print on stdout and exit 0; a usage error prints on stderr and
+ * exits 2.  SIGPIPE is ignored so that a closed pipe ends the output
+ * quietly instead of killing the process mid-write.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+    {"compute", cmd_compute, "values, points and ranks of every unit"},
+    {"rank", cmd_rank, "the ranking on the index or a node, with changes"},
+    {"explain", cmd_explain, "where a unit loses points, what moves it"},
+    {"rebase", cmd_rebase, "carry a cycle onto successor units (mergers)"},
+    {"framework", cmd_framework, "check, show or list frameworks"},
+    {"units", cmd_units, "list, show or find units of a registry"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: dti [--version] [--help] COMMAND [ARGS]\n"
+	        "\n"
+	        "dti computes digital-transformation indices (Vietnam's DTI and\n"
+	        "any composite index): values, pillars, ranks, explanations.\n"
+	        "\n"
+	        "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+	        "\n"
+	        "Examples:\n"
+	        "  dti rank -f pdti-2022 data.csv\n"
+	        "  dti explain -f pdti-2022 data.csv 'Đà Nẵng' --lang vi\n"
+	        "  dti framework show pdti-2022\n"
+	        "\n"
+	        "'dti COMMAND --help' describes a command; man dti(1) has more,\n"
+	        "including the exit codes.\n");
+}
+
+int main(int argc, char **argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		if (argc > 2 && strcmp(cmd, "help") == 0) {
+			char *sub[] = {argv[2], (char *)"--help", NULL};
+			for (size_t i = 0;
+			     i < sizeof commands / sizeof commands[0]; i++)
+				if (strcmp(commands[i].name, argv[2]) == 0)
+					return commands[i].run(2, sub);
+		}
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 ||
+	    strcmp(cmd, "version") == 0) {
+		printf("dti %s\n", dti_version());
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, cmd) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "dti: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}
