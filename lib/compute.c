@@ -902,9 +902,37 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	                              ? " (left out, weights re-scaled)"
 	                              : " (imputed by the mean of the unit's "
 	                                "group)");
-	if (missing_cells)
-		dti_result_add_note(res, "%zu figure%s missing", missing_cells,
-		                    missing_cells == 1 ? " is" : "s are");
+	if (missing_cells) {
+		/* name the nodes with the most missing figures */
+		char list[400] = "";
+		size_t len = 0, shown = 0, more = 0;
+		for (size_t k = 0; k < nn; k++) {
+			size_t cnt = 0;
+			for (size_t i = 0; i < n; i++)
+				if (!fw->nodes[k].nchildren &&
+				    (res->flags[RES_AT(res, k, i)] &
+				     DTI_CELL_MISSING))
+					cnt++;
+			if (!cnt)
+				continue;
+			if (shown < 6 && len < sizeof list) {
+				int w = snprintf(list + len, sizeof list - len,
+				                 "%s%s %zu", shown ? ", " : "",
+				                 fw->nodes[k].code, cnt);
+				if (w > 0)
+					len += (size_t)w;
+				shown++;
+			} else {
+				more++;
+			}
+		}
+		if (more && len < sizeof list)
+			snprintf(list + len, sizeof list - len,
+			         " and %zu more indicators", more);
+		dti_result_add_note(res, "%zu figure%s missing (%s)",
+		                    missing_cells,
+		                    missing_cells == 1 ? " is" : "s are", list);
+	}
 	if (imputed)
 		dti_result_add_note(res,
 		                    "%zu figure%s imputed by the mean of the "
@@ -933,7 +961,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		    "the indicators (largest: '%s' of %s, by %.*f)",
 		    mismatches, mismatches == 1 ? "" : "s",
 		    mismatches == 1 ? "s" : "", fw->nodes[mismatch_node].code,
-		    du.name, res->precision + 1, mismatch_max);
+		    du.name, res->precision + 2, mismatch_max);
 	}
 	if (dti_dataset_synthetic(ds))
 		dti_result_add_note(res, "SYNTHETIC DATA: demo values, not "

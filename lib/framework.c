@@ -1627,9 +1627,8 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			      nd->code, sum, nd->code, nd->points);
 		if (!all_known)
 			warn(fw, nd->line, nd->code,
-			     "'%s': points of some children are unknown; its "
-			     "value can only be entered, not computed",
-			     nd->code);
+			     "points of some children are unknown: its value "
+			     "can only be entered, not computed");
 	}
 
 	if (any_index == 0) {

@@ -327,12 +327,19 @@ static enum dti_status result_table(const struct dti_result *res,
 	enum dti_status st = banner(res, out, o->lang);
 	const char *title = dti_framework_meta(fw, vi ? "title_vi" : "title_en");
 	if (!st)
-		st = dti_buf_addf(out, "%s%s%s%s · %s %s · %zu %s\n",
+		st = dti_buf_addf(out, "%s%s%s · %s %s · %zu %s",
 		                  dti_framework_id(fw), title ? " – " : "",
-		                  title ? title : "",
-		                  *dti_framework_version(fw) ? "" : "",
-		                  vi ? "kỳ" : "cycle", dti_result_cycle(res),
-		                  rows->n, vi ? "đơn vị" : "units");
+		                  title ? title : "", vi ? "kỳ" : "cycle",
+		                  dti_result_cycle(res), res->n,
+		                  vi ? "đơn vị" : "units");
+	if (!st && rows->n < res->n)
+		st = dti_buf_addf(out, vi ? " (hiện %zu)" : " (%zu shown)",
+		                  rows->n);
+	if (!st && res->prev)
+		st = dti_buf_addf(out, vi ? " · so với %s" : " · changes since %s",
+		                  dti_result_cycle(res->prev));
+	if (!st)
+		st = dti_buf_addc(out, '\n');
 	grid_row(&g);
 	g.right[0] = 1;
 	grid_set(&g, 0, vi ? "Hạng" : "Rank", 0);
