@@ -571,22 +571,59 @@ static void impute_group_mean(struct dti_result *res, size_t k, double *fig,
 	}
 }
 
-static void list_unknown_nodes(const struct dti_framework *fw, char *out,
-                               size_t outsz)
+/*
+ * Marks, for unit i, the nodes whose value is needed: every root, and the
+ * children of a needed node that was computed rather than entered.
+ */
+static void mark_needed(const struct dti_result *res, size_t i,
+                        unsigned char *needed)
 {
+	const struct dti_framework *fw = res->fw;
+	for (size_t k = 0; k < fw->n; k++)
+		needed[k] = fw->nodes[k].nparents == 0;
+	for (size_t o = fw->n; o-- > 0;) {
+		size_t k = fw->order[o];
+		const struct fw_node *nd = &fw->nodes[k];
+		if (!needed[k] || (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
+			continue;
+		for (size_t c = 0; c < nd->nchildren; c++)
+			if (fw->nodes[nd->children[c]].scored)
+				needed[nd->children[c]] = 1;
+	}
+}
+
+/*
+ * The nodes whose unknown points stop the index of unit i: children with
+ * unknown points of the needed nodes that are computed.
+ */
+static void list_unknown_nodes(const struct dti_result *res, size_t i,
+                               unsigned char *needed, char *out, size_t outsz)
+{
+	const struct dti_framework *fw = res->fw;
 	size_t len = 0, shown = 0, total = 0;
 	out[0] = '\0';
+	mark_needed(res, i, needed);
+	unsigned char *listed = needed + fw->n;
+	memset(listed, 0, fw->n);
 	for (size_t k = 0; k < fw->n; k++) {
 		const struct fw_node *nd = &fw->nodes[k];
-		if (!nd->scored || nd->points_known == 1 || !fw->uses_points)
+		if (!needed[k] || !nd->nchildren ||
+		    (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
 			continue;
-		total++;
-		if (shown < 8 && len < outsz) {
-			int w = snprintf(out + len, outsz - len, "%s%s",
-			                 shown ? ", " : "", nd->code);
-			if (w > 0)
-				len += (size_t)w;
-			shown++;
+		for (size_t c = 0; c < nd->nchildren; c++) {
+			size_t ch = nd->children[c];
+			if (!isnan(nd->child_weights[c]) || listed[ch])
+				continue;
+			listed[ch] = 1;
+			total++;
+			if (shown < 8 && len < outsz) {
+				int w = snprintf(out + len, outsz - len, "%s%s",
+				                 shown ? ", " : "",
+				                 fw->nodes[ch].code);
+				if (w > 0)
+					len += (size_t)w;
+				shown++;
+			}
 		}
 	}
 	if (total > shown && len < outsz)
@@ -846,31 +883,41 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	}
 
 	/* the index must be known */
-	size_t unknown_units = 0;
+	size_t unknown_units = 0, first_unknown = 0;
 	for (size_t i = 0; i < n; i++)
-		if (res->flags[RES_AT(res, fw->root, i)] & DTI_CELL_UNKNOWN)
+		if (res->flags[RES_AT(res, fw->root, i)] & DTI_CELL_UNKNOWN) {
+			if (!unknown_units)
+				first_unknown = i;
 			unknown_units++;
+		}
+	unsigned char *needed = malloc(2 * (nn ? nn : 1));
+	if (!needed) {
+		st = dti_err_nomem(err);
+		goto scratch_out;
+	}
 	if (unknown_units) {
 		char list[512];
-		list_unknown_nodes(fw, list, sizeof list);
+		list_unknown_nodes(res, first_unknown, needed, list, sizeof list);
 		if (!opts->allow_unknown) {
 			st = dti_err_set(
 			    err, DTI_EUNKNOWN, NULL, 0, 0,
 			    fw->nodes[fw->root].code,
 			    "cannot compute '%s' for %zu unit%s: framework '%s' "
-			    "does not know the points of %s (not published); "
+			    "does not know the points of %s (not published), "
+			    "so they cannot be weighted; "
 			    "enter '%s' directly, or show what is known "
 			    "(--partial)",
 			    fw->nodes[fw->root].code, unknown_units,
 			    unknown_units == 1 ? "" : "s", dti_framework_id(fw),
 			    list, fw->nodes[fw->root].code);
+			free(needed);
 			goto scratch_out;
 		}
 		dti_result_add_note(res,
-		                    "'%s' is unknown for %zu units: the points "
-		                    "of %s are not known",
+		                    "'%s' is unknown for %zu unit%s: the points "
+		                    "of %s are not published",
 		                    fw->nodes[fw->root].code, unknown_units,
-		                    list);
+		                    unknown_units == 1 ? "" : "s", list);
 	}
 
 	/* rounding and ranks */
@@ -902,17 +949,30 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	                              ? " (left out, weights re-scaled)"
 	                              : " (imputed by the mean of the unit's "
 	                                "group)");
+	/* missing figures that count: under no entered value */
+	size_t *miss = calloc(nn ? nn : 1, sizeof *miss);
+	if (!miss) {
+		free(needed);
+		st = dti_err_nomem(err);
+		goto scratch_out;
+	}
+	missing_cells = 0;
+	for (size_t i = 0; i < n && missing_cells < SIZE_MAX; i++) {
+		mark_needed(res, i, needed);
+		for (size_t k = 0; k < nn; k++)
+			if (!fw->nodes[k].nchildren && needed[k] &&
+			    (res->flags[RES_AT(res, k, i)] & DTI_CELL_MISSING)) {
+				miss[k]++;
+				missing_cells++;
+			}
+	}
+	free(needed);
 	if (missing_cells) {
 		/* name the nodes with the most missing figures */
 		char list[400] = "";
 		size_t len = 0, shown = 0, more = 0;
 		for (size_t k = 0; k < nn; k++) {
-			size_t cnt = 0;
-			for (size_t i = 0; i < n; i++)
-				if (!fw->nodes[k].nchildren &&
-				    (res->flags[RES_AT(res, k, i)] &
-				     DTI_CELL_MISSING))
-					cnt++;
+			size_t cnt = miss[k];
 			if (!cnt)
 				continue;
 			if (shown < 6 && len < sizeof list) {
@@ -933,6 +993,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		                    missing_cells,
 		                    missing_cells == 1 ? " is" : "s are", list);
 	}
+	free(miss);
 	if (imputed)
 		dti_result_add_note(res,
 		                    "%zu figure%s imputed by the mean of the "

@@ -331,7 +331,7 @@ static enum dti_status result_table(const struct dti_result *res,
 		                  dti_framework_id(fw), title ? " – " : "",
 		                  title ? title : "", vi ? "kỳ" : "cycle",
 		                  dti_result_cycle(res), res->n,
-		                  vi ? "đơn vị" : "units");
+		                  vi ? "đơn vị" : res->n == 1 ? "unit" : "units");
 	if (!st && rows->n < res->n)
 		st = dti_buf_addf(out, vi ? " (hiện %zu)" : " (%zu shown)",
 		                  rows->n);
