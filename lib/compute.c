@@ -28,7 +28,7 @@ void dti_result_add_note(struct dti_result *res, const char *fmt, ...)
 	char tmp[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	dti_vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
 	char **nn = realloc(res->notes, (res->nnotes + 1) * sizeof *nn);
 	if (!nn)
@@ -617,7 +617,7 @@ static void list_unknown_nodes(const struct dti_result *res, size_t i,
 			listed[ch] = 1;
 			total++;
 			if (shown < 8 && len < outsz) {
-				int w = snprintf(out + len, outsz - len, "%s%s",
+				int w = dti_snprintf(out + len, outsz - len, "%s%s",
 				                 shown ? ", " : "",
 				                 fw->nodes[ch].code);
 				if (w > 0)
@@ -627,7 +627,7 @@ static void list_unknown_nodes(const struct dti_result *res, size_t i,
 		}
 	}
 	if (total > shown && len < outsz)
-		snprintf(out + len, outsz - len, " and %zu more", total - shown);
+		dti_snprintf(out + len, outsz - len, " and %zu more", total - shown);
 }
 
 enum dti_status dti_compute(const struct dti_framework *fw,
@@ -864,7 +864,6 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 					ent[i] = fig[i];
 					val[i] = work[i];
 				} else {
-					ent[i] = computable ? work[i] : NAN;
 					val[i] = fig[i];
 					fl[i] |= DTI_CELL_ENTERED;
 				}
@@ -976,7 +975,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 			if (!cnt)
 				continue;
 			if (shown < 6 && len < sizeof list) {
-				int w = snprintf(list + len, sizeof list - len,
+				int w = dti_snprintf(list + len, sizeof list - len,
 				                 "%s%s %zu", shown ? ", " : "",
 				                 fw->nodes[k].code, cnt);
 				if (w > 0)
@@ -987,7 +986,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 			}
 		}
 		if (more && len < sizeof list)
-			snprintf(list + len, sizeof list - len,
+			dti_snprintf(list + len, sizeof list - len,
 			         " and %zu more indicators", more);
 		dti_result_add_note(res, "%zu figure%s missing (%s)",
 		                    missing_cells,

@@ -249,7 +249,7 @@ const char *dti_check_figure(const struct dti_framework *fw,
 		return "not a finite number";
 	if (nd->nchildren) {
 		if (fw->uses_points && (v < 0 || v > fw->scale)) {
-			snprintf(why, whysz,
+			dti_snprintf(why, whysz,
 			         "%g is outside 0..%g (an entered value of '%s')",
 			         v, fw->scale, nd->code);
 			return why;
@@ -269,14 +269,14 @@ const char *dti_check_figure(const struct dti_framework *fw,
 	case DTI_RULE_POINTS:
 	case DTI_RULE_REVIEWER:
 		if (v < 0 || (nd->points_known == 1 && v > nd->points + 1e-9)) {
-			snprintf(why, whysz,
+			dti_snprintf(why, whysz,
 			         "%g points is outside 0..%g", v, nd->points);
 			return why;
 		}
 		break;
 	case DTI_RULE_SURVEY:
 		if (v < rp->min || v > rp->max) {
-			snprintf(why, whysz,
+			dti_snprintf(why, whysz,
 			         "%g is outside the survey scale %g..%g", v,
 			         rp->min, rp->max);
 			return why;
@@ -284,7 +284,7 @@ const char *dti_check_figure(const struct dti_framework *fw,
 		break;
 	case DTI_RULE_VALUE:
 		if (v < 0 || v > fw->scale) {
-			snprintf(why, whysz,
+			dti_snprintf(why, whysz,
 			         "value %g is outside 0..%g", v, fw->scale);
 			return why;
 		}
@@ -330,7 +330,7 @@ enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
 static void info_key(char *k, size_t ksz, size_t cycle, size_t unit,
                      size_t node)
 {
-	snprintf(k, ksz, "%zu:%zu:%zu", cycle, unit, node);
+	dti_snprintf(k, ksz, "%zu:%zu:%zu", cycle, unit, node);
 }
 
 static struct ds_cell_info *find_info(const struct dti_dataset *ds,
@@ -562,7 +562,7 @@ enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
 			if (!cy->cols[k] || isnan(cy->cols[k][u]))
 				continue;
 			char line[256];
-			int len = snprintf(line, sizeof line, "%s\t%s\t%.17g\n",
+			int len = dti_snprintf(line, sizeof line, "%s\t%s\t%.17g\n",
 			                   ids[a], codes[b], cy->cols[k][u]);
 			if (len > 0)
 				dti_sha256_update(&sh, line, (size_t)len);
@@ -998,17 +998,17 @@ static void cycle_date(const struct reader *r, const char *label, char *out,
 {
 	out[0] = '\0';
 	if (r->opts && r->opts->date) {
-		snprintf(out, outsz, "%s", r->opts->date);
+		dti_snprintf(out, outsz, "%s", r->opts->date);
 		return;
 	}
 	long y;
 	if (label && strlen(label) == 4 && !dti_parse_long(label, &y) &&
 	    y >= 1900 && y <= 2999) {
-		snprintf(out, outsz, "%ld-12-31", y);
+		dti_snprintf(out, outsz, "%ld-12-31", y);
 		return;
 	}
 	if (r->fw->year)
-		snprintf(out, outsz, "%d-12-31", r->fw->year);
+		dti_snprintf(out, outsz, "%d-12-31", r->fw->year);
 }
 
 static int resolve_unit(struct reader *r, const char *id_text,
@@ -1115,7 +1115,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		def_cycle = dti_csv_meta(c, "year");
 	char fwyear[16] = "";
 	if (!def_cycle && r->fw->year) {
-		snprintf(fwyear, sizeof fwyear, "%d", r->fw->year);
+		dti_snprintf(fwyear, sizeof fwyear, "%d", r->fw->year);
 		def_cycle = fwyear;
 	}
 	if (!def_cycle)
@@ -1150,9 +1150,9 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		if (dti_dataset_add_cycle(r->ds, label, &cycle))
 			return dti_err_nomem(r->err);
 		char idt[512], nmt[512];
-		snprintf(idt, sizeof idt, "%s",
+		dti_snprintf(idt, sizeof idt, "%s",
 		         id_col != SIZE_MAX ? cell_at(c, id_col) : "");
-		snprintf(nmt, sizeof nmt, "%s",
+		dti_snprintf(nmt, sizeof nmt, "%s",
 		         name_col != SIZE_MAX ? cell_at(c, name_col) : "");
 		size_t unit;
 		if (resolve_unit(r, dti_trim(idt), dti_trim(nmt), label, line,
@@ -1160,7 +1160,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 			continue;
 		char key[1200];
 		if (!r->long_layout) {
-			snprintf(key, sizeof key, "%s\x1f%s", label,
+			dti_snprintf(key, sizeof key, "%s\x1f%s", label,
 			         r->ds->u[unit].id);
 			unsigned long first = seen_before(r, key, line);
 			if (first) {
@@ -1235,7 +1235,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 				       ind);
 				continue;
 			}
-			snprintf(key, sizeof key, "%s\x1f%s\x1f%s", label,
+			dti_snprintf(key, sizeof key, "%s\x1f%s\x1f%s", label,
 			         r->ds->u[unit].id, r->fw->nodes[k].code);
 			unsigned long first = seen_before(r, key, line);
 			if (first) {

@@ -50,13 +50,18 @@ static double median_of(const struct dti_result *res, size_t node,
 }
 
 /*
- * Effective weight of every node in `top` (arithmetic paths only): eff[top]
- * = 1, and down each edge eff[child] += eff[parent] * w / sum of weights.
- * Nodes reached only through other methods get NaN.
+ * Effective weight of every node in `top` for unit i (arithmetic paths
+ * only): eff[top] = 1, and down each edge eff[child] += eff[parent] * w /
+ * (sum of the weights that counted for this unit).  A child left out by
+ * the policy "exclude" weighs nothing and the others are re-scaled, as in
+ * the aggregation itself.  Nodes reached only through other methods get
+ * NaN.
  */
-static void effective_weights(const struct dti_framework *fw, size_t top,
-                              double *eff)
+static void effective_weights(const struct dti_result *res, size_t i,
+                              size_t top, double *eff)
 {
+	const struct dti_framework *fw = res->fw;
+	int zero = res->missing == DTI_MISSING_ZERO;
 	for (size_t k = 0; k < fw->n; k++)
 		eff[k] = 0;
 	eff[top] = 1;
@@ -66,13 +71,22 @@ static void effective_weights(const struct dti_framework *fw, size_t top,
 		const struct fw_node *nd = &fw->nodes[k];
 		if (eff[k] == 0 || !nd->nchildren)
 			continue;
+		if (k != top && (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
+			continue; /* an entered value hides its children */
 		double sum = 0;
-		for (size_t c = 0; c < nd->nchildren; c++)
-			if (fw->nodes[nd->children[c]].scored)
-				sum += nd->child_weights[c];
 		for (size_t c = 0; c < nd->nchildren; c++) {
 			size_t ch = nd->children[c];
 			if (!fw->nodes[ch].scored)
+				continue;
+			if (!zero && isnan(res->value[RES_AT(res, ch, i)]))
+				continue;
+			sum += nd->child_weights[c];
+		}
+		for (size_t c = 0; c < nd->nchildren; c++) {
+			size_t ch = nd->children[c];
+			if (!fw->nodes[ch].scored)
+				continue;
+			if (!zero && isnan(res->value[RES_AT(res, ch, i)]))
 				continue;
 			double w = nd->child_weights[c];
 			if (isnan(eff[k]) || nd->method != DTI_AGG_ARITH ||
@@ -179,7 +193,7 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	ex->has_rank_change = ok;
 
 	/* the indicators below the node */
-	effective_weights(fw, node, eff);
+	effective_weights(res, unit, node, eff);
 	for (size_t o = fw->n; o-- > 0;) {
 		size_t k = fw->order[o];
 		if (k == node)
@@ -279,7 +293,8 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 		}
 		if (score[bi] <= 0.5)
 			ex->strengths[ex->nstrengths++] = cand[bi];
-		if (score[wi] > 0.5 && wi != bi)
+		/* the last candidate can be either: its standing decides */
+		if (score[wi] > 0.5 && (wi != bi || score[bi] > 0.5))
 			ex->weaknesses[ex->nweaknesses++] = cand[wi];
 		/* take them out */
 		size_t hi = bi > wi ? bi : wi, lo = bi > wi ? wi : bi;

@@ -306,7 +306,7 @@ static void warn(struct dti_framework *fw, unsigned long line,
 	va_list ap;
 	va_start(ap, fmt);
 	char msg[DTI_ERROR_MSG_MAX];
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	dti_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	dti_diag_set(&w[fw->nwarn++], DTI_OK, fw->name, line, 0, field, "%s",
 	             msg);
@@ -493,13 +493,13 @@ static int split_params(const char *s, struct kv *out, int max, char *bad,
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		const char *eq = memchr(p, '=', len);
 		if (!eq || eq == p || n >= max) {
-			snprintf(bad, badsz, "%.*s", (int)len, p);
+			dti_snprintf(bad, badsz, "%.*s", (int)len, p);
 			return -1;
 		}
 		size_t kl = (size_t)(eq - p);
 		size_t vl = len - kl - 1;
 		if (kl >= sizeof out[n].key || vl >= sizeof out[n].val) {
-			snprintf(bad, badsz, "%.*s", (int)len, p);
+			dti_snprintf(bad, badsz, "%.*s", (int)len, p);
 			return -1;
 		}
 		memcpy(out[n].key, p, kl);
@@ -598,7 +598,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 				/* "scale=1-5" */
 				double a, b;
 				char tmp[256];
-				snprintf(tmp, sizeof tmp, "%s", v);
+				dti_snprintf(tmp, sizeof tmp, "%s", v);
 				char *dash = strchr(tmp + 1, '-');
 				if (!dash) {
 					fault(p, DTI_ESYNTAX, r->line, C_PARAMS,
@@ -630,7 +630,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 					return;
 				}
 				char tmp[256];
-				snprintf(tmp, sizeof tmp, "%s", v);
+				dti_snprintf(tmp, sizeof tmp, "%s", v);
 				char *save = NULL;
 				size_t m = 0;
 				for (char *tok = strtok_r(tmp, ",|", &save); tok;
@@ -1127,7 +1127,7 @@ static void apply_meta(struct parser *p, struct dti_csv *c)
 		const char *b = strrchr(p->name, '/');
 		b = b ? b + 1 : p->name;
 		char id[128];
-		snprintf(id, sizeof id, "%s", b);
+		dti_snprintf(id, sizeof id, "%s", b);
 		char *dot = strrchr(id, '.');
 		if (dot)
 			*dot = '\0';
@@ -1268,7 +1268,7 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		if (!r->has[C_PARENT])
 			continue;
 		char tmp[4096];
-		snprintf(tmp, sizeof tmp, "%s", r->f[C_PARENT]);
+		dti_snprintf(tmp, sizeof tmp, "%s", r->f[C_PARENT]);
 		char *save = NULL;
 		for (char *tok = strtok_r(tmp, ";", &save); tok;
 		     tok = strtok_r(NULL, ";", &save)) {
@@ -1569,7 +1569,7 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		if (!nd->nchildren || r->has[C_METHOD])
 			continue;
 		char key[40];
-		snprintf(key, sizeof key, "aggregate.level%d", nd->level);
+		dti_snprintf(key, sizeof key, "aggregate.level%d", nd->level);
 		const char *m = dti_framework_meta(fw, key);
 		if (m && parse_method(m, &nd->method, &nd->power))
 			dti_err_add(p->err, DTI_EINVALID, p->name,

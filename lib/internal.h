@@ -53,6 +53,15 @@ void dti_diag_set(struct dti_diag *d, enum dti_status code, const char *file,
                   unsigned long line, unsigned long column, const char *field,
                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/*
+ * snprintf and vsnprintf in the "C" locale of this thread, whatever the
+ * application set with setlocale(): "%g" always writes a decimal point.
+ */
+int dti_snprintf(char *out, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int dti_vsnprintf(char *out, size_t n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 /* ---- memory ---------------------------------------------------------- */
 
 /* An arena: many small allocations freed together. */

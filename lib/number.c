@@ -14,6 +14,7 @@
  * (uselocale), so an application's setlocale() cannot change a figure.
  */
 #include <locale.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,27 @@ static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static void make_c_locale(void)
 {
 	c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+int dti_vsnprintf(char *out, size_t n, const char *fmt, va_list ap)
+{
+	pthread_once(&c_locale_once, make_c_locale);
+	locale_t old = (locale_t)0;
+	if (c_locale)
+		old = uselocale(c_locale);
+	int r = vsnprintf(out, n, fmt, ap);
+	if (c_locale)
+		uselocale(old);
+	return r;
+}
+
+int dti_snprintf(char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = dti_vsnprintf(out, n, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 /* strtod under the C locale; the whole string must be consumed. */

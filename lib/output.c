@@ -50,12 +50,12 @@ static enum dti_status json_double(struct dti_buf *b, double v)
 	if (isnan(v) || isinf(v))
 		return dti_buf_adds(b, "null");
 	char tmp[40];
+	double mag = fabs(v);
 	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		/* %g is locale-dependent for the decimal point: fix it up */
-		for (char *q = tmp; *q; q++)
-			if (*q == ',')
-				*q = '.';
+		dti_snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		/* 1000 is "1e+03" at one digit: people read plain numbers */
+		if (strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15 && prec < 17)
+			continue;
 		double back;
 		if (dti_parse_double(tmp, &back) == 0 && back == v)
 			break;
@@ -258,13 +258,13 @@ static const char *unit_id(const struct dti_result *res, size_t i)
 static void rank_change_text(char *out, size_t outsz, int d, int ok)
 {
 	if (!ok)
-		snprintf(out, outsz, "–");
+		dti_snprintf(out, outsz, "–");
 	else if (d > 0)
-		snprintf(out, outsz, "↑%d", d);
+		dti_snprintf(out, outsz, "↑%d", d);
 	else if (d < 0)
-		snprintf(out, outsz, "↓%d", -d);
+		dti_snprintf(out, outsz, "↓%d", -d);
 	else
-		snprintf(out, outsz, "=");
+		dti_snprintf(out, outsz, "=");
 }
 
 struct rows {
@@ -357,12 +357,12 @@ static enum dti_status result_table(const struct dti_result *res,
 		g.right[c] = 1;
 		grid_set(&g, c++, code, 0);
 		if (o->ranks) {
-			snprintf(h, sizeof h, "#");
+			dti_snprintf(h, sizeof h, "#");
 			g.right[c] = 1;
 			grid_set(&g, c++, h, 0);
 		}
 		if (o->points) {
-			snprintf(h, sizeof h, vi ? "điểm" : "points");
+			dti_snprintf(h, sizeof h, vi ? "điểm" : "points");
 			g.right[c] = 1;
 			grid_set(&g, c++, h, 0);
 		}
@@ -379,9 +379,9 @@ static enum dti_status result_table(const struct dti_result *res,
 		char tmp[64];
 		int rk = res->rank[RES_AT(res, sort, i)];
 		if (rk)
-			snprintf(tmp, sizeof tmp, "%d", rk);
+			dti_snprintf(tmp, sizeof tmp, "%d", rk);
 		else
-			snprintf(tmp, sizeof tmp, "–");
+			dti_snprintf(tmp, sizeof tmp, "–");
 		grid_set(&g, 0, tmp, 0);
 		grid_set(&g, 1, unit_name(res, i), 0);
 		c = 2;
@@ -390,10 +390,10 @@ static enum dti_status result_table(const struct dti_result *res,
 		if (o->group_ranks && has_group) {
 			int gr = res->grank[RES_AT(res, sort, i)];
 			if (gr)
-				snprintf(tmp, sizeof tmp, "%d/%zu", gr,
+				dti_snprintf(tmp, sizeof tmp, "%d/%zu", gr,
 				         dti_result_group_size(res, i, sort));
 			else
-				snprintf(tmp, sizeof tmp, "–");
+				dti_snprintf(tmp, sizeof tmp, "–");
 			grid_set(&g, c++, tmp, 0);
 		}
 		for (size_t j = 0; j < nnodes; j++) {
@@ -407,7 +407,7 @@ static enum dti_status result_table(const struct dti_result *res,
 				            (fl & DTI_CELL_MISSING) ? 3 : 0);
 			if (o->ranks) {
 				int kr = res->rank[RES_AT(res, k, i)];
-				snprintf(tmp, sizeof tmp, kr ? "%d" : "–", kr);
+				dti_snprintf(tmp, sizeof tmp, kr ? "%d" : "–", kr);
 				grid_set(&g, c++, tmp, 3);
 			}
 			if (o->points)

@@ -136,9 +136,9 @@ enum dti_status dti_rebase(const struct dti_result *res,
 	char src_date[16] = "";
 	const char *label = dti_result_cycle(res);
 	if (strlen(label) == 4)
-		snprintf(src_date, sizeof src_date, "%s-12-31", label);
+		dti_snprintf(src_date, sizeof src_date, "%s-12-31", label);
 	else if (fw->year)
-		snprintf(src_date, sizeof src_date, "%d-12-31", fw->year);
+		dti_snprintf(src_date, sizeof src_date, "%d-12-31", fw->year);
 	for (size_t r = 0; r < nreg && !st; r++) {
 		if (*src_date && !dti_units_valid_on(units, r, src_date))
 			continue;

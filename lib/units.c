@@ -202,13 +202,13 @@ static char *ascii_form(struct dti_arena *a, const char *s)
 static const char *validity_text(const struct unit *x, char *buf, size_t n)
 {
 	if (!*x->valid_from && !*x->valid_to)
-		snprintf(buf, n, "always valid");
+		dti_snprintf(buf, n, "always valid");
 	else if (!*x->valid_to)
-		snprintf(buf, n, "from %s", x->valid_from);
+		dti_snprintf(buf, n, "from %s", x->valid_from);
 	else if (!*x->valid_from)
-		snprintf(buf, n, "until %s", x->valid_to);
+		dti_snprintf(buf, n, "until %s", x->valid_to);
 	else
-		snprintf(buf, n, "%s to %s", x->valid_from, x->valid_to);
+		dti_snprintf(buf, n, "%s to %s", x->valid_from, x->valid_to);
 	return buf;
 }
 
@@ -1128,7 +1128,7 @@ static void msg_add(char *buf, size_t cap, size_t *n, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int w = vsnprintf(buf + *n, cap - *n, fmt, ap);
+	int w = dti_vsnprintf(buf + *n, cap - *n, fmt, ap);
 	va_end(ap);
 	if (w > 0)
 		*n += (size_t)w < cap - *n ? (size_t)w : cap - *n - 1;

@@ -78,7 +78,7 @@ static void vfill(char *file, char *field, char *message,
 	copy_str(file, DTI_ERROR_FILE_MAX, f);
 	copy_str(field, DTI_ERROR_FIELD_MAX, fld);
 	char tmp[DTI_ERROR_MSG_MAX * 2];
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	dti_vsnprintf(tmp, sizeof tmp, fmt, ap);
 	copy_str(message, DTI_ERROR_MSG_MAX, tmp);
 }
 
@@ -162,7 +162,7 @@ static void format_parts(const char *file, unsigned long line,
 	out[0] = '\0';
 #define ADDF(...)                                                        \
 	do {                                                             \
-		w = snprintf(out + n, n < outsz ? outsz - n : 0, __VA_ARGS__); \
+		w = dti_snprintf(out + n, n < outsz ? outsz - n : 0, __VA_ARGS__); \
 		if (w > 0)                                               \
 			n += (size_t)w;                                  \
 	} while (0)
@@ -297,7 +297,7 @@ enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
 	va_list ap2;
 	va_copy(ap2, ap);
 	char small[256];
-	int n = vsnprintf(small, sizeof small, fmt, ap2);
+	int n = dti_vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return DTI_EINTERNAL;
@@ -306,7 +306,7 @@ enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
 	enum dti_status st = buf_reserve(b, (size_t)n);
 	if (st)
 		return st;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	dti_vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return DTI_OK;
 }

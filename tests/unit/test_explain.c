@@ -1,0 +1,1109 @@
+/*
+ * tests/unit/test_explain.c - explanations of lib/explain.c: points lost
+ * per indicator, contributions through effective weights (a child shared by
+ * two groups counts on both paths), the leader, the median, the group's
+ * median and best, the gain needed to pass the unit ranked just above (on
+ * published, rounded values), strengths and weaknesses by rank, changes
+ * since the previous cycle, and the text (Vietnamese and English) and JSON
+ * renderings, synthetic data included.
+ *
+ * The framework and the two cycles of five units are written inline; every
+ * expected number is worked out by hand in the comments.
+ */
+
+/* cmocka.h needs these headers first, in this order */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dti/dti.h"
+#include "testutil.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+#define assert_near(a, b, eps) near_at((a), (b), (eps), #a, __FILE__, __LINE__)
+#define assert_nan(a)          nan_at((a), #a, __FILE__, __LINE__)
+
+static void near_at(double a, double b, double eps, const char *expr,
+                    const char *file, int line)
+{
+	if (!isnan(a) && !isnan(b) && fabs(a - b) <= eps)
+		return;
+	print_error("%s = %.17g, expected %.17g (within %g)\n", expr, a, b,
+	            eps);
+	_fail(file, line);
+}
+
+static void nan_at(double a, const char *expr, const char *file, int line)
+{
+	if (isnan(a))
+		return;
+	print_error("%s = %.17g, expected no value (NaN)\n", expr, a);
+	_fail(file, line);
+}
+
+static void show_error(const char *what, const struct dti_error *err)
+{
+	char msg[1200];
+	dti_error_format(err, msg, sizeof msg);
+	print_error("%s: %s\n", what, msg);
+	for (size_t i = 0; i < err->nmore; i++) {
+		dti_diag_format(&err->more[i], msg, sizeof msg);
+		print_error("  and: %s\n", msg);
+	}
+}
+
+#define assert_contains(hay, needle)                                           \
+	contains_at((hay), (needle), 1, __FILE__, __LINE__)
+#define assert_lacks(hay, needle)                                              \
+	contains_at((hay), (needle), 0, __FILE__, __LINE__)
+
+static void contains_at(const char *hay, const char *needle, int want,
+                        const char *file, int line)
+{
+	int has = hay && strstr(hay, needle) != NULL;
+	if (has == want)
+		return;
+	print_error("%s \"%s\" in:\n%s\n", want ? "expected" : "did not expect",
+	            needle, hay ? hay : "(null)");
+	_fail(file, line);
+}
+
+/* ---- a strict little JSON reader (RFC 8259) ------------------------------ */
+
+enum jtype { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jval {
+	enum jtype t;
+	double num;
+	char *str;
+	size_t n;
+	char **keys; /* objects */
+	struct jval *items;
+};
+
+struct jreader {
+	const char *p, *end;
+	const char *why;
+};
+
+static void jskip(struct jreader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' ||
+	                         *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+static int jfail(struct jreader *r, const char *why)
+{
+	if (!r->why)
+		r->why = why;
+	return -1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Length of a valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) {
+		len = 2;
+		min = 0x80;
+		cp = p[0] & 0x1fu;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		len = 3;
+		min = 0x800;
+		cp = p[0] & 0x0fu;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		len = 4;
+		min = 0x10000;
+		cp = p[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static char *jstring(struct jreader *r)
+{
+	if (r->p >= r->end || *r->p != '"') {
+		jfail(r, "expected a string");
+		return NULL;
+	}
+	r->p++;
+	size_t cap = 64, len = 0;
+	char *s = malloc(cap);
+	while (s) {
+		if (r->p >= r->end) {
+			jfail(r, "unterminated string");
+			break;
+		}
+		unsigned char c = (unsigned char)*r->p;
+		if (len + 8 >= cap) {
+			cap *= 2;
+			char *t = realloc(s, cap);
+			if (!t)
+				break;
+			s = t;
+		}
+		if (c == '"') {
+			r->p++;
+			s[len] = '\0';
+			return s;
+		}
+		if (c < 0x20) {
+			jfail(r, "raw control character in a string");
+			break;
+		}
+		if (c == '\\') {
+			if (r->p + 1 >= r->end) {
+				jfail(r, "bad escape");
+				break;
+			}
+			char e = r->p[1];
+			r->p += 2;
+			const char *map = strchr("\"\\/bfnrt", e);
+			if (e && map) {
+				static const char out[] = "\"\\/\b\f\n\r\t";
+				s[len++] = out[map - "\"\\/bfnrt"];
+				continue;
+			}
+			if (e != 'u' || r->end - r->p < 4) {
+				jfail(r, "bad escape");
+				break;
+			}
+			unsigned cp = 0;
+			for (int i = 0; i < 4; i++) {
+				int h = hexval(r->p[i]);
+				if (h < 0) {
+					jfail(r, "bad \\u escape");
+					free(s);
+					return NULL;
+				}
+				cp = cp * 16 + (unsigned)h;
+			}
+			r->p += 4;
+			/* enough for these tests: no surrogate pairs */
+			if (cp >= 0xd800 && cp <= 0xdfff) {
+				jfail(r, "surrogate escape");
+				break;
+			}
+			if (cp < 0x80) {
+				s[len++] = (char)cp;
+			} else if (cp < 0x800) {
+				s[len++] = (char)(0xc0 | (cp >> 6));
+				s[len++] = (char)(0x80 | (cp & 0x3f));
+			} else {
+				s[len++] = (char)(0xe0 | (cp >> 12));
+				s[len++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+				s[len++] = (char)(0x80 | (cp & 0x3f));
+			}
+			continue;
+		}
+		size_t ul = utf8_len((const unsigned char *)r->p,
+		                     (size_t)(r->end - r->p));
+		if (!ul) {
+			jfail(r, "invalid UTF-8 in a string");
+			break;
+		}
+		memcpy(s + len, r->p, ul);
+		len += ul;
+		r->p += ul;
+	}
+	free(s);
+	return NULL;
+}
+
+static int jnumber(struct jreader *r, double *out)
+{
+	const char *b = r->p, *p = r->p;
+	if (p < r->end && *p == '-')
+		p++;
+	if (p >= r->end)
+		return jfail(r, "bad number");
+	if (*p == '0') {
+		p++;
+	} else if (*p >= '1' && *p <= '9') {
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+	} else {
+		return jfail(r, "bad number");
+	}
+	if (p < r->end && *p == '.') {
+		p++;
+		if (p >= r->end || *p < '0' || *p > '9')
+			return jfail(r, "bad fraction");
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < r->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < r->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= r->end || *p < '0' || *p > '9')
+			return jfail(r, "bad exponent");
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	char tmp[64];
+	size_t n = (size_t)(p - b);
+	if (n >= sizeof tmp)
+		return jfail(r, "number too long");
+	memcpy(tmp, b, n);
+	tmp[n] = '\0';
+	/* the grammar above is locale-free; convert in the "C" locale */
+	locale_t cl = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	if (!cl)
+		return jfail(r, "no C locale");
+	locale_t old = uselocale(cl);
+	char *end;
+	*out = strtod(tmp, &end);
+	uselocale(old);
+	freelocale(cl);
+	if (*end)
+		return jfail(r, "number not converted");
+	r->p = p;
+	return 0;
+}
+
+static void jfree(struct jval *v)
+{
+	if (!v)
+		return;
+	free(v->str);
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->keys)
+			free(v->keys[i]);
+		jfree(&v->items[i]);
+	}
+	free(v->keys);
+	free(v->items);
+	memset(v, 0, sizeof *v);
+}
+
+static int jvalue(struct jreader *r, struct jval *v, int depth);
+
+static int jcontainer(struct jreader *r, struct jval *v, int depth, int obj)
+{
+	char close = obj ? '}' : ']';
+	v->t = obj ? J_OBJ : J_ARR;
+	r->p++;
+	jskip(r);
+	if (r->p < r->end && *r->p == close) {
+		r->p++;
+		return 0;
+	}
+	size_t cap = 0;
+	for (;;) {
+		if (v->n == cap) {
+			cap = cap ? 2 * cap : 8;
+			struct jval *it = realloc(v->items, cap * sizeof *it);
+			if (!it)
+				return jfail(r, "out of memory");
+			v->items = it;
+			if (obj) {
+				char **k = realloc(v->keys, cap * sizeof *k);
+				if (!k)
+					return jfail(r, "out of memory");
+				v->keys = k;
+			}
+		}
+		memset(&v->items[v->n], 0, sizeof v->items[v->n]);
+		if (obj) {
+			jskip(r);
+			char *k = jstring(r);
+			if (!k)
+				return -1;
+			for (size_t i = 0; i < v->n; i++)
+				if (strcmp(v->keys[i], k) == 0) {
+					free(k);
+					return jfail(r, "duplicate key");
+				}
+			v->keys[v->n] = k;
+			jskip(r);
+			if (r->p >= r->end || *r->p != ':') {
+				v->n++;
+				return jfail(r, "expected ':'");
+			}
+			r->p++;
+		}
+		v->n++;
+		if (jvalue(r, &v->items[v->n - 1], depth + 1))
+			return -1;
+		jskip(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == close) {
+			r->p++;
+			return 0;
+		}
+		return jfail(r, obj ? "expected ',' or '}'"
+		                    : "expected ',' or ']'");
+	}
+}
+
+static int jvalue(struct jreader *r, struct jval *v, int depth)
+{
+	memset(v, 0, sizeof *v);
+	if (depth > 64)
+		return jfail(r, "too deep");
+	jskip(r);
+	if (r->p >= r->end)
+		return jfail(r, "unexpected end");
+	size_t left = (size_t)(r->end - r->p);
+	switch (*r->p) {
+	case '{': return jcontainer(r, v, depth, 1);
+	case '[': return jcontainer(r, v, depth, 0);
+	case '"':
+		v->t = J_STR;
+		v->str = jstring(r);
+		return v->str ? 0 : -1;
+	case 'n':
+		if (left >= 4 && !memcmp(r->p, "null", 4)) {
+			r->p += 4;
+			v->t = J_NULL;
+			return 0;
+		}
+		return jfail(r, "bad literal");
+	case 't':
+		if (left >= 4 && !memcmp(r->p, "true", 4)) {
+			r->p += 4;
+			v->t = J_TRUE;
+			return 0;
+		}
+		return jfail(r, "bad literal");
+	case 'f':
+		if (left >= 5 && !memcmp(r->p, "false", 5)) {
+			r->p += 5;
+			v->t = J_FALSE;
+			return 0;
+		}
+		return jfail(r, "bad literal");
+	default: v->t = J_NUM; return jnumber(r, &v->num);
+	}
+}
+
+/* Parses exactly one JSON text in s[0..len); fails the test otherwise. */
+static struct jval jparse(const char *s, size_t len)
+{
+	struct jreader r = {s, s + len, NULL};
+	struct jval v;
+	int bad = jvalue(&r, &v, 0);
+	if (!bad) {
+		jskip(&r);
+		if (r.p != r.end)
+			bad = jfail(&r, "text after the value");
+	}
+	if (bad) {
+		size_t at = (size_t)(r.p - s);
+		print_error("invalid JSON at byte %zu (%s): ...%.60s\n", at,
+		            r.why ? r.why : "?", r.p);
+		jfree(&v);
+		fail();
+	}
+	return v;
+}
+
+static const struct jval *jget(const struct jval *o, const char *key)
+{
+	if (!o || o->t != J_OBJ)
+		return NULL;
+	for (size_t i = 0; i < o->n; i++)
+		if (strcmp(o->keys[i], key) == 0)
+			return &o->items[i];
+	return NULL;
+}
+
+/* The member, which must exist and have the type. */
+static const struct jval *jmust(const struct jval *o, const char *key,
+                                enum jtype t)
+{
+	const struct jval *v = jget(o, key);
+	if (!v)
+		fail_msg("JSON: no member \"%s\"", key);
+	if (v->t != t && !(t == J_TRUE && v->t == J_FALSE))
+		fail_msg("JSON: member \"%s\" has type %d, expected %d", key,
+		         (int)v->t, (int)t);
+	return v;
+}
+
+/* ---- the data ------------------------------------------------------------ */
+
+/*
+ * idx (100) = g1 (30) + g2 (70); the indicator s belongs to both groups
+ * with 10 points in each: idx = (20 s + 20 a + 60 b) / 100, so s has an
+ * effective weight of 0.2 (0.3 x 10/30 + 0.7 x 10/70), a 0.2 and b 0.6.
+ */
+static const char ex_fw[] = "# scoring: points\n"
+                            "# precision: 4\n"
+                            "# missing: zero\n"
+                            "code,parent,kind,name_vi,name_en,points,rule\n"
+                            "idx,,index,Chỉ số,Index,100,\n"
+                            "g1,idx,group,Nhóm một,Group one,30,\n"
+                            "g2,idx,group,Nhóm hai,Group two,70,\n"
+                            "s,g1;g2,indicator,Dùng chung,Shared,10,value\n"
+                            "a,g1,indicator,Nhận thức,Awareness,20,value\n"
+                            "b,g2,indicator,Hạ tầng,Infrastructure,60,value\n";
+
+/*
+ * 2022 idx: U1 0.50, U2 0.26, U3 0.60, U4 0.80, U5 0.40
+ *           ranks U4 1, U3 2, U1 3, U5 4, U2 5
+ * 2023 idx: U1 (10+20+48)/100 = 0.78, U2 (20+10+36) = 0.66,
+ *           U3 (4+6+54) = 0.64, U4 (18+18+54) = 0.90, U5 (0+4+6) = 0.10
+ *           ranks U4 1, U1 2, U2 3, U3 4, U5 5
+ */
+static const char ex_data[] = "year,unit,name,group,s,a,b\n"
+                              "2022,U1,An Giang,N,0.5,0.5,0.5\n"
+                              "2022,U2,Bình Định,N,0.2,0.2,0.3\n"
+                              "2022,U3,Cà Mau,S,0.6,0.6,0.6\n"
+                              "2022,U4,Đồng Nai,S,0.8,0.8,0.8\n"
+                              "2022,U5,Hà Nam,S,0.4,0.4,0.4\n"
+                              "2023,U1,An Giang,N,0.5,1.0,0.8\n"
+                              "2023,U2,Bình Định,N,1.0,0.5,0.6\n"
+                              "2023,U3,Cà Mau,S,0.2,0.3,0.9\n"
+                              "2023,U4,Đồng Nai,S,0.9,0.9,0.9\n"
+                              "2023,U5,Hà Nam,S,0.0,0.2,0.1\n";
+
+struct ctx {
+	struct dti_framework *fw;
+	struct dti_dataset *ds;
+	struct dti_result *prev, *cur;
+};
+
+static void load(struct ctx *c, const char *data, int link)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	memset(c, 0, sizeof *c);
+	enum dti_status st =
+	    dti_framework_parse(ex_fw, strlen(ex_fw), "ex.csv", &c->fw, &err);
+	if (st)
+		show_error("framework", &err);
+	assert_int_equal(st, DTI_OK);
+	st = dti_dataset_parse(c->fw, NULL, data, strlen(data), "data.csv",
+	                       NULL, &c->ds, &err);
+	if (st)
+		show_error("data", &err);
+	assert_int_equal(st, DTI_OK);
+	long last = (long)dti_dataset_cycle_count(c->ds) - 1;
+	st = dti_compute(c->fw, c->ds, (size_t)last, NULL, &c->cur, &err);
+	assert_int_equal(st, DTI_OK);
+	if (link && last > 0) {
+		st = dti_compute(c->fw, c->ds, (size_t)last - 1, NULL, &c->prev,
+		                 &err);
+		assert_int_equal(st, DTI_OK);
+		assert_int_equal(dti_result_set_previous(c->cur, c->prev, &err),
+		                 DTI_OK);
+	}
+	dti_error_release(&err);
+}
+
+static void unload(struct ctx *c)
+{
+	dti_result_free(c->cur);
+	dti_result_free(c->prev);
+	dti_dataset_free(c->ds);
+	dti_framework_free(c->fw);
+}
+
+static size_t node_of(const struct dti_framework *fw, const char *code)
+{
+	long k = dti_framework_find(fw, code);
+	if (k < 0)
+		fail_msg("no node '%s'", code);
+	return (size_t)k;
+}
+
+static size_t unit_of(const struct dti_result *res, const char *id)
+{
+	long du = dti_dataset_find_unit(dti_result_dataset(res), id);
+	if (du < 0)
+		fail_msg("no unit '%s'", id);
+	long i = dti_result_find_unit(res, (size_t)du);
+	if (i < 0)
+		fail_msg("unit '%s' is not in the result", id);
+	return (size_t)i;
+}
+
+static struct dti_explanation explain(const struct dti_result *res,
+                                      const char *id, long node)
+{
+	struct dti_explanation ex;
+	struct dti_explain_opts o = DTI_EXPLAIN_OPTS_INIT;
+	o.node = node;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_explain(res, unit_of(res, id), &o, &ex, &err);
+	if (st)
+		show_error("explain", &err);
+	dti_error_release(&err);
+	assert_int_equal(st, DTI_OK);
+	return ex;
+}
+
+static const struct dti_explain_item *item(const struct dti_explanation *ex,
+                                           const char *code)
+{
+	size_t k = node_of(dti_result_framework(ex->res), code);
+	for (size_t j = 0; j < ex->nitems; j++)
+		if (ex->items[j].node == k)
+			return &ex->items[j];
+	fail_msg("no item for '%s'", code);
+	return NULL;
+}
+
+static const char *item_code(const struct dti_explanation *ex, size_t j)
+{
+	struct dti_node_info ni;
+	dti_framework_node(dti_result_framework(ex->res), ex->items[j].node,
+	                   &ni);
+	return ni.code;
+}
+
+/* Renders an explanation; the caller frees the text. */
+static char *render(const struct dti_explanation *ex, enum dti_format f,
+                    enum dti_lang lang)
+{
+	struct dti_buf b = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_explanation_write(ex, f, lang, &b, &err);
+	if (st)
+		show_error("write", &err);
+	dti_error_release(&err);
+	assert_int_equal(st, DTI_OK);
+	assert_non_null(b.data);
+	assert_int_equal(strlen(b.data), b.len);
+	return b.data;
+}
+
+/* ---- the numbers ------------------------------------------------------------
+ */
+
+static void test_position(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 1);
+	struct dti_explanation ex = explain(c.cur, "U2", -1);
+	assert_int_equal(ex.node, node_of(c.fw, "idx"));
+	assert_near(ex.value, 0.66, 1e-12);
+	assert_int_equal(ex.rank, 3);
+	assert_int_equal(ex.ranked, 5);
+	assert_string_equal(ex.group, "N");
+	assert_int_equal(ex.group_rank, 2);
+	assert_int_equal(ex.group_size, 2);
+	/* leader U4 at 0.90 */
+	assert_int_equal(ex.leader, unit_of(c.cur, "U4"));
+	assert_near(ex.leader_value, 0.90, 1e-12);
+	/* 0.10 0.64 0.66 0.78 0.90 */
+	assert_near(ex.median, 0.66, 1e-12);
+	/* group N: 0.78 and 0.66 */
+	assert_near(ex.group_median, 0.72, 1e-12);
+	assert_near(ex.group_best, 0.78, 1e-12);
+	assert_int_equal(ex.group_best_unit, unit_of(c.cur, "U1"));
+	/* to pass U1 (0.7800) from 0.6600: (7800 - 6600 + 1) / 10^4 */
+	assert_int_equal(ex.above_unit, unit_of(c.cur, "U1"));
+	assert_near(ex.above_gap, 0.1201, 1e-12);
+	/* 0.26 -> 0.66, 5th -> 3rd */
+	assert_near(ex.change, 0.40, 1e-12);
+	assert_true(ex.has_rank_change);
+	assert_int_equal(ex.rank_change, 2);
+	dti_explanation_release(&ex);
+
+	/* the leader: nothing above */
+	ex = explain(c.cur, "U4", -1);
+	assert_int_equal(ex.rank, 1);
+	assert_nan(ex.above_gap);
+	assert_int_equal(ex.leader, unit_of(c.cur, "U4"));
+	assert_int_equal(ex.group_best_unit, unit_of(c.cur, "U4"));
+	assert_int_equal(ex.rank_change, 0);
+	assert_true(ex.has_rank_change);
+	dti_explanation_release(&ex);
+
+	/* U3: 2nd -> 4th; to pass U2: (6600 - 6400 + 1) / 10^4 */
+	ex = explain(c.cur, "U3", -1);
+	assert_int_equal(ex.rank_change, -2);
+	assert_int_equal(ex.above_unit, unit_of(c.cur, "U2"));
+	assert_near(ex.above_gap, 0.0201, 1e-12);
+	/* group S: 0.64, 0.90, 0.10 */
+	assert_near(ex.group_median, 0.64, 1e-12);
+	assert_near(ex.group_best, 0.90, 1e-12);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/* Above gap when two units share the rank above, at the precision. */
+static void test_gap_over_ties(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c,
+	     "unit,s,a,b\n"
+	     "T1,0.5,0.5,0.50004\n" /* 10+10+30.0024 = 0.500024 -> 0.5000 */
+	     "T2,0.5,0.5,0.49996\n" /* 0.499976 -> 0.5000 */
+	     "T3,0.25,0.25,0.25\n", /* 0.25 */
+	     0);
+	struct dti_explanation ex = explain(c.cur, "T3", -1);
+	assert_int_equal(ex.rank, 3);
+	assert_near(ex.above_gap, (5000 - 2500 + 1) / 1e4, 1e-12);
+	assert_nan(ex.change);
+	assert_false(ex.has_rank_change);
+	dti_explanation_release(&ex);
+	ex = explain(c.cur, "T2", -1);
+	assert_int_equal(ex.rank, 1);
+	assert_nan(ex.above_gap);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+static void test_items(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 1);
+	struct dti_explanation ex = explain(c.cur, "U2", -1);
+	/* the three indicators, by points lost: b 24, a 10, s 0 */
+	assert_int_equal(ex.nitems, 3);
+	assert_string_equal(item_code(&ex, 0), "b");
+	assert_string_equal(item_code(&ex, 1), "a");
+	assert_string_equal(item_code(&ex, 2), "s");
+	const struct dti_explain_item *s = item(&ex, "s");
+	const struct dti_explain_item *a = item(&ex, "a");
+	const struct dti_explain_item *b = item(&ex, "b");
+	/* b: 60 x (1 - 0.6); a: 20 x (1 - 0.5); s: 2 x 10 x (1 - 1) */
+	assert_near(b->lost, 24, 1e-9);
+	assert_near(a->lost, 10, 1e-9);
+	assert_near(s->lost, 0, 1e-9);
+	assert_near(b->value, 0.6, 1e-12);
+	assert_near(b->points, 36, 1e-9);
+	assert_near(b->max_points, 60, 0);
+	assert_near(a->points, 10, 1e-9);
+	assert_near(a->max_points, 20, 0);
+	assert_near(s->max_points, 10, 0);
+	/* effective weights 0.2, 0.2, 0.6: effects 0.2, 0.1, 0.36 of 0.66 */
+	assert_near(s->effect, 0.2, 1e-12);
+	assert_near(a->effect, 0.1, 1e-12);
+	assert_near(b->effect, 0.36, 1e-12);
+	assert_near(s->contribution, 0.2 / 0.66, 1e-12);
+	assert_near(a->contribution, 0.1 / 0.66, 1e-12);
+	assert_near(b->contribution, 0.36 / 0.66, 1e-12);
+	assert_near(s->contribution + a->contribution + b->contribution, 1,
+	            1e-12);
+	/* medians over the five units; best; group N's median */
+	assert_near(s->median, 0.5, 1e-12); /* 0 .2 .5 .9 1 */
+	assert_near(s->best, 1.0, 1e-12);
+	assert_near(s->group_median, 0.75, 1e-12); /* .5 and 1 */
+	assert_near(a->median, 0.5, 1e-12);        /* .2 .3 .5 .9 1 */
+	assert_near(b->median, 0.8, 1e-12);        /* .1 .6 .8 .9 .9 */
+	assert_near(b->best, 0.9, 1e-12);
+	/* ranks: s 1st, a 3rd, b 4th (0.9 and 0.9 share the 1st) */
+	assert_int_equal(s->rank, 1);
+	assert_int_equal(a->rank, 3);
+	assert_int_equal(b->rank, 4);
+	assert_int_equal(b->ranked, 5);
+	/* since 2022: s 0.2 -> 1, a 0.2 -> 0.5, b 0.3 -> 0.6 */
+	assert_near(s->change, 0.8, 1e-12);
+	assert_near(a->change, 0.3, 1e-12);
+	assert_near(b->change, 0.3, 1e-12);
+	/* strengths and weaknesses by standing: s best, b worst */
+	assert_true(ex.nstrengths >= 1);
+	assert_string_equal(item_code(&ex, ex.strengths[0]), "s");
+	assert_int_equal(ex.nweaknesses, 1);
+	assert_string_equal(item_code(&ex, ex.weaknesses[0]), "b");
+	for (size_t j = 0; j < ex.nstrengths; j++)
+		assert_string_not_equal(item_code(&ex, ex.strengths[j]), "b");
+	dti_explanation_release(&ex);
+
+	/* U3: s lost 2 x 10 x 0.8 = 16 on both paths */
+	ex = explain(c.cur, "U3", -1);
+	assert_near(item(&ex, "s")->lost, 16, 1e-9);
+	assert_near(item(&ex, "a")->lost, 14, 1e-9);
+	assert_near(item(&ex, "b")->lost, 6, 1e-9);
+	assert_string_equal(item_code(&ex, 0), "s");
+	/*
+	 * Against the median: b is 1st of 5 (a strength); s and a are both
+	 * 4th of 5, below the median: both are weaknesses (up to 3 listed).
+	 */
+	assert_int_equal(ex.nstrengths, 1);
+	assert_string_equal(item_code(&ex, ex.strengths[0]), "b");
+	assert_int_equal(ex.nweaknesses, 2);
+	assert_string_equal(item_code(&ex, ex.weaknesses[0]), "s");
+	assert_string_equal(item_code(&ex, ex.weaknesses[1]), "a");
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/* Explaining a group: only what is below it, weighted inside it. */
+static void test_explain_group(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 1);
+	struct dti_explanation ex =
+	    explain(c.cur, "U2", (long)node_of(c.fw, "g2"));
+	/* g2 = (10 s + 60 b) / 70 = (10 + 36) / 70 */
+	assert_near(ex.value, 46.0 / 70, 1e-12);
+	assert_int_equal(ex.nitems, 2);
+	assert_string_equal(item_code(&ex, 0), "b");
+	assert_string_equal(item_code(&ex, 1), "s");
+	/* lost in g2's 70 points: b 60 x 0.4, s 10 x 0 */
+	assert_near(item(&ex, "b")->lost, 24, 1e-9);
+	assert_near(item(&ex, "s")->lost, 0, 1e-9);
+	assert_near(item(&ex, "s")->contribution, 10.0 / 46, 1e-12);
+	assert_near(item(&ex, "b")->contribution, 36.0 / 46, 1e-12);
+	/* g2 values: U1 .7571 U2 .6571 U3 .8 U4 .9 U5 .0857 */
+	assert_int_equal(ex.rank, 4);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/*
+ * Missing values left out (policy exclude): the weights of the indicators
+ * present are re-scaled, so they make up the whole value.
+ */
+static void test_contributions_exclude(void **state)
+{
+	(void)state;
+	static const char fwt[] = "# scoring: weights\n"
+	                          "# missing: exclude\n"
+	                          "code,parent,kind,name_en,weight,rule\n"
+	                          "idx,,index,Index,1,\n"
+	                          "a,idx,indicator,A,1,value\n"
+	                          "b,idx,indicator,B,1,value\n";
+	static const char data[] = "unit,a,b\n"
+	                           "W1,0.6,\n"
+	                           "W2,0.2,0.4\n";
+	struct dti_framework *fw = NULL;
+	struct dti_dataset *ds = NULL;
+	struct dti_result *res = NULL;
+	assert_int_equal(
+	    dti_framework_parse(fwt, strlen(fwt), "w.csv", &fw, NULL), DTI_OK);
+	assert_int_equal(dti_dataset_parse(fw, NULL, data, strlen(data), "d",
+	                                   NULL, &ds, NULL),
+	                 DTI_OK);
+	assert_int_equal(dti_compute(fw, ds, 0, NULL, &res, NULL), DTI_OK);
+	/* W2: 0.3 = 0.5 x 0.2 + 0.5 x 0.4: a gives 1/3, b 2/3 */
+	struct dti_explanation ex = explain(res, "W2", -1);
+	assert_near(ex.value, 0.3, 1e-12);
+	assert_near(item(&ex, "a")->contribution, 1.0 / 3, 1e-12);
+	assert_near(item(&ex, "b")->contribution, 2.0 / 3, 1e-12);
+	dti_explanation_release(&ex);
+	/* W1: 0.6 is a alone; b, left out, contributes nothing */
+	ex = explain(res, "W1", -1);
+	assert_near(ex.value, 0.6, 1e-12);
+	assert_nan(item(&ex, "b")->value);
+	assert_near(item(&ex, "a")->contribution, 1.0, 1e-12);
+	assert_near(item(&ex, "a")->effect, 0.6, 1e-12);
+	dti_explanation_release(&ex);
+	dti_result_free(res);
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void test_text_vi(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 1);
+	struct dti_explanation ex = explain(c.cur, "U2", -1);
+	char *t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_VI);
+	assert_contains(t, "Bình Định");
+	assert_contains(t, "Chỉ số");
+	assert_contains(t, "0,6600");
+	assert_contains(t, "hạng 3/5");
+	assert_contains(t, "tăng 2 bậc");
+	assert_contains(t, "+0,4000");
+	/* to pass An Giang (0,7800) it needs +0,1201, about 12,01 points */
+	assert_contains(t, "An Giang");
+	assert_contains(t, "0,7800");
+	assert_contains(t, "+0,1201");
+	assert_contains(t, "12,01");
+	assert_contains(t, "24,00");
+	assert_contains(t, "Hạ tầng");
+	/* no decimal point in a Vietnamese text's numbers */
+	assert_lacks(t, "0.66");
+	assert_lacks(t, "24.00");
+	assert_lacks(t, "MÔ PHỎNG");
+	free(t);
+	dti_explanation_release(&ex);
+
+	ex = explain(c.cur, "U3", -1);
+	t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_VI);
+	assert_contains(t, "giảm 2 bậc");
+	assert_contains(t, "0,6400");
+	free(t);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+static void test_text_en(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 1);
+	struct dti_explanation ex = explain(c.cur, "U2", -1);
+	char *t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_EN);
+	assert_contains(t, "Index");
+	assert_contains(t, "0.6600");
+	assert_contains(t, "3rd of 5");
+	assert_contains(t, "up 2 places");
+	assert_contains(t, "+0.4000");
+	assert_contains(t, "+0.1201");
+	assert_contains(t, "12.01 points");
+	assert_contains(t, "24.00 lost");
+	assert_contains(t, "Infrastructure");
+	assert_lacks(t, "0,66");
+	free(t);
+	dti_explanation_release(&ex);
+
+	ex = explain(c.cur, "U5", -1);
+	t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_EN);
+	assert_contains(t, "down 1 place");
+	assert_lacks(t, "down 1 places");
+	free(t);
+	dti_explanation_release(&ex);
+
+	ex = explain(c.cur, "U4", -1);
+	t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_EN);
+	assert_contains(t, "Leads");
+	assert_contains(t, "same rank");
+	free(t);
+	dti_explanation_release(&ex);
+
+	/* CSV is not a format of explanations */
+	struct dti_buf b = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	ex = explain(c.cur, "U1", -1);
+	assert_int_equal(
+	    dti_explanation_write(&ex, DTI_FORMAT_CSV, DTI_LANG_EN, &b, &err),
+	    DTI_EARG);
+	dti_error_release(&err);
+	dti_buf_release(&b);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/* ---- JSON ------------------------------------------------------------------
+ */
+
+static void test_json(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 1);
+	struct dti_explanation ex = explain(c.cur, "U2", -1);
+	char *t = render(&ex, DTI_FORMAT_JSON, DTI_LANG_VI);
+	struct jval j = jparse(t, strlen(t));
+	assert_int_equal(j.t, J_OBJ);
+	const struct jval *u = jmust(&j, "unit", J_OBJ);
+	assert_string_equal(jmust(u, "id", J_STR)->str, "U2");
+	assert_string_equal(jmust(u, "name", J_STR)->str, "Bình Định");
+	assert_string_equal(jmust(u, "group", J_STR)->str, "N");
+	assert_string_equal(jmust(&j, "framework", J_STR)->str, "ex");
+	assert_string_equal(jmust(&j, "cycle", J_STR)->str, "2023");
+	assert_int_equal(jmust(&j, "synthetic", J_TRUE)->t, J_FALSE);
+	assert_string_equal(jmust(&j, "node", J_STR)->str, "idx");
+	assert_near(jmust(&j, "value", J_NUM)->num, 0.66, 1e-12);
+	assert_near(jmust(&j, "rank", J_NUM)->num, 3, 0);
+	assert_near(jmust(&j, "ranked", J_NUM)->num, 5, 0);
+	assert_near(jmust(&j, "group_rank", J_NUM)->num, 2, 0);
+	assert_near(jmust(&j, "group_size", J_NUM)->num, 2, 0);
+	assert_string_equal(jmust(&j, "leader", J_STR)->str, "U4");
+	assert_near(jmust(&j, "leader_value", J_NUM)->num, 0.9, 1e-12);
+	assert_near(jmust(&j, "gap_to_leader", J_NUM)->num, 0.24, 1e-12);
+	assert_near(jmust(&j, "median", J_NUM)->num, 0.66, 1e-12);
+	assert_near(jmust(&j, "group_median", J_NUM)->num, 0.72, 1e-12);
+	const struct jval *gb = jmust(&j, "group_best", J_OBJ);
+	assert_string_equal(jmust(gb, "id", J_STR)->str, "U1");
+	assert_near(jmust(gb, "value", J_NUM)->num, 0.78, 1e-12);
+	const struct jval *up = jmust(&j, "to_pass_above", J_OBJ);
+	assert_string_equal(jmust(up, "id", J_STR)->str, "U1");
+	assert_near(jmust(up, "gain", J_NUM)->num, 0.1201, 1e-12);
+	assert_string_equal(jmust(&j, "previous_cycle", J_STR)->str, "2022");
+	assert_near(jmust(&j, "change", J_NUM)->num, 0.4, 1e-12);
+	assert_near(jmust(&j, "rank_change", J_NUM)->num, 2, 0);
+	const struct jval *ind = jmust(&j, "indicators", J_ARR);
+	assert_int_equal(ind->n, 3);
+	const struct jval *i0 = &ind->items[0];
+	assert_string_equal(jmust(i0, "code", J_STR)->str, "b");
+	assert_string_equal(jmust(i0, "kind", J_STR)->str, "indicator");
+	assert_near(jmust(i0, "value", J_NUM)->num, 0.6, 1e-12);
+	assert_near(jmust(i0, "points", J_NUM)->num, 36, 1e-9);
+	assert_near(jmust(i0, "max_points", J_NUM)->num, 60, 0);
+	assert_near(jmust(i0, "lost", J_NUM)->num, 24, 1e-9);
+	assert_near(jmust(i0, "contribution", J_NUM)->num, 0.5455, 1e-12);
+	assert_near(jmust(i0, "rank", J_NUM)->num, 4, 0);
+	assert_near(jmust(i0, "median", J_NUM)->num, 0.8, 1e-12);
+	assert_near(jmust(i0, "best", J_NUM)->num, 0.9, 1e-12);
+	assert_near(jmust(i0, "group_median", J_NUM)->num, 0.7, 1e-12);
+	assert_near(jmust(i0, "change", J_NUM)->num, 0.3, 1e-12);
+	const struct jval *st = jmust(&j, "strengths", J_ARR);
+	assert_true(st->n >= 1);
+	assert_string_equal(st->items[0].str, "s");
+	const struct jval *wk = jmust(&j, "weaknesses", J_ARR);
+	assert_int_equal(wk->n, 1);
+	assert_string_equal(wk->items[0].str, "b");
+	jfree(&j);
+	free(t);
+	dti_explanation_release(&ex);
+
+	/* the leader: nothing to pass */
+	ex = explain(c.cur, "U4", -1);
+	t = render(&ex, DTI_FORMAT_JSON, DTI_LANG_EN);
+	j = jparse(t, strlen(t));
+	assert_int_equal(jmust(&j, "to_pass_above", J_NULL)->t, J_NULL);
+	jfree(&j);
+	free(t);
+	dti_explanation_release(&ex);
+
+	/* NDJSON: the same object on one line */
+	ex = explain(c.cur, "U2", -1);
+	t = render(&ex, DTI_FORMAT_NDJSON, DTI_LANG_EN);
+	char *nl = strchr(t, '\n');
+	assert_non_null(nl);
+	assert_int_equal(nl[1], '\0');
+	j = jparse(t, strlen(t));
+	assert_int_equal(jmust(&j, "indicators", J_ARR)->n, 3);
+	jfree(&j);
+	free(t);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/* No previous cycle, no groups: null, not zero. */
+static void test_json_nulls(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c,
+	     "unit,name,s,a,b\n"
+	     "V1,Một,1,1,1\n"
+	     "V2,Hai,0.5,0.5,\n",
+	     0);
+	struct dti_explanation ex = explain(c.cur, "V2", -1);
+	assert_null(ex.group);
+	assert_nan(ex.group_median);
+	assert_nan(ex.change);
+	char *t = render(&ex, DTI_FORMAT_JSON, DTI_LANG_EN);
+	struct jval j = jparse(t, strlen(t));
+	const struct jval *u = jmust(&j, "unit", J_OBJ);
+	assert_int_equal(jmust(u, "group", J_NULL)->t, J_NULL);
+	assert_int_equal(jmust(&j, "group_rank", J_NULL)->t, J_NULL);
+	assert_int_equal(jmust(&j, "group_median", J_NULL)->t, J_NULL);
+	assert_int_equal(jmust(&j, "group_best", J_NULL)->t, J_NULL);
+	assert_int_equal(jmust(&j, "previous_cycle", J_NULL)->t, J_NULL);
+	assert_int_equal(jmust(&j, "change", J_NULL)->t, J_NULL);
+	assert_int_equal(jmust(&j, "rank_change", J_NULL)->t, J_NULL);
+	/* V2's b is missing: it scores 0 (policy zero) and loses 60 */
+	const struct jval *ind = jmust(&j, "indicators", J_ARR);
+	assert_string_equal(jmust(&ind->items[0], "code", J_STR)->str, "b");
+	assert_near(jmust(&ind->items[0], "lost", J_NUM)->num, 60, 1e-9);
+	assert_int_equal(jmust(&ind->items[0], "change", J_NULL)->t, J_NULL);
+	assert_int_equal(jmust(&ind->items[0], "group_median", J_NULL)->t,
+	                 J_NULL);
+	jfree(&j);
+	free(t);
+	/* V2 = (10 + 10 + 0) / 100 */
+	assert_near(ex.value, 0.2, 1e-12);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/* ---- synthetic data
+ * ---------------------------------------------------------- */
+
+static void test_synthetic(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c,
+	     "# synthetic: yes\n"
+	     "unit,name,s,a,b\n"
+	     "V1,Một,1,1,1\n"
+	     "V2,Hai,0.5,0.5,0.5\n",
+	     0);
+	struct dti_explanation ex = explain(c.cur, "V2", -1);
+	char *t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_EN);
+	assert_int_equal(strncmp(t, "*** SYNTHETIC", 13), 0);
+	free(t);
+	t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_VI);
+	assert_contains(t, "DỮ LIỆU MÔ PHỎNG");
+	free(t);
+	t = render(&ex, DTI_FORMAT_JSON, DTI_LANG_EN);
+	struct jval j = jparse(t, strlen(t));
+	assert_int_equal(jmust(&j, "synthetic", J_TRUE)->t, J_TRUE);
+	jfree(&j);
+	free(t);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/* A unit out of range is refused. */
+static void test_bad_arguments(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 0);
+	struct dti_explanation ex;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_explain(c.cur, 99, NULL, &ex, &err), DTI_EARG);
+	dti_error_release(&err);
+	struct dti_explain_opts o = DTI_EXPLAIN_OPTS_INIT;
+	o.node = 1000;
+	assert_int_equal(dti_explain(c.cur, 0, &o, &ex, &err), DTI_EARG);
+	dti_error_release(&err);
+	unload(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_position),
+	    cmocka_unit_test(test_gap_over_ties),
+	    cmocka_unit_test(test_items),
+	    cmocka_unit_test(test_explain_group),
+	    cmocka_unit_test(test_contributions_exclude),
+	    cmocka_unit_test(test_text_vi),
+	    cmocka_unit_test(test_text_en),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_json_nulls),
+	    cmocka_unit_test(test_synthetic),
+	    cmocka_unit_test(test_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
