@@ -680,10 +680,12 @@ static void rfault(struct reader *r, enum dti_status code, unsigned long line,
 {
 	va_list ap;
 	va_start(ap, fmt);
+	/* col SIZE_MAX: the fault is about the file or header as a whole */
 	const char *field =
 	    col < r->ncols && r->colname && r->colname[col] ? r->colname[col]
 	                                                    : NULL;
-	dti_err_vadd(r->err, code, r->name, line, col + 1, field, fmt, ap);
+	dti_err_vadd(r->err, code, r->name, line,
+	             col == SIZE_MAX ? 0 : col + 1, field, fmt, ap);
 	va_end(ap);
 	r->nerrors++;
 }
@@ -877,7 +879,7 @@ static enum dti_status classify(struct reader *r, struct dti_csv *c)
 		r->role[j] = role;
 	}
 	if (!have_id && !have_name)
-		rfault(r, DTI_EINVALID, c->line, 0,
+		rfault(r, DTI_EINVALID, c->line, SIZE_MAX,
 		       "no unit column (unit, code, id, name, province, tinh, "
 		       "don_vi...) in the header");
 	if (r->long_layout) {
@@ -887,7 +889,7 @@ static enum dti_status classify(struct reader *r, struct dti_csv *c)
 			val |= r->role[j] == R_VALUE;
 		}
 		if (!ind || !val)
-			rfault(r, DTI_EINVALID, c->line, 0,
+			rfault(r, DTI_EINVALID, c->line, SIZE_MAX,
 			       "a long file needs indicator and value columns");
 	}
 	return r->nerrors ? DTI_EINVALID : DTI_OK;
@@ -1267,7 +1269,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 	if (st != DTI_ENOTFOUND && st != DTI_OK)
 		return st;
 	if (r->ds->ncycles == 0 && !r->nerrors)
-		rfault(r, DTI_EINVALID, c->line, 0, "no data rows");
+		rfault(r, DTI_EINVALID, c->line, SIZE_MAX, "no data rows");
 	return r->nerrors ? DTI_EINVALID : DTI_OK;
 }
 

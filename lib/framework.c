@@ -934,8 +934,8 @@ static int add_child(struct dti_framework *fw, size_t parent, size_t child,
 	return 0;
 }
 
-/* Kahn's algorithm; on a cycle, reports one with its path. */
-static void order_nodes(struct parser *p)
+/* Kahn's algorithm; on a cycle, reports one with its path and returns -1. */
+static int order_nodes(struct parser *p)
 {
 	struct dti_framework *fw = p->fw;
 	size_t n = fw->n;
@@ -946,7 +946,7 @@ static void order_nodes(struct parser *p)
 		free(pending);
 		free(queue);
 		p->failed = 1;
-		return;
+		return -1;
 	}
 	size_t qh = 0, qt = 0, done = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1001,6 +1001,7 @@ static void order_nodes(struct parser *p)
 	}
 	free(pending);
 	free(queue);
+	return done < n ? -1 : 0;
 }
 
 static int compute_levels(struct dti_framework *fw, const int *explicit_level)
@@ -1330,10 +1331,12 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 				return dti_err_nomem(p->err);
 		}
 	}
-	if (p->failed)
-		goto out;
-	order_nodes(p);
-	if (p->failed)
+	/*
+	 * Faults so far (unknown parents, duplicate codes) leave a usable
+	 * graph: go on, so the file's other faults are reported too.  Only a
+	 * cycle stops here, as nothing can be ordered.
+	 */
+	if (order_nodes(p))
 		goto out;
 
 	/* pass 3: per-node fields, in evaluation order (children first) */
@@ -1558,8 +1561,6 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		if (fw->uses_points)
 			nd->weight = nd->points_known == 1 ? nd->points : NAN;
 	}
-	if (p->failed)
-		goto out;
 	compute_levels(fw, explicit_level);
 
 	/* per-level default methods for aggregates without a method column */
@@ -1571,10 +1572,13 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		char key[40];
 		dti_snprintf(key, sizeof key, "aggregate.level%d", nd->level);
 		const char *m = dti_framework_meta(fw, key);
-		if (m && parse_method(m, &nd->method, &nd->power))
+		if (m && parse_method(m, &nd->method, &nd->power)) {
 			dti_err_add(p->err, DTI_EINVALID, p->name,
 			            meta_line(c, key), 0, key,
 			            "unknown aggregation method '%s'", m);
+			p->failed = 1;
+			break;
+		}
 	}
 
 	/* explicit levels must decrease downwards */
@@ -1727,8 +1731,8 @@ enum dti_status dti_framework_parse(const char *buf, size_t len,
 		apply_meta(&p, &c);
 	if (st == DTI_OK)
 		st = read_rows(&p, &c);
-	if (st == DTI_OK && !p.failed)
-		st = build(&p, &c);
+	if (st == DTI_OK || (st == DTI_EINVALID && p.nrows))
+		st = build(&p, &c) ? DTI_EINVALID : st;
 	if (st == DTI_OK && p.failed)
 		st = DTI_EINVALID;
 	dti_csv_close(&c);

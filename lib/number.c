@@ -13,6 +13,7 @@
  * Conversion goes through strtod in the "C" locale of this thread only
  * (uselocale), so an application's setlocale() cannot change a figure.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -88,8 +89,9 @@ int dti_parse_long(const char *s, long *out)
 	if (!s || !*s)
 		return -1;
 	char *end;
+	errno = 0;
 	long v = strtol(s, &end, 10);
-	if (*end != '\0')
+	if (*end != '\0' || errno == ERANGE)
 		return -1;
 	*out = v;
 	return 0;
@@ -168,11 +170,11 @@ enum dti_status dti_parse_number(const char *s, char mark, double *out,
 		*why = "empty";
 		return DTI_ESYNTAX;
 	}
-	if (n > 64) {
+	if (n > 400) {
 		*why = "too long for a number";
 		return DTI_ESYNTAX;
 	}
-	char tmp[80];
+	char tmp[420];
 	size_t k = 0;
 	size_t i = 0;
 	if (s[i] == '+' || s[i] == '-') {

@@ -340,11 +340,14 @@ long long dti_round_scaled(double v, int digits)
 	 * values are rounded from decimal figures, so a product within a few
 	 * ulps of a half is treated as the half it stands for.
 	 */
+	if (fabs(s) >= 4503599627370496.0) /* 2^52: already a whole number */
+		return (long long)s;
 	double fl = floor(s);
 	double frac = s - fl;
 	double eps = fabs(s) * 4 * 2.220446049250313e-16;
 	long long r;
-	if (fabs(frac - 0.5) <= eps)
+	/* near 2^52 the tolerance would swallow every fraction: no fix-up */
+	if (eps < 0.125 && fabs(frac - 0.5) <= eps)
 		r = (long long)(s >= 0 ? fl + 1 : fl);
 	else
 		r = (long long)llround(s);
@@ -363,8 +366,13 @@ enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
 	if (digits > 17)
 		digits = 17;
 	if (fabs(v) * dti_pow10(digits) >= 9e18) {
-		/* too big for the integer path: plain %.*e is locale-free */
-		return dti_buf_addf(b, "%.*e", digits, v);
+		/* too big for the integer path: the double's own digits */
+		char big[400];
+		dti_snprintf(big, sizeof big, "%.*f", digits, v);
+		char *dot = strchr(big, '.');
+		if (dot)
+			*dot = mark;
+		return dti_buf_adds(b, big);
 	}
 	long long r = dti_round_scaled(v, digits);
 	char tmp[48];
