@@ -157,7 +157,7 @@ static void test_buf_addf(void **state)
 
 /* ---- decimals -------------------------------------------------------- */
 
-static char dec_out[128];
+static char dec_out[512];
 
 static const char *dec(double v, int digits, char mark, const char *nan_text)
 {
