@@ -23,20 +23,33 @@
 
 #include "model.h"
 
-void dti_result_add_note(struct dti_result *res, const char *fmt, ...)
+void dti_result_add_note(struct dti_result *res, const char *en,
+                         const char *vi, ...)
 {
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	dti_vsnprintf(tmp, sizeof tmp, fmt, ap);
+	char te[1024], tv[1024];
+	va_list ap, ap2;
+	va_start(ap, vi);
+	va_copy(ap2, ap);
+	dti_vsnprintf(te, sizeof te, en, ap);
+	dti_vsnprintf(tv, sizeof tv, vi, ap2);
+	va_end(ap2);
 	va_end(ap);
-	char **nn = realloc(res->notes, (res->nnotes + 1) * sizeof *nn);
-	if (!nn)
+	char **ne = realloc(res->notes, (res->nnotes + 1) * sizeof *ne);
+	if (!ne)
 		return;
-	res->notes = nn;
-	nn[res->nnotes] = strdup(tmp);
-	if (nn[res->nnotes])
-		res->nnotes++;
+	res->notes = ne;
+	char **nv = realloc(res->notes_vi, (res->nnotes + 1) * sizeof *nv);
+	if (!nv)
+		return;
+	res->notes_vi = nv;
+	ne[res->nnotes] = strdup(te);
+	nv[res->nnotes] = strdup(tv);
+	if (!ne[res->nnotes] || !nv[res->nnotes]) {
+		free(ne[res->nnotes]);
+		free(nv[res->nnotes]);
+		return;
+	}
+	res->nnotes++;
 }
 
 void dti_result_free(struct dti_result *res)
@@ -64,9 +77,12 @@ void dti_result_free(struct dti_result *res)
 	}
 	free(res->prev_pos);
 	free(res->prev_node);
-	for (size_t i = 0; i < res->nnotes; i++)
+	for (size_t i = 0; i < res->nnotes; i++) {
 		free(res->notes[i]);
+		free(res->notes_vi[i]);
+	}
 	free(res->notes);
+	free(res->notes_vi);
 	pthread_mutex_destroy(&res->lock);
 	free(res);
 }
@@ -478,10 +494,13 @@ static void rank_node(struct dti_result *res, size_t k, struct keyed *a,
 	int *grk = &res->grank[RES_AT(res, k, 0)];
 	size_t m = 0;
 	long long mn = LLONG_MAX;
+	/* a leaf without a figure scores by the policy but is not ranked */
+	const unsigned char *fl = &res->flags[RES_AT(res, k, 0)];
+	int leaf = res->fw->nodes[k].nchildren == 0;
 	for (size_t i = 0; i < n; i++) {
 		rk[i] = 0;
 		grk[i] = 0;
-		if (isnan(v[i]))
+		if (isnan(v[i]) || (leaf && (fl[i] & DTI_CELL_MISSING)))
 			continue;
 		if (r[i] < mn)
 			mn = r[i];
@@ -586,8 +605,10 @@ static void mark_needed(const struct dti_result *res, size_t i,
 		const struct fw_node *nd = &fw->nodes[k];
 		if (!needed[k] || (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
 			continue;
+		/* a 0-point child is collected but never needed */
 		for (size_t c = 0; c < nd->nchildren; c++)
-			if (fw->nodes[nd->children[c]].scored)
+			if (fw->nodes[nd->children[c]].scored &&
+			    nd->child_weights[c] != 0)
 				needed[nd->children[c]] = 1;
 	}
 }
@@ -915,6 +936,8 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		dti_result_add_note(res,
 		                    "'%s' is unknown for %zu unit%s: the points "
 		                    "of %s are not published",
+		                    "'%s' không xác định được cho %zu đơn vị%.0s: "
+		                    "điểm của %s chưa được công bố",
 		                    fw->nodes[fw->root].code, unknown_units,
 		                    unknown_units == 1 ? "" : "s", list);
 	}
@@ -940,14 +963,20 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	}
 
 	/* notes */
-	dti_result_add_note(res, "missing figures: %s%s",
-	                    dti_missing_name(res->missing),
-	                    res->missing == DTI_MISSING_ZERO
-	                        ? " (a missing figure scores 0)"
-	                        : res->missing == DTI_MISSING_EXCLUDE
-	                              ? " (left out, weights re-scaled)"
-	                              : " (imputed by the mean of the unit's "
-	                                "group)");
+	{
+		static const char *const en[] = {
+		    "", "a missing figure scores 0",
+		    "left out, weights re-scaled",
+		    "imputed by the mean of the unit's group"};
+		static const char *const vi[] = {
+		    "", "số liệu thiếu được 0 điểm",
+		    "bỏ qua, tính lại trọng số",
+		    "ước tính bằng trung bình của nhóm"};
+		dti_result_add_note(res, "missing figures: %s (%s%.0s)",
+		                    "số liệu thiếu: %s (%.0s%s)",
+		                    dti_missing_name(res->missing),
+		                    en[res->missing], vi[res->missing]);
+	}
 	/* missing figures that count: under no entered value */
 	size_t *miss = calloc(nn ? nn : 1, sizeof *miss);
 	if (!miss) {
@@ -989,7 +1018,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 			dti_snprintf(list + len, sizeof list - len,
 			         " and %zu more indicators", more);
 		dti_result_add_note(res, "%zu figure%s missing (%s)",
-		                    missing_cells,
+		                    "thiếu %zu số liệu%.0s (%s)", missing_cells,
 		                    missing_cells == 1 ? " is" : "s are", list);
 	}
 	free(miss);
@@ -997,21 +1026,31 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		dti_result_add_note(res,
 		                    "%zu figure%s imputed by the mean of the "
 		                    "unit's %s",
+		                    "%zu số liệu%.0s được ước tính bằng trung "
+		                    "bình của nhóm (%s)",
 		                    imputed, imputed == 1 ? "" : "s",
 		                    res->group_by ? res->group_by : "group");
 	if (res->missing == DTI_MISSING_GROUP_MEAN && !res->ngroups)
 		dti_result_add_note(res, "no groups in the data: nothing could "
-		                         "be imputed by group mean");
+		                         "be imputed by group mean",
+		                    "dữ liệu không có nhóm: không ước tính được "
+		                    "theo trung bình nhóm");
 	if (entered_aggs)
 		dti_result_add_note(res,
 		                    "%zu value%s of aggregates entered in the "
-		                    "data %s",
+		                    "data %s%.0s",
+		                    "%zu giá trị tổng hợp%.0s nhập trong dữ liệu "
+		                    "%.0s%s",
 		                    entered_aggs, entered_aggs == 1 ? "" : "s",
 		                    opts->recompute
 		                        ? "were checked and replaced by values "
 		                          "computed from their indicators where "
 		                          "those are in the data"
-		                        : "are used as entered");
+		                        : "are used as entered",
+		                    opts->recompute
+		                        ? "được kiểm tra và thay bằng giá trị tính "
+		                          "từ các chỉ số thành phần (nếu có)"
+		                        : "được dùng như đã nhập");
 	if (mismatches) {
 		struct dti_dataset_unit du;
 		dti_dataset_unit(ds, res->units[mismatch_unit], &du);
@@ -1019,13 +1058,17 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		    res,
 		    "%zu entered value%s differ%s from the value computed from "
 		    "the indicators (largest: '%s' of %s, by %.*f)",
+		    "%zu giá trị nhập%.0s%.0s khác giá trị tính từ các chỉ số "
+		    "(lớn nhất: '%s' của %s, lệch %.*f)",
 		    mismatches, mismatches == 1 ? "" : "s",
 		    mismatches == 1 ? "s" : "", fw->nodes[mismatch_node].code,
 		    du.name, res->precision + 2, mismatch_max);
 	}
 	if (dti_dataset_synthetic(ds))
 		dti_result_add_note(res, "SYNTHETIC DATA: demo values, not "
-		                         "official results");
+		                         "official results",
+		                    "DỮ LIỆU MÔ PHỎNG: không phải kết quả chính "
+		                    "thức");
 	st = dti_dataset_hash(ds, cycle, res->hash);
 
 scratch_out:
@@ -1239,6 +1282,11 @@ const char *dti_result_note(const struct dti_result *res, size_t i)
 	return i < res->nnotes ? res->notes[i] : NULL;
 }
 
+const char *dti_result_note_vi(const struct dti_result *res, size_t i)
+{
+	return i < res->nnotes ? res->notes_vi[i] : NULL;
+}
+
 /* ---- previous cycle -------------------------------------------------- */
 
 enum dti_status dti_result_set_previous(struct dti_result *res,
@@ -1273,11 +1321,16 @@ enum dti_status dti_result_set_previous(struct dti_result *res,
 		                    "no unit of %s is in the previous cycle %s: "
 		                    "no changes (re-base the earlier cycle onto "
 		                    "the current units first)",
+		                    "không đơn vị nào của kỳ %s có trong kỳ %s: "
+		                    "không so sánh được (hãy quy đổi kỳ trước "
+		                    "sang các đơn vị hiện nay)",
 		                    dti_result_cycle(res), dti_result_cycle(prev));
 	else if (matched < res->n)
 		dti_result_add_note(res,
 		                    "%zu of %zu units have no previous value "
 		                    "(cycle %s)",
+		                    "%zu trong %zu đơn vị không có giá trị kỳ "
+		                    "trước (kỳ %s)",
 		                    res->n - matched, res->n,
 		                    dti_result_cycle(prev));
 	return DTI_OK;

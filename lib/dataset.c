@@ -561,11 +561,15 @@ enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
 			dti_map_get(&ds->fw->codes, codes[b], &k);
 			if (!cy->cols[k] || isnan(cy->cols[k][u]))
 				continue;
-			char line[256];
-			int len = dti_snprintf(line, sizeof line, "%s\t%s\t%.17g\n",
-			                   ids[a], codes[b], cy->cols[k][u]);
+			/* ids and codes may be long: hash them as they are */
+			char num[40];
+			int len = dti_snprintf(num, sizeof num, "\t%.17g\n",
+			                       cy->cols[k][u]);
+			dti_sha256_update(&sh, ids[a], strlen(ids[a]));
+			dti_sha256_update(&sh, "\t", 1);
+			dti_sha256_update(&sh, codes[b], strlen(codes[b]));
 			if (len > 0)
-				dti_sha256_update(&sh, line, (size_t)len);
+				dti_sha256_update(&sh, num, (size_t)len);
 		}
 	}
 	dti_sha256_final(&sh, out);
@@ -631,7 +635,7 @@ enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
 				continue;
 			st = dti_buf_addc(out, ',');
 			if (!st && !isnan(cy->cols[k][i]))
-				st = dti_buf_addf(out, "%.17g", cy->cols[k][i]);
+				st = dti_buf_add_shortest(out, cy->cols[k][i]);
 		}
 		if (!st)
 			st = dti_buf_addc(out, '\n');
@@ -669,6 +673,7 @@ struct reader {
 	unsigned long *seen_line;
 	size_t seen_cap;
 	size_t seen_n;
+	const char *meta_date; /* "# date:" or "# rebased_to:" of the file */
 };
 
 static void rfault(struct reader *r, enum dti_status code, unsigned long line,
@@ -988,7 +993,7 @@ static int parse_cell(struct reader *r, const char *cell, size_t node,
 	char buf[200];
 	const char *bad = dti_check_figure(r->fw, nd, *v, buf, sizeof buf);
 	if (bad) {
-		rfault(r, DTI_EINVALID, line, col, "%s: %s", nd->code, bad);
+		rfault(r, DTI_EINVALID, line, col, "%s", bad);
 		return -1;
 	}
 	return 1;
@@ -1001,6 +1006,10 @@ static void cycle_date(const struct reader *r, const char *label, char *out,
 	out[0] = '\0';
 	if (r->opts && r->opts->date) {
 		dti_snprintf(out, outsz, "%s", r->opts->date);
+		return;
+	}
+	if (r->meta_date) {
+		dti_snprintf(out, outsz, "%s", r->meta_date);
 		return;
 	}
 	long y;
@@ -1042,8 +1051,9 @@ static int resolve_unit(struct reader *r, const char *id_text,
 	enum dti_status st =
 	    dti_units_find(r->units, text, *date ? date : NULL, &idx, &e);
 	if (st) {
+		int dated = *date && !strstr(e.message, date);
 		rfault(r, st, line, col, "%s%s%s", e.message,
-		       *date ? " on " : "", *date ? date : "");
+		       dated ? " on " : "", dated ? date : "");
 		dti_error_release(&e);
 		return -1;
 	}
@@ -1300,6 +1310,15 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 				st = dti_err_nomem(err);
 				break;
 			}
+	}
+	if (st == DTI_OK) {
+		const char *md = dti_csv_meta(&c, "date");
+		if (!md)
+			md = dti_csv_meta(&c, "rebased_to");
+		if (md && !dti_is_date(md))
+			st = dti_err_set(err, DTI_EINVALID, r.name, 0, 0, "date",
+			                 "'%s' is not a date (YYYY-MM-DD)", md);
+		r.meta_date = md;
 	}
 	if (st == DTI_OK) {
 		r.decimal = opts ? opts->decimal : 0;

@@ -121,6 +121,12 @@ int dti_parse_long(const char *s, long *out);
 /* "YYYY-MM-DD" check. */
 int dti_is_date(const char *s);
 
+/* Appends the shortest text that reads back as exactly v ("0.85", "1000"). */
+enum dti_status dti_buf_add_shortest(struct dti_buf *b, double v);
+
+/* v rounded to `digits` decimals without trailing zeros ("716.3"). */
+enum dti_status dti_buf_add_trimmed(struct dti_buf *b, double v, int digits);
+
 /* Rounds v to `digits` decimals, as an integer count (half away from 0). */
 long long dti_round_scaled(double v, int digits);
 double dti_pow10(int digits);

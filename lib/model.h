@@ -165,12 +165,17 @@ struct dti_result {
 	char hash[65];
 	size_t nnotes;
 	char **notes;
+	char **notes_vi;
 };
 
 #define RES_AT(res, node, i) ((node) * (res)->n + (i))
 
-/* Adds a note (printf-style) to a result; ignores allocation failure. */
-void dti_result_add_note(struct dti_result *res, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/*
+ * Adds a note in English and Vietnamese: both formats take the same
+ * arguments in the same order ("%.0s" swallows an English plural ending).
+ * Allocation failure drops the note.
+ */
+void dti_result_add_note(struct dti_result *res, const char *en,
+                         const char *vi, ...);
 
 #endif

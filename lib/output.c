@@ -44,23 +44,12 @@ static enum dti_status json_num(struct dti_buf *b, double v, int digits)
 	return dti_buf_add_decimal(b, v, digits, '.', "null");
 }
 
-/* JSON number for a plain double (weights, points): shortest "%.17g". */
+/* JSON number for a plain double (weights, points): shortest form. */
 static enum dti_status json_double(struct dti_buf *b, double v)
 {
 	if (isnan(v) || isinf(v))
 		return dti_buf_adds(b, "null");
-	char tmp[40];
-	double mag = fabs(v);
-	for (int prec = 1; prec <= 17; prec++) {
-		dti_snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		/* 1000 is "1e+03" at one digit: people read plain numbers */
-		if (strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15 && prec < 17)
-			continue;
-		double back;
-		if (dti_parse_double(tmp, &back) == 0 && back == v)
-			break;
-	}
-	return dti_buf_adds(b, tmp);
+	return dti_buf_add_shortest(b, v);
 }
 
 static enum dti_status csv_cell(struct dti_buf *b, const char *s)
@@ -314,6 +303,7 @@ static enum dti_status result_table(const struct dti_result *res,
 {
 	const struct dti_framework *fw = res->fw;
 	int vi = o->lang == DTI_LANG_VI;
+	char mark = vi ? ',' : '.'; /* a table is read by people */
 	int digits = res->precision;
 	int has_group = res->ngroups > 0;
 	int changes = o->changes && res->prev;
@@ -403,7 +393,7 @@ static enum dti_status result_table(const struct dti_result *res,
 			if (fl & DTI_CELL_UNKNOWN)
 				grid_set(&g, c++, "?", 3);
 			else
-				grid_setnum(&g, c++, v, digits, '.',
+				grid_setnum(&g, c++, v, digits, mark,
 				            (fl & DTI_CELL_MISSING) ? 3 : 0);
 			if (o->ranks) {
 				int kr = res->rank[RES_AT(res, k, i)];
@@ -412,13 +402,13 @@ static enum dti_status result_table(const struct dti_result *res,
 			}
 			if (o->points)
 				grid_setnum(&g, c++, dti_result_points(res, i, k),
-				            2, '.', 0);
+				            2, mark, 0);
 			if (changes) {
 				double d = dti_result_change(res, i, k);
 				struct dti_buf t = DTI_BUF_INIT;
 				if (!isnan(d) && d > 0)
 					dti_buf_addc(&t, '+');
-				dti_buf_add_decimal(&t, d, digits, '.', "–");
+				dti_buf_add_decimal(&t, d, digits, mark, "–");
 				grid_set(&g, c++, t.data ? t.data : "",
 				         isnan(d) || d == 0 ? 0 : (d > 0 ? 1 : 2));
 				dti_buf_release(&t);
@@ -443,7 +433,7 @@ static enum dti_status result_table(const struct dti_result *res,
 		st = dti_buf_addc(out, '\n');
 	for (size_t k = 0; k < res->nnotes && !st; k++)
 		st = dti_buf_addf(out, "%s: %s\n", vi ? "ghi chú" : "note",
-		                  res->notes[k]);
+		                  vi ? res->notes_vi[k] : res->notes[k]);
 	if (!st)
 		st = banner(res, out, o->lang);
 	return st;
@@ -624,8 +614,11 @@ static enum dti_status unit_json(const struct dti_result *res,
 				       : dti_buf_adds(out, "null");
 				break;
 			case 3:
-				st = json_num(out, dti_result_points(res, i, k),
-				              6);
+				if (isnan(dti_result_points(res, i, k)))
+					st = dti_buf_adds(out, "null");
+				else
+					st = dti_buf_add_trimmed(
+					    out, dti_result_points(res, i, k), 6);
 				break;
 			case 4:
 				st = json_num(out, dti_result_change(res, i, k),
@@ -873,8 +866,14 @@ static void tree_node(struct tree_ctx *t, size_t k, const char *lead,
 		dti_buf_addf(&b, ":%g", nd->power);
 	grid_set(t->g, 3, b.data ? b.data : "", 3);
 	dti_buf_reset(&b);
-	if (nd->origin != DTI_ORIGIN_OFFICIAL)
-		dti_buf_adds(&b, dti_origin_name(nd->origin));
+	if (nd->origin != DTI_ORIGIN_OFFICIAL) {
+		static const char *const vi_origin[] = {
+		    "chính thức", "chưa công bố", "suy luận", "ví dụ",
+		    "người dùng"};
+		dti_buf_adds(&b, t->o->lang == DTI_LANG_VI
+		                     ? vi_origin[nd->origin]
+		                     : dti_origin_name(nd->origin));
+	}
 	if (nd->nparents > 1) {
 		dti_buf_adds(&b, b.len ? "; " : "");
 		dti_buf_adds(&b, t->o->lang == DTI_LANG_VI ? "thuộc " : "in ");
@@ -916,10 +915,13 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 		st = dti_buf_addc(out, '\n');
 	static const char *const keys[] = {"version", "level", "source",
 	                                   "official", "note"};
+	static const char *const keys_vi[] = {"phiên bản", "cấp", "nguồn",
+	                                      "chính thức", "ghi chú"};
 	for (size_t k = 0; k < DTI_ARRAY_LEN(keys) && !st; k++) {
 		const char *v = dti_framework_meta(fw, keys[k]);
 		if (v)
-			st = dti_buf_addf(out, "%s: %s\n", keys[k], v);
+			st = dti_buf_addf(out, "%s: %s\n",
+			                  vi ? keys_vi[k] : keys[k], v);
 	}
 	if (!st)
 		st = dti_buf_addf(out, "%s: %s, %s 0..%g, %s %d, %s: %s\n",

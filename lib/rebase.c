@@ -147,17 +147,25 @@ enum dti_status dti_rebase(const struct dti_result *res,
 		    pred_have[to[0]])
 			pred_total[to[0]]++;
 	}
-	for (size_t r = 0; r < nreg && !st; r++) {
-		if (!pred_have[r] || pred_have[r] >= pred_total[r] ||
-		    opts->allow_partial)
+	/* every incomplete successor is named, not only the first */
+	struct dti_buf partial = DTI_BUF_INIT;
+	for (size_t r = 0; r < nreg && (!st || st == DTI_EINVALID); r++) {
+		if (!pred_have[r] || pred_have[r] >= pred_total[r])
 			continue;
 		struct dti_unit_info ui;
 		dti_units_get(units, r, &ui);
-		st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, NULL,
-		                 "'%s' (%s) has %zu predecessors but the data "
-		                 "have %zu of them: its average would be biased "
-		                 "(--allow-partial averages those present)",
-		                 ui.name_vi, ui.id, pred_total[r], pred_have[r]);
+		if (opts->allow_partial) {
+			dti_buf_addf(&partial, "%s%s (%zu of %zu)",
+			             partial.len ? ", " : "", ui.name_vi,
+			             pred_have[r], pred_total[r]);
+			continue;
+		}
+		dti_err_add(err, DTI_EINVALID, NULL, 0, 0, NULL,
+		            "'%s' (%s) has %zu predecessors but the data have "
+		            "%zu of them: its average would be biased "
+		            "(--allow-partial averages those present)",
+		            ui.name_vi, ui.id, pred_total[r], pred_have[r]);
+		st = DTI_EINVALID;
 	}
 	struct dti_dataset *ds = NULL;
 	size_t cyc = 0;
@@ -170,6 +178,10 @@ enum dti_status dti_rebase(const struct dti_result *res,
 			st = dti_err_nomem(err);
 	if (!st && dti_dataset_set_meta(ds, "rebased_to", opts->date))
 		st = dti_err_nomem(err);
+	if (!st && partial.len &&
+	    dti_dataset_set_meta(ds, "rebased_partial", partial.data))
+		st = dti_err_nomem(err);
+	dti_buf_release(&partial);
 	/* successors in registry order */
 	for (size_t r = 0; r < nreg && !st; r++) {
 		if (!pred_have[r])

@@ -735,3 +735,35 @@ void dti_sha256_final(struct dti_sha256 *s, char hex[65])
 		}
 	hex[64] = '\0';
 }
+
+enum dti_status dti_buf_add_shortest(struct dti_buf *b, double v)
+{
+	if (isnan(v) || isinf(v))
+		return dti_buf_adds(b, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+	char tmp[40];
+	double mag = fabs(v);
+	for (int prec = 1; prec <= 17; prec++) {
+		dti_snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		/* 1000 is "1e+03" at one digit: people read plain numbers */
+		if (strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15 && prec < 17)
+			continue;
+		double back;
+		if (dti_parse_double(tmp, &back) == 0 && back == v)
+			break;
+	}
+	return dti_buf_adds(b, tmp);
+}
+
+enum dti_status dti_buf_add_trimmed(struct dti_buf *b, double v, int digits)
+{
+	size_t start = b->len;
+	enum dti_status st = dti_buf_add_decimal(b, v, digits, '.', "");
+	if (st || !memchr(b->data + start, '.', b->len - start))
+		return st;
+	while (b->len > start && b->data[b->len - 1] == '0')
+		b->len--;
+	if (b->len > start && b->data[b->len - 1] == '.')
+		b->len--;
+	b->data[b->len] = '\0';
+	return DTI_OK;
+}

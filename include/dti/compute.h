@@ -105,6 +105,8 @@ const size_t *dti_result_order(const struct dti_result *res, size_t node);
 /* Notes for readers: policy applied, imputations, checks. */
 size_t dti_result_note_count(const struct dti_result *res);
 const char *dti_result_note(const struct dti_result *res, size_t i);
+/* The same note in Vietnamese. */
+const char *dti_result_note_vi(const struct dti_result *res, size_t i);
 
 /*
  * Links the previous cycle's result: units are matched by id.  Afterwards

@@ -96,6 +96,21 @@ static int run(int argc, char **argv, int ranking)
 	}
 	if (!rc && ranking)
 		oo.changes = 1;
+	if (!rc && o.group) {
+		/* a group nobody is in is a typo, not an empty ranking */
+		int found = 0;
+		for (size_t i = 0; i < dti_result_unit_count(r.res); i++) {
+			const char *g = dti_result_unit_group(r.res, i);
+			if (g && strcmp(g, o.group) == 0)
+				found = 1;
+		}
+		if (!found) {
+			fprintf(stderr, "dti: no unit of cycle %s is in group "
+			                "'%s'\n",
+			        dti_result_cycle(r.res), o.group);
+			rc = EXIT_NOTFOUND;
+		}
+	}
 	if (!rc) {
 		struct dti_buf out = DTI_BUF_INIT;
 		struct dti_error err = DTI_ERROR_INIT;

@@ -52,8 +52,9 @@ static int check(const struct cli_opts *o)
 			if (!ni.nchildren)
 				leaves++;
 		}
-		printf("%s: ok: %s %s, %zu nodes (%zu leaves), %s%s\n",
-		       o->args[i], dti_framework_id(fw), dti_framework_version(fw),
+		const char *ver = dti_framework_version(fw);
+		printf("%s: ok: %s%s%s, %zu nodes (%zu leaves), %s%s\n",
+		       o->args[i], dti_framework_id(fw), *ver ? " " : "", ver,
 		       dti_framework_node_count(fw), leaves,
 		       dti_framework_uses_points(fw) ? "points" : "weights",
 		       nw ? "" : ", no warnings");
@@ -96,35 +97,85 @@ static int show(const struct cli_opts *o)
 	return rc;
 }
 
+static void json_str(struct dti_buf *b, const char *s)
+{
+	dti_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			dti_buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			dti_buf_addf(b, "\\u%04x", *p);
+		else
+			dti_buf_addc(b, (char)*p);
+	}
+	dti_buf_addc(b, '"');
+}
+
+static void csv_str(struct dti_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		dti_buf_adds(b, s);
+		return;
+	}
+	dti_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			dti_buf_addc(b, '"');
+		dti_buf_addc(b, *s);
+	}
+	dti_buf_addc(b, '"');
+}
+
 static int list(const struct cli_opts *o)
 {
 	struct dti_buf out = DTI_BUF_INIT;
-	int json = o->format == DTI_FORMAT_JSON;
-	if (json)
+	enum dti_format f = o->format;
+	if (f == DTI_FORMAT_JSON)
 		dti_buf_adds(&out, "[");
+	else if (f == DTI_FORMAT_CSV)
+		dti_buf_adds(&out, "id,version,status,title\n");
 	int first = 1;
-	for (const struct dti_embedded_file *f = dti_embedded_files; f->name;
-	     f++) {
+	for (const struct dti_embedded_file *e = dti_embedded_files; e->name;
+	     e++) {
 		struct dti_framework *fw;
-		if (strncmp(f->name, "vn-", 3) == 0 ||
-		    strcmp(f->name, "regions.csv") == 0)
+		if (strncmp(e->name, "vn-", 3) == 0 ||
+		    strcmp(e->name, "regions.csv") == 0)
 			continue;
-		if (dti_framework_parse(f->data, f->len, f->name, &fw, NULL))
+		if (dti_framework_parse(e->data, e->len, e->name, &fw, NULL))
 			continue;
 		const char *title = dti_framework_meta(
 		    fw, o->lang == DTI_LANG_VI ? "title_vi" : "title_en");
 		const char *status = dti_framework_meta(fw, "status");
-		if (json)
-			dti_buf_addf(&out, "%s{\"id\":\"%s\",\"status\":\"%s\"}",
-			             first ? "" : ",", dti_framework_id(fw),
-			             status ? status : "");
-		else
-			dti_buf_addf(&out, "%-28s %-10s %s\n", dti_framework_id(fw),
-			             status ? status : "", title ? title : "");
+		const char *vals[] = {dti_framework_id(fw),
+		                      dti_framework_version(fw),
+		                      status ? status : "", title ? title : ""};
+		static const char *const keys[] = {"id", "version", "status",
+		                                   "title"};
+		if (f == DTI_FORMAT_JSON || f == DTI_FORMAT_NDJSON) {
+			if (f == DTI_FORMAT_JSON && !first)
+				dti_buf_adds(&out, ",\n");
+			dti_buf_addc(&out, '{');
+			for (size_t k = 0; k < 4; k++) {
+				dti_buf_addf(&out, "%s\"%s\":", k ? "," : "",
+				             keys[k]);
+				json_str(&out, vals[k]);
+			}
+			dti_buf_adds(&out, f == DTI_FORMAT_NDJSON ? "}\n" : "}");
+		} else if (f == DTI_FORMAT_CSV) {
+			for (size_t k = 0; k < 4; k++) {
+				if (k)
+					dti_buf_addc(&out, ',');
+				csv_str(&out, vals[k]);
+			}
+			dti_buf_addc(&out, '\n');
+		} else {
+			dti_buf_addf(&out, "%-28s %-10s %s\n", vals[0], vals[2],
+			             vals[3]);
+		}
 		first = 0;
 		dti_framework_free(fw);
 	}
-	if (json)
+	if (f == DTI_FORMAT_JSON)
 		dti_buf_adds(&out, "]\n");
 	int rc = cli_write(o->output, &out);
 	dti_buf_release(&out);

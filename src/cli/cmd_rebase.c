@@ -97,6 +97,11 @@ int cmd_rebase(int argc, char **argv)
 		rc = cli_exit_for(st, EXIT_DATA);
 		goto done;
 	}
+	const char *partial = dti_dataset_meta(rds, "rebased_partial");
+	if (partial)
+		fprintf(stderr, "dti: averaged from only some predecessors: "
+		                "%s\n",
+		        partial);
 	if (o.data_only) {
 		if (o.format != DTI_FORMAT_TABLE && o.format != DTI_FORMAT_CSV) {
 			fprintf(stderr, "dti: --data-only writes CSV\n");

@@ -79,7 +79,25 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 			else
 				json_str(&out, vals[k]);
 		}
-		dti_buf_adds(&out, ",\"successors\":[");
+		dti_buf_adds(&out, ",\"aliases\":[");
+		for (size_t a = 0; a < ui.naliases; a++) {
+			if (a)
+				dti_buf_addc(&out, ',');
+			json_str(&out, ui.aliases[a]);
+		}
+		dti_buf_adds(&out, "],\"predecessors\":[");
+		size_t np = 0;
+		for (size_t k = 0; k < dti_units_count(u); k++) {
+			struct dti_unit_info pi;
+			dti_units_get(u, k, &pi);
+			for (size_t s = 0; s < pi.nsuccessors; s++)
+				if (pi.successors[s] == idx) {
+					if (np++)
+						dti_buf_addc(&out, ',');
+					json_str(&out, pi.id);
+				}
+		}
+		dti_buf_adds(&out, "],\"successors\":[");
 		for (size_t s = 0; s < ui.nsuccessors; s++) {
 			struct dti_unit_info si;
 			dti_units_get(u, ui.successors[s], &si);

@@ -141,8 +141,16 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 	size_t nignore = 0;
 	optind = 1;
 	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":hf:u:o:", long_opts, NULL)) != -1) {
+	int c, li = -1;
+	char optname[64];
+	while ((c = getopt_long(argc, argv, ":hf:u:o:", long_opts, &li)) != -1) {
+		/* the option as written, for messages (not its value) */
+		if (li >= 0)
+			snprintf(optname, sizeof optname, "--%s",
+			         long_opts[li].name);
+		else
+			snprintf(optname, sizeof optname, "-%c", c);
+		li = -1;
 		if (c == 'h') {
 			fputs(help, stdout);
 			return -1;
@@ -160,7 +168,7 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 			                   argv[optind - 1]);
 		if (!(needs(c) & accept))
 			return usage_error(help, "option '%s' does not apply here",
-			                   argv[optind - 1]);
+			                   optname);
 		long n;
 		char *end;
 		switch (c) {
@@ -320,7 +328,10 @@ void cli_error(const char *what, const struct dti_error *err)
 		fprintf(stderr, "dti: %s\n", line);
 	for (size_t i = 0; i < err->nmore; i++) {
 		dti_diag_format(&err->more[i], line, sizeof line);
-		fprintf(stderr, "dti: %s\n", line);
+		if (what && *what)
+			fprintf(stderr, "dti: %s: %s\n", what, line);
+		else
+			fprintf(stderr, "dti: %s\n", line);
 	}
 	if (err->nmore_dropped)
 		fprintf(stderr, "dti: ... and %zu more\n", err->nmore_dropped);
@@ -514,46 +525,93 @@ void cli_run_release(struct cli_run *run)
 	memset(run, 0, sizeof *run);
 }
 
-/* "# framework: id" in a data file names its framework. */
-static const char *framework_from_data(const char *path, char *buf,
-                                       size_t bufsz)
+/*
+ * Reads a whole input ("-" is stdin) into memory, so that its metadata can
+ * be looked at before it is parsed (stdin cannot be read twice).
+ */
+static int read_input(const char *path, char **buf, size_t *len)
 {
-	if (strcmp(path, "-") == 0)
-		return NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char line[512];
-	const char *found = NULL;
-	while (fgets(line, sizeof line, f)) {
-		const char *p = line;
-		if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-		    (unsigned char)p[2] == 0xBF)
-			p += 3;
-		if (*p != '#')
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "dti: %s: cannot open: %s\n", path,
+		        strerror(errno));
+		return EXIT_IO;
+	}
+	size_t n = 0, cap = 65536;
+	char *p = malloc(cap + 1);
+	while (p) {
+		size_t r = fread(p + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
 			break;
-		p++;
-		while (*p == ' ')
-			p++;
-		if (strncmp(p, "framework", 9) == 0) {
-			p += 9;
-			while (*p == ' ')
-				p++;
-			if (*p != ':' && *p != '=')
-				continue;
-			p++;
-			while (*p == ' ')
-				p++;
-			size_t n = strcspn(p, " \t\r\n,;");
-			if (n && n < bufsz) {
-				memcpy(buf, p, n);
-				buf[n] = '\0';
-				found = buf;
+		if (cap >= ((size_t)1 << 29)) {
+			fprintf(stderr, "dti: %s: larger than 512 MiB\n", path);
+			free(p);
+			if (f != stdin)
+				fclose(f);
+			return EXIT_LIMIT;
+		}
+		char *q = realloc(p, 2 * cap + 1);
+		if (!q) {
+			free(p);
+			p = NULL;
+			break;
+		}
+		p = q;
+		cap *= 2;
+	}
+	int bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (!p)
+		return EXIT_INTERNAL;
+	if (bad) {
+		fprintf(stderr, "dti: %s: read error\n", path);
+		free(p);
+		return EXIT_IO;
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return EXIT_OK;
+}
+
+/* "# framework: id" among the metadata lines at the top of a data file. */
+static const char *framework_from_data(const char *buf, size_t len,
+                                       char *out, size_t outsz)
+{
+	const char *p = buf, *end = buf + len;
+	if (len >= 3 && (unsigned char)p[0] == 0xEF &&
+	    (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+		p += 3;
+	while (p < end && *p == '#') {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *q = p + 1;
+		while (q < eol && *q == ' ')
+			q++;
+		if ((size_t)(eol - q) > 9 && strncmp(q, "framework", 9) == 0) {
+			q += 9;
+			while (q < eol && *q == ' ')
+				q++;
+			if (q < eol && (*q == ':' || *q == '=')) {
+				q++;
+				while (q < eol && *q == ' ')
+					q++;
+				size_t n = 0;
+				while (q + n < eol && !strchr(" \t\r,;", q[n]))
+					n++;
+				if (n && n < outsz) {
+					memcpy(out, q, n);
+					out[n] = '\0';
+					return out;
+				}
 			}
 		}
+		p = eol < end ? eol + 1 : end;
 	}
-	fclose(f);
-	return found;
+	return NULL;
 }
 
 /* The cycle to compute: --cycle, else the latest label. */
@@ -587,6 +645,13 @@ static int pick_cycle(const struct dti_dataset *ds, const char *want,
 	return EXIT_OK;
 }
 
+/* Cycle labels order: numeric ones by length first ("999" < "2022"). */
+static int label_before(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	return la < lb || (la == lb && strcmp(a, b) < 0);
+}
+
 /* The cycle before `cur`, or -1. */
 static long cycle_before(const struct dti_dataset *ds, size_t cur)
 {
@@ -618,25 +683,34 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		return EXIT_USAGE;
 	}
 	const char *data = o->args[0];
+	char *buf;
+	size_t len;
+	int rc = read_input(data, &buf, &len);
+	if (rc)
+		return rc;
 	char fwname[256];
 	const char *fwn = o->framework;
 	if (!fwn)
-		fwn = framework_from_data(data, fwname, sizeof fwname);
+		fwn = framework_from_data(buf, len, fwname, sizeof fwname);
 	if (!fwn) {
 		fprintf(stderr, "dti: no framework: give -f FILE or a bundled "
 		                "name (pdti-2022, ...), or put '# framework: "
 		                "ID' in the data file\n");
+		free(buf);
 		return EXIT_USAGE;
 	}
-	int rc = cli_load_framework(fwn, &run->fw);
-	if (rc)
+	rc = cli_load_framework(fwn, &run->fw);
+	if (!rc)
+		rc = cli_load_units(o, run->fw, &run->units);
+	if (rc) {
+		free(buf);
 		return rc;
-	rc = cli_load_units(o, run->fw, &run->units);
-	if (rc)
-		return rc;
+	}
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st =
-	    dti_dataset_read(run->fw, run->units, data, &o->read, &run->ds, &err);
+	enum dti_status st = dti_dataset_parse(
+	    run->fw, run->units, buf, len,
+	    strcmp(data, "-") == 0 ? "<stdin>" : data, &o->read, &run->ds, &err);
+	free(buf);
 	if (st) {
 		cli_error(NULL, &err);
 		dti_error_release(&err);
@@ -665,10 +739,29 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 				dti_error_release(&err);
 				return cli_exit_for(st, EXIT_DATA);
 			}
-			size_t pc;
-			pick_cycle(run->prev_ds, NULL, &pc);
-			st = dti_compute(run->fw, run->prev_ds, pc, &pco,
-			                 &run->prev, &err);
+			/* its latest cycle before the current one */
+			const char *cur = dti_dataset_cycle(run->ds, cycle);
+			long pc = -1;
+			for (size_t i = 0;
+			     i < dti_dataset_cycle_count(run->prev_ds); i++) {
+				const char *a = dti_dataset_cycle(run->prev_ds, i);
+				if (!label_before(a, cur))
+					continue;
+				if (pc < 0 ||
+				    label_before(dti_dataset_cycle(run->prev_ds,
+				                                   (size_t)pc),
+				                 a))
+					pc = (long)i;
+			}
+			if (pc < 0) {
+				fprintf(stderr,
+				        "dti: %s has no cycle before %s\n",
+				        o->previous, cur);
+				dti_error_release(&err);
+				return EXIT_NOTFOUND;
+			}
+			st = dti_compute(run->fw, run->prev_ds, (size_t)pc,
+			                 &pco, &run->prev, &err);
 		} else {
 			long pc = cycle_before(run->ds, cycle);
 			if (pc >= 0)

@@ -77,7 +77,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(commands[i].name, cmd) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "dti: unknown command '%s'\n", cmd);
+	if (cmd[0] == '-')
+		fprintf(stderr, "dti: unknown option '%s'\n", cmd);
+	else
+		fprintf(stderr, "dti: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return EXIT_USAGE;
 }
