@@ -16,6 +16,7 @@ scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
+skipped=0
 
 count() { # build-dir: add the results of its last meson test run
 	log="$1/meson-logs/testlog.json"
@@ -25,9 +26,11 @@ count() { # build-dir: add the results of its last meson test run
 	fi
 	p=$(grep -c '"result": "OK"' "$log")
 	f=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log")
+	s=$(grep -c '"result": "SKIP"' "$log")
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "$1: $p passed, $f failed"
+	skipped=$((skipped + s))
+	echo "$1: $p passed, $f failed, $s skipped"
 }
 
 run() { # build-dir, then meson setup options
@@ -60,5 +63,6 @@ if [ $quick = 0 ]; then
 	CC=clang run build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dbench=false -Dtests=true
 fi
+[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
