@@ -62,13 +62,9 @@ void dti_result_free(struct dti_result *res)
 	free(res->group);
 	free(res->gid);
 	free(res->gcount);
-	free(res->figure);
-	free(res->value);
-	free(res->entered);
-	free(res->rounded);
-	free(res->rank);
+	dti_big_free(res->block);
 	free(res->grank);
-	free(res->flags);
+	free(res->entered);
 	free(res->ranked);
 	if (res->order) {
 		for (size_t k = 0; k < res->nn; k++)
@@ -483,15 +479,15 @@ static enum dti_status aggregate(struct agg_ctx *a, size_t k, double *out)
 
 /* ---- ranks ----------------------------------------------------------- */
 
-static void rank_node(struct dti_result *res, size_t k, struct keyed *a,
+static void rank_node(struct dti_result *res, size_t k, const long long *r,
+                      struct keyed *a,
                       struct keyed *tmp, int *glast_rank, long long *glast_key,
                       size_t *gseen)
 {
 	size_t n = res->n;
-	const long long *r = &res->rounded[RES_AT(res, k, 0)];
 	const double *v = &res->value[RES_AT(res, k, 0)];
 	int *rk = &res->rank[RES_AT(res, k, 0)];
-	int *grk = &res->grank[RES_AT(res, k, 0)];
+	int *grk = res->grank ? &res->grank[RES_AT(res, k, 0)] : NULL;
 	size_t m = 0;
 	long long mn = LLONG_MAX;
 	/* a leaf without a figure scores by the policy but is not ranked */
@@ -499,7 +495,8 @@ static void rank_node(struct dti_result *res, size_t k, struct keyed *a,
 	int leaf = res->fw->nodes[k].nchildren == 0;
 	for (size_t i = 0; i < n; i++) {
 		rk[i] = 0;
-		grk[i] = 0;
+		if (grk)
+			grk[i] = 0;
 		if (isnan(v[i]) || (leaf && (fl[i] & DTI_CELL_MISSING)))
 			continue;
 		if (r[i] < mn)
@@ -524,7 +521,7 @@ static void rank_node(struct dti_result *res, size_t k, struct keyed *a,
 			cur = (int)j + 1;
 		rk[a[j].idx] = cur;
 	}
-	if (!res->ngroups)
+	if (!res->ngroups || !grk)
 		return;
 	size_t *gc = &res->gcount[k * res->ngroups];
 	for (size_t g = 0; g < res->ngroups; g++) {
@@ -709,19 +706,27 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	}
 	size_t n = res->n, nn = res->nn;
 	size_t cells = nn * (n ? n : 1);
-	res->figure = malloc(cells * sizeof *res->figure);
-	res->value = malloc(cells * sizeof *res->value);
-	res->entered = malloc(cells * sizeof *res->entered);
-	res->rounded = malloc(cells * sizeof *res->rounded);
-	res->rank = malloc(cells * sizeof *res->rank);
-	res->grank = malloc(cells * sizeof *res->grank);
-	res->flags = calloc(cells, 1);
+	/* the matrices, in one block (see bigmem.c) */
+	if (cells > SIZE_MAX / 32)
+		goto nomem;
+	res->block = dti_big_alloc(cells * (2 * sizeof(double) + sizeof(int)) +
+	                           cells + 64);
+	if (!res->block)
+		goto nomem;
+	res->value = (double *)res->block;
+	res->figure = res->value + cells;
+	res->rank = (int *)(res->figure + cells);
+	res->flags = (unsigned char *)(res->rank + cells);
+	memset(res->flags, 0, cells);
+	if (opts->recompute) {
+		res->entered = malloc(cells * sizeof *res->entered);
+		if (!res->entered)
+			goto nomem;
+	}
 	res->ranked = calloc(nn ? nn : 1, sizeof *res->ranked);
 	res->group = calloc(n ? n : 1, sizeof *res->group);
 	res->gid = malloc((n ? n : 1) * sizeof *res->gid);
-	if (!res->figure || !res->value || !res->entered || !res->rounded ||
-	    !res->rank || !res->grank || !res->flags || !res->ranked ||
-	    !res->group || !res->gid)
+	if (!res->ranked || !res->group || !res->gid)
 		goto nomem;
 
 	/* groups */
@@ -770,6 +775,11 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		                     sizeof *res->gcount);
 		if (!res->gcount)
 			goto nomem;
+		if (res->ngroups) {
+			res->grank = malloc(cells * sizeof *res->grank);
+			if (!res->grank)
+				goto nomem;
+		}
 	}
 
 	/* scratch */
@@ -806,13 +816,15 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		const struct fw_node *nd = &fw->nodes[k];
 		double *fig = &res->figure[RES_AT(res, k, 0)];
 		double *val = &res->value[RES_AT(res, k, 0)];
-		double *ent = &res->entered[RES_AT(res, k, 0)];
+		double *ent = res->entered ? &res->entered[RES_AT(res, k, 0)]
+		                           : NULL;
 		unsigned char *fl = &res->flags[RES_AT(res, k, 0)];
 		unsigned char *hd = &has_data[RES_AT(res, k, 0)];
 		const double *col = cy->cols[k];
 		for (size_t i = 0; i < n; i++) {
 			fig[i] = col ? col[res->units[i]] : NAN;
-			ent[i] = NAN;
+			if (ent)
+				ent[i] = NAN;
 			hd[i] = (unsigned char)!isnan(fig[i]);
 		}
 		if (nd->nchildren == 0) {
@@ -881,7 +893,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 						mismatch_unit = i;
 					}
 				}
-				if (opts->recompute && computable) {
+				if (ent && computable) {
 					ent[i] = fig[i];
 					val[i] = work[i];
 				} else {
@@ -942,25 +954,30 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		                    unknown_units == 1 ? "" : "s", list);
 	}
 
-	/* rounding and ranks */
-	for (size_t k = 0; k < nn; k++) {
-		const double *val = &res->value[RES_AT(res, k, 0)];
-		long long *rd = &res->rounded[RES_AT(res, k, 0)];
-		for (size_t i = 0; i < n; i++)
-			rd[i] = isnan(val[i]) ? 0
-			                      : dti_round_scaled(val[i],
-			                                         res->precision);
+	/* ranks on the values rounded to the precision, node by node */
+	long long *rd = malloc(sn * sizeof *rd);
+	if (!rd) {
+		free(needed);
+		st = dti_err_nomem(err);
+		goto scratch_out;
 	}
 	for (size_t k = 0; k < nn; k++) {
 		if (fw->nodes[k].kind == DTI_KIND_STATISTIC) {
 			for (size_t i = 0; i < n; i++) {
 				res->rank[RES_AT(res, k, i)] = 0;
-				res->grank[RES_AT(res, k, i)] = 0;
+				if (res->grank)
+					res->grank[RES_AT(res, k, i)] = 0;
 			}
 			continue;
 		}
-		rank_node(res, k, ka, kt, glast_rank, glast_key, gseen);
+		const double *val = &res->value[RES_AT(res, k, 0)];
+		for (size_t i = 0; i < n; i++)
+			rd[i] = isnan(val[i]) ? 0
+			                      : dti_round_scaled(val[i],
+			                                         res->precision);
+		rank_node(res, k, rd, ka, kt, glast_rank, glast_key, gseen);
 	}
+	free(rd);
 
 	/* notes */
 	{
@@ -985,7 +1002,20 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		goto scratch_out;
 	}
 	missing_cells = 0;
-	for (size_t i = 0; i < n && missing_cells < SIZE_MAX; i++) {
+	if (!entered_aggs && n) {
+		/* nothing entered: the same nodes are needed for every unit */
+		mark_needed(res, 0, needed);
+		for (size_t k = 0; k < nn; k++) {
+			if (fw->nodes[k].nchildren || !needed[k])
+				continue;
+			const unsigned char *fl = &res->flags[RES_AT(res, k, 0)];
+			for (size_t i = 0; i < n; i++)
+				if (fl[i] & DTI_CELL_MISSING)
+					miss[k]++;
+			missing_cells += miss[k];
+		}
+	}
+	for (size_t i = 0; entered_aggs && i < n; i++) {
 		mark_needed(res, i, needed);
 		for (size_t k = 0; k < nn; k++)
 			if (!fw->nodes[k].nchildren && needed[k] &&
@@ -1069,7 +1099,6 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		                         "official results",
 		                    "DỮ LIỆU MÔ PHỎNG: không phải kết quả chính "
 		                    "thức");
-	st = dti_dataset_hash(ds, cycle, res->hash);
 
 scratch_out:
 	free(work);
@@ -1134,8 +1163,15 @@ const char *dti_result_group_by(const struct dti_result *res)
 	return res->group_by;
 }
 
-const char *dti_result_data_hash(const struct dti_result *res)
+const char *dti_result_data_hash(const struct dti_result *cres)
 {
+	/* computed on first use: most computations never show it */
+	struct dti_result *res = (struct dti_result *)cres;
+	pthread_mutex_lock(&res->lock);
+	if (!res->hash[0] &&
+	    dti_dataset_hash(res->ds, res->cycle, res->hash) != DTI_OK)
+		res->hash[0] = '\0';
+	pthread_mutex_unlock(&res->lock);
 	return res->hash;
 }
 
@@ -1183,7 +1219,8 @@ double dti_result_points(const struct dti_result *res, size_t i, size_t node)
 long long dti_result_rounded(const struct dti_result *res, size_t i,
                              size_t node)
 {
-	return res->rounded[RES_AT(res, node, i)];
+	double v = res->value[RES_AT(res, node, i)];
+	return isnan(v) ? 0 : dti_round_scaled(v, res->precision);
 }
 
 int dti_result_rank(const struct dti_result *res, size_t i, size_t node)
@@ -1193,7 +1230,7 @@ int dti_result_rank(const struct dti_result *res, size_t i, size_t node)
 
 int dti_result_group_rank(const struct dti_result *res, size_t i, size_t node)
 {
-	return res->grank[RES_AT(res, node, i)];
+	return res->grank ? res->grank[RES_AT(res, node, i)] : 0;
 }
 
 size_t dti_result_ranked_count(const struct dti_result *res, size_t node)
@@ -1216,7 +1253,7 @@ unsigned dti_result_flags(const struct dti_result *res, size_t i, size_t node)
 
 double dti_result_entered(const struct dti_result *res, size_t i, size_t node)
 {
-	return res->entered[RES_AT(res, node, i)];
+	return res->entered ? res->entered[RES_AT(res, node, i)] : NAN;
 }
 
 static const struct dti_result *sort_res;
@@ -1352,8 +1389,8 @@ double dti_result_change(const struct dti_result *res, size_t i, size_t node)
 	if (isnan(a) || isnan(b))
 		return NAN;
 	/* the change of the published (rounded) values */
-	long long ra = res->rounded[RES_AT(res, node, i)];
-	long long rb = p->rounded[RES_AT(p, pk, pi)];
+	long long ra = dti_result_rounded(res, i, node);
+	long long rb = dti_result_rounded(p, pi, pk);
 	if (res->precision == p->precision)
 		return (double)(ra - rb) / dti_pow10(res->precision);
 	return a - b;

@@ -521,60 +521,99 @@ int dti_dataset_synthetic(const struct dti_dataset *ds)
 	         strcmp(v, "0") == 0 || dti_streq_ci(v, "khong"));
 }
 
-static int cmp_str_ptr(const void *a, const void *b)
+struct named {
+	const char *name;
+	size_t idx;
+};
+
+static int cmp_named(const void *a, const void *b)
 {
-	const char *const *x = a, *const *y = b;
-	return strcmp(*x, *y);
+	const struct named *x = a, *y = b;
+	return strcmp(x->name, y->name);
 }
 
+static void put_u32(struct dti_sha256 *sh, uint32_t v)
+{
+	unsigned char b[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+	                      (unsigned char)(v >> 8), (unsigned char)v};
+	dti_sha256_update(sh, b, 4);
+}
+
+/*
+ * The canonical form hashed ("dti-data-2"): the cycle label; the ids of the
+ * units with figures, sorted; then for every node with figures, by code:
+ * the code, and each figure as (unit ordinal, IEEE 754 double), big-endian.
+ * Row and column order of the file, and nodes without figures, do not
+ * matter; every bit of every figure does.
+ */
 enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
                                  char out[65])
 {
 	if (cycle >= ds->ncycles)
 		return DTI_EARG;
-	/* units in id order, nodes in code order: layout does not matter */
-	const char **ids = malloc((ds->nunits ? ds->nunits : 1) * sizeof *ids);
-	const char **codes = malloc((ds->fw->n ? ds->fw->n : 1) * sizeof *codes);
-	if (!ids || !codes) {
-		free(ids);
+	const struct ds_cycle *cy = &ds->cycles[cycle];
+	size_t nu = ds->nunits, nn = ds->fw->n;
+	struct named *units = malloc((nu ? nu : 1) * sizeof *units);
+	struct named *codes = malloc((nn ? nn : 1) * sizeof *codes);
+	uint32_t *ord = malloc((nu ? nu : 1) * sizeof *ord);
+	if (!units || !codes || !ord) {
+		free(units);
 		free(codes);
+		free(ord);
 		return DTI_ENOMEM;
 	}
-	for (size_t i = 0; i < ds->nunits; i++)
-		ids[i] = ds->u[i].id;
-	for (size_t k = 0; k < ds->fw->n; k++)
-		codes[k] = ds->fw->nodes[k].code;
-	qsort(ids, ds->nunits, sizeof *ids, cmp_str_ptr);
-	qsort(codes, ds->fw->n, sizeof *codes, cmp_str_ptr);
+	size_t mu = 0, mc = 0;
+	for (size_t u = 0; u < nu; u++)
+		if (dti_dataset_unit_present(ds, cycle, u)) {
+			units[mu].name = ds->u[u].id;
+			units[mu++].idx = u;
+		}
+	for (size_t k = 0; k < nn; k++)
+		if (cy->cols[k]) {
+			codes[mc].name = ds->fw->nodes[k].code;
+			codes[mc++].idx = k;
+		}
+	qsort(units, mu, sizeof *units, cmp_named);
+	qsort(codes, mc, sizeof *codes, cmp_named);
 	struct dti_sha256 sh;
 	dti_sha256_init(&sh);
-	const char *head = "dti-data-1\n";
-	dti_sha256_update(&sh, head, strlen(head));
-	dti_sha256_update(&sh, ds->cycles[cycle].label,
-	                  strlen(ds->cycles[cycle].label) + 1);
-	const struct ds_cycle *cy = &ds->cycles[cycle];
-	for (size_t a = 0; a < ds->nunits; a++) {
-		size_t u;
-		dti_map_get(&ds->unit_ids, ids[a], &u);
-		for (size_t b = 0; b < ds->fw->n; b++) {
-			size_t k;
-			dti_map_get(&ds->fw->codes, codes[b], &k);
-			if (!cy->cols[k] || isnan(cy->cols[k][u]))
+	static const char head[] = "dti-data-2";
+	dti_sha256_update(&sh, head, sizeof head);
+	dti_sha256_update(&sh, cy->label, strlen(cy->label) + 1);
+	put_u32(&sh, (uint32_t)mu);
+	for (size_t j = 0; j < mu; j++) {
+		dti_sha256_update(&sh, units[j].name, strlen(units[j].name) + 1);
+		ord[j] = (uint32_t)units[j].idx;
+	}
+	for (size_t c = 0; c < mc; c++) {
+		const double *col = cy->cols[codes[c].idx];
+		dti_sha256_update(&sh, codes[c].name, strlen(codes[c].name) + 1);
+		unsigned char buf[12 * 256];
+		size_t fill = 0;
+		for (size_t j = 0; j < mu; j++) {
+			double v = col[ord[j]];
+			if (isnan(v))
 				continue;
-			/* ids and codes may be long: hash them as they are */
-			char num[40];
-			int len = dti_snprintf(num, sizeof num, "\t%.17g\n",
-			                       cy->cols[k][u]);
-			dti_sha256_update(&sh, ids[a], strlen(ids[a]));
-			dti_sha256_update(&sh, "\t", 1);
-			dti_sha256_update(&sh, codes[b], strlen(codes[b]));
-			if (len > 0)
-				dti_sha256_update(&sh, num, (size_t)len);
+			uint64_t bits;
+			memcpy(&bits, &v, sizeof bits);
+			unsigned char *p = buf + fill;
+			for (int b = 0; b < 4; b++)
+				p[b] = (unsigned char)(j >> (24 - 8 * b));
+			for (int b = 0; b < 8; b++)
+				p[4 + b] = (unsigned char)(bits >> (56 - 8 * b));
+			fill += 12;
+			if (fill == sizeof buf) {
+				dti_sha256_update(&sh, buf, fill);
+				fill = 0;
+			}
 		}
+		dti_sha256_update(&sh, buf, fill);
+		put_u32(&sh, 0xFFFFFFFFu);
 	}
 	dti_sha256_final(&sh, out);
-	free(ids);
+	free(units);
 	free(codes);
+	free(ord);
 	return DTI_OK;
 }
 

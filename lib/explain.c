@@ -144,7 +144,7 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	ex->rank = res->rank[RES_AT(res, node, unit)];
 	ex->ranked = res->ranked[node];
 	ex->group = res->group[unit];
-	ex->group_rank = res->grank[RES_AT(res, node, unit)];
+	ex->group_rank = dti_result_group_rank(res, unit, node);
 	ex->group_size = dti_result_group_size(res, unit, node);
 	double *work = malloc((res->n ? res->n : 1) * sizeof *work);
 	double *eff = malloc((fw->n ? fw->n : 1) * sizeof *eff);
@@ -171,7 +171,7 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	ex->above_gap = NAN;
 	ex->above_unit = SIZE_MAX;
 	if (ex->rank > 1 && order) {
-		long long mine = res->rounded[RES_AT(res, node, unit)];
+		long long mine = dti_result_rounded(res, unit, node);
 		for (size_t j = 0; j < res->n; j++) {
 			size_t i = order[j];
 			int r = res->rank[RES_AT(res, node, i)];
@@ -182,7 +182,7 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 		}
 		if (ex->above_unit != SIZE_MAX) {
 			long long theirs =
-			    res->rounded[RES_AT(res, node, ex->above_unit)];
+			    dti_result_rounded(res, ex->above_unit, node);
 			ex->above_gap = (double)(theirs - mine + 1) /
 			                dti_pow10(res->precision);
 		}

@@ -75,6 +75,10 @@ char *dti_arena_strdup(struct dti_arena *a, const char *s);
 char *dti_arena_strndup(struct dti_arena *a, const char *s, size_t n);
 void dti_arena_release(struct dti_arena *a);
 
+/* A large block (result matrices), on huge pages where possible. */
+void *dti_big_alloc(size_t n);
+void dti_big_free(void *p);
+
 /* Overflow-checked growth of an array: ensures *cap >= need elements. */
 int dti_grow(void **p, size_t *cap, size_t need, size_t elem);
 #define DTI_GROW(p, cap, need) dti_grow((void **)&(p), &(cap), (need), sizeof(*(p)))

@@ -151,18 +151,18 @@ struct dti_result {
 	size_t ngroups;
 	size_t *gcount;     /* [node * ngroups + g]: units ranked in g */
 	pthread_mutex_t lock; /* guards the lazily built orders */
+	void *block;     /* value, figure, rank and flags live here */
 	double *figure;  /* leaves: figure after imputation */
 	double *value;
-	double *entered; /* entered value of recomputed aggregates */
-	long long *rounded;
+	double *entered; /* entered values of recomputed aggregates, or NULL */
 	int *rank;
-	int *grank;
+	int *grank;      /* NULL without groups */
 	unsigned char *flags;
 	size_t *ranked;  /* per node */
 	size_t **order;  /* per node, lazily built */
 	long *prev_pos;  /* result unit -> previous result position */
 	long *prev_node; /* node -> previous framework node */
-	char hash[65];
+	char hash[65];   /* empty until dti_result_data_hash() */
 	size_t nnotes;
 	char **notes;
 	char **notes_vi;

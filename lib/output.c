@@ -378,7 +378,7 @@ static enum dti_status result_table(const struct dti_result *res,
 		if (has_group)
 			grid_set(&g, c++, res->group[i] ? res->group[i] : "", 3);
 		if (o->group_ranks && has_group) {
-			int gr = res->grank[RES_AT(res, sort, i)];
+			int gr = dti_result_group_rank(res, i, sort);
 			if (gr)
 				dti_snprintf(tmp, sizeof tmp, "%d/%zu", gr,
 				         dti_result_group_size(res, i, sort));
@@ -487,7 +487,7 @@ static enum dti_status result_csv(const struct dti_result *res,
 		if (!st && res->group[i])
 			st = csv_cell(out, res->group[i]);
 		if (!st && o->group_ranks) {
-			int gr = res->grank[RES_AT(res, sort, i)];
+			int gr = dti_result_group_rank(res, i, sort);
 			st = gr ? dti_buf_addf(out, ",%d", gr)
 			        : dti_buf_addc(out, ',');
 		}
@@ -571,7 +571,7 @@ static enum dti_status unit_json(const struct dti_result *res,
 		st = res->group[i] ? json_str(out, res->group[i])
 		                   : dti_buf_adds(out, "null");
 	if (!st) {
-		int gr = res->grank[RES_AT(res, sort, i)];
+		int gr = dti_result_group_rank(res, i, sort);
 		st = gr ? dti_buf_addf(out, ",\"group_rank\":%d", gr)
 		        : dti_buf_adds(out, ",\"group_rank\":null");
 	}
@@ -609,7 +609,7 @@ static enum dti_status unit_json(const struct dti_result *res,
 				       : dti_buf_adds(out, "null");
 				break;
 			case 2:
-				v = res->grank[RES_AT(res, k, i)];
+				v = dti_result_group_rank(res, i, k);
 				st = v ? dti_buf_addf(out, "%d", v)
 				       : dti_buf_adds(out, "null");
 				break;
@@ -685,7 +685,8 @@ static enum dti_status result_json(const struct dti_result *res,
 	if (!st)
 		st = dti_buf_addf(out, ",\"program\":\"dti %s\"", dti_version());
 	if (!st)
-		st = dti_buf_addf(out, ",\"data_sha256\":\"%s\"", res->hash);
+		st = dti_buf_addf(out, ",\"data_sha256\":\"%s\"",
+		                  dti_result_data_hash(res));
 	if (!st)
 		st = dti_buf_addf(out, ",\"synthetic\":%s",
 		                  dti_dataset_synthetic(res->ds) ? "true"
