@@ -23,15 +23,19 @@
 
 #include "model.h"
 
-void dti_result_add_note(struct dti_result *res, const char *en,
-                         const char *vi, ...)
+void dti_result_add_note(struct dti_result *res, const char *en, const char *vi,
+                         ...)
 {
 	char te[1024], tv[1024];
 	va_list ap, ap2;
 	va_start(ap, vi);
 	va_copy(ap2, ap);
+	/* two formats for one argument list: checked by the callers' tests */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	dti_vsnprintf(te, sizeof te, en, ap);
 	dti_vsnprintf(tv, sizeof tv, vi, ap2);
+#pragma GCC diagnostic pop
 	va_end(ap2);
 	va_end(ap);
 	char **ne = realloc(res->notes, (res->nnotes + 1) * sizeof *ne);
@@ -152,8 +156,7 @@ static double score_absolute(const struct dti_framework *fw,
 	const struct rule_params *rp = &nd->rp;
 	int neg = nd->polarity < 0;
 	switch (nd->rule) {
-	case DTI_RULE_YESNO:
-		return neg ? 1 - x : x;
+	case DTI_RULE_YESNO: return neg ? 1 - x : x;
 	case DTI_RULE_RATIO:
 		return clamp01((x - rp->floor) / (rp->target - rp->floor));
 	case DTI_RULE_COUNT: {
@@ -186,10 +189,8 @@ static double score_absolute(const struct dti_framework *fw,
 		double f = clamp01((x - rp->min) / (rp->max - rp->min));
 		return neg ? 1 - f : f;
 	}
-	case DTI_RULE_VALUE:
-		return x / fw->scale;
-	default:
-		return NAN;
+	case DTI_RULE_VALUE: return x / fw->scale;
+	default: return NAN;
 	}
 }
 
@@ -221,8 +222,8 @@ static void min_ranks(const double *x, const size_t *idx, size_t n,
 
 static void score_relative(const struct dti_framework *fw,
                            const struct fw_node *nd, const double *fig,
-                           double *val, size_t n, size_t *idx,
-                           struct keyed *ka, struct keyed *kt, double *work)
+                           double *val, size_t n, size_t *idx, struct keyed *ka,
+                           struct keyed *kt, double *work)
 {
 	const struct rule_params *rp = &nd->rp;
 	double sgn = nd->polarity < 0 ? -1.0 : 1.0;
@@ -254,7 +255,8 @@ static void score_relative(const struct dti_framework *fw,
 			return;
 		for (size_t k = 0; k < m; k++) {
 			double x = work[idx[k]];
-			val[idx[k]] = (x - mn) / (mx - mn) * (rp->hi - rp->lo) + rp->lo;
+			val[idx[k]] =
+			    (x - mn) / (mx - mn) * (rp->hi - rp->lo) + rp->lo;
 		}
 		break;
 	case DTI_RULE_GOALPOSTS: {
@@ -263,8 +265,9 @@ static void score_relative(const struct dti_framework *fw,
 		double u = sgn > 0 ? rp->max : -rp->min;
 		for (size_t k = 0; k < m; k++) {
 			double x = work[idx[k]];
-			val[idx[k]] = clamp01((x - l) / (u - l)) * (rp->hi - rp->lo) +
-			              rp->lo;
+			val[idx[k]] =
+			    clamp01((x - l) / (u - l)) * (rp->hi - rp->lo) +
+			    rp->lo;
 		}
 		break;
 	}
@@ -284,7 +287,8 @@ static void score_relative(const struct dti_framework *fw,
 		if (!(sd > 0))
 			return;
 		for (size_t k = 0; k < m; k++)
-			val[idx[k]] = (work[idx[k]] - mean) / sd * rp->sd + rp->mean;
+			val[idx[k]] =
+			    (work[idx[k]] - mean) / sd * rp->sd + rp->mean;
 		break;
 	}
 	case DTI_RULE_RANK:
@@ -319,8 +323,7 @@ static void score_relative(const struct dti_framework *fw,
 		}
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -384,9 +387,7 @@ static enum dti_status aggregate(struct agg_ctx *a, size_t k, double *out)
 			}
 			x += shift;
 			switch (nd->method) {
-			case DTI_AGG_ARITH:
-				acc[i] += w * x;
-				break;
+			case DTI_AGG_ARITH: acc[i] += w * x; break;
 			case DTI_AGG_GEOM:
 				if (x <= 0) {
 					zero_seen = 1;
@@ -417,20 +418,24 @@ static enum dti_status aggregate(struct agg_ctx *a, size_t k, double *out)
 	}
 	if (zero_seen && nd->zero == DTI_ZERO_ERROR) {
 		for (size_t i = 0; i < n; i++) {
-			int bad = (nd->method == DTI_AGG_GEOM && acc[i] == -INFINITY) ||
-			          (nd->method == DTI_AGG_HARM && acc[i] == INFINITY) ||
-			          (nd->method == DTI_AGG_GENMEAN && isnan(acc[i]) &&
-			           wsum[i] > 0);
+			int bad = (nd->method == DTI_AGG_GEOM &&
+			           acc[i] == -INFINITY) ||
+			          (nd->method == DTI_AGG_HARM &&
+			           acc[i] == INFINITY) ||
+			          (nd->method == DTI_AGG_GENMEAN &&
+			           isnan(acc[i]) && wsum[i] > 0);
 			if (!bad)
 				continue;
 			struct dti_dataset_unit du;
 			dti_dataset_unit(res->ds, res->units[i], &du);
 			return dti_err_set(
 			    a->err, DTI_EINVALID, NULL, 0, 0, nd->code,
-			    "'%s' of %s: a child is zero or negative and the %s "
+			    "'%s' of %s: a child is zero or negative and the "
+			    "%s "
 			    "mean of '%s' is set to refuse it (zero=error)",
 			    nd->code, du.name,
-			    nd->method == DTI_AGG_GEOM ? "geometric" : "harmonic",
+			    nd->method == DTI_AGG_GEOM ? "geometric"
+			                               : "harmonic",
 			    nd->code);
 		}
 	}
@@ -455,9 +460,7 @@ static enum dti_status aggregate(struct agg_ctx *a, size_t k, double *out)
 		}
 		double y;
 		switch (nd->method) {
-		case DTI_AGG_ARITH:
-			y = acc[i] / wsum[i];
-			break;
+		case DTI_AGG_ARITH: y = acc[i] / wsum[i]; break;
 		case DTI_AGG_GEOM:
 			y = acc[i] == -INFINITY ? 0 : exp(acc[i] / wsum[i]);
 			break;
@@ -465,12 +468,13 @@ static enum dti_status aggregate(struct agg_ctx *a, size_t k, double *out)
 			y = acc[i] == INFINITY ? 0 : wsum[i] / acc[i];
 			break;
 		default:
-			y = isnan(acc[i]) ? 0
-			                  : pow(acc[i] / wsum[i], 1 / nd->power);
+			y = isnan(acc[i])
+			        ? 0
+			        : pow(acc[i] / wsum[i], 1 / nd->power);
 			break;
 		}
-		if (shift != 0 && !(nd->method != DTI_AGG_ARITH &&
-		                    y == 0 && zero_seen))
+		if (shift != 0 &&
+		    !(nd->method != DTI_AGG_ARITH && y == 0 && zero_seen))
 			y -= shift;
 		out[i] = y;
 	}
@@ -480,9 +484,8 @@ static enum dti_status aggregate(struct agg_ctx *a, size_t k, double *out)
 /* ---- ranks ----------------------------------------------------------- */
 
 static void rank_node(struct dti_result *res, size_t k, const long long *r,
-                      struct keyed *a,
-                      struct keyed *tmp, int *glast_rank, long long *glast_key,
-                      size_t *gseen)
+                      struct keyed *a, struct keyed *tmp, int *glast_rank,
+                      long long *glast_key, size_t *gseen)
 {
 	size_t n = res->n;
 	const double *v = &res->value[RES_AT(res, k, 0)];
@@ -600,7 +603,8 @@ static void mark_needed(const struct dti_result *res, size_t i,
 	for (size_t o = fw->n; o-- > 0;) {
 		size_t k = fw->order[o];
 		const struct fw_node *nd = &fw->nodes[k];
-		if (!needed[k] || (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
+		if (!needed[k] ||
+		    (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
 			continue;
 		/* a 0-point child is collected but never needed */
 		for (size_t c = 0; c < nd->nchildren; c++)
@@ -635,9 +639,9 @@ static void list_unknown_nodes(const struct dti_result *res, size_t i,
 			listed[ch] = 1;
 			total++;
 			if (shown < 8 && len < outsz) {
-				int w = dti_snprintf(out + len, outsz - len, "%s%s",
-				                 shown ? ", " : "",
-				                 fw->nodes[ch].code);
+				int w = dti_snprintf(out + len, outsz - len,
+				                     "%s%s", shown ? ", " : "",
+				                     fw->nodes[ch].code);
 				if (w > 0)
 					len += (size_t)w;
 				shown++;
@@ -645,7 +649,8 @@ static void list_unknown_nodes(const struct dti_result *res, size_t i,
 		}
 	}
 	if (total > shown && len < outsz)
-		dti_snprintf(out + len, outsz - len, " and %zu more", total - shown);
+		dti_snprintf(out + len, outsz - len, " and %zu more",
+		             total - shown);
 }
 
 enum dti_status dti_compute(const struct dti_framework *fw,
@@ -673,14 +678,15 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	res->precision = opts->precision >= 0 ? opts->precision : fw->precision;
 	if (res->precision > 15)
 		res->precision = 15;
-	res->missing = opts->missing != DTI_MISSING_DEFAULT ? opts->missing
-	                                                     : fw->missing;
+	res->missing =
+	    opts->missing != DTI_MISSING_DEFAULT ? opts->missing : fw->missing;
 	res->nn = fw->n;
 	enum dti_status st = DTI_OK;
 
 	/* units present in the cycle */
 	res->units = malloc((ds->nunits ? ds->nunits : 1) * sizeof *res->units);
-	res->pos_of = malloc((ds->nunits ? ds->nunits : 1) * sizeof *res->pos_of);
+	res->pos_of =
+	    malloc((ds->nunits ? ds->nunits : 1) * sizeof *res->pos_of);
 	if (!res->units || !res->pos_of)
 		goto nomem;
 	const struct ds_cycle *cy = &ds->cycles[cycle];
@@ -746,8 +752,9 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		size_t gcap = 0;
 		for (size_t i = 0; i < n; i++) {
 			res->gid[i] = -1;
-			const char *g = dim ? dti_dataset_group(ds, res->units[i], dim)
-			                    : NULL;
+			const char *g =
+			    dim ? dti_dataset_group(ds, res->units[i], dim)
+			        : NULL;
 			res->group[i] = g;
 			if (!g)
 				continue;
@@ -809,15 +816,15 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	size_t mismatch_node = SIZE_MAX, mismatch_unit = 0;
 	double mismatch_max = 0;
 	double scale = fw->scale;
-	struct agg_ctx actx = {fw, res, res->missing, has_data, acc,
-	                       wsum, wall, unk, err};
+	struct agg_ctx actx = {fw,   res,  res->missing, has_data, acc,
+	                       wsum, wall, unk,          err};
 	for (size_t o = 0; o < nn; o++) {
 		size_t k = fw->order[o];
 		const struct fw_node *nd = &fw->nodes[k];
 		double *fig = &res->figure[RES_AT(res, k, 0)];
 		double *val = &res->value[RES_AT(res, k, 0)];
-		double *ent = res->entered ? &res->entered[RES_AT(res, k, 0)]
-		                           : NULL;
+		double *ent =
+		    res->entered ? &res->entered[RES_AT(res, k, 0)] : NULL;
 		unsigned char *fl = &res->flags[RES_AT(res, k, 0)];
 		unsigned char *hd = &has_data[RES_AT(res, k, 0)];
 		const double *col = cy->cols[k];
@@ -832,7 +839,8 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 				memcpy(val, fig, n * sizeof *val);
 				continue;
 			}
-			if (res->missing == DTI_MISSING_GROUP_MEAN && res->ngroups)
+			if (res->missing == DTI_MISSING_GROUP_MEAN &&
+			    res->ngroups)
 				impute_group_mean(res, k, fig, gsum, gcnt,
 				                  &imputed);
 			if (dti_rule_is_relative(nd->rule) ||
@@ -845,14 +853,16 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 						val[i] = NAN;
 						continue;
 					}
-					double s = score_absolute(fw, nd, fig[i]);
+					double s =
+					    score_absolute(fw, nd, fig[i]);
 					if (isnan(s))
 						fl[i] |= DTI_CELL_UNKNOWN;
 					val[i] = s * scale;
 				}
 			}
 			for (size_t i = 0; i < n; i++) {
-				if (!isnan(fig[i]) || (fl[i] & DTI_CELL_UNKNOWN))
+				if (!isnan(fig[i]) ||
+				    (fl[i] & DTI_CELL_UNKNOWN))
 					continue;
 				fl[i] |= DTI_CELL_MISSING;
 				missing_cells++;
@@ -883,7 +893,8 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 				entered_aggs++;
 				if (computable &&
 				    dti_round_scaled(work[i], res->precision) !=
-				        dti_round_scaled(fig[i], res->precision)) {
+				        dti_round_scaled(fig[i],
+				                         res->precision)) {
 					double d = fabs(work[i] - fig[i]);
 					fl[i] |= DTI_CELL_MISMATCH;
 					mismatches++;
@@ -909,7 +920,8 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 				fl[i] |= DTI_CELL_UNKNOWN;
 			else if (isnan(work[i]))
 				fl[i] |= DTI_CELL_MISSING;
-			else if (!all && res->missing != DTI_MISSING_ZERO && any)
+			else if (!all && res->missing != DTI_MISSING_ZERO &&
+			         any)
 				fl[i] |= DTI_CELL_PARTIAL;
 		}
 	}
@@ -929,12 +941,14 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	}
 	if (unknown_units) {
 		char list[512];
-		list_unknown_nodes(res, first_unknown, needed, list, sizeof list);
+		list_unknown_nodes(res, first_unknown, needed, list,
+		                   sizeof list);
 		if (!opts->allow_unknown) {
 			st = dti_err_set(
 			    err, DTI_EUNKNOWN, NULL, 0, 0,
 			    fw->nodes[fw->root].code,
-			    "cannot compute '%s' for %zu unit%s: framework '%s' "
+			    "cannot compute '%s' for %zu unit%s: framework "
+			    "'%s' "
 			    "does not know the points of %s (not published), "
 			    "so they cannot be weighted; "
 			    "enter '%s' directly, or show what is known "
@@ -945,13 +959,14 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 			free(needed);
 			goto scratch_out;
 		}
-		dti_result_add_note(res,
-		                    "'%s' is unknown for %zu unit%s: the points "
-		                    "of %s are not published",
-		                    "'%s' không xác định được cho %zu đơn vị%.0s: "
-		                    "điểm của %s chưa được công bố",
-		                    fw->nodes[fw->root].code, unknown_units,
-		                    unknown_units == 1 ? "" : "s", list);
+		dti_result_add_note(
+		    res,
+		    "'%s' is unknown for %zu unit%s: the points "
+		    "of %s are not published",
+		    "'%s' không xác định được cho %zu đơn vị%.0s: "
+		    "điểm của %s chưa được công bố",
+		    fw->nodes[fw->root].code, unknown_units,
+		    unknown_units == 1 ? "" : "s", list);
 	}
 
 	/* ranks on the values rounded to the precision, node by node */
@@ -972,9 +987,9 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		}
 		const double *val = &res->value[RES_AT(res, k, 0)];
 		for (size_t i = 0; i < n; i++)
-			rd[i] = isnan(val[i]) ? 0
-			                      : dti_round_scaled(val[i],
-			                                         res->precision);
+			rd[i] = isnan(val[i])
+			            ? 0
+			            : dti_round_scaled(val[i], res->precision);
 		rank_node(res, k, rd, ka, kt, glast_rank, glast_key, gseen);
 	}
 	free(rd);
@@ -1008,7 +1023,8 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		for (size_t k = 0; k < nn; k++) {
 			if (fw->nodes[k].nchildren || !needed[k])
 				continue;
-			const unsigned char *fl = &res->flags[RES_AT(res, k, 0)];
+			const unsigned char *fl =
+			    &res->flags[RES_AT(res, k, 0)];
 			for (size_t i = 0; i < n; i++)
 				if (fl[i] & DTI_CELL_MISSING)
 					miss[k]++;
@@ -1019,7 +1035,8 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		mark_needed(res, i, needed);
 		for (size_t k = 0; k < nn; k++)
 			if (!fw->nodes[k].nchildren && needed[k] &&
-			    (res->flags[RES_AT(res, k, i)] & DTI_CELL_MISSING)) {
+			    (res->flags[RES_AT(res, k, i)] &
+			     DTI_CELL_MISSING)) {
 				miss[k]++;
 				missing_cells++;
 			}
@@ -1034,9 +1051,9 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 			if (!cnt)
 				continue;
 			if (shown < 6 && len < sizeof list) {
-				int w = dti_snprintf(list + len, sizeof list - len,
-				                 "%s%s %zu", shown ? ", " : "",
-				                 fw->nodes[k].code, cnt);
+				int w = dti_snprintf(
+				    list + len, sizeof list - len, "%s%s %zu",
+				    shown ? ", " : "", fw->nodes[k].code, cnt);
 				if (w > 0)
 					len += (size_t)w;
 				shown++;
@@ -1046,7 +1063,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		}
 		if (more && len < sizeof list)
 			dti_snprintf(list + len, sizeof list - len,
-			         " and %zu more indicators", more);
+			             " and %zu more indicators", more);
 		dti_result_add_note(res, "%zu figure%s missing (%s)",
 		                    "thiếu %zu số liệu%.0s (%s)", missing_cells,
 		                    missing_cells == 1 ? " is" : "s are", list);
@@ -1061,26 +1078,27 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		                    imputed, imputed == 1 ? "" : "s",
 		                    res->group_by ? res->group_by : "group");
 	if (res->missing == DTI_MISSING_GROUP_MEAN && !res->ngroups)
-		dti_result_add_note(res, "no groups in the data: nothing could "
-		                         "be imputed by group mean",
-		                    "dữ liệu không có nhóm: không ước tính được "
-		                    "theo trung bình nhóm");
+		dti_result_add_note(
+		    res,
+		    "no groups in the data: nothing could "
+		    "be imputed by group mean",
+		    "dữ liệu không có nhóm: không ước tính được "
+		    "theo trung bình nhóm");
 	if (entered_aggs)
-		dti_result_add_note(res,
-		                    "%zu value%s of aggregates entered in the "
-		                    "data %s%.0s",
-		                    "%zu giá trị tổng hợp%.0s nhập trong dữ liệu "
-		                    "%.0s%s",
-		                    entered_aggs, entered_aggs == 1 ? "" : "s",
-		                    opts->recompute
-		                        ? "were checked and replaced by values "
-		                          "computed from their indicators where "
-		                          "those are in the data"
-		                        : "are used as entered",
-		                    opts->recompute
-		                        ? "được kiểm tra và thay bằng giá trị tính "
-		                          "từ các chỉ số thành phần (nếu có)"
-		                        : "được dùng như đã nhập");
+		dti_result_add_note(
+		    res,
+		    "%zu value%s of aggregates entered in the "
+		    "data %s%.0s",
+		    "%zu giá trị tổng hợp%.0s nhập trong dữ liệu "
+		    "%.0s%s",
+		    entered_aggs, entered_aggs == 1 ? "" : "s",
+		    opts->recompute ? "were checked and replaced by values "
+		                      "computed from their indicators where "
+		                      "those are in the data"
+		                    : "are used as entered",
+		    opts->recompute ? "được kiểm tra và thay bằng giá trị tính "
+		                      "từ các chỉ số thành phần (nếu có)"
+		                    : "được dùng như đã nhập");
 	if (mismatches) {
 		struct dti_dataset_unit du;
 		dti_dataset_unit(ds, res->units[mismatch_unit], &du);
@@ -1095,10 +1113,12 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 		    du.name, res->precision + 2, mismatch_max);
 	}
 	if (dti_dataset_synthetic(ds))
-		dti_result_add_note(res, "SYNTHETIC DATA: demo values, not "
-		                         "official results",
-		                    "DỮ LIỆU MÔ PHỎNG: không phải kết quả chính "
-		                    "thức");
+		dti_result_add_note(
+		    res,
+		    "SYNTHETIC DATA: demo values, not "
+		    "official results",
+		    "DỮ LIỆU MÔ PHỎNG: không phải kết quả chính "
+		    "thức");
 
 scratch_out:
 	free(work);
@@ -1338,7 +1358,8 @@ enum dti_status dti_result_set_previous(struct dti_result *res,
 	if (!prev)
 		return DTI_OK;
 	res->prev_pos = malloc((res->n ? res->n : 1) * sizeof *res->prev_pos);
-	res->prev_node = malloc((res->nn ? res->nn : 1) * sizeof *res->prev_node);
+	res->prev_node =
+	    malloc((res->nn ? res->nn : 1) * sizeof *res->prev_node);
 	if (!res->prev_pos || !res->prev_node)
 		return dti_err_nomem(err);
 	size_t matched = 0;
@@ -1354,14 +1375,15 @@ enum dti_status dti_result_set_previous(struct dti_result *res,
 		    dti_framework_find(prev->fw, res->fw->nodes[k].code);
 	res->prev = prev;
 	if (!matched)
-		dti_result_add_note(res,
-		                    "no unit of %s is in the previous cycle %s: "
-		                    "no changes (re-base the earlier cycle onto "
-		                    "the current units first)",
-		                    "không đơn vị nào của kỳ %s có trong kỳ %s: "
-		                    "không so sánh được (hãy quy đổi kỳ trước "
-		                    "sang các đơn vị hiện nay)",
-		                    dti_result_cycle(res), dti_result_cycle(prev));
+		dti_result_add_note(
+		    res,
+		    "no unit of %s is in the previous cycle %s: "
+		    "no changes (re-base the earlier cycle onto "
+		    "the current units first)",
+		    "không đơn vị nào của kỳ %s có trong kỳ %s: "
+		    "không so sánh được (hãy quy đổi kỳ trước "
+		    "sang các đơn vị hiện nay)",
+		    dti_result_cycle(res), dti_result_cycle(prev));
 	else if (matched < res->n)
 		dti_result_add_note(res,
 		                    "%zu of %zu units have no previous value "
@@ -1396,8 +1418,8 @@ double dti_result_change(const struct dti_result *res, size_t i, size_t node)
 	return a - b;
 }
 
-int dti_result_rank_change(const struct dti_result *res, size_t i,
-                           size_t node, int *ok)
+int dti_result_rank_change(const struct dti_result *res, size_t i, size_t node,
+                           int *ok)
 {
 	*ok = 0;
 	if (!res->prev || res->prev_pos[i] < 0 || res->prev_node[node] < 0)

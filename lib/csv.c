@@ -112,8 +112,8 @@ static int parse_meta_line(struct dti_csv *c, const char *s, size_t n,
 	 * is dropped when something is left, so "# decimal: ," keeps its comma.
 	 */
 	size_t run = v1;
-	while (run > i && (s[run - 1] == ',' || s[run - 1] == ';' ||
-	                   s[run - 1] == '\t'))
+	while (run > i &&
+	       (s[run - 1] == ',' || s[run - 1] == ';' || s[run - 1] == '\t'))
 		run--;
 	if (v1 - run >= 2 && run > i) {
 		v1 = run;
@@ -237,19 +237,22 @@ enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 		field_start_len = c->scratch_len;
 		if (pos < len && b[pos] == '"') {
 			unsigned long qline = c->next_line;
-			unsigned long qcol = (unsigned long)(pos - line_start) + 1;
+			unsigned long qcol =
+			    (unsigned long)(pos - line_start) + 1;
 			pos++;
 			for (;;) {
 				if (pos >= len)
 					return dti_err_set(
-					    err, DTI_ESYNTAX, c->name, qline, qcol,
-					    NULL,
+					    err, DTI_ESYNTAX, c->name, qline,
+					    qcol, NULL,
 					    "quoted field is never closed");
 				char ch = b[pos];
 				if (ch == '"') {
-					if (pos + 1 < len && b[pos + 1] == '"') {
+					if (pos + 1 < len &&
+					    b[pos + 1] == '"') {
 						if (scratch_put(c, '"'))
-							return dti_err_nomem(err);
+							return dti_err_nomem(
+							    err);
 						pos += 2;
 						continue;
 					}
@@ -257,30 +260,34 @@ enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 					break;
 				}
 				if (ch == '\n' ||
-				    (ch == '\r' && (pos + 1 >= len ||
-				                    b[pos + 1] != '\n'))) {
+				    (ch == '\r' &&
+				     (pos + 1 >= len || b[pos + 1] != '\n'))) {
 					c->next_line++;
 					line_start = pos + 1;
 				}
 				if (scratch_put(c, ch))
 					return dti_err_nomem(err);
 				pos++;
-				if (c->scratch_len - field_start_len > DTI_MAX_FIELD)
+				if (c->scratch_len - field_start_len >
+				    DTI_MAX_FIELD)
 					return dti_err_set(
-					    err, DTI_ELIMIT, c->name, qline, qcol,
-					    NULL, "field longer than %zu bytes",
+					    err, DTI_ELIMIT, c->name, qline,
+					    qcol, NULL,
+					    "field longer than %zu bytes",
 					    DTI_MAX_FIELD);
 			}
 			/* spaces after the closing quote are tolerated */
 			while (pos < len && (b[pos] == ' ' || b[pos] == '\t') &&
 			       b[pos] != c->sep)
 				pos++;
-			if (pos < len && b[pos] != c->sep && !is_line_end(b[pos]))
+			if (pos < len && b[pos] != c->sep &&
+			    !is_line_end(b[pos]))
 				return dti_err_set(
 				    err, DTI_ESYNTAX, c->name, c->next_line,
 				    (unsigned long)(pos - line_start) + 1, NULL,
 				    "unexpected '%c' after a closing quote "
-				    "(quotes inside a quoted field are doubled: \"\")",
+				    "(quotes inside a quoted field are "
+				    "doubled: \"\")",
 				    b[pos]);
 		} else {
 			while (pos < len && b[pos] != c->sep &&
@@ -288,11 +295,13 @@ enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 				if (scratch_put(c, b[pos]))
 					return dti_err_nomem(err);
 				pos++;
-				if (c->scratch_len - field_start_len > DTI_MAX_FIELD)
+				if (c->scratch_len - field_start_len >
+				    DTI_MAX_FIELD)
 					return dti_err_set(
-					    err, DTI_ELIMIT, c->name, c->next_line,
-					    (unsigned long)(pos - line_start), NULL,
-					    "field longer than %zu bytes",
+					    err, DTI_ELIMIT, c->name,
+					    c->next_line,
+					    (unsigned long)(pos - line_start),
+					    NULL, "field longer than %zu bytes",
 					    DTI_MAX_FIELD);
 			}
 		}

@@ -69,8 +69,8 @@ static double *new_column(size_t cap)
 	return col;
 }
 
-enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds,
-                                      const char *label, size_t *index)
+enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds, const char *label,
+                                      size_t *index)
 {
 	long f = dti_dataset_find_cycle(ds, label);
 	if (f >= 0) {
@@ -179,8 +179,8 @@ enum dti_status dti_dataset_set_group(struct dti_dataset *ds, size_t unit,
 {
 	long d = find_dim(ds->groupdims, ds->ngroupdims, dimension);
 	if (d < 0) {
-		char **nd = realloc(ds->groupdims,
-		                    (ds->ngroupdims + 1) * sizeof *nd);
+		char **nd =
+		    realloc(ds->groupdims, (ds->ngroupdims + 1) * sizeof *nd);
 		if (!nd)
 			return DTI_ENOMEM;
 		ds->groupdims = nd;
@@ -213,7 +213,8 @@ enum dti_status dti_dataset_set_aux(struct dti_dataset *ds, size_t cycle,
 		return DTI_EARG;
 	long d = find_dim(ds->auxdims, ds->nauxdims, name);
 	if (d < 0) {
-		char **nd = realloc(ds->auxdims, (ds->nauxdims + 1) * sizeof *nd);
+		char **nd =
+		    realloc(ds->auxdims, (ds->nauxdims + 1) * sizeof *nd);
 		if (!nd)
 			return DTI_ENOMEM;
 		ds->auxdims = nd;
@@ -249,9 +250,10 @@ const char *dti_check_figure(const struct dti_framework *fw,
 		return "not a finite number";
 	if (nd->nchildren) {
 		if (fw->uses_points && (v < 0 || v > fw->scale)) {
-			dti_snprintf(why, whysz,
-			         "%g is outside 0..%g (an entered value of '%s')",
-			         v, fw->scale, nd->code);
+			dti_snprintf(
+			    why, whysz,
+			    "%g is outside 0..%g (an entered value of '%s')", v,
+			    fw->scale, nd->code);
 			return why;
 		}
 		return NULL;
@@ -269,28 +271,27 @@ const char *dti_check_figure(const struct dti_framework *fw,
 	case DTI_RULE_POINTS:
 	case DTI_RULE_REVIEWER:
 		if (v < 0 || (nd->points_known == 1 && v > nd->points + 1e-9)) {
-			dti_snprintf(why, whysz,
-			         "%g points is outside 0..%g", v, nd->points);
+			dti_snprintf(why, whysz, "%g points is outside 0..%g",
+			             v, nd->points);
 			return why;
 		}
 		break;
 	case DTI_RULE_SURVEY:
 		if (v < rp->min || v > rp->max) {
 			dti_snprintf(why, whysz,
-			         "%g is outside the survey scale %g..%g", v,
-			         rp->min, rp->max);
+			             "%g is outside the survey scale %g..%g", v,
+			             rp->min, rp->max);
 			return why;
 		}
 		break;
 	case DTI_RULE_VALUE:
 		if (v < 0 || v > fw->scale) {
-			dti_snprintf(why, whysz,
-			         "value %g is outside 0..%g", v, fw->scale);
+			dti_snprintf(why, whysz, "value %g is outside 0..%g", v,
+			             fw->scale);
 			return why;
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	return NULL;
 }
@@ -344,8 +345,7 @@ static struct ds_cell_info *find_info(const struct dti_dataset *ds,
 
 enum dti_status dti_dataset_set_evidence(struct dti_dataset *ds, size_t cycle,
                                          size_t unit, size_t node,
-                                         const char *evidence,
-                                         const char *note)
+                                         const char *evidence, const char *note)
 {
 	struct ds_cell_info *ci = find_info(ds, cycle, unit, node);
 	if (!ci) {
@@ -534,8 +534,9 @@ static int cmp_named(const void *a, const void *b)
 
 static void put_u32(struct dti_sha256 *sh, uint32_t v)
 {
-	unsigned char b[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
-	                      (unsigned char)(v >> 8), (unsigned char)v};
+	unsigned char b[4] = {(unsigned char)(v >> 24),
+	                      (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+	                      (unsigned char)v};
 	dti_sha256_update(sh, b, 4);
 }
 
@@ -582,12 +583,14 @@ enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
 	dti_sha256_update(&sh, cy->label, strlen(cy->label) + 1);
 	put_u32(&sh, (uint32_t)mu);
 	for (size_t j = 0; j < mu; j++) {
-		dti_sha256_update(&sh, units[j].name, strlen(units[j].name) + 1);
+		dti_sha256_update(&sh, units[j].name,
+		                  strlen(units[j].name) + 1);
 		ord[j] = (uint32_t)units[j].idx;
 	}
 	for (size_t c = 0; c < mc; c++) {
 		const double *col = cy->cols[codes[c].idx];
-		dti_sha256_update(&sh, codes[c].name, strlen(codes[c].name) + 1);
+		dti_sha256_update(&sh, codes[c].name,
+		                  strlen(codes[c].name) + 1);
 		unsigned char buf[12 * 256];
 		size_t fill = 0;
 		for (size_t j = 0; j < mu; j++) {
@@ -600,7 +603,8 @@ enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
 			for (int b = 0; b < 4; b++)
 				p[b] = (unsigned char)(j >> (24 - 8 * b));
 			for (int b = 0; b < 8; b++)
-				p[4 + b] = (unsigned char)(bits >> (56 - 8 * b));
+				p[4 + b] =
+				    (unsigned char)(bits >> (56 - 8 * b));
 			fill += 12;
 			if (fill == sizeof buf) {
 				dti_sha256_update(&sh, buf, fill);
@@ -689,8 +693,18 @@ enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
 /* ---- reading --------------------------------------------------------- */
 
 enum role {
-	R_NONE, R_CYCLE, R_UNIT_ID, R_UNIT_NAME, R_GROUP, R_AUX, R_IGNORE,
-	R_NODE, R_INDICATOR, R_VALUE, R_EVIDENCE, R_NOTE
+	R_NONE,
+	R_CYCLE,
+	R_UNIT_ID,
+	R_UNIT_NAME,
+	R_GROUP,
+	R_AUX,
+	R_IGNORE,
+	R_NODE,
+	R_INDICATOR,
+	R_VALUE,
+	R_EVIDENCE,
+	R_NOTE
 };
 
 struct reader {
@@ -703,8 +717,8 @@ struct reader {
 	char decimal;
 	size_t ncols;
 	enum role *role;
-	long *node;       /* R_NODE: node index */
-	char **colname;   /* header text (arena) */
+	long *node;     /* R_NODE: node index */
+	char **colname; /* header text (arena) */
 	int long_layout;
 	size_t nerrors;
 	struct dti_map seen; /* "cycle\x1funit" or "cycle\x1funit\x1fnode" */
@@ -725,32 +739,30 @@ static void rfault(struct reader *r, enum dti_status code, unsigned long line,
 	va_list ap;
 	va_start(ap, fmt);
 	/* col SIZE_MAX: the fault is about the file or header as a whole */
-	const char *field =
-	    col < r->ncols && r->colname && r->colname[col] ? r->colname[col]
-	                                                    : NULL;
-	dti_err_vadd(r->err, code, r->name, line,
-	             col == SIZE_MAX ? 0 : col + 1, field, fmt, ap);
+	const char *field = col < r->ncols && r->colname && r->colname[col]
+	                        ? r->colname[col]
+	                        : NULL;
+	dti_err_vadd(r->err, code, r->name, line, col == SIZE_MAX ? 0 : col + 1,
+	             field, fmt, ap);
 	va_end(ap);
 	r->nerrors++;
 }
 
-static const char *const cycle_cols[] = {"year", "cycle", "nam", "period",
-                                         "time", "ky"};
-static const char *const id_cols[] = {"unit", "unit id", "id", "code", "ma",
-                                      "ucode", "ma don vi", "unit code",
-                                      "ma tinh"};
-static const char *const name_cols[] = {"name", "uname", "ten", "province",
-                                        "tinh", "don vi", "ten don vi",
-                                        "tinh thanh", "unit name",
-                                        "tinh thanh pho"};
+static const char *const cycle_cols[] = {"year",   "cycle", "nam",
+                                         "period", "time",  "ky"};
+static const char *const id_cols[] = {"unit",      "unit id",   "id",
+                                      "code",      "ma",        "ucode",
+                                      "ma don vi", "unit code", "ma tinh"};
+static const char *const name_cols[] = {
+    "name",   "uname",      "ten",        "province",  "tinh",
+    "don vi", "ten don vi", "tinh thanh", "unit name", "tinh thanh pho"};
 static const char *const group_cols[] = {"group", "region", "vung", "nhom"};
 static const char *const aux_cols[] = {"population", "dan so"};
-static const char *const ignore_cols[] = {"rank", "xep hang", "stt", "no",
-                                          "hang", "ranking"};
+static const char *const ignore_cols[] = {"rank", "xep hang", "stt",
+                                          "no",   "hang",     "ranking"};
 static const char *const ind_cols[] = {"indicator", "chi so", "node",
                                        "indicator code", "ma chi so"};
-static const char *const val_cols[] = {"value", "gia tri", "figure",
-                                       "so lieu"};
+static const char *const val_cols[] = {"value", "gia tri", "figure", "so lieu"};
 static const char *const ev_cols[] = {"evidence", "tai lieu kiem chung",
                                       "minh chung", "tai lieu"};
 static const char *const note_cols[] = {"note", "ghi chu", "comment"};
@@ -827,7 +839,8 @@ static enum dti_status classify(struct reader *r, struct dti_csv *c)
 	enum dti_layout lay = r->opts ? r->opts->layout : DTI_LAYOUT_AUTO;
 	const char *ml = dti_csv_meta(c, "layout");
 	if (lay == DTI_LAYOUT_AUTO && ml)
-		lay = dti_streq_ci(ml, "long") ? DTI_LAYOUT_LONG : DTI_LAYOUT_WIDE;
+		lay = dti_streq_ci(ml, "long") ? DTI_LAYOUT_LONG
+		                               : DTI_LAYOUT_WIDE;
 	r->long_layout = lay == DTI_LAYOUT_LONG ||
 	                 (lay == DTI_LAYOUT_AUTO && has_ind && has_val);
 	int have_id = 0, have_name = 0, have_cycle = 0;
@@ -884,16 +897,18 @@ static enum dti_status classify(struct reader *r, struct dti_csv *c)
 				for (size_t j2 = 0; j2 < j; j2++)
 					if (r->role[j2] == R_NODE &&
 					    r->node[j2] == k)
-						rfault(r, DTI_EINVALID, c->line, j,
-						       "column '%s' is the same "
-						       "indicator as column %zu "
-						       "('%s')",
-						       h, j2 + 1, r->colname[j2]);
+						rfault(
+						    r, DTI_EINVALID, c->line, j,
+						    "column '%s' is the same "
+						    "indicator as column %zu "
+						    "('%s')",
+						    h, j2 + 1, r->colname[j2]);
 			} else if (amb) {
-				rfault(r, DTI_EAMBIGUOUS, c->line, j,
-				       "column '%s' matches the names of several "
-				       "nodes; use the node code",
-				       h);
+				rfault(
+				    r, DTI_EAMBIGUOUS, c->line, j,
+				    "column '%s' matches the names of several "
+				    "nodes; use the node code",
+				    h);
 				role = R_IGNORE;
 			}
 		}
@@ -944,9 +959,9 @@ static int yes_no(const char *s, double *v)
 {
 	char k[64];
 	dti_text_fold(s, k, sizeof k);
-	static const char *const yes[] = {"yes", "y", "co", "true", "x",
-	                                  "dat", "da co", "1"};
-	static const char *const no[] = {"no", "n", "khong", "false",
+	static const char *const yes[] = {"yes", "y",   "co",    "true",
+	                                  "x",   "dat", "da co", "1"};
+	static const char *const no[] = {"no",   "n",       "khong",    "false",
 	                                 "chua", "chua co", "khong co", "0"};
 	if (IN(k, yes)) {
 		*v = 1;
@@ -1069,14 +1084,14 @@ static int resolve_unit(struct reader *r, const char *id_text,
 	const char *text = id_text && *id_text ? id_text : name_text;
 	size_t col = id_text && *id_text ? id_col : name_col;
 	if (!text || !*text) {
-		rfault(r, DTI_EINVALID, line, id_col != SIZE_MAX ? id_col : name_col,
-		       "empty unit");
+		rfault(r, DTI_EINVALID, line,
+		       id_col != SIZE_MAX ? id_col : name_col, "empty unit");
 		return -1;
 	}
 	if (!r->units) {
-		if (dti_dataset_add_unit(r->ds, text,
-		                         name_text && *name_text ? name_text : text,
-		                         -1, unit)) {
+		if (dti_dataset_add_unit(
+		        r->ds, text, name_text && *name_text ? name_text : text,
+		        -1, unit)) {
 			dti_err_nomem(r->err);
 			r->nerrors++;
 			return -1;
@@ -1159,7 +1174,8 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		default: break;
 		}
 	}
-	const char *def_cycle = r->opts && r->opts->cycle ? r->opts->cycle : NULL;
+	const char *def_cycle =
+	    r->opts && r->opts->cycle ? r->opts->cycle : NULL;
 	if (!def_cycle)
 		def_cycle = dti_csv_meta(c, "cycle");
 	if (!def_cycle)
@@ -1179,8 +1195,8 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		if (c->nfields > r->ncols) {
 			for (size_t j = r->ncols; j < c->nfields; j++)
 				if (*dti_trim(c->fields[j])) {
-					dti_err_add(r->err, DTI_ESYNTAX, r->name,
-					            line, j + 1, NULL,
+					dti_err_add(r->err, DTI_ESYNTAX,
+					            r->name, line, j + 1, NULL,
 					            "more fields than header "
 					            "columns (%zu)",
 					            r->ncols);
@@ -1190,7 +1206,8 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		}
 		const char *label = def_cycle;
 		if (cyc_col != SIZE_MAX) {
-			label = dti_trim(c->fields[cyc_col < c->nfields ? cyc_col : 0]);
+			label = dti_trim(
+			    c->fields[cyc_col < c->nfields ? cyc_col : 0]);
 			if (cyc_col >= c->nfields || !*label) {
 				rfault(r, DTI_EINVALID, line, cyc_col,
 				       "empty year/cycle");
@@ -1202,9 +1219,9 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 			return dti_err_nomem(r->err);
 		char idt[512], nmt[512];
 		dti_snprintf(idt, sizeof idt, "%s",
-		         id_col != SIZE_MAX ? cell_at(c, id_col) : "");
+		             id_col != SIZE_MAX ? cell_at(c, id_col) : "");
 		dti_snprintf(nmt, sizeof nmt, "%s",
-		         name_col != SIZE_MAX ? cell_at(c, name_col) : "");
+		             name_col != SIZE_MAX ? cell_at(c, name_col) : "");
 		size_t unit;
 		if (resolve_unit(r, dti_trim(idt), dti_trim(nmt), label, line,
 		                 id_col, name_col, &unit))
@@ -1212,18 +1229,19 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		char key[1200];
 		if (!r->long_layout) {
 			dti_snprintf(key, sizeof key, "%s\x1f%s", label,
-			         r->ds->u[unit].id);
+			             r->ds->u[unit].id);
 			unsigned long first = seen_before(r, key, line);
 			if (first) {
 				rfault(r, DTI_EINVALID, line,
 				       id_col != SIZE_MAX ? id_col : name_col,
 				       "unit '%s' appears twice%s%s (first on "
 				       "line %lu)",
-				       r->ds->u[unit].name, *label ? " in " : "",
-				       label, first);
+				       r->ds->u[unit].name,
+				       *label ? " in " : "", label, first);
 				continue;
 			}
-			for (size_t j = 0; j < r->ncols && j < c->nfields; j++) {
+			for (size_t j = 0; j < r->ncols && j < c->nfields;
+			     j++) {
 				const char *cell = c->fields[j];
 				if (r->role[j] == R_NODE) {
 					double v;
@@ -1232,14 +1250,14 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 					                     line, j, &v);
 					if (got == 1 &&
 					    dti_dataset_set(r->ds, cycle, unit,
-					                    (size_t)r->node[j], v,
-					                    NULL))
+					                    (size_t)r->node[j],
+					                    v, NULL))
 						return dti_err_nomem(r->err);
 				} else if (r->role[j] == R_GROUP) {
 					const char *g = dti_trim(c->fields[j]);
 					if (*g &&
-					    dti_dataset_set_group(r->ds, unit,
-					                          r->colname[j], g))
+					    dti_dataset_set_group(
+					        r->ds, unit, r->colname[j], g))
 						return dti_err_nomem(r->err);
 				} else if (r->role[j] == R_AUX) {
 					const char *s = dti_trim(c->fields[j]);
@@ -1259,7 +1277,8 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 					              sizeof an);
 					const char *aname =
 					    strcmp(an, "dan so") == 0 ||
-					            strcmp(an, "population") == 0
+					            strcmp(an, "population") ==
+					                0
 					        ? "population"
 					        : r->colname[j];
 					if (dti_dataset_set_aux(r->ds, cycle,
@@ -1268,7 +1287,8 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 				}
 			}
 		} else {
-			const char *ind = dti_trim(c->fields[ind_col < c->nfields ? ind_col : 0]);
+			const char *ind = dti_trim(
+			    c->fields[ind_col < c->nfields ? ind_col : 0]);
 			if (ind_col >= c->nfields || !*ind) {
 				rfault(r, DTI_EINVALID, line, ind_col,
 				       "empty indicator");
@@ -1287,14 +1307,14 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 				continue;
 			}
 			dti_snprintf(key, sizeof key, "%s\x1f%s\x1f%s", label,
-			         r->ds->u[unit].id, r->fw->nodes[k].code);
+			             r->ds->u[unit].id, r->fw->nodes[k].code);
 			unsigned long first = seen_before(r, key, line);
 			if (first) {
 				rfault(r, DTI_EINVALID, line, ind_col,
 				       "'%s' of '%s' is given twice (first on "
 				       "line %lu)",
-				       r->fw->nodes[k].code, r->ds->u[unit].name,
-				       first);
+				       r->fw->nodes[k].code,
+				       r->ds->u[unit].name, first);
 				continue;
 			}
 			double v;
@@ -1303,8 +1323,18 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 			if (got == 1 && dti_dataset_set(r->ds, cycle, unit,
 			                                (size_t)k, v, NULL))
 				return dti_err_nomem(r->err);
-			const char *ev = ev_col != SIZE_MAX ? dti_trim(c->fields[ev_col < c->nfields ? ev_col : 0]) : "";
-			const char *nt = note_col != SIZE_MAX ? dti_trim(c->fields[note_col < c->nfields ? note_col : 0]) : "";
+			const char *ev =
+			    ev_col != SIZE_MAX
+			        ? dti_trim(
+			              c->fields[ev_col < c->nfields ? ev_col
+			                                            : 0])
+			        : "";
+			const char *nt =
+			    note_col != SIZE_MAX
+			        ? dti_trim(
+			              c->fields[note_col < c->nfields ? note_col
+			                                              : 0])
+			        : "";
 			if (ev_col >= c->nfields)
 				ev = "";
 			if (note_col >= c->nfields)
@@ -1324,8 +1354,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 
 enum dti_status dti_dataset_parse(const struct dti_framework *fw,
                                   const struct dti_units *units,
-                                  const char *buf, size_t len,
-                                  const char *name,
+                                  const char *buf, size_t len, const char *name,
                                   const struct dti_read_opts *opts,
                                   struct dti_dataset **out,
                                   struct dti_error *err)
@@ -1355,8 +1384,9 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 		if (!md)
 			md = dti_csv_meta(&c, "rebased_to");
 		if (md && !dti_is_date(md))
-			st = dti_err_set(err, DTI_EINVALID, r.name, 0, 0, "date",
-			                 "'%s' is not a date (YYYY-MM-DD)", md);
+			st =
+			    dti_err_set(err, DTI_EINVALID, r.name, 0, 0, "date",
+			                "'%s' is not a date (YYYY-MM-DD)", md);
 		r.meta_date = md;
 	}
 	if (st == DTI_OK) {
@@ -1365,15 +1395,16 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 		if (d && !r.decimal) {
 			if (strcmp(d, ",") == 0 || dti_streq_ci(d, "comma"))
 				r.decimal = ',';
-			else if (strcmp(d, ".") == 0 || dti_streq_ci(d, "point") ||
+			else if (strcmp(d, ".") == 0 ||
+			         dti_streq_ci(d, "point") ||
 			         dti_streq_ci(d, "dot"))
 				r.decimal = '.';
 			else
-				st = dti_err_set(err, DTI_EINVALID, r.name, 0, 0,
-				                 "decimal",
-				                 "decimal mark '%s': expected ',' "
-				                 "or '.'",
-				                 d);
+				st = dti_err_set(
+				    err, DTI_EINVALID, r.name, 0, 0, "decimal",
+				    "decimal mark '%s': expected ',' "
+				    "or '.'",
+				    d);
 		}
 		if (r.decimal && r.decimal != '.' && r.decimal != ',')
 			st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "decimal",
@@ -1404,12 +1435,10 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 	return DTI_OK;
 }
 
-enum dti_status dti_dataset_read(const struct dti_framework *fw,
-                                 const struct dti_units *units,
-                                 const char *path,
-                                 const struct dti_read_opts *opts,
-                                 struct dti_dataset **out,
-                                 struct dti_error *err)
+enum dti_status
+dti_dataset_read(const struct dti_framework *fw, const struct dti_units *units,
+                 const char *path, const struct dti_read_opts *opts,
+                 struct dti_dataset **out, struct dti_error *err)
 {
 	char *buf;
 	size_t len;

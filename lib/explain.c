@@ -37,8 +37,9 @@ static double median_of(const struct dti_result *res, size_t node,
 		double v = res->value[RES_AT(res, node, i)];
 		work[m++] = v;
 		if (isnan(*best) || v > *best ||
-		    (v == *best && res->rank[RES_AT(res, node, i)] <
-		                       res->rank[RES_AT(res, node, *best_unit)])) {
+		    (v == *best &&
+		     res->rank[RES_AT(res, node, i)] <
+		         res->rank[RES_AT(res, node, *best_unit)])) {
 			*best = v;
 			*best_unit = i;
 		}
@@ -71,7 +72,8 @@ static void effective_weights(const struct dti_result *res, size_t i,
 		const struct fw_node *nd = &fw->nodes[k];
 		if (eff[k] == 0 || !nd->nchildren)
 			continue;
-		if (k != top && (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
+		if (k != top &&
+		    (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
 			continue; /* an entered value hides its children */
 		double sum = 0;
 		for (size_t c = 0; c < nd->nchildren; c++) {
@@ -165,8 +167,9 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	ex->group_median = NAN;
 	ex->group_best_unit = SIZE_MAX;
 	if (ex->group)
-		ex->group_median = median_of(res, node, ex->group, &ex->group_best,
-		                             &ex->group_best_unit, work);
+		ex->group_median =
+		    median_of(res, node, ex->group, &ex->group_best,
+		              &ex->group_best_unit, work);
 	/* the unit just above: the nearest strictly better published value */
 	ex->above_gap = NAN;
 	ex->above_unit = SIZE_MAX;
@@ -206,7 +209,8 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	}
 	size_t nmain = 0;
 	for (size_t k = 0; k < fw->n; k++)
-		if (below[k] && k != node && fw->nodes[k].kind == DTI_KIND_INDICATOR)
+		if (below[k] && k != node &&
+		    fw->nodes[k].kind == DTI_KIND_INDICATOR)
 			nmain++;
 	ex->items = calloc(fw->n ? fw->n : 1, sizeof *ex->items);
 	if (!ex->items) {
@@ -232,25 +236,24 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 		it->node = k;
 		it->value = res->value[RES_AT(res, k, unit)];
 		it->points = dti_result_points(res, unit, k);
-		it->max_points = fw->uses_points && nd->points_known == 1
-		                     ? nd->points
-		                     : NAN;
+		it->max_points =
+		    fw->uses_points && nd->points_known == 1 ? nd->points : NAN;
 		double v = isnan(it->value) ? 0 : it->value;
 		/* what the shortfall costs the explained node */
 		if (fw->uses_points && top_nd->points_known == 1)
-			it->lost = eff[k] * (scale - v) / scale * top_nd->points;
+			it->lost =
+			    eff[k] * (scale - v) / scale * top_nd->points;
 		else
 			it->lost = eff[k] * (scale - v);
 		it->effect = eff[k] * v;
-		it->contribution =
-		    ex->value > 0 ? it->effect / ex->value : NAN;
+		it->contribution = ex->value > 0 ? it->effect / ex->value : NAN;
 		double b;
 		size_t bu;
 		it->median = median_of(res, k, NULL, &b, &bu, work);
 		it->best = b;
-		it->group_median = ex->group ? median_of(res, k, ex->group, &b,
-		                                         &bu, work)
-		                             : NAN;
+		it->group_median =
+		    ex->group ? median_of(res, k, ex->group, &b, &bu, work)
+		              : NAN;
 		it->rank = res->rank[RES_AT(res, k, unit)];
 		it->ranked = res->ranked[k];
 		it->change = dti_result_change(res, unit, k);
@@ -273,10 +276,11 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	for (size_t j = 0; cand && score && j < ex->nitems; j++) {
 		const struct dti_explain_item *it = &ex->items[j];
 		const struct fw_node *nd = &fw->nodes[it->node];
-		int main_level = nmain ? nd->kind == DTI_KIND_INDICATOR
-		                       : !nd->nchildren;
+		int main_level =
+		    nmain ? nd->kind == DTI_KIND_INDICATOR : !nd->nchildren;
 		if (!main_level || !it->rank || it->ranked < 2 ||
-		    (fw->uses_points && nd->points_known == 1 && nd->points == 0))
+		    (fw->uses_points && nd->points_known == 1 &&
+		     nd->points == 0))
 			continue;
 		cand[nc] = j;
 		/* relative standing: 0 = best, 1 = worst */
@@ -323,7 +327,8 @@ static const char *uname(const struct dti_result *res, size_t i)
 static const char *nname(const struct dti_framework *fw, size_t k,
                          enum dti_lang lang)
 {
-	return lang == DTI_LANG_VI ? fw->nodes[k].name_vi : fw->nodes[k].name_en;
+	return lang == DTI_LANG_VI ? fw->nodes[k].name_vi
+	                           : fw->nodes[k].name_en;
 }
 
 static const char *group_name(const struct dti_result *res, const char *g,
@@ -390,7 +395,8 @@ static void places(struct dti_buf *b, int d, enum dti_lang lang)
 		if (d > 0)
 			dti_buf_addf(b, "up %d place%s", d, d == 1 ? "" : "s");
 		else if (d < 0)
-			dti_buf_addf(b, "down %d place%s", -d, d == -1 ? "" : "s");
+			dti_buf_addf(b, "down %d place%s", -d,
+			             d == -1 ? "" : "s");
 		else
 			dti_buf_adds(b, "same rank");
 	}
@@ -405,19 +411,20 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 	int vi = L == DTI_LANG_VI;
 	const struct fw_node *top = &fw->nodes[ex->node];
 	if (dti_dataset_synthetic(res->ds))
-		dti_buf_adds(b, vi ? "*** DỮ LIỆU MÔ PHỎNG – không phải kết quả "
-		                     "chính thức ***\n"
-		                   : "*** SYNTHETIC DEMO DATA – not official "
-		                     "results ***\n");
+		dti_buf_adds(b,
+		             vi ? "*** DỮ LIỆU MÔ PHỎNG – không phải kết quả "
+		                  "chính thức ***\n"
+		                : "*** SYNTHETIC DEMO DATA – not official "
+		                  "results ***\n");
 	/* headline */
-	dti_buf_addf(b, "%s — %s %s ", uname(res, ex->unit), nname(fw, ex->node, L),
-	             dti_result_cycle(res));
+	dti_buf_addf(b, "%s — %s %s ", uname(res, ex->unit),
+	             nname(fw, ex->node, L), dti_result_cycle(res));
 	num(b, ex->value, d, L);
 	dti_buf_adds(b, ", ");
 	rank_words(b, ex->rank, ex->ranked, L);
 	if (ex->group && ex->group_rank) {
-		dti_buf_addf(b, vi ? " (%s: " : " (%s: ",
-		             group_name(res, ex->group, L));
+		dti_buf_addf(
+		    b, vi ? " (%s: " : " (%s: ", group_name(res, ex->group, L));
 		rank_words(b, ex->group_rank, ex->group_size, L);
 		dti_buf_addc(b, ')');
 	}
@@ -434,8 +441,9 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 			}
 			dti_buf_adds(b, ".\n");
 		} else {
-			dti_buf_addf(b, vi ? "Không có số liệu %s để so sánh.\n"
-			                   : "No value in %s to compare with.\n",
+			dti_buf_addf(b,
+			             vi ? "Không có số liệu %s để so sánh.\n"
+			                : "No value in %s to compare with.\n",
 			             dti_result_cycle(res->prev));
 		}
 	}
@@ -448,21 +456,26 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 			size_t second = SIZE_MAX;
 			for (size_t j = 0; order && j < res->n; j++)
 				if (order[j] != ex->unit &&
-				    res->rank[RES_AT(res, ex->node, order[j])]) {
+				    res->rank[RES_AT(res, ex->node,
+				                     order[j])]) {
 					second = order[j];
 					break;
 				}
 			if (second != SIZE_MAX) {
-				dti_buf_addf(b, vi ? ", hơn %s " : ", ahead of %s by ",
-				             uname(res, second));
-				num(b, ex->value - res->value[RES_AT(res, ex->node,
-				                                     second)],
+				dti_buf_addf(
+				    b, vi ? ", hơn %s " : ", ahead of %s by ",
+				    uname(res, second));
+				num(b,
+				    ex->value - res->value[RES_AT(res, ex->node,
+				                                  second)],
 				    d, L);
 			}
 		}
 		dti_buf_adds(b, ".\n");
 	} else if (ex->rank) {
-		dti_buf_addf(b, vi ? "Cách đơn vị dẫn đầu (%s, " : "Gap to the leader (%s, ",
+		dti_buf_addf(b,
+		             vi ? "Cách đơn vị dẫn đầu (%s, "
+		                : "Gap to the leader (%s, ",
 		             uname(res, ex->leader));
 		num(b, ex->leader_value, d, L);
 		dti_buf_adds(b, "): ");
@@ -471,13 +484,15 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		if (!isnan(ex->above_gap)) {
 			dti_buf_addf(b, vi ? "Để vượt %s (" : "To pass %s (",
 			             uname(res, ex->above_unit));
-			num(b, res->value[RES_AT(res, ex->node, ex->above_unit)], d,
-			    L);
+			num(b,
+			    res->value[RES_AT(res, ex->node, ex->above_unit)],
+			    d, L);
 			dti_buf_adds(b, vi ? ") cần thêm " : ") it needs ");
 			signed_num(b, ex->above_gap, d, L);
 			if (fw->uses_points && top->points_known == 1) {
 				dti_buf_addf(b, vi ? " (khoảng " : " (about ");
-				num(b, ex->above_gap / fw->scale * top->points, 2, L);
+				num(b, ex->above_gap / fw->scale * top->points,
+				    2, L);
 				dti_buf_adds(b, vi ? " điểm)" : " points)");
 			}
 			dti_buf_adds(b, ".\n");
@@ -494,12 +509,14 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		num(b, ex->group_median, d, L);
 		if (ex->group_best_unit != SIZE_MAX &&
 		    ex->group_best_unit != ex->unit) {
-			dti_buf_addf(b, vi ? "; cao nhất %s: %s " : "; best of %s: %s ",
-			             group_name(res, ex->group, L),
-			             uname(res, ex->group_best_unit));
+			dti_buf_addf(
+			    b, vi ? "; cao nhất %s: %s " : "; best of %s: %s ",
+			    group_name(res, ex->group, L),
+			    uname(res, ex->group_best_unit));
 			num(b, ex->group_best, d, L);
 		} else if (ex->group_best_unit == ex->unit) {
-			dti_buf_adds(b, vi ? "; cao nhất nhóm" : "; best of its group");
+			dti_buf_adds(b, vi ? "; cao nhất nhóm"
+			                   : "; best of its group");
 		}
 	}
 	dti_buf_adds(b, ".\n\n");
@@ -546,7 +563,8 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		shown++;
 	}
 	if (!shown)
-		dti_buf_adds(b, vi ? "  (không mất điểm nào)\n" : "  (nothing lost)\n");
+		dti_buf_adds(b, vi ? "  (không mất điểm nào)\n"
+		                   : "  (nothing lost)\n");
 	dti_buf_release(&line);
 	for (int pass = 0; pass < 2; pass++) {
 		size_t cnt = pass ? ex->nweaknesses : ex->nstrengths;
@@ -728,7 +746,8 @@ enum dti_status dti_explanation_write(const struct dti_explanation *ex,
 	if (st || (out->data && out->len == before))
 		return dti_err_set(err, st ? st : DTI_ENOMEM, NULL, 0, 0, NULL,
 		                   "cannot format the explanation");
-	if (format == DTI_FORMAT_NDJSON && out->len && out->data[out->len - 1] == '\n') {
+	if (format == DTI_FORMAT_NDJSON && out->len &&
+	    out->data[out->len - 1] == '\n') {
 		/* one line per explanation: strip inner newlines */
 		for (size_t i = before; i + 1 < out->len; i++)
 			if (out->data[i] == '\n')

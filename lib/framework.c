@@ -17,9 +17,9 @@
 
 /* ---- names ----------------------------------------------------------- */
 
-static const char *const kind_names[] = {
-    "index",     "subindex",  "pillar",    "group",
-    "indicator", "component", "criterion", "statistic"};
+static const char *const kind_names[] = {"index",     "subindex",  "pillar",
+                                         "group",     "indicator", "component",
+                                         "criterion", "statistic"};
 
 const char *dti_kind_name(enum dti_kind kind)
 {
@@ -28,9 +28,9 @@ const char *dti_kind_name(enum dti_kind kind)
 }
 
 static const char *const rule_names[] = {
-    "",       "yesno",     "ratio",  "count", "steps",   "points",
-    "survey", "reviewer",  "value",  "raw",   "minmax",  "goalposts",
-    "zscore", "rank",      "prank",  "fracmax", "dist2target"};
+    "",       "yesno",    "ratio", "count",   "steps",      "points",
+    "survey", "reviewer", "value", "raw",     "minmax",     "goalposts",
+    "zscore", "rank",     "prank", "fracmax", "dist2target"};
 
 const char *dti_rule_name(enum dti_rule rule)
 {
@@ -111,20 +111,34 @@ struct rule_alias {
 };
 
 static const struct rule_alias rule_aliases[] = {
-    {"yesno", DTI_RULE_YESNO, 0},       {"yes/no", DTI_RULE_YESNO, 0},
-    {"boolean", DTI_RULE_YESNO, 0},     {"ratio", DTI_RULE_RATIO, 0},
-    {"percent", DTI_RULE_RATIO, 1},     {"percentage", DTI_RULE_RATIO, 1},
-    {"count", DTI_RULE_COUNT, 0},       {"steps", DTI_RULE_STEPS, 0},
-    {"thresholds", DTI_RULE_STEPS, 0},  {"points", DTI_RULE_POINTS, 0},
-    {"survey", DTI_RULE_SURVEY, 0},     {"reviewer", DTI_RULE_REVIEWER, 0},
-    {"value", DTI_RULE_VALUE, 0},       {"raw", DTI_RULE_RAW, 0},
-    {"none", DTI_RULE_RAW, 0},          {"minmax", DTI_RULE_MINMAX, 0},
-    {"n_minmax", DTI_RULE_MINMAX, 0},   {"goalposts", DTI_RULE_GOALPOSTS, 0},
-    {"n_goalposts", DTI_RULE_GOALPOSTS, 0}, {"zscore", DTI_RULE_ZSCORE, 0},
-    {"n_zscore", DTI_RULE_ZSCORE, 0},   {"rank", DTI_RULE_RANK, 0},
-    {"n_rank", DTI_RULE_RANK, 0},       {"prank", DTI_RULE_PRANK, 0},
-    {"n_prank", DTI_RULE_PRANK, 0},     {"fracmax", DTI_RULE_FRACMAX, 0},
-    {"n_fracmax", DTI_RULE_FRACMAX, 0}, {"ratiomax", DTI_RULE_FRACMAX, 0},
+    {"yesno", DTI_RULE_YESNO, 0},
+    {"yes/no", DTI_RULE_YESNO, 0},
+    {"boolean", DTI_RULE_YESNO, 0},
+    {"ratio", DTI_RULE_RATIO, 0},
+    {"percent", DTI_RULE_RATIO, 1},
+    {"percentage", DTI_RULE_RATIO, 1},
+    {"count", DTI_RULE_COUNT, 0},
+    {"steps", DTI_RULE_STEPS, 0},
+    {"thresholds", DTI_RULE_STEPS, 0},
+    {"points", DTI_RULE_POINTS, 0},
+    {"survey", DTI_RULE_SURVEY, 0},
+    {"reviewer", DTI_RULE_REVIEWER, 0},
+    {"value", DTI_RULE_VALUE, 0},
+    {"raw", DTI_RULE_RAW, 0},
+    {"none", DTI_RULE_RAW, 0},
+    {"minmax", DTI_RULE_MINMAX, 0},
+    {"n_minmax", DTI_RULE_MINMAX, 0},
+    {"goalposts", DTI_RULE_GOALPOSTS, 0},
+    {"n_goalposts", DTI_RULE_GOALPOSTS, 0},
+    {"zscore", DTI_RULE_ZSCORE, 0},
+    {"n_zscore", DTI_RULE_ZSCORE, 0},
+    {"rank", DTI_RULE_RANK, 0},
+    {"n_rank", DTI_RULE_RANK, 0},
+    {"prank", DTI_RULE_PRANK, 0},
+    {"n_prank", DTI_RULE_PRANK, 0},
+    {"fracmax", DTI_RULE_FRACMAX, 0},
+    {"n_fracmax", DTI_RULE_FRACMAX, 0},
+    {"ratiomax", DTI_RULE_FRACMAX, 0},
     {"dist2target", DTI_RULE_DIST2TARGET, 0},
     {"n_dist2targ", DTI_RULE_DIST2TARGET, 0},
     {"dist2targ", DTI_RULE_DIST2TARGET, 0},
@@ -212,9 +226,24 @@ static int parse_origin(const char *s, enum dti_origin *o)
 /* ---- columns --------------------------------------------------------- */
 
 enum col {
-	C_CODE, C_PARENT, C_KIND, C_LEVEL, C_NAME_VI, C_NAME_EN, C_POINTS,
-	C_WEIGHT, C_POLARITY, C_RULE, C_METHOD, C_PARAMS, C_TARGET, C_STATUS,
-	C_UNIT, C_NOTE, C_DENOM, C_COUNT
+	C_CODE,
+	C_PARENT,
+	C_KIND,
+	C_LEVEL,
+	C_NAME_VI,
+	C_NAME_EN,
+	C_POINTS,
+	C_WEIGHT,
+	C_POLARITY,
+	C_RULE,
+	C_METHOD,
+	C_PARAMS,
+	C_TARGET,
+	C_STATUS,
+	C_UNIT,
+	C_NOTE,
+	C_DENOM,
+	C_COUNT
 };
 
 struct col_name {
@@ -223,19 +252,19 @@ struct col_name {
 };
 
 static const struct col_name col_names[] = {
-    {"code", C_CODE},         {"icode", C_CODE},
-    {"parent", C_PARENT},     {"parents", C_PARENT},
-    {"kind", C_KIND},         {"type", C_KIND},
-    {"level", C_LEVEL},       {"name_vi", C_NAME_VI},
-    {"ten", C_NAME_VI},       {"name_en", C_NAME_EN},
-    {"name", C_NAME_EN},      {"iname", C_NAME_EN},
-    {"points", C_POINTS},     {"diem", C_POINTS},
-    {"weight", C_WEIGHT},     {"polarity", C_POLARITY},
+    {"code", C_CODE},          {"icode", C_CODE},
+    {"parent", C_PARENT},      {"parents", C_PARENT},
+    {"kind", C_KIND},          {"type", C_KIND},
+    {"level", C_LEVEL},        {"name_vi", C_NAME_VI},
+    {"ten", C_NAME_VI},        {"name_en", C_NAME_EN},
+    {"name", C_NAME_EN},       {"iname", C_NAME_EN},
+    {"points", C_POINTS},      {"diem", C_POINTS},
+    {"weight", C_WEIGHT},      {"polarity", C_POLARITY},
     {"direction", C_POLARITY}, {"rule", C_RULE},
-    {"method", C_METHOD},     {"params", C_PARAMS},
-    {"target", C_TARGET},     {"status", C_STATUS},
-    {"origin", C_STATUS},     {"unit", C_UNIT},
-    {"note", C_NOTE},         {"ghi_chu", C_NOTE},
+    {"method", C_METHOD},      {"params", C_PARAMS},
+    {"target", C_TARGET},      {"status", C_STATUS},
+    {"origin", C_STATUS},      {"unit", C_UNIT},
+    {"note", C_NOTE},          {"ghi_chu", C_NOTE},
     {"denominator", C_DENOM},
 };
 
@@ -356,8 +385,9 @@ static enum dti_status read_header(struct parser *p, struct dti_csv *c)
 		bad = 1;
 	}
 	if (p->colidx[C_NAME_VI] < 0 && p->colidx[C_NAME_EN] < 0) {
-		dti_err_add(p->err, DTI_EINVALID, p->name, c->line, 0, NULL,
-		            "no name column (name_vi or name_en) in the header");
+		dti_err_add(
+		    p->err, DTI_EINVALID, p->name, c->line, 0, NULL,
+		    "no name column (name_vi or name_en) in the header");
 		bad = 1;
 	}
 	return bad ? DTI_EINVALID : DTI_OK;
@@ -387,8 +417,9 @@ static enum dti_status read_rows(struct parser *p, struct dti_csv *c)
 		if (c->nfields > p->ncols) {
 			for (size_t j = p->ncols; j < c->nfields; j++)
 				if (*dti_trim(c->fields[j])) {
-					dti_err_add(p->err, DTI_ESYNTAX, p->name,
-					            c->line, j + 1, NULL,
+					dti_err_add(p->err, DTI_ESYNTAX,
+					            p->name, c->line, j + 1,
+					            NULL,
 					            "more fields than header "
 					            "columns (%zu)",
 					            p->ncols);
@@ -421,13 +452,34 @@ static enum dti_status read_rows(struct parser *p, struct dti_csv *c)
 
 /* ---- metadata -------------------------------------------------------- */
 
-static const char *const known_meta[] = {
-    "dti-framework", "id",        "version",  "year",     "level",
-    "title_vi",      "title_en",  "source",   "status",   "official",
-    "note",          "scoring",   "scale",    "precision", "missing",
-    "group_by",      "aggregate", "normalise", "normalise.params",
-    "points_check",  "units",     "missing.group", "normalize",
-    "normalize.params", "title", "description", "licence", "license"};
+static const char *const known_meta[] = {"dti-framework",
+                                         "id",
+                                         "version",
+                                         "year",
+                                         "level",
+                                         "title_vi",
+                                         "title_en",
+                                         "source",
+                                         "status",
+                                         "official",
+                                         "note",
+                                         "scoring",
+                                         "scale",
+                                         "precision",
+                                         "missing",
+                                         "group_by",
+                                         "aggregate",
+                                         "normalise",
+                                         "normalise.params",
+                                         "points_check",
+                                         "units",
+                                         "missing.group",
+                                         "normalize",
+                                         "normalize.params",
+                                         "title",
+                                         "description",
+                                         "licence",
+                                         "license"};
 
 static int meta_known(const char *k)
 {
@@ -621,10 +673,10 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 		case DTI_RULE_STEPS:
 			if (strcmp(k, "steps") == 0) {
 				int ns = count_steps(v);
-				rp->thr = dti_arena_alloc(&fw->arena,
-				                          (size_t)ns * sizeof(double));
-				rp->pts = dti_arena_alloc(&fw->arena,
-				                          (size_t)ns * sizeof(double));
+				rp->thr = dti_arena_alloc(
+				    &fw->arena, (size_t)ns * sizeof(double));
+				rp->pts = dti_arena_alloc(
+				    &fw->arena, (size_t)ns * sizeof(double));
 				if (!rp->thr || !rp->pts) {
 					p->failed = 1;
 					return;
@@ -633,8 +685,8 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 				dti_snprintf(tmp, sizeof tmp, "%s", v);
 				char *save = NULL;
 				size_t m = 0;
-				for (char *tok = strtok_r(tmp, ",|", &save); tok;
-				     tok = strtok_r(NULL, ",|", &save)) {
+				for (char *tok = strtok_r(tmp, ",|", &save);
+				     tok; tok = strtok_r(NULL, ",|", &save)) {
 					tok = dti_trim(tok);
 					char *colon = strchr(tok, ':');
 					double a, b;
@@ -647,9 +699,10 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 						return;
 					}
 					*colon = '\0';
-					if (dti_parse_double(dti_trim(tok), &a) ||
-					    dti_parse_double(dti_trim(colon + 1),
-					                     &b)) {
+					if (dti_parse_double(dti_trim(tok),
+					                     &a) ||
+					    dti_parse_double(
+					        dti_trim(colon + 1), &b)) {
 						fault(p, DTI_ESYNTAX, r->line,
 						      C_PARAMS,
 						      "step '%s:%s' is not two "
@@ -710,9 +763,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 			else
 				ok_key = 0;
 			break;
-		default:
-			ok_key = 0;
-			break;
+		default: ok_key = 0; break;
 		}
 		if (!ok_key) {
 			fault(p, DTI_EINVALID, r->line, C_PARAMS,
@@ -766,8 +817,8 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 			if (rp->pts[i] < 0 ||
 			    (nd->points_known && rp->pts[i] > top + 1e-9))
 				fault(p, DTI_EINVALID, r->line, C_PARAMS,
-				      "step %g gives %g, outside 0..%g", rp->thr[i],
-				      rp->pts[i], top);
+				      "step %g gives %g, outside 0..%g",
+				      rp->thr[i], rp->pts[i], top);
 		}
 		break;
 	case DTI_RULE_MINMAX:
@@ -801,8 +852,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 			fault(p, DTI_EINVALID, r->line, C_PARAMS,
 			      "cap must be 0 or 1 (is %g)", rp->cap);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -815,9 +865,7 @@ static void canonical_params(struct dti_framework *fw, struct fw_node *nd)
 	case DTI_RULE_RATIO:
 		dti_buf_addf(&b, "floor=%g;target=%g", rp->floor, rp->target);
 		break;
-	case DTI_RULE_COUNT:
-		dti_buf_addf(&b, "cap=%g", rp->cap);
-		break;
+	case DTI_RULE_COUNT: dti_buf_addf(&b, "cap=%g", rp->cap); break;
 	case DTI_RULE_SURVEY:
 		dti_buf_addf(&b, "min=%g;max=%g", rp->min, rp->max);
 		break;
@@ -840,8 +888,7 @@ static void canonical_params(struct dti_framework *fw, struct fw_node *nd)
 	case DTI_RULE_DIST2TARGET:
 		dti_buf_addf(&b, "target=%g;cap=%g", rp->target, rp->cap);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	nd->params_text = dti_arena_strdup(&fw->arena, b.data ? b.data : "");
 	dti_buf_release(&b);
@@ -871,9 +918,10 @@ static void parse_agg_params(struct parser *p, struct fw_node *nd,
 			else if (strcmp(v, "shift") == 0)
 				nd->zero = DTI_ZERO_SHIFT;
 			else
-				fault(p, DTI_EINVALID, r->line, C_PARAMS,
-				      "zero=%s: expected result, error or shift",
-				      v);
+				fault(
+				    p, DTI_EINVALID, r->line, C_PARAMS,
+				    "zero=%s: expected result, error or shift",
+				    v);
 		} else if (strcmp(k, "shift") == 0) {
 			if (dti_parse_double(v, &x) || !(x > 0))
 				fault(p, DTI_EINVALID, r->line, C_PARAMS,
@@ -987,7 +1035,8 @@ static int order_nodes(struct parser *p)
 			}
 			struct dti_buf b = DTI_BUF_INIT;
 			for (size_t k = seen[v] - 1; k < len; k++)
-				dti_buf_addf(&b, "%s -> ", fw->nodes[path[k]].code);
+				dti_buf_addf(&b, "%s -> ",
+				             fw->nodes[path[k]].code);
 			dti_buf_adds(&b, fw->nodes[v].code);
 			fault(p, DTI_EINVALID, fw->nodes[v].line, C_PARENT,
 			      "cycle: %s (a node cannot contain itself)",
@@ -1160,11 +1209,11 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 	} else
 		fw->uses_points = any_points;
 	if (fw->missing == DTI_MISSING_DEFAULT)
-		fw->missing = fw->uses_points ? DTI_MISSING_ZERO
-		                              : DTI_MISSING_EXCLUDE;
+		fw->missing =
+		    fw->uses_points ? DTI_MISSING_ZERO : DTI_MISSING_EXCLUDE;
 
-	fw->nodes = dti_arena_alloc(&fw->arena,
-	                            (p->nrows ? p->nrows : 1) * sizeof *fw->nodes);
+	fw->nodes = dti_arena_alloc(&fw->arena, (p->nrows ? p->nrows : 1) *
+	                                            sizeof *fw->nodes);
 	p->imeta_leaf = calloc(p->nrows ? p->nrows : 1, sizeof(int));
 	size_t *row_of = calloc(p->nrows ? p->nrows : 1, sizeof(size_t));
 	int *explicit_level = calloc(p->nrows ? p->nrows : 1, sizeof(int));
@@ -1193,8 +1242,9 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			const char *t = r->f[C_KIND];
 			if (p->imeta && dti_streq_ci(t, "group")) {
 				/* an iMeta group column of the data */
-				char **g = realloc(fw->groupcols,
-				                   (fw->ngroupcols + 1) * sizeof *g);
+				char **g =
+				    realloc(fw->groupcols,
+				            (fw->ngroupcols + 1) * sizeof *g);
 				if (!g)
 					return dti_err_nomem(p->err);
 				fw->groupcols = g;
@@ -1203,8 +1253,9 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			}
 			if (dti_streq_ci(t, "denominator") ||
 			    (p->imeta && dti_streq_ci(t, "other"))) {
-				char **a = realloc(fw->auxcols,
-				                   (fw->nauxcols + 1) * sizeof *a);
+				char **a =
+				    realloc(fw->auxcols,
+				            (fw->nauxcols + 1) * sizeof *a);
 				if (!a)
 					return dti_err_nomem(p->err);
 				fw->auxcols = a;
@@ -1283,20 +1334,21 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 				char *ws = dti_trim(colon + 1);
 				if (dti_parse_double(ws, &w) || !(w >= 0) ||
 				    !isfinite(w)) {
-					fault(p, DTI_ESYNTAX, r->line, C_PARENT,
-					      "weight '%s' of parent '%s' is not "
-					      "a number >= 0",
-					      ws, tok);
+					fault(
+					    p, DTI_ESYNTAX, r->line, C_PARENT,
+					    "weight '%s' of parent '%s' is not "
+					    "a number >= 0",
+					    ws, tok);
 					continue;
 				}
 				if (fw->uses_points) {
-					fault(p, DTI_EINVALID, r->line,
-					      C_PARENT,
-					      "a points framework takes no "
-					      "weight per parent ('%s:%s'): the "
-					      "node's points count in every "
-					      "parent",
-					      tok, ws);
+					fault(
+					    p, DTI_EINVALID, r->line, C_PARENT,
+					    "a points framework takes no "
+					    "weight per parent ('%s:%s'): the "
+					    "node's points count in every "
+					    "parent",
+					    tok, ws);
 					continue;
 				}
 				tok = dti_trim(tok);
@@ -1321,8 +1373,8 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 				      "parent '%s' listed twice", tok);
 				continue;
 			}
-			size_t *np =
-			    realloc(nd->parents, (nd->nparents + 1) * sizeof *np);
+			size_t *np = realloc(nd->parents,
+			                     (nd->nparents + 1) * sizeof *np);
 			if (!np)
 				return dti_err_nomem(p->err);
 			nd->parents = np;
@@ -1360,8 +1412,10 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		}
 		if (nd->kind == DTI_KIND_INDEX)
 			any_index++;
-		nd->name_vi = r->has[C_NAME_VI] ? r->f[C_NAME_VI] : r->f[C_NAME_EN];
-		nd->name_en = r->has[C_NAME_EN] ? r->f[C_NAME_EN] : r->f[C_NAME_VI];
+		nd->name_vi =
+		    r->has[C_NAME_VI] ? r->f[C_NAME_VI] : r->f[C_NAME_EN];
+		nd->name_en =
+		    r->has[C_NAME_EN] ? r->f[C_NAME_EN] : r->f[C_NAME_VI];
 		if (!*nd->name_vi)
 			fault(p, DTI_EINVALID, r->line,
 			      p->colidx[C_NAME_VI] >= 0 ? C_NAME_VI : C_NAME_EN,
@@ -1369,7 +1423,8 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		nd->unit = r->f[C_UNIT];
 		nd->note = r->f[C_NOTE];
 		nd->denominator = r->f[C_DENOM];
-		if (r->has[C_STATUS] && parse_origin(r->f[C_STATUS], &nd->origin))
+		if (r->has[C_STATUS] &&
+		    parse_origin(r->f[C_STATUS], &nd->origin))
 			fault(p, DTI_EINVALID, r->line, C_STATUS,
 			      "unknown status '%s' (official, unknown, "
 			      "inferred, example, user)",
@@ -1396,9 +1451,10 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			         dti_streq_ci(s, "lower"))
 				nd->polarity = -1;
 			else
-				fault(p, DTI_EINVALID, r->line, C_POLARITY,
-				      "polarity '%s': expected + or - (1 or -1)",
-				      s);
+				fault(
+				    p, DTI_EINVALID, r->line, C_POLARITY,
+				    "polarity '%s': expected + or - (1 or -1)",
+				    s);
 		}
 		nd->scored = nd->kind != DTI_KIND_STATISTIC;
 		/* points and weight */
@@ -1460,26 +1516,31 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 					const char *d =
 					    dti_framework_meta(fw, "normalise");
 					if (!d)
-						d = dti_framework_meta(fw,
-						                       "normalize");
-					rule = d ? d : (p->imeta ? "minmax" : "raw");
+						d = dti_framework_meta(
+						    fw, "normalize");
+					rule =
+					    d ? d
+					      : (p->imeta ? "minmax" : "raw");
 					if (!*params) {
-						const char *dp = dti_framework_meta(
-						    fw, "normalise.params");
+						const char *dp =
+						    dti_framework_meta(
+						        fw, "normalise.params");
 						if (!dp)
 							dp = dti_framework_meta(
-							    fw, "normalize.params");
+							    fw,
+							    "normalize.params");
 						params = dp ? dp : "";
 					}
 				}
 			}
 			if (parse_rule(rule, &nd->rule, &percent)) {
-				fault(p, DTI_EINVALID, r->line, C_RULE,
-				      "unknown rule '%s' (yesno, ratio, percent, "
-				      "count, steps, points, survey, reviewer, "
-				      "value, raw, minmax, goalposts, zscore, "
-				      "rank, prank, fracmax, dist2target)",
-				      rule);
+				fault(
+				    p, DTI_EINVALID, r->line, C_RULE,
+				    "unknown rule '%s' (yesno, ratio, percent, "
+				    "count, steps, points, survey, reviewer, "
+				    "value, raw, minmax, goalposts, zscore, "
+				    "rank, prank, fracmax, dist2target)",
+				    rule);
 				continue;
 			}
 			if (nd->polarity < 0 &&
@@ -1655,9 +1716,10 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 	} else if (any_index > 1) {
 		for (size_t i = 0; i < n; i++)
 			if (fw->nodes[i].kind == DTI_KIND_INDEX)
-				fault(p, DTI_EINVALID, fw->nodes[i].line, C_KIND,
-				      "more than one node of kind 'index' ('%s')",
-				      fw->nodes[i].code);
+				fault(
+				    p, DTI_EINVALID, fw->nodes[i].line, C_KIND,
+				    "more than one node of kind 'index' ('%s')",
+				    fw->nodes[i].code);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			if (fw->nodes[i].kind == DTI_KIND_INDEX)
@@ -1722,8 +1784,9 @@ enum dti_status dti_framework_parse(const char *buf, size_t len,
 	if (st == DTI_OK) {
 		st = dti_csv_next_nonblank(&c, err);
 		if (st == DTI_ENOTFOUND)
-			st = dti_err_set(err, DTI_EINVALID, p.name, 0, 0, NULL,
-			                 "empty framework file: no header line");
+			st =
+			    dti_err_set(err, DTI_EINVALID, p.name, 0, 0, NULL,
+			                "empty framework file: no header line");
 	}
 	if (st == DTI_OK)
 		st = read_header(&p, &c);
@@ -1755,9 +1818,8 @@ enum dti_status dti_framework_load(const char *path, struct dti_framework **out,
 	enum dti_status st = dti_read_file(path, DTI_MAX_FILE, &buf, &len, err);
 	if (st)
 		return st;
-	st = dti_framework_parse(buf, len,
-	                         strcmp(path, "-") == 0 ? "<stdin>" : path, out,
-	                         err);
+	st = dti_framework_parse(
+	    buf, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
 	free(buf);
 	return st;
 }

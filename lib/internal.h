@@ -24,13 +24,13 @@
 #include "dti/dti.h"
 
 #define DTI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define DTI_UNUSED(x) ((void)(x))
+#define DTI_UNUSED(x)    ((void)(x))
 
 /* Caps on what is read from outside. */
-#define DTI_MAX_FILE ((size_t)512 << 20)  /* 512 MiB per input file */
-#define DTI_MAX_FIELD ((size_t)1 << 20)   /* 1 MiB per CSV field */
-#define DTI_MAX_FIELDS 100000             /* columns per CSV record */
-#define DTI_MAX_NODES 1000000             /* nodes per framework */
+#define DTI_MAX_FILE   ((size_t)512 << 20) /* 512 MiB per input file */
+#define DTI_MAX_FIELD  ((size_t)1 << 20)   /* 1 MiB per CSV field */
+#define DTI_MAX_FIELDS 100000              /* columns per CSV record */
+#define DTI_MAX_NODES  1000000             /* nodes per framework */
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -38,9 +38,10 @@
 void dti_err_add(struct dti_error *err, enum dti_status code, const char *file,
                  unsigned long line, unsigned long column, const char *field,
                  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-void dti_err_vadd(struct dti_error *err, enum dti_status code,
-                  const char *file, unsigned long line, unsigned long column,
-                  const char *field, const char *fmt, va_list ap);
+void dti_err_vadd(struct dti_error *err, enum dti_status code, const char *file,
+                  unsigned long line, unsigned long column, const char *field,
+                  const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
 /* Like dti_err_add and returns code, for "return dti_err_set(...)". */
 enum dti_status dti_err_set(struct dti_error *err, enum dti_status code,
                             const char *file, unsigned long line,
@@ -69,8 +70,12 @@ struct dti_arena {
 	struct dti_arena_block *head;
 	size_t total;
 };
-#define DTI_ARENA_INIT {NULL, 0}
-void *dti_arena_alloc(struct dti_arena *a, size_t n); /* 16-byte aligned, zeroed */
+#define DTI_ARENA_INIT                                                         \
+	{                                                                      \
+		NULL, 0                                                        \
+	}
+void *dti_arena_alloc(struct dti_arena *a,
+                      size_t n); /* 16-byte aligned, zeroed */
 char *dti_arena_strdup(struct dti_arena *a, const char *s);
 char *dti_arena_strndup(struct dti_arena *a, const char *s, size_t n);
 void dti_arena_release(struct dti_arena *a);
@@ -81,7 +86,8 @@ void dti_big_free(void *p);
 
 /* Overflow-checked growth of an array: ensures *cap >= need elements. */
 int dti_grow(void **p, size_t *cap, size_t need, size_t elem);
-#define DTI_GROW(p, cap, need) dti_grow((void **)&(p), &(cap), (need), sizeof(*(p)))
+#define DTI_GROW(p, cap, need)                                                 \
+	dti_grow((void **)&(p), &(cap), (need), sizeof(*(p)))
 
 /* ---- strings --------------------------------------------------------- */
 
@@ -101,7 +107,10 @@ struct dti_map {
 	size_t cap;
 	size_t count;
 };
-#define DTI_MAP_INIT {NULL, NULL, 0, 0}
+#define DTI_MAP_INIT                                                           \
+	{                                                                      \
+		NULL, NULL, 0, 0                                               \
+	}
 /* Keys are borrowed: they must outlive the map. */
 int dti_map_put(struct dti_map *m, const char *key, size_t val);
 int dti_map_get(const struct dti_map *m, const char *key, size_t *val);
@@ -148,11 +157,11 @@ struct dti_csv {
 	const char *buf;
 	size_t len;
 	size_t pos;
-	const char *name;      /* file name for errors */
+	const char *name; /* file name for errors */
 	char sep;
-	unsigned long line;     /* line where the current record starts */
+	unsigned long line; /* line where the current record starts */
 	unsigned long next_line;
-	char **fields;          /* field i is in column i + 1 */
+	char **fields; /* field i is in column i + 1 */
 	size_t nfields;
 	size_t cap_fields;
 	char *scratch;

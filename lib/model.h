@@ -93,10 +93,10 @@ struct ds_cell_info {
 
 struct ds_cycle {
 	char *label;
-	double **cols;   /* [node] -> [unit capacity], NaN = not entered */
-	double **aux;    /* [aux dim] -> [unit capacity] */
+	double **cols; /* [node] -> [unit capacity], NaN = not entered */
+	double **aux;  /* [aux dim] -> [unit capacity] */
 	size_t naux_cols;
-	size_t count;    /* cells entered */
+	size_t count; /* cells entered */
 };
 
 struct ds_unit {
@@ -139,24 +139,24 @@ struct dti_result {
 	const struct dti_dataset *ds;
 	const struct dti_result *prev;
 	size_t cycle;
-	size_t n;        /* units in the result */
-	size_t *units;   /* dataset index of each */
-	long *pos_of;    /* dataset unit -> result position or -1 */
-	size_t nn;       /* nodes */
+	size_t n;      /* units in the result */
+	size_t *units; /* dataset index of each */
+	long *pos_of;  /* dataset unit -> result position or -1 */
+	size_t nn;     /* nodes */
 	int precision;
 	enum dti_missing missing;
 	char *group_by;
 	const char **group; /* per result unit, NULL if none */
 	long *gid;          /* per result unit: group number, -1 if none */
 	size_t ngroups;
-	size_t *gcount;     /* [node * ngroups + g]: units ranked in g */
+	size_t *gcount;       /* [node * ngroups + g]: units ranked in g */
 	pthread_mutex_t lock; /* guards the lazily built orders */
-	void *block;     /* value, figure, rank and flags live here */
-	double *figure;  /* leaves: figure after imputation */
+	void *block;          /* value, figure, rank and flags live here */
+	double *figure;       /* leaves: figure after imputation */
 	double *value;
 	double *entered; /* entered values of recomputed aggregates, or NULL */
 	int *rank;
-	int *grank;      /* NULL without groups */
+	int *grank; /* NULL without groups */
 	unsigned char *flags;
 	size_t *ranked;  /* per node */
 	size_t **order;  /* per node, lazily built */
@@ -175,7 +175,7 @@ struct dti_result {
  * arguments in the same order ("%.0s" swallows an English plural ending).
  * Allocation failure drops the note.
  */
-void dti_result_add_note(struct dti_result *res, const char *en,
-                         const char *vi, ...);
+void dti_result_add_note(struct dti_result *res, const char *en, const char *vi,
+                         ...);
 
 #endif

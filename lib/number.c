@@ -15,8 +15,8 @@
  */
 #include <errno.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,8 +184,8 @@ enum dti_status dti_parse_number(const char *s, char mark, double *out,
 	}
 	/* mantissa: digits and marks; then optional exponent */
 	size_t mstart = i;
-	while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-	                 s[i] == ','))
+	while (i < n &&
+	       ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ','))
 		i++;
 	size_t mend = i;
 	size_t estart = i;
@@ -223,8 +223,8 @@ enum dti_status dti_parse_number(const char *s, char mark, double *out,
 		*why = "not a number";
 		return DTI_ESYNTAX;
 	}
-	char dec = 0;  /* decimal mark used */
-	char grp = 0;  /* grouping mark used */
+	char dec = 0; /* decimal mark used */
+	char grp = 0; /* grouping mark used */
 	size_t decpos = 0;
 	if (ndot == 0 && ncomma == 0) {
 		/* plain integer */
@@ -265,8 +265,9 @@ enum dti_status dti_parse_number(const char *s, char mark, double *out,
 				dec = ',';
 				decpos = pos;
 			} else {
-				*why = "ambiguous: ',' could be a decimal mark or "
-				       "thousands; declare the decimal mark";
+				*why =
+				    "ambiguous: ',' could be a decimal mark or "
+				    "thousands; declare the decimal mark";
 				return DTI_EAMBIGUOUS;
 			}
 		}
@@ -274,11 +275,12 @@ enum dti_status dti_parse_number(const char *s, char mark, double *out,
 	if (grp) {
 		size_t intlen = dec ? decpos : mn;
 		if (!valid_grouping(m, intlen, grp)) {
-			*why = grp == ','
-			           ? "',' is not a decimal mark here and does not "
-			             "group thousands"
-			           : "'.' is not a decimal mark here and does not "
-			             "group thousands";
+			*why =
+			    grp == ','
+			        ? "',' is not a decimal mark here and does not "
+			          "group thousands"
+			        : "'.' is not a decimal mark here and does not "
+			          "group thousands";
 			return DTI_ESYNTAX;
 		}
 	}

@@ -160,8 +160,8 @@ static enum dti_status grid_render(struct grid *g, struct dti_buf *out,
 				w[c] = tw;
 		}
 	enum dti_status st = DTI_OK;
-	static const char *const esc[] = {"", "\033[32m", "\033[31m",
-	                                  "\033[2m", "\033[1m"};
+	static const char *const esc[] = {"", "\033[32m", "\033[31m", "\033[2m",
+	                                  "\033[1m"};
 	for (size_t r = 0; r < g->nrows && !st; r++) {
 		/* trailing empty cells are not padded */
 		size_t last = g->ncols;
@@ -207,7 +207,8 @@ size_t dti_output_default_nodes(const struct dti_framework *fw, size_t *out,
 	size_t pillars = 0;
 	for (size_t k = 0; k < fw->n; k++) {
 		enum dti_kind kd = fw->nodes[k].kind;
-		if ((kd == DTI_KIND_PILLAR || kd == DTI_KIND_SUBINDEX) && n < max) {
+		if ((kd == DTI_KIND_PILLAR || kd == DTI_KIND_SUBINDEX) &&
+		    n < max) {
 			out[n++] = k;
 			pillars++;
 		}
@@ -282,8 +283,8 @@ static int select_rows(const struct dti_result *res,
 	return 0;
 }
 
-static enum dti_status banner(const struct dti_result *res,
-                              struct dti_buf *out, enum dti_lang lang)
+static enum dti_status banner(const struct dti_result *res, struct dti_buf *out,
+                              enum dti_lang lang)
 {
 	if (!dti_dataset_synthetic(res->ds))
 		return DTI_OK;
@@ -307,26 +308,30 @@ static enum dti_status result_table(const struct dti_result *res,
 	int digits = res->precision;
 	int has_group = res->ngroups > 0;
 	int changes = o->changes && res->prev;
-	size_t per = 1 + (o->ranks ? 1 : 0) + (o->points ? 1 : 0) +
-	             (changes ? 2 : 0);
+	size_t per =
+	    1 + (o->ranks ? 1 : 0) + (o->points ? 1 : 0) + (changes ? 2 : 0);
 	size_t fixed = 2 + (has_group ? 1 : 0) + (o->group_ranks && has_group);
 	size_t ncols = fixed + nnodes * per;
 	struct grid g;
 	if (grid_init(&g, ncols))
 		return DTI_ENOMEM;
 	enum dti_status st = banner(res, out, o->lang);
-	const char *title = dti_framework_meta(fw, vi ? "title_vi" : "title_en");
+	const char *title =
+	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
 	if (!st)
 		st = dti_buf_addf(out, "%s%s%s · %s %s · %zu %s",
 		                  dti_framework_id(fw), title ? " – " : "",
 		                  title ? title : "", vi ? "kỳ" : "cycle",
 		                  dti_result_cycle(res), res->n,
-		                  vi ? "đơn vị" : res->n == 1 ? "unit" : "units");
+		                  vi            ? "đơn vị"
+		                  : res->n == 1 ? "unit"
+		                                : "units");
 	if (!st && rows->n < res->n)
 		st = dti_buf_addf(out, vi ? " (hiện %zu)" : " (%zu shown)",
 		                  rows->n);
 	if (!st && res->prev)
-		st = dti_buf_addf(out, vi ? " · so với %s" : " · changes since %s",
+		st = dti_buf_addf(out,
+		                  vi ? " · so với %s" : " · changes since %s",
 		                  dti_result_cycle(res->prev));
 	if (!st)
 		st = dti_buf_addc(out, '\n');
@@ -376,12 +381,14 @@ static enum dti_status result_table(const struct dti_result *res,
 		grid_set(&g, 1, unit_name(res, i), 0);
 		c = 2;
 		if (has_group)
-			grid_set(&g, c++, res->group[i] ? res->group[i] : "", 3);
+			grid_set(&g, c++, res->group[i] ? res->group[i] : "",
+			         3);
 		if (o->group_ranks && has_group) {
 			int gr = dti_result_group_rank(res, i, sort);
 			if (gr)
-				dti_snprintf(tmp, sizeof tmp, "%d/%zu", gr,
-				         dti_result_group_size(res, i, sort));
+				dti_snprintf(
+				    tmp, sizeof tmp, "%d/%zu", gr,
+				    dti_result_group_size(res, i, sort));
 			else
 				dti_snprintf(tmp, sizeof tmp, "–");
 			grid_set(&g, c++, tmp, 0);
@@ -397,12 +404,14 @@ static enum dti_status result_table(const struct dti_result *res,
 				            (fl & DTI_CELL_MISSING) ? 3 : 0);
 			if (o->ranks) {
 				int kr = res->rank[RES_AT(res, k, i)];
-				dti_snprintf(tmp, sizeof tmp, kr ? "%d" : "–", kr);
+				dti_snprintf(tmp, sizeof tmp, kr ? "%d" : "–",
+				             kr);
 				grid_set(&g, c++, tmp, 3);
 			}
 			if (o->points)
-				grid_setnum(&g, c++, dti_result_points(res, i, k),
-				            2, mark, 0);
+				grid_setnum(&g, c++,
+				            dti_result_points(res, i, k), 2,
+				            mark, 0);
 			if (changes) {
 				double d = dti_result_change(res, i, k);
 				struct dti_buf t = DTI_BUF_INIT;
@@ -410,7 +419,8 @@ static enum dti_status result_table(const struct dti_result *res,
 					dti_buf_addc(&t, '+');
 				dti_buf_add_decimal(&t, d, digits, mark, "–");
 				grid_set(&g, c++, t.data ? t.data : "",
-				         isnan(d) || d == 0 ? 0 : (d > 0 ? 1 : 2));
+				         isnan(d) || d == 0 ? 0
+				                            : (d > 0 ? 1 : 2));
 				dti_buf_release(&t);
 				int ok;
 				int rc = dti_result_rank_change(res, i, k, &ok);
@@ -464,8 +474,8 @@ static enum dti_status result_csv(const struct dti_result *res,
 		if (!st && o->points)
 			st = dti_buf_addf(out, ",%s_points", code);
 		if (!st && changes)
-			st = dti_buf_addf(out, ",%s_change,%s_rank_change", code,
-			                  code);
+			st = dti_buf_addf(out, ",%s_change,%s_rank_change",
+			                  code, code);
 	}
 	if (!st)
 		st = dti_buf_addc(out, '\n');
@@ -496,8 +506,8 @@ static enum dti_status result_csv(const struct dti_result *res,
 			st = dti_buf_addc(out, ',');
 			if (!st)
 				st = dti_buf_add_decimal(
-				    out, res->value[RES_AT(res, k, i)], digits, '.',
-				    "");
+				    out, res->value[RES_AT(res, k, i)], digits,
+				    '.', "");
 			if (!st && o->ranks) {
 				int kr = res->rank[RES_AT(res, k, i)];
 				st = kr ? dti_buf_addf(out, ",%d", kr)
@@ -507,8 +517,8 @@ static enum dti_status result_csv(const struct dti_result *res,
 				st = dti_buf_addc(out, ',');
 				if (!st)
 					st = dti_buf_add_decimal(
-					    out, dti_result_points(res, i, k), 2,
-					    '.', "");
+					    out, dti_result_points(res, i, k),
+					    2, '.', "");
 			}
 			if (!st && changes) {
 				st = dti_buf_addc(out, ',');
@@ -549,9 +559,9 @@ static enum dti_status unit_json(const struct dti_result *res,
 		if (!st)
 			st = json_str(out, dti_result_cycle(res));
 		if (!st)
-			st = dti_buf_addf(out, ",\"synthetic\":%s,",
-			                  dti_dataset_synthetic(res->ds) ? "true"
-			                                                 : "false");
+			st = dti_buf_addf(
+			    out, ",\"synthetic\":%s,",
+			    dti_dataset_synthetic(res->ds) ? "true" : "false");
 	}
 	int rk = res->rank[RES_AT(res, sort, i)];
 	if (!st)
@@ -575,9 +585,9 @@ static enum dti_status unit_json(const struct dti_result *res,
 		st = gr ? dti_buf_addf(out, ",\"group_rank\":%d", gr)
 		        : dti_buf_adds(out, ",\"group_rank\":null");
 	}
-	static const char *const sections[] = {"values", "ranks", "group_ranks",
-	                                       "points", "changes",
-	                                       "rank_changes", "flags"};
+	static const char *const sections[] = {
+	    "values",  "ranks",        "group_ranks", "points",
+	    "changes", "rank_changes", "flags"};
 	for (size_t s = 0; s < DTI_ARRAY_LEN(sections) && !st; s++) {
 		if (s == 3 && !fw->uses_points)
 			continue;
@@ -600,8 +610,8 @@ static enum dti_status unit_json(const struct dti_result *res,
 			unsigned fl = res->flags[RES_AT(res, k, i)];
 			switch (s) {
 			case 0:
-				st = json_num(out, res->value[RES_AT(res, k, i)],
-				              digits);
+				st = json_num(
+				    out, res->value[RES_AT(res, k, i)], digits);
 				break;
 			case 1:
 				v = res->rank[RES_AT(res, k, i)];
@@ -618,7 +628,8 @@ static enum dti_status unit_json(const struct dti_result *res,
 					st = dti_buf_adds(out, "null");
 				else
 					st = dti_buf_add_trimmed(
-					    out, dti_result_points(res, i, k), 6);
+					    out, dti_result_points(res, i, k),
+					    6);
 				break;
 			case 4:
 				st = json_num(out, dti_result_change(res, i, k),
@@ -639,9 +650,9 @@ static enum dti_status unit_json(const struct dti_result *res,
 				int first = 1;
 				for (int b = 0; b < 6 && !st; b++)
 					if (fl & (1u << b)) {
-						st = dti_buf_addf(out, "%s\"%s\"",
-						                  first ? "" : ",",
-						                  names[b]);
+						st = dti_buf_addf(
+						    out, "%s\"%s\"",
+						    first ? "" : ",", names[b]);
 						first = 0;
 					}
 				if (!st)
@@ -683,7 +694,8 @@ static enum dti_status result_json(const struct dti_result *res,
 	if (!st)
 		st = json_str(out, dti_result_cycle(res));
 	if (!st)
-		st = dti_buf_addf(out, ",\"program\":\"dti %s\"", dti_version());
+		st =
+		    dti_buf_addf(out, ",\"program\":\"dti %s\"", dti_version());
 	if (!st)
 		st = dti_buf_addf(out, ",\"data_sha256\":\"%s\"",
 		                  dti_result_data_hash(res));
@@ -692,8 +704,8 @@ static enum dti_status result_json(const struct dti_result *res,
 		                  dti_dataset_synthetic(res->ds) ? "true"
 		                                                 : "false");
 	if (!st)
-		st = dti_buf_addf(out, ",\"precision\":%d,\"scale\":",
-		                  res->precision);
+		st = dti_buf_addf(
+		    out, ",\"precision\":%d,\"scale\":", res->precision);
 	if (!st)
 		st = json_double(out, fw->scale);
 	if (!st)
@@ -744,8 +756,8 @@ static enum dti_status result_json(const struct dti_result *res,
 		if (!st)
 			st = dti_buf_adds(out, "\n");
 		if (!st)
-			st = unit_json(res, o, nodes, nnodes, sort, rows->idx[r], 0,
-			               out);
+			st = unit_json(res, o, nodes, nnodes, sort,
+			               rows->idx[r], 0, out);
 	}
 	if (!st)
 		st = dti_buf_adds(out, "],\"notes\":[");
@@ -775,7 +787,8 @@ enum dti_status dti_output_result(const struct dti_result *res,
 	const size_t *nodes = o->nodes;
 	size_t nnodes = o->nnodes;
 	if (!nodes) {
-		nnodes = dti_output_default_nodes(fw, defn, DTI_ARRAY_LEN(defn));
+		nnodes =
+		    dti_output_default_nodes(fw, defn, DTI_ARRAY_LEN(defn));
 		nodes = defn;
 	}
 	for (size_t j = 0; j < nnodes; j++)
@@ -800,8 +813,8 @@ enum dti_status dti_output_result(const struct dti_result *res,
 		break;
 	case DTI_FORMAT_NDJSON:
 		for (size_t r = 0; r < rows.n && !st; r++) {
-			st = unit_json(res, o, nodes, nnodes, sort, rows.idx[r], 1,
-			               out);
+			st = unit_json(res, o, nodes, nnodes, sort, rows.idx[r],
+			               1, out);
 			if (!st)
 				st = dti_buf_addc(out, '\n');
 		}
@@ -818,8 +831,7 @@ enum dti_status dti_output_result(const struct dti_result *res,
 /* ---- frameworks ------------------------------------------------------ */
 
 static enum dti_status weight_text(const struct dti_framework *fw,
-                                   const struct fw_node *nd,
-                                   struct dti_buf *t)
+                                   const struct fw_node *nd, struct dti_buf *t)
 {
 	if (nd->kind == DTI_KIND_STATISTIC)
 		return dti_buf_adds(t, "–");
@@ -853,9 +865,10 @@ static void tree_node(struct tree_ctx *t, size_t k, const char *lead,
 	grid_set(t->g, 2, b.data, 0);
 	dti_buf_reset(&b);
 	if (nd->nchildren)
-		dti_buf_addf(&b, "%s", nd->kind == DTI_KIND_STATISTIC
-		                           ? ""
-		                           : dti_agg_name(nd->method));
+		dti_buf_addf(&b, "%s",
+		             nd->kind == DTI_KIND_STATISTIC
+		                 ? ""
+		                 : dti_agg_name(nd->method));
 	else if (nd->kind == DTI_KIND_STATISTIC)
 		dti_buf_adds(&b, t->o->lang == DTI_LANG_VI ? "thống kê"
 		                                           : "statistic");
@@ -906,9 +919,11 @@ static enum dti_status framework_table(const struct dti_framework *fw,
                                        struct dti_buf *out)
 {
 	int vi = o->lang == DTI_LANG_VI;
-	const char *title = dti_framework_meta(fw, vi ? "title_vi" : "title_en");
-	enum dti_status st = dti_buf_addf(out, "%s%s%s", dti_framework_id(fw),
-	                                  title ? " – " : "", title ? title : "");
+	const char *title =
+	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
+	enum dti_status st =
+	    dti_buf_addf(out, "%s%s%s", dti_framework_id(fw),
+	                 title ? " – " : "", title ? title : "");
 	const char *status = dti_framework_meta(fw, "status");
 	if (!st && status)
 		st = dti_buf_addf(out, " [%s]", status);
@@ -939,8 +954,9 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	grid_row(&g);
 	grid_set(&g, 0, vi ? "Mã" : "Code", 0);
 	grid_set(&g, 1, vi ? "Tên" : "Name", 0);
-	grid_set(&g, 2, fw->uses_points ? (vi ? "Điểm" : "Points")
-	                                : (vi ? "Trọng số" : "Weight"),
+	grid_set(&g, 2,
+	         fw->uses_points ? (vi ? "Điểm" : "Points")
+	                         : (vi ? "Trọng số" : "Weight"),
 	         0);
 	grid_set(&g, 3, vi ? "Cách chấm" : "Rule", 0);
 	grid_set(&g, 4, vi ? "Ghi chú" : "Status", 0);
@@ -979,9 +995,10 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 		st = dti_buf_addf(out, "# %s: %s\n", fw->meta_keys[i],
 		                  fw->meta_vals[i]);
 	if (!st)
-		st = dti_buf_addf(out, "code,parent,kind,level,name_vi,name_en,%s,"
-		                       "polarity,rule,method,params,status,unit,"
-		                       "note\n",
+		st = dti_buf_addf(out,
+		                  "code,parent,kind,level,name_vi,name_en,%s,"
+		                  "polarity,rule,method,params,status,unit,"
+		                  "note\n",
 		                  fw->uses_points ? "points" : "weight");
 	for (size_t k = 0; k < fw->n && !st; k++) {
 		const struct fw_node *nd = &fw->nodes[k];
@@ -993,9 +1010,11 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			if (!fw->uses_points) {
 				for (size_t c = 0; c < pn->nchildren; c++)
 					if (pn->children[c] == k &&
-					    pn->child_weights[c] != nd->weight) {
+					    pn->child_weights[c] !=
+					        nd->weight) {
 						dti_buf_addc(&t, ':');
-						json_double(&t, pn->child_weights[c]);
+						json_double(
+						    &t, pn->child_weights[c]);
 					}
 			}
 		}
@@ -1005,8 +1024,8 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			st = csv_cell(out, t.data ? t.data : "");
 		dti_buf_reset(&t);
 		if (!st)
-			st = dti_buf_addf(out, ",%s,%d,", dti_kind_name(nd->kind),
-			                  nd->level);
+			st = dti_buf_addf(out, ",%s,%d,",
+			                  dti_kind_name(nd->kind), nd->level);
 		if (!st)
 			st = csv_cell(out, nd->name_vi);
 		if (!st)
@@ -1021,20 +1040,24 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			dti_buf_reset(&t);
 		}
 		if (!st)
-			st = dti_buf_addf(out, ",%s,%s,", nd->polarity < 0 ? "-" : "+",
+			st = dti_buf_addf(out, ",%s,%s,",
+			                  nd->polarity < 0 ? "-" : "+",
 			                  nd->rule_text ? nd->rule_text : "");
 		if (!st && nd->nchildren && nd->kind != DTI_KIND_STATISTIC) {
 			if (nd->method == DTI_AGG_GENMEAN)
 				st = dti_buf_addf(out, "mean:%g", nd->power);
 			else
-				st = dti_buf_adds(out, dti_agg_name(nd->method));
+				st =
+				    dti_buf_adds(out, dti_agg_name(nd->method));
 		}
 		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st)
-			st = csv_cell(out, nd->params_text ? nd->params_text : "");
+			st = csv_cell(out,
+			              nd->params_text ? nd->params_text : "");
 		if (!st)
-			st = dti_buf_addf(out, ",%s,", dti_origin_name(nd->origin));
+			st = dti_buf_addf(out, ",%s,",
+			                  dti_origin_name(nd->origin));
 		if (!st)
 			st = csv_cell(out, nd->unit ? nd->unit : "");
 		if (!st)
@@ -1065,15 +1088,17 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 				st = json_str(out, fw->meta_vals[i]);
 		}
 		if (!st)
-			st = dti_buf_addf(out, "},\"scoring\":\"%s\",\"scale\":",
-			                  fw->uses_points ? "points" : "weights");
+			st = dti_buf_addf(
+			    out, "},\"scoring\":\"%s\",\"scale\":",
+			    fw->uses_points ? "points" : "weights");
 		if (!st)
 			st = json_double(out, fw->scale);
 		if (!st)
-			st = dti_buf_addf(out,
-			                  ",\"precision\":%d,\"missing\":\"%s\","
-			                  "\"root\":",
-			                  fw->precision, dti_missing_name(fw->missing));
+			st = dti_buf_addf(
+			    out,
+			    ",\"precision\":%d,\"missing\":\"%s\","
+			    "\"root\":",
+			    fw->precision, dti_missing_name(fw->missing));
 		if (!st)
 			st = json_str(out, fw->nodes[fw->root].code);
 		if (!st)
@@ -1084,7 +1109,8 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 		if (!ndjson && k)
 			st = dti_buf_addc(out, ',');
 		if (!st)
-			st = dti_buf_adds(out, ndjson ? "{\"code\":" : "\n{\"code\":");
+			st = dti_buf_adds(out, ndjson ? "{\"code\":"
+			                              : "\n{\"code\":");
 		if (!st)
 			st = json_str(out, nd->code);
 		if (!st)
@@ -1093,7 +1119,8 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 			if (p)
 				st = dti_buf_addc(out, ',');
 			if (!st)
-				st = json_str(out, fw->nodes[nd->parents[p]].code);
+				st = json_str(out,
+				              fw->nodes[nd->parents[p]].code);
 		}
 		if (!st)
 			st = dti_buf_adds(out, "],\"children\":[");
@@ -1101,11 +1128,13 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 			if (c)
 				st = dti_buf_addc(out, ',');
 			if (!st)
-				st = json_str(out, fw->nodes[nd->children[c]].code);
+				st = json_str(out,
+				              fw->nodes[nd->children[c]].code);
 		}
 		if (!st)
-			st = dti_buf_addf(out, "],\"kind\":\"%s\",\"level\":%d,"
-			                       "\"name_vi\":",
+			st = dti_buf_addf(out,
+			                  "],\"kind\":\"%s\",\"level\":%d,"
+			                  "\"name_vi\":",
 			                  dti_kind_name(nd->kind), nd->level);
 		if (!st)
 			st = json_str(out, nd->name_vi);
@@ -1125,8 +1154,8 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 		if (!st)
 			st = json_double(out, nd->weight);
 		if (!st)
-			st = dti_buf_addf(out, ",\"polarity\":%d,\"rule\":",
-			                  nd->polarity);
+			st = dti_buf_addf(
+			    out, ",\"polarity\":%d,\"rule\":", nd->polarity);
 		if (!st)
 			st = nd->nchildren || nd->kind == DTI_KIND_STATISTIC
 			         ? dti_buf_adds(out, "null")
@@ -1134,12 +1163,14 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 		if (!st)
 			st = dti_buf_adds(out, ",\"method\":");
 		if (!st)
-			st = nd->nchildren ? json_str(out, dti_agg_name(nd->method))
-			                   : dti_buf_adds(out, "null");
+			st = nd->nchildren
+			         ? json_str(out, dti_agg_name(nd->method))
+			         : dti_buf_adds(out, "null");
 		if (!st)
 			st = dti_buf_adds(out, ",\"params\":");
 		if (!st)
-			st = json_str(out, nd->params_text ? nd->params_text : "");
+			st = json_str(out,
+			              nd->params_text ? nd->params_text : "");
 		if (!st)
 			st = dti_buf_addf(out, ",\"status\":\"%s\",\"unit\":",
 			                  dti_origin_name(nd->origin));
@@ -1172,25 +1203,16 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 
 enum dti_status dti_output_framework(const struct dti_framework *fw,
                                      const struct dti_output_opts *opts,
-                                     struct dti_buf *out,
-                                     struct dti_error *err)
+                                     struct dti_buf *out, struct dti_error *err)
 {
 	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
 	const struct dti_output_opts *o = opts ? opts : &def;
 	enum dti_status st;
 	switch (o->format) {
-	case DTI_FORMAT_CSV:
-		st = framework_csv(fw, out);
-		break;
-	case DTI_FORMAT_JSON:
-		st = framework_json(fw, 0, out);
-		break;
-	case DTI_FORMAT_NDJSON:
-		st = framework_json(fw, 1, out);
-		break;
-	default:
-		st = framework_table(fw, o, out);
-		break;
+	case DTI_FORMAT_CSV: st = framework_csv(fw, out); break;
+	case DTI_FORMAT_JSON: st = framework_json(fw, 0, out); break;
+	case DTI_FORMAT_NDJSON: st = framework_json(fw, 1, out); break;
+	default: st = framework_table(fw, o, out); break;
 	}
 	if (st)
 		return dti_err_set(err, st, NULL, 0, 0, NULL,
@@ -1222,8 +1244,8 @@ static void sort_ctx(size_t *a, size_t n, const void *ctx,
 	size_t *tmp = malloc(n * sizeof *tmp);
 	if (!tmp) {
 		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && cmp(&a[j - 1], &a[j], ctx) > 0;
-			     j--) {
+			for (size_t j = i;
+			     j > 0 && cmp(&a[j - 1], &a[j], ctx) > 0; j--) {
 				size_t t = a[j];
 				a[j] = a[j - 1];
 				a[j - 1] = t;
@@ -1312,9 +1334,9 @@ enum dti_status dti_output_units(const struct dti_units *u, const char *date,
 			grid_set(&g, 5, ui.valid_to, 0);
 			grid_set(&g, 6, sc, 0);
 		} else if (o->format == DTI_FORMAT_CSV) {
-			const char *f[] = {ui.id,    ui.code,       ui.name_vi,
-			                   ui.name_ascii, ui.group, ui.valid_from,
-			                   ui.valid_to, sc};
+			const char *f[] = {
+			    ui.id,    ui.code,       ui.name_vi,  ui.name_ascii,
+			    ui.group, ui.valid_from, ui.valid_to, sc};
 			for (size_t c = 0; c < 8 && !st; c++) {
 				if (c)
 					st = dti_buf_addc(out, ',');
@@ -1326,17 +1348,17 @@ enum dti_status dti_output_units(const struct dti_units *u, const char *date,
 		} else {
 			if (o->format == DTI_FORMAT_JSON && j)
 				st = dti_buf_adds(out, ",\n");
-			const char *keys[] = {"id",         "code",     "name_vi",
-			                      "name_ascii", "group",    "valid_from",
-			                      "valid_to"};
-			const char *vals[] = {ui.id,    ui.code,       ui.name_vi,
-			                      ui.name_ascii, ui.group, ui.valid_from,
-			                      ui.valid_to};
+			const char *keys[] = {
+			    "id",    "code",       "name_vi", "name_ascii",
+			    "group", "valid_from", "valid_to"};
+			const char *vals[] = {
+			    ui.id,    ui.code,       ui.name_vi, ui.name_ascii,
+			    ui.group, ui.valid_from, ui.valid_to};
 			if (!st)
 				st = dti_buf_addc(out, '{');
 			for (size_t c = 0; c < 7 && !st; c++) {
-				st = dti_buf_addf(out, "%s\"%s\":", c ? "," : "",
-				                  keys[c]);
+				st = dti_buf_addf(
+				    out, "%s\"%s\":", c ? "," : "", keys[c]);
 				if (!st)
 					st = *vals[c] || c < 3
 					         ? json_str(out, vals[c])

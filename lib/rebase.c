@@ -61,7 +61,8 @@ enum dti_status dti_rebase(const struct dti_result *res,
 			return dti_err_set(
 			    err, DTI_EINVALID, NULL, 0, 0, nd->code,
 			    "'%s' is scored by rule '%s': an average of values "
-			    "cannot be entered as its figure; re-base at a higher "
+			    "cannot be entered as its figure; re-base at a "
+			    "higher "
 			    "level",
 			    nd->code, dti_rule_name(nd->rule));
 		nchosen++;
@@ -97,36 +98,38 @@ enum dti_status dti_rebase(const struct dti_result *res,
 		size_t m = dti_units_successors_on(units, (size_t)du->reg,
 		                                   opts->date, to, 8);
 		if (m == 0) {
-			st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, NULL,
-			                 "unit '%s' has no successor valid on %s",
-			                 du->name, opts->date);
+			st = dti_err_set(
+			    err, DTI_EINVALID, NULL, 0, 0, NULL,
+			    "unit '%s' has no successor valid on %s", du->name,
+			    opts->date);
 			break;
 		}
 		if (m > 1) {
-			st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, NULL,
-			                 "unit '%s' was split into %zu units by "
-			                 "%s: re-basing averages merged units only",
-			                 du->name, m, opts->date);
+			st = dti_err_set(
+			    err, DTI_EINVALID, NULL, 0, 0, NULL,
+			    "unit '%s' was split into %zu units by "
+			    "%s: re-basing averages merged units only",
+			    du->name, m, opts->date);
 			break;
 		}
 		succ[i] = to[0];
 		pred_have[to[0]]++;
 		weight[i] = 1;
 		if (opts->population) {
-			double p = dti_dataset_aux(src, res->cycle, res->units[i],
-			                           "population");
+			double p = dti_dataset_aux(src, res->cycle,
+			                           res->units[i], "population");
 			if (isnan(p)) {
 				struct dti_unit_info ui;
 				dti_units_get(units, (size_t)du->reg, &ui);
 				p = ui.population;
 			}
 			if (!(p > 0)) {
-				st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
-				                 "population",
-				                 "no population for '%s' (a "
-				                 "'population' column in the data "
-				                 "or the registry)",
-				                 du->name);
+				st = dti_err_set(
+				    err, DTI_EINVALID, NULL, 0, 0, "population",
+				    "no population for '%s' (a "
+				    "'population' column in the data "
+				    "or the registry)",
+				    du->name);
 				break;
 			}
 			weight[i] = p;
@@ -174,7 +177,8 @@ enum dti_status dti_rebase(const struct dti_result *res,
 	if (!st && dti_dataset_add_cycle(ds, label, &cyc))
 		st = dti_err_nomem(err);
 	for (size_t i = 0; i < src->nmeta && !st; i++)
-		if (dti_dataset_set_meta(ds, src->meta_keys[i], src->meta_vals[i]))
+		if (dti_dataset_set_meta(ds, src->meta_keys[i],
+		                         src->meta_vals[i]))
 			st = dti_err_nomem(err);
 	if (!st && dti_dataset_set_meta(ds, "rebased_to", opts->date))
 		st = dti_err_nomem(err);
@@ -190,7 +194,8 @@ enum dti_status dti_rebase(const struct dti_result *res,
 		dti_units_get(units, r, &ui);
 		size_t u;
 		if (dti_dataset_add_unit(ds, ui.id, ui.name_vi, (long)r, &u) ||
-		    (*ui.group && dti_dataset_set_group(ds, u, "group", ui.group))) {
+		    (*ui.group &&
+		     dti_dataset_set_group(ds, u, "group", ui.group))) {
 			st = dti_err_nomem(err);
 			break;
 		}
@@ -209,7 +214,8 @@ enum dti_status dti_rebase(const struct dti_result *res,
 				den += weight[i];
 			}
 			if (den > 0)
-				st = dti_dataset_set(ds, cyc, u, k, num / den, err);
+				st = dti_dataset_set(ds, cyc, u, k, num / den,
+				                     err);
 		}
 	}
 	free(succ);

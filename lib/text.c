@@ -140,8 +140,8 @@ static uint32_t next_cp(const unsigned char **p)
 	if (n == 2)
 		return (uint32_t)(c & 0x1F) << 6 | (s[1] & 0x3Fu);
 	if (n == 3)
-		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
-		       (s[2] & 0x3Fu);
+		return (uint32_t)(c & 0x0F) << 12 |
+		       (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3Fu);
 	return (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
 	       (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3Fu);
 }
@@ -152,8 +152,7 @@ static uint32_t next_cp(const unsigned char **p)
 #define LO_BITS 0x0101010101010101ULL
 
 /* Offset of the first byte that is not UTF-8 (or a NUL), len if none. */
-static size_t utf8_scan(const unsigned char *s, size_t len,
-                        enum bad_kind *why)
+static size_t utf8_scan(const unsigned char *s, size_t len, enum bad_kind *why)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -199,8 +198,12 @@ enum guess {
 static int is_ascii_vowel(unsigned c)
 {
 	switch (c | 0x20) {
-	case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
-		return 1;
+	case 'a':
+	case 'e':
+	case 'i':
+	case 'o':
+	case 'u':
+	case 'y': return 1;
 	}
 	return 0;
 }
@@ -225,8 +228,8 @@ static int is_ascii_letter(unsigned c)
  */
 static enum guess guess_encoding(const unsigned char *s, size_t len)
 {
-	if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-	                 (s[0] == 0xFE && s[1] == 0xFF)))
+	if (len >= 2 &&
+	    ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
 		return GUESS_UTF16;
 	size_t nul = 0, valid_multi = 0, bad = 0;
 	size_t cp1258 = 0, tcvn3 = 0, vni = 0;
@@ -249,17 +252,30 @@ static enum guess guess_encoding(const unsigned char *s, size_t len)
 		unsigned next = i + 1 < len ? s[i + 1] : ' ';
 		int word_start = !is_ascii_letter(prev) && prev < 0x80;
 		switch (c) {
-		case 0xCC: case 0xEC: case 0xD2: case 0xDE: case 0xF2:
+		case 0xCC:
+		case 0xEC:
+		case 0xD2:
+		case 0xDE:
+		case 0xF2:
 			if (is_ascii_vowel(prev))
 				cp1258 += 2;
 			switch (prev) {
-			case 0xE2: case 0xEA: case 0xF4: case 0xF5: case 0xFD:
-			case 0xE3: case 0xC2: case 0xCA: case 0xD4: case 0xD5:
-			case 0xDD: case 0xC3:
-				cp1258 += 3;
+			case 0xE2:
+			case 0xEA:
+			case 0xF4:
+			case 0xF5:
+			case 0xFD:
+			case 0xE3:
+			case 0xC2:
+			case 0xCA:
+			case 0xD4:
+			case 0xD5:
+			case 0xDD:
+			case 0xC3: cp1258 += 3;
 			}
 			break;
-		case 0xD0: case 0xF0:
+		case 0xD0:
+		case 0xF0:
 			if (word_start && is_ascii_letter(next))
 				cp1258 += 2;
 			break;
@@ -272,18 +288,40 @@ static enum guess guess_encoding(const unsigned char *s, size_t len)
 		if (is_ascii_vowel(prev) || prev == 0xF4 || prev == 0xF6 ||
 		    prev == 0xD4 || prev == 0xD6) {
 			switch (c) {
-			case 0xF8: case 0xF9: case 0xEF:
-			case 0xD8: case 0xD9: case 0xCF:
-				vni += 2;
-				break;
-			case 0xFB: case 0xF5: case 0xE2: case 0xEA: case 0xE1:
-			case 0xE0: case 0xE5: case 0xE3: case 0xE4: case 0xE9:
-			case 0xE8: case 0xFA: case 0xFC: case 0xEB: case 0xDB:
-			case 0xD5: case 0xC2: case 0xCA: case 0xC1: case 0xC0:
-			case 0xC5: case 0xC3: case 0xC4: case 0xC9: case 0xC8:
-			case 0xDA: case 0xDC: case 0xCB:
-				vni += 1;
-				break;
+			case 0xF8:
+			case 0xF9:
+			case 0xEF:
+			case 0xD8:
+			case 0xD9:
+			case 0xCF: vni += 2; break;
+			case 0xFB:
+			case 0xF5:
+			case 0xE2:
+			case 0xEA:
+			case 0xE1:
+			case 0xE0:
+			case 0xE5:
+			case 0xE3:
+			case 0xE4:
+			case 0xE9:
+			case 0xE8:
+			case 0xFA:
+			case 0xFC:
+			case 0xEB:
+			case 0xDB:
+			case 0xD5:
+			case 0xC2:
+			case 0xCA:
+			case 0xC1:
+			case 0xC0:
+			case 0xC5:
+			case 0xC3:
+			case 0xC4:
+			case 0xC9:
+			case 0xC8:
+			case 0xDA:
+			case 0xDC:
+			case 0xCB: vni += 1; break;
 			}
 		}
 		i++;
@@ -339,13 +377,13 @@ static const char *guess_hint(enum guess g)
 	case GUESS_VNI:
 		return "the file looks like VNI-Windows (the VNI fonts): "
 		       "convert it to Unicode with a Vietnamese converter "
-		       "(Unikey: VNI Windows to Unicode), then save it as UTF-8";
+		       "(Unikey: VNI Windows to Unicode), then save it as "
+		       "UTF-8";
 	case GUESS_DAMAGED:
 		return "the rest of the file is UTF-8, so the text here is "
 		       "damaged or was pasted from another encoding: retype it "
 		       "and save the file as UTF-8";
-	case GUESS_UNKNOWN:
-		break;
+	case GUESS_UNKNOWN: break;
 	}
 	return "the file looks like Latin-1 (Windows-1252) or another legacy "
 	       "encoding: save it from the spreadsheet as 'CSV UTF-8', or "
@@ -370,7 +408,8 @@ enum dti_status dti_text_check_utf8(const char *buf, size_t len,
 		start = 3; /* the BOM is not a character anyone sees */
 	for (size_t i = start; i < bad; i++) {
 		unsigned c = s[i];
-		if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) {
+		if (c == '\n' ||
+		    (c == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) {
 			line++;
 			column = 1;
 		} else if ((c & 0xC0) != 0x80 && c != '\r') {
@@ -453,29 +492,31 @@ size_t dti_text_width(const char *s, size_t len)
  * (fold_multi).
  */
 /* U+00C0..U+01B0 */
-static const char fold_00c0[242] =
-	"aaaaaa*ceeeeiiiidnooooo ouuuuy**"
-	"aaaaaa*ceeeeiiiidnooooo ouuuuy*y"
-	"aaaaaaccccccccddddeeeeeeeeeegggg"
-	"gggghhhhiiiiiiiiii**jjkkklllllll"
-	"lllnnnnnnnnnoooooo**rrrrrrssssss"
-	"ssttttttuuuuuuuuuuuuwwyyyzzzzzzs"
-	"                                "
-	"oo             uu";
+static const char fold_00c0[242] = "aaaaaa*ceeeeiiiidnooooo ouuuuy**"
+                                   "aaaaaa*ceeeeiiiidnooooo ouuuuy*y"
+                                   "aaaaaaccccccccddddeeeeeeeeeegggg"
+                                   "gggghhhhiiiiiiiiii**jjkkklllllll"
+                                   "lllnnnnnnnnnoooooo**rrrrrrssssss"
+                                   "ssttttttuuuuuuuuuuuuwwyyyzzzzzzs"
+                                   "                                "
+                                   "oo             uu";
 /* U+1EA0..U+1EF9: the Vietnamese letters with tone marks */
-static const char fold_1ea0[91] =
-	"aaaaaaaaaaaaaaaaaaaaaaaaeeeeeeee"
-	"eeeeeeeeiiiioooooooooooooooooooo"
-	"oooouuuuuuuuuuuuuuyyyyyyyy";
+static const char fold_1ea0[91] = "aaaaaaaaaaaaaaaaaaaaaaaaeeeeeeee"
+                                  "eeeeeeeeiiiioooooooooooooooooooo"
+                                  "oooouuuuuuuuuuuuuuyyyyyyyy";
 
 static const char *fold_multi(uint32_t c)
 {
 	switch (c) {
-	case 0x00C6: case 0x00E6: return "ae";
-	case 0x00DE: case 0x00FE: return "th";
+	case 0x00C6:
+	case 0x00E6: return "ae";
+	case 0x00DE:
+	case 0x00FE: return "th";
 	case 0x00DF: return "ss";
-	case 0x0132: case 0x0133: return "ij";
-	case 0x0152: case 0x0153: return "oe";
+	case 0x0132:
+	case 0x0133: return "ij";
+	case 0x0152:
+	case 0x0153: return "oe";
 	}
 	return "";
 }
@@ -499,7 +540,8 @@ static const char *fold_cp(uint32_t c, char one[2])
 	}
 	if (is_zero_width(c) || c == 0x00AD || c == 0x2060) {
 		if (c == 0x200B)
-			return ""; /* a zero-width space still separates words */
+			return ""; /* a zero-width space still separates words
+			            */
 		return NULL;
 	}
 	char b = 0;

@@ -32,8 +32,8 @@
 
 #include "internal.h"
 
-#define NO_ENTRY SIZE_MAX
-#define MAX_ID_LEN 64
+#define NO_ENTRY        SIZE_MAX
+#define MAX_ID_LEN      64
 #define SUGGEST_MAX_KEY 200 /* longer names are not worth an edit distance */
 
 struct unit {
@@ -75,8 +75,8 @@ struct dti_units {
 	size_t cap;
 	struct dti_map ids;
 	struct chain_index codes;
-	struct chain_index names;   /* names and aliases as written */
-	struct chain_index folded;  /* their fold keys */
+	struct chain_index names;  /* names and aliases as written */
+	struct chain_index folded; /* their fold keys */
 	struct dti_group_info **groups;
 	size_t ngroups;
 	size_t gcap;
@@ -186,7 +186,8 @@ static char *ascii_form(struct dti_arena *a, const char *s)
 			int8_t type = u_charType(cp);
 			if (type != U_NON_SPACING_MARK &&
 			    type != U_ENCLOSING_MARK && type != U_FORMAT_CHAR)
-				out[k++] = type == U_DASH_PUNCTUATION ? '-' : ' ';
+				out[k++] =
+				    type == U_DASH_PUNCTUATION ? '-' : ' ';
 			continue;
 		}
 		if (u_isupper(cp))
@@ -317,12 +318,11 @@ struct parse {
 };
 
 static void fault(struct parse *p, enum dti_status code, unsigned long line,
-                  unsigned long column, const char *field, const char *fmt,
-                  ...) __attribute__((format(printf, 6, 7)));
+                  unsigned long column, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 static void fault(struct parse *p, enum dti_status code, unsigned long line,
-                  unsigned long column, const char *field, const char *fmt,
-                  ...)
+                  unsigned long column, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -357,11 +357,12 @@ static enum dti_status read_header(struct parse *p)
 			if (dti_streq_ci(h, col_names[k]))
 				found = k;
 		if (found < 0) {
-			fault(p, DTI_EINVALID, c->line, j + 1, h,
-			      "unknown column '%s' (known: id, code, name_vi, "
-			      "name_ascii, aliases, group, valid_from, valid_to, "
-			      "successors, population)",
-			      h);
+			fault(
+			    p, DTI_EINVALID, c->line, j + 1, h,
+			    "unknown column '%s' (known: id, code, name_vi, "
+			    "name_ascii, aliases, group, valid_from, valid_to, "
+			    "successors, population)",
+			    h);
 			continue;
 		}
 		if (p->col_of[found]) {
@@ -528,7 +529,8 @@ static void read_row(struct parse *p)
 		if (*dates[k] && !dti_is_date(dates[k])) {
 			fault(p, DTI_ESYNTAX, line, p->col_of[dcols[k]],
 			      col_names[dcols[k]],
-			      "bad date '%.40s' (expected YYYY-MM-DD)", dates[k]);
+			      "bad date '%.40s' (expected YYYY-MM-DD)",
+			      dates[k]);
 			dates_ok = 0;
 		}
 	}
@@ -554,10 +556,11 @@ static void read_row(struct parse *p)
 			p->nomem = 1;
 			return;
 		}
-		enum dti_status st = dti_parse_number(dti_trim(tmp), 0, &v,
-		                                      &pct, &why);
+		enum dti_status st =
+		    dti_parse_number(dti_trim(tmp), 0, &v, &pct, &why);
 		if (st) {
-			/* DTI_EAMBIGUOUS for "1,120": say which mark is meant */
+			/* DTI_EAMBIGUOUS for "1,120": say which mark is meant
+			 */
 			fault(p, st, line, p->col_of[COL_POPULATION],
 			      "population", "bad population '%.40s': %s", ps,
 			      why ? why : "not a number");
@@ -599,8 +602,8 @@ static void resolve_successors(struct parse *p)
 			p->nomem = 1;
 			return;
 		}
-		x->successors = dti_arena_alloc(&u->arena,
-		                                (n + 1) * sizeof *x->successors);
+		x->successors =
+		    dti_arena_alloc(&u->arena, (n + 1) * sizeof *x->successors);
 		if (!x->successors) {
 			p->nomem = 1;
 			return;
@@ -608,10 +611,11 @@ static void resolve_successors(struct parse *p)
 		for (size_t k = 0; k < n; k++) {
 			size_t s;
 			if (!dti_map_get(&u->ids, ids[k], &s)) {
-				fault(p, DTI_EINVALID, x->line,
-				      p->col_of[COL_SUCCESSORS], "successors",
-				      "unknown successor id '%.80s' of unit '%s'",
-				      ids[k], x->id);
+				fault(
+				    p, DTI_EINVALID, x->line,
+				    p->col_of[COL_SUCCESSORS], "successors",
+				    "unknown successor id '%.80s' of unit '%s'",
+				    ids[k], x->id);
 				continue;
 			}
 			if (s == i) {
@@ -701,8 +705,8 @@ enum dti_status dti_units_parse(const char *buf, size_t len, const char *name,
 	if (!p.u)
 		return dti_err_nomem(err);
 	struct dti_units *u = p.u;
-	enum dti_status st = dti_csv_open(&p.csv, buf ? buf : "", len, p.name, 0,
-	                                  err);
+	enum dti_status st =
+	    dti_csv_open(&p.csv, buf ? buf : "", len, p.name, 0, err);
 	if (st)
 		goto fail;
 	st = read_header(&p);
@@ -768,12 +772,14 @@ enum dti_status dti_units_parse_groups(struct dti_units *u, const char *buf,
                                        struct dti_error *err)
 {
 	if (!u || (!buf && len))
-		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
-		                   "dti_units_parse_groups: no registry or buffer");
+		return dti_err_set(
+		    err, DTI_EARG, NULL, 0, 0, NULL,
+		    "dti_units_parse_groups: no registry or buffer");
 	if (!name)
 		name = "<groups>";
 	struct dti_csv c;
-	enum dti_status st = dti_csv_open(&c, buf ? buf : "", len, name, 0, err);
+	enum dti_status st =
+	    dti_csv_open(&c, buf ? buf : "", len, name, 0, err);
 	if (st) {
 		dti_csv_close(&c);
 		return st;
@@ -842,13 +848,14 @@ enum dti_status dti_units_parse_groups(struct dti_units *u, const char *buf,
 		}
 		size_t prev;
 		if (!*r->id) {
-			dti_err_add(err, DTI_EINVALID, name, c.line, cid, "group",
-			            "empty group id");
+			dti_err_add(err, DTI_EINVALID, name, c.line, cid,
+			            "group", "empty group id");
 			faults++;
 			continue;
 		}
 		if (dti_map_get(&seen, r->id, &prev)) {
-			dti_err_add(err, DTI_EINVALID, name, c.line, cid, "group",
+			dti_err_add(err, DTI_EINVALID, name, c.line, cid,
+			            "group",
 			            "duplicate group '%s' (first on line %lu)",
 			            r->id, rows[prev].line);
 			faults++;
@@ -896,8 +903,9 @@ enum dti_status dti_units_load_groups(struct dti_units *u, const char *path,
                                       struct dti_error *err)
 {
 	if (!u || !path)
-		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
-		                   "dti_units_load_groups: no registry or path");
+		return dti_err_set(
+		    err, DTI_EARG, NULL, 0, 0, NULL,
+		    "dti_units_load_groups: no registry or path");
 	char *buf;
 	size_t len;
 	enum dti_status st = dti_read_file(path, DTI_MAX_FILE, &buf, &len, err);
@@ -1107,7 +1115,8 @@ static size_t suggest(const struct dti_units *u, const char *key,
 			if (!valid_on(x, date))
 				continue;
 			for (size_t k = 0; k < x->nkeys; k++) {
-				size_t d = edit_distance(qs[q], x->keys[k], limit);
+				size_t d =
+				    edit_distance(qs[q], x->keys[k], limit);
 				if (d <= limit && d < best) {
 					best = d;
 					best_unit = i;
@@ -1155,7 +1164,8 @@ enum dti_status dti_units_find(const struct dti_units *u, const char *text,
 		                   "dti_units_find: no registry or no text");
 	if (date && !dti_is_date(date))
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
-		                   "bad date '%.40s' (expected YYYY-MM-DD)", date);
+		                   "bad date '%.40s' (expected YYYY-MM-DD)",
+		                   date);
 	while (*text == ' ' || *text == '\t')
 		text++;
 	size_t len = strlen(text);
@@ -1217,14 +1227,15 @@ enum dti_status dti_units_find(const struct dti_units *u, const char *text,
 				size_t oi = other.v[j];
 				const struct unit *x = &u->units[oi];
 				msg_add(msg, sizeof msg, &mn,
-				        "%s %s (id %s) is valid %s", j ? ";" : "",
-				        x->name_vi, x->id,
+				        "%s %s (id %s) is valid %s",
+				        j ? ";" : "", x->name_vi, x->id,
 				        validity_text(x, vbuf, sizeof vbuf));
 				size_t succ[4];
 				size_t ns = dti_units_successors_on(u, oi, date,
 				                                    succ, 4);
 				for (size_t k = 0; k < ns && k < 4; k++) {
-					const struct unit *s = &u->units[succ[k]];
+					const struct unit *s =
+					    &u->units[succ[k]];
 					msg_add(msg, sizeof msg, &mn,
 					        "%s %s (id %s)",
 					        k ? "," : "; then succeeded by",

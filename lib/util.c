@@ -72,8 +72,12 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-static void vfill(char *file, char *field, char *message,
-                  const char *f, const char *fld, const char *fmt, va_list ap)
+static void vfill(char *file, char *field, char *message, const char *f,
+                  const char *fld, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+
+static void vfill(char *file, char *field, char *message, const char *f,
+                  const char *fld, const char *fmt, va_list ap)
 {
 	copy_str(file, DTI_ERROR_FILE_MAX, f);
 	copy_str(field, DTI_ERROR_FIELD_MAX, fld);
@@ -82,9 +86,9 @@ static void vfill(char *file, char *field, char *message,
 	copy_str(message, DTI_ERROR_MSG_MAX, tmp);
 }
 
-void dti_err_vadd(struct dti_error *err, enum dti_status code,
-                  const char *file, unsigned long line, unsigned long column,
-                  const char *field, const char *fmt, va_list ap)
+void dti_err_vadd(struct dti_error *err, enum dti_status code, const char *file,
+                  unsigned long line, unsigned long column, const char *field,
+                  const char *fmt, va_list ap)
 {
 	if (!err)
 		return;
@@ -92,7 +96,8 @@ void dti_err_vadd(struct dti_error *err, enum dti_status code,
 		err->code = code;
 		err->line = line;
 		err->column = column;
-		vfill(err->file, err->field, err->message, file, field, fmt, ap);
+		vfill(err->file, err->field, err->message, file, field, fmt,
+		      ap);
 		return;
 	}
 	if (err->nmore >= DTI_ERROR_MORE_MAX) {
@@ -160,11 +165,12 @@ static void format_parts(const char *file, unsigned long line,
 	size_t n = 0;
 	int w;
 	out[0] = '\0';
-#define ADDF(...)                                                        \
-	do {                                                             \
-		w = dti_snprintf(out + n, n < outsz ? outsz - n : 0, __VA_ARGS__); \
-		if (w > 0)                                               \
-			n += (size_t)w;                                  \
+#define ADDF(...)                                                              \
+	do {                                                                   \
+		w = dti_snprintf(out + n, n < outsz ? outsz - n : 0,           \
+		                 __VA_ARGS__);                                 \
+		if (w > 0)                                                     \
+			n += (size_t)w;                                        \
 	} while (0)
 	if (file && *file)
 		ADDF("%s:", file);
@@ -377,8 +383,8 @@ enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
 	long long r = dti_round_scaled(v, digits);
 	char tmp[48];
 	int neg = r < 0;
-	unsigned long long u = neg ? (unsigned long long)(-(r + 1)) + 1
-	                           : (unsigned long long)r;
+	unsigned long long u =
+	    neg ? (unsigned long long)(-(r + 1)) + 1 : (unsigned long long)r;
 	char digs[32];
 	int nd = 0;
 	do {
@@ -651,8 +657,10 @@ static void sha_block(struct dti_sha256 *s, const unsigned char *p)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		uint32_t s0 =
+		    ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 =
+		    ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
 	uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3];
@@ -739,7 +747,9 @@ void dti_sha256_final(struct dti_sha256 *s, char hex[65])
 enum dti_status dti_buf_add_shortest(struct dti_buf *b, double v)
 {
 	if (isnan(v) || isinf(v))
-		return dti_buf_adds(b, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+		return dti_buf_adds(b, isnan(v) ? "nan"
+		                       : v > 0  ? "inf"
+		                                : "-inf");
 	char tmp[40];
 	double mag = fabs(v);
 	for (int prec = 1; prec <= 17; prec++) {

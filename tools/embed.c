@@ -58,7 +58,8 @@ int main(int argc, char **argv)
 				fputc(c, out);
 				col++;
 			} else {
-				/* octal escapes cannot swallow following digits */
+				/* octal escapes cannot swallow following digits
+				 */
 				fprintf(out, "\\%03o", (unsigned)c);
 				col += 4;
 			}
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
 		fprintf(out, "\";\n\n");
 		fclose(in);
 	}
-	fprintf(out, "const struct dti_embedded_file dti_embedded_files[] = {\n");
+	fprintf(out,
+	        "const struct dti_embedded_file dti_embedded_files[] = {\n");
 	for (int i = 2; i < argc; i++)
 		fprintf(out, "\t{\"%s\", file%d, sizeof file%d - 1},\n",
 		        base_name(argv[i]), i, i);

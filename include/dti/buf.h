@@ -31,7 +31,10 @@ struct dti_buf {
 	size_t max; /* 0 means DTI_BUF_DEFAULT_MAX */
 };
 
-#define DTI_BUF_INIT {NULL, 0, 0, 0}
+#define DTI_BUF_INIT                                                           \
+	{                                                                      \
+		NULL, 0, 0, 0                                                  \
+	}
 
 void dti_buf_init(struct dti_buf *b, size_t max);
 void dti_buf_release(struct dti_buf *b);
@@ -42,7 +45,8 @@ enum dti_status dti_buf_addc(struct dti_buf *b, char c);
 /* printf-style; never use it for floating point (locale): see dti_fmt_*. */
 enum dti_status dti_buf_addf(struct dti_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap);
+enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /*
  * Appends v rounded to `digits` decimals (0..17) with `mark` as the decimal

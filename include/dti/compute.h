@@ -35,20 +35,23 @@ struct dti_compute_opts {
 	int precision;            /* decimals for ranks; -1: framework's */
 	enum dti_missing missing; /* DEFAULT: framework's policy */
 	const char *group_by;     /* group dimension; NULL: framework's/first */
-	int recompute;     /* aggregates computed from children even if entered */
+	int recompute; /* aggregates computed from children even if entered */
 	int allow_unknown; /* leave unknowable nodes null instead of failing */
 };
 
-#define DTI_COMPUTE_OPTS_INIT {-1, DTI_MISSING_DEFAULT, NULL, 0, 0}
+#define DTI_COMPUTE_OPTS_INIT                                                  \
+	{                                                                      \
+		-1, DTI_MISSING_DEFAULT, NULL, 0, 0                            \
+	}
 
 /* Flags of a result cell. */
 enum {
-	DTI_CELL_ENTERED = 1 << 0,  /* value entered in the data, not computed */
-	DTI_CELL_IMPUTED = 1 << 1,  /* figure imputed (group mean) */
-	DTI_CELL_MISSING = 1 << 2,  /* no figure: scored by the missing policy */
-	DTI_CELL_UNKNOWN = 1 << 3,  /* cannot be known: unknown points below */
-	DTI_CELL_PARTIAL = 1 << 4,  /* some children missing and excluded */
-	DTI_CELL_MISMATCH = 1 << 5  /* entered value differs from computed */
+	DTI_CELL_ENTERED = 1 << 0, /* value entered in the data, not computed */
+	DTI_CELL_IMPUTED = 1 << 1, /* figure imputed (group mean) */
+	DTI_CELL_MISSING = 1 << 2, /* no figure: scored by the missing policy */
+	DTI_CELL_UNKNOWN = 1 << 3, /* cannot be known: unknown points below */
+	DTI_CELL_PARTIAL = 1 << 4, /* some children missing and excluded */
+	DTI_CELL_MISMATCH = 1 << 5 /* entered value differs from computed */
 };
 
 struct dti_result;
@@ -122,8 +125,8 @@ double dti_result_change(const struct dti_result *res, size_t i, size_t node);
  * Rank change (positive = up that many places); returns 0 and sets *ok to 0
  * when the unit or node has no rank in one of the cycles.
  */
-int dti_result_rank_change(const struct dti_result *res, size_t i,
-                           size_t node, int *ok);
+int dti_result_rank_change(const struct dti_result *res, size_t i, size_t node,
+                           int *ok);
 
 #ifdef __cplusplus
 }

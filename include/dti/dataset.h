@@ -45,7 +45,10 @@ struct dti_read_opts {
 	size_t nignore;
 };
 
-#define DTI_READ_OPTS_INIT {DTI_LAYOUT_AUTO, 0, NULL, NULL, NULL, 0}
+#define DTI_READ_OPTS_INIT                                                     \
+	{                                                                      \
+		DTI_LAYOUT_AUTO, 0, NULL, NULL, NULL, 0                        \
+	}
 
 struct dti_dataset;
 
@@ -59,16 +62,13 @@ struct dti_dataset_unit {
  * Reads a data file ("-" is stdin).  With a registry, units are matched by
  * id, code or name; without one, units are taken from the file as they are.
  */
-enum dti_status dti_dataset_read(const struct dti_framework *fw,
-                                 const struct dti_units *units,
-                                 const char *path,
-                                 const struct dti_read_opts *opts,
-                                 struct dti_dataset **out,
-                                 struct dti_error *err);
+enum dti_status
+dti_dataset_read(const struct dti_framework *fw, const struct dti_units *units,
+                 const char *path, const struct dti_read_opts *opts,
+                 struct dti_dataset **out, struct dti_error *err);
 enum dti_status dti_dataset_parse(const struct dti_framework *fw,
                                   const struct dti_units *units,
-                                  const char *buf, size_t len,
-                                  const char *name,
+                                  const char *buf, size_t len, const char *name,
                                   const struct dti_read_opts *opts,
                                   struct dti_dataset **out,
                                   struct dti_error *err);
@@ -79,8 +79,8 @@ enum dti_status dti_dataset_new(const struct dti_framework *fw,
                                 struct dti_dataset **out);
 void dti_dataset_free(struct dti_dataset *ds);
 
-enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds,
-                                      const char *label, size_t *index);
+enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds, const char *label,
+                                      size_t *index);
 /* Adds a unit, or returns the existing one with that id. */
 enum dti_status dti_dataset_add_unit(struct dti_dataset *ds, const char *id,
                                      const char *name, long registry_index,

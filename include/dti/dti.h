@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "compute.h"
 #include "dataset.h"
+#include "dti/version.h"
 #include "error.h"
 #include "explain.h"
 #include "framework.h"
@@ -23,6 +24,5 @@
 #include "rebase.h"
 #include "text.h"
 #include "units.h"
-#include "dti/version.h"
 
 #endif

@@ -33,18 +33,19 @@ enum dti_status {
 	DTI_EINVALID = 7,   /* well-formed input that breaks a rule */
 	DTI_ENOTFOUND = 8,  /* unknown unit, indicator, column or key */
 	DTI_EAMBIGUOUS = 9, /* a name matches more than one unit */
-	DTI_EUNKNOWN = 10,  /* a value that cannot be known (unpublished points) */
-	DTI_ELIMIT = 11,    /* input beyond a size limit */
-	DTI_ESTATE = 12,    /* operation not allowed in the current state */
-	DTI_EPERM = 13,     /* not permitted for this user */
+	DTI_EUNKNOWN =
+	    10,          /* a value that cannot be known (unpublished points) */
+	DTI_ELIMIT = 11, /* input beyond a size limit */
+	DTI_ESTATE = 12, /* operation not allowed in the current state */
+	DTI_EPERM = 13,  /* not permitted for this user */
 	DTI_ECONFLICT = 14, /* based on a stale version */
 	DTI_EEXIST = 15     /* already exists */
 };
 
-#define DTI_ERROR_FILE_MAX 256
+#define DTI_ERROR_FILE_MAX  256
 #define DTI_ERROR_FIELD_MAX 128
-#define DTI_ERROR_MSG_MAX 512
-#define DTI_ERROR_MORE_MAX 100 /* further faults kept after the first */
+#define DTI_ERROR_MSG_MAX   512
+#define DTI_ERROR_MORE_MAX  100 /* further faults kept after the first */
 
 /* One located diagnostic. line/column are 1-based; 0 means "not applicable". */
 struct dti_diag {
@@ -68,7 +69,10 @@ struct dti_error {
 	struct dti_diag *more; /* owned, see dti_error_release() */
 };
 
-#define DTI_ERROR_INIT {DTI_OK, "", 0, 0, "", "", 0, 0, NULL}
+#define DTI_ERROR_INIT                                                         \
+	{                                                                      \
+		DTI_OK, "", 0, 0, "", "", 0, 0, NULL                           \
+	}
 
 void dti_error_init(struct dti_error *err);
 /* Frees `more` and resets the struct to DTI_ERROR_INIT. */

@@ -23,11 +23,14 @@ extern "C" {
 #endif
 
 struct dti_explain_opts {
-	long node;    /* node explained; -1: the index */
-	size_t top;   /* strengths and weaknesses listed, 0: 3 */
+	long node;  /* node explained; -1: the index */
+	size_t top; /* strengths and weaknesses listed, 0: 3 */
 };
 
-#define DTI_EXPLAIN_OPTS_INIT {-1, 0}
+#define DTI_EXPLAIN_OPTS_INIT                                                  \
+	{                                                                      \
+		-1, 0                                                          \
+	}
 
 /* One indicator's line in an explanation. */
 struct dti_explain_item {
@@ -37,9 +40,9 @@ struct dti_explain_item {
 	double max_points;   /* NaN without points */
 	double lost;         /* max_points - points, or scale - value */
 	double contribution; /* share of the explained node's value, 0..1 */
-	double effect;       /* value x effective weight in the explained node */
-	double median;       /* median over ranked units */
-	double best;         /* best value */
+	double effect; /* value x effective weight in the explained node */
+	double median; /* median over ranked units */
+	double best;   /* best value */
 	double group_median; /* median in the unit's group, NaN if no group */
 	int rank;            /* rank on this indicator, 0 if none */
 	size_t ranked;       /* units ranked on it */
@@ -57,28 +60,27 @@ struct dti_explanation {
 	size_t group_size;
 	const char *group;
 	double leader_value;
-	size_t leader;        /* result position of the leader */
+	size_t leader; /* result position of the leader */
 	double median;
-	double group_best;    /* NaN if no group */
+	double group_best; /* NaN if no group */
 	size_t group_best_unit;
 	double group_median;
-	double above_gap;     /* gain needed to pass the unit ranked above; NaN */
+	double above_gap; /* gain needed to pass the unit ranked above; NaN */
 	size_t above_unit;
-	double change;        /* NaN if no previous */
+	double change; /* NaN if no previous */
 	int rank_change;
 	int has_rank_change;
-	size_t nitems;        /* indicators explained, by points lost */
+	size_t nitems; /* indicators explained, by points lost */
 	struct dti_explain_item *items;
 	size_t nstrengths;
-	size_t *strengths;    /* indices into items */
+	size_t *strengths; /* indices into items */
 	size_t nweaknesses;
 	size_t *weaknesses;
 };
 
 enum dti_status dti_explain(const struct dti_result *res, size_t unit,
                             const struct dti_explain_opts *opts,
-                            struct dti_explanation *out,
-                            struct dti_error *err);
+                            struct dti_explanation *out, struct dti_error *err);
 void dti_explanation_release(struct dti_explanation *ex);
 
 /* Plain text (table format) in the chosen language, or JSON. */

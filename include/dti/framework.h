@@ -60,7 +60,7 @@ enum dti_rule {
 	DTI_RULE_GOALPOSTS,
 	DTI_RULE_ZSCORE,
 	DTI_RULE_RANK,
-	DTI_RULE_PRANK, /* percentile rank */
+	DTI_RULE_PRANK,   /* percentile rank */
 	DTI_RULE_FRACMAX, /* ratio to the maximum */
 	DTI_RULE_DIST2TARGET
 };
@@ -90,9 +90,9 @@ enum dti_missing {
 enum dti_origin {
 	DTI_ORIGIN_OFFICIAL = 0, /* from the official decision */
 	DTI_ORIGIN_UNKNOWN,      /* exists officially, content not public */
-	DTI_ORIGIN_INFERRED,     /* inferred from public material, not printed */
-	DTI_ORIGIN_EXAMPLE,      /* illustrative, not official */
-	DTI_ORIGIN_USER          /* written by the framework's author */
+	DTI_ORIGIN_INFERRED, /* inferred from public material, not printed */
+	DTI_ORIGIN_EXAMPLE,  /* illustrative, not official */
+	DTI_ORIGIN_USER      /* written by the framework's author */
 };
 
 struct dti_framework;
@@ -102,8 +102,8 @@ struct dti_node_info {
 	const char *code;
 	const char *name_vi;
 	const char *name_en;
-	const char *unit;   /* unit of measurement, may be "" */
-	const char *note;   /* may be "" */
+	const char *unit;        /* unit of measurement, may be "" */
+	const char *note;        /* may be "" */
 	const char *rule_text;   /* canonical rule name, "" for aggregates */
 	const char *params_text; /* canonical parameters, "" if none */
 	enum dti_kind kind;
@@ -111,18 +111,19 @@ struct dti_node_info {
 	enum dti_agg method; /* aggregates only */
 	double power;        /* DTI_AGG_GENMEAN exponent */
 	enum dti_origin origin;
-	int level;           /* 1 for leaves, 1 + highest child level above */
-	int polarity;        /* +1 higher is better, -1 lower is better */
-	int scored;          /* 0 for statistics and zero-weight subtrees */
-	int points_known;    /* 0 when the points are marked unknown ("?") */
-	double points;       /* maximum points; NaN when not a points framework */
-	double weight;       /* weight in its parents (points when scored by points) */
+	int level;        /* 1 for leaves, 1 + highest child level above */
+	int polarity;     /* +1 higher is better, -1 lower is better */
+	int scored;       /* 0 for statistics and zero-weight subtrees */
+	int points_known; /* 0 when the points are marked unknown ("?") */
+	double points;    /* maximum points; NaN when not a points framework */
+	double
+	    weight; /* weight in its parents (points when scored by points) */
 	size_t nparents;
 	const size_t *parents;
 	size_t nchildren;
 	const size_t *children;
 	const double *child_weights; /* weight of each child edge */
-	unsigned long line;  /* line in the framework file */
+	unsigned long line;          /* line in the framework file */
 };
 
 /* Reads and validates a framework file ("-" is stdin). */
@@ -150,7 +151,8 @@ int dti_framework_uses_points(const struct dti_framework *fw);
 double dti_framework_scale(const struct dti_framework *fw); /* 1 or e.g. 100 */
 int dti_framework_precision(const struct dti_framework *fw);
 enum dti_missing dti_framework_missing(const struct dti_framework *fw);
-const char *dti_framework_group_by(const struct dti_framework *fw); /* may be NULL */
+const char *
+dti_framework_group_by(const struct dti_framework *fw); /* may be NULL */
 /* Year the framework applies to (from "year" or "version"), 0 if none. */
 int dti_framework_year(const struct dti_framework *fw);
 
@@ -169,12 +171,12 @@ size_t dti_framework_warning_count(const struct dti_framework *fw);
 const struct dti_diag *dti_framework_warning(const struct dti_framework *fw,
                                              size_t i);
 
-const char *dti_kind_name(enum dti_kind kind);     /* "pillar" */
-const char *dti_rule_name(enum dti_rule rule);     /* "ratio" */
-const char *dti_agg_name(enum dti_agg agg);        /* "arith" */
-const char *dti_missing_name(enum dti_missing m);  /* "zero" */
-const char *dti_origin_name(enum dti_origin o);    /* "official" */
-int dti_rule_is_relative(enum dti_rule rule);      /* normalisations */
+const char *dti_kind_name(enum dti_kind kind);    /* "pillar" */
+const char *dti_rule_name(enum dti_rule rule);    /* "ratio" */
+const char *dti_agg_name(enum dti_agg agg);       /* "arith" */
+const char *dti_missing_name(enum dti_missing m); /* "zero" */
+const char *dti_origin_name(enum dti_origin o);   /* "official" */
+int dti_rule_is_relative(enum dti_rule rule);     /* normalisations */
 
 #ifdef __cplusplus
 }

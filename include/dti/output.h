@@ -34,18 +34,21 @@ struct dti_output_opts {
 	enum dti_lang lang;
 	const size_t *nodes; /* columns; NULL: the default selection */
 	size_t nnodes;
-	long sort_node;  /* node whose rank orders the rows; -1: the index */
-	int points;      /* add points earned per node */
-	int ranks;       /* add the rank of every node, not only the sort node */
-	int changes;     /* add value and rank changes (needs a previous) */
-	int group_ranks; /* add the rank inside the unit's group */
+	long sort_node; /* node whose rank orders the rows; -1: the index */
+	int points;     /* add points earned per node */
+	int ranks;      /* add the rank of every node, not only the sort node */
+	int changes;    /* add value and rank changes (needs a previous) */
+	int group_ranks;        /* add the rank inside the unit's group */
 	const char *only_group; /* keep the units of one group */
-	size_t limit;    /* at most this many rows, 0: all */
-	int color;       /* ANSI colour (tables only) */
+	size_t limit;           /* at most this many rows, 0: all */
+	int color;              /* ANSI colour (tables only) */
 };
 
-#define DTI_OUTPUT_OPTS_INIT \
-	{DTI_FORMAT_TABLE, DTI_LANG_EN, NULL, 0, -1, 0, 0, 0, 0, NULL, 0, 0}
+#define DTI_OUTPUT_OPTS_INIT                                                   \
+	{                                                                      \
+		DTI_FORMAT_TABLE, DTI_LANG_EN, NULL, 0, -1, 0, 0, 0, 0, NULL,  \
+		    0, 0                                                       \
+	}
 
 /* Parses "table", "csv", "json", "ndjson"; -1 if unknown. */
 int dti_format_parse(const char *s);

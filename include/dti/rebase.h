@@ -28,7 +28,10 @@ struct dti_rebase_opts {
 	int allow_partial; /* average the predecessors present */
 };
 
-#define DTI_REBASE_OPTS_INIT {"2025-07-01", 0, 0, 0}
+#define DTI_REBASE_OPTS_INIT                                                   \
+	{                                                                      \
+		"2025-07-01", 0, 0, 0                                          \
+	}
 
 /*
  * Builds a new dataset (one cycle, same label) whose units are the

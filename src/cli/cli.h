@@ -46,9 +46,9 @@ struct cli_opts {
 	struct dti_compute_opts compute;
 	struct dti_read_opts read;
 	const char *ignore[64];
-	const char *nodes;   /* comma-separated codes */
-	const char *sort;    /* node code */
-	const char *group;   /* only this group */
+	const char *nodes; /* comma-separated codes */
+	const char *sort;  /* node code */
+	const char *group; /* only this group */
 	size_t limit;
 	int points, ranks, group_ranks;
 	/* explain / rebase */
@@ -64,9 +64,9 @@ struct cli_opts {
 enum {
 	OPT_COMPUTE = 1 << 0, /* framework, data, compute and read options */
 	OPT_OUTPUT = 1 << 1,  /* --format, -o, --lang, --color */
-	OPT_TABLE = 1 << 2,   /* --nodes, --sort, --group, --top, --points ... */
-	OPT_REBASE = 1 << 3,  /* --to, --level, --population, --allow-partial */
-	OPT_UNITS = 1 << 4    /* --units, --groups, --date */
+	OPT_TABLE = 1 << 2,  /* --nodes, --sort, --group, --top, --points ... */
+	OPT_REBASE = 1 << 3, /* --to, --level, --population, --allow-partial */
+	OPT_UNITS = 1 << 4   /* --units, --groups, --date */
 };
 
 /*
@@ -111,8 +111,7 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run);
 void cli_run_release(struct cli_run *run);
 /* Output options from the parsed command line; nodes into nodes_buf. */
 int cli_output_opts(const struct cli_opts *o, const struct dti_framework *fw,
-                    struct dti_output_opts *out, size_t *nodes_buf,
-                    size_t max);
+                    struct dti_output_opts *out, size_t *nodes_buf, size_t max);
 
 int cmd_compute(int argc, char **argv);
 int cmd_rank(int argc, char **argv);

@@ -11,42 +11,46 @@
 
 #include "cli.h"
 
-#define COMMON_HELP                                                          \
-	"Framework and data:\n"                                              \
+#define COMMON_HELP                                                            \
+	"Framework and data:\n"                                                \
 	"  -f, --framework F   framework file, or a bundled one: pdti-2020,\n" \
-	"                      pdti-2022, pdti-2024, mdti-2022,\n"            \
+	"                      pdti-2022, pdti-2024, mdti-2022,\n"             \
 	"                      example-province-internal (default: the data\n" \
 	"                      file's '# framework:' line)\n"                  \
-	"  -u, --units FILE    units registry (default: the framework's, e.g.\n" \
+	"  -u, --units FILE    units registry (default: the framework's, "     \
+	"e.g.\n"                                                               \
 	"                      the bundled vn-provinces)\n"                    \
-	"      --no-units      take units as they are in the data\n"          \
-	"      --groups FILE   names of the groups (regions)\n"               \
-	"      --cycle L       cycle (year) to compute (default: the latest)\n" \
-	"      --previous FILE data of the previous cycle (default: the cycle\n" \
+	"      --no-units      take units as they are in the data\n"           \
+	"      --groups FILE   names of the groups (regions)\n"                \
+	"      --cycle L       cycle (year) to compute (default: the "         \
+	"latest)\n"                                                            \
+	"      --previous FILE data of the previous cycle (default: the "      \
+	"cycle\n"                                                              \
 	"                      before in the same file)\n"                     \
 	"      --no-previous   no changes\n"                                   \
 	"      --date D        resolve unit names as on YYYY-MM-DD\n"          \
-	"      --decimal C     decimal mark of the data: ',' or '.'\n"        \
+	"      --decimal C     decimal mark of the data: ',' or '.'\n"         \
 	"      --layout L      wide or long (default: detected)\n"             \
-	"      --ignore COL    skip a column of the data (repeatable)\n"      \
-	"Computation:\n"                                                      \
-	"      --precision N   decimals of published values and ranks\n"      \
-	"      --missing P     zero, exclude or group-mean\n"                 \
-	"      --group-by DIM  group dimension for group ranks\n"             \
-	"      --recompute     compute aggregates from their indicators even\n" \
-	"                      when entered; report differences\n"            \
-	"      --partial       show what is known when the index is not\n"    \
-	"Output:\n"                                                           \
-	"      --format F      table, csv, json or ndjson\n"                  \
-	"  -o, --output FILE   write to FILE (whole, or not at all)\n"        \
-	"      --lang L        vi or en (default: $DTI_LANG, else en)\n"      \
+	"      --ignore COL    skip a column of the data (repeatable)\n"       \
+	"Computation:\n"                                                       \
+	"      --precision N   decimals of published values and ranks\n"       \
+	"      --missing P     zero, exclude or group-mean\n"                  \
+	"      --group-by DIM  group dimension for group ranks\n"              \
+	"      --recompute     compute aggregates from their indicators "      \
+	"even\n"                                                               \
+	"                      when entered; report differences\n"             \
+	"      --partial       show what is known when the index is not\n"     \
+	"Output:\n"                                                            \
+	"      --format F      table, csv, json or ndjson\n"                   \
+	"  -o, --output FILE   write to FILE (whole, or not at all)\n"         \
+	"      --lang L        vi or en (default: $DTI_LANG, else en)\n"       \
 	"      --color WHEN    auto, always or never (NO_COLOR is honoured)\n" \
-	"      --nodes A,B     columns (node codes)\n"                        \
-	"      --sort CODE     order rows by the rank on this node\n"         \
-	"      --group G       only the units of group G\n"                   \
-	"      --top N         only the first N rows\n"                       \
-	"      --points        add points earned\n"                           \
-	"      --ranks         add the rank on every column\n"                \
+	"      --nodes A,B     columns (node codes)\n"                         \
+	"      --sort CODE     order rows by the rank on this node\n"          \
+	"      --group G       only the units of group G\n"                    \
+	"      --top N         only the first N rows\n"                        \
+	"      --points        add points earned\n"                            \
+	"      --ranks         add the rank on every column\n"                 \
 	"      --group-ranks   add the rank inside the group\n"
 
 static const char compute_help[] =
@@ -63,7 +67,8 @@ static const char rank_help[] =
     "The ranking of one cycle on the index (or --by CODE), with ranks in\n"
     "the group (region) and changes since the previous cycle.  Equal\n"
     "values at the published precision share the better rank.\n"
-    "\n" COMMON_HELP "      --by CODE       rank on this node (same as --sort)\n";
+    "\n" COMMON_HELP
+    "      --by CODE       rank on this node (same as --sort)\n";
 
 static int run(int argc, char **argv, int ranking)
 {
@@ -105,8 +110,9 @@ static int run(int argc, char **argv, int ranking)
 				found = 1;
 		}
 		if (!found) {
-			fprintf(stderr, "dti: no unit of cycle %s is in group "
-			                "'%s'\n",
+			fprintf(stderr,
+			        "dti: no unit of cycle %s is in group "
+			        "'%s'\n",
 			        dti_result_cycle(r.res), o.group);
 			rc = EXIT_NOTFOUND;
 		}

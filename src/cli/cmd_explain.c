@@ -41,7 +41,8 @@ static long find_unit(const struct cli_run *r, const char *text,
 	if (r->units) {
 		size_t idx;
 		struct dti_error err = DTI_ERROR_INIT;
-		enum dti_status st = dti_units_find(r->units, text, date, &idx, &err);
+		enum dti_status st =
+		    dti_units_find(r->units, text, date, &idx, &err);
 		if (st) {
 			fprintf(stderr, "dti: %s\n", err.message);
 			dti_error_release(&err);
@@ -67,7 +68,8 @@ static long find_unit(const struct cli_run *r, const char *text,
 		dti_text_fold(du.name, k2, sizeof k2);
 		if (strcmp(key, k2) == 0) {
 			if (found >= 0) {
-				fprintf(stderr, "dti: '%s' names several units\n",
+				fprintf(stderr,
+				        "dti: '%s' names several units\n",
 				        text);
 				return -1;
 			}
@@ -84,8 +86,8 @@ int cmd_explain(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv,
-	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS, help,
-	                   &o);
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS,
+	                   help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.nargs != 2) {
@@ -110,8 +112,9 @@ int cmd_explain(int argc, char **argv)
 	if (o.sort) {
 		long k = dti_framework_find(r.fw, o.sort);
 		if (k < 0) {
-			fprintf(stderr, "dti: '%s' is not a node of framework "
-			                "'%s'\n",
+			fprintf(stderr,
+			        "dti: '%s' is not a node of framework "
+			        "'%s'\n",
 			        o.sort, dti_framework_id(r.fw));
 			cli_run_release(&r);
 			return EXIT_NOTFOUND;

@@ -32,7 +32,8 @@ static const char help[] =
 static int check(const struct cli_opts *o)
 {
 	if (o->nargs < 2) {
-		fprintf(stderr, "dti: framework check needs at least one file\n");
+		fprintf(stderr,
+		        "dti: framework check needs at least one file\n");
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
@@ -160,7 +161,8 @@ static int list(const struct cli_opts *o)
 				             keys[k]);
 				json_str(&out, vals[k]);
 			}
-			dti_buf_adds(&out, f == DTI_FORMAT_NDJSON ? "}\n" : "}");
+			dti_buf_adds(&out,
+			             f == DTI_FORMAT_NDJSON ? "}\n" : "}");
 		} else if (f == DTI_FORMAT_CSV) {
 			for (size_t k = 0; k < 4; k++) {
 				if (k)
@@ -198,8 +200,9 @@ int cmd_framework(int argc, char **argv)
 		return show(&o);
 	if (strcmp(o.args[0], "list") == 0)
 		return list(&o);
-	fprintf(stderr, "dti: unknown framework command '%s' (check, show, "
-	                "list)\n",
+	fprintf(stderr,
+	        "dti: unknown framework command '%s' (check, show, "
+	        "list)\n",
 	        o.args[0]);
 	return EXIT_USAGE;
 }

@@ -36,9 +36,9 @@ static int parse_levels(const char *s, unsigned *kinds)
 	*kinds = 0;
 	if (!s)
 		return 0;
-	static const char *const names[] = {"index", "subindex", "pillar",
-	                                    "group", "indicator", "component",
-	                                    "criterion"};
+	static const char *const names[] = {
+	    "index",     "subindex",  "pillar",   "group",
+	    "indicator", "component", "criterion"};
 	char tmp[256];
 	snprintf(tmp, sizeof tmp, "%s", s);
 	char *save = NULL;
@@ -99,11 +99,13 @@ int cmd_rebase(int argc, char **argv)
 	}
 	const char *partial = dti_dataset_meta(rds, "rebased_partial");
 	if (partial)
-		fprintf(stderr, "dti: averaged from only some predecessors: "
-		                "%s\n",
+		fprintf(stderr,
+		        "dti: averaged from only some predecessors: "
+		        "%s\n",
 		        partial);
 	if (o.data_only) {
-		if (o.format != DTI_FORMAT_TABLE && o.format != DTI_FORMAT_CSV) {
+		if (o.format != DTI_FORMAT_TABLE &&
+		    o.format != DTI_FORMAT_CSV) {
 			fprintf(stderr, "dti: --data-only writes CSV\n");
 			rc = EXIT_USAGE;
 			goto done;
@@ -112,7 +114,8 @@ int cmd_rebase(int argc, char **argv)
 		if (!st) {
 			/* name the framework for later runs */
 			struct dti_buf head = DTI_BUF_INIT;
-			dti_buf_addf(&head, "# framework: %s\n# rebased_to: %s\n",
+			dti_buf_addf(&head,
+			             "# framework: %s\n# rebased_to: %s\n",
 			             dti_framework_id(r.fw), ro.date);
 			dti_buf_add(&head, out.data, out.len);
 			dti_buf_release(&out);

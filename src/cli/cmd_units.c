@@ -51,8 +51,8 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 	}
 	size_t idx;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_units_find(u, o->args[1], o->read.date, &idx,
-	                                    &err);
+	enum dti_status st =
+	    dti_units_find(u, o->args[1], o->read.date, &idx, &err);
 	if (st) {
 		fprintf(stderr, "dti: %s\n", err.message);
 		dti_error_release(&err);
@@ -66,9 +66,10 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 	const struct dti_group_info *g =
 	    *ui.group ? dti_units_group_find(u, ui.group) : NULL;
 	if (o->format == DTI_FORMAT_JSON || o->format == DTI_FORMAT_NDJSON) {
-		const char *keys[] = {"id", "code", "name_vi", "name_ascii",
-		                      "group", "valid_from", "valid_to"};
-		const char *vals[] = {ui.id,    ui.code,       ui.name_vi,
+		const char *keys[] = {"id",         "code",  "name_vi",
+		                      "name_ascii", "group", "valid_from",
+		                      "valid_to"};
+		const char *vals[] = {ui.id,         ui.code,  ui.name_vi,
 		                      ui.name_ascii, ui.group, ui.valid_from,
 		                      ui.valid_to};
 		dti_buf_addc(&out, '{');
@@ -111,17 +112,18 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 		dti_buf_addf(&out, "  %s: %s\n", vi ? "mã" : "code", ui.code);
 		dti_buf_addf(&out, "  ascii: %s\n", ui.name_ascii);
 		if (ui.naliases) {
-			dti_buf_addf(&out, "  %s: ", vi ? "tên khác" : "aliases");
+			dti_buf_addf(&out,
+			             "  %s: ", vi ? "tên khác" : "aliases");
 			for (size_t a = 0; a < ui.naliases; a++)
 				dti_buf_addf(&out, "%s%s", a ? "; " : "",
 				             ui.aliases[a]);
 			dti_buf_addc(&out, '\n');
 		}
 		if (*ui.group)
-			dti_buf_addf(&out, "  %s: %s%s%s%s\n",
-			             vi ? "vùng" : "group", ui.group,
-			             g ? " – " : "",
-			             g ? (vi ? g->name_vi : g->name_en) : "", "");
+			dti_buf_addf(
+			    &out, "  %s: %s%s%s%s\n", vi ? "vùng" : "group",
+			    ui.group, g ? " – " : "",
+			    g ? (vi ? g->name_vi : g->name_en) : "", "");
 		dti_buf_addf(&out, "  %s: %s – %s\n", vi ? "hiệu lực" : "valid",
 		             *ui.valid_from ? ui.valid_from : "…",
 		             *ui.valid_to ? ui.valid_to : "…");
@@ -131,10 +133,12 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 			dti_units_get(u, k, &pi);
 			for (size_t s = 0; s < pi.nsuccessors; s++)
 				if (pi.successors[s] == idx) {
-					dti_buf_addf(&out, "%s%s (%s)",
-					             np ? ", " : (vi ? "  tiền thân: "
-					                             : "  predecessors: "),
-					             pi.name_vi, pi.id);
+					dti_buf_addf(
+					    &out, "%s%s (%s)",
+					    np ? ", "
+					       : (vi ? "  tiền thân: "
+					             : "  predecessors: "),
+					    pi.name_vi, pi.id);
 					np++;
 				}
 		}
@@ -143,10 +147,11 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 		for (size_t s = 0; s < ui.nsuccessors; s++) {
 			struct dti_unit_info si;
 			dti_units_get(u, ui.successors[s], &si);
-			dti_buf_addf(&out, "%s%s (%s)",
-			             s ? ", " : (vi ? "  kế thừa bởi: "
-			                            : "  succeeded by: "),
-			             si.name_vi, si.id);
+			dti_buf_addf(
+			    &out, "%s%s (%s)",
+			    s ? ", "
+			      : (vi ? "  kế thừa bởi: " : "  succeeded by: "),
+			    si.name_vi, si.id);
 		}
 		if (ui.nsuccessors)
 			dti_buf_addc(&out, '\n');
@@ -159,8 +164,8 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 int cmd_units(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_parse(argc, argv, OPT_OUTPUT | OPT_UNITS | OPT_TABLE, help,
-	                   &o);
+	int rc =
+	    cli_parse(argc, argv, OPT_OUTPUT | OPT_UNITS | OPT_TABLE, help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (!o.nargs) {
@@ -193,7 +198,8 @@ int cmd_units(int argc, char **argv)
 	           strcmp(o.args[0], "find") == 0) {
 		rc = show(&o, u);
 	} else {
-		fprintf(stderr, "dti: unknown units command '%s' (list, show)\n",
+		fprintf(stderr,
+		        "dti: unknown units command '%s' (list, show)\n",
 		        o.args[0]);
 		rc = EXIT_USAGE;
 	}

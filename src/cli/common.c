@@ -34,11 +34,35 @@ static int is_date(const char *s)
 }
 
 enum {
-	O_NO_UNITS = 256, O_GROUPS, O_CYCLE, O_PREVIOUS, O_NO_PREVIOUS,
-	O_PRECISION, O_MISSING, O_GROUP_BY, O_RECOMPUTE, O_PARTIAL, O_DECIMAL,
-	O_DATE, O_IGNORE, O_LAYOUT, O_FORMAT, O_LANG, O_COLOR, O_NODES, O_SORT,
-	O_GROUP, O_TOP, O_POINTS, O_RANKS, O_GROUP_RANKS, O_TO, O_LEVEL,
-	O_POPULATION, O_ALLOW_PARTIAL, O_DATA_ONLY
+	O_NO_UNITS = 256,
+	O_GROUPS,
+	O_CYCLE,
+	O_PREVIOUS,
+	O_NO_PREVIOUS,
+	O_PRECISION,
+	O_MISSING,
+	O_GROUP_BY,
+	O_RECOMPUTE,
+	O_PARTIAL,
+	O_DECIMAL,
+	O_DATE,
+	O_IGNORE,
+	O_LAYOUT,
+	O_FORMAT,
+	O_LANG,
+	O_COLOR,
+	O_NODES,
+	O_SORT,
+	O_GROUP,
+	O_TOP,
+	O_POINTS,
+	O_RANKS,
+	O_GROUP_RANKS,
+	O_TO,
+	O_LEVEL,
+	O_POPULATION,
+	O_ALLOW_PARTIAL,
+	O_DATA_ONLY
 };
 
 static const struct option long_opts[] = {
@@ -82,21 +106,38 @@ static const struct option long_opts[] = {
 static unsigned needs(int opt)
 {
 	switch (opt) {
-	case 'f': case O_NO_UNITS: case O_CYCLE: case O_PREVIOUS:
-	case O_NO_PREVIOUS: case O_PRECISION: case O_MISSING: case O_GROUP_BY:
-	case O_RECOMPUTE: case O_PARTIAL: case O_DECIMAL: case O_IGNORE:
-	case O_LAYOUT:
-		return OPT_COMPUTE;
-	case 'u': case O_GROUPS: case O_DATE:
-		return OPT_COMPUTE | OPT_UNITS;
-	case 'o': case O_FORMAT: case O_LANG: case O_COLOR:
-		return OPT_OUTPUT;
-	case O_NODES: case O_SORT: case O_GROUP: case O_TOP: case O_POINTS:
-	case O_RANKS: case O_GROUP_RANKS:
-		return OPT_TABLE;
-	case O_TO: case O_LEVEL: case O_POPULATION: case O_ALLOW_PARTIAL:
-	case O_DATA_ONLY:
-		return OPT_REBASE;
+	case 'f':
+	case O_NO_UNITS:
+	case O_CYCLE:
+	case O_PREVIOUS:
+	case O_NO_PREVIOUS:
+	case O_PRECISION:
+	case O_MISSING:
+	case O_GROUP_BY:
+	case O_RECOMPUTE:
+	case O_PARTIAL:
+	case O_DECIMAL:
+	case O_IGNORE:
+	case O_LAYOUT: return OPT_COMPUTE;
+	case 'u':
+	case O_GROUPS:
+	case O_DATE: return OPT_COMPUTE | OPT_UNITS;
+	case 'o':
+	case O_FORMAT:
+	case O_LANG:
+	case O_COLOR: return OPT_OUTPUT;
+	case O_NODES:
+	case O_SORT:
+	case O_GROUP:
+	case O_TOP:
+	case O_POINTS:
+	case O_RANKS:
+	case O_GROUP_RANKS: return OPT_TABLE;
+	case O_TO:
+	case O_LEVEL:
+	case O_POPULATION:
+	case O_ALLOW_PARTIAL:
+	case O_DATA_ONLY: return OPT_REBASE;
 	}
 	return 0;
 }
@@ -143,7 +184,8 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 	opterr = 0;
 	int c, li = -1;
 	char optname[64];
-	while ((c = getopt_long(argc, argv, ":hf:u:o:", long_opts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hf:u:o:", long_opts, &li)) !=
+	       -1) {
 		/* the option as written, for messages (not its value) */
 		if (li >= 0)
 			snprintf(optname, sizeof optname, "--%s",
@@ -160,15 +202,16 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 			if (optopt)
 				snprintf(tmp, sizeof tmp, "-%c", optopt);
 			else
-				snprintf(tmp, sizeof tmp, "%s", argv[optind - 1]);
+				snprintf(tmp, sizeof tmp, "%s",
+				         argv[optind - 1]);
 			return usage_error(help, "unknown option '%s'", tmp);
 		}
 		if (c == ':')
 			return usage_error(help, "option '%s' needs a value",
 			                   argv[optind - 1]);
 		if (!(needs(c) & accept))
-			return usage_error(help, "option '%s' does not apply here",
-			                   optname);
+			return usage_error(
+			    help, "option '%s' does not apply here", optname);
 		long n;
 		char *end;
 		switch (c) {
@@ -182,9 +225,9 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 		case O_PRECISION:
 			n = strtol(optarg, &end, 10);
 			if (*end || n < 0 || n > 15)
-				return usage_error(help,
-				                   "--precision '%s': expected 0..15",
-				                   optarg);
+				return usage_error(
+				    help, "--precision '%s': expected 0..15",
+				    optarg);
 			o->compute.precision = (int)n;
 			break;
 		case O_MISSING:
@@ -195,32 +238,33 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 			else if (strcmp(optarg, "group-mean") == 0)
 				o->compute.missing = DTI_MISSING_GROUP_MEAN;
 			else
-				return usage_error(help,
-				                   "--missing '%s': expected zero, "
-				                   "exclude or group-mean",
-				                   optarg);
+				return usage_error(
+				    help,
+				    "--missing '%s': expected zero, "
+				    "exclude or group-mean",
+				    optarg);
 			break;
 		case O_GROUP_BY: o->compute.group_by = optarg; break;
 		case O_RECOMPUTE: o->compute.recompute = 1; break;
 		case O_PARTIAL: o->compute.allow_unknown = 1; break;
 		case O_DECIMAL:
 			if (strcmp(optarg, ",") && strcmp(optarg, "."))
-				return usage_error(help,
-				                   "--decimal '%s': expected ',' or '.'",
-				                   optarg);
+				return usage_error(
+				    help, "--decimal '%s': expected ',' or '.'",
+				    optarg);
 			o->read.decimal = optarg[0];
 			break;
 		case O_DATE:
 			if (!is_date(optarg))
-				return usage_error(help,
-				                   "--date '%s': expected YYYY-MM-DD",
-				                   optarg);
+				return usage_error(
+				    help, "--date '%s': expected YYYY-MM-DD",
+				    optarg);
 			o->read.date = optarg;
 			break;
 		case O_IGNORE:
 			if (nignore >= ARRAY_SIZE(o->ignore))
-				return usage_error(help, "too many --ignore (%s)",
-				                   optarg);
+				return usage_error(
+				    help, "too many --ignore (%s)", optarg);
 			o->ignore[nignore++] = optarg;
 			break;
 		case O_LAYOUT:
@@ -229,19 +273,21 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 			else if (strcmp(optarg, "long") == 0)
 				o->read.layout = DTI_LAYOUT_LONG;
 			else
-				return usage_error(help,
-				                   "--layout '%s': expected wide or "
-				                   "long",
-				                   optarg);
+				return usage_error(
+				    help,
+				    "--layout '%s': expected wide or "
+				    "long",
+				    optarg);
 			break;
 		case 'o': o->output = optarg; break;
 		case O_FORMAT: {
 			int f = dti_format_parse(optarg);
 			if (f < 0)
-				return usage_error(help,
-				                   "--format '%s': expected table, "
-				                   "csv, json or ndjson",
-				                   optarg);
+				return usage_error(
+				    help,
+				    "--format '%s': expected table, "
+				    "csv, json or ndjson",
+				    optarg);
 			o->format = (enum dti_format)f;
 			break;
 		}
@@ -251,9 +297,9 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 			else if (strcmp(optarg, "en") == 0)
 				o->lang = DTI_LANG_EN;
 			else
-				return usage_error(help,
-				                   "--lang '%s': expected vi or en",
-				                   optarg);
+				return usage_error(
+				    help, "--lang '%s': expected vi or en",
+				    optarg);
 			break;
 		case O_COLOR:
 			if (strcmp(optarg, "always") == 0)
@@ -263,10 +309,11 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 			else if (strcmp(optarg, "auto") == 0)
 				o->color = -1;
 			else
-				return usage_error(help,
-				                   "--color '%s': expected auto, "
-				                   "always or never",
-				                   optarg);
+				return usage_error(
+				    help,
+				    "--color '%s': expected auto, "
+				    "always or never",
+				    optarg);
 			break;
 		case O_NODES: o->nodes = optarg; break;
 		case O_SORT: o->sort = optarg; break;
@@ -274,10 +321,11 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 		case O_TOP:
 			n = strtol(optarg, &end, 10);
 			if (*end || n < 1)
-				return usage_error(help,
-				                   "--top '%s': expected a number "
-				                   "above 0",
-				                   optarg);
+				return usage_error(
+				    help,
+				    "--top '%s': expected a number "
+				    "above 0",
+				    optarg);
 			o->limit = (size_t)n;
 			break;
 		case O_POINTS: o->points = 1; break;
@@ -285,9 +333,9 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 		case O_GROUP_RANKS: o->group_ranks = 1; break;
 		case O_TO:
 			if (!is_date(optarg))
-				return usage_error(help,
-				                   "--to '%s': expected YYYY-MM-DD",
-				                   optarg);
+				return usage_error(
+				    help, "--to '%s': expected YYYY-MM-DD",
+				    optarg);
 			o->to_date = optarg;
 			break;
 		case O_LEVEL: o->levels = optarg; break;
@@ -310,8 +358,9 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 	if (o->color < 0) {
 		const char *nc = getenv("NO_COLOR");
 		const char *term = getenv("TERM");
-		o->color = !(nc && *nc) && !(term && strcmp(term, "dumb") == 0) &&
-		           !o->output && isatty(STDOUT_FILENO);
+		o->color = !(nc && *nc) &&
+		           !(term && strcmp(term, "dumb") == 0) && !o->output &&
+		           isatty(STDOUT_FILENO);
 	}
 	return 0;
 }
@@ -418,10 +467,11 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 		         strstr(name, ".csv") ? "" : ".csv");
 		const struct dti_embedded_file *f = cli_embedded(base);
 		if (!f) {
-			fprintf(stderr,
-			        "dti: no units file '%s' and no bundled registry "
-			        "of that name (bundled: vn-provinces)\n",
-			        name);
+			fprintf(
+			    stderr,
+			    "dti: no units file '%s' and no bundled registry "
+			    "of that name (bundled: vn-provinces)\n",
+			    name);
 			return EXIT_NOTFOUND;
 		}
 		st = dti_units_parse(f->data, f->len, f->name, units, &err);
@@ -429,8 +479,8 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 			const struct dti_embedded_file *g =
 			    cli_embedded("regions.csv");
 			if (g && strcmp(base, "vn-provinces.csv") == 0)
-				st = dti_units_parse_groups(*units, g->data,
-				                            g->len, g->name, &err);
+				st = dti_units_parse_groups(
+				    *units, g->data, g->len, g->name, &err);
 		}
 	} else {
 		st = dti_units_load(name, units, &err);
@@ -471,7 +521,8 @@ int cli_write(const char *path, const struct dti_buf *b)
 	if (!path || strcmp(path, "-") == 0) {
 		if (write_all(STDOUT_FILENO, data, b->len)) {
 			if (errno == EPIPE)
-				return EXIT_OK; /* the reader went away: quiet */
+				return EXIT_OK; /* the reader went away: quiet
+				                 */
 			fprintf(stderr, "dti: cannot write the output: %s\n",
 			        strerror(errno));
 			return EXIT_IO;
@@ -577,8 +628,8 @@ static int read_input(const char *path, char **buf, size_t *len)
 }
 
 /* "# framework: id" among the metadata lines at the top of a data file. */
-static const char *framework_from_data(const char *buf, size_t len,
-                                       char *out, size_t outsz)
+static const char *framework_from_data(const char *buf, size_t len, char *out,
+                                       size_t outsz)
 {
 	const char *p = buf, *end = buf + len;
 	if (len >= 3 && (unsigned char)p[0] == 0xEF &&
@@ -622,10 +673,12 @@ static int pick_cycle(const struct dti_dataset *ds, const char *want,
 	if (want) {
 		long c = dti_dataset_find_cycle(ds, want);
 		if (c < 0) {
-			fprintf(stderr, "dti: no cycle '%s' in the data (cycles:",
-			        want);
+			fprintf(
+			    stderr,
+			    "dti: no cycle '%s' in the data (cycles:", want);
 			for (size_t i = 0; i < nc; i++)
-				fprintf(stderr, " %s", dti_dataset_cycle(ds, i));
+				fprintf(stderr, " %s",
+				        dti_dataset_cycle(ds, i));
 			fprintf(stderr, ")\n");
 			return EXIT_NOTFOUND;
 		}
@@ -679,7 +732,8 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 {
 	memset(run, 0, sizeof *run);
 	if (o->nargs < 1) {
-		fprintf(stderr, "dti: no data file given (use '-' for stdin)\n");
+		fprintf(stderr,
+		        "dti: no data file given (use '-' for stdin)\n");
 		return EXIT_USAGE;
 	}
 	const char *data = o->args[0];
@@ -707,9 +761,10 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		return rc;
 	}
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_dataset_parse(
-	    run->fw, run->units, buf, len,
-	    strcmp(data, "-") == 0 ? "<stdin>" : data, &o->read, &run->ds, &err);
+	enum dti_status st =
+	    dti_dataset_parse(run->fw, run->units, buf, len,
+	                      strcmp(data, "-") == 0 ? "<stdin>" : data,
+	                      &o->read, &run->ds, &err);
 	free(buf);
 	if (st) {
 		cli_error(NULL, &err);
@@ -744,7 +799,8 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 			long pc = -1;
 			for (size_t i = 0;
 			     i < dti_dataset_cycle_count(run->prev_ds); i++) {
-				const char *a = dti_dataset_cycle(run->prev_ds, i);
+				const char *a =
+				    dti_dataset_cycle(run->prev_ds, i);
 				if (!label_before(a, cur))
 					continue;
 				if (pc < 0 ||
@@ -795,8 +851,9 @@ static int node_list(const char *list, const struct dti_framework *fw,
 	     t = strtok_r(NULL, ",", &save)) {
 		long k = dti_framework_find(fw, t);
 		if (k < 0) {
-			fprintf(stderr, "dti: '%s' is not a node of framework "
-			                "'%s'\n",
+			fprintf(stderr,
+			        "dti: '%s' is not a node of framework "
+			        "'%s'\n",
 			        t, dti_framework_id(fw));
 			return EXIT_NOTFOUND;
 		}
@@ -810,8 +867,7 @@ static int node_list(const char *list, const struct dti_framework *fw,
 }
 
 int cli_output_opts(const struct cli_opts *o, const struct dti_framework *fw,
-                    struct dti_output_opts *out, size_t *nodes_buf,
-                    size_t max)
+                    struct dti_output_opts *out, size_t *nodes_buf, size_t max)
 {
 	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
 	*out = def;
@@ -827,8 +883,9 @@ int cli_output_opts(const struct cli_opts *o, const struct dti_framework *fw,
 	if (o->sort) {
 		long k = dti_framework_find(fw, o->sort);
 		if (k < 0) {
-			fprintf(stderr, "dti: '%s' is not a node of framework "
-			                "'%s'\n",
+			fprintf(stderr,
+			        "dti: '%s' is not a node of framework "
+			        "'%s'\n",
 			        o->sort, dti_framework_id(fw));
 			return EXIT_NOTFOUND;
 		}

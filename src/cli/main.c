@@ -29,24 +29,27 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: dti [--version] [--help] COMMAND [ARGS]\n"
-	        "\n"
-	        "dti computes digital-transformation indices (Vietnam's DTI and\n"
-	        "any composite index): values, pillars, ranks, explanations.\n"
-	        "\n"
-	        "Commands:\n");
+	fprintf(
+	    f,
+	    "usage: dti [--version] [--help] COMMAND [ARGS]\n"
+	    "\n"
+	    "dti computes digital-transformation indices (Vietnam's DTI and\n"
+	    "any composite index): values, pillars, ranks, explanations.\n"
+	    "\n"
+	    "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f,
-	        "\n"
-	        "Examples:\n"
-	        "  dti rank -f pdti-2022 data.csv\n"
-	        "  dti explain -f pdti-2022 data.csv 'Đà Nẵng' --lang vi\n"
-	        "  dti framework show pdti-2022\n"
-	        "\n"
-	        "'dti COMMAND --help' describes a command; man dti(1) has more,\n"
-	        "including the exit codes.\n");
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+		        commands[i].summary);
+	fprintf(
+	    f,
+	    "\n"
+	    "Examples:\n"
+	    "  dti rank -f pdti-2022 data.csv\n"
+	    "  dti explain -f pdti-2022 data.csv 'Đà Nẵng' --lang vi\n"
+	    "  dti framework show pdti-2022\n"
+	    "\n"
+	    "'dti COMMAND --help' describes a command; man dti(1) has more,\n"
+	    "including the exit codes.\n");
 }
 
 int main(int argc, char **argv)
