@@ -29,32 +29,13 @@
 #include <string.h>
 
 #include "dti/dti.h"
+#include "testcheck.h"
 #include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
-#define assert_near(a, b, eps) near_at((a), (b), (eps), #a, __FILE__, __LINE__)
 
-static void near_at(double a, double b, double eps, const char *expr,
-                    const char *file, int line)
-{
-	if (!isnan(a) && !isnan(b) && fabs(a - b) <= eps)
-		return;
-	print_error("%s = %.17g, expected %.17g (within %g)\n", expr, a, b,
-	            eps);
-	_fail(file, line);
-}
 
-static void show_error(const char *what, const struct dti_error *err)
-{
-	char msg[1200];
-	dti_error_format(err, msg, sizeof msg);
-	print_error("%s: %s\n", what, msg);
-	for (size_t i = 0; i < err->nmore; i++) {
-		dti_diag_format(&err->more[i], msg, sizeof msg);
-		print_error("  and: %s\n", msg);
-	}
-}
 
 static size_t node_of(const struct dti_framework *fw, const char *code)
 {

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "testcheck.h"
 #include "testutil.h"
 
 /* Loaded once for every test. */
@@ -31,16 +32,6 @@ static struct dti_framework *example; /* example-province-internal */
 static struct dti_units *provinces;   /* vn-provinces + regions */
 static struct dti_units *ex_units;    /* data/demo/example-units.csv */
 
-static void show_error(const char *what, const struct dti_error *err)
-{
-	char msg[1200];
-	dti_error_format(err, msg, sizeof msg);
-	print_error("%s: %s\n", what, msg);
-	for (size_t i = 0; i < err->nmore; i++) {
-		dti_diag_format(&err->more[i], msg, sizeof msg);
-		print_error("  and: %s\n", msg);
-	}
-}
 
 static int load_fw(const char *rel, struct dti_framework **fw)
 {

@@ -27,18 +27,9 @@
 #include <string.h>
 
 #include "model.h"
+#include "testcheck.h"
 #include "testutil.h"
 
-static void show_error(const char *what, const struct dti_error *err)
-{
-	char msg[1200];
-	dti_error_format(err, msg, sizeof msg);
-	print_error("%s: %s\n", what, msg);
-	for (size_t i = 0; i < err->nmore; i++) {
-		dti_diag_format(&err->more[i], msg, sizeof msg);
-		print_error("  and: %s\n", msg);
-	}
-}
 
 static struct dti_framework *load_rel(const char *rel)
 {

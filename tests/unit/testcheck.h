@@ -1,0 +1,69 @@
+/*
+ * tests/unit/testcheck.h - assertions the unit tests share, on top of cmocka.
+ *
+ * Include after <cmocka.h>.  assert_near() compares doubles within a
+ * tolerance, assert_nan() expects no value, assert_contains() and
+ * assert_lacks() look for a substring, show_error() prints a library error
+ * with every located fault.  Unused helpers cost nothing (static, unused).
+ */
+#ifndef DTI_TESTCHECK_H
+#define DTI_TESTCHECK_H
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dti/dti.h"
+
+#define TEST_UNUSED __attribute__((unused))
+
+#define assert_near(a, b, eps) near_at((a), (b), (eps), #a, __FILE__, __LINE__)
+#define assert_nan(a)          nan_at((a), #a, __FILE__, __LINE__)
+#define assert_contains(hay, needle)                                           \
+	contains_at((hay), (needle), 1, __FILE__, __LINE__)
+#define assert_lacks(hay, needle)                                              \
+	contains_at((hay), (needle), 0, __FILE__, __LINE__)
+
+static TEST_UNUSED void near_at(double a, double b, double eps,
+                                const char *expr, const char *file, int line)
+{
+	if (!isnan(a) && !isnan(b) && fabs(a - b) <= eps)
+		return;
+	print_error("%s = %.17g, expected %.17g (within %g)\n", expr, a, b,
+	            eps);
+	_fail(file, line);
+}
+
+static TEST_UNUSED void nan_at(double a, const char *expr, const char *file,
+                               int line)
+{
+	if (isnan(a))
+		return;
+	print_error("%s = %.17g, expected no value (NaN)\n", expr, a);
+	_fail(file, line);
+}
+
+static TEST_UNUSED void show_error(const char *what,
+                                   const struct dti_error *err)
+{
+	char msg[1200];
+	dti_error_format(err, msg, sizeof msg);
+	print_error("%s: %s\n", what, msg);
+	for (size_t i = 0; i < err->nmore; i++) {
+		dti_diag_format(&err->more[i], msg, sizeof msg);
+		print_error("  and: %s\n", msg);
+	}
+}
+
+static TEST_UNUSED void contains_at(const char *hay, const char *needle,
+                                    int want, const char *file, int line)
+{
+	int has = hay && strstr(hay, needle) != NULL;
+	if (has == want)
+		return;
+	print_error("%s \"%s\" in:\n%s\n", want ? "expected" : "did not expect",
+	            needle, hay ? hay : "(null)");
+	_fail(file, line);
+}
+
+#endif
