@@ -90,31 +90,8 @@ static struct dti_result *run(const struct dti_framework *fw,
 	return res;
 }
 
-static size_t node_of(const struct dti_framework *fw, const char *code)
-{
-	long k = dti_framework_find(fw, code);
-	if (k < 0)
-		fail_msg("no node '%s'", code);
-	return (size_t)k;
-}
 
-static size_t unit_of(const struct dti_result *res, const char *id)
-{
-	long du = dti_dataset_find_unit(dti_result_dataset(res), id);
-	if (du < 0)
-		fail_msg("no unit '%s' in the data", id);
-	long i = dti_result_find_unit(res, (size_t)du);
-	if (i < 0)
-		fail_msg("unit '%s' is not in the result", id);
-	return (size_t)i;
-}
 
-static double val(const struct dti_result *res, const char *id,
-                  const char *code)
-{
-	return dti_result_value(res, unit_of(res, id),
-	                        node_of(dti_result_framework(res), code));
-}
 
 static double pts(const struct dti_result *res, const char *id,
                   const char *code)

@@ -32,7 +32,6 @@ static struct dti_framework *example; /* example-province-internal */
 static struct dti_units *provinces;   /* vn-provinces + regions */
 static struct dti_units *ex_units;    /* data/demo/example-units.csv */
 
-
 static int load_fw(const char *rel, struct dti_framework **fw)
 {
 	char *p = test_path(rel);
@@ -183,7 +182,7 @@ static void expect_fault_at(const struct dti_framework *fw,
 	dti_error_release(&err);
 }
 
-static size_t node_of(const struct dti_framework *fw, const char *code)
+static size_t ds_node_of(const struct dti_framework *fw, const char *code)
 {
 	long k = dti_framework_find(fw, code);
 	if (k < 0) {
@@ -193,7 +192,7 @@ static size_t node_of(const struct dti_framework *fw, const char *code)
 	return (size_t)k;
 }
 
-static size_t unit_of(const struct dti_dataset *ds, const char *id)
+static size_t ds_unit_of(const struct dti_dataset *ds, const char *id)
 {
 	long i = dti_dataset_find_unit(ds, id);
 	if (i < 0) {
@@ -207,8 +206,8 @@ static size_t unit_of(const struct dti_dataset *ds, const char *id)
 static double fig(const struct dti_dataset *ds, size_t cycle, const char *id,
                   const char *code)
 {
-	return dti_dataset_get(ds, cycle, unit_of(ds, id),
-	                       node_of(dti_dataset_framework(ds), code));
+	return dti_dataset_get(ds, cycle, ds_unit_of(ds, id),
+	                       ds_node_of(dti_dataset_framework(ds), code));
 }
 
 #define assert_fig(ds, cycle, id, code, want)                                  \
@@ -308,7 +307,7 @@ static void test_published_top5(void **state)
 		assert_fig(ds, 0, top5[i].id, "foundation", NAN);
 		assert_true(isnan(dti_dataset_aux(ds, 0, i, "population")));
 		assert_null(
-		    dti_dataset_evidence(ds, 0, i, node_of(pdti, "pdti")));
+		    dti_dataset_evidence(ds, 0, i, ds_node_of(pdti, "pdti")));
 	}
 	assert_int_equal(dti_dataset_find_unit(ds, "01"), -1);
 	/* the rank column is ignored: no node took it */
@@ -341,27 +340,27 @@ static void test_long_evidence(void **state)
 	assert_fig(ds, 0, "x-minh-hoa", "cs_incidents", 2.0);
 	assert_fig(ds, 0, "x-minh-hoa", "institutions", NAN);
 	assert_int_equal(dti_dataset_count(ds, 0), 4);
-	size_t u = unit_of(ds, "so-tai-chinh");
-	size_t x = unit_of(ds, "x-minh-hoa");
+	size_t u = ds_unit_of(ds, "so-tai-chinh");
+	size_t x = ds_unit_of(ds, "x-minh-hoa");
 	assert_string_equal(
-	    dti_dataset_evidence(ds, 0, u, node_of(example, "aw_plan")),
+	    dti_dataset_evidence(ds, 0, u, ds_node_of(example, "aw_plan")),
 	    "Kế hoạch 18/KH-STC ngày 15/01/2025");
-	assert_null(dti_dataset_note(ds, 0, u, node_of(example, "aw_plan")));
+	assert_null(dti_dataset_note(ds, 0, u, ds_node_of(example, "aw_plan")));
 	assert_string_equal(
-	    dti_dataset_evidence(ds, 0, u, node_of(example, "hr_trained")),
+	    dti_dataset_evidence(ds, 0, u, ds_node_of(example, "hr_trained")),
 	    "Báo cáo 230/BC-STC");
 	assert_string_equal(
-	    dti_dataset_note(ds, 0, u, node_of(example, "hr_trained")),
+	    dti_dataset_note(ds, 0, u, ds_node_of(example, "hr_trained")),
 	    "Số liệu quý III, 2025");
 	assert_null(
-	    dti_dataset_evidence(ds, 0, u, node_of(example, "aw_news")));
+	    dti_dataset_evidence(ds, 0, u, ds_node_of(example, "aw_news")));
 	assert_string_equal(
-	    dti_dataset_note(ds, 0, u, node_of(example, "aw_news")),
+	    dti_dataset_note(ds, 0, u, ds_node_of(example, "aw_news")),
 	    "Thống kê trang tin");
 	assert_string_equal(
-	    dti_dataset_note(ds, 0, x, node_of(example, "cs_incidents")),
+	    dti_dataset_note(ds, 0, x, ds_node_of(example, "cs_incidents")),
 	    "Không có sự cố nghiêm trọng");
-	assert_null(dti_dataset_note(ds, 0, x, node_of(example, "aw_plan")));
+	assert_null(dti_dataset_note(ds, 0, x, ds_node_of(example, "aw_plan")));
 	assert_string_equal(dti_dataset_group(ds, u, "group"), "so-nganh");
 	assert_string_equal(dti_dataset_group(ds, x, "group"), "xa-phuong");
 	dti_dataset_free(ds);
@@ -407,7 +406,7 @@ static void test_demo_pdti(void **state)
 	assert_fig(ds, 0, "01", "pdti", NAN);
 	/* names resolved through the registry: Hà Nội is unit 01 */
 	struct dti_dataset_unit du;
-	dti_dataset_unit(ds, unit_of(ds, "01"), &du);
+	dti_dataset_unit(ds, ds_unit_of(ds, "01"), &du);
 	assert_string_equal(du.name, "Hà Nội");
 	dti_dataset_free(ds);
 }
@@ -438,9 +437,9 @@ static void test_demo_example(void **state)
 	assert_true(dti_dataset_synthetic(lng));
 	assert_int_equal(dti_dataset_unit_count(lng), 2);
 	assert_string_equal(dti_dataset_cycle(lng, 0), "2025");
-	size_t stc = unit_of(lng, "so-tai-chinh");
+	size_t stc = ds_unit_of(lng, "so-tai-chinh");
 	assert_string_equal(
-	    dti_dataset_evidence(lng, 0, stc, node_of(example, "aw_plan")),
+	    dti_dataset_evidence(lng, 0, stc, ds_node_of(example, "aw_plan")),
 	    "Kế hoạch 18/KH-STC ngày 15/01/2025");
 	assert_fig(lng, 0, "so-tai-chinh", "hr_trained", 78.7);
 	/* the long file holds the same figures as the wide one */
@@ -449,7 +448,7 @@ static void test_demo_example(void **state)
 	for (size_t i = 0; i < dti_dataset_unit_count(lng); i++) {
 		struct dti_dataset_unit du;
 		dti_dataset_unit(lng, i, &du);
-		size_t w = unit_of(wide, du.id);
+		size_t w = ds_unit_of(wide, du.id);
 		for (size_t k = 0; k < n; k++) {
 			double a = dti_dataset_get(lng, 0, i, k);
 			double b = dti_dataset_get(wide, 0, w, k);
@@ -1124,7 +1123,7 @@ static void test_build_by_calls(void **state)
 	struct dti_dataset_unit du;
 	dti_dataset_unit(ds, u2, &du);
 	assert_string_equal(du.name, "01");
-	size_t aw = node_of(pdti, "awareness");
+	size_t aw = ds_node_of(pdti, "awareness");
 	struct dti_error err = DTI_ERROR_INIT;
 	assert_int_equal(dti_dataset_set(ds, c1, u1, aw, 0.5, &err), DTI_OK);
 	assert_int_equal(dti_dataset_set(ds, c1, u1, aw, 1.5, &err),

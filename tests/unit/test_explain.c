@@ -33,12 +33,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-
-
-
-
-
-
 /* ---- the data ------------------------------------------------------------ */
 
 /*
@@ -115,25 +109,6 @@ static void unload(struct ctx *c)
 	dti_result_free(c->prev);
 	dti_dataset_free(c->ds);
 	dti_framework_free(c->fw);
-}
-
-static size_t node_of(const struct dti_framework *fw, const char *code)
-{
-	long k = dti_framework_find(fw, code);
-	if (k < 0)
-		fail_msg("no node '%s'", code);
-	return (size_t)k;
-}
-
-static size_t unit_of(const struct dti_result *res, const char *id)
-{
-	long du = dti_dataset_find_unit(dti_result_dataset(res), id);
-	if (du < 0)
-		fail_msg("no unit '%s'", id);
-	long i = dti_result_find_unit(res, (size_t)du);
-	if (i < 0)
-		fail_msg("unit '%s' is not in the result", id);
-	return (size_t)i;
 }
 
 static struct dti_explanation explain(const struct dti_result *res,

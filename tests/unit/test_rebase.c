@@ -148,13 +148,6 @@ static void done(struct run *r)
 	dti_dataset_free(r->ds);
 }
 
-static size_t node_of(const struct dti_framework *fw, const char *code)
-{
-	long k = dti_framework_find(fw, code);
-	if (k < 0)
-		fail_msg("no node '%s'", code);
-	return (size_t)k;
-}
 
 static size_t ds_unit(const struct dti_dataset *ds, const char *id)
 {

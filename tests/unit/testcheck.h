@@ -66,4 +66,32 @@ static TEST_UNUSED void contains_at(const char *hay, const char *needle,
 	_fail(file, line);
 }
 
+/* Lookups that fail the test when the code or unit is not there. */
+static TEST_UNUSED size_t node_of(const struct dti_framework *fw,
+                                  const char *code)
+{
+	long k = dti_framework_find(fw, code);
+	if (k < 0)
+		fail_msg("no node '%s'", code);
+	return (size_t)k;
+}
+
+static TEST_UNUSED size_t unit_of(const struct dti_result *res, const char *id)
+{
+	long du = dti_dataset_find_unit(dti_result_dataset(res), id);
+	if (du < 0)
+		fail_msg("no unit '%s' in the data", id);
+	long i = dti_result_find_unit(res, (size_t)du);
+	if (i < 0)
+		fail_msg("unit '%s' is not in the result", id);
+	return (size_t)i;
+}
+
+static TEST_UNUSED double val(const struct dti_result *res, const char *id,
+                              const char *code)
+{
+	return dti_result_value(res, unit_of(res, id),
+	                        node_of(dti_result_framework(res), code));
+}
+
 #endif
