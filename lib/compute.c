@@ -333,7 +333,6 @@ struct agg_ctx {
 	const struct dti_framework *fw;
 	struct dti_result *res;
 	enum dti_missing missing;
-	unsigned char *has_data; /* [node * n + i] */
 	double *acc;
 	double *wsum;
 	double *wall;
@@ -816,7 +815,7 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	size_t mismatch_node = SIZE_MAX, mismatch_unit = 0;
 	double mismatch_max = 0;
 	double scale = fw->scale;
-	struct agg_ctx actx = {fw,   res,  res->missing, has_data, acc,
+	struct agg_ctx actx = {fw,   res,  res->missing, acc,
 	                       wsum, wall, unk,          err};
 	for (size_t o = 0; o < nn; o++) {
 		size_t k = fw->order[o];

@@ -423,8 +423,7 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 	dti_buf_adds(b, ", ");
 	rank_words(b, ex->rank, ex->ranked, L);
 	if (ex->group && ex->group_rank) {
-		dti_buf_addf(
-		    b, vi ? " (%s: " : " (%s: ", group_name(res, ex->group, L));
+		dti_buf_addf(b, " (%s: ", group_name(res, ex->group, L));
 		rank_words(b, ex->group_rank, ex->group_size, L);
 		dti_buf_addc(b, ')');
 	}

@@ -958,11 +958,6 @@ static void parse_agg_params(struct parser *p, struct fw_node *nd,
 
 /* ---- graph ----------------------------------------------------------- */
 
-struct edge {
-	size_t parent;
-	double weight; /* NaN: the child's own */
-};
-
 static int add_child(struct dti_framework *fw, size_t parent, size_t child,
                      double w)
 {
