@@ -49,6 +49,12 @@ enum dti_status dti_err_set(struct dti_error *err, enum dti_status code,
                             const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 enum dti_status dti_err_nomem(struct dti_error *err);
+/* Like dti_err_set, replacing what err held (a backend's raw message). */
+enum dti_status dti_err_replace(struct dti_error *err, enum dti_status code,
+                                const char *file, unsigned long line,
+                                unsigned long column, const char *field,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 /* Fills a dti_diag (for warnings kept by objects). */
 void dti_diag_set(struct dti_diag *d, enum dti_status code, const char *file,
                   unsigned long line, unsigned long column, const char *field,
@@ -62,6 +68,9 @@ int dti_snprintf(char *out, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int dti_vsnprintf(char *out, size_t n, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+/* A JSON string literal of s (NULL as ""), escaped. */
+enum dti_status dti_json_str(struct dti_buf *b, const char *s);
 
 /* ---- memory ---------------------------------------------------------- */
 

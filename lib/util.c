@@ -777,3 +777,41 @@ enum dti_status dti_buf_add_trimmed(struct dti_buf *b, double v, int digits)
 	b->data[b->len] = '\0';
 	return DTI_OK;
 }
+
+/* ---- JSON ------------------------------------------------------------ */
+
+enum dti_status dti_json_str(struct dti_buf *b, const char *s)
+{
+	enum dti_status st = dti_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+	     *p && !st; p++) {
+		switch (*p) {
+		case '"': st = dti_buf_adds(b, "\\\""); break;
+		case '\\': st = dti_buf_adds(b, "\\\\"); break;
+		case '\n': st = dti_buf_adds(b, "\\n"); break;
+		case '\r': st = dti_buf_adds(b, "\\r"); break;
+		case '\t': st = dti_buf_adds(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				st = dti_buf_addf(b, "\\u%04x", *p);
+			else
+				st = dti_buf_addc(b, (char)*p);
+		}
+	}
+	return st ? st : dti_buf_addc(b, '"');
+}
+
+
+enum dti_status dti_err_replace(struct dti_error *err, enum dti_status code,
+                                const char *file, unsigned long line,
+                                unsigned long column, const char *field,
+                                const char *fmt, ...)
+{
+	if (err)
+		dti_error_release(err);
+	va_list ap;
+	va_start(ap, fmt);
+	dti_err_vadd(err, code, file, line, column, field, fmt, ap);
+	va_end(ap);
+	return code;
+}

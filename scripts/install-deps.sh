@@ -8,7 +8,8 @@
 set -eu
 
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
-      libcmocka-dev libicu-dev"
+      libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
+      libsodium-dev libjansson-dev"
 
 missing=""
 for p in $PKGS; do

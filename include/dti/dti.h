@@ -22,7 +22,9 @@
 #include "framework.h"
 #include "output.h"
 #include "rebase.h"
+#include "store.h"
 #include "text.h"
 #include "units.h"
+#include "workflow.h"
 
 #endif

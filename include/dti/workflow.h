@@ -1,0 +1,304 @@
+/*
+ * dti/workflow.h - the yearly assessment process over a store.
+ *
+ * A cycle is one assessment: a label ("dti-2022"), a year, a framework
+ * (stored, immutable once used) and a level (the kind of units assessed).
+ * Its states run one way:
+ *
+ *     draft --open--> open --review--> review --close--> closed
+ *           --publish--> published
+ *
+ * (review may go back to open, and closed back to review, while nothing is
+ * published).  Opening a cycle creates one submission per unit of its
+ * level valid on the cycle's reference date (31 December of its year
+ * unless given).  A submission holds, per indicator, the unit's figure,
+ * its self-assessed points and a comment, plus evidence; its states:
+ *
+ *     draft --submit--> submitted --approve--> approved
+ *                       submitted --return--> returned --submit--> submitted
+ *     any state but published --exclude (with a reason)--> excluded
+ *
+ * The rules, enforced here for every caller:
+ *   - a unit's editor changes only the unit's submission, only while the
+ *     cycle is open (and before its submission deadline) or while the
+ *     submission is returned;
+ *   - reviewers adjust, return and approve only while the cycle is in
+ *     review, and an adjustment needs a reason;
+ *   - the owner publishes only a closed cycle whose submissions are all
+ *     approved or excluded with a reason; a published snapshot never
+ *     changes;
+ *   - a change based on a stale version (expected_version != 0 and not the
+ *     current one) is refused with DTI_ECONFLICT.
+ * Refusals are DTI_ESTATE (wrong state), DTI_EPERM (wrong user),
+ * DTI_ENOTFOUND (unknown cycle, unit or indicator), DTI_EINVALID (bad
+ * value, missing reason), DTI_EEXIST (duplicate), DTI_ELIMIT (oversized
+ * file), each with a message naming the object, and change nothing.
+ */
+#ifndef DTI_WORKFLOW_H
+#define DTI_WORKFLOW_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "compute.h"
+#include "dataset.h"
+#include "error.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum dti_cycle_state {
+	DTI_CYCLE_DRAFT = 1,
+	DTI_CYCLE_OPEN,
+	DTI_CYCLE_REVIEW,
+	DTI_CYCLE_CLOSED,
+	DTI_CYCLE_PUBLISHED
+};
+const char *dti_cycle_state_name(enum dti_cycle_state s); /* "open" */
+enum dti_cycle_state dti_cycle_state_parse(const char *s); /* 0 if unknown */
+
+enum dti_sub_state {
+	DTI_SUB_DRAFT = 1,
+	DTI_SUB_SUBMITTED,
+	DTI_SUB_RETURNED,
+	DTI_SUB_APPROVED,
+	DTI_SUB_EXCLUDED
+};
+const char *dti_sub_state_name(enum dti_sub_state s);
+enum dti_sub_state dti_sub_state_parse(const char *s);
+
+/* ---- Cycles ------------------------------------------------------------ */
+
+struct dti_cycle_new {
+	const char *label;     /* "dti-2022": letters, digits, '-', '_', '.' */
+	int year;              /* 2022 */
+	const char *framework; /* stored framework ref (see dti_store_framework) */
+	const char *level;     /* "province"; NULL: the framework's level */
+	const char *ref_date;  /* units valid on this date; NULL: year-12-31 */
+	const char *submit_deadline; /* "YYYY-MM-DD" (end of that day), or NULL */
+	const char *review_deadline; /* idem */
+	const char *title;           /* free text, or NULL */
+};
+
+/* Creates a cycle in state draft.  Owner. */
+enum dti_status dti_cycle_create(struct dti_store *s,
+                                 const struct dti_cycle_new *c,
+                                 struct dti_error *err);
+/*
+ * Moves a cycle to a state along the arrows above.  Owner.  Opening
+ * creates the submissions; publishing goes through dti_cycle_publish.
+ */
+enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
+                                     enum dti_cycle_state to,
+                                     int64_t expected_version,
+                                     struct dti_error *err);
+/* Changes the deadlines of a cycle that is not published.  Owner. */
+enum dti_status dti_cycle_set_deadlines(struct dti_store *s, const char *label,
+                                        const char *submit_deadline,
+                                        const char *review_deadline,
+                                        struct dti_error *err);
+
+struct dti_cycle_info {
+	char label[64];
+	int year;
+	char level[32];
+	char framework_id[64];
+	char framework_version[32];
+	char framework_sha[65];
+	char ref_date[11];
+	char submit_deadline[11];
+	char review_deadline[11];
+	enum dti_cycle_state state;
+	int64_t version;
+	/* submissions per state, indexed by enum dti_sub_state */
+	long long count[6];
+};
+enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
+                              struct dti_cycle_info *out,
+                              struct dti_error *err);
+/* The cycle's status: state, deadlines and each unit's submission state. */
+enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
+                                 int json, struct dti_buf *out,
+                                 struct dti_error *err);
+/* Lists all cycles. */
+enum dti_status dti_cycle_list(struct dti_store *s, int json,
+                               struct dti_buf *out, struct dti_error *err);
+
+/* ---- Submissions ------------------------------------------------------- */
+
+/* One indicator's entry.  NaN leaves a number unchanged; see flags. */
+struct dti_figure_edit {
+	const char *indicator; /* node code of the cycle's framework */
+	double value;          /* the figure (NaN: leave / clear, see below) */
+	double self_points;    /* self-assessed points (NaN: leave) */
+	const char *comment;   /* NULL: leave; "" clears */
+	int clear;             /* 1: remove the figure, points and comment */
+};
+#define DTI_FIGURE_EDIT_INIT(code)                                             \
+	{                                                                      \
+		(code), NAN, NAN, NULL, 0                      \
+	}
+
+/*
+ * Sets figures of a unit's submission in one transaction (all or
+ * nothing): each value is checked against the indicator's rule.  Editor of
+ * the unit (or owner).  Bumps the submission's version.
+ */
+enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
+                                    const char *unit,
+                                    const struct dti_figure_edit *edits,
+                                    size_t n, int64_t expected_version,
+                                    struct dti_error *err);
+/*
+ * Sets the figures of many units from a dataset (a data file read with
+ * the cycle's framework, one cycle: the file's only one or the one named
+ * by `data_cycle`), all in one transaction.  Owner, or the editor of every
+ * unit in it.  *units_out and *figures_out (may be NULL) get the counts.
+ */
+enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
+                                      const struct dti_dataset *ds,
+                                      const char *data_cycle,
+                                      size_t *units_out, size_t *figures_out,
+                                      struct dti_error *err);
+/* Submits (draft or returned -> submitted).  Editor of the unit. */
+enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
+                                      const char *unit,
+                                      int64_t expected_version,
+                                      struct dti_error *err);
+/* Excludes a unit from a cycle with a reason.  Owner. */
+enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
+                                       const char *unit, const char *reason,
+                                       struct dti_error *err);
+/* Adds a submission for a unit (not created at opening).  Owner. */
+enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
+                                      const char *unit, struct dti_error *err);
+
+struct dti_submission_info {
+	char unit[64];
+	enum dti_sub_state state;
+	int64_t version;
+	long long figures;
+	long long evidence;
+	char updated_at[21];
+	char updated_by[DTI_USER_NAME_MAX];
+};
+enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
+                                   const char *unit,
+                                   struct dti_submission_info *out,
+                                   struct dti_error *err);
+/*
+ * Writes a submission: state, version, every figure with self points,
+ * comment, reviewer's value and reason, and evidence.
+ * Anyone with a role on the unit.
+ */
+enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
+                                    const char *unit, int json,
+                                    struct dti_buf *out,
+                                    struct dti_error *err);
+
+/* ---- Evidence ---------------------------------------------------------- */
+
+#define DTI_EVIDENCE_MAX_DEFAULT (20u * 1024u * 1024u) /* bytes per file */
+
+struct dti_evidence_new {
+	const char *indicator;  /* node code, or NULL for the submission */
+	const char *doc_number; /* "123/QĐ-UBND", or NULL */
+	const char *doc_date;   /* "YYYY-MM-DD", or NULL */
+	const char *issuer;
+	const char *title;
+	const char *link;      /* http(s) URL, or NULL */
+	const void *data;      /* uploaded file, or NULL */
+	size_t size;
+	const char *filename;  /* its name: the extension must match content */
+	size_t max_size;       /* 0: DTI_EVIDENCE_MAX_DEFAULT */
+};
+/*
+ * Adds evidence to a unit's submission.  The file, if any, is stored once
+ * by SHA-256; its type is recognised from its first bytes (PDF, PNG, JPEG,
+ * GIF, WebP, Office Open XML/ODF/ZIP, plain text/CSV) and must agree with
+ * the extension; larger than max_size is DTI_ELIMIT.  At least a title, a
+ * document number, a link or a file is needed.  id_out may be NULL.
+ */
+enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
+                                 const char *unit,
+                                 const struct dti_evidence_new *e,
+                                 int64_t *id_out, struct dti_error *err);
+/* Removes evidence while the submission may be edited. */
+enum dti_status dti_evidence_remove(struct dti_store *s, int64_t id,
+                                    struct dti_error *err);
+/*
+ * Fetches an evidence file by evidence id: its bytes into data, its media
+ * type and file name into the given arrays (may be NULL).
+ */
+enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
+                                 struct dti_buf *data, char media_type[64],
+                                 char filename[256], struct dti_error *err);
+
+/* ---- Review ------------------------------------------------------------ */
+
+/*
+ * Sets the reviewer's figure for an indicator (it replaces the unit's in
+ * the computation), with a reason (required).  NaN removes the
+ * adjustment.  Reviewer, cycle in review, submission submitted.
+ */
+enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
+                                  const char *unit, const char *indicator,
+                                  double value, const char *reason,
+                                  int64_t expected_version,
+                                  struct dti_error *err);
+/* Returns a submitted submission to its unit with a comment (required). */
+enum dti_status dti_review_return(struct dti_store *s, const char *cycle,
+                                  const char *unit, const char *comment,
+                                  int64_t expected_version,
+                                  struct dti_error *err);
+/* Approves a submitted submission. */
+enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
+                                   const char *unit, int64_t expected_version,
+                                   struct dti_error *err);
+
+/* ---- Results and publication ------------------------------------------- */
+
+/*
+ * The cycle's data as a dataset over its framework: each unit's figures,
+ * the reviewer's where adjusted; excluded units left out.  The caller
+ * frees *ds, *fw and *units (in that order).
+ */
+enum dti_status dti_cycle_dataset(struct dti_store *s, const char *cycle,
+                                  struct dti_framework **fw,
+                                  struct dti_units **units,
+                                  struct dti_dataset **ds,
+                                  struct dti_error *err);
+
+/*
+ * Computes the cycle and records the result (framework SHA-256, data
+ * hash, program version, JSON of every unit's values and ranks).  Owner or
+ * reviewer; the result is a preview until publication.
+ */
+enum dti_status dti_cycle_compute(struct dti_store *s, const char *cycle,
+                                  int64_t *result_id, struct dti_error *err);
+/*
+ * Publishes a closed cycle: every submission approved or excluded,
+ * computes, stores an immutable snapshot with the audit chain's head and
+ * moves the cycle to published.  Owner.
+ */
+enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
+                                  int64_t expected_version,
+                                  struct dti_error *err);
+/*
+ * Writes the published snapshot of a cycle (or, with preview = 1 and an
+ * owner/reviewer actor, the latest computed result) as stored: JSON with
+ * framework, data hash, program version, audit head and results.
+ */
+enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
+                                  int preview, struct dti_buf *out,
+                                  struct dti_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

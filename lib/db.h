@@ -1,0 +1,119 @@
+/*
+ * lib/db.h - the one SQL interface of libdti over SQLite and PostgreSQL.
+ *
+ * The store (store.c, workflow.c, audit.c, store_io.c) speaks SQL only
+ * through these calls, so both backends run the same statements:
+ *   - placeholders are '?' (numbered left to right); the PostgreSQL backend
+ *     rewrites them to $1, $2, ... outside string literals;
+ *   - values are bound and read as five types: NULL, 64-bit integer,
+ *     double, UTF-8 text and blob (BLOB / BYTEA);
+ *   - SQL is written in the common subset of both dialects (no
+ *     AUTOINCREMENT or SERIAL: ids are assigned by the store under its
+ *     write lock; text timestamps "YYYY-MM-DDTHH:MM:SSZ"; ON CONFLICT and
+ *     RETURNING are allowed, both support them);
+ *   - the schema text uses the tokens of db_schema_sql() for the few
+ *     type names that differ.
+ *
+ * Transactions: db_begin_write() starts a transaction that will write and
+ * takes SQLite's write lock at once (BEGIN IMMEDIATE, waiting up to the
+ * busy timeout; on PostgreSQL a plain BEGIN, the store then locks the
+ * audit_head row FOR UPDATE); db_begin_read() a read-only snapshot
+ * (PostgreSQL: REPEATABLE READ, READ ONLY).  db_rollback() is safe to call after any failure, even with no
+ * transaction open.
+ *
+ * Errors: backend errors become a dti_status with the backend's message:
+ * a unique-constraint violation is DTI_EEXIST, a foreign-key or check
+ * violation DTI_EINVALID, a lock timeout DTI_ECONFLICT, anything else
+ * DTI_EIO.  Statements belong to their db and must be finalised before it
+ * is closed.
+ */
+#ifndef DTI_DB_H
+#define DTI_DB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dti/error.h"
+
+enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
+enum db_type { DB_NULL = 0, DB_INT, DB_REAL, DB_TEXT, DB_BLOB };
+
+struct db;
+struct db_stmt;
+
+/* Opens by location: a postgresql:// or postgres:// URI, else a file path. */
+enum dti_status db_open(const char *location, struct db **out,
+                        struct dti_error *err);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+
+/* Runs SQL without parameters (may hold several statements). */
+enum dti_status db_exec(struct db *db, const char *sql, struct dti_error *err);
+
+enum dti_status db_begin_write(struct db *db, struct dti_error *err);
+enum dti_status db_begin_read(struct db *db, struct dti_error *err);
+enum dti_status db_commit(struct db *db, struct dti_error *err);
+void db_rollback(struct db *db);
+int db_in_transaction(const struct db *db);
+
+enum dti_status db_prepare(struct db *db, const char *sql,
+                           struct db_stmt **out, struct dti_error *err);
+/* Binds parameter i (1-based).  Text and blobs are copied. */
+enum dti_status db_bind_null(struct db_stmt *st, int i);
+enum dti_status db_bind_int(struct db_stmt *st, int i, int64_t v);
+enum dti_status db_bind_double(struct db_stmt *st, int i, double v); /* NaN: NULL */
+enum dti_status db_bind_text(struct db_stmt *st, int i,
+                             const char *s); /* NULL: NULL */
+enum dti_status db_bind_blob(struct db_stmt *st, int i, const void *p,
+                             size_t n);
+/*
+ * Runs or advances the statement: *row = 1 when a row is available, 0 when
+ * done.  After 0, db_reset() makes it ready to run again with new bindings.
+ */
+enum dti_status db_step(struct db_stmt *st, int *row, struct dti_error *err);
+void db_reset(struct db_stmt *st); /* also clears the bindings */
+void db_finalize(struct db_stmt *st);
+/* Rows changed by the last INSERT/UPDATE/DELETE run by st. */
+int64_t db_changes(struct db_stmt *st);
+
+int db_column_count(struct db_stmt *st);
+const char *db_column_name(struct db_stmt *st, int i); /* 0-based */
+enum db_type db_column_type(struct db_stmt *st, int i);
+int64_t db_col_int(struct db_stmt *st, int i);
+double db_col_double(struct db_stmt *st, int i); /* NULL: NaN */
+const char *db_col_text(struct db_stmt *st, int i); /* NULL: NULL */
+const void *db_col_blob(struct db_stmt *st, int i, size_t *n);
+
+/*
+ * Convenience: prepare, bind from a format, step once, finalise.  fmt has
+ * one letter per '?': 'i' int64_t, 'd' double, 's' const char * (NULL
+ * binds NULL), 'b' const void * then size_t.
+ */
+enum dti_status db_run(struct db *db, struct dti_error *err, const char *sql,
+                       const char *fmt, ...);
+/*
+ * Like db_run for a query returning one integer (first column of the first
+ * row); *found = 0 and *out untouched when there is no row or it is NULL.
+ */
+enum dti_status db_query_int(struct db *db, struct dti_error *err,
+                             int64_t *out, int *found, const char *sql,
+                             const char *fmt, ...);
+/* Binds parameters from a format and va_list (as db_run). */
+enum dti_status db_bindv(struct db_stmt *st, const char *fmt, va_list ap);
+
+/*
+ * The schema's SQL for this backend: in `tmpl`, @ID@ becomes the integer
+ * key type (INTEGER / BIGINT), @INT@ INTEGER / BIGINT, @REAL@ REAL /
+ * DOUBLE PRECISION, @BLOB@ BLOB / BYTEA, @STRICT@ " STRICT" / "".  The
+ * caller frees the result.
+ */
+char *db_schema_sql(const struct db *db, const char *tmpl);
+
+/* Backend implementations (db.c dispatches on the location). */
+enum dti_status db_sqlite_open(const char *path, struct db **out,
+                               struct dti_error *err);
+enum dti_status db_pg_open(const char *uri, struct db **out,
+                           struct dti_error *err);
+
+#endif

@@ -1,0 +1,848 @@
+/*
+ * tests/unit/test_workflow.c - the store's workflow rules, through the
+ * public API, on SQLite (and on PostgreSQL in the '-pg' run).
+ *
+ * Every test starts from a fresh store holding three districts (one no
+ * longer valid in 2025), a small points framework (yes/no, ratio,
+ * reviewer-scored), users of every role and a cycle in draft.  Refusals
+ * are checked for their status, their message and for changing nothing:
+ * the audit chain's length and the submission's version stay as they were.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "teststore.h"
+
+static const char fw_text[] =
+    "# dti-framework: 1\n"
+    "# id: wf-test\n"
+    "# version: 1\n"
+    "# year: 2025\n"
+    "# level: district\n"
+    "# scoring: points\n"
+    "# scale: 1\n"
+    "# precision: 4\n"
+    "# missing: zero\n"
+    "code,parent,kind,name_vi,name_en,points,rule,params\n"
+    "idx,,index,Chỉ số,Index,100,,\n"
+    "plan,idx,indicator,Kế hoạch,Plan,30,yesno,\n"
+    "pc,idx,indicator,Máy tính,Computers,50,ratio,floor=0;target=1\n"
+    "panel,idx,indicator,Hội đồng,Panel,20,reviewer,\n";
+
+static const char units_text[] =
+    "id,code,name_vi,name_ascii,aliases,group,valid_from,valid_to,"
+    "successors\n"
+    "d1,D1,Quận Một,Quan Mot,,G1,,,\n"
+    "d2,D2,Quận Hai,Quan Hai,,G1,,,\n"
+    "d3,D3,Quận Ba,Quan Ba,,G2,,2024-12-31,\n";
+
+struct fx {
+	struct teststore ts;
+	struct dti_store *s;
+	struct dti_error err;
+};
+
+#define OK(call)                                                               \
+	do {                                                                   \
+		enum dti_status st_ = (call);                                  \
+		if (st_ != DTI_OK)                                             \
+			fail_msg("%s -> %s: %s", #call, dti_strerror(st_),     \
+			         f->err.message);                              \
+		dti_error_release(&f->err);                                    \
+	} while (0)
+
+static void as(struct fx *f, const char *user)
+{
+	OK(dti_store_set_actor(f->s, user, &f->err));
+}
+
+static long long events(struct fx *f)
+{
+	struct dti_store_status ss;
+	OK(dti_store_status(f->s, &ss, &f->err));
+	return ss.audit_events;
+}
+
+static int64_t version_of(struct fx *f, const char *unit)
+{
+	struct dti_submission_info si;
+	const char *was = dti_store_actor(f->s);
+	char actor[64];
+	snprintf(actor, sizeof actor, "%s", was ? was : "");
+	as(f, "root");
+	OK(dti_submission_get(f->s, "c25", unit, &si, &f->err));
+	as(f, actor[0] ? actor : NULL);
+	return si.version;
+}
+
+/*
+ * A call refused with `code`, a message (or field) containing `needle`,
+ * and no change.
+ */
+#define REFUSED(code, needle, call)                                            \
+	do {                                                                   \
+		long long ev_ = events(f);                                     \
+		enum dti_status st_ = (call);                                  \
+		if (st_ != (code))                                             \
+			fail_msg("%s -> %s (%s), expected %s", #call,          \
+			         dti_strerror(st_), f->err.message,            \
+			         dti_strerror(code));                          \
+		if (!strstr(f->err.message, (needle)) &&                       \
+		    !strstr(f->err.field, (needle)))                           \
+			fail_msg("%s: message '%s' (field '%s') lacks '%s'",   \
+			         #call, f->err.message, f->err.field,          \
+			         (needle));                                    \
+		dti_error_release(&f->err);                                    \
+		assert_int_equal(events(f), ev_);                              \
+	} while (0)
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f || teststore_new(&f->ts) != 0)
+		return -1;
+	*state = f;
+	OK(dti_store_open(f->ts.location, &f->s, &f->err));
+	OK(dti_store_set_clock(f->s, "2025-06-01T08:00:00Z"));
+	OK(dti_store_init(f->s, &f->err));
+	OK(dti_user_add(f->s, "root", "Admin", "correct horse", &f->err));
+	as(f, "root");
+	static const char *const users[] = {"olga", "rita", "ed1",
+	                                    "ed2",  "vic",  "nobody"};
+	for (size_t i = 0; i < 6; i++)
+		OK(dti_user_add(f->s, users[i], NULL, NULL, &f->err));
+	struct dti_units *u = NULL;
+	OK(dti_units_parse(units_text, strlen(units_text), "units.csv", &u,
+	                   &f->err));
+	size_t added = 0;
+	OK(dti_store_units_import(f->s, u, "district", &added, NULL, &f->err));
+	assert_int_equal(added, 3);
+	dti_units_free(u);
+	OK(dti_user_role(f->s, "olga", DTI_ROLE_OWNER, NULL, 1, &f->err));
+	OK(dti_user_role(f->s, "rita", DTI_ROLE_REVIEWER, NULL, 1, &f->err));
+	OK(dti_user_role(f->s, "ed1", DTI_ROLE_EDITOR, "d1", 1, &f->err));
+	OK(dti_user_role(f->s, "ed2", DTI_ROLE_EDITOR, "d2", 1, &f->err));
+	OK(dti_user_role(f->s, "vic", DTI_ROLE_VIEWER, NULL, 1, &f->err));
+	as(f, "olga");
+	char sha[65];
+	OK(dti_store_framework_add(f->s, fw_text, strlen(fw_text), "wf.csv",
+	                           sha, &f->err));
+	struct dti_cycle_new c = {"c25", 2025, "wf-test", NULL, NULL,
+	                          "2025-09-30", NULL, "DTI 2025 (test)"};
+	OK(dti_cycle_create(f->s, &c, &f->err));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	dti_store_close(f->s);
+	dti_error_release(&f->err);
+	teststore_cleanup(&f->ts);
+	free(f);
+	return 0;
+}
+
+static void edit1(struct fx *f, const char *unit, const char *ind, double v)
+{
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT(ind);
+	e.value = v;
+	OK(dti_submission_edit(f->s, "c25", unit, &e, 1, 0, &f->err));
+}
+
+/* Opens c25 and enters and submits both valid districts' figures. */
+static void open_and_submit(struct fx *f)
+{
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	as(f, "ed1");
+	edit1(f, "d1", "plan", 1);
+	edit1(f, "d1", "pc", 0.8);
+	OK(dti_submission_submit(f->s, "c25", "d1", 0, &f->err));
+	as(f, "ed2");
+	edit1(f, "d2", "plan", 0);
+	edit1(f, "d2", "pc", 0.5);
+	OK(dti_submission_submit(f->s, "c25", "d2", 0, &f->err));
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
+}
+
+/* ---- store, users -------------------------------------------------------- */
+
+static void test_init_and_schema(void **state)
+{
+	struct fx *f = *state;
+	REFUSED(DTI_EEXIST, "already initialised",
+	        dti_store_init(f->s, &f->err));
+	struct dti_store_status ss;
+	OK(dti_store_status(f->s, &ss, &f->err));
+	assert_int_equal(ss.schema_version, dti_store_schema_latest());
+	assert_int_equal(ss.units, 3);
+	assert_int_equal(ss.users, 7);
+	assert_int_equal(ss.frameworks, 1);
+	assert_int_equal(strlen(ss.audit_head), 64);
+
+	/* An uninitialised store refuses work and says what to do. */
+	struct teststore t2;
+	struct dti_store *s2;
+	assert_int_equal(teststore_new(&t2), 0);
+	OK(dti_store_open(t2.location, &s2, &f->err));
+	assert_int_equal(dti_user_add(s2, "x", NULL, NULL, &f->err),
+	                 DTI_ESTATE);
+	assert_non_null(strstr(f->err.message, "dti db init"));
+	dti_error_release(&f->err);
+	dti_store_close(s2);
+	teststore_cleanup(&t2);
+}
+
+enum dti_status store_migrate_to(struct dti_store *s, int version,
+                                 struct dti_error *err);
+
+static void test_migrate_forward(void **state)
+{
+	struct fx *f = *state;
+	struct teststore t2;
+	struct dti_store *s2;
+	assert_int_equal(teststore_new(&t2), 0);
+	OK(dti_store_open(t2.location, &s2, &f->err));
+	OK(store_migrate_to(s2, 1, &f->err));
+	struct dti_store_status ss;
+	OK(dti_store_status(s2, &ss, &f->err));
+	assert_int_equal(ss.schema_version, 1);
+	assert_int_equal(dti_user_add(s2, "x", NULL, NULL, &f->err),
+	                 DTI_ESTATE);
+	assert_non_null(strstr(f->err.message, "dti db migrate"));
+	dti_error_release(&f->err);
+	int from = 0, to = 0;
+	OK(dti_store_migrate(s2, &from, &to, &f->err));
+	assert_int_equal(from, 1);
+	assert_int_equal(to, dti_store_schema_latest());
+	OK(dti_user_add(s2, "x", NULL, NULL, &f->err));
+	/* Nothing left to do the second time. */
+	OK(dti_store_migrate(s2, &from, &to, &f->err));
+	assert_int_equal(from, to);
+	dti_store_close(s2);
+	teststore_cleanup(&t2);
+}
+
+static void test_users_and_credentials(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	REFUSED(DTI_EPERM, "admin", dti_user_add(f->s, "z", NULL, NULL, &f->err));
+	as(f, "root");
+	REFUSED(DTI_EEXIST, "already exists",
+	        dti_user_add(f->s, "olga", NULL, NULL, &f->err));
+	REFUSED(DTI_EINVALID, "user name",
+	        dti_user_add(f->s, "bad name", NULL, NULL, &f->err));
+	REFUSED(DTI_EINVALID, "8 to 1024",
+	        dti_user_passwd(f->s, "olga", "short", &f->err));
+	REFUSED(DTI_EINVALID, "scoped",
+	        dti_user_role(f->s, "olga", DTI_ROLE_REVIEWER, "d1", 1,
+	                      &f->err));
+	REFUSED(DTI_EINVALID, "for a unit",
+	        dti_user_role(f->s, "olga", DTI_ROLE_EDITOR, NULL, 1, &f->err));
+	REFUSED(DTI_ENOTFOUND, "no unit",
+	        dti_user_role(f->s, "olga", DTI_ROLE_EDITOR, "zz", 1, &f->err));
+	REFUSED(DTI_EEXIST, "already has",
+	        dti_user_role(f->s, "ed1", DTI_ROLE_EDITOR, "d1", 1, &f->err));
+	REFUSED(DTI_ESTATE, "last admin",
+	        dti_user_role(f->s, "root", DTI_ROLE_ADMIN, NULL, 0, &f->err));
+
+	/* Passwords: Argon2id, checked without telling which part is wrong. */
+	OK(dti_user_login(f->s, "root", "correct horse", &f->err));
+	assert_int_equal(dti_user_login(f->s, "root", "wrong horse", &f->err),
+	                 DTI_EPERM);
+	dti_error_release(&f->err);
+	assert_int_equal(dti_user_login(f->s, "ghost", "correct horse", &f->err),
+	                 DTI_EPERM);
+	dti_error_release(&f->err);
+	OK(dti_user_passwd(f->s, "olga", "olga's new password", &f->err));
+	OK(dti_user_login(f->s, "olga", "olga's new password", &f->err));
+
+	/* Tokens: shown once, stored hashed, revocable. */
+	char tok[DTI_TOKEN_MAX], who[DTI_USER_NAME_MAX];
+	OK(dti_user_token(f->s, "rita", "laptop", tok, &f->err));
+	assert_int_equal(strlen(tok), 68);
+	OK(dti_user_from_token(f->s, tok, who, &f->err));
+	assert_string_equal(who, "rita");
+	struct dti_buf exp = DTI_BUF_INIT;
+	OK(dti_audit_log(f->s, NULL, 1, &exp, &f->err));
+	assert_null(strstr(exp.data, tok + 4));
+	assert_null(strstr(exp.data, "argon2id"));
+	dti_buf_release(&exp);
+	REFUSED(DTI_EEXIST, "already has a token",
+	        dti_user_token(f->s, "rita", "laptop", tok, &f->err));
+	OK(dti_user_token_revoke(f->s, "rita", "laptop", &f->err));
+	assert_int_equal(dti_user_from_token(f->s, tok, who, &f->err),
+	                 DTI_EPERM);
+	dti_error_release(&f->err);
+	tok[10] ^= 1;
+	assert_int_equal(dti_user_from_token(f->s, tok, who, &f->err),
+	                 DTI_EPERM);
+	dti_error_release(&f->err);
+
+	struct dti_buf b = DTI_BUF_INIT;
+	OK(dti_user_list(f->s, 0, &b, &f->err));
+	assert_non_null(strstr(b.data, "ed1: editor@d1"));
+	assert_non_null(strstr(b.data, "root (Admin): admin"));
+	dti_buf_release(&b);
+}
+
+/* ---- the year ----------------------------------------------------------- */
+
+static void test_whole_year(void **state)
+{
+	struct fx *f = *state;
+	/* draft: nobody edits yet */
+	as(f, "ed1");
+	REFUSED(DTI_ENOTFOUND, "no submission",
+	        dti_submission_submit(f->s, "c25", "d1", 0, &f->err));
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	struct dti_cycle_info ci;
+	OK(dti_cycle_get(f->s, "c25", &ci, &f->err));
+	assert_int_equal(ci.state, DTI_CYCLE_OPEN);
+	assert_int_equal(ci.count[DTI_SUB_DRAFT], 2); /* d3 ended in 2024 */
+	assert_string_equal(ci.level, "district");
+	assert_string_equal(ci.framework_id, "wf-test");
+
+	as(f, "ed1");
+	struct dti_figure_edit e[2] = {DTI_FIGURE_EDIT_INIT("plan"),
+	                               DTI_FIGURE_EDIT_INIT("pc")};
+	e[0].value = 1;
+	e[0].self_points = 30;
+	e[1].value = 0.8;
+	e[1].comment = "80 of 100 staff";
+	OK(dti_submission_edit(f->s, "c25", "d1", e, 2, 1, &f->err));
+	assert_int_equal(version_of(f, "d1"), 2);
+	struct dti_evidence_new ev = {0};
+	ev.indicator = "plan";
+	ev.doc_number = "12/KH-UBND";
+	ev.doc_date = "2025-02-01";
+	ev.title = "Kế hoạch chuyển đổi số 2025";
+	ev.data = "%PDF-1.4\n%fake but typed right\n";
+	ev.size = strlen(ev.data);
+	ev.filename = "ke-hoach.pdf";
+	int64_t evid = 0;
+	OK(dti_evidence_add(f->s, "c25", "d1", &ev, &evid, &f->err));
+	assert_true(evid > 0);
+	OK(dti_submission_submit(f->s, "c25", "d1", 3, &f->err));
+	as(f, "ed2");
+	edit1(f, "d2", "plan", 0);
+	edit1(f, "d2", "pc", 0.5);
+	OK(dti_submission_submit(f->s, "c25", "d2", 0, &f->err));
+
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
+	as(f, "rita");
+	OK(dti_review_adjust(f->s, "c25", "d1", "panel", 15,
+	                     "panel scored the plan's execution", 0, &f->err));
+	OK(dti_review_adjust(f->s, "c25", "d1", "pc", 0.7,
+	                     "inventory shows 70 computers", 0, &f->err));
+	OK(dti_review_return(f->s, "c25", "d2", "attach the plan", 0,
+	                     &f->err));
+	/* returned: the editor may change and resubmit during review */
+	as(f, "ed2");
+	edit1(f, "d2", "plan", 1);
+	OK(dti_submission_submit(f->s, "c25", "d2", 0, &f->err));
+	as(f, "rita");
+	OK(dti_review_adjust(f->s, "c25", "d2", "panel", 10, "panel score", 0,
+	                     &f->err));
+	OK(dti_review_approve(f->s, "c25", "d1", 0, &f->err));
+	OK(dti_review_approve(f->s, "c25", "d2", 0, &f->err));
+	int64_t rid = 0;
+	OK(dti_cycle_compute(f->s, "c25", &rid, &f->err));
+	assert_true(rid > 0);
+
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_CLOSED, 0, &f->err));
+	OK(dti_cycle_publish(f->s, "c25", 0, &f->err));
+
+	/* The snapshot: d1 = (30 + 0.7*50 + 15)/100 = 0.80, d2 = 0.65. */
+	as(f, NULL);
+	struct dti_buf b = DTI_BUF_INIT;
+	OK(dti_cycle_results(f->s, "c25", 0, &b, &f->err));
+	assert_non_null(strstr(b.data, "\"state\":\"published\""));
+	assert_non_null(strstr(b.data, "\"program_version\":\""));
+	assert_non_null(strstr(b.data, "\"data_hash\":\""));
+	assert_non_null(strstr(b.data, "\"audit_hash\":\""));
+	const char *d1 = strstr(b.data, "\"d1\"");
+	const char *d2 = strstr(b.data, "\"d2\"");
+	assert_non_null(d1);
+	assert_non_null(d2);
+	assert_non_null(strstr(d1, "0.8"));
+	assert_non_null(strstr(d2, "0.65"));
+	assert_null(strstr(b.data, "\"d3\""));
+
+	/* The dataset the store computes from is the reviewed one. */
+	struct dti_framework *fw;
+	struct dti_units *units;
+	struct dti_dataset *ds;
+	OK(dti_cycle_dataset(f->s, "c25", &fw, &units, &ds, &f->err));
+	long u1 = dti_dataset_find_unit(ds, "d1");
+	assert_true(u1 >= 0);
+	assert_true(dti_dataset_get(ds, 0, (size_t)u1,
+	                            (size_t)dti_framework_find(fw, "pc")) ==
+	            0.7);
+	dti_dataset_free(ds);
+	dti_units_free(units);
+	dti_framework_free(fw);
+
+	/* Published means frozen. */
+	as(f, "olga");
+	REFUSED(DTI_ESTATE, "published",
+	        dti_submission_exclude(f->s, "c25", "d1", "late", &f->err));
+	REFUSED(DTI_ESTATE, "published",
+	        dti_cycle_compute(f->s, "c25", NULL, &f->err));
+	REFUSED(DTI_ESTATE, "cannot move",
+	        dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0,
+	                             &f->err));
+	as(f, "ed1");
+	struct dti_figure_edit e1 = DTI_FIGURE_EDIT_INIT("pc");
+	e1.value = 1;
+	REFUSED(DTI_ESTATE, "is published",
+	        dti_submission_edit(f->s, "c25", "d1", &e1, 1, 0, &f->err));
+	struct dti_buf again = DTI_BUF_INIT;
+	OK(dti_cycle_results(f->s, "c25", 0, &again, &f->err));
+	assert_string_equal(b.data, again.data);
+	dti_buf_release(&again);
+	dti_buf_release(&b);
+
+	struct dti_audit_report rep;
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	assert_int_equal(rep.bad_seq, 0);
+	assert_true(rep.events > 20);
+}
+
+static void test_editor_rules(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("pc");
+	e.value = 0.5;
+	as(f, "ed1");
+	REFUSED(DTI_EPERM, "not an editor of unit d2",
+	        dti_submission_edit(f->s, "c25", "d2", &e, 1, 0, &f->err));
+	as(f, "rita");
+	REFUSED(DTI_EPERM, "not an editor",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	as(f, "vic");
+	REFUSED(DTI_EPERM, "not an editor",
+	        dti_submission_submit(f->s, "c25", "d1", 0, &f->err));
+	as(f, NULL);
+	REFUSED(DTI_EPERM, "nobody",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	as(f, "ed1");
+	/* bad input names the indicator and changes nothing */
+	struct dti_figure_edit bad = DTI_FIGURE_EDIT_INIT("nope");
+	bad.value = 1;
+	REFUSED(DTI_ENOTFOUND, "no indicator 'nope'",
+	        dti_submission_edit(f->s, "c25", "d1", &bad, 1, 0, &f->err));
+	struct dti_figure_edit two[2] = {DTI_FIGURE_EDIT_INIT("pc"),
+	                                 DTI_FIGURE_EDIT_INIT("plan")};
+	two[0].value = 0.4;
+	two[1].value = 2; /* yes/no takes 0 or 1 */
+	REFUSED(DTI_EINVALID, "plan",
+	        dti_submission_edit(f->s, "c25", "d1", two, 2, 0, &f->err));
+	two[1].value = 1;
+	two[1].self_points = 31; /* more than the indicator's 30 points */
+	REFUSED(DTI_EINVALID, "0..30",
+	        dti_submission_edit(f->s, "c25", "d1", two, 2, 0, &f->err));
+	two[1].self_points = 30;
+	two[1].indicator = "pc";
+	REFUSED(DTI_EINVALID, "twice",
+	        dti_submission_edit(f->s, "c25", "d1", two, 2, 0, &f->err));
+	REFUSED(DTI_ENOTFOUND, "no unit 'zz'",
+	        dti_submission_edit(f->s, "c25", "zz", &e, 1, 0, &f->err));
+	REFUSED(DTI_ENOTFOUND, "d3 has no submission",
+	        dti_submission_edit(f->s, "c25", "d3", &e, 1, 0, &f->err));
+	REFUSED(DTI_ENOTFOUND, "no cycle",
+	        dti_submission_edit(f->s, "c99", "d1", &e, 1, 0, &f->err));
+	assert_int_equal(version_of(f, "d1"), 1);
+
+	/* stale version: refused, never applied */
+	OK(dti_submission_edit(f->s, "c25", "d1", &e, 1, 1, &f->err));
+	e.value = 0.6;
+	REFUSED(DTI_ECONFLICT, "your version 1, now 2",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 1, &f->err));
+	REFUSED(DTI_ECONFLICT, "changed since",
+	        dti_submission_submit(f->s, "c25", "d1", 1, &f->err));
+
+	/* the deadline binds editors, not the owner */
+	OK(dti_store_set_clock(f->s, "2025-10-01T00:00:01Z"));
+	REFUSED(DTI_ESTATE, "deadline",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	as(f, "olga");
+	OK(dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	OK(dti_store_set_clock(f->s, "2025-06-01T08:00:00Z"));
+
+	/* submitted: frozen for the editor */
+	as(f, "ed1");
+	OK(dti_submission_submit(f->s, "c25", "d1", 0, &f->err));
+	REFUSED(DTI_ESTATE, "is submitted",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	REFUSED(DTI_ESTATE, "is submitted",
+	        dti_submission_submit(f->s, "c25", "d1", 0, &f->err));
+	/* review: a draft cannot be edited any more */
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
+	as(f, "ed2");
+	REFUSED(DTI_ESTATE, "not open",
+	        dti_submission_edit(f->s, "c25", "d2", &e, 1, 0, &f->err));
+}
+
+static void test_reviewer_rules(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	as(f, "ed1");
+	edit1(f, "d1", "pc", 0.5);
+	OK(dti_submission_submit(f->s, "c25", "d1", 0, &f->err));
+	as(f, "rita");
+	REFUSED(DTI_ESTATE, "not in review",
+	        dti_review_approve(f->s, "c25", "d1", 0, &f->err));
+	REFUSED(DTI_ESTATE, "not in review",
+	        dti_review_adjust(f->s, "c25", "d1", "pc", 0.4, "why", 0,
+	                          &f->err));
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
+	as(f, "ed1");
+	REFUSED(DTI_EPERM, "reviewer",
+	        dti_review_approve(f->s, "c25", "d1", 0, &f->err));
+	as(f, "rita");
+	REFUSED(DTI_EINVALID, "needs a reason",
+	        dti_review_adjust(f->s, "c25", "d1", "pc", 0.4, "  ", 0,
+	                          &f->err));
+	REFUSED(DTI_EINVALID, "needs a comment",
+	        dti_review_return(f->s, "c25", "d1", NULL, 0, &f->err));
+	REFUSED(DTI_EINVALID, "plan",
+	        dti_review_adjust(f->s, "c25", "d1", "plan", 0.5, "half", 0,
+	                          &f->err));
+	REFUSED(DTI_ESTATE, "is draft, not submitted",
+	        dti_review_approve(f->s, "c25", "d2", 0, &f->err));
+	int64_t v = version_of(f, "d1");
+	OK(dti_review_adjust(f->s, "c25", "d1", "pc", 0.4, "checked", v,
+	                     &f->err));
+	REFUSED(DTI_ECONFLICT, "changed since",
+	        dti_review_approve(f->s, "c25", "d1", v, &f->err));
+	OK(dti_review_approve(f->s, "c25", "d1", v + 1, &f->err));
+	REFUSED(DTI_ESTATE, "approved",
+	        dti_review_return(f->s, "c25", "d1", "late remark", 0, &f->err));
+}
+
+static void test_publication_rules(void **state)
+{
+	struct fx *f = *state;
+	open_and_submit(f);
+	as(f, "olga");
+	REFUSED(DTI_ESTATE, "only a closed cycle",
+	        dti_cycle_publish(f->s, "c25", 0, &f->err));
+	REFUSED(DTI_ESTATE, "dti publish",
+	        dti_cycle_transition(f->s, "c25", DTI_CYCLE_PUBLISHED, 0,
+	                             &f->err));
+	as(f, "rita");
+	OK(dti_review_approve(f->s, "c25", "d1", 0, &f->err));
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_CLOSED, 0, &f->err));
+	REFUSED(DTI_ESTATE, "d2 (submitted)",
+	        dti_cycle_publish(f->s, "c25", 0, &f->err));
+	REFUSED(DTI_EINVALID, "needs a reason",
+	        dti_submission_exclude(f->s, "c25", "d2", "", &f->err));
+	as(f, "rita");
+	REFUSED(DTI_EPERM, "owner",
+	        dti_submission_exclude(f->s, "c25", "d2", "late", &f->err));
+	REFUSED(DTI_EPERM, "owner", dti_cycle_publish(f->s, "c25", 0, &f->err));
+	as(f, "olga");
+	OK(dti_submission_exclude(f->s, "c25", "d2", "figures not verifiable",
+	                          &f->err));
+	struct dti_cycle_info ci;
+	OK(dti_cycle_get(f->s, "c25", &ci, &f->err));
+	REFUSED(DTI_ECONFLICT, "changed since",
+	        dti_cycle_publish(f->s, "c25", ci.version - 1, &f->err));
+	OK(dti_cycle_publish(f->s, "c25", ci.version, &f->err));
+	struct dti_buf b = DTI_BUF_INIT;
+	OK(dti_cycle_results(f->s, "c25", 0, &b, &f->err));
+	assert_non_null(strstr(b.data, "\"d1\""));
+	assert_null(strstr(b.data, "\"d2\""));
+	dti_buf_release(&b);
+	/* the snapshot's head is the chain's head at publication */
+	struct dti_audit_report rep;
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	assert_int_equal(rep.bad_seq, 0);
+}
+
+static void test_duplicates_and_units(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	struct dti_cycle_new c = {"c25", 2025, "wf-test", NULL, NULL,
+	                          NULL, NULL, NULL};
+	REFUSED(DTI_EEXIST, "already exists", dti_cycle_create(f->s, &c, &f->err));
+	c.label = "bad label";
+	REFUSED(DTI_EINVALID, "cycle label",
+	        dti_cycle_create(f->s, &c, &f->err));
+	c.label = "c26";
+	c.framework = "nope";
+	REFUSED(DTI_ENOTFOUND, "no stored framework",
+	        dti_cycle_create(f->s, &c, &f->err));
+	c.framework = "wf-test";
+	c.submit_deadline = "2026-13-40";
+	REFUSED(DTI_ESYNTAX, "not a date",
+	        dti_cycle_create(f->s, &c, &f->err));
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	REFUSED(DTI_EEXIST, "already has a submission",
+	        dti_submission_create(f->s, "c25", "d1", &f->err));
+	/* d3 ended in 2024 but the owner may still add it explicitly */
+	OK(dti_submission_create(f->s, "c25", "d3", &f->err));
+	REFUSED(DTI_ENOTFOUND, "no unit 'zz'",
+	        dti_submission_create(f->s, "c25", "zz", &f->err));
+	/* a framework used by a cycle cannot change under the same version */
+	char sha[65];
+	char changed[sizeof fw_text + 16];
+	const char *p = strstr(fw_text, "Computers");
+	snprintf(changed, sizeof changed, "%.*sWork computers%s",
+	         (int)(p - fw_text), fw_text, p + strlen("Computers"));
+	REFUSED(DTI_ESTATE, "new version",
+	        dti_store_framework_add(f->s, changed, strlen(changed),
+	                                "wf2.csv", sha, &f->err));
+	/* the same text again is a no-op */
+	long long ev = events(f);
+	OK(dti_store_framework_add(f->s, fw_text, strlen(fw_text), "wf.csv",
+	                           sha, &f->err));
+	assert_int_equal(events(f), ev);
+	struct dti_framework *fw;
+	OK(dti_store_framework(f->s, "wf-test@1", &fw, &f->err));
+	dti_framework_free(fw);
+	OK(dti_store_framework(f->s, sha, &fw, &f->err));
+	dti_framework_free(fw);
+
+	/* re-importing unchanged units changes nothing; a rename updates */
+	struct dti_units *u = NULL;
+	OK(dti_units_parse(units_text, strlen(units_text), "u.csv", &u,
+	                   &f->err));
+	size_t added = 9, updated = 9;
+	OK(dti_store_units_import(f->s, u, "district", &added, &updated,
+	                          &f->err));
+	assert_int_equal(added, 0);
+	assert_int_equal(updated, 0);
+	dti_units_free(u);
+	struct dti_units *back;
+	OK(dti_store_units(f->s, &back, &f->err));
+	size_t i;
+	OK(dti_units_find(back, "Quận Hai", NULL, &i, &f->err));
+	struct dti_unit_info ui;
+	dti_units_get(back, i, &ui);
+	assert_string_equal(ui.id, "d2");
+	assert_string_equal(ui.group, "G1");
+	dti_units_free(back);
+}
+
+static void test_evidence(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	as(f, "ed1");
+	static const unsigned char png[] = {0x89, 'P',  'N',  'G', '\r',
+	                                    '\n', 0x1a, '\n', 0,   0xff};
+	struct dti_evidence_new ev = {0};
+	ev.data = png;
+	ev.size = sizeof png;
+	ev.filename = "plan.pdf";
+	REFUSED(DTI_EINVALID, "PNG image, which does not match",
+	        dti_evidence_add(f->s, "c25", "d1", &ev, NULL, &f->err));
+	ev.filename = "plan.png";
+	ev.max_size = 4;
+	REFUSED(DTI_ELIMIT, "more than the limit",
+	        dti_evidence_add(f->s, "c25", "d1", &ev, NULL, &f->err));
+	ev.max_size = 0;
+	static const unsigned char exe[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+	struct dti_evidence_new bin = {0};
+	bin.data = exe;
+	bin.size = sizeof exe;
+	bin.filename = "report.txt";
+	REFUSED(DTI_EINVALID, "not accepted",
+	        dti_evidence_add(f->s, "c25", "d1", &bin, NULL, &f->err));
+	struct dti_evidence_new none = {0};
+	REFUSED(DTI_EINVALID, "at least",
+	        dti_evidence_add(f->s, "c25", "d1", &none, NULL, &f->err));
+	none.link = "ftp://x";
+	REFUSED(DTI_EINVALID, "http",
+	        dti_evidence_add(f->s, "c25", "d1", &none, NULL, &f->err));
+	ev.indicator = "nope";
+	REFUSED(DTI_ENOTFOUND, "no indicator",
+	        dti_evidence_add(f->s, "c25", "d1", &ev, NULL, &f->err));
+	ev.indicator = "plan";
+	as(f, "ed2");
+	REFUSED(DTI_EPERM, "editor",
+	        dti_evidence_add(f->s, "c25", "d1", &ev, NULL, &f->err));
+	as(f, "ed1");
+	int64_t a = 0, b = 0;
+	OK(dti_evidence_add(f->s, "c25", "d1", &ev, &a, &f->err));
+	OK(dti_evidence_add(f->s, "c25", "d1", &ev, &b, &f->err));
+	assert_true(b == a + 1);
+	struct dti_store_status ss;
+	OK(dti_store_status(f->s, &ss, &f->err));
+	assert_int_equal(ss.blobs, 1); /* stored once by SHA-256 */
+	assert_int_equal(ss.evidence, 2);
+	struct dti_buf data = DTI_BUF_INIT;
+	char mt[64], fn[256];
+	OK(dti_evidence_get(f->s, a, &data, mt, fn, &f->err));
+	assert_int_equal(data.len, sizeof png);
+	assert_memory_equal(data.data, png, sizeof png);
+	assert_string_equal(mt, "image/png");
+	assert_string_equal(fn, "plan.png");
+	dti_buf_release(&data);
+	as(f, "ed2");
+	REFUSED(DTI_EPERM, "read evidence",
+	        dti_evidence_get(f->s, a, &data, mt, fn, &f->err));
+	as(f, "ed1");
+	OK(dti_evidence_remove(f->s, a, &f->err));
+	OK(dti_evidence_remove(f->s, b, &f->err));
+	OK(dti_store_status(f->s, &ss, &f->err));
+	assert_int_equal(ss.blobs, 0);
+	REFUSED(DTI_ENOTFOUND, "no evidence",
+	        dti_evidence_get(f->s, a, &data, mt, fn, &f->err));
+}
+
+/* ---- audit -------------------------------------------------------------- */
+
+static void tamper(struct fx *f, const char *sql)
+{
+	struct db *db = NULL;
+	OK(db_open(f->ts.location, &db, &f->err));
+	OK(db_exec(db, sql, &f->err));
+	db_close(db);
+}
+
+static void expect_broken(struct fx *f, long long seq, const char *needle)
+{
+	struct dti_audit_report rep;
+	assert_int_equal(dti_audit_verify(f->s, &rep, &f->err), DTI_EINVALID);
+	if (rep.bad_seq != seq || !strstr(rep.problem, needle))
+		fail_msg("expected event %lld '%s', got %lld '%s'", seq, needle,
+		         (long long)rep.bad_seq, rep.problem);
+	dti_error_release(&f->err);
+}
+
+static void test_audit_chain(void **state)
+{
+	struct fx *f = *state;
+	open_and_submit(f);
+	struct dti_audit_report rep;
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	long long n = rep.events;
+	assert_true(n > 20);
+
+	/* filters */
+	struct dti_audit_filter flt = DTI_AUDIT_FILTER_INIT;
+	flt.unit = "d2";
+	flt.user = "ed2";
+	struct dti_buf b = DTI_BUF_INIT;
+	as(f, "vic");
+	OK(dti_audit_log(f->s, &flt, 0, &b, &f->err));
+	assert_non_null(strstr(b.data, "submission.submit"));
+	assert_null(strstr(b.data, "d1"));
+	dti_buf_reset(&b);
+	flt.user = NULL;
+	flt.unit = NULL;
+	flt.cycle = "c25";
+	flt.action = "cycle.review";
+	OK(dti_audit_log(f->s, &flt, 1, &b, &f->err));
+	assert_non_null(strstr(b.data, "\"before\":{\"state\":\"open\""));
+	dti_buf_release(&b);
+
+	/* an edited event is named */
+	tamper(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 5");
+	expect_broken(f, 5, "edited");
+	tamper(f, "UPDATE audit SET actor = 'root' WHERE seq = 5");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	/* two events swapped */
+	tamper(f, "UPDATE audit SET seq = -1 WHERE seq = 10;"
+	          "UPDATE audit SET seq = 10 WHERE seq = 11;"
+	          "UPDATE audit SET seq = 11 WHERE seq = -1");
+	expect_broken(f, 10, "");
+	tamper(f, "UPDATE audit SET seq = -1 WHERE seq = 10;"
+	          "UPDATE audit SET seq = 10 WHERE seq = 11;"
+	          "UPDATE audit SET seq = 11 WHERE seq = -1");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	/* the last event deleted: the head notices */
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "CREATE TABLE keep AS SELECT * FROM audit WHERE seq = %lld;"
+	         "DELETE FROM audit WHERE seq = %lld",
+	         n, n);
+	tamper(f, sql);
+	expect_broken(f, n, "deleted");
+	tamper(f, "INSERT INTO audit SELECT * FROM keep; DROP TABLE keep");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	/* a deleted event: the gap is named */
+	tamper(f, "DELETE FROM audit WHERE seq = 7");
+	expect_broken(f, 8, "missing");
+	/* ... and with the later ones renumbered, the broken link */
+	for (long long k = 8; k <= n; k++) {
+		snprintf(sql, sizeof sql,
+		         "UPDATE audit SET seq = %lld WHERE seq = %lld", k - 1, k);
+		tamper(f, sql);
+	}
+	expect_broken(f, 7, "does not follow");
+}
+
+static void test_two_handles_conflict(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	struct dti_store *other;
+	OK(dti_store_open(f->ts.location, &other, &f->err));
+	OK(dti_store_set_actor(other, "ed1", &f->err));
+	OK(dti_store_set_clock(other, "2025-06-01T08:00:00Z"));
+	as(f, "ed1");
+	int64_t v = version_of(f, "d1");
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("pc");
+	e.value = 0.9;
+	OK(dti_submission_edit(other, "c25", "d1", &e, 1, v, &f->err));
+	e.value = 0.1;
+	as(f, "ed1");
+	REFUSED(DTI_ECONFLICT, "reload",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, v, &f->err));
+	struct dti_buf b = DTI_BUF_INIT;
+	OK(dti_submission_show(f->s, "c25", "d1", 1, &b, &f->err));
+	assert_non_null(strstr(b.data, "\"value\":0.9"));
+	dti_buf_release(&b);
+	dti_store_close(other);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_init_and_schema, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_migrate_forward, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_users_and_credentials, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_whole_year, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_editor_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reviewer_rules, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_publication_rules, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicates_and_units, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
+	                                    teardown),
+	};
+	return cmocka_run_group_tests_name(
+	    teststore_is_pg() ? "workflow (PostgreSQL)" : "workflow (SQLite)",
+	    tests, NULL, NULL);
+}
