@@ -27,7 +27,12 @@ enum {
 	                       command line does not exist or is ambiguous */
 	EXIT_UNKNOWN = 7,   /* a value that cannot be known (unpublished
 	                       points) */
-	EXIT_LIMIT = 8      /* input beyond a size limit */
+	EXIT_LIMIT = 8,     /* input beyond a size limit */
+	EXIT_STATE = 9,     /* not allowed in the current state (cycle or
+	                       submission), or the store needs init/migrate */
+	EXIT_PERM = 10,     /* the acting user may not do this */
+	EXIT_CONFLICT = 11, /* based on a stale version, or locked */
+	EXIT_EXISTS = 12    /* already exists (duplicate) */
 };
 
 /* Options shared by the commands that compute. */
@@ -119,5 +124,33 @@ int cmd_explain(int argc, char **argv);
 int cmd_rebase(int argc, char **argv);
 int cmd_framework(int argc, char **argv);
 int cmd_units(int argc, char **argv);
+/* The store and the workflow (DTI_DB, DTI_USER). */
+int cmd_db(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_cycle(int argc, char **argv);
+int cmd_submission(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_results(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+/*
+ * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an
+ * SQLite file that must exist unless cli_store_create is set), and
+ * names the actor: user (--user), else $DTI_USER; with need_actor and no
+ * user, fails with a usage message.  Returns 0 or an exit code (after
+ * reporting on stderr).
+ */
+int cli_open_store(const char *db, const char *user, int need_actor,
+                   struct dti_store **out);
+/* Set by 'dti db init': cli_open_store may create a missing SQLite file. */
+extern int cli_store_create;
+/* Exit code for a failed store or workflow call (reports it first). */
+int cli_store_fail(const char *what, enum dti_status st,
+                   const struct dti_error *err);
 
 #endif

@@ -25,6 +25,18 @@ static const struct command commands[] = {
     {"rebase", cmd_rebase, "carry a cycle onto successor units (mergers)"},
     {"framework", cmd_framework, "check, show or list frameworks"},
     {"units", cmd_units, "list, show or find units of a registry"},
+    {"db", cmd_db, "create, migrate or describe the store (DTI_DB)"},
+    {"user", cmd_user, "add users, grant roles, set passwords, tokens"},
+    {"cycle", cmd_cycle, "create, open, move and inspect assessment cycles"},
+    {"submission", cmd_submission, "enter, import, submit, show figures"},
+    {"evidence", cmd_evidence, "attach evidence to a submission, fetch it"},
+    {"review", cmd_review, "adjust with a reason, return or approve"},
+    {"publish", cmd_publish, "publish a closed cycle as a snapshot"},
+    {"results", cmd_results, "the published (or preview) results of a cycle"},
+    {"audit", cmd_audit, "the audit log: list events, verify the chain"},
+    {"backup", cmd_backup, "copy the SQLite store with the online backup"},
+    {"export", cmd_export, "write everything in the store as NDJSON"},
+    {"import", cmd_import, "load an export into an empty store"},
 };
 
 static void usage(FILE *f)
@@ -38,7 +50,7 @@ static void usage(FILE *f)
 	    "\n"
 	    "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name,
+		fprintf(f, "  %-11s %s\n", commands[i].name,
 		        commands[i].summary);
 	fprintf(
 	    f,

@@ -1,0 +1,253 @@
+/*
+ * src/cli/cmd_publish.c - dti publish and dti results.
+ *
+ * publish turns a closed cycle (every submission approved or excluded with
+ * a reason) into an immutable snapshot: the framework's SHA-256, the hash
+ * of the data, the program's version, the head of the audit chain and every
+ * unit's values and ranks.  results prints that snapshot as stored (JSON),
+ * or a preview computed before publication; with --format table or csv it
+ * renders the ranking the way 'dti rank' does, computed from the cycle's
+ * data with the same library calls, so that its numbers are the snapshot's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wf.h"
+
+static const char publish_help[] =
+    "usage: dti publish CYCLE [--version N]\n"
+    "\n"
+    "Publishes a closed cycle whose submissions are all approved, or\n"
+    "excluded with a reason: computes it and stores an immutable snapshot\n"
+    "(framework SHA-256, data hash, program version, audit chain head,\n"
+    "every unit's values and ranks).  The cycle is then published and\n"
+    "nothing in it changes any more.  Owner.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
+    "      --user NAME         who acts (default: $DTI_USER)\n"
+    "      --version N         refuse unless the cycle is at version N\n"
+    "\n"
+    "Examples:\n"
+    "  dti cycle close dti-2024 && dti publish dti-2024\n"
+    "  dti results dti-2024 --format table\n";
+
+static const char results_help[] =
+    "usage: dti results CYCLE [--preview] [--compute] [--format F]\n"
+    "                         [--lang L] [-o FILE]\n"
+    "\n"
+    "The published snapshot of a cycle, as stored (JSON: framework, data\n"
+    "hash, program version, audit head, every unit's values and ranks).\n"
+    "With --format table or csv, the ranking on the index with ranks in\n"
+    "the group, as 'dti rank' shows it, computed from the cycle's data (for\n"
+    "a published cycle: the snapshot's numbers).\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
+    "      --user NAME         who acts (default: $DTI_USER)\n"
+    "      --preview           the latest computed result of a cycle not\n"
+    "                          yet published (owner, reviewer); with\n"
+    "                          --format table|csv, the current figures\n"
+    "      --compute           compute the cycle first (owner, reviewer);\n"
+    "                          implies --preview\n"
+    "      --format F          json (default: as stored), table or csv\n"
+    "      --lang L            vi or en (table, csv)\n"
+    "  -o, --output FILE       write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti results dti-2024\n"
+    "  dti results dti-2024 --format table --lang vi\n"
+    "  dti results dti-2024 --compute --format csv\n";
+
+int cmd_publish(int argc, char **argv)
+{
+	struct wf_args a;
+	int rc = wf_parse(argc, argv, "publish", publish_help, 0, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	static const int allowed[] = {W_VERSION, -1};
+	rc = wf_allow(&a, "", allowed);
+	if (rc)
+		return rc;
+	if (a.npos != 1)
+		return wf_usage(&a, a.npos ? "publish takes one cycle"
+		                           : "publish needs a cycle");
+	int64_t version = 0;
+	rc = wf_version(&a, &version);
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(&a, 1, &s);
+	if (rc)
+		return rc;
+	const char *cycle = a.pos[0];
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_publish(s, cycle, version, &err);
+	if (st) {
+		char what[128];
+		snprintf(what, sizeof what, "cannot publish cycle '%s'", cycle);
+		rc = wf_fail(what, st, &err);
+	} else {
+		struct dti_cycle_info ci;
+		rc = wf_cycle(s, cycle, &ci);
+		struct dti_store_status ss;
+		if (!rc && dti_store_status(s, &ss, &err) == DTI_OK)
+			printf("cycle %s: published, version %lld; audit head "
+			       "%s\n",
+			       cycle, (long long)ci.version, ss.audit_head);
+		else if (!rc)
+			printf("cycle %s: published, version %lld\n", cycle,
+			       (long long)ci.version);
+		dti_error_release(&err);
+	}
+	dti_store_close(s);
+	return rc;
+}
+
+/* The ranking of the cycle's data, as 'dti rank' renders it. */
+static int ranking(struct dti_store *s, const char *cycle,
+                   enum dti_format format, enum dti_lang lang,
+                   const char *output)
+{
+	struct dti_framework *fw = NULL;
+	struct dti_units *units = NULL;
+	struct dti_dataset *ds = NULL;
+	struct dti_result *res = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	int rc = 0;
+	enum dti_status st =
+	    dti_cycle_dataset(s, cycle, &fw, &units, &ds, &err);
+	if (st)
+		rc = wf_fail("the cycle's data", st, &err);
+	long c = -1;
+	if (!rc) {
+		c = dti_dataset_find_cycle(ds, cycle);
+		if (c < 0 && dti_dataset_cycle_count(ds) == 1)
+			c = 0;
+		if (c < 0) {
+			fprintf(stderr,
+			        "dti: the data of cycle '%s' holds no "
+			        "such cycle\n",
+			        cycle);
+			rc = EXIT_INTERNAL;
+		}
+	}
+	if (!rc) {
+		struct dti_compute_opts co = DTI_COMPUTE_OPTS_INIT;
+		st = dti_compute(fw, ds, (size_t)c, &co, &res, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			rc = cli_exit_for(st, EXIT_DATA);
+		}
+	}
+	if (!rc) {
+		struct dti_output_opts oo = DTI_OUTPUT_OPTS_INIT;
+		size_t node = dti_framework_root(fw);
+		oo.format = format;
+		oo.lang = lang;
+		oo.nodes = &node;
+		oo.nnodes = 1;
+		oo.group_ranks = 1;
+		struct dti_buf out = DTI_BUF_INIT;
+		st = dti_output_result(res, &oo, &out, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			rc = EXIT_INTERNAL;
+		} else {
+			rc = cli_write(output, &out);
+		}
+		dti_buf_release(&out);
+	}
+	dti_error_release(&err);
+	dti_result_free(res);
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+	dti_units_free(units);
+	return rc;
+}
+
+int cmd_results(int argc, char **argv)
+{
+	struct wf_args a;
+	int rc = wf_parse(argc, argv, "results", results_help, 0, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	static const int allowed[] = {W_PREVIEW, W_COMPUTE, W_FORMAT,
+	                              W_LANG,    W_OUTPUT,  -1};
+	rc = wf_allow(&a, "", allowed);
+	if (rc)
+		return rc;
+	if (a.npos != 1)
+		return wf_usage(&a, a.npos ? "results takes one cycle"
+		                           : "results needs a cycle");
+	int json = 1;
+	enum dti_format format = DTI_FORMAT_JSON;
+	if (wf_has(&a, W_FORMAT)) {
+		const char *f = a.val[W_FORMAT];
+		if (strcmp(f, "table") == 0)
+			format = DTI_FORMAT_TABLE;
+		else if (strcmp(f, "csv") == 0)
+			format = DTI_FORMAT_CSV;
+		else if (strcmp(f, "json") != 0)
+			return wf_usage(
+			    &a,
+			    "--format '%s': expected json, table or "
+			    "csv",
+			    f);
+		json = format == DTI_FORMAT_JSON;
+	}
+	enum dti_lang lang = DTI_LANG_EN;
+	if (wf_has(&a, W_LANG)) {
+		if (strcmp(a.val[W_LANG], "vi") == 0)
+			lang = DTI_LANG_VI;
+		else if (strcmp(a.val[W_LANG], "en") != 0)
+			return wf_usage(&a, "--lang '%s': expected vi or en",
+			                a.val[W_LANG]);
+	} else {
+		/* $DTI_LANG, as for the other commands */
+		const char *l = getenv("DTI_LANG");
+		if (l && strncmp(l, "vi", 2) == 0)
+			lang = DTI_LANG_VI;
+	}
+	int compute = wf_has(&a, W_COMPUTE);
+	int preview = wf_has(&a, W_PREVIEW) || compute;
+	struct dti_store *s = NULL;
+	rc = wf_open(&a, preview, &s);
+	if (rc)
+		return rc;
+	const char *cycle = a.pos[0];
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st;
+	if (compute) {
+		int64_t id = 0;
+		st = dti_cycle_compute(s, cycle, &id, &err);
+		if (st) {
+			char what[128];
+			snprintf(what, sizeof what, "cannot compute cycle '%s'",
+			         cycle);
+			rc = wf_fail(what, st, &err);
+		}
+	}
+	/* the stored result: what is shown, or the right to see it */
+	struct dti_buf out = DTI_BUF_INIT;
+	if (!rc) {
+		st = dti_cycle_results(s, cycle, preview, &out, &err);
+		if (st) {
+			char what[128];
+			snprintf(what, sizeof what, "results of cycle '%s'",
+			         cycle);
+			rc = wf_fail(what, st, &err);
+		}
+	}
+	if (!rc && json) {
+		/* a line of its own, whatever the store wrote */
+		if (out.len && out.data[out.len - 1] != '\n')
+			dti_buf_addc(&out, '\n');
+		rc = cli_write(a.val[W_OUTPUT], &out);
+	} else if (!rc)
+		rc = ranking(s, cycle, format, lang, a.val[W_OUTPUT]);
+	dti_buf_release(&out);
+	dti_error_release(&err);
+	dti_store_close(s);
+	return rc;
+}

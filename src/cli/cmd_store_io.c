@@ -1,0 +1,393 @@
+/*
+ * src/cli/cmd_store_io.c - dti backup, dti export, dti import.
+ *
+ * backup copies an SQLite store to a new file with SQLite's online backup
+ * (the store stays in use meanwhile); export writes the whole store as
+ * NDJSON, the same for both backends, streamed to stdout or through a
+ * temporary file renamed into place (-o), so that a failed export never
+ * leaves half a file; import loads such an export into a freshly
+ * initialised store, all or nothing.  Together, export and import move a
+ * store between SQLite and PostgreSQL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char help_backup[] =
+    "usage: dti backup [--db PATH] FILE\n"
+    "\n"
+    "Copies the SQLite store to FILE, a new file, with SQLite's online\n"
+    "backup: the store stays usable meanwhile and the copy is one\n"
+    "consistent state of it.  FILE must not exist; an interrupted backup\n"
+    "leaves nothing.  PostgreSQL stores are backed up with 'dti export' or\n"
+    "pg_dump.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH   the store (default: $DTI_DB, else dti.db)\n"
+    "      --user U    acting user (not needed)\n"
+    "  -h, --help      this help\n"
+    "\n"
+    "Examples:\n"
+    "  dti backup --db dti.db backups/dti-2024-06-30.db\n"
+    "  DTI_DB=/srv/dti/dti.db dti backup /backup/dti-$(date +%F).db\n";
+
+static const char help_export[] =
+    "usage: dti export [--db PATH|URI] [-o FILE]\n"
+    "\n"
+    "Writes everything the store holds as NDJSON: a header line (format,\n"
+    "schema version, program, backend), then one line per row, tables in\n"
+    "dependency order and rows in key order, uploaded files in base64.  The\n"
+    "text is the same for an SQLite and a PostgreSQL store with the same\n"
+    "content, so an export moves a store between them ('dti import') and\n"
+    "two exports can be compared with diff.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH|URI   the store (default: $DTI_DB, else dti.db)\n"
+    "      --user U        acting user (not needed)\n"
+    "  -o, --output FILE   write to FILE (through a temporary file renamed\n"
+    "                      into place) instead of stdout\n"
+    "  -h, --help          this help\n"
+    "\n"
+    "Examples:\n"
+    "  dti export -o dti-export.ndjson\n"
+    "  dti export --db postgresql://dti@localhost/dti | gzip > dti.ndjson.gz\n";
+
+static const char help_import[] =
+    "usage: dti import [--db PATH|URI] FILE\n"
+    "\n"
+    "Loads an export (see 'dti export'; FILE or - for stdin) into a store\n"
+    "just created with 'dti db init' and still empty, in one transaction:\n"
+    "either everything is loaded or nothing.  The export's schema version\n"
+    "must be the store's, and its audit chain must verify.  Errors name the\n"
+    "line and the field at fault.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH|URI   the store (default: $DTI_DB, else dti.db)\n"
+    "      --user U        acting user (not needed)\n"
+    "  -h, --help          this help\n"
+    "\n"
+    "Examples:\n"
+    "  dti db init --db new.db && dti import --db new.db dti-export.ndjson\n"
+    "  dti export --db dti.db | dti import --db postgresql:///dti -\n";
+
+struct io_opts {
+	const char *db;
+	const char *user;
+	const char *output;
+	const char *arg;
+};
+
+static int usage_error(const char *help, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *help, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "dti: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	const char *nl = strchr(help, '\n');
+	fprintf(stderr, "%.*s\nTry '--help' for more.\n",
+	        (int)(nl ? nl - help : (long)strlen(help)), help);
+	return EXIT_USAGE;
+}
+
+/*
+ * Parses the options of the three commands; with_output accepts -o.
+ * Returns -1 after --help, EXIT_USAGE on a bad command line, else 0 with
+ * the one positional argument (if any) in o->arg.
+ */
+static int parse(int argc, char **argv, const char *help, int with_output,
+                 int nargs, struct io_opts *o)
+{
+	enum { O_DB = 256, O_USER };
+	static const struct option long_opts[] = {
+	    {"db", required_argument, NULL, O_DB},
+	    {"user", required_argument, NULL, O_USER},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof *o);
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":ho:", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(help, stdout); return -1;
+		case O_DB: o->db = optarg; break;
+		case O_USER: o->user = optarg; break;
+		case 'o':
+			if (!with_output)
+				return usage_error(
+				    help, "option '%s' does not apply here",
+				    "-o");
+			o->output = optarg;
+			break;
+		case ':':
+			return usage_error(help, "option '%s' needs a value",
+			                   argv[optind - 1]);
+		default: {
+			char tmp[64];
+			if (optopt)
+				snprintf(tmp, sizeof tmp, "-%c", optopt);
+			else
+				snprintf(tmp, sizeof tmp, "%s",
+				         argv[optind - 1]);
+			return usage_error(help, "unknown option '%s'", tmp);
+		}
+		}
+	}
+	int left = argc - optind;
+	if (left > nargs)
+		return usage_error(help, "unexpected argument '%s'",
+		                   argv[optind + nargs]);
+	if (left < nargs)
+		return usage_error(help, "%s needs a file name", argv[0]);
+	if (nargs)
+		o->arg = argv[optind];
+	return 0;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+	struct io_opts o;
+	int rc = parse(argc, argv, help_backup, 0, 1, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct dti_store *s = NULL;
+	rc = cli_open_store(o.db, o.user, 0, &s);
+	if (rc)
+		return rc;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_store_backup(s, o.arg, &err);
+	if (st)
+		rc = cli_store_fail("backup failed", st, &err);
+	else
+		printf("backup written to %s\n", o.arg);
+	dti_error_release(&err);
+	dti_store_close(s);
+	return rc;
+}
+
+/* ---- export ---------------------------------------------------------- */
+
+struct fd_sink {
+	int fd;
+	int err; /* errno of the first failed write */
+};
+
+static enum dti_status write_fd(void *ctx, const char *p, size_t n)
+{
+	struct fd_sink *k = ctx;
+	while (n) {
+		ssize_t w = write(k->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			k->err = w < 0 ? errno : EIO;
+			return DTI_EIO;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return DTI_OK;
+}
+
+static int export_stdout(struct dti_store *s)
+{
+	struct fd_sink k = {STDOUT_FILENO, 0};
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_store_export_to(s, write_fd, &k, &err);
+	int rc = EXIT_OK;
+	if (st && k.err == EPIPE)
+		rc = EXIT_OK; /* the reader went away: quiet */
+	else if (st && k.err) {
+		fprintf(stderr, "dti: cannot write the export: %s\n",
+		        strerror(k.err));
+		rc = EXIT_IO;
+	} else if (st)
+		rc = cli_store_fail("export failed", st, &err);
+	dti_error_release(&err);
+	return rc;
+}
+
+static int export_file(struct dti_store *s, const char *path)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return EXIT_INTERNAL;
+	snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(errno));
+		free(tmp);
+		return EXIT_IO;
+	}
+	struct fd_sink k = {fd, 0};
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_store_export_to(s, write_fd, &k, &err);
+	int rc = EXIT_OK;
+	if (st && !k.err)
+		rc = cli_store_fail("export failed", st, &err);
+	int e = k.err;
+	if (!rc && !e && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && !rc && !e)
+		e = errno;
+	/* mkstemp made it 0600; an export is as private as the store */
+	if (!rc && !e && rename(tmp, path) != 0)
+		e = errno;
+	if (!rc && e) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(e));
+		rc = EXIT_IO;
+	}
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	dti_error_release(&err);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct io_opts o;
+	int rc = parse(argc, argv, help_export, 1, 0, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct dti_store *s = NULL;
+	rc = cli_open_store(o.db, o.user, 0, &s);
+	if (rc)
+		return rc;
+	if (!o.output || strcmp(o.output, "-") == 0)
+		rc = export_stdout(s);
+	else
+		rc = export_file(s, o.output);
+	dti_store_close(s);
+	return rc;
+}
+
+/* ---- import ---------------------------------------------------------- */
+
+/*
+ * The input in memory: a regular file is mapped (an export may be large),
+ * stdin or a pipe read whole.  *mapped tells how to release it.
+ */
+static int read_export(const char *path, char **buf, size_t *len, int *mapped)
+{
+	*buf = NULL;
+	*len = 0;
+	*mapped = 0;
+	int is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
+	if (fd < 0) {
+		fprintf(stderr, "dti: %s: cannot open: %s\n", path,
+		        strerror(errno));
+		return EXIT_IO;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+		               fd, 0);
+		if (p != MAP_FAILED) {
+			if (!is_stdin)
+				close(fd);
+			*buf = p;
+			*len = (size_t)sb.st_size;
+			*mapped = 1;
+			return EXIT_OK;
+		}
+	}
+	size_t n = 0, cap = 0;
+	char *p = NULL;
+	int rc = EXIT_OK;
+	for (;;) {
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 1 << 20;
+			char *q = ncap > cap ? realloc(p, ncap) : NULL;
+			if (!q) {
+				fprintf(stderr, "dti: %s: too large to read\n",
+				        path);
+				rc = EXIT_LIMIT;
+				break;
+			}
+			p = q;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "dti: %s: read error: %s\n", path,
+			        strerror(errno));
+			rc = EXIT_IO;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (!is_stdin)
+		close(fd);
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	*buf = p;
+	*len = n;
+	return EXIT_OK;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct io_opts o;
+	int rc = parse(argc, argv, help_import, 0, 1, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	char *buf = NULL;
+	size_t len = 0;
+	int mapped = 0;
+	rc = read_export(o.arg, &buf, &len, &mapped);
+	if (rc)
+		return rc;
+	struct dti_store *s = NULL;
+	rc = cli_open_store(o.db, o.user, 0, &s);
+	if (!rc) {
+		struct dti_error err = DTI_ERROR_INIT;
+		const char *name = strcmp(o.arg, "-") == 0 ? "<stdin>" : o.arg;
+		enum dti_status st = dti_store_import(s, buf, len, name, &err);
+		struct dti_store_status ss;
+		if (st)
+			rc = cli_store_fail("import failed", st, &err);
+		else if (dti_store_status(s, &ss, &err) == DTI_OK)
+			printf("imported %s: %lld units, %lld frameworks, "
+			       "%lld users, %lld cycles, %lld submissions, "
+			       "%lld figures, %lld evidence, %lld files, %lld "
+			       "results, %lld audit events\n",
+			       name, ss.units, ss.frameworks, ss.users,
+			       ss.cycles, ss.submissions, ss.figures,
+			       ss.evidence, ss.blobs, ss.results,
+			       ss.audit_events);
+		dti_error_release(&err);
+		dti_store_close(s);
+	}
+	if (mapped)
+		munmap(buf, len);
+	else
+		free(buf);
+	return rc;
+}

@@ -1,0 +1,419 @@
+/*
+ * src/cli/cmd_submission.c - dti submission edit|import|submit|exclude|
+ * add|show.
+ *
+ * A submission is one unit's figures for a cycle.  Its editor enters them
+ * (several indicators in one call are one change: all or nothing), or the
+ * owner imports a whole data file; the editor submits; the owner may
+ * exclude a unit with a reason or add a submission the opening did not
+ * create.  Units are named by id, code or name as on the cycle's reference
+ * date; indicators by their code in the cycle's framework.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wf.h"
+
+static const char help[] =
+    "usage: dti submission edit|import|submit|exclude|add|show [OPTIONS]\n"
+    "\n"
+    "  dti submission edit CYCLE UNIT [IND=VALUE]... [--points IND=P]...\n"
+    "                      [--comment IND=TEXT]... [--clear IND]... "
+    "[--version N]\n"
+    "  dti submission import CYCLE FILE [--data-cycle LABEL]\n"
+    "  dti submission submit CYCLE UNIT [--version N]\n"
+    "  dti submission exclude CYCLE UNIT --reason TEXT\n"
+    "  dti submission add CYCLE UNIT\n"
+    "  dti submission show CYCLE UNIT [--json]\n"
+    "\n"
+    "edit     sets figures of a unit: IND=VALUE (a number written with\n"
+    "         '.'; yes/no indicators take 1 or 0), the self-assessed\n"
+    "         points, a comment (empty: removed), or --clear removes an\n"
+    "         indicator's figure, points and comment.  Everything given in\n"
+    "         one call is one change: all of it, or nothing.  Editor of\n"
+    "         the unit, while the cycle is open or the submission returned.\n"
+    "import   sets the figures of many units from a data file (dti-data(5))\n"
+    "         read with the cycle's framework and the store's registry, in\n"
+    "         one change.  Owner, or the editor of every unit in the file.\n"
+    "submit   hands the submission in for review (draft or returned).\n"
+    "exclude  leaves a unit out of the cycle, with a reason.  Owner.\n"
+    "add      adds a submission for a unit the opening did not create.\n"
+    "         Owner.\n"
+    "show     the submission: state, version, every figure with self\n"
+    "         points, comment, the reviewer's value and reason, the score,\n"
+    "         and its evidence.\n"
+    "\n"
+    "UNIT is an id, a code or a name (\"Đà Nẵng\", \"da nang\", 48).\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
+    "      --user NAME         who acts (default: $DTI_USER)\n"
+    "      --points IND=P      (edit) self-assessed points (repeatable)\n"
+    "      --comment IND=TEXT  (edit) a comment (repeatable)\n"
+    "      --clear IND         (edit) remove an indicator's entry "
+    "(repeatable)\n"
+    "      --data-cycle LABEL  (import) the cycle (year) of the file to\n"
+    "                          take, when it holds several\n"
+    "      --reason TEXT       (exclude) why\n"
+    "      --version N         refuse unless the submission is at version "
+    "N\n"
+    "      --json              (show) JSON\n"
+    "\n"
+    "Examples:\n"
+    "  dti submission edit dti-2024 'Đà Nẵng' awareness=0.95 \\\n"
+    "      --comment awareness='Kế hoạch 123/KH-UBND'\n"
+    "  dti submission import dti-2024 figures-2024.csv\n"
+    "  dti submission submit dti-2024 48 --version 3\n"
+    "  dti submission exclude dti-2024 'Hà Giang' --reason 'merged'\n"
+    "  dti submission show dti-2024 48\n";
+
+/* The edit of one indicator, gathered from arguments and options. */
+struct edit {
+	char *code;
+	struct dti_figure_edit e;
+	int has_value, has_points, has_comment;
+};
+
+static struct edit *find_edit(struct edit *ed, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ed[i].code, code) == 0)
+			return &ed[i];
+	return NULL;
+}
+
+/*
+ * Splits "IND=REST" (REST may be empty only when empty_ok) and returns the
+ * edit of IND, new or already there.
+ */
+static int edit_for(const struct wf_args *a, const char *what, const char *arg,
+                    int empty_ok, struct edit *ed, size_t *n, struct edit **out,
+                    const char **rest)
+{
+	const char *eq = strchr(arg, '=');
+	if (rest && (!eq || eq == arg || (!empty_ok && !eq[1])))
+		return wf_usage(a, "%s '%s': expected INDICATOR=%s", what, arg,
+		                empty_ok ? "TEXT" : "VALUE");
+	size_t len = rest ? (size_t)(eq - arg) : strlen(arg);
+	if (!len)
+		return wf_usage(a, "%s: an empty indicator code", what);
+	char *code = malloc(len + 1);
+	if (!code)
+		return EXIT_INTERNAL;
+	memcpy(code, arg, len);
+	code[len] = '\0';
+	struct edit *e = find_edit(ed, *n, code);
+	if (e) {
+		free(code);
+	} else {
+		e = &ed[(*n)++];
+		memset(e, 0, sizeof *e);
+		e->code = code;
+		struct dti_figure_edit init = DTI_FIGURE_EDIT_INIT(code);
+		e->e = init;
+	}
+	*out = e;
+	if (rest)
+		*rest = eq + 1;
+	return 0;
+}
+
+static int sub_edit(const struct wf_args *a)
+{
+	static const int allowed[] = {W_POINTS, W_COMMENT, W_CLEAR, W_VERSION,
+	                              -1};
+	int rc = wf_allow(a, "edit", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, WF_MAX_POS, "a cycle and a unit");
+	int64_t version = 0;
+	if (!rc)
+		rc = wf_version(a, &version);
+	if (rc)
+		return rc;
+	struct edit ed[WF_MAX_SEQ + WF_MAX_POS];
+	size_t n = 0;
+	for (size_t i = 3; !rc && i < a->npos; i++) {
+		struct edit *e;
+		const char *v;
+		rc = edit_for(a, "figure", a->pos[i], 0, ed, &n, &e, &v);
+		if (!rc && e->has_value)
+			rc = wf_usage(a, "indicator '%s' given twice", e->code);
+		if (!rc)
+			rc = wf_number(a, e->code, v, &e->e.value);
+		if (!rc)
+			e->has_value = 1;
+	}
+	for (size_t i = 0; !rc && i < a->nseq; i++) {
+		struct edit *e;
+		const char *v;
+		switch (a->seq[i].key) {
+		case W_POINTS:
+			rc = edit_for(a, "--points", a->seq[i].val, 0, ed, &n,
+			              &e, &v);
+			if (!rc && e->has_points)
+				rc = wf_usage(a, "points of '%s' given twice",
+				              e->code);
+			if (!rc)
+				rc = wf_number(a, "--points", v,
+				               &e->e.self_points);
+			if (!rc)
+				e->has_points = 1;
+			break;
+		case W_COMMENT:
+			rc = edit_for(a, "--comment", a->seq[i].val, 1, ed, &n,
+			              &e, &v);
+			if (!rc && e->has_comment)
+				rc = wf_usage(a, "comment of '%s' given twice",
+				              e->code);
+			if (!rc) {
+				e->e.comment = v;
+				e->has_comment = 1;
+			}
+			break;
+		case W_CLEAR:
+			rc = edit_for(a, "--clear", a->seq[i].val, 0, ed, &n,
+			              &e, NULL);
+			if (!rc)
+				e->e.clear = 1;
+			break;
+		default: break;
+		}
+	}
+	for (size_t i = 0; !rc && i < n; i++)
+		if (ed[i].e.clear &&
+		    (ed[i].has_value || ed[i].has_points || ed[i].has_comment))
+			rc = wf_usage(a,
+			              "indicator '%s': --clear and a new entry "
+			              "at once",
+			              ed[i].code);
+	if (!rc && !n)
+		rc = wf_usage(a, "nothing to change: give IND=VALUE, --points, "
+		                 "--comment or --clear");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 1, &s);
+	struct dti_units *units = NULL;
+	struct dti_cycle_info ci;
+	char unit[64];
+	const char *uname = NULL;
+	if (!rc)
+		rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &units, unit,
+		                   &uname);
+	if (!rc) {
+		struct dti_figure_edit edits[WF_MAX_SEQ + WF_MAX_POS];
+		for (size_t i = 0; i < n; i++)
+			edits[i] = ed[i].e;
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st = dti_submission_edit(
+		    s, a->pos[1], unit, edits, n, version, &err);
+		char what[256];
+		snprintf(what, sizeof what, "cannot edit %s %s (%s)", a->pos[1],
+		         unit, uname);
+		if (st) {
+			rc = wf_fail(what, st, &err);
+		} else {
+			struct dti_submission_info si;
+			st = dti_submission_get(s, a->pos[1], unit, &si, &err);
+			if (st)
+				rc = wf_fail(what, st, &err);
+			else
+				printf("%s %s (%s): %zu indicator%s changed, "
+				       "%s, version %lld\n",
+				       a->pos[1], unit, uname, n,
+				       n == 1 ? "" : "s",
+				       dti_sub_state_name(si.state),
+				       (long long)si.version);
+		}
+		dti_error_release(&err);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ed[i].code);
+	dti_units_free(units);
+	dti_store_close(s);
+	return rc;
+}
+
+static int sub_import(const struct wf_args *a)
+{
+	static const int allowed[] = {W_DATA_CYCLE, -1};
+	int rc = wf_allow(a, "import", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, 2, "a cycle and a data file");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 1, &s);
+	if (rc)
+		return rc;
+	const char *cycle = a->pos[1], *path = a->pos[2];
+	struct dti_cycle_info ci;
+	struct dti_framework *fw = NULL;
+	struct dti_units *units = NULL;
+	struct dti_dataset *ds = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st;
+	rc = wf_cycle(s, cycle, &ci);
+	if (!rc) {
+		st = dti_store_framework(s, ci.framework_sha, &fw, &err);
+		if (st)
+			rc = wf_fail("the cycle's framework", st, &err);
+	}
+	if (!rc) {
+		st = dti_store_units(s, &units, &err);
+		if (st)
+			rc = wf_fail("units", st, &err);
+	}
+	if (!rc) {
+		struct dti_read_opts ro = DTI_READ_OPTS_INIT;
+		st = dti_dataset_read(fw, units, path, &ro, &ds, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			rc = cli_exit_for(st,
+			                  st == DTI_EIO ? EXIT_IO : EXIT_DATA);
+		}
+	}
+	if (!rc) {
+		size_t nu = 0, nf = 0;
+		st = dti_submission_import(s, cycle, ds, a->val[W_DATA_CYCLE],
+		                           &nu, &nf, &err);
+		char what[300];
+		snprintf(what, sizeof what, "cannot import %s into %s", path,
+		         cycle);
+		if (st)
+			rc = wf_fail(what, st, &err);
+		else
+			printf("%s: %zu figure%s of %zu unit%s imported from "
+			       "%s\n",
+			       cycle, nf, nf == 1 ? "" : "s", nu,
+			       nu == 1 ? "" : "s", path);
+	}
+	dti_error_release(&err);
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+	dti_units_free(units);
+	dti_store_close(s);
+	return rc;
+}
+
+/* submit, exclude, add: one call on one unit's submission. */
+static int sub_state(const struct wf_args *a, const char *sub)
+{
+	static const int a_submit[] = {W_VERSION, -1};
+	static const int a_exclude[] = {W_REASON, -1};
+	static const int a_add[] = {-1};
+	int which = strcmp(sub, "submit") == 0    ? 0
+	            : strcmp(sub, "exclude") == 0 ? 1
+	                                          : 2;
+	const int *allowed = which == 0   ? a_submit
+	                     : which == 1 ? a_exclude
+	                                  : a_add;
+	int rc = wf_allow(a, sub, allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, 2, "a cycle and a unit");
+	int64_t version = 0;
+	if (!rc)
+		rc = wf_version(a, &version);
+	if (!rc && which == 1 && !wf_has(a, W_REASON))
+		rc = wf_usage(a, "'submission exclude' needs --reason TEXT");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 1, &s);
+	if (rc)
+		return rc;
+	struct dti_units *units = NULL;
+	struct dti_cycle_info ci;
+	char unit[64];
+	const char *uname = NULL;
+	const char *cycle = a->pos[1];
+	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &units, unit, &uname);
+	if (!rc) {
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st;
+		if (which == 0)
+			st = dti_submission_submit(s, cycle, unit, version,
+			                           &err);
+		else if (which == 1)
+			st = dti_submission_exclude(s, cycle, unit,
+			                            a->val[W_REASON], &err);
+		else
+			st = dti_submission_create(s, cycle, unit, &err);
+		char what[256];
+		snprintf(what, sizeof what, "cannot %s %s %s (%s)", sub, cycle,
+		         unit, uname);
+		struct dti_submission_info si = {0};
+		if (!st)
+			st = dti_submission_get(s, cycle, unit, &si, &err);
+		if (st)
+			rc = wf_fail(what, st, &err);
+		else
+			printf("%s %s (%s): %s, version %lld\n", cycle, unit,
+			       uname, dti_sub_state_name(si.state),
+			       (long long)si.version);
+		dti_error_release(&err);
+	}
+	dti_units_free(units);
+	dti_store_close(s);
+	return rc;
+}
+
+static int sub_show(const struct wf_args *a)
+{
+	static const int allowed[] = {W_JSON, -1};
+	int rc = wf_allow(a, "show", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, 2, "a cycle and a unit");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 0, &s);
+	if (rc)
+		return rc;
+	struct dti_units *units = NULL;
+	struct dti_cycle_info ci;
+	char unit[64];
+	rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &units, unit, NULL);
+	if (!rc) {
+		struct dti_buf out = DTI_BUF_INIT;
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st = dti_submission_show(
+		    s, a->pos[1], unit, wf_has(a, W_JSON), &out, &err);
+		if (st) {
+			dti_buf_release(&out);
+			char what[160];
+			snprintf(what, sizeof what, "submission %s %s",
+			         a->pos[1], unit);
+			rc = wf_fail(what, st, &err);
+		} else {
+			rc = wf_emit(&out);
+		}
+	}
+	dti_units_free(units);
+	dti_store_close(s);
+	return rc;
+}
+
+int cmd_submission(int argc, char **argv)
+{
+	struct wf_args a;
+	int rc = wf_parse(argc, argv, "submission", help, WF_CLEAR_VALUE, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!a.npos) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	const char *sub = a.pos[0];
+	if (strcmp(sub, "edit") == 0)
+		return sub_edit(&a);
+	if (strcmp(sub, "import") == 0)
+		return sub_import(&a);
+	if (strcmp(sub, "submit") == 0 || strcmp(sub, "exclude") == 0 ||
+	    strcmp(sub, "add") == 0)
+		return sub_state(&a, sub);
+	if (strcmp(sub, "show") == 0)
+		return sub_show(&a);
+	return wf_usage(&a,
+	                "unknown submission command '%s' (edit, import, "
+	                "submit, exclude, add, show)",
+	                sub);
+}

@@ -1,0 +1,268 @@
+/*
+ * src/cli/cmd_user.c - dti user add|role|passwd|token|list.
+ *
+ * Users of the store, their roles (admin, owner, reviewer, editor of a
+ * unit, viewer), passwords and API tokens.  A password never comes from an
+ * argument (visible in ps and the shell's history): it is read from a file
+ * or from standard input.  A token is printed once, when it is made; the
+ * store keeps only its hash.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "wf.h"
+
+static const char help[] =
+    "usage: dti user add|role|passwd|token|list [OPTIONS]\n"
+    "\n"
+    "  dti user add NAME [--name DISPLAY] [--password-file F | "
+    "--password-stdin]\n"
+    "  dti user role NAME ROLE [--unit UNIT]... [--revoke]\n"
+    "  dti user passwd NAME (--password-file F | --password-stdin)\n"
+    "  dti user token NAME LABEL [--revoke]\n"
+    "  dti user list [--json]\n"
+    "\n"
+    "add     adds a user (without roles; the first user of a store is an\n"
+    "        admin).  Without a password the user logs in with tokens\n"
+    "        only.  Admin.\n"
+    "role    grants (or with --revoke takes back) a role: admin, owner,\n"
+    "        reviewer, editor or viewer.  An editor role is scoped to\n"
+    "        units, given by id, code or name (one --unit each).  Admin.\n"
+    "passwd  sets a password (Argon2id).  Users their own; admins anyone's.\n"
+    "token   makes an API token labelled LABEL and prints it once (only\n"
+    "        its hash is kept); --revoke revokes it.\n"
+    "list    the users and their roles.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
+    "      --user NAME         who acts (default: $DTI_USER)\n"
+    "      --name DISPLAY      (add) the user's full name\n"
+    "      --password-file F   the password, from a file (one trailing\n"
+    "                          newline is dropped)\n"
+    "      --password-stdin    the password, from standard input\n"
+    "      --unit UNIT         (role) a unit of an editor (repeatable)\n"
+    "      --revoke            (role, token) take back instead of giving\n"
+    "      --json              (list) JSON\n"
+    "\n"
+    "Examples:\n"
+    "  dti user add lan --name 'Nguyễn Thị Lan' --password-file lan.pw\n"
+    "  dti user role lan editor --unit 'Đà Nẵng' --unit Huế\n"
+    "  dti user role minh reviewer\n"
+    "  printf '%s\\n' \"$PW\" | dti user passwd lan --password-stdin\n"
+    "  dti user token lan laptop\n";
+
+static int user_add(const struct wf_args *a)
+{
+	static const int allowed[] = {W_NAME, W_PASSWORD_FILE, W_PASSWORD_STDIN,
+	                              -1};
+	int rc = wf_allow(a, "add", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 1, 1, "a user name");
+	if (rc)
+		return rc;
+	char *pw = NULL;
+	rc = wf_password(a, 0, &pw);
+	struct dti_store *s = NULL;
+	/* the first user is added by nobody; the store decides */
+	if (!rc)
+		rc = wf_open(a, 0, &s);
+	if (!rc) {
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st =
+		    dti_user_add(s, a->pos[1], a->val[W_NAME], pw, &err);
+		if (st) {
+			char what[128];
+			snprintf(what, sizeof what, "cannot add user '%s'",
+			         a->pos[1]);
+			rc = wf_fail(what, st, &err);
+		} else {
+			printf("user %s added\n", a->pos[1]);
+		}
+		dti_error_release(&err);
+	}
+	wf_password_free(pw);
+	dti_store_close(s);
+	return rc;
+}
+
+static int user_role(const struct wf_args *a)
+{
+	static const int allowed[] = {W_UNIT, W_REVOKE, -1};
+	int rc = wf_allow(a, "role", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, 2, "a user name and a role");
+	if (rc)
+		return rc;
+	const char *name = a->pos[1];
+	enum dti_role role = dti_role_parse(a->pos[2]);
+	if (!role)
+		return wf_usage(a,
+		                "unknown role '%s' (admin, owner, reviewer, "
+		                "editor, viewer)",
+		                a->pos[2]);
+	if (role == DTI_ROLE_EDITOR && !wf_has(a, W_UNIT))
+		return wf_usage(a, "an editor role needs --unit UNIT");
+	if (role != DTI_ROLE_EDITOR && wf_has(a, W_UNIT))
+		return wf_usage(a, "only an editor role is scoped to units");
+	int grant = !wf_has(a, W_REVOKE);
+	struct dti_store *s = NULL;
+	rc = wf_open(a, 1, &s);
+	if (rc)
+		return rc;
+	/* every unit resolved first: an unknown one changes nothing */
+	struct dti_units *units = NULL;
+	char ids[WF_MAX_SEQ][64];
+	size_t n = 0;
+	for (size_t i = 0; !rc && i < a->nseq; i++)
+		if (a->seq[i].key == W_UNIT)
+			rc = wf_unit(s, &units, a->seq[i].val, NULL, ids[n++],
+			             NULL);
+	struct dti_error err = DTI_ERROR_INIT;
+	for (size_t i = 0; !rc && i < (n ? n : 1); i++) {
+		const char *unit = n ? ids[i] : NULL;
+		enum dti_status st =
+		    dti_user_role(s, name, role, unit, grant, &err);
+		char what[256];
+		snprintf(what, sizeof what, "cannot %s role %s%s%s %s '%s'",
+		         grant ? "grant" : "revoke", dti_role_name(role),
+		         unit ? " of " : "", unit ? unit : "",
+		         grant ? "to" : "of", name);
+		if (st) {
+			rc = wf_fail(what, st, &err);
+			break;
+		}
+		printf("user %s: role %s%s%s %s\n", name, dti_role_name(role),
+		       unit ? " of unit " : "", unit ? unit : "",
+		       grant ? "granted" : "revoked");
+	}
+	dti_error_release(&err);
+	dti_units_free(units);
+	dti_store_close(s);
+	return rc;
+}
+
+static int user_passwd(const struct wf_args *a)
+{
+	static const int allowed[] = {W_PASSWORD_FILE, W_PASSWORD_STDIN, -1};
+	int rc = wf_allow(a, "passwd", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 1, 1, "a user name");
+	if (rc)
+		return rc;
+	char *pw = NULL;
+	rc = wf_password(a, 1, &pw);
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 1, &s);
+	if (!rc) {
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st = dti_user_passwd(s, a->pos[1], pw, &err);
+		if (st) {
+			char what[128];
+			snprintf(what, sizeof what,
+			         "cannot set the password of '%s'", a->pos[1]);
+			rc = wf_fail(what, st, &err);
+		} else {
+			printf("user %s: password set\n", a->pos[1]);
+		}
+		dti_error_release(&err);
+	}
+	wf_password_free(pw);
+	dti_store_close(s);
+	return rc;
+}
+
+static int user_token(const struct wf_args *a)
+{
+	static const int allowed[] = {W_REVOKE, -1};
+	int rc = wf_allow(a, "token", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, 2, "a user name and a token label");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 1, &s);
+	if (rc)
+		return rc;
+	const char *name = a->pos[1], *label = a->pos[2];
+	struct dti_error err = DTI_ERROR_INIT;
+	char what[256];
+	if (wf_has(a, W_REVOKE)) {
+		enum dti_status st =
+		    dti_user_token_revoke(s, name, label, &err);
+		snprintf(what, sizeof what, "cannot revoke token '%s' of '%s'",
+		         label, name);
+		if (st)
+			rc = wf_fail(what, st, &err);
+		else
+			printf("user %s: token %s revoked\n", name, label);
+	} else {
+		char token[DTI_TOKEN_MAX];
+		enum dti_status st =
+		    dti_user_token(s, name, label, token, &err);
+		snprintf(what, sizeof what, "cannot make token '%s' for '%s'",
+		         label, name);
+		if (st) {
+			rc = wf_fail(what, st, &err);
+		} else {
+			/* the token alone on stdout, for scripts */
+			printf("%s\n", token);
+			fprintf(stderr,
+			        "dti: token '%s' of %s: shown once, keep it "
+			        "safe\n",
+			        label, name);
+		}
+		memset(token, 0, sizeof token);
+	}
+	dti_error_release(&err);
+	dti_store_close(s);
+	return rc;
+}
+
+static int user_list(const struct wf_args *a)
+{
+	static const int allowed[] = {W_JSON, -1};
+	int rc = wf_allow(a, "list", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 0, 0, "");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 0, &s);
+	if (rc)
+		return rc;
+	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_user_list(s, wf_has(a, W_JSON), &out, &err);
+	dti_store_close(s);
+	if (st) {
+		dti_buf_release(&out);
+		return wf_fail("cannot list the users", st, &err);
+	}
+	return wf_emit(&out);
+}
+
+int cmd_user(int argc, char **argv)
+{
+	struct wf_args a;
+	int rc = wf_parse(argc, argv, "user", help, 0, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!a.npos) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	const char *sub = a.pos[0];
+	if (strcmp(sub, "add") == 0)
+		return user_add(&a);
+	if (strcmp(sub, "role") == 0)
+		return user_role(&a);
+	if (strcmp(sub, "passwd") == 0)
+		return user_passwd(&a);
+	if (strcmp(sub, "token") == 0)
+		return user_token(&a);
+	if (strcmp(sub, "list") == 0)
+		return user_list(&a);
+	return wf_usage(&a,
+	                "unknown user command '%s' (add, role, passwd, "
+	                "token, list)",
+	                sub);
+}

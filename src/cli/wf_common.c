@@ -1,0 +1,498 @@
+/*
+ * src/cli/wf_common.c - option parsing and helpers of the store and
+ * workflow commands (see wf.h).
+ *
+ * Passwords are never taken as arguments (they would show in ps and in the
+ * shell's history): they come from a file or standard input, and the memory
+ * holding them is wiped once used.  Unit arguments are resolved against the
+ * registry held by the store, tolerantly (id, code, name, alias), so that
+ * "Đà Nẵng", "da nang" and "48" name the same unit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "wf.h"
+
+struct wf_optdef {
+	const char *name;
+	int has_arg;
+	int repeatable;
+};
+
+/* Indexed by enum wf_key. */
+static const struct wf_optdef defs[W_NKEYS] = {
+    [W_DB] = {"db", 1, 0},
+    [W_USER] = {"user", 1, 0},
+    [W_JSON] = {"json", 0, 0},
+    [W_VERSION] = {"version", 1, 0},
+    [W_ADMIN] = {"admin", 1, 0},
+    [W_PASSWORD_FILE] = {"password-file", 1, 0},
+    [W_PASSWORD_STDIN] = {"password-stdin", 0, 0},
+    [W_UNITS] = {"units", 1, 1},
+    [W_LEVEL] = {"level", 1, 1},
+    [W_EMPTY] = {"empty", 0, 0},
+    [W_NAME] = {"name", 1, 0},
+    [W_UNIT] = {"unit", 1, 1},
+    [W_REVOKE] = {"revoke", 0, 0},
+    [W_YEAR] = {"year", 1, 0},
+    [W_FRAMEWORK] = {"framework", 1, 0},
+    [W_REF_DATE] = {"ref-date", 1, 0},
+    [W_SUBMIT_DEADLINE] = {"submit-deadline", 1, 0},
+    [W_REVIEW_DEADLINE] = {"review-deadline", 1, 0},
+    [W_TITLE] = {"title", 1, 0},
+    [W_SUBMIT] = {"submit", 1, 0},
+    [W_REVIEW] = {"review", 1, 0},
+    [W_POINTS] = {"points", 1, 1},
+    [W_COMMENT] = {"comment", 1, 1},
+    [W_CLEAR] = {"clear", 2, 1}, /* see wf_parse */
+    [W_DATA_CYCLE] = {"data-cycle", 1, 0},
+    [W_REASON] = {"reason", 1, 0},
+    [W_INDICATOR] = {"indicator", 1, 0},
+    [W_NUMBER] = {"number", 1, 0},
+    [W_DATE] = {"date", 1, 0},
+    [W_ISSUER] = {"issuer", 1, 0},
+    [W_LINK] = {"link", 1, 0},
+    [W_FILE] = {"file", 1, 0},
+    [W_MAX_SIZE] = {"max-size", 1, 0},
+    [W_OUTPUT] = {"output", 1, 0},
+    [W_VALUE] = {"value", 1, 0},
+    [W_ALL_SUBMITTED] = {"all-submitted", 0, 0},
+    [W_PREVIEW] = {"preview", 0, 0},
+    [W_COMPUTE] = {"compute", 0, 0},
+    [W_FORMAT] = {"format", 1, 0},
+    [W_LANG] = {"lang", 1, 0},
+    [W_CYCLE] = {"cycle", 1, 0},
+    [W_ACTION] = {"action", 1, 0},
+    [W_AFTER] = {"after", 1, 0},
+    [W_LIMIT] = {"limit", 1, 0},
+};
+
+#define KEY_BASE 256
+
+int wf_usage(const struct wf_args *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "dti: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	const char *nl = strchr(a->help, '\n');
+	fprintf(stderr, "%.*s\nTry 'dti %s --help' for more.\n",
+	        (int)(nl ? nl - a->help : (long)strlen(a->help)), a->help,
+	        a->group);
+	return EXIT_USAGE;
+}
+
+int wf_parse(int argc, char **argv, const char *group, const char *help,
+             unsigned flags, struct wf_args *a)
+{
+	memset(a, 0, sizeof *a);
+	a->help = help;
+	a->group = group;
+	struct option lo[W_NKEYS + 2];
+	size_t n = 0;
+	for (int k = 0; k < W_NKEYS; k++) {
+		/*
+		 * --clear names an indicator in 'submission edit' and is a
+		 * flag in 'review adjust' (the indicator is an argument).
+		 */
+		int arg = defs[k].has_arg == 1 ||
+		          (defs[k].has_arg == 2 && (flags & WF_CLEAR_VALUE));
+		lo[n].name = defs[k].name;
+		lo[n].has_arg = arg ? required_argument : no_argument;
+		lo[n].flag = NULL;
+		lo[n].val = KEY_BASE + k;
+		n++;
+	}
+	lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	lo[n] = (struct option){NULL, 0, NULL, 0};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return -1;
+		}
+		if (c == '?') {
+			if (optopt && optopt < KEY_BASE)
+				return wf_usage(a, "unknown option '-%c'",
+				                optopt);
+			return wf_usage(a, "unknown option '%s'",
+			                argv[optind - 1]);
+		}
+		if (c == ':')
+			return wf_usage(a, "option '%s' needs a value",
+			                argv[optind - 1]);
+		enum wf_key k =
+		    c == 'o' ? W_OUTPUT : (enum wf_key)(c - KEY_BASE);
+		const char *v =
+		    lo[k].has_arg == required_argument ? optarg : "";
+		if (a->count[k] && !defs[k].repeatable)
+			return wf_usage(a, "option '--%s' given twice",
+			                defs[k].name);
+		if (a->nseq >= WF_MAX_SEQ)
+			return wf_usage(a, "too many options");
+		a->seq[a->nseq].key = k;
+		a->seq[a->nseq].val = v;
+		a->nseq++;
+		a->val[k] = v;
+		a->count[k]++;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (a->npos >= WF_MAX_POS)
+			return wf_usage(a, "too many arguments (%s)", argv[i]);
+		a->pos[a->npos++] = argv[i];
+	}
+	return 0;
+}
+
+int wf_has(const struct wf_args *a, enum wf_key k)
+{
+	return a->count[k] > 0;
+}
+
+int wf_allow(const struct wf_args *a, const char *sub, const int *allowed)
+{
+	for (int k = 0; k < W_NKEYS; k++) {
+		if (!a->count[k] || k == W_DB || k == W_USER)
+			continue;
+		int ok = 0;
+		for (const int *p = allowed; *p >= 0; p++)
+			if (*p == k)
+				ok = 1;
+		if (!ok)
+			return wf_usage(a,
+			                "option '--%s' does not apply to 'dti "
+			                "%s%s%s'",
+			                defs[k].name, a->group, *sub ? " " : "",
+			                sub);
+	}
+	return 0;
+}
+
+int wf_nargs(const struct wf_args *a, size_t min, size_t max, const char *what)
+{
+	/* pos[0] is the subcommand */
+	size_t n = a->npos ? a->npos - 1 : 0;
+	if (n < min)
+		return wf_usage(a, "'%s %s' needs %s", a->group,
+		                a->npos ? a->pos[0] : "", what);
+	if (n > max)
+		return wf_usage(a, "too many arguments for '%s %s' (from '%s')",
+		                a->group, a->pos[0], a->pos[1 + max]);
+	return 0;
+}
+
+int wf_open(const struct wf_args *a, int need_actor, struct dti_store **s)
+{
+	return cli_open_store(a->val[W_DB], a->val[W_USER], need_actor, s);
+}
+
+int wf_fail(const char *what, enum dti_status st, struct dti_error *err)
+{
+	int rc = cli_store_fail(what, st, err);
+	dti_error_release(err);
+	return rc;
+}
+
+int wf_integer(const struct wf_args *a, const char *opt, const char *s,
+               long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max)
+		return wf_usage(a, "%s '%s': expected a whole number from %lld",
+		                opt, s, min);
+	*out = v;
+	return 0;
+}
+
+int wf_version(const struct wf_args *a, int64_t *out)
+{
+	*out = 0;
+	if (!wf_has(a, W_VERSION))
+		return 0;
+	long long v;
+	int rc =
+	    wf_integer(a, "--version", a->val[W_VERSION], 1, INT64_MAX, &v);
+	*out = v;
+	return rc;
+}
+
+int wf_number(const struct wf_args *a, const char *what, const char *s,
+              double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	/* no hexadecimal, inf or nan: a figure is written in decimals */
+	int bad = !*s || *end || errno == ERANGE || !isfinite(v) ||
+	          strpbrk(s, "xXnNiI") != NULL;
+	if (bad)
+		return wf_usage(a,
+		                "%s '%s': expected a number written with '.' "
+		                "(0.75, 12, 1e3)",
+		                what, s);
+	*out = v;
+	return 0;
+}
+
+int wf_date(const struct wf_args *a, const char *opt, const char *s)
+{
+	int ok = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+	for (int i = 0; ok && i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			ok = 0;
+	if (ok) {
+		int m = (s[5] - '0') * 10 + (s[6] - '0');
+		int d = (s[8] - '0') * 10 + (s[9] - '0');
+		ok = m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	}
+	if (!ok)
+		return wf_usage(a, "%s '%s': expected YYYY-MM-DD", opt, s);
+	return 0;
+}
+
+/* ---- files and passwords ---------------------------------------------- */
+
+int wf_read_file(const char *path, char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	int is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "dti: %s: cannot open: %s\n", path,
+		        strerror(errno));
+		return EXIT_IO;
+	}
+	struct stat sb;
+	if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "dti: %s: is a directory\n", path);
+		fclose(f);
+		return EXIT_IO;
+	}
+	size_t n = 0, cap = 65536;
+	char *p = malloc(cap + 1);
+	while (p) {
+		size_t r = fread(p + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
+			break;
+		if (cap >= ((size_t)1 << 30)) {
+			fprintf(stderr, "dti: %s: larger than 1 GiB\n", path);
+			free(p);
+			if (!is_stdin)
+				fclose(f);
+			return EXIT_LIMIT;
+		}
+		char *q = realloc(p, 2 * cap + 1);
+		if (!q) {
+			free(p);
+			p = NULL;
+			break;
+		}
+		p = q;
+		cap *= 2;
+	}
+	int bad = ferror(f);
+	if (!is_stdin)
+		fclose(f);
+	if (!p) {
+		fprintf(stderr, "dti: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	if (bad) {
+		fprintf(stderr, "dti: %s: read error\n", path);
+		free(p);
+		return EXIT_IO;
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return EXIT_OK;
+}
+
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+}
+
+void wf_password_free(char *pw)
+{
+	if (!pw)
+		return;
+	wipe(pw, strlen(pw));
+	free(pw);
+}
+
+int wf_password(const struct wf_args *a, int required, char **pw)
+{
+	*pw = NULL;
+	int from_file = wf_has(a, W_PASSWORD_FILE);
+	int from_stdin = wf_has(a, W_PASSWORD_STDIN);
+	if (from_file && from_stdin)
+		return wf_usage(a, "give --password-file or --password-stdin, "
+		                   "not both");
+	if (!from_file && !from_stdin) {
+		if (required)
+			return wf_usage(a, "the password comes from "
+			                   "--password-file FILE or "
+			                   "--password-stdin (never from an "
+			                   "argument)");
+		return 0;
+	}
+	const char *path = from_file ? a->val[W_PASSWORD_FILE] : "-";
+	char *buf;
+	size_t len;
+	int rc = wf_read_file(path, &buf, &len);
+	if (rc)
+		return rc;
+	/* one trailing newline (as echo or an editor leaves it) */
+	if (len && buf[len - 1] == '\n') {
+		buf[--len] = '\0';
+		if (len && buf[len - 1] == '\r')
+			buf[--len] = '\0';
+	}
+	if (memchr(buf, '\0', len) || memchr(buf, '\n', len)) {
+		wipe(buf, len);
+		free(buf);
+		fprintf(stderr, "dti: the password holds a NUL byte or a "
+		                "line break\n");
+		return EXIT_DATA;
+	}
+	if (!len) {
+		free(buf);
+		fprintf(stderr, "dti: the password is empty\n");
+		return EXIT_DATA;
+	}
+	*pw = buf;
+	return 0;
+}
+
+/* ---- units and cycles -------------------------------------------------- */
+
+int wf_unit(struct dti_store *s, struct dti_units **units, const char *text,
+            const char *date, char id_out[64], const char **name_out)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st;
+	if (!*units) {
+		st = dti_store_units(s, units, &err);
+		if (st)
+			return wf_fail("units", st, &err);
+	}
+	size_t idx;
+	st = dti_units_find(*units, text, date, &idx, &err);
+	if (st == DTI_ENOTFOUND && date) {
+		/* a unit of another period, named exactly */
+		struct dti_error e2 = DTI_ERROR_INIT;
+		if (dti_units_find(*units, text, NULL, &idx, &e2) == DTI_OK)
+			st = DTI_OK;
+		dti_error_release(&e2);
+	}
+	if (st) {
+		char what[256];
+		snprintf(what, sizeof what, "unit '%s'", text);
+		return wf_fail(what, st, &err);
+	}
+	dti_error_release(&err);
+	struct dti_unit_info ui;
+	dti_units_get(*units, idx, &ui);
+	snprintf(id_out, 64, "%s", ui.id);
+	if (name_out)
+		*name_out = ui.name_vi;
+	return 0;
+}
+
+int wf_cycle(struct dti_store *s, const char *label, struct dti_cycle_info *ci)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_get(s, label, ci, &err);
+	if (st) {
+		char what[128];
+		snprintf(what, sizeof what, "cycle '%s'", label);
+		return wf_fail(what, st, &err);
+	}
+	dti_error_release(&err);
+	return 0;
+}
+
+int wf_cycle_unit(struct dti_store *s, const char *cycle, const char *unit,
+                  struct dti_cycle_info *ci, struct dti_units **units,
+                  char id_out[64], const char **name_out)
+{
+	int rc = wf_cycle(s, cycle, ci);
+	if (!rc)
+		rc =
+		    wf_unit(s, units, unit, *ci->ref_date ? ci->ref_date : NULL,
+		            id_out, name_out);
+	return rc;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+int wf_emit(struct dti_buf *b)
+{
+	int rc = cli_write(NULL, b);
+	dti_buf_release(b);
+	return rc;
+}
+
+void wf_json_str(struct dti_buf *b, const char *s)
+{
+	dti_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			dti_buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			dti_buf_addf(b, "\\u%04x", *p);
+		else
+			dti_buf_addc(b, (char)*p);
+	}
+	dti_buf_addc(b, '"');
+}
+
+/* ---- bundled files ----------------------------------------------------- */
+
+int wf_framework_text(const char *name, char **buf, size_t *len,
+                      const char **display)
+{
+	struct stat sb;
+	*display = name;
+	if (strchr(name, '/') || stat(name, &sb) == 0)
+		return wf_read_file(name, buf, len);
+	char base[256];
+	snprintf(base, sizeof base, "%s%s", name,
+	         strstr(name, ".csv") ? "" : ".csv");
+	const struct dti_embedded_file *f = cli_embedded(base);
+	if (!f || strncmp(base, "vn-", 3) == 0 ||
+	    strcmp(base, "regions.csv") == 0) {
+		fprintf(stderr,
+		        "dti: no framework file '%s' and no bundled framework "
+		        "of that name (bundled: see 'dti framework list')\n",
+		        name);
+		return EXIT_NOTFOUND;
+	}
+	*buf = malloc(f->len + 1);
+	if (!*buf) {
+		fprintf(stderr, "dti: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	memcpy(*buf, f->data, f->len);
+	(*buf)[f->len] = '\0';
+	*len = f->len;
+	*display = f->name;
+	return 0;
+}
