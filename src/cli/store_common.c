@@ -67,7 +67,8 @@ int cli_open_store(const char *db, const char *user, int need_actor,
 		dti_error_release(&err);
 		return rc;
 	}
-	if (user && *user) {
+	/* 'dti db init' makes the first user itself: no actor exists yet. */
+	if (user && *user && !cli_store_create) {
 		st = dti_store_set_actor(s, user, &err);
 		if (st != DTI_OK) {
 			int rc = cli_store_fail("cannot act as this user", st,
