@@ -44,7 +44,10 @@
  * too (fsync and synchronous_commit on); tests/pg/with-pg.sh starts its
  * throwaway server without them, so scripts/bench.sh passes --pg-durable,
  * which turns them on with ALTER SYSTEM (and resets them at the end).
- * The server's settings are printed with the figures.
+ * The server's settings are printed with the figures.  A durable commit
+ * waits for the disk's flush, which on a virtual disk changes with the
+ * host's load, so it is probed (4 KiB pwrite + fdatasync) before each
+ * edit run and printed beside the rates.
  *
  * Every figure is the median of several runs (counts printed).  libpq is
  * used directly only to create and drop the scratch schemas and to read or
