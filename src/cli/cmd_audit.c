@@ -135,18 +135,10 @@ static int audit_verify(const struct wf_args *a)
 
 int cmd_audit(int argc, char **argv)
 {
-	struct wf_args a;
-	int rc = wf_parse(argc, argv, "audit", help, 0, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (!a.npos) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	const char *sub = a.pos[0];
-	if (strcmp(sub, "log") == 0)
-		return audit_log(&a);
-	if (strcmp(sub, "verify") == 0)
-		return audit_verify(&a);
-	return wf_usage(&a, "unknown audit command '%s' (log, verify)", sub);
+	static const struct wf_sub subs[] = {
+	    {"log", audit_log},
+	    {"verify", audit_verify},
+	};
+	return wf_dispatch(argc, argv, "audit", help, 0, subs,
+	                   sizeof subs / sizeof subs[0]);
 }

@@ -136,8 +136,9 @@ static long long total(const struct dti_cycle_info *ci)
 	return n;
 }
 
-static int cycle_move(const struct wf_args *a, const char *sub)
+static int cycle_move(const struct wf_args *a)
 {
+	const char *sub = a->pos[0];
 	static const int allowed[] = {W_VERSION, -1};
 	int rc = wf_allow(a, sub, allowed);
 	if (!rc)
@@ -256,8 +257,9 @@ static int cycle_deadlines(const struct wf_args *a)
 	return rc;
 }
 
-static int cycle_show(const struct wf_args *a, int list)
+static int cycle_show(const struct wf_args *a)
 {
+	int list = strcmp(a->pos[0], "list") == 0;
 	static const int allowed[] = {W_JSON, -1};
 	int rc = wf_allow(a, list ? "list" : "status", allowed);
 	if (!rc)
@@ -289,28 +291,12 @@ static int cycle_show(const struct wf_args *a, int list)
 
 int cmd_cycle(int argc, char **argv)
 {
-	struct wf_args a;
-	int rc = wf_parse(argc, argv, "cycle", help, 0, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (!a.npos) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	const char *sub = a.pos[0];
-	if (strcmp(sub, "create") == 0)
-		return cycle_create(&a);
-	if (strcmp(sub, "open") == 0 || strcmp(sub, "review") == 0 ||
-	    strcmp(sub, "close") == 0 || strcmp(sub, "reopen") == 0)
-		return cycle_move(&a, sub);
-	if (strcmp(sub, "deadlines") == 0)
-		return cycle_deadlines(&a);
-	if (strcmp(sub, "status") == 0)
-		return cycle_show(&a, 0);
-	if (strcmp(sub, "list") == 0)
-		return cycle_show(&a, 1);
-	return wf_usage(&a,
-	                "unknown cycle command '%s' (create, open, review, "
-	                "close, reopen, deadlines, status, list)",
-	                sub);
+	static const struct wf_sub subs[] = {
+	    {"create", cycle_create}, {"open", cycle_move},
+	    {"review", cycle_move},   {"close", cycle_move},
+	    {"reopen", cycle_move},   {"deadlines", cycle_deadlines},
+	    {"status", cycle_show},   {"list", cycle_show},
+	};
+	return wf_dispatch(argc, argv, "cycle", help, 0, subs,
+	                   sizeof subs / sizeof subs[0]);
 }

@@ -399,29 +399,11 @@ static int db_frameworks(const struct wf_args *a)
 
 int cmd_db(int argc, char **argv)
 {
-	struct wf_args a;
-	int rc = wf_parse(argc, argv, "db", help, 0, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (!a.npos) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	const char *sub = a.pos[0];
-	if (strcmp(sub, "init") == 0)
-		return db_init(&a);
-	if (strcmp(sub, "migrate") == 0)
-		return db_migrate(&a);
-	if (strcmp(sub, "status") == 0)
-		return db_status(&a);
-	if (strcmp(sub, "units") == 0)
-		return db_units(&a);
-	if (strcmp(sub, "framework") == 0)
-		return db_framework(&a);
-	if (strcmp(sub, "frameworks") == 0)
-		return db_frameworks(&a);
-	return wf_usage(&a,
-	                "unknown db command '%s' (init, migrate, status, "
-	                "units, framework, frameworks)",
-	                sub);
+	static const struct wf_sub subs[] = {
+	    {"init", db_init},           {"migrate", db_migrate},
+	    {"status", db_status},       {"units", db_units},
+	    {"framework", db_framework}, {"frameworks", db_frameworks},
+	};
+	return wf_dispatch(argc, argv, "db", help, 0, subs,
+	                   sizeof subs / sizeof subs[0]);
 }

@@ -198,21 +198,11 @@ static int ev_remove(const struct wf_args *a)
 
 int cmd_evidence(int argc, char **argv)
 {
-	struct wf_args a;
-	int rc = wf_parse(argc, argv, "evidence", help, 0, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (!a.npos) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	const char *sub = a.pos[0];
-	if (strcmp(sub, "add") == 0)
-		return ev_add(&a);
-	if (strcmp(sub, "get") == 0)
-		return ev_get(&a);
-	if (strcmp(sub, "remove") == 0)
-		return ev_remove(&a);
-	return wf_usage(&a, "unknown evidence command '%s' (add, get, remove)",
-	                sub);
+	static const struct wf_sub subs[] = {
+	    {"add", ev_add},
+	    {"get", ev_get},
+	    {"remove", ev_remove},
+	};
+	return wf_dispatch(argc, argv, "evidence", help, 0, subs,
+	                   sizeof subs / sizeof subs[0]);
 }

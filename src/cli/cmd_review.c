@@ -295,23 +295,11 @@ static int rev_approve(const struct wf_args *a)
 
 int cmd_review(int argc, char **argv)
 {
-	struct wf_args a;
-	int rc = wf_parse(argc, argv, "review", help, 0, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (!a.npos) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	const char *sub = a.pos[0];
-	if (strcmp(sub, "adjust") == 0)
-		return rev_adjust(&a);
-	if (strcmp(sub, "return") == 0)
-		return rev_return(&a);
-	if (strcmp(sub, "approve") == 0)
-		return rev_approve(&a);
-	return wf_usage(&a,
-	                "unknown review command '%s' (adjust, return, "
-	                "approve)",
-	                sub);
+	static const struct wf_sub subs[] = {
+	    {"adjust", rev_adjust},
+	    {"return", rev_return},
+	    {"approve", rev_approve},
+	};
+	return wf_dispatch(argc, argv, "review", help, 0, subs,
+	                   sizeof subs / sizeof subs[0]);
 }

@@ -297,8 +297,9 @@ static int sub_import(const struct wf_args *a)
 }
 
 /* submit, exclude, add: one call on one unit's submission. */
-static int sub_state(const struct wf_args *a, const char *sub)
+static int sub_state(const struct wf_args *a)
 {
+	const char *sub = a->pos[0];
 	static const int a_submit[] = {W_VERSION, -1};
 	static const int a_exclude[] = {W_REASON, -1};
 	static const int a_add[] = {-1};
@@ -394,26 +395,11 @@ static int sub_show(const struct wf_args *a)
 
 int cmd_submission(int argc, char **argv)
 {
-	struct wf_args a;
-	int rc = wf_parse(argc, argv, "submission", help, WF_CLEAR_VALUE, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (!a.npos) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	const char *sub = a.pos[0];
-	if (strcmp(sub, "edit") == 0)
-		return sub_edit(&a);
-	if (strcmp(sub, "import") == 0)
-		return sub_import(&a);
-	if (strcmp(sub, "submit") == 0 || strcmp(sub, "exclude") == 0 ||
-	    strcmp(sub, "add") == 0)
-		return sub_state(&a, sub);
-	if (strcmp(sub, "show") == 0)
-		return sub_show(&a);
-	return wf_usage(&a,
-	                "unknown submission command '%s' (edit, import, "
-	                "submit, exclude, add, show)",
-	                sub);
+	static const struct wf_sub subs[] = {
+	    {"edit", sub_edit},    {"import", sub_import},
+	    {"submit", sub_state}, {"exclude", sub_state},
+	    {"add", sub_state},    {"show", sub_show},
+	};
+	return wf_dispatch(argc, argv, "submission", help, WF_CLEAR_VALUE, subs,
+	                   sizeof subs / sizeof subs[0]);
 }

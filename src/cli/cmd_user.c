@@ -242,27 +242,10 @@ static int user_list(const struct wf_args *a)
 
 int cmd_user(int argc, char **argv)
 {
-	struct wf_args a;
-	int rc = wf_parse(argc, argv, "user", help, 0, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (!a.npos) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	const char *sub = a.pos[0];
-	if (strcmp(sub, "add") == 0)
-		return user_add(&a);
-	if (strcmp(sub, "role") == 0)
-		return user_role(&a);
-	if (strcmp(sub, "passwd") == 0)
-		return user_passwd(&a);
-	if (strcmp(sub, "token") == 0)
-		return user_token(&a);
-	if (strcmp(sub, "list") == 0)
-		return user_list(&a);
-	return wf_usage(&a,
-	                "unknown user command '%s' (add, role, passwd, "
-	                "token, list)",
-	                sub);
+	static const struct wf_sub subs[] = {
+	    {"add", user_add},     {"role", user_role}, {"passwd", user_passwd},
+	    {"token", user_token}, {"list", user_list},
+	};
+	return wf_dispatch(argc, argv, "user", help, 0, subs,
+	                   sizeof subs / sizeof subs[0]);
 }

@@ -99,6 +99,19 @@ int wf_parse(int argc, char **argv, const char *group, const char *help,
  * apply always) were given to subcommand `sub`.  Returns 0 or EXIT_USAGE.
  */
 int wf_allow(const struct wf_args *a, const char *sub, const int *allowed);
+
+/* A subcommand of a command group: its name and what runs it. */
+struct wf_sub {
+	const char *name;
+	int (*run)(const struct wf_args *a); /* a->pos[0] is the name */
+};
+/*
+ * The entry point of a command group: parses the options, prints the help
+ * when no subcommand is given, runs the subcommand named first, or reports
+ * an unknown one with the list of the known ones.
+ */
+int wf_dispatch(int argc, char **argv, const char *group, const char *help,
+                unsigned flags, const struct wf_sub *subs, size_t nsubs);
 /* Checks the number of positional arguments after the subcommand. */
 int wf_nargs(const struct wf_args *a, size_t min, size_t max, const char *what);
 /* A usage error: the message, the usage line, exit 2. */

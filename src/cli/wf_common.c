@@ -496,3 +496,26 @@ int wf_framework_text(const char *name, char **buf, size_t *len,
 	*display = f->name;
 	return 0;
 }
+
+int wf_dispatch(int argc, char **argv, const char *group, const char *help,
+                unsigned flags, const struct wf_sub *subs, size_t nsubs)
+{
+	struct wf_args a;
+	int rc = wf_parse(argc, argv, group, help, flags, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!a.npos) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nsubs; i++)
+		if (strcmp(a.pos[0], subs[i].name) == 0)
+			return subs[i].run(&a);
+	char known[256] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < nsubs && n < sizeof known; i++)
+		n += (size_t)snprintf(known + n, sizeof known - n, "%s%s",
+		                      i ? ", " : "", subs[i].name);
+	return wf_usage(&a, "unknown %s command '%s' (%s)", group, a.pos[0],
+	                known);
+}
