@@ -37,8 +37,8 @@ static void put_field(struct dti_sha256 *h, const char *v)
 
 void store_audit_hash(int64_t seq, const char *at, const char *actor,
                       const char *action, const char *cycle, const char *unit,
-                      const char *object, const char *before,
-                      const char *after, const char *prev, char out[65])
+                      const char *object, const char *before, const char *after,
+                      const char *prev, char out[65])
 {
 	struct dti_sha256 h;
 	char num[24];
@@ -90,16 +90,20 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
 	unit = unit ? unit : "";
 	store_audit_hash(seq, at, actor, action, cycle, unit, object, before,
 	                 after, prev, hash);
-	st = db_run(s->db, err,
-	            "INSERT INTO audit (seq, at, actor, action, cycle, unit, "
-	            "object, before_json, after_json, prev, hash) VALUES (?, ?, "
-	            "?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	            "isssssssss" "s", seq, at, actor, action, cycle, unit,
-	            object, before, after, prev, hash);
+	st =
+	    db_run(s->db, err,
+	           "INSERT INTO audit (seq, at, actor, action, cycle, unit, "
+	           "object, before_json, after_json, prev, hash) VALUES (?, ?, "
+	           "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	           "isssssssss"
+	           "s",
+	           seq, at, actor, action, cycle, unit, object, before, after,
+	           prev, hash);
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
-		            "is", seq, hash);
+		st = db_run(
+		    s->db, err,
+		    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+		    "is", seq, hash);
 	return st;
 }
 
@@ -122,14 +126,14 @@ enum dti_status dti_audit_log(struct dti_store *s,
 		return st;
 	}
 	char sql[512];
-	dti_snprintf(sql, sizeof sql,
-	             "SELECT seq, at, actor, action, cycle, unit, object, "
-	             "before_json, after_json, hash FROM audit WHERE seq > ?%s%s%s%s "
-	             "ORDER BY seq",
-	             f->unit ? " AND unit = ?" : "",
-	             f->user ? " AND actor = ?" : "",
-	             f->cycle ? " AND cycle = ?" : "",
-	             f->action ? " AND action = ?" : "");
+	dti_snprintf(
+	    sql, sizeof sql,
+	    "SELECT seq, at, actor, action, cycle, unit, object, "
+	    "before_json, after_json, hash FROM audit WHERE seq > ?%s%s%s%s "
+	    "ORDER BY seq",
+	    f->unit ? " AND unit = ?" : "", f->user ? " AND actor = ?" : "",
+	    f->cycle ? " AND cycle = ?" : "",
+	    f->action ? " AND action = ?" : "");
 	struct db_stmt *q;
 	st = db_prepare(s->db, sql, &q, err);
 	if (st != DTI_OK) {
@@ -148,10 +152,9 @@ enum dti_status dti_audit_log(struct dti_store *s,
 		db_bind_text(q, k++, f->action);
 	int row = 0;
 	size_t n = 0;
-	static const char *const keys[] = {"seq",    "at",     "actor",
-	                                   "action", "cycle",  "unit",
-	                                   "object", "before", "after",
-	                                   "hash"};
+	static const char *const keys[] = {"seq",   "at",   "actor",  "action",
+	                                   "cycle", "unit", "object", "before",
+	                                   "after", "hash"};
 	while ((!f->limit || n < f->limit) &&
 	       (st = db_step(q, &row, err)) == DTI_OK && row) {
 		n++;
@@ -253,7 +256,8 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 		h->seq = db_col_int(q, 0);
 		h->seen = 0;
 		dti_snprintf(h->hash, sizeof h->hash, "%s", db_col_text(q, 1));
-		dti_snprintf(h->cycle, sizeof h->cycle, "%s", db_col_text(q, 2));
+		dti_snprintf(h->cycle, sizeof h->cycle, "%s",
+		             db_col_text(q, 2));
 	}
 	db_finalize(q);
 	q = NULL;
@@ -261,8 +265,8 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 	char head_hash[65] = "";
 	if (st == DTI_OK)
 		st = db_prepare(s->db,
-		                "SELECT seq, hash FROM audit_head WHERE id = 1", &q,
-		                err);
+		                "SELECT seq, hash FROM audit_head WHERE id = 1",
+		                &q, err);
 	if (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
 		head_seq = db_col_int(q, 0);
 		dti_snprintf(head_hash, sizeof head_hash, "%s",
@@ -271,11 +275,12 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 	db_finalize(q);
 	q = NULL;
 	if (st == DTI_OK)
-		st = db_prepare(s->db,
-		                "SELECT seq, at, actor, action, cycle, unit, "
-		                "object, before_json, after_json, prev, hash FROM "
-		                "audit ORDER BY seq",
-		                &q, err);
+		st = db_prepare(
+		    s->db,
+		    "SELECT seq, at, actor, action, cycle, unit, "
+		    "object, before_json, after_json, prev, hash FROM "
+		    "audit ORDER BY seq",
+		    &q, err);
 	int64_t expect = 1;
 	char prev[65] = "";
 	size_t snap_i = 0;
@@ -287,33 +292,37 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 		if (seq != expect) {
 			st = seq > expect
 			         ? bad(rep, seq, err,
-			               "events %lld to %lld are missing (deleted)",
+			               "events %lld to %lld are missing "
+			               "(deleted)",
 			               (long long)expect, (long long)seq - 1)
 			         : bad(rep, seq, err, "sequence out of order");
 			break;
 		}
 		if (!f[8] || strcmp(f[8], prev) != 0) {
-			st = bad(rep, seq, err,
-			         "it does not follow event %lld (its link to the "
-			         "previous event differs): events were "
-			         "reordered, inserted or replaced",
-			         (long long)seq - 1);
+			st = bad(
+			    rep, seq, err,
+			    "it does not follow event %lld (its link to the "
+			    "previous event differs): events were "
+			    "reordered, inserted or replaced",
+			    (long long)seq - 1);
 			break;
 		}
 		char h[65];
 		store_audit_hash(seq, f[0], f[1], f[2], f[3], f[4], f[5], f[6],
 		                 f[7], f[8], h);
 		if (!f[9] || strcmp(h, f[9]) != 0) {
-			st = bad(rep, seq, err,
-			         "its content does not match its hash (edited)");
+			st =
+			    bad(rep, seq, err,
+			        "its content does not match its hash (edited)");
 			break;
 		}
 		while (snap_i < nsnaps && snaps[snap_i].seq == seq) {
 			if (strcmp(snaps[snap_i].hash, h) != 0) {
-				st = bad(rep, seq, err,
-				         "the published snapshot of %s recorded "
-				         "another hash here: history was rewritten",
-				         snaps[snap_i].cycle);
+				st = bad(
+				    rep, seq, err,
+				    "the published snapshot of %s recorded "
+				    "another hash here: history was rewritten",
+				    snaps[snap_i].cycle);
 				break;
 			}
 			snaps[snap_i++].seen = 1;
@@ -327,10 +336,11 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 	}
 	db_finalize(q);
 	if (st == DTI_OK && snap_i < nsnaps)
-		st = bad(rep, snaps[snap_i].seq, err,
-		         "the published snapshot of %s records this event, which "
-		         "is gone",
-		         snaps[snap_i].cycle);
+		st = bad(
+		    rep, snaps[snap_i].seq, err,
+		    "the published snapshot of %s records this event, which "
+		    "is gone",
+		    snaps[snap_i].cycle);
 	if (st == DTI_OK && (head_seq != expect - 1 || strcmp(head_hash, prev)))
 		st = head_seq > expect - 1
 		         ? bad(rep, expect, err,

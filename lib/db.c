@@ -29,7 +29,10 @@ void db_close(struct db *db)
 		db->ops->close(db);
 }
 
-enum db_kind db_kind(const struct db *db) { return db->kind; }
+enum db_kind db_kind(const struct db *db)
+{
+	return db->kind;
+}
 
 enum dti_status db_exec(struct db *db, const char *sql, struct dti_error *err)
 {
@@ -70,10 +73,13 @@ void db_rollback(struct db *db)
 	}
 }
 
-int db_in_transaction(const struct db *db) { return db->in_tx; }
+int db_in_transaction(const struct db *db)
+{
+	return db->in_tx;
+}
 
-enum dti_status db_prepare(struct db *db, const char *sql,
-                           struct db_stmt **out, struct dti_error *err)
+enum dti_status db_prepare(struct db *db, const char *sql, struct db_stmt **out,
+                           struct dti_error *err)
 {
 	*out = NULL;
 	return db->ops->prepare(db, sql, out, err);
@@ -132,7 +138,10 @@ void db_finalize(struct db_stmt *st)
 	if (st)
 		st->db->ops->finalize(st);
 }
-int64_t db_changes(struct db_stmt *st) { return st->db->ops->changes(st); }
+int64_t db_changes(struct db_stmt *st)
+{
+	return st->db->ops->changes(st);
+}
 int db_column_count(struct db_stmt *st)
 {
 	return st->db->ops->column_count(st);
@@ -188,12 +197,8 @@ enum dti_status db_bindv(struct db_stmt *st, const char *fmt, va_list ap)
 	for (const char *f = fmt; f && *f; f++, i++) {
 		enum dti_status rc;
 		switch (*f) {
-		case 'i':
-			rc = db_bind_int(st, i, va_arg(ap, int64_t));
-			break;
-		case 'd':
-			rc = db_bind_double(st, i, va_arg(ap, double));
-			break;
+		case 'i': rc = db_bind_int(st, i, va_arg(ap, int64_t)); break;
+		case 'd': rc = db_bind_double(st, i, va_arg(ap, double)); break;
 		case 's':
 			rc = db_bind_text(st, i, va_arg(ap, const char *));
 			break;
@@ -203,8 +208,7 @@ enum dti_status db_bindv(struct db_stmt *st, const char *fmt, va_list ap)
 			rc = db_bind_blob(st, i, p, n);
 			break;
 		}
-		default:
-			rc = DTI_EARG;
+		default: rc = DTI_EARG;
 		}
 		if (rc != DTI_OK)
 			return rc;
@@ -252,9 +256,8 @@ enum dti_status db_run(struct db *db, struct dti_error *err, const char *sql,
 	return rc;
 }
 
-enum dti_status db_query_int(struct db *db, struct dti_error *err,
-                             int64_t *out, int *found, const char *sql,
-                             const char *fmt, ...)
+enum dti_status db_query_int(struct db *db, struct dti_error *err, int64_t *out,
+                             int *found, const char *sql, const char *fmt, ...)
 {
 	int f = 0;
 	va_list ap;

@@ -18,8 +18,8 @@
  * takes SQLite's write lock at once (BEGIN IMMEDIATE, waiting up to the
  * busy timeout; on PostgreSQL a plain BEGIN, the store then locks the
  * audit_head row FOR UPDATE); db_begin_read() a read-only snapshot
- * (PostgreSQL: REPEATABLE READ, READ ONLY).  db_rollback() is safe to call after any failure, even with no
- * transaction open.
+ * (PostgreSQL: REPEATABLE READ, READ ONLY).  db_rollback() is safe to call
+ * after any failure, even with no transaction open.
  *
  * Errors: backend errors become a dti_status with the backend's message:
  * a unique-constraint violation is DTI_EEXIST, a foreign-key or check
@@ -57,12 +57,13 @@ enum dti_status db_commit(struct db *db, struct dti_error *err);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
 
-enum dti_status db_prepare(struct db *db, const char *sql,
-                           struct db_stmt **out, struct dti_error *err);
+enum dti_status db_prepare(struct db *db, const char *sql, struct db_stmt **out,
+                           struct dti_error *err);
 /* Binds parameter i (1-based).  Text and blobs are copied. */
 enum dti_status db_bind_null(struct db_stmt *st, int i);
 enum dti_status db_bind_int(struct db_stmt *st, int i, int64_t v);
-enum dti_status db_bind_double(struct db_stmt *st, int i, double v); /* NaN: NULL */
+enum dti_status db_bind_double(struct db_stmt *st, int i,
+                               double v); /* NaN: NULL */
 enum dti_status db_bind_text(struct db_stmt *st, int i,
                              const char *s); /* NULL: NULL */
 enum dti_status db_bind_blob(struct db_stmt *st, int i, const void *p,
@@ -81,7 +82,7 @@ int db_column_count(struct db_stmt *st);
 const char *db_column_name(struct db_stmt *st, int i); /* 0-based */
 enum db_type db_column_type(struct db_stmt *st, int i);
 int64_t db_col_int(struct db_stmt *st, int i);
-double db_col_double(struct db_stmt *st, int i); /* NULL: NaN */
+double db_col_double(struct db_stmt *st, int i);    /* NULL: NaN */
 const char *db_col_text(struct db_stmt *st, int i); /* NULL: NULL */
 const void *db_col_blob(struct db_stmt *st, int i, size_t *n);
 
@@ -96,9 +97,8 @@ enum dti_status db_run(struct db *db, struct dti_error *err, const char *sql,
  * Like db_run for a query returning one integer (first column of the first
  * row); *found = 0 and *out untouched when there is no row or it is NULL.
  */
-enum dti_status db_query_int(struct db *db, struct dti_error *err,
-                             int64_t *out, int *found, const char *sql,
-                             const char *fmt, ...);
+enum dti_status db_query_int(struct db *db, struct dti_error *err, int64_t *out,
+                             int *found, const char *sql, const char *fmt, ...);
 /* Binds parameters from a format and va_list (as db_run). */
 enum dti_status db_bindv(struct db_stmt *st, const char *fmt, va_list ap);
 

@@ -34,7 +34,8 @@ static enum dti_status map_error(struct sdb *d, int rc, struct dti_error *err,
 {
 	enum dti_status st = DTI_EIO;
 	int prim = rc & 0xff;
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		st = DTI_EEXIST;
 	else if (prim == SQLITE_CONSTRAINT)
 		st = DTI_EINVALID;
@@ -139,8 +140,7 @@ static enum dti_status s_bind_text(struct db_stmt *st, int i, const char *s)
 static enum dti_status s_bind_blob(struct db_stmt *st, int i, const void *p,
                                    size_t n)
 {
-	return bind_rc(
-	    sqlite3_bind_blob64(SH(st), i, p, n, SQLITE_TRANSIENT));
+	return bind_rc(sqlite3_bind_blob64(SH(st), i, p, n, SQLITE_TRANSIENT));
 }
 
 static enum dti_status s_step(struct db_stmt *st, int *row,
@@ -189,16 +189,11 @@ static const char *s_column_name(struct db_stmt *st, int i)
 static enum db_type s_column_type(struct db_stmt *st, int i)
 {
 	switch (sqlite3_column_type(SH(st), i)) {
-	case SQLITE_INTEGER:
-		return DB_INT;
-	case SQLITE_FLOAT:
-		return DB_REAL;
-	case SQLITE_TEXT:
-		return DB_TEXT;
-	case SQLITE_BLOB:
-		return DB_BLOB;
-	default:
-		return DB_NULL;
+	case SQLITE_INTEGER: return DB_INT;
+	case SQLITE_FLOAT: return DB_REAL;
+	case SQLITE_TEXT: return DB_TEXT;
+	case SQLITE_BLOB: return DB_BLOB;
+	default: return DB_NULL;
 	}
 }
 static int64_t s_col_int(struct db_stmt *st, int i)
@@ -221,12 +216,11 @@ static const void *s_col_blob(struct db_stmt *st, int i, size_t *n)
 }
 
 static const struct db_ops sqlite_ops = {
-    s_close,       s_exec,        s_begin_write,  s_begin_read,
-    s_commit,      s_rollback,    s_prepare,      s_bind_null,
-    s_bind_int,    s_bind_double, s_bind_text,    s_bind_blob,
-    s_step,        s_reset,       s_finalize,     s_changes,
-    s_column_count, s_column_name, s_column_type, s_col_int,
-    s_col_double,  s_col_text,    s_col_blob,
+    s_close,      s_exec,         s_begin_write, s_begin_read,  s_commit,
+    s_rollback,   s_prepare,      s_bind_null,   s_bind_int,    s_bind_double,
+    s_bind_text,  s_bind_blob,    s_step,        s_reset,       s_finalize,
+    s_changes,    s_column_count, s_column_name, s_column_type, s_col_int,
+    s_col_double, s_col_text,     s_col_blob,
 };
 
 /* Vietnamese order via ICU (text.c). */
@@ -265,10 +259,9 @@ enum dti_status db_sqlite_open(const char *path, struct db **out,
 	                             SQLITE_OPEN_NOMUTEX,
 	                         NULL);
 	if (rc != SQLITE_OK) {
-		enum dti_status st =
-		    dti_err_set(err, DTI_EIO, path, 0, 0, "",
-		                "cannot open database: %s",
-		                d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+		enum dti_status st = dti_err_set(
+		    err, DTI_EIO, path, 0, 0, "", "cannot open database: %s",
+		    d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
 		sqlite3_close_v2(d->h);
 		free(d);
 		return st;

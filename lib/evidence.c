@@ -22,11 +22,9 @@ struct ftype {
 	const char *exts;       /* accepted extensions, ' '-separated */
 };
 
-static const struct ftype t_pdf = {"a PDF document", "application/pdf",
-                                   "pdf"};
+static const struct ftype t_pdf = {"a PDF document", "application/pdf", "pdf"};
 static const struct ftype t_png = {"a PNG image", "image/png", "png"};
-static const struct ftype t_jpeg = {"a JPEG image", "image/jpeg",
-                                    "jpg jpeg"};
+static const struct ftype t_jpeg = {"a JPEG image", "image/jpeg", "jpg jpeg"};
 static const struct ftype t_gif = {"a GIF image", "image/gif", "gif"};
 static const struct ftype t_webp = {"a WebP image", "image/webp", "webp"};
 static const struct ftype t_zip = {"a ZIP container (Office/ODF/ZIP)", NULL,
@@ -88,7 +86,8 @@ static const struct ftype *sniff(const unsigned char *p, size_t n)
 	if (n >= 6 &&
 	    (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
 		return &t_gif;
-	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 &&
+	    memcmp(p + 8, "WEBP", 4) == 0)
 		return &t_webp;
 	if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
 		return &t_zip;
@@ -122,13 +121,15 @@ static enum dti_status check_file(const struct dti_evidence_new *e,
 		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "filename",
 		                   "an uploaded file needs its file name");
 	if (strchr(fname, '/') || strchr(fname, '\\') || strlen(fname) > 200)
-		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "filename",
-		                   "a file name without a directory, at most 200 "
-		                   "bytes");
+		return dti_err_set(
+		    err, DTI_EINVALID, "", 0, 0, "filename",
+		    "a file name without a directory, at most 200 "
+		    "bytes");
 	if (e->size > max)
-		return dti_err_set(err, DTI_ELIMIT, "", 0, 0, "file",
-		                   "%s is %zu bytes, more than the limit of %zu",
-		                   fname, e->size, max);
+		return dti_err_set(
+		    err, DTI_ELIMIT, "", 0, 0, "file",
+		    "%s is %zu bytes, more than the limit of %zu", fname,
+		    e->size, max);
 	if (e->size == 0)
 		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "file",
 		                   "%s is empty", fname);
@@ -136,16 +137,18 @@ static enum dti_status check_file(const struct dti_evidence_new *e,
 	const char *ext = dot ? dot + 1 : "";
 	const struct ftype *t = sniff(e->data, e->size);
 	if (!t)
-		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "file",
-		                   "%s is of a type not accepted as evidence "
-		                   "(PDF, PNG, JPEG, GIF, WebP, Office/ODF, ZIP, "
-		                   "text, CSV)",
-		                   fname);
+		return dti_err_set(
+		    err, DTI_EINVALID, "", 0, 0, "file",
+		    "%s is of a type not accepted as evidence "
+		    "(PDF, PNG, JPEG, GIF, WebP, Office/ODF, ZIP, "
+		    "text, CSV)",
+		    fname);
 	if (!ext_in(ext, t->exts))
-		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "file",
-		                   "%s is %s, which does not match its extension "
-		                   "'.%s' (expected .%s)",
-		                   fname, t->name, ext, t->exts);
+		return dti_err_set(
+		    err, DTI_EINVALID, "", 0, 0, "file",
+		    "%s is %s, which does not match its extension "
+		    "'.%s' (expected .%s)",
+		    fname, t->name, ext, t->exts);
 	*media_type = t->media_type;
 	for (size_t i = 0; !*media_type && i < DTI_ARRAY_LEN(by_ext); i++)
 		if (strcasecmp(ext, by_ext[i].ext) == 0)
@@ -155,7 +158,10 @@ static enum dti_status check_file(const struct dti_evidence_new *e,
 	                                 "no media type for .%s", ext);
 }
 
-static int has(const char *s) { return s && *s; }
+static int has(const char *s)
+{
+	return s && *s;
+}
 
 enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
                                  const char *unit,
@@ -167,9 +173,10 @@ enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
 	const char *media = NULL;
 	enum dti_status st = DTI_OK;
 	if (!has(e->title) && !has(e->doc_number) && !has(e->link) && !e->data)
-		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "evidence",
-		                   "evidence needs at least a title, a document "
-		                   "number, a link or a file");
+		return dti_err_set(
+		    err, DTI_EINVALID, "", 0, 0, "evidence",
+		    "evidence needs at least a title, a document "
+		    "number, a link or a file");
 	if (has(e->link) && strncmp(e->link, "https://", 8) != 0 &&
 	    strncmp(e->link, "http://", 7) != 0)
 		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "link",
@@ -178,7 +185,8 @@ enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
 	    (strlen(e->doc_date) != 10 || e->doc_date[4] != '-' ||
 	     e->doc_date[7] != '-'))
 		return dti_err_set(err, DTI_ESYNTAX, "", 0, 0, "date",
-		                   "'%s' is not a date YYYY-MM-DD", e->doc_date);
+		                   "'%s' is not a date YYYY-MM-DD",
+		                   e->doc_date);
 	if (e->data)
 		st = check_file(e, &media, err);
 	if (st != DTI_OK)
@@ -204,23 +212,24 @@ enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
 		const struct dti_framework *fw;
 		st = store_framework_cached(s, c.framework_sha, &fw, err);
 		if (st == DTI_OK && (dti_framework_find(fw, e->indicator) < 0))
-			st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0,
-			                 "indicator",
-			                 "no indicator '%s' in the framework of "
-			                 "cycle %s",
-			                 e->indicator, c.label);
+			st = dti_err_set(
+			    err, DTI_ENOTFOUND, "", 0, 0, "indicator",
+			    "no indicator '%s' in the framework of "
+			    "cycle %s",
+			    e->indicator, c.label);
 	}
 	if (st == DTI_OK && e->data) {
 		int found = 0;
 		int64_t one;
-		st = db_query_int(s->db, err, &one, &found,
-		                  "SELECT 1 FROM blobs WHERE sha = ?", "s", sha);
+		st =
+		    db_query_int(s->db, err, &one, &found,
+		                 "SELECT 1 FROM blobs WHERE sha = ?", "s", sha);
 		if (st == DTI_OK && !found)
 			st = db_run(s->db, err,
 			            "INSERT INTO blobs (sha, size, media_type, "
 			            "data) VALUES (?, ?, ?, ?)",
-			            "sisb", sha, (int64_t)e->size, media, e->data,
-			            e->size);
+			            "sisb", sha, (int64_t)e->size, media,
+			            e->data, e->size);
 	}
 	int64_t id = 0;
 	char now[21];
@@ -233,20 +242,20 @@ enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
 		if (!v[k] || (k == 6 && !e->data))
 			v[k] = "";
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "INSERT INTO evidence (id, submission_id, indicator, "
-		            "doc_number, doc_date, issuer, title, link, "
-		            "blob_sha, filename, added_at, added_by) VALUES (?, ?, "
-		            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		            "iissssssssss", id, sub.id, v[0], v[1], v[2], v[3],
-		            v[4], v[5], e->data ? sha : NULL, v[6], now, s->actor);
+		st = db_run(
+		    s->db, err,
+		    "INSERT INTO evidence (id, submission_id, indicator, "
+		    "doc_number, doc_date, issuer, title, link, "
+		    "blob_sha, filename, added_at, added_by) VALUES (?, ?, "
+		    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "iissssssssss", id, sub.id, v[0], v[1], v[2], v[3], v[4],
+		    v[5], e->data ? sha : NULL, v[6], now, s->actor);
 	if (st == DTI_OK)
 		st = store_touch_sub(s, &sub, err);
 	if (st == DTI_OK) {
-		static const char *const keys[] = {"indicator", "number",
-		                                   "date",      "issuer",
-		                                   "title",     "link",
-		                                   "filename"};
+		static const char *const keys[] = {
+		    "indicator", "number", "date",    "issuer",
+		    "title",     "link",   "filename"};
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		dti_buf_addf(b, "{\"id\":%lld", (long long)id);
@@ -300,13 +309,15 @@ static enum dti_status load_ev(struct dti_store *s, int64_t id,
 		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "evidence",
 		                 "no evidence #%lld", (long long)id);
 	if (st == DTI_OK) {
-		dti_snprintf(r->cycle, sizeof r->cycle, "%s", db_col_text(q, 0));
+		dti_snprintf(r->cycle, sizeof r->cycle, "%s",
+		             db_col_text(q, 0));
 		dti_snprintf(r->unit, sizeof r->unit, "%s", db_col_text(q, 1));
 		const char *sha = db_col_text(q, 2);
 		dti_snprintf(r->sha, sizeof r->sha, "%s", sha ? sha : "");
 		dti_snprintf(r->filename, sizeof r->filename, "%s",
 		             db_col_text(q, 3));
-		dti_snprintf(r->title, sizeof r->title, "%s", db_col_text(q, 4));
+		dti_snprintf(r->title, sizeof r->title, "%s",
+		             db_col_text(q, 4));
 	}
 	db_finalize(q);
 	return st;
@@ -327,10 +338,11 @@ enum dti_status dti_evidence_remove(struct dti_store *s, int64_t id,
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, r.unit, &sub, err);
 	if (st == DTI_OK)
-		st = store_may_edit(s, &c, r.unit, &sub, "remove evidence", err);
+		st =
+		    store_may_edit(s, &c, r.unit, &sub, "remove evidence", err);
 	if (st == DTI_OK)
-		st = db_run(s->db, err, "DELETE FROM evidence WHERE id = ?", "i",
-		            id);
+		st = db_run(s->db, err, "DELETE FROM evidence WHERE id = ?",
+		            "i", id);
 	/* A file no evidence points at any more goes too. */
 	if (st == DTI_OK && r.sha[0])
 		st = db_run(s->db, err,
@@ -370,14 +382,15 @@ enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
 		st = store_require(s, DTI_ROLE_VIEWER, r.unit, "read evidence",
 		                   err);
 	if (st == DTI_OK && !r.sha[0])
-		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "evidence",
-		                 "evidence #%lld has no file (it is a reference)",
-		                 (long long)id);
+		st = dti_err_set(
+		    err, DTI_ENOTFOUND, "", 0, 0, "evidence",
+		    "evidence #%lld has no file (it is a reference)",
+		    (long long)id);
 	struct db_stmt *q = NULL;
 	if (st == DTI_OK)
-		st = db_prepare(s->db,
-		                "SELECT media_type, data FROM blobs WHERE sha = ?",
-		                &q, err);
+		st = db_prepare(
+		    s->db, "SELECT media_type, data FROM blobs WHERE sha = ?",
+		    &q, err);
 	int row = 0;
 	if (st == DTI_OK) {
 		db_bind_text(q, 1, r.sha);

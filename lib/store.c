@@ -74,7 +74,8 @@ enum dti_status store_table_exists(struct dti_store *s, const char *table,
 	        : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
 	          "AND name = ?";
 	int64_t n = 0;
-	enum dti_status st = db_query_int(s->db, err, &n, NULL, sql, "s", table);
+	enum dti_status st =
+	    db_query_int(s->db, err, &n, NULL, sql, "s", table);
 	*exists = n > 0;
 	return st;
 }
@@ -105,12 +106,14 @@ enum dti_status store_check_schema(struct dti_store *s, struct dti_error *err)
 		return dti_err_set(err, DTI_ESTATE, s->location, 0, 0, "",
 		                   "the store's schema is version %d, this "
 		                   "program needs %d: run 'dti db migrate'",
-		                   s->schema_version, dti_store_schema_latest());
+		                   s->schema_version,
+		                   dti_store_schema_latest());
 	if (s->schema_version > dti_store_schema_latest())
 		return dti_err_set(err, DTI_ESTATE, s->location, 0, 0, "",
 		                   "the store's schema (version %d) is newer "
 		                   "than this program's (%d): upgrade dti",
-		                   s->schema_version, dti_store_schema_latest());
+		                   s->schema_version,
+		                   dti_store_schema_latest());
 	return DTI_OK;
 }
 
@@ -124,9 +127,9 @@ enum dti_status store_begin(struct dti_store *s, struct dti_error *err)
 		return st;
 	if (db_kind(s->db) == DB_PG) {
 		/* The one lock every writer takes: the chain stays linear. */
-		st = db_run(s->db, err,
-		            "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE",
-		            "");
+		st = db_run(
+		    s->db, err,
+		    "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE", "");
 		if (st != DTI_OK)
 			db_rollback(s->db);
 	}
@@ -165,7 +168,10 @@ enum dti_status store_next_id(struct dti_store *s, const char *table,
 
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
 static int sodium_ok;
-static void init_sodium(void) { sodium_ok = sodium_init() >= 0; }
+static void init_sodium(void)
+{
+	sodium_ok = sodium_init() >= 0;
+}
 
 enum dti_status dti_store_open(const char *location, struct dti_store **out,
                                struct dti_error *err)
@@ -236,10 +242,11 @@ static enum dti_status apply_migration(struct dti_store *s,
 	if (st == DTI_OK)
 		st = db_exec(s->db, sql, err);
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "INSERT INTO schema_migrations (version, applied_at, "
-		            "description) VALUES (?, ?, ?)",
-		            "iss", (int64_t)m->version, now, m->description);
+		st = db_run(
+		    s->db, err,
+		    "INSERT INTO schema_migrations (version, applied_at, "
+		    "description) VALUES (?, ?, ?)",
+		    "iss", (int64_t)m->version, now, m->description);
 	free(sql);
 	st = store_end(s, st, err);
 	if (st == DTI_OK)
@@ -340,8 +347,8 @@ enum dti_status dti_store_status(struct dti_store *s,
 		st = count_rows(s, counts[i].table, counts[i].n, err);
 	if (st == DTI_OK) {
 		struct db_stmt *q;
-		st = db_prepare(s->db, "SELECT hash FROM audit_head WHERE id = 1",
-		                &q, err);
+		st = db_prepare(
+		    s->db, "SELECT hash FROM audit_head WHERE id = 1", &q, err);
 		int row = 0;
 		if (st == DTI_OK)
 			st = db_step(q, &row, err);
@@ -362,7 +369,7 @@ static const char *const role_names[] = {NULL,       "admin",  "owner",
 const char *dti_role_name(enum dti_role r)
 {
 	return r >= DTI_ROLE_ADMIN && r <= DTI_ROLE_VIEWER ? role_names[r]
-	                                                    : "?";
+	                                                   : "?";
 }
 
 enum dti_role dti_role_parse(const char *name)
@@ -426,8 +433,7 @@ const char *dti_store_actor(const struct dti_store *s)
 	return s->actor[0] ? s->actor : NULL;
 }
 
-static int has_role_row(struct dti_store *s, const char *role,
-                        const char *unit)
+static int has_role_row(struct dti_store *s, const char *role, const char *unit)
 {
 	int64_t n = 0;
 	struct dti_error e = DTI_ERROR_INIT;
@@ -451,10 +457,8 @@ int store_actor_has(struct dti_store *s, enum dti_role role, const char *unit)
 	if (has_role_row(s, "admin", NULL))
 		return 1;
 	switch (role) {
-	case DTI_ROLE_ADMIN:
-		return 0;
-	case DTI_ROLE_OWNER:
-		return has_role_row(s, "owner", NULL);
+	case DTI_ROLE_ADMIN: return 0;
+	case DTI_ROLE_OWNER: return has_role_row(s, "owner", NULL);
 	case DTI_ROLE_REVIEWER:
 		return has_role_row(s, "owner", NULL) ||
 		       has_role_row(s, "reviewer", NULL);
@@ -481,10 +485,11 @@ enum dti_status store_require(struct dti_store *s, enum dti_role role,
 		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
 		                   "nobody is acting: name a user to %s", what);
 	if (role == DTI_ROLE_EDITOR && unit)
-		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
-		                   "user '%s' may not %s: not an editor of unit "
-		                   "%s",
-		                   s->actor, what, unit);
+		return dti_err_set(
+		    err, DTI_EPERM, "", 0, 0, "user",
+		    "user '%s' may not %s: not an editor of unit "
+		    "%s",
+		    s->actor, what, unit);
 	return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
 	                   "user '%s' may not %s: needs the %s role", s->actor,
 	                   what, dti_role_name(role));
@@ -553,15 +558,18 @@ enum dti_status dti_user_add(struct dti_store *s, const char *name,
 	char now[21];
 	store_now(s, now);
 	if (st == DTI_OK) {
-		st = db_run(s->db, err,
-		            "INSERT INTO users (id, name, display_name, "
-		            "password_hash, disabled, created_at) VALUES (?, ?, "
-		            "?, ?, 0, ?)",
-		            "isss" "s", id, name, display_name ? display_name : "",
-		            password ? hash : NULL, now);
+		st =
+		    db_run(s->db, err,
+		           "INSERT INTO users (id, name, display_name, "
+		           "password_hash, disabled, created_at) VALUES (?, ?, "
+		           "?, ?, 0, ?)",
+		           "isss"
+		           "s",
+		           id, name, display_name ? display_name : "",
+		           password ? hash : NULL, now);
 		if (st == DTI_EEXIST && err)
 			dti_err_replace(err, DTI_EEXIST, "", 0, 0, "user",
-			            "user '%s' already exists", name);
+			                "user '%s' already exists", name);
 	}
 	if (st == DTI_OK && first)
 		st = db_run(s->db, err,
@@ -597,9 +605,9 @@ static enum dti_status unit_exists(struct dti_store *s, const char *unit,
 {
 	int found = 0;
 	int64_t one = 0;
-	enum dti_status st = db_query_int(s->db, err, &one, &found,
-	                                  "SELECT 1 FROM units WHERE id = ?",
-	                                  "s", unit);
+	enum dti_status st =
+	    db_query_int(s->db, err, &one, &found,
+	                 "SELECT 1 FROM units WHERE id = ?", "s", unit);
 	if (st == DTI_OK && !found)
 		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "unit",
 		                 "no unit '%s' in the store", unit);
@@ -631,10 +639,11 @@ enum dti_status dti_user_role(struct dti_store *s, const char *name,
 	if (st == DTI_OK && role == DTI_ROLE_EDITOR)
 		st = unit_exists(s, unit, err);
 	if (st == DTI_OK)
-		st = db_query_int(s->db, err, &n, NULL,
-		                  "SELECT count(*) FROM user_roles WHERE user_id "
-		                  "= ? AND role = ? AND unit_id = ?",
-		                  "iss", uid, dti_role_name(role), scope);
+		st = db_query_int(
+		    s->db, err, &n, NULL,
+		    "SELECT count(*) FROM user_roles WHERE user_id "
+		    "= ? AND role = ? AND unit_id = ?",
+		    "iss", uid, dti_role_name(role), scope);
 	if (st == DTI_OK && grant && n)
 		st = dti_err_set(err, DTI_EEXIST, "", 0, 0, "role",
 		                 "user '%s' already has the %s role%s%s", name,
@@ -642,26 +651,28 @@ enum dti_status dti_user_role(struct dti_store *s, const char *name,
 		                 scope);
 	if (st == DTI_OK && !grant && !n)
 		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "role",
-		                 "user '%s' does not have the %s role%s%s", name,
-		                 dti_role_name(role), *scope ? " for " : "",
-		                 scope);
+		                 "user '%s' does not have the %s role%s%s",
+		                 name, dti_role_name(role),
+		                 *scope ? " for " : "", scope);
 	if (st == DTI_OK && !grant && role == DTI_ROLE_ADMIN) {
 		int64_t admins = 0;
-		st = db_query_int(s->db, err, &admins, NULL,
-		                  "SELECT count(*) FROM user_roles WHERE role = "
-		                  "'admin'",
-		                  "");
+		st =
+		    db_query_int(s->db, err, &admins, NULL,
+		                 "SELECT count(*) FROM user_roles WHERE role = "
+		                 "'admin'",
+		                 "");
 		if (st == DTI_OK && admins <= 1)
 			st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "role",
 			                 "'%s' is the last admin", name);
 	}
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            grant ? "INSERT INTO user_roles (user_id, role, "
-		                    "unit_id) VALUES (?, ?, ?)"
-		                  : "DELETE FROM user_roles WHERE user_id = ? AND "
-		                    "role = ? AND unit_id = ?",
-		            "iss", uid, dti_role_name(role), scope);
+		st = db_run(
+		    s->db, err,
+		    grant ? "INSERT INTO user_roles (user_id, role, "
+		            "unit_id) VALUES (?, ?, ?)"
+		          : "DELETE FROM user_roles WHERE user_id = ? AND "
+		            "role = ? AND unit_id = ?",
+		    "iss", uid, dti_role_name(role), scope);
 	if (st == DTI_OK) {
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
@@ -719,8 +730,7 @@ static void token_hash(const char *token, char out[65])
 }
 
 enum dti_status dti_user_token(struct dti_store *s, const char *name,
-                               const char *label,
-                               char token_out[DTI_TOKEN_MAX],
+                               const char *label, char token_out[DTI_TOKEN_MAX],
                                struct dti_error *err)
 {
 	token_out[0] = '\0';
@@ -753,8 +763,8 @@ enum dti_status dti_user_token(struct dti_store *s, const char *name,
 		            "iisss", id, uid, label, hash, now);
 		if (st == DTI_EEXIST && err)
 			dti_err_replace(err, DTI_EEXIST, "", 0, 0, "label",
-			            "user '%s' already has a token '%s'", name,
-			            label);
+			                "user '%s' already has a token '%s'",
+			                name, label);
 	}
 	if (st == DTI_OK) {
 		struct dti_buf *b = &s->tmp;
@@ -790,10 +800,11 @@ enum dti_status dti_user_token_revoke(struct dti_store *s, const char *name,
 		                   "revoke another user's tokens", err);
 	struct db_stmt *q = NULL;
 	if (st == DTI_OK)
-		st = db_prepare(s->db,
-		                "UPDATE tokens SET revoked_at = ? WHERE user_id = "
-		                "? AND label = ? AND revoked_at IS NULL",
-		                &q, err);
+		st = db_prepare(
+		    s->db,
+		    "UPDATE tokens SET revoked_at = ? WHERE user_id = "
+		    "? AND label = ? AND revoked_at IS NULL",
+		    &q, err);
 	if (st == DTI_OK) {
 		db_bind_text(q, 1, now);
 		db_bind_int(q, 2, uid);
@@ -823,8 +834,9 @@ enum dti_status dti_user_token_revoke(struct dti_store *s, const char *name,
 
 static enum dti_status denied(struct dti_error *err)
 {
-	return dti_err_set(err, DTI_EPERM, "", 0, 0, "", "wrong user name, "
-	                                               "password or token");
+	return dti_err_set(err, DTI_EPERM, "", 0, 0, "",
+	                   "wrong user name, "
+	                   "password or token");
 }
 
 enum dti_status dti_user_login(struct dti_store *s, const char *name,
@@ -834,10 +846,11 @@ enum dti_status dti_user_login(struct dti_store *s, const char *name,
 	if (st != DTI_OK)
 		return st;
 	struct db_stmt *q;
-	st = db_prepare(s->db,
-	                "SELECT password_hash, disabled FROM users WHERE name = "
-	                "?",
-	                &q, err);
+	st =
+	    db_prepare(s->db,
+	               "SELECT password_hash, disabled FROM users WHERE name = "
+	               "?",
+	               &q, err);
 	if (st != DTI_OK)
 		return st;
 	int row = 0, ok = 0;
@@ -916,11 +929,12 @@ enum dti_status dti_user_list(struct dti_store *s, int json,
 				dti_json_str(out, name);
 				dti_buf_adds(out, ",\"display_name\":");
 				dti_json_str(out, db_col_text(q, 1));
-				dti_buf_addf(out,
-				             ",\"disabled\":%s,\"password\":%s,"
-				             "\"roles\":[",
-				             db_col_int(q, 2) ? "true" : "false",
-				             db_col_int(q, 3) ? "true" : "false");
+				dti_buf_addf(
+				    out,
+				    ",\"disabled\":%s,\"password\":%s,"
+				    "\"roles\":[",
+				    db_col_int(q, 2) ? "true" : "false",
+				    db_col_int(q, 3) ? "true" : "false");
 			} else {
 				dti_buf_addf(out, "%s", name);
 				if (*db_col_text(q, 1))
@@ -989,15 +1003,17 @@ enum dti_status dti_store_units_import(struct dti_store *s,
 	dti_buf_init(&succ, 0);
 	struct db_stmt *get = NULL, *put = NULL;
 	if (st == DTI_OK)
-		st = db_prepare(s->db,
-		                "SELECT code, name_vi, name_ascii, aliases, level, "
-		                "group_id, valid_from, valid_to, successors FROM "
-		                "units WHERE id = ?",
-		                &get, err);
+		st = db_prepare(
+		    s->db,
+		    "SELECT code, name_vi, name_ascii, aliases, level, "
+		    "group_id, valid_from, valid_to, successors FROM "
+		    "units WHERE id = ?",
+		    &get, err);
 	if (st == DTI_OK)
 		st = db_prepare(
 		    s->db,
-		    "INSERT INTO units (id, code, name_vi, name_ascii, aliases, "
+		    "INSERT INTO units (id, code, name_vi, name_ascii, "
+		    "aliases, "
 		    "level, group_id, valid_from, valid_to, successors, "
 		    "population) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
 		    "CONFLICT (id) DO UPDATE SET code = excluded.code, name_vi "
@@ -1031,11 +1047,9 @@ enum dti_status dti_store_units_import(struct dti_store *s,
 			ids[k] = si.id;
 		}
 		join_list(&succ, ids, ns);
-		const char *vals[] = {ui.code,       ui.name_vi,
-		                      ui.name_ascii, aliases.data,
-		                      level,         ui.group,
-		                      ui.valid_from, ui.valid_to,
-		                      succ.data};
+		const char *vals[] = {ui.code,       ui.name_vi,  ui.name_ascii,
+		                      aliases.data,  level,       ui.group,
+		                      ui.valid_from, ui.valid_to, succ.data};
 		int row = 0, same = 0, existed = 0;
 		db_reset(get);
 		db_bind_text(get, 1, ui.id);
@@ -1062,9 +1076,8 @@ enum dti_status dti_store_units_import(struct dti_store *s,
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		static const char *const keys[] = {
-		    "code",     "name_vi",    "name_ascii",
-		    "aliases",  "level",      "group",
-		    "valid_from", "valid_to", "successors"};
+		    "code",  "name_vi",    "name_ascii", "aliases",   "level",
+		    "group", "valid_from", "valid_to",   "successors"};
 		dti_buf_addc(b, '{');
 		for (int k = 0; k < 9; k++) {
 			dti_buf_addf(b, "%s\"%s\":", k ? "," : "", keys[k]);
@@ -1182,8 +1195,7 @@ enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
 
 enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
                                         size_t len, const char *name,
-                                        char sha_out[65],
-                                        struct dti_error *err)
+                                        char sha_out[65], struct dti_error *err)
 {
 	sha_out[0] = '\0';
 	struct dti_framework *fw = NULL;
@@ -1226,10 +1238,11 @@ enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
 	struct db_stmt *q = NULL;
 	char old[65] = "";
 	if (st == DTI_OK && !done)
-		st = db_prepare(s->db,
-		                "SELECT sha FROM frameworks WHERE fw_id = ? AND "
-		                "version = ?",
-		                &q, err);
+		st =
+		    db_prepare(s->db,
+		               "SELECT sha FROM frameworks WHERE fw_id = ? AND "
+		               "version = ?",
+		               &q, err);
 	if (st == DTI_OK && !done) {
 		int row = 0;
 		db_bind_text(q, 1, fid);
@@ -1259,13 +1272,13 @@ enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
 	char now[21];
 	store_now(s, now);
 	if (st == DTI_OK && !done)
-		st = db_run(s->db, err,
-		            "INSERT INTO frameworks (sha, fw_id, version, year, "
-		            "level, name, body, added_at, added_by) VALUES (?, "
-		            "?, ?, ?, ?, ?, ?, ?, ?)",
-		            "sssisssss", sha, fid, ver, (int64_t)year,
-		            level ? level : "", name ? name : "", body, now,
-		            s->actor);
+		st = db_run(
+		    s->db, err,
+		    "INSERT INTO frameworks (sha, fw_id, version, year, "
+		    "level, name, body, added_at, added_by) VALUES (?, "
+		    "?, ?, ?, ?, ?, ?, ?, ?)",
+		    "sssisssss", sha, fid, ver, (int64_t)year,
+		    level ? level : "", name ? name : "", body, now, s->actor);
 	if (st == DTI_OK && !done) {
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
@@ -1281,10 +1294,9 @@ enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
 		dti_snprintf(object, sizeof object, "framework %s@%s", fid,
 		             ver);
 		dti_snprintf(before, sizeof before, "{\"sha256\":\"%s\"}", old);
-		st = store_audit(s, old[0] ? "framework.replace"
-		                           : "framework.add",
-		                 NULL, NULL, object, old[0] ? before : NULL,
-		                 b->data, err);
+		st = store_audit(
+		    s, old[0] ? "framework.replace" : "framework.add", NULL,
+		    NULL, object, old[0] ? before : NULL, b->data, err);
 	}
 	st = store_end(s, st, err);
 	if (st == DTI_OK)
@@ -1314,7 +1326,7 @@ enum dti_status store_framework_sha(struct dti_store *s, const char *ref,
 	dti_snprintf(like, sizeof like, "%s%%", ref);
 	struct db_stmt *q;
 	const char *sql =
-	    ver ? "SELECT sha FROM frameworks WHERE fw_id = ? AND version = ?"
+	    ver   ? "SELECT sha FROM frameworks WHERE fw_id = ? AND version = ?"
 	    : hex ? "SELECT sha FROM frameworks WHERE fw_id = ? OR sha LIKE ?"
 	          : "SELECT sha FROM frameworks WHERE fw_id = ? ORDER BY "
 	            "year DESC, version DESC";
@@ -1442,7 +1454,8 @@ enum dti_status store_framework_cached(struct dti_store *s, const char *sha,
 			return st;
 		dti_framework_free(s->fw_cache);
 		s->fw_cache = fw;
-		dti_snprintf(s->fw_cache_sha, sizeof s->fw_cache_sha, "%s", sha);
+		dti_snprintf(s->fw_cache_sha, sizeof s->fw_cache_sha, "%s",
+		             sha);
 	}
 	*out = s->fw_cache;
 	return DTI_OK;

@@ -40,8 +40,8 @@ extern const size_t store_ntables;
 struct dti_store {
 	struct db *db;
 	char location[DTI_ERROR_FILE_MAX];
-	int schema_version; /* read at open and after init/migrate */
-	char fixed_now[21]; /* "" : system clock */
+	int schema_version;            /* read at open and after init/migrate */
+	char fixed_now[21];            /* "" : system clock */
 	char actor[DTI_USER_NAME_MAX]; /* "" : nobody */
 	int64_t actor_id;
 	struct dti_buf tmp; /* scratch for JSON of audit events */
@@ -140,8 +140,8 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
 /* SHA-256 of an event's fields and its predecessor's hash (audit.c). */
 void store_audit_hash(int64_t seq, const char *at, const char *actor,
                       const char *action, const char *cycle, const char *unit,
-                      const char *object, const char *before,
-                      const char *after, const char *prev, char out[65]);
+                      const char *object, const char *before, const char *after,
+                      const char *prev, char out[65]);
 
 /* Whether a table exists in the database (for init and status). */
 enum dti_status store_table_exists(struct dti_store *s, const char *table,

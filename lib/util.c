@@ -801,7 +801,6 @@ enum dti_status dti_json_str(struct dti_buf *b, const char *s)
 	return st ? st : dti_buf_addc(b, '"');
 }
 
-
 enum dti_status dti_err_replace(struct dti_error *err, enum dti_status code,
                                 const char *file, unsigned long line,
                                 unsigned long column, const char *field,

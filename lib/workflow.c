@@ -39,7 +39,7 @@ enum dti_cycle_state dti_cycle_state_parse(const char *s)
 const char *dti_sub_state_name(enum dti_sub_state s)
 {
 	return s >= DTI_SUB_DRAFT && s <= DTI_SUB_EXCLUDED ? sub_states[s]
-	                                                    : "?";
+	                                                   : "?";
 }
 
 enum dti_sub_state dti_sub_state_parse(const char *s)
@@ -141,9 +141,11 @@ enum dti_status store_load_cycle(struct dti_store *s, const char *label,
 		                 "no cycle '%s'", label ? label : "");
 	if (st == DTI_OK) {
 		c->id = db_col_int(q, 0);
-		dti_snprintf(c->label, sizeof c->label, "%s", db_col_text(q, 1));
+		dti_snprintf(c->label, sizeof c->label, "%s",
+		             db_col_text(q, 1));
 		c->year = (int)db_col_int(q, 2);
-		dti_snprintf(c->level, sizeof c->level, "%s", db_col_text(q, 3));
+		dti_snprintf(c->level, sizeof c->level, "%s",
+		             db_col_text(q, 3));
 		dti_snprintf(c->framework_sha, sizeof c->framework_sha, "%s",
 		             db_col_text(q, 4));
 		dti_snprintf(c->ref_date, sizeof c->ref_date, "%s",
@@ -185,8 +187,9 @@ enum dti_status store_load_sub(struct dti_store *s, const struct store_cycle *c,
 	if (st == DTI_OK && !row) {
 		int found = 0;
 		int64_t one;
-		st = db_query_int(s->db, err, &one, &found,
-		                  "SELECT 1 FROM units WHERE id = ?", "s", unit);
+		st =
+		    db_query_int(s->db, err, &one, &found,
+		                 "SELECT 1 FROM units WHERE id = ?", "s", unit);
 		if (st == DTI_OK)
 			st = dti_err_set(
 			    err, DTI_ENOTFOUND, "", 0, 0, "unit",
@@ -209,8 +212,7 @@ enum dti_status store_touch_sub(struct dti_store *s, struct store_sub *sub,
 	              "issi", sub->version, now, s->actor, sub->id);
 }
 
-static enum dti_status set_sub_state(struct dti_store *s,
-                                     struct store_sub *sub,
+static enum dti_status set_sub_state(struct dti_store *s, struct store_sub *sub,
                                      enum dti_sub_state to,
                                      struct dti_error *err)
 {
@@ -250,10 +252,10 @@ enum dti_status store_may_edit(struct dti_store *s, const struct store_cycle *c,
 	    (c->state == DTI_CYCLE_OPEN || c->state == DTI_CYCLE_REVIEW))
 		return DTI_OK;
 	if (sub->state != DTI_SUB_DRAFT && sub->state != DTI_SUB_RETURNED)
-		return dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
-		                   "cannot %s: the submission of %s in %s is %s",
-		                   what, unit, c->label,
-		                   dti_sub_state_name(sub->state));
+		return dti_err_set(
+		    err, DTI_ESTATE, "", 0, 0, "state",
+		    "cannot %s: the submission of %s in %s is %s", what, unit,
+		    c->label, dti_sub_state_name(sub->state));
 	if (c->state != DTI_CYCLE_OPEN)
 		return dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
 		                   "cannot %s: cycle %s is %s, not open", what,
@@ -305,8 +307,8 @@ enum dti_status dti_cycle_create(struct dti_store *s,
 	} else if (st == DTI_OK) {
 		struct db_stmt *q;
 		st = db_prepare(s->db,
-		                "SELECT level FROM frameworks WHERE sha = ?", &q,
-		                err);
+		                "SELECT level FROM frameworks WHERE sha = ?",
+		                &q, err);
 		int row = 0;
 		if (st == DTI_OK) {
 			db_bind_text(q, 1, sha);
@@ -317,10 +319,11 @@ enum dti_status dti_cycle_create(struct dti_store *s,
 			db_finalize(q);
 		}
 		if (st == DTI_OK && !level[0])
-			st = dti_err_set(err, DTI_EINVALID, "", 0, 0, "level",
-			                 "framework %s names no level: give the "
-			                 "cycle's level (province, ministry, ...)",
-			                 c->framework);
+			st = dti_err_set(
+			    err, DTI_EINVALID, "", 0, 0, "level",
+			    "framework %s names no level: give the "
+			    "cycle's level (province, ministry, ...)",
+			    c->framework);
 	}
 	if (c->ref_date && *c->ref_date)
 		dti_snprintf(ref, sizeof ref, "%s", c->ref_date);
@@ -332,20 +335,22 @@ enum dti_status dti_cycle_create(struct dti_store *s,
 	if (st == DTI_OK)
 		st = store_next_id(s, "cycles", &id, err);
 	if (st == DTI_OK) {
-		st = db_run(s->db, err,
-		            "INSERT INTO cycles (id, label, year, level, "
-		            "framework_sha, ref_date, submit_deadline, "
-		            "review_deadline, title, state, version, created_at, "
-		            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		            "'draft', 1, ?, ?)",
-		            "isisssssss" "s", id, c->label, (int64_t)c->year,
-		            level, sha, ref,
-		            c->submit_deadline ? c->submit_deadline : "",
-		            c->review_deadline ? c->review_deadline : "",
-		            c->title ? c->title : "", now, now);
+		st = db_run(
+		    s->db, err,
+		    "INSERT INTO cycles (id, label, year, level, "
+		    "framework_sha, ref_date, submit_deadline, "
+		    "review_deadline, title, state, version, created_at, "
+		    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "'draft', 1, ?, ?)",
+		    "isisssssss"
+		    "s",
+		    id, c->label, (int64_t)c->year, level, sha, ref,
+		    c->submit_deadline ? c->submit_deadline : "",
+		    c->review_deadline ? c->review_deadline : "",
+		    c->title ? c->title : "", now, now);
 		if (st == DTI_EEXIST && err)
 			dti_err_replace(err, DTI_EEXIST, "", 0, 0, "label",
-			            "cycle '%s' already exists", c->label);
+			                "cycle '%s' already exists", c->label);
 	}
 	if (st == DTI_OK) {
 		struct dti_buf *b = &s->tmp;
@@ -390,11 +395,12 @@ static enum dti_status create_submissions(struct dti_store *s,
 	                &q, err);
 	if (st != DTI_OK)
 		return st;
-	st = db_prepare(s->db,
-	                "INSERT INTO submissions (id, cycle_id, unit_id, state, "
-	                "version, updated_at, updated_by) VALUES (?, ?, ?, "
-	                "'draft', 1, ?, ?)",
-	                &ins, err);
+	st =
+	    db_prepare(s->db,
+	               "INSERT INTO submissions (id, cycle_id, unit_id, state, "
+	               "version, updated_at, updated_by) VALUES (?, ?, ?, "
+	               "'draft', 1, ?, ?)",
+	               &ins, err);
 	db_bind_text(q, 1, c->level);
 	db_bind_text(q, 2, c->ref_date);
 	db_bind_text(q, 3, c->ref_date);
@@ -456,8 +462,7 @@ static int transition_allowed(enum dti_cycle_state from,
 static enum dti_status set_cycle_state(struct dti_store *s,
                                        struct store_cycle *c,
                                        enum dti_cycle_state to,
-                                       const char *extra,
-                                       struct dti_error *err)
+                                       const char *extra, struct dti_error *err)
 {
 	char now[21];
 	store_now(s, now);
@@ -481,9 +486,9 @@ static enum dti_status set_cycle_state(struct dti_store *s,
 	dti_snprintf(action, sizeof action, "cycle.%s",
 	             to == DTI_CYCLE_OPEN && c->state == DTI_CYCLE_REVIEW
 	                 ? "reopen"
-	                 : to == DTI_CYCLE_REVIEW && c->state == DTI_CYCLE_CLOSED
-	                       ? "reopen_review"
-	                       : dti_cycle_state_name(to));
+	             : to == DTI_CYCLE_REVIEW && c->state == DTI_CYCLE_CLOSED
+	                 ? "reopen_review"
+	                 : dti_cycle_state_name(to));
 	dti_snprintf(object, sizeof object, "cycle %s", c->label);
 	st = store_audit(s, action, c->label, NULL, object, before, b->data,
 	                 err);
@@ -507,15 +512,17 @@ enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
 	if (st == DTI_OK)
 		st = store_load_cycle(s, label, &c, err);
 	if (st == DTI_OK)
-		st = check_version(expected_version, c.version, "the cycle", err);
+		st = check_version(expected_version, c.version, "the cycle",
+		                   err);
 	if (st == DTI_OK && to == DTI_CYCLE_PUBLISHED)
-		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
-		                 "a cycle is published with 'dti publish', which "
-		                 "checks the submissions and stores the snapshot");
+		st = dti_err_set(
+		    err, DTI_ESTATE, "", 0, 0, "state",
+		    "a cycle is published with 'dti publish', which "
+		    "checks the submissions and stores the snapshot");
 	if (st == DTI_OK && !transition_allowed(c.state, to))
 		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
-		                 "cycle %s is %s: it cannot move to %s", c.label,
-		                 state_phrase(c.state),
+		                 "cycle %s is %s: it cannot move to %s",
+		                 c.label, state_phrase(c.state),
 		                 dti_cycle_state_name(to));
 	char extra[64] = "";
 	if (st == DTI_OK && c.state == DTI_CYCLE_DRAFT) {
@@ -523,15 +530,17 @@ enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
 		st = create_submissions(s, &c, &n, err);
 		int64_t total = 0;
 		if (st == DTI_OK)
-			st = db_query_int(s->db, err, &total, NULL,
-			                  "SELECT count(*) FROM submissions WHERE "
-			                  "cycle_id = ?",
-			                  "i", c.id);
+			st = db_query_int(
+			    s->db, err, &total, NULL,
+			    "SELECT count(*) FROM submissions WHERE "
+			    "cycle_id = ?",
+			    "i", c.id);
 		if (st == DTI_OK && total == 0)
-			st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "units",
-			                 "no unit of level '%s' is valid on %s: "
-			                 "import units first",
-			                 c.level, c.ref_date);
+			st =
+			    dti_err_set(err, DTI_ESTATE, "", 0, 0, "units",
+			                "no unit of level '%s' is valid on %s: "
+			                "import units first",
+			                c.level, c.ref_date);
 		dti_snprintf(extra, sizeof extra, "\"submissions\":%lld",
 		             (long long)total);
 	}
@@ -545,7 +554,8 @@ enum dti_status dti_cycle_set_deadlines(struct dti_store *s, const char *label,
                                         const char *review_deadline,
                                         struct dti_error *err)
 {
-	enum dti_status st = check_date(submit_deadline, "submit_deadline", err);
+	enum dti_status st =
+	    check_date(submit_deadline, "submit_deadline", err);
 	if (st == DTI_OK)
 		st = check_date(review_deadline, "review_deadline", err);
 	if (st != DTI_OK)
@@ -563,11 +573,12 @@ enum dti_status dti_cycle_set_deadlines(struct dti_store *s, const char *label,
 	const char *sd = submit_deadline ? submit_deadline : c.submit_deadline;
 	const char *rd = review_deadline ? review_deadline : c.review_deadline;
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "UPDATE cycles SET submit_deadline = ?, "
-		            "review_deadline = ?, version = version + 1 WHERE id "
-		            "= ?",
-		            "ssi", sd, rd, c.id);
+		st = db_run(
+		    s->db, err,
+		    "UPDATE cycles SET submit_deadline = ?, "
+		    "review_deadline = ?, version = version + 1 WHERE id "
+		    "= ?",
+		    "ssi", sd, rd, c.id);
 	if (st == DTI_OK) {
 		char before[128], after[128], object[96];
 		dti_snprintf(before, sizeof before,
@@ -590,10 +601,11 @@ static enum dti_status count_states(struct dti_store *s, int64_t cycle_id,
 {
 	memset(count, 0, 6 * sizeof count[0]);
 	struct db_stmt *q;
-	enum dti_status st = db_prepare(s->db,
-	                                "SELECT state, count(*) FROM submissions "
-	                                "WHERE cycle_id = ? GROUP BY state",
-	                                &q, err);
+	enum dti_status st =
+	    db_prepare(s->db,
+	               "SELECT state, count(*) FROM submissions "
+	               "WHERE cycle_id = ? GROUP BY state",
+	               &q, err);
 	if (st != DTI_OK)
 		return st;
 	db_bind_int(q, 1, cycle_id);
@@ -648,8 +660,7 @@ static enum dti_status fill_cycle_info(struct dti_store *s,
 }
 
 enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
-                              struct dti_cycle_info *out,
-                              struct dti_error *err)
+                              struct dti_cycle_info *out, struct dti_error *err)
 {
 	memset(out, 0, sizeof *out);
 	enum dti_status st = store_begin_read(s, err);
@@ -675,9 +686,10 @@ static void info_json(struct dti_buf *b, const struct dti_cycle_info *ci)
 	dti_json_str(b, ci->framework_version);
 	dti_buf_adds(b, ",\"sha256\":");
 	dti_json_str(b, ci->framework_sha);
-	dti_buf_addf(b, "},\"ref_date\":\"%s\",\"submit_deadline\":\"%s\","
-	                "\"review_deadline\":\"%s\",\"state\":\"%s\","
-	                "\"version\":%lld,\"submissions\":{",
+	dti_buf_addf(b,
+	             "},\"ref_date\":\"%s\",\"submit_deadline\":\"%s\","
+	             "\"review_deadline\":\"%s\",\"state\":\"%s\","
+	             "\"version\":%lld,\"submissions\":{",
 	             ci->ref_date, ci->submit_deadline, ci->review_deadline,
 	             dti_cycle_state_name(ci->state), (long long)ci->version);
 	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++)
@@ -697,7 +709,8 @@ static void info_text(struct dti_buf *b, const struct dti_cycle_info *ci)
 	if (ci->submit_deadline[0] || ci->review_deadline[0])
 		dti_buf_addf(b, "  deadlines: submit %s, review %s\n",
 		             ci->submit_deadline[0] ? ci->submit_deadline : "-",
-		             ci->review_deadline[0] ? ci->review_deadline : "-");
+		             ci->review_deadline[0] ? ci->review_deadline
+		                                    : "-");
 	dti_buf_adds(b, "  submissions:");
 	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++)
 		dti_buf_addf(b, " %s %lld%s", sub_states[k], ci->count[k],
@@ -724,7 +737,8 @@ enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
 		    "s.updated_at, (SELECT count(*) FROM figures f WHERE "
 		    "f.submission_id = s.id), (SELECT count(*) FROM evidence e "
 		    "WHERE e.submission_id = s.id), s.exclude_reason, "
-		    "s.return_comment FROM submissions s JOIN units u ON u.id = "
+		    "s.return_comment FROM submissions s JOIN units u ON u.id "
+		    "= "
 		    "s.unit_id WHERE s.cycle_id = ? ORDER BY s.unit_id",
 		    &q, err);
 	if (st == DTI_OK) {
@@ -735,8 +749,8 @@ enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
 		} else {
 			info_text(out, &ci);
 			dti_buf_addf(out, "\n%-10s %-24s %-10s %7s %7s %8s\n",
-			             "unit", "name", "state", "version", "figures",
-			             "evidence");
+			             "unit", "name", "state", "version",
+			             "figures", "evidence");
 		}
 	}
 	int row = 0, n = 0;
@@ -748,13 +762,14 @@ enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
 			dti_json_str(out, db_col_text(q, 0));
 			dti_buf_adds(out, ",\"name\":");
 			dti_json_str(out, db_col_text(q, 1));
-			dti_buf_addf(out,
-			             ",\"state\":\"%s\",\"version\":%lld,"
-			             "\"figures\":%lld,\"evidence\":%lld,"
-			             "\"updated_at\":\"%s\"",
-			             db_col_text(q, 2), (long long)db_col_int(q, 3),
-			             (long long)db_col_int(q, 5),
-			             (long long)db_col_int(q, 6), db_col_text(q, 4));
+			dti_buf_addf(
+			    out,
+			    ",\"state\":\"%s\",\"version\":%lld,"
+			    "\"figures\":%lld,\"evidence\":%lld,"
+			    "\"updated_at\":\"%s\"",
+			    db_col_text(q, 2), (long long)db_col_int(q, 3),
+			    (long long)db_col_int(q, 5),
+			    (long long)db_col_int(q, 6), db_col_text(q, 4));
 			if (why && *why) {
 				dti_buf_adds(out, ",\"exclude_reason\":");
 				dti_json_str(out, why);
@@ -859,7 +874,8 @@ static enum dti_status checker_init(struct checker *ck,
 	if (st != DTI_OK) {
 		dti_dataset_free(ck->ds);
 		ck->ds = NULL;
-		return dti_err_set(err, st, "", 0, 0, "", "cannot check figures");
+		return dti_err_set(err, st, "", 0, 0, "",
+		                   "cannot check figures");
 	}
 	return DTI_OK;
 }
@@ -871,38 +887,38 @@ static enum dti_status checker_node(struct checker *ck, const char *code,
 {
 	long n = code ? dti_framework_find(ck->fw, code) : -1;
 	if (n < 0)
-		return dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "indicator",
-		                   "no indicator '%s' in the framework of cycle "
-		                   "%s",
-		                   code ? code : "", cycle);
+		return dti_err_set(
+		    err, DTI_ENOTFOUND, "", 0, 0, "indicator",
+		    "no indicator '%s' in the framework of cycle "
+		    "%s",
+		    code ? code : "", cycle);
 	struct dti_node_info ni;
 	dti_framework_node(ck->fw, (size_t)n, &ni);
 	if (strcmp(ni.code, code) != 0)
-		return dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "indicator",
-		                   "no indicator '%s' in cycle %s (did you mean "
-		                   "'%s'?)",
-		                   code, cycle, ni.code);
+		return dti_err_set(
+		    err, DTI_ENOTFOUND, "", 0, 0, "indicator",
+		    "no indicator '%s' in cycle %s (did you mean "
+		    "'%s'?)",
+		    code, cycle, ni.code);
 	*node = (size_t)n;
 	return DTI_OK;
 }
 
-static enum dti_status checker_value(struct checker *ck, size_t node,
-                                     double v, const char *code,
-                                     struct dti_error *err)
+static enum dti_status checker_value(struct checker *ck, size_t node, double v,
+                                     const char *code, struct dti_error *err)
 {
 	struct dti_error e = DTI_ERROR_INIT;
 	enum dti_status st = dti_dataset_set(ck->ds, 0, 0, node, v, &e);
 	if (st != DTI_OK)
-		dti_err_set(err, st == DTI_ENOMEM ? DTI_ENOMEM : DTI_EINVALID, "",
-		            0, 0, code, "%s",
+		dti_err_set(err, st == DTI_ENOMEM ? DTI_ENOMEM : DTI_EINVALID,
+		            "", 0, 0, code, "%s",
 		            e.message[0] ? e.message : dti_strerror(st));
 	dti_error_release(&e);
 	return st == DTI_OK ? DTI_OK : (st == DTI_ENOMEM ? st : DTI_EINVALID);
 }
 
-static enum dti_status checker_points(struct checker *ck, size_t node,
-                                      double p, const char *code,
-                                      struct dti_error *err)
+static enum dti_status checker_points(struct checker *ck, size_t node, double p,
+                                      const char *code, struct dti_error *err)
 {
 	struct dti_node_info ni;
 	dti_framework_node(ck->fw, node, &ni);
@@ -910,14 +926,17 @@ static enum dti_status checker_points(struct checker *ck, size_t node,
 		return DTI_OK;
 	if (!isfinite(p) || p < 0 ||
 	    (ni.points_known && !isnan(ni.points) && p > ni.points + 1e-9))
-		return dti_err_set(err, DTI_EINVALID, "", 0, 0, code,
-		                   "self-assessed points %g outside 0..%g", p,
-		                   ni.points_known && !isnan(ni.points) ? ni.points
-		                                                        : 0.0);
+		return dti_err_set(
+		    err, DTI_EINVALID, "", 0, 0, code,
+		    "self-assessed points %g outside 0..%g", p,
+		    ni.points_known && !isnan(ni.points) ? ni.points : 0.0);
 	return DTI_OK;
 }
 
-static void checker_free(struct checker *ck) { dti_dataset_free(ck->ds); }
+static void checker_free(struct checker *ck)
+{
+	dti_dataset_free(ck->ds);
+}
 
 static void json_num_or_null(struct dti_buf *b, double v)
 {
@@ -1022,13 +1041,13 @@ static enum dti_status apply_edits(struct dti_store *s, struct checker *ck,
 			st = read_fig(get, sub, e[i].indicator, &f, err);
 		if (st != DTI_OK)
 			break;
-		double nv = e[i].clear ? NAN
+		double nv = e[i].clear          ? NAN
 		            : isnan(e[i].value) ? f.value
 		                                : e[i].value;
-		double np = e[i].clear ? NAN
+		double np = e[i].clear                ? NAN
 		            : isnan(e[i].self_points) ? f.points
 		                                      : e[i].self_points;
-		const char *nc = e[i].clear ? ""
+		const char *nc = e[i].clear     ? ""
 		                 : e[i].comment ? e[i].comment
 		                 : f.comment    ? f.comment
 		                                : "";
@@ -1182,8 +1201,8 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 
 enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
                                       const struct dti_dataset *ds,
-                                      const char *data_cycle,
-                                      size_t *units_out, size_t *figures_out,
+                                      const char *data_cycle, size_t *units_out,
+                                      size_t *figures_out,
                                       struct dti_error *err)
 {
 	if (units_out)
@@ -1194,9 +1213,9 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 	if (data_cycle) {
 		dc = dti_dataset_find_cycle(ds, data_cycle);
 		if (dc < 0)
-			return dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "cycle",
-			                   "the data have no cycle '%s'",
-			                   data_cycle);
+			return dti_err_set(
+			    err, DTI_ENOTFOUND, "", 0, 0, "cycle",
+			    "the data have no cycle '%s'", data_cycle);
 	} else if (dti_dataset_cycle_count(ds) != 1) {
 		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "cycle",
 		                   "the data hold %zu cycles: say which one to "
@@ -1238,7 +1257,8 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 				continue;
 			struct dti_node_info ni;
 			dti_framework_node(fw, k, &ni);
-			struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT(ni.code);
+			struct dti_figure_edit e =
+			    DTI_FIGURE_EDIT_INIT(ni.code);
 			e.value = v;
 			e.comment = dti_dataset_note(ds, (size_t)dc, u, k);
 			edits[n++] = e;
@@ -1274,9 +1294,8 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 static enum dti_status sub_event(struct dti_store *s,
                                  const struct store_cycle *c, const char *unit,
                                  const char *action, enum dti_sub_state from,
-                                 const struct store_sub *sub,
-                                 const char *key, const char *text,
-                                 struct dti_error *err)
+                                 const struct store_sub *sub, const char *key,
+                                 const char *text, struct dti_error *err)
 {
 	char before[64], object[128];
 	dti_snprintf(before, sizeof before, "{\"state\":\"%s\"}",
@@ -1318,14 +1337,15 @@ enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
 	char now[21];
 	store_now(s, now);
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "UPDATE submissions SET submitted_at = ? WHERE id = ?",
-		            "si", now, sub.id);
+		st = db_run(
+		    s->db, err,
+		    "UPDATE submissions SET submitted_at = ? WHERE id = ?",
+		    "si", now, sub.id);
 	if (st == DTI_OK)
 		st = set_sub_state(s, &sub, DTI_SUB_SUBMITTED, err);
 	if (st == DTI_OK)
-		st = sub_event(s, &c, unit, "submission.submit", from, &sub, NULL,
-		               NULL, err);
+		st = sub_event(s, &c, unit, "submission.submit", from, &sub,
+		               NULL, NULL, err);
 	return store_end(s, st, err);
 }
 
@@ -1333,8 +1353,8 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
                                        const char *unit, const char *reason,
                                        struct dti_error *err)
 {
-	enum dti_status st = need_text(
-	    reason, "reason", "excluding a unit needs a reason", err);
+	enum dti_status st =
+	    need_text(reason, "reason", "excluding a unit needs a reason", err);
 	if (st != DTI_OK)
 		return st;
 	st = store_begin(s, err);
@@ -1356,10 +1376,11 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
 		                 c.label);
 	enum dti_sub_state from = sub.state;
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "UPDATE submissions SET exclude_reason = ? WHERE id "
-		            "= ?",
-		            "si", reason, sub.id);
+		st =
+		    db_run(s->db, err,
+		           "UPDATE submissions SET exclude_reason = ? WHERE id "
+		           "= ?",
+		           "si", reason, sub.id);
 	if (st == DTI_OK)
 		st = set_sub_state(s, &sub, DTI_SUB_EXCLUDED, err);
 	if (st == DTI_OK)
@@ -1380,15 +1401,17 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 		st = store_load_cycle(s, cycle, &c, err);
 	if (st == DTI_OK && c.state != DTI_CYCLE_DRAFT &&
 	    c.state != DTI_CYCLE_OPEN)
-		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
-		                 "cycle %s is %s: submissions are added while it "
-		                 "is draft or open",
-		                 c.label, state_phrase(c.state));
+		st = dti_err_set(
+		    err, DTI_ESTATE, "", 0, 0, "state",
+		    "cycle %s is %s: submissions are added while it "
+		    "is draft or open",
+		    c.label, state_phrase(c.state));
 	int found = 0;
 	int64_t one = 0, id = 0;
 	if (st == DTI_OK)
-		st = db_query_int(s->db, err, &one, &found,
-		                  "SELECT 1 FROM units WHERE id = ?", "s", unit);
+		st =
+		    db_query_int(s->db, err, &one, &found,
+		                 "SELECT 1 FROM units WHERE id = ?", "s", unit);
 	if (st == DTI_OK && !found)
 		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "unit",
 		                 "no unit '%s' in the store", unit);
@@ -1397,15 +1420,17 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 	char now[21];
 	store_now(s, now);
 	if (st == DTI_OK) {
-		st = db_run(s->db, err,
-		            "INSERT INTO submissions (id, cycle_id, unit_id, "
-		            "state, version, updated_at, updated_by) VALUES (?, "
-		            "?, ?, 'draft', 1, ?, ?)",
-		            "iisss", id, c.id, unit, now, s->actor);
+		st =
+		    db_run(s->db, err,
+		           "INSERT INTO submissions (id, cycle_id, unit_id, "
+		           "state, version, updated_at, updated_by) VALUES (?, "
+		           "?, ?, 'draft', 1, ?, ?)",
+		           "iisss", id, c.id, unit, now, s->actor);
 		if (st == DTI_EEXIST && err)
-			dti_err_replace(err, DTI_EEXIST, "", 0, 0, "unit",
-			            "unit %s already has a submission in %s", unit,
-			            c.label);
+			dti_err_replace(
+			    err, DTI_EEXIST, "", 0, 0, "unit",
+			    "unit %s already has a submission in %s", unit,
+			    c.label);
 	}
 	if (st == DTI_OK) {
 		char object[128];
@@ -1439,7 +1464,8 @@ enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = db_prepare(
 		    s->db,
-		    "SELECT updated_at, updated_by, (SELECT count(*) FROM figures "
+		    "SELECT updated_at, updated_by, (SELECT count(*) FROM "
+		    "figures "
 		    "WHERE submission_id = ?), (SELECT count(*) FROM evidence "
 		    "WHERE submission_id = ?) FROM submissions WHERE id = ?",
 		    &q, err);
@@ -1468,8 +1494,7 @@ enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
 
 enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
                                     const char *unit, int json,
-                                    struct dti_buf *out,
-                                    struct dti_error *err)
+                                    struct dti_buf *out, struct dti_error *err)
 {
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
@@ -1487,12 +1512,13 @@ enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
 		st = store_framework_cached(s, c.framework_sha, &fw, err);
 	struct db_stmt *q = NULL;
 	if (st == DTI_OK)
-		st = db_prepare(s->db,
-		                "SELECT s.return_comment, s.exclude_reason, "
-		                "s.updated_at, s.updated_by, u.name_vi FROM "
-		                "submissions s JOIN units u ON u.id = s.unit_id "
-		                "WHERE s.id = ?",
-		                &q, err);
+		st =
+		    db_prepare(s->db,
+		               "SELECT s.return_comment, s.exclude_reason, "
+		               "s.updated_at, s.updated_by, u.name_vi FROM "
+		               "submissions s JOIN units u ON u.id = s.unit_id "
+		               "WHERE s.id = ?",
+		               &q, err);
 	int row = 0;
 	if (st == DTI_OK) {
 		db_bind_int(q, 1, sub.id);
@@ -1539,11 +1565,12 @@ enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
 	db_finalize(q);
 	q = NULL;
 	if (st == DTI_OK)
-		st = db_prepare(s->db,
-		                "SELECT indicator, value, self_points, comment, "
-		                "reviewed_value, review_reason, reviewed_by FROM "
-		                "figures WHERE submission_id = ?",
-		                &q, err);
+		st = db_prepare(
+		    s->db,
+		    "SELECT indicator, value, self_points, comment, "
+		    "reviewed_value, review_reason, reviewed_by FROM "
+		    "figures WHERE submission_id = ?",
+		    &q, err);
 	/* In framework order: collect rows by node. */
 	size_t nn = fw ? dti_framework_node_count(fw) : 0;
 	long *order = NULL;
@@ -1555,7 +1582,8 @@ enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK) {
 		db_bind_int(q, 1, sub.id);
 		while ((st = db_step(q, &row, err)) == DTI_OK && row) {
-			struct frow *nr = realloc(rows, (nrows + 1) * sizeof *rows);
+			struct frow *nr =
+			    realloc(rows, (nrows + 1) * sizeof *rows);
 			if (!nr) {
 				st = dti_err_nomem(err);
 				break;
@@ -1612,15 +1640,15 @@ enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
 					dti_snprintf(p, sizeof p, "%g", r->p);
 				if (!isnan(r->r))
 					dti_snprintf(rv, sizeof rv, "%g", r->r);
-				dti_buf_addf(out, "%-22s %12s %8s %12s", r->code, v,
-				             p, rv);
+				dti_buf_addf(out, "%-22s %12s %8s %12s",
+				             r->code, v, p, rv);
 				if (*r->comment || !isnan(r->r))
 					dti_buf_adds(out, "  ");
 				dti_buf_adds(out, r->comment);
 				if (!isnan(r->r))
 					dti_buf_addf(out, "%s[%s: %s]",
-					             *r->comment ? " " : "", r->by,
-					             r->reason);
+					             *r->comment ? " " : "",
+					             r->by, r->reason);
 				dti_buf_addc(out, '\n');
 			}
 		}
@@ -1634,13 +1662,14 @@ enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
 	free(rows);
 	free(order);
 	if (st == DTI_OK) {
-		st = db_prepare(s->db,
-		                "SELECT e.id, e.indicator, e.doc_number, "
-		                "e.doc_date, e.issuer, e.title, e.link, e.filename, "
-		                "e.blob_sha, b.size, b.media_type FROM evidence e "
-		                "LEFT JOIN blobs b ON b.sha = e.blob_sha WHERE "
-		                "e.submission_id = ? ORDER BY e.id",
-		                &q, err);
+		st = db_prepare(
+		    s->db,
+		    "SELECT e.id, e.indicator, e.doc_number, "
+		    "e.doc_date, e.issuer, e.title, e.link, e.filename, "
+		    "e.blob_sha, b.size, b.media_type FROM evidence e "
+		    "LEFT JOIN blobs b ON b.sha = e.blob_sha WHERE "
+		    "e.submission_id = ? ORDER BY e.id",
+		    &q, err);
 		if (st == DTI_OK)
 			db_bind_int(q, 1, sub.id);
 	}
@@ -1665,7 +1694,8 @@ enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
 		} else {
 			if (!shown)
 				dti_buf_adds(out, "\nevidence:\n");
-			dti_buf_addf(out, "  #%lld", (long long)db_col_int(q, 0));
+			dti_buf_addf(out, "  #%lld",
+			             (long long)db_col_int(q, 0));
 			for (int k = 0; k < 6; k++) {
 				const char *v = db_col_text(q, k + 1);
 				if (v && *v)
@@ -1695,15 +1725,17 @@ static enum dti_status review_begin(struct dti_store *s, const char *cycle,
                                     struct store_sub *sub,
                                     struct dti_error *err)
 {
-	enum dti_status st = store_require(s, DTI_ROLE_REVIEWER, NULL, what, err);
+	enum dti_status st =
+	    store_require(s, DTI_ROLE_REVIEWER, NULL, what, err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, c, err);
 	if (st == DTI_OK)
 		st = store_load_sub(s, c, unit, sub, err);
 	if (st == DTI_OK && c->state != DTI_CYCLE_REVIEW)
-		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
-		                 "cannot %s: cycle %s is %s, not in review", what,
-		                 c->label, dti_cycle_state_name(c->state));
+		st =
+		    dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
+		                "cannot %s: cycle %s is %s, not in review",
+		                what, c->label, dti_cycle_state_name(c->state));
 	if (st == DTI_OK && sub->state != DTI_SUB_SUBMITTED)
 		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
 		                 "cannot %s: the submission of %s is %s, not "
@@ -1721,8 +1753,8 @@ enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
                                   int64_t expected_version,
                                   struct dti_error *err)
 {
-	enum dti_status st = need_text(
-	    reason, "reason", "an adjustment needs a reason", err);
+	enum dti_status st =
+	    need_text(reason, "reason", "an adjustment needs a reason", err);
 	if (st != DTI_OK)
 		return st;
 	st = store_begin(s, err);
@@ -1757,12 +1789,13 @@ enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
 		            "updated_at, updated_by) VALUES (?, ?, ?, ?)",
 		            "isss", sub.id, indicator, now, s->actor);
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "UPDATE figures SET reviewed_value = ?, review_reason "
-		            "= ?, reviewed_by = ? WHERE submission_id = ? AND "
-		            "indicator = ?",
-		            "dssis", value, isnan(value) ? "" : reason,
-		            isnan(value) ? "" : s->actor, sub.id, indicator);
+		st = db_run(
+		    s->db, err,
+		    "UPDATE figures SET reviewed_value = ?, review_reason "
+		    "= ?, reviewed_by = ? WHERE submission_id = ? AND "
+		    "indicator = ?",
+		    "dssis", value, isnan(value) ? "" : reason,
+		    isnan(value) ? "" : s->actor, sub.id, indicator);
 	if (st == DTI_OK)
 		st = store_touch_sub(s, &sub, err);
 	if (st == DTI_OK) {
@@ -1812,10 +1845,11 @@ enum dti_status dti_review_return(struct dti_store *s, const char *cycle,
 	st = review_begin(s, cycle, unit, expected_version,
 	                  "return submissions", &c, &sub, err);
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "UPDATE submissions SET return_comment = ? WHERE id = "
-		            "?",
-		            "si", comment, sub.id);
+		st = db_run(
+		    s->db, err,
+		    "UPDATE submissions SET return_comment = ? WHERE id = "
+		    "?",
+		    "si", comment, sub.id);
 	if (st == DTI_OK)
 		st = set_sub_state(s, &sub, DTI_SUB_RETURNED, err);
 	if (st == DTI_OK)
@@ -1846,12 +1880,10 @@ enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
 /* ---- results ------------------------------------------------------------ */
 
 /* Builds the cycle's dataset inside the current transaction. */
-static enum dti_status build_dataset(struct dti_store *s,
-                                     const struct store_cycle *c,
-                                     struct dti_framework **fw,
-                                     struct dti_units **units,
-                                     struct dti_dataset **ds,
-                                     struct dti_error *err)
+static enum dti_status
+build_dataset(struct dti_store *s, const struct store_cycle *c,
+              struct dti_framework **fw, struct dti_units **units,
+              struct dti_dataset **ds, struct dti_error *err)
 {
 	*fw = NULL;
 	*units = NULL;
@@ -1892,7 +1924,8 @@ static enum dti_status build_dataset(struct dti_store *s,
 	}
 	db_finalize(q);
 	if (st == DTI_OK)
-		st = dti_units_parse(ub.data, ub.len, "store units", units, err);
+		st =
+		    dti_units_parse(ub.data, ub.len, "store units", units, err);
 	dti_buf_release(&ub);
 	if (st == DTI_OK && dti_dataset_new(*fw, *units, ds) != DTI_OK)
 		st = dti_err_nomem(err);
@@ -1904,9 +1937,11 @@ static enum dti_status build_dataset(struct dti_store *s,
 		st = db_prepare(
 		    s->db,
 		    "SELECT s.unit_id, u.name_vi, u.group_id, f.indicator, "
-		    "f.value, f.reviewed_value, f.comment FROM submissions s JOIN "
+		    "f.value, f.reviewed_value, f.comment FROM submissions s "
+		    "JOIN "
 		    "units u ON u.id = s.unit_id LEFT JOIN figures f ON "
-		    "f.submission_id = s.id WHERE s.cycle_id = ? AND s.state <> "
+		    "f.submission_id = s.id WHERE s.cycle_id = ? AND s.state "
+		    "<> "
 		    "'excluded' ORDER BY s.unit_id",
 		    &q, err);
 	if (st == DTI_OK)
@@ -1917,12 +1952,12 @@ static enum dti_status build_dataset(struct dti_store *s,
 		const char *id = db_col_text(q, 0);
 		if (strcmp(id, last) != 0) {
 			size_t ri = 0;
-			long reg = dti_units_find(*units, id, NULL, &ri, NULL) ==
-			                   DTI_OK
+			long reg = dti_units_find(*units, id, NULL, &ri,
+			                          NULL) == DTI_OK
 			               ? (long)ri
 			               : -1;
-			st = dti_dataset_add_unit(*ds, id, db_col_text(q, 1), reg,
-			                          &ui);
+			st = dti_dataset_add_unit(*ds, id, db_col_text(q, 1),
+			                          reg, &ui);
 			const char *g = db_col_text(q, 2);
 			if (st == DTI_OK && g && *g)
 				st = dti_dataset_set_group(*ds, ui, "group", g);
@@ -2028,13 +2063,14 @@ static enum dti_status compute_store(struct dti_store *s,
 	if (st == DTI_OK)
 		st = store_next_id(s, "results", &id, err);
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "INSERT INTO results (id, cycle_id, computed_at, "
-		            "computed_by, framework_sha, data_hash, "
-		            "program_version, body) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		            "?)",
-		            "iissssss", id, c->id, now, s->actor, fwsha, data_hash,
-		            dti_version(), body.data);
+		st = db_run(
+		    s->db, err,
+		    "INSERT INTO results (id, cycle_id, computed_at, "
+		    "computed_by, framework_sha, data_hash, "
+		    "program_version, body) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		    "?)",
+		    "iissssss", id, c->id, now, s->actor, fwsha, data_hash,
+		    dti_version(), body.data);
 	if (st == DTI_OK && sha_out) {
 		struct dti_sha256 h;
 		dti_sha256_init(&h);
@@ -2043,10 +2079,11 @@ static enum dti_status compute_store(struct dti_store *s,
 	}
 	if (st == DTI_OK) {
 		char after[256], object[96];
-		dti_snprintf(after, sizeof after,
-		             "{\"result\":%lld,\"framework\":\"%s\",\"data_hash\":"
-		             "\"%s\",\"program\":\"%s\"}",
-		             (long long)id, fwsha, data_hash, dti_version());
+		dti_snprintf(
+		    after, sizeof after,
+		    "{\"result\":%lld,\"framework\":\"%s\",\"data_hash\":"
+		    "\"%s\",\"program\":\"%s\"}",
+		    (long long)id, fwsha, data_hash, dti_version());
 		dti_snprintf(object, sizeof object, "cycle %s", c->label);
 		st = store_audit(s, "cycle.compute", c->label, NULL, object,
 		                 NULL, after, err);
@@ -2092,7 +2129,8 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
 	if (st == DTI_OK)
-		st = check_version(expected_version, c.version, "the cycle", err);
+		st = check_version(expected_version, c.version, "the cycle",
+		                   err);
 	if (st == DTI_OK && c.state != DTI_CYCLE_CLOSED)
 		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
 		                 "cycle %s is %s: only a closed cycle is "
@@ -2101,12 +2139,13 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 	/* Every submission approved, or excluded with a reason. */
 	struct db_stmt *q = NULL;
 	if (st == DTI_OK)
-		st = db_prepare(s->db,
-		                "SELECT unit_id, state FROM submissions WHERE "
-		                "cycle_id = ? AND NOT (state = 'approved' OR "
-		                "(state = 'excluded' AND exclude_reason <> '')) "
-		                "ORDER BY unit_id",
-		                &q, err);
+		st =
+		    db_prepare(s->db,
+		               "SELECT unit_id, state FROM submissions WHERE "
+		               "cycle_id = ? AND NOT (state = 'approved' OR "
+		               "(state = 'excluded' AND exclude_reason <> '')) "
+		               "ORDER BY unit_id",
+		               &q, err);
 	if (st == DTI_OK) {
 		db_bind_int(q, 1, c.id);
 		int row = 0;
@@ -2116,7 +2155,8 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 		while ((st = db_step(q, &row, err)) == DTI_OK && row) {
 			if (n < 5)
 				dti_buf_addf(b, "%s%s (%s)", n ? ", " : "",
-				             db_col_text(q, 0), db_col_text(q, 1));
+				             db_col_text(q, 0),
+				             db_col_text(q, 1));
 			n++;
 		}
 		dti_buf_addc(b, '\0');
@@ -2124,7 +2164,8 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 			st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
 			                 "cannot publish %s: %zu submission(s) "
 			                 "neither approved nor excluded: %s%s",
-			                 c.label, n, b->data, n > 5 ? ", ..." : "");
+			                 c.label, n, b->data,
+			                 n > 5 ? ", ..." : "");
 	}
 	db_finalize(q);
 	int64_t rid = 0;
@@ -2137,31 +2178,34 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 	q = NULL;
 	if (st == DTI_OK)
 		st = db_prepare(s->db,
-		                "SELECT seq, hash FROM audit_head WHERE id = 1", &q,
-		                err);
+		                "SELECT seq, hash FROM audit_head WHERE id = 1",
+		                &q, err);
 	if (st == DTI_OK) {
 		int row = 0;
 		st = db_step(q, &row, err);
 		if (st == DTI_OK && row) {
 			hseq = db_col_int(q, 0);
-			dti_snprintf(hhash, sizeof hhash, "%s", db_col_text(q, 1));
+			dti_snprintf(hhash, sizeof hhash, "%s",
+			             db_col_text(q, 1));
 		}
 	}
 	db_finalize(q);
 	char now[21];
 	store_now(s, now);
 	if (st == DTI_OK)
-		st = db_run(s->db, err,
-		            "INSERT INTO snapshots (cycle_id, result_id, "
-		            "published_at, published_by, audit_seq, audit_hash, "
-		            "sha) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		            "iississ", c.id, rid, now, s->actor, hseq, hhash, sha);
+		st = db_run(
+		    s->db, err,
+		    "INSERT INTO snapshots (cycle_id, result_id, "
+		    "published_at, published_by, audit_seq, audit_hash, "
+		    "sha) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		    "iississ", c.id, rid, now, s->actor, hseq, hhash, sha);
 	if (st == DTI_OK) {
 		char extra[256];
-		dti_snprintf(extra, sizeof extra,
-		             "\"result\":%lld,\"sha256\":\"%s\",\"audit_seq\":%lld,"
-		             "\"audit_hash\":\"%s\"",
-		             (long long)rid, sha, (long long)hseq, hhash);
+		dti_snprintf(
+		    extra, sizeof extra,
+		    "\"result\":%lld,\"sha256\":\"%s\",\"audit_seq\":%lld,"
+		    "\"audit_hash\":\"%s\"",
+		    (long long)rid, sha, (long long)hseq, hhash);
 		st = set_cycle_state(s, &c, DTI_CYCLE_PUBLISHED, extra, err);
 	}
 	return store_end(s, st, err);
@@ -2188,16 +2232,17 @@ enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = db_prepare(
 		    s->db,
-		    preview ? "SELECT r.id, r.computed_at, r.computed_by, "
-		              "r.framework_sha, r.data_hash, r.program_version, "
-		              "r.body, NULL, NULL, NULL, NULL, NULL FROM results r "
-		              "WHERE r.cycle_id = ? ORDER BY r.id DESC"
-		            : "SELECT r.id, r.computed_at, r.computed_by, "
-		              "r.framework_sha, r.data_hash, r.program_version, "
-		              "r.body, p.published_at, p.published_by, "
-		              "p.audit_seq, p.audit_hash, p.sha FROM snapshots p "
-		              "JOIN results r ON r.id = p.result_id WHERE "
-		              "p.cycle_id = ?",
+		    preview
+		        ? "SELECT r.id, r.computed_at, r.computed_by, "
+		          "r.framework_sha, r.data_hash, r.program_version, "
+		          "r.body, NULL, NULL, NULL, NULL, NULL FROM results r "
+		          "WHERE r.cycle_id = ? ORDER BY r.id DESC"
+		        : "SELECT r.id, r.computed_at, r.computed_by, "
+		          "r.framework_sha, r.data_hash, r.program_version, "
+		          "r.body, p.published_at, p.published_by, "
+		          "p.audit_seq, p.audit_hash, p.sha FROM snapshots p "
+		          "JOIN results r ON r.id = p.result_id WHERE "
+		          "p.cycle_id = ?",
 		    &q, err);
 	int row = 0;
 	if (st == DTI_OK) {
@@ -2205,8 +2250,9 @@ enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
 		st = db_step(q, &row, err);
 	}
 	if (st == DTI_OK && !row)
-		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "cycle",
-		                 "cycle %s has no computed result yet", c.label);
+		st =
+		    dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "cycle",
+		                "cycle %s has no computed result yet", c.label);
 	if (st == DTI_OK) {
 		dti_buf_adds(out, "{\"cycle\":");
 		dti_json_str(out, c.label);

@@ -98,9 +98,9 @@ const char *dti_store_actor(const struct dti_store *s); /* NULL if nobody */
 /* ---- Users, roles, credentials ---------------------------------------- */
 
 enum dti_role {
-	DTI_ROLE_ADMIN = 1,  /* users and roles; everything an owner does */
-	DTI_ROLE_OWNER = 2,  /* the index owner: frameworks, units, cycles,
-	                        exclusion, publication */
+	DTI_ROLE_ADMIN = 1,    /* users and roles; everything an owner does */
+	DTI_ROLE_OWNER = 2,    /* the index owner: frameworks, units, cycles,
+	                          exclusion, publication */
 	DTI_ROLE_REVIEWER = 3, /* adjusts, returns, approves in review */
 	DTI_ROLE_EDITOR = 4,   /* enters a unit's figures; scoped to units */
 	DTI_ROLE_VIEWER = 5    /* reads everything, changes nothing */
@@ -197,12 +197,12 @@ enum dti_status dti_store_framework_list(struct dti_store *s, int json,
 /* ---- Audit ------------------------------------------------------------- */
 
 struct dti_audit_filter {
-	const char *unit;  /* unit id, or NULL */
-	const char *user;  /* actor, or NULL */
-	const char *cycle; /* cycle label, or NULL */
+	const char *unit;   /* unit id, or NULL */
+	const char *user;   /* actor, or NULL */
+	const char *cycle;  /* cycle label, or NULL */
 	const char *action; /* "submission.submit", or NULL */
-	long long after;   /* events with seq > after */
-	size_t limit;      /* 0: all */
+	long long after;    /* events with seq > after */
+	size_t limit;       /* 0: all */
 };
 #define DTI_AUDIT_FILTER_INIT                                                  \
 	{                                                                      \
@@ -215,10 +215,10 @@ enum dti_status dti_audit_log(struct dti_store *s,
                               struct dti_buf *out, struct dti_error *err);
 
 struct dti_audit_report {
-	long long events;   /* events checked */
-	long long bad_seq;  /* first bad event, 0 if none */
-	char problem[256];  /* what is wrong with it, "" if nothing */
-	char head[65];      /* hash of the last good event */
+	long long events;  /* events checked */
+	long long bad_seq; /* first bad event, 0 if none */
+	char problem[256]; /* what is wrong with it, "" if nothing */
+	char head[65];     /* hash of the last good event */
 };
 /*
  * Recomputes the hash chain and checks it against the stored head and the

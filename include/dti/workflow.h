@@ -58,7 +58,7 @@ enum dti_cycle_state {
 	DTI_CYCLE_CLOSED,
 	DTI_CYCLE_PUBLISHED
 };
-const char *dti_cycle_state_name(enum dti_cycle_state s); /* "open" */
+const char *dti_cycle_state_name(enum dti_cycle_state s);  /* "open" */
 enum dti_cycle_state dti_cycle_state_parse(const char *s); /* 0 if unknown */
 
 enum dti_sub_state {
@@ -74,12 +74,14 @@ enum dti_sub_state dti_sub_state_parse(const char *s);
 /* ---- Cycles ------------------------------------------------------------ */
 
 struct dti_cycle_new {
-	const char *label;     /* "dti-2022": letters, digits, '-', '_', '.' */
-	int year;              /* 2022 */
-	const char *framework; /* stored framework ref (see dti_store_framework) */
-	const char *level;     /* "province"; NULL: the framework's level */
-	const char *ref_date;  /* units valid on this date; NULL: year-12-31 */
-	const char *submit_deadline; /* "YYYY-MM-DD" (end of that day), or NULL */
+	const char *label; /* "dti-2022": letters, digits, '-', '_', '.' */
+	int year;          /* 2022 */
+	const char
+	    *framework;    /* stored framework ref (see dti_store_framework) */
+	const char *level; /* "province"; NULL: the framework's level */
+	const char *ref_date; /* units valid on this date; NULL: year-12-31 */
+	const char
+	    *submit_deadline; /* "YYYY-MM-DD" (end of that day), or NULL */
 	const char *review_deadline; /* idem */
 	const char *title;           /* free text, or NULL */
 };
@@ -140,7 +142,7 @@ struct dti_figure_edit {
 };
 #define DTI_FIGURE_EDIT_INIT(code)                                             \
 	{                                                                      \
-		(code), NAN, NAN, NULL, 0                      \
+		(code), NAN, NAN, NULL, 0                                      \
 	}
 
 /*
@@ -161,8 +163,8 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
  */
 enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
                                       const struct dti_dataset *ds,
-                                      const char *data_cycle,
-                                      size_t *units_out, size_t *figures_out,
+                                      const char *data_cycle, size_t *units_out,
+                                      size_t *figures_out,
                                       struct dti_error *err);
 /* Submits (draft or returned -> submitted).  Editor of the unit. */
 enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
@@ -197,8 +199,7 @@ enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
  */
 enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
                                     const char *unit, int json,
-                                    struct dti_buf *out,
-                                    struct dti_error *err);
+                                    struct dti_buf *out, struct dti_error *err);
 
 /* ---- Evidence ---------------------------------------------------------- */
 
@@ -210,11 +211,11 @@ struct dti_evidence_new {
 	const char *doc_date;   /* "YYYY-MM-DD", or NULL */
 	const char *issuer;
 	const char *title;
-	const char *link;      /* http(s) URL, or NULL */
-	const void *data;      /* uploaded file, or NULL */
+	const char *link; /* http(s) URL, or NULL */
+	const void *data; /* uploaded file, or NULL */
 	size_t size;
-	const char *filename;  /* its name: the extension must match content */
-	size_t max_size;       /* 0: DTI_EVIDENCE_MAX_DEFAULT */
+	const char *filename; /* its name: the extension must match content */
+	size_t max_size;      /* 0: DTI_EVIDENCE_MAX_DEFAULT */
 };
 /*
  * Adds evidence to a unit's submission.  The file, if any, is stored once

@@ -53,10 +53,11 @@ int cli_open_store(const char *db, const char *user, int need_actor,
 	 * not leave an empty database behind. */
 	if (!cli_store_create && strncmp(db, "postgresql://", 13) != 0 &&
 	    strncmp(db, "postgres://", 11) != 0 && access(db, F_OK) != 0) {
-		fprintf(stderr,
-		        "dti: no store at %s: create one with 'dti db init', or "
-		        "name another with --db or DTI_DB\n",
-		        db);
+		fprintf(
+		    stderr,
+		    "dti: no store at %s: create one with 'dti db init', or "
+		    "name another with --db or DTI_DB\n",
+		    db);
 		return EXIT_STATE;
 	}
 	struct dti_error err = DTI_ERROR_INIT;
@@ -71,8 +72,8 @@ int cli_open_store(const char *db, const char *user, int need_actor,
 	if (user && *user && !cli_store_create) {
 		st = dti_store_set_actor(s, user, &err);
 		if (st != DTI_OK) {
-			int rc = cli_store_fail("cannot act as this user", st,
-			                        &err);
+			int rc =
+			    cli_store_fail("cannot act as this user", st, &err);
 			dti_error_release(&err);
 			dti_store_close(s);
 			return rc;
