@@ -69,6 +69,8 @@ int dti_snprintf(char *out, size_t n, const char *fmt, ...)
 int dti_vsnprintf(char *out, size_t n, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+/* A CSV field (NULL as ""), quoted when it holds , " or a line break. */
+enum dti_status dti_csv_cell(struct dti_buf *b, const char *s);
 /* A JSON string literal of s (NULL as ""), escaped. */
 enum dti_status dti_json_str(struct dti_buf *b, const char *s);
 

@@ -33,19 +33,7 @@ static enum dti_status json_double(struct dti_buf *b, double v)
 	return dti_buf_add_shortest(b, v);
 }
 
-static enum dti_status csv_cell(struct dti_buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r"))
-		return dti_buf_adds(b, s);
-	enum dti_status st = dti_buf_addc(b, '"');
-	for (; *s && !st; s++) {
-		if (*s == '"')
-			st = dti_buf_addc(b, '"');
-		if (!st)
-			st = dti_buf_addc(b, *s);
-	}
-	return st ? st : dti_buf_addc(b, '"');
-}
+#define csv_cell dti_csv_cell
 
 int dti_format_parse(const char *s)
 {

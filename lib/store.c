@@ -1108,56 +1108,38 @@ enum dti_status dti_store_units_import(struct dti_store *s,
 	return st;
 }
 
-static enum dti_status csv_field(struct dti_buf *b, const char *v)
-{
-	if (!v)
-		v = "";
-	if (!strpbrk(v, ",\"\n\r"))
-		return dti_buf_adds(b, v);
-	dti_buf_addc(b, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			dti_buf_addc(b, '"');
-		dti_buf_addc(b, *v);
-	}
-	return dti_buf_addc(b, '"');
-}
-
-enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
-                                struct dti_error *err)
+enum dti_status store_units_read(struct dti_store *s, struct dti_units **out,
+                                 struct dti_error *err)
 {
 	*out = NULL;
-	enum dti_status st = store_begin_read(s, err);
-	if (st != DTI_OK)
-		return st;
 	struct dti_buf units, groups;
 	dti_buf_init(&units, 0);
 	dti_buf_init(&groups, 0);
 	dti_buf_adds(&units, "id,code,name_vi,name_ascii,aliases,group,"
 	                     "valid_from,valid_to,successors,population\n");
 	dti_buf_adds(&groups, "group,name_vi,name_en\n");
-	struct db_stmt *q;
-	st = db_prepare(s->db,
-	                "SELECT id, code, name_vi, name_ascii, aliases, "
-	                "group_id, valid_from, valid_to, successors, "
-	                "population FROM units ORDER BY id",
-	                &q, err);
+	struct db_stmt *q = NULL;
+	enum dti_status st =
+	    db_prepare(s->db,
+	               "SELECT id, code, name_vi, name_ascii, aliases, "
+	               "group_id, valid_from, valid_to, successors, "
+	               "population FROM units ORDER BY id",
+	               &q, err);
 	int row = 0;
 	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
 		for (int k = 0; k < 9; k++) {
 			if (k)
 				dti_buf_addc(&units, ',');
-			csv_field(&units, db_col_text(q, k));
+			dti_csv_cell(&units, db_col_text(q, k));
 		}
+		dti_buf_addc(&units, ',');
 		double pop = db_col_double(q, 9);
 		if (!isnan(pop))
-			dti_buf_addc(&units, ','),
-			    dti_buf_add_shortest(&units, pop);
-		else
-			dti_buf_addc(&units, ',');
+			dti_buf_add_shortest(&units, pop);
 		dti_buf_addc(&units, '\n');
 	}
 	db_finalize(q);
+	q = NULL;
 	if (st == DTI_OK)
 		st = db_prepare(s->db,
 		                "SELECT id, name_vi, name_en FROM unit_groups "
@@ -1168,14 +1150,12 @@ enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
 		for (int k = 0; k < 3; k++) {
 			if (k)
 				dti_buf_addc(&groups, ',');
-			csv_field(&groups, db_col_text(q, k));
+			dti_csv_cell(&groups, db_col_text(q, k));
 		}
 		dti_buf_addc(&groups, '\n');
 		ngroups++;
 	}
-	if (st == DTI_OK)
-		db_finalize(q);
-	db_rollback(s->db);
+	db_finalize(q);
 	if (st == DTI_OK)
 		st = dti_units_parse(units.data, units.len, "store units", out,
 		                     err);
@@ -1188,6 +1168,18 @@ enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
 	}
 	dti_buf_release(&units);
 	dti_buf_release(&groups);
+	return st;
+}
+
+enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
+                                struct dti_error *err)
+{
+	*out = NULL;
+	enum dti_status st = store_begin_read(s, err);
+	if (st != DTI_OK)
+		return st;
+	st = store_units_read(s, out, err);
+	db_rollback(s->db);
 	return st;
 }
 

@@ -50,6 +50,10 @@ struct dti_store {
 	char fw_cache_sha[65];
 };
 
+/* The units registry as stored (inside a transaction). */
+enum dti_status store_units_read(struct dti_store *s, struct dti_units **out,
+                                 struct dti_error *err);
+
 /* Framework reference ("id", "id@version", SHA-256 prefix) to its SHA-256. */
 enum dti_status store_framework_sha(struct dti_store *s, const char *ref,
                                     char sha[65], struct dti_error *err);

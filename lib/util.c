@@ -778,7 +778,23 @@ enum dti_status dti_buf_add_trimmed(struct dti_buf *b, double v, int digits)
 	return DTI_OK;
 }
 
-/* ---- JSON ------------------------------------------------------------ */
+/* ---- CSV and JSON ------------------------------------------------------ */
+
+enum dti_status dti_csv_cell(struct dti_buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, ",\"\n\r"))
+		return dti_buf_adds(b, s);
+	enum dti_status st = dti_buf_addc(b, '"');
+	for (; *s && !st; s++) {
+		if (*s == '"')
+			st = dti_buf_addc(b, '"');
+		if (!st)
+			st = dti_buf_addc(b, *s);
+	}
+	return st ? st : dti_buf_addc(b, '"');
+}
 
 enum dti_status dti_json_str(struct dti_buf *b, const char *s)
 {

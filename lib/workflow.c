@@ -1892,47 +1892,14 @@ build_dataset(struct dti_store *s, const struct store_cycle *c,
 	if (st != DTI_OK)
 		return st;
 	/* The registry: read here, inside this transaction. */
-	struct dti_buf ub;
-	dti_buf_init(&ub, 0);
-	dti_buf_adds(&ub, "id,code,name_vi,name_ascii,aliases,group,"
-	                  "valid_from,valid_to,successors\n");
-	struct db_stmt *q;
-	st = db_prepare(s->db,
-	                "SELECT id, code, name_vi, name_ascii, aliases, "
-	                "group_id, valid_from, valid_to, successors FROM units "
-	                "ORDER BY id",
-	                &q, err);
-	int row = 0;
-	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
-		for (int k = 0; k < 9; k++) {
-			const char *v = db_col_text(q, k);
-			if (k)
-				dti_buf_addc(&ub, ',');
-			if (v && strpbrk(v, ",\"\n")) {
-				dti_buf_addc(&ub, '"');
-				for (; *v; v++) {
-					if (*v == '"')
-						dti_buf_addc(&ub, '"');
-					dti_buf_addc(&ub, *v);
-				}
-				dti_buf_addc(&ub, '"');
-			} else {
-				dti_buf_adds(&ub, v ? v : "");
-			}
-		}
-		dti_buf_addc(&ub, '\n');
-	}
-	db_finalize(q);
-	if (st == DTI_OK)
-		st =
-		    dti_units_parse(ub.data, ub.len, "store units", units, err);
-	dti_buf_release(&ub);
+	st = store_units_read(s, units, err);
 	if (st == DTI_OK && dti_dataset_new(*fw, *units, ds) != DTI_OK)
 		st = dti_err_nomem(err);
 	size_t ci = 0;
 	if (st == DTI_OK && dti_dataset_add_cycle(*ds, c->label, &ci) != DTI_OK)
 		st = dti_err_nomem(err);
-	q = NULL;
+	struct db_stmt *q = NULL;
+	int row = 0;
 	if (st == DTI_OK)
 		st = db_prepare(
 		    s->db,
