@@ -48,6 +48,8 @@
 
 #include <dti/dti.h>
 
+#include "benchutil.h"
+
 #ifndef BENCH_BUILDTYPE
 #define BENCH_BUILDTYPE "unknown"
 #endif
@@ -117,20 +119,6 @@ static uint64_t rng_next(void)
 static double rng_unif(void)
 {
 	return (double)(rng_next() >> 11) * 0x1.0p-53;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : (x > y);
-}
-
-static double median_of(double *t, size_t n)
-{
-	qsort(t, n, sizeof *t, cmp_double);
-	if (n == 0)
-		return NAN;
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 static void die(const char *what, enum dti_status st,
@@ -610,29 +598,6 @@ static void run_isolated(enum case_id c, const struct settings *s,
 }
 
 /* ---- the machine ----------------------------------------------------- */
-
-static void cpu_model(char *out, size_t outsz)
-{
-	snprintf(out, outsz, "unknown");
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (!f)
-		return;
-	char line[512];
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, "model name", 10) != 0)
-			continue;
-		char *colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		colon++;
-		while (*colon == ' ' || *colon == '\t')
-			colon++;
-		colon[strcspn(colon, "\n")] = '\0';
-		snprintf(out, outsz, "%s", colon);
-		break;
-	}
-	fclose(f);
-}
 
 /* Pins the process to CPU 0 (or the first CPU it may use). */
 static int pin_one_cpu(int *cpu)

@@ -73,6 +73,8 @@
 
 #ifdef BENCH_HAVE_LIBPQ
 #include <libpq-fe.h>
+
+#include "benchutil.h"
 #endif
 
 #ifndef BENCH_BUILDTYPE
@@ -102,20 +104,6 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : (x > y);
-}
-
-static double median_of(double *t, size_t n)
-{
-	if (n == 0)
-		return NAN;
-	qsort(t, n, sizeof *t, cmp_double);
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 /* The q-quantile (0..1) of sorted values, nearest rank. */
@@ -902,7 +890,7 @@ static int run_edits(const struct backend *b, const struct fixture *f,
 	if (failed)
 		die("a writer failed", DTI_EINTERNAL, NULL);
 	r->edits_per_s = last > first ? (double)r->edits / (last - first) : 0;
-	qsort(lat, nlat, sizeof *lat, cmp_double);
+	qsort(lat, nlat, sizeof *lat, bench_cmp_double);
 	r->lat_p50_ms = quantile_sorted(lat, nlat, 0.50) * 1e3;
 	r->lat_p99_ms = quantile_sorted(lat, nlat, 0.99) * 1e3;
 	r->lat_max_ms = nlat ? lat[nlat - 1] * 1e3 : NAN;
@@ -1033,29 +1021,6 @@ static void edits_series(const struct backend *b, const struct fixture *f,
 }
 
 /* ---- the machine and the servers -------------------------------------- */
-
-static void cpu_model(char *out, size_t outsz)
-{
-	snprintf(out, outsz, "unknown");
-	FILE *fp = fopen("/proc/cpuinfo", "r");
-	if (!fp)
-		return;
-	char line[512];
-	while (fgets(line, sizeof line, fp)) {
-		if (strncmp(line, "model name", 10) != 0)
-			continue;
-		char *colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		colon++;
-		while (*colon == ' ' || *colon == '\t')
-			colon++;
-		colon[strcspn(colon, "\n")] = '\0';
-		snprintf(out, outsz, "%s", colon);
-		break;
-	}
-	fclose(fp);
-}
 
 static const char *fs_kind(const char *dir)
 {
