@@ -221,10 +221,11 @@ int wf_version(const struct wf_args *a, int64_t *out)
 	*out = 0;
 	if (!wf_has(a, W_VERSION))
 		return 0;
-	long long v;
+	long long v = 0;
 	int rc =
 	    wf_integer(a, "--version", a->val[W_VERSION], 1, INT64_MAX, &v);
-	*out = v;
+	if (!rc)
+		*out = v;
 	return rc;
 }
 
