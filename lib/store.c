@@ -433,46 +433,34 @@ const char *dti_store_actor(const struct dti_store *s)
 	return s->actor[0] ? s->actor : NULL;
 }
 
-static int has_role_row(struct dti_store *s, const char *role, const char *unit)
+/*
+ * One query per check: the global roles that satisfy `role` (admin
+ * satisfies every role; owner satisfies reviewer and editor; any role
+ * satisfies viewer), or the editor role for `unit` where it counts.
+ */
+int store_actor_has(struct dti_store *s, enum dti_role role, const char *unit)
 {
+	static const char *const roles[] = {
+	    [DTI_ROLE_ADMIN] = "'admin'",
+	    [DTI_ROLE_OWNER] = "'admin', 'owner'",
+	    [DTI_ROLE_REVIEWER] = "'admin', 'owner', 'reviewer'",
+	    [DTI_ROLE_EDITOR] = "'admin', 'owner'",
+	    [DTI_ROLE_VIEWER] = "'admin', 'owner', 'reviewer', 'viewer'"};
+	if (!s->actor_id || role < DTI_ROLE_ADMIN || role > DTI_ROLE_VIEWER)
+		return 0;
+	int scoped = role == DTI_ROLE_EDITOR || role == DTI_ROLE_VIEWER;
+	char sql[256];
+	dti_snprintf(sql, sizeof sql,
+	             "SELECT count(*) FROM user_roles WHERE user_id = ? AND "
+	             "(role IN (%s) OR (role = 'editor' AND unit_id = ?))",
+	             roles[role]);
 	int64_t n = 0;
 	struct dti_error e = DTI_ERROR_INIT;
 	enum dti_status st =
-	    unit ? db_query_int(s->db, &e, &n, NULL,
-	                        "SELECT count(*) FROM user_roles WHERE user_id "
-	                        "= ? AND role = ? AND unit_id = ?",
-	                        "iss", s->actor_id, role, unit)
-	         : db_query_int(s->db, &e, &n, NULL,
-	                        "SELECT count(*) FROM user_roles WHERE user_id "
-	                        "= ? AND role = ?",
-	                        "is", s->actor_id, role);
+	    db_query_int(s->db, &e, &n, NULL, sql, "is", s->actor_id,
+	                 scoped && unit ? unit : NULL);
 	dti_error_release(&e);
 	return st == DTI_OK && n > 0;
-}
-
-int store_actor_has(struct dti_store *s, enum dti_role role, const char *unit)
-{
-	if (!s->actor_id)
-		return 0;
-	if (has_role_row(s, "admin", NULL))
-		return 1;
-	switch (role) {
-	case DTI_ROLE_ADMIN: return 0;
-	case DTI_ROLE_OWNER: return has_role_row(s, "owner", NULL);
-	case DTI_ROLE_REVIEWER:
-		return has_role_row(s, "owner", NULL) ||
-		       has_role_row(s, "reviewer", NULL);
-	case DTI_ROLE_EDITOR:
-		return has_role_row(s, "owner", NULL) ||
-		       (unit && has_role_row(s, "editor", unit));
-	case DTI_ROLE_VIEWER:
-		if (unit && has_role_row(s, "editor", unit))
-			return 1;
-		return has_role_row(s, "owner", NULL) ||
-		       has_role_row(s, "reviewer", NULL) ||
-		       has_role_row(s, "viewer", NULL);
-	}
-	return 0;
 }
 
 enum dti_status store_require(struct dti_store *s, enum dti_role role,
