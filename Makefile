@@ -44,4 +44,4 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 format:
-	clang-format -i include/dti/*.h lib/*.c lib/*.h src/cli/*.c src/cli/*.h
+	clang-format -i include/dti/*.h $$(find lib -name "*.[ch]") src/cli/*.c src/cli/*.h

@@ -13,6 +13,8 @@
 #ifndef DTI_BUF_H
 #define DTI_BUF_H
 
+#include "dti/export.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -36,16 +38,16 @@ struct dti_buf {
 		NULL, 0, 0, 0                                                  \
 	}
 
-void dti_buf_init(struct dti_buf *b, size_t max);
-void dti_buf_release(struct dti_buf *b);
-void dti_buf_reset(struct dti_buf *b); /* len = 0, memory kept */
-enum dti_status dti_buf_add(struct dti_buf *b, const void *p, size_t n);
-enum dti_status dti_buf_adds(struct dti_buf *b, const char *s);
-enum dti_status dti_buf_addc(struct dti_buf *b, char c);
+DTI_EXTERN void dti_buf_init(struct dti_buf *b, size_t max);
+DTI_EXTERN void dti_buf_release(struct dti_buf *b);
+DTI_EXTERN void dti_buf_reset(struct dti_buf *b); /* len = 0, memory kept */
+DTI_EXTERN enum dti_status dti_buf_add(struct dti_buf *b, const void *p, size_t n);
+DTI_EXTERN enum dti_status dti_buf_adds(struct dti_buf *b, const char *s);
+DTI_EXTERN enum dti_status dti_buf_addc(struct dti_buf *b, char c);
 /* printf-style; never use it for floating point (locale): see dti_fmt_*. */
-enum dti_status dti_buf_addf(struct dti_buf *b, const char *fmt, ...)
+DTI_EXTERN enum dti_status dti_buf_addf(struct dti_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
+DTI_EXTERN enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 /*
@@ -53,7 +55,7 @@ enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
  * mark ('.' for data, ',' for Vietnamese text), independent of the locale.
  * NaN is written as `nan_text` (may be "").
  */
-enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
+DTI_EXTERN enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
                                     char mark, const char *nan_text);
 
 #ifdef __cplusplus

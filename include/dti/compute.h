@@ -21,6 +21,8 @@
 #ifndef DTI_COMPUTE_H
 #define DTI_COMPUTE_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 
 #include "dataset.h"
@@ -56,76 +58,76 @@ enum {
 
 struct dti_result;
 
-enum dti_status dti_compute(const struct dti_framework *fw,
+DTI_EXTERN enum dti_status dti_compute(const struct dti_framework *fw,
                             const struct dti_dataset *ds, size_t cycle,
                             const struct dti_compute_opts *opts,
                             struct dti_result **out, struct dti_error *err);
-void dti_result_free(struct dti_result *res);
+DTI_EXTERN void dti_result_free(struct dti_result *res);
 
-const struct dti_framework *dti_result_framework(const struct dti_result *res);
-const struct dti_dataset *dti_result_dataset(const struct dti_result *res);
-const char *dti_result_cycle(const struct dti_result *res);
-size_t dti_result_cycle_index(const struct dti_result *res);
-int dti_result_precision(const struct dti_result *res);
-enum dti_missing dti_result_missing(const struct dti_result *res);
-const char *dti_result_group_by(const struct dti_result *res); /* or NULL */
+DTI_EXTERN const struct dti_framework *dti_result_framework(const struct dti_result *res);
+DTI_EXTERN const struct dti_dataset *dti_result_dataset(const struct dti_result *res);
+DTI_EXTERN const char *dti_result_cycle(const struct dti_result *res);
+DTI_EXTERN size_t dti_result_cycle_index(const struct dti_result *res);
+DTI_EXTERN int dti_result_precision(const struct dti_result *res);
+DTI_EXTERN enum dti_missing dti_result_missing(const struct dti_result *res);
+DTI_EXTERN const char *dti_result_group_by(const struct dti_result *res); /* or NULL */
 /* SHA-256 of the cycle's data (see dti_dataset_hash()). */
-const char *dti_result_data_hash(const struct dti_result *res);
+DTI_EXTERN const char *dti_result_data_hash(const struct dti_result *res);
 
 /* Units of the result: those with at least one figure in the cycle. */
-size_t dti_result_unit_count(const struct dti_result *res);
+DTI_EXTERN size_t dti_result_unit_count(const struct dti_result *res);
 /* Dataset index of the i-th unit of the result. */
-size_t dti_result_unit(const struct dti_result *res, size_t i);
+DTI_EXTERN size_t dti_result_unit(const struct dti_result *res, size_t i);
 /* Result position of a dataset unit, -1 if absent. */
-long dti_result_find_unit(const struct dti_result *res, size_t ds_unit);
-const char *dti_result_unit_group(const struct dti_result *res, size_t i);
+DTI_EXTERN long dti_result_find_unit(const struct dti_result *res, size_t ds_unit);
+DTI_EXTERN const char *dti_result_unit_group(const struct dti_result *res, size_t i);
 
 /* Value of node for the i-th unit, NaN if none. */
-double dti_result_value(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_value(const struct dti_result *res, size_t i, size_t node);
 /* The raw figure (after imputation) for leaves; NaN otherwise. */
-double dti_result_figure(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_figure(const struct dti_result *res, size_t i, size_t node);
 /* Points earned (value / scale x points); NaN without points. */
-double dti_result_points(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_points(const struct dti_result *res, size_t i, size_t node);
 /* Value rounded to the precision, as an integer count of 10^-precision. */
-long long dti_result_rounded(const struct dti_result *res, size_t i,
+DTI_EXTERN long long dti_result_rounded(const struct dti_result *res, size_t i,
                              size_t node);
 /* Competition rank (1 = best), 0 if not ranked. */
-int dti_result_rank(const struct dti_result *res, size_t i, size_t node);
-int dti_result_group_rank(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN int dti_result_rank(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN int dti_result_group_rank(const struct dti_result *res, size_t i, size_t node);
 /* Number of units ranked on the node (overall, in the unit's group). */
-size_t dti_result_ranked_count(const struct dti_result *res, size_t node);
-size_t dti_result_group_size(const struct dti_result *res, size_t i,
+DTI_EXTERN size_t dti_result_ranked_count(const struct dti_result *res, size_t node);
+DTI_EXTERN size_t dti_result_group_size(const struct dti_result *res, size_t i,
                              size_t node);
-unsigned dti_result_flags(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN unsigned dti_result_flags(const struct dti_result *res, size_t i, size_t node);
 /* The entered value of an aggregate that was recomputed, NaN otherwise. */
-double dti_result_entered(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_entered(const struct dti_result *res, size_t i, size_t node);
 /*
  * Units of the result in rank order of a node (best first; ties in
  * Vietnamese name order; unranked last).
  */
-const size_t *dti_result_order(const struct dti_result *res, size_t node);
+DTI_EXTERN const size_t *dti_result_order(const struct dti_result *res, size_t node);
 
 /* Notes for readers: policy applied, imputations, checks. */
-size_t dti_result_note_count(const struct dti_result *res);
-const char *dti_result_note(const struct dti_result *res, size_t i);
+DTI_EXTERN size_t dti_result_note_count(const struct dti_result *res);
+DTI_EXTERN const char *dti_result_note(const struct dti_result *res, size_t i);
 /* The same note in Vietnamese. */
-const char *dti_result_note_vi(const struct dti_result *res, size_t i);
+DTI_EXTERN const char *dti_result_note_vi(const struct dti_result *res, size_t i);
 
 /*
  * Links the previous cycle's result: units are matched by id.  Afterwards
  * the change accessors below answer.  `prev` must outlive `res`.
  */
-enum dti_status dti_result_set_previous(struct dti_result *res,
+DTI_EXTERN enum dti_status dti_result_set_previous(struct dti_result *res,
                                         const struct dti_result *prev,
                                         struct dti_error *err);
-const struct dti_result *dti_result_previous(const struct dti_result *res);
+DTI_EXTERN const struct dti_result *dti_result_previous(const struct dti_result *res);
 /* Value change since the previous cycle (rounded values), NaN if none. */
-double dti_result_change(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_change(const struct dti_result *res, size_t i, size_t node);
 /*
  * Rank change (positive = up that many places); returns 0 and sets *ok to 0
  * when the unit or node has no rank in one of the cycles.
  */
-int dti_result_rank_change(const struct dti_result *res, size_t i, size_t node,
+DTI_EXTERN int dti_result_rank_change(const struct dti_result *res, size_t i, size_t node,
                            int *ok);
 
 #ifdef __cplusplus

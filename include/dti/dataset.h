@@ -23,6 +23,8 @@
 #ifndef DTI_DATASET_H
 #define DTI_DATASET_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 
 #include "buf.h"
@@ -62,11 +64,11 @@ struct dti_dataset_unit {
  * Reads a data file ("-" is stdin).  With a registry, units are matched by
  * id, code or name; without one, units are taken from the file as they are.
  */
-enum dti_status
+DTI_EXTERN enum dti_status
 dti_dataset_read(const struct dti_framework *fw, const struct dti_units *units,
                  const char *path, const struct dti_read_opts *opts,
                  struct dti_dataset **out, struct dti_error *err);
-enum dti_status dti_dataset_parse(const struct dti_framework *fw,
+DTI_EXTERN enum dti_status dti_dataset_parse(const struct dti_framework *fw,
                                   const struct dti_units *units,
                                   const char *buf, size_t len, const char *name,
                                   const struct dti_read_opts *opts,
@@ -74,87 +76,87 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
                                   struct dti_error *err);
 
 /* An empty dataset, to be filled with the calls below. */
-enum dti_status dti_dataset_new(const struct dti_framework *fw,
+DTI_EXTERN enum dti_status dti_dataset_new(const struct dti_framework *fw,
                                 const struct dti_units *units,
                                 struct dti_dataset **out);
-void dti_dataset_free(struct dti_dataset *ds);
+DTI_EXTERN void dti_dataset_free(struct dti_dataset *ds);
 
-enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds, const char *label,
+DTI_EXTERN enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds, const char *label,
                                       size_t *index);
 /* Adds a unit, or returns the existing one with that id. */
-enum dti_status dti_dataset_add_unit(struct dti_dataset *ds, const char *id,
+DTI_EXTERN enum dti_status dti_dataset_add_unit(struct dti_dataset *ds, const char *id,
                                      const char *name, long registry_index,
                                      size_t *index);
 /* Sets a unit's membership in a group dimension ("region" -> "DBSH"). */
-enum dti_status dti_dataset_set_group(struct dti_dataset *ds, size_t unit,
+DTI_EXTERN enum dti_status dti_dataset_set_group(struct dti_dataset *ds, size_t unit,
                                       const char *dimension, const char *group);
 /* Sets an auxiliary number ("population") of a unit in a cycle. */
-enum dti_status dti_dataset_set_aux(struct dti_dataset *ds, size_t cycle,
+DTI_EXTERN enum dti_status dti_dataset_set_aux(struct dti_dataset *ds, size_t cycle,
                                     size_t unit, const char *name, double v);
 /*
  * Sets a figure, checked against the node's rule (DTI_EINVALID with the
  * reason when out of range).  NaN clears it.
  */
-enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
+DTI_EXTERN enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
                                 size_t unit, size_t node, double value,
                                 struct dti_error *err);
-enum dti_status dti_dataset_set_evidence(struct dti_dataset *ds, size_t cycle,
+DTI_EXTERN enum dti_status dti_dataset_set_evidence(struct dti_dataset *ds, size_t cycle,
                                          size_t unit, size_t node,
                                          const char *evidence,
                                          const char *note);
-enum dti_status dti_dataset_set_meta(struct dti_dataset *ds, const char *key,
+DTI_EXTERN enum dti_status dti_dataset_set_meta(struct dti_dataset *ds, const char *key,
                                      const char *value);
 
-const struct dti_framework *dti_dataset_framework(const struct dti_dataset *ds);
-const struct dti_units *dti_dataset_units(const struct dti_dataset *ds);
-size_t dti_dataset_cycle_count(const struct dti_dataset *ds);
-const char *dti_dataset_cycle(const struct dti_dataset *ds, size_t i);
+DTI_EXTERN const struct dti_framework *dti_dataset_framework(const struct dti_dataset *ds);
+DTI_EXTERN const struct dti_units *dti_dataset_units(const struct dti_dataset *ds);
+DTI_EXTERN size_t dti_dataset_cycle_count(const struct dti_dataset *ds);
+DTI_EXTERN const char *dti_dataset_cycle(const struct dti_dataset *ds, size_t i);
 /* Cycle by label, -1 if none. */
-long dti_dataset_find_cycle(const struct dti_dataset *ds, const char *label);
-size_t dti_dataset_unit_count(const struct dti_dataset *ds);
-void dti_dataset_unit(const struct dti_dataset *ds, size_t i,
+DTI_EXTERN long dti_dataset_find_cycle(const struct dti_dataset *ds, const char *label);
+DTI_EXTERN size_t dti_dataset_unit_count(const struct dti_dataset *ds);
+DTI_EXTERN void dti_dataset_unit(const struct dti_dataset *ds, size_t i,
                       struct dti_dataset_unit *out);
-long dti_dataset_find_unit(const struct dti_dataset *ds, const char *id);
+DTI_EXTERN long dti_dataset_find_unit(const struct dti_dataset *ds, const char *id);
 /* 1 if the unit has at least one figure in the cycle. */
-int dti_dataset_unit_present(const struct dti_dataset *ds, size_t cycle,
+DTI_EXTERN int dti_dataset_unit_present(const struct dti_dataset *ds, size_t cycle,
                              size_t unit);
 
-size_t dti_dataset_group_dim_count(const struct dti_dataset *ds);
-const char *dti_dataset_group_dim(const struct dti_dataset *ds, size_t i);
+DTI_EXTERN size_t dti_dataset_group_dim_count(const struct dti_dataset *ds);
+DTI_EXTERN const char *dti_dataset_group_dim(const struct dti_dataset *ds, size_t i);
 /* Group of a unit in a dimension; NULL if none. */
-const char *dti_dataset_group(const struct dti_dataset *ds, size_t unit,
+DTI_EXTERN const char *dti_dataset_group(const struct dti_dataset *ds, size_t unit,
                               const char *dimension);
 /* Auxiliary number, NaN if not given. */
-double dti_dataset_aux(const struct dti_dataset *ds, size_t cycle, size_t unit,
+DTI_EXTERN double dti_dataset_aux(const struct dti_dataset *ds, size_t cycle, size_t unit,
                        const char *name);
 
-double dti_dataset_get(const struct dti_dataset *ds, size_t cycle, size_t unit,
+DTI_EXTERN double dti_dataset_get(const struct dti_dataset *ds, size_t cycle, size_t unit,
                        size_t node); /* NaN if not entered */
 /* Evidence and note of a cell, NULL if none. */
-const char *dti_dataset_evidence(const struct dti_dataset *ds, size_t cycle,
+DTI_EXTERN const char *dti_dataset_evidence(const struct dti_dataset *ds, size_t cycle,
                                  size_t unit, size_t node);
-const char *dti_dataset_note(const struct dti_dataset *ds, size_t cycle,
+DTI_EXTERN const char *dti_dataset_note(const struct dti_dataset *ds, size_t cycle,
                              size_t unit, size_t node);
 /* Number of cells entered in a cycle. */
-size_t dti_dataset_count(const struct dti_dataset *ds, size_t cycle);
+DTI_EXTERN size_t dti_dataset_count(const struct dti_dataset *ds, size_t cycle);
 
 /* Metadata from "# key: value" lines ("synthetic", "source", ...). */
-const char *dti_dataset_meta(const struct dti_dataset *ds, const char *key);
+DTI_EXTERN const char *dti_dataset_meta(const struct dti_dataset *ds, const char *key);
 /* 1 when the data are marked synthetic (demo values, not official). */
-int dti_dataset_synthetic(const struct dti_dataset *ds);
+DTI_EXTERN int dti_dataset_synthetic(const struct dti_dataset *ds);
 
 /*
  * SHA-256 (hex, 64 characters + NUL) of the cycle's figures in a canonical
  * form independent of file layout, row and column order.
  */
-enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
+DTI_EXTERN enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
                                  char out[65]);
 
 /*
  * Writes one cycle as a wide CSV: unit id, name, then one column per node
  * that has a figure for some unit, "." as decimal mark, full precision.
  */
-enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
+DTI_EXTERN enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
                                       size_t cycle, struct dti_buf *out,
                                       struct dti_error *err);
 

@@ -16,6 +16,8 @@
 #ifndef DTI_ERROR_H
 #define DTI_ERROR_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -74,20 +76,20 @@ struct dti_error {
 		DTI_OK, "", 0, 0, "", "", 0, 0, NULL                           \
 	}
 
-void dti_error_init(struct dti_error *err);
+DTI_EXTERN void dti_error_init(struct dti_error *err);
 /* Frees `more` and resets the struct to DTI_ERROR_INIT. */
-void dti_error_release(struct dti_error *err);
+DTI_EXTERN void dti_error_release(struct dti_error *err);
 
 /* Short English text for a status code ("invalid input"); never NULL. */
-const char *dti_strerror(enum dti_status status);
+DTI_EXTERN const char *dti_strerror(enum dti_status status);
 
 /*
  * Writes "file:line:column: field 'f': message" (the parts that are set)
  * into out (always NUL-terminated, truncated to outsz).  Works on the main
  * fault; use dti_diag_format() for the entries of `more`.
  */
-void dti_error_format(const struct dti_error *err, char *out, size_t outsz);
-void dti_diag_format(const struct dti_diag *d, char *out, size_t outsz);
+DTI_EXTERN void dti_error_format(const struct dti_error *err, char *out, size_t outsz);
+DTI_EXTERN void dti_diag_format(const struct dti_diag *d, char *out, size_t outsz);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef DTI_EXPLAIN_H
 #define DTI_EXPLAIN_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 
 #include "buf.h"
@@ -78,13 +80,13 @@ struct dti_explanation {
 	size_t *weaknesses;
 };
 
-enum dti_status dti_explain(const struct dti_result *res, size_t unit,
+DTI_EXTERN enum dti_status dti_explain(const struct dti_result *res, size_t unit,
                             const struct dti_explain_opts *opts,
                             struct dti_explanation *out, struct dti_error *err);
-void dti_explanation_release(struct dti_explanation *ex);
+DTI_EXTERN void dti_explanation_release(struct dti_explanation *ex);
 
 /* Plain text (table format) in the chosen language, or JSON. */
-enum dti_status dti_explanation_write(const struct dti_explanation *ex,
+DTI_EXTERN enum dti_status dti_explanation_write(const struct dti_explanation *ex,
                                       enum dti_format format,
                                       enum dti_lang lang, struct dti_buf *out,
                                       struct dti_error *err);

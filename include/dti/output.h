@@ -10,6 +10,8 @@
 #ifndef DTI_OUTPUT_H
 #define DTI_OUTPUT_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 
 #include "buf.h"
@@ -51,28 +53,28 @@ struct dti_output_opts {
 	}
 
 /* Parses "table", "csv", "json", "ndjson"; -1 if unknown. */
-int dti_format_parse(const char *s);
+DTI_EXTERN int dti_format_parse(const char *s);
 
 /*
  * The default columns of a result: the index, then pillars and
  * sub-indices, then main indicators.  Writes up to max node indices.
  */
-size_t dti_output_default_nodes(const struct dti_framework *fw, size_t *out,
+DTI_EXTERN size_t dti_output_default_nodes(const struct dti_framework *fw, size_t *out,
                                 size_t max);
 
 /* A row per unit in rank order, a column per node. */
-enum dti_status dti_output_result(const struct dti_result *res,
+DTI_EXTERN enum dti_status dti_output_result(const struct dti_result *res,
                                   const struct dti_output_opts *opts,
                                   struct dti_buf *out, struct dti_error *err);
 
 /* A framework as an indented tree with points (table) or nodes (csv/json). */
-enum dti_status dti_output_framework(const struct dti_framework *fw,
+DTI_EXTERN enum dti_status dti_output_framework(const struct dti_framework *fw,
                                      const struct dti_output_opts *opts,
                                      struct dti_buf *out,
                                      struct dti_error *err);
 
 /* The units registry (valid on date, NULL: all). */
-enum dti_status dti_output_units(const struct dti_units *u, const char *date,
+DTI_EXTERN enum dti_status dti_output_units(const struct dti_units *u, const char *date,
                                  const struct dti_output_opts *opts,
                                  struct dti_buf *out, struct dti_error *err);
 

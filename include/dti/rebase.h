@@ -11,6 +11,8 @@
 #ifndef DTI_REBASE_H
 #define DTI_REBASE_H
 
+#include "dti/export.h"
+
 #include "compute.h"
 #include "dataset.h"
 #include "units.h"
@@ -42,7 +44,7 @@ struct dti_rebase_opts {
  * for a chosen leaf whose rule does not take a value.  The dataset borrows
  * the result's framework and the registry.
  */
-enum dti_status dti_rebase(const struct dti_result *res,
+DTI_EXTERN enum dti_status dti_rebase(const struct dti_result *res,
                            const struct dti_units *units,
                            const struct dti_rebase_opts *opts,
                            struct dti_dataset **out, struct dti_error *err);

@@ -30,6 +30,8 @@
 #ifndef DTI_STORE_H
 #define DTI_STORE_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,7 +49,7 @@ struct dti_store;
 enum dti_backend { DTI_BACKEND_SQLITE = 1, DTI_BACKEND_POSTGRES = 2 };
 
 /* Schema version this program writes and reads. */
-int dti_store_schema_latest(void);
+DTI_EXTERN int dti_store_schema_latest(void);
 
 /*
  * Opens a store.  A path names an SQLite file (created if missing); a
@@ -55,21 +57,21 @@ int dti_store_schema_latest(void);
  * initialised yet.  The clock is the system's unless the environment
  * variable DTI_NOW holds a fixed "YYYY-MM-DDTHH:MM:SSZ" time.
  */
-enum dti_status dti_store_open(const char *location, struct dti_store **out,
+DTI_EXTERN enum dti_status dti_store_open(const char *location, struct dti_store **out,
                                struct dti_error *err);
-void dti_store_close(struct dti_store *s);
-enum dti_backend dti_store_backend(const struct dti_store *s);
+DTI_EXTERN void dti_store_close(struct dti_store *s);
+DTI_EXTERN enum dti_backend dti_store_backend(const struct dti_store *s);
 
 /*
  * Creates the schema at the latest version in an empty database.
  * DTI_EEXIST if it is already initialised.
  */
-enum dti_status dti_store_init(struct dti_store *s, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_init(struct dti_store *s, struct dti_error *err);
 /*
  * Applies the migrations the schema lacks, each in its own transaction;
  * *from and *to (may be NULL) get the versions before and after.
  */
-enum dti_status dti_store_migrate(struct dti_store *s, int *from, int *to,
+DTI_EXTERN enum dti_status dti_store_migrate(struct dti_store *s, int *from, int *to,
                                   struct dti_error *err);
 
 struct dti_store_status {
@@ -80,20 +82,20 @@ struct dti_store_status {
 	    evidence, blobs, results, snapshots, audit_events;
 	char audit_head[65]; /* hash of the last event, "" if none */
 };
-enum dti_status dti_store_status(struct dti_store *s,
+DTI_EXTERN enum dti_status dti_store_status(struct dti_store *s,
                                  struct dti_store_status *out,
                                  struct dti_error *err);
 
 /* Fixes the clock ("YYYY-MM-DDTHH:MM:SSZ"); NULL returns to the system's. */
-enum dti_status dti_store_set_clock(struct dti_store *s, const char *now);
+DTI_EXTERN enum dti_status dti_store_set_clock(struct dti_store *s, const char *now);
 
 /*
  * Names the user who acts from now on (NULL: nobody).  DTI_ENOTFOUND if no
  * such user, DTI_EPERM if the user is disabled.
  */
-enum dti_status dti_store_set_actor(struct dti_store *s, const char *user,
+DTI_EXTERN enum dti_status dti_store_set_actor(struct dti_store *s, const char *user,
                                     struct dti_error *err);
-const char *dti_store_actor(const struct dti_store *s); /* NULL if nobody */
+DTI_EXTERN const char *dti_store_actor(const struct dti_store *s); /* NULL if nobody */
 
 /* ---- Users, roles, credentials ---------------------------------------- */
 
@@ -105,38 +107,38 @@ enum dti_role {
 	DTI_ROLE_EDITOR = 4,   /* enters a unit's figures; scoped to units */
 	DTI_ROLE_VIEWER = 5    /* reads everything, changes nothing */
 };
-const char *dti_role_name(enum dti_role r); /* "admin", ... */
+DTI_EXTERN const char *dti_role_name(enum dti_role r); /* "admin", ... */
 /* Role by name; 0 if unknown. */
-enum dti_role dti_role_parse(const char *name);
+DTI_EXTERN enum dti_role dti_role_parse(const char *name);
 
 /*
  * Adds a user.  password may be NULL (no password login; tokens only).
  * The first user of a store may be added without an actor and becomes an
  * admin; later users need an admin actor and start without roles.
  */
-enum dti_status dti_user_add(struct dti_store *s, const char *name,
+DTI_EXTERN enum dti_status dti_user_add(struct dti_store *s, const char *name,
                              const char *display_name, const char *password,
                              struct dti_error *err);
 /*
  * Grants (grant = 1) or revokes (0) a role.  unit is the unit id an editor
  * role is scoped to (required for DTI_ROLE_EDITOR, NULL for the others).
  */
-enum dti_status dti_user_role(struct dti_store *s, const char *name,
+DTI_EXTERN enum dti_status dti_user_role(struct dti_store *s, const char *name,
                               enum dti_role role, const char *unit, int grant,
                               struct dti_error *err);
 /* Sets a password (Argon2id).  A user may set their own; admins anyone's. */
-enum dti_status dti_user_passwd(struct dti_store *s, const char *name,
+DTI_EXTERN enum dti_status dti_user_passwd(struct dti_store *s, const char *name,
                                 const char *password, struct dti_error *err);
 /*
  * Creates an API token for a user and writes it (shown once, only its
  * hash is stored) to token_out.  Admins for anyone, users for themselves.
  */
 #define DTI_TOKEN_MAX 80
-enum dti_status dti_user_token(struct dti_store *s, const char *name,
+DTI_EXTERN enum dti_status dti_user_token(struct dti_store *s, const char *name,
                                const char *label, char token_out[DTI_TOKEN_MAX],
                                struct dti_error *err);
 /* Revokes a token by its label. */
-enum dti_status dti_user_token_revoke(struct dti_store *s, const char *name,
+DTI_EXTERN enum dti_status dti_user_token_revoke(struct dti_store *s, const char *name,
                                       const char *label, struct dti_error *err);
 /*
  * Checks credentials and, when they hold, names the user in user_out.
@@ -144,13 +146,13 @@ enum dti_status dti_user_token_revoke(struct dti_store *s, const char *name,
  * so a caller learns nothing about which users exist).
  */
 #define DTI_USER_NAME_MAX 64
-enum dti_status dti_user_login(struct dti_store *s, const char *name,
+DTI_EXTERN enum dti_status dti_user_login(struct dti_store *s, const char *name,
                                const char *password, struct dti_error *err);
-enum dti_status dti_user_from_token(struct dti_store *s, const char *token,
+DTI_EXTERN enum dti_status dti_user_from_token(struct dti_store *s, const char *token,
                                     char user_out[DTI_USER_NAME_MAX],
                                     struct dti_error *err);
 /* Lists users with their roles as text (one per line) or JSON. */
-enum dti_status dti_user_list(struct dti_store *s, int json,
+DTI_EXTERN enum dti_status dti_user_list(struct dti_store *s, int json,
                               struct dti_buf *out, struct dti_error *err);
 
 /* ---- Units and frameworks ---------------------------------------------- */
@@ -160,7 +162,7 @@ enum dti_status dti_user_list(struct dti_store *s, int json,
  * ...): new units are added, existing ones (same id) updated.  Owner.
  * *added and *updated may be NULL.
  */
-enum dti_status dti_store_units_import(struct dti_store *s,
+DTI_EXTERN enum dti_status dti_store_units_import(struct dti_store *s,
                                        const struct dti_units *u,
                                        const char *level, size_t *added,
                                        size_t *updated, struct dti_error *err);
@@ -168,7 +170,7 @@ enum dti_status dti_store_units_import(struct dti_store *s,
  * Builds a units registry from the store (every unit, any level), in the
  * format of dti_units_parse; free with dti_units_free().
  */
-enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
+DTI_EXTERN enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
                                 struct dti_error *err);
 
 /*
@@ -178,7 +180,7 @@ enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
  * replaces it only while no cycle uses it (DTI_ESTATE otherwise: give the
  * new text a new version).  Owner.
  */
-enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
+DTI_EXTERN enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
                                         size_t len, const char *name,
                                         char sha_out[65],
                                         struct dti_error *err);
@@ -186,11 +188,11 @@ enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
  * Loads a stored framework by "id", "id@version" or SHA-256 (prefix of at
  * least 8 hex digits); free with dti_framework_free().
  */
-enum dti_status dti_store_framework(struct dti_store *s, const char *ref,
+DTI_EXTERN enum dti_status dti_store_framework(struct dti_store *s, const char *ref,
                                     struct dti_framework **out,
                                     struct dti_error *err);
 /* Lists stored frameworks (id, version, sha, cycles using it). */
-enum dti_status dti_store_framework_list(struct dti_store *s, int json,
+DTI_EXTERN enum dti_status dti_store_framework_list(struct dti_store *s, int json,
                                          struct dti_buf *out,
                                          struct dti_error *err);
 
@@ -210,7 +212,7 @@ struct dti_audit_filter {
 	}
 
 /* Writes matching events, oldest first, as text lines or NDJSON. */
-enum dti_status dti_audit_log(struct dti_store *s,
+DTI_EXTERN enum dti_status dti_audit_log(struct dti_store *s,
                               const struct dti_audit_filter *f, int json,
                               struct dti_buf *out, struct dti_error *err);
 
@@ -226,14 +228,14 @@ struct dti_audit_report {
  * DTI_EINVALID naming the first bad event (edited, deleted, inserted or
  * reordered) otherwise.
  */
-enum dti_status dti_audit_verify(struct dti_store *s,
+DTI_EXTERN enum dti_status dti_audit_verify(struct dti_store *s,
                                  struct dti_audit_report *rep,
                                  struct dti_error *err);
 
 /* ---- Backup, export, import -------------------------------------------- */
 
 /* Copies an SQLite store to a new file with the online backup API. */
-enum dti_status dti_store_backup(struct dti_store *s, const char *path,
+DTI_EXTERN enum dti_status dti_store_backup(struct dti_store *s, const char *path,
                                  struct dti_error *err);
 
 /*
@@ -242,17 +244,17 @@ enum dti_status dti_store_backup(struct dti_store *s, const char *path,
  * dependency order, rows in key order.  The form is the same for both
  * backends, so an export moves a store from SQLite to PostgreSQL.
  */
-enum dti_status dti_store_export(struct dti_store *s, struct dti_buf *out,
+DTI_EXTERN enum dti_status dti_store_export(struct dti_store *s, struct dti_buf *out,
                                  struct dti_error *err);
 /* Streams the export to a FILE-like sink instead of memory. */
 typedef enum dti_status (*dti_write_fn)(void *ctx, const char *p, size_t n);
-enum dti_status dti_store_export_to(struct dti_store *s, dti_write_fn write,
+DTI_EXTERN enum dti_status dti_store_export_to(struct dti_store *s, dti_write_fn write,
                                     void *ctx, struct dti_error *err);
 /*
  * Loads an export into an initialised, empty store, in one transaction,
  * then verifies the audit chain.  Errors name the line and field.
  */
-enum dti_status dti_store_import(struct dti_store *s, const char *buf,
+DTI_EXTERN enum dti_status dti_store_import(struct dti_store *s, const char *buf,
                                  size_t len, const char *name,
                                  struct dti_error *err);
 

@@ -9,6 +9,8 @@
 #ifndef DTI_TEXT_H
 #define DTI_TEXT_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 
 #include "error.h"
@@ -23,11 +25,11 @@ extern "C" {
  * the encoding the bytes most resemble (UTF-16, Windows-1258, TCVN3, VNI,
  * Latin-1) with how to save the file as UTF-8.
  */
-enum dti_status dti_text_check_utf8(const char *buf, size_t len,
+DTI_EXTERN enum dti_status dti_text_check_utf8(const char *buf, size_t len,
                                     const char *name, struct dti_error *err);
 
 /* Number of terminal columns the UTF-8 string occupies. */
-size_t dti_text_width(const char *s, size_t len);
+DTI_EXTERN size_t dti_text_width(const char *s, size_t len);
 
 /*
  * Writes the matching key of a name into out: lower case ASCII letters and
@@ -35,10 +37,10 @@ size_t dti_text_width(const char *s, size_t len);
  * punctuation dropped.  "TP. Thừa Thiên - Huế" gives "tp thua thien hue".
  * Returns the key length (truncated to outsz - 1).
  */
-size_t dti_text_fold(const char *s, char *out, size_t outsz);
+DTI_EXTERN size_t dti_text_fold(const char *s, char *out, size_t outsz);
 
 /* Vietnamese collation (a ă â b c d đ e ê ...; tones as secondary keys). */
-int dti_text_collate(const char *a, const char *b);
+DTI_EXTERN int dti_text_collate(const char *a, const char *b);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,8 @@
 #ifndef DTI_UNITS_H
 #define DTI_UNITS_H
 
+#include "dti/export.h"
+
 #include <stddef.h>
 
 #include "error.h"
@@ -51,29 +53,29 @@ struct dti_group_info {
 	const char *name_en;
 };
 
-enum dti_status dti_units_load(const char *path, struct dti_units **out,
+DTI_EXTERN enum dti_status dti_units_load(const char *path, struct dti_units **out,
                                struct dti_error *err);
-enum dti_status dti_units_parse(const char *buf, size_t len, const char *name,
+DTI_EXTERN enum dti_status dti_units_parse(const char *buf, size_t len, const char *name,
                                 struct dti_units **out, struct dti_error *err);
 /* Adds group names (columns: group|region, name_vi, name_en). */
-enum dti_status dti_units_parse_groups(struct dti_units *u, const char *buf,
+DTI_EXTERN enum dti_status dti_units_parse_groups(struct dti_units *u, const char *buf,
                                        size_t len, const char *name,
                                        struct dti_error *err);
-enum dti_status dti_units_load_groups(struct dti_units *u, const char *path,
+DTI_EXTERN enum dti_status dti_units_load_groups(struct dti_units *u, const char *path,
                                       struct dti_error *err);
-void dti_units_free(struct dti_units *u);
+DTI_EXTERN void dti_units_free(struct dti_units *u);
 
-size_t dti_units_count(const struct dti_units *u);
-void dti_units_get(const struct dti_units *u, size_t i,
+DTI_EXTERN size_t dti_units_count(const struct dti_units *u);
+DTI_EXTERN void dti_units_get(const struct dti_units *u, size_t i,
                    struct dti_unit_info *out);
 /* 1 if unit i is valid on date ("YYYY-MM-DD"); NULL date: always 1. */
-int dti_units_valid_on(const struct dti_units *u, size_t i, const char *date);
+DTI_EXTERN int dti_units_valid_on(const struct dti_units *u, size_t i, const char *date);
 
-size_t dti_units_group_count(const struct dti_units *u);
-void dti_units_group(const struct dti_units *u, size_t i,
+DTI_EXTERN size_t dti_units_group_count(const struct dti_units *u);
+DTI_EXTERN void dti_units_group(const struct dti_units *u, size_t i,
                      struct dti_group_info *out);
 /* Group by id, NULL if unknown. */
-const struct dti_group_info *dti_units_group_find(const struct dti_units *u,
+DTI_EXTERN const struct dti_group_info *dti_units_group_find(const struct dti_units *u,
                                                   const char *id);
 
 /*
@@ -82,7 +84,7 @@ const struct dti_group_info *dti_units_group_find(const struct dti_units *u,
  * hint) or DTI_EAMBIGUOUS (naming the candidates) when not exactly one unit
  * matches.
  */
-enum dti_status dti_units_find(const struct dti_units *u, const char *text,
+DTI_EXTERN enum dti_status dti_units_find(const struct dti_units *u, const char *text,
                                const char *date, size_t *index,
                                struct dti_error *err);
 
@@ -91,7 +93,7 @@ enum dti_status dti_units_find(const struct dti_units *u, const char *text,
  * successors (and their successors) until a unit valid on `date`.  Writes up
  * to max indices into out and returns how many there are; 0 if none.
  */
-size_t dti_units_successors_on(const struct dti_units *u, size_t i,
+DTI_EXTERN size_t dti_units_successors_on(const struct dti_units *u, size_t i,
                                const char *date, size_t *out, size_t max);
 
 #ifdef __cplusplus

@@ -37,6 +37,8 @@
 #ifndef DTI_WORKFLOW_H
 #define DTI_WORKFLOW_H
 
+#include "dti/export.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,8 +60,8 @@ enum dti_cycle_state {
 	DTI_CYCLE_CLOSED,
 	DTI_CYCLE_PUBLISHED
 };
-const char *dti_cycle_state_name(enum dti_cycle_state s);  /* "open" */
-enum dti_cycle_state dti_cycle_state_parse(const char *s); /* 0 if unknown */
+DTI_EXTERN const char *dti_cycle_state_name(enum dti_cycle_state s);  /* "open" */
+DTI_EXTERN enum dti_cycle_state dti_cycle_state_parse(const char *s); /* 0 if unknown */
 
 enum dti_sub_state {
 	DTI_SUB_DRAFT = 1,
@@ -68,8 +70,8 @@ enum dti_sub_state {
 	DTI_SUB_APPROVED,
 	DTI_SUB_EXCLUDED
 };
-const char *dti_sub_state_name(enum dti_sub_state s);
-enum dti_sub_state dti_sub_state_parse(const char *s);
+DTI_EXTERN const char *dti_sub_state_name(enum dti_sub_state s);
+DTI_EXTERN enum dti_sub_state dti_sub_state_parse(const char *s);
 
 /* ---- Cycles ------------------------------------------------------------ */
 
@@ -87,19 +89,19 @@ struct dti_cycle_new {
 };
 
 /* Creates a cycle in state draft.  Owner. */
-enum dti_status dti_cycle_create(struct dti_store *s,
+DTI_EXTERN enum dti_status dti_cycle_create(struct dti_store *s,
                                  const struct dti_cycle_new *c,
                                  struct dti_error *err);
 /*
  * Moves a cycle to a state along the arrows above.  Owner.  Opening
  * creates the submissions; publishing goes through dti_cycle_publish.
  */
-enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
+DTI_EXTERN enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
                                      enum dti_cycle_state to,
                                      int64_t expected_version,
                                      struct dti_error *err);
 /* Changes the deadlines of a cycle that is not published.  Owner. */
-enum dti_status dti_cycle_set_deadlines(struct dti_store *s, const char *label,
+DTI_EXTERN enum dti_status dti_cycle_set_deadlines(struct dti_store *s, const char *label,
                                         const char *submit_deadline,
                                         const char *review_deadline,
                                         struct dti_error *err);
@@ -119,15 +121,15 @@ struct dti_cycle_info {
 	/* submissions per state, indexed by enum dti_sub_state */
 	long long count[6];
 };
-enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
+DTI_EXTERN enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
                               struct dti_cycle_info *out,
                               struct dti_error *err);
 /* The cycle's status: state, deadlines and each unit's submission state. */
-enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
+DTI_EXTERN enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
                                  int json, struct dti_buf *out,
                                  struct dti_error *err);
 /* Lists all cycles. */
-enum dti_status dti_cycle_list(struct dti_store *s, int json,
+DTI_EXTERN enum dti_status dti_cycle_list(struct dti_store *s, int json,
                                struct dti_buf *out, struct dti_error *err);
 
 /* ---- Submissions ------------------------------------------------------- */
@@ -150,7 +152,7 @@ struct dti_figure_edit {
  * nothing): each value is checked against the indicator's rule.  Editor of
  * the unit (or owner).  Bumps the submission's version.
  */
-enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
                                     const char *unit,
                                     const struct dti_figure_edit *edits,
                                     size_t n, int64_t expected_version,
@@ -161,22 +163,22 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
  * by `data_cycle`), all in one transaction.  Owner, or the editor of every
  * unit in it.  *units_out and *figures_out (may be NULL) get the counts.
  */
-enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
                                       const struct dti_dataset *ds,
                                       const char *data_cycle, size_t *units_out,
                                       size_t *figures_out,
                                       struct dti_error *err);
 /* Submits (draft or returned -> submitted).  Editor of the unit. */
-enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
                                       const char *unit,
                                       int64_t expected_version,
                                       struct dti_error *err);
 /* Excludes a unit from a cycle with a reason.  Owner. */
-enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
                                        const char *unit, const char *reason,
                                        struct dti_error *err);
 /* Adds a submission for a unit (not created at opening).  Owner. */
-enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
                                       const char *unit, struct dti_error *err);
 
 struct dti_submission_info {
@@ -188,7 +190,7 @@ struct dti_submission_info {
 	char updated_at[21];
 	char updated_by[DTI_USER_NAME_MAX];
 };
-enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
                                    const char *unit,
                                    struct dti_submission_info *out,
                                    struct dti_error *err);
@@ -197,7 +199,7 @@ enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
  * comment, reviewer's value and reason, and evidence.
  * Anyone with a role on the unit.
  */
-enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
                                     const char *unit, int json,
                                     struct dti_buf *out, struct dti_error *err);
 
@@ -224,18 +226,18 @@ struct dti_evidence_new {
  * the extension; larger than max_size is DTI_ELIMIT.  At least a title, a
  * document number, a link or a file is needed.  id_out may be NULL.
  */
-enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
                                  const char *unit,
                                  const struct dti_evidence_new *e,
                                  int64_t *id_out, struct dti_error *err);
 /* Removes evidence while the submission may be edited. */
-enum dti_status dti_evidence_remove(struct dti_store *s, int64_t id,
+DTI_EXTERN enum dti_status dti_evidence_remove(struct dti_store *s, int64_t id,
                                     struct dti_error *err);
 /*
  * Fetches an evidence file by evidence id: its bytes into data, its media
  * type and file name into the given arrays (may be NULL).
  */
-enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
+DTI_EXTERN enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
                                  struct dti_buf *data, char media_type[64],
                                  char filename[256], struct dti_error *err);
 
@@ -246,18 +248,18 @@ enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
  * the computation), with a reason (required).  NaN removes the
  * adjustment.  Reviewer, cycle in review, submission submitted.
  */
-enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
                                   const char *unit, const char *indicator,
                                   double value, const char *reason,
                                   int64_t expected_version,
                                   struct dti_error *err);
 /* Returns a submitted submission to its unit with a comment (required). */
-enum dti_status dti_review_return(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_review_return(struct dti_store *s, const char *cycle,
                                   const char *unit, const char *comment,
                                   int64_t expected_version,
                                   struct dti_error *err);
 /* Approves a submitted submission. */
-enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
                                    const char *unit, int64_t expected_version,
                                    struct dti_error *err);
 
@@ -268,7 +270,7 @@ enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
  * the reviewer's where adjusted; excluded units left out.  The caller
  * frees *ds, *fw and *units (in that order).
  */
-enum dti_status dti_cycle_dataset(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_cycle_dataset(struct dti_store *s, const char *cycle,
                                   struct dti_framework **fw,
                                   struct dti_units **units,
                                   struct dti_dataset **ds,
@@ -279,14 +281,14 @@ enum dti_status dti_cycle_dataset(struct dti_store *s, const char *cycle,
  * hash, program version, JSON of every unit's values and ranks).  Owner or
  * reviewer; the result is a preview until publication.
  */
-enum dti_status dti_cycle_compute(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_cycle_compute(struct dti_store *s, const char *cycle,
                                   int64_t *result_id, struct dti_error *err);
 /*
  * Publishes a closed cycle: every submission approved or excluded,
  * computes, stores an immutable snapshot with the audit chain's head and
  * moves the cycle to published.  Owner.
  */
-enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
                                   int64_t expected_version,
                                   struct dti_error *err);
 /*
@@ -294,7 +296,7 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
  * owner/reviewer actor, the latest computed result) as stored: JSON with
  * framework, data hash, program version, audit head and results.
  */
-enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
+DTI_EXTERN enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
                                   int preview, struct dti_buf *out,
                                   struct dti_error *err);
 

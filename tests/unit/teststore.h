@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "store/db/db.h"
 #include "dti/dti.h"
 
 struct teststore {

@@ -1,0 +1,216 @@
+/*
+ * lib/base/base.h - the base layer of libdti: what every other layer builds on.
+ *
+ * Invariants kept here:
+ *   - _POSIX_C_SOURCE is set once, by the build (meson.build), never here;
+ *   - errors are raised with dti_err_set()/dti_err_add(), which fill an
+ *     optional struct dti_error: the first fault goes in the struct itself,
+ *     later ones in `more` (for whole-file checks);
+ *   - strings owned by long-lived objects are allocated from an arena owned
+ *     by that object, freed in one call;
+ *   - buffers filled from outside (files, fields, lines) have a size cap.
+ */
+#ifndef DTI_BASE_BASE_H
+#define DTI_BASE_BASE_H
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sodium.h>
+
+#include "dti/buf.h"
+#include "dti/error.h"
+#include "dti/text.h"
+#include "dti/version.h"
+
+#define DTI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define DTI_UNUSED(x)    ((void)(x))
+
+/* Caps on what is read from outside. */
+#define DTI_MAX_FILE   ((size_t)512 << 20) /* 512 MiB per input file */
+#define DTI_MAX_FIELD  ((size_t)1 << 20)   /* 1 MiB per CSV field */
+#define DTI_MAX_FIELDS 100000              /* columns per CSV record */
+#define DTI_MAX_NODES  1000000             /* nodes per framework */
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* Sets the first fault (if err has none yet) or appends to err->more. */
+void dti_err_add(struct dti_error *err, enum dti_status code, const char *file,
+                 unsigned long line, unsigned long column, const char *field,
+                 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void dti_err_vadd(struct dti_error *err, enum dti_status code, const char *file,
+                  unsigned long line, unsigned long column, const char *field,
+                  const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+/* Like dti_err_add and returns code, for "return dti_err_set(...)". */
+enum dti_status dti_err_set(struct dti_error *err, enum dti_status code,
+                            const char *file, unsigned long line,
+                            unsigned long column, const char *field,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+enum dti_status dti_err_nomem(struct dti_error *err);
+/* Like dti_err_set, replacing what err held (a backend's raw message). */
+enum dti_status dti_err_replace(struct dti_error *err, enum dti_status code,
+                                const char *file, unsigned long line,
+                                unsigned long column, const char *field,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+/* Fills a dti_diag (for warnings kept by objects). */
+void dti_diag_set(struct dti_diag *d, enum dti_status code, const char *file,
+                  unsigned long line, unsigned long column, const char *field,
+                  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/*
+ * snprintf and vsnprintf in the "C" locale of this thread, whatever the
+ * application set with setlocale(): "%g" always writes a decimal point.
+ */
+int dti_snprintf(char *out, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int dti_vsnprintf(char *out, size_t n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* A CSV field (NULL as ""), quoted when it holds , " or a line break. */
+enum dti_status dti_csv_cell(struct dti_buf *b, const char *s);
+/* A JSON string literal of s (NULL as ""), escaped. */
+enum dti_status dti_json_str(struct dti_buf *b, const char *s);
+
+/* ---- memory ---------------------------------------------------------- */
+
+/* An arena: many small allocations freed together. */
+struct dti_arena {
+	struct dti_arena_block *head;
+	size_t total;
+};
+#define DTI_ARENA_INIT                                                         \
+	{                                                                      \
+		NULL, 0                                                        \
+	}
+void *dti_arena_alloc(struct dti_arena *a,
+                      size_t n); /* 16-byte aligned, zeroed */
+char *dti_arena_strdup(struct dti_arena *a, const char *s);
+char *dti_arena_strndup(struct dti_arena *a, const char *s, size_t n);
+void dti_arena_release(struct dti_arena *a);
+
+/* A large block (result matrices), on huge pages where possible. */
+void *dti_big_alloc(size_t n);
+void dti_big_free(void *p);
+
+/* Overflow-checked growth of an array: ensures *cap >= need elements. */
+int dti_grow(void **p, size_t *cap, size_t need, size_t elem);
+#define DTI_GROW(p, cap, need)                                                 \
+	dti_grow((void **)&(p), &(cap), (need), sizeof(*(p)))
+
+/* ---- strings --------------------------------------------------------- */
+
+int dti_streq_ci(const char *a, const char *b); /* ASCII case-insensitive */
+char *dti_trim(char *s);                        /* in place, ASCII space */
+/* Folded key of a name compared with a folded literal ("tinh", "don vi"). */
+int dti_key_is(const char *s, const char *key);
+/* Reads a whole file ("-" = stdin) with the cap; *buf is malloc'd. */
+enum dti_status dti_read_file(const char *path, size_t cap, char **buf,
+                              size_t *len, struct dti_error *err);
+
+/* ---- string -> index map (open addressing, FNV-1a) ------------------- */
+
+struct dti_map {
+	const char **keys;
+	size_t *vals;
+	size_t cap;
+	size_t count;
+};
+#define DTI_MAP_INIT                                                           \
+	{                                                                      \
+		NULL, NULL, 0, 0                                               \
+	}
+/* Keys are borrowed: they must outlive the map. */
+int dti_map_put(struct dti_map *m, const char *key, size_t val);
+int dti_map_get(const struct dti_map *m, const char *key, size_t *val);
+void dti_map_release(struct dti_map *m);
+
+/* ---- numbers --------------------------------------------------------- */
+
+/*
+ * Parses a decimal number as people type it in data files: optional sign,
+ * digits with an optional decimal mark and thousands grouping, optional
+ * exponent, optional trailing '%' (reported in *percent).  `mark` is '.' or
+ * ',' when declared, 0 to accept either where unambiguous.  Returns
+ * DTI_OK, DTI_ESYNTAX (not a number) or DTI_EAMBIGUOUS ("1,120" without a
+ * declared mark); `why` gets a short reason.  Independent of the locale.
+ */
+enum dti_status dti_parse_number(const char *s, char mark, double *out,
+                                 int *percent, const char **why);
+/* Strict: the whole string must be a plain C number ("1e-3", "-2.5"). */
+int dti_parse_double(const char *s, double *out);
+int dti_parse_long(const char *s, long *out);
+/* "YYYY-MM-DD" check. */
+int dti_is_date(const char *s);
+
+/* Appends the shortest text that reads back as exactly v ("0.85", "1000"). */
+enum dti_status dti_buf_add_shortest(struct dti_buf *b, double v);
+
+/* v rounded to `digits` decimals without trailing zeros ("716.3"). */
+enum dti_status dti_buf_add_trimmed(struct dti_buf *b, double v, int digits);
+
+/* Rounds v to `digits` decimals, as an integer count (half away from 0). */
+long long dti_round_scaled(double v, int digits);
+double dti_pow10(int digits);
+
+/* ---- CSV ------------------------------------------------------------- */
+
+/*
+ * A CSV reader over a buffer in memory (RFC 4180 quoting; separator ',' ';'
+ * or tab, sniffed from the header; CRLF or LF; a UTF-8 BOM skipped).  Lines
+ * starting with '#' before the header are metadata ("# key: value") or
+ * comments.  Records are returned as arrays of NUL-terminated fields owned
+ * by the reader (valid until the next call).
+ */
+struct dti_csv {
+	const char *buf;
+	size_t len;
+	size_t pos;
+	const char *name; /* file name for errors */
+	char sep;
+	unsigned long line; /* line where the current record starts */
+	unsigned long next_line;
+	char **fields; /* field i is in column i + 1 */
+	size_t nfields;
+	size_t cap_fields;
+	char *scratch;
+	size_t scratch_len;
+	size_t scratch_cap;
+	size_t *offsets;
+	/* metadata lines before the header */
+	size_t nmeta;
+	char **meta_keys;
+	char **meta_vals;
+	unsigned long *meta_lines;
+};
+
+/*
+ * Checks UTF-8, reads metadata lines and sniffs the separator from the
+ * first record.  `sep` 0 sniffs.
+ */
+enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
+                             const char *name, char sep, struct dti_error *err);
+/* Next record: DTI_OK with c->nfields set, or DTI_ENOTFOUND at the end. */
+enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err);
+/* Skips records that are empty or all-blank (returns as dti_csv_next). */
+enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err);
+const char *dti_csv_meta(const struct dti_csv *c, const char *key);
+void dti_csv_close(struct dti_csv *c);
+
+/* ---- hashing --------------------------------------------------------- */
+
+struct dti_sha256 {
+	crypto_hash_sha256_state st;
+};
+void dti_sha256_init(struct dti_sha256 *s);
+void dti_sha256_update(struct dti_sha256 *s, const void *p, size_t n);
+void dti_sha256_final(struct dti_sha256 *s, char hex[65]);
+
+#endif

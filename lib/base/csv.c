@@ -1,0 +1,374 @@
+/*
+ * lib/csv.c - CSV records from a buffer in memory.
+ *
+ * RFC 4180 with the liberties spreadsheets take: ',' ';' or tab separators
+ * (sniffed from the header line), CRLF or LF, a UTF-8 byte order mark,
+ * quoted fields spanning lines.  Lines that start with '#' are not records:
+ * before the header, "# key: value" lines are the file's metadata; anywhere
+ * else they are comments.  Malformed quoting is an error located by line and
+ * column; so is any field or record beyond the caps of internal.h.  The
+ * whole buffer is checked for UTF-8 first, so every field is valid UTF-8.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+
+static int is_line_end(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* Advances past one physical line ending at pos (LF, CRLF or CR). */
+static size_t skip_eol(const char *b, size_t len, size_t pos)
+{
+	if (pos < len && b[pos] == '\r') {
+		pos++;
+		if (pos < len && b[pos] == '\n')
+			pos++;
+	} else if (pos < len && b[pos] == '\n') {
+		pos++;
+	}
+	return pos;
+}
+
+static size_t line_end(const char *b, size_t len, size_t pos)
+{
+	while (pos < len && !is_line_end(b[pos]))
+		pos++;
+	return pos;
+}
+
+static int meta_add(struct dti_csv *c, const char *k, size_t kn, const char *v,
+                    size_t vn, unsigned long line)
+{
+	size_t cap = c->nmeta;
+	char **nk = realloc(c->meta_keys, (cap + 1) * sizeof *nk);
+	if (!nk)
+		return -1;
+	c->meta_keys = nk;
+	char **nv = realloc(c->meta_vals, (cap + 1) * sizeof *nv);
+	if (!nv)
+		return -1;
+	c->meta_vals = nv;
+	unsigned long *nl = realloc(c->meta_lines, (cap + 1) * sizeof *nl);
+	if (!nl)
+		return -1;
+	c->meta_lines = nl;
+	char *key = malloc(kn + 1);
+	char *val = malloc(vn + 1);
+	if (!key || !val) {
+		free(key);
+		free(val);
+		return -1;
+	}
+	for (size_t i = 0; i < kn; i++) {
+		char ch = k[i];
+		key[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+	}
+	key[kn] = '\0';
+	memcpy(val, v, vn);
+	val[vn] = '\0';
+	c->meta_keys[cap] = key;
+	c->meta_vals[cap] = val;
+	c->meta_lines[cap] = line;
+	c->nmeta++;
+	return 0;
+}
+
+/* Parses "# key: value"; other comment lines are ignored. */
+static int parse_meta_line(struct dti_csv *c, const char *s, size_t n,
+                           unsigned long line)
+{
+	size_t i = 1; /* after '#' */
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '#'))
+		i++;
+	size_t k0 = i;
+	while (i < n && s[i] != ':' && s[i] != '=' && s[i] != ' ' &&
+	       s[i] != '\t')
+		i++;
+	size_t k1 = i;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (k1 == k0 || i >= n || (s[i] != ':' && s[i] != '='))
+		return 0; /* a comment */
+	/* keys are identifiers: letters, digits, '_', '-', '.' */
+	for (size_t j = k0; j < k1; j++) {
+		char ch = s[j];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
+		      ch == '.'))
+			return 0;
+	}
+	i++;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	size_t v1 = n;
+	while (v1 > i && (s[v1 - 1] == ' ' || s[v1 - 1] == '\t'))
+		v1--;
+	/*
+	 * A spreadsheet saving a metadata line pads it with the separators of
+	 * the empty cells after it ("# id: x,,,,").  Such a run (two or more)
+	 * is dropped when something is left, so "# decimal: ," keeps its comma.
+	 */
+	size_t run = v1;
+	while (run > i &&
+	       (s[run - 1] == ',' || s[run - 1] == ';' || s[run - 1] == '\t'))
+		run--;
+	if (v1 - run >= 2 && run > i) {
+		v1 = run;
+		while (v1 > i && (s[v1 - 1] == ' ' || s[v1 - 1] == '\t'))
+			v1--;
+	}
+	return meta_add(c, s + k0, k1 - k0, s + i, v1 - i, line);
+}
+
+static char sniff(const char *b, size_t len, size_t pos)
+{
+	size_t counts[3] = {0, 0, 0};
+	int q = 0;
+	for (; pos < len; pos++) {
+		char ch = b[pos];
+		if (ch == '"')
+			q = !q;
+		else if (!q && is_line_end(ch))
+			break;
+		else if (!q && ch == ',')
+			counts[0]++;
+		else if (!q && ch == ';')
+			counts[1]++;
+		else if (!q && ch == '\t')
+			counts[2]++;
+	}
+	if (counts[1] > counts[0] && counts[1] >= counts[2])
+		return ';';
+	if (counts[2] > counts[0] && counts[2] > counts[1])
+		return '\t';
+	return ',';
+}
+
+enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
+                             const char *name, char sep, struct dti_error *err)
+{
+	memset(c, 0, sizeof *c);
+	c->buf = buf;
+	c->len = len;
+	c->name = name ? name : "<input>";
+	c->next_line = 1;
+	enum dti_status st = dti_text_check_utf8(buf, len, c->name, err);
+	if (st)
+		return st;
+	if (len >= 3 && (unsigned char)buf[0] == 0xEF &&
+	    (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF)
+		c->pos = 3;
+	/* metadata and comments before the header */
+	while (c->pos < len) {
+		size_t e = line_end(buf, len, c->pos);
+		if (buf[c->pos] == '#') {
+			if (parse_meta_line(c, buf + c->pos, e - c->pos,
+			                    c->next_line))
+				return dti_err_nomem(err);
+		} else {
+			/* blank lines are skipped too */
+			size_t j = c->pos;
+			while (j < e && (buf[j] == ' ' || buf[j] == '\t'))
+				j++;
+			if (j < e)
+				break;
+		}
+		c->pos = skip_eol(buf, len, e);
+		c->next_line++;
+	}
+	c->sep = sep ? sep : sniff(buf, len, c->pos);
+	return DTI_OK;
+}
+
+const char *dti_csv_meta(const struct dti_csv *c, const char *key)
+{
+	/* the last definition wins */
+	for (size_t i = c->nmeta; i-- > 0;)
+		if (strcmp(c->meta_keys[i], key) == 0)
+			return c->meta_vals[i];
+	return NULL;
+}
+
+static int scratch_put(struct dti_csv *c, char ch)
+{
+	if (c->scratch_len + 1 >= c->scratch_cap) {
+		if (DTI_GROW(c->scratch, c->scratch_cap, c->scratch_len + 2))
+			return -1;
+	}
+	c->scratch[c->scratch_len++] = ch;
+	return 0;
+}
+
+static int field_end(struct dti_csv *c, size_t start)
+{
+	if (c->nfields >= c->cap_fields) {
+		size_t cap = c->cap_fields;
+		if (DTI_GROW(c->offsets, cap, c->nfields + 1))
+			return -1;
+		if (DTI_GROW(c->fields, c->cap_fields, cap))
+			return -1;
+	}
+	c->offsets[c->nfields++] = start;
+	return scratch_put(c, '\0');
+}
+
+enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
+{
+	const char *b = c->buf;
+	size_t len = c->len;
+	/* comment lines between records */
+	while (c->pos < len && b[c->pos] == '#') {
+		c->pos = skip_eol(b, len, line_end(b, len, c->pos));
+		c->next_line++;
+	}
+	if (c->pos >= len)
+		return DTI_ENOTFOUND;
+	c->line = c->next_line;
+	c->nfields = 0;
+	c->scratch_len = 0;
+	size_t pos = c->pos;
+	size_t line_start = pos;
+	size_t field_start_len = 0;
+	for (;;) {
+		/* one field */
+		field_start_len = c->scratch_len;
+		if (pos < len && b[pos] == '"') {
+			unsigned long qline = c->next_line;
+			unsigned long qcol =
+			    (unsigned long)(pos - line_start) + 1;
+			pos++;
+			for (;;) {
+				if (pos >= len)
+					return dti_err_set(
+					    err, DTI_ESYNTAX, c->name, qline,
+					    qcol, NULL,
+					    "quoted field is never closed");
+				char ch = b[pos];
+				if (ch == '"') {
+					if (pos + 1 < len &&
+					    b[pos + 1] == '"') {
+						if (scratch_put(c, '"'))
+							return dti_err_nomem(
+							    err);
+						pos += 2;
+						continue;
+					}
+					pos++;
+					break;
+				}
+				if (ch == '\n' ||
+				    (ch == '\r' &&
+				     (pos + 1 >= len || b[pos + 1] != '\n'))) {
+					c->next_line++;
+					line_start = pos + 1;
+				}
+				if (scratch_put(c, ch))
+					return dti_err_nomem(err);
+				pos++;
+				if (c->scratch_len - field_start_len >
+				    DTI_MAX_FIELD)
+					return dti_err_set(
+					    err, DTI_ELIMIT, c->name, qline,
+					    qcol, NULL,
+					    "field longer than %zu bytes",
+					    DTI_MAX_FIELD);
+			}
+			/* spaces after the closing quote are tolerated */
+			while (pos < len && (b[pos] == ' ' || b[pos] == '\t') &&
+			       b[pos] != c->sep)
+				pos++;
+			if (pos < len && b[pos] != c->sep &&
+			    !is_line_end(b[pos]))
+				return dti_err_set(
+				    err, DTI_ESYNTAX, c->name, c->next_line,
+				    (unsigned long)(pos - line_start) + 1, NULL,
+				    "unexpected '%c' after a closing quote "
+				    "(quotes inside a quoted field are "
+				    "doubled: \"\")",
+				    b[pos]);
+		} else {
+			while (pos < len && b[pos] != c->sep &&
+			       !is_line_end(b[pos])) {
+				if (scratch_put(c, b[pos]))
+					return dti_err_nomem(err);
+				pos++;
+				if (c->scratch_len - field_start_len >
+				    DTI_MAX_FIELD)
+					return dti_err_set(
+					    err, DTI_ELIMIT, c->name,
+					    c->next_line,
+					    (unsigned long)(pos - line_start),
+					    NULL, "field longer than %zu bytes",
+					    DTI_MAX_FIELD);
+			}
+		}
+		if (field_end(c, field_start_len))
+			return dti_err_nomem(err);
+		if (c->nfields > DTI_MAX_FIELDS)
+			return dti_err_set(err, DTI_ELIMIT, c->name, c->line, 0,
+			                   NULL, "more than %d columns",
+			                   DTI_MAX_FIELDS);
+		if (pos < len && b[pos] == c->sep) {
+			pos++;
+			continue;
+		}
+		break;
+	}
+	c->pos = skip_eol(b, len, pos);
+	c->next_line++;
+	for (size_t i = 0; i < c->nfields; i++)
+		c->fields[i] = c->scratch + c->offsets[i];
+	return DTI_OK;
+}
+
+enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err)
+{
+	for (;;) {
+		enum dti_status st = dti_csv_next(c, err);
+		if (st)
+			return st;
+		for (size_t i = 0; i < c->nfields; i++) {
+			const char *f = c->fields[i];
+			while (*f == ' ' || *f == '\t')
+				f++;
+			if (*f)
+				return DTI_OK;
+		}
+	}
+}
+
+void dti_csv_close(struct dti_csv *c)
+{
+	free(c->fields);
+	free(c->offsets);
+	free(c->scratch);
+	for (size_t i = 0; i < c->nmeta; i++) {
+		free(c->meta_keys[i]);
+		free(c->meta_vals[i]);
+	}
+	free(c->meta_keys);
+	free(c->meta_vals);
+	free(c->meta_lines);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- CSV and JSON ------------------------------------------------------ */
+
+enum dti_status dti_csv_cell(struct dti_buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, ",\"\n\r"))
+		return dti_buf_adds(b, s);
+	enum dti_status st = dti_buf_addc(b, '"');
+	for (; *s && !st; s++) {
+		if (*s == '"')
+			st = dti_buf_addc(b, '"');
+		if (!st)
+			st = dti_buf_addc(b, *s);
+	}
+	return st ? st : dti_buf_addc(b, '"');
+}

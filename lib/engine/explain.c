@@ -1,0 +1,756 @@
+/*
+ * lib/explain.c - where a unit's points are lost and what would move it.
+ *
+ * An explanation is computed from a result alone (and its previous cycle
+ * when linked).  Contributions use each indicator's effective weight in the
+ * explained node: the sum over every path down the graph of the products of
+ * the relative edge weights (shared children count on every path), which is
+ * exact for arithmetic aggregation; below a geometric, harmonic or power
+ * mean the weight is left unknown rather than approximated.  The gain needed
+ * to pass the unit above is computed on the published (rounded) values, as
+ * the ranking itself is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/model.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of a node's values over the units with a rank (and in a group). */
+static double median_of(const struct dti_result *res, size_t node,
+                        const char *group, double *best, size_t *best_unit,
+                        double *work)
+{
+	size_t m = 0;
+	*best = NAN;
+	*best_unit = SIZE_MAX;
+	for (size_t i = 0; i < res->n; i++) {
+		if (!res->rank[RES_AT(res, node, i)])
+			continue;
+		if (group && (!res->group[i] || strcmp(res->group[i], group)))
+			continue;
+		double v = res->value[RES_AT(res, node, i)];
+		work[m++] = v;
+		if (isnan(*best) || v > *best ||
+		    (v == *best &&
+		     res->rank[RES_AT(res, node, i)] <
+		         res->rank[RES_AT(res, node, *best_unit)])) {
+			*best = v;
+			*best_unit = i;
+		}
+	}
+	if (!m)
+		return NAN;
+	qsort(work, m, sizeof *work, cmp_double);
+	return m % 2 ? work[m / 2] : (work[m / 2 - 1] + work[m / 2]) / 2;
+}
+
+/*
+ * Effective weight of every node in `top` for unit i (arithmetic paths
+ * only): eff[top] = 1, and down each edge eff[child] += eff[parent] * w /
+ * (sum of the weights that counted for this unit).  A child left out by
+ * the policy "exclude" weighs nothing and the others are re-scaled, as in
+ * the aggregation itself.  Nodes reached only through other methods get
+ * NaN.
+ */
+static void effective_weights(const struct dti_result *res, size_t i,
+                              size_t top, double *eff)
+{
+	const struct dti_framework *fw = res->fw;
+	int zero = res->missing == DTI_MISSING_ZERO;
+	for (size_t k = 0; k < fw->n; k++)
+		eff[k] = 0;
+	eff[top] = 1;
+	/* parents come after children in fw->order: walk it backwards */
+	for (size_t o = fw->n; o-- > 0;) {
+		size_t k = fw->order[o];
+		const struct fw_node *nd = &fw->nodes[k];
+		if (eff[k] == 0 || !nd->nchildren)
+			continue;
+		if (k != top &&
+		    (res->flags[RES_AT(res, k, i)] & DTI_CELL_ENTERED))
+			continue; /* an entered value hides its children */
+		double sum = 0;
+		for (size_t c = 0; c < nd->nchildren; c++) {
+			size_t ch = nd->children[c];
+			if (!fw->nodes[ch].scored)
+				continue;
+			if (!zero && isnan(res->value[RES_AT(res, ch, i)]))
+				continue;
+			sum += nd->child_weights[c];
+		}
+		for (size_t c = 0; c < nd->nchildren; c++) {
+			size_t ch = nd->children[c];
+			if (!fw->nodes[ch].scored)
+				continue;
+			if (!zero && isnan(res->value[RES_AT(res, ch, i)]))
+				continue;
+			double w = nd->child_weights[c];
+			if (isnan(eff[k]) || nd->method != DTI_AGG_ARITH ||
+			    isnan(w) || !(sum > 0)) {
+				eff[ch] = NAN;
+				continue;
+			}
+			if (!isnan(eff[ch]))
+				eff[ch] += eff[k] * w / sum;
+		}
+	}
+}
+
+static int cmp_lost(const void *a, const void *b)
+{
+	const struct dti_explain_item *x = a, *y = b;
+	double lx = isnan(x->lost) ? -1 : x->lost;
+	double ly = isnan(y->lost) ? -1 : y->lost;
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return x->node < y->node ? -1 : (x->node > y->node);
+}
+
+void dti_explanation_release(struct dti_explanation *ex)
+{
+	if (!ex)
+		return;
+	free(ex->items);
+	free(ex->strengths);
+	free(ex->weaknesses);
+	memset(ex, 0, sizeof *ex);
+}
+
+enum dti_status dti_explain(const struct dti_result *res, size_t unit,
+                            const struct dti_explain_opts *opts,
+                            struct dti_explanation *ex, struct dti_error *err)
+{
+	struct dti_explain_opts def = DTI_EXPLAIN_OPTS_INIT;
+	if (!opts)
+		opts = &def;
+	memset(ex, 0, sizeof *ex);
+	const struct dti_framework *fw = res->fw;
+	if (unit >= res->n)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+		                   "unit out of range");
+	size_t node = opts->node >= 0 ? (size_t)opts->node : fw->root;
+	if (node >= fw->n)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+		                   "node out of range");
+	size_t top = opts->top ? opts->top : 3;
+	ex->res = res;
+	ex->unit = unit;
+	ex->node = node;
+	ex->value = res->value[RES_AT(res, node, unit)];
+	ex->rank = res->rank[RES_AT(res, node, unit)];
+	ex->ranked = res->ranked[node];
+	ex->group = res->group[unit];
+	ex->group_rank = dti_result_group_rank(res, unit, node);
+	ex->group_size = dti_result_group_size(res, unit, node);
+	double *work = malloc((res->n ? res->n : 1) * sizeof *work);
+	double *eff = malloc((fw->n ? fw->n : 1) * sizeof *eff);
+	unsigned char *below = calloc(fw->n ? fw->n : 1, 1);
+	if (!work || !eff || !below) {
+		free(work);
+		free(eff);
+		free(below);
+		return dti_err_nomem(err);
+	}
+	const size_t *order = dti_result_order(res, node);
+	ex->leader = order ? order[0] : unit;
+	ex->leader_value = res->value[RES_AT(res, node, ex->leader)];
+	double best;
+	size_t best_unit;
+	ex->median = median_of(res, node, NULL, &best, &best_unit, work);
+	ex->group_best = NAN;
+	ex->group_median = NAN;
+	ex->group_best_unit = SIZE_MAX;
+	if (ex->group)
+		ex->group_median =
+		    median_of(res, node, ex->group, &ex->group_best,
+		              &ex->group_best_unit, work);
+	/* the unit just above: the nearest strictly better published value */
+	ex->above_gap = NAN;
+	ex->above_unit = SIZE_MAX;
+	if (ex->rank > 1 && order) {
+		long long mine = dti_result_rounded(res, unit, node);
+		for (size_t j = 0; j < res->n; j++) {
+			size_t i = order[j];
+			int r = res->rank[RES_AT(res, node, i)];
+			if (!r || r >= ex->rank)
+				continue;
+			/* keep the last one above, i.e. the closest */
+			ex->above_unit = i;
+		}
+		if (ex->above_unit != SIZE_MAX) {
+			long long theirs =
+			    dti_result_rounded(res, ex->above_unit, node);
+			ex->above_gap = (double)(theirs - mine + 1) /
+			                dti_pow10(res->precision);
+		}
+	}
+	ex->change = dti_result_change(res, unit, node);
+	int ok;
+	ex->rank_change = dti_result_rank_change(res, unit, node, &ok);
+	ex->has_rank_change = ok;
+
+	/* the indicators below the node */
+	effective_weights(res, unit, node, eff);
+	for (size_t o = fw->n; o-- > 0;) {
+		size_t k = fw->order[o];
+		if (k == node)
+			below[k] = 1;
+		if (!below[k])
+			continue;
+		const struct fw_node *nd = &fw->nodes[k];
+		for (size_t c = 0; c < nd->nchildren; c++)
+			below[nd->children[c]] = 1;
+	}
+	size_t nmain = 0;
+	for (size_t k = 0; k < fw->n; k++)
+		if (below[k] && k != node &&
+		    fw->nodes[k].kind == DTI_KIND_INDICATOR)
+			nmain++;
+	ex->items = calloc(fw->n ? fw->n : 1, sizeof *ex->items);
+	if (!ex->items) {
+		free(work);
+		free(eff);
+		free(below);
+		return dti_err_nomem(err);
+	}
+	double scale = fw->scale;
+	const struct fw_node *top_nd = &fw->nodes[node];
+	for (size_t k = 0; k < fw->n; k++) {
+		const struct fw_node *nd = &fw->nodes[k];
+		if (!below[k] || k == node || !nd->scored)
+			continue;
+		/* main indicators and everything under them; or leaves */
+		int take = nd->kind == DTI_KIND_INDICATOR ||
+		           nd->kind == DTI_KIND_COMPONENT ||
+		           nd->kind == DTI_KIND_CRITERION ||
+		           (!nmain && !nd->nchildren);
+		if (!take)
+			continue;
+		struct dti_explain_item *it = &ex->items[ex->nitems++];
+		it->node = k;
+		it->value = res->value[RES_AT(res, k, unit)];
+		it->points = dti_result_points(res, unit, k);
+		it->max_points =
+		    fw->uses_points && nd->points_known == 1 ? nd->points : NAN;
+		double v = isnan(it->value) ? 0 : it->value;
+		/* what the shortfall costs the explained node */
+		if (fw->uses_points && top_nd->points_known == 1)
+			it->lost =
+			    eff[k] * (scale - v) / scale * top_nd->points;
+		else
+			it->lost = eff[k] * (scale - v);
+		it->effect = eff[k] * v;
+		it->contribution = ex->value > 0 ? it->effect / ex->value : NAN;
+		double b;
+		size_t bu;
+		it->median = median_of(res, k, NULL, &b, &bu, work);
+		it->best = b;
+		it->group_median =
+		    ex->group ? median_of(res, k, ex->group, &b, &bu, work)
+		              : NAN;
+		it->rank = res->rank[RES_AT(res, k, unit)];
+		it->ranked = res->ranked[k];
+		it->change = dti_result_change(res, unit, k);
+	}
+	qsort(ex->items, ex->nitems, sizeof *ex->items, cmp_lost);
+
+	/* strengths and weaknesses: main indicators (or leaves) by rank */
+	ex->strengths = malloc((ex->nitems ? ex->nitems : 1) * sizeof(size_t));
+	ex->weaknesses = malloc((ex->nitems ? ex->nitems : 1) * sizeof(size_t));
+	if (!ex->strengths || !ex->weaknesses) {
+		free(work);
+		free(eff);
+		free(below);
+		dti_explanation_release(ex);
+		return dti_err_nomem(err);
+	}
+	size_t *cand = malloc((ex->nitems ? ex->nitems : 1) * sizeof *cand);
+	double *score = malloc((ex->nitems ? ex->nitems : 1) * sizeof *score);
+	size_t nc = 0;
+	for (size_t j = 0; cand && score && j < ex->nitems; j++) {
+		const struct dti_explain_item *it = &ex->items[j];
+		const struct fw_node *nd = &fw->nodes[it->node];
+		int main_level =
+		    nmain ? nd->kind == DTI_KIND_INDICATOR : !nd->nchildren;
+		if (!main_level || !it->rank || it->ranked < 2 ||
+		    (fw->uses_points && nd->points_known == 1 &&
+		     nd->points == 0))
+			continue;
+		cand[nc] = j;
+		/* relative standing: 0 = best, 1 = worst */
+		score[nc] = (double)(it->rank - 1) / (double)(it->ranked - 1);
+		nc++;
+	}
+	for (size_t s = 0; s < top && nc; s++) {
+		size_t bi = 0, wi = 0;
+		for (size_t j = 1; j < nc; j++) {
+			if (score[j] < score[bi])
+				bi = j;
+			if (score[j] > score[wi])
+				wi = j;
+		}
+		if (score[bi] <= 0.5)
+			ex->strengths[ex->nstrengths++] = cand[bi];
+		/* the last candidate can be either: its standing decides */
+		if (score[wi] > 0.5 && (wi != bi || score[bi] > 0.5))
+			ex->weaknesses[ex->nweaknesses++] = cand[wi];
+		/* take them out */
+		size_t hi = bi > wi ? bi : wi, lo = bi > wi ? wi : bi;
+		cand[hi] = cand[--nc];
+		score[hi] = score[nc];
+		if (lo != hi && nc) {
+			cand[lo] = cand[--nc];
+			score[lo] = score[nc];
+		}
+	}
+	free(cand);
+	free(score);
+	free(work);
+	free(eff);
+	free(below);
+	return DTI_OK;
+}
+
+/* ---- rendering ------------------------------------------------------- */
+
+static const char *uname(const struct dti_result *res, size_t i)
+{
+	return res->ds->u[res->units[i]].name;
+}
+
+static const char *nname(const struct dti_framework *fw, size_t k,
+                         enum dti_lang lang)
+{
+	return lang == DTI_LANG_VI ? fw->nodes[k].name_vi
+	                           : fw->nodes[k].name_en;
+}
+
+static const char *group_name(const struct dti_result *res, const char *g,
+                              enum dti_lang lang)
+{
+	if (!g)
+		return "";
+	const struct dti_units *u = res->ds->units;
+	const struct dti_group_info *gi = u ? dti_units_group_find(u, g) : NULL;
+	if (gi)
+		return lang == DTI_LANG_VI ? gi->name_vi : gi->name_en;
+	return g;
+}
+
+/* Appends a number the way the language writes it. */
+static void num(struct dti_buf *b, double v, int digits, enum dti_lang lang)
+{
+	dti_buf_add_decimal(b, v, digits, lang == DTI_LANG_VI ? ',' : '.', "–");
+}
+
+static void signed_num(struct dti_buf *b, double v, int digits,
+                       enum dti_lang lang)
+{
+	if (v > 0)
+		dti_buf_addc(b, '+');
+	num(b, v, digits, lang);
+}
+
+static const char *ordinal_suffix(int n)
+{
+	int t = n % 100;
+	if (t >= 11 && t <= 13)
+		return "th";
+	switch (n % 10) {
+	case 1: return "st";
+	case 2: return "nd";
+	case 3: return "rd";
+	default: return "th";
+	}
+}
+
+static void rank_words(struct dti_buf *b, int rank, size_t of,
+                       enum dti_lang lang)
+{
+	if (!rank)
+		dti_buf_adds(b, lang == DTI_LANG_VI ? "không xếp hạng"
+		                                    : "not ranked");
+	else if (lang == DTI_LANG_VI)
+		dti_buf_addf(b, "hạng %d/%zu", rank, of);
+	else
+		dti_buf_addf(b, "%d%s of %zu", rank, ordinal_suffix(rank), of);
+}
+
+static void places(struct dti_buf *b, int d, enum dti_lang lang)
+{
+	if (lang == DTI_LANG_VI) {
+		if (d > 0)
+			dti_buf_addf(b, "tăng %d bậc", d);
+		else if (d < 0)
+			dti_buf_addf(b, "giảm %d bậc", -d);
+		else
+			dti_buf_adds(b, "giữ nguyên thứ hạng");
+	} else {
+		if (d > 0)
+			dti_buf_addf(b, "up %d place%s", d, d == 1 ? "" : "s");
+		else if (d < 0)
+			dti_buf_addf(b, "down %d place%s", -d,
+			             d == -1 ? "" : "s");
+		else
+			dti_buf_adds(b, "same rank");
+	}
+}
+
+static enum dti_status write_text(const struct dti_explanation *ex,
+                                  enum dti_lang L, struct dti_buf *b)
+{
+	const struct dti_result *res = ex->res;
+	const struct dti_framework *fw = res->fw;
+	int d = res->precision;
+	int vi = L == DTI_LANG_VI;
+	const struct fw_node *top = &fw->nodes[ex->node];
+	if (dti_dataset_synthetic(res->ds))
+		dti_buf_adds(b,
+		             vi ? "*** DỮ LIỆU MÔ PHỎNG – không phải kết quả "
+		                  "chính thức ***\n"
+		                : "*** SYNTHETIC DEMO DATA – not official "
+		                  "results ***\n");
+	/* headline */
+	dti_buf_addf(b, "%s — %s %s ", uname(res, ex->unit),
+	             nname(fw, ex->node, L), dti_result_cycle(res));
+	num(b, ex->value, d, L);
+	dti_buf_adds(b, ", ");
+	rank_words(b, ex->rank, ex->ranked, L);
+	if (ex->group && ex->group_rank) {
+		dti_buf_addf(b, " (%s: ", group_name(res, ex->group, L));
+		rank_words(b, ex->group_rank, ex->group_size, L);
+		dti_buf_addc(b, ')');
+	}
+	dti_buf_adds(b, ".\n");
+	/* change */
+	if (res->prev) {
+		if (!isnan(ex->change)) {
+			dti_buf_addf(b, vi ? "So với %s: " : "Since %s: ",
+			             dti_result_cycle(res->prev));
+			signed_num(b, ex->change, d, L);
+			if (ex->has_rank_change) {
+				dti_buf_adds(b, ", ");
+				places(b, ex->rank_change, L);
+			}
+			dti_buf_adds(b, ".\n");
+		} else {
+			dti_buf_addf(b,
+			             vi ? "Không có số liệu %s để so sánh.\n"
+			                : "No value in %s to compare with.\n",
+			             dti_result_cycle(res->prev));
+		}
+	}
+	/* position */
+	if (ex->rank == 1) {
+		dti_buf_adds(b, vi ? "Dẫn đầu" : "Leads");
+		if (ex->ranked > 1) {
+			/* lead over the second */
+			const size_t *order = dti_result_order(res, ex->node);
+			size_t second = SIZE_MAX;
+			for (size_t j = 0; order && j < res->n; j++)
+				if (order[j] != ex->unit &&
+				    res->rank[RES_AT(res, ex->node,
+				                     order[j])]) {
+					second = order[j];
+					break;
+				}
+			if (second != SIZE_MAX) {
+				dti_buf_addf(
+				    b, vi ? ", hơn %s " : ", ahead of %s by ",
+				    uname(res, second));
+				num(b,
+				    ex->value - res->value[RES_AT(res, ex->node,
+				                                  second)],
+				    d, L);
+			}
+		}
+		dti_buf_adds(b, ".\n");
+	} else if (ex->rank) {
+		dti_buf_addf(b,
+		             vi ? "Cách đơn vị dẫn đầu (%s, "
+		                : "Gap to the leader (%s, ",
+		             uname(res, ex->leader));
+		num(b, ex->leader_value, d, L);
+		dti_buf_adds(b, "): ");
+		num(b, ex->leader_value - ex->value, d, L);
+		dti_buf_adds(b, ".\n");
+		if (!isnan(ex->above_gap)) {
+			dti_buf_addf(b, vi ? "Để vượt %s (" : "To pass %s (",
+			             uname(res, ex->above_unit));
+			num(b,
+			    res->value[RES_AT(res, ex->node, ex->above_unit)],
+			    d, L);
+			dti_buf_adds(b, vi ? ") cần thêm " : ") it needs ");
+			signed_num(b, ex->above_gap, d, L);
+			if (fw->uses_points && top->points_known == 1) {
+				dti_buf_addf(b, vi ? " (khoảng " : " (about ");
+				num(b, ex->above_gap / fw->scale * top->points,
+				    2, L);
+				dti_buf_adds(b, vi ? " điểm)" : " points)");
+			}
+			dti_buf_adds(b, ".\n");
+		}
+	}
+	dti_buf_adds(b, vi ? "Trung vị: " : "Median: ");
+	num(b, ex->median, d, L);
+	dti_buf_adds(b, " (");
+	signed_num(b, ex->value - ex->median, d, L);
+	dti_buf_addc(b, ')');
+	if (ex->group && !isnan(ex->group_median)) {
+		dti_buf_addf(b, vi ? "; trung vị %s: " : "; median of %s: ",
+		             group_name(res, ex->group, L));
+		num(b, ex->group_median, d, L);
+		if (ex->group_best_unit != SIZE_MAX &&
+		    ex->group_best_unit != ex->unit) {
+			dti_buf_addf(
+			    b, vi ? "; cao nhất %s: %s " : "; best of %s: %s ",
+			    group_name(res, ex->group, L),
+			    uname(res, ex->group_best_unit));
+			num(b, ex->group_best, d, L);
+		} else if (ex->group_best_unit == ex->unit) {
+			dti_buf_adds(b, vi ? "; cao nhất nhóm"
+			                   : "; best of its group");
+		}
+	}
+	dti_buf_adds(b, ".\n\n");
+
+	/* points lost */
+	if (fw->uses_points && top->points_known == 1)
+		dti_buf_addf(b,
+		             vi ? "Điểm bị mất theo chỉ số (trên tổng %g điểm "
+		                  "của %s):\n"
+		                : "Where the points are lost (of %g points of "
+		                  "%s):\n",
+		             top->points, top->code);
+	else
+		dti_buf_adds(b, vi ? "Phần giá trị bị mất theo chỉ số:\n"
+		                   : "Where the value is lost:\n");
+	struct dti_buf line = DTI_BUF_INIT;
+	size_t shown = 0;
+	for (size_t j = 0; j < ex->nitems && shown < 12; j++) {
+		const struct dti_explain_item *it = &ex->items[j];
+		const struct fw_node *nd = &fw->nodes[it->node];
+		if (isnan(it->lost) || it->lost <= 0)
+			continue;
+		if (fw->uses_points && nd->points_known == 1 && nd->points == 0)
+			continue;
+		dti_buf_reset(&line);
+		dti_buf_addf(&line, "  %-18s ", nd->code);
+		num(&line, it->lost, 2, L);
+		dti_buf_adds(&line, vi ? " mất; giá trị " : " lost; value ");
+		num(&line, it->value, d, L);
+		if (it->rank) {
+			dti_buf_adds(&line, ", ");
+			rank_words(&line, it->rank, it->ranked, L);
+		}
+		if (!isnan(it->median)) {
+			dti_buf_adds(&line, vi ? ", trung vị " : ", median ");
+			num(&line, it->median, d, L);
+		}
+		if (!isnan(it->change)) {
+			dti_buf_adds(&line, vi ? ", thay đổi " : ", change ");
+			signed_num(&line, it->change, d, L);
+		}
+		dti_buf_addf(&line, " — %s\n", nname(fw, it->node, L));
+		dti_buf_add(b, line.data, line.len);
+		shown++;
+	}
+	if (!shown)
+		dti_buf_adds(b, vi ? "  (không mất điểm nào)\n"
+		                   : "  (nothing lost)\n");
+	dti_buf_release(&line);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t cnt = pass ? ex->nweaknesses : ex->nstrengths;
+		const size_t *list = pass ? ex->weaknesses : ex->strengths;
+		if (!cnt)
+			continue;
+		dti_buf_adds(b, pass ? (vi ? "Điểm yếu: " : "Weaknesses: ")
+		                     : (vi ? "Điểm mạnh: " : "Strengths: "));
+		for (size_t s = 0; s < cnt; s++) {
+			const struct dti_explain_item *it = &ex->items[list[s]];
+			dti_buf_addf(b, "%s%s (", s ? "; " : "",
+			             nname(fw, it->node, L));
+			rank_words(b, it->rank, it->ranked, L);
+			dti_buf_addc(b, ')');
+		}
+		dti_buf_adds(b, ".\n");
+	}
+	return b->data ? DTI_OK : DTI_ENOMEM;
+}
+
+static void jstr(struct dti_buf *b, const char *s)
+{
+	dti_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+	     p++) {
+		if (*p == '"' || *p == '\\')
+			dti_buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			dti_buf_addf(b, "\\u%04x", *p);
+		else
+			dti_buf_addc(b, (char)*p);
+	}
+	dti_buf_addc(b, '"');
+}
+
+static void jnum(struct dti_buf *b, double v, int digits)
+{
+	if (isnan(v) || isinf(v))
+		dti_buf_adds(b, "null");
+	else
+		dti_buf_add_decimal(b, v, digits, '.', "null");
+}
+
+static void jint(struct dti_buf *b, int v, int present)
+{
+	if (present)
+		dti_buf_addf(b, "%d", v);
+	else
+		dti_buf_adds(b, "null");
+}
+
+static enum dti_status write_json(const struct dti_explanation *ex,
+                                  struct dti_buf *b)
+{
+	const struct dti_result *res = ex->res;
+	const struct dti_framework *fw = res->fw;
+	int d = res->precision;
+	dti_buf_adds(b, "{\"unit\":{\"id\":");
+	jstr(b, res->ds->u[res->units[ex->unit]].id);
+	dti_buf_adds(b, ",\"name\":");
+	jstr(b, uname(res, ex->unit));
+	dti_buf_adds(b, ",\"group\":");
+	if (ex->group)
+		jstr(b, ex->group);
+	else
+		dti_buf_adds(b, "null");
+	dti_buf_adds(b, "},\"framework\":");
+	jstr(b, dti_framework_id(fw));
+	dti_buf_adds(b, ",\"cycle\":");
+	jstr(b, dti_result_cycle(res));
+	dti_buf_addf(b, ",\"synthetic\":%s,\"node\":",
+	             dti_dataset_synthetic(res->ds) ? "true" : "false");
+	jstr(b, fw->nodes[ex->node].code);
+	dti_buf_adds(b, ",\"value\":");
+	jnum(b, ex->value, d);
+	dti_buf_adds(b, ",\"rank\":");
+	jint(b, ex->rank, ex->rank != 0);
+	dti_buf_addf(b, ",\"ranked\":%zu,\"group_rank\":", ex->ranked);
+	jint(b, ex->group_rank, ex->group_rank != 0);
+	dti_buf_addf(b, ",\"group_size\":%zu,\"leader\":", ex->group_size);
+	jstr(b, res->ds->u[res->units[ex->leader]].id);
+	dti_buf_adds(b, ",\"leader_value\":");
+	jnum(b, ex->leader_value, d);
+	dti_buf_adds(b, ",\"gap_to_leader\":");
+	jnum(b, ex->leader_value - ex->value, d);
+	dti_buf_adds(b, ",\"median\":");
+	jnum(b, ex->median, d);
+	dti_buf_adds(b, ",\"group_median\":");
+	jnum(b, ex->group_median, d);
+	dti_buf_adds(b, ",\"group_best\":");
+	if (ex->group_best_unit != SIZE_MAX) {
+		dti_buf_adds(b, "{\"id\":");
+		jstr(b, res->ds->u[res->units[ex->group_best_unit]].id);
+		dti_buf_adds(b, ",\"value\":");
+		jnum(b, ex->group_best, d);
+		dti_buf_addc(b, '}');
+	} else {
+		dti_buf_adds(b, "null");
+	}
+	dti_buf_adds(b, ",\"to_pass_above\":");
+	if (ex->above_unit != SIZE_MAX) {
+		dti_buf_adds(b, "{\"id\":");
+		jstr(b, res->ds->u[res->units[ex->above_unit]].id);
+		dti_buf_adds(b, ",\"gain\":");
+		jnum(b, ex->above_gap, d);
+		dti_buf_addc(b, '}');
+	} else {
+		dti_buf_adds(b, "null");
+	}
+	dti_buf_adds(b, ",\"previous_cycle\":");
+	if (res->prev)
+		jstr(b, dti_result_cycle(res->prev));
+	else
+		dti_buf_adds(b, "null");
+	dti_buf_adds(b, ",\"change\":");
+	jnum(b, ex->change, d);
+	dti_buf_adds(b, ",\"rank_change\":");
+	jint(b, ex->rank_change, ex->has_rank_change);
+	dti_buf_adds(b, ",\"indicators\":[");
+	for (size_t j = 0; j < ex->nitems; j++) {
+		const struct dti_explain_item *it = &ex->items[j];
+		if (j)
+			dti_buf_addc(b, ',');
+		dti_buf_adds(b, "\n{\"code\":");
+		jstr(b, fw->nodes[it->node].code);
+		dti_buf_addf(b, ",\"kind\":\"%s\",\"value\":",
+		             dti_kind_name(fw->nodes[it->node].kind));
+		jnum(b, it->value, d);
+		dti_buf_adds(b, ",\"points\":");
+		jnum(b, it->points, 4);
+		dti_buf_adds(b, ",\"max_points\":");
+		jnum(b, it->max_points, 4);
+		dti_buf_adds(b, ",\"lost\":");
+		jnum(b, it->lost, 4);
+		dti_buf_adds(b, ",\"contribution\":");
+		jnum(b, it->contribution, 4);
+		dti_buf_adds(b, ",\"rank\":");
+		jint(b, it->rank, it->rank != 0);
+		dti_buf_addf(b, ",\"ranked\":%zu,\"median\":", it->ranked);
+		jnum(b, it->median, d);
+		dti_buf_adds(b, ",\"best\":");
+		jnum(b, it->best, d);
+		dti_buf_adds(b, ",\"group_median\":");
+		jnum(b, it->group_median, d);
+		dti_buf_adds(b, ",\"change\":");
+		jnum(b, it->change, d);
+		dti_buf_addc(b, '}');
+	}
+	dti_buf_adds(b, "],\"strengths\":[");
+	for (size_t s = 0; s < ex->nstrengths; s++) {
+		if (s)
+			dti_buf_addc(b, ',');
+		jstr(b, fw->nodes[ex->items[ex->strengths[s]].node].code);
+	}
+	dti_buf_adds(b, "],\"weaknesses\":[");
+	for (size_t s = 0; s < ex->nweaknesses; s++) {
+		if (s)
+			dti_buf_addc(b, ',');
+		jstr(b, fw->nodes[ex->items[ex->weaknesses[s]].node].code);
+	}
+	dti_buf_adds(b, "]}\n");
+	return b->data ? DTI_OK : DTI_ENOMEM;
+}
+
+enum dti_status dti_explanation_write(const struct dti_explanation *ex,
+                                      enum dti_format format,
+                                      enum dti_lang lang, struct dti_buf *out,
+                                      struct dti_error *err)
+{
+	size_t before = out->len;
+	enum dti_status st;
+	if (format == DTI_FORMAT_JSON || format == DTI_FORMAT_NDJSON)
+		st = write_json(ex, out);
+	else if (format == DTI_FORMAT_TABLE)
+		st = write_text(ex, lang, out);
+	else
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "format",
+		                   "an explanation is text or JSON, not CSV");
+	if (st || (out->data && out->len == before))
+		return dti_err_set(err, st ? st : DTI_ENOMEM, NULL, 0, 0, NULL,
+		                   "cannot format the explanation");
+	if (format == DTI_FORMAT_NDJSON && out->len &&
+	    out->data[out->len - 1] == '\n') {
+		/* one line per explanation: strip inner newlines */
+		for (size_t i = before; i + 1 < out->len; i++)
+			if (out->data[i] == '\n')
+				out->data[i] = ' ';
+	}
+	return DTI_OK;
+}

@@ -1,0 +1,188 @@
+/*
+ * lib/model.h - the inside of frameworks, datasets and results.
+ *
+ * Shared by the modules that build and read them (framework, dataset,
+ * compute, output, explain, rebase); the public API sees opaque structs.
+ *
+ * Invariants:
+ *   - framework nodes are indexed 0..n-1 in file order; `order` lists them
+ *     children first; parents/children arrays mirror each other; every
+ *     string lives in the framework's arena;
+ *   - dataset values are stored per cycle, per node, as a column over units
+ *     (cycle->cols[node][unit]), NaN where nothing was entered: the engine
+ *     works column by column;
+ *   - result matrices are node-major too: res->value[node * nunits + i].
+ */
+#ifndef DTI_MODEL_H
+#define DTI_MODEL_H
+
+#include <pthread.h>
+
+#include "base/base.h"
+#include "dti/compute.h"
+#include "dti/dataset.h"
+#include "dti/explain.h"
+#include "dti/framework.h"
+#include "dti/output.h"
+#include "dti/rebase.h"
+#include "dti/units.h"
+
+struct rule_params {
+	double floor, target; /* ratio; dist2target uses target */
+	double cap;           /* count; dist2target: 1 = cap at the scale */
+	double min, max;      /* survey, goalposts */
+	double lo, hi;        /* minmax, goalposts output range */
+	double mean, sd;      /* zscore */
+	size_t nsteps;
+	double *thr; /* steps thresholds, increasing */
+	double *pts; /* points (or values) of each step */
+};
+
+struct fw_node {
+	char *code, *name_vi, *name_en, *unit, *note;
+	char *rule_text, *params_text, *denominator;
+	enum dti_kind kind;
+	enum dti_rule rule;
+	enum dti_agg method;
+	double power;
+	enum dti_zero_rule zero;
+	double shift;
+	double coverage; /* minimum weight share present, 0 = none */
+	enum dti_origin origin;
+	int level;
+	int polarity;
+	int scored;
+	int points_known;
+	double points;
+	double weight;
+	struct rule_params rp;
+	size_t nparents;
+	size_t *parents;
+	size_t nchildren;
+	size_t *children;
+	double *child_weights;
+	unsigned long line;
+};
+
+struct dti_framework {
+	struct dti_arena arena;
+	char *name;
+	size_t nmeta;
+	char **meta_keys;
+	char **meta_vals;
+	struct fw_node *nodes;
+	size_t n;
+	struct dti_map codes;
+	size_t *order;
+	size_t root;
+	int uses_points;
+	double scale;
+	int precision;
+	enum dti_missing missing;
+	char *group_by;
+	int year;
+	size_t nwarn;
+	struct dti_diag *warn;
+	/* data columns declared by an iMeta table */
+	size_t ngroupcols;
+	char **groupcols;
+	size_t nauxcols;
+	char **auxcols;
+};
+
+/* ---- dataset --------------------------------------------------------- */
+
+struct ds_cell_info {
+	size_t cycle, unit, node;
+	char *evidence;
+	char *note;
+};
+
+struct ds_cycle {
+	char *label;
+	double **cols; /* [node] -> [unit capacity], NaN = not entered */
+	double **aux;  /* [aux dim] -> [unit capacity] */
+	size_t naux_cols;
+	size_t count; /* cells entered */
+};
+
+struct ds_unit {
+	char *id;
+	char *name;
+	long reg;
+	char **groups; /* [group dim], NULL if none */
+};
+
+struct dti_dataset {
+	struct dti_arena arena;
+	const struct dti_framework *fw;
+	const struct dti_units *units;
+	size_t nunits, ucap;
+	struct ds_unit *u;
+	struct dti_map unit_ids;
+	size_t ncycles, ccap;
+	struct ds_cycle *cycles;
+	size_t ngroupdims;
+	char **groupdims;
+	size_t nauxdims;
+	char **auxdims;
+	size_t ninfo, infocap;
+	struct ds_cell_info *info;
+	struct dti_map info_map; /* "cycle:unit:node" -> info index */
+	size_t nmeta;
+	char **meta_keys;
+	char **meta_vals;
+};
+
+/* Checks a figure against a node's rule; returns a reason or NULL. */
+const char *dti_check_figure(const struct dti_framework *fw,
+                             const struct fw_node *nd, double v, char *why,
+                             size_t whysz);
+
+/* ---- result ---------------------------------------------------------- */
+
+struct dti_result {
+	const struct dti_framework *fw;
+	const struct dti_dataset *ds;
+	const struct dti_result *prev;
+	size_t cycle;
+	size_t n;      /* units in the result */
+	size_t *units; /* dataset index of each */
+	long *pos_of;  /* dataset unit -> result position or -1 */
+	size_t nn;     /* nodes */
+	int precision;
+	enum dti_missing missing;
+	char *group_by;
+	const char **group; /* per result unit, NULL if none */
+	long *gid;          /* per result unit: group number, -1 if none */
+	size_t ngroups;
+	size_t *gcount;       /* [node * ngroups + g]: units ranked in g */
+	pthread_mutex_t lock; /* guards the lazily built orders */
+	void *block;          /* value, figure, rank and flags live here */
+	double *figure;       /* leaves: figure after imputation */
+	double *value;
+	double *entered; /* entered values of recomputed aggregates, or NULL */
+	int *rank;
+	int *grank; /* NULL without groups */
+	unsigned char *flags;
+	size_t *ranked;  /* per node */
+	size_t **order;  /* per node, lazily built */
+	long *prev_pos;  /* result unit -> previous result position */
+	long *prev_node; /* node -> previous framework node */
+	char hash[65];   /* empty until dti_result_data_hash() */
+	size_t nnotes;
+	char **notes;
+	char **notes_vi;
+};
+
+#define RES_AT(res, node, i) ((node) * (res)->n + (i))
+
+/*
+ * Adds a note in English and Vietnamese: both formats take the same
+ * arguments in the same order ("%.0s" swallows an English plural ending).
+ * Allocation failure drops the note.
+ */
+void dti_result_add_note(struct dti_result *res, const char *en, const char *vi,
+                         ...);
+
+#endif

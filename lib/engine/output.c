@@ -1,0 +1,1366 @@
+/*
+ * lib/output.c - results, frameworks and units as tables, CSV, JSON, NDJSON.
+ *
+ * Everything is appended to a struct dti_buf; the caller writes it out once
+ * whole.  Numbers are formatted by dti_buf_add_decimal (never printf's %f),
+ * so no locale can turn 0.8002 into 0,8002 in data.  Terminal tables are
+ * built as a grid of cells first and padded by display width, so
+ * Vietnamese names (precomposed or not) line up.  Data marked synthetic is
+ * labelled in every format: a banner in tables, a comment line in CSV, a
+ * "synthetic" member in JSON.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/model.h"
+
+/* ---- small writers --------------------------------------------------- */
+
+#define json_str dti_json_str
+
+static enum dti_status json_num(struct dti_buf *b, double v, int digits)
+{
+	if (isnan(v) || isinf(v))
+		return dti_buf_adds(b, "null");
+	return dti_buf_add_decimal(b, v, digits, '.', "null");
+}
+
+/* JSON number for a plain double (weights, points): shortest form. */
+static enum dti_status json_double(struct dti_buf *b, double v)
+{
+	if (isnan(v) || isinf(v))
+		return dti_buf_adds(b, "null");
+	return dti_buf_add_shortest(b, v);
+}
+
+#define csv_cell dti_csv_cell
+
+int dti_format_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (strcmp(s, "table") == 0 || strcmp(s, "text") == 0)
+		return DTI_FORMAT_TABLE;
+	if (strcmp(s, "csv") == 0)
+		return DTI_FORMAT_CSV;
+	if (strcmp(s, "json") == 0)
+		return DTI_FORMAT_JSON;
+	if (strcmp(s, "ndjson") == 0 || strcmp(s, "jsonl") == 0)
+		return DTI_FORMAT_NDJSON;
+	return -1;
+}
+
+/* ---- grid: a terminal table padded by display width ----------------- */
+
+struct cell {
+	char *text;
+	int color; /* 0 none, 1 green, 2 red, 3 dim, 4 bold */
+};
+
+struct grid {
+	size_t ncols;
+	size_t nrows;
+	size_t cap;
+	struct cell *cells; /* row-major */
+	int *right;         /* per column: right-aligned */
+	int failed;
+};
+
+static int grid_init(struct grid *g, size_t ncols)
+{
+	memset(g, 0, sizeof *g);
+	g->ncols = ncols;
+	g->right = calloc(ncols ? ncols : 1, sizeof *g->right);
+	return g->right ? 0 : -1;
+}
+
+static void grid_release(struct grid *g)
+{
+	for (size_t i = 0; i < g->nrows * g->ncols; i++)
+		free(g->cells[i].text);
+	free(g->cells);
+	free(g->right);
+}
+
+static void grid_row(struct grid *g)
+{
+	if (DTI_GROW(g->cells, g->cap, (g->nrows + 1) * g->ncols)) {
+		g->failed = 1;
+		return;
+	}
+	memset(&g->cells[g->nrows * g->ncols], 0, g->ncols * sizeof *g->cells);
+	g->nrows++;
+}
+
+static void grid_set(struct grid *g, size_t col, const char *text, int color)
+{
+	if (g->failed || !g->nrows || col >= g->ncols)
+		return;
+	struct cell *c = &g->cells[(g->nrows - 1) * g->ncols + col];
+	free(c->text);
+	c->text = strdup(text ? text : "");
+	c->color = color;
+	if (!c->text)
+		g->failed = 1;
+}
+
+static void grid_setnum(struct grid *g, size_t col, double v, int digits,
+                        char mark, int color)
+{
+	struct dti_buf t = DTI_BUF_INIT;
+	dti_buf_add_decimal(&t, v, digits, mark, "–");
+	grid_set(g, col, t.data ? t.data : "", color);
+	dti_buf_release(&t);
+}
+
+static enum dti_status grid_render(struct grid *g, struct dti_buf *out,
+                                   int color, size_t header_rows)
+{
+	if (g->failed)
+		return DTI_ENOMEM;
+	size_t *w = calloc(g->ncols ? g->ncols : 1, sizeof *w);
+	if (!w)
+		return DTI_ENOMEM;
+	for (size_t r = 0; r < g->nrows; r++)
+		for (size_t c = 0; c < g->ncols; c++) {
+			const char *t = g->cells[r * g->ncols + c].text;
+			size_t tw = t ? dti_text_width(t, strlen(t)) : 0;
+			if (tw > w[c])
+				w[c] = tw;
+		}
+	enum dti_status st = DTI_OK;
+	static const char *const esc[] = {"", "\033[32m", "\033[31m", "\033[2m",
+	                                  "\033[1m"};
+	for (size_t r = 0; r < g->nrows && !st; r++) {
+		/* trailing empty cells are not padded */
+		size_t last = g->ncols;
+		while (last > 0 && !(g->cells[r * g->ncols + last - 1].text &&
+		                     *g->cells[r * g->ncols + last - 1].text))
+			last--;
+		for (size_t c = 0; c < last && !st; c++) {
+			const struct cell *cl = &g->cells[r * g->ncols + c];
+			const char *t = cl->text ? cl->text : "";
+			size_t tw = dti_text_width(t, strlen(t));
+			size_t pad = w[c] - tw;
+			if (c)
+				st = dti_buf_adds(out, "  ");
+			if (g->right[c])
+				for (size_t k = 0; k < pad && !st; k++)
+					st = dti_buf_addc(out, ' ');
+			int col = color ? (r < header_rows ? 4 : cl->color) : 0;
+			if (col && !st)
+				st = dti_buf_adds(out, esc[col]);
+			if (!st)
+				st = dti_buf_adds(out, t);
+			if (col && !st)
+				st = dti_buf_adds(out, "\033[0m");
+			if (!g->right[c] && c + 1 < last)
+				for (size_t k = 0; k < pad && !st; k++)
+					st = dti_buf_addc(out, ' ');
+		}
+		if (!st)
+			st = dti_buf_addc(out, '\n');
+	}
+	free(w);
+	return st;
+}
+
+/* ---- columns of a result --------------------------------------------- */
+
+size_t dti_output_default_nodes(const struct dti_framework *fw, size_t *out,
+                                size_t max)
+{
+	size_t n = 0;
+	if (n < max)
+		out[n++] = fw->root;
+	size_t pillars = 0;
+	for (size_t k = 0; k < fw->n; k++) {
+		enum dti_kind kd = fw->nodes[k].kind;
+		if ((kd == DTI_KIND_PILLAR || kd == DTI_KIND_SUBINDEX) &&
+		    n < max) {
+			out[n++] = k;
+			pillars++;
+		}
+	}
+	size_t mains = 0;
+	for (size_t k = 0; k < fw->n; k++)
+		if (fw->nodes[k].kind == DTI_KIND_INDICATOR)
+			mains++;
+	if (mains && mains <= 12) {
+		for (size_t k = 0; k < fw->n; k++)
+			if (fw->nodes[k].kind == DTI_KIND_INDICATOR && n < max)
+				out[n++] = k;
+	} else if (!pillars) {
+		const struct fw_node *root = &fw->nodes[fw->root];
+		for (size_t c = 0; c < root->nchildren && n < max; c++)
+			if (fw->nodes[root->children[c]].scored)
+				out[n++] = root->children[c];
+	}
+	return n;
+}
+
+static const char *node_name(const struct fw_node *nd, enum dti_lang lang)
+{
+	return lang == DTI_LANG_VI ? nd->name_vi : nd->name_en;
+}
+
+static const char *unit_name(const struct dti_result *res, size_t i)
+{
+	return res->ds->u[res->units[i]].name;
+}
+
+static const char *unit_id(const struct dti_result *res, size_t i)
+{
+	return res->ds->u[res->units[i]].id;
+}
+
+static void rank_change_text(char *out, size_t outsz, int d, int ok)
+{
+	if (!ok)
+		dti_snprintf(out, outsz, "–");
+	else if (d > 0)
+		dti_snprintf(out, outsz, "↑%d", d);
+	else if (d < 0)
+		dti_snprintf(out, outsz, "↓%d", -d);
+	else
+		dti_snprintf(out, outsz, "=");
+}
+
+struct rows {
+	size_t *idx;
+	size_t n;
+};
+
+static int select_rows(const struct dti_result *res,
+                       const struct dti_output_opts *o, size_t sort,
+                       struct rows *rows)
+{
+	const size_t *order = dti_result_order(res, sort);
+	rows->idx = malloc((res->n ? res->n : 1) * sizeof *rows->idx);
+	if (!order || !rows->idx)
+		return -1;
+	rows->n = 0;
+	for (size_t j = 0; j < res->n; j++) {
+		size_t i = order[j];
+		if (o->only_group &&
+		    (!res->group[i] || strcmp(res->group[i], o->only_group)))
+			continue;
+		rows->idx[rows->n++] = i;
+		if (o->limit && rows->n >= o->limit)
+			break;
+	}
+	return 0;
+}
+
+static enum dti_status banner(const struct dti_result *res, struct dti_buf *out,
+                              enum dti_lang lang)
+{
+	if (!dti_dataset_synthetic(res->ds))
+		return DTI_OK;
+	return dti_buf_adds(
+	    out, lang == DTI_LANG_VI
+	             ? "*** DỮ LIỆU MÔ PHỎNG – không phải kết quả chính thức "
+	               "(synthetic demo data) ***\n"
+	             : "*** SYNTHETIC DEMO DATA – not official results "
+	               "(dữ liệu mô phỏng) ***\n");
+}
+
+static enum dti_status result_table(const struct dti_result *res,
+                                    const struct dti_output_opts *o,
+                                    const size_t *nodes, size_t nnodes,
+                                    size_t sort, const struct rows *rows,
+                                    struct dti_buf *out)
+{
+	const struct dti_framework *fw = res->fw;
+	int vi = o->lang == DTI_LANG_VI;
+	char mark = vi ? ',' : '.'; /* a table is read by people */
+	int digits = res->precision;
+	int has_group = res->ngroups > 0;
+	int changes = o->changes && res->prev;
+	size_t per =
+	    1 + (o->ranks ? 1 : 0) + (o->points ? 1 : 0) + (changes ? 2 : 0);
+	size_t fixed = 2 + (has_group ? 1 : 0) + (o->group_ranks && has_group);
+	size_t ncols = fixed + nnodes * per;
+	struct grid g;
+	if (grid_init(&g, ncols))
+		return DTI_ENOMEM;
+	enum dti_status st = banner(res, out, o->lang);
+	const char *title =
+	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
+	if (!st)
+		st = dti_buf_addf(out, "%s%s%s · %s %s · %zu %s",
+		                  dti_framework_id(fw), title ? " – " : "",
+		                  title ? title : "", vi ? "kỳ" : "cycle",
+		                  dti_result_cycle(res), res->n,
+		                  vi            ? "đơn vị"
+		                  : res->n == 1 ? "unit"
+		                                : "units");
+	if (!st && rows->n < res->n)
+		st = dti_buf_addf(out, vi ? " (hiện %zu)" : " (%zu shown)",
+		                  rows->n);
+	if (!st && res->prev)
+		st = dti_buf_addf(out,
+		                  vi ? " · so với %s" : " · changes since %s",
+		                  dti_result_cycle(res->prev));
+	if (!st)
+		st = dti_buf_addc(out, '\n');
+	grid_row(&g);
+	g.right[0] = 1;
+	grid_set(&g, 0, vi ? "Hạng" : "Rank", 0);
+	grid_set(&g, 1, vi ? "Đơn vị" : "Unit", 0);
+	size_t c = 2;
+	if (has_group)
+		grid_set(&g, c++, vi ? "Nhóm" : "Group", 0);
+	if (o->group_ranks && has_group) {
+		g.right[c] = 1;
+		grid_set(&g, c++, vi ? "Hạng nhóm" : "In group", 0);
+	}
+	for (size_t j = 0; j < nnodes; j++) {
+		const char *code = fw->nodes[nodes[j]].code;
+		char h[160];
+		g.right[c] = 1;
+		grid_set(&g, c++, code, 0);
+		if (o->ranks) {
+			dti_snprintf(h, sizeof h, "#");
+			g.right[c] = 1;
+			grid_set(&g, c++, h, 0);
+		}
+		if (o->points) {
+			dti_snprintf(h, sizeof h, vi ? "điểm" : "points");
+			g.right[c] = 1;
+			grid_set(&g, c++, h, 0);
+		}
+		if (changes) {
+			g.right[c] = 1;
+			grid_set(&g, c++, "±", 0);
+			g.right[c] = 1;
+			grid_set(&g, c++, vi ? "bậc" : "places", 0);
+		}
+	}
+	for (size_t r = 0; r < rows->n; r++) {
+		size_t i = rows->idx[r];
+		grid_row(&g);
+		char tmp[64];
+		int rk = res->rank[RES_AT(res, sort, i)];
+		if (rk)
+			dti_snprintf(tmp, sizeof tmp, "%d", rk);
+		else
+			dti_snprintf(tmp, sizeof tmp, "–");
+		grid_set(&g, 0, tmp, 0);
+		grid_set(&g, 1, unit_name(res, i), 0);
+		c = 2;
+		if (has_group)
+			grid_set(&g, c++, res->group[i] ? res->group[i] : "",
+			         3);
+		if (o->group_ranks && has_group) {
+			int gr = dti_result_group_rank(res, i, sort);
+			if (gr)
+				dti_snprintf(
+				    tmp, sizeof tmp, "%d/%zu", gr,
+				    dti_result_group_size(res, i, sort));
+			else
+				dti_snprintf(tmp, sizeof tmp, "–");
+			grid_set(&g, c++, tmp, 0);
+		}
+		for (size_t j = 0; j < nnodes; j++) {
+			size_t k = nodes[j];
+			unsigned fl = res->flags[RES_AT(res, k, i)];
+			double v = res->value[RES_AT(res, k, i)];
+			if (fl & DTI_CELL_UNKNOWN)
+				grid_set(&g, c++, "?", 3);
+			else
+				grid_setnum(&g, c++, v, digits, mark,
+				            (fl & DTI_CELL_MISSING) ? 3 : 0);
+			if (o->ranks) {
+				int kr = res->rank[RES_AT(res, k, i)];
+				dti_snprintf(tmp, sizeof tmp, kr ? "%d" : "–",
+				             kr);
+				grid_set(&g, c++, tmp, 3);
+			}
+			if (o->points)
+				grid_setnum(&g, c++,
+				            dti_result_points(res, i, k), 2,
+				            mark, 0);
+			if (changes) {
+				double d = dti_result_change(res, i, k);
+				struct dti_buf t = DTI_BUF_INIT;
+				if (!isnan(d) && d > 0)
+					dti_buf_addc(&t, '+');
+				dti_buf_add_decimal(&t, d, digits, mark, "–");
+				grid_set(&g, c++, t.data ? t.data : "",
+				         isnan(d) || d == 0 ? 0
+				                            : (d > 0 ? 1 : 2));
+				dti_buf_release(&t);
+				int ok;
+				int rc = dti_result_rank_change(res, i, k, &ok);
+				rank_change_text(tmp, sizeof tmp, rc, ok);
+				grid_set(&g, c++, tmp,
+				         !ok || rc == 0 ? 0 : (rc > 0 ? 1 : 2));
+			}
+		}
+	}
+	if (!st)
+		st = grid_render(&g, out, o->color, 1);
+	grid_release(&g);
+	/* legend: code = name, for the columns shown */
+	for (size_t j = 0; j < nnodes && !st; j++) {
+		const struct fw_node *nd = &fw->nodes[nodes[j]];
+		st = dti_buf_addf(out, "%s%s = %s", j ? "; " : "", nd->code,
+		                  node_name(nd, o->lang));
+	}
+	if (nnodes && !st)
+		st = dti_buf_addc(out, '\n');
+	for (size_t k = 0; k < res->nnotes && !st; k++)
+		st = dti_buf_addf(out, "%s: %s\n", vi ? "ghi chú" : "note",
+		                  vi ? res->notes_vi[k] : res->notes[k]);
+	if (!st)
+		st = banner(res, out, o->lang);
+	return st;
+}
+
+static enum dti_status result_csv(const struct dti_result *res,
+                                  const struct dti_output_opts *o,
+                                  const size_t *nodes, size_t nnodes,
+                                  size_t sort, const struct rows *rows,
+                                  struct dti_buf *out)
+{
+	const struct dti_framework *fw = res->fw;
+	int digits = res->precision;
+	int changes = o->changes && res->prev;
+	enum dti_status st = DTI_OK;
+	if (dti_dataset_synthetic(res->ds))
+		st = dti_buf_adds(out, "# synthetic: yes (demo values, not "
+		                       "official results)\n");
+	if (!st)
+		st = dti_buf_adds(out, "year,rank,unit_id,unit,group");
+	if (!st && o->group_ranks)
+		st = dti_buf_adds(out, ",group_rank");
+	for (size_t j = 0; j < nnodes && !st; j++) {
+		const char *code = fw->nodes[nodes[j]].code;
+		st = dti_buf_addf(out, ",%s", code);
+		if (!st && o->ranks)
+			st = dti_buf_addf(out, ",%s_rank", code);
+		if (!st && o->points)
+			st = dti_buf_addf(out, ",%s_points", code);
+		if (!st && changes)
+			st = dti_buf_addf(out, ",%s_change,%s_rank_change",
+			                  code, code);
+	}
+	if (!st)
+		st = dti_buf_addc(out, '\n');
+	for (size_t r = 0; r < rows->n && !st; r++) {
+		size_t i = rows->idx[r];
+		st = csv_cell(out, dti_result_cycle(res));
+		int rk = res->rank[RES_AT(res, sort, i)];
+		if (!st)
+			st = rk ? dti_buf_addf(out, ",%d,", rk)
+			        : dti_buf_adds(out, ",,");
+		if (!st)
+			st = csv_cell(out, unit_id(res, i));
+		if (!st)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = csv_cell(out, unit_name(res, i));
+		if (!st)
+			st = dti_buf_addc(out, ',');
+		if (!st && res->group[i])
+			st = csv_cell(out, res->group[i]);
+		if (!st && o->group_ranks) {
+			int gr = dti_result_group_rank(res, i, sort);
+			st = gr ? dti_buf_addf(out, ",%d", gr)
+			        : dti_buf_addc(out, ',');
+		}
+		for (size_t j = 0; j < nnodes && !st; j++) {
+			size_t k = nodes[j];
+			st = dti_buf_addc(out, ',');
+			if (!st)
+				st = dti_buf_add_decimal(
+				    out, res->value[RES_AT(res, k, i)], digits,
+				    '.', "");
+			if (!st && o->ranks) {
+				int kr = res->rank[RES_AT(res, k, i)];
+				st = kr ? dti_buf_addf(out, ",%d", kr)
+				        : dti_buf_addc(out, ',');
+			}
+			if (!st && o->points) {
+				st = dti_buf_addc(out, ',');
+				if (!st)
+					st = dti_buf_add_decimal(
+					    out, dti_result_points(res, i, k),
+					    2, '.', "");
+			}
+			if (!st && changes) {
+				st = dti_buf_addc(out, ',');
+				if (!st)
+					st = dti_buf_add_decimal(
+					    out, dti_result_change(res, i, k),
+					    digits, '.', "");
+				int ok;
+				int rc = dti_result_rank_change(res, i, k, &ok);
+				if (!st)
+					st = ok ? dti_buf_addf(out, ",%d", rc)
+					        : dti_buf_addc(out, ',');
+			}
+		}
+		if (!st)
+			st = dti_buf_addc(out, '\n');
+	}
+	return st;
+}
+
+/* One unit as a JSON object (shared by JSON and NDJSON). */
+static enum dti_status unit_json(const struct dti_result *res,
+                                 const struct dti_output_opts *o,
+                                 const size_t *nodes, size_t nnodes,
+                                 size_t sort, size_t i, int ndjson,
+                                 struct dti_buf *out)
+{
+	const struct dti_framework *fw = res->fw;
+	int digits = res->precision;
+	int changes = res->prev != NULL;
+	enum dti_status st = dti_buf_addc(out, '{');
+	if (ndjson && !st) {
+		st = dti_buf_adds(out, "\"framework\":");
+		if (!st)
+			st = json_str(out, dti_framework_id(fw));
+		if (!st)
+			st = dti_buf_adds(out, ",\"cycle\":");
+		if (!st)
+			st = json_str(out, dti_result_cycle(res));
+		if (!st)
+			st = dti_buf_addf(
+			    out, ",\"synthetic\":%s,",
+			    dti_dataset_synthetic(res->ds) ? "true" : "false");
+	}
+	int rk = res->rank[RES_AT(res, sort, i)];
+	if (!st)
+		st = rk ? dti_buf_addf(out, "\"rank\":%d", rk)
+		        : dti_buf_adds(out, "\"rank\":null");
+	if (!st)
+		st = dti_buf_adds(out, ",\"id\":");
+	if (!st)
+		st = json_str(out, unit_id(res, i));
+	if (!st)
+		st = dti_buf_adds(out, ",\"name\":");
+	if (!st)
+		st = json_str(out, unit_name(res, i));
+	if (!st)
+		st = dti_buf_adds(out, ",\"group\":");
+	if (!st)
+		st = res->group[i] ? json_str(out, res->group[i])
+		                   : dti_buf_adds(out, "null");
+	if (!st) {
+		int gr = dti_result_group_rank(res, i, sort);
+		st = gr ? dti_buf_addf(out, ",\"group_rank\":%d", gr)
+		        : dti_buf_adds(out, ",\"group_rank\":null");
+	}
+	static const char *const sections[] = {
+	    "values",  "ranks",        "group_ranks", "points",
+	    "changes", "rank_changes", "flags"};
+	for (size_t s = 0; s < DTI_ARRAY_LEN(sections) && !st; s++) {
+		if (s == 3 && !fw->uses_points)
+			continue;
+		if ((s == 4 || s == 5) && !changes)
+			continue;
+		if (s == 2 && !res->ngroups)
+			continue;
+		st = dti_buf_addf(out, ",\"%s\":{", sections[s]);
+		for (size_t j = 0; j < nnodes && !st; j++) {
+			size_t k = nodes[j];
+			if (j)
+				st = dti_buf_addc(out, ',');
+			if (!st)
+				st = json_str(out, fw->nodes[k].code);
+			if (!st)
+				st = dti_buf_addc(out, ':');
+			if (st)
+				break;
+			int v;
+			unsigned fl = res->flags[RES_AT(res, k, i)];
+			switch (s) {
+			case 0:
+				st = json_num(
+				    out, res->value[RES_AT(res, k, i)], digits);
+				break;
+			case 1:
+				v = res->rank[RES_AT(res, k, i)];
+				st = v ? dti_buf_addf(out, "%d", v)
+				       : dti_buf_adds(out, "null");
+				break;
+			case 2:
+				v = dti_result_group_rank(res, i, k);
+				st = v ? dti_buf_addf(out, "%d", v)
+				       : dti_buf_adds(out, "null");
+				break;
+			case 3:
+				if (isnan(dti_result_points(res, i, k)))
+					st = dti_buf_adds(out, "null");
+				else
+					st = dti_buf_add_trimmed(
+					    out, dti_result_points(res, i, k),
+					    6);
+				break;
+			case 4:
+				st = json_num(out, dti_result_change(res, i, k),
+				              digits);
+				break;
+			case 5: {
+				int ok;
+				v = dti_result_rank_change(res, i, k, &ok);
+				st = ok ? dti_buf_addf(out, "%d", v)
+				        : dti_buf_adds(out, "null");
+				break;
+			}
+			default: {
+				st = dti_buf_addc(out, '[');
+				static const char *const names[] = {
+				    "entered", "imputed", "missing",
+				    "unknown", "partial", "mismatch"};
+				int first = 1;
+				for (int b = 0; b < 6 && !st; b++)
+					if (fl & (1u << b)) {
+						st = dti_buf_addf(
+						    out, "%s\"%s\"",
+						    first ? "" : ",", names[b]);
+						first = 0;
+					}
+				if (!st)
+					st = dti_buf_addc(out, ']');
+				break;
+			}
+			}
+		}
+		if (!st)
+			st = dti_buf_addc(out, '}');
+	}
+	(void)o;
+	return st ? st : dti_buf_addc(out, '}');
+}
+
+static enum dti_status result_json(const struct dti_result *res,
+                                   const struct dti_output_opts *o,
+                                   const size_t *nodes, size_t nnodes,
+                                   size_t sort, const struct rows *rows,
+                                   struct dti_buf *out)
+{
+	const struct dti_framework *fw = res->fw;
+	enum dti_status st = dti_buf_adds(out, "{\"framework\":{\"id\":");
+	if (!st)
+		st = json_str(out, dti_framework_id(fw));
+	if (!st)
+		st = dti_buf_adds(out, ",\"version\":");
+	if (!st)
+		st = json_str(out, dti_framework_version(fw));
+	const char *keys[] = {"title_vi", "title_en", "status", "source"};
+	for (size_t k = 0; k < 4 && !st; k++) {
+		const char *v = dti_framework_meta(fw, keys[k]);
+		st = dti_buf_addf(out, ",\"%s\":", keys[k]);
+		if (!st)
+			st = v ? json_str(out, v) : dti_buf_adds(out, "null");
+	}
+	if (!st)
+		st = dti_buf_adds(out, "},\"cycle\":");
+	if (!st)
+		st = json_str(out, dti_result_cycle(res));
+	if (!st)
+		st =
+		    dti_buf_addf(out, ",\"program\":\"dti %s\"", dti_version());
+	if (!st)
+		st = dti_buf_addf(out, ",\"data_sha256\":\"%s\"",
+		                  dti_result_data_hash(res));
+	if (!st)
+		st = dti_buf_addf(out, ",\"synthetic\":%s",
+		                  dti_dataset_synthetic(res->ds) ? "true"
+		                                                 : "false");
+	if (!st)
+		st = dti_buf_addf(
+		    out, ",\"precision\":%d,\"scale\":", res->precision);
+	if (!st)
+		st = json_double(out, fw->scale);
+	if (!st)
+		st = dti_buf_addf(out, ",\"missing\":\"%s\",\"group_by\":",
+		                  dti_missing_name(res->missing));
+	if (!st)
+		st = res->group_by ? json_str(out, res->group_by)
+		                   : dti_buf_adds(out, "null");
+	if (!st)
+		st = dti_buf_adds(out, ",\"sorted_by\":");
+	if (!st)
+		st = json_str(out, fw->nodes[sort].code);
+	if (!st)
+		st = dti_buf_adds(out, ",\"previous_cycle\":");
+	if (!st)
+		st = res->prev ? json_str(out, dti_result_cycle(res->prev))
+		               : dti_buf_adds(out, "null");
+	if (!st)
+		st = dti_buf_adds(out, ",\"nodes\":[");
+	for (size_t j = 0; j < nnodes && !st; j++) {
+		const struct fw_node *nd = &fw->nodes[nodes[j]];
+		st = dti_buf_adds(out, j ? ",{\"code\":" : "{\"code\":");
+		if (!st)
+			st = json_str(out, nd->code);
+		if (!st)
+			st = dti_buf_adds(out, ",\"name_vi\":");
+		if (!st)
+			st = json_str(out, nd->name_vi);
+		if (!st)
+			st = dti_buf_adds(out, ",\"name_en\":");
+		if (!st)
+			st = json_str(out, nd->name_en);
+		if (!st)
+			st = dti_buf_addf(out, ",\"kind\":\"%s\",\"points\":",
+			                  dti_kind_name(nd->kind));
+		if (!st)
+			st = fw->uses_points && nd->points_known == 1
+			         ? json_double(out, nd->points)
+			         : dti_buf_adds(out, "null");
+		if (!st)
+			st = dti_buf_addc(out, '}');
+	}
+	if (!st)
+		st = dti_buf_adds(out, "],\"units\":[");
+	for (size_t r = 0; r < rows->n && !st; r++) {
+		if (r)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = dti_buf_adds(out, "\n");
+		if (!st)
+			st = unit_json(res, o, nodes, nnodes, sort,
+			               rows->idx[r], 0, out);
+	}
+	if (!st)
+		st = dti_buf_adds(out, "],\"notes\":[");
+	for (size_t k = 0; k < res->nnotes && !st; k++) {
+		if (k)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = json_str(out, res->notes[k]);
+	}
+	if (!st)
+		st = dti_buf_adds(out, "]}\n");
+	return st;
+}
+
+enum dti_status dti_output_result(const struct dti_result *res,
+                                  const struct dti_output_opts *opts,
+                                  struct dti_buf *out, struct dti_error *err)
+{
+	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
+	const struct dti_output_opts *o = opts ? opts : &def;
+	const struct dti_framework *fw = res->fw;
+	size_t sort = o->sort_node >= 0 ? (size_t)o->sort_node : fw->root;
+	if (sort >= fw->n)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+		                   "sort node out of range");
+	size_t defn[64];
+	const size_t *nodes = o->nodes;
+	size_t nnodes = o->nnodes;
+	if (!nodes) {
+		nnodes =
+		    dti_output_default_nodes(fw, defn, DTI_ARRAY_LEN(defn));
+		nodes = defn;
+	}
+	for (size_t j = 0; j < nnodes; j++)
+		if (nodes[j] >= fw->n)
+			return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+			                   "node out of range");
+	struct rows rows = {NULL, 0};
+	if (select_rows(res, o, sort, &rows)) {
+		free(rows.idx);
+		return dti_err_nomem(err);
+	}
+	enum dti_status st = DTI_OK;
+	switch (o->format) {
+	case DTI_FORMAT_TABLE:
+		st = result_table(res, o, nodes, nnodes, sort, &rows, out);
+		break;
+	case DTI_FORMAT_CSV:
+		st = result_csv(res, o, nodes, nnodes, sort, &rows, out);
+		break;
+	case DTI_FORMAT_JSON:
+		st = result_json(res, o, nodes, nnodes, sort, &rows, out);
+		break;
+	case DTI_FORMAT_NDJSON:
+		for (size_t r = 0; r < rows.n && !st; r++) {
+			st = unit_json(res, o, nodes, nnodes, sort, rows.idx[r],
+			               1, out);
+			if (!st)
+				st = dti_buf_addc(out, '\n');
+		}
+		break;
+	}
+	free(rows.idx);
+	if (st)
+		return dti_err_set(err, st, NULL, 0, 0, NULL,
+		                   "cannot format the results: %s",
+		                   dti_strerror(st));
+	return DTI_OK;
+}
+
+/* ---- frameworks ------------------------------------------------------ */
+
+static enum dti_status weight_text(const struct dti_framework *fw,
+                                   const struct fw_node *nd, struct dti_buf *t)
+{
+	if (nd->kind == DTI_KIND_STATISTIC)
+		return dti_buf_adds(t, "–");
+	if (fw->uses_points) {
+		if (nd->points_known != 1)
+			return dti_buf_adds(t, "?");
+		return json_double(t, nd->points);
+	}
+	return json_double(t, nd->weight);
+}
+
+struct tree_ctx {
+	const struct dti_framework *fw;
+	const struct dti_output_opts *o;
+	struct grid *g;
+	unsigned char *shown;
+	char prefix[512];
+};
+
+static void tree_node(struct tree_ctx *t, size_t k, const char *lead,
+                      const char *cont)
+{
+	const struct fw_node *nd = &t->fw->nodes[k];
+	struct dti_buf b = DTI_BUF_INIT;
+	grid_row(t->g);
+	dti_buf_addf(&b, "%s%s%s", t->prefix, lead, nd->code);
+	grid_set(t->g, 0, b.data, 0);
+	dti_buf_reset(&b);
+	grid_set(t->g, 1, node_name(nd, t->o->lang), 0);
+	weight_text(t->fw, nd, &b);
+	grid_set(t->g, 2, b.data, 0);
+	dti_buf_reset(&b);
+	if (nd->nchildren)
+		dti_buf_addf(&b, "%s",
+		             nd->kind == DTI_KIND_STATISTIC
+		                 ? ""
+		                 : dti_agg_name(nd->method));
+	else if (nd->kind == DTI_KIND_STATISTIC)
+		dti_buf_adds(&b, t->o->lang == DTI_LANG_VI ? "thống kê"
+		                                           : "statistic");
+	else
+		dti_buf_addf(&b, "%s%s%s%s", nd->polarity < 0 ? "(−) " : "",
+		             nd->rule_text, *nd->params_text ? " " : "",
+		             nd->params_text);
+	if (nd->nchildren && nd->method == DTI_AGG_GENMEAN)
+		dti_buf_addf(&b, ":%g", nd->power);
+	grid_set(t->g, 3, b.data ? b.data : "", 3);
+	dti_buf_reset(&b);
+	if (nd->origin != DTI_ORIGIN_OFFICIAL) {
+		static const char *const vi_origin[] = {
+		    "chính thức", "chưa công bố", "suy luận", "ví dụ",
+		    "người dùng"};
+		dti_buf_adds(&b, t->o->lang == DTI_LANG_VI
+		                     ? vi_origin[nd->origin]
+		                     : dti_origin_name(nd->origin));
+	}
+	if (nd->nparents > 1) {
+		dti_buf_adds(&b, b.len ? "; " : "");
+		dti_buf_adds(&b, t->o->lang == DTI_LANG_VI ? "thuộc " : "in ");
+		for (size_t p = 0; p < nd->nparents; p++)
+			dti_buf_addf(&b, "%s%s", p ? ", " : "",
+			             t->fw->nodes[nd->parents[p]].code);
+	}
+	grid_set(t->g, 4, b.data ? b.data : "", 3);
+	dti_buf_release(&b);
+	if (t->shown[k]) {
+		/* a shared node: its subtree was shown under another parent */
+		return;
+	}
+	t->shown[k] = 1;
+	size_t plen = strlen(t->prefix);
+	if (plen + strlen(cont) + 1 >= sizeof t->prefix)
+		return;
+	strcat(t->prefix, cont);
+	for (size_t c = 0; c < nd->nchildren; c++) {
+		int last = c + 1 == nd->nchildren;
+		tree_node(t, nd->children[c], last ? "└─ " : "├─ ",
+		          last ? "   " : "│  ");
+	}
+	t->prefix[plen] = '\0';
+}
+
+static enum dti_status framework_table(const struct dti_framework *fw,
+                                       const struct dti_output_opts *o,
+                                       struct dti_buf *out)
+{
+	int vi = o->lang == DTI_LANG_VI;
+	const char *title =
+	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
+	enum dti_status st =
+	    dti_buf_addf(out, "%s%s%s", dti_framework_id(fw),
+	                 title ? " – " : "", title ? title : "");
+	const char *status = dti_framework_meta(fw, "status");
+	if (!st && status)
+		st = dti_buf_addf(out, " [%s]", status);
+	if (!st)
+		st = dti_buf_addc(out, '\n');
+	static const char *const keys[] = {"version", "level", "source",
+	                                   "official", "note"};
+	static const char *const keys_vi[] = {"phiên bản", "cấp", "nguồn",
+	                                      "chính thức", "ghi chú"};
+	for (size_t k = 0; k < DTI_ARRAY_LEN(keys) && !st; k++) {
+		const char *v = dti_framework_meta(fw, keys[k]);
+		if (v)
+			st = dti_buf_addf(out, "%s: %s\n",
+			                  vi ? keys_vi[k] : keys[k], v);
+	}
+	if (!st)
+		st = dti_buf_addf(out, "%s: %s, %s 0..%g, %s %d, %s: %s\n",
+		                  vi ? "cách tính" : "scoring",
+		                  fw->uses_points ? "points" : "weights",
+		                  vi ? "giá trị" : "values", fw->scale,
+		                  vi ? "số lẻ" : "decimals", fw->precision,
+		                  vi ? "thiếu số liệu" : "missing",
+		                  dti_missing_name(fw->missing));
+	struct grid g;
+	if (grid_init(&g, 5))
+		return DTI_ENOMEM;
+	g.right[2] = 1;
+	grid_row(&g);
+	grid_set(&g, 0, vi ? "Mã" : "Code", 0);
+	grid_set(&g, 1, vi ? "Tên" : "Name", 0);
+	grid_set(&g, 2,
+	         fw->uses_points ? (vi ? "Điểm" : "Points")
+	                         : (vi ? "Trọng số" : "Weight"),
+	         0);
+	grid_set(&g, 3, vi ? "Cách chấm" : "Rule", 0);
+	grid_set(&g, 4, vi ? "Ghi chú" : "Status", 0);
+	struct tree_ctx t;
+	memset(&t, 0, sizeof t);
+	t.fw = fw;
+	t.o = o;
+	t.g = &g;
+	t.shown = calloc(fw->n ? fw->n : 1, 1);
+	if (!t.shown) {
+		grid_release(&g);
+		return DTI_ENOMEM;
+	}
+	tree_node(&t, fw->root, "", "");
+	for (size_t k = 0; k < fw->n; k++)
+		if (!fw->nodes[k].nparents && k != fw->root)
+			tree_node(&t, k, "", "");
+	free(t.shown);
+	if (!st)
+		st = grid_render(&g, out, o->color, 1);
+	grid_release(&g);
+	for (size_t w = 0; w < fw->nwarn && !st; w++) {
+		char line[1024];
+		dti_diag_format(&fw->warn[w], line, sizeof line);
+		st = dti_buf_addf(out, "%s: %s\n", vi ? "lưu ý" : "warning",
+		                  line);
+	}
+	return st;
+}
+
+static enum dti_status framework_csv(const struct dti_framework *fw,
+                                     struct dti_buf *out)
+{
+	enum dti_status st = DTI_OK;
+	for (size_t i = 0; i < fw->nmeta && !st; i++)
+		st = dti_buf_addf(out, "# %s: %s\n", fw->meta_keys[i],
+		                  fw->meta_vals[i]);
+	if (!st)
+		st = dti_buf_addf(out,
+		                  "code,parent,kind,level,name_vi,name_en,%s,"
+		                  "polarity,rule,method,params,status,unit,"
+		                  "note\n",
+		                  fw->uses_points ? "points" : "weight");
+	for (size_t k = 0; k < fw->n && !st; k++) {
+		const struct fw_node *nd = &fw->nodes[k];
+		struct dti_buf t = DTI_BUF_INIT;
+		st = csv_cell(out, nd->code);
+		for (size_t p = 0; p < nd->nparents; p++) {
+			const struct fw_node *pn = &fw->nodes[nd->parents[p]];
+			dti_buf_addf(&t, "%s%s", p ? ";" : "", pn->code);
+			if (!fw->uses_points) {
+				for (size_t c = 0; c < pn->nchildren; c++)
+					if (pn->children[c] == k &&
+					    pn->child_weights[c] !=
+					        nd->weight) {
+						dti_buf_addc(&t, ':');
+						json_double(
+						    &t, pn->child_weights[c]);
+					}
+			}
+		}
+		if (!st)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = csv_cell(out, t.data ? t.data : "");
+		dti_buf_reset(&t);
+		if (!st)
+			st = dti_buf_addf(out, ",%s,%d,",
+			                  dti_kind_name(nd->kind), nd->level);
+		if (!st)
+			st = csv_cell(out, nd->name_vi);
+		if (!st)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = csv_cell(out, nd->name_en);
+		if (!st)
+			st = dti_buf_addc(out, ',');
+		if (!st && nd->kind != DTI_KIND_STATISTIC) {
+			weight_text(fw, nd, &t);
+			st = dti_buf_adds(out, t.data ? t.data : "");
+			dti_buf_reset(&t);
+		}
+		if (!st)
+			st = dti_buf_addf(out, ",%s,%s,",
+			                  nd->polarity < 0 ? "-" : "+",
+			                  nd->rule_text ? nd->rule_text : "");
+		if (!st && nd->nchildren && nd->kind != DTI_KIND_STATISTIC) {
+			if (nd->method == DTI_AGG_GENMEAN)
+				st = dti_buf_addf(out, "mean:%g", nd->power);
+			else
+				st =
+				    dti_buf_adds(out, dti_agg_name(nd->method));
+		}
+		if (!st)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = csv_cell(out,
+			              nd->params_text ? nd->params_text : "");
+		if (!st)
+			st = dti_buf_addf(out, ",%s,",
+			                  dti_origin_name(nd->origin));
+		if (!st)
+			st = csv_cell(out, nd->unit ? nd->unit : "");
+		if (!st)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = csv_cell(out, nd->note ? nd->note : "");
+		if (!st)
+			st = dti_buf_addc(out, '\n');
+		dti_buf_release(&t);
+	}
+	return st;
+}
+
+static enum dti_status framework_json(const struct dti_framework *fw,
+                                      int ndjson, struct dti_buf *out)
+{
+	enum dti_status st = DTI_OK;
+	if (!ndjson) {
+		st = dti_buf_adds(out, "{\"meta\":{");
+		for (size_t i = 0; i < fw->nmeta && !st; i++) {
+			if (i)
+				st = dti_buf_addc(out, ',');
+			if (!st)
+				st = json_str(out, fw->meta_keys[i]);
+			if (!st)
+				st = dti_buf_addc(out, ':');
+			if (!st)
+				st = json_str(out, fw->meta_vals[i]);
+		}
+		if (!st)
+			st = dti_buf_addf(
+			    out, "},\"scoring\":\"%s\",\"scale\":",
+			    fw->uses_points ? "points" : "weights");
+		if (!st)
+			st = json_double(out, fw->scale);
+		if (!st)
+			st = dti_buf_addf(
+			    out,
+			    ",\"precision\":%d,\"missing\":\"%s\","
+			    "\"root\":",
+			    fw->precision, dti_missing_name(fw->missing));
+		if (!st)
+			st = json_str(out, fw->nodes[fw->root].code);
+		if (!st)
+			st = dti_buf_adds(out, ",\"nodes\":[");
+	}
+	for (size_t k = 0; k < fw->n && !st; k++) {
+		const struct fw_node *nd = &fw->nodes[k];
+		if (!ndjson && k)
+			st = dti_buf_addc(out, ',');
+		if (!st)
+			st = dti_buf_adds(out, ndjson ? "{\"code\":"
+			                              : "\n{\"code\":");
+		if (!st)
+			st = json_str(out, nd->code);
+		if (!st)
+			st = dti_buf_adds(out, ",\"parents\":[");
+		for (size_t p = 0; p < nd->nparents && !st; p++) {
+			if (p)
+				st = dti_buf_addc(out, ',');
+			if (!st)
+				st = json_str(out,
+				              fw->nodes[nd->parents[p]].code);
+		}
+		if (!st)
+			st = dti_buf_adds(out, "],\"children\":[");
+		for (size_t c = 0; c < nd->nchildren && !st; c++) {
+			if (c)
+				st = dti_buf_addc(out, ',');
+			if (!st)
+				st = json_str(out,
+				              fw->nodes[nd->children[c]].code);
+		}
+		if (!st)
+			st = dti_buf_addf(out,
+			                  "],\"kind\":\"%s\",\"level\":%d,"
+			                  "\"name_vi\":",
+			                  dti_kind_name(nd->kind), nd->level);
+		if (!st)
+			st = json_str(out, nd->name_vi);
+		if (!st)
+			st = dti_buf_adds(out, ",\"name_en\":");
+		if (!st)
+			st = json_str(out, nd->name_en);
+		if (!st)
+			st = dti_buf_adds(out, ",\"points\":");
+		if (!st)
+			st = fw->uses_points && nd->points_known == 1 &&
+			             nd->kind != DTI_KIND_STATISTIC
+			         ? json_double(out, nd->points)
+			         : dti_buf_adds(out, "null");
+		if (!st)
+			st = dti_buf_adds(out, ",\"weight\":");
+		if (!st)
+			st = json_double(out, nd->weight);
+		if (!st)
+			st = dti_buf_addf(
+			    out, ",\"polarity\":%d,\"rule\":", nd->polarity);
+		if (!st)
+			st = nd->nchildren || nd->kind == DTI_KIND_STATISTIC
+			         ? dti_buf_adds(out, "null")
+			         : json_str(out, nd->rule_text);
+		if (!st)
+			st = dti_buf_adds(out, ",\"method\":");
+		if (!st)
+			st = nd->nchildren
+			         ? json_str(out, dti_agg_name(nd->method))
+			         : dti_buf_adds(out, "null");
+		if (!st)
+			st = dti_buf_adds(out, ",\"params\":");
+		if (!st)
+			st = json_str(out,
+			              nd->params_text ? nd->params_text : "");
+		if (!st)
+			st = dti_buf_addf(out, ",\"status\":\"%s\",\"unit\":",
+			                  dti_origin_name(nd->origin));
+		if (!st)
+			st = json_str(out, nd->unit ? nd->unit : "");
+		if (!st)
+			st = dti_buf_adds(out, ",\"note\":");
+		if (!st)
+			st = json_str(out, nd->note ? nd->note : "");
+		if (!st)
+			st = dti_buf_addc(out, '}');
+		if (!st && ndjson)
+			st = dti_buf_addc(out, '\n');
+	}
+	if (!st && !ndjson) {
+		st = dti_buf_adds(out, "],\"warnings\":[");
+		for (size_t w = 0; w < fw->nwarn && !st; w++) {
+			char line[1024];
+			dti_diag_format(&fw->warn[w], line, sizeof line);
+			if (w)
+				st = dti_buf_addc(out, ',');
+			if (!st)
+				st = json_str(out, line);
+		}
+		if (!st)
+			st = dti_buf_adds(out, "]}\n");
+	}
+	return st;
+}
+
+enum dti_status dti_output_framework(const struct dti_framework *fw,
+                                     const struct dti_output_opts *opts,
+                                     struct dti_buf *out, struct dti_error *err)
+{
+	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
+	const struct dti_output_opts *o = opts ? opts : &def;
+	enum dti_status st;
+	switch (o->format) {
+	case DTI_FORMAT_CSV: st = framework_csv(fw, out); break;
+	case DTI_FORMAT_JSON: st = framework_json(fw, 0, out); break;
+	case DTI_FORMAT_NDJSON: st = framework_json(fw, 1, out); break;
+	default: st = framework_table(fw, o, out); break;
+	}
+	if (st)
+		return dti_err_set(err, st, NULL, 0, 0, NULL,
+		                   "cannot format the framework: %s",
+		                   dti_strerror(st));
+	return DTI_OK;
+}
+
+/* ---- units ----------------------------------------------------------- */
+
+static int cmp_units_name(const void *a, const void *b, const void *ctx)
+{
+	const struct dti_units *u = ctx;
+	struct dti_unit_info x, y;
+	dti_units_get(u, *(const size_t *)a, &x);
+	dti_units_get(u, *(const size_t *)b, &y);
+	int c = dti_text_collate(x.name_vi, y.name_vi);
+	if (c)
+		return c;
+	return strcmp(x.id, y.id);
+}
+
+/* Insertion/merge sort with a context (qsort has none in C17). */
+static void sort_ctx(size_t *a, size_t n, const void *ctx,
+                     int (*cmp)(const void *, const void *, const void *))
+{
+	if (n < 2)
+		return;
+	size_t *tmp = malloc(n * sizeof *tmp);
+	if (!tmp) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i;
+			     j > 0 && cmp(&a[j - 1], &a[j], ctx) > 0; j--) {
+				size_t t = a[j];
+				a[j] = a[j - 1];
+				a[j - 1] = t;
+			}
+		return;
+	}
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				tmp[k++] = cmp(&a[j], &a[i], ctx) < 0 ? a[j++]
+				                                      : a[i++];
+			while (i < mid)
+				tmp[k++] = a[i++];
+			while (j < hi)
+				tmp[k++] = a[j++];
+		}
+		memcpy(a, tmp, n * sizeof *a);
+	}
+	free(tmp);
+}
+
+enum dti_status dti_output_units(const struct dti_units *u, const char *date,
+                                 const struct dti_output_opts *opts,
+                                 struct dti_buf *out, struct dti_error *err)
+{
+	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
+	const struct dti_output_opts *o = opts ? opts : &def;
+	size_t n = dti_units_count(u);
+	size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+	if (!idx)
+		return dti_err_nomem(err);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct dti_unit_info ui;
+		dti_units_get(u, i, &ui);
+		if (!dti_units_valid_on(u, i, date))
+			continue;
+		if (o->only_group && strcmp(ui.group, o->only_group) != 0)
+			continue;
+		idx[m++] = i;
+	}
+	sort_ctx(idx, m, u, cmp_units_name);
+	enum dti_status st = DTI_OK;
+	int vi = o->lang == DTI_LANG_VI;
+	struct grid g;
+	int table = o->format == DTI_FORMAT_TABLE;
+	if (table) {
+		if (grid_init(&g, 7)) {
+			free(idx);
+			return dti_err_nomem(err);
+		}
+		grid_row(&g);
+		grid_set(&g, 0, "Id", 0);
+		grid_set(&g, 1, vi ? "Mã" : "Code", 0);
+		grid_set(&g, 2, vi ? "Tên" : "Name", 0);
+		grid_set(&g, 3, vi ? "Nhóm" : "Group", 0);
+		grid_set(&g, 4, vi ? "Từ" : "From", 0);
+		grid_set(&g, 5, vi ? "Đến" : "To", 0);
+		grid_set(&g, 6, vi ? "Kế thừa bởi" : "Successors", 0);
+	} else if (o->format == DTI_FORMAT_CSV) {
+		st = dti_buf_adds(out, "id,code,name_vi,name_ascii,group,"
+		                       "valid_from,valid_to,successors\n");
+	} else if (o->format == DTI_FORMAT_JSON) {
+		st = dti_buf_adds(out, "[");
+	}
+	for (size_t j = 0; j < m && !st; j++) {
+		struct dti_unit_info ui;
+		dti_units_get(u, idx[j], &ui);
+		struct dti_buf succ = DTI_BUF_INIT;
+		for (size_t s = 0; s < ui.nsuccessors; s++) {
+			struct dti_unit_info si;
+			dti_units_get(u, ui.successors[s], &si);
+			dti_buf_addf(&succ, "%s%s", s ? ";" : "", si.id);
+		}
+		const char *sc = succ.data ? succ.data : "";
+		if (table) {
+			grid_row(&g);
+			grid_set(&g, 0, ui.id, 0);
+			grid_set(&g, 1, ui.code, 0);
+			grid_set(&g, 2, ui.name_vi, 0);
+			grid_set(&g, 3, ui.group, 3);
+			grid_set(&g, 4, ui.valid_from, 0);
+			grid_set(&g, 5, ui.valid_to, 0);
+			grid_set(&g, 6, sc, 0);
+		} else if (o->format == DTI_FORMAT_CSV) {
+			const char *f[] = {
+			    ui.id,    ui.code,       ui.name_vi,  ui.name_ascii,
+			    ui.group, ui.valid_from, ui.valid_to, sc};
+			for (size_t c = 0; c < 8 && !st; c++) {
+				if (c)
+					st = dti_buf_addc(out, ',');
+				if (!st)
+					st = csv_cell(out, f[c]);
+			}
+			if (!st)
+				st = dti_buf_addc(out, '\n');
+		} else {
+			if (o->format == DTI_FORMAT_JSON && j)
+				st = dti_buf_adds(out, ",\n");
+			const char *keys[] = {
+			    "id",    "code",       "name_vi", "name_ascii",
+			    "group", "valid_from", "valid_to"};
+			const char *vals[] = {
+			    ui.id,    ui.code,       ui.name_vi, ui.name_ascii,
+			    ui.group, ui.valid_from, ui.valid_to};
+			if (!st)
+				st = dti_buf_addc(out, '{');
+			for (size_t c = 0; c < 7 && !st; c++) {
+				st = dti_buf_addf(
+				    out, "%s\"%s\":", c ? "," : "", keys[c]);
+				if (!st)
+					st = *vals[c] || c < 3
+					         ? json_str(out, vals[c])
+					         : dti_buf_adds(out, "null");
+			}
+			if (!st)
+				st = dti_buf_adds(out, ",\"successors\":[");
+			for (size_t s = 0; s < ui.nsuccessors && !st; s++) {
+				struct dti_unit_info si;
+				dti_units_get(u, ui.successors[s], &si);
+				if (s)
+					st = dti_buf_addc(out, ',');
+				if (!st)
+					st = json_str(out, si.id);
+			}
+			if (!st)
+				st = dti_buf_adds(out, "]}");
+			if (!st && o->format == DTI_FORMAT_NDJSON)
+				st = dti_buf_addc(out, '\n');
+		}
+		dti_buf_release(&succ);
+	}
+	if (!st && o->format == DTI_FORMAT_JSON)
+		st = dti_buf_adds(out, "]\n");
+	if (table) {
+		if (!st)
+			st = grid_render(&g, out, o->color, 1);
+		grid_release(&g);
+	}
+	free(idx);
+	if (st)
+		return dti_err_set(err, st, NULL, 0, 0, NULL,
+		                   "cannot format the units: %s",
+		                   dti_strerror(st));
+	return DTI_OK;
+}

@@ -1,0 +1,56 @@
+/*
+ * lib/db_impl.h - what a database backend implements for db.c.
+ *
+ * A backend embeds struct db as the first member of its connection and
+ * struct db_stmt as the first member of its statements, and fills a
+ * struct db_ops.  db.c checks arguments and dispatches; the backend does
+ * the rest.  Parameter indices reaching a backend are 1-based and in
+ * range; column indices 0-based and in range.
+ */
+#ifndef DTI_DB_IMPL_H
+#define DTI_DB_IMPL_H
+
+#include "store/db/db.h"
+
+struct db_ops {
+	void (*close)(struct db *db);
+	enum dti_status (*exec)(struct db *db, const char *sql,
+	                        struct dti_error *err);
+	enum dti_status (*begin_write)(struct db *db, struct dti_error *err);
+	enum dti_status (*begin_read)(struct db *db, struct dti_error *err);
+	enum dti_status (*commit)(struct db *db, struct dti_error *err);
+	void (*rollback)(struct db *db);
+	enum dti_status (*prepare)(struct db *db, const char *sql,
+	                           struct db_stmt **out, struct dti_error *err);
+	enum dti_status (*bind_null)(struct db_stmt *st, int i);
+	enum dti_status (*bind_int)(struct db_stmt *st, int i, int64_t v);
+	enum dti_status (*bind_double)(struct db_stmt *st, int i, double v);
+	enum dti_status (*bind_text)(struct db_stmt *st, int i, const char *s);
+	enum dti_status (*bind_blob)(struct db_stmt *st, int i, const void *p,
+	                             size_t n);
+	enum dti_status (*step)(struct db_stmt *st, int *row,
+	                        struct dti_error *err);
+	void (*reset)(struct db_stmt *st);
+	void (*finalize)(struct db_stmt *st);
+	int64_t (*changes)(struct db_stmt *st);
+	int (*column_count)(struct db_stmt *st);
+	const char *(*column_name)(struct db_stmt *st, int i);
+	enum db_type (*column_type)(struct db_stmt *st, int i);
+	int64_t (*col_int)(struct db_stmt *st, int i);
+	double (*col_double)(struct db_stmt *st, int i);
+	const char *(*col_text)(struct db_stmt *st, int i);
+	const void *(*col_blob)(struct db_stmt *st, int i, size_t *n);
+};
+
+struct db {
+	const struct db_ops *ops;
+	enum db_kind kind;
+	int in_tx;
+};
+
+struct db_stmt {
+	struct db *db;
+	int nparams; /* number of '?' placeholders */
+};
+
+#endif

@@ -1,0 +1,892 @@
+/*
+ * lib/db_pg.c - the PostgreSQL backend of db.h, over libpq.
+ *
+ * The store writes one dialect for both backends, so this file adapts
+ * PostgreSQL to what db.h promises:
+ *   - '?' placeholders are rewritten to $1..$n outside string literals,
+ *     quoted identifiers, dollar quotes and comments;
+ *   - a statement runs with PQexecParams on its first db_step; values go
+ *     as text (integers typed BIGINT, doubles DOUBLE PRECISION written with
+ *     17 significant digits so they read back exactly, text and NULL
+ *     untyped so that the server takes the type from the context), blobs
+ *     as binary BYTEA; results come back as text and are converted on
+ *     demand (BYTEA's hex text decoded for db_col_blob, booleans as 1/0);
+ *   - SQLSTATEs map to the status codes of db.h: unique violation
+ *     DTI_EEXIST, other integrity violations DTI_EINVALID, serialisation
+ *     failures, deadlocks and lock timeouts DTI_ECONFLICT, the rest
+ *     (connection failures included) DTI_EIO.
+ * Every connection runs in UTC with UTF-8 text and warnings only, and
+ * waits at most 30 s for a lock (as SQLite's busy timeout) unless the URI
+ * sets lock_timeout itself.  Error messages name the server as
+ * postgresql://user@host:port/db: the password of the URI never appears
+ * in them.
+ */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db/db_impl.h"
+#include "base/base.h"
+
+/* Type OIDs of the built-in types (fixed in PostgreSQL's catalogue). */
+#define OID_BOOL    16
+#define OID_BYTEA   17
+#define OID_INT8    20
+#define OID_INT2    21
+#define OID_INT4    23
+#define OID_FLOAT4  700
+#define OID_FLOAT8  701
+#define OID_NUMERIC 1700
+
+struct pdb {
+	struct db base;
+	PGconn *h;
+	char where[DTI_ERROR_FILE_MAX]; /* the server, without password */
+};
+
+/* A blob column of the current row, decoded from BYTEA's hex text. */
+struct pblob {
+	unsigned char *p;
+	size_t n;
+	int row; /* row it was decoded for, -1 for none */
+};
+
+struct pstmt {
+	struct db_stmt base;
+	char *sql; /* with $n placeholders */
+	char **values;
+	int *lengths;
+	int *formats;
+	Oid *types;
+	PGresult *res;
+	int ran;   /* executed since the last reset */
+	int row;   /* current row of res */
+	int nrows; /* rows in res */
+	int64_t changes;
+	struct pblob *blobs; /* one per column, allocated on first use */
+};
+
+/* ---- messages -------------------------------------------------------- */
+
+/* Replaces every occurrence of `secret` (n bytes) in msg by "***". */
+static void redact(char *msg, size_t cap, const char *secret, size_t n)
+{
+	if (!n)
+		return;
+	char out[DTI_ERROR_MSG_MAX];
+	size_t o = 0;
+	for (const char *p = msg; *p && o + 1 < sizeof out;) {
+		if (strncmp(p, secret, n) == 0) {
+			for (const char *r = "***"; *r && o + 1 < sizeof out;)
+				out[o++] = *r++;
+			p += n;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	dti_snprintf(msg, cap, "%s", out);
+}
+
+/*
+ * The password of a URI as written in it: after "user:" in the authority
+ * and after "password=" in the query.  Sets *s and *n (0 when none) for
+ * the first and *s2, *n2 for the second.
+ */
+static void uri_passwords(const char *uri, const char **s, size_t *n,
+                          const char **s2, size_t *n2)
+{
+	*s = *s2 = NULL;
+	*n = *n2 = 0;
+	const char *a = strstr(uri, "://");
+	if (a) {
+		a += 3;
+		size_t auth = strcspn(a, "/?");
+		const char *at = NULL;
+		for (size_t k = 0; k < auth; k++)
+			if (a[k] == '@')
+				at = a + k;
+		if (at) {
+			const char *colon = memchr(a, ':', (size_t)(at - a));
+			if (colon) {
+				*s = colon + 1;
+				*n = (size_t)(at - colon - 1);
+			}
+		}
+	}
+	const char *q = strchr(uri, '?');
+	for (const char *p = q; p && *p; p = strchr(p + 1, '&')) {
+		if (strncmp(p + 1, "password=", 9) == 0) {
+			*s2 = p + 10;
+			*n2 = strcspn(*s2, "&");
+		}
+	}
+}
+
+/* Formats a message, removes the passwords of uri from it, raises it. */
+static enum dti_status set_scrubbed(struct dti_error *err, enum dti_status code,
+                                    const char *file, const char *uri,
+                                    const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static enum dti_status set_scrubbed(struct dti_error *err, enum dti_status code,
+                                    const char *file, const char *uri,
+                                    const char *fmt, ...)
+{
+	char msg[DTI_ERROR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	dti_vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	const char *s, *s2;
+	size_t n, n2;
+	uri_passwords(uri, &s, &n, &s2, &n2);
+	redact(msg, sizeof msg, s ? s : "", n);
+	redact(msg, sizeof msg, s2 ? s2 : "", n2);
+	/* and as libpq decoded it ("%40" as '@') */
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val)
+			redact(msg, sizeof msg, o->val, strlen(o->val));
+	PQconninfoFree(opts);
+	return dti_err_set(err, code, file, 0, 0, "", "%s", msg);
+}
+
+/* libpq's messages end with a newline; one line is enough. */
+static void one_line(char *dst, size_t cap, const char *src)
+{
+	dti_snprintf(dst, cap, "%s", src ? src : "");
+	size_t len = strlen(dst);
+	while (len && (dst[len - 1] == '\n' || dst[len - 1] == ' '))
+		dst[--len] = '\0';
+	char *o = dst;
+	for (const char *p = dst; *p; p++) {
+		char c = *p == '\n' || *p == '\t' ? ' ' : *p;
+		if (c != ' ' || o == dst || o[-1] != ' ')
+			*o++ = c;
+	}
+	*o = '\0';
+}
+
+static enum dti_status status_of_sqlstate(const char *code)
+{
+	if (!code || strlen(code) != 5)
+		return DTI_EIO;
+	if (strcmp(code, "23505") == 0)
+		return DTI_EEXIST;
+	if (strncmp(code, "23", 2) == 0)
+		return DTI_EINVALID;
+	if (strcmp(code, "40001") == 0 || strcmp(code, "40P01") == 0 ||
+	    strcmp(code, "55P03") == 0)
+		return DTI_ECONFLICT;
+	if (strcmp(code, "53200") == 0)
+		return DTI_ENOMEM;
+	return DTI_EIO;
+}
+
+/*
+ * The error of a failed command: res may be NULL (no memory, or the
+ * connection is gone).  Consumes nothing; the caller clears res.
+ */
+static enum dti_status map_error(struct pdb *d, const PGresult *res,
+                                 struct dti_error *err, const char *what)
+{
+	char msg[DTI_ERROR_MSG_MAX];
+	if (PQstatus(d->h) == CONNECTION_BAD) {
+		one_line(msg, sizeof msg, PQerrorMessage(d->h));
+		return dti_err_set(err, DTI_EIO, d->where, 0, 0, "",
+		                   "%s: connection to PostgreSQL lost: %s",
+		                   what, msg);
+	}
+	if (!res) {
+		one_line(msg, sizeof msg, PQerrorMessage(d->h));
+		if (!*msg)
+			return dti_err_nomem(err);
+		return dti_err_set(err, DTI_EIO, d->where, 0, 0, "", "%s: %s",
+		                   what, msg);
+	}
+	const char *code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *prim = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	if (prim)
+		one_line(msg, sizeof msg, prim);
+	else
+		one_line(msg, sizeof msg, PQresultErrorMessage(res));
+	enum dti_status st = status_of_sqlstate(code);
+	if (detail)
+		return dti_err_set(err, st, d->where, 0, 0, "", "%s: %s (%s)",
+		                   what, msg, detail);
+	return dti_err_set(err, st, d->where, 0, 0, "", "%s: %s", what, msg);
+}
+
+/* Runs a command without parameters (several statements allowed). */
+static enum dti_status run_plain(struct pdb *d, const char *sql,
+                                 struct dti_error *err, const char *what)
+{
+	PGresult *res = PQexec(d->h, sql);
+	ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	enum dti_status st = DTI_OK;
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK &&
+	    t != PGRES_EMPTY_QUERY)
+		st = map_error(d, res, err, what);
+	PQclear(res);
+	return st;
+}
+
+/* ---- connection ------------------------------------------------------ */
+
+static void p_close(struct db *db)
+{
+	struct pdb *d = (struct pdb *)db;
+	PQfinish(d->h);
+	free(d);
+}
+
+static enum dti_status p_exec(struct db *db, const char *sql,
+                              struct dti_error *err)
+{
+	return run_plain((struct pdb *)db, sql, err, "SQL failed");
+}
+
+static enum dti_status p_begin_write(struct db *db, struct dti_error *err)
+{
+	return run_plain((struct pdb *)db, "BEGIN", err,
+	                 "cannot start a transaction");
+}
+
+static enum dti_status p_begin_read(struct db *db, struct dti_error *err)
+{
+	return run_plain((struct pdb *)db,
+	                 "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+	                 "cannot start a transaction");
+}
+
+static enum dti_status p_commit(struct db *db, struct dti_error *err)
+{
+	struct pdb *d = (struct pdb *)db;
+	PGresult *res = PQexec(d->h, "COMMIT");
+	enum dti_status st = DTI_OK;
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+		st = map_error(d, res, err, "commit failed");
+	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+		/* COMMIT of a failed transaction rolls back without error */
+		st = dti_err_set(err, DTI_ESTATE, d->where, 0, 0, "",
+		                 "commit failed: the transaction had failed "
+		                 "and was rolled back");
+	PQclear(res);
+	return st;
+}
+
+static void p_rollback(struct db *db)
+{
+	struct pdb *d = (struct pdb *)db;
+	PGTransactionStatusType t = PQtransactionStatus(d->h);
+	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
+		PQclear(PQexec(d->h, "ROLLBACK"));
+}
+
+/* ---- placeholders ---------------------------------------------------- */
+
+static int ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* Length of a dollar-quote tag ("$$", "$tag$") at p, 0 if there is none. */
+static size_t dollar_tag(const char *sql, const char *p)
+{
+	if (p > sql && ident_char(p[-1]))
+		return 0; /* "a$1$" is part of an identifier */
+	const char *q = p + 1;
+	if (*q >= '0' && *q <= '9')
+		return 0; /* "$1" is a parameter */
+	while (*q && *q != '$' && ident_char(*q))
+		q++;
+	return *q == '$' ? (size_t)(q - p) + 1 : 0;
+}
+
+/*
+ * Copies sql to b with each '?' outside literals, identifiers and comments
+ * replaced by $1, $2, ...; *count gets the number replaced.
+ */
+static enum dti_status rewrite(const char *sql, struct dti_buf *b, int *count)
+{
+	int n = 0;
+	const char *p = sql;
+	enum dti_status st = DTI_OK;
+	while (*p && st == DTI_OK) {
+		const char *start = p;
+		if (*p == '\'') {
+			/* E'...' strings take backslash escapes */
+			int esc = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+			          (p - 1 == sql || !ident_char(p[-2]));
+			for (p++; *p; p++) {
+				if (esc && *p == '\\' && p[1]) {
+					p++;
+				} else if (*p == '\'') {
+					if (p[1] != '\'')
+						break;
+					p++;
+				}
+			}
+			if (*p)
+				p++;
+		} else if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				;
+			if (*p)
+				p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			int depth = 1;
+			for (p += 2; *p && depth; p++) {
+				if (p[0] == '/' && p[1] == '*') {
+					depth++;
+					p++;
+				} else if (p[0] == '*' && p[1] == '/') {
+					depth--;
+					p++;
+				}
+			}
+		} else if (*p == '$' && dollar_tag(sql, p)) {
+			size_t k = dollar_tag(sql, p);
+			const char *end = p + k;
+			for (;;) {
+				end = strchr(end, '$');
+				if (!end || strncmp(end, p, k) == 0)
+					break;
+				end++;
+			}
+			p = end ? end + k : p + strlen(p);
+		} else if (*p == '?') {
+			if (n == 65535)
+				return DTI_ELIMIT; /* the protocol's maximum */
+			st = dti_buf_addf(b, "$%d", ++n);
+			p++;
+			continue;
+		} else {
+			p++;
+		}
+		st = dti_buf_add(b, start, (size_t)(p - start));
+	}
+	if (st == DTI_OK)
+		st = dti_buf_addc(b, '\0');
+	*count = n;
+	return st;
+}
+
+/* ---- statements ------------------------------------------------------ */
+
+static void clear_result(struct pstmt *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+	s->ran = 0;
+	s->row = 0;
+	s->nrows = 0;
+}
+
+static void free_blobs(struct pstmt *s, int ncols)
+{
+	if (!s->blobs)
+		return;
+	for (int i = 0; i < ncols; i++)
+		free(s->blobs[i].p);
+	free(s->blobs);
+	s->blobs = NULL;
+}
+
+static void clear_bindings(struct pstmt *s)
+{
+	for (int i = 0; i < s->base.nparams; i++) {
+		free(s->values[i]);
+		s->values[i] = NULL;
+		s->lengths[i] = 0;
+		s->formats[i] = 0;
+		s->types[i] = 0;
+	}
+}
+
+static enum dti_status p_prepare(struct db *db, const char *sql,
+                                 struct db_stmt **out, struct dti_error *err)
+{
+	struct pdb *d = (struct pdb *)db;
+	struct dti_buf b;
+	dti_buf_init(&b, 0);
+	int n = 0;
+	enum dti_status st = rewrite(sql, &b, &n);
+	if (st == DTI_ELIMIT) {
+		dti_buf_release(&b);
+		return dti_err_set(err, DTI_ELIMIT, d->where, 0, 0, "",
+		                   "SQL has more than 65535 parameters");
+	}
+	if (st != DTI_OK) {
+		dti_buf_release(&b);
+		return dti_err_nomem(err);
+	}
+	const char *q = b.data;
+	while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+		q++;
+	if (!*q) {
+		dti_buf_release(&b);
+		return dti_err_set(err, DTI_EINTERNAL, d->where, 0, 0, "",
+		                   "empty SQL statement");
+	}
+	struct pstmt *s = calloc(1, sizeof *s);
+	size_t np = (size_t)n;
+	if (s && np) {
+		s->values = calloc(np, sizeof *s->values);
+		s->lengths = calloc(np, sizeof *s->lengths);
+		s->formats = calloc(np, sizeof *s->formats);
+		s->types = calloc(np, sizeof *s->types);
+	}
+	if (!s ||
+	    (np && (!s->values || !s->lengths || !s->formats || !s->types))) {
+		if (s) {
+			free(s->values);
+			free(s->lengths);
+			free(s->formats);
+			free(s->types);
+		}
+		free(s);
+		dti_buf_release(&b);
+		return dti_err_nomem(err);
+	}
+	s->base.db = db;
+	s->base.nparams = n;
+	s->sql = b.data; /* ownership moves to the statement */
+	*out = &s->base;
+	return DTI_OK;
+}
+
+#define PS(st) ((struct pstmt *)(st))
+
+/* Stores a copy of n bytes as parameter i (1-based). */
+static enum dti_status set_param(struct db_stmt *st, int i, const void *p,
+                                 size_t n, int format, Oid type)
+{
+	struct pstmt *s = PS(st);
+	if (n > (size_t)INT32_MAX)
+		return DTI_ELIMIT;
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return DTI_ENOMEM;
+	if (n)
+		memcpy(copy, p, n);
+	copy[n] = '\0';
+	free(s->values[i - 1]);
+	s->values[i - 1] = copy;
+	s->lengths[i - 1] = (int)n;
+	s->formats[i - 1] = format;
+	s->types[i - 1] = type;
+	return DTI_OK;
+}
+
+static enum dti_status p_bind_null(struct db_stmt *st, int i)
+{
+	struct pstmt *s = PS(st);
+	free(s->values[i - 1]);
+	s->values[i - 1] = NULL;
+	s->lengths[i - 1] = 0;
+	s->formats[i - 1] = 0;
+	s->types[i - 1] = 0;
+	return DTI_OK;
+}
+
+static enum dti_status p_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	char tmp[32];
+	int n = dti_snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+	return set_param(st, i, tmp, (size_t)n, 0, OID_INT8);
+}
+
+static enum dti_status p_bind_double(struct db_stmt *st, int i, double v)
+{
+	char tmp[40];
+	int n;
+	if (isinf(v))
+		n = dti_snprintf(tmp, sizeof tmp, "%s",
+		                 v > 0 ? "Infinity" : "-Infinity");
+	else
+		n = dti_snprintf(tmp, sizeof tmp, "%.17g", v);
+	return set_param(st, i, tmp, (size_t)n, 0, OID_FLOAT8);
+}
+
+static enum dti_status p_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	/* type left to the server: the text may be for any column type */
+	return set_param(st, i, s, strlen(s), 0, 0);
+}
+
+static enum dti_status p_bind_blob(struct db_stmt *st, int i, const void *p,
+                                   size_t n)
+{
+	return set_param(st, i, p, n, 1, OID_BYTEA);
+}
+
+static enum dti_status p_step(struct db_stmt *st, int *row,
+                              struct dti_error *err)
+{
+	struct pstmt *s = PS(st);
+	struct pdb *d = (struct pdb *)st->db;
+	if (s->ran) {
+		if (s->row + 1 < s->nrows) {
+			s->row++;
+			*row = 1;
+		} else {
+			s->row = s->nrows;
+			*row = 0;
+		}
+		return DTI_OK;
+	}
+	free_blobs(s, s->res ? PQnfields(s->res) : 0);
+	PQclear(s->res);
+	s->res = PQexecParams(d->h, s->sql, st->nparams, s->types,
+	                      (const char *const *)s->values, s->lengths,
+	                      s->formats, 0);
+	ExecStatusType t = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
+	if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+		enum dti_status rc = map_error(d, s->res, err, "SQL failed");
+		PQclear(s->res);
+		s->res = NULL;
+		return rc;
+	}
+	s->ran = 1;
+	s->row = 0;
+	s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+	const char *ct = PQcmdTuples(s->res);
+	s->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+	*row = s->nrows > 0;
+	return DTI_OK;
+}
+
+static void p_reset(struct db_stmt *st)
+{
+	struct pstmt *s = PS(st);
+	free_blobs(s, s->res ? PQnfields(s->res) : 0);
+	clear_result(s);
+	clear_bindings(s);
+}
+
+static void p_finalize(struct db_stmt *st)
+{
+	struct pstmt *s = PS(st);
+	p_reset(st);
+	free(s->values);
+	free(s->lengths);
+	free(s->formats);
+	free(s->types);
+	free(s->sql);
+	free(s);
+}
+
+static int64_t p_changes(struct db_stmt *st)
+{
+	return PS(st)->changes;
+}
+
+static int p_column_count(struct db_stmt *st)
+{
+	struct pstmt *s = PS(st);
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+static const char *p_column_name(struct db_stmt *st, int i)
+{
+	return PQfname(PS(st)->res, i);
+}
+
+/* The current row's value of column i, NULL for SQL NULL or no row. */
+static const char *value(struct pstmt *s, int i)
+{
+	if (!s->res || s->row >= s->nrows || PQgetisnull(s->res, s->row, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+static enum db_type p_column_type(struct db_stmt *st, int i)
+{
+	struct pstmt *s = PS(st);
+	if (!value(s, i))
+		return DB_NULL;
+	switch (PQftype(s->res, i)) {
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_BOOL: return DB_INT;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+	case OID_NUMERIC: return DB_REAL;
+	case OID_BYTEA: return DB_BLOB;
+	default: return DB_TEXT;
+	}
+}
+
+/* Text of a number as a double: PostgreSQL's spellings of the specials. */
+static double text_double(const char *v)
+{
+	double x;
+	if (strcmp(v, "NaN") == 0)
+		return NAN;
+	if (strcmp(v, "Infinity") == 0)
+		return INFINITY;
+	if (strcmp(v, "-Infinity") == 0)
+		return -INFINITY;
+	if (dti_parse_double(v, &x) == 0)
+		return x;
+	return 0.0;
+}
+
+static int64_t p_col_int(struct db_stmt *st, int i)
+{
+	struct pstmt *s = PS(st);
+	const char *v = value(s, i);
+	if (!v)
+		return 0;
+	Oid t = PQftype(s->res, i);
+	if (t == OID_BOOL)
+		return v[0] == 't';
+	if (t == OID_FLOAT4 || t == OID_FLOAT8 || t == OID_NUMERIC) {
+		double x = text_double(v);
+		/* as SQLite: truncated, saturated, NaN as 0 */
+		if (isnan(x))
+			return 0;
+		if (x >= 9223372036854775807.0)
+			return INT64_MAX;
+		if (x <= -9223372036854775808.0)
+			return INT64_MIN;
+		return (int64_t)x;
+	}
+	return strtoll(v, NULL, 10);
+}
+
+static double p_col_double(struct db_stmt *st, int i)
+{
+	struct pstmt *s = PS(st);
+	const char *v = value(s, i);
+	if (!v)
+		return NAN;
+	if (PQftype(s->res, i) == OID_BOOL)
+		return v[0] == 't' ? 1.0 : 0.0;
+	return text_double(v);
+}
+
+static const char *p_col_text(struct db_stmt *st, int i)
+{
+	struct pstmt *s = PS(st);
+	const char *v = value(s, i);
+	if (v && PQftype(s->res, i) == OID_BOOL)
+		return v[0] == 't' ? "1" : "0"; /* as SQLite's 1 = 1 */
+	return v;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes BYTEA output ("\x0aff..." since PostgreSQL 9.0) into bl. */
+static int decode_bytea(const char *v, struct pblob *bl)
+{
+	size_t len = strlen(v);
+	free(bl->p);
+	bl->p = NULL;
+	bl->n = 0;
+	if (len >= 2 && v[0] == '\\' && v[1] == 'x') {
+		size_t n = (len - 2) / 2;
+		bl->p = malloc(n ? n : 1);
+		if (!bl->p)
+			return -1;
+		for (size_t k = 0; k < n; k++) {
+			int hi = hexval(v[2 + 2 * k]),
+			    lo = hexval(v[3 + 2 * k]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			bl->p[k] = (unsigned char)(hi << 4 | lo);
+		}
+		bl->n = n;
+		return 0;
+	}
+	/* the old escape format, should bytea_output be 'escape' */
+	size_t n = 0;
+	unsigned char *u = PQunescapeBytea((const unsigned char *)v, &n);
+	if (!u)
+		return -1;
+	bl->p = malloc(n ? n : 1);
+	if (bl->p)
+		memcpy(bl->p, u, n);
+	PQfreemem(u);
+	if (!bl->p)
+		return -1;
+	bl->n = n;
+	return 0;
+}
+
+static const void *p_col_blob(struct db_stmt *st, int i, size_t *n)
+{
+	struct pstmt *s = PS(st);
+	const char *v = value(s, i);
+	*n = 0;
+	if (!v)
+		return NULL;
+	if (PQftype(s->res, i) != OID_BYTEA) {
+		/* as SQLite: the bytes of the text */
+		*n = strlen(v);
+		return v;
+	}
+	int nc = PQnfields(s->res);
+	if (!s->blobs) {
+		s->blobs = calloc((size_t)nc, sizeof *s->blobs);
+		if (!s->blobs)
+			return NULL;
+		for (int k = 0; k < nc; k++)
+			s->blobs[k].row = -1;
+	}
+	struct pblob *bl = &s->blobs[i];
+	if (bl->row != s->row) {
+		bl->row = -1;
+		if (decode_bytea(v, bl) != 0)
+			return NULL;
+		bl->row = s->row;
+	}
+	*n = bl->n;
+	return bl->p;
+}
+
+static const struct db_ops pg_ops = {
+    p_close,      p_exec,         p_begin_write, p_begin_read,  p_commit,
+    p_rollback,   p_prepare,      p_bind_null,   p_bind_int,    p_bind_double,
+    p_bind_text,  p_bind_blob,    p_step,        p_reset,       p_finalize,
+    p_changes,    p_column_count, p_column_name, p_column_type, p_col_int,
+    p_col_double, p_col_text,     p_col_blob,
+};
+
+/* ---- opening --------------------------------------------------------- */
+
+/* Server notices (warnings at most) are not the library's to print. */
+static void quiet_notices(void *arg, const char *message)
+{
+	DTI_UNUSED(arg);
+	DTI_UNUSED(message);
+}
+
+/* "postgresql://user@host:port/db" from the parsed URI, no password. */
+static void describe(const char *uri, char *out, size_t cap)
+{
+	const char *user = NULL, *host = NULL, *port = NULL, *dbname = NULL;
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (strcmp(o->keyword, "user") == 0)
+			user = o->val;
+		else if (strcmp(o->keyword, "host") == 0)
+			host = o->val;
+		else if (strcmp(o->keyword, "hostaddr") == 0 && !host)
+			host = o->val;
+		else if (strcmp(o->keyword, "port") == 0)
+			port = o->val;
+		else if (strcmp(o->keyword, "dbname") == 0)
+			dbname = o->val;
+	}
+	dti_snprintf(out, cap, "postgresql://%s%s%s%s%s/%s", user ? user : "",
+	             user ? "@" : "", host ? host : "localhost",
+	             port ? ":" : "", port ? port : "", dbname ? dbname : "");
+	PQconninfoFree(opts);
+}
+
+/*
+ * Creates the collation "vi" (Vietnamese order, as db_sqlite.c registers)
+ * when the server has ICU and the schema lacks it.  Best effort: a server
+ * without ICU or a user without CREATE rights simply goes without.
+ */
+static void make_vi_collation(struct pdb *d)
+{
+	PGresult *res =
+	    PQexec(d->h, "SELECT EXISTS (SELECT 1 FROM pg_collation "
+	                 "WHERE collprovider = 'i') AND NOT EXISTS (SELECT 1 "
+	                 "FROM pg_collation WHERE collname = 'vi' AND "
+	                 "pg_collation_is_visible(oid))");
+	int need = res && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	           PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (need)
+		PQclear(PQexec(d->h, "CREATE COLLATION IF NOT EXISTS vi "
+		                     "(provider = icu, locale = 'vi')"));
+}
+
+enum dti_status db_pg_open(const char *uri, struct db **out,
+                           struct dti_error *err)
+{
+	*out = NULL;
+	char *perr = NULL;
+	PQconninfoOption *check = PQconninfoParse(uri, &perr);
+	if (!check) {
+		char msg[DTI_ERROR_MSG_MAX];
+		one_line(msg, sizeof msg, perr ? perr : "out of memory");
+		PQfreemem(perr);
+		return set_scrubbed(err, DTI_EARG, "", uri,
+		                    "not a valid PostgreSQL URI: %s", msg);
+	}
+	PQconninfoFree(check);
+
+	struct pdb *d = calloc(1, sizeof *d);
+	if (!d)
+		return dti_err_nomem(err);
+	d->base.ops = &pg_ops;
+	d->base.kind = DB_PG;
+	describe(uri, d->where, sizeof d->where);
+
+	/* later keywords win: the URI may lower the timeout, not the
+	 * encoding */
+	const char *const keys[] = {"connect_timeout",
+	                            "fallback_application_name", "dbname",
+	                            "client_encoding", NULL};
+	const char *const vals[] = {"10", "dti", uri, "UTF8", NULL};
+	d->h = PQconnectdbParams(keys, vals, 1);
+	if (!d->h) {
+		free(d);
+		return dti_err_nomem(err);
+	}
+	if (PQstatus(d->h) != CONNECTION_OK) {
+		char msg[DTI_ERROR_MSG_MAX];
+		one_line(msg, sizeof msg, PQerrorMessage(d->h));
+		enum dti_status st = set_scrubbed(
+		    err, DTI_EIO, d->where, uri,
+		    "cannot connect to PostgreSQL (host %s, port %s, "
+		    "database %s): %s",
+		    PQhost(d->h) && *PQhost(d->h) ? PQhost(d->h) : "default",
+		    PQport(d->h) && *PQport(d->h) ? PQport(d->h) : "default",
+		    PQdb(d->h) ? PQdb(d->h) : "default", msg);
+		p_close(&d->base);
+		return st;
+	}
+	PQsetNoticeProcessor(d->h, quiet_notices, NULL);
+	if (PQsetClientEncoding(d->h, "UTF8") != 0) {
+		p_close(&d->base);
+		return dti_err_set(err, DTI_EIO, d->where, 0, 0, "",
+		                   "PostgreSQL cannot send UTF-8 text");
+	}
+	enum dti_status st =
+	    run_plain(d,
+	              "SET client_min_messages = warning; "
+	              "SET TIME ZONE 'UTC'; "
+	              "SELECT set_config('lock_timeout', '30s', false) "
+	              "WHERE current_setting('lock_timeout') = '0'",
+	              err, "cannot set up the PostgreSQL session");
+	if (st != DTI_OK) {
+		p_close(&d->base);
+		return st;
+	}
+	make_vi_collation(d);
+	*out = &d->base;
+	return DTI_OK;
+}

@@ -1,0 +1,293 @@
+/*
+ * lib/db_sqlite.c - the SQLite backend of db.h.
+ *
+ * The file is opened with the settings every connection needs: WAL
+ * journal (readers never block the writer), synchronous FULL (a committed
+ * transaction survives a crash of the machine, not only of the process),
+ * foreign keys on, a busy timeout so concurrent writers queue instead of
+ * failing, and a collation "vi" that orders Vietnamese names as people
+ * expect (SQLite has no ICU collation built in here).
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db/db_impl.h"
+#include "base/base.h"
+
+#define BUSY_TIMEOUT_MS 30000
+
+struct sdb {
+	struct db base;
+	sqlite3 *h;
+	char path[DTI_ERROR_FILE_MAX];
+};
+
+struct sstmt {
+	struct db_stmt base;
+	sqlite3_stmt *h;
+	int64_t changes;
+};
+
+static enum dti_status map_error(struct sdb *d, int rc, struct dti_error *err,
+                                 const char *what)
+{
+	enum dti_status st = DTI_EIO;
+	int prim = rc & 0xff;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		st = DTI_EEXIST;
+	else if (prim == SQLITE_CONSTRAINT)
+		st = DTI_EINVALID;
+	else if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		st = DTI_ECONFLICT;
+	else if (prim == SQLITE_NOMEM)
+		return dti_err_nomem(err);
+	else if (prim == SQLITE_MISUSE || prim == SQLITE_RANGE ||
+	         prim == SQLITE_ERROR)
+		st = prim == SQLITE_ERROR ? DTI_EIO : DTI_EINTERNAL;
+	return dti_err_set(err, st, d->path, 0, 0, "", "%s: %s", what,
+	                   d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+}
+
+static void s_close(struct db *db)
+{
+	struct sdb *d = (struct sdb *)db;
+	sqlite3_close_v2(d->h);
+	free(d);
+}
+
+static enum dti_status s_exec(struct db *db, const char *sql,
+                              struct dti_error *err)
+{
+	struct sdb *d = (struct sdb *)db;
+	int rc = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return map_error(d, sqlite3_extended_errcode(d->h), err,
+		                 "SQL failed");
+	return DTI_OK;
+}
+
+static enum dti_status s_begin_write(struct db *db, struct dti_error *err)
+{
+	return s_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+static enum dti_status s_begin_read(struct db *db, struct dti_error *err)
+{
+	return s_exec(db, "BEGIN DEFERRED", err);
+}
+
+static enum dti_status s_commit(struct db *db, struct dti_error *err)
+{
+	return s_exec(db, "COMMIT", err);
+}
+
+static void s_rollback(struct db *db)
+{
+	struct sdb *d = (struct sdb *)db;
+	if (!sqlite3_get_autocommit(d->h))
+		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static enum dti_status s_prepare(struct db *db, const char *sql,
+                                 struct db_stmt **out, struct dti_error *err)
+{
+	struct sdb *d = (struct sdb *)db;
+	struct sstmt *s = calloc(1, sizeof *s);
+	if (!s)
+		return dti_err_nomem(err);
+	int rc = sqlite3_prepare_v2(d->h, sql, -1, &s->h, NULL);
+	if (rc != SQLITE_OK || !s->h) {
+		free(s);
+		if (rc == SQLITE_OK)
+			return dti_err_set(err, DTI_EINTERNAL, "", 0, 0, "",
+			                   "empty SQL statement");
+		return map_error(d, sqlite3_extended_errcode(d->h), err,
+		                 "SQL does not compile");
+	}
+	s->base.db = db;
+	s->base.nparams = sqlite3_bind_parameter_count(s->h);
+	*out = &s->base;
+	return DTI_OK;
+}
+
+static enum dti_status bind_rc(int rc)
+{
+	if (rc == SQLITE_OK)
+		return DTI_OK;
+	return rc == SQLITE_NOMEM ? DTI_ENOMEM : DTI_EINTERNAL;
+}
+
+#define SH(st) (((struct sstmt *)(st))->h)
+
+static enum dti_status s_bind_null(struct db_stmt *st, int i)
+{
+	return bind_rc(sqlite3_bind_null(SH(st), i));
+}
+static enum dti_status s_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	return bind_rc(sqlite3_bind_int64(SH(st), i, v));
+}
+static enum dti_status s_bind_double(struct db_stmt *st, int i, double v)
+{
+	return bind_rc(sqlite3_bind_double(SH(st), i, v));
+}
+static enum dti_status s_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	return bind_rc(sqlite3_bind_text(SH(st), i, s, -1, SQLITE_TRANSIENT));
+}
+static enum dti_status s_bind_blob(struct db_stmt *st, int i, const void *p,
+                                   size_t n)
+{
+	return bind_rc(sqlite3_bind_blob64(SH(st), i, p, n, SQLITE_TRANSIENT));
+}
+
+static enum dti_status s_step(struct db_stmt *st, int *row,
+                              struct dti_error *err)
+{
+	struct sstmt *s = (struct sstmt *)st;
+	struct sdb *d = (struct sdb *)st->db;
+	int rc = sqlite3_step(s->h);
+	if (rc == SQLITE_ROW) {
+		*row = 1;
+		return DTI_OK;
+	}
+	if (rc == SQLITE_DONE) {
+		s->changes = sqlite3_changes64(d->h);
+		*row = 0;
+		return DTI_OK;
+	}
+	return map_error(d, sqlite3_extended_errcode(d->h), err,
+	                 "SQL statement failed");
+}
+
+static void s_reset(struct db_stmt *st)
+{
+	sqlite3_reset(SH(st));
+	sqlite3_clear_bindings(SH(st));
+}
+
+static void s_finalize(struct db_stmt *st)
+{
+	sqlite3_finalize(SH(st));
+	free(st);
+}
+
+static int64_t s_changes(struct db_stmt *st)
+{
+	return ((struct sstmt *)st)->changes;
+}
+static int s_column_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(SH(st));
+}
+static const char *s_column_name(struct db_stmt *st, int i)
+{
+	return sqlite3_column_name(SH(st), i);
+}
+static enum db_type s_column_type(struct db_stmt *st, int i)
+{
+	switch (sqlite3_column_type(SH(st), i)) {
+	case SQLITE_INTEGER: return DB_INT;
+	case SQLITE_FLOAT: return DB_REAL;
+	case SQLITE_TEXT: return DB_TEXT;
+	case SQLITE_BLOB: return DB_BLOB;
+	default: return DB_NULL;
+	}
+}
+static int64_t s_col_int(struct db_stmt *st, int i)
+{
+	return sqlite3_column_int64(SH(st), i);
+}
+static double s_col_double(struct db_stmt *st, int i)
+{
+	return sqlite3_column_double(SH(st), i);
+}
+static const char *s_col_text(struct db_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(SH(st), i);
+}
+static const void *s_col_blob(struct db_stmt *st, int i, size_t *n)
+{
+	const void *p = sqlite3_column_blob(SH(st), i);
+	*n = (size_t)sqlite3_column_bytes(SH(st), i);
+	return p;
+}
+
+static const struct db_ops sqlite_ops = {
+    s_close,      s_exec,         s_begin_write, s_begin_read,  s_commit,
+    s_rollback,   s_prepare,      s_bind_null,   s_bind_int,    s_bind_double,
+    s_bind_text,  s_bind_blob,    s_step,        s_reset,       s_finalize,
+    s_changes,    s_column_count, s_column_name, s_column_type, s_col_int,
+    s_col_double, s_col_text,     s_col_blob,
+};
+
+/* Vietnamese order via ICU (text.c). */
+static int vi_collate(void *ctx, int na, const void *a, int nb, const void *b)
+{
+	DTI_UNUSED(ctx);
+	char sa[256], sb[256];
+	char *pa = (size_t)na < sizeof sa ? sa : malloc((size_t)na + 1);
+	char *pb = (size_t)nb < sizeof sb ? sb : malloc((size_t)nb + 1);
+	int r = 0;
+	if (pa && pb) {
+		memcpy(pa, a, (size_t)na);
+		pa[na] = '\0';
+		memcpy(pb, b, (size_t)nb);
+		pb[nb] = '\0';
+		r = dti_text_collate(pa, pb);
+	}
+	if (pa != sa)
+		free(pa);
+	if (pb != sb)
+		free(pb);
+	return r;
+}
+
+enum dti_status db_sqlite_open(const char *path, struct db **out,
+                               struct dti_error *err)
+{
+	struct sdb *d = calloc(1, sizeof *d);
+	if (!d)
+		return dti_err_nomem(err);
+	d->base.ops = &sqlite_ops;
+	d->base.kind = DB_SQLITE;
+	dti_snprintf(d->path, sizeof d->path, "%s", path);
+	int rc = sqlite3_open_v2(path, &d->h,
+	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                             SQLITE_OPEN_NOMUTEX,
+	                         NULL);
+	if (rc != SQLITE_OK) {
+		enum dti_status st = dti_err_set(
+		    err, DTI_EIO, path, 0, 0, "", "cannot open database: %s",
+		    d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+		sqlite3_close_v2(d->h);
+		free(d);
+		return st;
+	}
+	sqlite3_extended_result_codes(d->h, 1);
+	sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+	sqlite3_create_collation_v2(d->h, "vi", SQLITE_UTF8, NULL, vi_collate,
+	                            NULL);
+	enum dti_status st = s_exec(&d->base,
+	                            "PRAGMA journal_mode=WAL;"
+	                            "PRAGMA synchronous=FULL;"
+	                            "PRAGMA foreign_keys=ON;",
+	                            err);
+	if (st != DTI_OK) {
+		if (st == DTI_EIO)
+			dti_err_set(err, DTI_EIO, path, 0, 0, "",
+			            "not an SQLite database, or unreadable");
+		s_close(&d->base);
+		return st;
+	}
+	*out = &d->base;
+	return DTI_OK;
+}
+
+sqlite3 *db_sqlite_handle(struct db *db);
+sqlite3 *db_sqlite_handle(struct db *db)
+{
+	return db->kind == DB_SQLITE ? ((struct sdb *)db)->h : NULL;
+}

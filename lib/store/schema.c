@@ -1,0 +1,210 @@
+/*
+ * lib/schema.c - the store's schema as forward-only migrations.
+ *
+ * Migration n takes a database at version n-1 to version n; each runs in
+ * its own transaction and records itself in schema_migrations.  A released
+ * migration is never edited: changes go in a new one appended below.  The
+ * text is the common SQL of SQLite and PostgreSQL with the type tokens of
+ * db_schema_sql() (@ID@, @INT@, @REAL@, @BLOB@, @STRICT@).
+ *
+ * Ids are assigned by the store under the write lock (MAX(id) + 1), never
+ * by AUTOINCREMENT or sequences, so an export re-imports with its ids on
+ * either backend.  Times are UTC text "YYYY-MM-DDTHH:MM:SSZ".  Lists inside
+ * a column (aliases, successors) are ';'-separated.
+ */
+#include "store/store_internal.h"
+
+static const char m1[] =
+    "CREATE TABLE schema_migrations ("
+    " version @INT@ PRIMARY KEY,"
+    " applied_at TEXT NOT NULL,"
+    " description TEXT NOT NULL)@STRICT@;"
+
+    /* The audit chain: every change, hash-linked (audit.c). */
+    "CREATE TABLE audit_head ("
+    " id @INT@ PRIMARY KEY CHECK (id = 1),"
+    " seq @INT@ NOT NULL,"
+    " hash TEXT NOT NULL)@STRICT@;"
+    "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');"
+    "CREATE TABLE audit ("
+    " seq @ID@ PRIMARY KEY,"
+    " at TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " cycle TEXT NOT NULL DEFAULT '',"
+    " unit TEXT NOT NULL DEFAULT '',"
+    " object TEXT NOT NULL,"
+    " before_json TEXT,"
+    " after_json TEXT,"
+    " prev TEXT NOT NULL,"
+    " hash TEXT NOT NULL)@STRICT@;"
+
+    "CREATE TABLE users ("
+    " id @ID@ PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " display_name TEXT NOT NULL DEFAULT '',"
+    " password_hash TEXT,"
+    " disabled @INT@ NOT NULL DEFAULT 0,"
+    " created_at TEXT NOT NULL)@STRICT@;"
+    "CREATE TABLE user_roles ("
+    " user_id @INT@ NOT NULL REFERENCES users(id),"
+    " role TEXT NOT NULL CHECK (role IN"
+    "  ('admin', 'owner', 'reviewer', 'editor', 'viewer')),"
+    " unit_id TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (user_id, role, unit_id))@STRICT@;"
+    "CREATE TABLE tokens ("
+    " id @ID@ PRIMARY KEY,"
+    " user_id @INT@ NOT NULL REFERENCES users(id),"
+    " label TEXT NOT NULL,"
+    " hash TEXT NOT NULL UNIQUE,"
+    " created_at TEXT NOT NULL,"
+    " revoked_at TEXT,"
+    " UNIQUE (user_id, label))@STRICT@;"
+
+    "CREATE TABLE unit_groups ("
+    " id TEXT PRIMARY KEY,"
+    " name_vi TEXT NOT NULL DEFAULT '',"
+    " name_en TEXT NOT NULL DEFAULT '')@STRICT@;"
+    "CREATE TABLE units ("
+    " id TEXT PRIMARY KEY,"
+    " code TEXT NOT NULL,"
+    " name_vi TEXT NOT NULL,"
+    " name_ascii TEXT NOT NULL DEFAULT '',"
+    " aliases TEXT NOT NULL DEFAULT '',"
+    " level TEXT NOT NULL,"
+    " group_id TEXT NOT NULL DEFAULT '',"
+    " valid_from TEXT NOT NULL DEFAULT '',"
+    " valid_to TEXT NOT NULL DEFAULT '',"
+    " successors TEXT NOT NULL DEFAULT '',"
+    " population @REAL@)@STRICT@;"
+
+    "CREATE TABLE frameworks ("
+    " sha TEXT PRIMARY KEY,"
+    " fw_id TEXT NOT NULL,"
+    " version TEXT NOT NULL,"
+    " year @INT@,"
+    " level TEXT NOT NULL DEFAULT '',"
+    " name TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL,"
+    " added_at TEXT NOT NULL,"
+    " added_by TEXT NOT NULL,"
+    " UNIQUE (fw_id, version))@STRICT@;"
+
+    "CREATE TABLE cycles ("
+    " id @ID@ PRIMARY KEY,"
+    " label TEXT NOT NULL UNIQUE,"
+    " year @INT@ NOT NULL,"
+    " level TEXT NOT NULL,"
+    " framework_sha TEXT NOT NULL REFERENCES frameworks(sha),"
+    " ref_date TEXT NOT NULL,"
+    " submit_deadline TEXT NOT NULL DEFAULT '',"
+    " review_deadline TEXT NOT NULL DEFAULT '',"
+    " title TEXT NOT NULL DEFAULT '',"
+    " state TEXT NOT NULL CHECK (state IN"
+    "  ('draft', 'open', 'review', 'closed', 'published')),"
+    " version @INT@ NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL)@STRICT@;"
+
+    "CREATE TABLE submissions ("
+    " id @ID@ PRIMARY KEY,"
+    " cycle_id @INT@ NOT NULL REFERENCES cycles(id),"
+    " unit_id TEXT NOT NULL REFERENCES units(id),"
+    " state TEXT NOT NULL CHECK (state IN"
+    "  ('draft', 'submitted', 'returned', 'approved', 'excluded')),"
+    " version @INT@ NOT NULL,"
+    " return_comment TEXT NOT NULL DEFAULT '',"
+    " exclude_reason TEXT NOT NULL DEFAULT '',"
+    " submitted_at TEXT NOT NULL DEFAULT '',"
+    " updated_at TEXT NOT NULL,"
+    " updated_by TEXT NOT NULL,"
+    " UNIQUE (cycle_id, unit_id))@STRICT@;"
+    "CREATE TABLE figures ("
+    " submission_id @INT@ NOT NULL REFERENCES submissions(id),"
+    " indicator TEXT NOT NULL,"
+    " value @REAL@,"
+    " self_points @REAL@,"
+    " comment TEXT NOT NULL DEFAULT '',"
+    " reviewed_value @REAL@,"
+    " review_reason TEXT NOT NULL DEFAULT '',"
+    " reviewed_by TEXT NOT NULL DEFAULT '',"
+    " updated_at TEXT NOT NULL,"
+    " updated_by TEXT NOT NULL,"
+    " PRIMARY KEY (submission_id, indicator))@STRICT@;"
+
+    "CREATE TABLE blobs ("
+    " sha TEXT PRIMARY KEY,"
+    " size @INT@ NOT NULL,"
+    " media_type TEXT NOT NULL,"
+    " data @BLOB@ NOT NULL)@STRICT@;"
+    "CREATE TABLE evidence ("
+    " id @ID@ PRIMARY KEY,"
+    " submission_id @INT@ NOT NULL REFERENCES submissions(id),"
+    " indicator TEXT NOT NULL DEFAULT '',"
+    " doc_number TEXT NOT NULL DEFAULT '',"
+    " doc_date TEXT NOT NULL DEFAULT '',"
+    " issuer TEXT NOT NULL DEFAULT '',"
+    " title TEXT NOT NULL DEFAULT '',"
+    " link TEXT NOT NULL DEFAULT '',"
+    " blob_sha TEXT REFERENCES blobs(sha),"
+    " filename TEXT NOT NULL DEFAULT '',"
+    " added_at TEXT NOT NULL,"
+    " added_by TEXT NOT NULL)@STRICT@;"
+
+    "CREATE TABLE results ("
+    " id @ID@ PRIMARY KEY,"
+    " cycle_id @INT@ NOT NULL REFERENCES cycles(id),"
+    " computed_at TEXT NOT NULL,"
+    " computed_by TEXT NOT NULL,"
+    " framework_sha TEXT NOT NULL,"
+    " data_hash TEXT NOT NULL,"
+    " program_version TEXT NOT NULL,"
+    " body TEXT NOT NULL)@STRICT@;"
+    "CREATE TABLE snapshots ("
+    " cycle_id @INT@ PRIMARY KEY REFERENCES cycles(id),"
+    " result_id @INT@ NOT NULL REFERENCES results(id),"
+    " published_at TEXT NOT NULL,"
+    " published_by TEXT NOT NULL,"
+    " audit_seq @INT@ NOT NULL,"
+    " audit_hash TEXT NOT NULL,"
+    " sha TEXT NOT NULL)@STRICT@;";
+
+/* Look-ups of the audit log's filters and of a cycle's rows. */
+static const char m2[] =
+    "CREATE INDEX audit_by_unit ON audit (unit, seq);"
+    "CREATE INDEX audit_by_actor ON audit (actor, seq);"
+    "CREATE INDEX audit_by_cycle ON audit (cycle, seq);"
+    "CREATE INDEX evidence_by_submission ON evidence (submission_id);"
+    "CREATE INDEX results_by_cycle ON results (cycle_id, id);"
+    "CREATE INDEX user_roles_by_unit ON user_roles (unit_id);";
+
+const struct store_migration store_migrations[] = {
+    {1, "tables of units, frameworks, users, workflow, results, audit", m1},
+    {2, "indexes for the audit log filters and cycle look-ups", m2},
+};
+const size_t store_nmigrations =
+    sizeof store_migrations / sizeof store_migrations[0];
+
+/*
+ * Tables in dependency order (parents first): export writes them in this
+ * order, import loads them in it, and each one's key orders its rows.
+ */
+const struct store_table store_tables[] = {
+    {"schema_migrations", "version"},
+    {"audit_head", "id"},
+    {"audit", "seq"},
+    {"users", "id"},
+    {"user_roles", "user_id, role, unit_id"},
+    {"tokens", "id"},
+    {"unit_groups", "id"},
+    {"units", "id"},
+    {"frameworks", "sha"},
+    {"cycles", "id"},
+    {"submissions", "id"},
+    {"figures", "submission_id, indicator"},
+    {"blobs", "sha"},
+    {"evidence", "id"},
+    {"results", "id"},
+    {"snapshots", "cycle_id"},
+};
+const size_t store_ntables = sizeof store_tables / sizeof store_tables[0];

@@ -1,0 +1,153 @@
+/*
+ * lib/store_internal.h - what the store's modules share: the store struct,
+ * transactions with the write lock, ids, the clock, the actor's roles and
+ * the audit append.
+ *
+ * Modules: store.c (open, init, migrate, status, users, units,
+ * frameworks), audit.c (chain, log, verify), workflow.c (cycles,
+ * submissions, reviews, results, publication), evidence.c (files and their
+ * types), store_io.c (backup, export, import).  Each public call that
+ * writes follows one pattern:
+ *
+ *     st = store_begin(s, err);          write lock, schema checked
+ *     ... checks, reads, writes, store_audit(...) ...
+ *     return store_end(s, st, err);       commit if st == DTI_OK, else
+ *                                         roll back; returns the status
+ */
+#ifndef DTI_STORE_INTERNAL_H
+#define DTI_STORE_INTERNAL_H
+
+#include "base/base.h"
+#include "dti/dti.h"
+#include "store/db/db.h"
+
+struct store_migration {
+	int version;
+	const char *description;
+	const char *sql; /* template, see db_schema_sql() */
+};
+extern const struct store_migration store_migrations[];
+extern const size_t store_nmigrations;
+
+struct store_table {
+	const char *name;
+	const char *key; /* ORDER BY of an export */
+};
+extern const struct store_table store_tables[];
+extern const size_t store_ntables;
+
+struct dti_store {
+	struct db *db;
+	char location[DTI_ERROR_FILE_MAX];
+	int schema_version;            /* read at open and after init/migrate */
+	char fixed_now[21];            /* "" : system clock */
+	char actor[DTI_USER_NAME_MAX]; /* "" : nobody */
+	int64_t actor_id;
+	struct dti_buf tmp; /* scratch for JSON of audit events */
+	/* The last framework loaded by SHA-256 (frameworks never change). */
+	struct dti_framework *fw_cache;
+	char fw_cache_sha[65];
+};
+
+/* The units registry as stored (inside a transaction). */
+enum dti_status store_units_read(struct dti_store *s, struct dti_units **out,
+                                 struct dti_error *err);
+
+/* Framework reference ("id", "id@version", SHA-256 prefix) to its SHA-256. */
+enum dti_status store_framework_sha(struct dti_store *s, const char *ref,
+                                    char sha[65], struct dti_error *err);
+/* A stored framework by SHA-256; free with dti_framework_free(). */
+enum dti_status store_framework_load(struct dti_store *s, const char *sha,
+                                     struct dti_framework **out,
+                                     struct dti_error *err);
+/* The same, kept in the store's cache: do not free. */
+enum dti_status store_framework_cached(struct dti_store *s, const char *sha,
+                                       const struct dti_framework **out,
+                                       struct dti_error *err);
+
+/* A cycle and a submission as the workflow reads them. */
+struct store_cycle {
+	int64_t id;
+	char label[64];
+	int year;
+	char level[32];
+	char framework_sha[65];
+	char ref_date[11];
+	char submit_deadline[11];
+	char review_deadline[11];
+	enum dti_cycle_state state;
+	int64_t version;
+};
+struct store_sub {
+	int64_t id;
+	enum dti_sub_state state;
+	int64_t version;
+};
+enum dti_status store_load_cycle(struct dti_store *s, const char *label,
+                                 struct store_cycle *c, struct dti_error *err);
+enum dti_status store_load_sub(struct dti_store *s, const struct store_cycle *c,
+                               const char *unit, struct store_sub *sub,
+                               struct dti_error *err);
+/*
+ * DTI_OK when the actor may change the unit's submission now (editor of
+ * the unit or owner; cycle open and before the deadline, or submission
+ * returned), else the refusal.  `what` names the change in the message.
+ */
+enum dti_status store_may_edit(struct dti_store *s, const struct store_cycle *c,
+                               const char *unit, const struct store_sub *sub,
+                               const char *what, struct dti_error *err);
+/* Bumps a submission's version and stamps it (inside a write). */
+enum dti_status store_touch_sub(struct dti_store *s, struct store_sub *sub,
+                                struct dti_error *err);
+
+/* "YYYY-MM-DDTHH:MM:SSZ" */
+void store_now(const struct dti_store *s, char out[21]);
+
+/*
+ * Starts a write transaction with the store-wide lock (PostgreSQL: the
+ * audit_head row FOR UPDATE); DTI_ESTATE if the schema is missing or
+ * older than this program's.
+ */
+enum dti_status store_begin(struct dti_store *s, struct dti_error *err);
+/* Starts a read transaction (one consistent snapshot). */
+enum dti_status store_begin_read(struct dti_store *s, struct dti_error *err);
+/* Commits when st is DTI_OK, else rolls back; returns the final status. */
+enum dti_status store_end(struct dti_store *s, enum dti_status st,
+                          struct dti_error *err);
+/* Checks that the schema is current (for calls outside store_begin). */
+enum dti_status store_check_schema(struct dti_store *s, struct dti_error *err);
+
+/* Next id of a table with an integer `id` column (under the write lock). */
+enum dti_status store_next_id(struct dti_store *s, const char *table,
+                              int64_t *id, struct dti_error *err);
+
+/*
+ * The actor holds role (globally, or for unit when unit != NULL and the
+ * role is scoped).  Admin satisfies every role; owner satisfies reviewer
+ * and editor; any role satisfies viewer.
+ */
+int store_actor_has(struct dti_store *s, enum dti_role role, const char *unit);
+/* DTI_EPERM with "user X may not <what>" unless store_actor_has(). */
+enum dti_status store_require(struct dti_store *s, enum dti_role role,
+                              const char *unit, const char *what,
+                              struct dti_error *err);
+
+/*
+ * Appends an event to the audit chain inside the current write
+ * transaction.  before/after are JSON texts or NULL.
+ */
+enum dti_status store_audit(struct dti_store *s, const char *action,
+                            const char *cycle, const char *unit,
+                            const char *object, const char *before,
+                            const char *after, struct dti_error *err);
+/* SHA-256 of an event's fields and its predecessor's hash (audit.c). */
+void store_audit_hash(int64_t seq, const char *at, const char *actor,
+                      const char *action, const char *cycle, const char *unit,
+                      const char *object, const char *before, const char *after,
+                      const char *prev, char out[65]);
+
+/* Whether a table exists in the database (for init and status). */
+enum dti_status store_table_exists(struct dti_store *s, const char *table,
+                                   int *exists, struct dti_error *err);
+
+#endif

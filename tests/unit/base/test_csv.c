@@ -1,0 +1,502 @@
+/*
+ * tests/unit/test_csv.c - the CSV reader of lib/csv.c: separators sniffed
+ * from the header, RFC 4180 quoting with doubled quotes and line breaks
+ * inside fields (and the line numbers of the records after them), CRLF and
+ * CR line ends, the UTF-8 byte order mark, "# key: value" metadata before
+ * the header and comments after it, malformed quoting located by line and
+ * column, non-UTF-8 input, blank records and the cap on a field's size.
+ */
+/* cmocka.h needs these first, in this order */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "testutil.h"
+
+static struct dti_csv csv;
+static struct dti_error err;
+
+static void open_text(const char *text, char sep)
+{
+	dti_error_init(&err);
+	enum dti_status st =
+	    dti_csv_open(&csv, text, strlen(text), "t.csv", sep, &err);
+	if (st != DTI_OK) {
+		print_error("dti_csv_open: %d %s\n", (int)st, err.message);
+		fail();
+	}
+}
+
+static void next_ok(void)
+{
+	enum dti_status st = dti_csv_next(&csv, &err);
+	if (st != DTI_OK) {
+		print_error("dti_csv_next: %d %s\n", (int)st, err.message);
+		fail();
+	}
+}
+
+static void close_all(void)
+{
+	dti_csv_close(&csv);
+	dti_error_release(&err);
+}
+
+/* The record read last has exactly these fields. */
+static void fields_are(size_t n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	assert_int_equal(csv.nfields, n);
+	for (size_t i = 0; i < n; i++) {
+		const char *want = va_arg(ap, const char *);
+		assert_string_equal(csv.fields[i], want);
+	}
+	va_end(ap);
+}
+
+static void test_sniff_separators(void **state)
+{
+	(void)state;
+	open_text("a,b,c\n1,2,3\n", 0);
+	assert_int_equal(csv.sep, ',');
+	next_ok();
+	fields_are(3, "a", "b", "c");
+	close_all();
+
+	open_text("nam;tinh;awareness\n2022;Quảng Ninh;0,9581\n", 0);
+	assert_int_equal(csv.sep, ';');
+	next_ok();
+	fields_are(3, "nam", "tinh", "awareness");
+	next_ok();
+	fields_are(3, "2022", "Quảng Ninh", "0,9581");
+	close_all();
+
+	open_text("a\tb\tc\n1\t2,5\t3\n", 0);
+	assert_int_equal(csv.sep, '\t');
+	next_ok();
+	next_ok();
+	fields_are(3, "1", "2,5", "3");
+	close_all();
+
+	/* separators inside quotes do not count */
+	open_text("\"a;b;c\",d\n", 0);
+	assert_int_equal(csv.sep, ',');
+	next_ok();
+	fields_are(2, "a;b;c", "d");
+	close_all();
+
+	/* the header decides, not the rows */
+	open_text("a;b\n1,5;2,5\n", 0);
+	assert_int_equal(csv.sep, ';');
+	close_all();
+
+	/* a single column: comma */
+	open_text("unit\nHà Nội\n", 0);
+	assert_int_equal(csv.sep, ',');
+	close_all();
+
+	/* an explicit separator wins over sniffing */
+	open_text("a,b;c\n", ';');
+	assert_int_equal(csv.sep, ';');
+	next_ok();
+	fields_are(2, "a,b", "c");
+	close_all();
+}
+
+static void test_fields(void **state)
+{
+	(void)state;
+	open_text("a,,c,\n,\nlast", 0);
+	next_ok();
+	fields_are(4, "a", "", "c", "");
+	assert_int_equal(csv.line, 1);
+	next_ok();
+	fields_are(2, "", "");
+	assert_int_equal(csv.line, 2);
+	next_ok(); /* no line end at the end of the buffer */
+	fields_are(1, "last");
+	assert_int_equal(csv.line, 3);
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ENOTFOUND);
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ENOTFOUND);
+	assert_int_equal(err.code, DTI_OK);
+	close_all();
+
+	/* empty input: no record, no error */
+	open_text("", 0);
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ENOTFOUND);
+	assert_int_equal(err.code, DTI_OK);
+	close_all();
+
+	/* spaces are kept in unquoted fields */
+	open_text(" a , b \n", 0);
+	next_ok();
+	fields_are(2, " a ", " b ");
+	close_all();
+}
+
+static void test_quotes(void **state)
+{
+	(void)state;
+	const char *text = "h1,h2,h3\n"
+	                   "\"a \"\"q\"\" b\",\"line1\nline2\",x\n"
+	                   "\"\",\"has,comma\",\"3\nlines\nhere\"\n"
+	                   "next,row,5\n";
+	open_text(text, 0);
+	next_ok();
+	assert_int_equal(csv.line, 1);
+	next_ok();
+	assert_int_equal(csv.line, 2);
+	fields_are(3, "a \"q\" b", "line1\nline2", "x");
+	next_ok();
+	assert_int_equal(csv.line, 4);
+	fields_are(3, "", "has,comma", "3\nlines\nhere");
+	next_ok();
+	/* lines 4, 5 and 6 were one record */
+	assert_int_equal(csv.line, 7);
+	fields_are(3, "next", "row", "5");
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ENOTFOUND);
+	close_all();
+
+	/* spaces after a closing quote are tolerated */
+	open_text("\"x\"  ,\"y\"\t\n", 0);
+	next_ok();
+	fields_are(2, "x", "y");
+	close_all();
+
+	/* a quote inside an unquoted field is kept as it is */
+	open_text("5\" screen,b\n", 0);
+	next_ok();
+	fields_are(2, "5\" screen", "b");
+	close_all();
+}
+
+static void test_line_ends(void **state)
+{
+	(void)state;
+	open_text("a,b\r\n1,2\r\n\"x\r\ny\",3\r\nlast,4\r\n", 0);
+	next_ok();
+	fields_are(2, "a", "b");
+	next_ok();
+	fields_are(2, "1", "2");
+	assert_int_equal(csv.line, 2);
+	next_ok();
+	assert_int_equal(csv.line, 3);
+	fields_are(2, "x\r\ny", "3");
+	next_ok();
+	assert_int_equal(csv.line, 5);
+	fields_are(2, "last", "4");
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ENOTFOUND);
+	close_all();
+
+	/* old Mac line ends */
+	open_text("a,b\r1,2\r3,4", 0);
+	next_ok();
+	next_ok();
+	fields_are(2, "1", "2");
+	assert_int_equal(csv.line, 2);
+	next_ok();
+	fields_are(2, "3", "4");
+	assert_int_equal(csv.line, 3);
+	close_all();
+}
+
+static void test_bom(void **state)
+{
+	(void)state;
+	open_text("\xEF\xBB\xBF"
+	          "code,name\n01,Hà Nội\n",
+	          0);
+	next_ok();
+	fields_are(2, "code", "name");
+	assert_int_equal(csv.line, 1);
+	next_ok();
+	fields_are(2, "01", "Hà Nội");
+	close_all();
+
+	/* a BOM before metadata */
+	open_text("\xEF\xBB\xBF# id: pdti-2022\ncode\nx\n", 0);
+	assert_non_null(dti_csv_meta(&csv, "id"));
+	assert_string_equal(dti_csv_meta(&csv, "id"), "pdti-2022");
+	next_ok();
+	fields_are(1, "code");
+	assert_int_equal(csv.line, 2);
+	close_all();
+}
+
+static void test_metadata(void **state)
+{
+	(void)state;
+	const char *text = "# dti-framework: 1\n"
+	                   "# Title_VI:   Bộ chỉ số   \n"
+	                   "\n"
+	                   "# scale = 100\n"
+	                   "# just a comment line\n"
+	                   "#note: a: b\n"
+	                   "## group_by: region\n"
+	                   "# decimal: ,\n"
+	                   "# id: x,,,,\n"
+	                   "# sep: ;;\n"
+	                   "# tab: y\t\t\t\n"
+	                   "# scale = 1\n"
+	                   "code,name\n"
+	                   "# not: metadata\n"
+	                   "a,b\n";
+	open_text(text, 0);
+	assert_string_equal(dti_csv_meta(&csv, "dti-framework"), "1");
+	/* keys are lower-cased, values trimmed */
+	assert_string_equal(dti_csv_meta(&csv, "title_vi"), "Bộ chỉ số");
+	assert_null(dti_csv_meta(&csv, "Title_VI"));
+	assert_string_equal(dti_csv_meta(&csv, "note"), "a: b");
+	assert_string_equal(dti_csv_meta(&csv, "group_by"), "region");
+	/* "# decimal: ," keeps its comma; padding of empty cells goes */
+	assert_string_equal(dti_csv_meta(&csv, "decimal"), ",");
+	assert_string_equal(dti_csv_meta(&csv, "id"), "x");
+	assert_string_equal(dti_csv_meta(&csv, "sep"), ";;");
+	assert_string_equal(dti_csv_meta(&csv, "tab"), "y");
+	/* the last definition wins */
+	assert_string_equal(dti_csv_meta(&csv, "scale"), "1");
+	/* comments are not metadata, and neither is anything after the header
+	 */
+	assert_null(dti_csv_meta(&csv, "just"));
+	assert_null(dti_csv_meta(&csv, "not"));
+	assert_null(dti_csv_meta(&csv, "missing"));
+	/* line numbers of metadata lines are kept */
+	for (size_t i = 0; i < csv.nmeta; i++)
+		if (strcmp(csv.meta_keys[i], "scale") == 0 &&
+		    strcmp(csv.meta_vals[i], "100") == 0)
+			assert_int_equal(csv.meta_lines[i], 4);
+	next_ok();
+	assert_int_equal(csv.line, 13);
+	fields_are(2, "code", "name");
+	/* a comment after the header is skipped, lines still counted */
+	next_ok();
+	assert_int_equal(csv.line, 15);
+	fields_are(2, "a", "b");
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ENOTFOUND);
+	close_all();
+
+	/* a spreadsheet's padding after "= value" too, with ';' */
+	open_text("# source = Quyết định 922;;;\nh;i\n", 0);
+	assert_string_equal(dti_csv_meta(&csv, "source"), "Quyết định 922");
+	close_all();
+}
+
+static void test_comments_between_records(void **state)
+{
+	(void)state;
+	open_text("a,b\n1,2\n# a comment, with a comma\n#\n3,4\n", 0);
+	next_ok();
+	next_ok();
+	fields_are(2, "1", "2");
+	next_ok();
+	fields_are(2, "3", "4");
+	assert_int_equal(csv.line, 5);
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ENOTFOUND);
+	close_all();
+}
+
+static void test_unclosed_quote(void **state)
+{
+	(void)state;
+	open_text("a,b\n1,\"oops\n2,3\n4,5\n", 0);
+	next_ok();
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ESYNTAX);
+	assert_int_equal(err.code, DTI_ESYNTAX);
+	assert_string_equal(err.file, "t.csv");
+	/* where the quote opened, not where the input ended */
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 3);
+	assert_non_null(strstr(err.message, "never closed"));
+	close_all();
+
+	/* after a multi-line record */
+	open_text("h\n\"a\nb\"\n\"c\n", 0);
+	next_ok();
+	next_ok();
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ESYNTAX);
+	assert_int_equal(err.line, 4);
+	assert_int_equal(err.column, 1);
+	close_all();
+}
+
+static void test_junk_after_quote(void **state)
+{
+	(void)state;
+	open_text("a,b\n\"x\"y,2\n", 0);
+	next_ok();
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ESYNTAX);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 4);
+	assert_non_null(strstr(err.message, "closing quote"));
+	close_all();
+
+	/* the junk is located on the line where it is */
+	open_text("a\n\"x\ny\"z\n", 0);
+	next_ok();
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ESYNTAX);
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 3);
+	close_all();
+
+	open_text("a,b\n1,\"2\" \"3\"\n", 0);
+	next_ok();
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ESYNTAX);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 7);
+	close_all();
+}
+
+static void test_not_utf8(void **state)
+{
+	(void)state;
+	/* "Hà Nội" in Windows-1258: à is 0xE0, ộ is ô (0xF4) + dot (0xF2) */
+	const char *text = "code,name\n01,H\xE0 N\xF4\xF2i\n";
+	struct dti_csv c;
+	struct dti_error e = DTI_ERROR_INIT;
+	assert_int_equal(
+	    dti_csv_open(&c, text, strlen(text), "cp1258.csv", 0, &e),
+	    DTI_EENCODING);
+	assert_int_equal(e.code, DTI_EENCODING);
+	assert_string_equal(e.file, "cp1258.csv");
+	assert_int_equal(e.line, 2);
+	assert_int_equal(e.column, 5);
+	dti_csv_close(&c);
+	dti_error_release(&e);
+
+	/* a lone continuation byte in metadata */
+	const char *t2 = "# id: \x80x\ncode\n";
+	assert_int_equal(dti_csv_open(&c, t2, strlen(t2), "m.csv", 0, &e),
+	                 DTI_EENCODING);
+	assert_int_equal(e.line, 1);
+	dti_csv_close(&c);
+	dti_error_release(&e);
+}
+
+static void test_nonblank(void **state)
+{
+	(void)state;
+	open_text("a,b\n\n , \n,\n\t\n1,2\n\n\n", 0);
+	assert_int_equal(dti_csv_next_nonblank(&csv, &err), DTI_OK);
+	fields_are(2, "a", "b");
+	assert_int_equal(dti_csv_next_nonblank(&csv, &err), DTI_OK);
+	fields_are(2, "1", "2");
+	assert_int_equal(csv.line, 6);
+	assert_int_equal(dti_csv_next_nonblank(&csv, &err), DTI_ENOTFOUND);
+	close_all();
+
+	/* a quoted empty field is blank too; a quoted space is not data */
+	open_text("h\n\"\"\n\" \"\nx\n", 0);
+	next_ok();
+	assert_int_equal(dti_csv_next_nonblank(&csv, &err), DTI_OK);
+	fields_are(1, "x");
+	assert_int_equal(csv.line, 4);
+	close_all();
+
+	/* errors come through */
+	open_text("h\n\n\"x\n", 0);
+	next_ok();
+	assert_int_equal(dti_csv_next_nonblank(&csv, &err), DTI_ESYNTAX);
+	assert_int_equal(err.line, 3);
+	close_all();
+}
+
+static void test_field_cap(void **state)
+{
+	(void)state;
+	size_t big = DTI_MAX_FIELD + 16;
+	char *text = malloc(big + 64);
+	assert_non_null(text);
+
+	/* unquoted, over the cap */
+	size_t k = 0;
+	k += (size_t)sprintf(text + k, "a,b\n1,");
+	memset(text + k, 'x', big);
+	k += big;
+	text[k++] = '\n';
+	text[k] = '\0';
+	open_text(text, 0);
+	next_ok();
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ELIMIT);
+	assert_int_equal(err.code, DTI_ELIMIT);
+	assert_int_equal(err.line, 2);
+	close_all();
+
+	/* quoted, over the cap */
+	k = 0;
+	k += (size_t)sprintf(text + k, "a,b\n1,\"");
+	memset(text + k, 'y', big);
+	k += big;
+	text[k++] = '"';
+	text[k++] = '\n';
+	text[k] = '\0';
+	open_text(text, 0);
+	next_ok();
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_ELIMIT);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 3);
+	close_all();
+
+	/* exactly at the cap is accepted */
+	k = 0;
+	k += (size_t)sprintf(text + k, "a,b\n1,");
+	memset(text + k, 'z', DTI_MAX_FIELD);
+	k += DTI_MAX_FIELD;
+	k += (size_t)sprintf(text + k, "\n2,3\n");
+	open_text(text, 0);
+	next_ok();
+	next_ok();
+	assert_int_equal(csv.nfields, 2);
+	assert_int_equal(strlen(csv.fields[1]), DTI_MAX_FIELD);
+	next_ok();
+	fields_are(2, "2", "3");
+	close_all();
+	free(text);
+}
+
+static void test_many_fields(void **state)
+{
+	(void)state;
+	/* a wide record: 5000 columns */
+	struct dti_buf b = DTI_BUF_INIT;
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(dti_buf_addf(&b, "%sc%d", i ? "," : "", i),
+		                 DTI_OK);
+	assert_int_equal(dti_buf_adds(&b, "\n"), DTI_OK);
+	open_text(b.data, 0);
+	next_ok();
+	assert_int_equal(csv.nfields, 5000);
+	assert_string_equal(csv.fields[0], "c0");
+	assert_string_equal(csv.fields[4999], "c4999");
+	assert_string_equal(csv.fields[2500], "c2500");
+	close_all();
+	dti_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sniff_separators),
+	    cmocka_unit_test(test_fields),
+	    cmocka_unit_test(test_quotes),
+	    cmocka_unit_test(test_line_ends),
+	    cmocka_unit_test(test_bom),
+	    cmocka_unit_test(test_metadata),
+	    cmocka_unit_test(test_comments_between_records),
+	    cmocka_unit_test(test_unclosed_quote),
+	    cmocka_unit_test(test_junk_after_quote),
+	    cmocka_unit_test(test_not_utf8),
+	    cmocka_unit_test(test_nonblank),
+	    cmocka_unit_test(test_field_cap),
+	    cmocka_unit_test(test_many_fields),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
