@@ -28,16 +28,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/store_internal.h"
-
-/* The raw connection of the SQLite backend (db_sqlite.c), for the backup. */
-sqlite3 *db_sqlite_handle(struct db *db);
 
 #define EXPORT_FORMAT 1
 #define MAX_COLS      64
@@ -107,35 +103,6 @@ static enum dti_status place_file(const char *tmp, const char *path,
 }
 
 /* Copies every page of the source into dst (a new, empty database). */
-static enum dti_status copy_pages(sqlite3 *src, sqlite3 *dst, const char *path,
-                                  struct dti_error *err)
-{
-	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
-	if (!b)
-		return dti_err_set(err, DTI_EIO, path, 0, 0, "",
-		                   "cannot start the backup: %s",
-		                   sqlite3_errmsg(dst));
-	int rc;
-	/* a writer of another connection may hold the source briefly */
-	for (int tries = 0;; tries++) {
-		rc = sqlite3_backup_step(b, -1);
-		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries >= 300)
-			break;
-		sqlite3_sleep(100);
-	}
-	int frc = sqlite3_backup_finish(b);
-	if (rc == SQLITE_DONE && frc == SQLITE_OK)
-		return DTI_OK;
-	if (rc == SQLITE_DONE)
-		rc = frc;
-	enum dti_status st = DTI_EIO;
-	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-		st = DTI_ECONFLICT;
-	else if ((rc & 0xff) == SQLITE_NOMEM)
-		return dti_err_nomem(err);
-	return dti_err_set(err, st, path, 0, 0, "", "backup failed: %s",
-	                   sqlite3_errstr(rc));
-}
 
 enum dti_status dti_store_backup(struct dti_store *s, const char *path,
                                  struct dti_error *err)
@@ -166,18 +133,7 @@ enum dti_status dti_store_backup(struct dti_store *s, const char *path,
 	}
 	close(fd);
 
-	sqlite3 *dst = NULL;
-	enum dti_status st = DTI_OK;
-	int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
-	if (rc != SQLITE_OK)
-		st = dti_err_set(
-		    err, DTI_EIO, path, 0, 0, "", "cannot create: %s",
-		    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
-	else
-		st = copy_pages(db_sqlite_handle(s->db), dst, path, err);
-	if (dst && sqlite3_close(dst) != SQLITE_OK && st == DTI_OK)
-		st = dti_err_set(err, DTI_EIO, path, 0, 0, "",
-		                 "cannot finish the copy");
+	enum dti_status st = db_backup(s->db, tmp, path, err);
 	if (st == DTI_OK)
 		st = place_file(tmp, path, err);
 	if (st != DTI_OK) {

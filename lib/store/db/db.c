@@ -303,3 +303,12 @@ char *db_schema_sql(const struct db *db, const char *tmpl)
 	}
 	return b.data;
 }
+
+enum dti_status db_backup(struct db *db, const char *tmp, const char *path,
+                          struct dti_error *err)
+{
+	if (!db->ops->backup)
+		return dti_err_set(err, DTI_EINVALID, path, 0, 0, "",
+		                   "this database has no online copy");
+	return db->ops->backup(db, tmp, path, err);
+}

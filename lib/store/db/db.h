@@ -110,6 +110,14 @@ enum dti_status db_bindv(struct db_stmt *st, const char *fmt, va_list ap);
  */
 char *db_schema_sql(const struct db *db, const char *tmpl);
 
+/*
+ * Copies the whole database online into tmp, an empty file that exists
+ * (errors name `path`, the copy's final name).  DTI_EINVALID for a
+ * backend without an online copy (PostgreSQL: use an export).
+ */
+enum dti_status db_backup(struct db *db, const char *tmp, const char *path,
+                          struct dti_error *err);
+
 /* Backend implementations (db.c dispatches on the location). */
 enum dti_status db_sqlite_open(const char *path, struct db **out,
                                struct dti_error *err);

@@ -3,7 +3,7 @@
  *
  * A backend embeds struct db as the first member of its connection and
  * struct db_stmt as the first member of its statements, and fills a
- * struct db_ops.  db.c checks arguments and dispatches; the backend does
+ * struct db_ops by field name.  db.c checks arguments and dispatches; the backend does
  * the rest.  Parameter indices reaching a backend are 1-based and in
  * range; column indices 0-based and in range.
  */
@@ -40,6 +40,9 @@ struct db_ops {
 	double (*col_double)(struct db_stmt *st, int i);
 	const char *(*col_text)(struct db_stmt *st, int i);
 	const void *(*col_blob)(struct db_stmt *st, int i, size_t *n);
+	/* optional: NULL when the backend has no online copy */
+	enum dti_status (*backup)(struct db *db, const char *tmp,
+	                          const char *path, struct dti_error *err);
 };
 
 struct db {

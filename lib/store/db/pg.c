@@ -762,11 +762,29 @@ static const void *p_col_blob(struct db_stmt *st, int i, size_t *n)
 }
 
 static const struct db_ops pg_ops = {
-    p_close,      p_exec,         p_begin_write, p_begin_read,  p_commit,
-    p_rollback,   p_prepare,      p_bind_null,   p_bind_int,    p_bind_double,
-    p_bind_text,  p_bind_blob,    p_step,        p_reset,       p_finalize,
-    p_changes,    p_column_count, p_column_name, p_column_type, p_col_int,
-    p_col_double, p_col_text,     p_col_blob,
+	.close = p_close,
+	.exec = p_exec,
+	.begin_write = p_begin_write,
+	.begin_read = p_begin_read,
+	.commit = p_commit,
+	.rollback = p_rollback,
+	.prepare = p_prepare,
+	.bind_null = p_bind_null,
+	.bind_int = p_bind_int,
+	.bind_double = p_bind_double,
+	.bind_text = p_bind_text,
+	.bind_blob = p_bind_blob,
+	.step = p_step,
+	.reset = p_reset,
+	.finalize = p_finalize,
+	.changes = p_changes,
+	.column_count = p_column_count,
+	.column_name = p_column_name,
+	.column_type = p_column_type,
+	.col_int = p_col_int,
+	.col_double = p_col_double,
+	.col_text = p_col_text,
+	.col_blob = p_col_blob,
 };
 
 /* ---- opening --------------------------------------------------------- */

@@ -215,12 +215,82 @@ static const void *s_col_blob(struct db_stmt *st, int i, size_t *n)
 	return p;
 }
 
+/* ---- online backup ---------------------------------------------------- */
+
+static enum dti_status copy_pages(sqlite3 *src, sqlite3 *dst,
+                                  const char *path, struct dti_error *err)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b)
+		return dti_err_set(err, DTI_EIO, path, 0, 0, "",
+		                   "cannot start the backup: %s",
+		                   sqlite3_errmsg(dst));
+	int rc;
+	/* a writer of another connection may hold the source briefly */
+	for (int tries = 0;; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries >= 300)
+			break;
+		sqlite3_sleep(100);
+	}
+	int frc = sqlite3_backup_finish(b);
+	if (rc == SQLITE_DONE && frc == SQLITE_OK)
+		return DTI_OK;
+	if (rc == SQLITE_DONE)
+		rc = frc;
+	enum dti_status st = DTI_EIO;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		st = DTI_ECONFLICT;
+	else if ((rc & 0xff) == SQLITE_NOMEM)
+		return dti_err_nomem(err);
+	return dti_err_set(err, st, path, 0, 0, "", "backup failed: %s",
+	                   sqlite3_errstr(rc));
+}
+
+/* Copies the database page by page into the existing empty file tmp. */
+static enum dti_status s_backup(struct db *db, const char *tmp,
+                                const char *path, struct dti_error *err)
+{
+	sqlite3 *dst = NULL;
+	enum dti_status st;
+	int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK)
+		st = dti_err_set(
+		    err, DTI_EIO, path, 0, 0, "", "cannot create: %s",
+		    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+	else
+		st = copy_pages(((struct sdb *)db)->h, dst, path, err);
+	if (dst && sqlite3_close(dst) != SQLITE_OK && st == DTI_OK)
+		st = dti_err_set(err, DTI_EIO, path, 0, 0, "",
+		                 "cannot finish the copy");
+	return st;
+}
+
 static const struct db_ops sqlite_ops = {
-    s_close,      s_exec,         s_begin_write, s_begin_read,  s_commit,
-    s_rollback,   s_prepare,      s_bind_null,   s_bind_int,    s_bind_double,
-    s_bind_text,  s_bind_blob,    s_step,        s_reset,       s_finalize,
-    s_changes,    s_column_count, s_column_name, s_column_type, s_col_int,
-    s_col_double, s_col_text,     s_col_blob,
+	.close = s_close,
+	.exec = s_exec,
+	.begin_write = s_begin_write,
+	.begin_read = s_begin_read,
+	.commit = s_commit,
+	.rollback = s_rollback,
+	.prepare = s_prepare,
+	.bind_null = s_bind_null,
+	.bind_int = s_bind_int,
+	.bind_double = s_bind_double,
+	.bind_text = s_bind_text,
+	.bind_blob = s_bind_blob,
+	.step = s_step,
+	.reset = s_reset,
+	.finalize = s_finalize,
+	.changes = s_changes,
+	.column_count = s_column_count,
+	.column_name = s_column_name,
+	.column_type = s_column_type,
+	.col_int = s_col_int,
+	.col_double = s_col_double,
+	.col_text = s_col_text,
+	.col_blob = s_col_blob,
+	.backup = s_backup,
 };
 
 /* Vietnamese order via ICU (text.c). */
@@ -286,8 +356,3 @@ enum dti_status db_sqlite_open(const char *path, struct db **out,
 	return DTI_OK;
 }
 
-sqlite3 *db_sqlite_handle(struct db *db);
-sqlite3 *db_sqlite_handle(struct db *db)
-{
-	return db->kind == DB_SQLITE ? ((struct sdb *)db)->h : NULL;
-}
