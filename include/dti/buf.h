@@ -41,13 +41,15 @@ struct dti_buf {
 DTI_EXTERN void dti_buf_init(struct dti_buf *b, size_t max);
 DTI_EXTERN void dti_buf_release(struct dti_buf *b);
 DTI_EXTERN void dti_buf_reset(struct dti_buf *b); /* len = 0, memory kept */
-DTI_EXTERN enum dti_status dti_buf_add(struct dti_buf *b, const void *p, size_t n);
+DTI_EXTERN enum dti_status dti_buf_add(struct dti_buf *b, const void *p,
+                                       size_t n);
 DTI_EXTERN enum dti_status dti_buf_adds(struct dti_buf *b, const char *s);
 DTI_EXTERN enum dti_status dti_buf_addc(struct dti_buf *b, char c);
 /* printf-style; never use it for floating point (locale): see dti_fmt_*. */
 DTI_EXTERN enum dti_status dti_buf_addf(struct dti_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-DTI_EXTERN enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
+DTI_EXTERN enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt,
+                                         va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 /*
@@ -55,8 +57,9 @@ DTI_EXTERN enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_
  * mark ('.' for data, ',' for Vietnamese text), independent of the locale.
  * NaN is written as `nan_text` (may be "").
  */
-DTI_EXTERN enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
-                                    char mark, const char *nan_text);
+DTI_EXTERN enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v,
+                                               int digits, char mark,
+                                               const char *nan_text);
 
 #ifdef __cplusplus
 }

@@ -45,6 +45,8 @@ struct dti_compute_opts {
 	{                                                                      \
 		-1, DTI_MISSING_DEFAULT, NULL, 0, 0                            \
 	}
+/* Sets *o to the defaults (the same as DTI_COMPUTE_OPTS_INIT). */
+DTI_EXTERN void dti_compute_opts_init(struct dti_compute_opts *o);
 
 /* Flags of a result cell. */
 enum {
@@ -58,19 +60,22 @@ enum {
 
 struct dti_result;
 
-DTI_EXTERN enum dti_status dti_compute(const struct dti_framework *fw,
-                            const struct dti_dataset *ds, size_t cycle,
-                            const struct dti_compute_opts *opts,
-                            struct dti_result **out, struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_compute(const struct dti_framework *fw, const struct dti_dataset *ds,
+            size_t cycle, const struct dti_compute_opts *opts,
+            struct dti_result **out, struct dti_error *err);
 DTI_EXTERN void dti_result_free(struct dti_result *res);
 
-DTI_EXTERN const struct dti_framework *dti_result_framework(const struct dti_result *res);
-DTI_EXTERN const struct dti_dataset *dti_result_dataset(const struct dti_result *res);
+DTI_EXTERN const struct dti_framework *
+dti_result_framework(const struct dti_result *res);
+DTI_EXTERN const struct dti_dataset *
+dti_result_dataset(const struct dti_result *res);
 DTI_EXTERN const char *dti_result_cycle(const struct dti_result *res);
 DTI_EXTERN size_t dti_result_cycle_index(const struct dti_result *res);
 DTI_EXTERN int dti_result_precision(const struct dti_result *res);
 DTI_EXTERN enum dti_missing dti_result_missing(const struct dti_result *res);
-DTI_EXTERN const char *dti_result_group_by(const struct dti_result *res); /* or NULL */
+DTI_EXTERN const char *
+dti_result_group_by(const struct dti_result *res); /* or NULL */
 /* SHA-256 of the cycle's data (see dti_dataset_hash()). */
 DTI_EXTERN const char *dti_result_data_hash(const struct dti_result *res);
 
@@ -79,56 +84,182 @@ DTI_EXTERN size_t dti_result_unit_count(const struct dti_result *res);
 /* Dataset index of the i-th unit of the result. */
 DTI_EXTERN size_t dti_result_unit(const struct dti_result *res, size_t i);
 /* Result position of a dataset unit, -1 if absent. */
-DTI_EXTERN long dti_result_find_unit(const struct dti_result *res, size_t ds_unit);
-DTI_EXTERN const char *dti_result_unit_group(const struct dti_result *res, size_t i);
+DTI_EXTERN long dti_result_find_unit(const struct dti_result *res,
+                                     size_t ds_unit);
+DTI_EXTERN const char *dti_result_unit_group(const struct dti_result *res,
+                                             size_t i);
 
 /* Value of node for the i-th unit, NaN if none. */
-DTI_EXTERN double dti_result_value(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_value(const struct dti_result *res, size_t i,
+                                   size_t node);
 /* The raw figure (after imputation) for leaves; NaN otherwise. */
-DTI_EXTERN double dti_result_figure(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_figure(const struct dti_result *res, size_t i,
+                                    size_t node);
 /* Points earned (value / scale x points); NaN without points. */
-DTI_EXTERN double dti_result_points(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_points(const struct dti_result *res, size_t i,
+                                    size_t node);
 /* Value rounded to the precision, as an integer count of 10^-precision. */
 DTI_EXTERN long long dti_result_rounded(const struct dti_result *res, size_t i,
-                             size_t node);
+                                        size_t node);
 /* Competition rank (1 = best), 0 if not ranked. */
-DTI_EXTERN int dti_result_rank(const struct dti_result *res, size_t i, size_t node);
-DTI_EXTERN int dti_result_group_rank(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN int dti_result_rank(const struct dti_result *res, size_t i,
+                               size_t node);
+DTI_EXTERN int dti_result_group_rank(const struct dti_result *res, size_t i,
+                                     size_t node);
 /* Number of units ranked on the node (overall, in the unit's group). */
-DTI_EXTERN size_t dti_result_ranked_count(const struct dti_result *res, size_t node);
+DTI_EXTERN size_t dti_result_ranked_count(const struct dti_result *res,
+                                          size_t node);
 DTI_EXTERN size_t dti_result_group_size(const struct dti_result *res, size_t i,
-                             size_t node);
-DTI_EXTERN unsigned dti_result_flags(const struct dti_result *res, size_t i, size_t node);
+                                        size_t node);
+DTI_EXTERN unsigned dti_result_flags(const struct dti_result *res, size_t i,
+                                     size_t node);
 /* The entered value of an aggregate that was recomputed, NaN otherwise. */
-DTI_EXTERN double dti_result_entered(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_entered(const struct dti_result *res, size_t i,
+                                     size_t node);
 /*
  * Units of the result in rank order of a node (best first; ties in
  * Vietnamese name order; unranked last).
  */
-DTI_EXTERN const size_t *dti_result_order(const struct dti_result *res, size_t node);
+DTI_EXTERN const size_t *dti_result_order(const struct dti_result *res,
+                                          size_t node);
 
 /* Notes for readers: policy applied, imputations, checks. */
 DTI_EXTERN size_t dti_result_note_count(const struct dti_result *res);
 DTI_EXTERN const char *dti_result_note(const struct dti_result *res, size_t i);
 /* The same note in Vietnamese. */
-DTI_EXTERN const char *dti_result_note_vi(const struct dti_result *res, size_t i);
+DTI_EXTERN const char *dti_result_note_vi(const struct dti_result *res,
+                                          size_t i);
 
 /*
  * Links the previous cycle's result: units are matched by id.  Afterwards
  * the change accessors below answer.  `prev` must outlive `res`.
  */
-DTI_EXTERN enum dti_status dti_result_set_previous(struct dti_result *res,
-                                        const struct dti_result *prev,
-                                        struct dti_error *err);
-DTI_EXTERN const struct dti_result *dti_result_previous(const struct dti_result *res);
+DTI_EXTERN enum dti_status
+dti_result_set_previous(struct dti_result *res, const struct dti_result *prev,
+                        struct dti_error *err);
+DTI_EXTERN const struct dti_result *
+dti_result_previous(const struct dti_result *res);
 /* Value change since the previous cycle (rounded values), NaN if none. */
-DTI_EXTERN double dti_result_change(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_change(const struct dti_result *res, size_t i,
+                                    size_t node);
 /*
  * Rank change (positive = up that many places); returns 0 and sets *ok to 0
  * when the unit or node has no rank in one of the cycles.
  */
-DTI_EXTERN int dti_result_rank_change(const struct dti_result *res, size_t i, size_t node,
-                           int *ok);
+DTI_EXTERN int dti_result_rank_change(const struct dti_result *res, size_t i,
+                                      size_t node, int *ok);
+
+/* ---- Repeated runs ------------------------------------------------------
+ *
+ * A model is a framework and one cycle of a dataset compiled once (the
+ * units present, groups, every matrix and scratch array allocated), then
+ * computed as many times as wanted with some choices changed: weights,
+ * normalisations, aggregation methods, the missing-value policy, figures.
+ * This is what uncertainty and sensitivity analyses call thousands of
+ * times; a run allocates nothing but its notes.  dti_compute() is a model
+ * run once.
+ *
+ * Each run refills the model's one result in place: dti_model_result() is
+ * valid until the next run or dti_model_free(), and its accessors are the
+ * result's usual ones.  Overrides stay until changed or reset.  The result
+ * names the framework as it was read: outputs and explanations that show
+ * weights or rules show the framework's, not the overrides.
+ *
+ * Ownership: the model borrows the framework and the dataset (both must
+ * outlive it).  A model is not thread-safe: use one per thread (they may
+ * share the framework and the dataset, which are only read).
+ */
+struct dti_model;
+
+/* Every aggregate (dti_model_set_aggregation) or leaf (_set_normalisation). */
+#define DTI_MODEL_ALL ((size_t)-1)
+
+DTI_EXTERN enum dti_status
+dti_model_new(const struct dti_framework *fw, const struct dti_dataset *ds,
+              size_t cycle, const struct dti_compute_opts *opts,
+              struct dti_model **out, struct dti_error *err);
+DTI_EXTERN void dti_model_free(struct dti_model *m);
+
+/*
+ * Computes the model with its current overrides.  On failure (an unknown
+ * index, a refused zero) the result is not valid until a run succeeds.
+ */
+DTI_EXTERN enum dti_status dti_model_run(struct dti_model *m,
+                                         struct dti_error *err);
+/* The result of the last successful run, NULL before one. */
+DTI_EXTERN const struct dti_result *dti_model_result(const struct dti_model *m);
+
+/* Every override back to the framework and the data as read. */
+DTI_EXTERN void dti_model_reset(struct dti_model *m);
+
+/*
+ * The weight of node in each of its parents (a shared node gets the same
+ * weight in all of them); weights are relative to the siblings'.  NaN is
+ * refused; 0 leaves the node out.
+ */
+DTI_EXTERN enum dti_status dti_model_set_weight(struct dti_model *m,
+                                                size_t node, double weight,
+                                                struct dti_error *err);
+/* The weight of child in parent as the model will compute it; NaN if none. */
+DTI_EXTERN double dti_model_weight(const struct dti_model *m, size_t parent,
+                                   size_t child);
+
+/*
+ * A normalisation for a leaf, or for every leaf that has a relative rule
+ * (DTI_MODEL_ALL): min-max, goalposts, z-score, rank, percentile rank,
+ * ratio to the maximum, distance to target.  Parameters left NaN by
+ * dti_norm_init() take the defaults of a framework file: output range
+ * 0..scale for min-max and goalposts, mean 0 and sd 1 for z-scores.
+ */
+struct dti_norm {
+	enum dti_rule rule;
+	double lo, hi;   /* min-max, goalposts: output range */
+	double min, max; /* goalposts: input range (required) */
+	double mean, sd; /* z-score: output mean and standard deviation */
+	double target;   /* distance to target (required) */
+	int cap;         /* distance to target: 1 caps at the target */
+};
+DTI_EXTERN void dti_norm_init(struct dti_norm *n, enum dti_rule rule);
+DTI_EXTERN enum dti_status dti_model_set_normalisation(struct dti_model *m,
+                                                       size_t node,
+                                                       const struct dti_norm *n,
+                                                       struct dti_error *err);
+
+/*
+ * The aggregation of an aggregate node, or of every aggregate
+ * (DTI_MODEL_ALL).  power is the exponent of DTI_AGG_GENMEAN (ignored
+ * otherwise).  The zero rule stays the node's.
+ */
+DTI_EXTERN enum dti_status
+dti_model_set_aggregation(struct dti_model *m, size_t node, enum dti_agg method,
+                          double power, struct dti_error *err);
+
+/*
+ * Which nodes get ranks (and group ranks) in the next runs: the n nodes
+ * listed, or every node when nodes is NULL (the default).  Ranking every
+ * node costs more than computing every value; an analysis that reads the
+ * index's ranks only should rank the index alone.  A node left out reads
+ * rank 0 (not ranked).
+ */
+DTI_EXTERN enum dti_status dti_model_set_ranked(struct dti_model *m,
+                                                const size_t *nodes, size_t n,
+                                                struct dti_error *err);
+
+/* The missing-value policy (DTI_MISSING_DEFAULT: the options' again). */
+DTI_EXTERN enum dti_status dti_model_set_missing(struct dti_model *m,
+                                                 enum dti_missing policy,
+                                                 struct dti_error *err);
+
+/*
+ * A figure of a leaf for a dataset unit (index in the dataset, as
+ * dti_result_unit() gives) in place of the data's; NaN makes it missing.
+ * The unit must be in the result (have a figure in the cycle).  Figures
+ * are not checked against rules here: check them when they are entered.
+ */
+DTI_EXTERN enum dti_status dti_model_set_figure(struct dti_model *m,
+                                                size_t unit, size_t node,
+                                                double value,
+                                                struct dti_error *err);
 
 #ifdef __cplusplus
 }
