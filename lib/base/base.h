@@ -79,6 +79,14 @@ enum dti_status dti_csv_cell(struct dti_buf *b, const char *s);
 /* A JSON string literal of s (NULL as ""), escaped. */
 enum dti_status dti_json_str(struct dti_buf *b, const char *s);
 
+/*
+ * The end of every public call that writes into a caller's buffer: st
+ * when it already failed, else the buffer's sticky status (with a message
+ * in err), else DTI_OK.
+ */
+enum dti_status dti_buf_final(struct dti_buf *b, enum dti_status st,
+                              struct dti_error *err);
+
 /* ---- memory ---------------------------------------------------------- */
 
 /* An arena: many small allocations freed together. */

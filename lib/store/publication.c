@@ -310,9 +310,10 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 	return store_end(s, st, err);
 }
 
-enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
-                                  int preview, struct dti_buf *out,
-                                  struct dti_error *err)
+static enum dti_status write_cycle_results(struct dti_store *s,
+                                           const char *cycle, int preview,
+                                           struct dti_buf *out,
+                                           struct dti_error *err)
 {
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
@@ -389,4 +390,12 @@ enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
 	db_finalize(q);
 	db_rollback(s->db);
 	return st;
+}
+
+enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
+                                  int preview, struct dti_buf *out,
+                                  struct dti_error *err)
+{
+	enum dti_status st = write_cycle_results(s, cycle, preview, out, err);
+	return dti_buf_final(out, st, err);
 }
