@@ -1,8 +1,8 @@
 /*
- * tests/unit/base/test_util.c - the small pieces of lib/base (buf, arena, map,
- * error, file): growable buffers with a hard maximum, locale-free decimal
- * formatting and the rounding it rests on, arenas, the string map, located
- * error reports (formatting, the `more` list and its cap) and SHA-256.
+ * tests/unit/base/test_util.c - the small pieces of lib/base: growable
+ * buffers with a hard maximum, locale-free decimal formatting and the
+ * rounding it rests on, arenas, the string map, located error reports
+ * (formatting, the `more` list and its cap) and SHA-256.
  *
  * The SHA-256 expectations are the FIPS 180-2 test vectors; the rounding
  * cases are the published DTI figures that binary floating point gets wrong

@@ -34,6 +34,12 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
+
+
+
+
+
+
 /* ---- a tiny CSV reader for the naive reimplementation ------------------ */
 
 struct table {

@@ -33,6 +33,9 @@
 #include "testcheck.h"
 #include "testutil.h"
 
+
+
+
 /* ---- the published file, read here ------------------------------------- */
 
 #define NMAIN 8
