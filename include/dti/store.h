@@ -24,8 +24,12 @@
  * exists, dti_user_add may be called without an actor and makes an admin.
  *
  * Ownership: a struct dti_store is not thread-safe; open one per thread.
- * Strings returned in structs below live until the next call on the same
- * store unless said otherwise.
+ * Calls that read return data, never text: a fixed struct the caller
+ * passes in (dti_store_status, dti_unit_ref), a list the caller owns and
+ * frees with the list's _free function (its strings and arrays go with
+ * it: dti_user_list, dti_store_framework_list), or events handed one at a
+ * time to a callback, their strings valid during the callback only
+ * (dti_audit_log).  Formatting them is the caller's business.
  */
 #ifndef DTI_STORE_H
 #define DTI_STORE_H
@@ -99,8 +103,8 @@ DTI_EXTERN enum dti_status dti_store_set_clock(struct dti_store *s,
 DTI_EXTERN enum dti_status dti_store_set_actor(struct dti_store *s,
                                                const char *user,
                                                struct dti_error *err);
-DTI_EXTERN const char *
-dti_store_actor(const struct dti_store *s); /* NULL if nobody */
+/* The acting user, NULL if nobody; valid until the actor changes. */
+DTI_EXTERN const char *dti_store_actor(const struct dti_store *s);
 
 /* ---- Users, roles, credentials ---------------------------------------- */
 
@@ -164,10 +168,32 @@ DTI_EXTERN enum dti_status dti_user_from_token(struct dti_store *s,
                                                const char *token,
                                                char user_out[DTI_USER_NAME_MAX],
                                                struct dti_error *err);
-/* Lists users with their roles as text (one per line) or JSON. */
-DTI_EXTERN enum dti_status dti_user_list(struct dti_store *s, int json,
-                                         struct dti_buf *out,
+/* One role of a user. */
+struct dti_user_grant {
+	enum dti_role role;
+	const char *unit; /* unit id of an editor role; "" for the others */
+};
+/* A user and its roles. */
+struct dti_user_entry {
+	const char *name;
+	const char *display_name; /* "" if none */
+	const char *created_at;   /* "YYYY-MM-DDTHH:MM:SSZ" */
+	int disabled;             /* 1: may not act */
+	int has_password;         /* 0: logs in with tokens only */
+	size_t nroles;
+	const struct dti_user_grant *roles; /* by role name, then unit */
+};
+/* Every user of a store, by name.  Free with dti_user_list_free(). */
+struct dti_user_list {
+	size_t n;
+	const struct dti_user_entry *users;
+};
+/* Lists the users with their roles into *out (the caller's). */
+DTI_EXTERN enum dti_status dti_user_list(struct dti_store *s,
+                                         struct dti_user_list **out,
                                          struct dti_error *err);
+/* Frees a list and every string in it; NULL is allowed. */
+DTI_EXTERN void dti_user_list_free(struct dti_user_list *l);
 
 /* ---- Units and frameworks ---------------------------------------------- */
 
@@ -208,11 +234,32 @@ DTI_EXTERN enum dti_status dti_store_framework(struct dti_store *s,
                                                const char *ref,
                                                struct dti_framework **out,
                                                struct dti_error *err);
-/* Lists stored frameworks (id, version, sha, cycles using it). */
-DTI_EXTERN enum dti_status dti_store_framework_list(struct dti_store *s,
-                                                    int json,
-                                                    struct dti_buf *out,
-                                                    struct dti_error *err);
+/* A stored framework. */
+struct dti_store_framework_entry {
+	const char *id;      /* "pdti-2022" */
+	const char *version; /* "2022" */
+	const char *sha256;  /* SHA-256 of its text, 64 hex digits */
+	int year;            /* 0 if the framework names none */
+	const char *level;   /* "province", "" if none */
+	const char *name;    /* the file it was added from */
+	const char *added_at;
+	const char *added_by;
+	long long cycles; /* cycles using it */
+};
+/*
+ * The stored frameworks, by id then version.  Free with
+ * dti_store_framework_list_free().
+ */
+struct dti_store_framework_list {
+	size_t n;
+	const struct dti_store_framework_entry *frameworks;
+};
+DTI_EXTERN enum dti_status
+dti_store_framework_list(struct dti_store *s,
+                         struct dti_store_framework_list **out,
+                         struct dti_error *err);
+DTI_EXTERN void
+dti_store_framework_list_free(struct dti_store_framework_list *l);
 
 /* ---- Audit ------------------------------------------------------------- */
 

@@ -155,18 +155,48 @@ enum dti_status store_find_user(struct dti_store *s, const char *name,
                                 int64_t *id, int *disabled,
                                 struct dti_error *err);
 
+/* ---- lists.c: what reading calls hand to callers ------------------------ */
+
+/*
+ * A zeroed public struct of `size` bytes with an arena for its strings and
+ * arrays (*arena); store_list_free() frees the struct and the arena.
+ */
+void *store_list_new(size_t size, struct dti_arena **arena);
+void store_list_free(void *pub);
+/* s (NULL as "") copied into the arena; on failure "" and *oom = 1. */
+const char *store_keep(struct dti_arena *a, const char *s, int *oom);
+
+/* Items of `size` bytes collected while rows are read. */
+struct store_vec {
+	unsigned char *items;
+	size_t n, cap, size;
+};
+#define STORE_VEC_INIT(type)                                                   \
+	{                                                                      \
+		NULL, 0, 0, sizeof(type)                                       \
+	}
+/* A new zeroed item at the end (valid until the next add); NULL: no memory. */
+void *store_vec_add(struct store_vec *v);
+void *store_vec_at(const struct store_vec *v, size_t i);
+/*
+ * Copies the items into the arena and releases the vector; NULL when
+ * there are none, or (with *oom = 1) when out of memory.  v->n stays.
+ */
+void *store_vec_keep(struct store_vec *v, struct dti_arena *a, int *oom);
+void store_vec_release(struct store_vec *v);
+
 /* ---- cycles.c ----------------------------------------------------------- */
 
 /* "open", "in review", ...: a cycle's state inside a sentence. */
 const char *store_state_phrase(enum dti_cycle_state st);
 enum dti_status store_check_version(int64_t expected, int64_t current,
-                                     const char *what, struct dti_error *err);
+                                    const char *what, struct dti_error *err);
 enum dti_status store_need_text(const char *t, const char *field,
-                                 const char *what, struct dti_error *err);
+                                const char *what, struct dti_error *err);
 enum dti_status store_set_cycle_state(struct dti_store *s,
-                                       struct store_cycle *c,
-                                       enum dti_cycle_state to,
-                                       const char *extra, struct dti_error *err);
+                                      struct store_cycle *c,
+                                      enum dti_cycle_state to,
+                                      const char *extra, struct dti_error *err);
 
 /* ---- submissions.c ------------------------------------------------------ */
 
@@ -189,31 +219,34 @@ struct store_edit_ctx {
 };
 
 enum dti_status store_set_sub_state(struct dti_store *s, struct store_sub *sub,
-                                     enum dti_sub_state to,
-                                     struct dti_error *err);
+                                    enum dti_sub_state to,
+                                    struct dti_error *err);
 enum dti_status store_checker_init(struct store_checker *ck,
-                                    const struct dti_framework *fw,
-                                    struct dti_error *err);
+                                   const struct dti_framework *fw,
+                                   struct dti_error *err);
 enum dti_status store_checker_node(struct store_checker *ck, const char *code,
-                                    const char *cycle, size_t *node,
+                                   const char *cycle, size_t *node,
+                                   struct dti_error *err);
+enum dti_status store_checker_value(struct store_checker *ck, size_t node,
+                                    double v, const char *code,
                                     struct dti_error *err);
-enum dti_status store_checker_value(struct store_checker *ck, size_t node, double v,
-                                     const char *code, struct dti_error *err);
-enum dti_status store_checker_points(struct store_checker *ck, size_t node, double p,
-                                      const char *code, struct dti_error *err);
+enum dti_status store_checker_points(struct store_checker *ck, size_t node,
+                                     double p, const char *code,
+                                     struct dti_error *err);
 void store_checker_free(struct store_checker *ck);
 void store_json_num(struct dti_buf *b, double v);
 enum dti_status store_read_fig(struct db_stmt *get, int64_t sub,
-                                const char *code, struct store_fig *f,
-                                struct dti_error *err);
+                               const char *code, struct store_fig *f,
+                               struct dti_error *err);
 enum dti_status store_edit_ctx_init(struct dti_store *s,
-                                     const struct store_cycle *c,
-                                     struct store_edit_ctx *x, struct dti_error *err);
+                                    const struct store_cycle *c,
+                                    struct store_edit_ctx *x,
+                                    struct dti_error *err);
 void store_edit_ctx_release(struct store_edit_ctx *x);
 enum dti_status store_sub_event(struct dti_store *s,
-                                 const struct store_cycle *c, const char *unit,
-                                 const char *action, enum dti_sub_state from,
-                                 const struct store_sub *sub, const char *key,
-                                 const char *text, struct dti_error *err);
+                                const struct store_cycle *c, const char *unit,
+                                const char *action, enum dti_sub_state from,
+                                const struct store_sub *sub, const char *key,
+                                const char *text, struct dti_error *err);
 
 #endif

@@ -218,6 +218,48 @@ static int user_token(const struct wf_args *a)
 	return rc;
 }
 
+/* One line per user: "name (display): role role@unit". */
+static void list_text(struct dti_buf *b, const struct dti_user_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dti_user_entry *u = &l->users[i];
+		dti_buf_adds(b, u->name);
+		if (*u->display_name)
+			dti_buf_addf(b, " (%s)", u->display_name);
+		dti_buf_addc(b, ':');
+		for (size_t k = 0; k < u->nroles; k++)
+			dti_buf_addf(
+			    b, " %s%s%s", dti_role_name(u->roles[k].role),
+			    *u->roles[k].unit ? "@" : "", u->roles[k].unit);
+		dti_buf_addc(b, '\n');
+	}
+}
+
+/* One JSON object per user and line. */
+static void list_json(struct dti_buf *b, const struct dti_user_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dti_user_entry *u = &l->users[i];
+		dti_buf_adds(b, "{\"name\":");
+		wf_json_str(b, u->name);
+		dti_buf_adds(b, ",\"display_name\":");
+		wf_json_str(b, u->display_name);
+		dti_buf_addf(b, ",\"disabled\":%s,\"password\":%s,\"roles\":[",
+		             u->disabled ? "true" : "false",
+		             u->has_password ? "true" : "false");
+		for (size_t k = 0; k < u->nroles; k++) {
+			dti_buf_adds(b, k ? ",{\"role\":" : "{\"role\":");
+			wf_json_str(b, dti_role_name(u->roles[k].role));
+			if (*u->roles[k].unit) {
+				dti_buf_adds(b, ",\"unit\":");
+				wf_json_str(b, u->roles[k].unit);
+			}
+			dti_buf_addc(b, '}');
+		}
+		dti_buf_adds(b, "]}\n");
+	}
+}
+
 static int user_list(const struct wf_args *a)
 {
 	static const int allowed[] = {W_JSON, -1};
@@ -229,14 +271,18 @@ static int user_list(const struct wf_args *a)
 		rc = wf_open(a, 0, &s);
 	if (rc)
 		return rc;
-	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_user_list *l = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_user_list(s, wf_has(a, W_JSON), &out, &err);
+	enum dti_status st = dti_user_list(s, &l, &err);
 	dti_store_close(s);
-	if (st) {
-		dti_buf_release(&out);
+	if (st)
 		return wf_fail("cannot list the users", st, &err);
-	}
+	struct dti_buf out = DTI_BUF_INIT;
+	if (wf_has(a, W_JSON))
+		list_json(&out, l);
+	else
+		list_text(&out, l);
+	dti_user_list_free(l);
 	return wf_emit(&out);
 }
 

@@ -165,8 +165,16 @@ int wf_cycle_unit(struct dti_store *s, const char *cycle, const char *unit,
 
 /* Writes a buffer to stdout (cli_write) and releases it. */
 int wf_emit(struct dti_buf *b);
-/* Appends s as a JSON string. */
+/*
+ * Appends s (NULL as "") as a JSON string, escaped as the library escapes
+ * the JSON it stores (\n, \r, \t, \uXXXX for other control bytes).
+ */
 void wf_json_str(struct dti_buf *b, const char *s);
+/*
+ * Appends a number as the fewest digits that read back as exactly v
+ * ("0.85", "1000"), or null for NaN.
+ */
+void wf_json_num(struct dti_buf *b, double v);
 
 /*
  * The text of a framework: a file, else the bundled framework of that id

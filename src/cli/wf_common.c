@@ -454,15 +454,45 @@ int wf_emit(struct dti_buf *b)
 void wf_json_str(struct dti_buf *b, const char *s)
 {
 	dti_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			dti_buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			dti_buf_addf(b, "\\u%04x", *p);
-		else
-			dti_buf_addc(b, (char)*p);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+	     p++) {
+		switch (*p) {
+		case '"': dti_buf_adds(b, "\\\""); break;
+		case '\\': dti_buf_adds(b, "\\\\"); break;
+		case '\n': dti_buf_adds(b, "\\n"); break;
+		case '\r': dti_buf_adds(b, "\\r"); break;
+		case '\t': dti_buf_adds(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				dti_buf_addf(b, "\\u%04x", *p);
+			else
+				dti_buf_addc(b, (char)*p);
+		}
 	}
 	dti_buf_addc(b, '"');
+}
+
+void wf_json_num(struct dti_buf *b, double v)
+{
+	if (isnan(v)) {
+		dti_buf_adds(b, "null");
+		return;
+	}
+	if (isinf(v)) {
+		dti_buf_adds(b, v > 0 ? "inf" : "-inf");
+		return;
+	}
+	/* the fewest digits that read back as v, plain below 1e15 */
+	char tmp[40];
+	double mag = fabs(v);
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15 && prec < 17)
+			continue;
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	dti_buf_adds(b, tmp);
 }
 
 /* ---- bundled files ----------------------------------------------------- */
