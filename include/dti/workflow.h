@@ -33,6 +33,12 @@
  * DTI_ENOTFOUND (unknown cycle, unit or indicator), DTI_EINVALID (bad
  * value, missing reason), DTI_EEXIST (duplicate), DTI_ELIMIT (oversized
  * file), each with a message naming the object, and change nothing.
+ *
+ * Ownership: what a call reads comes back as data.  Fixed structs are
+ * filled in place (dti_cycle_info, dti_submission_info); lists (
+ * dti_cycle_list, dti_cycle_status) are allocated by the call and owned
+ * by the caller, who frees each with its _free function; their strings
+ * and arrays go with them.
  */
 #ifndef DTI_WORKFLOW_H
 #define DTI_WORKFLOW_H
@@ -128,15 +134,45 @@ struct dti_cycle_info {
 DTI_EXTERN enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
                                          struct dti_cycle_info *out,
                                          struct dti_error *err);
-/* The cycle's status: state, deadlines and each unit's submission state. */
+
+/* One unit's submission, as a cycle's status shows it. */
+struct dti_cycle_unit {
+	const char *unit; /* unit id */
+	const char *name; /* the unit's Vietnamese name */
+	enum dti_sub_state state;
+	int64_t version;
+	long long figures;          /* indicators with an entry */
+	long long evidence;         /* pieces of evidence */
+	const char *submitted_at;   /* last submission, "" if never */
+	const char *updated_at;     /* "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *updated_by;     /* user name */
+	const char *exclude_reason; /* "" if not excluded */
+	const char *return_comment; /* the reviewer's, "" if never returned */
+};
+/*
+ * A cycle's status: the cycle and every submission, by unit id.  Free with
+ * dti_cycle_status_free().
+ */
+struct dti_cycle_status {
+	struct dti_cycle_info cycle;
+	size_t n;
+	const struct dti_cycle_unit *units;
+};
 DTI_EXTERN enum dti_status dti_cycle_status(struct dti_store *s,
-                                            const char *label, int json,
-                                            struct dti_buf *out,
+                                            const char *label,
+                                            struct dti_cycle_status **out,
                                             struct dti_error *err);
-/* Lists all cycles. */
-DTI_EXTERN enum dti_status dti_cycle_list(struct dti_store *s, int json,
-                                          struct dti_buf *out,
+DTI_EXTERN void dti_cycle_status_free(struct dti_cycle_status *cs);
+
+/* Every cycle, by year then label.  Free with dti_cycle_list_free(). */
+struct dti_cycle_list {
+	size_t n;
+	const struct dti_cycle_info *cycles;
+};
+DTI_EXTERN enum dti_status dti_cycle_list(struct dti_store *s,
+                                          struct dti_cycle_list **out,
                                           struct dti_error *err);
+DTI_EXTERN void dti_cycle_list_free(struct dti_cycle_list *l);
 
 /* ---- Submissions ------------------------------------------------------- */
 

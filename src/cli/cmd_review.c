@@ -254,25 +254,19 @@ static int rev_approve(const struct wf_args *a)
 	rc = wf_cycle(s, cycle, &ci);
 	if (!rc && all) {
 		struct dti_error err = DTI_ERROR_INIT;
-		enum dti_status st = dti_store_units(s, &units, &err);
+		struct dti_cycle_status *cs = NULL;
+		enum dti_status st = dti_cycle_status(s, cycle, &cs, &err);
 		if (st)
-			rc = wf_fail("units", st, &err);
+			rc = wf_fail("the cycle's submissions", st, &err);
 		size_t n = 0;
-		for (size_t i = 0; !rc && units && i < dti_units_count(units);
-		     i++) {
-			struct dti_unit_info ui;
-			dti_units_get(units, i, &ui);
-			struct dti_submission_info si;
-			if (dti_submission_get(s, cycle, ui.id, &si, &err) !=
-			    DTI_OK) {
-				dti_error_release(&err);
-				continue; /* no submission for this unit */
-			}
-			if (si.state != DTI_SUB_SUBMITTED)
+		for (size_t i = 0; !rc && cs && i < cs->n; i++) {
+			if (cs->units[i].state != DTI_SUB_SUBMITTED)
 				continue;
-			rc = approve_one(s, cycle, ui.id, ui.name_vi, 0);
+			rc = approve_one(s, cycle, cs->units[i].unit,
+			                 cs->units[i].name, 0);
 			n++;
 		}
+		dti_cycle_status_free(cs);
 		if (!rc && !n)
 			printf("%s: no submitted submission to approve\n",
 			       cycle);

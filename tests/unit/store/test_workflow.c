@@ -583,6 +583,48 @@ static void test_publication_rules(void **state)
 	as(f, "olga");
 	OK(dti_submission_exclude(f->s, "c25", "d2", "figures not verifiable",
 	                          &f->err));
+
+	/* The status is data: the cycle and each unit's submission. */
+	struct dti_cycle_status *cs = NULL;
+	OK(dti_cycle_status(f->s, "c25", &cs, &f->err));
+	assert_string_equal(cs->cycle.label, "c25");
+	assert_int_equal(cs->cycle.state, DTI_CYCLE_CLOSED);
+	assert_int_equal(cs->cycle.count[DTI_SUB_APPROVED], 1);
+	assert_int_equal(cs->cycle.count[DTI_SUB_EXCLUDED], 1);
+	assert_int_equal(cs->n, 2);
+	assert_string_equal(cs->units[0].unit, "d1");
+	assert_string_equal(cs->units[0].name, "Quận Một");
+	assert_int_equal(cs->units[0].state, DTI_SUB_APPROVED);
+	assert_int_equal(cs->units[0].figures, 2);
+	assert_int_equal(cs->units[0].evidence, 0);
+	assert_string_equal(cs->units[0].exclude_reason, "");
+	assert_string_equal(cs->units[0].updated_by, "rita");
+	assert_string_equal(cs->units[1].unit, "d2");
+	assert_int_equal(cs->units[1].state, DTI_SUB_EXCLUDED);
+	assert_string_equal(cs->units[1].exclude_reason,
+	                    "figures not verifiable");
+	assert_string_equal(cs->units[1].submitted_at, "2025-06-01T08:00:00Z");
+	assert_string_equal(cs->units[1].return_comment, "");
+	dti_cycle_status_free(cs);
+	cs = NULL;
+	REFUSED(DTI_ENOTFOUND, "no cycle 'c99'",
+	        dti_cycle_status(f->s, "c99", &cs, &f->err));
+	assert_null(cs);
+	/* cycles by year, then label */
+	struct dti_cycle_new c24 = {"c24", 2024, "wf-test", NULL,
+	                            NULL,  NULL, NULL,      NULL};
+	OK(dti_cycle_create(f->s, &c24, &f->err));
+	struct dti_cycle_list *cl = NULL;
+	OK(dti_cycle_list(f->s, &cl, &f->err));
+	assert_int_equal(cl->n, 2);
+	assert_string_equal(cl->cycles[0].label, "c24");
+	assert_int_equal(cl->cycles[0].state, DTI_CYCLE_DRAFT);
+	assert_string_equal(cl->cycles[0].ref_date, "2024-12-31");
+	assert_string_equal(cl->cycles[1].label, "c25");
+	assert_string_equal(cl->cycles[1].framework_id, "wf-test");
+	assert_int_equal(cl->cycles[1].count[DTI_SUB_EXCLUDED], 1);
+	dti_cycle_list_free(cl);
+
 	struct dti_cycle_info ci;
 	OK(dti_cycle_get(f->s, "c25", &ci, &f->err));
 	REFUSED(DTI_ECONFLICT, "changed since",
