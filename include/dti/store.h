@@ -276,10 +276,34 @@ struct dti_audit_filter {
 		NULL, NULL, NULL, NULL, 0, 0                                   \
 	}
 
-/* Writes matching events, oldest first, as text lines or NDJSON. */
+/* An event of the audit log; its strings live during the callback only. */
+struct dti_audit_event {
+	int64_t seq;        /* 1, 2, ... */
+	const char *at;     /* "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *actor;  /* user name, "-" for nobody */
+	const char *action; /* "submission.submit" */
+	const char *cycle;  /* cycle label, "" if none */
+	const char *unit;   /* unit id, "" if none */
+	const char *object; /* "submission dti-2022/48" */
+	const char *before; /* JSON of the change's object before, or NULL */
+	const char *after;  /* JSON of it after, or NULL */
+	const char *prev;   /* hash of the event before, "" for the first */
+	const char *hash;   /* SHA-256 of the event (see dti_audit_verify) */
+};
+/*
+ * Receives one event; anything but DTI_OK stops the log, which returns
+ * that status.  It must not call the store.
+ */
+typedef enum dti_status (*dti_audit_fn)(void *ctx,
+                                        const struct dti_audit_event *ev);
+/*
+ * Hands the matching events to fn, oldest first, one at a time, so that a
+ * caller never holds the whole log.  Viewer (of the unit when one is
+ * given).
+ */
 DTI_EXTERN enum dti_status dti_audit_log(struct dti_store *s,
                                          const struct dti_audit_filter *f,
-                                         int json, struct dti_buf *out,
+                                         dti_audit_fn fn, void *ctx,
                                          struct dti_error *err);
 
 struct dti_audit_report {

@@ -46,6 +46,66 @@ static const char help[] =
     "  dti audit log --action review.adjust --json\n"
     "  dti audit verify\n";
 
+/* What the log's callback writes to, and how. */
+struct log_out {
+	struct dti_buf buf;
+	int json;
+	int rc; /* exit code of a failed write */
+};
+
+/* Output goes out in pieces of this size: the log may be long. */
+#define LOG_CHUNK ((size_t)64 << 10)
+
+/* "  seq at actor action object [cycle] before -> after" */
+static void event_text(struct dti_buf *b, const struct dti_audit_event *ev)
+{
+	dti_buf_addf(b, "%6lld %s %-12s %-20s %s", (long long)ev->seq, ev->at,
+	             ev->actor, ev->action, ev->object);
+	if (*ev->cycle)
+		dti_buf_addf(b, " [%s]", ev->cycle);
+	if (ev->before || ev->after)
+		dti_buf_addf(b, " %s -> %s", ev->before ? ev->before : "-",
+		             ev->after ? ev->after : "-");
+	dti_buf_addc(b, '\n');
+}
+
+/* One NDJSON line; before and after are JSON already. */
+static void event_json(struct dti_buf *b, const struct dti_audit_event *ev)
+{
+	const char *keys[] = {"at",     "actor",  "action", "cycle", "unit",
+	                      "object", "before", "after",  "hash"};
+	const char *vals[] = {ev->at,     ev->actor, ev->action,
+	                      ev->cycle,  ev->unit,  ev->object,
+	                      ev->before, ev->after, ev->hash};
+	dti_buf_addf(b, "{\"seq\":%lld", (long long)ev->seq);
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		dti_buf_addf(b, ",\"%s\":", keys[k]);
+		if (!vals[k])
+			dti_buf_adds(b, "null");
+		else if (k == 6 || k == 7) /* before, after */
+			dti_buf_adds(b, vals[k]);
+		else
+			wf_json_str(b, vals[k]);
+	}
+	dti_buf_adds(b, "}\n");
+}
+
+static enum dti_status log_event(void *ctx, const struct dti_audit_event *ev)
+{
+	struct log_out *o = ctx;
+	if (o->json)
+		event_json(&o->buf, ev);
+	else
+		event_text(&o->buf, ev);
+	if (o->buf.len >= LOG_CHUNK) {
+		o->rc = cli_write(NULL, &o->buf);
+		dti_buf_reset(&o->buf);
+		if (o->rc)
+			return DTI_EIO;
+	}
+	return DTI_OK;
+}
+
 static int audit_log(const struct wf_args *a)
 {
 	static const int allowed[] = {W_UNIT,  W_CYCLE, W_ACTION, W_AFTER,
@@ -82,22 +142,22 @@ static int audit_log(const struct wf_args *a)
 	f.after = after;
 	f.limit = (size_t)limit;
 	if (!rc) {
-		struct dti_buf out = DTI_BUF_INIT;
+		struct log_out o = {DTI_BUF_INIT, wf_has(a, W_JSON), 0};
 		struct dti_error err = DTI_ERROR_INIT;
-		enum dti_status st =
-		    dti_audit_log(s, &f, wf_has(a, W_JSON), &out, &err);
-		if (st) {
-			dti_buf_release(&out);
+		enum dti_status st = dti_audit_log(s, &f, log_event, &o, &err);
+		if (o.rc)
+			rc = o.rc;
+		else if (st)
 			rc = wf_fail("cannot read the audit log", st, &err);
-		} else {
-			rc = wf_emit(&out);
-		}
+		else
+			rc = cli_write(NULL, &o.buf);
+		dti_error_release(&err);
+		dti_buf_release(&o.buf);
 	}
 	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
-
 static int audit_verify(const struct wf_args *a)
 {
 	static const int allowed[] = {-1};

@@ -172,6 +172,28 @@ static void open_and_submit(struct fx *f)
 	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
 }
 
+/* Events of the audit log, kept as text for the tests to search. */
+struct events_seen {
+	size_t n;
+	int64_t last_seq;
+	struct dti_buf text; /* "action unit object before after\n" each */
+	size_t stop_after;   /* 0: never stop */
+};
+
+static enum dti_status collect(void *ctx, const struct dti_audit_event *ev)
+{
+	struct events_seen *e = ctx;
+	assert_true(ev->seq > e->last_seq);
+	assert_int_equal(strlen(ev->hash), 64);
+	assert_true(e->n > 0 || ev->seq != 1 || !*ev->prev);
+	e->last_seq = ev->seq;
+	e->n++;
+	dti_buf_addf(&e->text, "%s %s %s %s %s\n", ev->action, ev->unit,
+	             ev->object, ev->before ? ev->before : "-",
+	             ev->after ? ev->after : "-");
+	return e->stop_after && e->n >= e->stop_after ? DTI_ECONFLICT : DTI_OK;
+}
+
 /* ---- store, users -------------------------------------------------------- */
 
 static void test_init_and_schema(void **state)
@@ -272,11 +294,12 @@ static void test_users_and_credentials(void **state)
 	assert_int_equal(strlen(tok), 68);
 	OK(dti_user_from_token(f->s, tok, who, &f->err));
 	assert_string_equal(who, "rita");
-	struct dti_buf exp = DTI_BUF_INIT;
-	OK(dti_audit_log(f->s, NULL, 1, &exp, &f->err));
-	assert_null(strstr(exp.data, tok + 4));
-	assert_null(strstr(exp.data, "argon2id"));
-	dti_buf_release(&exp);
+	struct events_seen seen = {0, 0, DTI_BUF_INIT, 0};
+	OK(dti_audit_log(f->s, NULL, collect, &seen, &f->err));
+	assert_non_null(strstr(seen.text.data, "user.token"));
+	assert_null(strstr(seen.text.data, tok + 4));
+	assert_null(strstr(seen.text.data, "argon2id"));
+	dti_buf_release(&seen.text);
 	REFUSED(DTI_EEXIST, "already has a token",
 	        dti_user_token(f->s, "rita", "laptop", tok, &f->err));
 	OK(dti_user_token_revoke(f->s, "rita", "laptop", &f->err));
@@ -864,19 +887,42 @@ static void test_audit_chain(void **state)
 	struct dti_audit_filter flt = DTI_AUDIT_FILTER_INIT;
 	flt.unit = "d2";
 	flt.user = "ed2";
-	struct dti_buf b = DTI_BUF_INIT;
+	struct events_seen seen = {0, 0, DTI_BUF_INIT, 0};
 	as(f, "vic");
-	OK(dti_audit_log(f->s, &flt, 0, &b, &f->err));
-	assert_non_null(strstr(b.data, "submission.submit"));
-	assert_null(strstr(b.data, "d1"));
-	dti_buf_reset(&b);
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_int_equal(seen.n, 3); /* two edits and the submission */
+	assert_non_null(strstr(seen.text.data, "submission.submit d2"));
+	assert_null(strstr(seen.text.data, "d1"));
+	dti_buf_reset(&seen.text);
+	seen.n = 0;
+	seen.last_seq = 0;
 	flt.user = NULL;
 	flt.unit = NULL;
 	flt.cycle = "c25";
 	flt.action = "cycle.review";
-	OK(dti_audit_log(f->s, &flt, 1, &b, &f->err));
-	assert_non_null(strstr(b.data, "\"before\":{\"state\":\"open\""));
-	dti_buf_release(&b);
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_int_equal(seen.n, 1);
+	assert_non_null(strstr(seen.text.data,
+	                       "cycle c25 {\"state\":\"open\",\"version\":2}"));
+	/* the callback stops the log with its own status; --after, --limit */
+	dti_buf_reset(&seen.text);
+	struct dti_audit_filter all = DTI_AUDIT_FILTER_INIT;
+	struct events_seen two = {0, 0, DTI_BUF_INIT, 2};
+	assert_int_equal(dti_audit_log(f->s, &all, collect, &two, &f->err),
+	                 DTI_ECONFLICT);
+	assert_int_equal(two.n, 2);
+	two.stop_after = 0;
+	two.n = 0;
+	all.after = 10;
+	all.limit = 4;
+	OK(dti_audit_log(f->s, &all, collect, &two, &f->err));
+	assert_int_equal(two.n, 4);
+	assert_int_equal(two.last_seq, 14);
+	dti_buf_release(&two.text);
+	dti_buf_release(&seen.text);
+	as(f, "nobody");
+	REFUSED(DTI_EPERM, "read the audit log",
+	        dti_audit_log(f->s, NULL, collect, &seen, &f->err));
 
 	/* an edited event is named */
 	tamper(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 5");
