@@ -130,12 +130,19 @@ DTI_EXTERN enum dti_status dti_user_add(struct dti_store *s, const char *name,
                                         const char *password,
                                         struct dti_error *err);
 /*
- * Grants (grant = 1) or revokes (0) a role.  unit is the unit id an editor
- * role is scoped to (required for DTI_ROLE_EDITOR, NULL for the others).
+ * Grants (grant = 1) or revokes (0) a role.  unit names the unit an editor
+ * role is scoped to (required for DTI_ROLE_EDITOR, NULL for the others):
+ * its id, or a name read as on today's date (see dti_store_unit_find).
  */
 DTI_EXTERN enum dti_status dti_user_role(struct dti_store *s, const char *name,
                                          enum dti_role role, const char *unit,
                                          int grant, struct dti_error *err);
+/* The same, with a unit name read as on `date` ("YYYY-MM-DD"; NULL: today). */
+DTI_EXTERN enum dti_status dti_user_role_on(struct dti_store *s,
+                                            const char *name,
+                                            enum dti_role role,
+                                            const char *unit, const char *date,
+                                            int grant, struct dti_error *err);
 /* Sets a password (Argon2id).  A user may set their own; admins anyone's. */
 DTI_EXTERN enum dti_status dti_user_passwd(struct dti_store *s,
                                            const char *name,
@@ -214,6 +221,34 @@ DTI_EXTERN enum dti_status dti_store_units(struct dti_store *s,
                                            struct dti_units **out,
                                            struct dti_error *err);
 
+/* A unit as the store resolved a name of it. */
+struct dti_unit_ref {
+	char id[64];
+	char code[64];
+	char name_vi[256];
+	char valid_from[11]; /* "YYYY-MM-DD", "" if always */
+	char valid_to[11];   /* "YYYY-MM-DD", "" if still valid */
+	char date[11];       /* the day the name was read as on */
+};
+/*
+ * Finds a unit of the store by its id or by any usual name: code, name or
+ * alias, matched tolerantly ("Đà Nẵng", "TP. Đà Nẵng", "da nang", "48").
+ * An exact unit id names that unit whatever the date.  Anything else is
+ * read among the units valid on the day that fixes its meaning: the
+ * reference date of `cycle` when a cycle is given, else `date`
+ * ("YYYY-MM-DD"), else today (the store's clock), so that a name two units
+ * share across a merger (Đà Nẵng until 2025-06-30 and from 2025-07-01)
+ * names the one of that day.  DTI_ENOTFOUND when no unit answers (the
+ * message gives the nearest name, or the unit of another period the name
+ * denotes and its successors), DTI_EAMBIGUOUS when several do (naming
+ * them), DTI_ENOTFOUND for an unknown cycle, DTI_ESYNTAX for a bad date.
+ * Every call of this API that takes a unit reads it so.
+ */
+DTI_EXTERN enum dti_status
+dti_store_unit_find(struct dti_store *s, const char *text, const char *cycle,
+                    const char *date, struct dti_unit_ref *out,
+                    struct dti_error *err);
+
 /*
  * Stores a framework file's text (checked by dti_framework_parse first).
  * Frameworks are content-addressed: sha_out gets the SHA-256 of the text.
@@ -264,16 +299,22 @@ dti_store_framework_list_free(struct dti_store_framework_list *l);
 /* ---- Audit ------------------------------------------------------------- */
 
 struct dti_audit_filter {
-	const char *unit;   /* unit id, or NULL */
+	/*
+	 * A unit id or name, or NULL.  A name is read as on the reference
+	 * date of `cycle` when one is given, else as on `date` (see
+	 * dti_store_unit_find).
+	 */
+	const char *unit;
 	const char *user;   /* actor, or NULL */
 	const char *cycle;  /* cycle label, or NULL */
 	const char *action; /* "submission.submit", or NULL */
 	long long after;    /* events with seq > after */
 	size_t limit;       /* 0: all */
+	const char *date;   /* "YYYY-MM-DD" for a unit name; NULL: today */
 };
 #define DTI_AUDIT_FILTER_INIT                                                  \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, 0, 0                                   \
+		NULL, NULL, NULL, NULL, 0, 0, NULL                             \
 	}
 
 /* An event of the audit log; its strings live during the callback only. */

@@ -34,6 +34,10 @@
  * value, missing reason), DTI_EEXIST (duplicate), DTI_ELIMIT (oversized
  * file), each with a message naming the object, and change nothing.
  *
+ * A unit is named by its id or by any usual name, read as on the cycle's
+ * reference date (see dti_store_unit_find): "Đà Nẵng" in a cycle of 2024
+ * is the city before the merger of 2025.
+ *
  * Ownership: what a call reads comes back as data.  Fixed structs are
  * filled in place (dti_cycle_info, dti_submission_info); lists and views
  * (dti_cycle_list, dti_cycle_status, dti_submission_view) are allocated by

@@ -1,7 +1,8 @@
 /*
  * lib/store/auditlog.c - reading the audit log: the events that match a
  * filter, oldest first, handed to the caller one at a time as data (the
- * chain itself and its verification are in audit.c).
+ * chain itself and its verification are in audit.c).  A unit of the
+ * filter may be named as people write it (see unitname.c).
  */
 #include <string.h>
 
@@ -20,15 +21,29 @@ enum dti_status dti_audit_log(struct dti_store *s,
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
 		return st;
-	st = store_require(s, DTI_ROLE_VIEWER, f->unit, "read the audit log",
-	                   err);
+	/* A unit name is read as on the cycle's reference date, if any. */
+	struct dti_unit_ref ref;
+	const char *unit = NULL;
+	if (f->unit) {
+		struct store_cycle c;
+		if (f->cycle)
+			st = store_load_cycle(s, f->cycle, &c, err);
+		if (st == DTI_OK)
+			st = store_unit_resolve(s, f->unit,
+			                        f->cycle ? c.ref_date : f->date,
+			                        &ref, err);
+		unit = ref.id;
+	}
+	if (st == DTI_OK)
+		st = store_require(s, DTI_ROLE_VIEWER, unit,
+		                   "read the audit log", err);
 	char sql[512];
 	dti_snprintf(
 	    sql, sizeof sql,
 	    "SELECT seq, at, actor, action, cycle, unit, object, before_json, "
 	    "after_json, prev, hash FROM audit WHERE seq > ?%s%s%s%s ORDER "
 	    "BY seq",
-	    f->unit ? " AND unit = ?" : "", f->user ? " AND actor = ?" : "",
+	    unit ? " AND unit = ?" : "", f->user ? " AND actor = ?" : "",
 	    f->cycle ? " AND cycle = ?" : "",
 	    f->action ? " AND action = ?" : "");
 	struct db_stmt *q = NULL;
@@ -37,8 +52,8 @@ enum dti_status dti_audit_log(struct dti_store *s,
 	if (st == DTI_OK) {
 		int k = 1;
 		db_bind_int(q, k++, f->after);
-		if (f->unit)
-			db_bind_text(q, k++, f->unit);
+		if (unit)
+			db_bind_text(q, k++, unit);
 		if (f->user)
 			db_bind_text(q, k++, f->user);
 		if (f->cycle)

@@ -429,10 +429,14 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	struct store_edit_ctx x;
 	int have_x = 0;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
 	if (st == DTI_OK)
@@ -578,8 +582,12 @@ enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
 	if (st == DTI_OK)
@@ -615,10 +623,14 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "exclude units", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
 	if (st == DTI_OK && c.state == DTI_CYCLE_PUBLISHED)
@@ -650,6 +662,7 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "add submissions", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
@@ -660,15 +673,10 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 		    "cycle %s is %s: submissions are added while it "
 		    "is draft or open",
 		    c.label, store_state_phrase(c.state));
-	int found = 0;
-	int64_t one = 0, id = 0;
+	int64_t id = 0;
 	if (st == DTI_OK)
-		st =
-		    db_query_int(s->db, err, &one, &found,
-		                 "SELECT 1 FROM units WHERE id = ?", "s", unit);
-	if (st == DTI_OK && !found)
-		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "unit",
-		                 "no unit '%s' in the store", unit);
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_next_id(s, "submissions", &id, err);
 	char now[21];
@@ -707,8 +715,12 @@ enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_require(s, DTI_ROLE_VIEWER, unit,
 		                   "read this submission", err);
@@ -885,8 +897,12 @@ enum dti_status dti_submission_view(struct dti_store *s, const char *cycle,
 		return dti_err_nomem(err);
 	}
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_require(s, DTI_ROLE_VIEWER, unit,
 		                   "read this submission", err);

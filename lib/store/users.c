@@ -116,23 +116,17 @@ enum dti_status dti_user_add(struct dti_store *s, const char *name,
 	return store_end(s, st, err);
 }
 
-static enum dti_status unit_exists(struct dti_store *s, const char *unit,
-                                   struct dti_error *err)
-{
-	int found = 0;
-	int64_t one = 0;
-	enum dti_status st =
-	    db_query_int(s->db, err, &one, &found,
-	                 "SELECT 1 FROM units WHERE id = ?", "s", unit);
-	if (st == DTI_OK && !found)
-		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "unit",
-		                 "no unit '%s' in the store", unit);
-	return st;
-}
-
 enum dti_status dti_user_role(struct dti_store *s, const char *name,
                               enum dti_role role, const char *unit, int grant,
                               struct dti_error *err)
+{
+	return dti_user_role_on(s, name, role, unit, NULL, grant, err);
+}
+
+enum dti_status dti_user_role_on(struct dti_store *s, const char *name,
+                                 enum dti_role role, const char *unit,
+                                 const char *date, int grant,
+                                 struct dti_error *err)
 {
 	if (role < DTI_ROLE_ADMIN || role > DTI_ROLE_VIEWER)
 		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "role",
@@ -148,12 +142,14 @@ enum dti_status dti_user_role(struct dti_store *s, const char *name,
 	if (st != DTI_OK)
 		return st;
 	int64_t uid = 0, n = 0;
-	const char *scope = role == DTI_ROLE_EDITOR ? unit : "";
+	struct dti_unit_ref ref;
+	memset(&ref, 0, sizeof ref);
+	const char *scope = ref.id; /* "" but for an editor */
 	st = store_require(s, DTI_ROLE_ADMIN, NULL, "change roles", err);
 	if (st == DTI_OK)
 		st = store_find_user(s, name, &uid, NULL, err);
 	if (st == DTI_OK && role == DTI_ROLE_EDITOR)
-		st = unit_exists(s, unit, err);
+		st = store_unit_resolve(s, unit, date, &ref, err);
 	if (st == DTI_OK)
 		st = db_query_int(
 		    s->db, err, &n, NULL,

@@ -19,8 +19,8 @@
 static const char help[] =
     "usage: dti audit log|verify [OPTIONS]\n"
     "\n"
-    "  dti audit log [--unit U] [--user NAME] [--cycle C] [--action A]\n"
-    "                [--after SEQ] [--limit N] [--json]\n"
+    "  dti audit log [--unit U [--date D]] [--user NAME] [--cycle C]\n"
+    "                [--action A] [--after SEQ] [--limit N] [--json]\n"
     "  dti audit verify\n"
     "\n"
     "log     the events of the audit log, oldest first, as text lines or\n"
@@ -32,7 +32,10 @@ static const char help[] =
     "\n"
     "Options:\n"
     "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
-    "      --unit U            (log) events of this unit (id, code, name)\n"
+    "      --unit U            (log) events of this unit (id, code, name;\n"
+    "                          a name is read as on the reference date of\n"
+    "                          --cycle, else as on --date, else today)\n"
+    "      --date D            (log) read the --unit name as on YYYY-MM-DD\n"
     "      --user NAME         (log) events made by this user; the reader\n"
     "                          is $DTI_USER\n"
     "      --cycle C           (log) events of this cycle\n"
@@ -43,6 +46,7 @@ static const char help[] =
     "\n"
     "Examples:\n"
     "  dti audit log --cycle dti-2024 --unit 'Đà Nẵng'\n"
+    "  dti audit log --unit 'Đà Nẵng' --date 2025-07-01\n"
     "  dti audit log --action review.adjust --json\n"
     "  dti audit verify\n";
 
@@ -108,13 +112,23 @@ static enum dti_status log_event(void *ctx, const struct dti_audit_event *ev)
 
 static int audit_log(const struct wf_args *a)
 {
-	static const int allowed[] = {W_UNIT,  W_CYCLE, W_ACTION, W_AFTER,
-	                              W_LIMIT, W_JSON,  -1};
+	static const int allowed[] = {W_UNIT,  W_DATE,  W_CYCLE, W_ACTION,
+	                              W_AFTER, W_LIMIT, W_JSON,  -1};
 	int rc = wf_allow(a, "log", allowed);
 	if (!rc)
 		rc = wf_nargs(a, 0, 0, "");
 	if (!rc && a->count[W_UNIT] > 1)
 		rc = wf_usage(a, "'audit log' takes one --unit");
+	const char *date = a->val[W_DATE];
+	if (!rc && date && !wf_has(a, W_UNIT))
+		rc = wf_usage(a, "--date D is the day on which the --unit name "
+		                 "is read: give it with --unit");
+	if (!rc && date && wf_has(a, W_CYCLE))
+		rc =
+		    wf_usage(a, "with --cycle, the --unit name is read as on "
+		                "the cycle's reference date: leave out --date");
+	if (!rc && date)
+		rc = wf_date(a, "--date", date);
 	long long after = 0, limit = 0;
 	if (!rc && wf_has(a, W_AFTER))
 		rc = wf_integer(a, "--after", a->val[W_AFTER], 0, INT64_MAX,
@@ -129,18 +143,22 @@ static int audit_log(const struct wf_args *a)
 	rc = cli_open_store(a->val[W_DB], NULL, 0, &s);
 	if (rc)
 		return rc;
-	struct dti_units *units = NULL;
-	char unit[64];
+	struct dti_unit_ref ref;
 	struct dti_audit_filter f = DTI_AUDIT_FILTER_INIT;
-	if (wf_has(a, W_UNIT)) {
-		rc = wf_unit(s, &units, a->val[W_UNIT], NULL, unit, NULL);
-		f.unit = unit;
-	}
 	f.user = a->val[W_USER];
 	f.cycle = a->val[W_CYCLE];
 	f.action = a->val[W_ACTION];
 	f.after = after;
 	f.limit = (size_t)limit;
+	if (wf_has(a, W_UNIT)) {
+		/* the cycle first: its reference date reads the name */
+		struct dti_cycle_info ci;
+		if (f.cycle)
+			rc = wf_cycle(s, f.cycle, &ci);
+		if (!rc)
+			rc = wf_unit(s, a->val[W_UNIT], f.cycle, date, &ref);
+		f.unit = ref.id;
+	}
 	if (!rc) {
 		struct log_out o = {DTI_BUF_INIT, wf_has(a, W_JSON), 0};
 		struct dti_error err = DTI_ERROR_INIT;
@@ -154,10 +172,10 @@ static int audit_log(const struct wf_args *a)
 		dti_error_release(&err);
 		dti_buf_release(&o.buf);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
+
 static int audit_verify(const struct wf_args *a)
 {
 	static const int allowed[] = {-1};

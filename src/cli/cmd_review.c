@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wf.h"
@@ -135,11 +136,10 @@ static int rev_adjust(const struct wf_args *a)
 	if (rc)
 		return rc;
 	const char *cycle = a->pos[1], *ind = a->pos[3];
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
-	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &units, unit, &uname);
+	struct dti_unit_ref ref;
+	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc && wf_has(a, W_POINTS))
 		rc = points_rule(s, &ci, ind);
 	if (!rc) {
@@ -166,7 +166,6 @@ static int rev_adjust(const struct wf_args *a)
 		}
 		dti_error_release(&err);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
@@ -189,17 +188,16 @@ static int rev_return(const struct wf_args *a)
 	if (rc)
 		return rc;
 	const char *cycle = a->pos[1];
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
-	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &units, unit, &uname);
+	struct dti_unit_ref ref;
+	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc) {
 		struct dti_error err = DTI_ERROR_INIT;
 		enum dti_status st = dti_review_return(
 		    s, cycle, unit, a->val[W_COMMENT], version, &err);
 		if (st) {
-			char what[256];
+			char what[512];
 			snprintf(what, sizeof what, "cannot return %s %s (%s)",
 			         cycle, unit, uname);
 			rc = wf_fail(what, st, &err);
@@ -208,7 +206,6 @@ static int rev_return(const struct wf_args *a)
 		}
 		dti_error_release(&err);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
@@ -249,7 +246,6 @@ static int rev_approve(const struct wf_args *a)
 	if (rc)
 		return rc;
 	const char *cycle = a->pos[1];
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
 	rc = wf_cycle(s, cycle, &ci);
 	if (!rc && all) {
@@ -273,16 +269,18 @@ static int rev_approve(const struct wf_args *a)
 	} else if (!rc) {
 		/* every unit resolved first: an unknown one changes nothing */
 		size_t n = a->npos - 2;
-		char ids[WF_MAX_POS][64];
-		const char *names[WF_MAX_POS];
+		struct dti_unit_ref *refs = calloc(n, sizeof *refs);
+		if (!refs) {
+			fprintf(stderr, "dti: out of memory\n");
+			rc = EXIT_INTERNAL;
+		}
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = wf_unit(s, &units, a->pos[2 + i],
-			             *ci.ref_date ? ci.ref_date : NULL, ids[i],
-			             &names[i]);
+			rc = wf_unit(s, a->pos[2 + i], cycle, NULL, &refs[i]);
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = approve_one(s, cycle, ids[i], names[i], version);
+			rc = approve_one(s, cycle, refs[i].id, refs[i].name_vi,
+			                 version);
+		free(refs);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }

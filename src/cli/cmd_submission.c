@@ -194,13 +194,11 @@ static int sub_edit(const struct wf_args *a)
 	struct dti_store *s = NULL;
 	if (!rc)
 		rc = wf_open(a, 1, &s);
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
+	struct dti_unit_ref ref;
 	if (!rc)
-		rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &units, unit,
-		                   &uname);
+		rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc) {
 		struct dti_figure_edit edits[WF_MAX_SEQ + WF_MAX_POS];
 		for (size_t i = 0; i < n; i++)
@@ -208,7 +206,7 @@ static int sub_edit(const struct wf_args *a)
 		struct dti_error err = DTI_ERROR_INIT;
 		enum dti_status st = dti_submission_edit(
 		    s, a->pos[1], unit, edits, n, version, &err);
-		char what[256];
+		char what[512];
 		snprintf(what, sizeof what, "cannot edit %s %s (%s)", a->pos[1],
 		         unit, uname);
 		if (st) {
@@ -230,7 +228,6 @@ static int sub_edit(const struct wf_args *a)
 	}
 	for (size_t i = 0; i < n; i++)
 		free(ed[i].code);
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
@@ -322,12 +319,11 @@ static int sub_state(const struct wf_args *a)
 		rc = wf_open(a, 1, &s);
 	if (rc)
 		return rc;
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
+	struct dti_unit_ref ref;
 	const char *cycle = a->pos[1];
-	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &units, unit, &uname);
+	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc) {
 		struct dti_error err = DTI_ERROR_INIT;
 		enum dti_status st;
@@ -339,7 +335,7 @@ static int sub_state(const struct wf_args *a)
 			                            a->val[W_REASON], &err);
 		else
 			st = dti_submission_create(s, cycle, unit, &err);
-		char what[256];
+		char what[512];
 		snprintf(what, sizeof what, "cannot %s %s %s (%s)", sub, cycle,
 		         unit, uname);
 		struct dti_submission_info si = {0};
@@ -353,7 +349,6 @@ static int sub_state(const struct wf_args *a)
 			       (long long)si.version);
 		dti_error_release(&err);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
@@ -482,10 +477,10 @@ static int sub_show(const struct wf_args *a)
 		rc = wf_open(a, 0, &s);
 	if (rc)
 		return rc;
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &units, unit, NULL);
+	struct dti_unit_ref ref;
+	rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &ref);
+	const char *unit = ref.id;
 	if (!rc) {
 		struct dti_submission_view *v = NULL;
 		struct dti_error err = DTI_ERROR_INIT;
@@ -506,7 +501,6 @@ static int sub_show(const struct wf_args *a)
 			rc = wf_emit(&out);
 		}
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }

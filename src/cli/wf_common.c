@@ -4,9 +4,10 @@
  *
  * Passwords are never taken as arguments (they would show in ps and in the
  * shell's history): they come from a file or standard input, and the memory
- * holding them is wiped once used.  Unit arguments are resolved against the
- * registry held by the store, tolerantly (id, code, name, alias), so that
- * "Đà Nẵng", "da nang" and "48" name the same unit.
+ * holding them is wiped once used.  Unit arguments are resolved by the
+ * store against its registry, tolerantly (id, code, name, alias), so that
+ * "Đà Nẵng", "da nang" and "48" name the same unit, as on the day that
+ * fixes the name's meaning (a cycle's reference date, --date, today).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -384,36 +385,18 @@ int wf_password(const struct wf_args *a, int required, char **pw)
 
 /* ---- units and cycles -------------------------------------------------- */
 
-int wf_unit(struct dti_store *s, struct dti_units **units, const char *text,
-            const char *date, char id_out[64], const char **name_out)
+int wf_unit(struct dti_store *s, const char *text, const char *cycle,
+            const char *date, struct dti_unit_ref *out)
 {
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st;
-	if (!*units) {
-		st = dti_store_units(s, units, &err);
-		if (st)
-			return wf_fail("units", st, &err);
-	}
-	size_t idx;
-	st = dti_units_find(*units, text, date, &idx, &err);
-	if (st == DTI_ENOTFOUND && date) {
-		/* a unit of another period, named exactly */
-		struct dti_error e2 = DTI_ERROR_INIT;
-		if (dti_units_find(*units, text, NULL, &idx, &e2) == DTI_OK)
-			st = DTI_OK;
-		dti_error_release(&e2);
-	}
+	enum dti_status st =
+	    dti_store_unit_find(s, text, cycle, date, out, &err);
 	if (st) {
 		char what[256];
 		snprintf(what, sizeof what, "unit '%s'", text);
 		return wf_fail(what, st, &err);
 	}
 	dti_error_release(&err);
-	struct dti_unit_info ui;
-	dti_units_get(*units, idx, &ui);
-	snprintf(id_out, 64, "%s", ui.id);
-	if (name_out)
-		*name_out = ui.name_vi;
 	return 0;
 }
 
@@ -431,14 +414,12 @@ int wf_cycle(struct dti_store *s, const char *label, struct dti_cycle_info *ci)
 }
 
 int wf_cycle_unit(struct dti_store *s, const char *cycle, const char *unit,
-                  struct dti_cycle_info *ci, struct dti_units **units,
-                  char id_out[64], const char **name_out)
+                  struct dti_cycle_info *ci, struct dti_unit_ref *out)
 {
+	memset(out, 0, sizeof *out);
 	int rc = wf_cycle(s, cycle, ci);
 	if (!rc)
-		rc =
-		    wf_unit(s, units, unit, *ci->ref_date ? ci->ref_date : NULL,
-		            id_out, name_out);
+		rc = wf_unit(s, unit, cycle, NULL, out);
 	return rc;
 }
 

@@ -270,7 +270,7 @@ static void test_users_and_credentials(void **state)
 	    dti_user_role(f->s, "olga", DTI_ROLE_REVIEWER, "d1", 1, &f->err));
 	REFUSED(DTI_EINVALID, "for a unit",
 	        dti_user_role(f->s, "olga", DTI_ROLE_EDITOR, NULL, 1, &f->err));
-	REFUSED(DTI_ENOTFOUND, "no unit",
+	REFUSED(DTI_ENOTFOUND, "unknown unit 'zz'",
 	        dti_user_role(f->s, "olga", DTI_ROLE_EDITOR, "zz", 1, &f->err));
 	REFUSED(DTI_EEXIST, "already has",
 	        dti_user_role(f->s, "ed1", DTI_ROLE_EDITOR, "d1", 1, &f->err));
@@ -545,7 +545,7 @@ static void test_editor_rules(void **state)
 	two[1].indicator = "pc";
 	REFUSED(DTI_EINVALID, "twice",
 	        dti_submission_edit(f->s, "c25", "d1", two, 2, 0, &f->err));
-	REFUSED(DTI_ENOTFOUND, "no unit 'zz'",
+	REFUSED(DTI_ENOTFOUND, "unknown unit 'zz'",
 	        dti_submission_edit(f->s, "c25", "zz", &e, 1, 0, &f->err));
 	REFUSED(DTI_ENOTFOUND, "d3 has no submission",
 	        dti_submission_edit(f->s, "c25", "d3", &e, 1, 0, &f->err));
@@ -731,7 +731,7 @@ static void test_duplicates_and_units(void **state)
 	        dti_submission_create(f->s, "c25", "d1", &f->err));
 	/* d3 ended in 2024 but the owner may still add it explicitly */
 	OK(dti_submission_create(f->s, "c25", "d3", &f->err));
-	REFUSED(DTI_ENOTFOUND, "no unit 'zz'",
+	REFUSED(DTI_ENOTFOUND, "unknown unit 'zz'",
 	        dti_submission_create(f->s, "c25", "zz", &f->err));
 	/* a framework used by a cycle cannot change under the same version */
 	char sha[65];
@@ -852,6 +852,188 @@ static void test_evidence(void **state)
 	assert_int_equal(ss.blobs, 0);
 	REFUSED(DTI_ENOTFOUND, "no evidence",
 	        dti_evidence_get(f->s, a, &data, mt, fn, &f->err));
+}
+
+/* ---- unit names ---------------------------------------------------------- */
+
+/*
+ * Units that share a name: Hòa Bình, merged on 2025-07-01 (m1 until
+ * 2025-06-30, then m2), and two communes called Tân Lập at once.
+ */
+static const char more_units[] =
+    "id,code,name_vi,name_ascii,aliases,group,valid_from,valid_to,"
+    "successors\n"
+    "m1,M1,Phường Hòa Bình,Phuong Hoa Binh,P. Hòa Bình;Hòa Bình,G1,,"
+    "2025-06-30,m2\n"
+    "m2,M2,Phường Hòa Bình,Phuong Hoa Binh,P. Hòa Bình;Hòa Bình,G1,"
+    "2025-07-01,,\n"
+    "x1,X1,Xã Tân Lập,Xa Tan Lap,Tân Lập,G1,,,\n"
+    "x2,X2,Xã Tân Lập,Xa Tan Lap,Tân Lập,G2,,,\n";
+
+static void add_more_units(struct fx *f)
+{
+	struct dti_units *u = NULL;
+	OK(dti_units_parse(more_units, strlen(more_units), "more.csv", &u,
+	                   &f->err));
+	as(f, "olga");
+	OK(dti_store_units_import(f->s, u, "district", NULL, NULL, &f->err));
+	dti_units_free(u);
+}
+
+/* The id dti_store_unit_find gives `text` (cycle, date as there). */
+static const char *unit_id(struct fx *f, const char *text, const char *cycle,
+                           const char *date, char id[64])
+{
+	struct dti_unit_ref ref;
+	OK(dti_store_unit_find(f->s, text, cycle, date, &ref, &f->err));
+	snprintf(id, 64, "%s", ref.id);
+	return id;
+}
+
+static void test_unit_names(void **state)
+{
+	struct fx *f = *state;
+	add_more_units(f);
+	char id[64];
+	/* an id, a code, a name, its ASCII spelling, an alias */
+	assert_string_equal(unit_id(f, "d1", NULL, NULL, id), "d1");
+	assert_string_equal(unit_id(f, "D2", NULL, NULL, id), "d2");
+	assert_string_equal(unit_id(f, "Quận Một", NULL, NULL, id), "d1");
+	assert_string_equal(unit_id(f, "quan mot", NULL, NULL, id), "d1");
+	assert_string_equal(unit_id(f, "P. Hòa Bình", NULL, "2025-07-01", id),
+	                    "m2");
+	/* a name shared across the merger: the day decides */
+	assert_string_equal(
+	    unit_id(f, "Phường Hòa Bình", NULL, "2025-06-30", id), "m1");
+	assert_string_equal(
+	    unit_id(f, "Phường Hòa Bình", NULL, "2025-07-01", id), "m2");
+	/* no day given: today by the store's clock (2025-06-01) */
+	struct dti_unit_ref ref;
+	OK(dti_store_unit_find(f->s, "phuong hoa binh", NULL, NULL, &ref,
+	                       &f->err));
+	assert_string_equal(ref.id, "m1");
+	assert_string_equal(ref.date, "2025-06-01");
+	assert_string_equal(ref.name_vi, "Phường Hòa Bình");
+	assert_string_equal(ref.code, "M1");
+	assert_string_equal(ref.valid_to, "2025-06-30");
+	/* a cycle: its reference date (c25: 2025-12-31), whatever the date */
+	OK(dti_store_unit_find(f->s, "Phường Hòa Bình", "c25", "2024-01-01",
+	                       &ref, &f->err));
+	assert_string_equal(ref.id, "m2");
+	assert_string_equal(ref.date, "2025-12-31");
+	/* an exact id holds on any day */
+	assert_string_equal(unit_id(f, "d3", "c25", NULL, id), "d3");
+	assert_string_equal(unit_id(f, "m1", NULL, "2026-01-01", id), "m1");
+
+	/* refusals */
+	REFUSED(
+	    DTI_EAMBIGUOUS, "x1",
+	    dti_store_unit_find(f->s, "Xã Tân Lập", NULL, NULL, &ref, &f->err));
+	REFUSED(DTI_EAMBIGUOUS, "x2",
+	        dti_store_unit_find(f->s, "xa tan lap", "c25", NULL, &ref,
+	                            &f->err));
+	REFUSED(
+	    DTI_ENOTFOUND, "unknown unit 'Atlantis'",
+	    dti_store_unit_find(f->s, "Atlantis", NULL, NULL, &ref, &f->err));
+	REFUSED(
+	    DTI_ENOTFOUND, "until 2024-12-31",
+	    dti_store_unit_find(f->s, "Quận Ba", "c25", NULL, &ref, &f->err));
+	REFUSED(DTI_ENOTFOUND, "no cycle 'c99'",
+	        dti_store_unit_find(f->s, "d1", "c99", NULL, &ref, &f->err));
+	REFUSED(
+	    DTI_ESYNTAX, "not a date",
+	    dti_store_unit_find(f->s, "d1", NULL, "2025/07/01", &ref, &f->err));
+	REFUSED(DTI_ENOTFOUND, "unit",
+	        dti_store_unit_find(f->s, "", NULL, NULL, &ref, &f->err));
+
+	/* roles: a name read today, or on the day given */
+	as(f, "root");
+	OK(dti_user_role(f->s, "nobody", DTI_ROLE_EDITOR, "Phường Hòa Bình", 1,
+	                 &f->err));
+	OK(dti_user_role_on(f->s, "nobody", DTI_ROLE_EDITOR, "Hoa Binh",
+	                    "2025-07-01", 1, &f->err));
+	REFUSED(DTI_EEXIST, "already has the editor role for m2",
+	        dti_user_role_on(f->s, "nobody", DTI_ROLE_EDITOR, "P. Hòa Bình",
+	                         "2026-01-01", 1, &f->err));
+	REFUSED(DTI_EAMBIGUOUS, "Tân Lập",
+	        dti_user_role(f->s, "nobody", DTI_ROLE_EDITOR, "Tân Lập", 1,
+	                      &f->err));
+	struct dti_user_list *l = NULL;
+	OK(dti_user_list(f->s, &l, &f->err));
+	const struct dti_user_entry *nobody = &l->users[2];
+	assert_string_equal(nobody->name, "nobody");
+	assert_int_equal(nobody->nroles, 2);
+	assert_string_equal(nobody->roles[0].unit, "m1");
+	assert_string_equal(nobody->roles[1].unit, "m2");
+	dti_user_list_free(l);
+	OK(dti_user_role(f->s, "nobody", DTI_ROLE_EDITOR, "m1", 0, &f->err));
+
+	/* the workflow's calls read names in the cycle */
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	as(f, "nobody");
+	edit1(f, "Phường Hòa Bình", "pc", 0.25);
+	struct dti_submission_view *v = NULL;
+	OK(dti_submission_view(f->s, "c25", "phuong hoa binh", &v, &f->err));
+	assert_string_equal(v->unit, "m2");
+	assert_int_equal(v->nfigures, 1);
+	dti_submission_view_free(v);
+	struct dti_evidence_new ev = {0};
+	ev.title = "Biên bản";
+	OK(dti_evidence_add(f->s, "c25", "P. Hòa Bình", &ev, NULL, &f->err));
+	OK(dti_submission_submit(f->s, "c25", "Hòa Bình", 0, &f->err));
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("pc");
+	e.value = 0.5;
+	REFUSED(DTI_EAMBIGUOUS, "use the id",
+	        dti_submission_edit(f->s, "c25", "Tân Lập", &e, 1, 0, &f->err));
+	as(f, "olga");
+	REFUSED(DTI_ENOTFOUND, "Quận Ba",
+	        dti_submission_create(f->s, "c25", "Quận Ba", &f->err));
+	OK(dti_submission_exclude(f->s, "c25", "x1", "merged into x2",
+	                          &f->err));
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
+	as(f, "rita");
+	OK(dti_review_adjust(f->s, "c25", "Phuong Hoa Binh", "panel", 10,
+	                     "panel score", 0, &f->err));
+	OK(dti_review_approve(f->s, "c25", "Hòa Bình", 0, &f->err));
+	struct dti_submission_info si;
+	OK(dti_submission_get(f->s, "c25", "P. Hòa Bình", &si, &f->err));
+	assert_string_equal(si.unit, "m2");
+	assert_int_equal(si.state, DTI_SUB_APPROVED);
+
+	/* the audit log: by name, as on a date or in a cycle */
+	as(f, "vic");
+	struct dti_audit_filter flt = DTI_AUDIT_FILTER_INIT;
+	struct events_seen seen = {0, 0, DTI_BUF_INIT, 0};
+	flt.unit = "Phường Hòa Bình";
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	/* today (2025-06-01): m1, added, granted and revoked */
+	assert_int_equal(seen.n, 3);
+	assert_non_null(strstr(seen.text.data, "unit.add m1"));
+	assert_non_null(strstr(seen.text.data, "user.revoke m1"));
+	assert_null(strstr(seen.text.data, "unit.add m2"));
+	dti_buf_reset(&seen.text);
+	seen.n = 0;
+	seen.last_seq = 0;
+	flt.date = "2025-07-01";
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_non_null(strstr(seen.text.data, "unit.add m2"));
+	assert_non_null(strstr(seen.text.data, "review.approve m2"));
+	assert_null(strstr(seen.text.data, "unit.add m1"));
+	size_t all_m2 = seen.n;
+	dti_buf_reset(&seen.text);
+	seen.n = 0;
+	seen.last_seq = 0;
+	flt.date = NULL;
+	flt.cycle = "c25"; /* read as on 2025-12-31: m2, in the cycle */
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_true(seen.n > 0 && seen.n < all_m2);
+	assert_null(strstr(seen.text.data, "unit.add"));
+	assert_non_null(strstr(seen.text.data, "submission.edit m2"));
+	dti_buf_release(&seen.text);
+	flt.unit = "Tân Lập";
+	REFUSED(DTI_EAMBIGUOUS, "Tân Lập",
+	        dti_audit_log(f->s, &flt, collect, &seen, &f->err));
 }
 
 /* ---- audit -------------------------------------------------------------- */
@@ -1007,6 +1189,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_duplicates_and_units, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unit_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
