@@ -26,10 +26,11 @@
  * Ownership: a struct dti_store is not thread-safe; open one per thread.
  * Calls that read return data, never text: a fixed struct the caller
  * passes in (dti_store_status, dti_unit_ref), a list the caller owns and
- * frees with the list's _free function (its strings and arrays go with
- * it: dti_user_list, dti_store_framework_list), or events handed one at a
- * time to a callback, their strings valid during the callback only
- * (dti_audit_log).  Formatting them is the caller's business.
+ * frees with the list's _free function, which accepts NULL (its strings
+ * and arrays go with it: dti_user_list, dti_store_framework_list), or
+ * events handed one at a time to a callback, their strings valid during
+ * the callback only (dti_audit_log).  Formatting them is the caller's
+ * business.
  */
 #ifndef DTI_STORE_H
 #define DTI_STORE_H

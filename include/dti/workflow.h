@@ -42,7 +42,7 @@
  * filled in place (dti_cycle_info, dti_submission_info); lists and views
  * (dti_cycle_list, dti_cycle_status, dti_submission_view) are allocated by
  * the call and owned by the caller, who frees each with its _free
- * function; their strings and arrays go with them.
+ * function (which accepts NULL); their strings and arrays go with them.
  */
 #ifndef DTI_WORKFLOW_H
 #define DTI_WORKFLOW_H
