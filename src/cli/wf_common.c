@@ -4,9 +4,10 @@
  *
  * Passwords are never taken as arguments (they would show in ps and in the
  * shell's history): they come from a file or standard input, and the memory
- * holding them is wiped once used.  Unit arguments are resolved against the
- * registry held by the store, tolerantly (id, code, name, alias), so that
- * "Đà Nẵng", "da nang" and "48" name the same unit.
+ * holding them is wiped once used.  Unit arguments are resolved by the
+ * store against its registry, tolerantly (id, code, name, alias), so that
+ * "Đà Nẵng", "da nang" and "48" name the same unit, as on the day that
+ * fixes the name's meaning (a cycle's reference date, --date, today).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -384,36 +385,18 @@ int wf_password(const struct wf_args *a, int required, char **pw)
 
 /* ---- units and cycles -------------------------------------------------- */
 
-int wf_unit(struct dti_store *s, struct dti_units **units, const char *text,
-            const char *date, char id_out[64], const char **name_out)
+int wf_unit(struct dti_store *s, const char *text, const char *cycle,
+            const char *date, struct dti_unit_ref *out)
 {
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st;
-	if (!*units) {
-		st = dti_store_units(s, units, &err);
-		if (st)
-			return wf_fail("units", st, &err);
-	}
-	size_t idx;
-	st = dti_units_find(*units, text, date, &idx, &err);
-	if (st == DTI_ENOTFOUND && date) {
-		/* a unit of another period, named exactly */
-		struct dti_error e2 = DTI_ERROR_INIT;
-		if (dti_units_find(*units, text, NULL, &idx, &e2) == DTI_OK)
-			st = DTI_OK;
-		dti_error_release(&e2);
-	}
+	enum dti_status st =
+	    dti_store_unit_find(s, text, cycle, date, out, &err);
 	if (st) {
 		char what[256];
 		snprintf(what, sizeof what, "unit '%s'", text);
 		return wf_fail(what, st, &err);
 	}
 	dti_error_release(&err);
-	struct dti_unit_info ui;
-	dti_units_get(*units, idx, &ui);
-	snprintf(id_out, 64, "%s", ui.id);
-	if (name_out)
-		*name_out = ui.name_vi;
 	return 0;
 }
 
@@ -431,14 +414,12 @@ int wf_cycle(struct dti_store *s, const char *label, struct dti_cycle_info *ci)
 }
 
 int wf_cycle_unit(struct dti_store *s, const char *cycle, const char *unit,
-                  struct dti_cycle_info *ci, struct dti_units **units,
-                  char id_out[64], const char **name_out)
+                  struct dti_cycle_info *ci, struct dti_unit_ref *out)
 {
+	memset(out, 0, sizeof *out);
 	int rc = wf_cycle(s, cycle, ci);
 	if (!rc)
-		rc =
-		    wf_unit(s, units, unit, *ci->ref_date ? ci->ref_date : NULL,
-		            id_out, name_out);
+		rc = wf_unit(s, unit, cycle, NULL, out);
 	return rc;
 }
 
@@ -454,15 +435,45 @@ int wf_emit(struct dti_buf *b)
 void wf_json_str(struct dti_buf *b, const char *s)
 {
 	dti_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			dti_buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			dti_buf_addf(b, "\\u%04x", *p);
-		else
-			dti_buf_addc(b, (char)*p);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+	     p++) {
+		switch (*p) {
+		case '"': dti_buf_adds(b, "\\\""); break;
+		case '\\': dti_buf_adds(b, "\\\\"); break;
+		case '\n': dti_buf_adds(b, "\\n"); break;
+		case '\r': dti_buf_adds(b, "\\r"); break;
+		case '\t': dti_buf_adds(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				dti_buf_addf(b, "\\u%04x", *p);
+			else
+				dti_buf_addc(b, (char)*p);
+		}
 	}
 	dti_buf_addc(b, '"');
+}
+
+void wf_json_num(struct dti_buf *b, double v)
+{
+	if (isnan(v)) {
+		dti_buf_adds(b, "null");
+		return;
+	}
+	if (isinf(v)) {
+		dti_buf_adds(b, v > 0 ? "inf" : "-inf");
+		return;
+	}
+	/* the fewest digits that read back as v, plain below 1e15 */
+	char tmp[40];
+	double mag = fabs(v);
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15 && prec < 17)
+			continue;
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	dti_buf_adds(b, tmp);
 }
 
 /* ---- bundled files ----------------------------------------------------- */
