@@ -9,6 +9,12 @@
  * dti_buf_release().  `data` is always NUL-terminated once anything was
  * added (the NUL is not counted in `len`).  Growth beyond `max` fails with
  * DTI_ELIMIT and leaves the buffer as it was.
+ *
+ * A failure sticks: the first add that fails (DTI_ENOMEM, DTI_ELIMIT)
+ * sets `status`, and every later add returns it without writing, so a
+ * writer may append many pieces and check `status` once at the end: the
+ * text is never missing a piece in the middle.  dti_buf_reset() and
+ * dti_buf_release() clear it.
  */
 #ifndef DTI_BUF_H
 #define DTI_BUF_H
@@ -30,24 +36,27 @@ struct dti_buf {
 	char *data;
 	size_t len;
 	size_t cap;
-	size_t max; /* 0 means DTI_BUF_DEFAULT_MAX */
+	size_t max;             /* 0 means DTI_BUF_DEFAULT_MAX */
+	enum dti_status status; /* the first failed add, or DTI_OK */
 };
 
 #define DTI_BUF_INIT                                                           \
 	{                                                                      \
-		NULL, 0, 0, 0                                                  \
+		NULL, 0, 0, 0, DTI_OK                                          \
 	}
 
 DTI_EXTERN void dti_buf_init(struct dti_buf *b, size_t max);
 DTI_EXTERN void dti_buf_release(struct dti_buf *b);
 DTI_EXTERN void dti_buf_reset(struct dti_buf *b); /* len = 0, memory kept */
-DTI_EXTERN enum dti_status dti_buf_add(struct dti_buf *b, const void *p, size_t n);
+DTI_EXTERN enum dti_status dti_buf_add(struct dti_buf *b, const void *p,
+                                       size_t n);
 DTI_EXTERN enum dti_status dti_buf_adds(struct dti_buf *b, const char *s);
 DTI_EXTERN enum dti_status dti_buf_addc(struct dti_buf *b, char c);
 /* printf-style; never use it for floating point (locale): see dti_fmt_*. */
 DTI_EXTERN enum dti_status dti_buf_addf(struct dti_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-DTI_EXTERN enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
+DTI_EXTERN enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt,
+                                         va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 /*
@@ -55,8 +64,9 @@ DTI_EXTERN enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_
  * mark ('.' for data, ',' for Vietnamese text), independent of the locale.
  * NaN is written as `nan_text` (may be "").
  */
-DTI_EXTERN enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
-                                    char mark, const char *nan_text);
+DTI_EXTERN enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v,
+                                               int digits, char mark,
+                                               const char *nan_text);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@ void dti_buf_init(struct dti_buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->status = DTI_OK;
 }
 
 void dti_buf_release(struct dti_buf *b)
@@ -25,20 +26,32 @@ void dti_buf_release(struct dti_buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->status = DTI_OK;
 }
 
 void dti_buf_reset(struct dti_buf *b)
 {
 	b->len = 0;
+	b->status = DTI_OK;
 	if (b->data)
 		b->data[0] = '\0';
 }
 
+/* The first failure sticks (see dti/buf.h). */
+static enum dti_status buf_fail(struct dti_buf *b, enum dti_status st)
+{
+	if (b->status == DTI_OK)
+		b->status = st;
+	return st;
+}
+
 static enum dti_status buf_reserve(struct dti_buf *b, size_t extra)
 {
+	if (b->status)
+		return b->status;
 	size_t max = b->max ? b->max : DTI_BUF_DEFAULT_MAX;
 	if (extra > max || b->len > max - extra)
-		return DTI_ELIMIT;
+		return buf_fail(b, DTI_ELIMIT);
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return DTI_OK;
@@ -49,7 +62,7 @@ static enum dti_status buf_reserve(struct dti_buf *b, size_t extra)
 		ncap = max + 1;
 	char *q = realloc(b->data, ncap);
 	if (!q)
-		return DTI_ENOMEM;
+		return buf_fail(b, DTI_ENOMEM);
 	b->data = q;
 	b->cap = ncap;
 	return DTI_OK;
@@ -85,7 +98,7 @@ enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
 	int n = dti_vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
-		return DTI_EINTERNAL;
+		return buf_fail(b, DTI_EINTERNAL);
 	if ((size_t)n < sizeof small)
 		return dti_buf_add(b, small, (size_t)n);
 	enum dti_status st = buf_reserve(b, (size_t)n);

@@ -84,25 +84,44 @@ static void test_buf_max(void **state)
 	struct dti_buf b;
 	dti_buf_init(&b, 10);
 	assert_int_equal(dti_buf_adds(&b, "hello"), DTI_OK);
+	assert_int_equal(b.status, DTI_OK);
 	/* 11 bytes would pass the maximum: refused, nothing changes */
 	assert_int_equal(dti_buf_adds(&b, "world!"), DTI_ELIMIT);
 	assert_int_equal(b.len, 5);
 	assert_string_equal(b.data, "hello");
-	assert_int_equal(dti_buf_addf(&b, "%s", "123456"), DTI_ELIMIT);
+	assert_int_equal(b.status, DTI_ELIMIT);
+	/* the failure sticks: what fits is refused too, nothing is added
+	   after a piece that is missing */
+	assert_int_equal(dti_buf_addf(&b, "%s", "1"), DTI_ELIMIT);
+	assert_int_equal(dti_buf_adds(&b, "world"), DTI_ELIMIT);
+	assert_int_equal(dti_buf_add(&b, "", 0), DTI_ELIMIT);
 	assert_int_equal(b.len, 5);
 	assert_string_equal(b.data, "hello");
+	/* until the buffer is emptied */
+	dti_buf_reset(&b);
+	assert_int_equal(b.status, DTI_OK);
+	assert_int_equal(dti_buf_adds(&b, "hello"), DTI_OK);
 	/* exactly the maximum is allowed */
 	assert_int_equal(dti_buf_adds(&b, "world"), DTI_OK);
 	assert_int_equal(b.len, 10);
 	assert_string_equal(b.data, "helloworld");
+	/* adding nothing at the maximum is fine */
+	assert_int_equal(dti_buf_add(&b, "", 0), DTI_OK);
+	assert_int_equal(b.len, 10);
 	assert_int_equal(dti_buf_addc(&b, '!'), DTI_ELIMIT);
 	assert_int_equal(dti_buf_add(&b, "x", 1), DTI_ELIMIT);
 	assert_int_equal(dti_buf_add_decimal(&b, 1.5, 1, '.', ""), DTI_ELIMIT);
 	assert_string_equal(b.data, "helloworld");
 	assert_int_equal(b.len, 10);
-	/* adding nothing at the maximum is fine */
-	assert_int_equal(dti_buf_add(&b, "", 0), DTI_OK);
-	assert_int_equal(b.len, 10);
+	dti_buf_release(&b);
+	assert_int_equal(b.status, DTI_OK);
+
+	/* a printf-style add that would pass the maximum */
+	dti_buf_init(&b, 10);
+	assert_int_equal(dti_buf_adds(&b, "hello"), DTI_OK);
+	assert_int_equal(dti_buf_addf(&b, "%s", "123456"), DTI_ELIMIT);
+	assert_int_equal(b.len, 5);
+	assert_string_equal(b.data, "hello");
 	dti_buf_release(&b);
 
 	/* the long path of addf (output beyond its stack buffer) */
@@ -114,6 +133,8 @@ static void test_buf_max(void **state)
 	assert_int_equal(dti_buf_addf(&b, "%s", big), DTI_ELIMIT);
 	assert_int_equal(b.len, 2);
 	assert_string_equal(b.data, "ab");
+	dti_buf_reset(&b);
+	assert_int_equal(dti_buf_adds(&b, "ab"), DTI_OK);
 	assert_int_equal(dti_buf_addf(&b, "%.500s", big), DTI_OK);
 	assert_int_equal(b.len, 502);
 	assert_int_equal(strlen(b.data), 502);
