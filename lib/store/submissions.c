@@ -578,8 +578,8 @@ enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
-	struct store_sub sub;
+	struct store_cycle c = {0};
+	struct store_sub sub = {0};
 	st = store_load_cycle(s, cycle, &c, err);
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
@@ -615,8 +615,8 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
 	st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
-	struct store_sub sub;
+	struct store_cycle c = {0};
+	struct store_sub sub = {0};
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "exclude units", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
@@ -650,7 +650,7 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
+	struct store_cycle c = {0};
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "add submissions", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
