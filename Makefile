@@ -43,5 +43,6 @@ install: build
 clean:
 	rm -rf build build-asan build-fuzz
 
+# the C files of lib/, src/, include/ and tests/, as the 'lint' test checks
 format:
-	clang-format -i include/dti/*.h $$(find lib -name "*.[ch]") src/cli/*.c src/cli/*.h
+	@tests/lint/check-format.sh --fix

@@ -58,19 +58,22 @@ enum {
 
 struct dti_result;
 
-DTI_EXTERN enum dti_status dti_compute(const struct dti_framework *fw,
-                            const struct dti_dataset *ds, size_t cycle,
-                            const struct dti_compute_opts *opts,
-                            struct dti_result **out, struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_compute(const struct dti_framework *fw, const struct dti_dataset *ds,
+            size_t cycle, const struct dti_compute_opts *opts,
+            struct dti_result **out, struct dti_error *err);
 DTI_EXTERN void dti_result_free(struct dti_result *res);
 
-DTI_EXTERN const struct dti_framework *dti_result_framework(const struct dti_result *res);
-DTI_EXTERN const struct dti_dataset *dti_result_dataset(const struct dti_result *res);
+DTI_EXTERN const struct dti_framework *
+dti_result_framework(const struct dti_result *res);
+DTI_EXTERN const struct dti_dataset *
+dti_result_dataset(const struct dti_result *res);
 DTI_EXTERN const char *dti_result_cycle(const struct dti_result *res);
 DTI_EXTERN size_t dti_result_cycle_index(const struct dti_result *res);
 DTI_EXTERN int dti_result_precision(const struct dti_result *res);
 DTI_EXTERN enum dti_missing dti_result_missing(const struct dti_result *res);
-DTI_EXTERN const char *dti_result_group_by(const struct dti_result *res); /* or NULL */
+DTI_EXTERN const char *
+dti_result_group_by(const struct dti_result *res); /* or NULL */
 /* SHA-256 of the cycle's data (see dti_dataset_hash()). */
 DTI_EXTERN const char *dti_result_data_hash(const struct dti_result *res);
 
@@ -79,56 +82,70 @@ DTI_EXTERN size_t dti_result_unit_count(const struct dti_result *res);
 /* Dataset index of the i-th unit of the result. */
 DTI_EXTERN size_t dti_result_unit(const struct dti_result *res, size_t i);
 /* Result position of a dataset unit, -1 if absent. */
-DTI_EXTERN long dti_result_find_unit(const struct dti_result *res, size_t ds_unit);
-DTI_EXTERN const char *dti_result_unit_group(const struct dti_result *res, size_t i);
+DTI_EXTERN long dti_result_find_unit(const struct dti_result *res,
+                                     size_t ds_unit);
+DTI_EXTERN const char *dti_result_unit_group(const struct dti_result *res,
+                                             size_t i);
 
 /* Value of node for the i-th unit, NaN if none. */
-DTI_EXTERN double dti_result_value(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_value(const struct dti_result *res, size_t i,
+                                   size_t node);
 /* The raw figure (after imputation) for leaves; NaN otherwise. */
-DTI_EXTERN double dti_result_figure(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_figure(const struct dti_result *res, size_t i,
+                                    size_t node);
 /* Points earned (value / scale x points); NaN without points. */
-DTI_EXTERN double dti_result_points(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_points(const struct dti_result *res, size_t i,
+                                    size_t node);
 /* Value rounded to the precision, as an integer count of 10^-precision. */
 DTI_EXTERN long long dti_result_rounded(const struct dti_result *res, size_t i,
-                             size_t node);
+                                        size_t node);
 /* Competition rank (1 = best), 0 if not ranked. */
-DTI_EXTERN int dti_result_rank(const struct dti_result *res, size_t i, size_t node);
-DTI_EXTERN int dti_result_group_rank(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN int dti_result_rank(const struct dti_result *res, size_t i,
+                               size_t node);
+DTI_EXTERN int dti_result_group_rank(const struct dti_result *res, size_t i,
+                                     size_t node);
 /* Number of units ranked on the node (overall, in the unit's group). */
-DTI_EXTERN size_t dti_result_ranked_count(const struct dti_result *res, size_t node);
+DTI_EXTERN size_t dti_result_ranked_count(const struct dti_result *res,
+                                          size_t node);
 DTI_EXTERN size_t dti_result_group_size(const struct dti_result *res, size_t i,
-                             size_t node);
-DTI_EXTERN unsigned dti_result_flags(const struct dti_result *res, size_t i, size_t node);
+                                        size_t node);
+DTI_EXTERN unsigned dti_result_flags(const struct dti_result *res, size_t i,
+                                     size_t node);
 /* The entered value of an aggregate that was recomputed, NaN otherwise. */
-DTI_EXTERN double dti_result_entered(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_entered(const struct dti_result *res, size_t i,
+                                     size_t node);
 /*
  * Units of the result in rank order of a node (best first; ties in
  * Vietnamese name order; unranked last).
  */
-DTI_EXTERN const size_t *dti_result_order(const struct dti_result *res, size_t node);
+DTI_EXTERN const size_t *dti_result_order(const struct dti_result *res,
+                                          size_t node);
 
 /* Notes for readers: policy applied, imputations, checks. */
 DTI_EXTERN size_t dti_result_note_count(const struct dti_result *res);
 DTI_EXTERN const char *dti_result_note(const struct dti_result *res, size_t i);
 /* The same note in Vietnamese. */
-DTI_EXTERN const char *dti_result_note_vi(const struct dti_result *res, size_t i);
+DTI_EXTERN const char *dti_result_note_vi(const struct dti_result *res,
+                                          size_t i);
 
 /*
  * Links the previous cycle's result: units are matched by id.  Afterwards
  * the change accessors below answer.  `prev` must outlive `res`.
  */
-DTI_EXTERN enum dti_status dti_result_set_previous(struct dti_result *res,
-                                        const struct dti_result *prev,
-                                        struct dti_error *err);
-DTI_EXTERN const struct dti_result *dti_result_previous(const struct dti_result *res);
+DTI_EXTERN enum dti_status
+dti_result_set_previous(struct dti_result *res, const struct dti_result *prev,
+                        struct dti_error *err);
+DTI_EXTERN const struct dti_result *
+dti_result_previous(const struct dti_result *res);
 /* Value change since the previous cycle (rounded values), NaN if none. */
-DTI_EXTERN double dti_result_change(const struct dti_result *res, size_t i, size_t node);
+DTI_EXTERN double dti_result_change(const struct dti_result *res, size_t i,
+                                    size_t node);
 /*
  * Rank change (positive = up that many places); returns 0 and sets *ok to 0
  * when the unit or node has no rank in one of the cycles.
  */
-DTI_EXTERN int dti_result_rank_change(const struct dti_result *res, size_t i, size_t node,
-                           int *ok);
+DTI_EXTERN int dti_result_rank_change(const struct dti_result *res, size_t i,
+                                      size_t node, int *ok);
 
 #ifdef __cplusplus
 }

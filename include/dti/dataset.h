@@ -68,80 +68,91 @@ DTI_EXTERN enum dti_status
 dti_dataset_read(const struct dti_framework *fw, const struct dti_units *units,
                  const char *path, const struct dti_read_opts *opts,
                  struct dti_dataset **out, struct dti_error *err);
-DTI_EXTERN enum dti_status dti_dataset_parse(const struct dti_framework *fw,
-                                  const struct dti_units *units,
-                                  const char *buf, size_t len, const char *name,
-                                  const struct dti_read_opts *opts,
-                                  struct dti_dataset **out,
-                                  struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_dataset_parse(const struct dti_framework *fw, const struct dti_units *units,
+                  const char *buf, size_t len, const char *name,
+                  const struct dti_read_opts *opts, struct dti_dataset **out,
+                  struct dti_error *err);
 
 /* An empty dataset, to be filled with the calls below. */
 DTI_EXTERN enum dti_status dti_dataset_new(const struct dti_framework *fw,
-                                const struct dti_units *units,
-                                struct dti_dataset **out);
+                                           const struct dti_units *units,
+                                           struct dti_dataset **out);
 DTI_EXTERN void dti_dataset_free(struct dti_dataset *ds);
 
-DTI_EXTERN enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds, const char *label,
-                                      size_t *index);
+DTI_EXTERN enum dti_status
+dti_dataset_add_cycle(struct dti_dataset *ds, const char *label, size_t *index);
 /* Adds a unit, or returns the existing one with that id. */
-DTI_EXTERN enum dti_status dti_dataset_add_unit(struct dti_dataset *ds, const char *id,
-                                     const char *name, long registry_index,
-                                     size_t *index);
+DTI_EXTERN enum dti_status
+dti_dataset_add_unit(struct dti_dataset *ds, const char *id, const char *name,
+                     long registry_index, size_t *index);
 /* Sets a unit's membership in a group dimension ("region" -> "DBSH"). */
-DTI_EXTERN enum dti_status dti_dataset_set_group(struct dti_dataset *ds, size_t unit,
-                                      const char *dimension, const char *group);
+DTI_EXTERN enum dti_status dti_dataset_set_group(struct dti_dataset *ds,
+                                                 size_t unit,
+                                                 const char *dimension,
+                                                 const char *group);
 /* Sets an auxiliary number ("population") of a unit in a cycle. */
-DTI_EXTERN enum dti_status dti_dataset_set_aux(struct dti_dataset *ds, size_t cycle,
-                                    size_t unit, const char *name, double v);
+DTI_EXTERN enum dti_status dti_dataset_set_aux(struct dti_dataset *ds,
+                                               size_t cycle, size_t unit,
+                                               const char *name, double v);
 /*
  * Sets a figure, checked against the node's rule (DTI_EINVALID with the
  * reason when out of range).  NaN clears it.
  */
 DTI_EXTERN enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
-                                size_t unit, size_t node, double value,
-                                struct dti_error *err);
-DTI_EXTERN enum dti_status dti_dataset_set_evidence(struct dti_dataset *ds, size_t cycle,
-                                         size_t unit, size_t node,
-                                         const char *evidence,
-                                         const char *note);
-DTI_EXTERN enum dti_status dti_dataset_set_meta(struct dti_dataset *ds, const char *key,
-                                     const char *value);
+                                           size_t unit, size_t node,
+                                           double value, struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_dataset_set_evidence(struct dti_dataset *ds, size_t cycle, size_t unit,
+                         size_t node, const char *evidence, const char *note);
+DTI_EXTERN enum dti_status dti_dataset_set_meta(struct dti_dataset *ds,
+                                                const char *key,
+                                                const char *value);
 
-DTI_EXTERN const struct dti_framework *dti_dataset_framework(const struct dti_dataset *ds);
-DTI_EXTERN const struct dti_units *dti_dataset_units(const struct dti_dataset *ds);
+DTI_EXTERN const struct dti_framework *
+dti_dataset_framework(const struct dti_dataset *ds);
+DTI_EXTERN const struct dti_units *
+dti_dataset_units(const struct dti_dataset *ds);
 DTI_EXTERN size_t dti_dataset_cycle_count(const struct dti_dataset *ds);
-DTI_EXTERN const char *dti_dataset_cycle(const struct dti_dataset *ds, size_t i);
+DTI_EXTERN const char *dti_dataset_cycle(const struct dti_dataset *ds,
+                                         size_t i);
 /* Cycle by label, -1 if none. */
-DTI_EXTERN long dti_dataset_find_cycle(const struct dti_dataset *ds, const char *label);
+DTI_EXTERN long dti_dataset_find_cycle(const struct dti_dataset *ds,
+                                       const char *label);
 DTI_EXTERN size_t dti_dataset_unit_count(const struct dti_dataset *ds);
 DTI_EXTERN void dti_dataset_unit(const struct dti_dataset *ds, size_t i,
-                      struct dti_dataset_unit *out);
-DTI_EXTERN long dti_dataset_find_unit(const struct dti_dataset *ds, const char *id);
+                                 struct dti_dataset_unit *out);
+DTI_EXTERN long dti_dataset_find_unit(const struct dti_dataset *ds,
+                                      const char *id);
 /* 1 if the unit has at least one figure in the cycle. */
-DTI_EXTERN int dti_dataset_unit_present(const struct dti_dataset *ds, size_t cycle,
-                             size_t unit);
+DTI_EXTERN int dti_dataset_unit_present(const struct dti_dataset *ds,
+                                        size_t cycle, size_t unit);
 
 DTI_EXTERN size_t dti_dataset_group_dim_count(const struct dti_dataset *ds);
-DTI_EXTERN const char *dti_dataset_group_dim(const struct dti_dataset *ds, size_t i);
+DTI_EXTERN const char *dti_dataset_group_dim(const struct dti_dataset *ds,
+                                             size_t i);
 /* Group of a unit in a dimension; NULL if none. */
-DTI_EXTERN const char *dti_dataset_group(const struct dti_dataset *ds, size_t unit,
-                              const char *dimension);
+DTI_EXTERN const char *dti_dataset_group(const struct dti_dataset *ds,
+                                         size_t unit, const char *dimension);
 /* Auxiliary number, NaN if not given. */
-DTI_EXTERN double dti_dataset_aux(const struct dti_dataset *ds, size_t cycle, size_t unit,
-                       const char *name);
+DTI_EXTERN double dti_dataset_aux(const struct dti_dataset *ds, size_t cycle,
+                                  size_t unit, const char *name);
 
-DTI_EXTERN double dti_dataset_get(const struct dti_dataset *ds, size_t cycle, size_t unit,
-                       size_t node); /* NaN if not entered */
+DTI_EXTERN double dti_dataset_get(const struct dti_dataset *ds, size_t cycle,
+                                  size_t unit,
+                                  size_t node); /* NaN if not entered */
 /* Evidence and note of a cell, NULL if none. */
-DTI_EXTERN const char *dti_dataset_evidence(const struct dti_dataset *ds, size_t cycle,
-                                 size_t unit, size_t node);
-DTI_EXTERN const char *dti_dataset_note(const struct dti_dataset *ds, size_t cycle,
-                             size_t unit, size_t node);
+DTI_EXTERN const char *dti_dataset_evidence(const struct dti_dataset *ds,
+                                            size_t cycle, size_t unit,
+                                            size_t node);
+DTI_EXTERN const char *dti_dataset_note(const struct dti_dataset *ds,
+                                        size_t cycle, size_t unit, size_t node);
 /* Number of cells entered in a cycle. */
 DTI_EXTERN size_t dti_dataset_count(const struct dti_dataset *ds, size_t cycle);
 
 /* Metadata from "# key: value" lines ("synthetic", "source", ...). */
-DTI_EXTERN const char *dti_dataset_meta(const struct dti_dataset *ds, const char *key);
+DTI_EXTERN const char *dti_dataset_meta(const struct dti_dataset *ds,
+                                        const char *key);
 /* 1 when the data are marked synthetic (demo values, not official). */
 DTI_EXTERN int dti_dataset_synthetic(const struct dti_dataset *ds);
 
@@ -149,16 +160,17 @@ DTI_EXTERN int dti_dataset_synthetic(const struct dti_dataset *ds);
  * SHA-256 (hex, 64 characters + NUL) of the cycle's figures in a canonical
  * form independent of file layout, row and column order.
  */
-DTI_EXTERN enum dti_status dti_dataset_hash(const struct dti_dataset *ds, size_t cycle,
-                                 char out[65]);
+DTI_EXTERN enum dti_status dti_dataset_hash(const struct dti_dataset *ds,
+                                            size_t cycle, char out[65]);
 
 /*
  * Writes one cycle as a wide CSV: unit id, name, then one column per node
  * that has a figure for some unit, "." as decimal mark, full precision.
  */
 DTI_EXTERN enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
-                                      size_t cycle, struct dti_buf *out,
-                                      struct dti_error *err);
+                                                 size_t cycle,
+                                                 struct dti_buf *out,
+                                                 struct dti_error *err);
 
 #ifdef __cplusplus
 }

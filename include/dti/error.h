@@ -88,8 +88,10 @@ DTI_EXTERN const char *dti_strerror(enum dti_status status);
  * into out (always NUL-terminated, truncated to outsz).  Works on the main
  * fault; use dti_diag_format() for the entries of `more`.
  */
-DTI_EXTERN void dti_error_format(const struct dti_error *err, char *out, size_t outsz);
-DTI_EXTERN void dti_diag_format(const struct dti_diag *d, char *out, size_t outsz);
+DTI_EXTERN void dti_error_format(const struct dti_error *err, char *out,
+                                 size_t outsz);
+DTI_EXTERN void dti_diag_format(const struct dti_diag *d, char *out,
+                                size_t outsz);
 
 #ifdef __cplusplus
 }

@@ -80,16 +80,18 @@ struct dti_explanation {
 	size_t *weaknesses;
 };
 
-DTI_EXTERN enum dti_status dti_explain(const struct dti_result *res, size_t unit,
-                            const struct dti_explain_opts *opts,
-                            struct dti_explanation *out, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_explain(const struct dti_result *res,
+                                       size_t unit,
+                                       const struct dti_explain_opts *opts,
+                                       struct dti_explanation *out,
+                                       struct dti_error *err);
 DTI_EXTERN void dti_explanation_release(struct dti_explanation *ex);
 
 /* Plain text (table format) in the chosen language, or JSON. */
-DTI_EXTERN enum dti_status dti_explanation_write(const struct dti_explanation *ex,
-                                      enum dti_format format,
-                                      enum dti_lang lang, struct dti_buf *out,
-                                      struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_explanation_write(const struct dti_explanation *ex, enum dti_format format,
+                      enum dti_lang lang, struct dti_buf *out,
+                      struct dti_error *err);
 
 #ifdef __cplusplus
 }

@@ -129,30 +129,34 @@ struct dti_node_info {
 };
 
 /* Reads and validates a framework file ("-" is stdin). */
-DTI_EXTERN enum dti_status dti_framework_load(const char *path, struct dti_framework **out,
-                                   struct dti_error *err);
+DTI_EXTERN enum dti_status dti_framework_load(const char *path,
+                                              struct dti_framework **out,
+                                              struct dti_error *err);
 /* Same from memory; `name` is used in error messages. */
 DTI_EXTERN enum dti_status dti_framework_parse(const char *buf, size_t len,
-                                    const char *name,
-                                    struct dti_framework **out,
-                                    struct dti_error *err);
+                                               const char *name,
+                                               struct dti_framework **out,
+                                               struct dti_error *err);
 DTI_EXTERN void dti_framework_free(struct dti_framework *fw);
 
 /*
  * Metadata by key: "id", "version", "title_vi", "title_en", "level",
  * "source", "status", "official", "missing", "note", ...; NULL if absent.
  */
-DTI_EXTERN const char *dti_framework_meta(const struct dti_framework *fw, const char *key);
+DTI_EXTERN const char *dti_framework_meta(const struct dti_framework *fw,
+                                          const char *key);
 DTI_EXTERN size_t dti_framework_meta_count(const struct dti_framework *fw);
 DTI_EXTERN void dti_framework_meta_at(const struct dti_framework *fw, size_t i,
-                           const char **key, const char **value);
+                                      const char **key, const char **value);
 
 DTI_EXTERN const char *dti_framework_id(const struct dti_framework *fw);
 DTI_EXTERN const char *dti_framework_version(const struct dti_framework *fw);
 DTI_EXTERN int dti_framework_uses_points(const struct dti_framework *fw);
-DTI_EXTERN double dti_framework_scale(const struct dti_framework *fw); /* 1 or e.g. 100 */
+DTI_EXTERN double
+dti_framework_scale(const struct dti_framework *fw); /* 1 or e.g. 100 */
 DTI_EXTERN int dti_framework_precision(const struct dti_framework *fw);
-DTI_EXTERN enum dti_missing dti_framework_missing(const struct dti_framework *fw);
+DTI_EXTERN enum dti_missing
+dti_framework_missing(const struct dti_framework *fw);
 DTI_EXTERN const char *
 dti_framework_group_by(const struct dti_framework *fw); /* may be NULL */
 /* Year the framework applies to (from "year" or "version"), 0 if none. */
@@ -160,9 +164,10 @@ DTI_EXTERN int dti_framework_year(const struct dti_framework *fw);
 
 DTI_EXTERN size_t dti_framework_node_count(const struct dti_framework *fw);
 /* Index of the node with this code (exact, then case-insensitive), or -1. */
-DTI_EXTERN long dti_framework_find(const struct dti_framework *fw, const char *code);
+DTI_EXTERN long dti_framework_find(const struct dti_framework *fw,
+                                   const char *code);
 DTI_EXTERN void dti_framework_node(const struct dti_framework *fw, size_t i,
-                        struct dti_node_info *out);
+                                   struct dti_node_info *out);
 /* The node of kind "index" (there is exactly one). */
 DTI_EXTERN size_t dti_framework_root(const struct dti_framework *fw);
 /* Nodes in evaluation order: every child before its parents. */
@@ -170,15 +175,15 @@ DTI_EXTERN const size_t *dti_framework_order(const struct dti_framework *fw);
 
 /* Non-fatal findings of validation (e.g. "points of X unknown"). */
 DTI_EXTERN size_t dti_framework_warning_count(const struct dti_framework *fw);
-DTI_EXTERN const struct dti_diag *dti_framework_warning(const struct dti_framework *fw,
-                                             size_t i);
+DTI_EXTERN const struct dti_diag *
+dti_framework_warning(const struct dti_framework *fw, size_t i);
 
 DTI_EXTERN const char *dti_kind_name(enum dti_kind kind);    /* "pillar" */
 DTI_EXTERN const char *dti_rule_name(enum dti_rule rule);    /* "ratio" */
 DTI_EXTERN const char *dti_agg_name(enum dti_agg agg);       /* "arith" */
 DTI_EXTERN const char *dti_missing_name(enum dti_missing m); /* "zero" */
 DTI_EXTERN const char *dti_origin_name(enum dti_origin o);   /* "official" */
-DTI_EXTERN int dti_rule_is_relative(enum dti_rule rule);     /* normalisations */
+DTI_EXTERN int dti_rule_is_relative(enum dti_rule rule); /* normalisations */
 
 #ifdef __cplusplus
 }

@@ -59,24 +59,27 @@ DTI_EXTERN int dti_format_parse(const char *s);
  * The default columns of a result: the index, then pillars and
  * sub-indices, then main indicators.  Writes up to max node indices.
  */
-DTI_EXTERN size_t dti_output_default_nodes(const struct dti_framework *fw, size_t *out,
-                                size_t max);
+DTI_EXTERN size_t dti_output_default_nodes(const struct dti_framework *fw,
+                                           size_t *out, size_t max);
 
 /* A row per unit in rank order, a column per node. */
 DTI_EXTERN enum dti_status dti_output_result(const struct dti_result *res,
-                                  const struct dti_output_opts *opts,
-                                  struct dti_buf *out, struct dti_error *err);
+                                             const struct dti_output_opts *opts,
+                                             struct dti_buf *out,
+                                             struct dti_error *err);
 
 /* A framework as an indented tree with points (table) or nodes (csv/json). */
-DTI_EXTERN enum dti_status dti_output_framework(const struct dti_framework *fw,
-                                     const struct dti_output_opts *opts,
-                                     struct dti_buf *out,
-                                     struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_output_framework(const struct dti_framework *fw,
+                     const struct dti_output_opts *opts, struct dti_buf *out,
+                     struct dti_error *err);
 
 /* The units registry (valid on date, NULL: all). */
-DTI_EXTERN enum dti_status dti_output_units(const struct dti_units *u, const char *date,
-                                 const struct dti_output_opts *opts,
-                                 struct dti_buf *out, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_output_units(const struct dti_units *u,
+                                            const char *date,
+                                            const struct dti_output_opts *opts,
+                                            struct dti_buf *out,
+                                            struct dti_error *err);
 
 #ifdef __cplusplus
 }

@@ -45,9 +45,10 @@ struct dti_rebase_opts {
  * the result's framework and the registry.
  */
 DTI_EXTERN enum dti_status dti_rebase(const struct dti_result *res,
-                           const struct dti_units *units,
-                           const struct dti_rebase_opts *opts,
-                           struct dti_dataset **out, struct dti_error *err);
+                                      const struct dti_units *units,
+                                      const struct dti_rebase_opts *opts,
+                                      struct dti_dataset **out,
+                                      struct dti_error *err);
 
 #ifdef __cplusplus
 }

@@ -57,8 +57,9 @@ DTI_EXTERN int dti_store_schema_latest(void);
  * initialised yet.  The clock is the system's unless the environment
  * variable DTI_NOW holds a fixed "YYYY-MM-DDTHH:MM:SSZ" time.
  */
-DTI_EXTERN enum dti_status dti_store_open(const char *location, struct dti_store **out,
-                               struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_open(const char *location,
+                                          struct dti_store **out,
+                                          struct dti_error *err);
 DTI_EXTERN void dti_store_close(struct dti_store *s);
 DTI_EXTERN enum dti_backend dti_store_backend(const struct dti_store *s);
 
@@ -66,13 +67,14 @@ DTI_EXTERN enum dti_backend dti_store_backend(const struct dti_store *s);
  * Creates the schema at the latest version in an empty database.
  * DTI_EEXIST if it is already initialised.
  */
-DTI_EXTERN enum dti_status dti_store_init(struct dti_store *s, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_init(struct dti_store *s,
+                                          struct dti_error *err);
 /*
  * Applies the migrations the schema lacks, each in its own transaction;
  * *from and *to (may be NULL) get the versions before and after.
  */
-DTI_EXTERN enum dti_status dti_store_migrate(struct dti_store *s, int *from, int *to,
-                                  struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_migrate(struct dti_store *s, int *from,
+                                             int *to, struct dti_error *err);
 
 struct dti_store_status {
 	enum dti_backend backend;
@@ -83,19 +85,22 @@ struct dti_store_status {
 	char audit_head[65]; /* hash of the last event, "" if none */
 };
 DTI_EXTERN enum dti_status dti_store_status(struct dti_store *s,
-                                 struct dti_store_status *out,
-                                 struct dti_error *err);
+                                            struct dti_store_status *out,
+                                            struct dti_error *err);
 
 /* Fixes the clock ("YYYY-MM-DDTHH:MM:SSZ"); NULL returns to the system's. */
-DTI_EXTERN enum dti_status dti_store_set_clock(struct dti_store *s, const char *now);
+DTI_EXTERN enum dti_status dti_store_set_clock(struct dti_store *s,
+                                               const char *now);
 
 /*
  * Names the user who acts from now on (NULL: nobody).  DTI_ENOTFOUND if no
  * such user, DTI_EPERM if the user is disabled.
  */
-DTI_EXTERN enum dti_status dti_store_set_actor(struct dti_store *s, const char *user,
-                                    struct dti_error *err);
-DTI_EXTERN const char *dti_store_actor(const struct dti_store *s); /* NULL if nobody */
+DTI_EXTERN enum dti_status dti_store_set_actor(struct dti_store *s,
+                                               const char *user,
+                                               struct dti_error *err);
+DTI_EXTERN const char *
+dti_store_actor(const struct dti_store *s); /* NULL if nobody */
 
 /* ---- Users, roles, credentials ---------------------------------------- */
 
@@ -117,29 +122,35 @@ DTI_EXTERN enum dti_role dti_role_parse(const char *name);
  * admin; later users need an admin actor and start without roles.
  */
 DTI_EXTERN enum dti_status dti_user_add(struct dti_store *s, const char *name,
-                             const char *display_name, const char *password,
-                             struct dti_error *err);
+                                        const char *display_name,
+                                        const char *password,
+                                        struct dti_error *err);
 /*
  * Grants (grant = 1) or revokes (0) a role.  unit is the unit id an editor
  * role is scoped to (required for DTI_ROLE_EDITOR, NULL for the others).
  */
 DTI_EXTERN enum dti_status dti_user_role(struct dti_store *s, const char *name,
-                              enum dti_role role, const char *unit, int grant,
-                              struct dti_error *err);
+                                         enum dti_role role, const char *unit,
+                                         int grant, struct dti_error *err);
 /* Sets a password (Argon2id).  A user may set their own; admins anyone's. */
-DTI_EXTERN enum dti_status dti_user_passwd(struct dti_store *s, const char *name,
-                                const char *password, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_user_passwd(struct dti_store *s,
+                                           const char *name,
+                                           const char *password,
+                                           struct dti_error *err);
 /*
  * Creates an API token for a user and writes it (shown once, only its
  * hash is stored) to token_out.  Admins for anyone, users for themselves.
  */
 #define DTI_TOKEN_MAX 80
 DTI_EXTERN enum dti_status dti_user_token(struct dti_store *s, const char *name,
-                               const char *label, char token_out[DTI_TOKEN_MAX],
-                               struct dti_error *err);
+                                          const char *label,
+                                          char token_out[DTI_TOKEN_MAX],
+                                          struct dti_error *err);
 /* Revokes a token by its label. */
-DTI_EXTERN enum dti_status dti_user_token_revoke(struct dti_store *s, const char *name,
-                                      const char *label, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_user_token_revoke(struct dti_store *s,
+                                                 const char *name,
+                                                 const char *label,
+                                                 struct dti_error *err);
 /*
  * Checks credentials and, when they hold, names the user in user_out.
  * DTI_EPERM for a wrong password or unknown/revoked token (the same error,
@@ -147,13 +158,16 @@ DTI_EXTERN enum dti_status dti_user_token_revoke(struct dti_store *s, const char
  */
 #define DTI_USER_NAME_MAX 64
 DTI_EXTERN enum dti_status dti_user_login(struct dti_store *s, const char *name,
-                               const char *password, struct dti_error *err);
-DTI_EXTERN enum dti_status dti_user_from_token(struct dti_store *s, const char *token,
-                                    char user_out[DTI_USER_NAME_MAX],
-                                    struct dti_error *err);
+                                          const char *password,
+                                          struct dti_error *err);
+DTI_EXTERN enum dti_status dti_user_from_token(struct dti_store *s,
+                                               const char *token,
+                                               char user_out[DTI_USER_NAME_MAX],
+                                               struct dti_error *err);
 /* Lists users with their roles as text (one per line) or JSON. */
 DTI_EXTERN enum dti_status dti_user_list(struct dti_store *s, int json,
-                              struct dti_buf *out, struct dti_error *err);
+                                         struct dti_buf *out,
+                                         struct dti_error *err);
 
 /* ---- Units and frameworks ---------------------------------------------- */
 
@@ -162,16 +176,17 @@ DTI_EXTERN enum dti_status dti_user_list(struct dti_store *s, int json,
  * ...): new units are added, existing ones (same id) updated.  Owner.
  * *added and *updated may be NULL.
  */
-DTI_EXTERN enum dti_status dti_store_units_import(struct dti_store *s,
-                                       const struct dti_units *u,
-                                       const char *level, size_t *added,
-                                       size_t *updated, struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_store_units_import(struct dti_store *s, const struct dti_units *u,
+                       const char *level, size_t *added, size_t *updated,
+                       struct dti_error *err);
 /*
  * Builds a units registry from the store (every unit, any level), in the
  * format of dti_units_parse; free with dti_units_free().
  */
-DTI_EXTERN enum dti_status dti_store_units(struct dti_store *s, struct dti_units **out,
-                                struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_units(struct dti_store *s,
+                                           struct dti_units **out,
+                                           struct dti_error *err);
 
 /*
  * Stores a framework file's text (checked by dti_framework_parse first).
@@ -180,21 +195,24 @@ DTI_EXTERN enum dti_status dti_store_units(struct dti_store *s, struct dti_units
  * replaces it only while no cycle uses it (DTI_ESTATE otherwise: give the
  * new text a new version).  Owner.
  */
-DTI_EXTERN enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
-                                        size_t len, const char *name,
-                                        char sha_out[65],
-                                        struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_framework_add(struct dti_store *s,
+                                                   const char *text, size_t len,
+                                                   const char *name,
+                                                   char sha_out[65],
+                                                   struct dti_error *err);
 /*
  * Loads a stored framework by "id", "id@version" or SHA-256 (prefix of at
  * least 8 hex digits); free with dti_framework_free().
  */
-DTI_EXTERN enum dti_status dti_store_framework(struct dti_store *s, const char *ref,
-                                    struct dti_framework **out,
-                                    struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_framework(struct dti_store *s,
+                                               const char *ref,
+                                               struct dti_framework **out,
+                                               struct dti_error *err);
 /* Lists stored frameworks (id, version, sha, cycles using it). */
-DTI_EXTERN enum dti_status dti_store_framework_list(struct dti_store *s, int json,
-                                         struct dti_buf *out,
-                                         struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_framework_list(struct dti_store *s,
+                                                    int json,
+                                                    struct dti_buf *out,
+                                                    struct dti_error *err);
 
 /* ---- Audit ------------------------------------------------------------- */
 
@@ -213,8 +231,9 @@ struct dti_audit_filter {
 
 /* Writes matching events, oldest first, as text lines or NDJSON. */
 DTI_EXTERN enum dti_status dti_audit_log(struct dti_store *s,
-                              const struct dti_audit_filter *f, int json,
-                              struct dti_buf *out, struct dti_error *err);
+                                         const struct dti_audit_filter *f,
+                                         int json, struct dti_buf *out,
+                                         struct dti_error *err);
 
 struct dti_audit_report {
 	long long events;  /* events checked */
@@ -229,14 +248,14 @@ struct dti_audit_report {
  * reordered) otherwise.
  */
 DTI_EXTERN enum dti_status dti_audit_verify(struct dti_store *s,
-                                 struct dti_audit_report *rep,
-                                 struct dti_error *err);
+                                            struct dti_audit_report *rep,
+                                            struct dti_error *err);
 
 /* ---- Backup, export, import -------------------------------------------- */
 
 /* Copies an SQLite store to a new file with the online backup API. */
-DTI_EXTERN enum dti_status dti_store_backup(struct dti_store *s, const char *path,
-                                 struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_store_backup(struct dti_store *s, const char *path, struct dti_error *err);
 
 /*
  * Writes everything the store holds (every table, uploaded files in
@@ -244,19 +263,22 @@ DTI_EXTERN enum dti_status dti_store_backup(struct dti_store *s, const char *pat
  * dependency order, rows in key order.  The form is the same for both
  * backends, so an export moves a store from SQLite to PostgreSQL.
  */
-DTI_EXTERN enum dti_status dti_store_export(struct dti_store *s, struct dti_buf *out,
-                                 struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_export(struct dti_store *s,
+                                            struct dti_buf *out,
+                                            struct dti_error *err);
 /* Streams the export to a FILE-like sink instead of memory. */
 typedef enum dti_status (*dti_write_fn)(void *ctx, const char *p, size_t n);
-DTI_EXTERN enum dti_status dti_store_export_to(struct dti_store *s, dti_write_fn write,
-                                    void *ctx, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_export_to(struct dti_store *s,
+                                               dti_write_fn write, void *ctx,
+                                               struct dti_error *err);
 /*
  * Loads an export into an initialised, empty store, in one transaction,
  * then verifies the audit chain.  Errors name the line and field.
  */
-DTI_EXTERN enum dti_status dti_store_import(struct dti_store *s, const char *buf,
-                                 size_t len, const char *name,
-                                 struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_import(struct dti_store *s,
+                                            const char *buf, size_t len,
+                                            const char *name,
+                                            struct dti_error *err);
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,8 @@ extern "C" {
  * Latin-1) with how to save the file as UTF-8.
  */
 DTI_EXTERN enum dti_status dti_text_check_utf8(const char *buf, size_t len,
-                                    const char *name, struct dti_error *err);
+                                               const char *name,
+                                               struct dti_error *err);
 
 /* Number of terminal columns the UTF-8 string occupies. */
 DTI_EXTERN size_t dti_text_width(const char *s, size_t len);

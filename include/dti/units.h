@@ -53,30 +53,35 @@ struct dti_group_info {
 	const char *name_en;
 };
 
-DTI_EXTERN enum dti_status dti_units_load(const char *path, struct dti_units **out,
-                               struct dti_error *err);
-DTI_EXTERN enum dti_status dti_units_parse(const char *buf, size_t len, const char *name,
-                                struct dti_units **out, struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_units_load(const char *path, struct dti_units **out, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_units_parse(const char *buf, size_t len,
+                                           const char *name,
+                                           struct dti_units **out,
+                                           struct dti_error *err);
 /* Adds group names (columns: group|region, name_vi, name_en). */
-DTI_EXTERN enum dti_status dti_units_parse_groups(struct dti_units *u, const char *buf,
-                                       size_t len, const char *name,
-                                       struct dti_error *err);
-DTI_EXTERN enum dti_status dti_units_load_groups(struct dti_units *u, const char *path,
-                                      struct dti_error *err);
+DTI_EXTERN enum dti_status dti_units_parse_groups(struct dti_units *u,
+                                                  const char *buf, size_t len,
+                                                  const char *name,
+                                                  struct dti_error *err);
+DTI_EXTERN enum dti_status dti_units_load_groups(struct dti_units *u,
+                                                 const char *path,
+                                                 struct dti_error *err);
 DTI_EXTERN void dti_units_free(struct dti_units *u);
 
 DTI_EXTERN size_t dti_units_count(const struct dti_units *u);
 DTI_EXTERN void dti_units_get(const struct dti_units *u, size_t i,
-                   struct dti_unit_info *out);
+                              struct dti_unit_info *out);
 /* 1 if unit i is valid on date ("YYYY-MM-DD"); NULL date: always 1. */
-DTI_EXTERN int dti_units_valid_on(const struct dti_units *u, size_t i, const char *date);
+DTI_EXTERN int dti_units_valid_on(const struct dti_units *u, size_t i,
+                                  const char *date);
 
 DTI_EXTERN size_t dti_units_group_count(const struct dti_units *u);
 DTI_EXTERN void dti_units_group(const struct dti_units *u, size_t i,
-                     struct dti_group_info *out);
+                                struct dti_group_info *out);
 /* Group by id, NULL if unknown. */
-DTI_EXTERN const struct dti_group_info *dti_units_group_find(const struct dti_units *u,
-                                                  const char *id);
+DTI_EXTERN const struct dti_group_info *
+dti_units_group_find(const struct dti_units *u, const char *id);
 
 /*
  * Finds a unit by id, code, name or alias, tolerantly, among the units valid
@@ -84,9 +89,9 @@ DTI_EXTERN const struct dti_group_info *dti_units_group_find(const struct dti_un
  * hint) or DTI_EAMBIGUOUS (naming the candidates) when not exactly one unit
  * matches.
  */
-DTI_EXTERN enum dti_status dti_units_find(const struct dti_units *u, const char *text,
-                               const char *date, size_t *index,
-                               struct dti_error *err);
+DTI_EXTERN enum dti_status dti_units_find(const struct dti_units *u,
+                                          const char *text, const char *date,
+                                          size_t *index, struct dti_error *err);
 
 /*
  * The units valid on `date` that unit i's territory belongs to, following
@@ -94,7 +99,8 @@ DTI_EXTERN enum dti_status dti_units_find(const struct dti_units *u, const char 
  * to max indices into out and returns how many there are; 0 if none.
  */
 DTI_EXTERN size_t dti_units_successors_on(const struct dti_units *u, size_t i,
-                               const char *date, size_t *out, size_t max);
+                                          const char *date, size_t *out,
+                                          size_t max);
 
 #ifdef __cplusplus
 }

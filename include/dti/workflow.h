@@ -60,8 +60,10 @@ enum dti_cycle_state {
 	DTI_CYCLE_CLOSED,
 	DTI_CYCLE_PUBLISHED
 };
-DTI_EXTERN const char *dti_cycle_state_name(enum dti_cycle_state s);  /* "open" */
-DTI_EXTERN enum dti_cycle_state dti_cycle_state_parse(const char *s); /* 0 if unknown */
+DTI_EXTERN const char *
+dti_cycle_state_name(enum dti_cycle_state s); /* "open" */
+DTI_EXTERN enum dti_cycle_state
+dti_cycle_state_parse(const char *s); /* 0 if unknown */
 
 enum dti_sub_state {
 	DTI_SUB_DRAFT = 1,
@@ -90,21 +92,23 @@ struct dti_cycle_new {
 
 /* Creates a cycle in state draft.  Owner. */
 DTI_EXTERN enum dti_status dti_cycle_create(struct dti_store *s,
-                                 const struct dti_cycle_new *c,
-                                 struct dti_error *err);
+                                            const struct dti_cycle_new *c,
+                                            struct dti_error *err);
 /*
  * Moves a cycle to a state along the arrows above.  Owner.  Opening
  * creates the submissions; publishing goes through dti_cycle_publish.
  */
-DTI_EXTERN enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
-                                     enum dti_cycle_state to,
-                                     int64_t expected_version,
-                                     struct dti_error *err);
+DTI_EXTERN enum dti_status dti_cycle_transition(struct dti_store *s,
+                                                const char *label,
+                                                enum dti_cycle_state to,
+                                                int64_t expected_version,
+                                                struct dti_error *err);
 /* Changes the deadlines of a cycle that is not published.  Owner. */
-DTI_EXTERN enum dti_status dti_cycle_set_deadlines(struct dti_store *s, const char *label,
-                                        const char *submit_deadline,
-                                        const char *review_deadline,
-                                        struct dti_error *err);
+DTI_EXTERN enum dti_status dti_cycle_set_deadlines(struct dti_store *s,
+                                                   const char *label,
+                                                   const char *submit_deadline,
+                                                   const char *review_deadline,
+                                                   struct dti_error *err);
 
 struct dti_cycle_info {
 	char label[64];
@@ -122,15 +126,17 @@ struct dti_cycle_info {
 	long long count[6];
 };
 DTI_EXTERN enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
-                              struct dti_cycle_info *out,
-                              struct dti_error *err);
+                                         struct dti_cycle_info *out,
+                                         struct dti_error *err);
 /* The cycle's status: state, deadlines and each unit's submission state. */
-DTI_EXTERN enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
-                                 int json, struct dti_buf *out,
-                                 struct dti_error *err);
+DTI_EXTERN enum dti_status dti_cycle_status(struct dti_store *s,
+                                            const char *label, int json,
+                                            struct dti_buf *out,
+                                            struct dti_error *err);
 /* Lists all cycles. */
 DTI_EXTERN enum dti_status dti_cycle_list(struct dti_store *s, int json,
-                               struct dti_buf *out, struct dti_error *err);
+                                          struct dti_buf *out,
+                                          struct dti_error *err);
 
 /* ---- Submissions ------------------------------------------------------- */
 
@@ -152,34 +158,34 @@ struct dti_figure_edit {
  * nothing): each value is checked against the indicator's rule.  Editor of
  * the unit (or owner).  Bumps the submission's version.
  */
-DTI_EXTERN enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
-                                    const char *unit,
-                                    const struct dti_figure_edit *edits,
-                                    size_t n, int64_t expected_version,
-                                    struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_submission_edit(struct dti_store *s, const char *cycle, const char *unit,
+                    const struct dti_figure_edit *edits, size_t n,
+                    int64_t expected_version, struct dti_error *err);
 /*
  * Sets the figures of many units from a dataset (a data file read with
  * the cycle's framework, one cycle: the file's only one or the one named
  * by `data_cycle`), all in one transaction.  Owner, or the editor of every
  * unit in it.  *units_out and *figures_out (may be NULL) get the counts.
  */
-DTI_EXTERN enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
-                                      const struct dti_dataset *ds,
-                                      const char *data_cycle, size_t *units_out,
-                                      size_t *figures_out,
-                                      struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_submission_import(struct dti_store *s, const char *cycle,
+                      const struct dti_dataset *ds, const char *data_cycle,
+                      size_t *units_out, size_t *figures_out,
+                      struct dti_error *err);
 /* Submits (draft or returned -> submitted).  Editor of the unit. */
-DTI_EXTERN enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
-                                      const char *unit,
-                                      int64_t expected_version,
-                                      struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_submission_submit(struct dti_store *s, const char *cycle, const char *unit,
+                      int64_t expected_version, struct dti_error *err);
 /* Excludes a unit from a cycle with a reason.  Owner. */
-DTI_EXTERN enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
-                                       const char *unit, const char *reason,
-                                       struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_submission_exclude(struct dti_store *s, const char *cycle, const char *unit,
+                       const char *reason, struct dti_error *err);
 /* Adds a submission for a unit (not created at opening).  Owner. */
-DTI_EXTERN enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
-                                      const char *unit, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_submission_create(struct dti_store *s,
+                                                 const char *cycle,
+                                                 const char *unit,
+                                                 struct dti_error *err);
 
 struct dti_submission_info {
 	char unit[64];
@@ -190,18 +196,17 @@ struct dti_submission_info {
 	char updated_at[21];
 	char updated_by[DTI_USER_NAME_MAX];
 };
-DTI_EXTERN enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
-                                   const char *unit,
-                                   struct dti_submission_info *out,
-                                   struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_submission_get(struct dti_store *s, const char *cycle, const char *unit,
+                   struct dti_submission_info *out, struct dti_error *err);
 /*
  * Writes a submission: state, version, every figure with self points,
  * comment, reviewer's value and reason, and evidence.
  * Anyone with a role on the unit.
  */
-DTI_EXTERN enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
-                                    const char *unit, int json,
-                                    struct dti_buf *out, struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_submission_show(struct dti_store *s, const char *cycle, const char *unit,
+                    int json, struct dti_buf *out, struct dti_error *err);
 
 /* ---- Evidence ---------------------------------------------------------- */
 
@@ -226,20 +231,23 @@ struct dti_evidence_new {
  * the extension; larger than max_size is DTI_ELIMIT.  At least a title, a
  * document number, a link or a file is needed.  id_out may be NULL.
  */
-DTI_EXTERN enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
-                                 const char *unit,
-                                 const struct dti_evidence_new *e,
-                                 int64_t *id_out, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_evidence_add(struct dti_store *s,
+                                            const char *cycle, const char *unit,
+                                            const struct dti_evidence_new *e,
+                                            int64_t *id_out,
+                                            struct dti_error *err);
 /* Removes evidence while the submission may be edited. */
 DTI_EXTERN enum dti_status dti_evidence_remove(struct dti_store *s, int64_t id,
-                                    struct dti_error *err);
+                                               struct dti_error *err);
 /*
  * Fetches an evidence file by evidence id: its bytes into data, its media
  * type and file name into the given arrays (may be NULL).
  */
 DTI_EXTERN enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
-                                 struct dti_buf *data, char media_type[64],
-                                 char filename[256], struct dti_error *err);
+                                            struct dti_buf *data,
+                                            char media_type[64],
+                                            char filename[256],
+                                            struct dti_error *err);
 
 /* ---- Review ------------------------------------------------------------ */
 
@@ -248,20 +256,19 @@ DTI_EXTERN enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
  * the computation), with a reason (required).  NaN removes the
  * adjustment.  Reviewer, cycle in review, submission submitted.
  */
-DTI_EXTERN enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
-                                  const char *unit, const char *indicator,
-                                  double value, const char *reason,
-                                  int64_t expected_version,
-                                  struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_review_adjust(struct dti_store *s, const char *cycle, const char *unit,
+                  const char *indicator, double value, const char *reason,
+                  int64_t expected_version, struct dti_error *err);
 /* Returns a submitted submission to its unit with a comment (required). */
-DTI_EXTERN enum dti_status dti_review_return(struct dti_store *s, const char *cycle,
-                                  const char *unit, const char *comment,
-                                  int64_t expected_version,
-                                  struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_review_return(struct dti_store *s, const char *cycle, const char *unit,
+                  const char *comment, int64_t expected_version,
+                  struct dti_error *err);
 /* Approves a submitted submission. */
-DTI_EXTERN enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
-                                   const char *unit, int64_t expected_version,
-                                   struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_review_approve(struct dti_store *s, const char *cycle, const char *unit,
+                   int64_t expected_version, struct dti_error *err);
 
 /* ---- Results and publication ------------------------------------------- */
 
@@ -270,35 +277,38 @@ DTI_EXTERN enum dti_status dti_review_approve(struct dti_store *s, const char *c
  * the reviewer's where adjusted; excluded units left out.  The caller
  * frees *ds, *fw and *units (in that order).
  */
-DTI_EXTERN enum dti_status dti_cycle_dataset(struct dti_store *s, const char *cycle,
-                                  struct dti_framework **fw,
-                                  struct dti_units **units,
-                                  struct dti_dataset **ds,
-                                  struct dti_error *err);
+DTI_EXTERN enum dti_status
+dti_cycle_dataset(struct dti_store *s, const char *cycle,
+                  struct dti_framework **fw, struct dti_units **units,
+                  struct dti_dataset **ds, struct dti_error *err);
 
 /*
  * Computes the cycle and records the result (framework SHA-256, data
  * hash, program version, JSON of every unit's values and ranks).  Owner or
  * reviewer; the result is a preview until publication.
  */
-DTI_EXTERN enum dti_status dti_cycle_compute(struct dti_store *s, const char *cycle,
-                                  int64_t *result_id, struct dti_error *err);
+DTI_EXTERN enum dti_status dti_cycle_compute(struct dti_store *s,
+                                             const char *cycle,
+                                             int64_t *result_id,
+                                             struct dti_error *err);
 /*
  * Publishes a closed cycle: every submission approved or excluded,
  * computes, stores an immutable snapshot with the audit chain's head and
  * moves the cycle to published.  Owner.
  */
-DTI_EXTERN enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
-                                  int64_t expected_version,
-                                  struct dti_error *err);
+DTI_EXTERN enum dti_status dti_cycle_publish(struct dti_store *s,
+                                             const char *cycle,
+                                             int64_t expected_version,
+                                             struct dti_error *err);
 /*
  * Writes the published snapshot of a cycle (or, with preview = 1 and an
  * owner/reviewer actor, the latest computed result) as stored: JSON with
  * framework, data hash, program version, audit head and results.
  */
-DTI_EXTERN enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
-                                  int preview, struct dti_buf *out,
-                                  struct dti_error *err);
+DTI_EXTERN enum dti_status dti_cycle_results(struct dti_store *s,
+                                             const char *cycle, int preview,
+                                             struct dti_buf *out,
+                                             struct dti_error *err);
 
 #ifdef __cplusplus
 }

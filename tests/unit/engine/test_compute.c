@@ -29,10 +29,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-
-
-
-
 static struct dti_framework *fw_text(const char *text)
 {
 	struct dti_framework *fw = NULL;
@@ -89,9 +85,6 @@ static struct dti_result *run(const struct dti_framework *fw,
 	assert_non_null(res);
 	return res;
 }
-
-
-
 
 static double pts(const struct dti_result *res, const char *id,
                   const char *code)

@@ -30,7 +30,6 @@
 #include "testcheck.h"
 #include "testutil.h"
 
-
 static struct dti_framework *load_rel(const char *rel)
 {
 	char *path = test_path(rel);

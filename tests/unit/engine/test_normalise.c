@@ -30,9 +30,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-
-
-
 static struct dti_framework *fw_text(const char *text)
 {
 	struct dti_framework *fw = NULL;
@@ -72,9 +69,6 @@ static struct dti_result *run(const struct dti_framework *fw,
 	assert_int_equal(st, DTI_OK);
 	return res;
 }
-
-
-
 
 /* Checks a node's values for U1..U5 (NaN: no value). */
 static void check_column(const struct dti_result *res, const char *code,

@@ -30,11 +30,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-
-
-
-
-
 static struct dti_framework *fw_text(const char *text, const char *name)
 {
 	struct dti_framework *fw = NULL;

@@ -28,10 +28,6 @@
 #include "testcheck.h"
 #include "testutil.h"
 
-
-
-
-
 /* ---- fixture ----------------------------------------------------------------
  */
 
@@ -147,7 +143,6 @@ static void done(struct run *r)
 	dti_result_free(r->res);
 	dti_dataset_free(r->ds);
 }
-
 
 static size_t ds_unit(const struct dti_dataset *ds, const char *id)
 {

@@ -31,9 +31,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/db/db_impl.h"
 #include "base/base.h"
 #include "dti/dti.h"
+#include "store/db/db_impl.h"
 #include "testutil.h"
 
 /* The backend of the group being run, and PostgreSQL's admin link. */

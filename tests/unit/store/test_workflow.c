@@ -131,8 +131,9 @@ static int setup(void **state)
 	char sha[65];
 	OK(dti_store_framework_add(f->s, fw_text, strlen(fw_text), "wf.csv",
 	                           sha, &f->err));
-	struct dti_cycle_new c = {"c25", 2025, "wf-test", NULL, NULL,
-	                          "2025-09-30", NULL, "DTI 2025 (test)"};
+	struct dti_cycle_new c = {
+	    "c25", 2025,         "wf-test", NULL,
+	    NULL,  "2025-09-30", NULL,      "DTI 2025 (test)"};
 	OK(dti_cycle_create(f->s, &c, &f->err));
 	return 0;
 }
@@ -233,7 +234,8 @@ static void test_users_and_credentials(void **state)
 {
 	struct fx *f = *state;
 	as(f, "olga");
-	REFUSED(DTI_EPERM, "admin", dti_user_add(f->s, "z", NULL, NULL, &f->err));
+	REFUSED(DTI_EPERM, "admin",
+	        dti_user_add(f->s, "z", NULL, NULL, &f->err));
 	as(f, "root");
 	REFUSED(DTI_EEXIST, "already exists",
 	        dti_user_add(f->s, "olga", NULL, NULL, &f->err));
@@ -241,9 +243,9 @@ static void test_users_and_credentials(void **state)
 	        dti_user_add(f->s, "bad name", NULL, NULL, &f->err));
 	REFUSED(DTI_EINVALID, "8 to 1024",
 	        dti_user_passwd(f->s, "olga", "short", &f->err));
-	REFUSED(DTI_EINVALID, "scoped",
-	        dti_user_role(f->s, "olga", DTI_ROLE_REVIEWER, "d1", 1,
-	                      &f->err));
+	REFUSED(
+	    DTI_EINVALID, "scoped",
+	    dti_user_role(f->s, "olga", DTI_ROLE_REVIEWER, "d1", 1, &f->err));
 	REFUSED(DTI_EINVALID, "for a unit",
 	        dti_user_role(f->s, "olga", DTI_ROLE_EDITOR, NULL, 1, &f->err));
 	REFUSED(DTI_ENOTFOUND, "no unit",
@@ -258,8 +260,8 @@ static void test_users_and_credentials(void **state)
 	assert_int_equal(dti_user_login(f->s, "root", "wrong horse", &f->err),
 	                 DTI_EPERM);
 	dti_error_release(&f->err);
-	assert_int_equal(dti_user_login(f->s, "ghost", "correct horse", &f->err),
-	                 DTI_EPERM);
+	assert_int_equal(
+	    dti_user_login(f->s, "ghost", "correct horse", &f->err), DTI_EPERM);
 	dti_error_release(&f->err);
 	OK(dti_user_passwd(f->s, "olga", "olga's new password", &f->err));
 	OK(dti_user_login(f->s, "olga", "olga's new password", &f->err));
@@ -344,8 +346,7 @@ static void test_whole_year(void **state)
 	                     "panel scored the plan's execution", 0, &f->err));
 	OK(dti_review_adjust(f->s, "c25", "d1", "pc", 0.7,
 	                     "inventory shows 70 computers", 0, &f->err));
-	OK(dti_review_return(f->s, "c25", "d2", "attach the plan", 0,
-	                     &f->err));
+	OK(dti_review_return(f->s, "c25", "d2", "attach the plan", 0, &f->err));
 	/* returned: the editor may change and resubmit during review */
 	as(f, "ed2");
 	edit1(f, "d2", "plan", 1);
@@ -399,9 +400,9 @@ static void test_whole_year(void **state)
 	        dti_submission_exclude(f->s, "c25", "d1", "late", &f->err));
 	REFUSED(DTI_ESTATE, "published",
 	        dti_cycle_compute(f->s, "c25", NULL, &f->err));
-	REFUSED(DTI_ESTATE, "cannot move",
-	        dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0,
-	                             &f->err));
+	REFUSED(
+	    DTI_ESTATE, "cannot move",
+	    dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
 	as(f, "ed1");
 	struct dti_figure_edit e1 = DTI_FIGURE_EDIT_INIT("pc");
 	e1.value = 1;
@@ -508,18 +509,18 @@ static void test_reviewer_rules(void **state)
 	as(f, "rita");
 	REFUSED(DTI_ESTATE, "not in review",
 	        dti_review_approve(f->s, "c25", "d1", 0, &f->err));
-	REFUSED(DTI_ESTATE, "not in review",
-	        dti_review_adjust(f->s, "c25", "d1", "pc", 0.4, "why", 0,
-	                          &f->err));
+	REFUSED(
+	    DTI_ESTATE, "not in review",
+	    dti_review_adjust(f->s, "c25", "d1", "pc", 0.4, "why", 0, &f->err));
 	as(f, "olga");
 	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
 	as(f, "ed1");
 	REFUSED(DTI_EPERM, "reviewer",
 	        dti_review_approve(f->s, "c25", "d1", 0, &f->err));
 	as(f, "rita");
-	REFUSED(DTI_EINVALID, "needs a reason",
-	        dti_review_adjust(f->s, "c25", "d1", "pc", 0.4, "  ", 0,
-	                          &f->err));
+	REFUSED(
+	    DTI_EINVALID, "needs a reason",
+	    dti_review_adjust(f->s, "c25", "d1", "pc", 0.4, "  ", 0, &f->err));
 	REFUSED(DTI_EINVALID, "needs a comment",
 	        dti_review_return(f->s, "c25", "d1", NULL, 0, &f->err));
 	REFUSED(DTI_EINVALID, "plan",
@@ -533,8 +534,9 @@ static void test_reviewer_rules(void **state)
 	REFUSED(DTI_ECONFLICT, "changed since",
 	        dti_review_approve(f->s, "c25", "d1", v, &f->err));
 	OK(dti_review_approve(f->s, "c25", "d1", v + 1, &f->err));
-	REFUSED(DTI_ESTATE, "approved",
-	        dti_review_return(f->s, "c25", "d1", "late remark", 0, &f->err));
+	REFUSED(
+	    DTI_ESTATE, "approved",
+	    dti_review_return(f->s, "c25", "d1", "late remark", 0, &f->err));
 }
 
 static void test_publication_rules(void **state)
@@ -544,9 +546,9 @@ static void test_publication_rules(void **state)
 	as(f, "olga");
 	REFUSED(DTI_ESTATE, "only a closed cycle",
 	        dti_cycle_publish(f->s, "c25", 0, &f->err));
-	REFUSED(DTI_ESTATE, "dti publish",
-	        dti_cycle_transition(f->s, "c25", DTI_CYCLE_PUBLISHED, 0,
-	                             &f->err));
+	REFUSED(
+	    DTI_ESTATE, "dti publish",
+	    dti_cycle_transition(f->s, "c25", DTI_CYCLE_PUBLISHED, 0, &f->err));
 	as(f, "rita");
 	OK(dti_review_approve(f->s, "c25", "d1", 0, &f->err));
 	as(f, "olga");
@@ -582,9 +584,10 @@ static void test_duplicates_and_units(void **state)
 {
 	struct fx *f = *state;
 	as(f, "olga");
-	struct dti_cycle_new c = {"c25", 2025, "wf-test", NULL, NULL,
-	                          NULL, NULL, NULL};
-	REFUSED(DTI_EEXIST, "already exists", dti_cycle_create(f->s, &c, &f->err));
+	struct dti_cycle_new c = {"c25", 2025, "wf-test", NULL,
+	                          NULL,  NULL, NULL,      NULL};
+	REFUSED(DTI_EEXIST, "already exists",
+	        dti_cycle_create(f->s, &c, &f->err));
 	c.label = "bad label";
 	REFUSED(DTI_EINVALID, "cycle label",
 	        dti_cycle_create(f->s, &c, &f->err));
@@ -594,8 +597,7 @@ static void test_duplicates_and_units(void **state)
 	        dti_cycle_create(f->s, &c, &f->err));
 	c.framework = "wf-test";
 	c.submit_deadline = "2026-13-40";
-	REFUSED(DTI_ESYNTAX, "not a date",
-	        dti_cycle_create(f->s, &c, &f->err));
+	REFUSED(DTI_ESYNTAX, "not a date", dti_cycle_create(f->s, &c, &f->err));
 	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
 	REFUSED(DTI_EEXIST, "already has a submission",
 	        dti_submission_create(f->s, "c25", "d1", &f->err));
@@ -789,7 +791,8 @@ static void test_audit_chain(void **state)
 	/* ... and with the later ones renumbered, the broken link */
 	for (long long k = 8; k <= n; k++) {
 		snprintf(sql, sizeof sql,
-		         "UPDATE audit SET seq = %lld WHERE seq = %lld", k - 1, k);
+		         "UPDATE audit SET seq = %lld WHERE seq = %lld", k - 1,
+		         k);
 		tamper(f, sql);
 	}
 	expect_broken(f, 7, "does not follow");
