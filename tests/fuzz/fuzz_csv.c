@@ -17,8 +17,8 @@
  */
 #include <stdint.h>
 
+#include "base/base.h"
 #include "fuzz_common.h"
-#include "internal.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

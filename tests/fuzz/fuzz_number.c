@@ -12,8 +12,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "base/base.h"
 #include "fuzz_common.h"
-#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
