@@ -10,11 +10,12 @@
  * added (the NUL is not counted in `len`).  Growth beyond `max` fails with
  * DTI_ELIMIT and leaves the buffer as it was.
  *
- * A failure sticks: the first add that fails (DTI_ENOMEM, DTI_ELIMIT)
- * sets `status`, and every later add returns it without writing, so a
- * writer may append many pieces and check `status` once at the end: the
- * text is never missing a piece in the middle.  dti_buf_reset() and
- * dti_buf_release() clear it.
+ * Failures are sticky: the first append that fails (DTI_ELIMIT,
+ * DTI_ENOMEM) is kept in `status`, and every later append does nothing and
+ * returns it, so a writer that appends many pieces can check once, at the
+ * end.  Every library call that writes into a buffer returns the buffer's
+ * status when it is not DTI_OK: output cut short is never reported as a
+ * success.  dti_buf_reset() and dti_buf_release() clear it.
  */
 #ifndef DTI_BUF_H
 #define DTI_BUF_H
@@ -37,7 +38,7 @@ struct dti_buf {
 	size_t len;
 	size_t cap;
 	size_t max;             /* 0 means DTI_BUF_DEFAULT_MAX */
-	enum dti_status status; /* the first failed add, or DTI_OK */
+	enum dti_status status; /* DTI_OK, or the first failed append */
 };
 
 #define DTI_BUF_INIT                                                           \
@@ -47,7 +48,10 @@ struct dti_buf {
 
 DTI_EXTERN void dti_buf_init(struct dti_buf *b, size_t max);
 DTI_EXTERN void dti_buf_release(struct dti_buf *b);
-DTI_EXTERN void dti_buf_reset(struct dti_buf *b); /* len = 0, memory kept */
+/* len = 0 and status DTI_OK, memory kept */
+DTI_EXTERN void dti_buf_reset(struct dti_buf *b);
+/* DTI_OK, or the status of the first append that failed. */
+DTI_EXTERN enum dti_status dti_buf_status(const struct dti_buf *b);
 DTI_EXTERN enum dti_status dti_buf_add(struct dti_buf *b, const void *p,
                                        size_t n);
 DTI_EXTERN enum dti_status dti_buf_adds(struct dti_buf *b, const char *s);

@@ -45,6 +45,8 @@ struct dti_compute_opts {
 	{                                                                      \
 		-1, DTI_MISSING_DEFAULT, NULL, 0, 0                            \
 	}
+/* Sets *o to the defaults (the same as DTI_COMPUTE_OPTS_INIT). */
+DTI_EXTERN void dti_compute_opts_init(struct dti_compute_opts *o);
 
 /* Flags of a result cell. */
 enum {
@@ -146,6 +148,118 @@ DTI_EXTERN double dti_result_change(const struct dti_result *res, size_t i,
  */
 DTI_EXTERN int dti_result_rank_change(const struct dti_result *res, size_t i,
                                       size_t node, int *ok);
+
+/* ---- Repeated runs ------------------------------------------------------
+ *
+ * A model is a framework and one cycle of a dataset compiled once (the
+ * units present, groups, every matrix and scratch array allocated), then
+ * computed as many times as wanted with some choices changed: weights,
+ * normalisations, aggregation methods, the missing-value policy, figures.
+ * This is what uncertainty and sensitivity analyses call thousands of
+ * times; a run allocates nothing but its notes.  dti_compute() is a model
+ * run once.
+ *
+ * Each run refills the model's one result in place: dti_model_result() is
+ * valid until the next run or dti_model_free(), and its accessors are the
+ * result's usual ones.  Overrides stay until changed or reset.  The result
+ * names the framework as it was read: outputs and explanations that show
+ * weights or rules show the framework's, not the overrides.
+ *
+ * Ownership: the model borrows the framework and the dataset (both must
+ * outlive it).  A model is not thread-safe: use one per thread (they may
+ * share the framework and the dataset, which are only read).
+ */
+struct dti_model;
+
+/* Every aggregate (dti_model_set_aggregation) or leaf (_set_normalisation). */
+#define DTI_MODEL_ALL ((size_t)-1)
+
+DTI_EXTERN enum dti_status
+dti_model_new(const struct dti_framework *fw, const struct dti_dataset *ds,
+              size_t cycle, const struct dti_compute_opts *opts,
+              struct dti_model **out, struct dti_error *err);
+DTI_EXTERN void dti_model_free(struct dti_model *m);
+
+/*
+ * Computes the model with its current overrides.  On failure (an unknown
+ * index, a refused zero) the result is not valid until a run succeeds.
+ */
+DTI_EXTERN enum dti_status dti_model_run(struct dti_model *m,
+                                         struct dti_error *err);
+/* The result of the last successful run, NULL before one. */
+DTI_EXTERN const struct dti_result *dti_model_result(const struct dti_model *m);
+
+/* Every override back to the framework and the data as read. */
+DTI_EXTERN void dti_model_reset(struct dti_model *m);
+
+/*
+ * The weight of node in each of its parents (a shared node gets the same
+ * weight in all of them); weights are relative to the siblings'.  NaN is
+ * refused; 0 leaves the node out.
+ */
+DTI_EXTERN enum dti_status dti_model_set_weight(struct dti_model *m,
+                                                size_t node, double weight,
+                                                struct dti_error *err);
+/* The weight of child in parent as the model will compute it; NaN if none. */
+DTI_EXTERN double dti_model_weight(const struct dti_model *m, size_t parent,
+                                   size_t child);
+
+/*
+ * A normalisation for a leaf, or for every leaf that has a relative rule
+ * (DTI_MODEL_ALL): min-max, goalposts, z-score, rank, percentile rank,
+ * ratio to the maximum, distance to target.  Parameters left NaN by
+ * dti_norm_init() take the defaults of a framework file: output range
+ * 0..scale for min-max and goalposts, mean 0 and sd 1 for z-scores.
+ */
+struct dti_norm {
+	enum dti_rule rule;
+	double lo, hi;   /* min-max, goalposts: output range */
+	double min, max; /* goalposts: input range (required) */
+	double mean, sd; /* z-score: output mean and standard deviation */
+	double target;   /* distance to target (required) */
+	int cap;         /* distance to target: 1 caps at the target */
+};
+DTI_EXTERN void dti_norm_init(struct dti_norm *n, enum dti_rule rule);
+DTI_EXTERN enum dti_status dti_model_set_normalisation(struct dti_model *m,
+                                                       size_t node,
+                                                       const struct dti_norm *n,
+                                                       struct dti_error *err);
+
+/*
+ * The aggregation of an aggregate node, or of every aggregate
+ * (DTI_MODEL_ALL).  power is the exponent of DTI_AGG_GENMEAN (ignored
+ * otherwise).  The zero rule stays the node's.
+ */
+DTI_EXTERN enum dti_status
+dti_model_set_aggregation(struct dti_model *m, size_t node, enum dti_agg method,
+                          double power, struct dti_error *err);
+
+/*
+ * Which nodes get ranks (and group ranks) in the next runs: the n nodes
+ * listed, or every node when nodes is NULL (the default).  Ranking every
+ * node costs more than computing every value; an analysis that reads the
+ * index's ranks only should rank the index alone.  A node left out reads
+ * rank 0 (not ranked).
+ */
+DTI_EXTERN enum dti_status dti_model_set_ranked(struct dti_model *m,
+                                                const size_t *nodes, size_t n,
+                                                struct dti_error *err);
+
+/* The missing-value policy (DTI_MISSING_DEFAULT: the options' again). */
+DTI_EXTERN enum dti_status dti_model_set_missing(struct dti_model *m,
+                                                 enum dti_missing policy,
+                                                 struct dti_error *err);
+
+/*
+ * A figure of a leaf for a dataset unit (index in the dataset, as
+ * dti_result_unit() gives) in place of the data's; NaN makes it missing.
+ * The unit must be in the result (have a figure in the cycle).  Figures
+ * are not checked against rules here: check them when they are entered.
+ */
+DTI_EXTERN enum dti_status dti_model_set_figure(struct dti_model *m,
+                                                size_t unit, size_t node,
+                                                double value,
+                                                struct dti_error *err);
 
 #ifdef __cplusplus
 }

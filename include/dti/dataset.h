@@ -51,6 +51,8 @@ struct dti_read_opts {
 	{                                                                      \
 		DTI_LAYOUT_AUTO, 0, NULL, NULL, NULL, 0                        \
 	}
+/* Sets *o to the defaults (the same as DTI_READ_OPTS_INIT). */
+DTI_EXTERN void dti_read_opts_init(struct dti_read_opts *o);
 
 struct dti_dataset;
 

@@ -33,6 +33,8 @@ struct dti_explain_opts {
 	{                                                                      \
 		-1, 0                                                          \
 	}
+/* Sets *o to the defaults (the same as DTI_EXPLAIN_OPTS_INIT). */
+DTI_EXTERN void dti_explain_opts_init(struct dti_explain_opts *o);
 
 /* One indicator's line in an explanation. */
 struct dti_explain_item {

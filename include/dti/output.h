@@ -51,6 +51,8 @@ struct dti_output_opts {
 		DTI_FORMAT_TABLE, DTI_LANG_EN, NULL, 0, -1, 0, 0, 0, 0, NULL,  \
 		    0, 0                                                       \
 	}
+/* Sets *o to the defaults (the same as DTI_OUTPUT_OPTS_INIT). */
+DTI_EXTERN void dti_output_opts_init(struct dti_output_opts *o);
 
 /* Parses "table", "csv", "json", "ndjson"; -1 if unknown. */
 DTI_EXTERN int dti_format_parse(const char *s);

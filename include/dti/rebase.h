@@ -34,6 +34,8 @@ struct dti_rebase_opts {
 	{                                                                      \
 		"2025-07-01", 0, 0, 0                                          \
 	}
+/* Sets *o to the defaults (the same as DTI_REBASE_OPTS_INIT). */
+DTI_EXTERN void dti_rebase_opts_init(struct dti_rebase_opts *o);
 
 /*
  * Builds a new dataset (one cycle, same label) whose units are the

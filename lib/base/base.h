@@ -79,6 +79,14 @@ enum dti_status dti_csv_cell(struct dti_buf *b, const char *s);
 /* A JSON string literal of s (NULL as ""), escaped. */
 enum dti_status dti_json_str(struct dti_buf *b, const char *s);
 
+/*
+ * The end of every public call that writes into a caller's buffer: st
+ * when it already failed, else the buffer's sticky status (with a message
+ * in err), else DTI_OK.
+ */
+enum dti_status dti_buf_final(struct dti_buf *b, enum dti_status st,
+                              struct dti_error *err);
+
 /* ---- memory ---------------------------------------------------------- */
 
 /* An arena: many small allocations freed together. */
@@ -158,6 +166,31 @@ enum dti_status dti_buf_add_trimmed(struct dti_buf *b, double v, int digits);
 
 /* Rounds v to `digits` decimals, as an integer count (half away from 0). */
 long long dti_round_scaled(double v, int digits);
+
+/*
+ * The same with p = 10^digits given, inline for the loops that round
+ * every cell.  v * p is inexact: 0.80025 may come out as 8002.4999999.
+ * Published values are rounded from decimal figures, so a product within
+ * a few ulps of a half is treated as the half it stands for.
+ */
+static inline long long dti_round_by(double v, double p)
+{
+	double s = v * p;
+	double a = s < 0 ? -s : s;
+	if (a >= 4503599627370496.0) /* 2^52: already a whole number */
+		return (long long)s;
+	long long t = (long long)s;      /* toward zero */
+	t -= (long long)((double)t > s); /* floor */
+	double frac = s - (double)t;
+	double eps = a * 4 * 2.220446049250313e-16;
+	double off = frac - 0.5;
+	/* near 2^52 the tolerance would swallow every fraction: no fix-up */
+	int half = (eps < 0.125) & (off <= eps) & (-off <= eps);
+	/* without branches: the fraction is a coin toss for the predictor */
+	long long up = (long long)((off > 0) | ((off == 0) & (s > 0)));
+	long long up_half = (long long)(s >= 0);
+	return t + (half ? up_half : up);
+}
 double dti_pow10(int digits);
 
 /* ---- CSV ------------------------------------------------------------- */

@@ -37,21 +37,38 @@ void dti_buf_reset(struct dti_buf *b)
 		b->data[0] = '\0';
 }
 
-/* The first failure sticks (see dti/buf.h). */
-static enum dti_status buf_fail(struct dti_buf *b, enum dti_status st)
+enum dti_status dti_buf_status(const struct dti_buf *b)
 {
-	if (b->status == DTI_OK)
-		b->status = st;
-	return st;
+	return b->status;
 }
 
+enum dti_status dti_buf_final(struct dti_buf *b, enum dti_status st,
+                              struct dti_error *err)
+{
+	/* a writer's own failure comes first, unless it is the buffer's */
+	if (b->status == DTI_OK || (st != DTI_OK && st != b->status))
+		return st;
+	if (b->status == DTI_ENOMEM)
+		return dti_err_replace(err, DTI_ENOMEM, NULL, 0, 0, NULL,
+		                       "out of memory");
+	if (b->status == DTI_ELIMIT)
+		return dti_err_replace(err, DTI_ELIMIT, NULL, 0, 0, NULL,
+		                       "the output is larger than its limit of "
+		                       "%zu bytes",
+		                       b->max ? b->max : DTI_BUF_DEFAULT_MAX);
+	return dti_err_replace(err, b->status, NULL, 0, 0, NULL,
+	                       "the output could not be written whole: %s",
+	                       dti_strerror(b->status));
+}
+
+/* Makes room for extra bytes and the NUL; a failure sticks. */
 static enum dti_status buf_reserve(struct dti_buf *b, size_t extra)
 {
-	if (b->status)
+	if (b->status != DTI_OK)
 		return b->status;
 	size_t max = b->max ? b->max : DTI_BUF_DEFAULT_MAX;
 	if (extra > max || b->len > max - extra)
-		return buf_fail(b, DTI_ELIMIT);
+		return b->status = DTI_ELIMIT;
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return DTI_OK;
@@ -62,7 +79,7 @@ static enum dti_status buf_reserve(struct dti_buf *b, size_t extra)
 		ncap = max + 1;
 	char *q = realloc(b->data, ncap);
 	if (!q)
-		return buf_fail(b, DTI_ENOMEM);
+		return b->status = DTI_ENOMEM;
 	b->data = q;
 	b->cap = ncap;
 	return DTI_OK;
@@ -98,7 +115,7 @@ enum dti_status dti_buf_vaddf(struct dti_buf *b, const char *fmt, va_list ap)
 	int n = dti_vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
-		return buf_fail(b, DTI_EINTERNAL);
+		return b->status = DTI_EINTERNAL;
 	if ((size_t)n < sizeof small)
 		return dti_buf_add(b, small, (size_t)n);
 	enum dti_status st = buf_reserve(b, (size_t)n);

@@ -323,22 +323,5 @@ double dti_pow10(int digits)
 
 long long dti_round_scaled(double v, int digits)
 {
-	double s = v * dti_pow10(digits);
-	/*
-	 * v * 10^d is inexact: 0.80025 may come out as 8002.4999999.  Published
-	 * values are rounded from decimal figures, so a product within a few
-	 * ulps of a half is treated as the half it stands for.
-	 */
-	if (fabs(s) >= 4503599627370496.0) /* 2^52: already a whole number */
-		return (long long)s;
-	double fl = floor(s);
-	double frac = s - fl;
-	double eps = fabs(s) * 4 * 2.220446049250313e-16;
-	long long r;
-	/* near 2^52 the tolerance would swallow every fraction: no fix-up */
-	if (eps < 0.125 && fabs(frac - 0.5) <= eps)
-		r = (long long)(s >= 0 ? fl + 1 : fl);
-	else
-		r = (long long)llround(s);
-	return r;
+	return dti_round_by(v, dti_pow10(digits));
 }

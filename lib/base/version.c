@@ -5,3 +5,8 @@ const char *dti_version(void)
 {
 	return DTI_VERSION;
 }
+
+unsigned dti_version_num(void)
+{
+	return DTI_VERSION_NUM;
+}

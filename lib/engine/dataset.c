@@ -642,9 +642,10 @@ static enum dti_status csv_field(struct dti_buf *b, const char *s)
 	return st ? st : dti_buf_addc(b, '"');
 }
 
-enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
-                                      size_t cycle, struct dti_buf *out,
-                                      struct dti_error *err)
+static enum dti_status write_dataset_write_csv(const struct dti_dataset *ds,
+                                               size_t cycle,
+                                               struct dti_buf *out,
+                                               struct dti_error *err)
 {
 	if (cycle >= ds->ncycles)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
@@ -1490,4 +1491,18 @@ dti_dataset_read(const struct dti_framework *fw, const struct dti_units *units,
 	                       out, err);
 	free(buf);
 	return st;
+}
+
+void dti_read_opts_init(struct dti_read_opts *o)
+{
+	struct dti_read_opts d = DTI_READ_OPTS_INIT;
+	*o = d;
+}
+
+enum dti_status dti_dataset_write_csv(const struct dti_dataset *ds,
+                                      size_t cycle, struct dti_buf *out,
+                                      struct dti_error *err)
+{
+	enum dti_status st = write_dataset_write_csv(ds, cycle, out, err);
+	return dti_buf_final(out, st, err);
 }

@@ -603,8 +603,7 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		}
 		dti_buf_adds(b, ".\n");
 	}
-	/* every add above stops at the first failure (dti/buf.h) */
-	return b->status;
+	return dti_buf_status(b);
 }
 
 static void jstr(struct dti_buf *b, const char *s)
@@ -748,14 +747,14 @@ static enum dti_status write_json(const struct dti_explanation *ex,
 		jstr(b, fw->nodes[ex->items[ex->weaknesses[s]].node].code);
 	}
 	dti_buf_adds(b, "]}\n");
-	/* every add above stops at the first failure (dti/buf.h) */
-	return b->status;
+	return dti_buf_status(b);
 }
 
-enum dti_status dti_explanation_write(const struct dti_explanation *ex,
-                                      enum dti_format format,
-                                      enum dti_lang lang, struct dti_buf *out,
-                                      struct dti_error *err)
+static enum dti_status write_explanation_write(const struct dti_explanation *ex,
+                                               enum dti_format format,
+                                               enum dti_lang lang,
+                                               struct dti_buf *out,
+                                               struct dti_error *err)
 {
 	size_t before = out->len;
 	enum dti_status st;
@@ -777,4 +776,20 @@ enum dti_status dti_explanation_write(const struct dti_explanation *ex,
 				out->data[i] = ' ';
 	}
 	return DTI_OK;
+}
+
+void dti_explain_opts_init(struct dti_explain_opts *o)
+{
+	struct dti_explain_opts d = DTI_EXPLAIN_OPTS_INIT;
+	*o = d;
+}
+
+enum dti_status dti_explanation_write(const struct dti_explanation *ex,
+                                      enum dti_format format,
+                                      enum dti_lang lang, struct dti_buf *out,
+                                      struct dti_error *err)
+{
+	enum dti_status st =
+	    write_explanation_write(ex, format, lang, out, err);
+	return dti_buf_final(out, st, err);
 }

@@ -185,4 +185,52 @@ struct dti_result {
 void dti_result_add_note(struct dti_result *res, const char *en, const char *vi,
                          ...);
 
+/* ---- the computation's steps (compute.c calls them) ------------------- */
+
+/* A sort key and the index it belongs to. */
+struct keyed {
+	uint64_t key;
+	size_t idx;
+};
+
+/* rank.c: ascending stable sort by key (LSD radix); tmp holds n. */
+void eng_radix_sort(struct keyed *a, struct keyed *tmp, size_t n);
+/* rank.c: ranks with ties at the minimum, ascending (1 = lowest). */
+void eng_min_ranks(const double *x, const size_t *idx, size_t n,
+                   double *rank_out, struct keyed *a, struct keyed *tmp);
+/*
+ * rank.c: competition ranks of node k from its rounded values r (overall
+ * and in groups); a, tmp, glast_rank, glast_key and gseen are scratch.
+ */
+void eng_rank_node(struct dti_result *res, size_t k, const long long *r,
+                   struct keyed *a, struct keyed *tmp, int *glast_rank,
+                   long long *glast_key, size_t *gseen);
+
+/* score.c */
+double eng_clamp01(double x);
+/* Fraction of the maximum for absolute rules; NaN if unknowable. */
+double eng_score_absolute(const struct dti_framework *fw,
+                          const struct fw_node *nd, double x);
+/* Fills missing figures of node k by their group's mean (flags them). */
+void eng_impute_group_mean(struct dti_result *res, size_t k, double *fig,
+                           double *gsum, size_t *gcnt, size_t *imputed);
+
+/* normalise.c: a relative rule over a column of n figures. */
+void eng_normalise(const struct dti_framework *fw, const struct fw_node *nd,
+                   const double *fig, double *val, size_t n, size_t *idx,
+                   struct keyed *ka, struct keyed *kt, double *work);
+
+/* aggregate.c: node k of every unit from its children's values. */
+struct agg_ctx {
+	const struct fw_node *nodes; /* the nodes as computed (overrides) */
+	struct dti_result *res;
+	enum dti_missing missing;
+	double *acc;
+	double *wsum;
+	double *wall;
+	unsigned char *unknown;
+	struct dti_error *err;
+};
+enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out);
+
 #endif

@@ -755,9 +755,10 @@ static enum dti_status result_json(const struct dti_result *res,
 	return st;
 }
 
-enum dti_status dti_output_result(const struct dti_result *res,
-                                  const struct dti_output_opts *opts,
-                                  struct dti_buf *out, struct dti_error *err)
+static enum dti_status write_output_result(const struct dti_result *res,
+                                           const struct dti_output_opts *opts,
+                                           struct dti_buf *out,
+                                           struct dti_error *err)
 {
 	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
 	const struct dti_output_opts *o = opts ? opts : &def;
@@ -1184,9 +1185,10 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 	return st;
 }
 
-enum dti_status dti_output_framework(const struct dti_framework *fw,
-                                     const struct dti_output_opts *opts,
-                                     struct dti_buf *out, struct dti_error *err)
+static enum dti_status
+write_output_framework(const struct dti_framework *fw,
+                       const struct dti_output_opts *opts, struct dti_buf *out,
+                       struct dti_error *err)
 {
 	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
 	const struct dti_output_opts *o = opts ? opts : &def;
@@ -1253,9 +1255,11 @@ static void sort_ctx(size_t *a, size_t n, const void *ctx,
 	free(tmp);
 }
 
-enum dti_status dti_output_units(const struct dti_units *u, const char *date,
-                                 const struct dti_output_opts *opts,
-                                 struct dti_buf *out, struct dti_error *err)
+static enum dti_status write_output_units(const struct dti_units *u,
+                                          const char *date,
+                                          const struct dti_output_opts *opts,
+                                          struct dti_buf *out,
+                                          struct dti_error *err)
 {
 	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
 	const struct dti_output_opts *o = opts ? opts : &def;
@@ -1382,4 +1386,34 @@ enum dti_status dti_output_units(const struct dti_units *u, const char *date,
 		                   "cannot format the units: %s",
 		                   dti_strerror(st));
 	return DTI_OK;
+}
+
+void dti_output_opts_init(struct dti_output_opts *o)
+{
+	struct dti_output_opts d = DTI_OUTPUT_OPTS_INIT;
+	*o = d;
+}
+
+enum dti_status dti_output_result(const struct dti_result *res,
+                                  const struct dti_output_opts *opts,
+                                  struct dti_buf *out, struct dti_error *err)
+{
+	enum dti_status st = write_output_result(res, opts, out, err);
+	return dti_buf_final(out, st, err);
+}
+
+enum dti_status dti_output_framework(const struct dti_framework *fw,
+                                     const struct dti_output_opts *opts,
+                                     struct dti_buf *out, struct dti_error *err)
+{
+	enum dti_status st = write_output_framework(fw, opts, out, err);
+	return dti_buf_final(out, st, err);
+}
+
+enum dti_status dti_output_units(const struct dti_units *u, const char *date,
+                                 const struct dti_output_opts *opts,
+                                 struct dti_buf *out, struct dti_error *err)
+{
+	enum dti_status st = write_output_units(u, date, opts, out, err);
+	return dti_buf_final(out, st, err);
 }

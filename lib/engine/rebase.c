@@ -229,3 +229,9 @@ enum dti_status dti_rebase(const struct dti_result *res,
 	*out = ds;
 	return DTI_OK;
 }
+
+void dti_rebase_opts_init(struct dti_rebase_opts *o)
+{
+	struct dti_rebase_opts d = DTI_REBASE_OPTS_INIT;
+	*o = d;
+}

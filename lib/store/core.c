@@ -378,8 +378,8 @@ enum dti_role dti_role_parse(const char *name)
 }
 
 enum dti_status store_find_user(struct dti_store *s, const char *name,
-                                 int64_t *id, int *disabled,
-                                 struct dti_error *err)
+                                int64_t *id, int *disabled,
+                                struct dti_error *err)
 {
 	struct db_stmt *q;
 	enum dti_status st = db_prepare(

@@ -95,7 +95,7 @@ static enum dti_status check_label(const char *l, struct dti_error *err)
 }
 
 enum dti_status store_check_version(int64_t expected, int64_t current,
-                                     const char *what, struct dti_error *err)
+                                    const char *what, struct dti_error *err)
 {
 	if (expected == 0 || expected == current)
 		return DTI_OK;
@@ -106,7 +106,7 @@ enum dti_status store_check_version(int64_t expected, int64_t current,
 }
 
 enum dti_status store_need_text(const char *t, const char *field,
-                                 const char *what, struct dti_error *err)
+                                const char *what, struct dti_error *err)
 {
 	if (t)
 		while (*t == ' ' || *t == '\t' || *t == '\n')
@@ -350,9 +350,9 @@ static int transition_allowed(enum dti_cycle_state from,
 }
 
 enum dti_status store_set_cycle_state(struct dti_store *s,
-                                       struct store_cycle *c,
-                                       enum dti_cycle_state to,
-                                       const char *extra, struct dti_error *err)
+                                      struct store_cycle *c,
+                                      enum dti_cycle_state to,
+                                      const char *extra, struct dti_error *err)
 {
 	char now[21];
 	store_now(s, now);
@@ -402,8 +402,8 @@ enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
 	if (st == DTI_OK)
 		st = store_load_cycle(s, label, &c, err);
 	if (st == DTI_OK)
-		st = store_check_version(expected_version, c.version, "the cycle",
-		                   err);
+		st = store_check_version(expected_version, c.version,
+		                         "the cycle", err);
 	if (st == DTI_OK && to == DTI_CYCLE_PUBLISHED)
 		st = dti_err_set(
 		    err, DTI_ESTATE, "", 0, 0, "state",
@@ -435,7 +435,8 @@ enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
 		             (long long)total);
 	}
 	if (st == DTI_OK)
-		st = store_set_cycle_state(s, &c, to, extra[0] ? extra : NULL, err);
+		st = store_set_cycle_state(s, &c, to, extra[0] ? extra : NULL,
+		                           err);
 	return store_end(s, st, err);
 }
 

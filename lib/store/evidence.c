@@ -369,9 +369,11 @@ enum dti_status dti_evidence_remove(struct dti_store *s, int64_t id,
 	return store_end(s, st, err);
 }
 
-enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
-                                 struct dti_buf *data, char media_type[64],
-                                 char filename[256], struct dti_error *err)
+static enum dti_status write_evidence_get(struct dti_store *s, int64_t id,
+                                          struct dti_buf *data,
+                                          char media_type[64],
+                                          char filename[256],
+                                          struct dti_error *err)
 {
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
@@ -412,4 +414,13 @@ enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
 	db_finalize(q);
 	db_rollback(s->db);
 	return st;
+}
+
+enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
+                                 struct dti_buf *data, char media_type[64],
+                                 char filename[256], struct dti_error *err)
+{
+	enum dti_status st =
+	    write_evidence_get(s, id, data, media_type, filename, err);
+	return dti_buf_final(data, st, err);
 }

@@ -603,8 +603,9 @@ static enum dti_status to_buf(void *ctx, const char *p, size_t n)
 	return dti_buf_add(ctx, p, n);
 }
 
-enum dti_status dti_store_export(struct dti_store *s, struct dti_buf *out,
-                                 struct dti_error *err)
+static enum dti_status write_store_export(struct dti_store *s,
+                                          struct dti_buf *out,
+                                          struct dti_error *err)
 {
 	if (!out)
 		return dti_err_set(err, DTI_EARG, "", 0, 0, "", "no buffer");
@@ -1240,4 +1241,11 @@ enum dti_status dti_store_import(struct dti_store *s, const char *buf,
 	}
 	free(im.blob);
 	return st;
+}
+
+enum dti_status dti_store_export(struct dti_store *s, struct dti_buf *out,
+                                 struct dti_error *err)
+{
+	enum dti_status st = write_store_export(s, out, err);
+	return dti_buf_final(out, st, err);
 }

@@ -227,8 +227,8 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
 	if (st == DTI_OK)
-		st = store_check_version(expected_version, c.version, "the cycle",
-		                   err);
+		st = store_check_version(expected_version, c.version,
+		                         "the cycle", err);
 	if (st == DTI_OK && c.state != DTI_CYCLE_CLOSED)
 		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
 		                 "cycle %s is %s: only a closed cycle is "
@@ -304,14 +304,16 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 		    "\"result\":%lld,\"sha256\":\"%s\",\"audit_seq\":%lld,"
 		    "\"audit_hash\":\"%s\"",
 		    (long long)rid, sha, (long long)hseq, hhash);
-		st = store_set_cycle_state(s, &c, DTI_CYCLE_PUBLISHED, extra, err);
+		st = store_set_cycle_state(s, &c, DTI_CYCLE_PUBLISHED, extra,
+		                           err);
 	}
 	return store_end(s, st, err);
 }
 
-enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
-                                  int preview, struct dti_buf *out,
-                                  struct dti_error *err)
+static enum dti_status write_cycle_results(struct dti_store *s,
+                                           const char *cycle, int preview,
+                                           struct dti_buf *out,
+                                           struct dti_error *err)
 {
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
@@ -388,4 +390,12 @@ enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
 	db_finalize(q);
 	db_rollback(s->db);
 	return st;
+}
+
+enum dti_status dti_cycle_results(struct dti_store *s, const char *cycle,
+                                  int preview, struct dti_buf *out,
+                                  struct dti_error *err)
+{
+	enum dti_status st = write_cycle_results(s, cycle, preview, out, err);
+	return dti_buf_final(out, st, err);
 }

@@ -33,8 +33,8 @@ static enum dti_status review_begin(struct dti_store *s, const char *cycle,
 		                 "submitted",
 		                 what, unit, dti_sub_state_name(sub->state));
 	if (st == DTI_OK)
-		st = store_check_version(expected, sub->version, "the submission",
-		                   err);
+		st = store_check_version(expected, sub->version,
+		                         "the submission", err);
 	return st;
 }
 
@@ -44,8 +44,8 @@ enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
                                   int64_t expected_version,
                                   struct dti_error *err)
 {
-	enum dti_status st =
-	    store_need_text(reason, "reason", "an adjustment needs a reason", err);
+	enum dti_status st = store_need_text(
+	    reason, "reason", "an adjustment needs a reason", err);
 	if (st != DTI_OK)
 		return st;
 	st = store_begin(s, err);
@@ -144,8 +144,9 @@ enum dti_status dti_review_return(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = store_set_sub_state(s, &sub, DTI_SUB_RETURNED, err);
 	if (st == DTI_OK)
-		st = store_sub_event(s, &c, unit, "review.return", DTI_SUB_SUBMITTED,
-		               &sub, "comment", comment, err);
+		st = store_sub_event(s, &c, unit, "review.return",
+		                     DTI_SUB_SUBMITTED, &sub, "comment",
+		                     comment, err);
 	return store_end(s, st, err);
 }
 
@@ -163,7 +164,7 @@ enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = store_set_sub_state(s, &sub, DTI_SUB_APPROVED, err);
 	if (st == DTI_OK)
-		st = store_sub_event(s, &c, unit, "review.approve", DTI_SUB_SUBMITTED,
-		               &sub, NULL, NULL, err);
+		st = store_sub_event(s, &c, unit, "review.approve",
+		                     DTI_SUB_SUBMITTED, &sub, NULL, NULL, err);
 	return store_end(s, st, err);
 }

@@ -160,13 +160,13 @@ enum dti_status store_find_user(struct dti_store *s, const char *name,
 /* "open", "in review", ...: a cycle's state inside a sentence. */
 const char *store_state_phrase(enum dti_cycle_state st);
 enum dti_status store_check_version(int64_t expected, int64_t current,
-                                     const char *what, struct dti_error *err);
+                                    const char *what, struct dti_error *err);
 enum dti_status store_need_text(const char *t, const char *field,
-                                 const char *what, struct dti_error *err);
+                                const char *what, struct dti_error *err);
 enum dti_status store_set_cycle_state(struct dti_store *s,
-                                       struct store_cycle *c,
-                                       enum dti_cycle_state to,
-                                       const char *extra, struct dti_error *err);
+                                      struct store_cycle *c,
+                                      enum dti_cycle_state to,
+                                      const char *extra, struct dti_error *err);
 
 /* ---- submissions.c ------------------------------------------------------ */
 
@@ -189,31 +189,34 @@ struct store_edit_ctx {
 };
 
 enum dti_status store_set_sub_state(struct dti_store *s, struct store_sub *sub,
-                                     enum dti_sub_state to,
-                                     struct dti_error *err);
+                                    enum dti_sub_state to,
+                                    struct dti_error *err);
 enum dti_status store_checker_init(struct store_checker *ck,
-                                    const struct dti_framework *fw,
-                                    struct dti_error *err);
+                                   const struct dti_framework *fw,
+                                   struct dti_error *err);
 enum dti_status store_checker_node(struct store_checker *ck, const char *code,
-                                    const char *cycle, size_t *node,
+                                   const char *cycle, size_t *node,
+                                   struct dti_error *err);
+enum dti_status store_checker_value(struct store_checker *ck, size_t node,
+                                    double v, const char *code,
                                     struct dti_error *err);
-enum dti_status store_checker_value(struct store_checker *ck, size_t node, double v,
-                                     const char *code, struct dti_error *err);
-enum dti_status store_checker_points(struct store_checker *ck, size_t node, double p,
-                                      const char *code, struct dti_error *err);
+enum dti_status store_checker_points(struct store_checker *ck, size_t node,
+                                     double p, const char *code,
+                                     struct dti_error *err);
 void store_checker_free(struct store_checker *ck);
 void store_json_num(struct dti_buf *b, double v);
 enum dti_status store_read_fig(struct db_stmt *get, int64_t sub,
-                                const char *code, struct store_fig *f,
-                                struct dti_error *err);
+                               const char *code, struct store_fig *f,
+                               struct dti_error *err);
 enum dti_status store_edit_ctx_init(struct dti_store *s,
-                                     const struct store_cycle *c,
-                                     struct store_edit_ctx *x, struct dti_error *err);
+                                    const struct store_cycle *c,
+                                    struct store_edit_ctx *x,
+                                    struct dti_error *err);
 void store_edit_ctx_release(struct store_edit_ctx *x);
 enum dti_status store_sub_event(struct dti_store *s,
-                                 const struct store_cycle *c, const char *unit,
-                                 const char *action, enum dti_sub_state from,
-                                 const struct store_sub *sub, const char *key,
-                                 const char *text, struct dti_error *err);
+                                const struct store_cycle *c, const char *unit,
+                                const char *action, enum dti_sub_state from,
+                                const struct store_sub *sub, const char *key,
+                                const char *text, struct dti_error *err);
 
 #endif

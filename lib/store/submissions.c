@@ -65,8 +65,8 @@ enum dti_status store_touch_sub(struct dti_store *s, struct store_sub *sub,
 }
 
 enum dti_status store_set_sub_state(struct dti_store *s, struct store_sub *sub,
-                                     enum dti_sub_state to,
-                                     struct dti_error *err)
+                                    enum dti_sub_state to,
+                                    struct dti_error *err)
 {
 	enum dti_status st =
 	    db_run(s->db, err, "UPDATE submissions SET state = ? WHERE id = ?",
@@ -123,10 +123,9 @@ enum dti_status store_may_edit(struct dti_store *s, const struct store_cycle *c,
 
 /* ---- figures ------------------------------------------------------------ */
 
-
 enum dti_status store_checker_init(struct store_checker *ck,
-                                    const struct dti_framework *fw,
-                                    struct dti_error *err)
+                                   const struct dti_framework *fw,
+                                   struct dti_error *err)
 {
 	ck->fw = fw;
 	ck->ds = NULL;
@@ -147,8 +146,8 @@ enum dti_status store_checker_init(struct store_checker *ck,
 
 /* Node index of an indicator code that takes figures, else the refusal. */
 enum dti_status store_checker_node(struct store_checker *ck, const char *code,
-                                    const char *cycle, size_t *node,
-                                    struct dti_error *err)
+                                   const char *cycle, size_t *node,
+                                   struct dti_error *err)
 {
 	long n = code ? dti_framework_find(ck->fw, code) : -1;
 	if (n < 0)
@@ -169,8 +168,9 @@ enum dti_status store_checker_node(struct store_checker *ck, const char *code,
 	return DTI_OK;
 }
 
-enum dti_status store_checker_value(struct store_checker *ck, size_t node, double v,
-                                     const char *code, struct dti_error *err)
+enum dti_status store_checker_value(struct store_checker *ck, size_t node,
+                                    double v, const char *code,
+                                    struct dti_error *err)
 {
 	struct dti_error e = DTI_ERROR_INIT;
 	enum dti_status st = dti_dataset_set(ck->ds, 0, 0, node, v, &e);
@@ -182,8 +182,9 @@ enum dti_status store_checker_value(struct store_checker *ck, size_t node, doubl
 	return st == DTI_OK ? DTI_OK : (st == DTI_ENOMEM ? st : DTI_EINVALID);
 }
 
-enum dti_status store_checker_points(struct store_checker *ck, size_t node, double p,
-                                      const char *code, struct dti_error *err)
+enum dti_status store_checker_points(struct store_checker *ck, size_t node,
+                                     double p, const char *code,
+                                     struct dti_error *err)
 {
 	struct dti_node_info ni;
 	dti_framework_node(ck->fw, node, &ni);
@@ -211,10 +212,9 @@ void store_json_num(struct dti_buf *b, double v)
 		dti_buf_add_shortest(b, v);
 }
 
-
 enum dti_status store_read_fig(struct db_stmt *get, int64_t sub,
-                                const char *code, struct store_fig *f,
-                                struct dti_error *err)
+                               const char *code, struct store_fig *f,
+                               struct dti_error *err)
 {
 	free(f->comment);
 	memset(f, 0, sizeof *f);
@@ -270,13 +270,12 @@ static const char sql_del_fig[] =
  * appends the before/after of each changed indicator to the two JSON
  * objects being built; *changed counts them.
  */
-static enum dti_status apply_edits(struct dti_store *s, struct store_checker *ck,
-                                   const char *cycle, int64_t sub,
-                                   const struct dti_figure_edit *e, size_t n,
-                                   struct db_stmt *get, struct db_stmt *put,
-                                   struct db_stmt *del, struct dti_buf *before,
-                                   struct dti_buf *after, size_t *changed,
-                                   struct dti_error *err)
+static enum dti_status
+apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
+            int64_t sub, const struct dti_figure_edit *e, size_t n,
+            struct db_stmt *get, struct db_stmt *put, struct db_stmt *del,
+            struct dti_buf *before, struct dti_buf *after, size_t *changed,
+            struct dti_error *err)
 {
 	char now[21];
 	store_now(s, now);
@@ -292,11 +291,11 @@ static enum dti_status apply_edits(struct dti_store *s, struct store_checker *ck
 				                 "indicator %s is given twice",
 				                 e[i].indicator);
 		if (st == DTI_OK && !e[i].clear && !isnan(e[i].value))
-			st = store_checker_value(ck, node, e[i].value, e[i].indicator,
-			                   err);
+			st = store_checker_value(ck, node, e[i].value,
+			                         e[i].indicator, err);
 		if (st == DTI_OK && !e[i].clear)
 			st = store_checker_points(ck, node, e[i].self_points,
-			                    e[i].indicator, err);
+			                          e[i].indicator, err);
 		if (st == DTI_OK)
 			st = store_read_fig(get, sub, e[i].indicator, &f, err);
 		if (st != DTI_OK)
@@ -357,10 +356,10 @@ static enum dti_status apply_edits(struct dti_store *s, struct store_checker *ck
 	return st;
 }
 
-
 enum dti_status store_edit_ctx_init(struct dti_store *s,
-                                     const struct store_cycle *c,
-                                     struct store_edit_ctx *x, struct dti_error *err)
+                                    const struct store_cycle *c,
+                                    struct store_edit_ctx *x,
+                                    struct dti_error *err)
 {
 	memset(x, 0, sizeof *x);
 	dti_buf_init(&x->before, 0);
@@ -440,7 +439,7 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 		st = store_may_edit(s, &c, unit, &sub, "edit figures", err);
 	if (st == DTI_OK)
 		st = store_check_version(expected_version, sub.version,
-		                   "the submission", err);
+		                         "the submission", err);
 	if (st == DTI_OK) {
 		have_x = 1;
 		st = store_edit_ctx_init(s, &c, &x, err);
@@ -547,10 +546,10 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 /* ---- submission states --------------------------------------------------- */
 
 enum dti_status store_sub_event(struct dti_store *s,
-                                 const struct store_cycle *c, const char *unit,
-                                 const char *action, enum dti_sub_state from,
-                                 const struct store_sub *sub, const char *key,
-                                 const char *text, struct dti_error *err)
+                                const struct store_cycle *c, const char *unit,
+                                const char *action, enum dti_sub_state from,
+                                const struct store_sub *sub, const char *key,
+                                const char *text, struct dti_error *err)
 {
 	char before[64], object[128];
 	dti_snprintf(before, sizeof before, "{\"state\":\"%s\"}",
@@ -587,7 +586,7 @@ enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
 		st = store_may_edit(s, &c, unit, &sub, "submit", err);
 	if (st == DTI_OK)
 		st = store_check_version(expected_version, sub.version,
-		                   "the submission", err);
+		                         "the submission", err);
 	enum dti_sub_state from = sub.state;
 	char now[21];
 	store_now(s, now);
@@ -599,8 +598,8 @@ enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = store_set_sub_state(s, &sub, DTI_SUB_SUBMITTED, err);
 	if (st == DTI_OK)
-		st = store_sub_event(s, &c, unit, "submission.submit", from, &sub,
-		               NULL, NULL, err);
+		st = store_sub_event(s, &c, unit, "submission.submit", from,
+		                     &sub, NULL, NULL, err);
 	return store_end(s, st, err);
 }
 
@@ -608,8 +607,8 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
                                        const char *unit, const char *reason,
                                        struct dti_error *err)
 {
-	enum dti_status st =
-	    store_need_text(reason, "reason", "excluding a unit needs a reason", err);
+	enum dti_status st = store_need_text(
+	    reason, "reason", "excluding a unit needs a reason", err);
 	if (st != DTI_OK)
 		return st;
 	st = store_begin(s, err);
@@ -639,8 +638,8 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = store_set_sub_state(s, &sub, DTI_SUB_EXCLUDED, err);
 	if (st == DTI_OK)
-		st = store_sub_event(s, &c, unit, "submission.exclude", from, &sub,
-		               "reason", reason, err);
+		st = store_sub_event(s, &c, unit, "submission.exclude", from,
+		                     &sub, "reason", reason, err);
 	return store_end(s, st, err);
 }
 

@@ -517,6 +517,13 @@ static int write_all(int fd, const char *p, size_t n)
 
 int cli_write(const char *path, const struct dti_buf *b)
 {
+	/* output that could not be built whole is never written */
+	if (dti_buf_status(b) != DTI_OK) {
+		fprintf(stderr, "dti: cannot build the output: %s\n",
+		        dti_strerror(dti_buf_status(b)));
+		return dti_buf_status(b) == DTI_ELIMIT ? EXIT_LIMIT
+		                                       : EXIT_INTERNAL;
+	}
 	const char *data = b->data ? b->data : "";
 	if (!path || strcmp(path, "-") == 0) {
 		if (write_all(STDOUT_FILENO, data, b->len)) {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db/db_impl.h"
 #include "base/base.h"
+#include "store/db/db_impl.h"
 
 enum dti_status db_open(const char *location, struct db **out,
                         struct dti_error *err)

@@ -3,9 +3,9 @@
  *
  * A backend embeds struct db as the first member of its connection and
  * struct db_stmt as the first member of its statements, and fills a
- * struct db_ops by field name.  db.c checks arguments and dispatches; the backend does
- * the rest.  Parameter indices reaching a backend are 1-based and in
- * range; column indices 0-based and in range.
+ * struct db_ops by field name.  db.c checks arguments and dispatches; the
+ * backend does the rest.  Parameter indices reaching a backend are 1-based and
+ * in range; column indices 0-based and in range.
  */
 #ifndef DTI_DB_IMPL_H
 #define DTI_DB_IMPL_H

@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db/db_impl.h"
 #include "base/base.h"
+#include "store/db/db_impl.h"
 
 /* Type OIDs of the built-in types (fixed in PostgreSQL's catalogue). */
 #define OID_BOOL    16
@@ -762,29 +762,29 @@ static const void *p_col_blob(struct db_stmt *st, int i, size_t *n)
 }
 
 static const struct db_ops pg_ops = {
-	.close = p_close,
-	.exec = p_exec,
-	.begin_write = p_begin_write,
-	.begin_read = p_begin_read,
-	.commit = p_commit,
-	.rollback = p_rollback,
-	.prepare = p_prepare,
-	.bind_null = p_bind_null,
-	.bind_int = p_bind_int,
-	.bind_double = p_bind_double,
-	.bind_text = p_bind_text,
-	.bind_blob = p_bind_blob,
-	.step = p_step,
-	.reset = p_reset,
-	.finalize = p_finalize,
-	.changes = p_changes,
-	.column_count = p_column_count,
-	.column_name = p_column_name,
-	.column_type = p_column_type,
-	.col_int = p_col_int,
-	.col_double = p_col_double,
-	.col_text = p_col_text,
-	.col_blob = p_col_blob,
+    .close = p_close,
+    .exec = p_exec,
+    .begin_write = p_begin_write,
+    .begin_read = p_begin_read,
+    .commit = p_commit,
+    .rollback = p_rollback,
+    .prepare = p_prepare,
+    .bind_null = p_bind_null,
+    .bind_int = p_bind_int,
+    .bind_double = p_bind_double,
+    .bind_text = p_bind_text,
+    .bind_blob = p_bind_blob,
+    .step = p_step,
+    .reset = p_reset,
+    .finalize = p_finalize,
+    .changes = p_changes,
+    .column_count = p_column_count,
+    .column_name = p_column_name,
+    .column_type = p_column_type,
+    .col_int = p_col_int,
+    .col_double = p_col_double,
+    .col_text = p_col_text,
+    .col_blob = p_col_blob,
 };
 
 /* ---- opening --------------------------------------------------------- */

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db/db_impl.h"
 #include "base/base.h"
+#include "store/db/db_impl.h"
 
 #define BUSY_TIMEOUT_MS 30000
 
@@ -217,8 +217,8 @@ static const void *s_col_blob(struct db_stmt *st, int i, size_t *n)
 
 /* ---- online backup ---------------------------------------------------- */
 
-static enum dti_status copy_pages(sqlite3 *src, sqlite3 *dst,
-                                  const char *path, struct dti_error *err)
+static enum dti_status copy_pages(sqlite3 *src, sqlite3 *dst, const char *path,
+                                  struct dti_error *err)
 {
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b)
@@ -267,30 +267,30 @@ static enum dti_status s_backup(struct db *db, const char *tmp,
 }
 
 static const struct db_ops sqlite_ops = {
-	.close = s_close,
-	.exec = s_exec,
-	.begin_write = s_begin_write,
-	.begin_read = s_begin_read,
-	.commit = s_commit,
-	.rollback = s_rollback,
-	.prepare = s_prepare,
-	.bind_null = s_bind_null,
-	.bind_int = s_bind_int,
-	.bind_double = s_bind_double,
-	.bind_text = s_bind_text,
-	.bind_blob = s_bind_blob,
-	.step = s_step,
-	.reset = s_reset,
-	.finalize = s_finalize,
-	.changes = s_changes,
-	.column_count = s_column_count,
-	.column_name = s_column_name,
-	.column_type = s_column_type,
-	.col_int = s_col_int,
-	.col_double = s_col_double,
-	.col_text = s_col_text,
-	.col_blob = s_col_blob,
-	.backup = s_backup,
+    .close = s_close,
+    .exec = s_exec,
+    .begin_write = s_begin_write,
+    .begin_read = s_begin_read,
+    .commit = s_commit,
+    .rollback = s_rollback,
+    .prepare = s_prepare,
+    .bind_null = s_bind_null,
+    .bind_int = s_bind_int,
+    .bind_double = s_bind_double,
+    .bind_text = s_bind_text,
+    .bind_blob = s_bind_blob,
+    .step = s_step,
+    .reset = s_reset,
+    .finalize = s_finalize,
+    .changes = s_changes,
+    .column_count = s_column_count,
+    .column_name = s_column_name,
+    .column_type = s_column_type,
+    .col_int = s_col_int,
+    .col_double = s_col_double,
+    .col_text = s_col_text,
+    .col_blob = s_col_blob,
+    .backup = s_backup,
 };
 
 /* Vietnamese order via ICU (text.c). */
@@ -355,4 +355,3 @@ enum dti_status db_sqlite_open(const char *path, struct db **out,
 	*out = &d->base;
 	return DTI_OK;
 }
-

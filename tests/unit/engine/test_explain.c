@@ -626,6 +626,52 @@ static void test_synthetic(void **state)
 }
 
 /* A unit out of range is refused. */
+/*
+ * Written into a buffer too small for it, an explanation (or a ranking)
+ * fails with DTI_ELIMIT at every size short of the whole text: never a
+ * success with a cut, broken text.
+ */
+static void test_capped_buffer(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 1);
+	struct dti_explanation ex = explain(c.cur, "U2", -1);
+	char *whole = render(&ex, DTI_FORMAT_JSON, DTI_LANG_VI);
+	size_t n = strlen(whole);
+	for (size_t cap = 1; cap <= n; cap += cap < 64 ? 1 : 37) {
+		struct dti_buf b;
+		dti_buf_init(&b, cap);
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st = dti_explanation_write(
+		    &ex, DTI_FORMAT_JSON, DTI_LANG_VI, &b, &err);
+		if (cap < n) {
+			if (st != DTI_ELIMIT)
+				fail_msg("cap %zu of %zu: status %d", cap, n,
+				         (int)st);
+			assert_int_equal(err.code, DTI_ELIMIT);
+		} else {
+			assert_int_equal(st, DTI_OK);
+			assert_string_equal(b.data, whole);
+		}
+		dti_error_release(&err);
+		dti_buf_release(&b);
+	}
+	struct dti_output_opts oo;
+	dti_output_opts_init(&oo);
+	oo.format = DTI_FORMAT_JSON;
+	struct dti_buf b;
+	dti_buf_init(&b, 200);
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_output_result(c.cur, &oo, &b, &err), DTI_ELIMIT);
+	assert_contains(err.message, "limit of 200 bytes");
+	dti_error_release(&err);
+	dti_buf_release(&b);
+	free(whole);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
 static void test_bad_arguments(void **state)
 {
 	(void)state;
@@ -655,6 +701,7 @@ int main(void)
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_nulls),
 	    cmocka_unit_test(test_synthetic),
+	    cmocka_unit_test(test_capped_buffer),
 	    cmocka_unit_test(test_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,84 @@
+/*
+ * lib/engine/score.c - leaves scored unit by unit: the absolute rules
+ * (yes/no, ratio with floor and target, count with cap, steps, points,
+ * survey scale, value) give a fraction of the maximum; and the imputation
+ * of missing figures by their group's mean, before scoring.
+ */
+#include <string.h>
+
+#include "engine/model.h"
+
+double eng_clamp01(double x)
+{
+	return x < 0 ? 0 : (x > 1 ? 1 : x);
+}
+
+/* Fraction of the maximum for absolute rules; NaN if unknowable. */
+double eng_score_absolute(const struct dti_framework *fw,
+                          const struct fw_node *nd, double x)
+{
+	const struct rule_params *rp = &nd->rp;
+	int neg = nd->polarity < 0;
+	switch (nd->rule) {
+	case DTI_RULE_YESNO: return neg ? 1 - x : x;
+	case DTI_RULE_RATIO:
+		return eng_clamp01((x - rp->floor) / (rp->target - rp->floor));
+	case DTI_RULE_COUNT: {
+		double f = (x < rp->cap ? x : rp->cap) / rp->cap;
+		return neg ? 1 - f : f;
+	}
+	case DTI_RULE_STEPS: {
+		double pts = 0;
+		if (!neg) {
+			for (size_t i = 0; i < rp->nsteps; i++)
+				if (x >= rp->thr[i])
+					pts = rp->pts[i];
+		} else {
+			for (size_t i = rp->nsteps; i-- > 0;)
+				if (x <= rp->thr[i])
+					pts = rp->pts[i];
+		}
+		if (!fw->uses_points)
+			return pts / fw->scale;
+		if (nd->points_known != 1)
+			return NAN;
+		return nd->points > 0 ? pts / nd->points : 0;
+	}
+	case DTI_RULE_POINTS:
+	case DTI_RULE_REVIEWER:
+		if (nd->points_known != 1)
+			return NAN;
+		return nd->points > 0 ? x / nd->points : 0;
+	case DTI_RULE_SURVEY: {
+		double f = eng_clamp01((x - rp->min) / (rp->max - rp->min));
+		return neg ? 1 - f : f;
+	}
+	case DTI_RULE_VALUE: return x / fw->scale;
+	default: return NAN;
+	}
+}
+
+void eng_impute_group_mean(struct dti_result *res, size_t k, double *fig,
+                           double *gsum, size_t *gcnt, size_t *imputed)
+{
+	size_t n = res->n;
+	for (size_t g = 0; g < res->ngroups; g++) {
+		gsum[g] = 0;
+		gcnt[g] = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(fig[i]) && res->gid[i] >= 0) {
+			gsum[res->gid[i]] += fig[i];
+			gcnt[res->gid[i]]++;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (!isnan(fig[i]) || res->gid[i] < 0)
+			continue;
+		size_t g = (size_t)res->gid[i];
+		if (!gcnt[g])
+			continue;
+		fig[i] = gsum[g] / (double)gcnt[g];
+		res->flags[RES_AT(res, k, i)] |= DTI_CELL_IMPUTED;
+		(*imputed)++;
+	}
+}
