@@ -10,13 +10,9 @@
  *
  *   - return DTI_ENOMEM, with the error struct saying DTI_ENOMEM, or
  *     return DTI_OK with exactly the reference print (some allocations
- *     have a fallback, e.g. qsort's buffer in the C library);
+ *     have a fallback: stdio's buffer, the units list's in-place sort);
  *   - leave no block allocated by the call once its product is freed;
  *   - not crash (a crash names the call and k on stderr).
- *
- * One fault is known and tolerated while it is open (KNOWN_NOTES below):
- * dti_compute() returns DTI_OK without a note of the result when storing
- * the note runs out of memory.  Such runs are counted as "notes lost".
  *
  * Per phase it prints the allocations tried, how the runs ended and the
  * leaks, and it exits 1 when any run broke a rule.  DTI_ALLOC_TRACE=1
@@ -232,7 +228,7 @@ static void print_dataset(const struct dti_dataset *ds, struct dti_buf *b)
 	     "a flag");
 }
 
-/* A result in full; its notes last, one a line (see same_but_notes). */
+/* A result in full, with its notes. */
 static void print_result(const struct dti_result *res, struct dti_buf *b)
 {
 	struct dti_output_opts o = DTI_OUTPUT_OPTS_INIT;
@@ -295,7 +291,6 @@ static void print_explanation(const struct dti_explanation *ex,
 struct op {
 	const char *phase;
 	const char *name;
-	int notes; /* compute: a note may be lost (see KNOWN_NOTES) */
 	void (*setup)(void);
 	enum dti_status (*run)(struct dti_error *err);
 	void (*print)(struct dti_buf *b);
@@ -451,6 +446,39 @@ static enum dti_status run_compute_pdti(struct dti_error *err)
 	struct dti_compute_opts o = DTI_COMPUTE_OPTS_INIT;
 	return dti_compute(fw_pdti, ds_pdti, cycle_of(ds_pdti, "2022"), &o,
 	                   &p_res, err);
+}
+
+/* a model run again, with a weight changed */
+static struct dti_model *p_model;
+
+static void setup_model(void)
+{
+	struct dti_compute_opts o = DTI_COMPUTE_OPTS_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_model_new(
+	    fw_pdti, ds_pdti, cycle_of(ds_pdti, "2022"), &o, &p_model, &err);
+	if (!st)
+		st = dti_model_run(p_model, &err);
+	long k = dti_framework_find(fw_pdti, "awareness");
+	if (!st && k < 0)
+		st = DTI_ENOTFOUND;
+	if (!st)
+		st = dti_model_set_weight(p_model, (size_t)k, 3, &err);
+	if (st)
+		die("a model", st, &err);
+}
+static enum dti_status run_model(struct dti_error *err)
+{
+	return dti_model_run(p_model, err);
+}
+static void out_model(struct dti_buf *b)
+{
+	print_result(dti_model_result(p_model), b);
+}
+static void teardown_model(void)
+{
+	dti_model_free(p_model);
+	p_model = NULL;
 }
 
 /* results made by setup for the calls that read one */
@@ -627,114 +655,64 @@ static enum dti_status run_rebase(struct dti_error *err)
 }
 
 static const struct op ops[] = {
-    {"framework", "parse example-province-internal.csv", 0, NULL,
-     run_fw_example, out_fw, free_fw, NULL},
-    {"framework", "parse pdti-2022.csv", 0, NULL, run_fw_pdti, out_fw, free_fw,
+    {"framework", "parse example-province-internal.csv", NULL, run_fw_example,
+     out_fw, free_fw, NULL},
+    {"framework", "parse pdti-2022.csv", NULL, run_fw_pdti, out_fw, free_fw,
      NULL},
-    {"data", "units example-units.csv + groups", 0, NULL, run_units_example,
+    {"data", "units example-units.csv + groups", NULL, run_units_example,
      out_units, free_units, NULL},
-    {"data", "units vn-provinces.csv", 0, NULL, run_units_vn, out_units,
+    {"data", "units vn-provinces.csv", NULL, run_units_vn, out_units,
      free_units, NULL},
-    {"data", "parse example-2025.csv", 0, NULL, run_data_example, out_ds,
-     free_ds, NULL},
-    {"data", "parse example-2025-long.csv", 0, NULL, run_data_long, out_ds,
-     free_ds, NULL},
-    {"data", "parse pdti-2022-demo.csv", 0, NULL, run_data_pdti, out_ds,
-     free_ds, NULL},
-    {"data", "read pdti-2022-demo.csv", 0, NULL, run_data_read, out_ds, free_ds,
+    {"data", "parse example-2025.csv", NULL, run_data_example, out_ds, free_ds,
      NULL},
-    {"compute", "example 2025", 1, NULL, run_compute_example, out_res, free_res,
+    {"data", "parse example-2025-long.csv", NULL, run_data_long, out_ds,
+     free_ds, NULL},
+    {"data", "parse pdti-2022-demo.csv", NULL, run_data_pdti, out_ds, free_ds,
      NULL},
-    {"compute", "example 2025 group mean, recompute", 1, NULL,
+    {"data", "read pdti-2022-demo.csv", NULL, run_data_read, out_ds, free_ds,
+     NULL},
+    {"compute", "example 2025", NULL, run_compute_example, out_res, free_res,
+     NULL},
+    {"compute", "example 2025 group mean, recompute", NULL,
      run_compute_example_mean, out_res, free_res, NULL},
-    {"compute", "pdti 2022", 1, NULL, run_compute_pdti, out_res, free_res,
-     NULL},
-    {"compute", "pdti 2022 set previous 2021", 1, setup_pdti_pair,
+    {"compute", "pdti 2022", NULL, run_compute_pdti, out_res, free_res, NULL},
+    {"compute", "pdti 2022 model run, a weight changed", setup_model, run_model,
+     out_model, free_nothing, teardown_model},
+    {"compute", "pdti 2022 set previous 2021", setup_pdti_pair,
      run_set_previous, out_linked, free_nothing, teardown_results},
-    {"output", "pdti table, every column", 0, setup_pdti_linked, run_out_table,
+    {"output", "pdti table, every column", setup_pdti_linked, run_out_table,
      out_buf, free_buf, teardown_results},
-    {"output", "pdti table vi", 0, setup_pdti_linked, run_out_table_vi, out_buf,
+    {"output", "pdti table vi", setup_pdti_linked, run_out_table_vi, out_buf,
      free_buf, teardown_results},
-    {"output", "pdti csv", 0, setup_pdti_linked, run_out_csv, out_buf, free_buf,
+    {"output", "pdti csv", setup_pdti_linked, run_out_csv, out_buf, free_buf,
      teardown_results},
-    {"output", "pdti json", 0, setup_pdti_linked, run_out_json, out_buf,
+    {"output", "pdti json", setup_pdti_linked, run_out_json, out_buf, free_buf,
+     teardown_results},
+    {"output", "pdti ndjson", setup_pdti_linked, run_out_ndjson, out_buf,
      free_buf, teardown_results},
-    {"output", "pdti ndjson", 0, setup_pdti_linked, run_out_ndjson, out_buf,
-     free_buf, teardown_results},
-    {"output", "example table vi", 0, setup_example, run_out_example_table,
+    {"output", "example table vi", setup_example, run_out_example_table,
      out_buf, free_buf, teardown_results},
-    {"output", "example csv", 0, setup_example, run_out_example_csv, out_buf,
+    {"output", "example csv", setup_example, run_out_example_csv, out_buf,
      free_buf, teardown_results},
-    {"output", "framework table", 0, NULL, run_out_fw_table, out_buf, free_buf,
+    {"output", "framework table", NULL, run_out_fw_table, out_buf, free_buf,
      NULL},
-    {"output", "framework csv", 0, NULL, run_out_fw_csv, out_buf, free_buf,
+    {"output", "framework csv", NULL, run_out_fw_csv, out_buf, free_buf, NULL},
+    {"output", "framework json", NULL, run_out_fw_json, out_buf, free_buf,
      NULL},
-    {"output", "framework json", 0, NULL, run_out_fw_json, out_buf, free_buf,
+    {"output", "units table", NULL, run_out_units_table, out_buf, free_buf,
      NULL},
-    {"output", "units table", 0, NULL, run_out_units_table, out_buf, free_buf,
-     NULL},
-    {"output", "units json", 0, NULL, run_out_units_json, out_buf, free_buf,
-     NULL},
-    {"explain", "pdti unit 0, table vi", 0, setup_pdti_linked, run_explain_pdti,
+    {"output", "units json", NULL, run_out_units_json, out_buf, free_buf, NULL},
+    {"explain", "pdti unit 0, table vi", setup_pdti_linked, run_explain_pdti,
      out_ex_text, free_ex_text, teardown_results},
-    {"explain", "pdti unit 5, json", 0, setup_pdti_linked,
-     run_explain_pdti_json, out_ex_text, free_ex_text, teardown_results},
-    {"explain", "example unit 3, table", 0, setup_example, run_explain_example,
+    {"explain", "pdti unit 5, json", setup_pdti_linked, run_explain_pdti_json,
      out_ex_text, free_ex_text, teardown_results},
-    {"rebase", "pdti 2022 onto 2025-07-01", 0, setup_pdti_linked, run_rebase,
+    {"explain", "example unit 3, table", setup_example, run_explain_example,
+     out_ex_text, free_ex_text, teardown_results},
+    {"rebase", "pdti 2022 onto 2025-07-01", setup_pdti_linked, run_rebase,
      out_ds, free_ds, teardown_results},
 };
 
 /* ---- the driver ---------------------------------------------------------- */
-
-/*
- * The known fault: dti_result_add_note() (lib/engine/compute.c) returns
- * without the note when realloc or strdup fails, and dti_compute() goes
- * on to return DTI_OK.  A compute run whose print differs from the
- * reference only by missing "note" lines is counted, not failed.
- */
-#define KNOWN_NOTES                                                            \
-	"dti_result_add_note() in lib/engine/compute.c drops a note when "     \
-	"out of memory"
-
-/* The print without its "note ..." lines (print_result puts them last). */
-static size_t without_notes(const struct dti_buf *b)
-{
-	const char *p = b->data ? b->data : "";
-	const char *n = strstr(p, "\nnote ");
-	if (!n)
-		return b->len;
-	return (size_t)(n - p) + 1;
-}
-
-/*
- * 1 when `got` is `ref` with some of its note lines missing: the same
- * text before the notes, and got's notes a subsequence of ref's.
- */
-static int same_but_notes(const struct dti_buf *got, const struct dti_buf *ref)
-{
-	size_t lg = without_notes(got), lr = without_notes(ref);
-	if (lg != lr || memcmp(got->data, ref->data, lr) != 0)
-		return 0;
-	const char *g = got->data + lg, *ge = got->data + got->len;
-	const char *r = ref->data + lr, *re = ref->data + ref->len;
-	while (g < ge) {
-		const char *gn = memchr(g, '\n', (size_t)(ge - g));
-		size_t len = gn ? (size_t)(gn - g) + 1 : (size_t)(ge - g);
-		for (;;) {
-			if (r >= re)
-				return 0;
-			const char *rn = memchr(r, '\n', (size_t)(re - r));
-			size_t rlen =
-			    rn ? (size_t)(rn - r) + 1 : (size_t)(re - r);
-			r += rlen;
-			if (rlen == len && memcmp(r - rlen, g, len) == 0)
-				break;
-		}
-		g += len;
-	}
-	return 1;
-}
 
 struct tally {
 	const char *phase;
@@ -742,7 +720,6 @@ struct tally {
 	unsigned long tried;     /* runs with one allocation refused */
 	unsigned long enomem;    /* ... that returned DTI_ENOMEM */
 	unsigned long recovered; /* ... that returned DTI_OK, same print */
-	unsigned long notes;     /* ... DTI_OK without a note (KNOWN_NOTES) */
 	unsigned long leaks;     /* runs that left blocks allocated */
 	unsigned long wrong;     /* runs that broke another rule */
 };
@@ -809,9 +786,6 @@ static int one_run(const struct op *op, unsigned long k, int warm,
 		           memcmp(print->data, ref->data, ref->len) == 0) {
 			if (injected)
 				t->recovered++;
-		} else if (op->notes && injected &&
-		           same_but_notes(print, ref)) {
-			t->notes++;
 		} else {
 			printf("  %s: allocation %lu refused: DTI_OK with a "
 			       "different result\n",
@@ -903,24 +877,18 @@ int main(void)
 	dti_buf_release(&ref);
 	free_world();
 
-	printf("\n%-9s %6s %9s %9s %9s %6s %6s %6s\n", "phase", "calls",
-	       "tried", "ENOMEM", "same OK", "notes", "leaks", "wrong");
-	unsigned long notes = 0;
+	printf("\n%-9s %6s %9s %9s %9s %6s %6s\n", "phase", "calls", "tried",
+	       "ENOMEM", "same OK", "leaks", "wrong");
 	for (size_t i = 0; i < ntallies; i++) {
 		const struct tally *t = &tallies[i];
-		printf("%-9s %6lu %9lu %9lu %9lu %6lu %6lu %6lu\n", t->phase,
-		       t->calls, t->tried, t->enomem, t->recovered, t->notes,
-		       t->leaks, t->wrong);
-		notes += t->notes;
+		printf("%-9s %6lu %9lu %9lu %9lu %6lu %6lu\n", t->phase,
+		       t->calls, t->tried, t->enomem, t->recovered, t->leaks,
+		       t->wrong);
 	}
 	printf("\ntried: runs with one allocation refused; ENOMEM: runs that "
 	       "returned it;\nsame OK: DTI_OK with the reference result (a "
-	       "fallback); notes: DTI_OK\nwithout a note of the result, the "
-	       "known fault: %s;\nleaks: runs that left blocks allocated; "
-	       "wrong: runs that broke a rule.\n",
-	       KNOWN_NOTES);
-	if (!notes)
-		printf("No note was lost: the tolerance for the known fault "
-		       "(KNOWN_NOTES in tests/alloc/test_alloc.c) can go.\n");
+	       "fallback: stdio's buffer, an in-place sort);\nleaks: runs that "
+	       "left blocks "
+	       "allocated; wrong: runs that broke a rule.\n");
 	return failed;
 }
