@@ -20,6 +20,7 @@
 #include "error.h"
 #include "explain.h"
 #include "framework.h"
+#include "json.h"
 #include "output.h"
 #include "rebase.h"
 #include "store.h"

@@ -25,6 +25,7 @@
 
 #include "dti/buf.h"
 #include "dti/error.h"
+#include "dti/json.h"
 #include "dti/text.h"
 #include "dti/version.h"
 

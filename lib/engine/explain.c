@@ -606,35 +606,15 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 	return dti_buf_status(b);
 }
 
-static void jstr(struct dti_buf *b, const char *s)
+static void j_int(struct dti_json *j, int v, int present)
 {
-	dti_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
-	     p++) {
-		if (*p == '"' || *p == '\\')
-			dti_buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			dti_buf_addf(b, "\\u%04x", *p);
-		else
-			dti_buf_addc(b, (char)*p);
-	}
-	dti_buf_addc(b, '"');
+	present ? dti_json_int(j, v) : dti_json_null(j);
 }
 
-static void jnum(struct dti_buf *b, double v, int digits)
+static void j_unit_id(struct dti_json *j, const struct dti_result *res,
+                      size_t i)
 {
-	if (isnan(v) || isinf(v))
-		dti_buf_adds(b, "null");
-	else
-		dti_buf_add_decimal(b, v, digits, '.', "null");
-}
-
-static void jint(struct dti_buf *b, int v, int present)
-{
-	if (present)
-		dti_buf_addf(b, "%d", v);
-	else
-		dti_buf_adds(b, "null");
+	dti_json_string(j, res->ds->u[res->units[i]].id);
 }
 
 static enum dti_status write_json(const struct dti_explanation *ex,
@@ -643,111 +623,124 @@ static enum dti_status write_json(const struct dti_explanation *ex,
 	const struct dti_result *res = ex->res;
 	const struct dti_framework *fw = res->fw;
 	int d = res->precision;
-	dti_buf_adds(b, "{\"unit\":{\"id\":");
-	jstr(b, res->ds->u[res->units[ex->unit]].id);
-	dti_buf_adds(b, ",\"name\":");
-	jstr(b, uname(res, ex->unit));
-	dti_buf_adds(b, ",\"group\":");
-	if (ex->group)
-		jstr(b, ex->group);
-	else
-		dti_buf_adds(b, "null");
-	dti_buf_adds(b, "},\"framework\":");
-	jstr(b, dti_framework_id(fw));
-	dti_buf_adds(b, ",\"cycle\":");
-	jstr(b, dti_result_cycle(res));
-	dti_buf_addf(b, ",\"synthetic\":%s,\"node\":",
-	             dti_dataset_synthetic(res->ds) ? "true" : "false");
-	jstr(b, fw->nodes[ex->node].code);
-	dti_buf_adds(b, ",\"value\":");
-	jnum(b, ex->value, d);
-	dti_buf_adds(b, ",\"rank\":");
-	jint(b, ex->rank, ex->rank != 0);
-	dti_buf_addf(b, ",\"ranked\":%zu,\"group_rank\":", ex->ranked);
-	jint(b, ex->group_rank, ex->group_rank != 0);
-	dti_buf_addf(b, ",\"group_size\":%zu,\"leader\":", ex->group_size);
-	jstr(b, res->ds->u[res->units[ex->leader]].id);
-	dti_buf_adds(b, ",\"leader_value\":");
-	jnum(b, ex->leader_value, d);
-	dti_buf_adds(b, ",\"gap_to_leader\":");
-	jnum(b, ex->leader_value - ex->value, d);
-	dti_buf_adds(b, ",\"median\":");
-	jnum(b, ex->median, d);
-	dti_buf_adds(b, ",\"group_median\":");
-	jnum(b, ex->group_median, d);
-	dti_buf_adds(b, ",\"group_best\":");
+	struct dti_json jw, *j = &jw;
+	dti_json_init(j, b);
+	dti_json_object_begin(j);
+	dti_json_key(j, "unit");
+	dti_json_object_begin(j);
+	dti_json_key(j, "id");
+	j_unit_id(j, res, ex->unit);
+	dti_json_key(j, "name");
+	dti_json_string(j, uname(res, ex->unit));
+	dti_json_key(j, "group");
+	dti_json_string(j, ex->group);
+	dti_json_object_end(j);
+	dti_json_key(j, "framework");
+	dti_json_string(j, dti_framework_id(fw));
+	dti_json_key(j, "cycle");
+	dti_json_string(j, dti_result_cycle(res));
+	dti_json_key(j, "synthetic");
+	dti_json_bool(j, dti_dataset_synthetic(res->ds));
+	dti_json_key(j, "node");
+	dti_json_string(j, fw->nodes[ex->node].code);
+	dti_json_key(j, "value");
+	dti_json_fixed(j, ex->value, d);
+	dti_json_key(j, "rank");
+	j_int(j, ex->rank, ex->rank != 0);
+	dti_json_key(j, "ranked");
+	dti_json_int(j, (long long)ex->ranked);
+	dti_json_key(j, "group_rank");
+	j_int(j, ex->group_rank, ex->group_rank != 0);
+	dti_json_key(j, "group_size");
+	dti_json_int(j, (long long)ex->group_size);
+	dti_json_key(j, "leader");
+	j_unit_id(j, res, ex->leader);
+	dti_json_key(j, "leader_value");
+	dti_json_fixed(j, ex->leader_value, d);
+	dti_json_key(j, "gap_to_leader");
+	dti_json_fixed(j, ex->leader_value - ex->value, d);
+	dti_json_key(j, "median");
+	dti_json_fixed(j, ex->median, d);
+	dti_json_key(j, "group_median");
+	dti_json_fixed(j, ex->group_median, d);
+	dti_json_key(j, "group_best");
 	if (ex->group_best_unit != SIZE_MAX) {
-		dti_buf_adds(b, "{\"id\":");
-		jstr(b, res->ds->u[res->units[ex->group_best_unit]].id);
-		dti_buf_adds(b, ",\"value\":");
-		jnum(b, ex->group_best, d);
-		dti_buf_addc(b, '}');
+		dti_json_object_begin(j);
+		dti_json_key(j, "id");
+		j_unit_id(j, res, ex->group_best_unit);
+		dti_json_key(j, "value");
+		dti_json_fixed(j, ex->group_best, d);
+		dti_json_object_end(j);
 	} else {
-		dti_buf_adds(b, "null");
+		dti_json_null(j);
 	}
-	dti_buf_adds(b, ",\"to_pass_above\":");
+	dti_json_key(j, "to_pass_above");
 	if (ex->above_unit != SIZE_MAX) {
-		dti_buf_adds(b, "{\"id\":");
-		jstr(b, res->ds->u[res->units[ex->above_unit]].id);
-		dti_buf_adds(b, ",\"gain\":");
-		jnum(b, ex->above_gap, d);
-		dti_buf_addc(b, '}');
+		dti_json_object_begin(j);
+		dti_json_key(j, "id");
+		j_unit_id(j, res, ex->above_unit);
+		dti_json_key(j, "gain");
+		dti_json_fixed(j, ex->above_gap, d);
+		dti_json_object_end(j);
 	} else {
-		dti_buf_adds(b, "null");
+		dti_json_null(j);
 	}
-	dti_buf_adds(b, ",\"previous_cycle\":");
-	if (res->prev)
-		jstr(b, dti_result_cycle(res->prev));
-	else
-		dti_buf_adds(b, "null");
-	dti_buf_adds(b, ",\"change\":");
-	jnum(b, ex->change, d);
-	dti_buf_adds(b, ",\"rank_change\":");
-	jint(b, ex->rank_change, ex->has_rank_change);
-	dti_buf_adds(b, ",\"indicators\":[");
-	for (size_t j = 0; j < ex->nitems; j++) {
-		const struct dti_explain_item *it = &ex->items[j];
-		if (j)
-			dti_buf_addc(b, ',');
-		dti_buf_adds(b, "\n{\"code\":");
-		jstr(b, fw->nodes[it->node].code);
-		dti_buf_addf(b, ",\"kind\":\"%s\",\"value\":",
-		             dti_kind_name(fw->nodes[it->node].kind));
-		jnum(b, it->value, d);
-		dti_buf_adds(b, ",\"points\":");
-		jnum(b, it->points, 4);
-		dti_buf_adds(b, ",\"max_points\":");
-		jnum(b, it->max_points, 4);
-		dti_buf_adds(b, ",\"lost\":");
-		jnum(b, it->lost, 4);
-		dti_buf_adds(b, ",\"contribution\":");
-		jnum(b, it->contribution, 4);
-		dti_buf_adds(b, ",\"rank\":");
-		jint(b, it->rank, it->rank != 0);
-		dti_buf_addf(b, ",\"ranked\":%zu,\"median\":", it->ranked);
-		jnum(b, it->median, d);
-		dti_buf_adds(b, ",\"best\":");
-		jnum(b, it->best, d);
-		dti_buf_adds(b, ",\"group_median\":");
-		jnum(b, it->group_median, d);
-		dti_buf_adds(b, ",\"change\":");
-		jnum(b, it->change, d);
-		dti_buf_addc(b, '}');
+	dti_json_key(j, "previous_cycle");
+	dti_json_string(j, res->prev ? dti_result_cycle(res->prev) : NULL);
+	dti_json_key(j, "change");
+	dti_json_fixed(j, ex->change, d);
+	dti_json_key(j, "rank_change");
+	j_int(j, ex->rank_change, ex->has_rank_change);
+	dti_json_key(j, "indicators");
+	dti_json_array_begin(j);
+	for (size_t k = 0; k < ex->nitems; k++) {
+		const struct dti_explain_item *it = &ex->items[k];
+		dti_json_break(j);
+		dti_json_object_begin(j);
+		dti_json_key(j, "code");
+		dti_json_string(j, fw->nodes[it->node].code);
+		dti_json_key(j, "kind");
+		dti_json_string(j, dti_kind_name(fw->nodes[it->node].kind));
+		dti_json_key(j, "value");
+		dti_json_fixed(j, it->value, d);
+		dti_json_key(j, "points");
+		dti_json_fixed(j, it->points, 4);
+		dti_json_key(j, "max_points");
+		dti_json_fixed(j, it->max_points, 4);
+		dti_json_key(j, "lost");
+		dti_json_fixed(j, it->lost, 4);
+		dti_json_key(j, "contribution");
+		dti_json_fixed(j, it->contribution, 4);
+		dti_json_key(j, "rank");
+		j_int(j, it->rank, it->rank != 0);
+		dti_json_key(j, "ranked");
+		dti_json_int(j, (long long)it->ranked);
+		dti_json_key(j, "median");
+		dti_json_fixed(j, it->median, d);
+		dti_json_key(j, "best");
+		dti_json_fixed(j, it->best, d);
+		dti_json_key(j, "group_median");
+		dti_json_fixed(j, it->group_median, d);
+		dti_json_key(j, "change");
+		dti_json_fixed(j, it->change, d);
+		dti_json_object_end(j);
 	}
-	dti_buf_adds(b, "],\"strengths\":[");
-	for (size_t s = 0; s < ex->nstrengths; s++) {
-		if (s)
-			dti_buf_addc(b, ',');
-		jstr(b, fw->nodes[ex->items[ex->strengths[s]].node].code);
-	}
-	dti_buf_adds(b, "],\"weaknesses\":[");
-	for (size_t s = 0; s < ex->nweaknesses; s++) {
-		if (s)
-			dti_buf_addc(b, ',');
-		jstr(b, fw->nodes[ex->items[ex->weaknesses[s]].node].code);
-	}
-	dti_buf_adds(b, "]}\n");
-	return dti_buf_status(b);
+	dti_json_array_end(j);
+	dti_json_key(j, "strengths");
+	dti_json_array_begin(j);
+	for (size_t s = 0; s < ex->nstrengths; s++)
+		dti_json_string(
+		    j, fw->nodes[ex->items[ex->strengths[s]].node].code);
+	dti_json_array_end(j);
+	dti_json_key(j, "weaknesses");
+	dti_json_array_begin(j);
+	for (size_t s = 0; s < ex->nweaknesses; s++)
+		dti_json_string(
+		    j, fw->nodes[ex->items[ex->weaknesses[s]].node].code);
+	dti_json_array_end(j);
+	dti_json_object_end(j);
+	dti_buf_addc(b, '\n');
+	return dti_json_finish(j, NULL);
 }
 
 static enum dti_status write_explanation_write(const struct dti_explanation *ex,

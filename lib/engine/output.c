@@ -16,15 +16,6 @@
 
 /* ---- small writers --------------------------------------------------- */
 
-#define json_str dti_json_str
-
-static enum dti_status json_num(struct dti_buf *b, double v, int digits)
-{
-	if (isnan(v) || isinf(v))
-		return dti_buf_adds(b, "null");
-	return dti_buf_add_decimal(b, v, digits, '.', "null");
-}
-
 /* JSON number for a plain double (weights, points): shortest form. */
 static enum dti_status json_double(struct dti_buf *b, double v)
 {
@@ -520,239 +511,172 @@ static enum dti_status result_csv(const struct dti_result *res,
 }
 
 /* One unit as a JSON object (shared by JSON and NDJSON). */
-static enum dti_status unit_json(const struct dti_result *res,
-                                 const struct dti_output_opts *o,
-                                 const size_t *nodes, size_t nnodes,
-                                 size_t sort, size_t i, int ndjson,
-                                 struct dti_buf *out)
+/* One unit's row: rank, names, group, then a section per kind of value. */
+static void unit_json(const struct dti_result *res, const size_t *nodes,
+                      size_t nnodes, size_t sort, size_t i, int ndjson,
+                      struct dti_json *j)
 {
 	const struct dti_framework *fw = res->fw;
 	int digits = res->precision;
 	int changes = res->prev != NULL;
-	enum dti_status st = dti_buf_addc(out, '{');
-	if (ndjson && !st) {
-		st = dti_buf_adds(out, "\"framework\":");
-		if (!st)
-			st = json_str(out, dti_framework_id(fw));
-		if (!st)
-			st = dti_buf_adds(out, ",\"cycle\":");
-		if (!st)
-			st = json_str(out, dti_result_cycle(res));
-		if (!st)
-			st = dti_buf_addf(
-			    out, ",\"synthetic\":%s,",
-			    dti_dataset_synthetic(res->ds) ? "true" : "false");
+	dti_json_object_begin(j);
+	if (ndjson) {
+		dti_json_key(j, "framework");
+		dti_json_string(j, dti_framework_id(fw));
+		dti_json_key(j, "cycle");
+		dti_json_string(j, dti_result_cycle(res));
+		dti_json_key(j, "synthetic");
+		dti_json_bool(j, dti_dataset_synthetic(res->ds));
 	}
 	int rk = res->rank[RES_AT(res, sort, i)];
-	if (!st)
-		st = rk ? dti_buf_addf(out, "\"rank\":%d", rk)
-		        : dti_buf_adds(out, "\"rank\":null");
-	if (!st)
-		st = dti_buf_adds(out, ",\"id\":");
-	if (!st)
-		st = json_str(out, unit_id(res, i));
-	if (!st)
-		st = dti_buf_adds(out, ",\"name\":");
-	if (!st)
-		st = json_str(out, unit_name(res, i));
-	if (!st)
-		st = dti_buf_adds(out, ",\"group\":");
-	if (!st)
-		st = res->group[i] ? json_str(out, res->group[i])
-		                   : dti_buf_adds(out, "null");
-	if (!st) {
-		int gr = dti_result_group_rank(res, i, sort);
-		st = gr ? dti_buf_addf(out, ",\"group_rank\":%d", gr)
-		        : dti_buf_adds(out, ",\"group_rank\":null");
-	}
+	dti_json_key(j, "rank");
+	rk ? dti_json_int(j, rk) : dti_json_null(j);
+	dti_json_key(j, "id");
+	dti_json_string(j, unit_id(res, i));
+	dti_json_key(j, "name");
+	dti_json_string(j, unit_name(res, i));
+	dti_json_key(j, "group");
+	dti_json_string(j, res->group[i]);
+	int gr = dti_result_group_rank(res, i, sort);
+	dti_json_key(j, "group_rank");
+	gr ? dti_json_int(j, gr) : dti_json_null(j);
 	static const char *const sections[] = {
 	    "values",  "ranks",        "group_ranks", "points",
 	    "changes", "rank_changes", "flags"};
-	for (size_t s = 0; s < DTI_ARRAY_LEN(sections) && !st; s++) {
+	for (size_t s = 0; s < DTI_ARRAY_LEN(sections); s++) {
 		if (s == 3 && !fw->uses_points)
 			continue;
 		if ((s == 4 || s == 5) && !changes)
 			continue;
 		if (s == 2 && !res->ngroups)
 			continue;
-		st = dti_buf_addf(out, ",\"%s\":{", sections[s]);
-		for (size_t j = 0; j < nnodes && !st; j++) {
-			size_t k = nodes[j];
-			if (j)
-				st = dti_buf_addc(out, ',');
-			if (!st)
-				st = json_str(out, fw->nodes[k].code);
-			if (!st)
-				st = dti_buf_addc(out, ':');
-			if (st)
-				break;
-			int v;
+		dti_json_key(j, sections[s]);
+		dti_json_object_begin(j);
+		for (size_t c = 0; c < nnodes; c++) {
+			size_t k = nodes[c];
+			dti_json_key(j, fw->nodes[k].code);
+			int v, ok;
 			unsigned fl = res->flags[RES_AT(res, k, i)];
 			switch (s) {
 			case 0:
-				st = json_num(
-				    out, res->value[RES_AT(res, k, i)], digits);
+				dti_json_fixed(j, res->value[RES_AT(res, k, i)],
+				               digits);
 				break;
 			case 1:
 				v = res->rank[RES_AT(res, k, i)];
-				st = v ? dti_buf_addf(out, "%d", v)
-				       : dti_buf_adds(out, "null");
+				v ? dti_json_int(j, v) : dti_json_null(j);
 				break;
 			case 2:
 				v = dti_result_group_rank(res, i, k);
-				st = v ? dti_buf_addf(out, "%d", v)
-				       : dti_buf_adds(out, "null");
+				v ? dti_json_int(j, v) : dti_json_null(j);
 				break;
 			case 3:
-				if (isnan(dti_result_points(res, i, k)))
-					st = dti_buf_adds(out, "null");
-				else
-					st = dti_buf_add_trimmed(
-					    out, dti_result_points(res, i, k),
-					    6);
+				dti_json_decimal(
+				    j, dti_result_points(res, i, k), 6);
 				break;
 			case 4:
-				st = json_num(out, dti_result_change(res, i, k),
-				              digits);
+				dti_json_fixed(j, dti_result_change(res, i, k),
+				               digits);
 				break;
-			case 5: {
-				int ok;
+			case 5:
 				v = dti_result_rank_change(res, i, k, &ok);
-				st = ok ? dti_buf_addf(out, "%d", v)
-				        : dti_buf_adds(out, "null");
+				ok ? dti_json_int(j, v) : dti_json_null(j);
 				break;
-			}
 			default: {
-				st = dti_buf_addc(out, '[');
 				static const char *const names[] = {
 				    "entered", "imputed", "missing",
 				    "unknown", "partial", "mismatch"};
-				int first = 1;
-				for (int b = 0; b < 6 && !st; b++)
-					if (fl & (1u << b)) {
-						st = dti_buf_addf(
-						    out, "%s\"%s\"",
-						    first ? "" : ",", names[b]);
-						first = 0;
-					}
-				if (!st)
-					st = dti_buf_addc(out, ']');
+				dti_json_array_begin(j);
+				for (int bit = 0; bit < 6; bit++)
+					if (fl & (1u << bit))
+						dti_json_string(j, names[bit]);
+				dti_json_array_end(j);
 				break;
 			}
 			}
 		}
-		if (!st)
-			st = dti_buf_addc(out, '}');
+		dti_json_object_end(j);
 	}
-	(void)o;
-	return st ? st : dti_buf_addc(out, '}');
+	dti_json_object_end(j);
 }
 
-static enum dti_status result_json(const struct dti_result *res,
-                                   const struct dti_output_opts *o,
-                                   const size_t *nodes, size_t nnodes,
-                                   size_t sort, const struct rows *rows,
-                                   struct dti_buf *out)
+static void result_json(const struct dti_result *res, const size_t *nodes,
+                        size_t nnodes, size_t sort, const struct rows *rows,
+                        struct dti_json *j)
 {
 	const struct dti_framework *fw = res->fw;
-	enum dti_status st = dti_buf_adds(out, "{\"framework\":{\"id\":");
-	if (!st)
-		st = json_str(out, dti_framework_id(fw));
-	if (!st)
-		st = dti_buf_adds(out, ",\"version\":");
-	if (!st)
-		st = json_str(out, dti_framework_version(fw));
+	dti_json_object_begin(j);
+	dti_json_key(j, "framework");
+	dti_json_object_begin(j);
+	dti_json_key(j, "id");
+	dti_json_string(j, dti_framework_id(fw));
+	dti_json_key(j, "version");
+	dti_json_string(j, dti_framework_version(fw));
 	const char *keys[] = {"title_vi", "title_en", "status", "source"};
-	for (size_t k = 0; k < 4 && !st; k++) {
-		const char *v = dti_framework_meta(fw, keys[k]);
-		st = dti_buf_addf(out, ",\"%s\":", keys[k]);
-		if (!st)
-			st = v ? json_str(out, v) : dti_buf_adds(out, "null");
+	for (size_t k = 0; k < 4; k++) {
+		dti_json_key(j, keys[k]);
+		dti_json_string(j, dti_framework_meta(fw, keys[k]));
 	}
-	if (!st)
-		st = dti_buf_adds(out, "},\"cycle\":");
-	if (!st)
-		st = json_str(out, dti_result_cycle(res));
-	if (!st)
-		st =
-		    dti_buf_addf(out, ",\"program\":\"dti %s\"", dti_version());
+	dti_json_object_end(j);
+	dti_json_key(j, "cycle");
+	dti_json_string(j, dti_result_cycle(res));
+	char program[64];
+	dti_snprintf(program, sizeof program, "dti %s", dti_version());
+	dti_json_key(j, "program");
+	dti_json_string(j, program);
 	/* the hash is made on first use: "" when that had no memory */
 	const char *hash = dti_result_data_hash(res);
-	if (!st && !*hash)
-		st = DTI_ENOMEM;
-	if (!st)
-		st = dti_buf_addf(out, ",\"data_sha256\":\"%s\"", hash);
-	if (!st)
-		st = dti_buf_addf(out, ",\"synthetic\":%s",
-		                  dti_dataset_synthetic(res->ds) ? "true"
-		                                                 : "false");
-	if (!st)
-		st = dti_buf_addf(
-		    out, ",\"precision\":%d,\"scale\":", res->precision);
-	if (!st)
-		st = json_double(out, fw->scale);
-	if (!st)
-		st = dti_buf_addf(out, ",\"missing\":\"%s\",\"group_by\":",
-		                  dti_missing_name(res->missing));
-	if (!st)
-		st = res->group_by ? json_str(out, res->group_by)
-		                   : dti_buf_adds(out, "null");
-	if (!st)
-		st = dti_buf_adds(out, ",\"sorted_by\":");
-	if (!st)
-		st = json_str(out, fw->nodes[sort].code);
-	if (!st)
-		st = dti_buf_adds(out, ",\"previous_cycle\":");
-	if (!st)
-		st = res->prev ? json_str(out, dti_result_cycle(res->prev))
-		               : dti_buf_adds(out, "null");
-	if (!st)
-		st = dti_buf_adds(out, ",\"nodes\":[");
-	for (size_t j = 0; j < nnodes && !st; j++) {
-		const struct fw_node *nd = &fw->nodes[nodes[j]];
-		st = dti_buf_adds(out, j ? ",{\"code\":" : "{\"code\":");
-		if (!st)
-			st = json_str(out, nd->code);
-		if (!st)
-			st = dti_buf_adds(out, ",\"name_vi\":");
-		if (!st)
-			st = json_str(out, nd->name_vi);
-		if (!st)
-			st = dti_buf_adds(out, ",\"name_en\":");
-		if (!st)
-			st = json_str(out, nd->name_en);
-		if (!st)
-			st = dti_buf_addf(out, ",\"kind\":\"%s\",\"points\":",
-			                  dti_kind_name(nd->kind));
-		if (!st)
-			st = fw->uses_points && nd->points_known == 1
-			         ? json_double(out, nd->points)
-			         : dti_buf_adds(out, "null");
-		if (!st)
-			st = dti_buf_addc(out, '}');
+	if (!*hash && j->status == DTI_OK)
+		j->status = DTI_ENOMEM;
+	dti_json_key(j, "data_sha256");
+	dti_json_string(j, hash);
+	dti_json_key(j, "synthetic");
+	dti_json_bool(j, dti_dataset_synthetic(res->ds));
+	dti_json_key(j, "precision");
+	dti_json_int(j, res->precision);
+	dti_json_key(j, "scale");
+	dti_json_double(j, fw->scale);
+	dti_json_key(j, "missing");
+	dti_json_string(j, dti_missing_name(res->missing));
+	dti_json_key(j, "group_by");
+	dti_json_string(j, res->group_by);
+	dti_json_key(j, "sorted_by");
+	dti_json_string(j, fw->nodes[sort].code);
+	dti_json_key(j, "previous_cycle");
+	dti_json_string(j, res->prev ? dti_result_cycle(res->prev) : NULL);
+	dti_json_key(j, "nodes");
+	dti_json_array_begin(j);
+	for (size_t c = 0; c < nnodes; c++) {
+		const struct fw_node *nd = &fw->nodes[nodes[c]];
+		dti_json_object_begin(j);
+		dti_json_key(j, "code");
+		dti_json_string(j, nd->code);
+		dti_json_key(j, "name_vi");
+		dti_json_string(j, nd->name_vi);
+		dti_json_key(j, "name_en");
+		dti_json_string(j, nd->name_en);
+		dti_json_key(j, "kind");
+		dti_json_string(j, dti_kind_name(nd->kind));
+		dti_json_key(j, "points");
+		dti_json_double(j, fw->uses_points && nd->points_known == 1
+		                       ? nd->points
+		                       : NAN);
+		dti_json_object_end(j);
 	}
-	if (!st)
-		st = dti_buf_adds(out, "],\"units\":[");
-	for (size_t r = 0; r < rows->n && !st; r++) {
-		if (r)
-			st = dti_buf_addc(out, ',');
-		if (!st)
-			st = dti_buf_adds(out, "\n");
-		if (!st)
-			st = unit_json(res, o, nodes, nnodes, sort,
-			               rows->idx[r], 0, out);
+	dti_json_array_end(j);
+	dti_json_key(j, "units");
+	dti_json_array_begin(j);
+	for (size_t r = 0; r < rows->n; r++) {
+		dti_json_break(j);
+		unit_json(res, nodes, nnodes, sort, rows->idx[r], 0, j);
 	}
-	if (!st)
-		st = dti_buf_adds(out, "],\"notes\":[");
-	for (size_t k = 0; k < res->nnotes && !st; k++) {
-		if (k)
-			st = dti_buf_addc(out, ',');
-		if (!st)
-			st = json_str(out, res->notes[k]);
-	}
-	if (!st)
-		st = dti_buf_adds(out, "]}\n");
-	return st;
+	dti_json_array_end(j);
+	dti_json_key(j, "notes");
+	dti_json_array_begin(j);
+	for (size_t k = 0; k < res->nnotes; k++)
+		dti_json_string(j, res->notes[k]);
+	dti_json_array_end(j);
+	dti_json_object_end(j);
 }
 
 static enum dti_status write_output_result(const struct dti_result *res,
@@ -793,16 +717,21 @@ static enum dti_status write_output_result(const struct dti_result *res,
 		st = result_csv(res, o, nodes, nnodes, sort, &rows, out);
 		break;
 	case DTI_FORMAT_JSON:
-		st = result_json(res, o, nodes, nnodes, sort, &rows, out);
-		break;
-	case DTI_FORMAT_NDJSON:
-		for (size_t r = 0; r < rows.n && !st; r++) {
-			st = unit_json(res, o, nodes, nnodes, sort, rows.idx[r],
-			               1, out);
-			if (!st)
-				st = dti_buf_addc(out, '\n');
+	case DTI_FORMAT_NDJSON: {
+		struct dti_json j;
+		dti_json_init(&j, out);
+		if (o->format == DTI_FORMAT_JSON) {
+			result_json(res, nodes, nnodes, sort, &rows, &j);
+			dti_buf_addc(out, '\n');
 		}
+		for (size_t r = 0; o->format == DTI_FORMAT_NDJSON && r < rows.n;
+		     r++) {
+			unit_json(res, nodes, nnodes, sort, rows.idx[r], 1, &j);
+			dti_buf_addc(out, '\n');
+		}
+		st = dti_json_finish(&j, NULL);
 		break;
+	}
 	}
 	free(rows.idx);
 	if (st)
@@ -1058,131 +987,98 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 static enum dti_status framework_json(const struct dti_framework *fw,
                                       int ndjson, struct dti_buf *out)
 {
-	enum dti_status st = DTI_OK;
+	struct dti_json j;
+	dti_json_init(&j, out);
 	if (!ndjson) {
-		st = dti_buf_adds(out, "{\"meta\":{");
-		for (size_t i = 0; i < fw->nmeta && !st; i++) {
-			if (i)
-				st = dti_buf_addc(out, ',');
-			if (!st)
-				st = json_str(out, fw->meta_keys[i]);
-			if (!st)
-				st = dti_buf_addc(out, ':');
-			if (!st)
-				st = json_str(out, fw->meta_vals[i]);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "meta");
+		dti_json_object_begin(&j);
+		for (size_t i = 0; i < fw->nmeta; i++) {
+			dti_json_key(&j, fw->meta_keys[i]);
+			dti_json_string(&j, fw->meta_vals[i]);
 		}
-		if (!st)
-			st = dti_buf_addf(
-			    out, "},\"scoring\":\"%s\",\"scale\":",
-			    fw->uses_points ? "points" : "weights");
-		if (!st)
-			st = json_double(out, fw->scale);
-		if (!st)
-			st = dti_buf_addf(
-			    out,
-			    ",\"precision\":%d,\"missing\":\"%s\","
-			    "\"root\":",
-			    fw->precision, dti_missing_name(fw->missing));
-		if (!st)
-			st = json_str(out, fw->nodes[fw->root].code);
-		if (!st)
-			st = dti_buf_adds(out, ",\"nodes\":[");
+		dti_json_object_end(&j);
+		dti_json_key(&j, "scoring");
+		dti_json_string(&j, fw->uses_points ? "points" : "weights");
+		dti_json_key(&j, "scale");
+		dti_json_double(&j, fw->scale);
+		dti_json_key(&j, "precision");
+		dti_json_int(&j, fw->precision);
+		dti_json_key(&j, "missing");
+		dti_json_string(&j, dti_missing_name(fw->missing));
+		dti_json_key(&j, "root");
+		dti_json_string(&j, fw->nodes[fw->root].code);
+		dti_json_key(&j, "nodes");
+		dti_json_array_begin(&j);
 	}
-	for (size_t k = 0; k < fw->n && !st; k++) {
+	for (size_t k = 0; k < fw->n; k++) {
 		const struct fw_node *nd = &fw->nodes[k];
-		if (!ndjson && k)
-			st = dti_buf_addc(out, ',');
-		if (!st)
-			st = dti_buf_adds(out, ndjson ? "{\"code\":"
-			                              : "\n{\"code\":");
-		if (!st)
-			st = json_str(out, nd->code);
-		if (!st)
-			st = dti_buf_adds(out, ",\"parents\":[");
-		for (size_t p = 0; p < nd->nparents && !st; p++) {
-			if (p)
-				st = dti_buf_addc(out, ',');
-			if (!st)
-				st = json_str(out,
-				              fw->nodes[nd->parents[p]].code);
-		}
-		if (!st)
-			st = dti_buf_adds(out, "],\"children\":[");
-		for (size_t c = 0; c < nd->nchildren && !st; c++) {
-			if (c)
-				st = dti_buf_addc(out, ',');
-			if (!st)
-				st = json_str(out,
-				              fw->nodes[nd->children[c]].code);
-		}
-		if (!st)
-			st = dti_buf_addf(out,
-			                  "],\"kind\":\"%s\",\"level\":%d,"
-			                  "\"name_vi\":",
-			                  dti_kind_name(nd->kind), nd->level);
-		if (!st)
-			st = json_str(out, nd->name_vi);
-		if (!st)
-			st = dti_buf_adds(out, ",\"name_en\":");
-		if (!st)
-			st = json_str(out, nd->name_en);
-		if (!st)
-			st = dti_buf_adds(out, ",\"points\":");
-		if (!st)
-			st = fw->uses_points && nd->points_known == 1 &&
-			             nd->kind != DTI_KIND_STATISTIC
-			         ? json_double(out, nd->points)
-			         : dti_buf_adds(out, "null");
-		if (!st)
-			st = dti_buf_adds(out, ",\"weight\":");
-		if (!st)
-			st = json_double(out, nd->weight);
-		if (!st)
-			st = dti_buf_addf(
-			    out, ",\"polarity\":%d,\"rule\":", nd->polarity);
-		if (!st)
-			st = nd->nchildren || nd->kind == DTI_KIND_STATISTIC
-			         ? dti_buf_adds(out, "null")
-			         : json_str(out, nd->rule_text);
-		if (!st)
-			st = dti_buf_adds(out, ",\"method\":");
-		if (!st)
-			st = nd->nchildren
-			         ? json_str(out, dti_agg_name(nd->method))
-			         : dti_buf_adds(out, "null");
-		if (!st)
-			st = dti_buf_adds(out, ",\"params\":");
-		if (!st)
-			st = json_str(out,
-			              nd->params_text ? nd->params_text : "");
-		if (!st)
-			st = dti_buf_addf(out, ",\"status\":\"%s\",\"unit\":",
-			                  dti_origin_name(nd->origin));
-		if (!st)
-			st = json_str(out, nd->unit ? nd->unit : "");
-		if (!st)
-			st = dti_buf_adds(out, ",\"note\":");
-		if (!st)
-			st = json_str(out, nd->note ? nd->note : "");
-		if (!st)
-			st = dti_buf_addc(out, '}');
-		if (!st && ndjson)
-			st = dti_buf_addc(out, '\n');
+		if (!ndjson)
+			dti_json_break(&j);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "code");
+		dti_json_string(&j, nd->code);
+		dti_json_key(&j, "parents");
+		dti_json_array_begin(&j);
+		for (size_t p = 0; p < nd->nparents; p++)
+			dti_json_string(&j, fw->nodes[nd->parents[p]].code);
+		dti_json_array_end(&j);
+		dti_json_key(&j, "children");
+		dti_json_array_begin(&j);
+		for (size_t c = 0; c < nd->nchildren; c++)
+			dti_json_string(&j, fw->nodes[nd->children[c]].code);
+		dti_json_array_end(&j);
+		dti_json_key(&j, "kind");
+		dti_json_string(&j, dti_kind_name(nd->kind));
+		dti_json_key(&j, "level");
+		dti_json_int(&j, nd->level);
+		dti_json_key(&j, "name_vi");
+		dti_json_string(&j, nd->name_vi);
+		dti_json_key(&j, "name_en");
+		dti_json_string(&j, nd->name_en);
+		dti_json_key(&j, "points");
+		dti_json_double(&j, fw->uses_points && nd->points_known == 1 &&
+		                            nd->kind != DTI_KIND_STATISTIC
+		                        ? nd->points
+		                        : NAN);
+		dti_json_key(&j, "weight");
+		dti_json_double(&j, nd->weight);
+		dti_json_key(&j, "polarity");
+		dti_json_int(&j, nd->polarity);
+		dti_json_key(&j, "rule");
+		dti_json_string(&j,
+		                nd->nchildren || nd->kind == DTI_KIND_STATISTIC
+		                    ? NULL
+		                    : nd->rule_text);
+		dti_json_key(&j, "method");
+		dti_json_string(&j, nd->nchildren ? dti_agg_name(nd->method)
+		                                  : NULL);
+		dti_json_key(&j, "params");
+		dti_json_string(&j, nd->params_text ? nd->params_text : "");
+		dti_json_key(&j, "status");
+		dti_json_string(&j, dti_origin_name(nd->origin));
+		dti_json_key(&j, "unit");
+		dti_json_string(&j, nd->unit ? nd->unit : "");
+		dti_json_key(&j, "note");
+		dti_json_string(&j, nd->note ? nd->note : "");
+		dti_json_object_end(&j);
+		if (ndjson)
+			dti_buf_addc(out, '\n');
 	}
-	if (!st && !ndjson) {
-		st = dti_buf_adds(out, "],\"warnings\":[");
-		for (size_t w = 0; w < fw->nwarn && !st; w++) {
+	if (!ndjson) {
+		dti_json_array_end(&j);
+		dti_json_key(&j, "warnings");
+		dti_json_array_begin(&j);
+		for (size_t w = 0; w < fw->nwarn; w++) {
 			char line[1024];
 			dti_diag_format(&fw->warn[w], line, sizeof line);
-			if (w)
-				st = dti_buf_addc(out, ',');
-			if (!st)
-				st = json_str(out, line);
+			dti_json_string(&j, line);
 		}
-		if (!st)
-			st = dti_buf_adds(out, "]}\n");
+		dti_json_array_end(&j);
+		dti_json_object_end(&j);
+		dti_buf_addc(out, '\n');
 	}
-	return st;
+	return dti_json_finish(&j, NULL);
 }
 
 static enum dti_status
@@ -1281,6 +1177,7 @@ static enum dti_status write_output_units(const struct dti_units *u,
 	enum dti_status st = DTI_OK;
 	int vi = o->lang == DTI_LANG_VI;
 	struct grid g;
+	struct dti_json jw;
 	int table = o->format == DTI_FORMAT_TABLE;
 	if (table) {
 		if (grid_init(&g, 7)) {
@@ -1298,8 +1195,10 @@ static enum dti_status write_output_units(const struct dti_units *u,
 	} else if (o->format == DTI_FORMAT_CSV) {
 		st = dti_buf_adds(out, "id,code,name_vi,name_ascii,group,"
 		                       "valid_from,valid_to,successors\n");
-	} else if (o->format == DTI_FORMAT_JSON) {
-		st = dti_buf_adds(out, "[");
+	} else {
+		dti_json_init(&jw, out);
+		if (o->format == DTI_FORMAT_JSON)
+			dti_json_array_begin(&jw);
 	}
 	for (size_t j = 0; j < m && !st; j++) {
 		struct dti_unit_info ui;
@@ -1338,43 +1237,41 @@ static enum dti_status write_output_units(const struct dti_units *u,
 			if (!st)
 				st = dti_buf_addc(out, '\n');
 		} else {
-			if (o->format == DTI_FORMAT_JSON && j)
-				st = dti_buf_adds(out, ",\n");
+			if (j)
+				dti_json_break(&jw);
 			const char *keys[] = {
 			    "id",    "code",       "name_vi", "name_ascii",
 			    "group", "valid_from", "valid_to"};
 			const char *vals[] = {
 			    ui.id,    ui.code,       ui.name_vi, ui.name_ascii,
 			    ui.group, ui.valid_from, ui.valid_to};
-			if (!st)
-				st = dti_buf_addc(out, '{');
-			for (size_t c = 0; c < 7 && !st; c++) {
-				st = dti_buf_addf(
-				    out, "%s\"%s\":", c ? "," : "", keys[c]);
-				if (!st)
-					st = *vals[c] || c < 3
-					         ? json_str(out, vals[c])
-					         : dti_buf_adds(out, "null");
+			dti_json_object_begin(&jw);
+			for (size_t c = 0; c < 7; c++) {
+				dti_json_key(&jw, keys[c]);
+				dti_json_string(&jw, *vals[c] || c < 3 ? vals[c]
+				                                       : NULL);
 			}
-			if (!st)
-				st = dti_buf_adds(out, ",\"successors\":[");
-			for (size_t s = 0; s < ui.nsuccessors && !st; s++) {
+			dti_json_key(&jw, "successors");
+			dti_json_array_begin(&jw);
+			for (size_t s = 0; s < ui.nsuccessors; s++) {
 				struct dti_unit_info si;
 				dti_units_get(u, ui.successors[s], &si);
-				if (s)
-					st = dti_buf_addc(out, ',');
-				if (!st)
-					st = json_str(out, si.id);
+				dti_json_string(&jw, si.id);
 			}
-			if (!st)
-				st = dti_buf_adds(out, "]}");
-			if (!st && o->format == DTI_FORMAT_NDJSON)
-				st = dti_buf_addc(out, '\n');
+			dti_json_array_end(&jw);
+			dti_json_object_end(&jw);
+			if (o->format == DTI_FORMAT_NDJSON)
+				dti_buf_addc(out, '\n');
 		}
 		dti_buf_release(&succ);
 	}
-	if (!st && o->format == DTI_FORMAT_JSON)
-		st = dti_buf_adds(out, "]\n");
+	if (!st && !table && o->format != DTI_FORMAT_CSV) {
+		if (o->format == DTI_FORMAT_JSON) {
+			dti_json_array_end(&jw);
+			dti_buf_addc(out, '\n');
+		}
+		st = dti_json_finish(&jw, NULL);
+	}
 	if (table) {
 		if (!st)
 			st = grid_render(&g, out, o->color, 1);
