@@ -9,7 +9,8 @@
 #   build       gcc: every test, with the lint (clang-format, cppcheck) and
 #               the allocation-failure test, which only this build has
 #   build-asan  gcc, AddressSanitizer + UndefinedBehaviorSanitizer: every
-#               test, the SIGKILL import test smaller (10 kills, 1000
+#               test but the command-line scripts on PostgreSQL (suite
+#               pg-cli), the SIGKILL import test smaller (10 kills, 1000
 #               communes instead of 50 and 2500)
 #   build-tsan  gcc, ThreadSanitizer: the unit tests
 #   build-fuzz  clang, libFuzzer + ASan + UBSan: the fuzz targets only,
@@ -79,9 +80,12 @@ run() {
 
 run build
 if [ $quick = 0 ]; then
-	# ASan and UBSan: every test; the SIGKILL import test, slow under
-	# ASan, kills 10 imports of a smaller store (the normal build runs
-	# it whole)
+	# ASan and UBSan: every test but two slow ones, which the normal
+	# build runs: the whole-year and round-trip scripts on PostgreSQL
+	# (suite pg-cli; the backend's unit tests on PostgreSQL and the same
+	# scripts on SQLite run here); the SIGKILL import test kills 10
+	# imports of a smaller store
+	test_args="--no-suite pg-cli"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	DTI_KILL_ROUNDS=10 DTI_KILL_COMMUNES=1000 \
