@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the accent-folding tables of lib/text.c.
+"""Prints the accent-folding tables of lib/base/text.c.
 
 For every code point of the Latin ranges that Vietnamese names use, the
 table holds the lower-case ASCII letter the character is built on, found by
@@ -9,7 +9,7 @@ in fold_multi()", ' ' means "not a letter: a separator".
 
     python3 tools/gen_fold_table.py > /tmp/fold.c
 
-and paste the arrays into lib/text.c.
+and paste the arrays into lib/base/text.c.
 """
 import unicodedata
 

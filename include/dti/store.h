@@ -24,8 +24,13 @@
  * exists, dti_user_add may be called without an actor and makes an admin.
  *
  * Ownership: a struct dti_store is not thread-safe; open one per thread.
- * Strings returned in structs below live until the next call on the same
- * store unless said otherwise.
+ * Calls that read return data, never text: a fixed struct the caller
+ * passes in (dti_store_status, dti_unit_ref), a list the caller owns and
+ * frees with the list's _free function, which accepts NULL (its strings
+ * and arrays go with it: dti_user_list, dti_store_framework_list), or
+ * events handed one at a time to a callback, their strings valid during
+ * the callback only (dti_audit_log).  Formatting them is the caller's
+ * business.
  */
 #ifndef DTI_STORE_H
 #define DTI_STORE_H
@@ -99,8 +104,8 @@ DTI_EXTERN enum dti_status dti_store_set_clock(struct dti_store *s,
 DTI_EXTERN enum dti_status dti_store_set_actor(struct dti_store *s,
                                                const char *user,
                                                struct dti_error *err);
-DTI_EXTERN const char *
-dti_store_actor(const struct dti_store *s); /* NULL if nobody */
+/* The acting user, NULL if nobody; valid until the actor changes. */
+DTI_EXTERN const char *dti_store_actor(const struct dti_store *s);
 
 /* ---- Users, roles, credentials ---------------------------------------- */
 
@@ -126,12 +131,19 @@ DTI_EXTERN enum dti_status dti_user_add(struct dti_store *s, const char *name,
                                         const char *password,
                                         struct dti_error *err);
 /*
- * Grants (grant = 1) or revokes (0) a role.  unit is the unit id an editor
- * role is scoped to (required for DTI_ROLE_EDITOR, NULL for the others).
+ * Grants (grant = 1) or revokes (0) a role.  unit names the unit an editor
+ * role is scoped to (required for DTI_ROLE_EDITOR, NULL for the others):
+ * its id, or a name read as on today's date (see dti_store_unit_find).
  */
 DTI_EXTERN enum dti_status dti_user_role(struct dti_store *s, const char *name,
                                          enum dti_role role, const char *unit,
                                          int grant, struct dti_error *err);
+/* The same, with a unit name read as on `date` ("YYYY-MM-DD"; NULL: today). */
+DTI_EXTERN enum dti_status dti_user_role_on(struct dti_store *s,
+                                            const char *name,
+                                            enum dti_role role,
+                                            const char *unit, const char *date,
+                                            int grant, struct dti_error *err);
 /* Sets a password (Argon2id).  A user may set their own; admins anyone's. */
 DTI_EXTERN enum dti_status dti_user_passwd(struct dti_store *s,
                                            const char *name,
@@ -164,10 +176,32 @@ DTI_EXTERN enum dti_status dti_user_from_token(struct dti_store *s,
                                                const char *token,
                                                char user_out[DTI_USER_NAME_MAX],
                                                struct dti_error *err);
-/* Lists users with their roles as text (one per line) or JSON. */
-DTI_EXTERN enum dti_status dti_user_list(struct dti_store *s, int json,
-                                         struct dti_buf *out,
+/* One role of a user. */
+struct dti_user_grant {
+	enum dti_role role;
+	const char *unit; /* unit id of an editor role; "" for the others */
+};
+/* A user and its roles. */
+struct dti_user_entry {
+	const char *name;
+	const char *display_name; /* "" if none */
+	const char *created_at;   /* "YYYY-MM-DDTHH:MM:SSZ" */
+	int disabled;             /* 1: may not act */
+	int has_password;         /* 0: logs in with tokens only */
+	size_t nroles;
+	const struct dti_user_grant *roles; /* by role name, then unit */
+};
+/* Every user of a store, by name.  Free with dti_user_list_free(). */
+struct dti_user_list {
+	size_t n;
+	const struct dti_user_entry *users;
+};
+/* Lists the users with their roles into *out (the caller's). */
+DTI_EXTERN enum dti_status dti_user_list(struct dti_store *s,
+                                         struct dti_user_list **out,
                                          struct dti_error *err);
+/* Frees a list and every string in it; NULL is allowed. */
+DTI_EXTERN void dti_user_list_free(struct dti_user_list *l);
 
 /* ---- Units and frameworks ---------------------------------------------- */
 
@@ -187,6 +221,34 @@ dti_store_units_import(struct dti_store *s, const struct dti_units *u,
 DTI_EXTERN enum dti_status dti_store_units(struct dti_store *s,
                                            struct dti_units **out,
                                            struct dti_error *err);
+
+/* A unit as the store resolved a name of it. */
+struct dti_unit_ref {
+	char id[64];
+	char code[64];
+	char name_vi[256];
+	char valid_from[11]; /* "YYYY-MM-DD", "" if always */
+	char valid_to[11];   /* "YYYY-MM-DD", "" if still valid */
+	char date[11];       /* the day the name was read as on */
+};
+/*
+ * Finds a unit of the store by its id or by any usual name: code, name or
+ * alias, matched tolerantly ("Đà Nẵng", "TP. Đà Nẵng", "da nang", "48").
+ * An exact unit id names that unit whatever the date.  Anything else is
+ * read among the units valid on the day that fixes its meaning: the
+ * reference date of `cycle` when a cycle is given, else `date`
+ * ("YYYY-MM-DD"), else today (the store's clock), so that a name two units
+ * share across a merger (Đà Nẵng until 2025-06-30 and from 2025-07-01)
+ * names the one of that day.  DTI_ENOTFOUND when no unit answers (the
+ * message gives the nearest name, or the unit of another period the name
+ * denotes and its successors), DTI_EAMBIGUOUS when several do (naming
+ * them), DTI_ENOTFOUND for an unknown cycle, DTI_ESYNTAX for a bad date.
+ * Every call of this API that takes a unit reads it so.
+ */
+DTI_EXTERN enum dti_status
+dti_store_unit_find(struct dti_store *s, const char *text, const char *cycle,
+                    const char *date, struct dti_unit_ref *out,
+                    struct dti_error *err);
 
 /*
  * Stores a framework file's text (checked by dti_framework_parse first).
@@ -208,31 +270,82 @@ DTI_EXTERN enum dti_status dti_store_framework(struct dti_store *s,
                                                const char *ref,
                                                struct dti_framework **out,
                                                struct dti_error *err);
-/* Lists stored frameworks (id, version, sha, cycles using it). */
-DTI_EXTERN enum dti_status dti_store_framework_list(struct dti_store *s,
-                                                    int json,
-                                                    struct dti_buf *out,
-                                                    struct dti_error *err);
+/* A stored framework. */
+struct dti_store_framework_entry {
+	const char *id;      /* "pdti-2022" */
+	const char *version; /* "2022" */
+	const char *sha256;  /* SHA-256 of its text, 64 hex digits */
+	int year;            /* 0 if the framework names none */
+	const char *level;   /* "province", "" if none */
+	const char *name;    /* the file it was added from */
+	const char *added_at;
+	const char *added_by;
+	long long cycles; /* cycles using it */
+};
+/*
+ * The stored frameworks, by id then version.  Free with
+ * dti_store_framework_list_free().
+ */
+struct dti_store_framework_list {
+	size_t n;
+	const struct dti_store_framework_entry *frameworks;
+};
+DTI_EXTERN enum dti_status
+dti_store_framework_list(struct dti_store *s,
+                         struct dti_store_framework_list **out,
+                         struct dti_error *err);
+DTI_EXTERN void
+dti_store_framework_list_free(struct dti_store_framework_list *l);
 
 /* ---- Audit ------------------------------------------------------------- */
 
 struct dti_audit_filter {
-	const char *unit;   /* unit id, or NULL */
+	/*
+	 * A unit id or name, or NULL.  A name is read as on the reference
+	 * date of `cycle` when one is given, else as on `date` (see
+	 * dti_store_unit_find).
+	 */
+	const char *unit;
 	const char *user;   /* actor, or NULL */
 	const char *cycle;  /* cycle label, or NULL */
 	const char *action; /* "submission.submit", or NULL */
 	long long after;    /* events with seq > after */
 	size_t limit;       /* 0: all */
+	const char *date;   /* "YYYY-MM-DD" for a unit name; NULL: today */
 };
 #define DTI_AUDIT_FILTER_INIT                                                  \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, 0, 0                                   \
+		NULL, NULL, NULL, NULL, 0, 0, NULL                             \
 	}
 
-/* Writes matching events, oldest first, as text lines or NDJSON. */
+/* An event of the audit log; its strings live during the callback only. */
+struct dti_audit_event {
+	int64_t seq;        /* 1, 2, ... */
+	const char *at;     /* "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *actor;  /* user name, "-" for nobody */
+	const char *action; /* "submission.submit" */
+	const char *cycle;  /* cycle label, "" if none */
+	const char *unit;   /* unit id, "" if none */
+	const char *object; /* "submission dti-2022/48" */
+	const char *before; /* JSON of the change's object before, or NULL */
+	const char *after;  /* JSON of it after, or NULL */
+	const char *prev;   /* hash of the event before, "" for the first */
+	const char *hash;   /* SHA-256 of the event (see dti_audit_verify) */
+};
+/*
+ * Receives one event; anything but DTI_OK stops the log, which returns
+ * that status.  It must not call the store.
+ */
+typedef enum dti_status (*dti_audit_fn)(void *ctx,
+                                        const struct dti_audit_event *ev);
+/*
+ * Hands the matching events to fn, oldest first, one at a time, so that a
+ * caller never holds the whole log.  Viewer (of the unit when one is
+ * given).
+ */
 DTI_EXTERN enum dti_status dti_audit_log(struct dti_store *s,
                                          const struct dti_audit_filter *f,
-                                         int json, struct dti_buf *out,
+                                         dti_audit_fn fn, void *ctx,
                                          struct dti_error *err);
 
 struct dti_audit_report {

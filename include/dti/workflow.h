@@ -33,6 +33,16 @@
  * DTI_ENOTFOUND (unknown cycle, unit or indicator), DTI_EINVALID (bad
  * value, missing reason), DTI_EEXIST (duplicate), DTI_ELIMIT (oversized
  * file), each with a message naming the object, and change nothing.
+ *
+ * A unit is named by its id or by any usual name, read as on the cycle's
+ * reference date (see dti_store_unit_find): "Đà Nẵng" in a cycle of 2024
+ * is the city before the merger of 2025.
+ *
+ * Ownership: what a call reads comes back as data.  Fixed structs are
+ * filled in place (dti_cycle_info, dti_submission_info); lists and views
+ * (dti_cycle_list, dti_cycle_status, dti_submission_view) are allocated by
+ * the call and owned by the caller, who frees each with its _free
+ * function (which accepts NULL); their strings and arrays go with them.
  */
 #ifndef DTI_WORKFLOW_H
 #define DTI_WORKFLOW_H
@@ -128,15 +138,45 @@ struct dti_cycle_info {
 DTI_EXTERN enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
                                          struct dti_cycle_info *out,
                                          struct dti_error *err);
-/* The cycle's status: state, deadlines and each unit's submission state. */
+
+/* One unit's submission, as a cycle's status shows it. */
+struct dti_cycle_unit {
+	const char *unit; /* unit id */
+	const char *name; /* the unit's Vietnamese name */
+	enum dti_sub_state state;
+	int64_t version;
+	long long figures;          /* indicators with an entry */
+	long long evidence;         /* pieces of evidence */
+	const char *submitted_at;   /* last submission, "" if never */
+	const char *updated_at;     /* "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *updated_by;     /* user name */
+	const char *exclude_reason; /* "" if not excluded */
+	const char *return_comment; /* the reviewer's, "" if never returned */
+};
+/*
+ * A cycle's status: the cycle and every submission, by unit id.  Free with
+ * dti_cycle_status_free().
+ */
+struct dti_cycle_status {
+	struct dti_cycle_info cycle;
+	size_t n;
+	const struct dti_cycle_unit *units;
+};
 DTI_EXTERN enum dti_status dti_cycle_status(struct dti_store *s,
-                                            const char *label, int json,
-                                            struct dti_buf *out,
+                                            const char *label,
+                                            struct dti_cycle_status **out,
                                             struct dti_error *err);
-/* Lists all cycles. */
-DTI_EXTERN enum dti_status dti_cycle_list(struct dti_store *s, int json,
-                                          struct dti_buf *out,
+DTI_EXTERN void dti_cycle_status_free(struct dti_cycle_status *cs);
+
+/* Every cycle, by year then label.  Free with dti_cycle_list_free(). */
+struct dti_cycle_list {
+	size_t n;
+	const struct dti_cycle_info *cycles;
+};
+DTI_EXTERN enum dti_status dti_cycle_list(struct dti_store *s,
+                                          struct dti_cycle_list **out,
                                           struct dti_error *err);
+DTI_EXTERN void dti_cycle_list_free(struct dti_cycle_list *l);
 
 /* ---- Submissions ------------------------------------------------------- */
 
@@ -199,14 +239,61 @@ struct dti_submission_info {
 DTI_EXTERN enum dti_status
 dti_submission_get(struct dti_store *s, const char *cycle, const char *unit,
                    struct dti_submission_info *out, struct dti_error *err);
+
+/* One indicator's entry in a submission. */
+struct dti_figure_entry {
+	const char *indicator;     /* node code */
+	double value;              /* the unit's figure, NaN if none */
+	double points;             /* self-assessed points, NaN if none */
+	const char *comment;       /* "" if none */
+	double reviewed;           /* the reviewer's figure, NaN if none */
+	const char *review_reason; /* "" if not adjusted */
+	const char *reviewed_by;   /* "" if not adjusted */
+	const char *updated_at;    /* last change of the unit's entry */
+	const char *updated_by;
+};
+/* One piece of evidence of a submission. */
+struct dti_evidence_entry {
+	int64_t id;
+	const char *indicator;  /* node code, "" for the whole submission */
+	const char *doc_number; /* "123/QĐ-UBND", "" if none */
+	const char *doc_date;   /* "YYYY-MM-DD", "" if none */
+	const char *issuer;     /* "" if none */
+	const char *title;      /* "" if none */
+	const char *link;       /* "" if none */
+	const char *filename;   /* "" if no file */
+	const char *sha256;     /* the file's SHA-256, "" if no file */
+	long long size;         /* the file's bytes, 0 if no file */
+	const char *media_type; /* "application/pdf", "" if no file */
+	const char *added_at;
+	const char *added_by;
+};
 /*
- * Writes a submission: state, version, every figure with self points,
- * comment, reviewer's value and reason, and evidence.
- * Anyone with a role on the unit.
+ * A submission whole: its state, every figure with self points, comment,
+ * the reviewer's value and reason, and its evidence.  Free with
+ * dti_submission_view_free().
  */
+struct dti_submission_view {
+	const char *cycle; /* label */
+	const char *unit;  /* unit id */
+	const char *name;  /* the unit's Vietnamese name */
+	enum dti_sub_state state;
+	int64_t version;
+	const char *submitted_at; /* "" if never */
+	const char *updated_at;
+	const char *updated_by;
+	const char *return_comment; /* "" if never returned */
+	const char *exclude_reason; /* "" if not excluded */
+	size_t nfigures;
+	const struct dti_figure_entry *figures; /* in the framework's order */
+	size_t nevidence;
+	const struct dti_evidence_entry *evidence; /* by id */
+};
+/* Reads a submission.  Anyone with a role on the unit. */
 DTI_EXTERN enum dti_status
-dti_submission_show(struct dti_store *s, const char *cycle, const char *unit,
-                    int json, struct dti_buf *out, struct dti_error *err);
+dti_submission_view(struct dti_store *s, const char *cycle, const char *unit,
+                    struct dti_submission_view **out, struct dti_error *err);
+DTI_EXTERN void dti_submission_view_free(struct dti_submission_view *v);
 
 /* ---- Evidence ---------------------------------------------------------- */
 

@@ -730,6 +730,7 @@ struct reader {
 	int nomem;           /* an allocation failed: DTI_ENOMEM */
 	struct dti_map seen; /* "cycle\x1funit" or "cycle\x1funit\x1fnode" */
 	struct dti_arena keys;
+	struct dti_buf key; /* the key being looked up, any length */
 	unsigned long *seen_line;
 	size_t seen_cap;
 	size_t seen_n;
@@ -1248,23 +1249,34 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		size_t cycle;
 		if (dti_dataset_add_cycle(r->ds, label, &cycle))
 			return rnomem(r);
-		char idt[512], nmt[512];
-		dti_snprintf(idt, sizeof idt, "%s",
-		             id_col != SIZE_MAX ? cell_at(c, id_col) : "");
-		dti_snprintf(nmt, sizeof nmt, "%s",
-		             name_col != SIZE_MAX ? cell_at(c, name_col) : "");
+		/* whole copies, trimmed: an id is never cut */
+		char *idt =
+		    strdup(id_col != SIZE_MAX ? cell_at(c, id_col) : "");
+		char *nmt =
+		    strdup(name_col != SIZE_MAX ? cell_at(c, name_col) : "");
+		if (!idt || !nmt) {
+			free(idt);
+			free(nmt);
+			return rnomem(r);
+		}
 		size_t unit;
-		if (resolve_unit(r, dti_trim(idt), dti_trim(nmt), label, line,
-		                 id_col, name_col, &unit)) {
+		int unresolved =
+		    resolve_unit(r, dti_trim(idt), dti_trim(nmt), label, line,
+		                 id_col, name_col, &unit);
+		free(idt);
+		free(nmt);
+		if (unresolved) {
 			if (r->nomem)
 				return DTI_ENOMEM;
 			continue;
 		}
-		char key[1200];
 		if (!r->long_layout) {
-			dti_snprintf(key, sizeof key, "%s\x1f%s", label,
+			dti_buf_reset(&r->key);
+			dti_buf_addf(&r->key, "%s\x1f%s", label,
 			             r->ds->u[unit].id);
-			unsigned long first = seen_before(r, key, line);
+			if (dti_buf_status(&r->key))
+				return rnomem(r);
+			unsigned long first = seen_before(r, r->key.data, line);
 			if (r->nomem)
 				return DTI_ENOMEM;
 			if (first) {
@@ -1342,9 +1354,12 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 				       ind);
 				continue;
 			}
-			dti_snprintf(key, sizeof key, "%s\x1f%s\x1f%s", label,
+			dti_buf_reset(&r->key);
+			dti_buf_addf(&r->key, "%s\x1f%s\x1f%s", label,
 			             r->ds->u[unit].id, r->fw->nodes[k].code);
-			unsigned long first = seen_before(r, key, line);
+			if (dti_buf_status(&r->key))
+				return rnomem(r);
+			unsigned long first = seen_before(r, r->key.data, line);
 			if (r->nomem)
 				return DTI_ENOMEM;
 			if (first) {
@@ -1465,6 +1480,7 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 	free(r.seen_line);
 	dti_map_release(&r.seen);
 	dti_arena_release(&r.keys);
+	dti_buf_release(&r.key);
 	if (r.nomem)
 		st = DTI_ENOMEM;
 	if (st) {

@@ -540,14 +540,26 @@ static unsigned long meta_line(const struct dti_csv *c, const char *key)
 /* ---- parameters ------------------------------------------------------ */
 
 struct kv {
-	char key[32];
-	char val[256];
+	char *key;
+	char *val;
 };
 
-/* Splits "a=1;b=2" into pairs; returns count or -1 on a malformed pair. */
-static int split_params(const char *s, struct kv *out, int max, char *bad,
-                        size_t badsz)
+/*
+ * Splits "a=1;b=2" into pairs, copied into the framework's arena (no
+ * length limit: they live as long as the framework).  Returns the count,
+ * -1 on a malformed pair (named in *bad, from the arena too), -2 without
+ * memory.
+ */
+static int split_params(struct dti_arena *arena, const char *s, struct kv **out,
+                        const char **bad)
 {
+	size_t cap = 1;
+	for (const char *q = s; *q; q++)
+		cap += *q == ';';
+	struct kv *kv = dti_arena_alloc(arena, cap * sizeof *kv);
+	if (!kv)
+		return -2;
+	*out = kv;
 	int n = 0;
 	const char *p = s;
 	while (*p) {
@@ -558,22 +570,17 @@ static int split_params(const char *s, struct kv *out, int max, char *bad,
 		const char *e = strchr(p, ';');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		const char *eq = memchr(p, '=', len);
-		if (!eq || eq == p || n >= max) {
-			dti_snprintf(bad, badsz, "%.*s", (int)len, p);
-			return -1;
+		if (!eq || eq == p) {
+			*bad = dti_arena_strndup(arena, p, len);
+			return *bad ? -1 : -2;
 		}
 		size_t kl = (size_t)(eq - p);
-		size_t vl = len - kl - 1;
-		if (kl >= sizeof out[n].key || vl >= sizeof out[n].val) {
-			dti_snprintf(bad, badsz, "%.*s", (int)len, p);
-			return -1;
-		}
-		memcpy(out[n].key, p, kl);
-		out[n].key[kl] = '\0';
-		memcpy(out[n].val, eq + 1, vl);
-		out[n].val[vl] = '\0';
-		dti_trim(out[n].key);
-		dti_trim(out[n].val);
+		char *k = dti_arena_strndup(arena, p, kl);
+		char *v = dti_arena_strndup(arena, eq + 1, len - kl - 1);
+		if (!k || !v)
+			return -2;
+		kv[n].key = dti_trim(k);
+		kv[n].val = dti_trim(v);
 		n++;
 		p += len;
 	}
@@ -623,9 +630,14 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 		else
 			rp->target = t;
 	}
-	struct kv kv[16];
-	char bad[300];
-	int n = split_params(params, kv, 16, bad, sizeof bad);
+	struct kv *kv = NULL;
+	const char *bad = NULL;
+	int n = split_params(&fw->arena, params, &kv, &bad);
+	if (n == -2) {
+		p->failed = 1;
+		dti_err_nomem(p->err);
+		return;
+	}
 	if (n < 0) {
 		fault(p, DTI_ESYNTAX, r->line, C_PARAMS,
 		      "malformed parameter '%s' (expected key=value pairs "
@@ -663,9 +675,8 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 			else if (strcmp(k, "scale") == 0) {
 				/* "scale=1-5" */
 				double a, b;
-				char tmp[256];
-				dti_snprintf(tmp, sizeof tmp, "%s", v);
-				char *dash = strchr(tmp + 1, '-');
+				char *tmp = kv[i].val; /* ours to cut */
+				char *dash = *tmp ? strchr(tmp + 1, '-') : NULL;
 				if (!dash) {
 					fault(p, DTI_ESYNTAX, r->line, C_PARAMS,
 					      "scale '%s' is not MIN-MAX", v);
@@ -695,8 +706,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 					oom(p);
 					return;
 				}
-				char tmp[256];
-				dti_snprintf(tmp, sizeof tmp, "%s", v);
+				char *tmp = kv[i].val; /* ours to cut */
 				char *save = NULL;
 				size_t m = 0;
 				for (char *tok = strtok_r(tmp, ",|", &save);
@@ -916,9 +926,14 @@ static void canonical_params(struct parser *p, struct fw_node *nd)
 static void parse_agg_params(struct parser *p, struct fw_node *nd,
                              const struct raw_row *r, const char *params)
 {
-	struct kv kv[16];
-	char bad[300];
-	int n = split_params(params, kv, 16, bad, sizeof bad);
+	struct kv *kv = NULL;
+	const char *bad = NULL;
+	int n = split_params(&p->fw->arena, params, &kv, &bad);
+	if (n == -2) {
+		p->failed = 1;
+		dti_err_nomem(p->err);
+		return;
+	}
 	if (n < 0) {
 		fault(p, DTI_ESYNTAX, r->line, C_PARAMS,
 		      "malformed parameter '%s' (expected key=value pairs "
@@ -1190,8 +1205,11 @@ static void apply_meta(struct parser *p, struct dti_csv *c)
 		/* the file name without directory and extension */
 		const char *b = strrchr(p->name, '/');
 		b = b ? b + 1 : p->name;
-		char id[128];
-		dti_snprintf(id, sizeof id, "%s", b);
+		char *id = dti_arena_strdup(&fw->arena, b);
+		if (!id) {
+			p->failed = 1;
+			return;
+		}
 		char *dot = strrchr(id, '.');
 		if (dot)
 			*dot = '\0';
@@ -1339,8 +1357,10 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		struct fw_node *nd = &fw->nodes[i];
 		if (!r->has[C_PARENT])
 			continue;
-		char tmp[4096];
-		dti_snprintf(tmp, sizeof tmp, "%s", r->f[C_PARENT]);
+		/* the whole field, however long: a copy to cut into names */
+		char *tmp = dti_arena_strdup(&fw->arena, r->f[C_PARENT]);
+		if (!tmp)
+			return dti_err_nomem(p->err);
 		char *save = NULL;
 		for (char *tok = strtok_r(tmp, ";", &save); tok;
 		     tok = strtok_r(NULL, ";", &save)) {

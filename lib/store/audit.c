@@ -1,5 +1,6 @@
 /*
- * lib/audit.c - the audit log: a hash chain of every change.
+ * lib/store/audit.c - the audit log: a hash chain of every change, and its
+ * verification (the log is read by auditlog.c).
  *
  * Each event is (seq, at, actor, action, cycle, unit, object, before,
  * after) plus prev, the hash of the event before it (empty for the first),
@@ -104,94 +105,6 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
 		    s->db, err,
 		    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
 		    "is", seq, hash);
-	return st;
-}
-
-/* ---- log --------------------------------------------------------------- */
-
-enum dti_status dti_audit_log(struct dti_store *s,
-                              const struct dti_audit_filter *f, int json,
-                              struct dti_buf *out, struct dti_error *err)
-{
-	struct dti_audit_filter none = DTI_AUDIT_FILTER_INIT;
-	if (!f)
-		f = &none;
-	enum dti_status st = store_begin_read(s, err);
-	if (st != DTI_OK)
-		return st;
-	st = store_require(s, DTI_ROLE_VIEWER, f->unit, "read the audit log",
-	                   err);
-	if (st != DTI_OK) {
-		db_rollback(s->db);
-		return st;
-	}
-	char sql[512];
-	dti_snprintf(
-	    sql, sizeof sql,
-	    "SELECT seq, at, actor, action, cycle, unit, object, "
-	    "before_json, after_json, hash FROM audit WHERE seq > ?%s%s%s%s "
-	    "ORDER BY seq",
-	    f->unit ? " AND unit = ?" : "", f->user ? " AND actor = ?" : "",
-	    f->cycle ? " AND cycle = ?" : "",
-	    f->action ? " AND action = ?" : "");
-	struct db_stmt *q;
-	st = db_prepare(s->db, sql, &q, err);
-	if (st != DTI_OK) {
-		db_rollback(s->db);
-		return st;
-	}
-	int k = 1;
-	db_bind_int(q, k++, f->after);
-	if (f->unit)
-		db_bind_text(q, k++, f->unit);
-	if (f->user)
-		db_bind_text(q, k++, f->user);
-	if (f->cycle)
-		db_bind_text(q, k++, f->cycle);
-	if (f->action)
-		db_bind_text(q, k++, f->action);
-	int row = 0;
-	size_t n = 0;
-	static const char *const keys[] = {"seq",   "at",   "actor",  "action",
-	                                   "cycle", "unit", "object", "before",
-	                                   "after", "hash"};
-	while ((!f->limit || n < f->limit) &&
-	       (st = db_step(q, &row, err)) == DTI_OK && row) {
-		n++;
-		if (json) {
-			dti_buf_addf(out, "{\"seq\":%lld",
-			             (long long)db_col_int(q, 0));
-			for (int c = 1; c < 10; c++) {
-				const char *v = db_col_text(q, c);
-				dti_buf_addf(out, ",\"%s\":", keys[c]);
-				if (!v)
-					dti_buf_adds(out, "null");
-				else if (c == 7 || c == 8)
-					dti_buf_adds(out, v); /* JSON already */
-				else
-					dti_json_str(out, v);
-			}
-			st = dti_buf_adds(out, "}\n");
-		} else {
-			const char *cy = db_col_text(q, 4);
-			dti_buf_addf(out, "%6lld %s %-12s %-20s %s",
-			             (long long)db_col_int(q, 0),
-			             db_col_text(q, 1), db_col_text(q, 2),
-			             db_col_text(q, 3), db_col_text(q, 6));
-			if (cy && *cy)
-				dti_buf_addf(out, " [%s]", cy);
-			const char *b = db_col_text(q, 7);
-			const char *a = db_col_text(q, 8);
-			if (b || a)
-				dti_buf_addf(out, " %s -> %s", b ? b : "-",
-				             a ? a : "-");
-			st = dti_buf_addc(out, '\n');
-		}
-		if (st != DTI_OK)
-			break;
-	}
-	db_finalize(q);
-	db_rollback(s->db);
 	return st;
 }
 

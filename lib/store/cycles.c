@@ -565,61 +565,24 @@ enum dti_status dti_cycle_get(struct dti_store *s, const char *label,
 	return st;
 }
 
-static void info_json(struct dti_buf *b, const struct dti_cycle_info *ci)
-{
-	dti_buf_adds(b, "{\"label\":");
-	dti_json_str(b, ci->label);
-	dti_buf_addf(b, ",\"year\":%d,\"level\":", ci->year);
-	dti_json_str(b, ci->level);
-	dti_buf_adds(b, ",\"framework\":{\"id\":");
-	dti_json_str(b, ci->framework_id);
-	dti_buf_adds(b, ",\"version\":");
-	dti_json_str(b, ci->framework_version);
-	dti_buf_adds(b, ",\"sha256\":");
-	dti_json_str(b, ci->framework_sha);
-	dti_buf_addf(b,
-	             "},\"ref_date\":\"%s\",\"submit_deadline\":\"%s\","
-	             "\"review_deadline\":\"%s\",\"state\":\"%s\","
-	             "\"version\":%lld,\"submissions\":{",
-	             ci->ref_date, ci->submit_deadline, ci->review_deadline,
-	             dti_cycle_state_name(ci->state), (long long)ci->version);
-	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++)
-		dti_buf_addf(b, "%s\"%s\":%lld", k > 1 ? "," : "",
-		             sub_states[k], ci->count[k]);
-	dti_buf_adds(b, "}");
-}
-
-static void info_text(struct dti_buf *b, const struct dti_cycle_info *ci)
-{
-	dti_buf_addf(b, "cycle %s: %s (version %lld)\n", ci->label,
-	             dti_cycle_state_name(ci->state), (long long)ci->version);
-	dti_buf_addf(b, "  year %d, level %s, units valid on %s\n", ci->year,
-	             ci->level, ci->ref_date);
-	dti_buf_addf(b, "  framework %s@%s (%.12s)\n", ci->framework_id,
-	             ci->framework_version, ci->framework_sha);
-	if (ci->submit_deadline[0] || ci->review_deadline[0])
-		dti_buf_addf(b, "  deadlines: submit %s, review %s\n",
-		             ci->submit_deadline[0] ? ci->submit_deadline : "-",
-		             ci->review_deadline[0] ? ci->review_deadline
-		                                    : "-");
-	dti_buf_adds(b, "  submissions:");
-	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++)
-		dti_buf_addf(b, " %s %lld%s", sub_states[k], ci->count[k],
-		             k < DTI_SUB_EXCLUDED ? "," : "\n");
-}
-
 enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
-                                 int json, struct dti_buf *out,
+                                 struct dti_cycle_status **out,
                                  struct dti_error *err)
 {
+	*out = NULL;
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
 		return st;
+	struct dti_arena *a = NULL;
+	struct dti_cycle_status *cs = store_list_new(sizeof *cs, &a);
+	if (!cs) {
+		db_rollback(s->db);
+		return dti_err_nomem(err);
+	}
 	struct store_cycle c;
-	struct dti_cycle_info ci;
 	st = store_load_cycle(s, label, &c, err);
 	if (st == DTI_OK)
-		st = fill_cycle_info(s, &c, &ci, err);
+		st = fill_cycle_info(s, &c, &cs->cycle, err);
 	struct db_stmt *q = NULL;
 	if (st == DTI_OK)
 		st = db_prepare(
@@ -628,116 +591,106 @@ enum dti_status dti_cycle_status(struct dti_store *s, const char *label,
 		    "s.updated_at, (SELECT count(*) FROM figures f WHERE "
 		    "f.submission_id = s.id), (SELECT count(*) FROM evidence e "
 		    "WHERE e.submission_id = s.id), s.exclude_reason, "
-		    "s.return_comment FROM submissions s JOIN units u ON u.id "
-		    "= "
-		    "s.unit_id WHERE s.cycle_id = ? ORDER BY s.unit_id",
+		    "s.return_comment, s.submitted_at, s.updated_by FROM "
+		    "submissions s JOIN units u ON u.id = s.unit_id WHERE "
+		    "s.cycle_id = ? ORDER BY s.unit_id",
 		    &q, err);
-	if (st == DTI_OK) {
+	if (st == DTI_OK)
 		db_bind_int(q, 1, c.id);
-		if (json) {
-			info_json(out, &ci);
-			dti_buf_adds(out, ",\"units\":[");
-		} else {
-			info_text(out, &ci);
-			dti_buf_addf(out, "\n%-10s %-24s %-10s %7s %7s %8s\n",
-			             "unit", "name", "state", "version",
-			             "figures", "evidence");
-		}
-	}
-	int row = 0, n = 0;
+	struct store_vec v = STORE_VEC_INIT(struct dti_cycle_unit);
+	int row = 0, oom = 0;
 	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
-		const char *why = db_col_text(q, 7);
-		const char *ret = db_col_text(q, 8);
-		if (json) {
-			dti_buf_adds(out, n++ ? ",{\"unit\":" : "{\"unit\":");
-			dti_json_str(out, db_col_text(q, 0));
-			dti_buf_adds(out, ",\"name\":");
-			dti_json_str(out, db_col_text(q, 1));
-			dti_buf_addf(
-			    out,
-			    ",\"state\":\"%s\",\"version\":%lld,"
-			    "\"figures\":%lld,\"evidence\":%lld,"
-			    "\"updated_at\":\"%s\"",
-			    db_col_text(q, 2), (long long)db_col_int(q, 3),
-			    (long long)db_col_int(q, 5),
-			    (long long)db_col_int(q, 6), db_col_text(q, 4));
-			if (why && *why) {
-				dti_buf_adds(out, ",\"exclude_reason\":");
-				dti_json_str(out, why);
-			}
-			if (ret && *ret) {
-				dti_buf_adds(out, ",\"return_comment\":");
-				dti_json_str(out, ret);
-			}
-			dti_buf_addc(out, '}');
-		} else {
-			int w = (int)dti_text_width(db_col_text(q, 1),
-			                            strlen(db_col_text(q, 1)));
-			dti_buf_addf(out, "%-10s %s%*s %-10s %7lld %7lld %8lld",
-			             db_col_text(q, 0), db_col_text(q, 1),
-			             w < 24 ? 24 - w : 0, "", db_col_text(q, 2),
-			             (long long)db_col_int(q, 3),
-			             (long long)db_col_int(q, 5),
-			             (long long)db_col_int(q, 6));
-			if (why && *why)
-				dti_buf_addf(out, "  (%s)", why);
-			else if (ret && *ret)
-				dti_buf_addf(out, "  (returned: %s)", ret);
-			dti_buf_addc(out, '\n');
-		}
-	}
-	if (st == DTI_OK && json)
-		dti_buf_adds(out, "]}\n");
-	db_finalize(q);
-	db_rollback(s->db);
-	return st;
-}
-
-enum dti_status dti_cycle_list(struct dti_store *s, int json,
-                               struct dti_buf *out, struct dti_error *err)
-{
-	enum dti_status st = store_begin_read(s, err);
-	if (st != DTI_OK)
-		return st;
-	struct db_stmt *q;
-	st = db_prepare(s->db, "SELECT label FROM cycles ORDER BY year, label",
-	                &q, err);
-	char **labels = NULL;
-	size_t n = 0;
-	int row = 0;
-	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
-		char **nl = realloc(labels, (n + 1) * sizeof *labels);
-		if (!nl || !(nl[n] = strdup(db_col_text(q, 0)))) {
-			labels = nl ? nl : labels;
+		struct dti_cycle_unit *u = store_vec_add(&v);
+		if (!u) {
 			st = dti_err_nomem(err);
 			break;
 		}
-		labels = nl;
-		n++;
+		u->unit = store_keep(a, db_col_text(q, 0), &oom);
+		u->name = store_keep(a, db_col_text(q, 1), &oom);
+		u->state = dti_sub_state_parse(db_col_text(q, 2));
+		u->version = db_col_int(q, 3);
+		u->updated_at = store_keep(a, db_col_text(q, 4), &oom);
+		u->figures = (long long)db_col_int(q, 5);
+		u->evidence = (long long)db_col_int(q, 6);
+		u->exclude_reason = store_keep(a, db_col_text(q, 7), &oom);
+		u->return_comment = store_keep(a, db_col_text(q, 8), &oom);
+		u->submitted_at = store_keep(a, db_col_text(q, 9), &oom);
+		u->updated_by = store_keep(a, db_col_text(q, 10), &oom);
 	}
-	if (st == DTI_OK)
-		db_finalize(q);
-	for (size_t i = 0; st == DTI_OK && i < n; i++) {
-		struct store_cycle c;
-		struct dti_cycle_info ci;
-		st = store_load_cycle(s, labels[i], &c, err);
-		if (st == DTI_OK)
-			st = fill_cycle_info(s, &c, &ci, err);
-		if (st != DTI_OK)
-			break;
-		if (json) {
-			info_json(out, &ci);
-			dti_buf_adds(out, "}\n");
-		} else {
-			dti_buf_addf(out, "%-20s %4d %-10s %-10s %s@%s\n",
-			             ci.label, ci.year, ci.level,
-			             dti_cycle_state_name(ci.state),
-			             ci.framework_id, ci.framework_version);
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		free(labels[i]);
-	free(labels);
+	db_finalize(q);
 	db_rollback(s->db);
-	return st;
+	cs->n = v.n;
+	cs->units = store_vec_keep(&v, a, &oom);
+	if (st == DTI_OK && oom)
+		st = dti_err_nomem(err);
+	if (st != DTI_OK) {
+		store_list_free(cs);
+		return st;
+	}
+	*out = cs;
+	return DTI_OK;
+}
+
+void dti_cycle_status_free(struct dti_cycle_status *cs)
+{
+	store_list_free(cs);
+}
+
+enum dti_status dti_cycle_list(struct dti_store *s, struct dti_cycle_list **out,
+                               struct dti_error *err)
+{
+	*out = NULL;
+	enum dti_status st = store_begin_read(s, err);
+	if (st != DTI_OK)
+		return st;
+	struct dti_arena *a = NULL;
+	struct dti_cycle_list *l = store_list_new(sizeof *l, &a);
+	if (!l) {
+		db_rollback(s->db);
+		return dti_err_nomem(err);
+	}
+	/* The labels first: a statement is not stepped while others run. */
+	struct store_vec labels = STORE_VEC_INIT(const char *);
+	struct db_stmt *q = NULL;
+	st = db_prepare(s->db, "SELECT label FROM cycles ORDER BY year, label",
+	                &q, err);
+	int row = 0, oom = 0;
+	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
+		const char **p = store_vec_add(&labels);
+		if (!p) {
+			st = dti_err_nomem(err);
+			break;
+		}
+		*p = store_keep(a, db_col_text(q, 0), &oom);
+	}
+	db_finalize(q);
+	struct store_vec v = STORE_VEC_INIT(struct dti_cycle_info);
+	for (size_t i = 0; st == DTI_OK && !oom && i < labels.n; i++) {
+		const char *const *label = store_vec_at(&labels, i);
+		struct store_cycle c;
+		struct dti_cycle_info *ci = store_vec_add(&v);
+		if (!ci)
+			st = dti_err_nomem(err);
+		if (st == DTI_OK)
+			st = store_load_cycle(s, *label, &c, err);
+		if (st == DTI_OK)
+			st = fill_cycle_info(s, &c, ci, err);
+	}
+	db_rollback(s->db);
+	store_vec_release(&labels);
+	l->n = v.n;
+	l->cycles = store_vec_keep(&v, a, &oom);
+	if (st == DTI_OK && oom)
+		st = dti_err_nomem(err);
+	if (st != DTI_OK) {
+		store_list_free(l);
+		return st;
+	}
+	*out = l;
+	return DTI_OK;
+}
+
+void dti_cycle_list_free(struct dti_cycle_list *l)
+{
+	store_list_free(l);
 }

@@ -202,8 +202,12 @@ enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
 	if (st == DTI_OK)

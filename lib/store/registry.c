@@ -437,42 +437,62 @@ enum dti_status dti_store_framework(struct dti_store *s, const char *ref,
 	return st;
 }
 
-enum dti_status dti_store_framework_list(struct dti_store *s, int json,
-                                         struct dti_buf *out,
+enum dti_status dti_store_framework_list(struct dti_store *s,
+                                         struct dti_store_framework_list **out,
                                          struct dti_error *err)
 {
+	*out = NULL;
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct db_stmt *q;
+	struct dti_arena *a = NULL;
+	struct dti_store_framework_list *l = store_list_new(sizeof *l, &a);
+	if (!l) {
+		db_rollback(s->db);
+		return dti_err_nomem(err);
+	}
+	struct store_vec v = STORE_VEC_INIT(struct dti_store_framework_entry);
+	struct db_stmt *q = NULL;
 	st = db_prepare(s->db,
-	                "SELECT f.fw_id, f.version, f.sha, f.added_at, (SELECT "
-	                "count(*) FROM cycles c WHERE c.framework_sha = "
-	                "f.sha) FROM frameworks f ORDER BY f.fw_id, f.version",
+	                "SELECT f.fw_id, f.version, f.sha, f.year, f.level, "
+	                "f.name, f.added_at, f.added_by, (SELECT count(*) "
+	                "FROM cycles c WHERE c.framework_sha = f.sha) FROM "
+	                "frameworks f ORDER BY f.fw_id, f.version",
 	                &q, err);
-	int row = 0;
+	int row = 0, oom = 0;
 	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
-		if (json) {
-			dti_buf_adds(out, "{\"id\":");
-			dti_json_str(out, db_col_text(q, 0));
-			dti_buf_adds(out, ",\"version\":");
-			dti_json_str(out, db_col_text(q, 1));
-			dti_buf_adds(out, ",\"sha256\":");
-			dti_json_str(out, db_col_text(q, 2));
-			dti_buf_adds(out, ",\"added_at\":");
-			dti_json_str(out, db_col_text(q, 3));
-			dti_buf_addf(out, ",\"cycles\":%lld}\n",
-			             (long long)db_col_int(q, 4));
-		} else {
-			dti_buf_addf(out, "%-28s %-8s %.12s  %lld cycle(s)\n",
-			             db_col_text(q, 0), db_col_text(q, 1),
-			             db_col_text(q, 2),
-			             (long long)db_col_int(q, 4));
+		struct dti_store_framework_entry *e = store_vec_add(&v);
+		if (!e) {
+			st = dti_err_nomem(err);
+			break;
 		}
+		e->id = store_keep(a, db_col_text(q, 0), &oom);
+		e->version = store_keep(a, db_col_text(q, 1), &oom);
+		e->sha256 = store_keep(a, db_col_text(q, 2), &oom);
+		e->year = (int)db_col_int(q, 3);
+		e->level = store_keep(a, db_col_text(q, 4), &oom);
+		e->name = store_keep(a, db_col_text(q, 5), &oom);
+		e->added_at = store_keep(a, db_col_text(q, 6), &oom);
+		e->added_by = store_keep(a, db_col_text(q, 7), &oom);
+		e->cycles = (long long)db_col_int(q, 8);
 	}
 	db_finalize(q);
 	db_rollback(s->db);
-	return st;
+	l->n = v.n;
+	l->frameworks = store_vec_keep(&v, a, &oom);
+	if (st == DTI_OK && oom)
+		st = dti_err_nomem(err);
+	if (st != DTI_OK) {
+		store_list_free(l);
+		return st;
+	}
+	*out = l;
+	return DTI_OK;
+}
+
+void dti_store_framework_list_free(struct dti_store_framework_list *l)
+{
+	store_list_free(l);
 }
 
 enum dti_status store_framework_cached(struct dti_store *s, const char *sha,

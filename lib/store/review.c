@@ -10,16 +10,24 @@
 
 /* ---- review ------------------------------------------------------------- */
 
+/*
+ * Checks a review action on the submission of `unit` (a name, read in the
+ * cycle) and loads it; uid gets the unit's id.
+ */
 static enum dti_status review_begin(struct dti_store *s, const char *cycle,
                                     const char *unit, int64_t expected,
                                     const char *what, struct store_cycle *c,
-                                    struct store_sub *sub,
+                                    struct store_sub *sub, char uid[64],
                                     struct dti_error *err)
 {
+	uid[0] = '\0';
 	enum dti_status st =
 	    store_require(s, DTI_ROLE_REVIEWER, NULL, what, err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, c, unit, sub, err);
 	if (st == DTI_OK && c->state != DTI_CYCLE_REVIEW)
@@ -55,8 +63,10 @@ enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
 	struct store_sub sub;
 	struct store_edit_ctx x;
 	int have_x = 0;
+	char uid[64];
 	st = review_begin(s, cycle, unit, expected_version, "adjust figures",
-	                  &c, &sub, err);
+	                  &c, &sub, uid, err);
+	unit = uid;
 	if (st == DTI_OK) {
 		have_x = 1;
 		st = store_edit_ctx_init(s, &c, &x, err);
@@ -133,8 +143,10 @@ enum dti_status dti_review_return(struct dti_store *s, const char *cycle,
 		return st;
 	struct store_cycle c;
 	struct store_sub sub;
+	char uid[64];
 	st = review_begin(s, cycle, unit, expected_version,
-	                  "return submissions", &c, &sub, err);
+	                  "return submissions", &c, &sub, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = db_run(
 		    s->db, err,
@@ -159,8 +171,10 @@ enum dti_status dti_review_approve(struct dti_store *s, const char *cycle,
 		return st;
 	struct store_cycle c;
 	struct store_sub sub;
+	char uid[64];
 	st = review_begin(s, cycle, unit, expected_version,
-	                  "approve submissions", &c, &sub, err);
+	                  "approve submissions", &c, &sub, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_set_sub_state(s, &sub, DTI_SUB_APPROVED, err);
 	if (st == DTI_OK)

@@ -1,18 +1,23 @@
 /*
- * lib/store_internal.h - what the store's modules share: the store struct,
- * transactions with the write lock, ids, the clock, the actor's roles and
- * the audit append.
+ * lib/store/store_internal.h - what the store's modules share: the store
+ * struct, transactions with the write lock, ids, the clock, the actor's
+ * roles, the audit append, unit names and the lists handed to callers.
  *
- * Modules: store.c (open, init, migrate, status, users, units,
- * frameworks), audit.c (chain, log, verify), workflow.c (cycles,
- * submissions, reviews, results, publication), evidence.c (files and their
- * types), store_io.c (backup, export, import).  Each public call that
+ * Modules: core.c (open, init, migrate, status, transactions, actor),
+ * users.c, registry.c (units, frameworks), unitname.c (unit names on a
+ * day), cycles.c, submissions.c, review.c, evidence.c (files and their
+ * types), publication.c (results, snapshots), audit.c (chain, verify),
+ * auditlog.c (reading the log), lists.c (memory of returned lists),
+ * export.c (backup, export, import), schema.c.  Each public call that
  * writes follows one pattern:
  *
  *     st = store_begin(s, err);          write lock, schema checked
  *     ... checks, reads, writes, store_audit(...) ...
  *     return store_end(s, st, err);       commit if st == DTI_OK, else
  *                                         roll back; returns the status
+ *
+ * A call that reads runs in store_begin_read() and returns data (a fixed
+ * struct, a list from lists.c, or events to a callback), never text.
  */
 #ifndef DTI_STORE_INTERNAL_H
 #define DTI_STORE_INTERNAL_H
@@ -154,6 +159,51 @@ enum dti_status store_table_exists(struct dti_store *s, const char *table,
 enum dti_status store_find_user(struct dti_store *s, const char *name,
                                 int64_t *id, int *disabled,
                                 struct dti_error *err);
+
+/* ---- unitname.c: unit names ---------------------------------------------- */
+
+/*
+ * The unit named by `text` (an id, or a code, name or alias read as on
+ * `date`; NULL or "": today), inside a transaction (see
+ * dti_store_unit_find).
+ */
+enum dti_status store_unit_resolve(struct dti_store *s, const char *text,
+                                   const char *date, struct dti_unit_ref *out,
+                                   struct dti_error *err);
+/* The id of the unit `text` names in cycle c (as on its reference date). */
+enum dti_status store_cycle_unit(struct dti_store *s,
+                                 const struct store_cycle *c, const char *text,
+                                 char id[64], struct dti_error *err);
+
+/* ---- lists.c: what reading calls hand to callers ------------------------ */
+
+/*
+ * A zeroed public struct of `size` bytes with an arena for its strings and
+ * arrays (*arena); store_list_free() frees the struct and the arena.
+ */
+void *store_list_new(size_t size, struct dti_arena **arena);
+void store_list_free(void *pub);
+/* s (NULL as "") copied into the arena; on failure "" and *oom = 1. */
+const char *store_keep(struct dti_arena *a, const char *s, int *oom);
+
+/* Items of `size` bytes collected while rows are read. */
+struct store_vec {
+	unsigned char *items;
+	size_t n, cap, size;
+};
+#define STORE_VEC_INIT(type)                                                   \
+	{                                                                      \
+		NULL, 0, 0, sizeof(type)                                       \
+	}
+/* A new zeroed item at the end (valid until the next add); NULL: no memory. */
+void *store_vec_add(struct store_vec *v);
+void *store_vec_at(const struct store_vec *v, size_t i);
+/*
+ * Copies the items into the arena and releases the vector; NULL when
+ * there are none, or (with *oom = 1) when out of memory.  v->n stays.
+ */
+void *store_vec_keep(struct store_vec *v, struct dti_arena *a, int *oom);
+void store_vec_release(struct store_vec *v);
 
 /* ---- cycles.c ----------------------------------------------------------- */
 

@@ -429,10 +429,14 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	struct store_edit_ctx x;
 	int have_x = 0;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
 	if (st == DTI_OK)
@@ -577,9 +581,13 @@ enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c = {0};
-	struct store_sub sub = {0};
+	struct store_cycle c;
+	char uid[64] = "";
+	struct store_sub sub;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
 	if (st == DTI_OK)
@@ -614,11 +622,15 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
 	st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c = {0};
-	struct store_sub sub = {0};
+	struct store_cycle c;
+	char uid[64] = "";
+	struct store_sub sub;
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "exclude units", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_load_sub(s, &c, unit, &sub, err);
 	if (st == DTI_OK && c.state == DTI_CYCLE_PUBLISHED)
@@ -649,7 +661,8 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c = {0};
+	struct store_cycle c;
+	char uid[64] = "";
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "add submissions", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
@@ -660,15 +673,10 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 		    "cycle %s is %s: submissions are added while it "
 		    "is draft or open",
 		    c.label, store_state_phrase(c.state));
-	int found = 0;
-	int64_t one = 0, id = 0;
+	int64_t id = 0;
 	if (st == DTI_OK)
-		st =
-		    db_query_int(s->db, err, &one, &found,
-		                 "SELECT 1 FROM units WHERE id = ?", "s", unit);
-	if (st == DTI_OK && !found)
-		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "unit",
-		                 "no unit '%s' in the store", unit);
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_next_id(s, "submissions", &id, err);
 	char now[21];
@@ -707,8 +715,12 @@ enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
 	if (st != DTI_OK)
 		return st;
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_require(s, DTI_ROLE_VIEWER, unit,
 		                   "read this submission", err);
@@ -746,16 +758,151 @@ enum dti_status dti_submission_get(struct dti_store *s, const char *cycle,
 	return st;
 }
 
-enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
-                                    const char *unit, int json,
-                                    struct dti_buf *out, struct dti_error *err)
+/* A figure row and where its indicator stands in the framework. */
+struct placed_fig {
+	long node;
+	size_t pos;
+	struct dti_figure_entry e;
+};
+
+static int placed_cmp(const void *a, const void *b)
 {
+	const struct placed_fig *x = a, *y = b;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The figures of a submission, in the framework's order of nodes. */
+static enum dti_status view_figures(struct dti_store *s,
+                                    const struct dti_framework *fw, int64_t sub,
+                                    struct dti_arena *a,
+                                    struct dti_submission_view *v, int *oom,
+                                    struct dti_error *err)
+{
+	struct db_stmt *q = NULL;
+	enum dti_status st = db_prepare(
+	    s->db,
+	    "SELECT indicator, value, self_points, comment, reviewed_value, "
+	    "review_reason, reviewed_by, updated_at, updated_by FROM figures "
+	    "WHERE submission_id = ?",
+	    &q, err);
+	if (st != DTI_OK)
+		return st;
+	db_bind_int(q, 1, sub);
+	struct store_vec rows = STORE_VEC_INIT(struct placed_fig);
+	int row = 0;
+	while ((st = db_step(q, &row, err)) == DTI_OK && row) {
+		struct placed_fig *p = store_vec_add(&rows);
+		if (!p) {
+			st = dti_err_nomem(err);
+			break;
+		}
+		struct dti_figure_entry *e = &p->e;
+		e->indicator = store_keep(a, db_col_text(q, 0), oom);
+		e->value = db_col_double(q, 1);
+		e->points = db_col_double(q, 2);
+		e->comment = store_keep(a, db_col_text(q, 3), oom);
+		e->reviewed = db_col_double(q, 4);
+		e->review_reason = store_keep(a, db_col_text(q, 5), oom);
+		e->reviewed_by = store_keep(a, db_col_text(q, 6), oom);
+		e->updated_at = store_keep(a, db_col_text(q, 7), oom);
+		e->updated_by = store_keep(a, db_col_text(q, 8), oom);
+		p->node = dti_framework_find(fw, e->indicator);
+		p->pos = rows.n - 1;
+	}
+	db_finalize(q);
+	if (st == DTI_OK && rows.n) {
+		qsort(rows.items, rows.n, rows.size, placed_cmp);
+		/* indicators the framework does not know are left out */
+		size_t n = 0;
+		for (size_t i = 0; i < rows.n; i++)
+			if (((struct placed_fig *)store_vec_at(&rows, i))
+			        ->node >= 0)
+				n++;
+		struct dti_figure_entry *f =
+		    n ? dti_arena_alloc(a, n * sizeof *f) : NULL;
+		if (n && !f)
+			*oom = 1;
+		for (size_t i = 0, k = 0; f && i < rows.n; i++) {
+			const struct placed_fig *p = store_vec_at(&rows, i);
+			if (p->node >= 0)
+				f[k++] = p->e;
+		}
+		v->figures = f;
+		v->nfigures = f ? n : 0;
+	}
+	store_vec_release(&rows);
+	return st;
+}
+
+/* The evidence of a submission, by id. */
+static enum dti_status view_evidence(struct dti_store *s, int64_t sub,
+                                     struct dti_arena *a,
+                                     struct dti_submission_view *v, int *oom,
+                                     struct dti_error *err)
+{
+	struct db_stmt *q = NULL;
+	enum dti_status st = db_prepare(
+	    s->db,
+	    "SELECT e.id, e.indicator, e.doc_number, e.doc_date, e.issuer, "
+	    "e.title, e.link, e.filename, e.blob_sha, b.size, b.media_type, "
+	    "e.added_at, e.added_by FROM evidence e LEFT JOIN blobs b ON "
+	    "b.sha = e.blob_sha WHERE e.submission_id = ? ORDER BY e.id",
+	    &q, err);
+	if (st != DTI_OK)
+		return st;
+	db_bind_int(q, 1, sub);
+	struct store_vec rows = STORE_VEC_INIT(struct dti_evidence_entry);
+	int row = 0;
+	while ((st = db_step(q, &row, err)) == DTI_OK && row) {
+		struct dti_evidence_entry *e = store_vec_add(&rows);
+		if (!e) {
+			st = dti_err_nomem(err);
+			break;
+		}
+		e->id = db_col_int(q, 0);
+		e->indicator = store_keep(a, db_col_text(q, 1), oom);
+		e->doc_number = store_keep(a, db_col_text(q, 2), oom);
+		e->doc_date = store_keep(a, db_col_text(q, 3), oom);
+		e->issuer = store_keep(a, db_col_text(q, 4), oom);
+		e->title = store_keep(a, db_col_text(q, 5), oom);
+		e->link = store_keep(a, db_col_text(q, 6), oom);
+		e->filename = store_keep(a, db_col_text(q, 7), oom);
+		e->sha256 = store_keep(a, db_col_text(q, 8), oom);
+		e->size = db_col_text(q, 8) ? (long long)db_col_int(q, 9) : 0;
+		e->media_type = store_keep(a, db_col_text(q, 10), oom);
+		e->added_at = store_keep(a, db_col_text(q, 11), oom);
+		e->added_by = store_keep(a, db_col_text(q, 12), oom);
+	}
+	db_finalize(q);
+	v->nevidence = rows.n;
+	v->evidence = store_vec_keep(&rows, a, oom);
+	return st;
+}
+
+enum dti_status dti_submission_view(struct dti_store *s, const char *cycle,
+                                    const char *unit,
+                                    struct dti_submission_view **out,
+                                    struct dti_error *err)
+{
+	*out = NULL;
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
 		return st;
+	struct dti_arena *a = NULL;
+	struct dti_submission_view *v = store_list_new(sizeof *v, &a);
+	if (!v) {
+		db_rollback(s->db);
+		return dti_err_nomem(err);
+	}
 	struct store_cycle c;
+	char uid[64] = "";
 	struct store_sub sub;
 	st = store_load_cycle(s, cycle, &c, err);
+	if (st == DTI_OK)
+		st = store_cycle_unit(s, &c, unit, uid, err);
+	unit = uid;
 	if (st == DTI_OK)
 		st = store_require(s, DTI_ROLE_VIEWER, unit,
 		                   "read this submission", err);
@@ -766,207 +913,51 @@ enum dti_status dti_submission_show(struct dti_store *s, const char *cycle,
 		st = store_framework_cached(s, c.framework_sha, &fw, err);
 	struct db_stmt *q = NULL;
 	if (st == DTI_OK)
-		st =
-		    db_prepare(s->db,
-		               "SELECT s.return_comment, s.exclude_reason, "
-		               "s.updated_at, s.updated_by, u.name_vi FROM "
-		               "submissions s JOIN units u ON u.id = s.unit_id "
-		               "WHERE s.id = ?",
-		               &q, err);
-	int row = 0;
+		st = db_prepare(
+		    s->db,
+		    "SELECT s.unit_id, u.name_vi, s.return_comment, "
+		    "s.exclude_reason, s.submitted_at, s.updated_at, "
+		    "s.updated_by FROM submissions s JOIN units u ON u.id = "
+		    "s.unit_id WHERE s.id = ?",
+		    &q, err);
+	int row = 0, oom = 0;
 	if (st == DTI_OK) {
 		db_bind_int(q, 1, sub.id);
 		st = db_step(q, &row, err);
 	}
-	if (st == DTI_OK && row) {
-		const char *ret = db_col_text(q, 0), *why = db_col_text(q, 1);
-		if (json) {
-			dti_buf_adds(out, "{\"cycle\":");
-			dti_json_str(out, c.label);
-			dti_buf_adds(out, ",\"unit\":");
-			dti_json_str(out, unit);
-			dti_buf_adds(out, ",\"name\":");
-			dti_json_str(out, db_col_text(q, 4));
-			dti_buf_addf(out, ",\"state\":\"%s\",\"version\":%lld,",
-			             dti_sub_state_name(sub.state),
-			             (long long)sub.version);
-			dti_buf_adds(out, "\"updated_at\":");
-			dti_json_str(out, db_col_text(q, 2));
-			dti_buf_adds(out, ",\"updated_by\":");
-			dti_json_str(out, db_col_text(q, 3));
-			dti_buf_adds(out, ",\"return_comment\":");
-			dti_json_str(out, ret);
-			dti_buf_adds(out, ",\"exclude_reason\":");
-			dti_json_str(out, why);
-			dti_buf_adds(out, ",\"figures\":[");
-		} else {
-			dti_buf_addf(out,
-			             "submission %s/%s (%s): %s, version %lld\n"
-			             "  last change %s by %s\n",
-			             c.label, unit, db_col_text(q, 4),
-			             dti_sub_state_name(sub.state),
-			             (long long)sub.version, db_col_text(q, 2),
-			             db_col_text(q, 3));
-			if (ret && *ret)
-				dti_buf_addf(out, "  returned: %s\n", ret);
-			if (why && *why)
-				dti_buf_addf(out, "  excluded: %s\n", why);
-			dti_buf_addf(out, "\n%-22s %12s %8s %12s  %s\n",
-			             "indicator", "value", "points", "reviewed",
-			             "comment [reviewer: reason]");
-		}
-	}
-	db_finalize(q);
-	q = NULL;
-	if (st == DTI_OK)
-		st = db_prepare(
-		    s->db,
-		    "SELECT indicator, value, self_points, comment, "
-		    "reviewed_value, review_reason, reviewed_by FROM "
-		    "figures WHERE submission_id = ?",
-		    &q, err);
-	/* In framework order: collect rows by node. */
-	size_t nn = fw ? dti_framework_node_count(fw) : 0;
-	long *order = NULL;
-	struct frow {
-		double v, p, r;
-		char *comment, *reason, *by, *code;
-	} *rows = NULL;
-	size_t nrows = 0;
+	if (st == DTI_OK && !row)
+		st = dti_err_set(err, DTI_EINTERNAL, "", 0, 0, "unit",
+		                 "the submission of %s in %s has no unit", unit,
+		                 c.label);
 	if (st == DTI_OK) {
-		db_bind_int(q, 1, sub.id);
-		while ((st = db_step(q, &row, err)) == DTI_OK && row) {
-			struct frow *nr =
-			    realloc(rows, (nrows + 1) * sizeof *rows);
-			if (!nr) {
-				st = dti_err_nomem(err);
-				break;
-			}
-			rows = nr;
-			struct frow *r = &rows[nrows++];
-			r->code = strdup(db_col_text(q, 0));
-			r->v = db_col_double(q, 1);
-			r->p = db_col_double(q, 2);
-			r->comment = strdup(db_col_text(q, 3));
-			r->r = db_col_double(q, 4);
-			r->reason = strdup(db_col_text(q, 5));
-			r->by = strdup(db_col_text(q, 6));
-		}
+		v->cycle = store_keep(a, c.label, &oom);
+		v->unit = store_keep(a, db_col_text(q, 0), &oom);
+		v->name = store_keep(a, db_col_text(q, 1), &oom);
+		v->state = sub.state;
+		v->version = sub.version;
+		v->return_comment = store_keep(a, db_col_text(q, 2), &oom);
+		v->exclude_reason = store_keep(a, db_col_text(q, 3), &oom);
+		v->submitted_at = store_keep(a, db_col_text(q, 4), &oom);
+		v->updated_at = store_keep(a, db_col_text(q, 5), &oom);
+		v->updated_by = store_keep(a, db_col_text(q, 6), &oom);
 	}
 	db_finalize(q);
-	q = NULL;
-	if (st == DTI_OK && nrows) {
-		order = malloc(nrows * sizeof *order);
-		if (!order)
-			st = dti_err_nomem(err);
-		for (size_t i = 0; st == DTI_OK && i < nrows; i++)
-			order[i] = dti_framework_find(fw, rows[i].code);
-	}
-	size_t shown = 0;
-	/* In the framework file's order of nodes. */
-	for (size_t k = 0; st == DTI_OK && k < nn; k++) {
-		for (size_t i = 0; i < nrows; i++) {
-			if (order[i] != (long)k)
-				continue;
-			struct frow *r = &rows[i];
-			if (json) {
-				dti_buf_adds(out, shown++ ? ",{\"indicator\":"
-				                          : "{\"indicator\":");
-				dti_json_str(out, r->code);
-				dti_buf_adds(out, ",\"value\":");
-				store_json_num(out, r->v);
-				dti_buf_adds(out, ",\"points\":");
-				store_json_num(out, r->p);
-				dti_buf_adds(out, ",\"comment\":");
-				dti_json_str(out, r->comment);
-				dti_buf_adds(out, ",\"reviewed_value\":");
-				store_json_num(out, r->r);
-				dti_buf_adds(out, ",\"review_reason\":");
-				dti_json_str(out, r->reason);
-				dti_buf_adds(out, ",\"reviewed_by\":");
-				dti_json_str(out, r->by);
-				dti_buf_addc(out, '}');
-			} else {
-				char v[32] = "-", p[32] = "-", rv[32] = "-";
-				if (!isnan(r->v))
-					dti_snprintf(v, sizeof v, "%g", r->v);
-				if (!isnan(r->p))
-					dti_snprintf(p, sizeof p, "%g", r->p);
-				if (!isnan(r->r))
-					dti_snprintf(rv, sizeof rv, "%g", r->r);
-				dti_buf_addf(out, "%-22s %12s %8s %12s",
-				             r->code, v, p, rv);
-				if (*r->comment || !isnan(r->r))
-					dti_buf_adds(out, "  ");
-				dti_buf_adds(out, r->comment);
-				if (!isnan(r->r))
-					dti_buf_addf(out, "%s[%s: %s]",
-					             *r->comment ? " " : "",
-					             r->by, r->reason);
-				dti_buf_addc(out, '\n');
-			}
-		}
-	}
-	for (size_t i = 0; i < nrows; i++) {
-		free(rows[i].code);
-		free(rows[i].comment);
-		free(rows[i].reason);
-		free(rows[i].by);
-	}
-	free(rows);
-	free(order);
-	if (st == DTI_OK) {
-		st = db_prepare(
-		    s->db,
-		    "SELECT e.id, e.indicator, e.doc_number, "
-		    "e.doc_date, e.issuer, e.title, e.link, e.filename, "
-		    "e.blob_sha, b.size, b.media_type FROM evidence e "
-		    "LEFT JOIN blobs b ON b.sha = e.blob_sha WHERE "
-		    "e.submission_id = ? ORDER BY e.id",
-		    &q, err);
-		if (st == DTI_OK)
-			db_bind_int(q, 1, sub.id);
-	}
 	if (st == DTI_OK)
-		dti_buf_adds(out, json ? "],\"evidence\":[" : "");
-	shown = 0;
-	static const char *const ek[] = {"indicator", "number", "date",
-	                                 "issuer",    "title",  "link",
-	                                 "filename",  "sha256"};
-	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
-		if (json) {
-			dti_buf_addf(out, "%s{\"id\":%lld", shown ? "," : "",
-			             (long long)db_col_int(q, 0));
-			for (int k = 0; k < 8; k++) {
-				dti_buf_addf(out, ",\"%s\":", ek[k]);
-				dti_json_str(out, db_col_text(q, k + 1));
-			}
-			dti_buf_addf(out, ",\"size\":%lld,\"media_type\":",
-			             (long long)db_col_int(q, 9));
-			dti_json_str(out, db_col_text(q, 10));
-			dti_buf_addc(out, '}');
-		} else {
-			if (!shown)
-				dti_buf_adds(out, "\nevidence:\n");
-			dti_buf_addf(out, "  #%lld",
-			             (long long)db_col_int(q, 0));
-			for (int k = 0; k < 6; k++) {
-				const char *v = db_col_text(q, k + 1);
-				if (v && *v)
-					dti_buf_addf(out, " %s", v);
-			}
-			if (db_col_text(q, 8))
-				dti_buf_addf(out, " [%s, %lld bytes, %s]",
-				             db_col_text(q, 7),
-				             (long long)db_col_int(q, 9),
-				             db_col_text(q, 10));
-			dti_buf_addc(out, '\n');
-		}
-		shown++;
-	}
-	if (st == DTI_OK && json)
-		dti_buf_adds(out, "]}\n");
-	db_finalize(q);
+		st = view_figures(s, fw, sub.id, a, v, &oom, err);
+	if (st == DTI_OK)
+		st = view_evidence(s, sub.id, a, v, &oom, err);
 	db_rollback(s->db);
-	return st;
+	if (st == DTI_OK && oom)
+		st = dti_err_nomem(err);
+	if (st != DTI_OK) {
+		store_list_free(v);
+		return st;
+	}
+	*out = v;
+	return DTI_OK;
+}
+
+void dti_submission_view_free(struct dti_submission_view *v)
+{
+	store_list_free(v);
 }

@@ -116,23 +116,17 @@ enum dti_status dti_user_add(struct dti_store *s, const char *name,
 	return store_end(s, st, err);
 }
 
-static enum dti_status unit_exists(struct dti_store *s, const char *unit,
-                                   struct dti_error *err)
-{
-	int found = 0;
-	int64_t one = 0;
-	enum dti_status st =
-	    db_query_int(s->db, err, &one, &found,
-	                 "SELECT 1 FROM units WHERE id = ?", "s", unit);
-	if (st == DTI_OK && !found)
-		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "unit",
-		                 "no unit '%s' in the store", unit);
-	return st;
-}
-
 enum dti_status dti_user_role(struct dti_store *s, const char *name,
                               enum dti_role role, const char *unit, int grant,
                               struct dti_error *err)
+{
+	return dti_user_role_on(s, name, role, unit, NULL, grant, err);
+}
+
+enum dti_status dti_user_role_on(struct dti_store *s, const char *name,
+                                 enum dti_role role, const char *unit,
+                                 const char *date, int grant,
+                                 struct dti_error *err)
 {
 	if (role < DTI_ROLE_ADMIN || role > DTI_ROLE_VIEWER)
 		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "role",
@@ -148,12 +142,14 @@ enum dti_status dti_user_role(struct dti_store *s, const char *name,
 	if (st != DTI_OK)
 		return st;
 	int64_t uid = 0, n = 0;
-	const char *scope = role == DTI_ROLE_EDITOR ? unit : "";
+	struct dti_unit_ref ref;
+	memset(&ref, 0, sizeof ref);
+	const char *scope = ref.id; /* "" but for an editor */
 	st = store_require(s, DTI_ROLE_ADMIN, NULL, "change roles", err);
 	if (st == DTI_OK)
 		st = store_find_user(s, name, &uid, NULL, err);
 	if (st == DTI_OK && role == DTI_ROLE_EDITOR)
-		st = unit_exists(s, unit, err);
+		st = store_unit_resolve(s, unit, date, &ref, err);
 	if (st == DTI_OK)
 		st = db_query_int(
 		    s->db, err, &n, NULL,
@@ -414,72 +410,81 @@ enum dti_status dti_user_from_token(struct dti_store *s, const char *token,
 	return row ? DTI_OK : denied(err);
 }
 
-enum dti_status dti_user_list(struct dti_store *s, int json,
-                              struct dti_buf *out, struct dti_error *err)
+enum dti_status dti_user_list(struct dti_store *s, struct dti_user_list **out,
+                              struct dti_error *err)
 {
+	*out = NULL;
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct db_stmt *q;
+	struct dti_arena *a = NULL;
+	struct dti_user_list *l = store_list_new(sizeof *l, &a);
+	if (!l) {
+		db_rollback(s->db);
+		return dti_err_nomem(err);
+	}
+	struct store_vec users = STORE_VEC_INIT(struct dti_user_entry);
+	struct store_vec grants = STORE_VEC_INIT(struct dti_user_grant);
+	struct db_stmt *q = NULL;
 	st = db_prepare(
 	    s->db,
 	    "SELECT u.name, u.display_name, u.disabled, "
-	    "u.password_hash IS NOT NULL, r.role, r.unit_id FROM users u "
-	    "LEFT JOIN user_roles r ON r.user_id = u.id ORDER BY u.name, "
-	    "r.role, r.unit_id",
+	    "u.password_hash IS NOT NULL, u.created_at, r.role, r.unit_id "
+	    "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id ORDER "
+	    "BY u.name, r.role, r.unit_id",
 	    &q, err);
-	char last[DTI_USER_NAME_MAX] = "";
-	int row = 0, any = 0;
+	int row = 0, oom = 0;
+	struct dti_user_entry *cur = NULL;
 	while (st == DTI_OK && (st = db_step(q, &row, err)) == DTI_OK && row) {
 		const char *name = db_col_text(q, 0);
-		const char *role = db_col_text(q, 4);
-		const char *unit = db_col_text(q, 5);
-		int same = strcmp(last, name) == 0;
-		if (!same) {
-			if (any)
-				dti_buf_adds(out, json ? "]}\n" : "\n");
-			any = 1;
-			dti_snprintf(last, sizeof last, "%s", name);
-			if (json) {
-				dti_buf_adds(out, "{\"name\":");
-				dti_json_str(out, name);
-				dti_buf_adds(out, ",\"display_name\":");
-				dti_json_str(out, db_col_text(q, 1));
-				dti_buf_addf(
-				    out,
-				    ",\"disabled\":%s,\"password\":%s,"
-				    "\"roles\":[",
-				    db_col_int(q, 2) ? "true" : "false",
-				    db_col_int(q, 3) ? "true" : "false");
-			} else {
-				dti_buf_addf(out, "%s", name);
-				if (*db_col_text(q, 1))
-					dti_buf_addf(out, " (%s)",
-					             db_col_text(q, 1));
-				dti_buf_adds(out, ":");
+		if (!cur || strcmp(cur->name, name) != 0) {
+			cur = store_vec_add(&users);
+			if (!cur) {
+				st = dti_err_nomem(err);
+				break;
 			}
+			cur->name = store_keep(a, name, &oom);
+			cur->display_name =
+			    store_keep(a, db_col_text(q, 1), &oom);
+			cur->disabled = db_col_int(q, 2) != 0;
+			cur->has_password = db_col_int(q, 3) != 0;
+			cur->created_at =
+			    store_keep(a, db_col_text(q, 4), &oom);
 		}
-		if (role) {
-			if (json) {
-				if (same)
-					dti_buf_addc(out, ',');
-				dti_buf_adds(out, "{\"role\":");
-				dti_json_str(out, role);
-				if (unit && *unit) {
-					dti_buf_adds(out, ",\"unit\":");
-					dti_json_str(out, unit);
-				}
-				dti_buf_addc(out, '}');
-			} else {
-				dti_buf_addf(out, " %s%s%s", role,
-				             unit && *unit ? "@" : "",
-				             unit ? unit : "");
-			}
+		if (!db_col_text(q, 5))
+			continue; /* a user without roles */
+		struct dti_user_grant *g = store_vec_add(&grants);
+		if (!g) {
+			st = dti_err_nomem(err);
+			break;
 		}
+		g->role = dti_role_parse(db_col_text(q, 5));
+		g->unit = store_keep(a, db_col_text(q, 6), &oom);
+		cur->nroles++;
 	}
-	if (st == DTI_OK && any)
-		st = dti_buf_adds(out, json ? "]}\n" : "\n");
 	db_finalize(q);
 	db_rollback(s->db);
-	return st;
+	l->n = users.n;
+	struct dti_user_entry *u = store_vec_keep(&users, a, &oom);
+	struct dti_user_grant *g = store_vec_keep(&grants, a, &oom);
+	if (st == DTI_OK && oom)
+		st = dti_err_nomem(err);
+	if (st != DTI_OK) {
+		store_list_free(l);
+		return st;
+	}
+	/* each user's roles follow the previous user's */
+	size_t next = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		u[i].roles = u[i].nroles ? g + next : NULL;
+		next += u[i].nroles;
+	}
+	l->users = u;
+	*out = l;
+	return DTI_OK;
+}
+
+void dti_user_list_free(struct dti_user_list *l)
+{
+	store_list_free(l);
 }

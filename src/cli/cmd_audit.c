@@ -19,8 +19,8 @@
 static const char help[] =
     "usage: dti audit log|verify [OPTIONS]\n"
     "\n"
-    "  dti audit log [--unit U] [--user NAME] [--cycle C] [--action A]\n"
-    "                [--after SEQ] [--limit N] [--json]\n"
+    "  dti audit log [--unit U [--date D]] [--user NAME] [--cycle C]\n"
+    "                [--action A] [--after SEQ] [--limit N] [--json]\n"
     "  dti audit verify\n"
     "\n"
     "log     the events of the audit log, oldest first, as text lines or\n"
@@ -32,7 +32,10 @@ static const char help[] =
     "\n"
     "Options:\n"
     "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
-    "      --unit U            (log) events of this unit (id, code, name)\n"
+    "      --unit U            (log) events of this unit (id, code, name;\n"
+    "                          a name is read as on the reference date of\n"
+    "                          --cycle, else as on --date, else today)\n"
+    "      --date D            (log) read the --unit name as on YYYY-MM-DD\n"
     "      --user NAME         (log) events made by this user; the reader\n"
     "                          is $DTI_USER\n"
     "      --cycle C           (log) events of this cycle\n"
@@ -43,18 +46,89 @@ static const char help[] =
     "\n"
     "Examples:\n"
     "  dti audit log --cycle dti-2024 --unit 'Đà Nẵng'\n"
+    "  dti audit log --unit 'Đà Nẵng' --date 2025-07-01\n"
     "  dti audit log --action review.adjust --json\n"
     "  dti audit verify\n";
 
+/* What the log's callback writes to, and how. */
+struct log_out {
+	struct dti_buf buf;
+	int json;
+	int rc; /* exit code of a failed write */
+};
+
+/* Output goes out in pieces of this size: the log may be long. */
+#define LOG_CHUNK ((size_t)64 << 10)
+
+/* "  seq at actor action object [cycle] before -> after" */
+static void event_text(struct dti_buf *b, const struct dti_audit_event *ev)
+{
+	dti_buf_addf(b, "%6lld %s %-12s %-20s %s", (long long)ev->seq, ev->at,
+	             ev->actor, ev->action, ev->object);
+	if (*ev->cycle)
+		dti_buf_addf(b, " [%s]", ev->cycle);
+	if (ev->before || ev->after)
+		dti_buf_addf(b, " %s -> %s", ev->before ? ev->before : "-",
+		             ev->after ? ev->after : "-");
+	dti_buf_addc(b, '\n');
+}
+
+/* One NDJSON line; before and after are JSON already. */
+static void event_json(struct dti_buf *b, const struct dti_audit_event *ev)
+{
+	const char *keys[] = {"at",     "actor",  "action", "cycle", "unit",
+	                      "object", "before", "after",  "hash"};
+	const char *vals[] = {ev->at,     ev->actor, ev->action,
+	                      ev->cycle,  ev->unit,  ev->object,
+	                      ev->before, ev->after, ev->hash};
+	dti_buf_addf(b, "{\"seq\":%lld", (long long)ev->seq);
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		dti_buf_addf(b, ",\"%s\":", keys[k]);
+		if (!vals[k])
+			dti_buf_adds(b, "null");
+		else if (k == 6 || k == 7) /* before, after */
+			dti_buf_adds(b, vals[k]);
+		else
+			wf_json_str(b, vals[k]);
+	}
+	dti_buf_adds(b, "}\n");
+}
+
+static enum dti_status log_event(void *ctx, const struct dti_audit_event *ev)
+{
+	struct log_out *o = ctx;
+	if (o->json)
+		event_json(&o->buf, ev);
+	else
+		event_text(&o->buf, ev);
+	if (o->buf.len >= LOG_CHUNK) {
+		o->rc = cli_write(NULL, &o->buf);
+		dti_buf_reset(&o->buf);
+		if (o->rc)
+			return DTI_EIO;
+	}
+	return DTI_OK;
+}
+
 static int audit_log(const struct wf_args *a)
 {
-	static const int allowed[] = {W_UNIT,  W_CYCLE, W_ACTION, W_AFTER,
-	                              W_LIMIT, W_JSON,  -1};
+	static const int allowed[] = {W_UNIT,  W_DATE,  W_CYCLE, W_ACTION,
+	                              W_AFTER, W_LIMIT, W_JSON,  -1};
 	int rc = wf_allow(a, "log", allowed);
 	if (!rc)
 		rc = wf_nargs(a, 0, 0, "");
 	if (!rc && a->count[W_UNIT] > 1)
 		rc = wf_usage(a, "'audit log' takes one --unit");
+	const char *date = a->val[W_DATE];
+	if (!rc && date && !wf_has(a, W_UNIT))
+		rc = wf_usage(a, "--date D is the day on which the --unit name "
+		                 "is read: give it with --unit");
+	if (!rc && date && wf_has(a, W_CYCLE))
+		rc =
+		    wf_usage(a, "with --cycle, the --unit name is read as on "
+		                "the cycle's reference date: leave out --date");
+	if (!rc && date)
+		rc = wf_date(a, "--date", date);
 	long long after = 0, limit = 0;
 	if (!rc && wf_has(a, W_AFTER))
 		rc = wf_integer(a, "--after", a->val[W_AFTER], 0, INT64_MAX,
@@ -69,31 +143,35 @@ static int audit_log(const struct wf_args *a)
 	rc = cli_open_store(a->val[W_DB], NULL, 0, &s);
 	if (rc)
 		return rc;
-	struct dti_units *units = NULL;
-	char unit[64];
+	struct dti_unit_ref ref;
 	struct dti_audit_filter f = DTI_AUDIT_FILTER_INIT;
-	if (wf_has(a, W_UNIT)) {
-		rc = wf_unit(s, &units, a->val[W_UNIT], NULL, unit, NULL);
-		f.unit = unit;
-	}
 	f.user = a->val[W_USER];
 	f.cycle = a->val[W_CYCLE];
 	f.action = a->val[W_ACTION];
 	f.after = after;
 	f.limit = (size_t)limit;
-	if (!rc) {
-		struct dti_buf out = DTI_BUF_INIT;
-		struct dti_error err = DTI_ERROR_INIT;
-		enum dti_status st =
-		    dti_audit_log(s, &f, wf_has(a, W_JSON), &out, &err);
-		if (st) {
-			dti_buf_release(&out);
-			rc = wf_fail("cannot read the audit log", st, &err);
-		} else {
-			rc = wf_emit(&out);
-		}
+	if (wf_has(a, W_UNIT)) {
+		/* the cycle first: its reference date reads the name */
+		struct dti_cycle_info ci;
+		if (f.cycle)
+			rc = wf_cycle(s, f.cycle, &ci);
+		if (!rc)
+			rc = wf_unit(s, a->val[W_UNIT], f.cycle, date, &ref);
+		f.unit = ref.id;
 	}
-	dti_units_free(units);
+	if (!rc) {
+		struct log_out o = {DTI_BUF_INIT, wf_has(a, W_JSON), 0};
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st = dti_audit_log(s, &f, log_event, &o, &err);
+		if (o.rc)
+			rc = o.rc;
+		else if (st)
+			rc = wf_fail("cannot read the audit log", st, &err);
+		else
+			rc = cli_write(NULL, &o.buf);
+		dti_error_release(&err);
+		dti_buf_release(&o.buf);
+	}
 	dti_store_close(s);
 	return rc;
 }

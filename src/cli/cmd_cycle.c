@@ -257,6 +257,121 @@ static int cycle_deadlines(const struct wf_args *a)
 	return rc;
 }
 
+/* The cycle's fields as the start of a JSON object (not closed). */
+static void info_json(struct dti_buf *b, const struct dti_cycle_info *ci)
+{
+	dti_buf_adds(b, "{\"label\":");
+	wf_json_str(b, ci->label);
+	dti_buf_addf(b, ",\"year\":%d,\"level\":", ci->year);
+	wf_json_str(b, ci->level);
+	dti_buf_adds(b, ",\"framework\":{\"id\":");
+	wf_json_str(b, ci->framework_id);
+	dti_buf_adds(b, ",\"version\":");
+	wf_json_str(b, ci->framework_version);
+	dti_buf_adds(b, ",\"sha256\":");
+	wf_json_str(b, ci->framework_sha);
+	dti_buf_adds(b, "},\"ref_date\":");
+	wf_json_str(b, ci->ref_date);
+	dti_buf_adds(b, ",\"submit_deadline\":");
+	wf_json_str(b, ci->submit_deadline);
+	dti_buf_adds(b, ",\"review_deadline\":");
+	wf_json_str(b, ci->review_deadline);
+	dti_buf_addf(b, ",\"state\":\"%s\",\"version\":%lld,\"submissions\":{",
+	             dti_cycle_state_name(ci->state), (long long)ci->version);
+	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++)
+		dti_buf_addf(b, "%s\"%s\":%lld", k > DTI_SUB_DRAFT ? "," : "",
+		             dti_sub_state_name((enum dti_sub_state)k),
+		             ci->count[k]);
+	dti_buf_addc(b, '}');
+}
+
+static void info_text(struct dti_buf *b, const struct dti_cycle_info *ci)
+{
+	dti_buf_addf(b, "cycle %s: %s (version %lld)\n", ci->label,
+	             dti_cycle_state_name(ci->state), (long long)ci->version);
+	dti_buf_addf(b, "  year %d, level %s, units valid on %s\n", ci->year,
+	             ci->level, ci->ref_date);
+	dti_buf_addf(b, "  framework %s@%s (%.12s)\n", ci->framework_id,
+	             ci->framework_version, ci->framework_sha);
+	if (ci->submit_deadline[0] || ci->review_deadline[0])
+		dti_buf_addf(b, "  deadlines: submit %s, review %s\n",
+		             ci->submit_deadline[0] ? ci->submit_deadline : "-",
+		             ci->review_deadline[0] ? ci->review_deadline
+		                                    : "-");
+	dti_buf_adds(b, "  submissions:");
+	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++)
+		dti_buf_addf(b, " %s %lld%s",
+		             dti_sub_state_name((enum dti_sub_state)k),
+		             ci->count[k], k < DTI_SUB_EXCLUDED ? "," : "\n");
+}
+
+static void status_json(struct dti_buf *b, const struct dti_cycle_status *cs)
+{
+	info_json(b, &cs->cycle);
+	dti_buf_adds(b, ",\"units\":[");
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct dti_cycle_unit *u = &cs->units[i];
+		dti_buf_adds(b, i ? ",{\"unit\":" : "{\"unit\":");
+		wf_json_str(b, u->unit);
+		dti_buf_adds(b, ",\"name\":");
+		wf_json_str(b, u->name);
+		dti_buf_addf(b,
+		             ",\"state\":\"%s\",\"version\":%lld,\"figures\":"
+		             "%lld,\"evidence\":%lld,\"updated_at\":",
+		             dti_sub_state_name(u->state),
+		             (long long)u->version, u->figures, u->evidence);
+		wf_json_str(b, u->updated_at);
+		if (*u->exclude_reason) {
+			dti_buf_adds(b, ",\"exclude_reason\":");
+			wf_json_str(b, u->exclude_reason);
+		}
+		if (*u->return_comment) {
+			dti_buf_adds(b, ",\"return_comment\":");
+			wf_json_str(b, u->return_comment);
+		}
+		dti_buf_addc(b, '}');
+	}
+	dti_buf_adds(b, "]}\n");
+}
+
+/* The cycle, then a table of its submissions (names padded by width). */
+static void status_text(struct dti_buf *b, const struct dti_cycle_status *cs)
+{
+	info_text(b, &cs->cycle);
+	dti_buf_addf(b, "\n%-10s %-24s %-10s %7s %7s %8s\n", "unit", "name",
+	             "state", "version", "figures", "evidence");
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct dti_cycle_unit *u = &cs->units[i];
+		int w = (int)dti_text_width(u->name, strlen(u->name));
+		dti_buf_addf(b, "%-10s %s%*s %-10s %7lld %7lld %8lld", u->unit,
+		             u->name, w < 24 ? 24 - w : 0, "",
+		             dti_sub_state_name(u->state),
+		             (long long)u->version, u->figures, u->evidence);
+		if (*u->exclude_reason)
+			dti_buf_addf(b, "  (%s)", u->exclude_reason);
+		else if (*u->return_comment)
+			dti_buf_addf(b, "  (returned: %s)", u->return_comment);
+		dti_buf_addc(b, '\n');
+	}
+}
+
+static void list_out(struct dti_buf *b, const struct dti_cycle_list *l,
+                     int json)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dti_cycle_info *ci = &l->cycles[i];
+		if (json) {
+			info_json(b, ci);
+			dti_buf_adds(b, "}\n");
+		} else {
+			dti_buf_addf(b, "%-20s %4d %-10s %-10s %s@%s\n",
+			             ci->label, ci->year, ci->level,
+			             dti_cycle_state_name(ci->state),
+			             ci->framework_id, ci->framework_version);
+		}
+	}
+}
+
 static int cycle_show(const struct wf_args *a)
 {
 	int list = strcmp(a->pos[0], "list") == 0;
@@ -273,12 +388,24 @@ static int cycle_show(const struct wf_args *a)
 	struct dti_buf out = DTI_BUF_INIT;
 	struct dti_error err = DTI_ERROR_INIT;
 	int json = wf_has(a, W_JSON);
-	enum dti_status st =
-	    list ? dti_cycle_list(s, json, &out, &err)
-	         : dti_cycle_status(s, a->pos[1], json, &out, &err);
+	enum dti_status st;
+	if (list) {
+		struct dti_cycle_list *l = NULL;
+		st = dti_cycle_list(s, &l, &err);
+		if (!st)
+			list_out(&out, l, json);
+		dti_cycle_list_free(l);
+	} else {
+		struct dti_cycle_status *cs = NULL;
+		st = dti_cycle_status(s, a->pos[1], &cs, &err);
+		if (!st && json)
+			status_json(&out, cs);
+		else if (!st)
+			status_text(&out, cs);
+		dti_cycle_status_free(cs);
+	}
 	dti_store_close(s);
 	if (st) {
-		dti_buf_release(&out);
 		char what[128];
 		if (list)
 			snprintf(what, sizeof what, "cannot list the cycles");

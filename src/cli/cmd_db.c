@@ -385,15 +385,31 @@ static int db_frameworks(const struct wf_args *a)
 		rc = wf_open(a, 0, &s);
 	if (rc)
 		return rc;
-	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_store_framework_list *l = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st =
-	    dti_store_framework_list(s, wf_has(a, W_JSON), &out, &err);
+	enum dti_status st = dti_store_framework_list(s, &l, &err);
 	dti_store_close(s);
-	if (st) {
-		dti_buf_release(&out);
+	if (st)
 		return wf_fail("cannot list the frameworks", st, &err);
+	struct dti_buf out = DTI_BUF_INIT;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dti_store_framework_entry *f = &l->frameworks[i];
+		if (wf_has(a, W_JSON)) {
+			dti_buf_adds(&out, "{\"id\":");
+			wf_json_str(&out, f->id);
+			dti_buf_adds(&out, ",\"version\":");
+			wf_json_str(&out, f->version);
+			dti_buf_adds(&out, ",\"sha256\":");
+			wf_json_str(&out, f->sha256);
+			dti_buf_adds(&out, ",\"added_at\":");
+			wf_json_str(&out, f->added_at);
+			dti_buf_addf(&out, ",\"cycles\":%lld}\n", f->cycles);
+		} else {
+			dti_buf_addf(&out, "%-28s %-8s %.12s  %lld cycle(s)\n",
+			             f->id, f->version, f->sha256, f->cycles);
+		}
 	}
+	dti_store_framework_list_free(l);
 	return wf_emit(&out);
 }
 

@@ -81,13 +81,11 @@ static int ev_add(const struct wf_args *a)
 	struct dti_store *s = NULL;
 	if (!rc)
 		rc = wf_open(a, 1, &s);
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
+	struct dti_unit_ref ref;
 	if (!rc)
-		rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &units, unit,
-		                   &uname);
+		rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc) {
 		const char *base = NULL;
 		if (path) {
@@ -111,7 +109,7 @@ static int ev_add(const struct wf_args *a)
 		enum dti_status st =
 		    dti_evidence_add(s, a->pos[1], unit, &e, &id, &err);
 		if (st) {
-			char what[256];
+			char what[512];
 			snprintf(what, sizeof what,
 			         "cannot add evidence to %s %s (%s)", a->pos[1],
 			         unit, uname);
@@ -122,7 +120,6 @@ static int ev_add(const struct wf_args *a)
 		dti_error_release(&err);
 	}
 	free(data);
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }

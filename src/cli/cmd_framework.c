@@ -98,20 +98,6 @@ static int show(const struct cli_opts *o)
 	return rc;
 }
 
-static void json_str(struct dti_buf *b, const char *s)
-{
-	dti_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			dti_buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			dti_buf_addf(b, "\\u%04x", *p);
-		else
-			dti_buf_addc(b, (char)*p);
-	}
-	dti_buf_addc(b, '"');
-}
-
 static void csv_str(struct dti_buf *b, const char *s)
 {
 	if (!strpbrk(s, ",\"\n")) {
@@ -159,7 +145,7 @@ static int list(const struct cli_opts *o)
 			for (size_t k = 0; k < 4; k++) {
 				dti_buf_addf(&out, "%s\"%s\":", k ? "," : "",
 				             keys[k]);
-				json_str(&out, vals[k]);
+				dti_json_quote(&out, vals[k]);
 			}
 			dti_buf_adds(&out,
 			             f == DTI_FORMAT_NDJSON ? "}\n" : "}");

@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wf.h"
@@ -135,11 +136,10 @@ static int rev_adjust(const struct wf_args *a)
 	if (rc)
 		return rc;
 	const char *cycle = a->pos[1], *ind = a->pos[3];
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
-	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &units, unit, &uname);
+	struct dti_unit_ref ref;
+	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc && wf_has(a, W_POINTS))
 		rc = points_rule(s, &ci, ind);
 	if (!rc) {
@@ -166,7 +166,6 @@ static int rev_adjust(const struct wf_args *a)
 		}
 		dti_error_release(&err);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
@@ -189,17 +188,16 @@ static int rev_return(const struct wf_args *a)
 	if (rc)
 		return rc;
 	const char *cycle = a->pos[1];
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
-	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &units, unit, &uname);
+	struct dti_unit_ref ref;
+	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc) {
 		struct dti_error err = DTI_ERROR_INIT;
 		enum dti_status st = dti_review_return(
 		    s, cycle, unit, a->val[W_COMMENT], version, &err);
 		if (st) {
-			char what[256];
+			char what[512];
 			snprintf(what, sizeof what, "cannot return %s %s (%s)",
 			         cycle, unit, uname);
 			rc = wf_fail(what, st, &err);
@@ -208,7 +206,6 @@ static int rev_return(const struct wf_args *a)
 		}
 		dti_error_release(&err);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
@@ -249,46 +246,41 @@ static int rev_approve(const struct wf_args *a)
 	if (rc)
 		return rc;
 	const char *cycle = a->pos[1];
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
 	rc = wf_cycle(s, cycle, &ci);
 	if (!rc && all) {
 		struct dti_error err = DTI_ERROR_INIT;
-		enum dti_status st = dti_store_units(s, &units, &err);
+		struct dti_cycle_status *cs = NULL;
+		enum dti_status st = dti_cycle_status(s, cycle, &cs, &err);
 		if (st)
-			rc = wf_fail("units", st, &err);
+			rc = wf_fail("the cycle's submissions", st, &err);
 		size_t n = 0;
-		for (size_t i = 0; !rc && units && i < dti_units_count(units);
-		     i++) {
-			struct dti_unit_info ui;
-			dti_units_get(units, i, &ui);
-			struct dti_submission_info si;
-			if (dti_submission_get(s, cycle, ui.id, &si, &err) !=
-			    DTI_OK) {
-				dti_error_release(&err);
-				continue; /* no submission for this unit */
-			}
-			if (si.state != DTI_SUB_SUBMITTED)
+		for (size_t i = 0; !rc && cs && i < cs->n; i++) {
+			if (cs->units[i].state != DTI_SUB_SUBMITTED)
 				continue;
-			rc = approve_one(s, cycle, ui.id, ui.name_vi, 0);
+			rc = approve_one(s, cycle, cs->units[i].unit,
+			                 cs->units[i].name, 0);
 			n++;
 		}
+		dti_cycle_status_free(cs);
 		if (!rc && !n)
 			printf("%s: no submitted submission to approve\n",
 			       cycle);
 	} else if (!rc) {
 		/* every unit resolved first: an unknown one changes nothing */
 		size_t n = a->npos - 2;
-		char ids[WF_MAX_POS][64];
-		const char *names[WF_MAX_POS];
+		struct dti_unit_ref *refs = calloc(n, sizeof *refs);
+		if (!refs) {
+			fprintf(stderr, "dti: out of memory\n");
+			rc = EXIT_INTERNAL;
+		}
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = wf_unit(s, &units, a->pos[2 + i],
-			             *ci.ref_date ? ci.ref_date : NULL, ids[i],
-			             &names[i]);
+			rc = wf_unit(s, a->pos[2 + i], cycle, NULL, &refs[i]);
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = approve_one(s, cycle, ids[i], names[i], version);
+			rc = approve_one(s, cycle, refs[i].id, refs[i].name_vi,
+			                 version);
+		free(refs);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }

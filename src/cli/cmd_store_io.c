@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 
 static const char help_backup[] =
     "usage: dti backup [--db PATH] FILE\n"
@@ -86,21 +86,42 @@ struct io_opts {
 	const char *arg;
 };
 
-static int usage_error(const char *help, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define MORE "Try '--help' for more."
 
-static int usage_error(const char *help, const char *fmt, ...)
+struct io_ctx {
+	struct io_opts *o;
+	const char *help;
+	int with_output;
+	int nargs;
+	const char *args[2];
+	int nargs_seen;
+};
+
+static int io_option(void *vctx, const struct cli_opt *opt, const char *v,
+                     const char *written)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "dti: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	const char *nl = strchr(help, '\n');
-	fprintf(stderr, "%.*s\nTry '--help' for more.\n",
-	        (int)(nl ? nl - help : (long)strlen(help)), help);
-	return EXIT_USAGE;
+	struct io_ctx *x = vctx;
+	switch (opt->id) {
+	case 'd': x->o->db = v; break;
+	case 'u': x->o->user = v; break;
+	default:
+		if (!x->with_output)
+			return cli_usage(x->help, MORE,
+			                 "option '%s' does not apply here",
+			                 written);
+		x->o->output = v;
+	}
+	return 0;
+}
+
+static int io_argument(void *vctx, const char *arg)
+{
+	struct io_ctx *x = vctx;
+	if (x->nargs_seen >= x->nargs)
+		return cli_usage(x->help, MORE, "unexpected argument '%s'",
+		                 arg);
+	x->args[x->nargs_seen++] = arg;
+	return 0;
 }
 
 /*
@@ -111,52 +132,22 @@ static int usage_error(const char *help, const char *fmt, ...)
 static int parse(int argc, char **argv, const char *help, int with_output,
                  int nargs, struct io_opts *o)
 {
-	enum { O_DB = 256, O_USER };
-	static const struct option long_opts[] = {
-	    {"db", required_argument, NULL, O_DB},
-	    {"user", required_argument, NULL, O_USER},
-	    {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_opt opts[] = {
+	    {"db", 0, 1, 'd'},
+	    {"user", 0, 1, 'u'},
+	    {"output", 'o', 1, 'o'},
+	    {NULL, 0, 0, 0},
 	};
 	memset(o, 0, sizeof *o);
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":ho:", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(help, stdout); return -1;
-		case O_DB: o->db = optarg; break;
-		case O_USER: o->user = optarg; break;
-		case 'o':
-			if (!with_output)
-				return usage_error(
-				    help, "option '%s' does not apply here",
-				    "-o");
-			o->output = optarg;
-			break;
-		case ':':
-			return usage_error(help, "option '%s' needs a value",
-			                   argv[optind - 1]);
-		default: {
-			char tmp[64];
-			if (optopt)
-				snprintf(tmp, sizeof tmp, "-%c", optopt);
-			else
-				snprintf(tmp, sizeof tmp, "%s",
-				         argv[optind - 1]);
-			return usage_error(help, "unknown option '%s'", tmp);
-		}
-		}
-	}
-	int left = argc - optind;
-	if (left > nargs)
-		return usage_error(help, "unexpected argument '%s'",
-		                   argv[optind + nargs]);
-	if (left < nargs)
-		return usage_error(help, "%s needs a file name", argv[0]);
+	struct io_ctx x = {o, help, with_output, nargs, {NULL, NULL}, 0};
+	struct cli_optparse p = {opts, help, MORE, io_option, io_argument, &x};
+	int rc = cli_optparse(&p, argc, argv);
+	if (rc)
+		return rc;
+	if (x.nargs_seen < nargs)
+		return cli_usage(help, MORE, "%s needs a file name", argv[0]);
 	if (nargs)
-		o->arg = argv[optind];
+		o->arg = x.args[0];
 	return 0;
 }
 

@@ -194,13 +194,11 @@ static int sub_edit(const struct wf_args *a)
 	struct dti_store *s = NULL;
 	if (!rc)
 		rc = wf_open(a, 1, &s);
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
+	struct dti_unit_ref ref;
 	if (!rc)
-		rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &units, unit,
-		                   &uname);
+		rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc) {
 		struct dti_figure_edit edits[WF_MAX_SEQ + WF_MAX_POS];
 		for (size_t i = 0; i < n; i++)
@@ -208,7 +206,7 @@ static int sub_edit(const struct wf_args *a)
 		struct dti_error err = DTI_ERROR_INIT;
 		enum dti_status st = dti_submission_edit(
 		    s, a->pos[1], unit, edits, n, version, &err);
-		char what[256];
+		char what[512];
 		snprintf(what, sizeof what, "cannot edit %s %s (%s)", a->pos[1],
 		         unit, uname);
 		if (st) {
@@ -230,7 +228,6 @@ static int sub_edit(const struct wf_args *a)
 	}
 	for (size_t i = 0; i < n; i++)
 		free(ed[i].code);
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }
@@ -322,12 +319,11 @@ static int sub_state(const struct wf_args *a)
 		rc = wf_open(a, 1, &s);
 	if (rc)
 		return rc;
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	const char *uname = NULL;
+	struct dti_unit_ref ref;
 	const char *cycle = a->pos[1];
-	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &units, unit, &uname);
+	rc = wf_cycle_unit(s, cycle, a->pos[2], &ci, &ref);
+	const char *unit = ref.id, *uname = ref.name_vi;
 	if (!rc) {
 		struct dti_error err = DTI_ERROR_INIT;
 		enum dti_status st;
@@ -339,7 +335,7 @@ static int sub_state(const struct wf_args *a)
 			                            a->val[W_REASON], &err);
 		else
 			st = dti_submission_create(s, cycle, unit, &err);
-		char what[256];
+		char what[512];
 		snprintf(what, sizeof what, "cannot %s %s %s (%s)", sub, cycle,
 		         unit, uname);
 		struct dti_submission_info si = {0};
@@ -353,9 +349,121 @@ static int sub_state(const struct wf_args *a)
 			       (long long)si.version);
 		dti_error_release(&err);
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
+}
+
+static void show_json(struct dti_buf *b, const struct dti_submission_view *v)
+{
+	dti_buf_adds(b, "{\"cycle\":");
+	wf_json_str(b, v->cycle);
+	dti_buf_adds(b, ",\"unit\":");
+	wf_json_str(b, v->unit);
+	dti_buf_adds(b, ",\"name\":");
+	wf_json_str(b, v->name);
+	dti_buf_addf(b, ",\"state\":\"%s\",\"version\":%lld,\"updated_at\":",
+	             dti_sub_state_name(v->state), (long long)v->version);
+	wf_json_str(b, v->updated_at);
+	dti_buf_adds(b, ",\"updated_by\":");
+	wf_json_str(b, v->updated_by);
+	dti_buf_adds(b, ",\"return_comment\":");
+	wf_json_str(b, v->return_comment);
+	dti_buf_adds(b, ",\"exclude_reason\":");
+	wf_json_str(b, v->exclude_reason);
+	dti_buf_adds(b, ",\"figures\":[");
+	for (size_t i = 0; i < v->nfigures; i++) {
+		const struct dti_figure_entry *f = &v->figures[i];
+		dti_buf_adds(b, i ? ",{\"indicator\":" : "{\"indicator\":");
+		wf_json_str(b, f->indicator);
+		dti_buf_adds(b, ",\"value\":");
+		wf_json_num(b, f->value);
+		dti_buf_adds(b, ",\"points\":");
+		wf_json_num(b, f->points);
+		dti_buf_adds(b, ",\"comment\":");
+		wf_json_str(b, f->comment);
+		dti_buf_adds(b, ",\"reviewed_value\":");
+		wf_json_num(b, f->reviewed);
+		dti_buf_adds(b, ",\"review_reason\":");
+		wf_json_str(b, f->review_reason);
+		dti_buf_adds(b, ",\"reviewed_by\":");
+		wf_json_str(b, f->reviewed_by);
+		dti_buf_addc(b, '}');
+	}
+	dti_buf_adds(b, "],\"evidence\":[");
+	for (size_t i = 0; i < v->nevidence; i++) {
+		const struct dti_evidence_entry *e = &v->evidence[i];
+		const char *keys[] = {"indicator", "number", "date",
+		                      "issuer",    "title",  "link",
+		                      "filename",  "sha256"};
+		const char *vals[] = {e->indicator, e->doc_number, e->doc_date,
+		                      e->issuer,    e->title,      e->link,
+		                      e->filename,  e->sha256};
+		dti_buf_addf(b, "%s{\"id\":%lld", i ? "," : "",
+		             (long long)e->id);
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			dti_buf_addf(b, ",\"%s\":", keys[k]);
+			wf_json_str(b, vals[k]);
+		}
+		dti_buf_addf(b, ",\"size\":%lld,\"media_type\":", e->size);
+		wf_json_str(b, e->media_type);
+		dti_buf_addc(b, '}');
+	}
+	dti_buf_adds(b, "]}\n");
+}
+
+/* A number as %g, or "-" for none. */
+static const char *num_or_dash(char buf[32], double v)
+{
+	if (isnan(v))
+		return "-";
+	snprintf(buf, 32, "%g", v);
+	return buf;
+}
+
+static void show_text(struct dti_buf *b, const struct dti_submission_view *v)
+{
+	dti_buf_addf(b,
+	             "submission %s/%s (%s): %s, version %lld\n"
+	             "  last change %s by %s\n",
+	             v->cycle, v->unit, v->name, dti_sub_state_name(v->state),
+	             (long long)v->version, v->updated_at, v->updated_by);
+	if (*v->return_comment)
+		dti_buf_addf(b, "  returned: %s\n", v->return_comment);
+	if (*v->exclude_reason)
+		dti_buf_addf(b, "  excluded: %s\n", v->exclude_reason);
+	dti_buf_addf(b, "\n%-22s %12s %8s %12s  %s\n", "indicator", "value",
+	             "points", "reviewed", "comment [reviewer: reason]");
+	for (size_t i = 0; i < v->nfigures; i++) {
+		const struct dti_figure_entry *f = &v->figures[i];
+		char nv[32], np[32], nr[32];
+		int adjusted = !isnan(f->reviewed);
+		dti_buf_addf(b, "%-22s %12s %8s %12s", f->indicator,
+		             num_or_dash(nv, f->value),
+		             num_or_dash(np, f->points),
+		             num_or_dash(nr, f->reviewed));
+		if (*f->comment || adjusted)
+			dti_buf_adds(b, "  ");
+		dti_buf_adds(b, f->comment);
+		if (adjusted)
+			dti_buf_addf(b, "%s[%s: %s]", *f->comment ? " " : "",
+			             f->reviewed_by, f->review_reason);
+		dti_buf_addc(b, '\n');
+	}
+	if (v->nevidence)
+		dti_buf_adds(b, "\nevidence:\n");
+	for (size_t i = 0; i < v->nevidence; i++) {
+		const struct dti_evidence_entry *e = &v->evidence[i];
+		const char *vals[] = {e->indicator, e->doc_number, e->doc_date,
+		                      e->issuer,    e->title,      e->link};
+		dti_buf_addf(b, "  #%lld", (long long)e->id);
+		for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
+			if (*vals[k])
+				dti_buf_addf(b, " %s", vals[k]);
+		if (*e->sha256)
+			dti_buf_addf(b, " [%s, %lld bytes, %s]", e->filename,
+			             e->size, e->media_type);
+		dti_buf_addc(b, '\n');
+	}
 }
 
 static int sub_show(const struct wf_args *a)
@@ -369,26 +477,30 @@ static int sub_show(const struct wf_args *a)
 		rc = wf_open(a, 0, &s);
 	if (rc)
 		return rc;
-	struct dti_units *units = NULL;
 	struct dti_cycle_info ci;
-	char unit[64];
-	rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &units, unit, NULL);
+	struct dti_unit_ref ref;
+	rc = wf_cycle_unit(s, a->pos[1], a->pos[2], &ci, &ref);
+	const char *unit = ref.id;
 	if (!rc) {
-		struct dti_buf out = DTI_BUF_INIT;
+		struct dti_submission_view *v = NULL;
 		struct dti_error err = DTI_ERROR_INIT;
-		enum dti_status st = dti_submission_show(
-		    s, a->pos[1], unit, wf_has(a, W_JSON), &out, &err);
+		enum dti_status st =
+		    dti_submission_view(s, a->pos[1], unit, &v, &err);
 		if (st) {
-			dti_buf_release(&out);
 			char what[160];
 			snprintf(what, sizeof what, "submission %s %s",
 			         a->pos[1], unit);
 			rc = wf_fail(what, st, &err);
 		} else {
+			struct dti_buf out = DTI_BUF_INIT;
+			if (wf_has(a, W_JSON))
+				show_json(&out, v);
+			else
+				show_text(&out, v);
+			dti_submission_view_free(v);
 			rc = wf_emit(&out);
 		}
 	}
-	dti_units_free(units);
 	dti_store_close(s);
 	return rc;
 }

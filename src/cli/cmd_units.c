@@ -29,20 +29,6 @@ static const char help[] =
     "      --lang L        vi or en\n"
     "  -o, --output FILE   write to FILE\n";
 
-static void json_str(struct dti_buf *b, const char *s)
-{
-	dti_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			dti_buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			dti_buf_addf(b, "\\u%04x", *p);
-		else
-			dti_buf_addc(b, (char)*p);
-	}
-	dti_buf_addc(b, '"');
-}
-
 static int show(const struct cli_opts *o, const struct dti_units *u)
 {
 	if (o->nargs != 2) {
@@ -78,13 +64,13 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 			if (k >= 4 && !*vals[k])
 				dti_buf_adds(&out, "null");
 			else
-				json_str(&out, vals[k]);
+				dti_json_quote(&out, vals[k]);
 		}
 		dti_buf_adds(&out, ",\"aliases\":[");
 		for (size_t a = 0; a < ui.naliases; a++) {
 			if (a)
 				dti_buf_addc(&out, ',');
-			json_str(&out, ui.aliases[a]);
+			dti_json_quote(&out, ui.aliases[a]);
 		}
 		dti_buf_adds(&out, "],\"predecessors\":[");
 		size_t np = 0;
@@ -95,7 +81,7 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 				if (pi.successors[s] == idx) {
 					if (np++)
 						dti_buf_addc(&out, ',');
-					json_str(&out, pi.id);
+					dti_json_quote(&out, pi.id);
 				}
 		}
 		dti_buf_adds(&out, "],\"successors\":[");
@@ -104,7 +90,7 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 			dti_units_get(u, ui.successors[s], &si);
 			if (s)
 				dti_buf_addc(&out, ',');
-			json_str(&out, si.id);
+			dti_json_quote(&out, si.id);
 		}
 		dti_buf_adds(&out, "]}\n");
 	} else {

@@ -8,6 +8,7 @@
  * store keeps only its hash.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wf.h"
@@ -17,7 +18,7 @@ static const char help[] =
     "\n"
     "  dti user add NAME [--name DISPLAY] [--password-file F | "
     "--password-stdin]\n"
-    "  dti user role NAME ROLE [--unit UNIT]... [--revoke]\n"
+    "  dti user role NAME ROLE [--unit UNIT]... [--date D] [--revoke]\n"
     "  dti user passwd NAME (--password-file F | --password-stdin)\n"
     "  dti user token NAME LABEL [--revoke]\n"
     "  dti user list [--json]\n"
@@ -27,7 +28,9 @@ static const char help[] =
     "        only.  Admin.\n"
     "role    grants (or with --revoke takes back) a role: admin, owner,\n"
     "        reviewer, editor or viewer.  An editor role is scoped to\n"
-    "        units, given by id, code or name (one --unit each).  Admin.\n"
+    "        units, given by id, code or name (one --unit each); a name\n"
+    "        is read as on --date, else today, so that 'Đà Nẵng' is the\n"
+    "        city of that day, before or after the 2025 merger.  Admin.\n"
     "passwd  sets a password (Argon2id).  Users their own; admins anyone's.\n"
     "token   makes an API token labelled LABEL and prints it once (only\n"
     "        its hash is kept); --revoke revokes it.\n"
@@ -41,12 +44,14 @@ static const char help[] =
     "                          newline is dropped)\n"
     "      --password-stdin    the password, from standard input\n"
     "      --unit UNIT         (role) a unit of an editor (repeatable)\n"
+    "      --date D            (role) read --unit names as on YYYY-MM-DD\n"
     "      --revoke            (role, token) take back instead of giving\n"
     "      --json              (list) JSON\n"
     "\n"
     "Examples:\n"
     "  dti user add lan --name 'Nguyễn Thị Lan' --password-file lan.pw\n"
     "  dti user role lan editor --unit 'Đà Nẵng' --unit Huế\n"
+    "  dti user role hoa editor --unit 'Hà Giang' --date 2025-06-30\n"
     "  dti user role minh reviewer\n"
     "  printf '%s\\n' \"$PW\" | dti user passwd lan --password-stdin\n"
     "  dti user token lan laptop\n";
@@ -87,7 +92,7 @@ static int user_add(const struct wf_args *a)
 
 static int user_role(const struct wf_args *a)
 {
-	static const int allowed[] = {W_UNIT, W_REVOKE, -1};
+	static const int allowed[] = {W_UNIT, W_DATE, W_REVOKE, -1};
 	int rc = wf_allow(a, "role", allowed);
 	if (!rc)
 		rc = wf_nargs(a, 2, 2, "a user name and a role");
@@ -104,24 +109,33 @@ static int user_role(const struct wf_args *a)
 		return wf_usage(a, "an editor role needs --unit UNIT");
 	if (role != DTI_ROLE_EDITOR && wf_has(a, W_UNIT))
 		return wf_usage(a, "only an editor role is scoped to units");
+	const char *date = a->val[W_DATE];
+	if (date && !wf_has(a, W_UNIT))
+		return wf_usage(a, "--date D is the day on which --unit names "
+		                   "are read: give it with --unit");
+	if (date && (rc = wf_date(a, "--date", date)) != 0)
+		return rc;
 	int grant = !wf_has(a, W_REVOKE);
 	struct dti_store *s = NULL;
 	rc = wf_open(a, 1, &s);
 	if (rc)
 		return rc;
 	/* every unit resolved first: an unknown one changes nothing */
-	struct dti_units *units = NULL;
-	char ids[WF_MAX_SEQ][64];
+	struct dti_unit_ref *refs = calloc(a->nseq + 1, sizeof *refs);
+	if (!refs) {
+		dti_store_close(s);
+		fprintf(stderr, "dti: out of memory\n");
+		return EXIT_INTERNAL;
+	}
 	size_t n = 0;
 	for (size_t i = 0; !rc && i < a->nseq; i++)
 		if (a->seq[i].key == W_UNIT)
-			rc = wf_unit(s, &units, a->seq[i].val, NULL, ids[n++],
-			             NULL);
+			rc = wf_unit(s, a->seq[i].val, NULL, date, &refs[n++]);
 	struct dti_error err = DTI_ERROR_INIT;
 	for (size_t i = 0; !rc && i < (n ? n : 1); i++) {
-		const char *unit = n ? ids[i] : NULL;
+		const char *unit = n ? refs[i].id : NULL;
 		enum dti_status st =
-		    dti_user_role(s, name, role, unit, grant, &err);
+		    dti_user_role_on(s, name, role, unit, date, grant, &err);
 		char what[256];
 		snprintf(what, sizeof what, "cannot %s role %s%s%s %s '%s'",
 		         grant ? "grant" : "revoke", dti_role_name(role),
@@ -136,7 +150,7 @@ static int user_role(const struct wf_args *a)
 		       grant ? "granted" : "revoked");
 	}
 	dti_error_release(&err);
-	dti_units_free(units);
+	free(refs);
 	dti_store_close(s);
 	return rc;
 }
@@ -218,6 +232,48 @@ static int user_token(const struct wf_args *a)
 	return rc;
 }
 
+/* One line per user: "name (display): role role@unit". */
+static void list_text(struct dti_buf *b, const struct dti_user_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dti_user_entry *u = &l->users[i];
+		dti_buf_adds(b, u->name);
+		if (*u->display_name)
+			dti_buf_addf(b, " (%s)", u->display_name);
+		dti_buf_addc(b, ':');
+		for (size_t k = 0; k < u->nroles; k++)
+			dti_buf_addf(
+			    b, " %s%s%s", dti_role_name(u->roles[k].role),
+			    *u->roles[k].unit ? "@" : "", u->roles[k].unit);
+		dti_buf_addc(b, '\n');
+	}
+}
+
+/* One JSON object per user and line. */
+static void list_json(struct dti_buf *b, const struct dti_user_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dti_user_entry *u = &l->users[i];
+		dti_buf_adds(b, "{\"name\":");
+		wf_json_str(b, u->name);
+		dti_buf_adds(b, ",\"display_name\":");
+		wf_json_str(b, u->display_name);
+		dti_buf_addf(b, ",\"disabled\":%s,\"password\":%s,\"roles\":[",
+		             u->disabled ? "true" : "false",
+		             u->has_password ? "true" : "false");
+		for (size_t k = 0; k < u->nroles; k++) {
+			dti_buf_adds(b, k ? ",{\"role\":" : "{\"role\":");
+			wf_json_str(b, dti_role_name(u->roles[k].role));
+			if (*u->roles[k].unit) {
+				dti_buf_adds(b, ",\"unit\":");
+				wf_json_str(b, u->roles[k].unit);
+			}
+			dti_buf_addc(b, '}');
+		}
+		dti_buf_adds(b, "]}\n");
+	}
+}
+
 static int user_list(const struct wf_args *a)
 {
 	static const int allowed[] = {W_JSON, -1};
@@ -229,14 +285,18 @@ static int user_list(const struct wf_args *a)
 		rc = wf_open(a, 0, &s);
 	if (rc)
 		return rc;
-	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_user_list *l = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_user_list(s, wf_has(a, W_JSON), &out, &err);
+	enum dti_status st = dti_user_list(s, &l, &err);
 	dti_store_close(s);
-	if (st) {
-		dti_buf_release(&out);
+	if (st)
 		return wf_fail("cannot list the users", st, &err);
-	}
+	struct dti_buf out = DTI_BUF_INIT;
+	if (wf_has(a, W_JSON))
+		list_json(&out, l);
+	else
+		list_text(&out, l);
+	dti_user_list_free(l);
 	return wf_emit(&out);
 }
 

@@ -9,7 +9,6 @@
  * failed run leaves the previous file untouched.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -65,43 +65,42 @@ enum {
 	O_DATA_ONLY
 };
 
-static const struct option long_opts[] = {
-    {"help", no_argument, NULL, 'h'},
-    {"framework", required_argument, NULL, 'f'},
-    {"units", required_argument, NULL, 'u'},
-    {"no-units", no_argument, NULL, O_NO_UNITS},
-    {"groups", required_argument, NULL, O_GROUPS},
-    {"cycle", required_argument, NULL, O_CYCLE},
-    {"previous", required_argument, NULL, O_PREVIOUS},
-    {"no-previous", no_argument, NULL, O_NO_PREVIOUS},
-    {"precision", required_argument, NULL, O_PRECISION},
-    {"missing", required_argument, NULL, O_MISSING},
-    {"group-by", required_argument, NULL, O_GROUP_BY},
-    {"recompute", no_argument, NULL, O_RECOMPUTE},
-    {"partial", no_argument, NULL, O_PARTIAL},
-    {"decimal", required_argument, NULL, O_DECIMAL},
-    {"date", required_argument, NULL, O_DATE},
-    {"ignore", required_argument, NULL, O_IGNORE},
-    {"layout", required_argument, NULL, O_LAYOUT},
-    {"output", required_argument, NULL, 'o'},
-    {"format", required_argument, NULL, O_FORMAT},
-    {"lang", required_argument, NULL, O_LANG},
-    {"color", required_argument, NULL, O_COLOR},
-    {"colour", required_argument, NULL, O_COLOR},
-    {"nodes", required_argument, NULL, O_NODES},
-    {"sort", required_argument, NULL, O_SORT},
-    {"by", required_argument, NULL, O_SORT},
-    {"group", required_argument, NULL, O_GROUP},
-    {"top", required_argument, NULL, O_TOP},
-    {"points", no_argument, NULL, O_POINTS},
-    {"ranks", no_argument, NULL, O_RANKS},
-    {"group-ranks", no_argument, NULL, O_GROUP_RANKS},
-    {"to", required_argument, NULL, O_TO},
-    {"level", required_argument, NULL, O_LEVEL},
-    {"population", no_argument, NULL, O_POPULATION},
-    {"allow-partial", no_argument, NULL, O_ALLOW_PARTIAL},
-    {"data-only", no_argument, NULL, O_DATA_ONLY},
-    {NULL, 0, NULL, 0}};
+static const struct cli_opt compute_opts[] = {
+    {"framework", 'f', 1, 'f'},
+    {"units", 'u', 1, 'u'},
+    {"no-units", 0, 0, O_NO_UNITS},
+    {"groups", 0, 1, O_GROUPS},
+    {"cycle", 0, 1, O_CYCLE},
+    {"previous", 0, 1, O_PREVIOUS},
+    {"no-previous", 0, 0, O_NO_PREVIOUS},
+    {"precision", 0, 1, O_PRECISION},
+    {"missing", 0, 1, O_MISSING},
+    {"group-by", 0, 1, O_GROUP_BY},
+    {"recompute", 0, 0, O_RECOMPUTE},
+    {"partial", 0, 0, O_PARTIAL},
+    {"decimal", 0, 1, O_DECIMAL},
+    {"date", 0, 1, O_DATE},
+    {"ignore", 0, 1, O_IGNORE},
+    {"layout", 0, 1, O_LAYOUT},
+    {"output", 'o', 1, 'o'},
+    {"format", 0, 1, O_FORMAT},
+    {"lang", 0, 1, O_LANG},
+    {"color", 0, 1, O_COLOR},
+    {"colour", 0, 1, O_COLOR},
+    {"nodes", 0, 1, O_NODES},
+    {"sort", 0, 1, O_SORT},
+    {"by", 0, 1, O_SORT},
+    {"group", 0, 1, O_GROUP},
+    {"top", 0, 1, O_TOP},
+    {"points", 0, 0, O_POINTS},
+    {"ranks", 0, 0, O_RANKS},
+    {"group-ranks", 0, 0, O_GROUP_RANKS},
+    {"to", 0, 1, O_TO},
+    {"level", 0, 1, O_LEVEL},
+    {"population", 0, 0, O_POPULATION},
+    {"allow-partial", 0, 0, O_ALLOW_PARTIAL},
+    {"data-only", 0, 0, O_DATA_ONLY},
+    {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
 {
@@ -142,23 +141,8 @@ static unsigned needs(int opt)
 	return 0;
 }
 
-static int usage_error(const char *help, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *help, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "dti: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	/* the first line of the help is the usage line */
-	const char *nl = strchr(help, '\n');
-	fprintf(stderr, "%.*s\nTry '--help' for more.\n",
-	        (int)(nl ? nl - help : (long)strlen(help)), help);
-	return EXIT_USAGE;
-}
+#define MORE                   "Try '--help' for more."
+#define usage_error(help, ...) cli_usage((help), MORE, __VA_ARGS__)
 
 static enum dti_lang default_lang(void)
 {
@@ -166,6 +150,155 @@ static enum dti_lang default_lang(void)
 	if (l && *l)
 		return strncmp(l, "vi", 2) == 0 ? DTI_LANG_VI : DTI_LANG_EN;
 	return DTI_LANG_EN;
+}
+
+struct parse_ctx {
+	struct cli_opts *o;
+	unsigned accept;
+	const char *help;
+	size_t nignore;
+};
+
+/* One option of a compute command, in command-line order. */
+static int compute_option(void *vctx, const struct cli_opt *opt,
+                          const char *val, const char *optname)
+{
+	struct parse_ctx *x = vctx;
+	struct cli_opts *o = x->o;
+	const char *help = x->help;
+	if (!(needs(opt->id) & x->accept))
+		return usage_error(help, "option '%s' does not apply here",
+		                   optname);
+	long n;
+	char *end;
+	switch (opt->id) {
+	case 'f': o->framework = val; break;
+	case 'u': o->units = val; break;
+	case O_NO_UNITS: o->no_units = 1; break;
+	case O_GROUPS: o->groups = val; break;
+	case O_CYCLE: o->cycle = val; break;
+	case O_PREVIOUS: o->previous = val; break;
+	case O_NO_PREVIOUS: o->no_previous = 1; break;
+	case O_PRECISION:
+		n = strtol(val, &end, 10);
+		if (*end || n < 0 || n > 15)
+			return usage_error(
+			    help, "--precision '%s': expected 0..15", val);
+		o->compute.precision = (int)n;
+		break;
+	case O_MISSING:
+		if (strcmp(val, "zero") == 0)
+			o->compute.missing = DTI_MISSING_ZERO;
+		else if (strcmp(val, "exclude") == 0)
+			o->compute.missing = DTI_MISSING_EXCLUDE;
+		else if (strcmp(val, "group-mean") == 0)
+			o->compute.missing = DTI_MISSING_GROUP_MEAN;
+		else
+			return usage_error(help,
+			                   "--missing '%s': expected zero, "
+			                   "exclude or group-mean",
+			                   val);
+		break;
+	case O_GROUP_BY: o->compute.group_by = val; break;
+	case O_RECOMPUTE: o->compute.recompute = 1; break;
+	case O_PARTIAL: o->compute.allow_unknown = 1; break;
+	case O_DECIMAL:
+		if (strcmp(val, ",") && strcmp(val, "."))
+			return usage_error(
+			    help, "--decimal '%s': expected ',' or '.'", val);
+		o->read.decimal = val[0];
+		break;
+	case O_DATE:
+		if (!is_date(val))
+			return usage_error(
+			    help, "--date '%s': expected YYYY-MM-DD", val);
+		o->read.date = val;
+		break;
+	case O_IGNORE:
+		if (x->nignore >= ARRAY_SIZE(o->ignore))
+			return usage_error(help, "too many --ignore (%s)", val);
+		o->ignore[x->nignore++] = val;
+		break;
+	case O_LAYOUT:
+		if (strcmp(val, "wide") == 0)
+			o->read.layout = DTI_LAYOUT_WIDE;
+		else if (strcmp(val, "long") == 0)
+			o->read.layout = DTI_LAYOUT_LONG;
+		else
+			return usage_error(help,
+			                   "--layout '%s': expected wide or "
+			                   "long",
+			                   val);
+		break;
+	case 'o': o->output = val; break;
+	case O_FORMAT: {
+		int f = dti_format_parse(val);
+		if (f < 0)
+			return usage_error(help,
+			                   "--format '%s': expected table, "
+			                   "csv, json or ndjson",
+			                   val);
+		o->format = (enum dti_format)f;
+		break;
+	}
+	case O_LANG:
+		if (strcmp(val, "vi") == 0)
+			o->lang = DTI_LANG_VI;
+		else if (strcmp(val, "en") == 0)
+			o->lang = DTI_LANG_EN;
+		else
+			return usage_error(
+			    help, "--lang '%s': expected vi or en", val);
+		break;
+	case O_COLOR:
+		if (strcmp(val, "always") == 0)
+			o->color = 1;
+		else if (strcmp(val, "never") == 0)
+			o->color = 0;
+		else if (strcmp(val, "auto") == 0)
+			o->color = -1;
+		else
+			return usage_error(help,
+			                   "--color '%s': expected auto, "
+			                   "always or never",
+			                   val);
+		break;
+	case O_NODES: o->nodes = val; break;
+	case O_SORT: o->sort = val; break;
+	case O_GROUP: o->group = val; break;
+	case O_TOP:
+		n = strtol(val, &end, 10);
+		if (*end || n < 1)
+			return usage_error(help,
+			                   "--top '%s': expected a number "
+			                   "above 0",
+			                   val);
+		o->limit = (size_t)n;
+		break;
+	case O_POINTS: o->points = 1; break;
+	case O_RANKS: o->ranks = 1; break;
+	case O_GROUP_RANKS: o->group_ranks = 1; break;
+	case O_TO:
+		if (!is_date(val))
+			return usage_error(
+			    help, "--to '%s': expected YYYY-MM-DD", val);
+		o->to_date = val;
+		break;
+	case O_LEVEL: o->levels = val; break;
+	case O_POPULATION: o->population = 1; break;
+	case O_ALLOW_PARTIAL: o->allow_partial = 1; break;
+	case O_DATA_ONLY: o->data_only = 1; break;
+	}
+	return 0;
+}
+
+static int compute_argument(void *vctx, const char *arg)
+{
+	struct parse_ctx *x = vctx;
+	if (x->o->nargs >= ARRAY_SIZE(x->o->args))
+		return usage_error(x->help, "too many arguments (%s)", arg);
+	x->o->args[x->o->nargs++] = arg;
+	return 0;
 }
 
 int cli_parse(int argc, char **argv, unsigned accept, const char *help,
@@ -179,182 +312,14 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 	o->format = DTI_FORMAT_TABLE;
 	o->lang = default_lang();
 	o->color = -1;
-	size_t nignore = 0;
-	optind = 1;
-	opterr = 0;
-	int c, li = -1;
-	char optname[64];
-	while ((c = getopt_long(argc, argv, ":hf:u:o:", long_opts, &li)) !=
-	       -1) {
-		/* the option as written, for messages (not its value) */
-		if (li >= 0)
-			snprintf(optname, sizeof optname, "--%s",
-			         long_opts[li].name);
-		else
-			snprintf(optname, sizeof optname, "-%c", c);
-		li = -1;
-		if (c == 'h') {
-			fputs(help, stdout);
-			return -1;
-		}
-		if (c == '?') {
-			char tmp[64];
-			if (optopt)
-				snprintf(tmp, sizeof tmp, "-%c", optopt);
-			else
-				snprintf(tmp, sizeof tmp, "%s",
-				         argv[optind - 1]);
-			return usage_error(help, "unknown option '%s'", tmp);
-		}
-		if (c == ':')
-			return usage_error(help, "option '%s' needs a value",
-			                   argv[optind - 1]);
-		if (!(needs(c) & accept))
-			return usage_error(
-			    help, "option '%s' does not apply here", optname);
-		long n;
-		char *end;
-		switch (c) {
-		case 'f': o->framework = optarg; break;
-		case 'u': o->units = optarg; break;
-		case O_NO_UNITS: o->no_units = 1; break;
-		case O_GROUPS: o->groups = optarg; break;
-		case O_CYCLE: o->cycle = optarg; break;
-		case O_PREVIOUS: o->previous = optarg; break;
-		case O_NO_PREVIOUS: o->no_previous = 1; break;
-		case O_PRECISION:
-			n = strtol(optarg, &end, 10);
-			if (*end || n < 0 || n > 15)
-				return usage_error(
-				    help, "--precision '%s': expected 0..15",
-				    optarg);
-			o->compute.precision = (int)n;
-			break;
-		case O_MISSING:
-			if (strcmp(optarg, "zero") == 0)
-				o->compute.missing = DTI_MISSING_ZERO;
-			else if (strcmp(optarg, "exclude") == 0)
-				o->compute.missing = DTI_MISSING_EXCLUDE;
-			else if (strcmp(optarg, "group-mean") == 0)
-				o->compute.missing = DTI_MISSING_GROUP_MEAN;
-			else
-				return usage_error(
-				    help,
-				    "--missing '%s': expected zero, "
-				    "exclude or group-mean",
-				    optarg);
-			break;
-		case O_GROUP_BY: o->compute.group_by = optarg; break;
-		case O_RECOMPUTE: o->compute.recompute = 1; break;
-		case O_PARTIAL: o->compute.allow_unknown = 1; break;
-		case O_DECIMAL:
-			if (strcmp(optarg, ",") && strcmp(optarg, "."))
-				return usage_error(
-				    help, "--decimal '%s': expected ',' or '.'",
-				    optarg);
-			o->read.decimal = optarg[0];
-			break;
-		case O_DATE:
-			if (!is_date(optarg))
-				return usage_error(
-				    help, "--date '%s': expected YYYY-MM-DD",
-				    optarg);
-			o->read.date = optarg;
-			break;
-		case O_IGNORE:
-			if (nignore >= ARRAY_SIZE(o->ignore))
-				return usage_error(
-				    help, "too many --ignore (%s)", optarg);
-			o->ignore[nignore++] = optarg;
-			break;
-		case O_LAYOUT:
-			if (strcmp(optarg, "wide") == 0)
-				o->read.layout = DTI_LAYOUT_WIDE;
-			else if (strcmp(optarg, "long") == 0)
-				o->read.layout = DTI_LAYOUT_LONG;
-			else
-				return usage_error(
-				    help,
-				    "--layout '%s': expected wide or "
-				    "long",
-				    optarg);
-			break;
-		case 'o': o->output = optarg; break;
-		case O_FORMAT: {
-			int f = dti_format_parse(optarg);
-			if (f < 0)
-				return usage_error(
-				    help,
-				    "--format '%s': expected table, "
-				    "csv, json or ndjson",
-				    optarg);
-			o->format = (enum dti_format)f;
-			break;
-		}
-		case O_LANG:
-			if (strcmp(optarg, "vi") == 0)
-				o->lang = DTI_LANG_VI;
-			else if (strcmp(optarg, "en") == 0)
-				o->lang = DTI_LANG_EN;
-			else
-				return usage_error(
-				    help, "--lang '%s': expected vi or en",
-				    optarg);
-			break;
-		case O_COLOR:
-			if (strcmp(optarg, "always") == 0)
-				o->color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				o->color = 0;
-			else if (strcmp(optarg, "auto") == 0)
-				o->color = -1;
-			else
-				return usage_error(
-				    help,
-				    "--color '%s': expected auto, "
-				    "always or never",
-				    optarg);
-			break;
-		case O_NODES: o->nodes = optarg; break;
-		case O_SORT: o->sort = optarg; break;
-		case O_GROUP: o->group = optarg; break;
-		case O_TOP:
-			n = strtol(optarg, &end, 10);
-			if (*end || n < 1)
-				return usage_error(
-				    help,
-				    "--top '%s': expected a number "
-				    "above 0",
-				    optarg);
-			o->limit = (size_t)n;
-			break;
-		case O_POINTS: o->points = 1; break;
-		case O_RANKS: o->ranks = 1; break;
-		case O_GROUP_RANKS: o->group_ranks = 1; break;
-		case O_TO:
-			if (!is_date(optarg))
-				return usage_error(
-				    help, "--to '%s': expected YYYY-MM-DD",
-				    optarg);
-			o->to_date = optarg;
-			break;
-		case O_LEVEL: o->levels = optarg; break;
-		case O_POPULATION: o->population = 1; break;
-		case O_ALLOW_PARTIAL: o->allow_partial = 1; break;
-		case O_DATA_ONLY: o->data_only = 1; break;
-		default:
-			return usage_error(help, "unexpected option '%s'",
-			                   argv[optind - 1]);
-		}
-	}
+	struct parse_ctx x = {o, accept, help, 0};
+	struct cli_optparse p = {compute_opts,     help, MORE, compute_option,
+	                         compute_argument, &x};
+	int rc = cli_optparse(&p, argc, argv);
+	if (rc)
+		return rc;
 	o->read.ignore = o->ignore;
-	o->read.nignore = nignore;
-	for (int i = optind; i < argc; i++) {
-		if (o->nargs >= ARRAY_SIZE(o->args))
-			return usage_error(help, "too many arguments (%s)",
-			                   argv[i]);
-		o->args[o->nargs++] = argv[i];
-	}
+	o->read.nignore = x.nignore;
 	if (o->color < 0) {
 		const char *nc = getenv("NO_COLOR");
 		const char *term = getenv("TERM");

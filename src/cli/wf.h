@@ -6,9 +6,9 @@
  * cli_parse(): one table of every workflow option, parsed anywhere on the
  * command line (before or after the subcommand and its arguments); each
  * subcommand then says which of them apply.  --db, --user and --help apply
- * everywhere.  Helpers here open the store, resolve unit names against the
- * store's registry, read passwords and files, and report library failures
- * as "dti: WHAT: MESSAGE" with the exit code of the status.
+ * everywhere.  Helpers here open the store, have the store resolve unit
+ * names, read passwords and files, and report library failures as
+ * "dti: WHAT: MESSAGE" with the exit code of the status.
  */
 #ifndef DTI_CLI_WF_H
 #define DTI_CLI_WF_H
@@ -148,25 +148,28 @@ void wf_password_free(char *pw);
 int wf_read_file(const char *path, char **buf, size_t *len);
 
 /*
- * Finds a unit of the store's registry by id, code or name, valid on date
- * (NULL: any; a name not valid on the date is looked up at any date as
- * well).  id_out gets the unit's id.  *units is loaded on first use and
- * freed by the caller (dti_units_free).  *name_out (may be NULL) gets its
- * Vietnamese name, valid while *units is.
+ * Finds a unit of the store (dti_store_unit_find): by id, or by a code,
+ * name or alias read as on the reference date of `cycle` when one is
+ * given, else as on `date` (NULL: today).  A failure is reported as
+ * "dti: unit 'TEXT': MESSAGE"; returns its exit code, 0 when found.
  */
-int wf_unit(struct dti_store *s, struct dti_units **units, const char *text,
-            const char *date, char id_out[64], const char **name_out);
+int wf_unit(struct dti_store *s, const char *text, const char *cycle,
+            const char *date, struct dti_unit_ref *out);
 /* Loads a cycle's summary; reports and returns an exit code on failure. */
 int wf_cycle(struct dti_store *s, const char *label, struct dti_cycle_info *ci);
 /* Both: the cycle, then the unit as on the cycle's reference date. */
 int wf_cycle_unit(struct dti_store *s, const char *cycle, const char *unit,
-                  struct dti_cycle_info *ci, struct dti_units **units,
-                  char id_out[64], const char **name_out);
+                  struct dti_cycle_info *ci, struct dti_unit_ref *out);
 
 /* Writes a buffer to stdout (cli_write) and releases it. */
 int wf_emit(struct dti_buf *b);
-/* Appends s as a JSON string. */
+/* Appends s (NULL as "") as a JSON string (dti_json_quote). */
 void wf_json_str(struct dti_buf *b, const char *s);
+/*
+ * Appends a number as the fewest digits that read back as exactly v
+ * ("0.85", "1000"), or null for NaN and infinities (dti_json_double).
+ */
+void wf_json_num(struct dti_buf *b, double v);
 
 /*
  * The text of a framework: a file, else the bundled framework of that id

@@ -4,12 +4,12 @@
  *
  * Passwords are never taken as arguments (they would show in ps and in the
  * shell's history): they come from a file or standard input, and the memory
- * holding them is wiped once used.  Unit arguments are resolved against the
- * registry held by the store, tolerantly (id, code, name, alias), so that
- * "Đà Nẵng", "da nang" and "48" name the same unit.
+ * holding them is wiped once used.  Unit arguments are resolved by the
+ * store against its registry, tolerantly (id, code, name, alias), so that
+ * "Đà Nẵng", "da nang" and "48" name the same unit, as on the day that
+ * fixes the name's meaning (a cycle's reference date, --date, today).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "opt.h"
 #include "wf.h"
 
 struct wf_optdef {
@@ -73,21 +74,48 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_LIMIT] = {"limit", 1, 0},
 };
 
-#define KEY_BASE 256
-
 int wf_usage(const struct wf_args *a, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "dti: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	const char *nl = strchr(a->help, '\n');
-	fprintf(stderr, "%.*s\nTry 'dti %s --help' for more.\n",
-	        (int)(nl ? nl - a->help : (long)strlen(a->help)), a->help,
-	        a->group);
-	return EXIT_USAGE;
+	char more[96];
+	snprintf(more, sizeof more, "Try 'dti %s --help' for more.", a->group);
+	return cli_usage(a->help, more, "%s", msg);
+}
+
+struct wf_ctx {
+	struct wf_args *a;
+	char more[96];
+};
+
+static int wf_option(void *vctx, const struct cli_opt *o, const char *v,
+                     const char *written)
+{
+	struct wf_args *a = ((struct wf_ctx *)vctx)->a;
+	enum wf_key k = (enum wf_key)o->id;
+	(void)written;
+	if (a->count[k] && !defs[k].repeatable)
+		return wf_usage(a, "option '--%s' given twice", defs[k].name);
+	if (a->nseq >= WF_MAX_SEQ)
+		return wf_usage(a, "too many options");
+	a->seq[a->nseq].key = k;
+	a->seq[a->nseq].val = v;
+	a->nseq++;
+	a->val[k] = v;
+	a->count[k]++;
+	return 0;
+}
+
+static int wf_argument(void *vctx, const char *arg)
+{
+	struct wf_args *a = ((struct wf_ctx *)vctx)->a;
+	if (a->npos >= WF_MAX_POS)
+		return wf_usage(a, "too many arguments (%s)", arg);
+	a->pos[a->npos++] = arg;
+	return 0;
 }
 
 int wf_parse(int argc, char **argv, const char *group, const char *help,
@@ -96,8 +124,7 @@ int wf_parse(int argc, char **argv, const char *group, const char *help,
 	memset(a, 0, sizeof *a);
 	a->help = help;
 	a->group = group;
-	struct option lo[W_NKEYS + 2];
-	size_t n = 0;
+	struct cli_opt table[W_NKEYS + 1];
 	for (int k = 0; k < W_NKEYS; k++) {
 		/*
 		 * --clear names an indicator in 'submission edit' and is a
@@ -105,53 +132,16 @@ int wf_parse(int argc, char **argv, const char *group, const char *help,
 		 */
 		int arg = defs[k].has_arg == 1 ||
 		          (defs[k].has_arg == 2 && (flags & WF_CLEAR_VALUE));
-		lo[n].name = defs[k].name;
-		lo[n].has_arg = arg ? required_argument : no_argument;
-		lo[n].flag = NULL;
-		lo[n].val = KEY_BASE + k;
-		n++;
+		table[k] = (struct cli_opt){defs[k].name,
+		                            k == W_OUTPUT ? 'o' : 0, arg, k};
 	}
-	lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	lo[n] = (struct option){NULL, 0, NULL, 0};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(help, stdout);
-			return -1;
-		}
-		if (c == '?') {
-			if (optopt && optopt < KEY_BASE)
-				return wf_usage(a, "unknown option '-%c'",
-				                optopt);
-			return wf_usage(a, "unknown option '%s'",
-			                argv[optind - 1]);
-		}
-		if (c == ':')
-			return wf_usage(a, "option '%s' needs a value",
-			                argv[optind - 1]);
-		enum wf_key k =
-		    c == 'o' ? W_OUTPUT : (enum wf_key)(c - KEY_BASE);
-		const char *v =
-		    lo[k].has_arg == required_argument ? optarg : "";
-		if (a->count[k] && !defs[k].repeatable)
-			return wf_usage(a, "option '--%s' given twice",
-			                defs[k].name);
-		if (a->nseq >= WF_MAX_SEQ)
-			return wf_usage(a, "too many options");
-		a->seq[a->nseq].key = k;
-		a->seq[a->nseq].val = v;
-		a->nseq++;
-		a->val[k] = v;
-		a->count[k]++;
-	}
-	for (int i = optind; i < argc; i++) {
-		if (a->npos >= WF_MAX_POS)
-			return wf_usage(a, "too many arguments (%s)", argv[i]);
-		a->pos[a->npos++] = argv[i];
-	}
-	return 0;
+	table[W_NKEYS] = (struct cli_opt){NULL, 0, 0, 0};
+	struct wf_ctx x;
+	x.a = a;
+	snprintf(x.more, sizeof x.more, "Try 'dti %s --help' for more.", group);
+	struct cli_optparse p = {table,     help,        x.more,
+	                         wf_option, wf_argument, &x};
+	return cli_optparse(&p, argc, argv);
 }
 
 int wf_has(const struct wf_args *a, enum wf_key k)
@@ -384,36 +374,18 @@ int wf_password(const struct wf_args *a, int required, char **pw)
 
 /* ---- units and cycles -------------------------------------------------- */
 
-int wf_unit(struct dti_store *s, struct dti_units **units, const char *text,
-            const char *date, char id_out[64], const char **name_out)
+int wf_unit(struct dti_store *s, const char *text, const char *cycle,
+            const char *date, struct dti_unit_ref *out)
 {
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st;
-	if (!*units) {
-		st = dti_store_units(s, units, &err);
-		if (st)
-			return wf_fail("units", st, &err);
-	}
-	size_t idx;
-	st = dti_units_find(*units, text, date, &idx, &err);
-	if (st == DTI_ENOTFOUND && date) {
-		/* a unit of another period, named exactly */
-		struct dti_error e2 = DTI_ERROR_INIT;
-		if (dti_units_find(*units, text, NULL, &idx, &e2) == DTI_OK)
-			st = DTI_OK;
-		dti_error_release(&e2);
-	}
+	enum dti_status st =
+	    dti_store_unit_find(s, text, cycle, date, out, &err);
 	if (st) {
 		char what[256];
 		snprintf(what, sizeof what, "unit '%s'", text);
 		return wf_fail(what, st, &err);
 	}
 	dti_error_release(&err);
-	struct dti_unit_info ui;
-	dti_units_get(*units, idx, &ui);
-	snprintf(id_out, 64, "%s", ui.id);
-	if (name_out)
-		*name_out = ui.name_vi;
 	return 0;
 }
 
@@ -431,14 +403,12 @@ int wf_cycle(struct dti_store *s, const char *label, struct dti_cycle_info *ci)
 }
 
 int wf_cycle_unit(struct dti_store *s, const char *cycle, const char *unit,
-                  struct dti_cycle_info *ci, struct dti_units **units,
-                  char id_out[64], const char **name_out)
+                  struct dti_cycle_info *ci, struct dti_unit_ref *out)
 {
+	memset(out, 0, sizeof *out);
 	int rc = wf_cycle(s, cycle, ci);
 	if (!rc)
-		rc =
-		    wf_unit(s, units, unit, *ci->ref_date ? ci->ref_date : NULL,
-		            id_out, name_out);
+		rc = wf_unit(s, unit, cycle, NULL, out);
 	return rc;
 }
 
@@ -453,16 +423,15 @@ int wf_emit(struct dti_buf *b)
 
 void wf_json_str(struct dti_buf *b, const char *s)
 {
-	dti_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			dti_buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			dti_buf_addf(b, "\\u%04x", *p);
-		else
-			dti_buf_addc(b, (char)*p);
-	}
-	dti_buf_addc(b, '"');
+	dti_json_quote(b, s);
+}
+
+void wf_json_num(struct dti_buf *b, double v)
+{
+	/* a value on its own: the writer places nothing around it */
+	struct dti_json j;
+	dti_json_init(&j, b);
+	dti_json_double(&j, v);
 }
 
 /* ---- bundled files ----------------------------------------------------- */

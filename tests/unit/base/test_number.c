@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_number.c - numbers as people type them in data files
- * (lib/number.c): the decimal point and the Vietnamese decimal comma,
+ * tests/unit/base/test_number.c - numbers as people type them in data files
+ * (lib/base/number.c): the decimal point and the Vietnamese decimal comma,
  * thousands grouping, the ambiguous "1,120", percent signs, exponents,
  * spaces, and independence from the program's locale.  Also the strict
  * helpers dti_parse_double, dti_parse_long and dti_is_date.

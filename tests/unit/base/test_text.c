@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_text.c - UTF-8 checks, display width, fold keys and
- * Vietnamese collation (lib/text.c).
+ * tests/unit/base/test_text.c - UTF-8 checks, display width, fold keys and
+ * Vietnamese collation (lib/base/text.c).
  *
  * The legacy-encoding samples are real byte strings: the Windows-1258 and
  * TCVN3 ones are what iconv -t CP1258 / -t TCVN5712-1 make of the UTF-8

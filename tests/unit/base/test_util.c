@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_util.c - the small pieces of lib/util.c: growable
+ * tests/unit/base/test_util.c - the small pieces of lib/base: growable
  * buffers with a hard maximum, locale-free decimal formatting and the
  * rounding it rests on, arenas, the string map, located error reports
  * (formatting, the `more` list and its cap) and SHA-256.

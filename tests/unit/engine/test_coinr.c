@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_coinr.c - COINr's pipeline on its ASEM example
+ * tests/unit/engine/test_coinr.c - COINr's pipeline on its ASEM example
  * (tests/data/coinr-asem: iMeta.csv read as a framework, iData.csv as data,
  * no units registry): min-max onto [0,100] after the direction flip, then
  * the weighted arithmetic mean along the iMeta tree, missing values left out

@@ -1,9 +1,10 @@
 /*
- * tests/unit/test_compute.c - the engine of lib/compute.c on points and
- * weights frameworks: absolute scoring rules, shared children, statistics,
- * missing-value policies, entered aggregates, unknown points, aggregation
- * methods, competition ranks at the published precision, group ranks, the
- * order of a ranking, changes between two cycles, notes and the data hash.
+ * tests/unit/engine/test_compute.c - the engine of lib/engine/compute.c on
+ * points and weights frameworks: absolute scoring rules, shared children,
+ * statistics, missing-value policies, entered aggregates, unknown points,
+ * aggregation methods, competition ranks at the published precision, group
+ * ranks, the order of a ranking, changes between two cycles, notes and the data
+ * hash.
  *
  * Every expected number is worked out by hand in the comments (or by a few
  * lines of naive arithmetic in the test), never taken from the program.

@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_dataset.c - units' figures (lib/dataset.c): reading wide
- * and long CSV files against a framework and a units registry, the
+ * tests/unit/engine/test_dataset.c - units' figures (lib/engine/dataset.c):
+ * reading wide and long CSV files against a framework and a units registry, the
  * published DTI 2022 table and the demo files, decimal commas, yes/no
  * words, percent signs, columns named by node names, and every fault a
  * spreadsheet user can make, each located by file, line, column and field
@@ -1177,9 +1177,57 @@ static void test_build_by_calls(void **state)
 	dti_dataset_free(NULL);
 }
 
+/*
+ * Unit ids are never cut: without a registry, two ids of 700 bytes that
+ * differ only in their last character are two units, and an id repeated
+ * is refused as appearing twice.
+ */
+static void test_long_unit_ids(void **state)
+{
+	(void)state;
+	static const char fwt[] = "# scoring: weights\n"
+	                          "code,parent,kind,name_en,weight,rule\n"
+	                          "idx,,index,Index,1,\n"
+	                          "a,idx,indicator,A,1,raw\n";
+	struct dti_framework *fw = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(
+	    dti_framework_parse(fwt, strlen(fwt), "f.csv", &fw, &err), DTI_OK);
+	char id[701];
+	memset(id, 'u', 699);
+	id[700] = '\0';
+	struct dti_buf b = DTI_BUF_INIT;
+	dti_buf_adds(&b, "unit,a\n");
+	id[699] = '1';
+	dti_buf_addf(&b, "%s,1\n", id);
+	id[699] = '2';
+	dti_buf_addf(&b, "%s,2\n", id);
+	struct dti_dataset *ds = NULL;
+	assert_int_equal(dti_dataset_parse(fw, NULL, b.data, b.len, "d.csv",
+	                                   NULL, &ds, &err),
+	                 DTI_OK);
+	assert_int_equal(dti_dataset_unit_count(ds), 2);
+	struct dti_dataset_unit du;
+	dti_dataset_unit(ds, 1, &du);
+	assert_int_equal(strlen(du.id), 700);
+	assert_int_equal(du.id[699], '2');
+	dti_dataset_free(ds);
+	dti_buf_addf(&b, "%s,3\n", id);
+	assert_int_equal(dti_dataset_parse(fw, NULL, b.data, b.len, "d.csv",
+	                                   NULL, &ds, &err),
+	                 DTI_EINVALID);
+	/* the message quotes the id, so it is cut at its size: the line says */
+	assert_int_equal(err.line, 4);
+	assert_int_equal(err.code, DTI_EINVALID);
+	dti_error_release(&err);
+	dti_buf_release(&b);
+	dti_framework_free(fw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_long_unit_ids),
 	    cmocka_unit_test(test_published_top5),
 	    cmocka_unit_test(test_long_evidence),
 	    cmocka_unit_test(test_demo_pdti),

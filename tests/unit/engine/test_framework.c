@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_framework.c - reading and validating framework files
- * (lib/framework.c).
+ * tests/unit/engine/test_framework.c - reading and validating framework files
+ * (lib/engine/framework.c).
  *
  * First the bundled frameworks (every file of frameworks/, checked for the
  * invariants any loaded framework keeps, then the known structure of the
@@ -1402,10 +1402,62 @@ static void test_locale_free(void **state)
 	dti_framework_free(fw2);
 }
 
+/*
+ * No fixed-size buffer cuts a field: a node shared by 400 pillars has a
+ * parent field of more than 12,000 bytes, and a steps rule has 300 steps
+ * (parameters of about 3,000 bytes).  Both are read whole and compute
+ * exactly (a cut parent list would drop the node from the last pillars).
+ */
+static void test_long_fields(void **state)
+{
+	(void)state;
+	struct dti_buf b = DTI_BUF_INIT;
+	dti_buf_adds(&b, "# scoring: weights\n"
+	                 "code,parent,kind,name_en,weight,rule,params\n"
+	                 "idx,,index,Index,1,,\n");
+	for (int i = 0; i < 400; i++)
+		dti_buf_addf(
+		    &b, "pillar_with_a_long_code_%03d,idx,pillar,P,1,,\n", i);
+	dti_buf_adds(&b, "shared,");
+	for (int i = 0; i < 400; i++)
+		dti_buf_addf(&b, "%spillar_with_a_long_code_%03d", i ? ";" : "",
+		             i);
+	dti_buf_adds(&b, ",indicator,Shared,1,steps,\"steps=");
+	for (int i = 0; i < 300; i++)
+		dti_buf_addf(&b, "%s%d:%.6f", i ? "," : "", i * 10, i / 299.0);
+	dti_buf_adds(&b, "\"\n");
+	assert_int_equal(dti_buf_status(&b), DTI_OK);
+	assert_true(b.len > 15000);
+	struct dti_framework *fw = parse_ok(b.data);
+	struct dti_node_info ni;
+	dti_framework_node(fw, node_of(fw, "shared"), &ni);
+	assert_int_equal(ni.nparents, 400);
+	dti_framework_node(fw, node_of(fw, "pillar_with_a_long_code_399"), &ni);
+	assert_int_equal(ni.nchildren, 1);
+	/* 2,995 falls on the step at 2,990 (1), 995 on the one at 990 */
+	struct dti_dataset *ds = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	const char data[] = "unit,shared\nU1,2995\nU2,995\n";
+	assert_int_equal(dti_dataset_parse(fw, NULL, data, strlen(data),
+	                                   "d.csv", NULL, &ds, &err),
+	                 DTI_OK);
+	struct dti_result *res = NULL;
+	assert_int_equal(dti_compute(fw, ds, 0, NULL, &res, &err), DTI_OK);
+	assert_near(dti_result_value(res, 0, dti_framework_root(fw)), 1.0,
+	            1e-12);
+	assert_near(dti_result_value(res, 1, dti_framework_root(fw)), 0.331104,
+	            1e-12);
+	dti_result_free(res);
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+	dti_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_bundled_framework),
+	    cmocka_unit_test(test_long_fields),
 	    cmocka_unit_test(test_pdti_2022),
 	    cmocka_unit_test(test_pdti_2020),
 	    cmocka_unit_test(test_pdti_2024),

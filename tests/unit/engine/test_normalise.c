@@ -1,7 +1,7 @@
 /*
- * tests/unit/test_normalise.c - the relative normalisations of
- * lib/compute.c on a weights framework: min-max (with an output range and
- * with polarity '-', COINr's flip-then-normalise), goalposts, z-score,
+ * tests/unit/engine/test_normalise.c - the relative normalisations of
+ * lib/engine/compute.c on a weights framework: min-max (with an output range
+ * and with polarity '-', COINr's flip-then-normalise), goalposts, z-score,
  * rank, percentile rank, ratio to the maximum and distance to target, the
  * cases where they give no value, and figures missing from the statistics.
  * A printed COINr example (qNormalise on a small data frame) is checked too.

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_published.c - the engine against numbers the ministry
+ * tests/unit/engine/test_published.c - the engine against numbers the ministry
  * published: the first five rows of the DTI 2022 provincial ranking
  * (data/published/dti-2022-top5.csv) with frameworks/pdti-2022.csv and the
  * bundled registry of provinces (data/units/vn-provinces.csv).

@@ -1,7 +1,7 @@
 /*
- * tests/unit/test_rebase.c - carrying a cycle onto the provinces of the
- * 2025 merger (lib/rebase.c) with frameworks/pdti-2022.csv and the bundled
- * registry: Hà Giang (02) and Tuyên Quang (08) become Tuyên Quang
+ * tests/unit/engine/test_rebase.c - carrying a cycle onto the provinces of the
+ * 2025 merger (lib/engine/rebase.c) with frameworks/pdti-2022.csv and the
+ * bundled registry: Hà Giang (02) and Tuyên Quang (08) become Tuyên Quang
  * (08-2025); Cao Bằng (04) continues unchanged.
  *
  * The plain and population-weighted averages of the main indicators are

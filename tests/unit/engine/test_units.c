@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_units.c - the units registry (lib/units.c) and the
- * bundled registry of Vietnam's provinces (data/units/vn-provinces.csv).
+ * tests/unit/engine/test_units.c - the units registry (lib/engine/units.c) and
+ * the bundled registry of Vietnam's provinces (data/units/vn-provinces.csv).
  *
  * The bundled file is checked against what the 2025 merger requires: 63
  * provinces until 2025-06-30, 34 from 2025-07-01, every old province
@@ -542,7 +542,7 @@ static void test_parse_errors(void **state)
 	assert_int_equal(parse("id,name_vi\n,A\n", &u, &err), DTI_EINVALID);
 	assert_non_null(strstr(err.message, "empty id"));
 	dti_error_release(&err);
-	/* not UTF-8: the check of lib/text.c, located */
+	/* not UTF-8: the check of lib/base/text.c, located */
 	assert_int_equal(parse("id,name_vi\n01,H\xE0 N\xF4\xF2i\n", &u, &err),
 	                 DTI_EENCODING);
 	assert_int_equal(err.line, 2);

@@ -1,5 +1,6 @@
 /*
- * tests/unit/test_db.c - the SQL layer (lib/db.h) on both of its backends.
+ * tests/unit/store/test_db.c - the SQL layer (lib/store/db/db.h) on both of its
+ * backends.
  *
  * The store runs the same statements on SQLite and PostgreSQL, so every
  * case here runs twice: once on a fresh SQLite file and, when $DTI_TEST_PG

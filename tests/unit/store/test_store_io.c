@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_store_io.c - export, import and backup of a store
- * (lib/store_io.c), on SQLite files in a temporary directory.
+ * tests/unit/store/test_store_io.c - export, import and backup of a store
+ * (lib/store/export.c), on SQLite files in a temporary directory.
  *
  * What must hold: an export imported into a fresh store exports to the same
  * bytes; an import either loads everything or changes nothing (a store

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_workflow.c - the store's workflow rules, through the
+ * tests/unit/store/test_workflow.c - the store's workflow rules, through the
  * public API, on SQLite (and on PostgreSQL in the '-pg' run).
  *
  * Every test starts from a fresh store holding three districts (one no
@@ -172,6 +172,28 @@ static void open_and_submit(struct fx *f)
 	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
 }
 
+/* Events of the audit log, kept as text for the tests to search. */
+struct events_seen {
+	size_t n;
+	int64_t last_seq;
+	struct dti_buf text; /* "action unit object before after\n" each */
+	size_t stop_after;   /* 0: never stop */
+};
+
+static enum dti_status collect(void *ctx, const struct dti_audit_event *ev)
+{
+	struct events_seen *e = ctx;
+	assert_true(ev->seq > e->last_seq);
+	assert_int_equal(strlen(ev->hash), 64);
+	assert_true(e->n > 0 || ev->seq != 1 || !*ev->prev);
+	e->last_seq = ev->seq;
+	e->n++;
+	dti_buf_addf(&e->text, "%s %s %s %s %s\n", ev->action, ev->unit,
+	             ev->object, ev->before ? ev->before : "-",
+	             ev->after ? ev->after : "-");
+	return e->stop_after && e->n >= e->stop_after ? DTI_ECONFLICT : DTI_OK;
+}
+
 /* ---- store, users -------------------------------------------------------- */
 
 static void test_init_and_schema(void **state)
@@ -248,7 +270,7 @@ static void test_users_and_credentials(void **state)
 	    dti_user_role(f->s, "olga", DTI_ROLE_REVIEWER, "d1", 1, &f->err));
 	REFUSED(DTI_EINVALID, "for a unit",
 	        dti_user_role(f->s, "olga", DTI_ROLE_EDITOR, NULL, 1, &f->err));
-	REFUSED(DTI_ENOTFOUND, "no unit",
+	REFUSED(DTI_ENOTFOUND, "unknown unit 'zz'",
 	        dti_user_role(f->s, "olga", DTI_ROLE_EDITOR, "zz", 1, &f->err));
 	REFUSED(DTI_EEXIST, "already has",
 	        dti_user_role(f->s, "ed1", DTI_ROLE_EDITOR, "d1", 1, &f->err));
@@ -272,11 +294,12 @@ static void test_users_and_credentials(void **state)
 	assert_int_equal(strlen(tok), 68);
 	OK(dti_user_from_token(f->s, tok, who, &f->err));
 	assert_string_equal(who, "rita");
-	struct dti_buf exp = DTI_BUF_INIT;
-	OK(dti_audit_log(f->s, NULL, 1, &exp, &f->err));
-	assert_null(strstr(exp.data, tok + 4));
-	assert_null(strstr(exp.data, "argon2id"));
-	dti_buf_release(&exp);
+	struct events_seen seen = {0, 0, DTI_BUF_INIT, 0};
+	OK(dti_audit_log(f->s, NULL, collect, &seen, &f->err));
+	assert_non_null(strstr(seen.text.data, "user.token"));
+	assert_null(strstr(seen.text.data, tok + 4));
+	assert_null(strstr(seen.text.data, "argon2id"));
+	dti_buf_release(&seen.text);
 	REFUSED(DTI_EEXIST, "already has a token",
 	        dti_user_token(f->s, "rita", "laptop", tok, &f->err));
 	OK(dti_user_token_revoke(f->s, "rita", "laptop", &f->err));
@@ -288,11 +311,30 @@ static void test_users_and_credentials(void **state)
 	                 DTI_EPERM);
 	dti_error_release(&f->err);
 
-	struct dti_buf b = DTI_BUF_INIT;
-	OK(dti_user_list(f->s, 0, &b, &f->err));
-	assert_non_null(strstr(b.data, "ed1: editor@d1"));
-	assert_non_null(strstr(b.data, "root (Admin): admin"));
-	dti_buf_release(&b);
+	/* The list is data: users by name, each with its roles. */
+	struct dti_user_list *l = NULL;
+	OK(dti_user_list(f->s, &l, &f->err));
+	assert_int_equal(l->n, 7);
+	assert_string_equal(l->users[0].name, "ed1");
+	assert_string_equal(l->users[0].display_name, "");
+	assert_int_equal(l->users[0].has_password, 0);
+	assert_int_equal(l->users[0].nroles, 1);
+	assert_int_equal(l->users[0].roles[0].role, DTI_ROLE_EDITOR);
+	assert_string_equal(l->users[0].roles[0].unit, "d1");
+	const struct dti_user_entry *nobody = &l->users[2];
+	assert_string_equal(nobody->name, "nobody");
+	assert_int_equal(nobody->nroles, 0);
+	const struct dti_user_entry *root = &l->users[5];
+	assert_string_equal(root->name, "root");
+	assert_string_equal(root->display_name, "Admin");
+	assert_int_equal(root->has_password, 1);
+	assert_int_equal(root->disabled, 0);
+	assert_string_equal(root->created_at, "2025-06-01T08:00:00Z");
+	assert_int_equal(root->nroles, 1);
+	assert_int_equal(root->roles[0].role, DTI_ROLE_ADMIN);
+	assert_string_equal(root->roles[0].unit, "");
+	dti_user_list_free(l);
+	dti_user_list_free(NULL);
 }
 
 /* ---- the year ----------------------------------------------------------- */
@@ -356,6 +398,50 @@ static void test_whole_year(void **state)
 	                     &f->err));
 	OK(dti_review_approve(f->s, "c25", "d1", 0, &f->err));
 	OK(dti_review_approve(f->s, "c25", "d2", 0, &f->err));
+
+	/* The submission as data: figures in framework order, evidence. */
+	struct dti_submission_view *v = NULL;
+	OK(dti_submission_view(f->s, "c25", "d1", &v, &f->err));
+	assert_string_equal(v->cycle, "c25");
+	assert_string_equal(v->unit, "d1");
+	assert_string_equal(v->name, "Quận Một");
+	assert_int_equal(v->state, DTI_SUB_APPROVED);
+	assert_string_equal(v->updated_by, "rita");
+	assert_string_equal(v->return_comment, "");
+	assert_int_equal(v->nfigures, 3);
+	assert_string_equal(v->figures[0].indicator, "plan");
+	assert_true(v->figures[0].value == 1 && v->figures[0].points == 30);
+	assert_true(isnan(v->figures[0].reviewed));
+	assert_string_equal(v->figures[0].reviewed_by, "");
+	assert_string_equal(v->figures[1].indicator, "pc");
+	assert_true(v->figures[1].value == 0.8 && isnan(v->figures[1].points));
+	assert_string_equal(v->figures[1].comment, "80 of 100 staff");
+	assert_true(v->figures[1].reviewed == 0.7);
+	assert_string_equal(v->figures[1].review_reason,
+	                    "inventory shows 70 computers");
+	assert_string_equal(v->figures[1].reviewed_by, "rita");
+	assert_string_equal(v->figures[1].updated_by, "ed1");
+	assert_string_equal(v->figures[2].indicator, "panel");
+	assert_true(isnan(v->figures[2].value) && v->figures[2].reviewed == 15);
+	assert_int_equal(v->nevidence, 1);
+	assert_int_equal(v->evidence[0].id, evid);
+	assert_string_equal(v->evidence[0].indicator, "plan");
+	assert_string_equal(v->evidence[0].doc_number, "12/KH-UBND");
+	assert_string_equal(v->evidence[0].doc_date, "2025-02-01");
+	assert_string_equal(v->evidence[0].issuer, "");
+	assert_string_equal(v->evidence[0].filename, "ke-hoach.pdf");
+	assert_int_equal(strlen(v->evidence[0].sha256), 64);
+	assert_int_equal(v->evidence[0].size, (long long)ev.size);
+	assert_string_equal(v->evidence[0].media_type, "application/pdf");
+	assert_string_equal(v->evidence[0].added_by, "ed1");
+	dti_submission_view_free(v);
+	v = NULL;
+	as(f, "ed2");
+	REFUSED(DTI_EPERM, "read this submission",
+	        dti_submission_view(f->s, "c25", "d1", &v, &f->err));
+	assert_null(v);
+	as(f, "rita");
+
 	int64_t rid = 0;
 	OK(dti_cycle_compute(f->s, "c25", &rid, &f->err));
 	assert_true(rid > 0);
@@ -459,7 +545,7 @@ static void test_editor_rules(void **state)
 	two[1].indicator = "pc";
 	REFUSED(DTI_EINVALID, "twice",
 	        dti_submission_edit(f->s, "c25", "d1", two, 2, 0, &f->err));
-	REFUSED(DTI_ENOTFOUND, "no unit 'zz'",
+	REFUSED(DTI_ENOTFOUND, "unknown unit 'zz'",
 	        dti_submission_edit(f->s, "c25", "zz", &e, 1, 0, &f->err));
 	REFUSED(DTI_ENOTFOUND, "d3 has no submission",
 	        dti_submission_edit(f->s, "c25", "d3", &e, 1, 0, &f->err));
@@ -564,6 +650,48 @@ static void test_publication_rules(void **state)
 	as(f, "olga");
 	OK(dti_submission_exclude(f->s, "c25", "d2", "figures not verifiable",
 	                          &f->err));
+
+	/* The status is data: the cycle and each unit's submission. */
+	struct dti_cycle_status *cs = NULL;
+	OK(dti_cycle_status(f->s, "c25", &cs, &f->err));
+	assert_string_equal(cs->cycle.label, "c25");
+	assert_int_equal(cs->cycle.state, DTI_CYCLE_CLOSED);
+	assert_int_equal(cs->cycle.count[DTI_SUB_APPROVED], 1);
+	assert_int_equal(cs->cycle.count[DTI_SUB_EXCLUDED], 1);
+	assert_int_equal(cs->n, 2);
+	assert_string_equal(cs->units[0].unit, "d1");
+	assert_string_equal(cs->units[0].name, "Quận Một");
+	assert_int_equal(cs->units[0].state, DTI_SUB_APPROVED);
+	assert_int_equal(cs->units[0].figures, 2);
+	assert_int_equal(cs->units[0].evidence, 0);
+	assert_string_equal(cs->units[0].exclude_reason, "");
+	assert_string_equal(cs->units[0].updated_by, "rita");
+	assert_string_equal(cs->units[1].unit, "d2");
+	assert_int_equal(cs->units[1].state, DTI_SUB_EXCLUDED);
+	assert_string_equal(cs->units[1].exclude_reason,
+	                    "figures not verifiable");
+	assert_string_equal(cs->units[1].submitted_at, "2025-06-01T08:00:00Z");
+	assert_string_equal(cs->units[1].return_comment, "");
+	dti_cycle_status_free(cs);
+	cs = NULL;
+	REFUSED(DTI_ENOTFOUND, "no cycle 'c99'",
+	        dti_cycle_status(f->s, "c99", &cs, &f->err));
+	assert_null(cs);
+	/* cycles by year, then label */
+	struct dti_cycle_new c24 = {"c24", 2024, "wf-test", NULL,
+	                            NULL,  NULL, NULL,      NULL};
+	OK(dti_cycle_create(f->s, &c24, &f->err));
+	struct dti_cycle_list *cl = NULL;
+	OK(dti_cycle_list(f->s, &cl, &f->err));
+	assert_int_equal(cl->n, 2);
+	assert_string_equal(cl->cycles[0].label, "c24");
+	assert_int_equal(cl->cycles[0].state, DTI_CYCLE_DRAFT);
+	assert_string_equal(cl->cycles[0].ref_date, "2024-12-31");
+	assert_string_equal(cl->cycles[1].label, "c25");
+	assert_string_equal(cl->cycles[1].framework_id, "wf-test");
+	assert_int_equal(cl->cycles[1].count[DTI_SUB_EXCLUDED], 1);
+	dti_cycle_list_free(cl);
+
 	struct dti_cycle_info ci;
 	OK(dti_cycle_get(f->s, "c25", &ci, &f->err));
 	REFUSED(DTI_ECONFLICT, "changed since",
@@ -603,7 +731,7 @@ static void test_duplicates_and_units(void **state)
 	        dti_submission_create(f->s, "c25", "d1", &f->err));
 	/* d3 ended in 2024 but the owner may still add it explicitly */
 	OK(dti_submission_create(f->s, "c25", "d3", &f->err));
-	REFUSED(DTI_ENOTFOUND, "no unit 'zz'",
+	REFUSED(DTI_ENOTFOUND, "unknown unit 'zz'",
 	        dti_submission_create(f->s, "c25", "zz", &f->err));
 	/* a framework used by a cycle cannot change under the same version */
 	char sha[65];
@@ -624,6 +752,18 @@ static void test_duplicates_and_units(void **state)
 	dti_framework_free(fw);
 	OK(dti_store_framework(f->s, sha, &fw, &f->err));
 	dti_framework_free(fw);
+	struct dti_store_framework_list *fl = NULL;
+	OK(dti_store_framework_list(f->s, &fl, &f->err));
+	assert_int_equal(fl->n, 1);
+	assert_string_equal(fl->frameworks[0].id, "wf-test");
+	assert_string_equal(fl->frameworks[0].version, "1");
+	assert_string_equal(fl->frameworks[0].sha256, sha);
+	assert_int_equal(fl->frameworks[0].year, 2025);
+	assert_string_equal(fl->frameworks[0].level, "district");
+	assert_string_equal(fl->frameworks[0].name, "wf.csv");
+	assert_string_equal(fl->frameworks[0].added_by, "olga");
+	assert_int_equal(fl->frameworks[0].cycles, 1);
+	dti_store_framework_list_free(fl);
 
 	/* re-importing unchanged units changes nothing; a rename updates */
 	struct dti_units *u = NULL;
@@ -714,6 +854,188 @@ static void test_evidence(void **state)
 	        dti_evidence_get(f->s, a, &data, mt, fn, &f->err));
 }
 
+/* ---- unit names ---------------------------------------------------------- */
+
+/*
+ * Units that share a name: Hòa Bình, merged on 2025-07-01 (m1 until
+ * 2025-06-30, then m2), and two communes called Tân Lập at once.
+ */
+static const char more_units[] =
+    "id,code,name_vi,name_ascii,aliases,group,valid_from,valid_to,"
+    "successors\n"
+    "m1,M1,Phường Hòa Bình,Phuong Hoa Binh,P. Hòa Bình;Hòa Bình,G1,,"
+    "2025-06-30,m2\n"
+    "m2,M2,Phường Hòa Bình,Phuong Hoa Binh,P. Hòa Bình;Hòa Bình,G1,"
+    "2025-07-01,,\n"
+    "x1,X1,Xã Tân Lập,Xa Tan Lap,Tân Lập,G1,,,\n"
+    "x2,X2,Xã Tân Lập,Xa Tan Lap,Tân Lập,G2,,,\n";
+
+static void add_more_units(struct fx *f)
+{
+	struct dti_units *u = NULL;
+	OK(dti_units_parse(more_units, strlen(more_units), "more.csv", &u,
+	                   &f->err));
+	as(f, "olga");
+	OK(dti_store_units_import(f->s, u, "district", NULL, NULL, &f->err));
+	dti_units_free(u);
+}
+
+/* The id dti_store_unit_find gives `text` (cycle, date as there). */
+static const char *unit_id(struct fx *f, const char *text, const char *cycle,
+                           const char *date, char id[64])
+{
+	struct dti_unit_ref ref;
+	OK(dti_store_unit_find(f->s, text, cycle, date, &ref, &f->err));
+	snprintf(id, 64, "%s", ref.id);
+	return id;
+}
+
+static void test_unit_names(void **state)
+{
+	struct fx *f = *state;
+	add_more_units(f);
+	char id[64];
+	/* an id, a code, a name, its ASCII spelling, an alias */
+	assert_string_equal(unit_id(f, "d1", NULL, NULL, id), "d1");
+	assert_string_equal(unit_id(f, "D2", NULL, NULL, id), "d2");
+	assert_string_equal(unit_id(f, "Quận Một", NULL, NULL, id), "d1");
+	assert_string_equal(unit_id(f, "quan mot", NULL, NULL, id), "d1");
+	assert_string_equal(unit_id(f, "P. Hòa Bình", NULL, "2025-07-01", id),
+	                    "m2");
+	/* a name shared across the merger: the day decides */
+	assert_string_equal(
+	    unit_id(f, "Phường Hòa Bình", NULL, "2025-06-30", id), "m1");
+	assert_string_equal(
+	    unit_id(f, "Phường Hòa Bình", NULL, "2025-07-01", id), "m2");
+	/* no day given: today by the store's clock (2025-06-01) */
+	struct dti_unit_ref ref;
+	OK(dti_store_unit_find(f->s, "phuong hoa binh", NULL, NULL, &ref,
+	                       &f->err));
+	assert_string_equal(ref.id, "m1");
+	assert_string_equal(ref.date, "2025-06-01");
+	assert_string_equal(ref.name_vi, "Phường Hòa Bình");
+	assert_string_equal(ref.code, "M1");
+	assert_string_equal(ref.valid_to, "2025-06-30");
+	/* a cycle: its reference date (c25: 2025-12-31), whatever the date */
+	OK(dti_store_unit_find(f->s, "Phường Hòa Bình", "c25", "2024-01-01",
+	                       &ref, &f->err));
+	assert_string_equal(ref.id, "m2");
+	assert_string_equal(ref.date, "2025-12-31");
+	/* an exact id holds on any day */
+	assert_string_equal(unit_id(f, "d3", "c25", NULL, id), "d3");
+	assert_string_equal(unit_id(f, "m1", NULL, "2026-01-01", id), "m1");
+
+	/* refusals */
+	REFUSED(
+	    DTI_EAMBIGUOUS, "x1",
+	    dti_store_unit_find(f->s, "Xã Tân Lập", NULL, NULL, &ref, &f->err));
+	REFUSED(DTI_EAMBIGUOUS, "x2",
+	        dti_store_unit_find(f->s, "xa tan lap", "c25", NULL, &ref,
+	                            &f->err));
+	REFUSED(
+	    DTI_ENOTFOUND, "unknown unit 'Atlantis'",
+	    dti_store_unit_find(f->s, "Atlantis", NULL, NULL, &ref, &f->err));
+	REFUSED(
+	    DTI_ENOTFOUND, "until 2024-12-31",
+	    dti_store_unit_find(f->s, "Quận Ba", "c25", NULL, &ref, &f->err));
+	REFUSED(DTI_ENOTFOUND, "no cycle 'c99'",
+	        dti_store_unit_find(f->s, "d1", "c99", NULL, &ref, &f->err));
+	REFUSED(
+	    DTI_ESYNTAX, "not a date",
+	    dti_store_unit_find(f->s, "d1", NULL, "2025/07/01", &ref, &f->err));
+	REFUSED(DTI_ENOTFOUND, "unit",
+	        dti_store_unit_find(f->s, "", NULL, NULL, &ref, &f->err));
+
+	/* roles: a name read today, or on the day given */
+	as(f, "root");
+	OK(dti_user_role(f->s, "nobody", DTI_ROLE_EDITOR, "Phường Hòa Bình", 1,
+	                 &f->err));
+	OK(dti_user_role_on(f->s, "nobody", DTI_ROLE_EDITOR, "Hoa Binh",
+	                    "2025-07-01", 1, &f->err));
+	REFUSED(DTI_EEXIST, "already has the editor role for m2",
+	        dti_user_role_on(f->s, "nobody", DTI_ROLE_EDITOR, "P. Hòa Bình",
+	                         "2026-01-01", 1, &f->err));
+	REFUSED(DTI_EAMBIGUOUS, "Tân Lập",
+	        dti_user_role(f->s, "nobody", DTI_ROLE_EDITOR, "Tân Lập", 1,
+	                      &f->err));
+	struct dti_user_list *l = NULL;
+	OK(dti_user_list(f->s, &l, &f->err));
+	const struct dti_user_entry *nobody = &l->users[2];
+	assert_string_equal(nobody->name, "nobody");
+	assert_int_equal(nobody->nroles, 2);
+	assert_string_equal(nobody->roles[0].unit, "m1");
+	assert_string_equal(nobody->roles[1].unit, "m2");
+	dti_user_list_free(l);
+	OK(dti_user_role(f->s, "nobody", DTI_ROLE_EDITOR, "m1", 0, &f->err));
+
+	/* the workflow's calls read names in the cycle */
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	as(f, "nobody");
+	edit1(f, "Phường Hòa Bình", "pc", 0.25);
+	struct dti_submission_view *v = NULL;
+	OK(dti_submission_view(f->s, "c25", "phuong hoa binh", &v, &f->err));
+	assert_string_equal(v->unit, "m2");
+	assert_int_equal(v->nfigures, 1);
+	dti_submission_view_free(v);
+	struct dti_evidence_new ev = {0};
+	ev.title = "Biên bản";
+	OK(dti_evidence_add(f->s, "c25", "P. Hòa Bình", &ev, NULL, &f->err));
+	OK(dti_submission_submit(f->s, "c25", "Hòa Bình", 0, &f->err));
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("pc");
+	e.value = 0.5;
+	REFUSED(DTI_EAMBIGUOUS, "use the id",
+	        dti_submission_edit(f->s, "c25", "Tân Lập", &e, 1, 0, &f->err));
+	as(f, "olga");
+	REFUSED(DTI_ENOTFOUND, "Quận Ba",
+	        dti_submission_create(f->s, "c25", "Quận Ba", &f->err));
+	OK(dti_submission_exclude(f->s, "c25", "x1", "merged into x2",
+	                          &f->err));
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_REVIEW, 0, &f->err));
+	as(f, "rita");
+	OK(dti_review_adjust(f->s, "c25", "Phuong Hoa Binh", "panel", 10,
+	                     "panel score", 0, &f->err));
+	OK(dti_review_approve(f->s, "c25", "Hòa Bình", 0, &f->err));
+	struct dti_submission_info si;
+	OK(dti_submission_get(f->s, "c25", "P. Hòa Bình", &si, &f->err));
+	assert_string_equal(si.unit, "m2");
+	assert_int_equal(si.state, DTI_SUB_APPROVED);
+
+	/* the audit log: by name, as on a date or in a cycle */
+	as(f, "vic");
+	struct dti_audit_filter flt = DTI_AUDIT_FILTER_INIT;
+	struct events_seen seen = {0, 0, DTI_BUF_INIT, 0};
+	flt.unit = "Phường Hòa Bình";
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	/* today (2025-06-01): m1, added, granted and revoked */
+	assert_int_equal(seen.n, 3);
+	assert_non_null(strstr(seen.text.data, "unit.add m1"));
+	assert_non_null(strstr(seen.text.data, "user.revoke m1"));
+	assert_null(strstr(seen.text.data, "unit.add m2"));
+	dti_buf_reset(&seen.text);
+	seen.n = 0;
+	seen.last_seq = 0;
+	flt.date = "2025-07-01";
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_non_null(strstr(seen.text.data, "unit.add m2"));
+	assert_non_null(strstr(seen.text.data, "review.approve m2"));
+	assert_null(strstr(seen.text.data, "unit.add m1"));
+	size_t all_m2 = seen.n;
+	dti_buf_reset(&seen.text);
+	seen.n = 0;
+	seen.last_seq = 0;
+	flt.date = NULL;
+	flt.cycle = "c25"; /* read as on 2025-12-31: m2, in the cycle */
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_true(seen.n > 0 && seen.n < all_m2);
+	assert_null(strstr(seen.text.data, "unit.add"));
+	assert_non_null(strstr(seen.text.data, "submission.edit m2"));
+	dti_buf_release(&seen.text);
+	flt.unit = "Tân Lập";
+	REFUSED(DTI_EAMBIGUOUS, "Tân Lập",
+	        dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+}
+
 /* ---- audit -------------------------------------------------------------- */
 
 static void tamper(struct fx *f, const char *sql)
@@ -747,19 +1069,42 @@ static void test_audit_chain(void **state)
 	struct dti_audit_filter flt = DTI_AUDIT_FILTER_INIT;
 	flt.unit = "d2";
 	flt.user = "ed2";
-	struct dti_buf b = DTI_BUF_INIT;
+	struct events_seen seen = {0, 0, DTI_BUF_INIT, 0};
 	as(f, "vic");
-	OK(dti_audit_log(f->s, &flt, 0, &b, &f->err));
-	assert_non_null(strstr(b.data, "submission.submit"));
-	assert_null(strstr(b.data, "d1"));
-	dti_buf_reset(&b);
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_int_equal(seen.n, 3); /* two edits and the submission */
+	assert_non_null(strstr(seen.text.data, "submission.submit d2"));
+	assert_null(strstr(seen.text.data, "d1"));
+	dti_buf_reset(&seen.text);
+	seen.n = 0;
+	seen.last_seq = 0;
 	flt.user = NULL;
 	flt.unit = NULL;
 	flt.cycle = "c25";
 	flt.action = "cycle.review";
-	OK(dti_audit_log(f->s, &flt, 1, &b, &f->err));
-	assert_non_null(strstr(b.data, "\"before\":{\"state\":\"open\""));
-	dti_buf_release(&b);
+	OK(dti_audit_log(f->s, &flt, collect, &seen, &f->err));
+	assert_int_equal(seen.n, 1);
+	assert_non_null(strstr(seen.text.data,
+	                       "cycle c25 {\"state\":\"open\",\"version\":2}"));
+	/* the callback stops the log with its own status; --after, --limit */
+	dti_buf_reset(&seen.text);
+	struct dti_audit_filter all = DTI_AUDIT_FILTER_INIT;
+	struct events_seen two = {0, 0, DTI_BUF_INIT, 2};
+	assert_int_equal(dti_audit_log(f->s, &all, collect, &two, &f->err),
+	                 DTI_ECONFLICT);
+	assert_int_equal(two.n, 2);
+	two.stop_after = 0;
+	two.n = 0;
+	all.after = 10;
+	all.limit = 4;
+	OK(dti_audit_log(f->s, &all, collect, &two, &f->err));
+	assert_int_equal(two.n, 4);
+	assert_int_equal(two.last_seq, 14);
+	dti_buf_release(&two.text);
+	dti_buf_release(&seen.text);
+	as(f, "nobody");
+	REFUSED(DTI_EPERM, "read the audit log",
+	        dti_audit_log(f->s, NULL, collect, &seen, &f->err));
 
 	/* an edited event is named */
 	tamper(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 5");
@@ -816,10 +1161,13 @@ static void test_two_handles_conflict(void **state)
 	as(f, "ed1");
 	REFUSED(DTI_ECONFLICT, "reload",
 	        dti_submission_edit(f->s, "c25", "d1", &e, 1, v, &f->err));
-	struct dti_buf b = DTI_BUF_INIT;
-	OK(dti_submission_show(f->s, "c25", "d1", 1, &b, &f->err));
-	assert_non_null(strstr(b.data, "\"value\":0.9"));
-	dti_buf_release(&b);
+	struct dti_submission_view *sv = NULL;
+	OK(dti_submission_view(f->s, "c25", "d1", &sv, &f->err));
+	assert_int_equal(sv->nfigures, 1);
+	assert_string_equal(sv->figures[0].indicator, "pc");
+	assert_true(sv->figures[0].value == 0.9);
+	assert_int_equal(sv->version, v + 1);
+	dti_submission_view_free(sv);
 	dti_store_close(other);
 }
 
@@ -841,6 +1189,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_duplicates_and_units, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unit_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
