@@ -317,6 +317,8 @@ struct dti_audit_filter {
 	{                                                                      \
 		NULL, NULL, NULL, NULL, 0, 0, NULL                             \
 	}
+/* Sets *f to no filter (the same as DTI_AUDIT_FILTER_INIT). */
+DTI_EXTERN void dti_audit_filter_init(struct dti_audit_filter *f);
 
 /* An event of the audit log; its strings live during the callback only. */
 struct dti_audit_event {

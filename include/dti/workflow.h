@@ -99,6 +99,8 @@ struct dti_cycle_new {
 	const char *review_deadline; /* idem */
 	const char *title;           /* free text, or NULL */
 };
+/* Sets *c to nothing given (every field NULL or 0). */
+DTI_EXTERN void dti_cycle_new_init(struct dti_cycle_new *c);
 
 /* Creates a cycle in state draft.  Owner. */
 DTI_EXTERN enum dti_status dti_cycle_create(struct dti_store *s,
@@ -192,6 +194,9 @@ struct dti_figure_edit {
 	{                                                                      \
 		(code), NAN, NAN, NULL, 0                                      \
 	}
+/* Sets *e to an edit of indicator `code` that changes nothing yet. */
+DTI_EXTERN void dti_figure_edit_init(struct dti_figure_edit *e,
+                                     const char *code);
 
 /*
  * Sets figures of a unit's submission in one transaction (all or
@@ -311,6 +316,8 @@ struct dti_evidence_new {
 	const char *filename; /* its name: the extension must match content */
 	size_t max_size;      /* 0: DTI_EVIDENCE_MAX_DEFAULT */
 };
+/* Sets *e to nothing given (every field NULL or 0). */
+DTI_EXTERN void dti_evidence_new_init(struct dti_evidence_new *e);
 /*
  * Adds evidence to a unit's submission.  The file, if any, is stored once
  * by SHA-256; its type is recognised from its first bytes (PDF, PNG, JPEG,

@@ -41,6 +41,30 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 		}
 		if (w == 0)
 			continue;
+		if (nd->method == DTI_AGG_ARITH && shift == 0) {
+			/*
+			 * The common case without branches, so the compiler
+			 * runs it several units a step: a unit whose child is
+			 * unknown gets NaN in the end whatever it adds here,
+			 * and a missing figure adds 0 (zero policy: 0 with
+			 * its weight; exclude: nothing).
+			 */
+			double wmiss = a->missing == DTI_MISSING_ZERO ? w : 0.0;
+			double *restrict ac = acc, *restrict ws = wsum,
+			                 *restrict wa = wall;
+			unsigned char *restrict un = unk;
+			for (size_t i = 0; i < n; i++)
+				un[i] |= fl[i] & DTI_CELL_UNKNOWN;
+			for (size_t i = 0; i < n; i++) {
+				double x = v[i];
+				int ok = x == x; /* not NaN */
+				double xv = ok ? x : 0.0;
+				wa[i] += w;
+				ac[i] += w * xv;
+				ws[i] += ok ? w : wmiss;
+			}
+			continue;
+		}
 		for (size_t i = 0; i < n; i++) {
 			if (fl[i] & DTI_CELL_UNKNOWN) {
 				unk[i] = 1;

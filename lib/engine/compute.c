@@ -42,8 +42,9 @@ struct dti_model {
 	const double **cols;          /* per node: figures over dataset units */
 	double **own;                 /* per node: a copy set_figure changed */
 	struct dti_result *res;
-	unsigned char *rank_on; /* per node: ranked in a run */
-	int valid;              /* the last run succeeded */
+	unsigned char *rank_on;    /* per node: ranked in a run */
+	unsigned char *rank_clear; /* per node: its ranks are all 0 now */
+	int valid;                 /* the last run succeeded */
 	/* scratch of a run, one block */
 	void *scratch;
 	double *work, *acc, *wsum, *wall, *gsum;
@@ -375,8 +376,10 @@ enum dti_status dti_model_new(const struct dti_framework *fw,
 	m->cols = malloc(nn1 * sizeof *m->cols);
 	m->own = calloc(nn1, sizeof *m->own);
 	m->rank_on = malloc(nn1);
+	m->rank_clear = calloc(nn1, 1);
 	enum dti_status st = DTI_OK;
-	if (!m->nodes || !m->weights || !m->cols || !m->own || !m->rank_on)
+	if (!m->nodes || !m->weights || !m->cols || !m->own || !m->rank_on ||
+	    !m->rank_clear)
 		st = DTI_ENOMEM;
 	else
 		memset(m->rank_on, 1, nn1);
@@ -414,6 +417,7 @@ void dti_model_free(struct dti_model *m)
 			free(m->own[k]);
 	free(m->own);
 	free(m->rank_on);
+	free(m->rank_clear);
 	free(m->cols);
 	free(m->nodes);
 	free(m->weights);
@@ -677,7 +681,6 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 	const struct dti_framework *fw = m->fw;
 	struct dti_result *res = m->res;
 	size_t n = res->n, nn = res->nn;
-	double scale = fw->scale;
 	unsigned char *has_data = m->has_data;
 	struct agg_ctx actx = {m->nodes, res,     res->missing, m->acc,
 	                       m->wsum,  m->wall, m->unk,       err};
@@ -715,17 +718,7 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 				eng_normalise(fw, nd, fig, val, n, m->idx,
 				              m->ka, m->kt, m->work);
 			} else {
-				for (size_t i = 0; i < n; i++) {
-					if (isnan(fig[i])) {
-						val[i] = NAN;
-						continue;
-					}
-					double s =
-					    eng_score_absolute(fw, nd, fig[i]);
-					if (isnan(s))
-						fl[i] |= DTI_CELL_UNKNOWN;
-					val[i] = s * scale;
-				}
+				eng_score_column(fw, nd, fig, val, fl, n);
 			}
 			for (size_t i = 0; i < n; i++) {
 				if (!isnan(fig[i]) ||
@@ -849,15 +842,18 @@ static void rank_all(struct dti_model *m)
 	double p10 = dti_pow10(res->precision);
 	for (size_t k = 0; k < res->nn; k++) {
 		if (fw->nodes[k].kind == DTI_KIND_STATISTIC || !m->rank_on[k]) {
+			if (m->rank_clear[k])
+				continue; /* zero since an earlier run */
 			res->ranked[k] = 0;
 			if (res->ngroups)
 				memset(&res->gcount[k * res->ngroups], 0,
 				       res->ngroups * sizeof *res->gcount);
-			for (size_t i = 0; i < n; i++) {
-				res->rank[RES_AT(res, k, i)] = 0;
-				if (res->grank)
-					res->grank[RES_AT(res, k, i)] = 0;
-			}
+			memset(&res->rank[RES_AT(res, k, 0)], 0,
+			       n * sizeof *res->rank);
+			if (res->grank)
+				memset(&res->grank[RES_AT(res, k, 0)], 0,
+				       n * sizeof *res->grank);
+			m->rank_clear[k] = 1;
 			continue;
 		}
 		const double *val = &res->value[RES_AT(res, k, 0)];
@@ -865,6 +861,7 @@ static void rank_all(struct dti_model *m)
 			rd[i] = isnan(val[i]) ? 0 : dti_round_by(val[i], p10);
 		eng_rank_node(res, k, rd, m->ka, m->kt, m->glast_rank,
 		              m->glast_key, m->gseen);
+		m->rank_clear[k] = 0;
 	}
 }
 

@@ -213,6 +213,14 @@ double eng_clamp01(double x);
 /* Fraction of the maximum for absolute rules; NaN if unknowable. */
 double eng_score_absolute(const struct dti_framework *fw,
                           const struct fw_node *nd, double x);
+/*
+ * A column of n figures scored by the node's absolute rule into val (NaN
+ * where there is no figure); a figure that cannot be scored (unknown
+ * points) is flagged DTI_CELL_UNKNOWN.
+ */
+void eng_score_column(const struct dti_framework *fw, const struct fw_node *nd,
+                      const double *fig, double *val, unsigned char *flags,
+                      size_t n);
 /* Fills missing figures of node k by their group's mean (flags them). */
 void eng_impute_group_mean(struct dti_result *res, size_t k, double *fig,
                            double *gsum, size_t *gcnt, size_t *imputed);

@@ -15,6 +15,30 @@ void eng_normalise(const struct dti_framework *fw, const struct fw_node *nd,
 {
 	const struct rule_params *rp = &nd->rp;
 	double sgn = nd->polarity < 0 ? -1.0 : 1.0;
+	if (nd->rule == DTI_RULE_MINMAX) {
+		/* the most common normalisation: two passes, no index */
+		double mn = INFINITY, mx = -INFINITY;
+		for (size_t i = 0; i < n; i++) {
+			double x = sgn * fig[i];
+			if (isnan(x))
+				continue;
+			if (x < mn)
+				mn = x;
+			if (x > mx)
+				mx = x;
+		}
+		if (!(mx > mn)) { /* no figure, or all equal: no value */
+			for (size_t i = 0; i < n; i++)
+				val[i] = NAN;
+			return;
+		}
+		double span = mx - mn, out = rp->hi - rp->lo, lo = rp->lo;
+		for (size_t i = 0; i < n; i++) {
+			double x = sgn * fig[i];
+			val[i] = isnan(x) ? NAN : (x - mn) / span * out + lo;
+		}
+		return;
+	}
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		val[i] = NAN;
@@ -32,15 +56,6 @@ void eng_normalise(const struct dti_framework *fw, const struct fw_node *nd,
 			mn = x;
 		if (x > mx)
 			mx = x;
-	}
-	if (m == n && nd->rule == DTI_RULE_MINMAX) {
-		/* every unit has a figure: no indirection (the common case) */
-		if (mx == mn)
-			return;
-		double span = mx - mn, out = rp->hi - rp->lo, lo = rp->lo;
-		for (size_t i = 0; i < n; i++)
-			val[i] = (work[i] - mn) / span * out + lo;
-		return;
 	}
 	switch (nd->rule) {
 	case DTI_RULE_RAW:

@@ -14,9 +14,10 @@
 #include "engine/model.h"
 
 /*
- * Sorts ascending by key: LSD radix on the bits in use, 8 bits a pass for
- * fewer than 4,096 items (the counts stay in the first-level cache and
- * cost little to clear), 11 above.
+ * Sorts ascending by key: LSD radix on the bits in use.  A pass costs its
+ * items plus its buckets (cleared and summed), so the digit grows with the
+ * number of items: 6 bits (64 buckets) for the 63 provinces, up to 11 bits
+ * for 2,048 items and more.
  */
 void eng_radix_sort(struct keyed *a, struct keyed *tmp, size_t n)
 {
@@ -43,7 +44,11 @@ void eng_radix_sort(struct keyed *a, struct keyed *tmp, size_t n)
 	int bits = 0;
 	while (bits < 64 && (mx >> bits))
 		bits++;
-	int digit = n < 4096 ? 8 : 11;
+	int digit = 1;
+	while (digit < 11 && ((size_t)1 << digit) <= n)
+		digit++;
+	if (digit < 4)
+		digit = 4;
 	size_t nb = (size_t)1 << digit, mask = nb - 1;
 	size_t count[2048];
 	struct keyed *src = a, *dst = tmp;

@@ -84,3 +84,9 @@ enum dti_status dti_audit_log(struct dti_store *s,
 	db_rollback(s->db);
 	return st;
 }
+
+void dti_audit_filter_init(struct dti_audit_filter *f)
+{
+	struct dti_audit_filter d = DTI_AUDIT_FILTER_INIT;
+	*f = d;
+}

@@ -694,3 +694,8 @@ void dti_cycle_list_free(struct dti_cycle_list *l)
 {
 	store_list_free(l);
 }
+
+void dti_cycle_new_init(struct dti_cycle_new *c)
+{
+	memset(c, 0, sizeof *c);
+}

@@ -428,3 +428,8 @@ enum dti_status dti_evidence_get(struct dti_store *s, int64_t id,
 	    write_evidence_get(s, id, data, media_type, filename, err);
 	return dti_buf_final(data, st, err);
 }
+
+void dti_evidence_new_init(struct dti_evidence_new *e)
+{
+	memset(e, 0, sizeof *e);
+}

@@ -961,3 +961,9 @@ void dti_submission_view_free(struct dti_submission_view *v)
 {
 	store_list_free(v);
 }
+
+void dti_figure_edit_init(struct dti_figure_edit *e, const char *code)
+{
+	struct dti_figure_edit d = DTI_FIGURE_EDIT_INIT(code);
+	*e = d;
+}

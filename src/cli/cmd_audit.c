@@ -81,17 +81,20 @@ static void event_json(struct dti_buf *b, const struct dti_audit_event *ev)
 	const char *vals[] = {ev->at,     ev->actor, ev->action,
 	                      ev->cycle,  ev->unit,  ev->object,
 	                      ev->before, ev->after, ev->hash};
-	dti_buf_addf(b, "{\"seq\":%lld", (long long)ev->seq);
+	struct dti_json j;
+	dti_json_init(&j, b);
+	dti_json_object_begin(&j);
+	dti_json_key(&j, "seq");
+	dti_json_int(&j, ev->seq);
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-		dti_buf_addf(b, ",\"%s\":", keys[k]);
-		if (!vals[k])
-			dti_buf_adds(b, "null");
-		else if (k == 6 || k == 7) /* before, after */
-			dti_buf_adds(b, vals[k]);
+		dti_json_key(&j, keys[k]);
+		if (k == 6 || k == 7) /* before, after: JSON already */
+			dti_json_raw(&j, vals[k]);
 		else
-			wf_json_str(b, vals[k]);
+			dti_json_string(&j, vals[k]);
 	}
-	dti_buf_adds(b, "}\n");
+	dti_json_object_end(&j);
+	dti_buf_addc(b, '\n');
 }
 
 static enum dti_status log_event(void *ctx, const struct dti_audit_event *ev)

@@ -257,32 +257,41 @@ static int cycle_deadlines(const struct wf_args *a)
 	return rc;
 }
 
-/* The cycle's fields as the start of a JSON object (not closed). */
-static void info_json(struct dti_buf *b, const struct dti_cycle_info *ci)
+/* The cycle's fields as members of the JSON object being written. */
+static void info_json(struct dti_json *j, const struct dti_cycle_info *ci)
 {
-	dti_buf_adds(b, "{\"label\":");
-	wf_json_str(b, ci->label);
-	dti_buf_addf(b, ",\"year\":%d,\"level\":", ci->year);
-	wf_json_str(b, ci->level);
-	dti_buf_adds(b, ",\"framework\":{\"id\":");
-	wf_json_str(b, ci->framework_id);
-	dti_buf_adds(b, ",\"version\":");
-	wf_json_str(b, ci->framework_version);
-	dti_buf_adds(b, ",\"sha256\":");
-	wf_json_str(b, ci->framework_sha);
-	dti_buf_adds(b, "},\"ref_date\":");
-	wf_json_str(b, ci->ref_date);
-	dti_buf_adds(b, ",\"submit_deadline\":");
-	wf_json_str(b, ci->submit_deadline);
-	dti_buf_adds(b, ",\"review_deadline\":");
-	wf_json_str(b, ci->review_deadline);
-	dti_buf_addf(b, ",\"state\":\"%s\",\"version\":%lld,\"submissions\":{",
-	             dti_cycle_state_name(ci->state), (long long)ci->version);
-	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++)
-		dti_buf_addf(b, "%s\"%s\":%lld", k > DTI_SUB_DRAFT ? "," : "",
-		             dti_sub_state_name((enum dti_sub_state)k),
-		             ci->count[k]);
-	dti_buf_addc(b, '}');
+	dti_json_key(j, "label");
+	dti_json_string(j, ci->label);
+	dti_json_key(j, "year");
+	dti_json_int(j, ci->year);
+	dti_json_key(j, "level");
+	dti_json_string(j, ci->level);
+	dti_json_key(j, "framework");
+	dti_json_object_begin(j);
+	dti_json_key(j, "id");
+	dti_json_string(j, ci->framework_id);
+	dti_json_key(j, "version");
+	dti_json_string(j, ci->framework_version);
+	dti_json_key(j, "sha256");
+	dti_json_string(j, ci->framework_sha);
+	dti_json_object_end(j);
+	dti_json_key(j, "ref_date");
+	dti_json_string(j, ci->ref_date);
+	dti_json_key(j, "submit_deadline");
+	dti_json_string(j, ci->submit_deadline);
+	dti_json_key(j, "review_deadline");
+	dti_json_string(j, ci->review_deadline);
+	dti_json_key(j, "state");
+	dti_json_string(j, dti_cycle_state_name(ci->state));
+	dti_json_key(j, "version");
+	dti_json_int(j, ci->version);
+	dti_json_key(j, "submissions");
+	dti_json_object_begin(j);
+	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++) {
+		dti_json_key(j, dti_sub_state_name((enum dti_sub_state)k));
+		dti_json_int(j, ci->count[k]);
+	}
+	dti_json_object_end(j);
 }
 
 static void info_text(struct dti_buf *b, const struct dti_cycle_info *ci)
@@ -307,31 +316,42 @@ static void info_text(struct dti_buf *b, const struct dti_cycle_info *ci)
 
 static void status_json(struct dti_buf *b, const struct dti_cycle_status *cs)
 {
-	info_json(b, &cs->cycle);
-	dti_buf_adds(b, ",\"units\":[");
+	struct dti_json j;
+	dti_json_init(&j, b);
+	dti_json_object_begin(&j);
+	info_json(&j, &cs->cycle);
+	dti_json_key(&j, "units");
+	dti_json_array_begin(&j);
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct dti_cycle_unit *u = &cs->units[i];
-		dti_buf_adds(b, i ? ",{\"unit\":" : "{\"unit\":");
-		wf_json_str(b, u->unit);
-		dti_buf_adds(b, ",\"name\":");
-		wf_json_str(b, u->name);
-		dti_buf_addf(b,
-		             ",\"state\":\"%s\",\"version\":%lld,\"figures\":"
-		             "%lld,\"evidence\":%lld,\"updated_at\":",
-		             dti_sub_state_name(u->state),
-		             (long long)u->version, u->figures, u->evidence);
-		wf_json_str(b, u->updated_at);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "unit");
+		dti_json_string(&j, u->unit);
+		dti_json_key(&j, "name");
+		dti_json_string(&j, u->name);
+		dti_json_key(&j, "state");
+		dti_json_string(&j, dti_sub_state_name(u->state));
+		dti_json_key(&j, "version");
+		dti_json_int(&j, u->version);
+		dti_json_key(&j, "figures");
+		dti_json_int(&j, u->figures);
+		dti_json_key(&j, "evidence");
+		dti_json_int(&j, u->evidence);
+		dti_json_key(&j, "updated_at");
+		dti_json_string(&j, u->updated_at);
 		if (*u->exclude_reason) {
-			dti_buf_adds(b, ",\"exclude_reason\":");
-			wf_json_str(b, u->exclude_reason);
+			dti_json_key(&j, "exclude_reason");
+			dti_json_string(&j, u->exclude_reason);
 		}
 		if (*u->return_comment) {
-			dti_buf_adds(b, ",\"return_comment\":");
-			wf_json_str(b, u->return_comment);
+			dti_json_key(&j, "return_comment");
+			dti_json_string(&j, u->return_comment);
 		}
-		dti_buf_addc(b, '}');
+		dti_json_object_end(&j);
 	}
-	dti_buf_adds(b, "]}\n");
+	dti_json_array_end(&j);
+	dti_json_object_end(&j);
+	dti_buf_addc(b, '\n');
 }
 
 /* The cycle, then a table of its submissions (names padded by width). */
@@ -361,8 +381,12 @@ static void list_out(struct dti_buf *b, const struct dti_cycle_list *l,
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dti_cycle_info *ci = &l->cycles[i];
 		if (json) {
-			info_json(b, ci);
-			dti_buf_adds(b, "}\n");
+			struct dti_json j;
+			dti_json_init(&j, b);
+			dti_json_object_begin(&j);
+			info_json(&j, ci);
+			dti_json_object_end(&j);
+			dti_buf_addc(b, '\n');
 		} else {
 			dti_buf_addf(b, "%-20s %4d %-10s %-10s %s@%s\n",
 			             ci->label, ci->year, ci->level,

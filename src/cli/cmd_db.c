@@ -284,18 +284,23 @@ static int db_status(const struct wf_args *a)
 	                    ss.snapshots, ss.audit_events};
 	struct dti_buf out = DTI_BUF_INIT;
 	if (wf_has(a, W_JSON)) {
-		dti_buf_addf(&out,
-		             "{\"backend\":\"%s\",\"schema_version\":%d,"
-		             "\"schema_latest\":%d",
-		             backend, ss.schema_version, ss.schema_latest);
-		for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
-			dti_buf_addf(&out, ",\"%s\":%lld", names[i], vals[i]);
-		dti_buf_adds(&out, ",\"audit_head\":");
-		if (*ss.audit_head)
-			wf_json_str(&out, ss.audit_head);
-		else
-			dti_buf_adds(&out, "null");
-		dti_buf_adds(&out, "}\n");
+		struct dti_json j;
+		dti_json_init(&j, &out);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "backend");
+		dti_json_string(&j, backend);
+		dti_json_key(&j, "schema_version");
+		dti_json_int(&j, ss.schema_version);
+		dti_json_key(&j, "schema_latest");
+		dti_json_int(&j, ss.schema_latest);
+		for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+			dti_json_key(&j, names[i]);
+			dti_json_int(&j, vals[i]);
+		}
+		dti_json_key(&j, "audit_head");
+		dti_json_string(&j, *ss.audit_head ? ss.audit_head : NULL);
+		dti_json_object_end(&j);
+		dti_buf_addc(&out, '\n');
 		return wf_emit(&out);
 	}
 	dti_buf_addf(&out, "backend: %s\n", backend);
@@ -395,15 +400,21 @@ static int db_frameworks(const struct wf_args *a)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dti_store_framework_entry *f = &l->frameworks[i];
 		if (wf_has(a, W_JSON)) {
-			dti_buf_adds(&out, "{\"id\":");
-			wf_json_str(&out, f->id);
-			dti_buf_adds(&out, ",\"version\":");
-			wf_json_str(&out, f->version);
-			dti_buf_adds(&out, ",\"sha256\":");
-			wf_json_str(&out, f->sha256);
-			dti_buf_adds(&out, ",\"added_at\":");
-			wf_json_str(&out, f->added_at);
-			dti_buf_addf(&out, ",\"cycles\":%lld}\n", f->cycles);
+			struct dti_json j;
+			dti_json_init(&j, &out);
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "id");
+			wf_jstr(&j, f->id);
+			dti_json_key(&j, "version");
+			wf_jstr(&j, f->version);
+			dti_json_key(&j, "sha256");
+			wf_jstr(&j, f->sha256);
+			dti_json_key(&j, "added_at");
+			wf_jstr(&j, f->added_at);
+			dti_json_key(&j, "cycles");
+			dti_json_int(&j, f->cycles);
+			dti_json_object_end(&j);
+			dti_buf_addc(&out, '\n');
 		} else {
 			dti_buf_addf(&out, "%-28s %-8s %.12s  %lld cycle(s)\n",
 			             f->id, f->version, f->sha256, f->cycles);

@@ -141,14 +141,16 @@ static int list(const struct cli_opts *o)
 		if (f == DTI_FORMAT_JSON || f == DTI_FORMAT_NDJSON) {
 			if (f == DTI_FORMAT_JSON && !first)
 				dti_buf_adds(&out, ",\n");
-			dti_buf_addc(&out, '{');
+			struct dti_json j;
+			dti_json_init(&j, &out);
+			dti_json_object_begin(&j);
 			for (size_t k = 0; k < 4; k++) {
-				dti_buf_addf(&out, "%s\"%s\":", k ? "," : "",
-				             keys[k]);
-				dti_json_quote(&out, vals[k]);
+				dti_json_key(&j, keys[k]);
+				dti_json_string(&j, vals[k]);
 			}
-			dti_buf_adds(&out,
-			             f == DTI_FORMAT_NDJSON ? "}\n" : "}");
+			dti_json_object_end(&j);
+			if (f == DTI_FORMAT_NDJSON)
+				dti_buf_addc(&out, '\n');
 		} else if (f == DTI_FORMAT_CSV) {
 			for (size_t k = 0; k < 4; k++) {
 				if (k)

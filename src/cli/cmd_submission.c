@@ -355,41 +355,51 @@ static int sub_state(const struct wf_args *a)
 
 static void show_json(struct dti_buf *b, const struct dti_submission_view *v)
 {
-	dti_buf_adds(b, "{\"cycle\":");
-	wf_json_str(b, v->cycle);
-	dti_buf_adds(b, ",\"unit\":");
-	wf_json_str(b, v->unit);
-	dti_buf_adds(b, ",\"name\":");
-	wf_json_str(b, v->name);
-	dti_buf_addf(b, ",\"state\":\"%s\",\"version\":%lld,\"updated_at\":",
-	             dti_sub_state_name(v->state), (long long)v->version);
-	wf_json_str(b, v->updated_at);
-	dti_buf_adds(b, ",\"updated_by\":");
-	wf_json_str(b, v->updated_by);
-	dti_buf_adds(b, ",\"return_comment\":");
-	wf_json_str(b, v->return_comment);
-	dti_buf_adds(b, ",\"exclude_reason\":");
-	wf_json_str(b, v->exclude_reason);
-	dti_buf_adds(b, ",\"figures\":[");
+	struct dti_json jw, *j = &jw;
+	dti_json_init(j, b);
+	dti_json_object_begin(j);
+	const char *head_k[] = {"cycle", "unit", "name"};
+	const char *head_v[] = {v->cycle, v->unit, v->name};
+	for (size_t k = 0; k < 3; k++) {
+		dti_json_key(j, head_k[k]);
+		wf_jstr(j, head_v[k]);
+	}
+	dti_json_key(j, "state");
+	dti_json_string(j, dti_sub_state_name(v->state));
+	dti_json_key(j, "version");
+	dti_json_int(j, v->version);
+	const char *tail_k[] = {"updated_at", "updated_by", "return_comment",
+	                        "exclude_reason"};
+	const char *tail_v[] = {v->updated_at, v->updated_by, v->return_comment,
+	                        v->exclude_reason};
+	for (size_t k = 0; k < 4; k++) {
+		dti_json_key(j, tail_k[k]);
+		wf_jstr(j, tail_v[k]);
+	}
+	dti_json_key(j, "figures");
+	dti_json_array_begin(j);
 	for (size_t i = 0; i < v->nfigures; i++) {
 		const struct dti_figure_entry *f = &v->figures[i];
-		dti_buf_adds(b, i ? ",{\"indicator\":" : "{\"indicator\":");
-		wf_json_str(b, f->indicator);
-		dti_buf_adds(b, ",\"value\":");
-		wf_json_num(b, f->value);
-		dti_buf_adds(b, ",\"points\":");
-		wf_json_num(b, f->points);
-		dti_buf_adds(b, ",\"comment\":");
-		wf_json_str(b, f->comment);
-		dti_buf_adds(b, ",\"reviewed_value\":");
-		wf_json_num(b, f->reviewed);
-		dti_buf_adds(b, ",\"review_reason\":");
-		wf_json_str(b, f->review_reason);
-		dti_buf_adds(b, ",\"reviewed_by\":");
-		wf_json_str(b, f->reviewed_by);
-		dti_buf_addc(b, '}');
+		dti_json_object_begin(j);
+		dti_json_key(j, "indicator");
+		wf_jstr(j, f->indicator);
+		dti_json_key(j, "value");
+		dti_json_double(j, f->value);
+		dti_json_key(j, "points");
+		dti_json_double(j, f->points);
+		dti_json_key(j, "comment");
+		wf_jstr(j, f->comment);
+		dti_json_key(j, "reviewed_value");
+		dti_json_double(j, f->reviewed);
+		dti_json_key(j, "review_reason");
+		wf_jstr(j, f->review_reason);
+		dti_json_key(j, "reviewed_by");
+		wf_jstr(j, f->reviewed_by);
+		dti_json_object_end(j);
 	}
-	dti_buf_adds(b, "],\"evidence\":[");
+	dti_json_array_end(j);
+	dti_json_key(j, "evidence");
+	dti_json_array_begin(j);
 	for (size_t i = 0; i < v->nevidence; i++) {
 		const struct dti_evidence_entry *e = &v->evidence[i];
 		const char *keys[] = {"indicator", "number", "date",
@@ -398,17 +408,22 @@ static void show_json(struct dti_buf *b, const struct dti_submission_view *v)
 		const char *vals[] = {e->indicator, e->doc_number, e->doc_date,
 		                      e->issuer,    e->title,      e->link,
 		                      e->filename,  e->sha256};
-		dti_buf_addf(b, "%s{\"id\":%lld", i ? "," : "",
-		             (long long)e->id);
+		dti_json_object_begin(j);
+		dti_json_key(j, "id");
+		dti_json_int(j, e->id);
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-			dti_buf_addf(b, ",\"%s\":", keys[k]);
-			wf_json_str(b, vals[k]);
+			dti_json_key(j, keys[k]);
+			wf_jstr(j, vals[k]);
 		}
-		dti_buf_addf(b, ",\"size\":%lld,\"media_type\":", e->size);
-		wf_json_str(b, e->media_type);
-		dti_buf_addc(b, '}');
+		dti_json_key(j, "size");
+		dti_json_int(j, e->size);
+		dti_json_key(j, "media_type");
+		wf_jstr(j, e->media_type);
+		dti_json_object_end(j);
 	}
-	dti_buf_adds(b, "]}\n");
+	dti_json_array_end(j);
+	dti_json_object_end(j);
+	dti_buf_addc(b, '\n');
 }
 
 /* A number as %g, or "-" for none. */

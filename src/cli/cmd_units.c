@@ -58,41 +58,39 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 		const char *vals[] = {ui.id,         ui.code,  ui.name_vi,
 		                      ui.name_ascii, ui.group, ui.valid_from,
 		                      ui.valid_to};
-		dti_buf_addc(&out, '{');
+		struct dti_json j;
+		dti_json_init(&j, &out);
+		dti_json_object_begin(&j);
 		for (size_t k = 0; k < 7; k++) {
-			dti_buf_addf(&out, "%s\"%s\":", k ? "," : "", keys[k]);
-			if (k >= 4 && !*vals[k])
-				dti_buf_adds(&out, "null");
-			else
-				dti_json_quote(&out, vals[k]);
+			dti_json_key(&j, keys[k]);
+			dti_json_string(&j,
+			                k >= 4 && !*vals[k] ? NULL : vals[k]);
 		}
-		dti_buf_adds(&out, ",\"aliases\":[");
-		for (size_t a = 0; a < ui.naliases; a++) {
-			if (a)
-				dti_buf_addc(&out, ',');
-			dti_json_quote(&out, ui.aliases[a]);
-		}
-		dti_buf_adds(&out, "],\"predecessors\":[");
-		size_t np = 0;
+		dti_json_key(&j, "aliases");
+		dti_json_array_begin(&j);
+		for (size_t a = 0; a < ui.naliases; a++)
+			dti_json_string(&j, ui.aliases[a]);
+		dti_json_array_end(&j);
+		dti_json_key(&j, "predecessors");
+		dti_json_array_begin(&j);
 		for (size_t k = 0; k < dti_units_count(u); k++) {
 			struct dti_unit_info pi;
 			dti_units_get(u, k, &pi);
 			for (size_t s = 0; s < pi.nsuccessors; s++)
-				if (pi.successors[s] == idx) {
-					if (np++)
-						dti_buf_addc(&out, ',');
-					dti_json_quote(&out, pi.id);
-				}
+				if (pi.successors[s] == idx)
+					dti_json_string(&j, pi.id);
 		}
-		dti_buf_adds(&out, "],\"successors\":[");
+		dti_json_array_end(&j);
+		dti_json_key(&j, "successors");
+		dti_json_array_begin(&j);
 		for (size_t s = 0; s < ui.nsuccessors; s++) {
 			struct dti_unit_info si;
 			dti_units_get(u, ui.successors[s], &si);
-			if (s)
-				dti_buf_addc(&out, ',');
-			dti_json_quote(&out, si.id);
+			dti_json_string(&j, si.id);
 		}
-		dti_buf_adds(&out, "]}\n");
+		dti_json_array_end(&j);
+		dti_json_object_end(&j);
+		dti_buf_addc(&out, '\n');
 	} else {
 		dti_buf_addf(&out, "%s (%s)\n", ui.name_vi, ui.id);
 		dti_buf_addf(&out, "  %s: %s\n", vi ? "mã" : "code", ui.code);

@@ -252,25 +252,34 @@ static void list_text(struct dti_buf *b, const struct dti_user_list *l)
 /* One JSON object per user and line. */
 static void list_json(struct dti_buf *b, const struct dti_user_list *l)
 {
+	struct dti_json j;
+	dti_json_init(&j, b);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dti_user_entry *u = &l->users[i];
-		dti_buf_adds(b, "{\"name\":");
-		wf_json_str(b, u->name);
-		dti_buf_adds(b, ",\"display_name\":");
-		wf_json_str(b, u->display_name);
-		dti_buf_addf(b, ",\"disabled\":%s,\"password\":%s,\"roles\":[",
-		             u->disabled ? "true" : "false",
-		             u->has_password ? "true" : "false");
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "name");
+		wf_jstr(&j, u->name);
+		dti_json_key(&j, "display_name");
+		wf_jstr(&j, u->display_name);
+		dti_json_key(&j, "disabled");
+		dti_json_bool(&j, u->disabled);
+		dti_json_key(&j, "password");
+		dti_json_bool(&j, u->has_password);
+		dti_json_key(&j, "roles");
+		dti_json_array_begin(&j);
 		for (size_t k = 0; k < u->nroles; k++) {
-			dti_buf_adds(b, k ? ",{\"role\":" : "{\"role\":");
-			wf_json_str(b, dti_role_name(u->roles[k].role));
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "role");
+			dti_json_string(&j, dti_role_name(u->roles[k].role));
 			if (*u->roles[k].unit) {
-				dti_buf_adds(b, ",\"unit\":");
-				wf_json_str(b, u->roles[k].unit);
+				dti_json_key(&j, "unit");
+				dti_json_string(&j, u->roles[k].unit);
 			}
-			dti_buf_addc(b, '}');
+			dti_json_object_end(&j);
 		}
-		dti_buf_adds(b, "]}\n");
+		dti_json_array_end(&j);
+		dti_json_object_end(&j);
+		dti_buf_addc(b, '\n');
 	}
 }
 

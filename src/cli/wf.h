@@ -163,14 +163,8 @@ int wf_cycle_unit(struct dti_store *s, const char *cycle, const char *unit,
 
 /* Writes a buffer to stdout (cli_write) and releases it. */
 int wf_emit(struct dti_buf *b);
-/* Appends s (NULL as "") as a JSON string (dti_json_quote). */
-void wf_json_str(struct dti_buf *b, const char *s);
-/*
- * Appends a number as the fewest digits that read back as exactly v
- * ("0.85", "1000"), or null for NaN and infinities (dti_json_double).
- */
-void wf_json_num(struct dti_buf *b, double v);
-
+/* A string member's value for the writer, NULL written as "". */
+void wf_jstr(struct dti_json *j, const char *s);
 /*
  * The text of a framework: a file, else the bundled framework of that id
  * ("pdti-2022").  *display names it for messages.  Free *buf.

@@ -421,19 +421,6 @@ int wf_emit(struct dti_buf *b)
 	return rc;
 }
 
-void wf_json_str(struct dti_buf *b, const char *s)
-{
-	dti_json_quote(b, s);
-}
-
-void wf_json_num(struct dti_buf *b, double v)
-{
-	/* a value on its own: the writer places nothing around it */
-	struct dti_json j;
-	dti_json_init(&j, b);
-	dti_json_double(&j, v);
-}
-
 /* ---- bundled files ----------------------------------------------------- */
 
 int wf_framework_text(const char *name, char **buf, size_t *len,
@@ -488,4 +475,9 @@ int wf_dispatch(int argc, char **argv, const char *group, const char *help,
 		                      i ? ", " : "", subs[i].name);
 	return wf_usage(&a, "unknown %s command '%s' (%s)", group, a.pos[0],
 	                known);
+}
+
+void wf_jstr(struct dti_json *j, const char *s)
+{
+	dti_json_string(j, s ? s : "");
 }

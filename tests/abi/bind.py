@@ -12,6 +12,7 @@ through a struct dti_buf.  Exit 0 when everything holds, 1 otherwise.
 import csv
 import ctypes as C
 import io
+import math
 import subprocess
 import sys
 
@@ -40,6 +41,13 @@ class OutputOpts(C.Structure):
                 ("ranks", C.c_int), ("changes", C.c_int),
                 ("group_ranks", C.c_int), ("only_group", C.c_char_p),
                 ("limit", C.c_size_t), ("color", C.c_int)]
+
+
+class FigureEdit(C.Structure):
+    """struct dti_figure_edit of dti/workflow.h."""
+    _fields_ = [("indicator", C.c_char_p), ("value", C.c_double),
+                ("self_points", C.c_double), ("comment", C.c_char_p),
+                ("clear", C.c_int)]
 
 
 class DatasetUnit(C.Structure):
@@ -96,6 +104,19 @@ def main():
     for public in ("dti_model_new", "dti_compute_opts_init",
                    "dti_store_open"):
         check(hasattr(lib, public), public + " is not exported")
+
+    # defaults come from functions, not only from macros
+    fe = FigureEdit(b"zzz", 1.0, 2.0, b"c", 7)
+    lib.dti_figure_edit_init(C.byref(fe), b"awareness")
+    check(fe.indicator == b"awareness" and math.isnan(fe.value) and
+          math.isnan(fe.self_points) and fe.comment is None and
+          fe.clear == 0, "dti_figure_edit_init")
+    for init in ("dti_compute_opts_init", "dti_read_opts_init",
+                 "dti_explain_opts_init", "dti_rebase_opts_init",
+                 "dti_norm_init", "dti_audit_filter_init",
+                 "dti_cycle_new_init", "dti_evidence_new_init",
+                 "dti_error_init", "dti_buf_init", "dti_json_init"):
+        check(hasattr(lib, init), init + " is not exported")
 
     # a located error from a missing file
     err = Error()
