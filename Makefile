@@ -1,6 +1,7 @@
 # A thin wrapper over meson: the commands people type.
 #   make              build (installs missing Debian packages first)
-#   make check        all tests: normal, ASan+UBSan, brief fuzzing
+#   make check        all tests: normal (with lint and allocation failures),
+#                     ASan+UBSan, ThreadSanitizer, brief fuzzing
 #   make demo         compute and print a ranking from the bundled data
 #   make bench        benchmarks (figures on stdout)
 #   make install PREFIX=/usr/local DESTDIR=
@@ -41,7 +42,8 @@ install: build
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
+# the C files of lib/, src/, include/ and tests/, as the 'lint' test checks
 format:
-	clang-format -i include/dti/*.h $$(find lib -name "*.[ch]") src/cli/*.c src/cli/*.h
+	@tests/lint/check-format.sh --fix

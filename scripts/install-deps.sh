@@ -7,9 +7,11 @@
 #   scripts/install-deps.sh --check    exit 0 if all present, 1 otherwise
 set -eu
 
+# libasan8, libubsan1 and libtsan2 (gcc's sanitizer runtimes) come with gcc;
+# clang-format and cppcheck are for the 'lint' tests.
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
-      libsodium-dev libjansson-dev"
+      libsodium-dev libjansson-dev clang-format cppcheck"
 
 missing=""
 for p in $PKGS; do

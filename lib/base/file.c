@@ -13,9 +13,13 @@ enum dti_status dti_read_file(const char *path, size_t cap, char **buf,
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	if (!f)
-		return dti_err_set(err, DTI_EIO, shown, 0, 0, NULL,
-		                   "cannot open: %s", strerror(errno));
+	if (!f) {
+		/* fopen() allocates: no memory is not an input/output error */
+		int e = errno;
+		return dti_err_set(err, e == ENOMEM ? DTI_ENOMEM : DTI_EIO,
+		                   shown, 0, 0, NULL, "cannot open: %s",
+		                   strerror(e));
+	}
 	size_t n = 0, c = 0;
 	char *p = NULL;
 	for (;;) {

@@ -669,6 +669,7 @@ static void clear_result(struct dti_result *res)
 		free(res->notes_vi[i]);
 	}
 	res->nnotes = 0;
+	res->notes_lost = 0;
 }
 
 /* Steps 1-3: every node's value, children first. */
@@ -1014,6 +1015,9 @@ enum dti_status dti_model_run(struct dti_model *m, struct dti_error *err)
 		    "official results",
 		    "DỮ LIỆU MÔ PHỎNG: không phải kết quả chính "
 		    "thức");
+	/* a note that could not be stored fails the run, not a silent gap */
+	if (res->notes_lost)
+		return dti_err_nomem(err);
 	m->valid = 1;
 	return DTI_OK;
 }

@@ -158,8 +158,11 @@ enum dti_status dti_dataset_add_unit(struct dti_dataset *ds, const char *id,
 		if (!u->groups)
 			return DTI_ENOMEM;
 	}
-	if (dti_map_put(&ds->unit_ids, u->id, ds->nunits))
+	if (dti_map_put(&ds->unit_ids, u->id, ds->nunits)) {
+		free(u->groups);
+		u->groups = NULL;
 		return DTI_ENOMEM;
+	}
 	if (index)
 		*index = ds->nunits;
 	ds->nunits++;
@@ -187,15 +190,16 @@ enum dti_status dti_dataset_set_group(struct dti_dataset *ds, size_t unit,
 		nd[ds->ngroupdims] = dti_arena_strdup(&ds->arena, dimension);
 		if (!nd[ds->ngroupdims])
 			return DTI_ENOMEM;
-		d = (long)ds->ngroupdims++;
+		/* every unit gets room first: the dimension counts after */
 		for (size_t i = 0; i < ds->nunits; i++) {
 			char **g = realloc(ds->u[i].groups,
-			                   ds->ngroupdims * sizeof *g);
+			                   (ds->ngroupdims + 1) * sizeof *g);
 			if (!g)
 				return DTI_ENOMEM;
-			g[ds->ngroupdims - 1] = NULL;
+			g[ds->ngroupdims] = NULL;
 			ds->u[i].groups = g;
 		}
+		d = (long)ds->ngroupdims++;
 	}
 	if (unit >= ds->nunits)
 		return DTI_EARG;
@@ -362,10 +366,11 @@ enum dti_status dti_dataset_set_evidence(struct dti_dataset *ds, size_t cycle,
 		ci->unit = unit;
 		ci->node = node;
 	}
-	if (evidence && *evidence)
-		ci->evidence = dti_arena_strdup(&ds->arena, evidence);
-	if (note && *note)
-		ci->note = dti_arena_strdup(&ds->arena, note);
+	if (evidence && *evidence &&
+	    !(ci->evidence = dti_arena_strdup(&ds->arena, evidence)))
+		return DTI_ENOMEM;
+	if (note && *note && !(ci->note = dti_arena_strdup(&ds->arena, note)))
+		return DTI_ENOMEM;
 	return DTI_OK;
 }
 
@@ -722,6 +727,7 @@ struct reader {
 	char **colname; /* header text (arena) */
 	int long_layout;
 	size_t nerrors;
+	int nomem;           /* an allocation failed: DTI_ENOMEM */
 	struct dti_map seen; /* "cycle\x1funit" or "cycle\x1funit\x1fnode" */
 	struct dti_arena keys;
 	struct dti_buf key; /* the key being looked up, any length */
@@ -748,6 +754,15 @@ static void rfault(struct reader *r, enum dti_status code, unsigned long line,
 	             field, fmt, ap);
 	va_end(ap);
 	r->nerrors++;
+}
+
+/* An allocation failed: reported once; the read ends with DTI_ENOMEM. */
+static enum dti_status rnomem(struct reader *r)
+{
+	if (!r->nomem)
+		dti_err_nomem(r->err);
+	r->nomem = 1;
+	return DTI_ENOMEM;
 }
 
 static const char *const cycle_cols[] = {"year",   "cycle", "nam",
@@ -824,14 +839,14 @@ static enum dti_status classify(struct reader *r, struct dti_csv *c)
 	r->node = calloc(r->ncols, sizeof *r->node);
 	r->colname = calloc(r->ncols, sizeof *r->colname);
 	if (!r->role || !r->node || !r->colname)
-		return dti_err_nomem(r->err);
+		return rnomem(r);
 	int has_ind = 0, has_val = 0;
 	for (size_t j = 0; j < r->ncols; j++) {
 		char key[256];
 		const char *h = dti_trim(c->fields[j]);
 		r->colname[j] = dti_arena_strdup(&r->ds->arena, h);
 		if (!r->colname[j])
-			return dti_err_nomem(r->err);
+			return rnomem(r);
 		dti_text_fold(h, key, sizeof key);
 		if (IN(key, ind_cols))
 			has_ind = 1;
@@ -1094,8 +1109,7 @@ static int resolve_unit(struct reader *r, const char *id_text,
 		if (dti_dataset_add_unit(
 		        r->ds, text, name_text && *name_text ? name_text : text,
 		        -1, unit)) {
-			dti_err_nomem(r->err);
-			r->nerrors++;
+			rnomem(r);
 			return -1;
 		}
 		return 0;
@@ -1106,6 +1120,11 @@ static int resolve_unit(struct reader *r, const char *id_text,
 	struct dti_error e = DTI_ERROR_INIT;
 	enum dti_status st =
 	    dti_units_find(r->units, text, *date ? date : NULL, &idx, &e);
+	if (st == DTI_ENOMEM) {
+		dti_error_release(&e);
+		rnomem(r);
+		return -1;
+	}
 	if (st) {
 		int dated = *date && !strstr(e.message, date);
 		rfault(r, st, line, col, "%s%s%s", e.message,
@@ -1119,9 +1138,13 @@ static int resolve_unit(struct reader *r, const char *id_text,
 	if (id_text && *id_text && name_text && *name_text) {
 		/* both given: they must name the same unit */
 		size_t idx2;
-		if (dti_units_find(r->units, name_text, *date ? date : NULL,
-		                   &idx2, NULL) == DTI_OK &&
-		    idx2 != idx) {
+		st = dti_units_find(r->units, name_text, *date ? date : NULL,
+		                    &idx2, NULL);
+		if (st == DTI_ENOMEM) {
+			rnomem(r);
+			return -1;
+		}
+		if (st == DTI_OK && idx2 != idx) {
 			rfault(r, DTI_EINVALID, line, name_col,
 			       "'%s' and '%s' name different units", id_text,
 			       name_text);
@@ -1130,16 +1153,21 @@ static int resolve_unit(struct reader *r, const char *id_text,
 	}
 	size_t before = r->ds->nunits;
 	if (dti_dataset_add_unit(r->ds, ui.id, ui.name_vi, (long)idx, unit)) {
-		dti_err_nomem(r->err);
-		r->nerrors++;
+		rnomem(r);
 		return -1;
 	}
-	if (r->ds->nunits > before && ui.group && *ui.group)
-		dti_dataset_set_group(r->ds, *unit, "group", ui.group);
+	if (r->ds->nunits > before && ui.group && *ui.group &&
+	    dti_dataset_set_group(r->ds, *unit, "group", ui.group)) {
+		rnomem(r);
+		return -1;
+	}
 	return 0;
 }
 
-/* Remembers a key; returns the line it was first seen on, or 0. */
+/*
+ * Remembers a key; returns the line it was first seen on, or 0.  Without
+ * memory it returns 0 with r->nomem set.
+ */
 static unsigned long seen_before(struct reader *r, const char *key,
                                  unsigned long line)
 {
@@ -1147,10 +1175,12 @@ static unsigned long seen_before(struct reader *r, const char *key,
 	if (dti_map_get(&r->seen, key, &v))
 		return r->seen_line[v];
 	char *k = dti_arena_strdup(&r->keys, key);
-	if (!k || DTI_GROW(r->seen_line, r->seen_cap, r->seen_n + 1))
+	if (!k || DTI_GROW(r->seen_line, r->seen_cap, r->seen_n + 1) ||
+	    dti_map_put(&r->seen, k, r->seen_n)) {
+		rnomem(r);
 		return 0;
-	r->seen_line[r->seen_n] = line;
-	dti_map_put(&r->seen, k, r->seen_n++);
+	}
+	r->seen_line[r->seen_n++] = line;
 	return 0;
 }
 
@@ -1218,7 +1248,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		}
 		size_t cycle;
 		if (dti_dataset_add_cycle(r->ds, label, &cycle))
-			return dti_err_nomem(r->err);
+			return rnomem(r);
 		/* whole copies, trimmed: an id is never cut */
 		char *idt =
 		    strdup(id_col != SIZE_MAX ? cell_at(c, id_col) : "");
@@ -1227,7 +1257,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		if (!idt || !nmt) {
 			free(idt);
 			free(nmt);
-			return dti_err_nomem(r->err);
+			return rnomem(r);
 		}
 		size_t unit;
 		int unresolved =
@@ -1235,15 +1265,20 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		                 id_col, name_col, &unit);
 		free(idt);
 		free(nmt);
-		if (unresolved)
+		if (unresolved) {
+			if (r->nomem)
+				return DTI_ENOMEM;
 			continue;
+		}
 		if (!r->long_layout) {
 			dti_buf_reset(&r->key);
 			dti_buf_addf(&r->key, "%s\x1f%s", label,
 			             r->ds->u[unit].id);
 			if (dti_buf_status(&r->key))
-				return dti_err_nomem(r->err);
+				return rnomem(r);
 			unsigned long first = seen_before(r, r->key.data, line);
+			if (r->nomem)
+				return DTI_ENOMEM;
 			if (first) {
 				rfault(r, DTI_EINVALID, line,
 				       id_col != SIZE_MAX ? id_col : name_col,
@@ -1265,13 +1300,13 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 					    dti_dataset_set(r->ds, cycle, unit,
 					                    (size_t)r->node[j],
 					                    v, NULL))
-						return dti_err_nomem(r->err);
+						return rnomem(r);
 				} else if (r->role[j] == R_GROUP) {
 					const char *g = dti_trim(c->fields[j]);
 					if (*g &&
 					    dti_dataset_set_group(
 					        r->ds, unit, r->colname[j], g))
-						return dti_err_nomem(r->err);
+						return rnomem(r);
 				} else if (r->role[j] == R_AUX) {
 					const char *s = dti_trim(c->fields[j]);
 					if (!*s || is_missing_text(s))
@@ -1296,7 +1331,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 					        : r->colname[j];
 					if (dti_dataset_set_aux(r->ds, cycle,
 					                        unit, aname, v))
-						return dti_err_nomem(r->err);
+						return rnomem(r);
 				}
 			}
 		} else {
@@ -1323,8 +1358,10 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 			dti_buf_addf(&r->key, "%s\x1f%s\x1f%s", label,
 			             r->ds->u[unit].id, r->fw->nodes[k].code);
 			if (dti_buf_status(&r->key))
-				return dti_err_nomem(r->err);
+				return rnomem(r);
 			unsigned long first = seen_before(r, r->key.data, line);
+			if (r->nomem)
+				return DTI_ENOMEM;
 			if (first) {
 				rfault(r, DTI_EINVALID, line, ind_col,
 				       "'%s' of '%s' is given twice (first on "
@@ -1338,7 +1375,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 			                     line, val_col, &v);
 			if (got == 1 && dti_dataset_set(r->ds, cycle, unit,
 			                                (size_t)k, v, NULL))
-				return dti_err_nomem(r->err);
+				return rnomem(r);
 			const char *ev =
 			    ev_col != SIZE_MAX
 			        ? dti_trim(
@@ -1358,7 +1395,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 			if ((*ev || *nt) &&
 			    dti_dataset_set_evidence(r->ds, cycle, unit,
 			                             (size_t)k, ev, nt))
-				return dti_err_nomem(r->err);
+				return rnomem(r);
 		}
 	}
 	if (st != DTI_ENOTFOUND && st != DTI_OK)
@@ -1444,6 +1481,8 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 	dti_map_release(&r.seen);
 	dti_arena_release(&r.keys);
 	dti_buf_release(&r.key);
+	if (r.nomem)
+		st = DTI_ENOMEM;
 	if (st) {
 		dti_dataset_free(r.ds);
 		return st;

@@ -158,7 +158,13 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 		return dti_err_nomem(err);
 	}
 	const size_t *order = dti_result_order(res, node);
-	ex->leader = order ? order[0] : unit;
+	if (!order) {
+		free(work);
+		free(eff);
+		free(below);
+		return dti_err_nomem(err);
+	}
+	ex->leader = order[0];
 	ex->leader_value = res->value[RES_AT(res, node, ex->leader)];
 	double best;
 	size_t best_unit;
@@ -173,7 +179,7 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	/* the unit just above: the nearest strictly better published value */
 	ex->above_gap = NAN;
 	ex->above_unit = SIZE_MAX;
-	if (ex->rank > 1 && order) {
+	if (ex->rank > 1) {
 		long long mine = dti_result_rounded(res, unit, node);
 		for (size_t j = 0; j < res->n; j++) {
 			size_t i = order[j];
@@ -272,8 +278,17 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	}
 	size_t *cand = malloc((ex->nitems ? ex->nitems : 1) * sizeof *cand);
 	double *score = malloc((ex->nitems ? ex->nitems : 1) * sizeof *score);
+	if (!cand || !score) {
+		free(cand);
+		free(score);
+		free(work);
+		free(eff);
+		free(below);
+		dti_explanation_release(ex);
+		return dti_err_nomem(err);
+	}
 	size_t nc = 0;
-	for (size_t j = 0; cand && score && j < ex->nitems; j++) {
+	for (size_t j = 0; j < ex->nitems; j++) {
 		const struct dti_explain_item *it = &ex->items[j];
 		const struct fw_node *nd = &fw->nodes[it->node];
 		int main_level =
@@ -452,8 +467,10 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		if (ex->ranked > 1) {
 			/* lead over the second */
 			const size_t *order = dti_result_order(res, ex->node);
+			if (!order)
+				return DTI_ENOMEM;
 			size_t second = SIZE_MAX;
-			for (size_t j = 0; order && j < res->n; j++)
+			for (size_t j = 0; j < res->n; j++)
 				if (order[j] != ex->unit &&
 				    res->rank[RES_AT(res, ex->node,
 				                     order[j])]) {
@@ -558,6 +575,11 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 			signed_num(&line, it->change, d, L);
 		}
 		dti_buf_addf(&line, " — %s\n", nname(fw, it->node, L));
+		if (line.status) {
+			enum dti_status st = line.status;
+			dti_buf_release(&line);
+			return st;
+		}
 		dti_buf_add(b, line.data, line.len);
 		shown++;
 	}

@@ -287,13 +287,23 @@ struct parser {
 	struct raw_row *rows;
 	int *imeta_leaf; /* per row: -1 unknown, 0 aggregate, 1 indicator */
 	int failed;
+	int nomem; /* an allocation failed: the parse ends with DTI_ENOMEM */
 };
+
+/* An allocation failed: reported once, and the parse fails. */
+static void oom(struct parser *p)
+{
+	if (!p->nomem)
+		dti_err_nomem(p->err);
+	p->nomem = 1;
+	p->failed = 1;
+}
 
 static char *adup(struct parser *p, const char *s)
 {
 	char *r = dti_arena_strdup(&p->fw->arena, s);
 	if (!r)
-		p->failed = 1;
+		oom(p);
 	return r;
 }
 
@@ -321,16 +331,18 @@ static void fault(struct parser *p, enum dti_status code, unsigned long line,
 	p->failed = 1;
 }
 
-static void warn(struct dti_framework *fw, unsigned long line,
-                 const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void warn(struct parser *p, unsigned long line, const char *field,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void warn(struct dti_framework *fw, unsigned long line,
-                 const char *field, const char *fmt, ...)
+static void warn(struct parser *p, unsigned long line, const char *field,
+                 const char *fmt, ...)
 {
+	struct dti_framework *fw = p->fw;
 	struct dti_diag *w = realloc(fw->warn, (fw->nwarn + 1) * sizeof *w);
-	if (!w)
+	if (!w) {
+		oom(p);
 		return;
+	}
 	fw->warn = w;
 	va_list ap;
 	va_start(ap, fmt);
@@ -440,6 +452,8 @@ static enum dti_status read_rows(struct parser *p, struct dti_csv *c)
 			r->f[k] = adup(p, v);
 			r->has[k] = *v != '\0';
 		}
+		if (p->nomem)
+			return DTI_ENOMEM;
 		if (p->nrows > DTI_MAX_NODES)
 			return dti_err_set(p->err, DTI_ELIMIT, p->name, c->line,
 			                   0, NULL, "more than %d nodes",
@@ -689,7 +703,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 				rp->pts = dti_arena_alloc(
 				    &fw->arena, (size_t)ns * sizeof(double));
 				if (!rp->thr || !rp->pts) {
-					p->failed = 1;
+					oom(p);
 					return;
 				}
 				char *tmp = kv[i].val; /* ours to cut */
@@ -867,40 +881,45 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 }
 
 /* Canonical text of a leaf's parameters, for display and hashing. */
-static void canonical_params(struct dti_framework *fw, struct fw_node *nd)
+static void canonical_params(struct parser *p, struct fw_node *nd)
 {
 	struct dti_buf b = DTI_BUF_INIT;
 	const struct rule_params *rp = &nd->rp;
+	enum dti_status st = DTI_OK;
 	switch (nd->rule) {
 	case DTI_RULE_RATIO:
-		dti_buf_addf(&b, "floor=%g;target=%g", rp->floor, rp->target);
+		st = dti_buf_addf(&b, "floor=%g;target=%g", rp->floor,
+		                  rp->target);
 		break;
-	case DTI_RULE_COUNT: dti_buf_addf(&b, "cap=%g", rp->cap); break;
+	case DTI_RULE_COUNT: st = dti_buf_addf(&b, "cap=%g", rp->cap); break;
 	case DTI_RULE_SURVEY:
-		dti_buf_addf(&b, "min=%g;max=%g", rp->min, rp->max);
+		st = dti_buf_addf(&b, "min=%g;max=%g", rp->min, rp->max);
 		break;
 	case DTI_RULE_STEPS:
-		dti_buf_adds(&b, "steps=");
-		for (size_t i = 0; i < rp->nsteps; i++)
-			dti_buf_addf(&b, "%s%g:%g", i ? "," : "", rp->thr[i],
-			             rp->pts[i]);
+		st = dti_buf_adds(&b, "steps=");
+		for (size_t i = 0; i < rp->nsteps && st == DTI_OK; i++)
+			st = dti_buf_addf(&b, "%s%g:%g", i ? "," : "",
+			                  rp->thr[i], rp->pts[i]);
 		break;
 	case DTI_RULE_MINMAX:
-		dti_buf_addf(&b, "lo=%g;hi=%g", rp->lo, rp->hi);
+		st = dti_buf_addf(&b, "lo=%g;hi=%g", rp->lo, rp->hi);
 		break;
 	case DTI_RULE_GOALPOSTS:
-		dti_buf_addf(&b, "min=%g;max=%g;lo=%g;hi=%g", rp->min, rp->max,
-		             rp->lo, rp->hi);
+		st = dti_buf_addf(&b, "min=%g;max=%g;lo=%g;hi=%g", rp->min,
+		                  rp->max, rp->lo, rp->hi);
 		break;
 	case DTI_RULE_ZSCORE:
-		dti_buf_addf(&b, "mean=%g;sd=%g", rp->mean, rp->sd);
+		st = dti_buf_addf(&b, "mean=%g;sd=%g", rp->mean, rp->sd);
 		break;
 	case DTI_RULE_DIST2TARGET:
-		dti_buf_addf(&b, "target=%g;cap=%g", rp->target, rp->cap);
+		st = dti_buf_addf(&b, "target=%g;cap=%g", rp->target, rp->cap);
 		break;
 	default: break;
 	}
-	nd->params_text = dti_arena_strdup(&fw->arena, b.data ? b.data : "");
+	if (st != DTI_OK)
+		oom(p);
+	else
+		nd->params_text = adup(p, b.data ? b.data : "");
 	dti_buf_release(&b);
 }
 
@@ -1003,7 +1022,7 @@ static int order_nodes(struct parser *p)
 	if (!pending || !queue || !fw->order) {
 		free(pending);
 		free(queue);
-		p->failed = 1;
+		oom(p);
 		return -1;
 	}
 	size_t qh = 0, qt = 0, done = 0;
@@ -1053,7 +1072,7 @@ static int order_nodes(struct parser *p)
 			      b.data ? b.data : "");
 			dti_buf_release(&b);
 		} else {
-			p->failed = 1;
+			oom(p);
 		}
 		free(seen);
 		free(path);
@@ -1110,11 +1129,11 @@ static void apply_meta(struct parser *p, struct dti_csv *c)
 	struct dti_framework *fw = p->fw;
 	for (size_t i = 0; i < c->nmeta; i++) {
 		if (meta_set(fw, c->meta_keys[i], c->meta_vals[i])) {
-			p->failed = 1;
+			oom(p);
 			return;
 		}
 		if (!meta_known(c->meta_keys[i]))
-			warn(fw, c->meta_lines[i], c->meta_keys[i],
+			warn(p, c->meta_lines[i], c->meta_keys[i],
 			     "unknown metadata key '%s' (kept, not used)",
 			     c->meta_keys[i]);
 	}
@@ -1166,7 +1185,7 @@ static void apply_meta(struct parser *p, struct dti_csv *c)
 		}
 	}
 	if ((v = dti_framework_meta(fw, "group_by")) && *v)
-		fw->group_by = dti_arena_strdup(&fw->arena, v);
+		fw->group_by = adup(p, v);
 	if ((v = dti_framework_meta(fw, "year"))) {
 		long y;
 		if (dti_parse_long(v, &y) || y < 1900 || y > 2999) {
@@ -1194,7 +1213,8 @@ static void apply_meta(struct parser *p, struct dti_csv *c)
 		char *dot = strrchr(id, '.');
 		if (dot)
 			*dot = '\0';
-		meta_set(fw, "id", id);
+		if (meta_set(fw, "id", id))
+			oom(p);
 	}
 }
 
@@ -1231,9 +1251,8 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 	size_t *row_of = calloc(p->nrows ? p->nrows : 1, sizeof(size_t));
 	int *explicit_level = calloc(p->nrows ? p->nrows : 1, sizeof(int));
 	if (!fw->nodes || !p->imeta_leaf || !row_of || !explicit_level) {
-		free(row_of);
-		free(explicit_level);
-		return dti_err_nomem(p->err);
+		oom(p);
+		goto out;
 	}
 
 	/* default origin from the file's status */
@@ -1258,8 +1277,10 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 				char **g =
 				    realloc(fw->groupcols,
 				            (fw->ngroupcols + 1) * sizeof *g);
-				if (!g)
-					return dti_err_nomem(p->err);
+				if (!g) {
+					oom(p);
+					goto out;
+				}
 				fw->groupcols = g;
 				g[fw->ngroupcols++] = adup(p, r->f[C_CODE]);
 				continue;
@@ -1269,8 +1290,10 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 				char **a =
 				    realloc(fw->auxcols,
 				            (fw->nauxcols + 1) * sizeof *a);
-				if (!a)
-					return dti_err_nomem(p->err);
+				if (!a) {
+					oom(p);
+					goto out;
+				}
 				fw->auxcols = a;
 				a[fw->nauxcols++] = adup(p, r->f[C_CODE]);
 				continue;
@@ -1320,11 +1343,13 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		if (!kind_set && p->imeta_leaf[i] < 0)
 			p->imeta_leaf[i] = -2; /* kind to be derived */
 		row_of[n] = i;
-		if (dti_map_put(&fw->codes, nd->code, n))
-			return dti_err_nomem(p->err);
 		n++;
+		fw->n = n;
+		if (dti_map_put(&fw->codes, nd->code, n - 1)) {
+			oom(p);
+			goto out;
+		}
 	}
-	fw->n = n;
 
 	/* pass 2: edges */
 	for (size_t i = 0; i < n; i++) {
@@ -1390,12 +1415,16 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			}
 			size_t *np = realloc(nd->parents,
 			                     (nd->nparents + 1) * sizeof *np);
-			if (!np)
-				return dti_err_nomem(p->err);
+			if (!np) {
+				oom(p);
+				goto out;
+			}
 			nd->parents = np;
 			nd->parents[nd->nparents++] = pi;
-			if (add_child(fw, pi, i, w))
-				return dti_err_nomem(p->err);
+			if (add_child(fw, pi, i, w)) {
+				oom(p);
+				goto out;
+			}
 		}
 	}
 	/*
@@ -1576,7 +1605,7 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			nd->rule_text =
 			    (char *)dti_rule_name(nd->rule); /* static text */
 			parse_leaf_params(p, nd, r, params, percent);
-			canonical_params(fw, nd);
+			canonical_params(p, nd);
 		} else {
 			nd->rule = DTI_RULE_NONE;
 			nd->rule_text = (char *)"";
@@ -1706,7 +1735,7 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			      "'%s' has %g",
 			      nd->code, sum, nd->code, nd->points);
 		if (!all_known)
-			warn(fw, nd->line, nd->code,
+			warn(p, nd->line, nd->code,
 			     "points of some children are unknown: its value "
 			     "can only be entered, not computed");
 	}
@@ -1793,9 +1822,11 @@ enum dti_status dti_framework_parse(const char *buf, size_t len,
 	p.fw = fw;
 	p.name = name ? name : "<framework>";
 	p.err = err;
-	fw->name = dti_arena_strdup(&fw->arena, p.name);
+	fw->name = adup(&p, p.name);
 	struct dti_csv c;
-	enum dti_status st = dti_csv_open(&c, buf, len, p.name, 0, err);
+	memset(&c, 0, sizeof c);
+	enum dti_status st =
+	    p.nomem ? DTI_ENOMEM : dti_csv_open(&c, buf, len, p.name, 0, err);
 	if (st == DTI_OK) {
 		st = dti_csv_next_nonblank(&c, err);
 		if (st == DTI_ENOTFOUND)
@@ -1809,10 +1840,12 @@ enum dti_status dti_framework_parse(const char *buf, size_t len,
 		apply_meta(&p, &c);
 	if (st == DTI_OK)
 		st = read_rows(&p, &c);
-	if (st == DTI_OK || (st == DTI_EINVALID && p.nrows))
+	if (st == DTI_OK || (st == DTI_EINVALID && p.nrows && !p.nomem))
 		st = build(&p, &c) ? DTI_EINVALID : st;
 	if (st == DTI_OK && p.failed)
 		st = DTI_EINVALID;
+	if (p.nomem)
+		st = DTI_ENOMEM;
 	dti_csv_close(&c);
 	free(p.rows);
 	free(p.imeta_leaf);

@@ -173,6 +173,7 @@ struct dti_result {
 	size_t nnotes;
 	char **notes;
 	char **notes_vi;
+	int notes_lost; /* a note could not be stored: the run is DTI_ENOMEM */
 };
 
 #define RES_AT(res, node, i) ((node) * (res)->n + (i))
@@ -180,10 +181,11 @@ struct dti_result {
 /*
  * Adds a note in English and Vietnamese: both formats take the same
  * arguments in the same order ("%.0s" swallows an English plural ending).
- * Allocation failure drops the note.
+ * Without memory the note is not added, DTI_ENOMEM is returned and
+ * res->notes_lost is set, so that a run that goes on fails at its end.
  */
-void dti_result_add_note(struct dti_result *res, const char *en, const char *vi,
-                         ...);
+enum dti_status dti_result_add_note(struct dti_result *res, const char *en,
+                                    const char *vi, ...);
 
 /* ---- the computation's steps (compute.c calls them) ------------------- */
 

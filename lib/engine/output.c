@@ -95,12 +95,23 @@ static void grid_set(struct grid *g, size_t col, const char *text, int color)
 		g->failed = 1;
 }
 
+/* A cell from the text of a scratch buffer, which is emptied for reuse;
+   a buffer that failed fails the grid. */
+static void grid_take(struct grid *g, size_t col, struct dti_buf *t, int color)
+{
+	if (t->status)
+		g->failed = 1;
+	else
+		grid_set(g, col, t->data ? t->data : "", color);
+	dti_buf_reset(t);
+}
+
 static void grid_setnum(struct grid *g, size_t col, double v, int digits,
                         char mark, int color)
 {
 	struct dti_buf t = DTI_BUF_INIT;
 	dti_buf_add_decimal(&t, v, digits, mark, "–");
-	grid_set(g, col, t.data ? t.data : "", color);
+	grid_take(g, col, &t, color);
 	dti_buf_release(&t);
 }
 
@@ -378,9 +389,9 @@ static enum dti_status result_table(const struct dti_result *res,
 				if (!isnan(d) && d > 0)
 					dti_buf_addc(&t, '+');
 				dti_buf_add_decimal(&t, d, digits, mark, "–");
-				grid_set(&g, c++, t.data ? t.data : "",
-				         isnan(d) || d == 0 ? 0
-				                            : (d > 0 ? 1 : 2));
+				grid_take(&g, c++, &t,
+				          isnan(d) || d == 0 ? 0
+				                             : (d > 0 ? 1 : 2));
 				dti_buf_release(&t);
 				int ok;
 				int rc = dti_result_rank_change(res, i, k, &ok);
@@ -613,8 +624,12 @@ static void result_json(const struct dti_result *res, const size_t *nodes,
 	dti_snprintf(program, sizeof program, "dti %s", dti_version());
 	dti_json_key(j, "program");
 	dti_json_string(j, program);
+	/* the hash is made on first use: "" when that had no memory */
+	const char *hash = dti_result_data_hash(res);
+	if (!*hash && j->status == DTI_OK)
+		j->status = DTI_ENOMEM;
 	dti_json_key(j, "data_sha256");
-	dti_json_string(j, dti_result_data_hash(res));
+	dti_json_string(j, hash);
 	dti_json_key(j, "synthetic");
 	dti_json_bool(j, dti_dataset_synthetic(res->ds));
 	dti_json_key(j, "precision");
@@ -756,12 +771,10 @@ static void tree_node(struct tree_ctx *t, size_t k, const char *lead,
 	struct dti_buf b = DTI_BUF_INIT;
 	grid_row(t->g);
 	dti_buf_addf(&b, "%s%s%s", t->prefix, lead, nd->code);
-	grid_set(t->g, 0, b.data, 0);
-	dti_buf_reset(&b);
+	grid_take(t->g, 0, &b, 0);
 	grid_set(t->g, 1, node_name(nd, t->o->lang), 0);
 	weight_text(t->fw, nd, &b);
-	grid_set(t->g, 2, b.data, 0);
-	dti_buf_reset(&b);
+	grid_take(t->g, 2, &b, 0);
 	if (nd->nchildren)
 		dti_buf_addf(&b, "%s",
 		             nd->kind == DTI_KIND_STATISTIC
@@ -776,8 +789,7 @@ static void tree_node(struct tree_ctx *t, size_t k, const char *lead,
 		             nd->params_text);
 	if (nd->nchildren && nd->method == DTI_AGG_GENMEAN)
 		dti_buf_addf(&b, ":%g", nd->power);
-	grid_set(t->g, 3, b.data ? b.data : "", 3);
-	dti_buf_reset(&b);
+	grid_take(t->g, 3, &b, 3);
 	if (nd->origin != DTI_ORIGIN_OFFICIAL) {
 		static const char *const vi_origin[] = {
 		    "chính thức", "chưa công bố", "suy luận", "ví dụ",
@@ -793,7 +805,7 @@ static void tree_node(struct tree_ctx *t, size_t k, const char *lead,
 			dti_buf_addf(&b, "%s%s", p ? ", " : "",
 			             t->fw->nodes[nd->parents[p]].code);
 	}
-	grid_set(t->g, 4, b.data ? b.data : "", 3);
+	grid_take(t->g, 4, &b, 3);
 	dti_buf_release(&b);
 	if (t->shown[k]) {
 		/* a shared node: its subtree was shown under another parent */
@@ -917,6 +929,8 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			}
 		}
 		if (!st)
+			st = t.status;
+		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st)
 			st = csv_cell(out, t.data ? t.data : "");
@@ -933,8 +947,9 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st && nd->kind != DTI_KIND_STATISTIC) {
-			weight_text(fw, nd, &t);
-			st = dti_buf_adds(out, t.data ? t.data : "");
+			st = weight_text(fw, nd, &t);
+			if (!st)
+				st = dti_buf_adds(out, t.data ? t.data : "");
 			dti_buf_reset(&t);
 		}
 		if (!st)
@@ -1195,6 +1210,11 @@ static enum dti_status write_output_units(const struct dti_units *u,
 			dti_buf_addf(&succ, "%s%s", s ? ";" : "", si.id);
 		}
 		const char *sc = succ.data ? succ.data : "";
+		st = succ.status;
+		if (st) {
+			dti_buf_release(&succ);
+			break;
+		}
 		if (table) {
 			grid_row(&g);
 			grid_set(&g, 0, ui.id, 0);

@@ -9,8 +9,8 @@
 
 #include "engine/model.h"
 
-void dti_result_add_note(struct dti_result *res, const char *en, const char *vi,
-                         ...)
+enum dti_status dti_result_add_note(struct dti_result *res, const char *en,
+                                    const char *vi, ...)
 {
 	char te[1024], tv[1024];
 	va_list ap, ap2;
@@ -26,20 +26,24 @@ void dti_result_add_note(struct dti_result *res, const char *en, const char *vi,
 	va_end(ap);
 	char **ne = realloc(res->notes, (res->nnotes + 1) * sizeof *ne);
 	if (!ne)
-		return;
+		goto lost;
 	res->notes = ne;
 	char **nv = realloc(res->notes_vi, (res->nnotes + 1) * sizeof *nv);
 	if (!nv)
-		return;
+		goto lost;
 	res->notes_vi = nv;
 	ne[res->nnotes] = strdup(te);
 	nv[res->nnotes] = strdup(tv);
 	if (!ne[res->nnotes] || !nv[res->nnotes]) {
 		free(ne[res->nnotes]);
 		free(nv[res->nnotes]);
-		return;
+		goto lost;
 	}
 	res->nnotes++;
+	return DTI_OK;
+lost:
+	res->notes_lost = 1;
+	return DTI_ENOMEM;
 }
 
 void dti_result_free(struct dti_result *res)
@@ -246,8 +250,9 @@ enum dti_status dti_result_set_previous(struct dti_result *res,
 		res->prev_node[k] =
 		    dti_framework_find(prev->fw, res->fw->nodes[k].code);
 	res->prev = prev;
+	enum dti_status st = DTI_OK;
 	if (!matched)
-		dti_result_add_note(
+		st = dti_result_add_note(
 		    res,
 		    "no unit of %s is in the previous cycle %s: "
 		    "no changes (re-base the earlier cycle onto "
@@ -257,14 +262,14 @@ enum dti_status dti_result_set_previous(struct dti_result *res,
 		    "sang các đơn vị hiện nay)",
 		    dti_result_cycle(res), dti_result_cycle(prev));
 	else if (matched < res->n)
-		dti_result_add_note(res,
-		                    "%zu of %zu units have no previous value "
-		                    "(cycle %s)",
-		                    "%zu trong %zu đơn vị không có giá trị kỳ "
-		                    "trước (kỳ %s)",
-		                    res->n - matched, res->n,
-		                    dti_result_cycle(prev));
-	return DTI_OK;
+		st = dti_result_add_note(
+		    res,
+		    "%zu of %zu units have no previous value "
+		    "(cycle %s)",
+		    "%zu trong %zu đơn vị không có giá trị kỳ "
+		    "trước (kỳ %s)",
+		    res->n - matched, res->n, dti_result_cycle(prev));
+	return st == DTI_OK ? DTI_OK : dti_err_nomem(err);
 }
 
 const struct dti_result *dti_result_previous(const struct dti_result *res)

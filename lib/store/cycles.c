@@ -397,7 +397,7 @@ enum dti_status dti_cycle_transition(struct dti_store *s, const char *label,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
+	struct store_cycle c = {0};
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "move cycles", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, label, &c, err);

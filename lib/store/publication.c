@@ -222,7 +222,7 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
+	struct store_cycle c = {0};
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "publish", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);

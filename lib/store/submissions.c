@@ -581,9 +581,9 @@ enum dti_status dti_submission_submit(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
+	struct store_cycle c = {0};
 	char uid[64] = "";
-	struct store_sub sub;
+	struct store_sub sub = {0};
 	st = store_load_cycle(s, cycle, &c, err);
 	if (st == DTI_OK)
 		st = store_cycle_unit(s, &c, unit, uid, err);
@@ -622,9 +622,9 @@ enum dti_status dti_submission_exclude(struct dti_store *s, const char *cycle,
 	st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
+	struct store_cycle c = {0};
 	char uid[64] = "";
-	struct store_sub sub;
+	struct store_sub sub = {0};
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "exclude units", err);
 	if (st == DTI_OK)
 		st = store_load_cycle(s, cycle, &c, err);
@@ -661,7 +661,7 @@ enum dti_status dti_submission_create(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
-	struct store_cycle c;
+	struct store_cycle c = {0};
 	char uid[64] = "";
 	st = store_require(s, DTI_ROLE_OWNER, NULL, "add submissions", err);
 	if (st == DTI_OK)

@@ -28,15 +28,15 @@ static inline const struct dti_embedded_file *fuzz_file(const char *name)
 }
 
 /* Stops the run: an invariant of the library does not hold. */
-#define FUZZ_ASSERT(cond, ...)                                              \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "fuzz: %s:%d: %s: ", __FILE__,      \
-			        __LINE__, #cond);                           \
-			fprintf(stderr, __VA_ARGS__);                       \
-			fputc('\n', stderr);                                \
-			abort();                                            \
-		}                                                           \
+#define FUZZ_ASSERT(cond, ...)                                                 \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "fuzz: %s:%d: %s: ", __FILE__,         \
+			        __LINE__, #cond);                              \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 #endif

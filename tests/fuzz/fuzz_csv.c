@@ -17,8 +17,8 @@
  */
 #include <stdint.h>
 
+#include "base/base.h"
 #include "fuzz_common.h"
-#include "internal.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,20 +35,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_ASSERT(!dti_framework_parse(f->data, f->len, f->name, &pdti, NULL),
 	            "bundled pdti-2022 does not parse");
 	f = fuzz_file("example-province-internal.csv");
-	FUZZ_ASSERT(!dti_framework_parse(f->data, f->len, f->name, &example,
-	                                 NULL),
-	            "bundled example framework does not parse");
+	FUZZ_ASSERT(
+	    !dti_framework_parse(f->data, f->len, f->name, &example, NULL),
+	    "bundled example framework does not parse");
 	f = fuzz_file("vn-provinces.csv");
-	FUZZ_ASSERT(!dti_units_parse(f->data, f->len, f->name, &provinces, NULL),
-	            "bundled registry does not parse");
+	FUZZ_ASSERT(
+	    !dti_units_parse(f->data, f->len, f->name, &provinces, NULL),
+	    "bundled registry does not parse");
 	f = fuzz_file("regions.csv");
-	FUZZ_ASSERT(!dti_units_parse_groups(provinces, f->data, f->len, f->name,
-	                                    NULL),
-	            "bundled regions do not parse");
+	FUZZ_ASSERT(
+	    !dti_units_parse_groups(provinces, f->data, f->len, f->name, NULL),
+	    "bundled regions do not parse");
 	f = fuzz_file("example-units.csv");
-	FUZZ_ASSERT(!dti_units_parse(f->data, f->len, f->name, &example_units,
-	                             NULL),
-	            "example units do not parse");
+	FUZZ_ASSERT(
+	    !dti_units_parse(f->data, f->len, f->name, &example_units, NULL),
+	    "example units do not parse");
 	f = fuzz_file("example-groups.csv");
 	FUZZ_ASSERT(!dti_units_parse_groups(example_units, f->data, f->len,
 	                                    f->name, NULL),
@@ -60,8 +61,8 @@ static void read_csv(const uint8_t *data, size_t size, char sep)
 {
 	struct dti_csv c;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_csv_open(&c, (const char *)data, size,
-	                                  "fuzz.csv", sep, &err);
+	enum dti_status st =
+	    dti_csv_open(&c, (const char *)data, size, "fuzz.csv", sep, &err);
 	if (st == DTI_OK) {
 		FUZZ_ASSERT(c.sep == ',' || c.sep == ';' || c.sep == '\t',
 		            "separator %d", c.sep);
@@ -69,11 +70,12 @@ static void read_csv(const uint8_t *data, size_t size, char sep)
 		unsigned long last = 0;
 		size_t records = 0;
 		while ((st = dti_csv_next(&c, &err)) == DTI_OK) {
-			FUZZ_ASSERT(c.line >= last, "line %lu after %lu", c.line,
-			            last);
+			FUZZ_ASSERT(c.line >= last, "line %lu after %lu",
+			            c.line, last);
 			last = c.line;
 			for (size_t i = 0; i < c.nfields; i++)
-				FUZZ_ASSERT(c.fields[i] != NULL, "field %zu", i);
+				FUZZ_ASSERT(c.fields[i] != NULL, "field %zu",
+				            i);
 			/* reading every byte of every field: ASan checks the
 			 * terminators are inside the buffers */
 			size_t total = 0;
@@ -81,12 +83,14 @@ static void read_csv(const uint8_t *data, size_t size, char sep)
 				total += strlen(c.fields[i]);
 			(void)total;
 			records++;
-			FUZZ_ASSERT(records <= size + 1, "%zu records from %zu bytes",
-			            records, size);
+			FUZZ_ASSERT(records <= size + 1,
+			            "%zu records from %zu bytes", records,
+			            size);
 		}
 		if (st != DTI_ENOTFOUND)
 			FUZZ_ASSERT(err.code != DTI_OK && err.message[0],
-			            "record error %d without a message", (int)st);
+			            "record error %d without a message",
+			            (int)st);
 	} else {
 		FUZZ_ASSERT(err.message[0], "open error %d without a message",
 		            (int)st);
@@ -103,11 +107,11 @@ static void parse_dataset(const struct dti_framework *fw,
 	ro.decimal = decimal;
 	struct dti_dataset *ds = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_dataset_parse(fw, units, (const char *)data,
-	                                       size, "fuzz.csv", &ro, &ds, &err);
+	enum dti_status st = dti_dataset_parse(
+	    fw, units, (const char *)data, size, "fuzz.csv", &ro, &ds, &err);
 	if (st != DTI_OK) {
-		FUZZ_ASSERT(err.message[0], "dataset error %d without a message",
-		            (int)st);
+		FUZZ_ASSERT(err.message[0],
+		            "dataset error %d without a message", (int)st);
 		dti_error_release(&err);
 		dti_dataset_free(ds);
 		return;

@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(fw != NULL, "parsed without a framework");
 
 	static const enum dti_format formats[] = {
-	    DTI_FORMAT_TABLE, DTI_FORMAT_CSV, DTI_FORMAT_JSON, DTI_FORMAT_NDJSON};
+	    DTI_FORMAT_TABLE, DTI_FORMAT_CSV, DTI_FORMAT_JSON,
+	    DTI_FORMAT_NDJSON};
 	static const enum dti_lang langs[] = {DTI_LANG_EN, DTI_LANG_VI};
 	for (size_t l = 0; l < 2; l++) {
 		for (size_t f = 0; f < 4; f++) {
@@ -50,17 +51,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dti_error_release(&err);
 			if (st == DTI_OK && formats[f] == DTI_FORMAT_CSV) {
 				struct dti_framework *again = NULL;
-				st = dti_framework_parse(out.data ? out.data : "",
-				                         out.len, "fuzz-again.csv",
-				                         &again, &err);
+				st = dti_framework_parse(
+				    out.data ? out.data : "", out.len,
+				    "fuzz-again.csv", &again, &err);
 				if (st != DTI_OK) {
-					fprintf(stderr,
-					        "fuzz: the CSV of a valid framework "
-					        "does not parse again: %s (line "
-					        "%lu)\n--- the CSV:\n%.*s\n",
-					        err.message, err.line,
-					        (int)(out.len < 4000 ? out.len : 4000),
-					        out.data ? out.data : "");
+					fprintf(
+					    stderr,
+					    "fuzz: the CSV of a valid "
+					    "framework "
+					    "does not parse again: %s (line "
+					    "%lu)\n--- the CSV:\n%.*s\n",
+					    err.message, err.line,
+					    (int)(out.len < 4000 ? out.len
+					                         : 4000),
+					    out.data ? out.data : "");
 					abort();
 				}
 				FUZZ_ASSERT(dti_framework_node_count(again) ==
@@ -73,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				            "root moved in a round trip");
 				FUZZ_ASSERT(strcmp(dti_framework_id(again),
 				                   dti_framework_id(fw)) == 0,
-				            "id '%s' became '%s'", dti_framework_id(fw),
+				            "id '%s' became '%s'",
+				            dti_framework_id(fw),
 				            dti_framework_id(again));
 				dti_error_release(&err);
 				dti_framework_free(again);

@@ -12,8 +12,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "base/base.h"
 #include "fuzz_common.h"
-#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		double v = NAN;
 		int percent = -1;
 		const char *why = NULL;
-		enum dti_status st = dti_parse_number(s, marks[m], &v, &percent,
-		                                      &why);
+		enum dti_status st =
+		    dti_parse_number(s, marks[m], &v, &percent, &why);
 		FUZZ_ASSERT(st == DTI_OK || st == DTI_ESYNTAX ||
 		                st == DTI_EAMBIGUOUS,
 		            "status %d for mark %d", (int)st, marks[m]);
@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (marks[m])
 			FUZZ_ASSERT(st != DTI_EAMBIGUOUS,
-			            "'%s' ambiguous with mark '%c'", s, marks[m]);
+			            "'%s' ambiguous with mark '%c'", s,
+			            marks[m]);
 	}
 
 	double d;
@@ -57,13 +58,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		double v;
 		int percent;
 		const char *why;
-		enum dti_status st = dti_parse_number(s, '.', &v, &percent, &why);
+		enum dti_status st =
+		    dti_parse_number(s, '.', &v, &percent, &why);
 		/* grouping may refuse what strtod takes ("1,5" never reaches
 		 * here: the strict parser refuses ','), but a plain number must
 		 * read the same */
 		if (st == DTI_OK)
 			FUZZ_ASSERT(v == d && !percent,
-			            "'%s': %.17g strictly, %.17g as data", s, d, v);
+			            "'%s': %.17g strictly, %.17g as data", s, d,
+			            v);
 	}
 	long l;
 	(void)dti_parse_long(s, &l);

@@ -95,7 +95,11 @@ static TEST_UNUSED char *jstring(struct jreader *r)
 	r->p++;
 	size_t cap = 64, len = 0;
 	char *s = malloc(cap);
-	while (s) {
+	if (!s) {
+		jfail(r, "out of memory");
+		return NULL;
+	}
+	for (;;) {
 		if (r->p >= r->end) {
 			jfail(r, "unterminated string");
 			break;
@@ -104,8 +108,10 @@ static TEST_UNUSED char *jstring(struct jreader *r)
 		if (len + 8 >= cap) {
 			cap *= 2;
 			char *t = realloc(s, cap);
-			if (!t)
+			if (!t) {
+				jfail(r, "out of memory");
 				break;
+			}
 			s = t;
 		}
 		if (c == '"') {

@@ -16,13 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/db/db.h"
 #include "dti/dti.h"
+#include "store/db/db.h"
 
 struct teststore {
 	char location[1024];
-	char dir[256];    /* SQLite: the temporary directory */
-	char schema[64];  /* PostgreSQL: the schema */
+	char dir[256];   /* SQLite: the temporary directory */
+	char schema[64]; /* PostgreSQL: the schema */
 	int pg;
 };
 
@@ -40,8 +40,8 @@ static inline int teststore_new(struct teststore *t)
 	const char *uri = getenv("DTI_TEST_PG");
 	if (uri && *uri) {
 		t->pg = 1;
-		snprintf(t->schema, sizeof t->schema, "t_%ld_%d", (long)getpid(),
-		         ++counter);
+		snprintf(t->schema, sizeof t->schema, "t_%ld_%d",
+		         (long)getpid(), ++counter);
 		struct db *db = NULL;
 		struct dti_error err = DTI_ERROR_INIT;
 		char sql[128];

@@ -1,6 +1,6 @@
 /*
- * tests/unit/base/test_csv.c - the CSV reader of lib/base/csv.c: separators sniffed
- * from the header, RFC 4180 quoting with doubled quotes and line breaks
+ * tests/unit/base/test_csv.c - the CSV reader of lib/base/csv.c: separators
+ * sniffed from the header, RFC 4180 quoting with doubled quotes and line breaks
  * inside fields (and the line numbers of the records after them), CRLF and
  * CR line ends, the UTF-8 byte order mark, "# key: value" metadata before
  * the header and comments after it, malformed quoting located by line and

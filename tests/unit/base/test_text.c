@@ -7,11 +7,14 @@
  * text, the VNI ones follow the VNI-Windows font layout (a base letter
  * followed by a mark byte).
  */
+/* cmocka.h needs these headers first, in this order */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +41,14 @@ static void test_utf8_valid(void **state)
 	struct dti_error err;
 	assert_int_equal(checks("", &err), DTI_OK);
 	assert_int_equal(checks("code,name\n01,Ha Noi\n", &err), DTI_OK);
-	assert_int_equal(checks("01,Hà Nội\n48,TP. Đà Nẵng\n46,Thừa Thiên - Huế\n",
+	assert_int_equal(
+	    checks("01,Hà Nội\n48,TP. Đà Nẵng\n46,Thừa Thiên - Huế\n", &err),
+	    DTI_OK);
+	/* BOM, NFD, 4-byte sequences, the highest code point */
+	assert_int_equal(checks("\xEF\xBB\xBFHo\xCC\x80"
+	                        "a",
 	                        &err),
 	                 DTI_OK);
-	/* BOM, NFD, 4-byte sequences, the highest code point */
-	assert_int_equal(checks("\xEF\xBB\xBFHo\xCC\x80""a", &err), DTI_OK);
 	assert_int_equal(checks("\xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF", &err),
 	                 DTI_OK);
 	assert_int_equal(checks("\xED\x9F\xBF \xEE\x80\x80", &err), DTI_OK);
@@ -67,16 +73,16 @@ static void test_utf8_malformed(void **state)
 		const char *s;
 		unsigned long col;
 	} bad[] = {
-	    {"ab\xC0\xAF", 3},              /* overlong '/' */
-	    {"ab\xE0\x80\xAF", 3},          /* overlong, 3 bytes */
-	    {"ab\xF0\x80\x80\xAF", 3},      /* overlong, 4 bytes */
-	    {"ab\xED\xA0\x80", 3},          /* surrogate U+D800 */
-	    {"ab\xF4\x90\x80\x80", 3},      /* U+110000 */
-	    {"ab\xF5\x80\x80\x80", 3},      /* lead byte beyond U+10FFFF */
+	    {"ab\xC0\xAF", 3},         /* overlong '/' */
+	    {"ab\xE0\x80\xAF", 3},     /* overlong, 3 bytes */
+	    {"ab\xF0\x80\x80\xAF", 3}, /* overlong, 4 bytes */
+	    {"ab\xED\xA0\x80", 3},     /* surrogate U+D800 */
+	    {"ab\xF4\x90\x80\x80", 3}, /* U+110000 */
+	    {"ab\xF5\x80\x80\x80", 3}, /* lead byte beyond U+10FFFF */
 	    {"ab\xFF", 3},
-	    {"ab\x80", 3},                  /* stray continuation */
-	    {"\xC3\xA0\xC3", 2},            /* truncated at the end */
-	    {"\xE1\xBB\x99\xE1\xBB", 2},    /* truncated 3-byte sequence */
+	    {"ab\x80", 3},               /* stray continuation */
+	    {"\xC3\xA0\xC3", 2},         /* truncated at the end */
+	    {"\xE1\xBB\x99\xE1\xBB", 2}, /* truncated 3-byte sequence */
 	    {"\xE1\xBBx", 1},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -151,7 +157,8 @@ static void test_windows_1258(void **state)
 	dti_error_release(&err);
 	/* "Đắk Lắk\nBình Định\nThừa Thiên Huế\n" */
 	const char *t = "\xD0\xE3\xECk L\xE3\xECk\nBi\xCCnh \xD0i\xF2nh\n"
-	                "Th\xFD\xCC""a Thi\xEAn Hu\xEA\xEC\n";
+	                "Th\xFD\xCC"
+	                "a Thi\xEAn Hu\xEA\xEC\n";
 	assert_int_equal(checks(t, &err), DTI_EENCODING);
 	assert_int_equal(err.line, 1);
 	assert_int_equal(err.column, 1);
@@ -190,7 +197,9 @@ static void test_vni(void **state)
 	assert_non_null(strstr(err.message, "VNI"));
 	dti_error_release(&err);
 	/* "Đắk Lắk,Bà Rịa" */
-	const char *t = "\xD1" "a\xE9k La\xE9k,Ba\xF8 R\xF2" "a\n"; /* ị: 0xF2 */
+	const char *t = "\xD1"
+	                "a\xE9k La\xE9k,Ba\xF8 R\xF2"
+	                "a\n"; /* ị: 0xF2 */
 	assert_int_equal(checks(t, &err), DTI_EENCODING);
 	assert_non_null(strstr(err.message, "VNI"));
 	dti_error_release(&err);
@@ -242,14 +251,22 @@ static void test_width(void **state)
 	assert_int_equal(width("越南"), 4);
 	assert_int_equal(width("a越b"), 4);
 	assert_int_equal(width("한국"), 4);
-	assert_int_equal(width("ＡＢ"), 4);              /* fullwidth forms */
+	assert_int_equal(width("ＡＢ"), 4);             /* fullwidth forms */
 	assert_int_equal(width("\xF0\x9F\x98\x80"), 2); /* U+1F600 */
 	assert_int_equal(width("\xF0\xA0\x80\x80"), 2); /* U+20000 */
-	assert_int_equal(width("a\xE3\x80\xBF" "b"), 3); /* U+303F is narrow */
-	assert_int_equal(width("a\xE2\x80\x8B" "b\xEF\xBB\xBF"), 2); /* ZW */
-	assert_int_equal(width("a\tb\x1B"), 2);         /* controls */
-	assert_int_equal(width("a\xC2\x85" "b"), 2);    /* C1 control */
-	assert_int_equal(width("a\xFF" "b"), 3);        /* a bad byte: 1 */
+	assert_int_equal(width("a\xE3\x80\xBF"
+	                       "b"),
+	                 3); /* U+303F is narrow */
+	assert_int_equal(width("a\xE2\x80\x8B"
+	                       "b\xEF\xBB\xBF"),
+	                 2);                    /* ZW */
+	assert_int_equal(width("a\tb\x1B"), 2); /* controls */
+	assert_int_equal(width("a\xC2\x85"
+	                       "b"),
+	                 2); /* C1 control */
+	assert_int_equal(width("a\xFF"
+	                       "b"),
+	                 3); /* a bad byte: 1 */
 	/* the length bounds the string, even mid-sequence */
 	assert_int_equal(dti_text_width("Hà Nội", 3), 2);
 	assert_int_equal(dti_text_width("Hà Nội", 2), 2);
@@ -291,8 +308,12 @@ static void test_fold(void **state)
 	assert_fold("Ha\xCC\x80 No\xCC\x82\xCC\xA3i", "ha noi");
 	assert_fold("Tha\xCC\x81i Nguye\xCC\x82n", "thai nguyen");
 	/* zero-width characters do not split a word, a ZWSP does */
-	assert_fold("Hu\xE2\x80\x8D" "e\xCC\x82\xCC\x81", "hue");
-	assert_fold("ab\xE2\x80\x8B" "cd", "ab cd");
+	assert_fold("Hu\xE2\x80\x8D"
+	            "e\xCC\x82\xCC\x81",
+	            "hue");
+	assert_fold("ab\xE2\x80\x8B"
+	            "cd",
+	            "ab cd");
 	/* bad bytes are separators */
 	assert_fold("Ha\xFFNoi", "ha noi");
 	assert_fold(NULL, "");
@@ -327,8 +348,8 @@ static void test_fold_tables(void **state)
 	}
 	/* and every letter of U+00C0..U+00FF but × and ÷ */
 	for (unsigned c = 0xC0; c <= 0xFF; c++) {
-		char in[3] = {(char)(0xC0 | (c >> 6)), (char)(0x80 | (c & 0x3F)),
-		              0};
+		char in[3] = {(char)(0xC0 | (c >> 6)),
+		              (char)(0x80 | (c & 0x3F)), 0};
 		char out[8];
 		size_t n = dti_text_fold(in, out, sizeof out);
 		if (c == 0xD7 || c == 0xF7)
@@ -351,15 +372,18 @@ static void test_collate(void **state)
 	(void)state;
 	/* Vietnamese alphabetical order: a ă â ... d đ ... o ô ơ ... u ư */
 	static const char *const want[] = {
-	    "An Giang",   "Bà Rịa - Vũng Tàu", "Bạc Liêu",  "Bắc Giang",
-	    "Bắc Kạn",    "Bắc Ninh",          "Bến Tre",   "Bình Định",
-	    "Cà Mau",     "Cao Bằng",          "Cần Thơ",   "Dak Lak",
-	    "Duy Tân",    "Đà Nẵng",           "Đắk Lắk",   "Điện Biên",
-	    "Đồng Nai",   "Đồng Tháp",         "Gia Lai",   "Hà Giang",
-	    "Hà Nội",     "Hải Phòng",         "Hậu Giang", "Hồ Chí Minh",
-	    "Hưng Yên",   "Ninh Bình",         "Ninh Thuận", "Quảng Ngãi",
-	    "Sóc Trăng",  "Sơn La",            "Tây Ninh",  "Thái Bình",
-	    "Thừa Thiên Huế", "Tuyên Quang",   "Yên Bái",
+	    "An Giang",    "Bà Rịa - Vũng Tàu", "Bạc Liêu",
+	    "Bắc Giang",   "Bắc Kạn",           "Bắc Ninh",
+	    "Bến Tre",     "Bình Định",         "Cà Mau",
+	    "Cao Bằng",    "Cần Thơ",           "Dak Lak",
+	    "Duy Tân",     "Đà Nẵng",           "Đắk Lắk",
+	    "Điện Biên",   "Đồng Nai",          "Đồng Tháp",
+	    "Gia Lai",     "Hà Giang",          "Hà Nội",
+	    "Hải Phòng",   "Hậu Giang",         "Hồ Chí Minh",
+	    "Hưng Yên",    "Ninh Bình",         "Ninh Thuận",
+	    "Quảng Ngãi",  "Sóc Trăng",         "Sơn La",
+	    "Tây Ninh",    "Thái Bình",         "Thừa Thiên Huế",
+	    "Tuyên Quang", "Yên Bái",
 	};
 	enum { N = sizeof want / sizeof want[0] };
 	const char *v[N];
@@ -380,8 +404,11 @@ static void test_collate(void **state)
 	assert_true(dti_text_collate("Bà", "Bác") < 0);
 	assert_int_equal(dti_text_collate("Hà Nội", "Hà Nội"), 0);
 	/* NFC and NFD are the same text; the order stays total */
-	int r = dti_text_collate("Hòa", "Ho\xCC\x80" "a");
-	assert_int_equal(r, -dti_text_collate("Ho\xCC\x80" "a", "Hòa"));
+	int r = dti_text_collate("Hòa", "Ho\xCC\x80"
+	                                "a");
+	assert_int_equal(r, -dti_text_collate("Ho\xCC\x80"
+	                                      "a",
+	                                      "Hòa"));
 	assert_true(dti_text_collate(NULL, "a") < 0);
 	assert_int_equal(dti_text_collate(NULL, ""), 0);
 }

@@ -34,12 +34,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-
-
-
-
-
-
 /* ---- a tiny CSV reader for the naive reimplementation ------------------ */
 
 struct table {
@@ -63,8 +57,9 @@ static char *slurp(const char *rel)
 		len += got;
 		if (cap - len < 2) {
 			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
+			char *more = realloc(buf, cap);
+			assert_non_null(more);
+			buf = more;
 		}
 	}
 	fclose(f);
@@ -181,6 +176,7 @@ static struct naive naive_asem(void)
 	nv.level = calloc(m.nrows, sizeof *nv.level);
 	nv.dir = calloc(m.nrows, sizeof *nv.dir);
 	nv.weight = calloc(m.nrows, sizeof *nv.weight);
+	assert_true(nv.code && nv.parent && nv.level && nv.dir && nv.weight);
 	for (size_t r = 0; r < m.nrows; r++) {
 		const char *type = cell(&m, r, ct);
 		if (strcmp(type, "Indicator") && strcmp(type, "Aggregate"))
@@ -196,12 +192,13 @@ static struct naive naive_asem(void)
 	nv.nunits = d.nrows;
 	nv.unit = calloc(nv.nunits, sizeof *nv.unit);
 	nv.v = malloc(nv.nnodes * nv.nunits * sizeof *nv.v);
+	assert_true(nv.unit && nv.v);
 	size_t cu = column(&d, "uCode");
 	for (size_t i = 0; i < nv.nunits; i++)
 		nv.unit[i] = strdup(cell(&d, i, cu));
 	/* level 1: flip by the direction, then min-max onto [0,100] */
 	for (size_t k = 0; k < nv.nnodes; k++) {
-		double *col = &nv.v[k * nv.nunits];
+		double *col = nv.v + k * nv.nunits;
 		if (nv.level[k] != 1)
 			continue;
 		size_t j = column(&d, nv.code[k]);

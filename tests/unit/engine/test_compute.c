@@ -1,9 +1,10 @@
 /*
- * tests/unit/engine/test_compute.c - the engine of lib/engine/compute.c on points and
- * weights frameworks: absolute scoring rules, shared children, statistics,
- * missing-value policies, entered aggregates, unknown points, aggregation
- * methods, competition ranks at the published precision, group ranks, the
- * order of a ranking, changes between two cycles, notes and the data hash.
+ * tests/unit/engine/test_compute.c - the engine of lib/engine/compute.c on
+ * points and weights frameworks: absolute scoring rules, shared children,
+ * statistics, missing-value policies, entered aggregates, unknown points,
+ * aggregation methods, competition ranks at the published precision, group
+ * ranks, the order of a ranking, changes between two cycles, notes and the data
+ * hash.
  *
  * Every expected number is worked out by hand in the comments (or by a few
  * lines of naive arithmetic in the test), never taken from the program.
@@ -28,10 +29,6 @@
 #include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-
-
-
 
 static struct dti_framework *fw_text(const char *text)
 {
@@ -89,9 +86,6 @@ static struct dti_result *run(const struct dti_framework *fw,
 	assert_non_null(res);
 	return res;
 }
-
-
-
 
 static double pts(const struct dti_result *res, const char *id,
                   const char *code)

@@ -1,6 +1,6 @@
 /*
- * tests/unit/engine/test_dataset.c - units' figures (lib/engine/dataset.c): reading wide
- * and long CSV files against a framework and a units registry, the
+ * tests/unit/engine/test_dataset.c - units' figures (lib/engine/dataset.c):
+ * reading wide and long CSV files against a framework and a units registry, the
  * published DTI 2022 table and the demo files, decimal commas, yes/no
  * words, percent signs, columns named by node names, and every fault a
  * spreadsheet user can make, each located by file, line, column and field

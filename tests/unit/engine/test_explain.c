@@ -1,9 +1,9 @@
 /*
- * tests/unit/engine/test_explain.c - explanations of lib/engine/explain.c: points lost
- * per indicator, contributions through effective weights (a child shared by
- * two groups counts on both paths), the leader, the median, the group's
- * median and best, the gain needed to pass the unit ranked just above (on
- * published, rounded values), strengths and weaknesses by rank, changes
+ * tests/unit/engine/test_explain.c - explanations of lib/engine/explain.c:
+ * points lost per indicator, contributions through effective weights (a child
+ * shared by two groups counts on both paths), the leader, the median, the
+ * group's median and best, the gain needed to pass the unit ranked just above
+ * (on published, rounded values), strengths and weaknesses by rank, changes
  * since the previous cycle, and the text (Vietnamese and English) and JSON
  * renderings, synthetic data included.
  *

@@ -1445,8 +1445,8 @@ static void test_long_fields(void **state)
 	assert_int_equal(dti_compute(fw, ds, 0, NULL, &res, &err), DTI_OK);
 	assert_near(dti_result_value(res, 0, dti_framework_root(fw)), 1.0,
 	            1e-12);
-	assert_near(dti_result_value(res, 1, dti_framework_root(fw)),
-	            0.331104, 1e-12);
+	assert_near(dti_result_value(res, 1, dti_framework_root(fw)), 0.331104,
+	            1e-12);
 	dti_result_free(res);
 	dti_dataset_free(ds);
 	dti_framework_free(fw);

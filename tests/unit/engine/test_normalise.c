@@ -1,7 +1,7 @@
 /*
  * tests/unit/engine/test_normalise.c - the relative normalisations of
- * lib/engine/compute.c on a weights framework: min-max (with an output range and
- * with polarity '-', COINr's flip-then-normalise), goalposts, z-score,
+ * lib/engine/compute.c on a weights framework: min-max (with an output range
+ * and with polarity '-', COINr's flip-then-normalise), goalposts, z-score,
  * rank, percentile rank, ratio to the maximum and distance to target, the
  * cases where they give no value, and figures missing from the statistics.
  * A printed COINr example (qNormalise on a small data frame) is checked too.
@@ -29,9 +29,6 @@
 #include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-
-
 
 static struct dti_framework *fw_text(const char *text)
 {
@@ -72,9 +69,6 @@ static struct dti_result *run(const struct dti_framework *fw,
 	assert_int_equal(st, DTI_OK);
 	return res;
 }
-
-
-
 
 /* Checks a node's values for U1..U5 (NaN: no value). */
 static void check_column(const struct dti_result *res, const char *code,

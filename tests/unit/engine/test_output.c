@@ -1,6 +1,6 @@
 /*
- * tests/unit/engine/test_output.c - the writers of lib/engine/output.c: result tables
- * aligned by display width (Vietnamese names precomposed or decomposed),
+ * tests/unit/engine/test_output.c - the writers of lib/engine/output.c: result
+ * tables aligned by display width (Vietnamese names precomposed or decomposed),
  * CSV with its header and RFC 4180 quoting, JSON checked by a strict
  * reader written here (null for a missing value), NDJSON one object per
  * line, the synthetic-data labels of every format, numbers that keep '.'
@@ -29,11 +29,6 @@
 #include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-
-
-
-
 
 static struct dti_framework *fw_text(const char *text, const char *name)
 {

@@ -33,9 +33,6 @@
 #include "testcheck.h"
 #include "testutil.h"
 
-
-
-
 /* ---- the published file, read here ------------------------------------- */
 
 #define NMAIN 8

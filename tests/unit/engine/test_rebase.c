@@ -1,7 +1,7 @@
 /*
  * tests/unit/engine/test_rebase.c - carrying a cycle onto the provinces of the
- * 2025 merger (lib/engine/rebase.c) with frameworks/pdti-2022.csv and the bundled
- * registry: Hà Giang (02) and Tuyên Quang (08) become Tuyên Quang
+ * 2025 merger (lib/engine/rebase.c) with frameworks/pdti-2022.csv and the
+ * bundled registry: Hà Giang (02) and Tuyên Quang (08) become Tuyên Quang
  * (08-2025); Cao Bằng (04) continues unchanged.
  *
  * The plain and population-weighted averages of the main indicators are
@@ -27,10 +27,6 @@
 #include "dti/dti.h"
 #include "testcheck.h"
 #include "testutil.h"
-
-
-
-
 
 /* ---- fixture ----------------------------------------------------------------
  */
@@ -147,7 +143,6 @@ static void done(struct run *r)
 	dti_result_free(r->res);
 	dti_dataset_free(r->ds);
 }
-
 
 static size_t ds_unit(const struct dti_dataset *ds, const char *id)
 {

@@ -1,16 +1,19 @@
 /*
- * tests/unit/engine/test_units.c - the units registry (lib/engine/units.c) and the
- * bundled registry of Vietnam's provinces (data/units/vn-provinces.csv).
+ * tests/unit/engine/test_units.c - the units registry (lib/engine/units.c) and
+ * the bundled registry of Vietnam's provinces (data/units/vn-provinces.csv).
  *
  * The bundled file is checked against what the 2025 merger requires: 63
  * provinces until 2025-06-30, 34 from 2025-07-01, every old province
  * reaching exactly one new one.
  */
+/* cmocka.h needs these headers first, in this order */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <math.h>
 #include <stdlib.h>
@@ -73,9 +76,8 @@ static const char *find(const struct dti_units *u, const char *text,
 	return info.id;
 }
 
-static enum dti_status find_status(const struct dti_units *u,
-                                   const char *text, const char *date,
-                                   struct dti_error *err)
+static enum dti_status find_status(const struct dti_units *u, const char *text,
+                                   const char *date, struct dti_error *err)
 {
 	size_t i;
 	dti_error_init(err);
@@ -257,14 +259,12 @@ static void test_successors(void **state)
 	const struct dti_units *u = f->u;
 	size_t out[8];
 	size_t ha_giang = index_of(u, "02");
-	assert_int_equal(dti_units_successors_on(u, ha_giang, "2025-07-01",
-	                                         out, 8),
-	                 1);
+	assert_int_equal(
+	    dti_units_successors_on(u, ha_giang, "2025-07-01", out, 8), 1);
 	assert_int_equal(out[0], index_of(u, "08-2025"));
 	/* valid on the date: itself */
-	assert_int_equal(dti_units_successors_on(u, ha_giang, "2024-12-31",
-	                                         out, 8),
-	                 1);
+	assert_int_equal(
+	    dti_units_successors_on(u, ha_giang, "2024-12-31", out, 8), 1);
 	assert_int_equal(out[0], ha_giang);
 	size_t hn = index_of(u, "01");
 	assert_int_equal(dti_units_successors_on(u, hn, "2025-07-01", out, 8),
@@ -275,9 +275,8 @@ static void test_successors(void **state)
 	                                         "2020-01-01", out, 8),
 	                 0);
 	/* the count is returned even when out is too small */
-	assert_int_equal(dti_units_successors_on(u, ha_giang, "2025-07-01",
-	                                         NULL, 0),
-	                 1);
+	assert_int_equal(
+	    dti_units_successors_on(u, ha_giang, "2025-07-01", NULL, 0), 1);
 
 	/* every one of the 63 reaches exactly one of the 34 */
 	size_t reached[128];
@@ -331,9 +330,9 @@ static void test_merger_table(void **state)
 		for (size_t k = 1; k < 5 && merged[m][k]; k++) {
 			size_t out[2];
 			size_t p = index_of(u, merged[m][k]);
-			assert_int_equal(dti_units_successors_on(u, p, "2025-07-01",
-			                                         out, 2),
-			                 1);
+			assert_int_equal(
+			    dti_units_successors_on(u, p, "2025-07-01", out, 2),
+			    1);
 			assert_int_equal(out[0], target);
 			code_ok |= strcmp(info.code, merged[m][k]) == 0;
 			npred++;
@@ -403,9 +402,9 @@ static void test_parse_small(void **state)
 	const char *groups = "region,name_vi,name_en,provinces_63\n"
 	                     "X,Miền X,Region X,14\n"
 	                     "Z,Miền Z,,3\n";
-	assert_int_equal(dti_units_parse_groups(u, groups, strlen(groups),
-	                                        "g.csv", &err),
-	                 DTI_OK);
+	assert_int_equal(
+	    dti_units_parse_groups(u, groups, strlen(groups), "g.csv", &err),
+	    DTI_OK);
 	assert_ptr_equal(dti_units_group_find(u, "X"), g);
 	assert_string_equal(g->name_vi, "Miền X");
 	assert_string_equal(g->name_en, "Region X");
@@ -413,17 +412,17 @@ static void test_parse_small(void **state)
 	assert_int_equal(dti_units_group_count(u), 3);
 	/* a bad groups table changes nothing */
 	const char *bad = "group,name_vi\nX,Khác\nX,Lặp\n";
-	assert_int_equal(dti_units_parse_groups(u, bad, strlen(bad), "g.csv",
-	                                        &err),
-	                 DTI_EINVALID);
+	assert_int_equal(
+	    dti_units_parse_groups(u, bad, strlen(bad), "g.csv", &err),
+	    DTI_EINVALID);
 	assert_int_equal(err.line, 3);
 	assert_non_null(strstr(err.message, "duplicate group 'X'"));
 	assert_string_equal(g->name_vi, "Miền X");
 	dti_error_release(&err);
 	const char *nogroup = "name_vi,name_en\nA,B\n";
-	assert_int_equal(dti_units_parse_groups(u, nogroup, strlen(nogroup),
-	                                        "g.csv", &err),
-	                 DTI_EINVALID);
+	assert_int_equal(
+	    dti_units_parse_groups(u, nogroup, strlen(nogroup), "g.csv", &err),
+	    DTI_EINVALID);
 	assert_non_null(strstr(err.message, "'group'"));
 	dti_error_release(&err);
 	dti_units_free(u);
@@ -488,8 +487,7 @@ static void test_parse_errors(void **state)
 	assert_int_equal(parse("", &u, &err), DTI_EINVALID);
 	assert_non_null(strstr(err.message, "empty"));
 	dti_error_release(&err);
-	assert_int_equal(parse("# only: metadata\n\n", &u, &err),
-	                 DTI_EINVALID);
+	assert_int_equal(parse("# only: metadata\n\n", &u, &err), DTI_EINVALID);
 	dti_error_release(&err);
 	assert_int_equal(parse("id,name_vi\n", &u, &err), DTI_EINVALID);
 	assert_non_null(strstr(err.message, "no unit"));
@@ -508,9 +506,9 @@ static void test_parse_errors(void **state)
 	                 DTI_EINVALID);
 	assert_non_null(strstr(err.message, "itself"));
 	dti_error_release(&err);
-	assert_int_equal(parse("id,name_vi,successors\na,A,b\nb,B,\n", &u,
-	                       &err),
-	                 DTI_EINVALID);
+	assert_int_equal(
+	    parse("id,name_vi,successors\na,A,b\nb,B,\n", &u, &err),
+	    DTI_EINVALID);
 	assert_int_equal(err.line, 2);
 	assert_int_equal(err.column, 3);
 	assert_non_null(strstr(err.message, "no valid_to"));
@@ -521,9 +519,9 @@ static void test_parse_errors(void **state)
 	                 DTI_EINVALID);
 	assert_non_null(strstr(err.message, "beyond the 3 columns"));
 	dti_error_release(&err);
-	assert_int_equal(parse("id,name_vi,population\na,A,\"1,120\"\n", &u,
-	                       &err),
-	                 DTI_EAMBIGUOUS);
+	assert_int_equal(
+	    parse("id,name_vi,population\na,A,\"1,120\"\n", &u, &err),
+	    DTI_EAMBIGUOUS);
 	assert_string_equal(err.field, "population");
 	dti_error_release(&err);
 	assert_int_equal(parse("id,name_vi,population\na,A,12%\n", &u, &err),

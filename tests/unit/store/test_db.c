@@ -1,5 +1,6 @@
 /*
- * tests/unit/store/test_db.c - the SQL layer (lib/store/db/db.h) on both of its backends.
+ * tests/unit/store/test_db.c - the SQL layer (lib/store/db/db.h) on both of its
+ * backends.
  *
  * The store runs the same statements on SQLite and PostgreSQL, so every
  * case here runs twice: once on a fresh SQLite file and, when $DTI_TEST_PG
@@ -31,9 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/db/db_impl.h"
 #include "base/base.h"
 #include "dti/dti.h"
+#include "store/db/db_impl.h"
 #include "testutil.h"
 
 /* The backend of the group being run, and PostgreSQL's admin link. */
