@@ -180,8 +180,8 @@ static inline long long dti_round_by(double v, double p)
 	double a = s < 0 ? -s : s;
 	if (!(a < 4503599627370496.0)) /* 2^52: already a whole number */
 		return (long long)s;
-	long long t = (long long)s;      /* toward zero */
-	t -= (double)t > s;              /* floor */
+	long long t = (long long)s;       /* toward zero */
+	t -= (double)t > s;               /* floor */
 	double off = s - (double)t - 0.5; /* the fraction's distance to .5 */
 	double eps = a * (4 * 2.220446049250313e-16);
 	/* within a few ulps of a half: rare, so the branch is predicted (near
