@@ -177,18 +177,15 @@ long long dti_round_scaled(double v, int digits);
 static inline long long dti_round_by(double v, double p)
 {
 	double s = v * p;
-	double a = s < 0 ? -s : s;
-	if (!(a < 4503599627370496.0)) /* 2^52: already a whole number */
+	if (fabs(s) >= 4503599627370496.0) /* 2^52: already a whole number */
 		return (long long)s;
-	long long t = (long long)s;       /* toward zero */
-	t -= (double)t > s;               /* floor */
-	double off = s - (double)t - 0.5; /* the fraction's distance to .5 */
-	double eps = a * (4 * 2.220446049250313e-16);
-	/* within a few ulps of a half: rare, so the branch is predicted (near
-	   2^52 the tolerance would swallow every fraction: no fix-up) */
-	if ((off < 0 ? -off : off) <= eps && eps < 0.125)
-		return s >= 0 ? t + 1 : t;
-	return t + (off > 0 || (off == 0 && s > 0));
+	double fl = floor(s);
+	double frac = s - fl;
+	double eps = fabs(s) * 4 * 2.220446049250313e-16;
+	/* near 2^52 the tolerance would swallow every fraction: no fix-up */
+	if (eps < 0.125 && fabs(frac - 0.5) <= eps)
+		return (long long)(s >= 0 ? fl + 1 : fl);
+	return (long long)llround(s);
 }
 double dti_pow10(int digits);
 

@@ -26,6 +26,11 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 	}
 	int zero_seen = 0;
 	double shift = nd->zero == DTI_ZERO_SHIFT ? nd->shift : 0;
+	/* locals: without strict aliasing, fields read through a pointer
+	   would be read again after every store in the loops below */
+	const enum dti_agg method = nd->method;
+	const double power = nd->power;
+	const enum dti_missing missing = a->missing;
 	for (size_t c = 0; c < nd->nchildren; c++) {
 		size_t ch = nd->children[c];
 		double w = nd->child_weights[c];
@@ -41,7 +46,7 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 		}
 		if (w == 0)
 			continue;
-		if (nd->method == DTI_AGG_ARITH && shift == 0) {
+		if (method == DTI_AGG_ARITH && shift == 0) {
 			/*
 			 * The common case without branches, so the compiler
 			 * runs it several units a step: a unit whose child is
@@ -49,7 +54,7 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 			 * and a missing figure adds 0 (zero policy: 0 with
 			 * its weight; exclude: nothing).
 			 */
-			double wmiss = a->missing == DTI_MISSING_ZERO ? w : 0.0;
+			double wmiss = missing == DTI_MISSING_ZERO ? w : 0.0;
 			double *restrict ac = acc, *restrict ws = wsum,
 			                 *restrict wa = wall;
 			unsigned char *restrict un = unk;
@@ -73,13 +78,13 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 			wall[i] += w;
 			double x = v[i];
 			if (isnan(x)) {
-				if (a->missing == DTI_MISSING_ZERO)
+				if (missing == DTI_MISSING_ZERO)
 					x = 0;
 				else
 					continue;
 			}
 			x += shift;
-			switch (nd->method) {
+			switch (method) {
 			case DTI_AGG_ARITH: acc[i] += w * x; break;
 			case DTI_AGG_GEOM:
 				if (x <= 0) {
@@ -98,11 +103,11 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 				}
 				break;
 			case DTI_AGG_GENMEAN:
-				if (x < 0 || (x == 0 && nd->power < 0)) {
+				if (x < 0 || (x == 0 && power < 0)) {
 					zero_seen = 1;
 					acc[i] = NAN;
 				} else if (!isnan(acc[i])) {
-					acc[i] += w * pow(x, nd->power);
+					acc[i] += w * pow(x, power);
 				}
 				break;
 			}
@@ -111,12 +116,11 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 	}
 	if (zero_seen && nd->zero == DTI_ZERO_ERROR) {
 		for (size_t i = 0; i < n; i++) {
-			int bad = (nd->method == DTI_AGG_GEOM &&
-			           acc[i] == -INFINITY) ||
-			          (nd->method == DTI_AGG_HARM &&
-			           acc[i] == INFINITY) ||
-			          (nd->method == DTI_AGG_GENMEAN &&
-			           isnan(acc[i]) && wsum[i] > 0);
+			int bad =
+			    (method == DTI_AGG_GEOM && acc[i] == -INFINITY) ||
+			    (method == DTI_AGG_HARM && acc[i] == INFINITY) ||
+			    (method == DTI_AGG_GENMEAN && isnan(acc[i]) &&
+			     wsum[i] > 0);
 			if (!bad)
 				continue;
 			struct dti_dataset_unit du;
@@ -127,8 +131,7 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 			    "%s "
 			    "mean of '%s' is set to refuse it (zero=error)",
 			    nd->code, du.name,
-			    nd->method == DTI_AGG_GEOM ? "geometric"
-			                               : "harmonic",
+			    method == DTI_AGG_GEOM ? "geometric" : "harmonic",
 			    nd->code);
 		}
 	}
@@ -138,11 +141,11 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 			continue;
 		}
 		if (wsum[i] <= 0) {
-			out[i] = (wall[i] > 0 && a->missing == DTI_MISSING_ZERO)
+			out[i] = (wall[i] > 0 && missing == DTI_MISSING_ZERO)
 			             ? 0
 			             : NAN;
 			/* all weights zero (e.g. only a 0-point child) */
-			if (wall[i] == 0 && a->missing == DTI_MISSING_ZERO)
+			if (wall[i] == 0 && missing == DTI_MISSING_ZERO)
 				out[i] = 0;
 			continue;
 		}
@@ -152,7 +155,7 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 			continue;
 		}
 		double y;
-		switch (nd->method) {
+		switch (method) {
 		case DTI_AGG_ARITH: y = acc[i] / wsum[i]; break;
 		case DTI_AGG_GEOM:
 			y = acc[i] == -INFINITY ? 0 : exp(acc[i] / wsum[i]);
@@ -161,13 +164,12 @@ enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out)
 			y = acc[i] == INFINITY ? 0 : wsum[i] / acc[i];
 			break;
 		default:
-			y = isnan(acc[i])
-			        ? 0
-			        : pow(acc[i] / wsum[i], 1 / nd->power);
+			y = isnan(acc[i]) ? 0
+			                  : pow(acc[i] / wsum[i], 1 / power);
 			break;
 		}
 		if (shift != 0 &&
-		    !(nd->method != DTI_AGG_ARITH && y == 0 && zero_seen))
+		    !(method != DTI_AGG_ARITH && y == 0 && zero_seen))
 			y -= shift;
 		out[i] = y;
 	}

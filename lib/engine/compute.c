@@ -681,9 +681,14 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 	const struct dti_framework *fw = m->fw;
 	struct dti_result *res = m->res;
 	size_t n = res->n, nn = res->nn;
+	/* locals: without strict aliasing, fields read through res would be
+	   read again after every store in the loops */
+	const int precision = res->precision;
+	const enum dti_missing missing = res->missing;
+	const size_t *units = res->units;
 	unsigned char *has_data = m->has_data;
-	struct agg_ctx actx = {m->nodes, res,     res->missing, m->acc,
-	                       m->wsum,  m->wall, m->unk,       err};
+	struct agg_ctx actx = {m->nodes, res,     missing, m->acc,
+	                       m->wsum,  m->wall, m->unk,  err};
 	for (size_t o = 0; o < nn; o++) {
 		size_t k = fw->order[o];
 		const struct fw_node *nd = &m->nodes[k];
@@ -698,7 +703,7 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 			memcpy(fig, col, n * sizeof *fig);
 		else
 			for (size_t i = 0; i < n; i++)
-				fig[i] = col ? col[res->units[i]] : NAN;
+				fig[i] = col ? col[units[i]] : NAN;
 		for (size_t i = 0; i < n; i++)
 			hd[i] = (unsigned char)!isnan(fig[i]);
 		if (ent)
@@ -709,8 +714,7 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 				memcpy(val, fig, n * sizeof *val);
 				continue;
 			}
-			if (res->missing == DTI_MISSING_GROUP_MEAN &&
-			    res->ngroups)
+			if (missing == DTI_MISSING_GROUP_MEAN && res->ngroups)
 				eng_impute_group_mean(res, k, fig, m->gsum,
 				                      m->gcnt, imputed);
 			if (dti_rule_is_relative(nd->rule) ||
@@ -725,7 +729,7 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 				    (fl[i] & DTI_CELL_UNKNOWN))
 					continue;
 				fl[i] |= DTI_CELL_MISSING;
-				if (res->missing == DTI_MISSING_ZERO)
+				if (missing == DTI_MISSING_ZERO)
 					val[i] = 0;
 			}
 			continue;
@@ -758,9 +762,8 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 			if (!isnan(fig[i])) {
 				(*entered_aggs)++;
 				if (computable &&
-				    dti_round_scaled(work[i], res->precision) !=
-				        dti_round_scaled(fig[i],
-				                         res->precision)) {
+				    dti_round_scaled(work[i], precision) !=
+				        dti_round_scaled(fig[i], precision)) {
 					double d = fabs(work[i] - fig[i]);
 					fl[i] |= DTI_CELL_MISMATCH;
 					(*mismatches)++;
@@ -786,8 +789,7 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 				fl[i] |= DTI_CELL_UNKNOWN;
 			else if (isnan(work[i]))
 				fl[i] |= DTI_CELL_MISSING;
-			else if (!all && res->missing != DTI_MISSING_ZERO &&
-			         any)
+			else if (!all && missing != DTI_MISSING_ZERO && any)
 				fl[i] |= DTI_CELL_PARTIAL;
 		}
 	}

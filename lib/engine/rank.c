@@ -140,6 +140,7 @@ void eng_rank_node(struct dti_result *res, size_t k, const long long *r,
 	if (!res->ngroups || !grk)
 		return;
 	size_t *gc = &res->gcount[k * res->ngroups];
+	const long *gid = res->gid; /* a local: no reload after each store */
 	for (size_t g = 0; g < res->ngroups; g++) {
 		gseen[g] = 0;
 		glast_rank[g] = 0;
@@ -148,7 +149,7 @@ void eng_rank_node(struct dti_result *res, size_t k, const long long *r,
 	}
 	for (size_t j = 0; j < m; j++) {
 		size_t i = a[j].idx;
-		long g = res->gid[i];
+		long g = gid[i];
 		if (g < 0)
 			continue;
 		long long key = (long long)a[j].key;

@@ -106,24 +106,29 @@ void eng_score_column(const struct dti_framework *fw, const struct fw_node *nd,
 void eng_impute_group_mean(struct dti_result *res, size_t k, double *fig,
                            double *gsum, size_t *gcnt, size_t *imputed)
 {
-	size_t n = res->n;
-	for (size_t g = 0; g < res->ngroups; g++) {
+	/* locals: the project compiles without strict aliasing, so fields
+	   read through res would be read again after every store */
+	size_t n = res->n, ng = res->ngroups, count = 0;
+	const long *gid = res->gid;
+	unsigned char *fl = &res->flags[RES_AT(res, k, 0)];
+	for (size_t g = 0; g < ng; g++) {
 		gsum[g] = 0;
 		gcnt[g] = 0;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!isnan(fig[i]) && res->gid[i] >= 0) {
-			gsum[res->gid[i]] += fig[i];
-			gcnt[res->gid[i]]++;
+		if (!isnan(fig[i]) && gid[i] >= 0) {
+			gsum[gid[i]] += fig[i];
+			gcnt[gid[i]]++;
 		}
 	for (size_t i = 0; i < n; i++) {
-		if (!isnan(fig[i]) || res->gid[i] < 0)
+		if (!isnan(fig[i]) || gid[i] < 0)
 			continue;
-		size_t g = (size_t)res->gid[i];
+		size_t g = (size_t)gid[i];
 		if (!gcnt[g])
 			continue;
 		fig[i] = gsum[g] / (double)gcnt[g];
-		res->flags[RES_AT(res, k, i)] |= DTI_CELL_IMPUTED;
-		(*imputed)++;
+		fl[i] |= DTI_CELL_IMPUTED;
+		count++;
 	}
+	*imputed += count;
 }
