@@ -1,10 +1,12 @@
 /*
  * tests/unit/testcheck.h - assertions the unit tests share, on top of cmocka.
  *
- * Include after <cmocka.h>.  assert_near() compares doubles within a
- * tolerance, assert_nan() expects no value, assert_contains() and
- * assert_lacks() look for a substring, show_error() prints a library error
- * with every located fault.  Unused helpers cost nothing (static, unused).
+ * Include after <cmocka.h>.  test_fw_text() and ds_text() parse a
+ * framework and data given as text, failing the test on any fault.
+ * assert_near() compares doubles within a tolerance, assert_nan() expects no
+ * value, assert_contains() and assert_lacks() look for a substring,
+ * show_error() prints a library error with every located fault.  Unused helpers
+ * cost nothing (static, unused).
  */
 #ifndef DTI_TESTCHECK_H
 #define DTI_TESTCHECK_H
@@ -85,6 +87,36 @@ static TEST_UNUSED size_t unit_of(const struct dti_result *res, const char *id)
 	if (i < 0)
 		fail_msg("unit '%s' is not in the result", id);
 	return (size_t)i;
+}
+
+/* A framework parsed from text (named `name` in messages); fails on error. */
+static TEST_UNUSED struct dti_framework *test_fw_text(const char *text,
+                                                      const char *name)
+{
+	struct dti_framework *fw = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st =
+	    dti_framework_parse(text, strlen(text), name, &fw, &err);
+	if (st)
+		show_error("framework", &err);
+	dti_error_release(&err);
+	assert_int_equal(st, DTI_OK);
+	return fw;
+}
+
+/* Data parsed from text ("data.csv") for a framework; fails on error. */
+static TEST_UNUSED struct dti_dataset *ds_text(const struct dti_framework *fw,
+                                               const char *text)
+{
+	struct dti_dataset *ds = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_dataset_parse(fw, NULL, text, strlen(text),
+	                                       "data.csv", NULL, &ds, &err);
+	if (st)
+		show_error("data", &err);
+	dti_error_release(&err);
+	assert_int_equal(st, DTI_OK);
+	return ds;
 }
 
 static TEST_UNUSED double val(const struct dti_result *res, const char *id,

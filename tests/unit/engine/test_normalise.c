@@ -32,29 +32,7 @@
 
 static struct dti_framework *fw_text(const char *text)
 {
-	struct dti_framework *fw = NULL;
-	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st =
-	    dti_framework_parse(text, strlen(text), "norm.csv", &fw, &err);
-	if (st)
-		show_error("framework", &err);
-	dti_error_release(&err);
-	assert_int_equal(st, DTI_OK);
-	return fw;
-}
-
-static struct dti_dataset *ds_text(const struct dti_framework *fw,
-                                   const char *text)
-{
-	struct dti_dataset *ds = NULL;
-	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_dataset_parse(fw, NULL, text, strlen(text),
-	                                       "data.csv", NULL, &ds, &err);
-	if (st)
-		show_error("data", &err);
-	dti_error_release(&err);
-	assert_int_equal(st, DTI_OK);
-	return ds;
+	return test_fw_text(text, "norm.csv");
 }
 
 static struct dti_result *run(const struct dti_framework *fw,

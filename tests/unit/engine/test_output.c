@@ -30,19 +30,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static struct dti_framework *fw_text(const char *text, const char *name)
-{
-	struct dti_framework *fw = NULL;
-	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st =
-	    dti_framework_parse(text, strlen(text), name, &fw, &err);
-	if (st)
-		show_error("framework", &err);
-	dti_error_release(&err);
-	assert_int_equal(st, DTI_OK);
-	return fw;
-}
-
 static struct dti_framework *fw_file(const char *rel)
 {
 	struct dti_framework *fw = NULL;
@@ -55,20 +42,6 @@ static struct dti_framework *fw_file(const char *rel)
 	dti_error_release(&err);
 	assert_int_equal(st, DTI_OK);
 	return fw;
-}
-
-static struct dti_dataset *ds_text(const struct dti_framework *fw,
-                                   const char *text)
-{
-	struct dti_dataset *ds = NULL;
-	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_dataset_parse(fw, NULL, text, strlen(text),
-	                                       "data.csv", NULL, &ds, &err);
-	if (st)
-		show_error("data", &err);
-	dti_error_release(&err);
-	assert_int_equal(st, DTI_OK);
-	return ds;
 }
 
 static struct dti_result *run(const struct dti_framework *fw,
@@ -253,7 +226,7 @@ static void load(struct ctx *c, const char *prefix)
 {
 	char data[2048];
 	snprintf(data, sizeof data, "%s%s", prefix, out_data);
-	c->fw = fw_text(out_fw, "out.csv");
+	c->fw = test_fw_text(out_fw, "out.csv");
 	c->ds = ds_text(c->fw, data);
 	c->res = run(c->fw, c->ds);
 }
@@ -713,7 +686,7 @@ static void test_framework_csv_roundtrip(void **state)
 	fw = fw_file("frameworks/pdti-2024.csv");
 	roundtrip(fw, "pdti-2024.csv");
 	dti_framework_free(fw);
-	fw = fw_text(rich_fw, "rich.csv");
+	fw = test_fw_text(rich_fw, "rich.csv");
 	/* the edge weight of s in p2 is its own */
 	struct dti_node_info ni;
 	dti_framework_node(fw, (size_t)dti_framework_find(fw, "p2"), &ni);
@@ -1001,7 +974,7 @@ static const char frac_fw[] =
 static void test_locale_framework_json(void **state)
 {
 	need_comma_locale(state);
-	struct dti_framework *fw = fw_text(frac_fw, "frac.csv");
+	struct dti_framework *fw = test_fw_text(frac_fw, "frac.csv");
 	struct dti_output_opts o = DTI_OUTPUT_OPTS_INIT;
 	o.format = DTI_FORMAT_JSON;
 	struct dti_buf b = DTI_BUF_INIT;
@@ -1021,7 +994,7 @@ static void test_locale_framework_json(void **state)
 static void test_locale_framework_csv(void **state)
 {
 	need_comma_locale(state);
-	struct dti_framework *fw = fw_text(frac_fw, "frac.csv");
+	struct dti_framework *fw = test_fw_text(frac_fw, "frac.csv");
 	struct dti_output_opts o = DTI_OUTPUT_OPTS_INIT;
 	o.format = DTI_FORMAT_CSV;
 	struct dti_buf b = DTI_BUF_INIT;
