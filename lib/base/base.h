@@ -77,8 +77,6 @@ int dti_vsnprintf(char *out, size_t n, const char *fmt, va_list ap)
 
 /* A CSV field (NULL as ""), quoted when it holds , " or a line break. */
 enum dti_status dti_csv_cell(struct dti_buf *b, const char *s);
-/* A JSON string literal of s (NULL as ""), escaped. */
-enum dti_status dti_json_str(struct dti_buf *b, const char *s);
 
 /*
  * The end of every public call that writes into a caller's buffer: st

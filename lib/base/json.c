@@ -275,10 +275,3 @@ enum dti_status dti_json_finish(struct dti_json *j, struct dti_error *err)
 		return dti_buf_final(j->out, j->status, err);
 	return dti_buf_final(j->out, DTI_OK, err);
 }
-
-/* ---- for code that builds JSON by hand --------------------------------- */
-
-enum dti_status dti_json_str(struct dti_buf *b, const char *s)
-{
-	return dti_json_quote(b, s);
-}

@@ -210,9 +210,6 @@ void eng_rank_node(struct dti_result *res, size_t k, const long long *r,
 
 /* score.c */
 double eng_clamp01(double x);
-/* Fraction of the maximum for absolute rules; NaN if unknowable. */
-double eng_score_absolute(const struct dti_framework *fw,
-                          const struct fw_node *nd, double x);
 /*
  * A column of n figures scored by the node's absolute rule into val (NaN
  * where there is no figure); a figure that cannot be scored (unknown

@@ -265,7 +265,7 @@ enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
 		dti_buf_addf(b, "{\"id\":%lld", (long long)id);
 		for (int k = 0; k < 7; k++) {
 			dti_buf_addf(b, ",\"%s\":", keys[k]);
-			dti_json_str(b, v[k]);
+			dti_json_quote(b, v[k]);
 		}
 		if (e->data)
 			dti_buf_addf(b, ",\"sha256\":\"%s\",\"size\":%zu", sha,
@@ -359,9 +359,9 @@ enum dti_status dti_evidence_remove(struct dti_store *s, int64_t id,
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		dti_buf_addf(b, "{\"id\":%lld,\"title\":", (long long)id);
-		dti_json_str(b, r.title);
+		dti_json_quote(b, r.title);
 		dti_buf_adds(b, ",\"filename\":");
-		dti_json_str(b, r.filename);
+		dti_json_quote(b, r.filename);
 		dti_buf_addf(b, ",\"sha256\":\"%s\"}", r.sha);
 		dti_buf_addc(b, '\0');
 		char object[128];

@@ -433,7 +433,7 @@ static enum dti_status put_value(struct db *db, struct db_stmt *st, int i,
 			return put_real(b, v, tc, c, err);
 		}
 		return put_real(b, db_col_double(st, i), tc, c, err);
-	case DB_TEXT: return dti_json_str(b, db_col_text(st, i));
+	case DB_TEXT: return dti_json_quote(b, db_col_text(st, i));
 	case DB_BLOB: {
 		size_t n = 0;
 		const void *p = db_col_blob(st, i, &n);
@@ -511,7 +511,7 @@ static enum dti_status export_table(struct dti_store *s,
 	struct dti_buf prefix = DTI_BUF_INIT;
 	st = dti_buf_adds(&prefix, "{\"table\":");
 	if (!st)
-		st = dti_json_str(&prefix, tc->t->name);
+		st = dti_json_quote(&prefix, tc->t->name);
 	if (!st)
 		st = dti_buf_adds(&prefix, ",\"row\":{");
 	struct dti_buf keybuf = DTI_BUF_INIT;
@@ -521,7 +521,7 @@ static enum dti_status export_table(struct dti_store *s,
 		if (i)
 			st = dti_buf_addc(&keybuf, ',');
 		if (!st)
-			st = dti_json_str(&keybuf, tc->col[i].name);
+			st = dti_json_quote(&keybuf, tc->col[i].name);
 		if (!st)
 			st = dti_buf_addc(&keybuf, ':');
 		lens[i] = keybuf.len - offs[i];
@@ -581,7 +581,7 @@ enum dti_status dti_store_export_to(struct dti_store *s, dti_write_fn write,
 		                  "\"program\":",
 		                  EXPORT_FORMAT, s->schema_version);
 		if (!st)
-			st = dti_json_str(&k.buf, dti_version());
+			st = dti_json_quote(&k.buf, dti_version());
 		if (!st)
 			st = dti_buf_addf(&k.buf, ",\"backend\":\"%s\"}\n",
 			                  db_kind(s->db) == DB_PG ? "postgresql"

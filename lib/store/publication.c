@@ -355,7 +355,7 @@ static enum dti_status write_cycle_results(struct dti_store *s,
 		                "cycle %s has no computed result yet", c.label);
 	if (st == DTI_OK) {
 		dti_buf_adds(out, "{\"cycle\":");
-		dti_json_str(out, c.label);
+		dti_json_quote(out, c.label);
 		dti_buf_addf(out, ",\"state\":\"%s\",\"result\":%lld",
 		             dti_cycle_state_name(c.state),
 		             (long long)db_col_int(q, 0));
@@ -364,18 +364,18 @@ static enum dti_status write_cycle_results(struct dti_store *s,
 		    "data_hash", "program_version"};
 		for (int k = 0; k < 5; k++) {
 			dti_buf_addf(out, ",\"%s\":", keys[k]);
-			dti_json_str(out, db_col_text(q, k + 1));
+			dti_json_quote(out, db_col_text(q, k + 1));
 		}
 		if (!preview) {
 			dti_buf_adds(out, ",\"published_at\":");
-			dti_json_str(out, db_col_text(q, 7));
+			dti_json_quote(out, db_col_text(q, 7));
 			dti_buf_adds(out, ",\"published_by\":");
-			dti_json_str(out, db_col_text(q, 8));
+			dti_json_quote(out, db_col_text(q, 8));
 			dti_buf_addf(out, ",\"audit_seq\":%lld,\"audit_hash\":",
 			             (long long)db_col_int(q, 9));
-			dti_json_str(out, db_col_text(q, 10));
+			dti_json_quote(out, db_col_text(q, 10));
 			dti_buf_adds(out, ",\"sha256\":");
-			dti_json_str(out, db_col_text(q, 11));
+			dti_json_quote(out, db_col_text(q, 11));
 		}
 		dti_buf_adds(out, ",\"results\":");
 		const char *body = db_col_text(q, 6);

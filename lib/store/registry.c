@@ -121,7 +121,7 @@ enum dti_status dti_store_units_import(struct dti_store *s,
 		dti_buf_addc(b, '{');
 		for (int k = 0; k < 9; k++) {
 			dti_buf_addf(b, "%s\"%s\":", k ? "," : "", keys[k]);
-			dti_json_str(b, vals[k]);
+			dti_json_quote(b, vals[k]);
 		}
 		dti_buf_addc(b, '}');
 		dti_buf_addc(b, '\0');
@@ -315,11 +315,11 @@ enum dti_status dti_store_framework_add(struct dti_store *s, const char *text,
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		dti_buf_adds(b, "{\"id\":");
-		dti_json_str(b, fid);
+		dti_json_quote(b, fid);
 		dti_buf_adds(b, ",\"version\":");
-		dti_json_str(b, ver);
+		dti_json_quote(b, ver);
 		dti_buf_adds(b, ",\"sha256\":");
-		dti_json_str(b, sha);
+		dti_json_quote(b, sha);
 		dti_buf_addc(b, '}');
 		dti_buf_addc(b, '\0');
 		char object[160], before[96];

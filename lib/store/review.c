@@ -102,7 +102,7 @@ enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK) {
 		struct dti_buf *b = &x.before, *a = &x.after;
 		dti_buf_adds(b, "{\"indicator\":");
-		dti_json_str(b, indicator);
+		dti_json_quote(b, indicator);
 		dti_buf_adds(b, ",\"value\":");
 		store_json_num(b, f.value);
 		dti_buf_adds(b, ",\"reviewed\":");
@@ -110,11 +110,11 @@ enum dti_status dti_review_adjust(struct dti_store *s, const char *cycle,
 		dti_buf_addc(b, '}');
 		dti_buf_addc(b, '\0');
 		dti_buf_adds(a, "{\"indicator\":");
-		dti_json_str(a, indicator);
+		dti_json_quote(a, indicator);
 		dti_buf_adds(a, ",\"reviewed\":");
 		store_json_num(a, value);
 		dti_buf_adds(a, ",\"reason\":");
-		dti_json_str(a, reason);
+		dti_json_quote(a, reason);
 		dti_buf_addc(a, '}');
 		dti_buf_addc(a, '\0');
 		char object[128];

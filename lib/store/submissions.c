@@ -248,7 +248,7 @@ static void fig_json(struct dti_buf *b, const struct store_fig *f)
 	dti_buf_adds(b, ",\"points\":");
 	store_json_num(b, f->points);
 	dti_buf_adds(b, ",\"comment\":");
-	dti_json_str(b, f->comment);
+	dti_json_quote(b, f->comment);
 	dti_buf_addc(b, '}');
 }
 
@@ -339,11 +339,11 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 			break;
 		const char *sep = (*changed)++ ? "," : "";
 		dti_buf_adds(before, sep);
-		dti_json_str(before, e[i].indicator);
+		dti_json_quote(before, e[i].indicator);
 		dti_buf_addc(before, ':');
 		fig_json(before, &f);
 		dti_buf_adds(after, sep);
-		dti_json_str(after, e[i].indicator);
+		dti_json_quote(after, e[i].indicator);
 		dti_buf_addc(after, ':');
 		if (e[i].clear) {
 			dti_buf_adds(after, "null");
@@ -564,7 +564,7 @@ enum dti_status store_sub_event(struct dti_store *s,
 	             dti_sub_state_name(sub->state), (long long)sub->version);
 	if (key) {
 		dti_buf_addf(b, ",\"%s\":", key);
-		dti_json_str(b, text);
+		dti_json_quote(b, text);
 	}
 	dti_buf_addc(b, '}');
 	dti_buf_addc(b, '\0');

@@ -96,9 +96,9 @@ enum dti_status dti_user_add(struct dti_store *s, const char *name,
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		dti_buf_adds(b, "{\"name\":");
-		dti_json_str(b, name);
+		dti_json_quote(b, name);
 		dti_buf_adds(b, ",\"display_name\":");
-		dti_json_str(b, display_name ? display_name : "");
+		dti_json_quote(b, display_name ? display_name : "");
 		dti_buf_addf(b, ",\"password\":%s%s}",
 		             password ? "\"set\"" : "null",
 		             first ? ",\"roles\":[\"admin\"]" : "");
@@ -189,10 +189,10 @@ enum dti_status dti_user_role_on(struct dti_store *s, const char *name,
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		dti_buf_adds(b, "{\"role\":");
-		dti_json_str(b, dti_role_name(role));
+		dti_json_quote(b, dti_role_name(role));
 		if (*scope) {
 			dti_buf_adds(b, ",\"unit\":");
-			dti_json_str(b, scope);
+			dti_json_quote(b, scope);
 		}
 		dti_buf_addc(b, '}');
 		dti_buf_addc(b, '\0');
@@ -282,7 +282,7 @@ enum dti_status dti_user_token(struct dti_store *s, const char *name,
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		dti_buf_adds(b, "{\"token\":");
-		dti_json_str(b, label);
+		dti_json_quote(b, label);
 		dti_buf_addc(b, '}');
 		dti_buf_addc(b, '\0');
 		char object[96];
@@ -333,7 +333,7 @@ enum dti_status dti_user_token_revoke(struct dti_store *s, const char *name,
 		struct dti_buf *b = &s->tmp;
 		dti_buf_reset(b);
 		dti_buf_adds(b, "{\"token\":");
-		dti_json_str(b, label);
+		dti_json_quote(b, label);
 		dti_buf_addc(b, '}');
 		dti_buf_addc(b, '\0');
 		char object[96];
