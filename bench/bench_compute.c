@@ -383,6 +383,27 @@ static double figure_for(const struct dti_node_info *ni, size_t leaf)
 	}
 }
 
+/*
+ * n re-runs of a compiled model, one weight (child `moved` of the index,
+ * framework weight w0) changed to between 1 and 1.5 times w0 before each:
+ * wall time into rt[], CPU time into rc[] (µs).
+ */
+static void time_reruns(struct dti_model *m, size_t moved, double w0, int n,
+                        double *rt, double *rc)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	for (int r = 0; r < n; r++) {
+		CHECK("weight",
+		      dti_model_set_weight(m, moved,
+		                           w0 * (1 + 0.5 * rng_unif()), &err));
+		double c0 = cpu_ms();
+		double t0 = now_ms();
+		CHECK("model run", dti_model_run(m, &err));
+		rt[r] = (now_ms() - t0) * 1e3;
+		rc[r] = (cpu_ms() - c0) * 1e3;
+	}
+}
+
 static void run_case(enum case_id c, const struct settings *s,
                      struct case_out *o)
 {
@@ -558,16 +579,7 @@ static void run_case(enum case_id c, const struct settings *s,
 	for (int w = 0; w < 1 + s->warmup; w++)
 		CHECK("model run", dti_model_run(m, &err));
 	f0 = minor_faults();
-	for (int r = 0; r < rreps; r++) {
-		CHECK("weight",
-		      dti_model_set_weight(m, moved,
-		                           w0 * (1 + 0.5 * rng_unif()), &err));
-		double c0 = cpu_ms();
-		t0 = now_ms();
-		CHECK("model run", dti_model_run(m, &err));
-		rt[r] = (now_ms() - t0) * 1e3;
-		rc[r] = (cpu_ms() - c0) * 1e3;
-	}
+	time_reruns(m, moved, w0, rreps, rt, rc);
 	o->rerun_faults = (double)(minor_faults() - f0) / rreps;
 	o->rerun_reps = rreps;
 	o->rerun_min_us = INFINITY;
@@ -582,16 +594,7 @@ static void run_case(enum case_id c, const struct settings *s,
 	o->rerun_cpu_us = median_of(rc, (size_t)rreps);
 	/* the same, ranking the index alone (what a Monte Carlo reads) */
 	CHECK("ranked", dti_model_set_ranked(m, &root_k, 1, &err));
-	for (int r = 0; r < rreps; r++) {
-		CHECK("weight",
-		      dti_model_set_weight(m, moved,
-		                           w0 * (1 + 0.5 * rng_unif()), &err));
-		double c0 = cpu_ms();
-		t0 = now_ms();
-		CHECK("model run", dti_model_run(m, &err));
-		rt[r] = (now_ms() - t0) * 1e3;
-		rc[r] = (cpu_ms() - c0) * 1e3;
-	}
+	time_reruns(m, moved, w0, rreps, rt, rc);
 	o->rerun1_med_us = median_of(rt, (size_t)rreps);
 	o->rerun1_cpu_us = median_of(rc, (size_t)rreps);
 	free(rt);
