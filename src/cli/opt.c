@@ -14,19 +14,25 @@
 #include "cli.h"
 #include "opt.h"
 
-int cli_usage(const char *help, const char *more, const char *fmt, ...)
+int cli_vusage(const char *help, const char *more, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	fprintf(stderr, "dti: ");
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\n");
-	va_end(ap);
 	/* the first line of the help is the usage line */
 	const char *nl = strchr(help, '\n');
 	fprintf(stderr, "%.*s\n%s\n",
 	        (int)(nl ? nl - help : (long)strlen(help)), help, more);
 	return EXIT_USAGE;
+}
+
+int cli_usage(const char *help, const char *more, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = cli_vusage(help, more, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static const struct cli_opt *by_name(const struct cli_opt *t, const char *s,

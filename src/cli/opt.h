@@ -20,6 +20,7 @@
 #ifndef DTI_CLI_OPT_H
 #define DTI_CLI_OPT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct cli_opt {
@@ -58,5 +59,7 @@ int cli_optparse(const struct cli_optparse *p, int argc, char **argv);
  */
 int cli_usage(const char *help, const char *more, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int cli_vusage(const char *help, const char *more, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 #endif

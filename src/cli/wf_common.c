@@ -76,14 +76,13 @@ static const struct wf_optdef defs[W_NKEYS] = {
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)
 {
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	char more[96];
 	snprintf(more, sizeof more, "Try 'dti %s --help' for more.", a->group);
-	return cli_usage(a->help, more, "%s", msg);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = cli_vusage(a->help, more, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 struct wf_ctx {
