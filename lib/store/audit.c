@@ -133,17 +133,12 @@ static enum dti_status bad(struct dti_audit_report *rep, int64_t seq,
 	                   (long long)seq, rep->problem);
 }
 
-enum dti_status dti_audit_verify(struct dti_store *s,
-                                 struct dti_audit_report *rep,
-                                 struct dti_error *err)
+enum dti_status store_audit_check(struct dti_store *s,
+                                  struct dti_audit_report *rep,
+                                  struct dti_error *err)
 {
-	struct dti_audit_report local;
-	if (!rep)
-		rep = &local;
 	memset(rep, 0, sizeof *rep);
-	enum dti_status st = store_begin_read(s, err);
-	if (st != DTI_OK)
-		return st;
+	enum dti_status st = DTI_OK;
 	/* Heads recorded by published snapshots. */
 	struct snap_head *snaps = NULL;
 	size_t nsnaps = 0, capsnaps = 0;
@@ -263,6 +258,21 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 		         : bad(rep, head_seq + 1, err,
 		               "the head does not match the last event");
 	free(snaps);
+	return st;
+}
+
+enum dti_status dti_audit_verify(struct dti_store *s,
+                                 struct dti_audit_report *rep,
+                                 struct dti_error *err)
+{
+	struct dti_audit_report local;
+	if (!rep)
+		rep = &local;
+	memset(rep, 0, sizeof *rep);
+	enum dti_status st = store_begin_read(s, err);
+	if (st != DTI_OK)
+		return st;
+	st = store_audit_check(s, rep, err);
 	db_rollback(s->db);
 	return st;
 }

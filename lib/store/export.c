@@ -1184,6 +1184,11 @@ static enum dti_status import_pass(struct importer *im, const char *p,
 		st = flush_rows(im);
 	if (!st)
 		st = check_chain_end(im);
+	if (!st) {
+		/* what was loaded must pass 'dti audit verify' as it stands */
+		struct dti_audit_report rep;
+		st = store_audit_check(s, &rep, err);
+	}
 	for (int r = 0; r < im->npend; r++)
 		json_decref(im->pend[r].row);
 	im->npend = 0;

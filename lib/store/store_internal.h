@@ -145,6 +145,13 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
                             const char *cycle, const char *unit,
                             const char *object, const char *before,
                             const char *after, struct dti_error *err);
+/*
+ * The checks of dti_audit_verify() inside the caller's transaction (read
+ * or write), so that import can check what it loaded before it commits.
+ */
+enum dti_status store_audit_check(struct dti_store *s,
+                                  struct dti_audit_report *rep,
+                                  struct dti_error *err);
 /* SHA-256 of an event's fields and its predecessor's hash (audit.c). */
 void store_audit_hash(int64_t seq, const char *at, const char *actor,
                       const char *action, const char *cycle, const char *unit,
