@@ -933,6 +933,140 @@ static void test_export_roles(void **state)
 	dti_store_close(s);
 }
 
+/* The whole file, for "unchanged" (the caller frees it). */
+static char *file_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct dti_buf b = DTI_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		dti_buf_add(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return b.data ? b.data : calloc(1, 1);
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	return sb.st_mode & 07777;
+}
+
+/*
+ * A new store file is 0600 whatever the umask, and so are its -wal and
+ * -shm; 'init' refuses a database holding another program's tables (it
+ * and its journal mode unchanged) and a file that is not SQLite.
+ */
+static void test_new_store_files(void **state)
+{
+	(void)state;
+	char path[512], side[600];
+	struct dti_error err = DTI_ERROR_INIT;
+	snprintf(path, sizeof path, "%s/private.db", tmpdir);
+	mode_t old = umask(0);
+	struct dti_store *s = NULL;
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_OK);
+	assert_int_equal(dti_store_init(s, &err), DTI_OK);
+	assert_int_equal(dti_user_add(s, "an", "", NULL, &err), DTI_OK);
+	assert_int_equal(mode_of(path), 0600);
+	snprintf(side, sizeof side, "%s-wal", path);
+	assert_int_equal(mode_of(side), 0600);
+	snprintf(side, sizeof side, "%s-shm", path);
+	assert_int_equal(mode_of(side), 0600);
+	/* the backup too */
+	snprintf(side, sizeof side, "%s/private-copy.db", tmpdir);
+	assert_int_equal(dti_store_set_actor(s, "an", &err), DTI_OK);
+	assert_int_equal(dti_store_backup(s, side, &err), DTI_OK);
+	assert_int_equal(mode_of(side), 0600);
+	umask(old);
+	dti_store_close(s);
+
+	/* another program's SQLite database */
+	snprintf(path, sizeof path, "%s/other.db", tmpdir);
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_OK);
+	assert_int_equal(db_exec(s->db,
+	                         "PRAGMA journal_mode=DELETE; CREATE TABLE "
+	                         "invoices (id INTEGER); CREATE TABLE "
+	                         "accounts (id INTEGER)",
+	                         &err),
+	                 DTI_OK);
+	dti_store_close(s);
+	size_t n0, n1;
+	char *before = file_bytes(path, &n0);
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_OK);
+	assert_int_equal(dti_store_init(s, &err), DTI_ESTATE);
+	assert_non_null(strstr(err.message, "not a dti store"));
+	assert_non_null(strstr(err.message, "'accounts'"));
+	dti_error_release(&err);
+	dti_store_close(s);
+	char *after = file_bytes(path, &n1);
+	assert_int_equal(n0, n1);
+	assert_memory_equal(before, after, n0);
+	free(before);
+	free(after);
+
+	/* not SQLite at all */
+	snprintf(path, sizeof path, "%s/notes.db", tmpdir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 200; i++)
+		fputs("these are notes, not a database\n", f);
+	fclose(f);
+	before = file_bytes(path, &n0);
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_EIO);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "not an SQLite database"));
+	assert_null(err.more);
+	dti_error_release(&err);
+	after = file_bytes(path, &n1);
+	assert_int_equal(n0, n1);
+	assert_memory_equal(before, after, n0);
+	free(before);
+	free(after);
+	snprintf(side, sizeof side, "%s-wal", path);
+	assert_int_not_equal(access(side, F_OK), 0);
+}
+
+/* On PostgreSQL: a schema holding another table is refused by init. */
+static void test_init_foreign_pg(void **state)
+{
+	(void)state;
+	const char *uri = getenv("DTI_TEST_PG");
+	if (!uri || !*uri)
+		skip();
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_store *admin = NULL;
+	assert_int_equal(dti_store_open(uri, &admin, &err), DTI_OK);
+	char schema[64], sql[256], u[1200];
+	snprintf(schema, sizeof schema, "foreign_%ld", (long)getpid());
+	snprintf(sql, sizeof sql,
+	         "CREATE SCHEMA %s; CREATE TABLE %s.invoices (id integer)",
+	         schema, schema);
+	assert_int_equal(db_exec(admin->db, sql, &err), DTI_OK);
+	snprintf(u, sizeof u, "%s%coptions=-csearch_path%%3D%s", uri,
+	         strchr(uri, '?') ? '&' : '?', schema);
+	struct dti_store *s = NULL;
+	assert_int_equal(dti_store_open(u, &s, &err), DTI_OK);
+	assert_int_equal(dti_store_init(s, &err), DTI_ESTATE);
+	assert_non_null(strstr(err.message, "'invoices'"));
+	dti_error_release(&err);
+	dti_store_close(s);
+	int64_t n = 0;
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM information_schema.tables WHERE "
+	         "table_schema = '%s'",
+	         schema);
+	assert_int_equal(db_query_int(admin->db, &err, &n, NULL, sql, ""),
+	                 DTI_OK);
+	assert_int_equal(n, 1);
+	snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);
+	assert_int_equal(db_exec(admin->db, sql, &err), DTI_OK);
+	dti_store_close(admin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -944,6 +1078,8 @@ int main(void)
 	    cmocka_unit_test(test_backup),
 	    cmocka_unit_test(test_sealed),
 	    cmocka_unit_test(test_export_roles),
+	    cmocka_unit_test(test_new_store_files),
+	    cmocka_unit_test(test_init_foreign_pg),
 	    cmocka_unit_test(test_postgres),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
