@@ -394,6 +394,18 @@ static int read_export(const char *path, char **buf, size_t *len, int *mapped)
 	return EXIT_OK;
 }
 
+/* The header line of an export says "secrets":false. */
+static int without_secrets(const char *buf, size_t len)
+{
+	const char *eol = memchr(buf, '\n', len);
+	size_t n = eol ? (size_t)(eol - buf) : len;
+	static const char key[] = "\"secrets\":false";
+	for (size_t i = 0; i + sizeof key - 1 <= n; i++)
+		if (memcmp(buf + i, key, sizeof key - 1) == 0)
+			return 1;
+	return 0;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	struct io_opts o;
@@ -424,6 +436,10 @@ int cmd_import(int argc, char **argv)
 			       ss.cycles, ss.submissions, ss.figures,
 			       ss.evidence, ss.blobs, ss.results,
 			       ss.audit_events);
+		if (!st && without_secrets(buf, len))
+			printf("the export held no password or token hashes: "
+			       "users set their passwords again ('dti user "
+			       "passwd') and get new tokens\n");
 		dti_error_release(&err);
 		dti_store_close(s);
 	}
