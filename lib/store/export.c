@@ -1,5 +1,5 @@
 /*
- * lib/store_io.c - backup, export and import of a store.
+ * lib/store/export.c - backup, export and import of a store.
  *
  * Backup copies an SQLite store page by page with SQLite's online backup
  * API, into a temporary file of the target's directory that is linked into
@@ -8,7 +8,11 @@
  *
  * Export writes the whole store as NDJSON from one read snapshot: a header
  * line, then one line per row, tables in the dependency order of
- * store_tables[] and rows in each table's key order.  Values are typed by
+ * store_tables[] and rows in each table's key order, then a trailer line
+ * with the rows of each table and the SHA-256 of every byte before it
+ * (doc/store.md).  Only an owner or an admin exports (anyone while the
+ * store has no user); password and token hashes are left out unless an
+ * admin asks for them.  Values are typed by
  * the columns' declared types (read from the catalogue), not by what a
  * backend hands back, and text keys are ordered bytewise on both backends,
  * so the same content gives the same bytes from SQLite and PostgreSQL: an
@@ -18,7 +22,10 @@
  * Import loads an export into a freshly initialised store in one write
  * transaction, with multi-row INSERTs prepared once per table and reused
  * (a row at a time again when the database refuses a batch, to name the
- * line at fault).  jansson parses each line.  The audit chain is
+ * line at fault).  The trailer is read and the digest checked before
+ * anything is locked, so an export cut short or edited is refused
+ * whole; the rows per table are compared with the trailer's after
+ * loading.  jansson parses each line.  The audit chain is
  * recomputed while the rows stream in, and the head and the snapshots'
  * recorded heads are checked before the commit, so a tampered or
  * truncated export is refused with the line at fault and leaves the store

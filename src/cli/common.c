@@ -664,8 +664,9 @@ int cli_out_open(struct cli_outfile *f, const char *path)
 		        path, S_ISDIR(ls.st_mode) ? "a directory" : "special");
 		return EXIT_IO;
 	}
-	/* an existing file keeps its mode; a new one gets the umask's */
-	mode_t mode = have ? (ls.st_mode & 07777) : (0666 & ~current_umask());
+	/* an existing file keeps its permissions (not set-id bits); a new
+	 * one gets the umask's */
+	mode_t mode = have ? (ls.st_mode & 0777) : (0666 & ~current_umask());
 	f->fd = cli_temp_beside(path, mode, &f->tmp);
 	if (f->fd < 0) {
 		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
