@@ -5,7 +5,9 @@
  * whole.  Numbers are formatted by dti_buf_add_decimal (never printf's %f),
  * so no locale can turn 0.8002 into 0,8002 in data.  Terminal tables are
  * built as a grid of cells first and padded by display width, so
- * Vietnamese names (precomposed or not) line up.  Data marked synthetic is
+ * Vietnamese names (precomposed or not) line up; every cell is escaped
+ * (dti_text_escape), so a name or title with a newline or an escape
+ * sequence cannot forge a row or drive the terminal.  Data marked synthetic is
  * labelled in every format: a banner in tables, a comment line in CSV, a
  * "synthetic" member in JSON.
  */
@@ -25,6 +27,12 @@ static enum dti_status json_double(struct dti_buf *b, double v)
 }
 
 #define csv_cell dti_csv_cell
+
+/* Text from a file or a user in a line of a table view. */
+static enum dti_status add_esc(struct dti_buf *b, const char *s)
+{
+	return s ? dti_text_escape(b, s, strlen(s)) : dti_buf_status(b);
+}
 
 int dti_format_parse(const char *s)
 {
@@ -88,8 +96,15 @@ static void grid_set(struct grid *g, size_t col, const char *text, int color)
 	if (g->failed || !g->nrows || col >= g->ncols)
 		return;
 	struct cell *c = &g->cells[(g->nrows - 1) * g->ncols + col];
+	struct dti_buf t = DTI_BUF_INIT;
+	/* names and titles come from files and users: never raw controls */
+	if (text && dti_text_escape(&t, text, strlen(text))) {
+		g->failed = 1;
+		dti_buf_release(&t);
+		return;
+	}
 	free(c->text);
-	c->text = strdup(text ? text : "");
+	c->text = t.data ? t.data : strdup("");
 	c->color = color;
 	if (!c->text)
 		g->failed = 1;
@@ -290,9 +305,13 @@ static enum dti_status result_table(const struct dti_result *res,
 	const char *title =
 	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
 	if (!st)
-		st = dti_buf_addf(out, "%s%s%s · %s %s · %zu %s",
-		                  dti_framework_id(fw), title ? " – " : "",
-		                  title ? title : "", vi ? "kỳ" : "cycle",
+		st = add_esc(out, dti_framework_id(fw));
+	if (!st && title)
+		st = dti_buf_adds(out, " – ");
+	if (!st)
+		st = add_esc(out, title);
+	if (!st)
+		st = dti_buf_addf(out, " · %s %s · %zu %s", vi ? "kỳ" : "cycle",
 		                  dti_result_cycle(res), res->n,
 		                  vi            ? "đơn vị"
 		                  : res->n == 1 ? "unit"
@@ -407,8 +426,9 @@ static enum dti_status result_table(const struct dti_result *res,
 	/* legend: code = name, for the columns shown */
 	for (size_t j = 0; j < nnodes && !st; j++) {
 		const struct fw_node *nd = &fw->nodes[nodes[j]];
-		st = dti_buf_addf(out, "%s%s = %s", j ? "; " : "", nd->code,
-		                  node_name(nd, o->lang));
+		st = dti_buf_addf(out, "%s%s = ", j ? "; " : "", nd->code);
+		if (!st)
+			st = add_esc(out, node_name(nd, o->lang));
 	}
 	if (nnodes && !st)
 		st = dti_buf_addc(out, '\n');
@@ -831,12 +851,19 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	int vi = o->lang == DTI_LANG_VI;
 	const char *title =
 	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
-	enum dti_status st =
-	    dti_buf_addf(out, "%s%s%s", dti_framework_id(fw),
-	                 title ? " – " : "", title ? title : "");
+	enum dti_status st = add_esc(out, dti_framework_id(fw));
+	if (!st && title)
+		st = dti_buf_adds(out, " – ");
+	if (!st)
+		st = add_esc(out, title);
 	const char *status = dti_framework_meta(fw, "status");
-	if (!st && status)
-		st = dti_buf_addf(out, " [%s]", status);
+	if (!st && status) {
+		st = dti_buf_adds(out, " [");
+		if (!st)
+			st = add_esc(out, status);
+		if (!st)
+			st = dti_buf_addc(out, ']');
+	}
 	if (!st)
 		st = dti_buf_addc(out, '\n');
 	static const char *const keys[] = {"version", "level", "source",
@@ -845,9 +872,14 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	                                      "chính thức", "ghi chú"};
 	for (size_t k = 0; k < DTI_ARRAY_LEN(keys) && !st; k++) {
 		const char *v = dti_framework_meta(fw, keys[k]);
-		if (v)
-			st = dti_buf_addf(out, "%s: %s\n",
-			                  vi ? keys_vi[k] : keys[k], v);
+		if (v) {
+			st = dti_buf_addf(out,
+			                  "%s: ", vi ? keys_vi[k] : keys[k]);
+			if (!st)
+				st = add_esc(out, v);
+			if (!st)
+				st = dti_buf_addc(out, '\n');
+		}
 	}
 	if (!st)
 		st = dti_buf_addf(out, "%s: %s, %s 0..%g, %s %d, %s: %s\n",
@@ -891,8 +923,11 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	for (size_t w = 0; w < fw->nwarn && !st; w++) {
 		char line[1024];
 		dti_diag_format(&fw->warn[w], line, sizeof line);
-		st = dti_buf_addf(out, "%s: %s\n", vi ? "lưu ý" : "warning",
-		                  line);
+		st = dti_buf_addf(out, "%s: ", vi ? "lưu ý" : "warning");
+		if (!st)
+			st = add_esc(out, line);
+		if (!st)
+			st = dti_buf_addc(out, '\n');
 	}
 	return st;
 }
