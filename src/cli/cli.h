@@ -89,9 +89,13 @@ int cli_exit_for(enum dti_status st, int context_exit);
 
 /* Loads a framework file, or a bundled one by id ("pdti-2022"). */
 int cli_load_framework(const char *name, struct dti_framework **fw);
-/* Loads the registry: --units FILE, the one the framework names, or none. */
+/*
+ * Loads the registry: --units FILE, the one the framework names, or none.
+ * fw_path is the file the framework was read from (NULL: bundled or
+ * stdin): a relative "# units:" path is taken from its directory.
+ */
 int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
-                   struct dti_units **units);
+                   const char *fw_path, struct dti_units **units);
 /* The bundled file with this base name, or NULL. */
 const struct dti_embedded_file *cli_embedded(const char *name);
 

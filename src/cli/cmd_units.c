@@ -159,7 +159,7 @@ int cmd_units(int argc, char **argv)
 	if (!o.units)
 		o.units = "vn-provinces";
 	struct dti_units *u;
-	rc = cli_load_units(&o, NULL, &u);
+	rc = cli_load_units(&o, NULL, NULL, &u);
 	if (rc)
 		return rc;
 	if (strcmp(o.args[0], "list") == 0) {
