@@ -28,12 +28,13 @@ static const char help[] =
     "  dti submission add CYCLE UNIT\n"
     "  dti submission show CYCLE UNIT [--json]\n"
     "\n"
-    "edit     sets figures of a unit: IND=VALUE (a number written with\n"
-    "         '.'; yes/no indicators take 1 or 0), the self-assessed\n"
-    "         points, a comment (empty: removed), or --clear removes an\n"
-    "         indicator's figure, points and comment.  Everything given in\n"
-    "         one call is one change: all of it, or nothing.  Editor of\n"
-    "         the unit, while the cycle is open or the submission returned.\n"
+    "edit     sets figures of a unit: IND=VALUE (written as in a data\n"
+    "         file: 0.8, 0,8, 91,8%, có/không, yes/no, x), the self-\n"
+    "         assessed points, a comment (empty: removed), or --clear\n"
+    "         removes an indicator's figure, points and comment.\n"
+    "         Everything given in one call is one change: all of it, or\n"
+    "         nothing.  Editor of the unit, while the cycle is open or\n"
+    "         the submission returned.\n"
     "import   sets the figures of many units from a data file (dti-data(5))\n"
     "         read with the cycle's framework and the store's registry, in\n"
     "         one change.  Owner, or the editor of every unit in the file.\n"
@@ -140,10 +141,11 @@ static int sub_edit(const struct wf_args *a)
 		rc = edit_for(a, "figure", a->pos[i], 0, ed, &n, &e, &v);
 		if (!rc && e->has_value)
 			rc = wf_usage(a, "indicator '%s' given twice", e->code);
-		if (!rc)
-			rc = wf_number(a, e->code, v, &e->e.value);
-		if (!rc)
+		if (!rc) {
+			/* read by the indicator's rule, as in a data file */
+			e->e.value_text = v;
 			e->has_value = 1;
+		}
 	}
 	for (size_t i = 0; !rc && i < a->nseq; i++) {
 		struct edit *e;
