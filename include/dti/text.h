@@ -33,6 +33,13 @@ DTI_EXTERN enum dti_status dti_text_check_utf8(const char *buf, size_t len,
 /* Number of terminal columns the UTF-8 string occupies. */
 DTI_EXTERN size_t dti_text_width(const char *s, size_t len);
 
+/* Flags of dti_text_escape. */
+enum {
+	/* s is JSON text (from dti_json_*): its backslashes begin its own
+	   escapes and pass unchanged; controls are still escaped */
+	DTI_TEXT_ESC_JSON = 1
+};
+
 /*
  * Appends the len bytes of s to out as they may be shown on a terminal or
  * in a plain-text view: every character that would act instead of showing
@@ -43,13 +50,13 @@ DTI_EXTERN size_t dti_text_width(const char *s, size_t len);
  * (U+202A..U+202E, U+2066..U+2069) become \uHHHH; bytes that are not
  * UTF-8 become \xHH.  Any other UTF-8 text (Vietnamese included) passes
  * unchanged, so dti_text_width() of the result is what the screen shows.
- * Returns the buffer's status.
+ * flags: 0 or DTI_TEXT_ESC_JSON.  Returns the buffer's status.
  */
 DTI_EXTERN enum dti_status dti_text_escape(struct dti_buf *out, const char *s,
-                                           size_t len);
+                                           size_t len, unsigned flags);
 
 /* 1 if dti_text_escape() would change s, 0 if s passes unchanged. */
-DTI_EXTERN int dti_text_needs_escape(const char *s, size_t len);
+DTI_EXTERN int dti_text_needs_escape(const char *s, size_t len, unsigned flags);
 
 /*
  * Writes the matching key of a name into out: lower case ASCII letters and

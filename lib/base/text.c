@@ -509,14 +509,15 @@ static enum dti_status esc_byte(struct dti_buf *out, unsigned c)
 /* Length of the run at s[i..len) that passes unchanged (0 if s[i] does not),
    and in *bad the length of the sequence to escape when it is 0. */
 static size_t plain_run(const unsigned char *p, size_t len, size_t i,
-                        size_t *bad)
+                        unsigned flags, size_t *bad)
 {
 	size_t start = i;
 	*bad = 0;
 	while (i < len) {
 		unsigned c = p[i];
 		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7F || c == '\\')
+			if (c < 0x20 || c == 0x7F ||
+			    (c == '\\' && !(flags & DTI_TEXT_ESC_JSON)))
 				break;
 			i++;
 			continue;
@@ -535,20 +536,22 @@ static size_t plain_run(const unsigned char *p, size_t len, size_t i,
 	return i - start;
 }
 
-int dti_text_needs_escape(const char *s, size_t len)
+int dti_text_needs_escape(const char *s, size_t len, unsigned flags)
 {
 	size_t bad;
-	return s && plain_run((const unsigned char *)s, len, 0, &bad) < len;
+	return s &&
+	       plain_run((const unsigned char *)s, len, 0, flags, &bad) < len;
 }
 
-enum dti_status dti_text_escape(struct dti_buf *out, const char *s, size_t len)
+enum dti_status dti_text_escape(struct dti_buf *out, const char *s, size_t len,
+                                unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	enum dti_status st = DTI_OK;
 	while (s && i < len && !st) {
 		size_t bad;
-		size_t n = plain_run(p, len, i, &bad);
+		size_t n = plain_run(p, len, i, flags, &bad);
 		if (n) {
 			st = dti_buf_add(out, p + i, n);
 			i += n;

@@ -31,7 +31,7 @@ static enum dti_status json_double(struct dti_buf *b, double v)
 /* Text from a file or a user in a line of a table view. */
 static enum dti_status add_esc(struct dti_buf *b, const char *s)
 {
-	return s ? dti_text_escape(b, s, strlen(s)) : dti_buf_status(b);
+	return s ? dti_text_escape(b, s, strlen(s), 0) : dti_buf_status(b);
 }
 
 int dti_format_parse(const char *s)
@@ -98,7 +98,7 @@ static void grid_set(struct grid *g, size_t col, const char *text, int color)
 	struct cell *c = &g->cells[(g->nrows - 1) * g->ncols + col];
 	struct dti_buf t = DTI_BUF_INIT;
 	/* names and titles come from files and users: never raw controls */
-	if (text && dti_text_escape(&t, text, strlen(text))) {
+	if (text && dti_text_escape(&t, text, strlen(text), 0)) {
 		g->failed = 1;
 		dti_buf_release(&t);
 		return;

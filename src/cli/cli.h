@@ -104,6 +104,18 @@ const struct dti_embedded_file *cli_embedded(const char *name);
  * so a failure never leaves half a file) or to stdout.
  */
 int cli_write(const char *path, const struct dti_buf *b);
+/*
+ * Text from a file or a user in a human-readable view: appended escaped
+ * (dti_text_escape: a newline or an escape sequence shows as \n, \x1b),
+ * so that it can neither forge a line nor drive the terminal.  cli_esc_pad
+ * pads it with spaces to `width` display columns; cli_put_esc writes it to
+ * standard output.
+ */
+void cli_esc(struct dti_buf *b, const char *s);
+/* The same for JSON text, whose backslashes are its own escapes. */
+void cli_esc_json(struct dti_buf *b, const char *s);
+void cli_esc_pad(struct dti_buf *b, const char *s, size_t width);
+void cli_put_esc(const char *s);
 
 /* Everything the compute-like commands need, loaded and computed. */
 struct cli_run {

@@ -506,6 +506,42 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 
 /* ---- output ---------------------------------------------------------- */
 
+void cli_esc(struct dti_buf *b, const char *s)
+{
+	if (s)
+		dti_text_escape(b, s, strlen(s),
+		                0); /* sticky: checked on write */
+}
+
+void cli_esc_json(struct dti_buf *b, const char *s)
+{
+	if (s)
+		dti_text_escape(b, s, strlen(s), DTI_TEXT_ESC_JSON);
+}
+
+void cli_esc_pad(struct dti_buf *b, const char *s, size_t width)
+{
+	size_t from = b->len;
+	cli_esc(b, s);
+	if (b->status)
+		return;
+	size_t w =
+	    b->len > from ? dti_text_width(b->data + from, b->len - from) : 0;
+	for (; w < width; w++)
+		dti_buf_addc(b, ' ');
+}
+
+void cli_put_esc(const char *s)
+{
+	struct dti_buf b = DTI_BUF_INIT;
+	cli_esc(&b, s);
+	if (b.status)
+		fputs("?", stdout);
+	else if (b.len)
+		fwrite(b.data, 1, b.len, stdout);
+	dti_buf_release(&b);
+}
+
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {

@@ -278,9 +278,10 @@ static void test_width(void **state)
 static void assert_escape(const char *in, size_t len, const char *want)
 {
 	struct dti_buf b = DTI_BUF_INIT;
-	assert_int_equal(dti_text_escape(&b, in, len), DTI_OK);
+	assert_int_equal(dti_text_escape(&b, in, len, 0), DTI_OK);
 	assert_string_equal(b.data ? b.data : "", want);
-	assert_int_equal(dti_text_needs_escape(in, len), strcmp(in, want) != 0);
+	assert_int_equal(dti_text_needs_escape(in, len, 0),
+	                 strcmp(in, want) != 0);
 	dti_buf_release(&b);
 }
 
@@ -317,16 +318,25 @@ static void test_escape(void **state)
 	    "a\\xffb\\xc3");
 	/* the length bounds the input; NUL inside it is escaped */
 	assert_escape("a\0b", 3, "a\\x00b");
-	assert_int_equal(dti_text_needs_escape("a\0b", 3), 1);
-	assert_int_equal(dti_text_needs_escape(NULL, 0), 0);
+	assert_int_equal(dti_text_needs_escape("a\0b", 3, 0), 1);
+	assert_int_equal(dti_text_needs_escape(NULL, 0, 0), 0);
 	/* the width of the escaped text is what a terminal shows */
 	struct dti_buf b = DTI_BUF_INIT;
-	assert_int_equal(dti_text_escape(&b, "Hà\x1b[2J", 7), DTI_OK);
+	assert_int_equal(dti_text_escape(&b, "Hà\x1b[2J", 7, 0), DTI_OK);
 	assert_int_equal(dti_text_width(b.data, b.len), 9);
+	dti_buf_release(&b);
+	/* JSON text keeps its own escapes; a raw control is still shown */
+	assert_int_equal(
+	    dti_text_needs_escape("\"a\\nb\"", 6, DTI_TEXT_ESC_JSON), 0);
+	dti_buf_reset(&b);
+	assert_int_equal(
+	    dti_text_escape(&b, "\"a\\n\xE2\x80\xAE\"", 8, DTI_TEXT_ESC_JSON),
+	    DTI_OK);
+	assert_string_equal(b.data, "\"a\\n\\u202e\"");
 	dti_buf_release(&b);
 	/* a full buffer is reported */
 	dti_buf_init(&b, 4);
-	assert_int_equal(dti_text_escape(&b, "\x1b\x1b", 2), DTI_ELIMIT);
+	assert_int_equal(dti_text_escape(&b, "\x1b\x1b", 2, 0), DTI_ELIMIT);
 	dti_buf_release(&b);
 }
 
