@@ -478,15 +478,15 @@ static enum dti_status result_csv(const struct dti_result *res,
 			st = rk ? dti_buf_addf(out, ",%d,", rk)
 			        : dti_buf_adds(out, ",,");
 		if (!st)
-			st = csv_cell(out, unit_id(res, i));
+			st = dti_csv_text_cell(out, unit_id(res, i));
 		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st)
-			st = csv_cell(out, unit_name(res, i));
+			st = dti_csv_text_cell(out, unit_name(res, i));
 		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st && res->group[i])
-			st = csv_cell(out, res->group[i]);
+			st = dti_csv_text_cell(out, res->group[i]);
 		if (!st && o->group_ranks) {
 			int gr = dti_result_group_rank(res, i, sort);
 			st = gr ? dti_buf_addf(out, ",%d", gr)
@@ -1267,7 +1267,7 @@ static enum dti_status write_output_units(const struct dti_units *u,
 				if (c)
 					st = dti_buf_addc(out, ',');
 				if (!st)
-					st = csv_cell(out, f[c]);
+					st = dti_csv_text_cell(out, f[c]);
 			}
 			if (!st)
 				st = dti_buf_addc(out, '\n');
