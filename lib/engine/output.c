@@ -231,6 +231,32 @@ static const char *unit_id(const struct dti_result *res, size_t i)
 	return res->ds->u[res->units[i]].id;
 }
 
+/*
+ * What a view shows of a cell: nothing (NaN: "–" in tables, empty in CSV,
+ * null in JSON) for a missing figure, even where the framework scores it
+ * 0, so that "not entered" never reads as a measured zero.  The notes of
+ * the result say how missing figures were scored.
+ */
+static int cell_missing(const struct dti_result *res, size_t k, size_t i)
+{
+	return (res->flags[RES_AT(res, k, i)] & DTI_CELL_MISSING) != 0;
+}
+
+static double shown_value(const struct dti_result *res, size_t k, size_t i)
+{
+	return cell_missing(res, k, i) ? NAN : res->value[RES_AT(res, k, i)];
+}
+
+static double shown_points(const struct dti_result *res, size_t k, size_t i)
+{
+	return cell_missing(res, k, i) ? NAN : dti_result_points(res, i, k);
+}
+
+static double shown_change(const struct dti_result *res, size_t k, size_t i)
+{
+	return cell_missing(res, k, i) ? NAN : dti_result_change(res, i, k);
+}
+
 static void rank_change_text(char *out, size_t outsz, int d, int ok)
 {
 	if (!ok)
@@ -386,7 +412,7 @@ static enum dti_status result_table(const struct dti_result *res,
 		for (size_t j = 0; j < nnodes; j++) {
 			size_t k = nodes[j];
 			unsigned fl = res->flags[RES_AT(res, k, i)];
-			double v = res->value[RES_AT(res, k, i)];
+			double v = shown_value(res, k, i);
 			if (fl & DTI_CELL_UNKNOWN)
 				grid_set(&g, c++, "?", 3);
 			else
@@ -399,11 +425,10 @@ static enum dti_status result_table(const struct dti_result *res,
 				grid_set(&g, c++, tmp, 3);
 			}
 			if (o->points)
-				grid_setnum(&g, c++,
-				            dti_result_points(res, i, k), 2,
+				grid_setnum(&g, c++, shown_points(res, k, i), 2,
 				            mark, 0);
 			if (changes) {
-				double d = dti_result_change(res, i, k);
+				double d = shown_change(res, k, i);
 				struct dti_buf t = DTI_BUF_INIT;
 				if (!isnan(d) && d > 0)
 					dti_buf_addc(&t, '+');
@@ -496,9 +521,9 @@ static enum dti_status result_csv(const struct dti_result *res,
 			size_t k = nodes[j];
 			st = dti_buf_addc(out, ',');
 			if (!st)
-				st = dti_buf_add_decimal(
-				    out, res->value[RES_AT(res, k, i)], digits,
-				    '.', "");
+				st = dti_buf_add_decimal(out,
+				                         shown_value(res, k, i),
+				                         digits, '.', "");
 			if (!st && o->ranks) {
 				int kr = res->rank[RES_AT(res, k, i)];
 				st = kr ? dti_buf_addf(out, ",%d", kr)
@@ -508,14 +533,14 @@ static enum dti_status result_csv(const struct dti_result *res,
 				st = dti_buf_addc(out, ',');
 				if (!st)
 					st = dti_buf_add_decimal(
-					    out, dti_result_points(res, i, k),
-					    2, '.', "");
+					    out, shown_points(res, k, i), 2,
+					    '.', "");
 			}
 			if (!st && changes) {
 				st = dti_buf_addc(out, ',');
 				if (!st)
 					st = dti_buf_add_decimal(
-					    out, dti_result_change(res, i, k),
+					    out, shown_change(res, k, i),
 					    digits, '.', "");
 				int ok;
 				int rc = dti_result_rank_change(res, i, k, &ok);
@@ -579,7 +604,7 @@ static void unit_json(const struct dti_result *res, const size_t *nodes,
 			unsigned fl = res->flags[RES_AT(res, k, i)];
 			switch (s) {
 			case 0:
-				dti_json_fixed(j, res->value[RES_AT(res, k, i)],
+				dti_json_fixed(j, shown_value(res, k, i),
 				               digits);
 				break;
 			case 1:
@@ -591,11 +616,10 @@ static void unit_json(const struct dti_result *res, const size_t *nodes,
 				v ? dti_json_int(j, v) : dti_json_null(j);
 				break;
 			case 3:
-				dti_json_decimal(
-				    j, dti_result_points(res, i, k), 6);
+				dti_json_decimal(j, shown_points(res, k, i), 6);
 				break;
 			case 4:
-				dti_json_fixed(j, dti_result_change(res, i, k),
+				dti_json_fixed(j, shown_change(res, k, i),
 				               digits);
 				break;
 			case 5:
