@@ -238,17 +238,11 @@ int wf_number(const struct wf_args *a, const char *what, const char *s,
 
 int wf_date(const struct wf_args *a, const char *opt, const char *s)
 {
-	int ok = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
-	for (int i = 0; ok && i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			ok = 0;
-	if (ok) {
-		int m = (s[5] - '0') * 10 + (s[6] - '0');
-		int d = (s[8] - '0') * 10 + (s[9] - '0');
-		ok = m >= 1 && m <= 12 && d >= 1 && d <= 31;
-	}
-	if (!ok)
-		return wf_usage(a, "%s '%s': expected YYYY-MM-DD", opt, s);
+	if (!dti_date_valid(s))
+		return wf_usage(a,
+		                "%s '%s': expected YYYY-MM-DD, a day that "
+		                "exists",
+		                opt, s);
 	return 0;
 }
 
