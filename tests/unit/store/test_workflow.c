@@ -1143,6 +1143,36 @@ static void test_audit_chain(void **state)
 	expect_broken(f, 7, "does not follow");
 }
 
+/*
+ * The panel's points (rule reviewer) are the reviewer's: an editor may
+ * comment on the indicator but not set or clear it; the owner may.
+ */
+static void test_reviewer_only(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	as(f, "ed1");
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("panel");
+	e.value = 15;
+	REFUSED(DTI_EPERM, "dti review adjust",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	struct dti_figure_edit p = DTI_FIGURE_EDIT_INIT("panel");
+	p.self_points = 15;
+	REFUSED(DTI_EPERM, "panel",
+	        dti_submission_edit(f->s, "c25", "d1", &p, 1, 0, &f->err));
+	struct dti_figure_edit c = DTI_FIGURE_EDIT_INIT("panel");
+	c.comment = "see the minutes";
+	OK(dti_submission_edit(f->s, "c25", "d1", &c, 1, 0, &f->err));
+	as(f, "olga");
+	OK(dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	as(f, "ed1");
+	struct dti_figure_edit x = DTI_FIGURE_EDIT_INIT("panel");
+	x.clear = 1;
+	REFUSED(DTI_EPERM, "panel",
+	        dti_submission_edit(f->s, "c25", "d1", &x, 1, 0, &f->err));
+}
+
 static void test_two_handles_conflict(void **state)
 {
 	struct fx *f = *state;
@@ -1191,6 +1221,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unit_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reviewer_only, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
 	};
