@@ -59,8 +59,8 @@ DTI_EXTERN int dti_store_schema_latest(void);
 /*
  * Opens a store.  A path names an SQLite file (created if missing); a
  * postgresql:// URI a PostgreSQL database.  The store need not be
- * initialised yet.  The clock is the system's unless the environment
- * variable DTI_NOW holds a fixed "YYYY-MM-DDTHH:MM:SSZ" time.
+ * initialised yet.  The clock is the system's (see dti_store_fix_clock);
+ * the library reads no environment variable.
  */
 DTI_EXTERN enum dti_status dti_store_open(const char *location,
                                           struct dti_store **out,
@@ -70,10 +70,29 @@ DTI_EXTERN enum dti_backend dti_store_backend(const struct dti_store *s);
 
 /*
  * Creates the schema at the latest version in an empty database.
- * DTI_EEXIST if it is already initialised.
+ * DTI_EEXIST if it is already initialised.  DTI_ESTATE if a fixed time was
+ * asked for (dti_store_fix_clock): a new store keeps the system clock
+ * unless created with allow_fixed_clock.
  */
 DTI_EXTERN enum dti_status dti_store_init(struct dti_store *s,
                                           struct dti_error *err);
+struct dti_store_init_options {
+	/*
+	 * 1: the fixed time asked for is used from the start, and the first
+	 * admin is expected to record the setting at once with
+	 * dti_store_allow_fixed_clock(s, 1, ...) (an audit event).
+	 */
+	int allow_fixed_clock;
+};
+#define DTI_STORE_INIT_OPTIONS_INIT                                            \
+	{                                                                      \
+		0                                                              \
+	}
+DTI_EXTERN void dti_store_init_options_init(struct dti_store_init_options *o);
+DTI_EXTERN enum dti_status
+dti_store_init_with(struct dti_store *s,
+                    const struct dti_store_init_options *opts,
+                    struct dti_error *err);
 /*
  * Applies the migrations the schema lacks, each in its own transaction;
  * *from and *to (may be NULL) get the versions before and after.
@@ -93,9 +112,33 @@ DTI_EXTERN enum dti_status dti_store_status(struct dti_store *s,
                                             struct dti_store_status *out,
                                             struct dti_error *err);
 
-/* Fixes the clock ("YYYY-MM-DDTHH:MM:SSZ"); NULL returns to the system's. */
+/*
+ * The clock.  A store keeps the system clock unless its setting `clock`
+ * says "fixed"; only then is a fixed time honoured.  dti_store_fix_clock
+ * asks for one ("YYYY-MM-DDTHH:MM:SSZ"; NULL or "" returns to the
+ * system's): DTI_ESYNTAX for a malformed or impossible time, DTI_ESTATE if
+ * the store does not allow fixed times (a store not yet initialised or
+ * migrated answers at its first transaction instead).  Whatever the
+ * clock says, the store's time never goes back before its last audit
+ * event: events, stamps and deadline checks all use the later of the two.
+ */
+DTI_EXTERN enum dti_status dti_store_fix_clock(struct dti_store *s,
+                                               const char *now,
+                                               struct dti_error *err);
+/* dti_store_fix_clock without an error message. */
 DTI_EXTERN enum dti_status dti_store_set_clock(struct dti_store *s,
                                                const char *now);
+/*
+ * Allows (1) or forbids (0) fixed times in this store: the setting
+ * `clock`, "fixed" or "system".  Admin; an audit event store.setting when
+ * it changes (*changed, may be NULL, says whether it did).
+ */
+DTI_EXTERN enum dti_status dti_store_allow_fixed_clock(struct dti_store *s,
+                                                       int allow, int *changed,
+                                                       struct dti_error *err);
+/* *allowed = 1 if the store honours fixed times. */
+DTI_EXTERN enum dti_status
+dti_store_clock_fixed(struct dti_store *s, int *allowed, struct dti_error *err);
 
 /*
  * Names the user who acts from now on (NULL: nobody).  DTI_ENOTFOUND if no

@@ -66,6 +66,15 @@ DTI_EXTERN int dti_text_needs_escape(const char *s, size_t len, unsigned flags);
  */
 DTI_EXTERN size_t dti_text_fold(const char *s, char *out, size_t outsz);
 
+/*
+ * 1 if s is "YYYY-MM-DD" and names a day that exists: 2024-02-29 yes,
+ * 2023-02-29, 2023-04-31 and 2023-13-01 no.  Every date dti reads is
+ * checked by this one rule.
+ */
+DTI_EXTERN int dti_date_valid(const char *s);
+/* 1 if s is "YYYY-MM-DDTHH:MM:SSZ" on a valid day and time of day. */
+DTI_EXTERN int dti_timestamp_valid(const char *s);
+
 /* Vietnamese collation (a ă â b c d đ e ê ...; tones as secondary keys). */
 DTI_EXTERN int dti_text_collate(const char *a, const char *b);
 

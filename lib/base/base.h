@@ -162,8 +162,10 @@ enum dti_status dti_parse_number(const char *s, char mark, double *out,
 /* Strict: the whole string must be a plain C number ("1e-3", "-2.5"). */
 int dti_parse_double(const char *s, double *out);
 int dti_parse_long(const char *s, long *out);
-/* "YYYY-MM-DD" check. */
+/* "YYYY-MM-DD" naming a day that exists (leap years counted). */
 int dti_is_date(const char *s);
+/* "YYYY-MM-DDTHH:MM:SSZ" naming a moment that exists. */
+int dti_is_timestamp(const char *s);
 
 /* Appends the shortest text that reads back as exactly v ("0.85", "1000"). */
 enum dti_status dti_buf_add_shortest(struct dti_buf *b, double v);

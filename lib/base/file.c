@@ -1,5 +1,9 @@
 /*
  * lib/base/file.c - whole files read into memory, with a size cap.
+ *
+ * At most cap + 1 bytes are ever read: a device (/dev/zero, /dev/urandom)
+ * or a pipe that never ends fails with DTI_ELIMIT at the cap, having read
+ * no further.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,21 +27,24 @@ enum dti_status dti_read_file(const char *path, size_t cap, char **buf,
 	size_t n = 0, c = 0;
 	char *p = NULL;
 	for (;;) {
-		if (DTI_GROW(p, c, n + 65536 + 1)) {
+		size_t want = cap + 1 - n < 65536 ? cap + 1 - n : 65536;
+		if (DTI_GROW(p, c, n + want + 1)) {
 			free(p);
 			if (f != stdin)
 				fclose(f);
 			return dti_err_nomem(err);
 		}
-		size_t r = fread(p + n, 1, c - n - 1, f);
+		size_t r = fread(p + n, 1, want, f);
 		n += r;
 		if (n > cap) {
 			free(p);
 			if (f != stdin)
 				fclose(f);
-			return dti_err_set(err, DTI_ELIMIT, shown, 0, 0, NULL,
-			                   "file larger than %zu MiB",
-			                   cap >> 20);
+			return dti_err_set(
+			    err, DTI_ELIMIT, shown, 0, 0, NULL,
+			    "file larger than %zu bytes (%zu MiB): "
+			    "read no further",
+			    cap, cap >> 20);
 		}
 		if (r == 0)
 			break;

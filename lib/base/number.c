@@ -97,19 +97,64 @@ int dti_parse_long(const char *s, long *out)
 	return 0;
 }
 
+/* Days in a month of the proleptic Gregorian calendar. */
+static int month_days(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+	                           31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+static int digits_at(const char *s, int from, int n)
+{
+	int v = 0;
+	for (int i = from; i < from + n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * The one date check of the library (and, through dti_date_valid, of the
+ * command line): a day that exists, so 2023-02-29, 2023-04-31 and
+ * 2023-13-01 are refused wherever a date is read.
+ */
 int dti_is_date(const char *s)
 {
 	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return 0;
-	for (int i = 0; i < 10; i++) {
-		if (i == 4 || i == 7)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	int m = (s[5] - '0') * 10 + (s[6] - '0');
-	int d = (s[8] - '0') * 10 + (s[9] - '0');
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	int y = digits_at(s, 0, 4), m = digits_at(s, 5, 2),
+	    d = digits_at(s, 8, 2);
+	if (y < 0 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= month_days(y, m);
+}
+
+int dti_is_timestamp(const char *s)
+{
+	if (!s || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != 'Z')
+		return 0;
+	char day[11];
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	int h = digits_at(s, 11, 2), mi = digits_at(s, 14, 2),
+	    sec = digits_at(s, 17, 2);
+	return dti_is_date(day) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
+	       sec >= 0 && sec <= 59;
+}
+
+int dti_date_valid(const char *s)
+{
+	return dti_is_date(s);
+}
+
+int dti_timestamp_valid(const char *s)
+{
+	return dti_is_timestamp(s);
 }
 
 /* Digit groups of a grouped integer part: 1-3 digits, then groups of 3. */

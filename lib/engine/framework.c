@@ -1100,6 +1100,14 @@ static int compute_levels(struct dti_framework *fw, const int *explicit_level)
 
 /* ---- the main parse -------------------------------------------------- */
 
+/*
+ * The largest weight, points or scale a framework may give.  Far above any
+ * real index (DTI 2022 gives 1,000 points), and low enough that a sum over
+ * any number of nodes and a weight times a value stay finite: no weight
+ * overflows to inf and no value is divided down to a silent 0.
+ */
+#define FW_NUM_MAX 1e9
+
 static double parse_num_field(struct parser *p, const struct raw_row *r,
                               enum col c, int *unknown)
 {
@@ -1119,6 +1127,13 @@ static double parse_num_field(struct parser *p, const struct raw_row *r,
 	}
 	if (x < 0) {
 		fault(p, DTI_EINVALID, r->line, c, "%g is negative", x);
+		return NAN;
+	}
+	if (x > FW_NUM_MAX) {
+		fault(p, DTI_EINVALID, r->line, c,
+		      "%g is too large (at most %g): sums and weighted values "
+		      "would overflow",
+		      x, FW_NUM_MAX);
 		return NAN;
 	}
 	return x;
@@ -1152,10 +1167,13 @@ static void apply_meta(struct parser *p, struct dti_csv *c)
 	fw->scale = p->imeta ? 100 : 1;
 	if ((v = dti_framework_meta(fw, "scale"))) {
 		double s;
-		if (dti_parse_double(v, &s) || !(s > 0)) {
-			dti_err_add(p->err, DTI_EINVALID, p->name,
-			            meta_line(c, "scale"), 0, "scale",
-			            "scale '%s' must be a number above 0", v);
+		if (dti_parse_double(v, &s) || !(s > 0) || s > FW_NUM_MAX) {
+			dti_err_add(
+			    p->err, DTI_EINVALID, p->name,
+			    meta_line(c, "scale"), 0, "scale",
+			    "scale '%s' must be a number above 0 and at "
+			    "most %g",
+			    v, FW_NUM_MAX);
 			p->failed = 1;
 		} else {
 			fw->scale = s;
@@ -1373,12 +1391,12 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 				*colon = '\0';
 				char *ws = dti_trim(colon + 1);
 				if (dti_parse_double(ws, &w) || !(w >= 0) ||
-				    !isfinite(w)) {
+				    !isfinite(w) || w > FW_NUM_MAX) {
 					fault(
 					    p, DTI_ESYNTAX, r->line, C_PARENT,
 					    "weight '%s' of parent '%s' is not "
-					    "a number >= 0",
-					    ws, tok);
+					    "a number from 0 to %g",
+					    ws, tok, FW_NUM_MAX);
 					continue;
 				}
 				if (fw->uses_points) {
@@ -1726,6 +1744,29 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 			      "'%s' has only statistics below it: nothing to "
 			      "score",
 			      nd->code);
+		/* A mean over weights that are all zero is 0/0; over weights
+		 * that overflow, a silent 0.  Unknown points ('?') are
+		 * reported below instead. */
+		double wsum = 0;
+		int wknown = 1;
+		for (size_t c2 = 0; c2 < nd->nchildren; c2++) {
+			if (!fw->nodes[nd->children[c2]].scored)
+				continue;
+			if (isnan(nd->child_weights[c2]))
+				wknown = 0;
+			else
+				wsum += nd->child_weights[c2];
+		}
+		if (nscored && nd->scored && wknown &&
+		    (!(wsum > 0) || !isfinite(wsum)))
+			fault(p, DTI_EINVALID, nd->line,
+			      fw->uses_points ? C_POINTS : C_WEIGHT,
+			      !isfinite(wsum)
+			          ? "the %s of the children of '%s' add up "
+			            "to more than a number can hold"
+			          : "the %s of the children of '%s' are all "
+			            "zero: its value would be 0/0",
+			      fw->uses_points ? "points" : "weights", nd->code);
 		if (!fw->uses_points || !nd->nchildren || !nd->scored)
 			continue;
 		if (nd->points_known == 1 && all_known && strict &&

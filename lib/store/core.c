@@ -23,23 +23,26 @@ int dti_store_schema_latest(void)
 	return store_migrations[store_nmigrations - 1].version;
 }
 
-static int valid_timestamp(const char *t)
+/*
+ * The clock.  Event times come from the system clock unless a fixed time
+ * was asked for (dti_store_set_clock; the command line passes DTI_NOW) and
+ * the store allows one: its setting `clock` is "fixed", set by an admin
+ * and recorded in the audit log.  A fixed time the store does not allow is
+ * refused (DTI_ESTATE) at the first transaction, never silently ignored.
+ * Unit tests fix the clock through store_test_clock(), which skips the
+ * setting; nothing reachable from the public API does.
+ *
+ * Time never goes backwards: each transaction reads the time of the last
+ * audit event, and the time the store uses (for events, stamps and
+ * deadlines alike) is the later of the clock and that time.  So a fixed
+ * time earlier than the log can neither back-date an event nor reopen a
+ * deadline that has passed by the log's account.
+ */
+static void clock_time(const struct dti_store *s, char out[21])
 {
-	/* YYYY-MM-DDTHH:MM:SSZ */
-	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
-	if (!t || strlen(t) != 20)
-		return 0;
-	for (size_t i = 0; i < 20; i++) {
-		if (pat[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != pat[i])
-			return 0;
-	}
-	return 1;
-}
-
-void store_now(const struct dti_store *s, char out[21])
-{
-	if (s->fixed_now[0]) {
-		memcpy(out, s->fixed_now, 21);
+	if (s->clock_req[0] &&
+	    (s->clock_trusted || s->clock_allowed || s->clock_bootstrap)) {
+		memcpy(out, s->clock_req, 21);
 		return;
 	}
 	time_t t = time(NULL);
@@ -49,15 +52,95 @@ void store_now(const struct dti_store *s, char out[21])
 		memcpy(out, "1970-01-01T00:00:00Z", 21);
 }
 
-enum dti_status dti_store_set_clock(struct dti_store *s, const char *now)
+void store_now(const struct dti_store *s, char out[21])
 {
-	if (!now) {
-		s->fixed_now[0] = '\0';
+	clock_time(s, out);
+	if (s->floor_at[0] && strcmp(out, s->floor_at) < 0)
+		memcpy(out, s->floor_at, 21);
+}
+
+/* Reads the clock setting and the last event's time (in a transaction). */
+static enum dti_status clock_load(struct dti_store *s, struct dti_error *err)
+{
+	struct db_stmt *q;
+	int row = 0;
+	s->clock_allowed = 0;
+	s->floor_at[0] = '\0';
+	enum dti_status st = db_prepare(
+	    s->db, "SELECT value FROM settings WHERE key = 'clock'", &q, err);
+	if (st == DTI_OK)
+		st = db_step(q, &row, err);
+	if (st == DTI_OK && row && db_col_text(q, 0))
+		s->clock_allowed = strcmp(db_col_text(q, 0), "fixed") == 0;
+	db_finalize(q);
+	if (st != DTI_OK)
+		return st;
+	st = db_prepare(s->db,
+	                "SELECT a.at FROM audit a JOIN audit_head h ON h.id = "
+	                "1 AND a.seq = h.seq",
+	                &q, err);
+	row = 0;
+	if (st == DTI_OK)
+		st = db_step(q, &row, err);
+	if (st == DTI_OK && row && db_col_text(q, 0) &&
+	    strlen(db_col_text(q, 0)) == 20)
+		memcpy(s->floor_at, db_col_text(q, 0), 21);
+	db_finalize(q);
+	if (st != DTI_OK)
+		return st;
+	if (s->clock_req[0] && !s->clock_trusted && !s->clock_allowed &&
+	    !s->clock_bootstrap)
+		return dti_err_set(
+		    err, DTI_ESTATE, s->location, 0, 0, "clock",
+		    "a fixed time (%s) was asked for, but this store keeps the "
+		    "system clock: an admin allows fixed times with 'dti db "
+		    "set allow-dti-now yes'",
+		    s->clock_req);
+	return DTI_OK;
+}
+
+enum dti_status dti_store_fix_clock(struct dti_store *s, const char *now,
+                                    struct dti_error *err)
+{
+	if (!now || !*now) {
+		s->clock_req[0] = '\0';
 		return DTI_OK;
 	}
-	if (!valid_timestamp(now))
+	if (!dti_is_timestamp(now))
+		return dti_err_set(err, DTI_ESYNTAX, "", 0, 0, "clock",
+		                   "'%s' is not a time YYYY-MM-DDTHH:MM:SSZ "
+		                   "(e.g. 2026-01-15T09:00:00Z) on a day that "
+		                   "exists",
+		                   now);
+	memcpy(s->clock_req, now, 21);
+	/* A current store says at once whether it allows it; an older or
+	 * new one says so at its first transaction. */
+	if (s->schema_version != dti_store_schema_latest())
+		return DTI_OK;
+	enum dti_status st = db_begin_read(s->db, err);
+	if (st == DTI_OK) {
+		st = clock_load(s, err);
+		db_rollback(s->db);
+	}
+	if (st != DTI_OK)
+		s->clock_req[0] = '\0';
+	return st;
+}
+
+enum dti_status dti_store_set_clock(struct dti_store *s, const char *now)
+{
+	return dti_store_fix_clock(s, now, NULL);
+}
+
+enum dti_status store_test_clock(struct dti_store *s, const char *now)
+{
+	if (now && !dti_is_timestamp(now))
 		return DTI_EARG;
-	memcpy(s->fixed_now, now, 21);
+	s->clock_trusted = now != NULL;
+	if (now)
+		memcpy(s->clock_req, now, 21);
+	else
+		s->clock_req[0] = '\0';
 	return DTI_OK;
 }
 
@@ -127,18 +210,25 @@ enum dti_status store_begin(struct dti_store *s, struct dti_error *err)
 		st = db_run(
 		    s->db, err,
 		    "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE", "");
-		if (st != DTI_OK)
-			db_rollback(s->db);
 	}
+	if (st == DTI_OK)
+		st = clock_load(s, err);
+	if (st != DTI_OK)
+		db_rollback(s->db);
 	return st;
 }
 
 enum dti_status store_begin_read(struct dti_store *s, struct dti_error *err)
 {
 	enum dti_status st = store_check_schema(s, err);
-	if (st != DTI_OK)
-		return st;
-	return db_begin_read(s->db, err);
+	if (st == DTI_OK)
+		st = db_begin_read(s->db, err);
+	if (st == DTI_OK) {
+		st = clock_load(s, err);
+		if (st != DTI_OK)
+			db_rollback(s->db);
+	}
+	return st;
 }
 
 enum dti_status store_end(struct dti_store *s, enum dti_status st,
@@ -192,13 +282,6 @@ enum dti_status dti_store_open(const char *location, struct dti_store **out,
 	enum dti_status st = db_open(location, &s->db, err);
 	if (st == DTI_OK)
 		st = read_schema_version(s, err);
-	const char *now = getenv("DTI_NOW");
-	if (st == DTI_OK && now && *now &&
-	    dti_store_set_clock(s, now) != DTI_OK)
-		st = dti_err_set(err, DTI_ESYNTAX, "", 0, 0, "DTI_NOW",
-		                 "DTI_NOW must look like 2026-01-15T09:00:00Z, "
-		                 "not '%s'",
-		                 now);
 	if (st != DTI_OK) {
 		dti_store_close(s);
 		return st;
@@ -251,13 +334,33 @@ static enum dti_status apply_migration(struct dti_store *s,
 	return st;
 }
 
+void dti_store_init_options_init(struct dti_store_init_options *o)
+{
+	*o = (struct dti_store_init_options)DTI_STORE_INIT_OPTIONS_INIT;
+}
+
 enum dti_status dti_store_init(struct dti_store *s, struct dti_error *err)
+{
+	return dti_store_init_with(s, NULL, err);
+}
+
+enum dti_status dti_store_init_with(struct dti_store *s,
+                                    const struct dti_store_init_options *opts,
+                                    struct dti_error *err)
 {
 	if (s->schema_version > 0)
 		return dti_err_set(err, DTI_EEXIST, s->location, 0, 0, "",
 		                   "the store is already initialised (schema "
 		                   "version %d)",
 		                   s->schema_version);
+	int allow = opts && opts->allow_fixed_clock;
+	if (s->clock_req[0] && !s->clock_trusted && !allow)
+		return dti_err_set(
+		    err, DTI_ESTATE, s->location, 0, 0, "clock",
+		    "a fixed time (%s) was asked for, but a new store keeps "
+		    "the system clock: create it with 'dti db init --admin "
+		    "NAME --allow-dti-now' to allow fixed times",
+		    s->clock_req);
 	/*
 	 * Only an empty database becomes a store: one holding tables of
 	 * another program (or dti's without a schema version) is left alone.
@@ -289,6 +392,9 @@ enum dti_status dti_store_init(struct dti_store *s, struct dti_error *err)
 		                   "store (it has table '%s'): give an empty "
 		                   "database or a new file",
 		                   found);
+	/* The creator may use the fixed time until the first admin records
+	 * the setting (dti_store_allow_fixed_clock). */
+	s->clock_bootstrap = allow;
 	return dti_store_migrate(s, NULL, NULL, err);
 }
 

@@ -56,25 +56,14 @@ const char *store_state_phrase(enum dti_cycle_state st)
 
 /* ---- small checks ------------------------------------------------------- */
 
-static int valid_date(const char *d)
-{
-	if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
-			return 0;
-	int m = (d[5] - '0') * 10 + (d[6] - '0');
-	int day = (d[8] - '0') * 10 + (d[9] - '0');
-	return m >= 1 && m <= 12 && day >= 1 && day <= 31;
-}
-
 static enum dti_status check_date(const char *d, const char *field,
                                   struct dti_error *err)
 {
-	if (!d || !*d || valid_date(d))
+	if (!d || !*d || dti_is_date(d))
 		return DTI_OK;
 	return dti_err_set(err, DTI_ESYNTAX, "", 0, 0, field,
-	                   "'%s' is not a date YYYY-MM-DD", d);
+	                   "'%s' is not a date YYYY-MM-DD (a day that exists)",
+	                   d);
 }
 
 static enum dti_status check_label(const char *l, struct dti_error *err)

@@ -181,9 +181,7 @@ enum dti_status dti_evidence_add(struct dti_store *s, const char *cycle,
 	    strncmp(e->link, "http://", 7) != 0)
 		return dti_err_set(err, DTI_EINVALID, "", 0, 0, "link",
 		                   "a link starts with http:// or https://");
-	if (has(e->doc_date) &&
-	    (strlen(e->doc_date) != 10 || e->doc_date[4] != '-' ||
-	     e->doc_date[7] != '-'))
+	if (has(e->doc_date) && !dti_is_date(e->doc_date))
 		return dti_err_set(err, DTI_ESYNTAX, "", 0, 0, "date",
 		                   "'%s' is not a date YYYY-MM-DD",
 		                   e->doc_date);

@@ -884,8 +884,8 @@ static int batch_rows(const struct importer *im, const struct table_cols *tc)
 
 /*
  * INSERT of every column for nrows rows.  Tables that an initialised store
- * already fills (schema_migrations, audit_head) take the export's rows
- * over theirs.
+ * already fills (schema_migrations, settings, audit_head) take the export's
+ * rows over theirs.
  */
 static enum dti_status insert_sql(const struct table_cols *tc, int nrows,
                                   struct dti_buf *q)
@@ -911,6 +911,7 @@ static enum dti_status insert_sql(const struct table_cols *tc, int nrows,
 			st = dti_buf_addc(q, ')');
 	}
 	int prefilled = strcmp(tc->t->name, "schema_migrations") == 0 ||
+	                strcmp(tc->t->name, "settings") == 0 ||
 	                strcmp(tc->t->name, "audit_head") == 0;
 	if (!prefilled || st)
 		return st;
@@ -939,7 +940,8 @@ static enum dti_status check_empty(struct importer *im)
 	enum dti_status st = DTI_OK;
 	for (size_t i = 0; i < store_ntables && !st; i++) {
 		const char *t = store_tables[i].name;
-		if (strcmp(t, "schema_migrations") == 0)
+		if (strcmp(t, "schema_migrations") == 0 ||
+		    strcmp(t, "settings") == 0)
 			continue;
 		struct dti_buf q = DTI_BUF_INIT;
 		int64_t v = 0;

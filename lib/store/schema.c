@@ -178,9 +178,21 @@ static const char m2[] =
     "CREATE INDEX results_by_cycle ON results (cycle_id, id);"
     "CREATE INDEX user_roles_by_unit ON user_roles (unit_id);";
 
+/*
+ * The store's settings, key by key.  `clock`: "system" (the default) or
+ * "fixed" (a fixed time such as DTI_NOW is honoured).  Only an admin
+ * changes a setting, and each change is an audit event (store.setting).
+ */
+static const char m4[] =
+    "CREATE TABLE settings ("
+    " key TEXT PRIMARY KEY,"
+    " value TEXT NOT NULL)@STRICT@;"
+    "INSERT INTO settings (key, value) VALUES ('clock', 'system');";
+
 const struct store_migration store_migrations[] = {
     {1, "tables of units, frameworks, users, workflow, results, audit", m1},
     {2, "indexes for the audit log filters and cycle look-ups", m2},
+    {4, "settings: the store's clock", m4},
 };
 const size_t store_nmigrations =
     sizeof store_migrations / sizeof store_migrations[0];
@@ -191,6 +203,7 @@ const size_t store_nmigrations =
  */
 const struct store_table store_tables[] = {
     {"schema_migrations", "version"},
+    {"settings", "key"},
     {"audit_head", "id"},
     {"audit", "seq"},
     {"users", "id"},

@@ -8,8 +8,8 @@
  * day), cycles.c, submissions.c, review.c, evidence.c (files and their
  * types), publication.c (results, snapshots), audit.c (chain, verify),
  * auditlog.c (reading the log), lists.c (memory of returned lists),
- * export.c (backup, export, import), schema.c.  Each public call that
- * writes follows one pattern:
+ * export.c (backup, export, import), schema.c, settings.c (the clock
+ * setting).  Each public call that writes follows one pattern:
  *
  *     st = store_begin(s, err);          write lock, schema checked
  *     ... checks, reads, writes, store_audit(...) ...
@@ -44,8 +44,14 @@ extern const size_t store_ntables;
 struct dti_store {
 	struct db *db;
 	char location[DTI_ERROR_FILE_MAX];
-	int schema_version;            /* read at open and after init/migrate */
-	char fixed_now[21];            /* "" : system clock */
+	int schema_version;  /* read at open and after init/migrate */
+	char clock_req[21];  /* a fixed time asked for; "": system clock */
+	int clock_trusted;   /* store_test_clock(): the setting is skipped */
+	int clock_allowed;   /* the setting `clock` is "fixed" (read in
+	                        store_begin and store_begin_read) */
+	int clock_bootstrap; /* dti_store_init_with(allow_fixed_clock): the
+	                        creator's fixed time until the admin sets it */
+	char floor_at[21];   /* time of the last audit event; "" if none */
 	char actor[DTI_USER_NAME_MAX]; /* "" : nobody */
 	int64_t actor_id;
 	struct dti_buf tmp; /* scratch for JSON of audit events */
@@ -105,8 +111,16 @@ enum dti_status store_may_edit(struct dti_store *s, const struct store_cycle *c,
 enum dti_status store_touch_sub(struct dti_store *s, struct store_sub *sub,
                                 struct dti_error *err);
 
-/* "YYYY-MM-DDTHH:MM:SSZ" */
+/*
+ * "YYYY-MM-DDTHH:MM:SSZ": the store's time, never before the last audit
+ * event's (read by store_begin and store_begin_read).
+ */
 void store_now(const struct dti_store *s, char out[21]);
+/*
+ * Fixes the clock without the store's setting: for unit tests only, which
+ * link the static library; not exported.  NULL returns to the system's.
+ */
+enum dti_status store_test_clock(struct dti_store *s, const char *now);
 
 /*
  * Starts a write transaction with the store-wide lock (PostgreSQL: the

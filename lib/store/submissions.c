@@ -266,6 +266,32 @@ static const char sql_del_fig[] =
     "DELETE FROM figures WHERE submission_id = ? AND indicator = ?";
 
 /*
+ * An indicator scored by the reviewer (rule `reviewer`) is the reviewer's:
+ * an editor may comment on it but not set its value or points, nor clear
+ * it; a reviewer sets it with dti_review_adjust().  Owners and admins may
+ * (a bulk import of figures already reviewed elsewhere, such as published
+ * ones), under their own name in the audit log.
+ */
+static enum dti_status reviewer_only(struct dti_store *s,
+                                     const struct store_checker *ck,
+                                     size_t node,
+                                     const struct dti_figure_edit *e,
+                                     double value, struct dti_error *err)
+{
+	struct dti_node_info ni;
+	dti_framework_node(ck->fw, node, &ni);
+	if (ni.rule != DTI_RULE_REVIEWER ||
+	    (!e->clear && isnan(value) && isnan(e->self_points)) ||
+	    store_actor_has(s, DTI_ROLE_OWNER, NULL))
+		return DTI_OK;
+	return dti_err_set(err, DTI_EPERM, "", 0, 0, e->indicator,
+	                   "user '%s' may not set indicator %s: its points "
+	                   "are given by the reviewer (rule reviewer); a "
+	                   "reviewer sets them with 'dti review adjust'",
+	                   s->actor, e->indicator);
+}
+
+/*
  * Applies edits to one submission (inside a write, rules checked):
  * appends the before/after of each changed indicator to the two JSON
  * objects being built; *changed counts them.
@@ -306,6 +332,8 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 				st = dti_err_set(err, st, "", 0, 0,
 				                 e[i].indicator, "%s", why);
 		}
+		if (st == DTI_OK)
+			st = reviewer_only(s, ck, node, &e[i], val, err);
 		if (st == DTI_OK && !e[i].clear && !isnan(val))
 			st = store_checker_value(ck, node, val, e[i].indicator,
 			                         err);

@@ -7,6 +7,7 @@
  * user (an admin), the bundled registry of provinces and every bundled
  * framework.  Inputs (password, registry files) are all read and checked
  * before the store is touched, so a bad argument leaves no half-made store.
+ * 'db set' changes a setting of the store (admin; an audit event).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,14 @@
 #include "wf.h"
 
 static const char help[] =
-    "usage: dti db init|migrate|status|units|framework|frameworks "
+    "usage: dti db init|migrate|status|set|units|framework|frameworks "
     "[OPTIONS]\n"
     "\n"
     "  dti db init [--admin NAME [--password-file F | --password-stdin]]\n"
     "              [--units FILE|NAME --level LEVEL]... [--empty]\n"
+    "              [--allow-dti-now]\n"
     "  dti db migrate\n"
+    "  dti db set allow-dti-now yes|no\n"
     "  dti db status [--json]\n"
     "  dti db units FILE|NAME --level LEVEL\n"
     "  dti db framework FILE|ID\n"
@@ -36,7 +39,11 @@ static const char help[] =
     "            province) and stores every bundled framework, so that a\n"
     "            year can start at once; --empty skips the bundled ones.\n"
     "migrate     applies the schema migrations the store lacks.\n"
-    "status      backend, schema version, row counts and the audit head.\n"
+    "status      backend, schema version, clock, row counts and the audit\n"
+    "            head.\n"
+    "set         allow-dti-now yes|no: whether the store honours a fixed\n"
+    "            time in DTI_NOW (otherwise a command run with DTI_NOW is\n"
+    "            refused).  Admin; recorded in the audit log.\n"
     "units       imports a registry of units at a level: new units are\n"
     "            added, known ones (same id) updated.  Owner.\n"
     "framework   stores a framework file, or a bundled one by id (pdti-2022,\n"
@@ -55,6 +62,8 @@ static const char help[] =
     "      --level LEVEL       (init, units) the level of those units:\n"
     "                          province, ministry, department, commune...\n"
     "      --empty             (init) no bundled registry or frameworks\n"
+    "      --allow-dti-now     (init, with --admin) honour DTI_NOW, a fixed\n"
+    "                          time, from the start (see 'set')\n"
     "      --json              (status, frameworks) JSON\n"
     "\n"
     "Examples:\n"
@@ -144,9 +153,8 @@ static int store_framework(struct dti_store *s, const char *name,
 static int db_init(const struct wf_args *a)
 {
 	static const int allowed[] = {
-	    W_ADMIN, W_PASSWORD_FILE, W_PASSWORD_STDIN,
-	    W_UNITS, W_LEVEL,         W_EMPTY,
-	    -1};
+	    W_ADMIN, W_PASSWORD_FILE, W_PASSWORD_STDIN, W_UNITS,
+	    W_LEVEL, W_EMPTY,         W_ALLOW_DTI_NOW,  -1};
 	int rc = wf_allow(a, "init", allowed);
 	if (!rc)
 		rc = wf_nargs(a, 0, 0, "");
@@ -156,9 +164,21 @@ static int db_init(const struct wf_args *a)
 	if (!admin &&
 	    (wf_has(a, W_PASSWORD_FILE) || wf_has(a, W_PASSWORD_STDIN)))
 		return wf_usage(a, "a password needs --admin NAME");
+	if (!admin && wf_has(a, W_ALLOW_DTI_NOW))
+		return wf_usage(a, "--allow-dti-now needs --admin NAME (an "
+		                   "admin allows fixed times)");
 	if (!admin && (wf_has(a, W_UNITS) || wf_has(a, W_LEVEL)))
 		return wf_usage(a, "--units needs --admin NAME (an owner or "
 		                   "admin must import them)");
+	const char *now = getenv("DTI_NOW");
+	if (now && *now && !wf_has(a, W_ALLOW_DTI_NOW)) {
+		fprintf(stderr,
+		        "dti: DTI_NOW is set (%s), but a new store keeps the "
+		        "system clock: give --admin NAME --allow-dti-now to "
+		        "honour fixed times, or unset DTI_NOW\n",
+		        now);
+		return EXIT_STATE;
+	}
 	if (a->count[W_UNITS] != a->count[W_LEVEL])
 		return wf_usage(a,
 		                "each --units needs its --level (%u "
@@ -189,7 +209,10 @@ static int db_init(const struct wf_args *a)
 		rc = wf_open(a, 0, &s);
 	struct dti_error err = DTI_ERROR_INIT;
 	if (!rc) {
-		enum dti_status st = dti_store_init(s, &err);
+		struct dti_store_init_options io;
+		dti_store_init_options_init(&io);
+		io.allow_fixed_clock = wf_has(a, W_ALLOW_DTI_NOW);
+		enum dti_status st = dti_store_init_with(s, &io, &err);
 		if (st)
 			rc = wf_fail("cannot initialise the store", st, &err);
 	}
@@ -206,6 +229,8 @@ static int db_init(const struct wf_args *a)
 		enum dti_status st = dti_user_add(s, admin, NULL, pw, &err);
 		if (!st)
 			st = dti_store_set_actor(s, admin, &err);
+		if (!st && wf_has(a, W_ALLOW_DTI_NOW))
+			st = dti_store_allow_fixed_clock(s, 1, NULL, &err);
 		if (st)
 			rc = wf_fail("cannot add the admin", st, &err);
 		else
@@ -255,6 +280,37 @@ static int db_migrate(const struct wf_args *a)
 	return rc;
 }
 
+static int db_set(const struct wf_args *a)
+{
+	static const int allowed[] = {-1};
+	int rc = wf_allow(a, "set", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, 2, "SETTING VALUE");
+	if (rc)
+		return rc;
+	const char *key = a->pos[1], *val = a->pos[2];
+	if (strcmp(key, "allow-dti-now") != 0)
+		return wf_usage(
+		    a, "unknown setting '%s' (known: allow-dti-now)", key);
+	if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+		return wf_usage(a, "allow-dti-now '%s': expected yes or no",
+		                val);
+	struct dti_store *s = NULL;
+	rc = wf_open(a, 1, &s);
+	if (rc)
+		return rc;
+	struct dti_error err = DTI_ERROR_INIT;
+	int allow = strcmp(val, "yes") == 0, changed = 0;
+	enum dti_status st =
+	    dti_store_allow_fixed_clock(s, allow, &changed, &err);
+	dti_store_close(s);
+	if (st)
+		return wf_fail("cannot change the setting", st, &err);
+	dti_error_release(&err);
+	printf("allow-dti-now: %s%s\n", val, changed ? "" : " (unchanged)");
+	return 0;
+}
+
 static int db_status(const struct wf_args *a)
 {
 	static const int allowed[] = {W_JSON, -1};
@@ -269,9 +325,15 @@ static int db_status(const struct wf_args *a)
 	struct dti_error err = DTI_ERROR_INIT;
 	struct dti_store_status ss;
 	enum dti_status st = dti_store_status(s, &ss, &err);
+	int fixed = 0;
+	if (!st && ss.schema_version == ss.schema_latest)
+		st = dti_store_clock_fixed(s, &fixed, &err);
 	dti_store_close(s);
 	if (st)
 		return wf_fail("cannot read the store's status", st, &err);
+	const char *clock = ss.schema_version != ss.schema_latest ? NULL
+	                    : fixed                               ? "fixed"
+	                                                          : "system";
 	const char *backend =
 	    ss.backend == DTI_BACKEND_POSTGRES ? "postgresql" : "sqlite";
 	const char *names[] = {"units",     "frameworks",  "users",
@@ -293,6 +355,8 @@ static int db_status(const struct wf_args *a)
 		dti_json_int(&j, ss.schema_version);
 		dti_json_key(&j, "schema_latest");
 		dti_json_int(&j, ss.schema_latest);
+		dti_json_key(&j, "clock");
+		dti_json_string(&j, clock);
 		for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
 			dti_json_key(&j, names[i]);
 			dti_json_int(&j, vals[i]);
@@ -319,6 +383,9 @@ static int db_status(const struct wf_args *a)
 		dti_buf_addf(&out, " (newer than this program's %d)",
 		             ss.schema_latest);
 	dti_buf_addc(&out, '\n');
+	if (clock)
+		dti_buf_addf(&out, "%-14s %s%s\n", "clock:", clock,
+		             fixed ? " (DTI_NOW honoured)" : "");
 	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
 		char label[32];
 		snprintf(label, sizeof label, "%s:", names[i]);
@@ -427,9 +494,13 @@ static int db_frameworks(const struct wf_args *a)
 int cmd_db(int argc, char **argv)
 {
 	static const struct wf_sub subs[] = {
-	    {"init", db_init},           {"migrate", db_migrate},
-	    {"status", db_status},       {"units", db_units},
-	    {"framework", db_framework}, {"frameworks", db_frameworks},
+	    {"init", db_init},
+	    {"migrate", db_migrate},
+	    {"status", db_status},
+	    {"set", db_set},
+	    {"units", db_units},
+	    {"framework", db_framework},
+	    {"frameworks", db_frameworks},
 	};
 	return wf_dispatch(argc, argv, "db", help, 0, subs,
 	                   sizeof subs / sizeof subs[0]);

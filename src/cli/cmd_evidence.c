@@ -77,7 +77,9 @@ static int ev_add(const struct wf_args *a)
 	size_t size = 0;
 	const char *path = a->val[W_FILE];
 	if (path)
-		rc = wf_read_file(path, &data, &size);
+		rc = wf_read_file(path,
+		                  max ? (size_t)max : DTI_EVIDENCE_MAX_DEFAULT,
+		                  &data, &size);
 	struct dti_store *s = NULL;
 	if (!rc)
 		rc = wf_open(a, 1, &s);

@@ -327,8 +327,12 @@ int cmd_export(int argc, char **argv)
 
 /*
  * The input in memory: a regular file is mapped (an export may be large),
- * stdin or a pipe read whole.  *mapped tells how to release it.
+ * stdin, a pipe or a device read whole up to IMPORT_READ_MAX bytes.  An
+ * export is text: the first NUL byte ends the read (a device such as
+ * /dev/zero or /dev/urandom fails at once).  *mapped tells how to release
+ * it.
  */
+#define IMPORT_READ_MAX ((size_t)1 << 30)
 static int read_export(const char *path, char **buf, size_t *len, int *mapped)
 {
 	*buf = NULL;
@@ -358,8 +362,18 @@ static int read_export(const char *path, char **buf, size_t *len, int *mapped)
 	char *p = NULL;
 	int rc = EXIT_OK;
 	for (;;) {
+		if (n > IMPORT_READ_MAX) {
+			fprintf(stderr,
+			        "dti: %s: more than the limit of %zu bytes "
+			        "(read no further)\n",
+			        path, IMPORT_READ_MAX);
+			rc = EXIT_LIMIT;
+			break;
+		}
 		if (n == cap) {
 			size_t ncap = cap ? 2 * cap : 1 << 20;
+			if (ncap > IMPORT_READ_MAX + 1)
+				ncap = IMPORT_READ_MAX + 1;
 			char *q = ncap > cap ? realloc(p, ncap) : NULL;
 			if (!q) {
 				fprintf(stderr, "dti: %s: too large to read\n",
@@ -381,6 +395,16 @@ static int read_export(const char *path, char **buf, size_t *len, int *mapped)
 		}
 		if (r == 0)
 			break;
+		const char *nul = memchr(p + n, '\0', (size_t)r);
+		if (nul) {
+			fprintf(
+			    stderr,
+			    "dti: %s: a NUL byte at byte %zu: not an export "
+			    "(NDJSON text)\n",
+			    path, n + (size_t)(nul - (p + n)) + 1);
+			rc = EXIT_DATA;
+			break;
+		}
 		n += (size_t)r;
 	}
 	if (!is_stdin)

@@ -27,19 +27,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* YYYY-MM-DD with a plausible month and day. */
-static int is_date(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	int m = (s[5] - '0') * 10 + (s[6] - '0');
-	int d = (s[8] - '0') * 10 + (s[9] - '0');
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 enum {
 	O_NO_UNITS = 256,
 	O_GROUPS,
@@ -216,9 +203,11 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		o->read.decimal = val[0];
 		break;
 	case O_DATE:
-		if (!is_date(val))
-			return usage_error(
-			    help, "--date '%s': expected YYYY-MM-DD", val);
+		if (!dti_date_valid(val))
+			return usage_error(help,
+			                   "--date '%s': expected YYYY-MM-DD, "
+			                   "a day that exists",
+			                   val);
 		o->read.date = val;
 		break;
 	case O_IGNORE:
@@ -286,9 +275,11 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	case O_RANKS: o->ranks = 1; break;
 	case O_GROUP_RANKS: o->group_ranks = 1; break;
 	case O_TO:
-		if (!is_date(val))
+		if (!dti_date_valid(val))
 			return usage_error(
-			    help, "--to '%s': expected YYYY-MM-DD", val);
+			    help,
+			    "--to '%s': expected YYYY-MM-DD, a day that exists",
+			    val);
 		o->to_date = val;
 		break;
 	case O_LEVEL: o->levels = val; break;

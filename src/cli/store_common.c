@@ -6,6 +6,12 @@
  * directory.  The acting user is --user, else $DTI_USER: the command line
  * is local access to the store, trusted like a shell on the database host
  * (as in Fossil); the server authenticates with passwords and tokens.
+ *
+ * DTI_NOW asks for a fixed time (reproducible examples and tests).  The
+ * store honours it only where an admin allowed it ('dti db init
+ * --allow-dti-now', 'dti db set allow-dti-now yes'); elsewhere the command
+ * is refused with exit 9 rather than run on another clock than the one
+ * asked for.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +73,16 @@ int cli_open_store(const char *db, const char *user, int need_actor,
 		int rc = cli_store_fail("cannot open the store", st, &err);
 		dti_error_release(&err);
 		return rc;
+	}
+	const char *now = getenv("DTI_NOW");
+	if (now && *now) {
+		st = dti_store_fix_clock(s, now, &err);
+		if (st != DTI_OK) {
+			int rc = cli_store_fail("DTI_NOW", st, &err);
+			dti_error_release(&err);
+			dti_store_close(s);
+			return rc;
+		}
 	}
 	/* 'dti db init' makes the first user itself: no actor exists yet. */
 	if (user && *user && !cli_store_create) {

@@ -64,6 +64,7 @@ enum wf_key {
 	W_ACTION,
 	W_AFTER,
 	W_LIMIT,
+	W_ALLOW_DTI_NOW,
 	W_NKEYS
 };
 
@@ -145,7 +146,10 @@ int wf_password(const struct wf_args *a, int required, char **pw);
 void wf_password_free(char *pw);
 
 /* Reads a whole file ("-": stdin) into memory, NUL-terminated. */
-int wf_read_file(const char *path, char **buf, size_t *len);
+int wf_read_file(const char *path, size_t max, char **buf, size_t *len);
+/* Limits of wf_read_file for text files (frameworks) and passwords. */
+#define WF_TEXT_FILE_MAX     ((size_t)512 << 20)
+#define WF_PASSWORD_FILE_MAX ((size_t)64 << 10)
 
 /*
  * Finds a unit of the store (dti_store_unit_find): by id, or by a code,

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,7 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_ACTION] = {"action", 1, 0},
     [W_AFTER] = {"after", 1, 0},
     [W_LIMIT] = {"limit", 1, 0},
+    [W_ALLOW_DTI_NOW] = {"allow-dti-now", 0, 0},
 };
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)
@@ -238,23 +240,17 @@ int wf_number(const struct wf_args *a, const char *what, const char *s,
 
 int wf_date(const struct wf_args *a, const char *opt, const char *s)
 {
-	int ok = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
-	for (int i = 0; ok && i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			ok = 0;
-	if (ok) {
-		int m = (s[5] - '0') * 10 + (s[6] - '0');
-		int d = (s[8] - '0') * 10 + (s[9] - '0');
-		ok = m >= 1 && m <= 12 && d >= 1 && d <= 31;
-	}
-	if (!ok)
-		return wf_usage(a, "%s '%s': expected YYYY-MM-DD", opt, s);
+	if (!dti_date_valid(s))
+		return wf_usage(a,
+		                "%s '%s': expected YYYY-MM-DD, a day that "
+		                "exists",
+		                opt, s);
 	return 0;
 }
 
 /* ---- files and passwords ---------------------------------------------- */
 
-int wf_read_file(const char *path, char **buf, size_t *len)
+int wf_read_file(const char *path, size_t max, char **buf, size_t *len)
 {
 	*buf = NULL;
 	*len = 0;
@@ -266,33 +262,48 @@ int wf_read_file(const char *path, char **buf, size_t *len)
 		return EXIT_IO;
 	}
 	struct stat sb;
-	if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	int have_stat = fstat(fileno(f), &sb) == 0;
+	if (!is_stdin && have_stat && S_ISDIR(sb.st_mode)) {
 		fprintf(stderr, "dti: %s: is a directory\n", path);
 		fclose(f);
 		return EXIT_IO;
 	}
-	size_t n = 0, cap = 65536;
+	if (have_stat && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > max) {
+		fprintf(stderr,
+		        "dti: %s: %jd bytes, more than the limit of %zu\n",
+		        path, (intmax_t)sb.st_size, max);
+		if (!is_stdin)
+			fclose(f);
+		return EXIT_LIMIT;
+	}
+	/* At most max + 1 bytes are read, whatever the input: a device
+	 * (/dev/zero) or a pipe that never ends fails at the limit. */
+	size_t n = 0, cap = max < 65536 ? max + 1 : 65536;
 	char *p = malloc(cap + 1);
 	while (p) {
 		size_t r = fread(p + n, 1, cap - n, f);
 		n += r;
-		if (n < cap)
-			break;
-		if (cap >= ((size_t)1 << 30)) {
-			fprintf(stderr, "dti: %s: larger than 1 GiB\n", path);
+		if (n > max) {
+			fprintf(stderr,
+			        "dti: %s: more than the limit of %zu bytes "
+			        "(read no further)\n",
+			        path, max);
 			free(p);
 			if (!is_stdin)
 				fclose(f);
 			return EXIT_LIMIT;
 		}
-		char *q = realloc(p, 2 * cap + 1);
+		if (n < cap)
+			break;
+		size_t ncap = cap > max / 2 ? max + 1 : 2 * cap;
+		char *q = realloc(p, ncap + 1);
 		if (!q) {
 			free(p);
 			p = NULL;
 			break;
 		}
 		p = q;
-		cap *= 2;
+		cap = ncap;
 	}
 	int bad = ferror(f);
 	if (!is_stdin)
@@ -346,7 +357,7 @@ int wf_password(const struct wf_args *a, int required, char **pw)
 	const char *path = from_file ? a->val[W_PASSWORD_FILE] : "-";
 	char *buf;
 	size_t len;
-	int rc = wf_read_file(path, &buf, &len);
+	int rc = wf_read_file(path, WF_PASSWORD_FILE_MAX, &buf, &len);
 	if (rc)
 		return rc;
 	/* one trailing newline (as echo or an editor leaves it) */
@@ -428,7 +439,7 @@ int wf_framework_text(const char *name, char **buf, size_t *len,
 	struct stat sb;
 	*display = name;
 	if (strchr(name, '/') || stat(name, &sb) == 0)
-		return wf_read_file(name, buf, len);
+		return wf_read_file(name, WF_TEXT_FILE_MAX, buf, len);
 	char base[256];
 	snprintf(base, sizeof base, "%s%s", name,
 	         strstr(name, ".csv") ? "" : ".csv");

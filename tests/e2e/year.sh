@@ -39,7 +39,7 @@ expect() {
 data=$src/data/demo/pdti-2022-demo.csv
 inds="awareness institutions infrastructure human_resources cybersecurity smart_city gov_activity econ_activity soc_activity"
 
-"$dti" db init --admin minister >/dev/null
+"$dti" db init --admin minister --allow-dti-now >/dev/null
 export DTI_USER=minister
 "$dti" user add dti-team --name "Nhóm DTI" >/dev/null
 "$dti" user role dti-team owner >/dev/null

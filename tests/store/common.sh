@@ -22,8 +22,11 @@ SRC=${DTI_SRCDIR:-$(cd "$HERE/../.." && pwd)}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dti-store-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
-# every command sees the same clock, so two stores made alike are equal
-export DTI_NOW=2024-03-01T08:00:00Z
+# the store is built on a fixed clock, so two stores made alike are equal
+# (make_store: a store that allows it); export, import and the other
+# commands need no clock
+NOW=2024-03-01T08:00:00Z
+unset DTI_NOW
 unset DTI_DB DTI_USER
 export LC_ALL=C.UTF-8 NO_COLOR=1
 
@@ -55,12 +58,13 @@ make_store() {
 	communes=$2
 	steps_failed=0
 	rm -f "$db" "$db-wal" "$db-shm"
-	if ! "$DTI" db init --db "$db" --admin admin >"$TMP/init.out" 2>&1; then
+	if ! DTI_NOW=$NOW "$DTI" db init --db "$db" --admin admin \
+		--allow-dti-now >"$TMP/init.out" 2>&1; then
 		echo "FAIL: dti db init --admin: $(cat "$TMP/init.out")"
 		exit 1
 	fi
 	(
-		export DTI_DB="$db" DTI_USER=admin
+		export DTI_DB="$db" DTI_USER=admin DTI_NOW=$NOW
 		step user add binh --name 'Trần "Bình"	\ owner'
 		step user role binh owner
 		step user add chi --name 'Chi (Đà Nẵng)'

@@ -19,6 +19,14 @@
 #include "dti/dti.h"
 #include "store/db/db.h"
 
+/*
+ * The unit tests' clock: a fixed time without the store's setting (the
+ * public dti_store_set_clock honours one only where an admin allowed it).
+ * Internal to lib/store and not exported; the tests link the static
+ * library.
+ */
+enum dti_status store_test_clock(struct dti_store *s, const char *now);
+
 struct teststore {
 	char location[1024];
 	char dir[256];   /* SQLite: the temporary directory */

@@ -43,7 +43,7 @@ as() {
 }
 
 # 1 init
-"$DTI" db init --admin admin --empty \
+"$DTI" db init --admin admin --allow-dti-now --empty \
 	--units tests/cli/data/wf-provinces.csv --level province
 as admin db framework pdti-2022
 [ "$stage" -ge 2 ] || exit 0

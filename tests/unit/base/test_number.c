@@ -311,6 +311,27 @@ static void test_strict_helpers(void **state)
 	assert_false(dti_is_date(""));
 	assert_false(dti_is_date(NULL));
 	assert_false(dti_is_date("2025-07-01T00"));
+	/* days that do not exist */
+	assert_false(dti_is_date("2023-02-30"));
+	assert_false(dti_is_date("2023-13-01"));
+	assert_false(dti_is_date("2024-02-30"));
+	assert_false(dti_is_date("2023-04-31"));
+	assert_false(dti_is_date("2023-02-29"));
+	assert_false(dti_is_date("1900-02-29"));
+	assert_true(dti_is_date("2024-02-29"));
+	assert_true(dti_is_date("2000-02-29"));
+	assert_true(dti_is_date("2023-04-30"));
+	assert_true(dti_is_date("2023-12-31"));
+	/* times */
+	assert_true(dti_is_timestamp("2026-01-15T09:00:00Z"));
+	assert_true(dti_is_timestamp("2024-02-29T23:59:59Z"));
+	assert_false(dti_is_timestamp("2023-02-29T09:00:00Z"));
+	assert_false(dti_is_timestamp("2026-01-15T24:00:00Z"));
+	assert_false(dti_is_timestamp("2026-01-15T09:60:00Z"));
+	assert_false(dti_is_timestamp("2026-01-15T09:00:60Z"));
+	assert_false(dti_is_timestamp("2026-01-15 09:00:00Z"));
+	assert_false(dti_is_timestamp("2026-01-15T09:00:00"));
+	assert_false(dti_is_timestamp(NULL));
 }
 
 static void test_parse_long_range(void **state)

@@ -60,8 +60,7 @@ static struct dti_store *fresh_store(char *path_out, size_t n)
 	struct dti_error err = DTI_ERROR_INIT;
 	struct dti_store *s = NULL;
 	assert_int_equal(dti_store_open(path, &s, &err), DTI_OK);
-	assert_int_equal(dti_store_set_clock(s, "2024-03-01T08:00:00Z"),
-	                 DTI_OK);
+	assert_int_equal(store_test_clock(s, "2024-03-01T08:00:00Z"), DTI_OK);
 	assert_int_equal(dti_store_init(s, &err), DTI_OK);
 	dti_error_release(&err);
 	return s;

@@ -107,7 +107,7 @@ static int setup(void **state)
 		return -1;
 	*state = f;
 	OK(dti_store_open(f->ts.location, &f->s, &f->err));
-	OK(dti_store_set_clock(f->s, "2025-06-01T08:00:00Z"));
+	OK(store_test_clock(f->s, "2025-06-01T08:00:00Z"));
 	OK(dti_store_init(f->s, &f->err));
 	OK(dti_user_add(f->s, "root", "Admin", "correct horse", &f->err));
 	as(f, "root");
@@ -561,13 +561,11 @@ static void test_editor_rules(void **state)
 	REFUSED(DTI_ECONFLICT, "changed since",
 	        dti_submission_submit(f->s, "c25", "d1", 1, &f->err));
 
-	/* the deadline binds editors, not the owner */
-	OK(dti_store_set_clock(f->s, "2025-10-01T00:00:01Z"));
+	/* the deadline binds editors (the owner: test_clock_forward) */
+	OK(store_test_clock(f->s, "2025-10-01T00:00:01Z"));
 	REFUSED(DTI_ESTATE, "deadline",
 	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
-	as(f, "olga");
-	OK(dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
-	OK(dti_store_set_clock(f->s, "2025-06-01T08:00:00Z"));
+	OK(store_test_clock(f->s, "2025-06-01T08:00:00Z"));
 
 	/* submitted: frozen for the editor */
 	as(f, "ed1");
@@ -1143,6 +1141,151 @@ static void test_audit_chain(void **state)
 	expect_broken(f, 7, "does not follow");
 }
 
+/*
+ * The panel's points (rule reviewer) are the reviewer's: an editor may
+ * comment on the indicator but not set or clear it; the owner may.
+ */
+static void test_reviewer_only(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	as(f, "ed1");
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("panel");
+	e.value = 15;
+	REFUSED(DTI_EPERM, "dti review adjust",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	struct dti_figure_edit p = DTI_FIGURE_EDIT_INIT("panel");
+	p.self_points = 15;
+	REFUSED(DTI_EPERM, "panel",
+	        dti_submission_edit(f->s, "c25", "d1", &p, 1, 0, &f->err));
+	struct dti_figure_edit c = DTI_FIGURE_EDIT_INIT("panel");
+	c.comment = "see the minutes";
+	OK(dti_submission_edit(f->s, "c25", "d1", &c, 1, 0, &f->err));
+	as(f, "olga");
+	OK(dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	as(f, "ed1");
+	struct dti_figure_edit x = DTI_FIGURE_EDIT_INIT("panel");
+	x.clear = 1;
+	REFUSED(DTI_EPERM, "panel",
+	        dti_submission_edit(f->s, "c25", "d1", &x, 1, 0, &f->err));
+}
+
+/* ---- the clock ----------------------------------------------------------- */
+
+static enum dti_status last_at(void *ctx, const struct dti_audit_event *ev)
+{
+	snprintf(ctx, 21, "%s", ev->at);
+	return DTI_OK;
+}
+
+/* The time of the last audit event. */
+static void last_event_at(struct fx *f, char at[21])
+{
+	const char *was = dti_store_actor(f->s);
+	char actor[64];
+	snprintf(actor, sizeof actor, "%s", was ? was : "");
+	as(f, "root");
+	at[0] = '\0';
+	OK(dti_audit_log(f->s, NULL, last_at, at, &f->err));
+	as(f, actor[0] ? actor : NULL);
+}
+
+/*
+ * The public clock is honoured only where an admin allowed fixed times:
+ * refused (DTI_ESTATE, naming how to allow it) before, honoured after,
+ * and the change is an audit event.
+ */
+static void test_clock_setting(void **state)
+{
+	struct fx *f = *state;
+	struct dti_store *other;
+	OK(dti_store_open(f->ts.location, &other, &f->err));
+	OK(dti_store_set_actor(other, "root", &f->err));
+	int fixed = 1;
+	OK(dti_store_clock_fixed(other, &fixed, &f->err));
+	assert_int_equal(fixed, 0);
+	assert_int_equal(dti_store_set_clock(other, "2025-07-01T00:00:00Z"),
+	                 DTI_ESTATE);
+	REFUSED(DTI_ESTATE, "allow-dti-now",
+	        dti_store_fix_clock(other, "2025-07-01T00:00:00Z", &f->err));
+	/* impossible times, whatever the setting */
+	REFUSED(DTI_ESYNTAX, "2023-02-29T00:00:00Z",
+	        dti_store_fix_clock(other, "2023-02-29T00:00:00Z", &f->err));
+	REFUSED(DTI_ESYNTAX, "clock",
+	        dti_store_fix_clock(other, "2025-07-01T24:00:00Z", &f->err));
+
+	as(f, "olga");
+	REFUSED(DTI_EPERM, "clock",
+	        dti_store_allow_fixed_clock(f->s, 1, NULL, &f->err));
+	as(f, "root");
+	long long ev = events(f);
+	int changed = 0;
+	OK(dti_store_allow_fixed_clock(f->s, 1, &changed, &f->err));
+	assert_int_equal(changed, 1);
+	assert_int_equal(events(f), ev + 1);
+	OK(dti_store_allow_fixed_clock(f->s, 1, &changed, &f->err));
+	assert_int_equal(changed, 0);
+	assert_int_equal(events(f), ev + 1);
+
+	OK(dti_store_fix_clock(other, "2025-07-01T00:00:00Z", &f->err));
+	OK(dti_store_clock_fixed(other, &fixed, &f->err));
+	assert_int_equal(fixed, 1);
+	OK(dti_user_add(other, "bea", NULL, NULL, &f->err));
+	char at[21];
+	last_event_at(f, at);
+	assert_string_equal(at, "2025-07-01T00:00:00Z");
+
+	/* forbidden again: the next transaction of `other` is refused */
+	OK(dti_store_allow_fixed_clock(f->s, 0, &changed, &f->err));
+	REFUSED(DTI_ESTATE, "allow-dti-now",
+	        dti_user_add(other, "cy", NULL, NULL, &f->err));
+	dti_store_close(other);
+
+	struct events_seen seen = {0};
+	OK(dti_audit_log(f->s, NULL, collect, &seen, &f->err));
+	assert_non_null(strstr(seen.text.data,
+	                       "store.setting  clock {\"clock\":\"system\"} "
+	                       "{\"clock\":\"fixed\"}"));
+	assert_non_null(strstr(seen.text.data,
+	                       "store.setting  clock {\"clock\":\"fixed\"} "
+	                       "{\"clock\":\"system\"}"));
+	dti_buf_release(&seen.text);
+}
+
+/*
+ * Time never goes backwards: after an event at 2025-10-01, a clock set
+ * back to 2025-06-01 stamps new events 2025-10-01, and the deadline
+ * (2025-09-30) stays passed for editors.
+ */
+static void test_clock_forward(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("pc");
+	e.value = 0.5;
+	OK(store_test_clock(f->s, "2025-10-01T00:00:01Z"));
+	/* the owner may edit after the deadline */
+	OK(dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	char at[21];
+	last_event_at(f, at);
+	assert_string_equal(at, "2025-10-01T00:00:01Z");
+
+	OK(store_test_clock(f->s, "2025-06-01T08:00:00Z"));
+	as(f, "ed1");
+	REFUSED(DTI_ESTATE, "deadline",
+	        dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	as(f, "olga");
+	e.value = 0.6;
+	OK(dti_submission_edit(f->s, "c25", "d1", &e, 1, 0, &f->err));
+	last_event_at(f, at);
+	assert_string_equal(at, "2025-10-01T00:00:01Z");
+	struct dti_submission_info si;
+	OK(dti_submission_get(f->s, "c25", "d1", &si, &f->err));
+	assert_true(strcmp(si.updated_at, "2025-10-01T00:00:01Z") >= 0);
+}
+
 static void test_two_handles_conflict(void **state)
 {
 	struct fx *f = *state;
@@ -1151,7 +1294,7 @@ static void test_two_handles_conflict(void **state)
 	struct dti_store *other;
 	OK(dti_store_open(f->ts.location, &other, &f->err));
 	OK(dti_store_set_actor(other, "ed1", &f->err));
-	OK(dti_store_set_clock(other, "2025-06-01T08:00:00Z"));
+	OK(store_test_clock(other, "2025-06-01T08:00:00Z"));
 	as(f, "ed1");
 	int64_t v = version_of(f, "d1");
 	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("pc");
@@ -1191,6 +1334,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unit_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reviewer_only, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_clock_setting, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_clock_forward, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
 	};
