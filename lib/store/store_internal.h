@@ -239,8 +239,27 @@ struct store_fig {
 	char *comment;
 };
 
+/* Every figure of one submission, read at once, sorted by indicator. */
+struct store_figrow {
+	char *indicator;
+	struct store_fig f;
+};
+struct store_figset {
+	struct store_figrow *rows;
+	size_t n, cap;
+};
+
+/*
+ * What edits of figures need.  put and del are bulk statements
+ * (db_prepare_bulk): rows they hold back are written by
+ * store_edit_ctx_flush(), which must run before the figures are read
+ * again or the transaction commits.
+ */
 struct store_edit_ctx {
 	struct db_stmt *get, *put, *del;
+	struct db_stmt *all;      /* every figure of a submission */
+	struct store_figset have; /* of the submission being edited */
+	int64_t wrote_sub;        /* the last submission written, 0 none */
 	struct dti_buf before, after;
 	struct store_checker ck;
 };
@@ -269,6 +288,8 @@ enum dti_status store_edit_ctx_init(struct dti_store *s,
                                     const struct store_cycle *c,
                                     struct store_edit_ctx *x,
                                     struct dti_error *err);
+enum dti_status store_edit_ctx_flush(struct store_edit_ctx *x,
+                                     struct dti_error *err);
 void store_edit_ctx_release(struct store_edit_ctx *x);
 enum dti_status store_sub_event(struct dti_store *s,
                                 const struct store_cycle *c, const char *unit,

@@ -255,15 +255,84 @@ static void fig_json(struct dti_buf *b, const struct store_fig *f)
 static const char sql_get_fig[] =
     "SELECT value, self_points, comment, reviewed_value FROM figures WHERE "
     "submission_id = ? AND indicator = ?";
-static const char sql_put_fig[] =
-    "INSERT INTO figures (submission_id, indicator, value, self_points, "
-    "comment, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
-    "CONFLICT (submission_id, indicator) DO UPDATE SET value = "
-    "excluded.value, self_points = excluded.self_points, comment = "
-    "excluded.comment, updated_at = excluded.updated_at, updated_by = "
-    "excluded.updated_by";
-static const char sql_del_fig[] =
-    "DELETE FROM figures WHERE submission_id = ? AND indicator = ?";
+static const char sql_all_figs[] =
+    "SELECT indicator, value, self_points, comment, reviewed_value FROM "
+    "figures WHERE submission_id = ?";
+/* put: an upsert of these columns keyed by the first two; del: by the key */
+static const char *const fig_cols[] = {
+    "submission_id", "indicator",  "value",     "self_points",
+    "comment",       "updated_at", "updated_by"};
+
+static void figset_clear(struct store_figset *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->rows[i].indicator);
+		free(fs->rows[i].f.comment);
+	}
+	fs->n = 0;
+}
+
+static int figrow_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct store_figrow *)a)->indicator,
+	              ((const struct store_figrow *)b)->indicator);
+}
+
+/* Reads every figure of submission sub into fs (one query, not one each). */
+static enum dti_status figset_load(struct db_stmt *all, int64_t sub,
+                                   struct store_figset *fs,
+                                   struct dti_error *err)
+{
+	figset_clear(fs);
+	db_reset(all);
+	db_bind_int(all, 1, sub);
+	int row = 0;
+	enum dti_status st;
+	while ((st = db_step(all, &row, err)) == DTI_OK && row) {
+		if (fs->n == fs->cap) {
+			size_t cap = fs->cap ? 2 * fs->cap : 64;
+			void *p = realloc(fs->rows, cap * sizeof *fs->rows);
+			if (!p)
+				return dti_err_nomem(err);
+			fs->rows = p;
+			fs->cap = cap;
+		}
+		struct store_figrow *r = &fs->rows[fs->n];
+		const char *code = db_col_text(all, 0);
+		const char *c = db_col_text(all, 3);
+		r->indicator = strdup(code ? code : "");
+		r->f.exists = 1;
+		r->f.value = db_col_double(all, 1);
+		r->f.points = db_col_double(all, 2);
+		r->f.comment = strdup(c ? c : "");
+		r->f.reviewed = db_col_double(all, 4);
+		fs->n++;
+		if (!r->indicator || !r->f.comment)
+			return dti_err_nomem(err);
+	}
+	if (st == DTI_OK && fs->n > 1)
+		qsort(fs->rows, fs->n, sizeof *fs->rows, figrow_cmp);
+	return st;
+}
+
+/* As store_read_fig, from the figures read by figset_load. */
+static enum dti_status figset_find(const struct store_figset *fs,
+                                   const char *code, struct store_fig *f,
+                                   struct dti_error *err)
+{
+	free(f->comment);
+	memset(f, 0, sizeof *f);
+	f->value = f->points = f->reviewed = NAN;
+	struct store_figrow key = {(char *)code, {0, NAN, NAN, NAN, NULL}};
+	const struct store_figrow *r =
+	    fs->n ? bsearch(&key, fs->rows, fs->n, sizeof *fs->rows, figrow_cmp)
+	          : NULL;
+	if (!r)
+		return DTI_OK;
+	*f = r->f;
+	f->comment = strdup(r->f.comment);
+	return f->comment ? DTI_OK : dti_err_nomem(err);
+}
 
 /*
  * Applies edits to one submission (inside a write, rules checked):
@@ -273,9 +342,9 @@ static const char sql_del_fig[] =
 static enum dti_status
 apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
             int64_t sub, const struct dti_figure_edit *e, size_t n,
-            struct db_stmt *get, struct db_stmt *put, struct db_stmt *del,
-            struct dti_buf *before, struct dti_buf *after, size_t *changed,
-            struct dti_error *err)
+            const struct store_figset *have, struct db_stmt *put,
+            struct db_stmt *del, struct dti_buf *before, struct dti_buf *after,
+            size_t *changed, struct dti_error *err)
 {
 	char now[21];
 	store_now(s, now);
@@ -313,7 +382,7 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 			st = store_checker_points(ck, node, e[i].self_points,
 			                          e[i].indicator, err);
 		if (st == DTI_OK)
-			st = store_read_fig(get, sub, e[i].indicator, &f, err);
+			st = figset_find(have, e[i].indicator, &f, err);
 		if (st != DTI_OK)
 			break;
 		double nv = e[i].clear ? NAN : isnan(val) ? f.value : val;
@@ -386,14 +455,30 @@ enum dti_status store_edit_ctx_init(struct dti_store *s,
 	if (st == DTI_OK)
 		st = db_prepare(s->db, sql_get_fig, &x->get, err);
 	if (st == DTI_OK)
-		st = db_prepare(s->db, sql_put_fig, &x->put, err);
+		st = db_prepare(s->db, sql_all_figs, &x->all, err);
 	if (st == DTI_OK)
-		st = db_prepare(s->db, sql_del_fig, &x->del, err);
+		st = db_prepare_bulk(s->db, DB_BULK_UPSERT, "figures", fig_cols,
+		                     7, 2, &x->put, err);
+	if (st == DTI_OK)
+		st = db_prepare_bulk(s->db, DB_BULK_DELETE, "figures", fig_cols,
+		                     2, 2, &x->del, err);
+	return st;
+}
+
+enum dti_status store_edit_ctx_flush(struct store_edit_ctx *x,
+                                     struct dti_error *err)
+{
+	enum dti_status st = db_bulk_flush(x->put, err);
+	if (st == DTI_OK)
+		st = db_bulk_flush(x->del, err);
 	return st;
 }
 
 void store_edit_ctx_release(struct store_edit_ctx *x)
 {
+	figset_clear(&x->have);
+	free(x->have.rows);
+	db_finalize(x->all);
 	db_finalize(x->get);
 	db_finalize(x->put);
 	db_finalize(x->del);
@@ -415,9 +500,17 @@ static enum dti_status edit_one(struct dti_store *s, struct store_edit_ctx *x,
 	dti_buf_addc(&x->before, '{');
 	dti_buf_addc(&x->after, '{');
 	*changed = 0;
-	enum dti_status st =
-	    apply_edits(s, &x->ck, c->label, sub->id, e, n, x->get, x->put,
-	                x->del, &x->before, &x->after, changed, err);
+	enum dti_status st = DTI_OK;
+	/* rows of this submission held back are read again below */
+	if (x->wrote_sub == sub->id)
+		st = store_edit_ctx_flush(x, err);
+	if (st == DTI_OK)
+		st = figset_load(x->all, sub->id, &x->have, err);
+	x->wrote_sub = sub->id;
+	if (st == DTI_OK)
+		st = apply_edits(s, &x->ck, c->label, sub->id, e, n, &x->have,
+		                 x->put, x->del, &x->before, &x->after, changed,
+		                 err);
 	if (st != DTI_OK || *changed == 0)
 		return st;
 	dti_buf_addc(&x->before, '}');
@@ -466,6 +559,8 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = edit_one(s, &x, &c, unit, &sub, edits, n,
 		              "submission.edit", &changed, err);
+	if (st == DTI_OK)
+		st = store_edit_ctx_flush(&x, err);
 	if (have_x)
 		store_edit_ctx_release(&x);
 	return store_end(s, st, err);
@@ -548,6 +643,9 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 		units++;
 		figures += n;
 	}
+	/* the figures held back, written together */
+	if (st == DTI_OK && have_x)
+		st = store_edit_ctx_flush(&x, err);
 	free(edits);
 	if (have_x)
 		store_edit_ctx_release(&x);
