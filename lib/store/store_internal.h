@@ -52,6 +52,8 @@ struct dti_store {
 	/* The last framework loaded by SHA-256 (frameworks never change). */
 	struct dti_framework *fw_cache;
 	char fw_cache_sha[65];
+	/* Events being batched (store_audit_batch_begin), else NULL. */
+	struct store_audit_batch *audit_batch;
 };
 
 /* The units registry as stored (inside a transaction). */
@@ -145,6 +147,29 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
                             const char *cycle, const char *unit,
                             const char *object, const char *before,
                             const char *after, struct dti_error *err);
+/*
+ * Many events in one write transaction (an import): between begin and
+ * end, store_audit() chains the events in memory from the head read once,
+ * queues them in a bulk insert, and store_audit_batch_end() writes them
+ * and the head.  The events and hashes are those of one store_audit() at
+ * a time.  release (after end, or instead of it on failure) leaves the
+ * store appending one event at a time again; the transaction must then be
+ * rolled back if end did not succeed.
+ */
+struct store_audit_batch {
+	struct db_stmt *ins;
+	int64_t seq;
+	char hash[65];
+	size_t events;
+};
+enum dti_status store_audit_batch_begin(struct dti_store *s,
+                                        struct store_audit_batch *b,
+                                        struct dti_error *err);
+enum dti_status store_audit_batch_end(struct dti_store *s,
+                                      struct store_audit_batch *b,
+                                      struct dti_error *err);
+void store_audit_batch_release(struct dti_store *s,
+                               struct store_audit_batch *b);
 /*
  * The checks of dti_audit_verify() inside the caller's transaction (read
  * or write), so that import can check what it loaded before it commits.
@@ -257,9 +282,16 @@ struct store_figset {
  */
 struct store_edit_ctx {
 	struct db_stmt *get, *put, *del;
+	struct db_stmt *ins;      /* a new figure (bulk) */
+	struct db_stmt *touch;    /* a submission's version (bulk) */
 	struct db_stmt *all;      /* every figure of a submission */
 	struct store_figset have; /* of the submission being edited */
 	int64_t wrote_sub;        /* the last submission written, 0 none */
+	/* when known (an import), the submissions that have figures: the
+	 * others are not read */
+	int64_t *with_figs;
+	size_t nwith_figs;
+	int with_figs_known;
 	struct dti_buf before, after;
 	struct store_checker ck;
 };

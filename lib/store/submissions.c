@@ -258,7 +258,12 @@ static const char sql_get_fig[] =
 static const char sql_all_figs[] =
     "SELECT indicator, value, self_points, comment, reviewed_value FROM "
     "figures WHERE submission_id = ?";
-/* put: an upsert of these columns keyed by the first two; del: by the key */
+/*
+ * put: an upsert of these columns keyed by the first two; ins: an insert
+ * of them; del: a delete by the key.  touch: a submission's new version.
+ */
+static const char *const touch_cols[] = {"id", "version", "updated_at",
+                                         "updated_by"};
 static const char *const fig_cols[] = {
     "submission_id", "indicator",  "value",     "self_points",
     "comment",       "updated_at", "updated_by"};
@@ -343,8 +348,8 @@ static enum dti_status
 apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
             int64_t sub, const struct dti_figure_edit *e, size_t n,
             const struct store_figset *have, struct db_stmt *put,
-            struct db_stmt *del, struct dti_buf *before, struct dti_buf *after,
-            size_t *changed, struct dti_error *err)
+            struct db_stmt *ins, struct db_stmt *del, struct dti_buf *before,
+            struct dti_buf *after, size_t *changed, struct dti_error *err)
 {
 	char now[21];
 	store_now(s, now);
@@ -408,15 +413,17 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 			db_bind_text(del, 2, e[i].indicator);
 			st = db_step(del, &row, err);
 		} else {
-			db_reset(put);
-			db_bind_int(put, 1, sub);
-			db_bind_text(put, 2, e[i].indicator);
-			db_bind_double(put, 3, nv);
-			db_bind_double(put, 4, np);
-			db_bind_text(put, 5, nc);
-			db_bind_text(put, 6, now);
-			db_bind_text(put, 7, s->actor);
-			st = db_step(put, &row, err);
+			/* a new figure goes in as such (COPY, no upsert) */
+			struct db_stmt *w = f.exists ? put : ins;
+			db_reset(w);
+			db_bind_int(w, 1, sub);
+			db_bind_text(w, 2, e[i].indicator);
+			db_bind_double(w, 3, nv);
+			db_bind_double(w, 4, np);
+			db_bind_text(w, 5, nc);
+			db_bind_text(w, 6, now);
+			db_bind_text(w, 7, s->actor);
+			st = db_step(w, &row, err);
 		}
 		if (st != DTI_OK)
 			break;
@@ -460,9 +467,83 @@ enum dti_status store_edit_ctx_init(struct dti_store *s,
 		st = db_prepare_bulk(s->db, DB_BULK_UPSERT, "figures", fig_cols,
 		                     7, 2, &x->put, err);
 	if (st == DTI_OK)
+		st = db_prepare_bulk(s->db, DB_BULK_INSERT, "figures", fig_cols,
+		                     7, 2, &x->ins, err);
+	if (st == DTI_OK)
 		st = db_prepare_bulk(s->db, DB_BULK_DELETE, "figures", fig_cols,
 		                     2, 2, &x->del, err);
+	if (st == DTI_OK)
+		st = db_prepare_bulk(s->db, DB_BULK_UPDATE, "submissions",
+		                     touch_cols, 4, 1, &x->touch, err);
 	return st;
+}
+
+/*
+ * Notes which submissions of cycle c have figures, so that edit_one()
+ * reads only theirs (for an import of a whole cycle: one query in all).
+ */
+static enum dti_status ctx_note_figures(struct dti_store *s,
+                                        const struct store_cycle *c,
+                                        struct store_edit_ctx *x,
+                                        struct dti_error *err)
+{
+	struct db_stmt *q;
+	enum dti_status st = db_prepare(
+	    s->db,
+	    "SELECT DISTINCT f.submission_id FROM figures f JOIN submissions "
+	    "b ON b.id = f.submission_id WHERE b.cycle_id = ? ORDER BY 1",
+	    &q, err);
+	if (st != DTI_OK)
+		return st;
+	db_bind_int(q, 1, c->id);
+	size_t cap = 0;
+	int row = 0;
+	while ((st = db_step(q, &row, err)) == DTI_OK && row) {
+		if (x->nwith_figs == cap) {
+			cap = cap ? 2 * cap : 64;
+			void *p = realloc(x->with_figs, cap * sizeof(int64_t));
+			if (!p) {
+				st = dti_err_nomem(err);
+				break;
+			}
+			x->with_figs = p;
+		}
+		x->with_figs[x->nwith_figs++] = db_col_int(q, 0);
+	}
+	db_finalize(q);
+	x->with_figs_known = st == DTI_OK;
+	return st;
+}
+
+static int may_have_figures(const struct store_edit_ctx *x, int64_t sub)
+{
+	if (!x->with_figs_known)
+		return 1;
+	size_t lo = 0, hi = x->nwith_figs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->with_figs[mid] < sub)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->nwith_figs && x->with_figs[lo] == sub;
+}
+
+/* As store_touch_sub(), through the context's bulk statement. */
+static enum dti_status touch_sub(struct dti_store *s, struct store_edit_ctx *x,
+                                 struct store_sub *sub, struct dti_error *err)
+{
+	char now[21];
+	store_now(s, now);
+	sub->version++;
+	db_reset(x->touch);
+	db_bind_int(x->touch, 1, sub->id);
+	db_bind_int(x->touch, 2, sub->version);
+	db_bind_text(x->touch, 3, now);
+	db_bind_text(x->touch, 4, s->actor);
+	int row;
+	return db_step(x->touch, &row, err);
 }
 
 enum dti_status store_edit_ctx_flush(struct store_edit_ctx *x,
@@ -470,7 +551,11 @@ enum dti_status store_edit_ctx_flush(struct store_edit_ctx *x,
 {
 	enum dti_status st = db_bulk_flush(x->put, err);
 	if (st == DTI_OK)
+		st = db_bulk_flush(x->ins, err);
+	if (st == DTI_OK)
 		st = db_bulk_flush(x->del, err);
+	if (st == DTI_OK)
+		st = db_bulk_flush(x->touch, err);
 	return st;
 }
 
@@ -478,7 +563,10 @@ void store_edit_ctx_release(struct store_edit_ctx *x)
 {
 	figset_clear(&x->have);
 	free(x->have.rows);
+	free(x->with_figs);
 	db_finalize(x->all);
+	db_finalize(x->ins);
+	db_finalize(x->touch);
 	db_finalize(x->get);
 	db_finalize(x->put);
 	db_finalize(x->del);
@@ -502,22 +590,26 @@ static enum dti_status edit_one(struct dti_store *s, struct store_edit_ctx *x,
 	*changed = 0;
 	enum dti_status st = DTI_OK;
 	/* rows of this submission held back are read again below */
-	if (x->wrote_sub == sub->id)
+	if (x->wrote_sub == sub->id) {
 		st = store_edit_ctx_flush(x, err);
-	if (st == DTI_OK)
+		x->with_figs_known = 0;
+	}
+	if (st == DTI_OK && !may_have_figures(x, sub->id))
+		figset_clear(&x->have);
+	else if (st == DTI_OK)
 		st = figset_load(x->all, sub->id, &x->have, err);
 	x->wrote_sub = sub->id;
 	if (st == DTI_OK)
 		st = apply_edits(s, &x->ck, c->label, sub->id, e, n, &x->have,
-		                 x->put, x->del, &x->before, &x->after, changed,
-		                 err);
+		                 x->put, x->ins, x->del, &x->before, &x->after,
+		                 changed, err);
 	if (st != DTI_OK || *changed == 0)
 		return st;
 	dti_buf_addc(&x->before, '}');
 	dti_buf_addc(&x->after, '}');
 	dti_buf_addc(&x->before, '\0');
 	dti_buf_addc(&x->after, '\0');
-	st = store_touch_sub(s, sub, err);
+	st = touch_sub(s, x, sub, err);
 	char object[128];
 	dti_snprintf(object, sizeof object, "submission %s/%s", c->label, unit);
 	if (st == DTI_OK)
@@ -594,6 +686,7 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 		return st;
 	struct store_cycle c;
 	struct store_edit_ctx x;
+	struct store_audit_batch ab = {0};
 	int have_x = 0;
 	st = store_load_cycle(s, cycle, &c, err);
 	const struct dti_framework *fw = dti_dataset_framework(ds);
@@ -605,6 +698,12 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 		have_x = 1;
 		st = store_edit_ctx_init(s, &c, &x, err);
 	}
+	/* a cycle's figures in few statements: rows, versions and audit
+	 * events are written together at the end */
+	if (st == DTI_OK)
+		st = ctx_note_figures(s, &c, &x, err);
+	if (st == DTI_OK)
+		st = store_audit_batch_begin(s, &ab, err);
 	size_t units = 0, figures = 0;
 	for (size_t u = 0; st == DTI_OK && u < dti_dataset_unit_count(ds);
 	     u++) {
@@ -646,6 +745,9 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 	/* the figures held back, written together */
 	if (st == DTI_OK && have_x)
 		st = store_edit_ctx_flush(&x, err);
+	if (st == DTI_OK)
+		st = store_audit_batch_end(s, &ab, err);
+	store_audit_batch_release(s, &ab);
 	free(edits);
 	if (have_x)
 		store_edit_ctx_release(&x);
