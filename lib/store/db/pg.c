@@ -837,12 +837,12 @@ static void bulk_free(struct pbulk *b)
 	free(b);
 }
 
-static void add_cols(struct dti_buf *b, const char *prefix,
-                     const char *const *cols, int from, int to)
+/* "c1, c2, ..." of cols[from..to). */
+static void add_cols(struct dti_buf *b, const char *const *cols, int from,
+                     int to)
 {
 	for (int i = from; i < to; i++)
-		dti_buf_addf(b, "%s%s%s", i > from ? ", " : "", prefix,
-		             cols[i]);
+		dti_buf_addf(b, "%s%s", i > from ? ", " : "", cols[i]);
 }
 
 /* Moves the text of b into *out (NULL-terminated); b is left empty. */
@@ -867,19 +867,19 @@ static enum dti_status bulk_sql(struct pbulk *k, enum db_bulk_op op,
 	if (op == DB_BULK_INSERT) {
 		/* new rows: COPY straight into the table */
 		dti_buf_addf(&b, "COPY %s (", table);
-		add_cols(&b, "", cols, 0, ncols);
+		add_cols(&b, cols, 0, ncols);
 		dti_buf_adds(&b, ") FROM STDIN");
 		return take_sql(&b, &k->copy_sql);
 	}
 	dti_buf_adds(&b, "CREATE TEMP TABLE pg_temp.dti_bulk ON COMMIT DROP "
 	                 "AS SELECT ");
-	add_cols(&b, "", cols, 0, ncols);
+	add_cols(&b, cols, 0, ncols);
 	dti_buf_addf(&b, " FROM %s WITH NO DATA", table);
 	enum dti_status st = take_sql(&b, &k->create_sql);
 	if (st != DTI_OK)
 		return st;
 	dti_buf_adds(&b, "COPY pg_temp.dti_bulk (");
-	add_cols(&b, "", cols, 0, ncols);
+	add_cols(&b, cols, 0, ncols);
 	dti_buf_adds(&b, ") FROM STDIN");
 	st = take_sql(&b, &k->copy_sql);
 	if (st != DTI_OK)
@@ -903,11 +903,11 @@ static enum dti_status bulk_sql(struct pbulk *k, enum db_bulk_op op,
 			             cols[i], cols[i]);
 	} else {
 		dti_buf_addf(&b, "INSERT INTO %s (", table);
-		add_cols(&b, "", cols, 0, ncols);
+		add_cols(&b, cols, 0, ncols);
 		dti_buf_adds(&b, ") SELECT ");
-		add_cols(&b, "", cols, 0, ncols);
+		add_cols(&b, cols, 0, ncols);
 		dti_buf_adds(&b, " FROM pg_temp.dti_bulk ON CONFLICT (");
-		add_cols(&b, "", cols, 0, nkeys);
+		add_cols(&b, cols, 0, nkeys);
 		if (nkeys == ncols) {
 			dti_buf_adds(&b, ") DO NOTHING");
 		} else {
@@ -1042,8 +1042,9 @@ static enum dti_status bulk_write(struct pstmt *s, struct dti_error *err)
 		         : dti_err_set(err, st, d->where, 0, 0, "",
 		                       "%s: too much data at once", k->what);
 	}
-	int own = PQtransactionStatus(d->h) == PQTRANS_IDLE;
-	if (st == DTI_OK && own)
+	/* the scratch table lives in a transaction: outside one, its own */
+	int own = st == DTI_OK && PQtransactionStatus(d->h) == PQTRANS_IDLE;
+	if (own)
 		st = run_plain(d, "BEGIN", err, k->what);
 	if (st == DTI_OK && k->create_sql)
 		st = run_plain(d, k->create_sql, err, k->what);
