@@ -59,11 +59,103 @@ void store_audit_hash(int64_t seq, const char *at, const char *actor,
 	dti_sha256_final(&h, out);
 }
 
+static const char *const audit_cols[] = {
+    "seq",    "at",          "actor",      "action", "cycle", "unit",
+    "object", "before_json", "after_json", "prev",   "hash"};
+
+/* The next event of a batch: chained in memory, queued for the insert. */
+static enum dti_status audit_queue(struct dti_store *s, const char *action,
+                                   const char *cycle, const char *unit,
+                                   const char *object, const char *before,
+                                   const char *after, struct dti_error *err)
+{
+	struct store_audit_batch *b = s->audit_batch;
+	int64_t seq = b->seq + 1;
+	char at[21], hash[65];
+	store_now(s, at);
+	const char *actor = s->actor[0] ? s->actor : "-";
+	cycle = cycle ? cycle : "";
+	unit = unit ? unit : "";
+	store_audit_hash(seq, at, actor, action, cycle, unit, object, before,
+	                 after, b->hash, hash);
+	const char *v[] = {at,     actor,  action, cycle,   unit,
+	                   object, before, after,  b->hash, hash};
+	db_reset(b->ins);
+	enum dti_status st = db_bind_int(b->ins, 1, seq);
+	for (int i = 0; i < 10 && st == DTI_OK; i++)
+		st = db_bind_text(b->ins, i + 2, v[i]);
+	if (st != DTI_OK)
+		return dti_err_set(err, st, "", 0, 0, "",
+		                   "cannot bind the audit event");
+	int row;
+	st = db_step(b->ins, &row, err);
+	if (st != DTI_OK)
+		return st;
+	b->seq = seq;
+	memcpy(b->hash, hash, sizeof hash);
+	b->events++;
+	return DTI_OK;
+}
+
+enum dti_status store_audit_batch_begin(struct dti_store *s,
+                                        struct store_audit_batch *b,
+                                        struct dti_error *err)
+{
+	memset(b, 0, sizeof *b);
+	struct db_stmt *q;
+	enum dti_status st = db_prepare(
+	    s->db, "SELECT seq, hash FROM audit_head WHERE id = 1", &q, err);
+	if (st != DTI_OK)
+		return st;
+	int row = 0;
+	st = db_step(q, &row, err);
+	if (st == DTI_OK && !row)
+		st = dti_err_set(err, DTI_EINTERNAL, "", 0, 0, "",
+		                 "the audit head is missing");
+	if (st == DTI_OK) {
+		b->seq = db_col_int(q, 0);
+		dti_snprintf(b->hash, sizeof b->hash, "%s",
+		             db_col_text(q, 1) ? db_col_text(q, 1) : "");
+	}
+	db_finalize(q);
+	if (st == DTI_OK)
+		st = db_prepare_bulk(s->db, DB_BULK_INSERT, "audit", audit_cols,
+		                     11, 1, &b->ins, err);
+	if (st == DTI_OK)
+		s->audit_batch = b;
+	return st;
+}
+
+enum dti_status store_audit_batch_end(struct dti_store *s,
+                                      struct store_audit_batch *b,
+                                      struct dti_error *err)
+{
+	enum dti_status st = db_bulk_flush(b->ins, err);
+	if (st == DTI_OK && b->events)
+		st = db_run(
+		    s->db, err,
+		    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+		    "is", b->seq, b->hash);
+	store_audit_batch_release(s, b);
+	return st;
+}
+
+void store_audit_batch_release(struct dti_store *s, struct store_audit_batch *b)
+{
+	db_finalize(b->ins);
+	b->ins = NULL;
+	if (s->audit_batch == b)
+		s->audit_batch = NULL;
+}
+
 enum dti_status store_audit(struct dti_store *s, const char *action,
                             const char *cycle, const char *unit,
                             const char *object, const char *before,
                             const char *after, struct dti_error *err)
 {
+	if (s->audit_batch)
+		return audit_queue(s, action, cycle, unit, object, before,
+		                   after, err);
 	struct db_stmt *q;
 	enum dti_status st = db_prepare(
 	    s->db, "SELECT seq, hash FROM audit_head WHERE id = 1", &q, err);

@@ -810,10 +810,12 @@ static enum dti_status write_store_export(struct dti_store *s,
 /* ---- import ---------------------------------------------------------- */
 
 /*
- * Rows go in with multi-row INSERTs of at most BATCH_PARAMS parameters
- * (one round trip per batch on PostgreSQL instead of one per row).  When
- * the database refuses a batch, the import is rolled back and run again
- * one row per statement, which names the line at fault.
+ * Rows go in through a bulk insert per table (db_prepare_bulk: COPY on
+ * PostgreSQL, flushed when the next table starts and at the end), or, for
+ * the tables an initialised store already fills, with multi-row INSERTs of
+ * at most BATCH_PARAMS parameters.  When the database refuses a row, the
+ * import is rolled back and run again one row per statement, which names
+ * the line at fault.
  */
 #define BATCH_PARAMS 999
 #define BATCH_ROWS   256
@@ -829,7 +831,8 @@ struct importer {
 	unsigned long line;
 	struct dti_error *err;
 	struct table_cols *tabs;
-	struct db_stmt **ins; /* per table: the INSERT of a full batch */
+	struct db_stmt **ins; /* per table: its bulk insert, or the INSERT
+	                         of a full batch */
 	int precise;          /* one row per statement */
 	int refused;          /* the database refused a batch */
 	size_t cur;           /* table of the last row */
@@ -1111,11 +1114,92 @@ static enum dti_status put_param(struct importer *im, struct db_stmt *st,
 	}
 }
 
+/* Whether rows of the table go through a bulk insert (see above). */
+static int bulk_table(const struct importer *im, const struct table_cols *tc)
+{
+	if (im->precise || strcmp(tc->t->name, "schema_migrations") == 0 ||
+	    strcmp(tc->t->name, "audit_head") == 0)
+		return 0;
+	for (int i = 0; i < tc->n; i++)
+		for (const char *p = tc->col[i].name; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || *p == '_' ||
+			      (*p >= '0' && *p <= '9')))
+				return 0; /* not a plain identifier */
+	return 1;
+}
+
+/* Queues the pending rows (all of one table) in its bulk insert. */
+static enum dti_status bulk_rows(struct importer *im)
+{
+	size_t ti = im->pend_table;
+	const struct table_cols *tc = &im->tabs[ti];
+	struct dti_error e2 = DTI_ERROR_INIT;
+	enum dti_status st = DTI_OK;
+	if (!im->ins[ti]) {
+		const char *cols[MAX_COLS];
+		for (int i = 0; i < tc->n; i++)
+			cols[i] = tc->col[i].name;
+		st = db_prepare_bulk(im->s->db, DB_BULK_INSERT, tc->t->name,
+		                     cols, tc->n, 0, &im->ins[ti], &e2);
+	}
+	struct db_stmt *ins = im->ins[ti];
+	unsigned long line = im->line;
+	char field[DTI_ERROR_FIELD_MAX];
+	int k = im->npend;
+	for (int r = 0; r < k && st == DTI_OK; r++) {
+		im->line = im->pend[r].line;
+		db_reset(ins);
+		for (int i = 0; i < tc->n && st == DTI_OK; i++) {
+			dti_snprintf(field, sizeof field, "%s.%s", tc->t->name,
+			             tc->col[i].name);
+			st = put_param(
+			    im, ins, i + 1, &tc->col[i],
+			    json_object_get(im->pend[r].row, tc->col[i].name),
+			    field);
+		}
+		int done = 0;
+		if (st == DTI_OK)
+			st = db_step(ins, &done, &e2);
+	}
+	if (st != DTI_OK && e2.code) {
+		/* refused by the database: again a row at a time */
+		if (st == DTI_ENOMEM)
+			st = dti_err_nomem(im->err);
+		else
+			im->refused = 1;
+	}
+	im->line = line;
+	for (int r = 0; r < k; r++)
+		json_decref(im->pend[r].row);
+	im->npend = 0;
+	if (st == DTI_OK)
+		im->rows += k;
+	dti_error_release(&e2);
+	return st;
+}
+
+/* Writes the rows the bulk inserts hold back. */
+static enum dti_status flush_bulk(struct importer *im)
+{
+	struct dti_error e2 = DTI_ERROR_INIT;
+	enum dti_status st = DTI_OK;
+	for (size_t i = 0; i < store_ntables && st == DTI_OK; i++)
+		st = db_bulk_flush(im->ins[i], &e2);
+	if (st == DTI_ENOMEM)
+		st = dti_err_nomem(im->err);
+	else if (st != DTI_OK)
+		im->refused = 1;
+	dti_error_release(&e2);
+	return st;
+}
+
 /* Binds and inserts the pending rows (all of one table). */
 static enum dti_status flush_rows(struct importer *im)
 {
 	if (!im->npend)
 		return DTI_OK;
+	if (bulk_table(im, &im->tabs[im->pend_table]))
+		return bulk_rows(im);
 	size_t ti = im->pend_table;
 	const struct table_cols *tc = &im->tabs[ti];
 	int k = im->npend;
@@ -1223,8 +1307,12 @@ static enum dti_status load_row(struct importer *im, json_t *obj)
 	}
 	if (!st && strcmp(tname, "audit") == 0)
 		st = check_audit_row(im, row);
-	if (!st && im->npend && im->pend_table != ti)
+	if (!st && im->npend && im->pend_table != ti) {
+		/* a table's rows are in before the next table's */
 		st = flush_rows(im);
+		if (!st)
+			st = flush_bulk(im);
+	}
 	if (st)
 		return st;
 	im->got[ti]++;
@@ -1491,6 +1579,8 @@ static enum dti_status import_pass(struct importer *im, const char *p,
 	}
 	if (!st)
 		st = flush_rows(im);
+	if (!st)
+		st = flush_bulk(im);
 	if (!st)
 		st = check_counts(im);
 	if (!st)

@@ -58,6 +58,8 @@ struct dti_store {
 	/* The last framework loaded by SHA-256 (frameworks never change). */
 	struct dti_framework *fw_cache;
 	char fw_cache_sha[65];
+	/* Events being batched (store_audit_batch_begin), else NULL. */
+	struct store_audit_batch *audit_batch;
 };
 
 /* The units registry as stored (inside a transaction). */
@@ -160,6 +162,29 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
                             const char *object, const char *before,
                             const char *after, struct dti_error *err);
 /*
+ * Many events in one write transaction (an import): between begin and
+ * end, store_audit() chains the events in memory from the head read once,
+ * queues them in a bulk insert, and store_audit_batch_end() writes them
+ * and the head.  The events and hashes are those of one store_audit() at
+ * a time.  release (after end, or instead of it on failure) leaves the
+ * store appending one event at a time again; the transaction must then be
+ * rolled back if end did not succeed.
+ */
+struct store_audit_batch {
+	struct db_stmt *ins;
+	int64_t seq;
+	char hash[65];
+	size_t events;
+};
+enum dti_status store_audit_batch_begin(struct dti_store *s,
+                                        struct store_audit_batch *b,
+                                        struct dti_error *err);
+enum dti_status store_audit_batch_end(struct dti_store *s,
+                                      struct store_audit_batch *b,
+                                      struct dti_error *err);
+void store_audit_batch_release(struct dti_store *s,
+                               struct store_audit_batch *b);
+/*
  * The checks of dti_audit_verify() inside the caller's transaction (read
  * or write), so that import can check what it loaded before it commits.
  */
@@ -253,8 +278,34 @@ struct store_fig {
 	char *comment;
 };
 
+/* Every figure of one submission, read at once, sorted by indicator. */
+struct store_figrow {
+	char *indicator;
+	struct store_fig f;
+};
+struct store_figset {
+	struct store_figrow *rows;
+	size_t n, cap;
+};
+
+/*
+ * What edits of figures need.  put and del are bulk statements
+ * (db_prepare_bulk): rows they hold back are written by
+ * store_edit_ctx_flush(), which must run before the figures are read
+ * again or the transaction commits.
+ */
 struct store_edit_ctx {
 	struct db_stmt *get, *put, *del;
+	struct db_stmt *ins;      /* a new figure (bulk) */
+	struct db_stmt *touch;    /* a submission's version (bulk) */
+	struct db_stmt *all;      /* every figure of a submission */
+	struct store_figset have; /* of the submission being edited */
+	int64_t wrote_sub;        /* the last submission written, 0 none */
+	/* when known (an import), the submissions that have figures: the
+	 * others are not read */
+	int64_t *with_figs;
+	size_t nwith_figs;
+	int with_figs_known;
 	struct dti_buf before, after;
 	struct store_checker ck;
 };
@@ -283,6 +334,8 @@ enum dti_status store_edit_ctx_init(struct dti_store *s,
                                     const struct store_cycle *c,
                                     struct store_edit_ctx *x,
                                     struct dti_error *err);
+enum dti_status store_edit_ctx_flush(struct store_edit_ctx *x,
+                                     struct dti_error *err);
 void store_edit_ctx_release(struct store_edit_ctx *x);
 enum dti_status store_sub_event(struct dti_store *s,
                                 const struct store_cycle *c, const char *unit,

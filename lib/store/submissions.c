@@ -255,15 +255,89 @@ static void fig_json(struct dti_buf *b, const struct store_fig *f)
 static const char sql_get_fig[] =
     "SELECT value, self_points, comment, reviewed_value FROM figures WHERE "
     "submission_id = ? AND indicator = ?";
-static const char sql_put_fig[] =
-    "INSERT INTO figures (submission_id, indicator, value, self_points, "
-    "comment, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
-    "CONFLICT (submission_id, indicator) DO UPDATE SET value = "
-    "excluded.value, self_points = excluded.self_points, comment = "
-    "excluded.comment, updated_at = excluded.updated_at, updated_by = "
-    "excluded.updated_by";
-static const char sql_del_fig[] =
-    "DELETE FROM figures WHERE submission_id = ? AND indicator = ?";
+static const char sql_all_figs[] =
+    "SELECT indicator, value, self_points, comment, reviewed_value FROM "
+    "figures WHERE submission_id = ?";
+/*
+ * put: an upsert of these columns keyed by the first two; ins: an insert
+ * of them; del: a delete by the key.  touch: a submission's new version.
+ */
+static const char *const touch_cols[] = {"id", "version", "updated_at",
+                                         "updated_by"};
+static const char *const fig_cols[] = {
+    "submission_id", "indicator",  "value",     "self_points",
+    "comment",       "updated_at", "updated_by"};
+
+static void figset_clear(struct store_figset *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->rows[i].indicator);
+		free(fs->rows[i].f.comment);
+	}
+	fs->n = 0;
+}
+
+static int figrow_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct store_figrow *)a)->indicator,
+	              ((const struct store_figrow *)b)->indicator);
+}
+
+/* Reads every figure of submission sub into fs (one query, not one each). */
+static enum dti_status figset_load(struct db_stmt *all, int64_t sub,
+                                   struct store_figset *fs,
+                                   struct dti_error *err)
+{
+	figset_clear(fs);
+	db_reset(all);
+	db_bind_int(all, 1, sub);
+	int row = 0;
+	enum dti_status st;
+	while ((st = db_step(all, &row, err)) == DTI_OK && row) {
+		if (fs->n == fs->cap) {
+			size_t cap = fs->cap ? 2 * fs->cap : 64;
+			void *p = realloc(fs->rows, cap * sizeof *fs->rows);
+			if (!p)
+				return dti_err_nomem(err);
+			fs->rows = p;
+			fs->cap = cap;
+		}
+		struct store_figrow *r = &fs->rows[fs->n];
+		const char *code = db_col_text(all, 0);
+		const char *c = db_col_text(all, 3);
+		r->indicator = strdup(code ? code : "");
+		r->f.exists = 1;
+		r->f.value = db_col_double(all, 1);
+		r->f.points = db_col_double(all, 2);
+		r->f.comment = strdup(c ? c : "");
+		r->f.reviewed = db_col_double(all, 4);
+		fs->n++;
+		if (!r->indicator || !r->f.comment)
+			return dti_err_nomem(err);
+	}
+	if (st == DTI_OK && fs->n > 1)
+		qsort(fs->rows, fs->n, sizeof *fs->rows, figrow_cmp);
+	return st;
+}
+
+/* As store_read_fig, from the figures read by figset_load. */
+static enum dti_status figset_find(const struct store_figset *fs,
+                                   const char *code, struct store_fig *f,
+                                   struct dti_error *err)
+{
+	free(f->comment);
+	memset(f, 0, sizeof *f);
+	f->value = f->points = f->reviewed = NAN;
+	struct store_figrow key = {(char *)code, {0, NAN, NAN, NAN, NULL}};
+	const struct store_figrow *r =
+	    fs->n ? bsearch(&key, fs->rows, fs->n, sizeof *fs->rows, figrow_cmp)
+	          : NULL;
+	if (!r)
+		return DTI_OK;
+	*f = r->f;
+	f->comment = strdup(r->f.comment);
+	return f->comment ? DTI_OK : dti_err_nomem(err);
+}
 
 /*
  * An indicator scored by the reviewer (rule `reviewer`) is the reviewer's:
@@ -299,9 +373,9 @@ static enum dti_status reviewer_only(struct dti_store *s,
 static enum dti_status
 apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
             int64_t sub, const struct dti_figure_edit *e, size_t n,
-            struct db_stmt *get, struct db_stmt *put, struct db_stmt *del,
-            struct dti_buf *before, struct dti_buf *after, size_t *changed,
-            struct dti_error *err)
+            const struct store_figset *have, struct db_stmt *put,
+            struct db_stmt *ins, struct db_stmt *del, struct dti_buf *before,
+            struct dti_buf *after, size_t *changed, struct dti_error *err)
 {
 	char now[21];
 	store_now(s, now);
@@ -341,7 +415,7 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 			st = store_checker_points(ck, node, e[i].self_points,
 			                          e[i].indicator, err);
 		if (st == DTI_OK)
-			st = store_read_fig(get, sub, e[i].indicator, &f, err);
+			st = figset_find(have, e[i].indicator, &f, err);
 		if (st != DTI_OK)
 			break;
 		double nv = e[i].clear ? NAN : isnan(val) ? f.value : val;
@@ -367,15 +441,17 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 			db_bind_text(del, 2, e[i].indicator);
 			st = db_step(del, &row, err);
 		} else {
-			db_reset(put);
-			db_bind_int(put, 1, sub);
-			db_bind_text(put, 2, e[i].indicator);
-			db_bind_double(put, 3, nv);
-			db_bind_double(put, 4, np);
-			db_bind_text(put, 5, nc);
-			db_bind_text(put, 6, now);
-			db_bind_text(put, 7, s->actor);
-			st = db_step(put, &row, err);
+			/* a new figure goes in as such (COPY, no upsert) */
+			struct db_stmt *w = f.exists ? put : ins;
+			db_reset(w);
+			db_bind_int(w, 1, sub);
+			db_bind_text(w, 2, e[i].indicator);
+			db_bind_double(w, 3, nv);
+			db_bind_double(w, 4, np);
+			db_bind_text(w, 5, nc);
+			db_bind_text(w, 6, now);
+			db_bind_text(w, 7, s->actor);
+			st = db_step(w, &row, err);
 		}
 		if (st != DTI_OK)
 			break;
@@ -414,14 +490,111 @@ enum dti_status store_edit_ctx_init(struct dti_store *s,
 	if (st == DTI_OK)
 		st = db_prepare(s->db, sql_get_fig, &x->get, err);
 	if (st == DTI_OK)
-		st = db_prepare(s->db, sql_put_fig, &x->put, err);
+		st = db_prepare(s->db, sql_all_figs, &x->all, err);
 	if (st == DTI_OK)
-		st = db_prepare(s->db, sql_del_fig, &x->del, err);
+		st = db_prepare_bulk(s->db, DB_BULK_UPSERT, "figures", fig_cols,
+		                     7, 2, &x->put, err);
+	if (st == DTI_OK)
+		st = db_prepare_bulk(s->db, DB_BULK_INSERT, "figures", fig_cols,
+		                     7, 2, &x->ins, err);
+	if (st == DTI_OK)
+		st = db_prepare_bulk(s->db, DB_BULK_DELETE, "figures", fig_cols,
+		                     2, 2, &x->del, err);
+	if (st == DTI_OK)
+		st = db_prepare_bulk(s->db, DB_BULK_UPDATE, "submissions",
+		                     touch_cols, 4, 1, &x->touch, err);
+	return st;
+}
+
+/*
+ * Notes which submissions of cycle c have figures, so that edit_one()
+ * reads only theirs (for an import of a whole cycle: one query in all).
+ */
+static enum dti_status ctx_note_figures(struct dti_store *s,
+                                        const struct store_cycle *c,
+                                        struct store_edit_ctx *x,
+                                        struct dti_error *err)
+{
+	struct db_stmt *q;
+	enum dti_status st = db_prepare(
+	    s->db,
+	    "SELECT DISTINCT f.submission_id FROM figures f JOIN submissions "
+	    "b ON b.id = f.submission_id WHERE b.cycle_id = ? ORDER BY 1",
+	    &q, err);
+	if (st != DTI_OK)
+		return st;
+	db_bind_int(q, 1, c->id);
+	size_t cap = 0;
+	int row = 0;
+	while ((st = db_step(q, &row, err)) == DTI_OK && row) {
+		if (x->nwith_figs == cap) {
+			cap = cap ? 2 * cap : 64;
+			void *p = realloc(x->with_figs, cap * sizeof(int64_t));
+			if (!p) {
+				st = dti_err_nomem(err);
+				break;
+			}
+			x->with_figs = p;
+		}
+		x->with_figs[x->nwith_figs++] = db_col_int(q, 0);
+	}
+	db_finalize(q);
+	x->with_figs_known = st == DTI_OK;
+	return st;
+}
+
+static int may_have_figures(const struct store_edit_ctx *x, int64_t sub)
+{
+	if (!x->with_figs_known)
+		return 1;
+	size_t lo = 0, hi = x->nwith_figs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->with_figs[mid] < sub)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->nwith_figs && x->with_figs[lo] == sub;
+}
+
+/* As store_touch_sub(), through the context's bulk statement. */
+static enum dti_status touch_sub(struct dti_store *s, struct store_edit_ctx *x,
+                                 struct store_sub *sub, struct dti_error *err)
+{
+	char now[21];
+	store_now(s, now);
+	sub->version++;
+	db_reset(x->touch);
+	db_bind_int(x->touch, 1, sub->id);
+	db_bind_int(x->touch, 2, sub->version);
+	db_bind_text(x->touch, 3, now);
+	db_bind_text(x->touch, 4, s->actor);
+	int row;
+	return db_step(x->touch, &row, err);
+}
+
+enum dti_status store_edit_ctx_flush(struct store_edit_ctx *x,
+                                     struct dti_error *err)
+{
+	enum dti_status st = db_bulk_flush(x->put, err);
+	if (st == DTI_OK)
+		st = db_bulk_flush(x->ins, err);
+	if (st == DTI_OK)
+		st = db_bulk_flush(x->del, err);
+	if (st == DTI_OK)
+		st = db_bulk_flush(x->touch, err);
 	return st;
 }
 
 void store_edit_ctx_release(struct store_edit_ctx *x)
 {
+	figset_clear(&x->have);
+	free(x->have.rows);
+	free(x->with_figs);
+	db_finalize(x->all);
+	db_finalize(x->ins);
+	db_finalize(x->touch);
 	db_finalize(x->get);
 	db_finalize(x->put);
 	db_finalize(x->del);
@@ -443,16 +616,28 @@ static enum dti_status edit_one(struct dti_store *s, struct store_edit_ctx *x,
 	dti_buf_addc(&x->before, '{');
 	dti_buf_addc(&x->after, '{');
 	*changed = 0;
-	enum dti_status st =
-	    apply_edits(s, &x->ck, c->label, sub->id, e, n, x->get, x->put,
-	                x->del, &x->before, &x->after, changed, err);
+	enum dti_status st = DTI_OK;
+	/* rows of this submission held back are read again below */
+	if (x->wrote_sub == sub->id) {
+		st = store_edit_ctx_flush(x, err);
+		x->with_figs_known = 0;
+	}
+	if (st == DTI_OK && !may_have_figures(x, sub->id))
+		figset_clear(&x->have);
+	else if (st == DTI_OK)
+		st = figset_load(x->all, sub->id, &x->have, err);
+	x->wrote_sub = sub->id;
+	if (st == DTI_OK)
+		st = apply_edits(s, &x->ck, c->label, sub->id, e, n, &x->have,
+		                 x->put, x->ins, x->del, &x->before, &x->after,
+		                 changed, err);
 	if (st != DTI_OK || *changed == 0)
 		return st;
 	dti_buf_addc(&x->before, '}');
 	dti_buf_addc(&x->after, '}');
 	dti_buf_addc(&x->before, '\0');
 	dti_buf_addc(&x->after, '\0');
-	st = store_touch_sub(s, sub, err);
+	st = touch_sub(s, x, sub, err);
 	char object[128];
 	dti_snprintf(object, sizeof object, "submission %s/%s", c->label, unit);
 	if (st == DTI_OK)
@@ -494,6 +679,8 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 	if (st == DTI_OK)
 		st = edit_one(s, &x, &c, unit, &sub, edits, n,
 		              "submission.edit", &changed, err);
+	if (st == DTI_OK)
+		st = store_edit_ctx_flush(&x, err);
 	if (have_x)
 		store_edit_ctx_release(&x);
 	return store_end(s, st, err);
@@ -527,6 +714,7 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 		return st;
 	struct store_cycle c;
 	struct store_edit_ctx x;
+	struct store_audit_batch ab = {0};
 	int have_x = 0;
 	st = store_load_cycle(s, cycle, &c, err);
 	const struct dti_framework *fw = dti_dataset_framework(ds);
@@ -538,6 +726,12 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 		have_x = 1;
 		st = store_edit_ctx_init(s, &c, &x, err);
 	}
+	/* a cycle's figures in few statements: rows, versions and audit
+	 * events are written together at the end */
+	if (st == DTI_OK)
+		st = ctx_note_figures(s, &c, &x, err);
+	if (st == DTI_OK)
+		st = store_audit_batch_begin(s, &ab, err);
 	size_t units = 0, figures = 0;
 	for (size_t u = 0; st == DTI_OK && u < dti_dataset_unit_count(ds);
 	     u++) {
@@ -576,6 +770,12 @@ enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,
 		units++;
 		figures += n;
 	}
+	/* the figures held back, written together */
+	if (st == DTI_OK && have_x)
+		st = store_edit_ctx_flush(&x, err);
+	if (st == DTI_OK)
+		st = store_audit_batch_end(s, &ab, err);
+	store_audit_batch_release(s, &ab);
 	free(edits);
 	if (have_x)
 		store_edit_ctx_release(&x);

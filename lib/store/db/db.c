@@ -269,6 +269,36 @@ enum dti_status db_query_int(struct db *db, struct dti_error *err, int64_t *out,
 	return rc;
 }
 
+enum dti_status db_prepare_bulk(struct db *db, enum db_bulk_op op,
+                                const char *table, const char *const *cols,
+                                int ncols, int nkeys, struct db_stmt **out,
+                                struct dti_error *err)
+{
+	*out = NULL;
+	int ok = table && cols && ncols >= 1 && nkeys >= 0 && nkeys <= ncols;
+	if (op == DB_BULK_UPSERT)
+		ok = ok && nkeys >= 1;
+	else if (op == DB_BULK_DELETE)
+		ok = ok && nkeys >= 1 && nkeys == ncols;
+	else if (op == DB_BULK_UPDATE)
+		ok = ok && nkeys >= 1 && nkeys < ncols;
+	else if (op != DB_BULK_INSERT)
+		ok = 0;
+	if (!ok)
+		return dti_err_set(err, DTI_EINTERNAL, "", 0, 0, "",
+		                   "bad bulk statement for table %s",
+		                   table ? table : "(none)");
+	return db->ops->prepare_bulk(db, op, table, cols, ncols, nkeys, out,
+	                             err);
+}
+
+enum dti_status db_bulk_flush(struct db_stmt *st, struct dti_error *err)
+{
+	if (!st)
+		return DTI_OK;
+	return st->db->ops->bulk_flush(st, err);
+}
+
 char *db_schema_sql(const struct db *db, const char *tmpl)
 {
 	static const char *const tokens[] = {"@ID@", "@INT@", "@REAL@",

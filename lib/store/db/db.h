@@ -3,8 +3,9 @@
  *
  * The store (store.c, workflow.c, audit.c, store_io.c) speaks SQL only
  * through these calls, so both backends run the same statements:
- *   - placeholders are '?' (numbered left to right); the PostgreSQL backend
- *     rewrites them to $1, $2, ... outside string literals;
+ *   - placeholders are '?' (numbered left to right) or '?NNN' (parameter
+ *     NNN; a '?' after it is NNN + 1, as in SQLite); the PostgreSQL
+ *     backend rewrites them to $1, $2, ... outside string literals;
  *   - values are bound and read as five types: NULL, 64-bit integer,
  *     double, UTF-8 text and blob (BLOB / BYTEA);
  *   - SQL is written in the common subset of both dialects (no
@@ -85,6 +86,50 @@ int64_t db_col_int(struct db_stmt *st, int i);
 double db_col_double(struct db_stmt *st, int i);    /* NULL: NaN */
 const char *db_col_text(struct db_stmt *st, int i); /* NULL: NULL */
 const void *db_col_blob(struct db_stmt *st, int i, size_t *n);
+
+/*
+ * Bulk writes: a statement that writes one row of `table` per db_step, for
+ * loading many rows in one transaction.  cols names the columns bound as
+ * parameters 1..ncols; the first nkeys of them are a key of the table (its
+ * PRIMARY KEY or a UNIQUE constraint):
+ *   DB_BULK_UPSERT  inserts the row, or sets the other columns of the row
+ *                   that has its key (INSERT ... ON CONFLICT (keys) DO
+ *                   UPDATE), as one statement per row would;
+ *   DB_BULK_DELETE  deletes the row that has the key (ncols == nkeys);
+ *   DB_BULK_INSERT  inserts the row (nkeys is not used: any key the table
+ *                   has must be new, else DTI_EEXIST);
+ *   DB_BULK_UPDATE  sets the other columns of the row that has the key
+ *                   (nkeys < ncols; no such row: nothing happens).
+ * The statement binds and resets as any other.  A backend may hold rows
+ * back and write them together: a db_step then only queues its row (*row
+ * = 0, and db_changes() says nothing), and db_bulk_flush() writes every
+ * row queued; the error of a held row (a constraint it violates) is
+ * returned by the db_step or flush that writes it.  So: flush each bulk
+ * statement before the table is read again or the transaction commits
+ * (rows still queued at db_finalize() are dropped), and give each key at
+ * most once among the rows of the bulk statements flushed together.
+ * SQLite writes every row at its db_step (a prepared statement loop is
+ * fast there) and has nothing to flush.  PostgreSQL writes the first rows
+ * after each flush one by one (an edit of a few rows costs what it did),
+ * queues the rest as COPY text and writes them with COPY: straight into
+ * the table for DB_BULK_INSERT, else into a temporary table and then one
+ * INSERT ... SELECT, UPDATE ... FROM or DELETE ... USING (a few round
+ * trips for any number of rows, flushed by itself every few megabytes).
+ * Table and column names are SQL identifiers written by the caller, never
+ * data.
+ */
+enum db_bulk_op {
+	DB_BULK_UPSERT = 1,
+	DB_BULK_DELETE = 2,
+	DB_BULK_INSERT = 3,
+	DB_BULK_UPDATE = 4
+};
+enum dti_status db_prepare_bulk(struct db *db, enum db_bulk_op op,
+                                const char *table, const char *const *cols,
+                                int ncols, int nkeys, struct db_stmt **out,
+                                struct dti_error *err);
+/* Writes the rows st holds back; DTI_OK at once for other statements. */
+enum dti_status db_bulk_flush(struct db_stmt *st, struct dti_error *err);
 
 /*
  * Convenience: prepare, bind from a format, step once, finalise.  fmt has

@@ -40,6 +40,14 @@ struct db_ops {
 	double (*col_double)(struct db_stmt *st, int i);
 	const char *(*col_text)(struct db_stmt *st, int i);
 	const void *(*col_blob)(struct db_stmt *st, int i, size_t *n);
+	/* a bulk statement (db.h); its SQL per row from db_bulk_row_sql() */
+	enum dti_status (*prepare_bulk)(struct db *db, enum db_bulk_op op,
+	                                const char *table,
+	                                const char *const *cols, int ncols,
+	                                int nkeys, struct db_stmt **out,
+	                                struct dti_error *err);
+	enum dti_status (*bulk_flush)(struct db_stmt *st,
+	                              struct dti_error *err);
 	/* optional: NULL when the backend has no online copy */
 	enum dti_status (*backup)(struct db *db, const char *tmp,
 	                          const char *path, struct dti_error *err);
@@ -55,5 +63,13 @@ struct db_stmt {
 	struct db *db;
 	int nparams; /* number of '?' placeholders */
 };
+
+/*
+ * The statement that writes one row of a bulk statement (bulk.c), its
+ * parameters the columns in order: the operation db.h describes.  NULL
+ * when out of memory; the caller frees it.
+ */
+char *db_bulk_row_sql(enum db_bulk_op op, const char *table,
+                      const char *const *cols, int ncols, int nkeys);
 
 #endif

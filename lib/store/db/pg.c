@@ -11,6 +11,12 @@
  *     untyped so that the server takes the type from the context), blobs
  *     as binary BYTEA; results come back as text and are converted on
  *     demand (BYTEA's hex text decoded for db_col_blob, booleans as 1/0);
+ *   - a bulk statement (db_prepare_bulk) runs its first rows after each
+ *     flush as above and keeps the rest as COPY text (escaped: backslash,
+ *     tab, newline and carriage return; \N for NULL; blobs as BYTEA hex)
+ *     until it is flushed: then COPY into a temporary table with the
+ *     target's column types and one INSERT ... SELECT ... ON CONFLICT or
+ *     DELETE ... USING moves them, a handful of round trips in all;
  *   - SQLSTATEs map to the status codes of db.h: unique violation
  *     DTI_EEXIST, other integrity violations DTI_EINVALID, serialisation
  *     failures, deadlocks and lock timeouts DTI_ECONFLICT, the rest
@@ -64,6 +70,7 @@ struct pstmt {
 	int nrows; /* rows in res */
 	int64_t changes;
 	struct pblob *blobs; /* one per column, allocated on first use */
+	struct pbulk *bulk;  /* for a bulk statement, else NULL */
 };
 
 /* ---- messages -------------------------------------------------------- */
@@ -361,10 +368,20 @@ static enum dti_status rewrite(const char *sql, struct dti_buf *b, int *count)
 			}
 			p = end ? end + k : p + strlen(p);
 		} else if (*p == '?') {
-			if (n == 65535)
-				return DTI_ELIMIT; /* the protocol's maximum */
-			st = dti_buf_addf(b, "$%d", ++n);
+			/* "?NNN" is parameter NNN, '?' the highest so far + 1
+			 * (SQLite's rule) */
+			long k = n + 1;
 			p++;
+			if (*p >= '0' && *p <= '9') {
+				char *end;
+				k = strtol(p, &end, 10);
+				p = end;
+			}
+			if (k < 1 || k > 65535)
+				return DTI_ELIMIT; /* the protocol's maximum */
+			if (k > n)
+				n = (int)k;
+			st = dti_buf_addf(b, "$%ld", k);
 			continue;
 		} else {
 			p++;
@@ -420,7 +437,7 @@ static enum dti_status p_prepare(struct db *db, const char *sql,
 	if (st == DTI_ELIMIT) {
 		dti_buf_release(&b);
 		return dti_err_set(err, DTI_ELIMIT, d->where, 0, 0, "",
-		                   "SQL has more than 65535 parameters");
+		                   "SQL has a parameter outside 1..65535");
 	}
 	if (st != DTI_OK) {
 		dti_buf_release(&b);
@@ -526,21 +543,15 @@ static enum dti_status p_bind_blob(struct db_stmt *st, int i, const void *p,
 	return set_param(st, i, p, n, 1, OID_BYTEA);
 }
 
-static enum dti_status p_step(struct db_stmt *st, int *row,
-                              struct dti_error *err)
+static enum dti_status bulk_step(struct pstmt *s, int *row,
+                                 struct dti_error *err);
+
+/* Runs the statement with its bindings: its result becomes current. */
+static enum dti_status run_stmt(struct pstmt *s, int *row,
+                                struct dti_error *err)
 {
-	struct pstmt *s = PS(st);
+	struct db_stmt *st = &s->base;
 	struct pdb *d = (struct pdb *)st->db;
-	if (s->ran) {
-		if (s->row + 1 < s->nrows) {
-			s->row++;
-			*row = 1;
-		} else {
-			s->row = s->nrows;
-			*row = 0;
-		}
-		return DTI_OK;
-	}
 	free_blobs(s, s->res ? PQnfields(s->res) : 0);
 	PQclear(s->res);
 	s->res = PQexecParams(d->h, s->sql, st->nparams, s->types,
@@ -562,6 +573,27 @@ static enum dti_status p_step(struct db_stmt *st, int *row,
 	return DTI_OK;
 }
 
+static enum dti_status p_step(struct db_stmt *st, int *row,
+                              struct dti_error *err)
+{
+	struct pstmt *s = PS(st);
+	if (s->ran) {
+		if (s->row + 1 < s->nrows) {
+			s->row++;
+			*row = 1;
+		} else {
+			s->row = s->nrows;
+			*row = 0;
+		}
+		return DTI_OK;
+	}
+	if (s->bulk)
+		return bulk_step(s, row, err);
+	return run_stmt(s, row, err);
+}
+
+static void bulk_free(struct pbulk *b);
+
 static void p_reset(struct db_stmt *st)
 {
 	struct pstmt *s = PS(st);
@@ -574,6 +606,7 @@ static void p_finalize(struct db_stmt *st)
 {
 	struct pstmt *s = PS(st);
 	p_reset(st);
+	bulk_free(s->bulk);
 	free(s->values);
 	free(s->lengths);
 	free(s->formats);
@@ -761,6 +794,300 @@ static const void *p_col_blob(struct db_stmt *st, int i, size_t *n)
 	return bl->p;
 }
 
+/* ---- bulk writes ------------------------------------------------------ */
+
+/*
+ * The rows of a bulk statement (db.h).  The first BULK_DIRECT rows after
+ * each flush run as the statement itself, so that an edit of a few rows
+ * costs what it always did; the rest are kept as COPY text and written by
+ * the next flush:
+ *   CREATE TEMP TABLE pg_temp.dti_bulk ON COMMIT DROP AS SELECT <cols>
+ *       FROM <table> WITH NO DATA     (the target's column types, no rows)
+ *   COPY pg_temp.dti_bulk (<cols>) FROM STDIN
+ *   INSERT INTO <table> ... SELECT ... ON CONFLICT ... DO UPDATE,
+ *   UPDATE <table> ... FROM pg_temp.dti_bulk ..., or
+ *   DELETE FROM <table> USING pg_temp.dti_bulk ...; DROP TABLE ...
+ * and for DB_BULK_INSERT only COPY <table> (<cols>) FROM STDIN.
+ * The text goes through the same input functions as a bound parameter, so
+ * the rows stored are those the statement would have stored.  The scratch
+ * table lives inside the transaction (a flush outside one opens its own):
+ * a failure leaves nothing once the transaction is rolled back.  A
+ * statement's text is flushed by itself every BULK_FLUSH_BYTES, which
+ * bounds its memory.
+ */
+#define BULK_DIRECT      8
+#define BULK_FLUSH_BYTES ((size_t)8 << 20)
+
+struct pbulk {
+	char *create_sql, *copy_sql, *apply_sql;
+	char what[96];       /* the start of its error messages */
+	struct dti_buf rows; /* COPY text of the rows queued */
+	size_t queued;
+	int direct; /* rows run one by one since the last flush */
+};
+
+static void bulk_free(struct pbulk *b)
+{
+	if (!b)
+		return;
+	free(b->create_sql);
+	free(b->copy_sql);
+	free(b->apply_sql);
+	dti_buf_release(&b->rows);
+	free(b);
+}
+
+/* "c1, c2, ..." of cols[from..to). */
+static void add_cols(struct dti_buf *b, const char *const *cols, int from,
+                     int to)
+{
+	for (int i = from; i < to; i++)
+		dti_buf_addf(b, "%s%s", i > from ? ", " : "", cols[i]);
+}
+
+/* Moves the text of b into *out (NULL-terminated); b is left empty. */
+static enum dti_status take_sql(struct dti_buf *b, char **out)
+{
+	enum dti_status st = dti_buf_addc(b, '\0');
+	if (st != DTI_OK) {
+		dti_buf_release(b);
+		return st;
+	}
+	*out = b->data;
+	dti_buf_init(b, 0);
+	return DTI_OK;
+}
+
+static enum dti_status bulk_sql(struct pbulk *k, enum db_bulk_op op,
+                                const char *table, const char *const *cols,
+                                int ncols, int nkeys)
+{
+	struct dti_buf b;
+	dti_buf_init(&b, 0);
+	if (op == DB_BULK_INSERT) {
+		/* new rows: COPY straight into the table */
+		dti_buf_addf(&b, "COPY %s (", table);
+		add_cols(&b, cols, 0, ncols);
+		dti_buf_adds(&b, ") FROM STDIN");
+		return take_sql(&b, &k->copy_sql);
+	}
+	dti_buf_adds(&b, "CREATE TEMP TABLE pg_temp.dti_bulk ON COMMIT DROP "
+	                 "AS SELECT ");
+	add_cols(&b, cols, 0, ncols);
+	dti_buf_addf(&b, " FROM %s WITH NO DATA", table);
+	enum dti_status st = take_sql(&b, &k->create_sql);
+	if (st != DTI_OK)
+		return st;
+	dti_buf_adds(&b, "COPY pg_temp.dti_bulk (");
+	add_cols(&b, cols, 0, ncols);
+	dti_buf_adds(&b, ") FROM STDIN");
+	st = take_sql(&b, &k->copy_sql);
+	if (st != DTI_OK)
+		return st;
+	if (op == DB_BULK_DELETE) {
+		dti_buf_addf(&b,
+		             "DELETE FROM %s AS t USING pg_temp.dti_bulk AS b "
+		             "WHERE ",
+		             table);
+		for (int i = 0; i < nkeys; i++)
+			dti_buf_addf(&b, "%st.%s = b.%s", i ? " AND " : "",
+			             cols[i], cols[i]);
+	} else if (op == DB_BULK_UPDATE) {
+		dti_buf_addf(&b, "UPDATE %s AS t SET ", table);
+		for (int i = nkeys; i < ncols; i++)
+			dti_buf_addf(&b, "%s%s = b.%s", i > nkeys ? ", " : "",
+			             cols[i], cols[i]);
+		dti_buf_adds(&b, " FROM pg_temp.dti_bulk AS b WHERE ");
+		for (int i = 0; i < nkeys; i++)
+			dti_buf_addf(&b, "%st.%s = b.%s", i ? " AND " : "",
+			             cols[i], cols[i]);
+	} else {
+		dti_buf_addf(&b, "INSERT INTO %s (", table);
+		add_cols(&b, cols, 0, ncols);
+		dti_buf_adds(&b, ") SELECT ");
+		add_cols(&b, cols, 0, ncols);
+		dti_buf_adds(&b, " FROM pg_temp.dti_bulk ON CONFLICT (");
+		add_cols(&b, cols, 0, nkeys);
+		if (nkeys == ncols) {
+			dti_buf_adds(&b, ") DO NOTHING");
+		} else {
+			dti_buf_adds(&b, ") DO UPDATE SET ");
+			for (int i = nkeys; i < ncols; i++)
+				dti_buf_addf(&b, "%s%s = excluded.%s",
+				             i > nkeys ? ", " : "", cols[i],
+				             cols[i]);
+		}
+	}
+	dti_buf_adds(&b, "; DROP TABLE pg_temp.dti_bulk");
+	return take_sql(&b, &k->apply_sql);
+}
+
+static enum dti_status p_prepare_bulk(struct db *db, enum db_bulk_op op,
+                                      const char *table,
+                                      const char *const *cols, int ncols,
+                                      int nkeys, struct db_stmt **out,
+                                      struct dti_error *err)
+{
+	char *sql = db_bulk_row_sql(op, table, cols, ncols, nkeys);
+	if (!sql)
+		return dti_err_nomem(err);
+	enum dti_status st = p_prepare(db, sql, out, err);
+	free(sql);
+	if (st != DTI_OK)
+		return st;
+	struct pbulk *k = calloc(1, sizeof *k);
+	if (!k || bulk_sql(k, op, table, cols, ncols, nkeys) != DTI_OK) {
+		bulk_free(k);
+		p_finalize(*out);
+		*out = NULL;
+		return dti_err_nomem(err);
+	}
+	dti_buf_init(&k->rows, 0);
+	dti_snprintf(k->what, sizeof k->what, "cannot write the rows of %s",
+	             table);
+	PS(*out)->bulk = k;
+	return DTI_OK;
+}
+
+/* Appends n bytes of a text value, escaped for COPY's text format. */
+static void copy_text(struct dti_buf *b, const char *v, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *esc = NULL;
+		switch (v[i]) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
+		}
+		dti_buf_add(b, v + run, i - run);
+		dti_buf_adds(b, esc);
+		run = i + 1;
+	}
+	dti_buf_add(b, v + run, n - run);
+}
+
+/* Appends the bound row to the COPY text. */
+static enum dti_status bulk_queue(struct pstmt *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct dti_buf *b = &s->bulk->rows;
+	for (int i = 0; i < s->base.nparams; i++) {
+		const char *v = s->values[i];
+		if (i)
+			dti_buf_addc(b, '\t');
+		if (!v) {
+			dti_buf_adds(b, "\\N");
+		} else if (s->formats[i] == 1) {
+			/* BYTEA's hex input, its backslash escaped */
+			dti_buf_adds(b, "\\\\x");
+			for (int k = 0; k < s->lengths[i]; k++) {
+				unsigned char c = (unsigned char)v[k];
+				char two[2] = {hex[c >> 4], hex[c & 15]};
+				dti_buf_add(b, two, 2);
+			}
+		} else {
+			copy_text(b, v, (size_t)s->lengths[i]);
+		}
+	}
+	return dti_buf_addc(b, '\n');
+}
+
+/* COPY of the queued text into the scratch table. */
+static enum dti_status bulk_copy(struct pdb *d, struct pbulk *k,
+                                 struct dti_error *err)
+{
+	PGresult *res = PQexec(d->h, k->copy_sql);
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		enum dti_status st = map_error(d, res, err, k->what);
+		PQclear(res);
+		return st;
+	}
+	PQclear(res);
+	int ok = 1;
+	for (size_t off = 0; ok && off < k->rows.len;) {
+		size_t n = k->rows.len - off;
+		if (n > ((size_t)1 << 20))
+			n = (size_t)1 << 20;
+		ok = PQputCopyData(d->h, k->rows.data + off, (int)n) == 1;
+		off += n;
+	}
+	if (PQputCopyEnd(d->h, ok ? NULL : "the rows could not be sent") != 1)
+		ok = 0;
+	enum dti_status st = DTI_OK;
+	res = PQgetResult(d->h);
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+		st = map_error(d, res, err, k->what);
+	else if (!ok)
+		st = map_error(d, NULL, err, k->what);
+	PQclear(res);
+	while ((res = PQgetResult(d->h)) != NULL)
+		PQclear(res);
+	return st;
+}
+
+static enum dti_status bulk_write(struct pstmt *s, struct dti_error *err)
+{
+	struct pbulk *k = s->bulk;
+	struct pdb *d = (struct pdb *)s->base.db;
+	k->direct = 0;
+	if (!k->queued)
+		return DTI_OK;
+	enum dti_status st = dti_buf_status(&k->rows);
+	if (st != DTI_OK) {
+		st = st == DTI_ENOMEM
+		         ? dti_err_nomem(err)
+		         : dti_err_set(err, st, d->where, 0, 0, "",
+		                       "%s: too much data at once", k->what);
+	}
+	/* the scratch table lives in a transaction: outside one, its own */
+	int own = st == DTI_OK && PQtransactionStatus(d->h) == PQTRANS_IDLE;
+	if (own)
+		st = run_plain(d, "BEGIN", err, k->what);
+	if (st == DTI_OK && k->create_sql)
+		st = run_plain(d, k->create_sql, err, k->what);
+	if (st == DTI_OK)
+		st = bulk_copy(d, k, err);
+	if (st == DTI_OK && k->apply_sql)
+		st = run_plain(d, k->apply_sql, err, k->what);
+	if (own && st == DTI_OK)
+		st = run_plain(d, "COMMIT", err, k->what);
+	else if (own)
+		PQclear(PQexec(d->h, "ROLLBACK"));
+	dti_buf_reset(&k->rows);
+	k->queued = 0;
+	return st;
+}
+
+static enum dti_status bulk_step(struct pstmt *s, int *row,
+                                 struct dti_error *err)
+{
+	struct pbulk *k = s->bulk;
+	if (k->direct < BULK_DIRECT) {
+		k->direct++;
+		return run_stmt(s, row, err);
+	}
+	*row = 0;
+	s->ran = 1;
+	s->row = s->nrows = 0;
+	s->changes = 0;
+	k->queued++;
+	enum dti_status st = bulk_queue(s);
+	if (st != DTI_OK || k->rows.len >= BULK_FLUSH_BYTES)
+		return bulk_write(s, err);
+	return DTI_OK;
+}
+
+static enum dti_status p_bulk_flush(struct db_stmt *st, struct dti_error *err)
+{
+	struct pstmt *s = PS(st);
+	if (!s->bulk)
+		return DTI_OK;
+	return bulk_write(s, err);
+}
+
 static const struct db_ops pg_ops = {
     .close = p_close,
     .exec = p_exec,
@@ -785,6 +1112,8 @@ static const struct db_ops pg_ops = {
     .col_double = p_col_double,
     .col_text = p_col_text,
     .col_blob = p_col_blob,
+    .prepare_bulk = p_prepare_bulk,
+    .bulk_flush = p_bulk_flush,
 };
 
 /* ---- opening --------------------------------------------------------- */

@@ -13,7 +13,9 @@
  * (blob bytes 0x00 and 0xFF, 0.1 + 0.2 to the last bit, NaN as NULL,
  * Vietnamese text), '?' inside literals and comments, changed-row counts,
  * constraint errors and their status codes, transactions, the one-shot
- * helpers and re-running a statement after db_reset().  A few checks of
+ * helpers and re-running a statement after db_reset(); bulk statements
+ * (every operation, COPY's escapes, errors of rows held back, flushes by
+ * size) and numbered parameters.  A few checks of
  * PostgreSQL's own dialect (E'' strings, dollar quotes) and of a failed
  * connection (no password in the message) run on PostgreSQL only.
  */
@@ -873,6 +875,292 @@ static void test_pg_connect_failure(void **state)
 	dti_error_release(&err);
 }
 
+/* ---- bulk statements ------------------------------------------------- */
+
+/*
+ * The value of row i of the bulk tests: every character COPY's text
+ * format escapes, "\N" and "\." as text, Vietnamese, the empty string
+ * (not NULL), NULLs of every type and blobs with 0x00 and backslashes.
+ */
+#define BULK_ROWS 300
+static void bulk_text(int i, char *out, size_t cap)
+{
+	static const char *const forms[] = {
+	    "tab\there",     "line\nbreak",
+	    "cr\rlf\r\n",    "back\\slash\\",
+	    "\\N",           "\\.",
+	    "Đà Nẵng – Huế", "",
+	    "\t\n\\\r",      "ends with tab\t",
+	    "a\\tb",         "ô chữ ư ơ đ",
+	};
+	snprintf(out, cap, "%d:%s", i, forms[i % 12]);
+}
+
+static void bulk_bind(struct db_stmt *st, int i, int variant)
+{
+	char text[64];
+	unsigned char blob[4] = {0x00, 0x5C, (unsigned char)i, 0xFF};
+	bulk_text(i + variant, text, sizeof text);
+	assert_int_equal(db_bind_int(st, 1, i), DTI_OK);
+	if (i % 7 == 3)
+		assert_int_equal(db_bind_null(st, 2), DTI_OK);
+	else
+		assert_int_equal(
+		    db_bind_int(st, 2, i % 5 == 0 ? INT64_MIN : i + variant),
+		    DTI_OK);
+	assert_int_equal(
+	    db_bind_double(st, 3,
+	                   i % 11 == 4 ? (double)NAN : 0.1 * i + 0.2 + variant),
+	    DTI_OK);
+	assert_int_equal(db_bind_text(st, 4, i % 13 == 6 ? NULL : text),
+	                 DTI_OK);
+	assert_int_equal(
+	    db_bind_blob(st, 5, i % 9 == 2 ? NULL : blob, sizeof blob), DTI_OK);
+}
+
+/* Every row of t as written by bulk_bind(i, variant) for i in [from, to). */
+static void bulk_check(struct db *db, int from, int to, int variant)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(db,
+	                            "SELECT id, n, r, s, b FROM t WHERE id "
+	                            ">= ? AND id < ? ORDER BY id",
+	                            &q, &err),
+	                 DTI_OK);
+	db_bind_int(q, 1, from);
+	db_bind_int(q, 2, to);
+	int row = 0, i = from;
+	while (db_step(q, &row, &err) == DTI_OK && row) {
+		char text[64];
+		bulk_text(i + variant, text, sizeof text);
+		assert_int_equal(db_col_int(q, 0), i);
+		if (i % 7 == 3)
+			assert_int_equal(db_column_type(q, 1), DB_NULL);
+		else
+			assert_int_equal(db_col_int(q, 1),
+			                 i % 5 == 0 ? INT64_MIN : i + variant);
+		if (i % 11 == 4)
+			assert_true(isnan(db_col_double(q, 2)));
+		else
+			assert_true(db_col_double(q, 2) ==
+			            0.1 * i + 0.2 + variant);
+		if (i % 13 == 6)
+			assert_null(db_col_text(q, 3));
+		else
+			assert_string_equal(db_col_text(q, 3), text);
+		size_t n = 0;
+		const unsigned char *b = db_col_blob(q, 4, &n);
+		if (i % 9 == 2) {
+			assert_null(b);
+		} else {
+			assert_int_equal(n, 4);
+			assert_int_equal(b[0], 0x00);
+			assert_int_equal(b[1], 0x5C);
+			assert_int_equal(b[2], (unsigned char)i);
+			assert_int_equal(b[3], 0xFF);
+		}
+		i++;
+	}
+	assert_int_equal(i, to);
+	db_finalize(q);
+}
+
+static const char *const T_COLS[] = {"id", "n", "r", "s", "b"};
+
+/* Writes rows [from, to) with a bulk statement, then flushes it. */
+static void bulk_write_rows(struct db *db, enum db_bulk_op op, int from, int to,
+                            int variant)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	struct db_stmt *st;
+	assert_int_equal(db_prepare_bulk(db, op, "t", T_COLS, 5, 1, &st, &err),
+	                 DTI_OK);
+	for (int i = from; i < to; i++) {
+		int row = -1;
+		db_reset(st);
+		bulk_bind(st, i, variant);
+		assert_int_equal(db_step(st, &row, &err), DTI_OK);
+		assert_int_equal(row, 0);
+	}
+	assert_int_equal(db_bulk_flush(st, &err), DTI_OK);
+	assert_int_equal(db_bulk_flush(st, &err), DTI_OK); /* nothing left */
+	db_finalize(st);
+}
+
+static void test_bulk_ops(void **state)
+{
+	struct fixture *f = *state;
+	struct dti_error err = DTI_ERROR_INIT;
+	make_table(f->db, T_TEMPLATE);
+	assert_int_equal(db_begin_write(f->db, &err), DTI_OK);
+	/* new rows, then an upsert over half of them and as many new ones */
+	bulk_write_rows(f->db, DB_BULK_INSERT, 0, BULK_ROWS, 0);
+	bulk_check(f->db, 0, BULK_ROWS, 0);
+	bulk_write_rows(f->db, DB_BULK_UPSERT, BULK_ROWS / 2,
+	                BULK_ROWS + BULK_ROWS / 2, 1);
+	bulk_check(f->db, 0, BULK_ROWS / 2, 0);
+	bulk_check(f->db, BULK_ROWS / 2, BULK_ROWS + BULK_ROWS / 2, 1);
+	/* an update leaves rows without their key alone */
+	bulk_write_rows(f->db, DB_BULK_UPDATE, 0, BULK_ROWS * 2, 2);
+	bulk_check(f->db, 0, BULK_ROWS + BULK_ROWS / 2, 2);
+	assert_int_equal(count_rows(f->db, "t"), BULK_ROWS + BULK_ROWS / 2);
+	/* a delete of the first 100 keys and of keys that are not there */
+	struct db_stmt *del;
+	assert_int_equal(db_prepare_bulk(f->db, DB_BULK_DELETE, "t", T_COLS, 1,
+	                                 1, &del, &err),
+	                 DTI_OK);
+	for (int i = -50; i < 100; i++) {
+		int row;
+		db_reset(del);
+		db_bind_int(del, 1, i);
+		assert_int_equal(db_step(del, &row, &err), DTI_OK);
+	}
+	assert_int_equal(db_bulk_flush(del, &err), DTI_OK);
+	db_finalize(del);
+	assert_int_equal(db_commit(f->db, &err), DTI_OK);
+	assert_int_equal(count_rows(f->db, "t"),
+	                 BULK_ROWS + BULK_ROWS / 2 - 100);
+	bulk_check(f->db, 100, BULK_ROWS + BULK_ROWS / 2, 2);
+
+	/* outside a transaction a flush is one of its own */
+	bulk_write_rows(f->db, DB_BULK_UPSERT, 0, 100, 3);
+	bulk_check(f->db, 0, 100, 3);
+	assert_false(db_in_transaction(f->db));
+
+	/* bad arguments */
+	struct db_stmt *st = NULL;
+	assert_int_equal(db_prepare_bulk(f->db, DB_BULK_DELETE, "t", T_COLS, 2,
+	                                 1, &st, &err),
+	                 DTI_EINTERNAL);
+	dti_error_release(&err);
+	assert_int_equal(db_prepare_bulk(f->db, DB_BULK_UPDATE, "t", T_COLS, 1,
+	                                 1, &st, &err),
+	                 DTI_EINTERNAL);
+	dti_error_release(&err);
+	assert_null(st);
+	assert_int_equal(db_bulk_flush(NULL, &err), DTI_OK);
+}
+
+/*
+ * Errors of rows held back come from the flush, with the status of the
+ * constraint, and leave the transaction to be rolled back.
+ */
+static void test_bulk_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct dti_error err = DTI_ERROR_INIT;
+	make_table(f->db, "CREATE TABLE parent (id @ID@ PRIMARY KEY)@STRICT@");
+	make_table(f->db, "CREATE TABLE child (id @ID@ PRIMARY KEY, "
+	                  "parent @INT@ NOT NULL REFERENCES parent (id), "
+	                  "s TEXT)@STRICT@");
+	assert_int_equal(
+	    db_run(f->db, &err, "INSERT INTO parent VALUES (1)", ""), DTI_OK);
+	static const char *const cols[] = {"id", "parent", "s"};
+	static const struct {
+		enum db_bulk_op op;
+		int bad_parent, dup;
+		enum dti_status want;
+	} cases[] = {
+	    {DB_BULK_INSERT, 0, 1, DTI_EEXIST},
+	    {DB_BULK_INSERT, 1, 0, DTI_EINVALID},
+	    {DB_BULK_UPSERT, 1, 0, DTI_EINVALID},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		assert_int_equal(db_begin_write(f->db, &err), DTI_OK);
+		struct db_stmt *st;
+		assert_int_equal(db_prepare_bulk(f->db, cases[c].op, "child",
+		                                 cols, 3, 1, &st, &err),
+		                 DTI_OK);
+		enum dti_status rc = DTI_OK;
+		for (int i = 0; i < 200 && rc == DTI_OK; i++) {
+			int row;
+			db_reset(st);
+			/* the bad row comes late: it is held back */
+			db_bind_int(st, 1, cases[c].dup && i == 150 ? 3 : i);
+			db_bind_int(st, 2,
+			            cases[c].bad_parent && i == 150 ? 99 : 1);
+			db_bind_text(st, 3, "x");
+			rc = db_step(st, &row, &err);
+		}
+		if (rc == DTI_OK)
+			rc = db_bulk_flush(st, &err);
+		print_message("bulk error %zu: %s\n", c, err.message);
+		assert_int_equal(rc, cases[c].want);
+		dti_error_release(&err);
+		db_finalize(st);
+		db_rollback(f->db);
+		assert_int_equal(count_rows(f->db, "child"), 0);
+	}
+}
+
+/* Rows beyond a few megabytes of COPY text are flushed as they come. */
+static void test_bulk_large(void **state)
+{
+	struct fixture *f = *state;
+	struct dti_error err = DTI_ERROR_INIT;
+	make_table(f->db, T_TEMPLATE);
+	char *big = malloc(4001);
+	assert_non_null(big);
+	for (int i = 0; i < 4000; i++)
+		big[i] = "a\tb\\c\nđ"[i % 8] ? "a\tb\\c\nđ"[i % 8] : 'z';
+	big[4000] = '\0';
+	assert_int_equal(db_begin_write(f->db, &err), DTI_OK);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare_bulk(f->db, DB_BULK_UPSERT, "t", T_COLS, 4,
+	                                 1, &st, &err),
+	                 DTI_OK);
+	const int n = 5000; /* about 25 MB of COPY text */
+	for (int i = 0; i < n; i++) {
+		int row;
+		db_reset(st);
+		db_bind_int(st, 1, i);
+		db_bind_int(st, 2, i);
+		db_bind_double(st, 3, i / 3.0);
+		db_bind_text(st, 4, big);
+		assert_int_equal(db_step(st, &row, &err), DTI_OK);
+	}
+	assert_int_equal(db_bulk_flush(st, &err), DTI_OK);
+	db_finalize(st);
+	assert_int_equal(db_commit(f->db, &err), DTI_OK);
+	assert_int_equal(count_rows(f->db, "t"), n);
+	int64_t good = 0;
+	assert_int_equal(db_query_int(f->db, &err, &good, NULL,
+	                              "SELECT COUNT(*) FROM t WHERE s = ? AND "
+	                              "n = id AND r = id / 3.0",
+	                              "s", big),
+	                 DTI_OK);
+	assert_int_equal(good, n);
+	free(big);
+}
+
+/* "?NNN" names a parameter; a '?' after it is the next one. */
+static void test_numbered_params(void **state)
+{
+	struct fixture *f = *state;
+	struct dti_error err = DTI_ERROR_INIT;
+	make_table(f->db, T_TEMPLATE);
+	struct db_stmt *st;
+	assert_int_equal(
+	    db_prepare(f->db, "INSERT INTO t (s, id, n) VALUES (?2, ?1, ?)",
+	               &st, &err),
+	    DTI_OK);
+	assert_int_equal(st->nparams, 3);
+	db_bind_int(st, 1, 7);
+	db_bind_text(st, 2, "seven");
+	db_bind_int(st, 3, 77);
+	int row;
+	assert_int_equal(db_step(st, &row, &err), DTI_OK);
+	db_finalize(st);
+	int64_t n = 0;
+	assert_int_equal(db_query_int(f->db, &err, &n, NULL,
+	                              "SELECT n FROM t WHERE id = 7 AND s = "
+	                              "'seven'",
+	                              ""),
+	                 DTI_OK);
+	assert_int_equal(n, 77);
+}
+
 #define CASE(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -884,7 +1172,9 @@ int main(void)
 	    CASE(test_unique_violation),  CASE(test_fk_and_check_violation),
 	    CASE(test_transactions),      CASE(test_helpers),
 	    CASE(test_reset_rerun),       CASE(test_vi_collation),
-	    CASE(test_pg_lock_conflict),
+	    CASE(test_pg_lock_conflict),  CASE(test_bulk_ops),
+	    CASE(test_bulk_errors),       CASE(test_bulk_large),
+	    CASE(test_numbered_params),
 	};
 	const struct CMUnitTest offline[] = {
 	    cmocka_unit_test(test_pg_connect_failure),

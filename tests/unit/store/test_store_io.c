@@ -525,6 +525,16 @@ static void test_malformed(void **state)
 	t = replace_line(ea, lus + 1, dup);
 	refused(t, DTI_EEXIST, lus + 1, "users", NULL);
 	free(t);
+	/* also far into a table (rows a bulk insert holds back) */
+	unsigned nunits = 0;
+	for (const char *q = ea; (q = strstr(q, "{\"table\":\"units\"")); q++)
+		nunits++;
+	assert_true(nunits > 20);
+	char first_unit[4096];
+	first_line(ea, "{\"table\":\"units\"", first_unit, sizeof first_unit);
+	t = replace_line(ea, lu + nunits - 1, first_unit);
+	refused(t, DTI_EEXIST, lu + nunits - 1, "units", NULL);
+	free(t);
 
 	/* a tampered audit event; a truncated chain */
 	char bad[4096];

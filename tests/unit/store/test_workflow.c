@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "teststore.h"
 
 static const char fw_text[] =
@@ -1286,6 +1288,169 @@ static void test_clock_forward(void **state)
 	assert_true(strcmp(si.updated_at, "2025-10-01T00:00:01Z") >= 0);
 }
 
+/* ---- bulk import ------------------------------------------------------- */
+
+#define BULK_LEAVES 40
+#define BULK_UNITS  30
+
+/* The note of a figure: the characters COPY escapes among others. */
+static const char *bulk_note(size_t u, size_t k, int pass)
+{
+	static const char *const notes[] = {NULL,
+	                                    "tab\there",
+	                                    "two\nlines",
+	                                    "cr\r\nlf",
+	                                    "back\\slash",
+	                                    "\\N",
+	                                    "Đà Nẵng – số liệu 2025",
+	                                    "\\.",
+	                                    "\t\\\n",
+	                                    "ô ư ơ đ Ư Ơ Đ"};
+	return notes[(u * 7 + k + (pass ? 1u : 0u)) % 10]; /* 2 as 1 */
+}
+
+static double bulk_value(size_t u, size_t k, int pass)
+{
+	/* pass 1 changes every other figure, pass 2 none more */
+	int p = pass == 0 ? 0 : (int)((u + k) % 2);
+	return (double)((u * 131 + k * 17 + (size_t)p * 7) % 1000) / 999.0;
+}
+
+/* A dataset of every leaf of the bulk units (and d1, d2), one cycle. */
+static struct dti_dataset *bulk_dataset(const struct dti_framework *fw,
+                                        int pass)
+{
+	struct dti_dataset *ds = NULL;
+	assert_int_equal(dti_dataset_new(fw, NULL, &ds), DTI_OK);
+	size_t ci;
+	assert_int_equal(dti_dataset_add_cycle(ds, "2025", &ci), DTI_OK);
+	for (size_t u = 0; u < BULK_UNITS + 2; u++) {
+		char id[8];
+		if (u < BULK_UNITS)
+			snprintf(id, sizeof id, "b%02zu", u + 1);
+		else
+			snprintf(id, sizeof id, "d%zu", u - BULK_UNITS + 1);
+		size_t ui;
+		assert_int_equal(dti_dataset_add_unit(ds, id, id, -1, &ui),
+		                 DTI_OK);
+		for (size_t k = 1; k <= BULK_LEAVES; k++) {
+			struct dti_error err = DTI_ERROR_INIT;
+			assert_int_equal(dti_dataset_set(ds, ci, ui, k,
+			                                 bulk_value(u, k, pass),
+			                                 &err),
+			                 DTI_OK);
+			const char *note = bulk_note(u, k, pass);
+			if (note)
+				assert_int_equal(dti_dataset_set_evidence(
+				                     ds, ci, ui, k, NULL, note),
+				                 DTI_OK);
+		}
+	}
+	return ds;
+}
+
+/* Every stored figure is the dataset's, to the bit, notes as given. */
+static void bulk_check(struct fx *f, int pass)
+{
+	for (size_t u = 0; u < BULK_UNITS + 2; u++) {
+		char id[8];
+		if (u < BULK_UNITS)
+			snprintf(id, sizeof id, "b%02zu", u + 1);
+		else
+			snprintf(id, sizeof id, "d%zu", u - BULK_UNITS + 1);
+		struct dti_submission_view *v = NULL;
+		OK(dti_submission_view(f->s, "cb", id, &v, &f->err));
+		size_t seen = 0;
+		for (size_t i = 0; i < v->nfigures; i++) {
+			const struct dti_figure_entry *e = &v->figures[i];
+			if (isnan(e->value))
+				continue;
+			size_t k = (size_t)atoi(e->indicator + 1);
+			assert_true(k >= 1 && k <= BULK_LEAVES);
+			assert_true(e->value == bulk_value(u, k, pass));
+			/* a figure without a note keeps its comment */
+			const char *note = NULL;
+			for (int p = pass; p >= 0 && !note; p--)
+				note = bulk_note(u, k, p);
+			assert_string_equal(e->comment, note ? note : "");
+			assert_true(isnan(e->points));
+			assert_string_equal(e->updated_by, "olga");
+			seen++;
+		}
+		assert_int_equal(seen, BULK_LEAVES);
+		dti_submission_view_free(v);
+	}
+}
+
+/*
+ * dti_submission_import writes a cycle's figures together (COPY on
+ * PostgreSQL): values to the bit, notes with tabs, line breaks,
+ * backslashes and Vietnamese, one audit event and one new version per
+ * unit, the chain intact; a second import updates what changed, a third
+ * changes nothing.
+ */
+static void test_import_bulk(void **state)
+{
+	struct fx *f = *state;
+	struct dti_buf b;
+	dti_buf_init(&b, 0);
+	dti_buf_adds(&b, "# dti-framework: 1\n# id: bulk-test\n# version: 1\n"
+	                 "# year: 2025\n# level: district\n# scoring: points\n"
+	                 "# scale: 1\n# precision: 4\n# missing: zero\n"
+	                 "code,parent,kind,name_en,points,rule\n"
+	                 "idx,,index,Index,400,\n");
+	for (size_t k = 1; k <= BULK_LEAVES; k++)
+		dti_buf_addf(&b, "i%02zu,idx,indicator,I %zu,10,value\n", k, k);
+	struct dti_buf ub;
+	dti_buf_init(&ub, 0);
+	dti_buf_adds(&ub, "id,code,name_vi,name_ascii,group\n");
+	for (size_t u = 1; u <= BULK_UNITS; u++)
+		dti_buf_addf(&ub, "b%02zu,B%02zu,Huyện %zu,Huyen %zu,G1\n", u,
+		             u, u, u);
+	as(f, "root");
+	struct dti_units *units = NULL;
+	OK(dti_units_parse(ub.data, ub.len, "units.csv", &units, &f->err));
+	OK(dti_store_units_import(f->s, units, "district", NULL, NULL,
+	                          &f->err));
+	dti_units_free(units);
+	as(f, "olga");
+	char sha[65];
+	OK(dti_store_framework_add(f->s, b.data, b.len, "bulk.csv", sha,
+	                           &f->err));
+	struct dti_framework *fw = NULL;
+	OK(dti_framework_parse(b.data, b.len, "bulk.csv", &fw, &f->err));
+	struct dti_cycle_new c = {"cb", 2025,         "bulk-test", NULL,
+	                          NULL, "2025-09-30", NULL,        "bulk"};
+	OK(dti_cycle_create(f->s, &c, &f->err));
+	OK(dti_cycle_transition(f->s, "cb", DTI_CYCLE_OPEN, 0, &f->err));
+
+	long long ev = events(f);
+	for (int pass = 0; pass < 3; pass++) {
+		struct dti_dataset *ds = bulk_dataset(fw, pass);
+		size_t nu = 0, nf = 0;
+		OK(dti_submission_import(f->s, "cb", ds, NULL, &nu, &nf,
+		                         &f->err));
+		dti_dataset_free(ds);
+		assert_int_equal(nu, BULK_UNITS + 2);
+		assert_int_equal(nf, (BULK_UNITS + 2) * BULK_LEAVES);
+		bulk_check(f, pass);
+		/* an event per unit that changed: none on the third pass */
+		long long want = pass < 2 ? BULK_UNITS + 2 : 0;
+		assert_int_equal(events(f), ev + want);
+		ev = events(f);
+		struct dti_submission_info si;
+		OK(dti_submission_get(f->s, "cb", "b07", &si, &f->err));
+		assert_int_equal(si.version, pass < 2 ? pass + 2 : 3);
+	}
+	struct dti_audit_report rep;
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	assert_int_equal(rep.bad_seq, 0);
+	assert_int_equal(rep.events, ev);
+	dti_framework_free(fw);
+	dti_buf_release(&b);
+	dti_buf_release(&ub);
+}
+
 static void test_two_handles_conflict(void **state)
 {
 	struct fx *f = *state;
@@ -1340,6 +1505,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_clock_forward, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_import_bulk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
 	};
