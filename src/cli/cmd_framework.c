@@ -125,8 +125,7 @@ static int list(const struct cli_opts *o)
 	for (const struct dti_embedded_file *e = dti_embedded_files; e->name;
 	     e++) {
 		struct dti_framework *fw;
-		if (strncmp(e->name, "vn-", 3) == 0 ||
-		    strcmp(e->name, "regions.csv") == 0)
+		if (cli_embedded_is_registry(e->name))
 			continue;
 		if (dti_framework_parse(e->data, e->len, e->name, &fw, NULL))
 			continue;
