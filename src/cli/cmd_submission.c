@@ -22,7 +22,8 @@ static const char help[] =
     "  dti submission edit CYCLE UNIT [IND=VALUE]... [--points IND=P]...\n"
     "                      [--comment IND=TEXT]... [--clear IND]... "
     "[--version N]\n"
-    "  dti submission import CYCLE FILE [--data-cycle LABEL]\n"
+    "  dti submission import CYCLE FILE [--data-cycle LABEL] [--ignore "
+    "COL]...\n"
     "  dti submission submit CYCLE UNIT [--version N]\n"
     "  dti submission exclude CYCLE UNIT --reason TEXT\n"
     "  dti submission add CYCLE UNIT\n"
@@ -56,6 +57,8 @@ static const char help[] =
     "(repeatable)\n"
     "      --data-cycle LABEL  (import) the cycle (year) of the file to\n"
     "                          take, when it holds several\n"
+    "      --ignore COL        (import) skip a column of the file "
+    "(repeatable)\n"
     "      --reason TEXT       (exclude) why\n"
     "      --version N         refuse unless the submission is at version "
     "N\n"
@@ -234,7 +237,7 @@ static int sub_edit(const struct wf_args *a)
 
 static int sub_import(const struct wf_args *a)
 {
-	static const int allowed[] = {W_DATA_CYCLE, -1};
+	static const int allowed[] = {W_DATA_CYCLE, W_IGNORE, -1};
 	int rc = wf_allow(a, "import", allowed);
 	if (!rc)
 		rc = wf_nargs(a, 2, 2, "a cycle and a data file");
@@ -262,7 +265,15 @@ static int sub_import(const struct wf_args *a)
 			rc = wf_fail("units", st, &err);
 	}
 	if (!rc) {
+		/* the columns to skip, as the data commands' --ignore */
+		const char *ignore[WF_MAX_SEQ];
+		size_t nignore = 0;
+		for (size_t i = 0; i < a->nseq; i++)
+			if (a->seq[i].key == W_IGNORE)
+				ignore[nignore++] = a->seq[i].val;
 		struct dti_read_opts ro = DTI_READ_OPTS_INIT;
+		ro.ignore = ignore;
+		ro.nignore = nignore;
 		st = dti_dataset_read(fw, units, path, &ro, &ds, &err);
 		if (st) {
 			cli_error(NULL, &err);

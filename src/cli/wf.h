@@ -64,6 +64,7 @@ enum wf_key {
 	W_ACTION,
 	W_AFTER,
 	W_LIMIT,
+	W_IGNORE,
 	W_NKEYS
 };
 

@@ -72,6 +72,7 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_ACTION] = {"action", 1, 0},
     [W_AFTER] = {"after", 1, 0},
     [W_LIMIT] = {"limit", 1, 0},
+    [W_IGNORE] = {"ignore", 1, 1},
 };
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)
