@@ -65,6 +65,7 @@ enum wf_key {
 	W_AFTER,
 	W_LIMIT,
 	W_IGNORE,
+	W_AND_SUBMIT,
 	W_NKEYS
 };
 
