@@ -38,7 +38,7 @@ static const char help_backup[] =
     "\n"
     "Examples:\n"
     "  dti backup --db dti.db backups/dti-2024-06-30.db\n"
-    "  DTI_DB=/srv/dti/dti.db dti backup /backup/dti-$(date +%F).db\n";
+    "  DTI_DB=dti.db dti backup backups/dti-$(date +%F).db\n";
 
 static const char help_export[] =
     "usage: dti export [--db PATH|URI] [-o FILE]\n"
