@@ -27,7 +27,12 @@ static const char help[] =
     "      --format F      table, csv, json or ndjson (show)\n"
     "      --lang L        vi or en (show)\n"
     "      --color WHEN    auto, always or never\n"
-    "  -o, --output FILE   write to FILE\n";
+    "  -o, --output FILE   write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti framework list\n"
+    "  dti framework check my-index.csv\n"
+    "  dti framework show pdti-2022 --format csv > my-copy.csv\n";
 
 static int check(const struct cli_opts *o)
 {
