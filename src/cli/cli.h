@@ -10,7 +10,9 @@
 #ifndef DTI_CLI_H
 #define DTI_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "dti/dti.h"
 #include "embedded.h"
@@ -89,9 +91,13 @@ int cli_exit_for(enum dti_status st, int context_exit);
 
 /* Loads a framework file, or a bundled one by id ("pdti-2022"). */
 int cli_load_framework(const char *name, struct dti_framework **fw);
-/* Loads the registry: --units FILE, the one the framework names, or none. */
+/*
+ * Loads the registry: --units FILE, the one the framework names, or none.
+ * fw_path is the file the framework was read from (NULL: bundled or
+ * stdin): a relative "# units:" path is taken from its directory.
+ */
 int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
-                   struct dti_units **units);
+                   const char *fw_path, struct dti_units **units);
 /* The bundled file with this base name, or NULL. */
 const struct dti_embedded_file *cli_embedded(const char *name);
 /* 1 if the bundled file `name` is a units registry, not a framework. */
@@ -99,9 +105,54 @@ int cli_embedded_is_registry(const char *name);
 
 /*
  * Writes a buffer to -o FILE (through a temporary file renamed into place,
- * so a failure never leaves half a file) or to stdout.
+ * so a failure never leaves half a file; see cli_out_open) or to stdout.
  */
 int cli_write(const char *path, const struct dti_buf *b);
+/*
+ * Text from a file or a user in a human-readable view: appended escaped
+ * (dti_text_escape: a newline or an escape sequence shows as \n, \x1b),
+ * so that it can neither forge a line nor drive the terminal.  cli_esc_pad
+ * pads it with spaces to `width` display columns; cli_put_esc writes it to
+ * standard output.
+ */
+void cli_esc(struct dti_buf *b, const char *s);
+/* The same for JSON text, whose backslashes are its own escapes. */
+void cli_esc_json(struct dti_buf *b, const char *s);
+void cli_esc_pad(struct dti_buf *b, const char *s, size_t width);
+void cli_put_esc(const char *s);
+
+/*
+ * An output file being written.  cli_out_open refuses (EXIT_IO, after a
+ * message) a symbolic link, a directory or another special file; writes a
+ * character device or a FIFO as it is (direct); else opens a temporary
+ * file beside path, with the existing file's mode or, for a new file,
+ * 0666 less the umask, removed if SIGINT, SIGTERM or SIGHUP ends the
+ * program.  cli_out_commit syncs it and renames it over path (0 or
+ * EXIT_IO after a message); cli_out_abort removes it.
+ */
+struct cli_outfile {
+	const char *path;
+	char *tmp; /* NULL when direct */
+	int fd;
+	int direct;
+};
+int cli_out_open(struct cli_outfile *f, const char *path);
+int cli_out_commit(struct cli_outfile *f);
+void cli_out_abort(struct cli_outfile *f);
+
+/*
+ * A new temporary file path.tmpXXXXXX with the given mode, registered for
+ * removal on SIGINT/SIGTERM/SIGHUP before a signal can intervene; returns
+ * its descriptor and *tmp (the caller frees it, and calls
+ * cli_cleanup_remove once the file is gone or renamed), or -1 with errno.
+ */
+int cli_temp_beside(const char *path, mode_t mode, char **tmp);
+/* Registers a file to remove on those signals (0, or -1 when full). */
+int cli_cleanup_add(const char *path);
+void cli_cleanup_remove(const char *path);
+/* Blocks and restores SIGINT, SIGTERM and SIGHUP. */
+void cli_block_signals(sigset_t *old);
+void cli_restore_signals(const sigset_t *old);
 
 /* Everything the compute-like commands need, loaded and computed. */
 struct cli_run {

@@ -4,15 +4,22 @@
  *
  * Options may come before or after the file arguments.  Library errors are
  * printed whole (every located fault of a file), prefixed "dti: ", on
- * stderr; data and help go to stdout.  Output files are written to a
- * temporary file in the same directory and renamed, so an interrupted or
- * failed run leaves the previous file untouched.
+ * stderr; data and help go to stdout.  Output files (-o) are written to
+ * a temporary file in the same directory and renamed, so an interrupted or
+ * failed run leaves the previous file untouched; only regular files are
+ * replaced (a symbolic link, a directory or another special file is
+ * refused), a device or a pipe is written as it is, an existing file keeps
+ * its mode and a new one gets the umask's.  SIGINT, SIGTERM and SIGHUP
+ * remove the temporary file before the program ends.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -420,20 +427,58 @@ int cli_load_framework(const char *name, struct dti_framework **fw)
 	return EXIT_OK;
 }
 
+/* Whether cli_load_framework() reads `name` from a file. */
+static int framework_is_file(const char *name)
+{
+	return strcmp(name, "-") != 0 &&
+	       (file_exists(name) || strchr(name, '/'));
+}
+
 int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
-                   struct dti_units **units)
+                   const char *fw_path, struct dti_units **units)
 {
 	*units = NULL;
 	if (o->no_units)
 		return EXIT_OK;
 	const char *name = o->units;
-	if (!name && fw)
+	char *joined = NULL;
+	if (!name && fw) {
 		name = dti_framework_meta(fw, "units");
-	if (!name || !*name)
+		/* a path in a framework file is relative to that file, so that
+		   a framework and its registry travel together */
+		const char *slash = fw_path ? strrchr(fw_path, '/') : NULL;
+		if (name && *name && *name != '/' && slash) {
+			size_t dl = (size_t)(slash - fw_path) + 1;
+			size_t nl = strlen(name);
+			joined = malloc(dl + nl + 5);
+			if (!joined) {
+				fprintf(stderr, "dti: out of memory\n");
+				return EXIT_INTERNAL;
+			}
+			memcpy(joined, fw_path, dl);
+			memcpy(joined + dl, name, nl + 1);
+			/* "example-units" names example-units.csv there, as a
+			   bundled name does */
+			if (!file_exists(joined) && !strstr(name, ".csv")) {
+				memcpy(joined + dl + nl, ".csv", 5);
+				if (!file_exists(joined))
+					joined[dl + nl] = '\0';
+			}
+			/* a bare name that is no file there is a bundled one */
+			if (file_exists(joined) || strchr(name, '/'))
+				name = joined;
+		}
+	}
+	if (!name || !*name) {
+		free(joined);
 		return EXIT_OK;
+	}
 	struct dti_error err = DTI_ERROR_INIT;
 	enum dti_status st;
-	int bundled = !file_exists(name) && !strchr(name, '/');
+	/* next to the framework or bundled; never the current directory */
+	int bundled = joined && name != joined
+	                  ? 1
+	                  : !file_exists(name) && !strchr(name, '/');
 	if (bundled) {
 		char base[256];
 		snprintf(base, sizeof base, "%s%s", name,
@@ -446,6 +491,7 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 			    "of that name (bundled: vn-provinces, "
 			    "example-units)\n",
 			    name);
+			free(joined);
 			return EXIT_NOTFOUND;
 		}
 		st = dti_units_parse(f->data, f->len, f->name, units, &err);
@@ -466,13 +512,51 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 		dti_error_release(&err);
 		dti_units_free(*units);
 		*units = NULL;
+		free(joined);
 		return cli_exit_for(st, EXIT_DATA);
 	}
 	dti_error_release(&err);
+	free(joined);
 	return EXIT_OK;
 }
 
 /* ---- output ---------------------------------------------------------- */
+
+void cli_esc(struct dti_buf *b, const char *s)
+{
+	if (s)
+		dti_text_escape(b, s, strlen(s),
+		                0); /* sticky: checked on write */
+}
+
+void cli_esc_json(struct dti_buf *b, const char *s)
+{
+	if (s)
+		dti_text_escape(b, s, strlen(s), DTI_TEXT_ESC_JSON);
+}
+
+void cli_esc_pad(struct dti_buf *b, const char *s, size_t width)
+{
+	size_t from = b->len;
+	cli_esc(b, s);
+	if (b->status)
+		return;
+	size_t w =
+	    b->len > from ? dti_text_width(b->data + from, b->len - from) : 0;
+	for (; w < width; w++)
+		dti_buf_addc(b, ' ');
+}
+
+void cli_put_esc(const char *s)
+{
+	struct dti_buf b = DTI_BUF_INIT;
+	cli_esc(&b, s);
+	if (b.status)
+		fputs("?", stdout);
+	else if (b.len)
+		fwrite(b.data, 1, b.len, stdout);
+	dti_buf_release(&b);
+}
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -487,6 +571,233 @@ static int write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * Temporary files to remove if SIGINT or SIGTERM ends the program: the
+ * handler unlinks them (async-signal-safe), then re-raises the signal
+ * with its default action, so the exit status still tells the signal.
+ * A signal the program was started with ignored stays ignored.
+ */
+#define CLEANUP_SLOTS 4
+static char cleanup_path[CLEANUP_SLOTS][4096];
+static volatile sig_atomic_t cleanup_used[CLEANUP_SLOTS];
+static int handlers_set;
+
+static void on_fatal_signal(int sig)
+{
+	for (int i = 0; i < CLEANUP_SLOTS; i++)
+		if (cleanup_used[i])
+			unlink(cleanup_path[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void set_handlers(void)
+{
+	if (handlers_set)
+		return;
+	handlers_set = 1;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		struct sigaction old, sa;
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+void cli_block_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void cli_restore_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+int cli_cleanup_add(const char *path)
+{
+	set_handlers();
+	if (strlen(path) >= sizeof cleanup_path[0])
+		return -1;
+	for (int i = 0; i < CLEANUP_SLOTS; i++)
+		if (!cleanup_used[i]) {
+			memcpy(cleanup_path[i], path, strlen(path) + 1);
+			cleanup_used[i] = 1;
+			return 0;
+		}
+	return -1;
+}
+
+void cli_cleanup_remove(const char *path)
+{
+	for (int i = 0; i < CLEANUP_SLOTS; i++)
+		if (cleanup_used[i] && strcmp(cleanup_path[i], path) == 0)
+			cleanup_used[i] = 0;
+}
+
+static mode_t current_umask(void)
+{
+	mode_t m = umask(0);
+	umask(m);
+	return m;
+}
+
+/* Makes a rename durable. */
+static void sync_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	int fd = open(dir, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int cli_temp_beside(const char *path, mode_t mode, char **tmp_out)
+{
+	*tmp_out = NULL;
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return -1;
+	snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+	sigset_t old;
+	cli_block_signals(&old);
+	int fd = mkstemp(tmp);
+	int e = errno;
+	if (fd >= 0 && cli_cleanup_add(tmp) != 0) {
+		close(fd);
+		unlink(tmp);
+		fd = -1;
+		e = ENAMETOOLONG;
+	}
+	cli_restore_signals(&old);
+	if (fd < 0) {
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	/* mkstemp makes it 0600 less the umask: the mode asked for instead */
+	if (fchmod(fd, mode) != 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		cli_cleanup_remove(tmp);
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	*tmp_out = tmp;
+	return fd;
+}
+
+int cli_out_open(struct cli_outfile *f, const char *path)
+{
+	memset(f, 0, sizeof *f);
+	f->path = path;
+	f->fd = -1;
+	struct stat ls, ts;
+	int have = lstat(path, &ls) == 0;
+	if (!have && errno != ENOENT) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(errno));
+		return EXIT_IO;
+	}
+	if (have && stat(path, &ts) == 0 &&
+	    (S_ISCHR(ts.st_mode) || S_ISFIFO(ts.st_mode))) {
+		/* a device or a pipe (/dev/null, /dev/stdout to a pipe):
+		 * written as it is, nothing renamed over it */
+		f->fd = open(path, O_WRONLY | O_NOCTTY);
+		if (f->fd < 0) {
+			fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+			        strerror(errno));
+			return EXIT_IO;
+		}
+		f->direct = 1;
+		return EXIT_OK;
+	}
+	if (have && S_ISLNK(ls.st_mode)) {
+		fprintf(stderr,
+		        "dti: cannot write '%s': it is a symbolic link, and "
+		        "dti replaces only regular files; name the file it "
+		        "points to (or '-' for standard output)\n",
+		        path);
+		return EXIT_IO;
+	}
+	if (have && !S_ISREG(ls.st_mode)) {
+		fprintf(stderr,
+		        "dti: cannot write '%s': it is %s, not a regular "
+		        "file\n",
+		        path, S_ISDIR(ls.st_mode) ? "a directory" : "special");
+		return EXIT_IO;
+	}
+	/* an existing file keeps its permissions (not set-id bits); a new
+	 * one gets the umask's */
+	mode_t mode = have ? (ls.st_mode & 0777) : (0666 & ~current_umask());
+	f->fd = cli_temp_beside(path, mode, &f->tmp);
+	if (f->fd < 0) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+void cli_out_abort(struct cli_outfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (f->tmp) {
+		unlink(f->tmp);
+		cli_cleanup_remove(f->tmp);
+		free(f->tmp);
+		f->tmp = NULL;
+	}
+}
+
+int cli_out_commit(struct cli_outfile *f)
+{
+	int e = 0;
+	if (!f->direct && fsync(f->fd) != 0)
+		e = errno;
+	if (close(f->fd) != 0 && !e)
+		e = errno;
+	f->fd = -1;
+	if (!e && f->tmp && rename(f->tmp, f->path) != 0)
+		e = errno;
+	if (e) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", f->path,
+		        strerror(e));
+		cli_out_abort(f);
+		return EXIT_IO;
+	}
+	if (f->tmp) {
+		cli_cleanup_remove(f->tmp);
+		free(f->tmp);
+		f->tmp = NULL;
+		sync_dir_of(f->path);
+	}
+	return EXIT_OK;
 }
 
 int cli_write(const char *path, const struct dti_buf *b)
@@ -510,37 +821,17 @@ int cli_write(const char *path, const struct dti_buf *b)
 		}
 		return EXIT_OK;
 	}
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!tmp)
-		return EXIT_INTERNAL;
-	snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
+	struct cli_outfile f;
+	int rc = cli_out_open(&f, path);
+	if (rc)
+		return rc;
+	if (write_all(f.fd, data, b->len)) {
 		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
 		        strerror(errno));
-		free(tmp);
+		cli_out_abort(&f);
 		return EXIT_IO;
 	}
-	int bad = write_all(fd, data, b->len) || fsync(fd) != 0;
-	int e = errno;
-	if (close(fd) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	}
-	if (!bad && rename(tmp, path) != 0) {
-		bad = 1;
-		e = errno;
-	}
-	if (bad) {
-		unlink(tmp);
-		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
-		        strerror(e));
-		free(tmp);
-		return EXIT_IO;
-	}
-	free(tmp);
-	return EXIT_OK;
+	return cli_out_commit(&f);
 }
 
 /* ---- compute --------------------------------------------------------- */
@@ -736,7 +1027,9 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	}
 	rc = cli_load_framework(fwn, &run->fw);
 	if (!rc)
-		rc = cli_load_units(o, run->fw, &run->units);
+		rc = cli_load_units(o, run->fw,
+		                    framework_is_file(fwn) ? fwn : NULL,
+		                    &run->units);
 	if (rc) {
 		free(buf);
 		return rc;

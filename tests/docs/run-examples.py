@@ -56,10 +56,10 @@ ALLOWED = {
     # same commands on SQLite are examples too, and the PostgreSQL
     # backend has its own tests under tests/pg/with-pg.sh
     'dti db status --db postgresql://dti@localhost/dti': 'needs a server',
-    'dti export --db postgresql://dti@localhost/dti | gzip > dti.ndjson.gz':
-        'needs a server',
-    'dti export --db dti.db | dti import --db postgresql:///dti -':
-        'needs a server',
+    'dti export --db postgresql://dti@localhost/dti --user admin '
+    '--with-secrets \\\n    | gzip > dti.ndjson.gz': 'needs a server',
+    'dti export --db dti.db --user admin | dti import --db '
+    'postgresql:///dti -': 'needs a server',
 }
 
 # file examples of section-5 pages that are fragments, not files: the
@@ -251,7 +251,8 @@ FIXTURES = {
     'help:audit': (S_PUBLISHED, {'DTI_USER': 'owner'}, {}),
     'man:dti-audit.1': (S_PUBLISHED, {'DTI_USER': 'owner'}, {}),
     'help:export': (S_PUBLISHED, {'DTI_USER': 'admin'}, {}),
-    'help:import': (S_PUBLISHED + 'dti export -o dti-export.ndjson\n',
+    'help:import': (S_PUBLISHED +
+                    'dti export --user admin -o dti-export.ndjson\n',
                     {}, {}),
     'help:backup': (S_INIT, {}, {}),
 }
