@@ -100,6 +100,8 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
                    const char *fw_path, struct dti_units **units);
 /* The bundled file with this base name, or NULL. */
 const struct dti_embedded_file *cli_embedded(const char *name);
+/* 1 if the bundled file `name` is a units registry, not a framework. */
+int cli_embedded_is_registry(const char *name);
 
 /*
  * Writes a buffer to -o FILE (through a temporary file renamed into place,

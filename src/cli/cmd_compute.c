@@ -59,7 +59,10 @@ static const char compute_help[] =
     "Computes the value of every node for every unit of one cycle: values\n"
     "in [0,1] (points earned / points possible) for the DTI, pillars,\n"
     "ranks at the published precision.  DATA is a CSV file ('-': stdin).\n"
-    "\n" COMMON_HELP;
+    "\n" COMMON_HELP "\n"
+    "Examples:\n"
+    "  dti compute -f pdti-2022 data.csv --format csv -o results.csv\n"
+    "  dti compute -f iMeta.csv iData.csv --nodes Index,Conn,Sust\n";
 
 static const char rank_help[] =
     "usage: dti rank [-f FRAMEWORK] [OPTIONS] DATA\n"
@@ -68,7 +71,12 @@ static const char rank_help[] =
     "the group (region) and changes since the previous cycle.  Equal\n"
     "values at the published precision share the better rank.\n"
     "\n" COMMON_HELP
-    "      --by CODE       rank on this node (same as --sort)\n";
+    "      --by CODE       rank on this node (same as --sort)\n"
+    "\n"
+    "Examples:\n"
+    "  dti rank -f pdti-2022 data.csv --by cqs --group DBSH\n"
+    "  dti rank -f pdti-2022 data-2023.csv --previous data-2022.csv\n"
+    "  dti rank -f example-province-internal example-2025.csv\n";
 
 static int run(int argc, char **argv, int ranking)
 {

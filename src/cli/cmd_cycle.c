@@ -61,7 +61,8 @@ static const char help[] =
     "      --submit-deadline 2025-03-31 --review-deadline 2025-04-30\n"
     "  dti cycle open dti-2024\n"
     "  dti cycle status dti-2024\n"
-    "  dti cycle reopen dti-2024 --version 4\n";
+    "  dti cycle review dti-2024\n"
+    "  dti cycle reopen dti-2024 --version 3\n";
 
 static int cycle_create(const struct wf_args *a)
 {

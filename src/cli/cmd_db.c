@@ -68,7 +68,8 @@ static const char help[] =
     "\n"
     "Examples:\n"
     "  dti db init --admin admin --password-file admin.pw\n"
-    "  dti db init --admin admin --units units.csv --level department\n"
+    "  dti db init --db internal.db --admin admin --units units.csv \\\n"
+    "      --level department\n"
     "  dti db status --db postgresql://dti@localhost/dti\n"
     "  dti db units vn-provinces --level province --user owner\n"
     "  dti db framework frameworks/pdti-2024.csv --user owner\n";
@@ -95,8 +96,7 @@ static int load_units(const char *name, struct dti_units **u)
 
 static int is_bundled_framework(const struct dti_embedded_file *f)
 {
-	return strncmp(f->name, "vn-", 3) != 0 &&
-	       strcmp(f->name, "regions.csv") != 0;
+	return !cli_embedded_is_registry(f->name);
 }
 
 static int import_units(struct dti_store *s, const struct units_in *in)

@@ -24,7 +24,11 @@ static const char help[] =
     "      --top N         strengths and weaknesses listed (default 3)\n"
     "      --format F      table (text) or json\n"
     "      --lang L        vi or en\n"
-    "  -o, --output FILE   write to FILE\n";
+    "  -o, --output FILE   write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti explain -f pdti-2022 data.csv 'Tuyên Quang' --lang vi\n"
+    "  dti explain -f pdti-2022 data.csv 48 --by cqs --format json\n";
 
 /* The result position of the unit named `text`, or -1 (with a message). */
 static long find_unit(const struct cli_run *r, const char *text,

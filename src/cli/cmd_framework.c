@@ -27,7 +27,12 @@ static const char help[] =
     "      --format F      table, csv, json or ndjson (show)\n"
     "      --lang L        vi or en (show)\n"
     "      --color WHEN    auto, always or never\n"
-    "  -o, --output FILE   write to FILE\n";
+    "  -o, --output FILE   write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti framework list\n"
+    "  dti framework check my-index.csv\n"
+    "  dti framework show pdti-2022 --format csv > my-copy.csv\n";
 
 static int check(const struct cli_opts *o)
 {
@@ -125,8 +130,7 @@ static int list(const struct cli_opts *o)
 	for (const struct dti_embedded_file *e = dti_embedded_files; e->name;
 	     e++) {
 		struct dti_framework *fw;
-		if (strncmp(e->name, "vn-", 3) == 0 ||
-		    strcmp(e->name, "regions.csv") == 0)
+		if (cli_embedded_is_registry(e->name))
 			continue;
 		if (dti_framework_parse(e->data, e->len, e->name, &fw, NULL))
 			continue;

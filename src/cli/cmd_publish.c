@@ -58,7 +58,7 @@ static const char results_help[] =
     "Examples:\n"
     "  dti results dti-2024\n"
     "  dti results dti-2024 --format table --lang vi\n"
-    "  dti results dti-2024 --compute --format csv\n";
+    "  dti results dti-2025 --compute --format csv\n";
 
 int cmd_publish(int argc, char **argv)
 {

@@ -29,7 +29,11 @@ static const char help[] =
     "                      missing from the data\n"
     "      --data-only     print the re-based figures as CSV data instead of\n"
     "                      the ranking\n"
-    "Other options: those of 'dti rank'.\n";
+    "Other options: those of 'dti rank'.\n"
+    "\n"
+    "Examples:\n"
+    "  dti rebase -f pdti-2022 data-2024.csv --to 2025-07-01\n"
+    "  dti rebase -f pdti-2022 data-2024.csv --data-only -o rebased.csv\n";
 
 static int parse_levels(const char *s, unsigned *kinds)
 {

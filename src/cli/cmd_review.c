@@ -5,7 +5,10 @@
  * they may replace a unit's figure with their own (always with a reason,
  * kept beside the unit's figure, which is never overwritten), return the
  * submission to its unit with a comment, or approve it.  Approval takes
- * several units at once (each its own change) or every submitted one.
+ * several units at once (each its own change) or every submitted one; a
+ * refusal of one unit does not stop the others: each refusal is reported
+ * with its unit, a last line counts them, and the exit status is that of
+ * the first refusal.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,7 +35,9 @@ static const char help[] =
     "         comment; the unit edits and submits again.\n"
     "approve  approves submitted submissions: the units named (each its own\n"
     "         change; --version only with one unit), or with\n"
-    "         --all-submitted every submitted one of the cycle.\n"
+    "         --all-submitted every submitted one of the cycle.  Each unit\n"
+    "         is tried: a refused one is reported, the others approved,\n"
+    "         and the exit status is non-zero if any was refused.\n"
     "\n"
     "Reviewer (or owner), while the cycle is in review.\n"
     "\n"
@@ -51,7 +56,7 @@ static const char help[] =
     "Examples:\n"
     "  dti review adjust dti-2024 Huế cybersecurity --value 0.60 \\\n"
     "      --reason 'Biên bản kiểm tra số 12'\n"
-    "  dti review return dti-2024 48 --comment 'Thiếu kế hoạch năm'\n"
+    "  dti review return dti-2024 22 --comment 'Thiếu kế hoạch năm'\n"
     "  dti review approve dti-2024 48 46 79\n"
     "  dti review approve dti-2024 --all-submitted\n";
 
@@ -232,6 +237,33 @@ static int approve_one(struct dti_store *s, const char *cycle, const char *unit,
 	return 0;
 }
 
+/* The refusals of one approval call, for its last line. */
+struct refusals {
+	size_t tried, refused;
+	int rc; /* the exit status of the first refusal */
+};
+
+static void approve_try(struct dti_store *s, const char *cycle,
+                        const char *unit, const char *uname, int64_t version,
+                        struct refusals *r)
+{
+	int rc = approve_one(s, cycle, unit, uname, version);
+	r->tried++;
+	if (rc) {
+		r->refused++;
+		if (!r->rc)
+			r->rc = rc;
+	}
+}
+
+static int approve_done(const char *cycle, const struct refusals *r)
+{
+	if (r->refused && r->tried > 1)
+		fprintf(stderr, "dti: %s: %zu approved, %zu refused (above)\n",
+		        cycle, r->tried - r->refused, r->refused);
+	return r->rc;
+}
+
 static int rev_approve(const struct wf_args *a)
 {
 	static const int allowed[] = {W_ALL_SUBMITTED, W_VERSION, -1};
@@ -253,6 +285,7 @@ static int rev_approve(const struct wf_args *a)
 		return rc;
 	const char *cycle = a->pos[1];
 	struct dti_cycle_info ci;
+	struct refusals r = {0, 0, 0};
 	rc = wf_cycle(s, cycle, &ci);
 	if (!rc && all) {
 		struct dti_error err = DTI_ERROR_INIT;
@@ -260,18 +293,18 @@ static int rev_approve(const struct wf_args *a)
 		enum dti_status st = dti_cycle_status(s, cycle, &cs, &err);
 		if (st)
 			rc = wf_fail("the cycle's submissions", st, &err);
-		size_t n = 0;
 		for (size_t i = 0; !rc && cs && i < cs->n; i++) {
 			if (cs->units[i].state != DTI_SUB_SUBMITTED)
 				continue;
-			rc = approve_one(s, cycle, cs->units[i].unit,
-			                 cs->units[i].name, 0);
-			n++;
+			approve_try(s, cycle, cs->units[i].unit,
+			            cs->units[i].name, 0, &r);
 		}
 		dti_cycle_status_free(cs);
-		if (!rc && !n)
+		if (!rc && !r.tried)
 			printf("%s: no submitted submission to approve\n",
 			       cycle);
+		if (!rc)
+			rc = approve_done(cycle, &r);
 	} else if (!rc) {
 		/* every unit resolved first: an unknown one changes nothing */
 		size_t n = a->npos - 2;
@@ -283,8 +316,10 @@ static int rev_approve(const struct wf_args *a)
 		for (size_t i = 0; !rc && i < n; i++)
 			rc = wf_unit(s, a->pos[2 + i], cycle, NULL, &refs[i]);
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = approve_one(s, cycle, refs[i].id, refs[i].name_vi,
-			                 version);
+			approve_try(s, cycle, refs[i].id, refs[i].name_vi,
+			            version, &r);
+		if (!rc)
+			rc = approve_done(cycle, &r);
 		free(refs);
 	}
 	dti_store_close(s);

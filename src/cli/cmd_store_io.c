@@ -40,8 +40,7 @@ static const char help_backup[] =
     "\n"
     "Examples:\n"
     "  dti backup --db dti.db --user admin backups/dti-2024-06-30.db\n"
-    "  DTI_DB=/srv/dti/dti.db dti backup --user admin "
-    "/backup/dti-$(date +%F).db\n";
+    "  DTI_DB=dti.db dti backup --user admin backups/dti-$(date +%F).db\n";
 
 static const char help_export[] =
     "usage: dti export [--db PATH|URI] [--user U] [--with-secrets] "
@@ -92,7 +91,8 @@ static const char help_import[] =
     "\n"
     "Examples:\n"
     "  dti db init --db new.db && dti import --db new.db dti-export.ndjson\n"
-    "  dti export --db dti.db | dti import --db postgresql:///dti -\n";
+    "  dti export --db dti.db --user admin | dti import --db "
+    "postgresql:///dti -\n";
 
 struct io_opts {
 	const char *db;

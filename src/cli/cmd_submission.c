@@ -23,6 +23,7 @@ static const char help[] =
     "                      [--comment IND=TEXT]... [--clear IND]... "
     "[--version N]\n"
     "  dti submission import CYCLE FILE [--data-cycle LABEL]\n"
+    "                        [--ignore COL]... [--and-submit]\n"
     "  dti submission submit CYCLE UNIT [--version N]\n"
     "  dti submission exclude CYCLE UNIT --reason TEXT\n"
     "  dti submission add CYCLE UNIT\n"
@@ -38,6 +39,9 @@ static const char help[] =
     "import   sets the figures of many units from a data file (dti-data(5))\n"
     "         read with the cycle's framework and the store's registry, in\n"
     "         one change.  Owner, or the editor of every unit in the file.\n"
+    "         --and-submit then submits each unit of the file, each its\n"
+    "         own change (a refusal is reported, the others go on): the\n"
+    "         figures of units that sent them on paper, handed in.\n"
     "submit   hands the submission in for review (draft or returned).\n"
     "exclude  leaves a unit out of the cycle, with a reason.  Owner.\n"
     "add      adds a submission for a unit the opening did not create.\n"
@@ -57,6 +61,9 @@ static const char help[] =
     "(repeatable)\n"
     "      --data-cycle LABEL  (import) the cycle (year) of the file to\n"
     "                          take, when it holds several\n"
+    "      --ignore COL        (import) skip a column of the file "
+    "(repeatable)\n"
+    "      --and-submit        (import) then submit each unit of the file\n"
     "      --reason TEXT       (exclude) why\n"
     "      --version N         refuse unless the submission is at version "
     "N\n"
@@ -237,9 +244,50 @@ static int sub_edit(const struct wf_args *a)
 	return rc;
 }
 
+/*
+ * import --and-submit: submits each unit with figures in the imported
+ * cycle of the file, each its own change.  A refusal is reported with its
+ * unit and does not stop the others; the exit status is the first
+ * refusal's.
+ */
+static int submit_imported(struct dti_store *s, const char *cycle,
+                           const struct dti_dataset *ds, const char *data_cycle)
+{
+	long dc = data_cycle ? dti_dataset_find_cycle(ds, data_cycle) : 0;
+	size_t done = 0, refused = 0;
+	int rc = 0;
+	for (size_t u = 0; dc >= 0 && u < dti_dataset_unit_count(ds); u++) {
+		if (!dti_dataset_unit_present(ds, (size_t)dc, u))
+			continue;
+		struct dti_dataset_unit du;
+		dti_dataset_unit(ds, u, &du);
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st =
+		    dti_submission_submit(s, cycle, du.id, 0, &err);
+		if (st) {
+			char what[512];
+			snprintf(what, sizeof what, "cannot submit %s %s (%s)",
+			         cycle, du.id, du.name);
+			int r = wf_fail(what, st, &err);
+			if (!rc)
+				rc = r;
+			refused++;
+		} else {
+			dti_error_release(&err);
+			done++;
+		}
+	}
+	printf("%s: %zu submission%s submitted", cycle, done,
+	       done == 1 ? "" : "s");
+	if (refused)
+		printf(", %zu refused (above)", refused);
+	printf("\n");
+	return rc;
+}
+
 static int sub_import(const struct wf_args *a)
 {
-	static const int allowed[] = {W_DATA_CYCLE, -1};
+	static const int allowed[] = {W_DATA_CYCLE, W_IGNORE, W_AND_SUBMIT, -1};
 	int rc = wf_allow(a, "import", allowed);
 	if (!rc)
 		rc = wf_nargs(a, 2, 2, "a cycle and a data file");
@@ -267,7 +315,15 @@ static int sub_import(const struct wf_args *a)
 			rc = wf_fail("units", st, &err);
 	}
 	if (!rc) {
+		/* the columns to skip, as the data commands' --ignore */
+		const char *ignore[WF_MAX_SEQ];
+		size_t nignore = 0;
+		for (size_t i = 0; i < a->nseq; i++)
+			if (a->seq[i].key == W_IGNORE)
+				ignore[nignore++] = a->seq[i].val;
 		struct dti_read_opts ro = DTI_READ_OPTS_INIT;
+		ro.ignore = ignore;
+		ro.nignore = nignore;
 		st = dti_dataset_read(fw, units, path, &ro, &ds, &err);
 		if (st) {
 			cli_error(NULL, &err);
@@ -290,6 +346,8 @@ static int sub_import(const struct wf_args *a)
 			       cycle, nf, nf == 1 ? "" : "s", nu,
 			       nu == 1 ? "" : "s", path);
 	}
+	if (!rc && wf_has(a, W_AND_SUBMIT))
+		rc = submit_imported(s, cycle, ds, a->val[W_DATA_CYCLE]);
 	dti_error_release(&err);
 	dti_dataset_free(ds);
 	dti_framework_free(fw);

@@ -27,7 +27,12 @@ static const char help[] =
     "      --group G       only the units of group G (list)\n"
     "      --format F      table, csv, json or ndjson\n"
     "      --lang L        vi or en\n"
-    "  -o, --output FILE   write to FILE\n";
+    "  -o, --output FILE   write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti units list --date 2025-07-01\n"
+    "  dti units show 'Thừa Thiên - Huế'\n"
+    "  dti units list -u example-units --group xa-phuong\n";
 
 static int show(const struct cli_opts *o, const struct dti_units *u)
 {

@@ -374,6 +374,14 @@ const struct dti_embedded_file *cli_embedded(const char *name)
 	return NULL;
 }
 
+/* The bundled registries: every other bundled file is a framework. */
+int cli_embedded_is_registry(const char *name)
+{
+	return strcmp(name, "vn-provinces.csv") == 0 ||
+	       strcmp(name, "regions.csv") == 0 ||
+	       strcmp(name, "example-units.csv") == 0;
+}
+
 static int file_exists(const char *p)
 {
 	return strcmp(p, "-") == 0 || access(p, F_OK) == 0;
@@ -471,7 +479,8 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 			fprintf(
 			    stderr,
 			    "dti: no units file '%s' and no bundled registry "
-			    "of that name (bundled: vn-provinces)\n",
+			    "of that name (bundled: vn-provinces, "
+			    "example-units)\n",
 			    name);
 			free(joined);
 			return EXIT_NOTFOUND;

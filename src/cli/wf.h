@@ -65,6 +65,8 @@ enum wf_key {
 	W_AFTER,
 	W_LIMIT,
 	W_ALLOW_DTI_NOW,
+	W_IGNORE,
+	W_AND_SUBMIT,
 	W_NKEYS
 };
 
