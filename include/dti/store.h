@@ -355,6 +355,13 @@ struct dti_audit_report {
 	long long bad_seq; /* first bad event, 0 if none */
 	char problem[256]; /* what is wrong with it, "" if nothing */
 	char head[65];     /* hash of the last good event */
+	/*
+	 * When the chain is intact but a table differs from what its events
+	 * imply (bad_seq 0): the table and the row's key ("dti-2022/48/
+	 * smart_city"); problem then says what differs.
+	 */
+	char table[32];
+	char key[192];
 };
 /*
  * Recomputes the hash chain and checks it against the stored head and the

@@ -169,19 +169,23 @@ static enum dti_status compute_store(struct dti_store *s,
 		    "?)",
 		    "iissssss", id, c->id, now, s->actor, fwsha, data_hash,
 		    dti_version(), body.data);
-	if (st == DTI_OK && sha_out) {
+	/* The body's digest goes in the event: replay checks the row. */
+	char body_sha[65] = "";
+	if (st == DTI_OK) {
 		struct dti_sha256 h;
 		dti_sha256_init(&h);
 		dti_sha256_update(&h, body.data, strlen(body.data));
-		dti_sha256_final(&h, sha_out);
+		dti_sha256_final(&h, body_sha);
+		if (sha_out)
+			memcpy(sha_out, body_sha, 65);
 	}
 	if (st == DTI_OK) {
-		char after[256], object[96];
+		char after[384], object[96];
 		dti_snprintf(
 		    after, sizeof after,
 		    "{\"result\":%lld,\"framework\":\"%s\",\"data_hash\":"
-		    "\"%s\",\"program\":\"%s\"}",
-		    (long long)id, fwsha, data_hash, dti_version());
+		    "\"%s\",\"program\":\"%s\",\"sha256\":\"%s\"}",
+		    (long long)id, fwsha, data_hash, dti_version(), body_sha);
 		dti_snprintf(object, sizeof object, "cycle %s", c->label);
 		st = store_audit(s, "cycle.compute", c->label, NULL, object,
 		                 NULL, after, err);

@@ -152,6 +152,29 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
 enum dti_status store_audit_check(struct dti_store *s,
                                   struct dti_audit_report *rep,
                                   struct dti_error *err);
+/*
+ * The chain and the tables against the state the events imply (replay.c):
+ * what dti_audit_verify() checks.  Import checks the chain only, so that
+ * a store filled by other means (bulk loads) still moves between backends.
+ */
+enum dti_status store_audit_check_state(struct dti_store *s,
+                                        struct dti_audit_report *rep,
+                                        struct dti_error *err);
+/*
+ * Replay (replay.c): the state the audit log implies, built event by
+ * event, then compared with the tables (first difference in rep).
+ */
+struct store_replay;
+struct store_replay *store_replay_new(void);
+void store_replay_free(struct store_replay *r);
+void store_replay_event(struct store_replay *r, const char *actor,
+                        const char *action, const char *cycle, const char *unit,
+                        const char *object, const char *before_json,
+                        const char *after_json);
+enum dti_status store_replay_compare(struct dti_store *s,
+                                     struct store_replay *r,
+                                     struct dti_audit_report *rep,
+                                     struct dti_error *err);
 /* SHA-256 of an event's fields and its predecessor's hash (audit.c). */
 void store_audit_hash(int64_t seq, const char *at, const char *actor,
                       const char *action, const char *cycle, const char *unit,

@@ -211,6 +211,15 @@ static int audit_verify(const struct wf_args *a)
 		dti_error_release(&err);
 		return EXIT_DATA;
 	}
+	if (st == DTI_EINVALID && rep.table[0]) {
+		fprintf(stderr,
+		        "dti: the tables differ from the audit log: %s (the "
+		        "chain of %lld events is intact, head %s)\n",
+		        rep.problem, rep.events,
+		        *rep.head ? rep.head : "(none)");
+		dti_error_release(&err);
+		return EXIT_DATA;
+	}
 	return wf_fail("cannot verify the audit chain", st, &err);
 }
 
