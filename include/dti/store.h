@@ -373,6 +373,19 @@ DTI_EXTERN enum dti_status dti_audit_verify(struct dti_store *s,
                                             struct dti_audit_report *rep,
                                             struct dti_error *err);
 
+/*
+ * Checks a signed checkpoint (text, len: its JSON) against the store: the
+ * signature over its fields, its key recorded in the audit log, event seq
+ * still in the log with the hash signed, the published result still of
+ * the digest signed; then everything dti_audit_verify checks.
+ * DTI_EINVALID with rep->table "checkpoint" and rep->problem saying what
+ * differs (rep->bad_seq the event, when one is concerned).
+ */
+DTI_EXTERN enum dti_status
+dti_audit_verify_checkpoint(struct dti_store *s, const char *text, size_t len,
+                            struct dti_audit_report *rep,
+                            struct dti_error *err);
+
 /* ---- Backup, export, import -------------------------------------------- */
 
 /* Copies an SQLite store to a new file with the online backup API. */

@@ -78,6 +78,7 @@ enum {
 	T_BLOBS,
 	T_RESULTS,
 	T_SNAPSHOTS,
+	T_KEYS,
 	T_N
 };
 
@@ -183,13 +184,20 @@ static const struct xspec specs[T_N] = {
                    {XM_PLAIN, XM_PLAIN, XM_PLAIN, XM_PLAIN, XM_DIGEST}},
     [T_SNAPSHOTS] = {"snapshots",
                      "SELECT COALESCE(c.label, CAST(p.cycle_id AS TEXT)), "
-                     "p.result_id, p.sha, p.audit_seq, p.audit_hash FROM "
+                     "p.result_id, p.sha, p.audit_seq, p.audit_hash, "
+                     "p.partial FROM "
                      "snapshots p LEFT JOIN cycles c ON c.id = p.cycle_id "
                      "ORDER BY p.cycle_id",
                      1,
-                     4,
-                     {"result_id", "sha", "audit_seq", "audit_hash"},
+                     5,
+                     {"result_id", "sha", "audit_seq", "audit_hash", "partial"},
                      {XM_PLAIN}},
+    [T_KEYS] = {"signing_key",
+                "SELECT public_key FROM signing_key ORDER BY id",
+                1,
+                0,
+                {NULL},
+                {XM_PLAIN}},
 };
 
 /* Field indexes used by the replay. */
@@ -613,6 +621,7 @@ static void cycle_event(struct store_replay *r, const char *action,
 		set_json(r, p, 1, after, "sha256", 1);
 		set_json(r, p, 2, after, "audit_seq", 0);
 		set_json(r, p, 3, after, "audit_hash", 1);
+		set_num(p, 4, json_is_true(json_object_get(after, "partial")));
 	}
 }
 
@@ -718,6 +727,10 @@ void store_replay_event(struct store_replay *r, const char *actor,
 			set_json(r, w, 1, after, "version", 1);
 			set_text(r, w, 2, sha);
 		}
+	} else if (strcmp(action, "store.key") == 0) {
+		const char *pk = jstr(after, "public_key");
+		if (pk)
+			row_new(r, T_KEYS, pk);
 	} else if (strncmp(action, "cycle.", 6) == 0) {
 		cycle_event(r, action, cycle, before, after);
 	} else if (strcmp(action, "submission.create") == 0) {

@@ -178,9 +178,26 @@ static const char m2[] =
     "CREATE INDEX results_by_cycle ON results (cycle_id, id);"
     "CREATE INDEX user_roles_by_unit ON user_roles (unit_id);";
 
+/*
+ * Signed checkpoints and partial publications (checkpoint.c,
+ * publication.c): the store's Ed25519 key pair (one row; its public key
+ * is also recorded in the audit log by a store.key event), and on each
+ * snapshot whether it was published as partial and its signed
+ * checkpoint (JSON).
+ */
+static const char m3[] =
+    "CREATE TABLE signing_key ("
+    " id @INT@ PRIMARY KEY CHECK (id = 1),"
+    " public_key TEXT NOT NULL,"
+    " secret_key TEXT NOT NULL,"
+    " created_at TEXT NOT NULL)@STRICT@;"
+    "ALTER TABLE snapshots ADD COLUMN partial @INT@ NOT NULL DEFAULT 0;"
+    "ALTER TABLE snapshots ADD COLUMN checkpoint TEXT;";
+
 const struct store_migration store_migrations[] = {
     {1, "tables of units, frameworks, users, workflow, results, audit", m1},
     {2, "indexes for the audit log filters and cycle look-ups", m2},
+    {3, "signing key, signed checkpoints and partial snapshots", m3},
 };
 const size_t store_nmigrations =
     sizeof store_migrations / sizeof store_migrations[0];
@@ -193,6 +210,7 @@ const struct store_table store_tables[] = {
     {"schema_migrations", "version"},
     {"audit_head", "id"},
     {"audit", "seq"},
+    {"signing_key", "id"},
     {"users", "id"},
     {"user_roles", "user_id, role, unit_id"},
     {"tokens", "id"},

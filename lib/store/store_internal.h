@@ -175,6 +175,18 @@ enum dti_status store_replay_compare(struct dti_store *s,
                                      struct store_replay *r,
                                      struct dti_audit_report *rep,
                                      struct dti_error *err);
+/*
+ * checkpoint.c: the store's Ed25519 key pair (created, and recorded by a
+ * store.key event, when there is none yet), and a signed checkpoint of
+ * the audit head for a published cycle, as JSON into out (NUL-ended).
+ */
+enum dti_status store_signing_key(struct dti_store *s, char pk_hex[65],
+                                  unsigned char sk[crypto_sign_SECRETKEYBYTES],
+                                  struct dti_error *err);
+enum dti_status store_checkpoint_make(struct dti_store *s, const char *cycle,
+                                      const char *result_sha,
+                                      struct dti_buf *out,
+                                      struct dti_error *err);
 /* SHA-256 of an event's fields and its predecessor's hash (audit.c). */
 void store_audit_hash(int64_t seq, const char *at, const char *actor,
                       const char *action, const char *cycle, const char *unit,

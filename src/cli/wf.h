@@ -64,6 +64,8 @@ enum wf_key {
 	W_ACTION,
 	W_AFTER,
 	W_LIMIT,
+	W_PARTIAL,
+	W_CHECKPOINT,
 	W_NKEYS
 };
 

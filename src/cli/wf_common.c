@@ -72,6 +72,8 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_ACTION] = {"action", 1, 0},
     [W_AFTER] = {"after", 1, 0},
     [W_LIMIT] = {"limit", 1, 0},
+    [W_PARTIAL] = {"partial", 0, 0},
+    [W_CHECKPOINT] = {"checkpoint", 1, 0},
 };
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)
