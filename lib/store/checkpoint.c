@@ -75,43 +75,56 @@ enum dti_status store_signing_key(struct dti_store *s, char pk_hex[65],
 	    s->db,
 	    "SELECT public_key, secret_key FROM signing_key WHERE id = 1", &q,
 	    err);
-	int row = 0;
+	int row = 0, usable = 0;
+	char old[65] = "";
 	if (st == DTI_OK)
 		st = db_step(q, &row, err);
 	if (st == DTI_OK && row) {
+		/* Usable when the secret key is hex and its public half is the
+		 * recorded one; an export without secrets redacts it. */
 		const char *p = db_col_text(q, 0), *k = db_col_text(q, 1);
-		unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-		if (unhex(p, pk, sizeof pk) ||
-		    unhex(k, sk, crypto_sign_SECRETKEYBYTES))
-			st = dti_err_set(err, DTI_EINVALID, "", 0, 0,
-			                 "signing_key",
-			                 "the store's signing key is not valid "
-			                 "hex");
-		else
+		unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+		    half[crypto_sign_PUBLICKEYBYTES];
+		dti_snprintf(old, sizeof old, "%s", p ? p : "");
+		usable = !unhex(p, pk, sizeof pk) &&
+		         !unhex(k, sk, crypto_sign_SECRETKEYBYTES) &&
+		         crypto_sign_ed25519_sk_to_pk(half, sk) == 0 &&
+		         sodium_memcmp(half, pk, sizeof pk) == 0;
+		if (usable)
 			dti_snprintf(pk_hex, 65, "%s", p);
 	}
 	db_finalize(q);
-	if (st != DTI_OK || row)
+	if (st != DTI_OK || usable)
 		return st;
-	/* The first publication: a new key pair, recorded in the log. */
+	/*
+	 * None yet (the first publication), or none usable (its secret half
+	 * redacted by an export): a new pair, recorded in the log.
+	 * Checkpoints signed by the old key still verify: the log keeps it.
+	 */
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	char sk_hex[2 * crypto_sign_SECRETKEYBYTES + 1];
 	crypto_sign_keypair(pk, sk);
 	sodium_bin2hex(pk_hex, 65, pk, sizeof pk);
 	sodium_bin2hex(sk_hex, sizeof sk_hex, sk, crypto_sign_SECRETKEYBYTES);
+	if (row)
+		st = db_run(s->db, err, "DELETE FROM signing_key WHERE id = 1",
+		            "");
 	char now[21];
 	store_now(s, now);
-	st = db_run(s->db, err,
-	            "INSERT INTO signing_key (id, public_key, secret_key, "
-	            "created_at) VALUES (1, ?, ?, ?)",
-	            "sss", pk_hex, sk_hex, now);
+	if (st == DTI_OK)
+		st = db_run(
+		    s->db, err,
+		    "INSERT INTO signing_key (id, public_key, secret_key, "
+		    "created_at) VALUES (1, ?, ?, ?)",
+		    "sss", pk_hex, sk_hex, now);
 	sodium_memzero(sk_hex, sizeof sk_hex);
 	if (st == DTI_OK) {
-		char after[160];
+		char after[256];
 		dti_snprintf(
 		    after, sizeof after,
-		    "{\"algorithm\":\"ed25519\",\"public_key\":\"%s\"}",
-		    pk_hex);
+		    "{\"algorithm\":\"ed25519\",\"public_key\":\"%s\"%s%s%s}",
+		    pk_hex, row ? ",\"replaces\":\"" : "", row ? old : "",
+		    row ? "\"" : "");
 		st = store_audit(s, "store.key", NULL, NULL, "signing key",
 		                 NULL, after, err);
 	}

@@ -728,7 +728,10 @@ void store_replay_event(struct store_replay *r, const char *actor,
 			set_text(r, w, 2, sha);
 		}
 	} else if (strcmp(action, "store.key") == 0) {
+		/* One key at a time: a new one replaces the last. */
 		const char *pk = jstr(after, "public_key");
+		for (size_t i = 0; pk && i < r->t[T_KEYS].n; i++)
+			r->t[T_KEYS].rows[i]->live = 0;
 		if (pk)
 			row_new(r, T_KEYS, pk);
 	} else if (strncmp(action, "cycle.", 6) == 0) {

@@ -1232,6 +1232,70 @@ static void test_audit_state(void **state)
 	expect_differs(f, "user_roles", "vic/owner", "the log has no such row");
 }
 
+/* A checkpoint kept outside the store pins the history up to its event. */
+static void test_checkpoint(void **state)
+{
+	struct fx *f = *state;
+	open_and_submit(f);
+	as(f, "rita");
+	OK(dti_review_approve(f->s, "c25", "d1", 0, &f->err));
+	OK(dti_review_approve(f->s, "c25", "d2", 0, &f->err));
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_CLOSED, 0, &f->err));
+	OK(dti_cycle_publish(f->s, "c25", 0, &f->err));
+	struct dti_buf cp = DTI_BUF_INIT;
+	OK(dti_cycle_checkpoint(f->s, "c25", &cp, &f->err));
+	assert_non_null(strstr(cp.data, "{\"format\":\"dti-checkpoint-1\","
+	                                "\"cycle\":\"c25\",\"seq\":"));
+	long long n = events(f);
+	char seq[32];
+	snprintf(seq, sizeof seq, "\"seq\":%lld,", n);
+	assert_non_null(strstr(cp.data, seq)); /* the publication's event */
+	struct dti_audit_report rep;
+	OK(dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err));
+	/* the results JSON carries it */
+	struct dti_buf res = DTI_BUF_INIT;
+	OK(dti_cycle_results(f->s, "c25", 0, &res, &f->err));
+	assert_non_null(strstr(res.data, "\"partial\":false,\"checkpoint\":{"));
+	dti_buf_release(&res);
+
+	/* a signature byte flipped */
+	char *sig = strstr(cp.data, "\"signature\":\"") + 13;
+	char was = *sig;
+	*sig = was == '0' ? '1' : '0';
+	assert_int_equal(
+	    dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err),
+	    DTI_EINVALID);
+	assert_non_null(strstr(rep.problem, "signature does not verify"));
+	dti_error_release(&f->err);
+	*sig = was;
+	/* the published result changed */
+	tamper(f, "UPDATE results SET body = body || ' '");
+	assert_int_equal(
+	    dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err),
+	    DTI_EINVALID);
+	assert_non_null(strstr(rep.problem, "published result of c25"));
+	dti_error_release(&f->err);
+	tamper(f, "UPDATE results SET body = substr(body, 1, length(body) - "
+	          "1)");
+	OK(dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err));
+	/* the log cut at the publication, the head set back */
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "DELETE FROM audit WHERE seq = %lld; UPDATE audit_head SET "
+	         "seq = %lld, hash = (SELECT hash FROM audit WHERE seq = "
+	         "%lld)",
+	         n, n - 1, n - 1);
+	tamper(f, sql);
+	assert_int_equal(
+	    dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err),
+	    DTI_EINVALID);
+	assert_int_equal(rep.bad_seq, n);
+	assert_non_null(strstr(rep.problem, "the log was cut"));
+	dti_error_release(&f->err);
+	dti_buf_release(&cp);
+}
+
 static void test_two_handles_conflict(void **state)
 {
 	struct fx *f = *state;
@@ -1281,6 +1345,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unit_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
 	};
