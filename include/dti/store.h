@@ -388,27 +388,66 @@ dti_audit_verify_checkpoint(struct dti_store *s, const char *text, size_t len,
 
 /* ---- Backup, export, import -------------------------------------------- */
 
-/* Copies an SQLite store to a new file with the online backup API. */
+/*
+ * Copies an SQLite store to a new file (mode 0600) with the online backup
+ * API: into a temporary file beside path, linked into place when complete
+ * (DTI_EEXIST if path exists).  Like an export, needs an owner or an admin
+ * unless the store has no user yet.  opts->temp (NULL: one is made) names
+ * an empty file beside path, created by the caller, to copy into: a caller
+ * that removes it on a signal leaves nothing behind when interrupted.  On
+ * failure the temporary file and its journals are removed.
+ */
+struct dti_backup_opts {
+	const char *temp;
+};
+DTI_EXTERN void dti_backup_opts_init(struct dti_backup_opts *o);
+DTI_EXTERN enum dti_status
+dti_store_backup_with(struct dti_store *s, const char *path,
+                      const struct dti_backup_opts *opts,
+                      struct dti_error *err);
+/* dti_store_backup_with() with a temporary file of its own. */
 DTI_EXTERN enum dti_status
 dti_store_backup(struct dti_store *s, const char *path, struct dti_error *err);
 
 /*
  * Writes everything the store holds (every table, uploaded files in
  * base64) as NDJSON: a header line, then one line per row, tables in
- * dependency order, rows in key order.  The form is the same for both
- * backends, so an export moves a store from SQLite to PostgreSQL.
+ * dependency order, rows in key order, then a trailer line with the rows
+ * of each table and the SHA-256 of every byte before it (doc/store.md
+ * gives the exact form).  The form is the same for both backends, so an
+ * export moves a store from SQLite to PostgreSQL.
+ *
+ * The acting user must be an owner or an admin (DTI_EPERM otherwise),
+ * unless the store has no user yet.  Without with_secrets, password
+ * hashes are written as null and token hashes as "redacted:<token id>",
+ * and the header says "secrets":false; with_secrets writes them as stored
+ * and needs an admin.
  */
+struct dti_export_opts {
+	int with_secrets; /* password and token hashes as stored (admin) */
+};
+DTI_EXTERN void dti_export_opts_init(struct dti_export_opts *o);
+
+/* The export into a buffer, without secrets. */
 DTI_EXTERN enum dti_status dti_store_export(struct dti_store *s,
                                             struct dti_buf *out,
                                             struct dti_error *err);
 /* Streams the export to a FILE-like sink instead of memory. */
 typedef enum dti_status (*dti_write_fn)(void *ctx, const char *p, size_t n);
+/* opts may be NULL (dti_export_opts_init's defaults: no secrets). */
+DTI_EXTERN enum dti_status
+dti_store_export_with(struct dti_store *s, const struct dti_export_opts *opts,
+                      dti_write_fn write, void *ctx, struct dti_error *err);
+/* dti_store_export_with() with the defaults. */
 DTI_EXTERN enum dti_status dti_store_export_to(struct dti_store *s,
                                                dti_write_fn write, void *ctx,
                                                struct dti_error *err);
 /*
  * Loads an export into an initialised, empty store, in one transaction,
- * then verifies the audit chain.  Errors name the line and field.
+ * then verifies the audit chain.  An export whose trailer is missing (cut
+ * short), whose digest does not match its bytes (edited) or whose row
+ * counts do not match its rows is refused (DTI_EINVALID) before anything
+ * is loaded.  Errors name the line and field.
  */
 DTI_EXTERN enum dti_status dti_store_import(struct dti_store *s,
                                             const char *buf, size_t len,

@@ -258,14 +258,37 @@ enum dti_status dti_store_init(struct dti_store *s, struct dti_error *err)
 		                   "the store is already initialised (schema "
 		                   "version %d)",
 		                   s->schema_version);
-	int exists = 0;
-	enum dti_status st = store_table_exists(s, "units", &exists, err);
+	/*
+	 * Only an empty database becomes a store: one holding tables of
+	 * another program (or dti's without a schema version) is left alone.
+	 */
+	const char *sql =
+	    db_kind(s->db) == DB_PG
+	        ? "SELECT table_name FROM information_schema.tables WHERE "
+	          "table_schema = current_schema() ORDER BY table_name "
+	          "LIMIT 1"
+	        : "SELECT name FROM sqlite_master WHERE type IN ('table', "
+	          "'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+	          "ORDER BY name LIMIT 1";
+	struct db_stmt *q = NULL;
+	int row = 0;
+	char found[128] = "";
+	enum dti_status st = db_prepare(s->db, sql, &q, err);
+	if (st == DTI_OK)
+		st = db_step(q, &row, err);
+	if (st == DTI_OK && row) {
+		const char *t = db_col_text(q, 0);
+		dti_snprintf(found, sizeof found, "%s", t ? t : "?");
+	}
+	db_finalize(q);
 	if (st != DTI_OK)
 		return st;
-	if (exists)
-		return dti_err_set(err, DTI_EEXIST, s->location, 0, 0, "",
-		                   "the database already has dti's tables but "
-		                   "no schema version: refusing to touch it");
+	if (*found)
+		return dti_err_set(err, DTI_ESTATE, s->location, 0, 0, "",
+		                   "the database is not empty and not a dti "
+		                   "store (it has table '%s'): give an empty "
+		                   "database or a new file",
+		                   found);
 	return dti_store_migrate(s, NULL, NULL, err);
 }
 

@@ -1,5 +1,5 @@
 /*
- * lib/store_io.c - backup, export and import of a store.
+ * lib/store/export.c - backup, export and import of a store.
  *
  * Backup copies an SQLite store page by page with SQLite's online backup
  * API, into a temporary file of the target's directory that is linked into
@@ -8,7 +8,11 @@
  *
  * Export writes the whole store as NDJSON from one read snapshot: a header
  * line, then one line per row, tables in the dependency order of
- * store_tables[] and rows in each table's key order.  Values are typed by
+ * store_tables[] and rows in each table's key order, then a trailer line
+ * with the rows of each table and the SHA-256 of every byte before it
+ * (doc/store.md).  Only an owner or an admin exports (anyone while the
+ * store has no user); password and token hashes are left out unless an
+ * admin asks for them.  Values are typed by
  * the columns' declared types (read from the catalogue), not by what a
  * backend hands back, and text keys are ordered bytewise on both backends,
  * so the same content gives the same bytes from SQLite and PostgreSQL: an
@@ -18,7 +22,10 @@
  * Import loads an export into a freshly initialised store in one write
  * transaction, with multi-row INSERTs prepared once per table and reused
  * (a row at a time again when the database refuses a batch, to name the
- * line at fault).  jansson parses each line.  The audit chain is
+ * line at fault).  The trailer is read and the digest checked before
+ * anything is locked, so an export cut short or edited is refused
+ * whole; the rows per table are compared with the trailer's after
+ * loading.  jansson parses each line.  The audit chain is
  * recomputed while the rows stream in, and the head and the snapshots'
  * recorded heads are checked before the commit, so a tampered or
  * truncated export is refused with the line at fault and leaves the store
@@ -35,10 +42,11 @@
 
 #include "store/store_internal.h"
 
-#define EXPORT_FORMAT 1
+#define EXPORT_FORMAT 2
 #define MAX_COLS      64
 #define COL_NAME_MAX  64
 #define FLUSH_AT      ((size_t)1 << 20)
+#define MAX_TABLES    64
 
 struct column {
 	char name[COL_NAME_MAX];
@@ -102,10 +110,51 @@ static enum dti_status place_file(const char *tmp, const char *path,
 	                   strerror(e));
 }
 
-/* Copies every page of the source into dst (a new, empty database). */
+void dti_backup_opts_init(struct dti_backup_opts *o)
+{
+	memset(o, 0, sizeof *o);
+}
 
-enum dti_status dti_store_backup(struct dti_store *s, const char *path,
-                                 struct dti_error *err)
+/* Removes a failed copy and the journal files it may have left. */
+static void remove_copy(const char *tmp)
+{
+	static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		char side[4200];
+		dti_snprintf(side, sizeof side, "%s%s", tmp, sides[i]);
+		unlink(side);
+	}
+}
+
+/* Backup copies everything: as export, an owner or an admin. */
+static enum dti_status may_backup(struct dti_store *s, struct dti_error *err)
+{
+	/* a store of any schema version may be copied (before a migration) */
+	int64_t users = 0;
+	int exists = 0;
+	enum dti_status st = store_table_exists(s, "users", &exists, err);
+	if (!st && exists)
+		st = db_query_int(s->db, err, &users, NULL,
+		                  "SELECT count(*) FROM users", "");
+	if (st || users == 0)
+		return st;
+	const char *who = dti_store_actor(s);
+	if (!who)
+		return dti_err_set(
+		    err, DTI_EPERM, "", 0, 0, "user",
+		    "nobody is acting: name an owner or an admin "
+		    "to back up the store");
+	if (!store_actor_has(s, DTI_ROLE_OWNER, NULL))
+		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
+		                   "user '%s' may not back up the store: needs "
+		                   "the owner or admin role",
+		                   who);
+	return DTI_OK;
+}
+
+enum dti_status dti_store_backup_with(struct dti_store *s, const char *path,
+                                      const struct dti_backup_opts *opts,
+                                      struct dti_error *err)
 {
 	if (!s || !path || !*path)
 		return dti_err_set(err, DTI_EARG, "", 0, 0, "path",
@@ -115,40 +164,56 @@ enum dti_status dti_store_backup(struct dti_store *s, const char *path,
 		    err, DTI_EINVALID, s->location, 0, 0, "",
 		    "backup copies SQLite stores only; for PostgreSQL use "
 		    "'dti export' or pg_dump");
+	enum dti_status st = may_backup(s, err);
+	if (st)
+		return st;
 	struct stat sb;
 	if (stat(path, &sb) == 0)
 		return dti_err_set(err, DTI_EEXIST, path, 0, 0, "",
 		                   "the file exists; give a new name");
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!tmp)
-		return dti_err_nomem(err);
-	dti_snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return dti_err_set(err, DTI_EIO, path, 0, 0, "",
-		                   "cannot create: %s", strerror(e));
+	char *tmp = NULL;
+	const char *given =
+	    opts && opts->temp && *opts->temp ? opts->temp : NULL;
+	if (given) {
+		tmp = strdup(given);
+		if (!tmp)
+			return dti_err_nomem(err);
+	} else {
+		size_t n = strlen(path);
+		tmp = malloc(n + 16);
+		if (!tmp)
+			return dti_err_nomem(err);
+		dti_snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+		int fd = mkstemp(tmp);
+		if (fd < 0) {
+			int e = errno;
+			free(tmp);
+			return dti_err_set(err, DTI_EIO, path, 0, 0, "",
+			                   "cannot create: %s", strerror(e));
+		}
+		close(fd);
 	}
-	close(fd);
-
-	enum dti_status st = db_backup(s->db, tmp, path, err);
+	/* a copy of the store is as private as a new store: 0600 whatever
+	 * the umask (SQLite gives its journal files the same mode) */
+	if (chmod(tmp, 0600) != 0) {
+		int e = errno;
+		st = dti_err_set(err, DTI_EIO, path, 0, 0, "",
+		                 "cannot create: %s", strerror(e));
+	}
+	if (!st)
+		st = db_backup(s->db, tmp, path, err);
 	if (st == DTI_OK)
 		st = place_file(tmp, path, err);
-	if (st != DTI_OK) {
-		unlink(tmp);
-		/* a failed copy may have left its journal files */
-		char side[4200];
-		dti_snprintf(side, sizeof side, "%s-journal", tmp);
-		unlink(side);
-		dti_snprintf(side, sizeof side, "%s-wal", tmp);
-		unlink(side);
-		dti_snprintf(side, sizeof side, "%s-shm", tmp);
-		unlink(side);
-	}
+	if (st != DTI_OK)
+		remove_copy(tmp);
 	free(tmp);
 	return st;
+}
+
+enum dti_status dti_store_backup(struct dti_store *s, const char *path,
+                                 struct dti_error *err)
+{
+	return dti_store_backup_with(s, path, NULL, err);
 }
 
 /* ---- columns of the tables ------------------------------------------- */
@@ -352,12 +417,16 @@ struct sink {
 	dti_write_fn write;
 	void *ctx;
 	struct dti_buf buf;
+	struct dti_sha256 sha; /* of every byte written before the trailer */
+	int sealed;            /* the digest is final: the trailer goes out */
 };
 
 static enum dti_status flush(struct sink *k, struct dti_error *err)
 {
 	if (k->buf.len == 0)
 		return DTI_OK;
+	if (!k->sealed)
+		dti_sha256_update(&k->sha, k->buf.data, k->buf.len);
 	enum dti_status st = k->write(k->ctx, k->buf.data, k->buf.len);
 	dti_buf_reset(&k->buf);
 	if (st != DTI_OK)
@@ -492,8 +561,39 @@ static enum dti_status select_sql(const struct dti_store *s,
 	return st;
 }
 
+/*
+ * What an export without secrets writes instead of a column's value:
+ * users.password_hash as null, tokens.hash as "redacted:<token id>" (the
+ * column is NOT NULL UNIQUE, and the audit verifier knows the form).
+ */
+enum redact { KEEP, AS_NULL, AS_TOKEN_ID };
+
+static enum redact redaction(const struct table_cols *tc, int i)
+{
+	const char *t = tc->t->name, *c = tc->col[i].name;
+	if (strcmp(t, "users") == 0 && strcmp(c, "password_hash") == 0)
+		return AS_NULL;
+	if (strcmp(t, "tokens") == 0 && strcmp(c, "hash") == 0)
+		return AS_TOKEN_ID;
+	return KEEP;
+}
+
+static enum dti_status put_redacted(struct db_stmt *st, int i,
+                                    const struct table_cols *tc,
+                                    enum redact how, struct dti_buf *b)
+{
+	if (how == AS_NULL || db_column_type(st, i) == DB_NULL)
+		return dti_buf_adds(b, "null");
+	int id = find_column(tc, "id");
+	char txt[48];
+	dti_snprintf(txt, sizeof txt, "redacted:%" PRId64,
+	             id >= 0 ? db_col_int(st, id) : (int64_t)0);
+	return dti_json_quote(b, txt);
+}
+
 static enum dti_status export_table(struct dti_store *s,
                                     const struct table_cols *tc, struct sink *k,
+                                    int with_secrets, long long *rows,
                                     struct dti_error *err)
 {
 	struct dti_buf q = DTI_BUF_INIT;
@@ -516,7 +616,9 @@ static enum dti_status export_table(struct dti_store *s,
 		st = dti_buf_adds(&prefix, ",\"row\":{");
 	struct dti_buf keybuf = DTI_BUF_INIT;
 	size_t offs[MAX_COLS], lens[MAX_COLS];
+	enum redact how[MAX_COLS];
 	for (int i = 0; i < tc->n && !st; i++) {
+		how[i] = with_secrets ? KEEP : redaction(tc, i);
 		offs[i] = keybuf.len;
 		if (i)
 			st = dti_buf_addc(&keybuf, ',');
@@ -535,12 +637,16 @@ static enum dti_status export_table(struct dti_store *s,
 		for (int i = 0; i < tc->n && !st; i++) {
 			st = dti_buf_add(&k->buf, keybuf.data + offs[i],
 			                 lens[i]);
-			if (!st)
+			if (!st && how[i] != KEEP)
+				st = put_redacted(stmt, i, tc, how[i], &k->buf);
+			else if (!st)
 				st =
 				    put_value(s->db, stmt, i, tc, &k->buf, err);
 		}
 		if (!st)
 			st = dti_buf_adds(&k->buf, "}}\n");
+		if (!st)
+			(*rows)++;
 		if (st == DTI_ENOMEM || st == DTI_ELIMIT)
 			st = st == DTI_ENOMEM
 			         ? dti_err_nomem(err)
@@ -556,46 +662,129 @@ static enum dti_status export_table(struct dti_store *s,
 	return st;
 }
 
-enum dti_status dti_store_export_to(struct dti_store *s, dti_write_fn write,
-                                    void *ctx, struct dti_error *err)
+void dti_export_opts_init(struct dti_export_opts *o)
+{
+	memset(o, 0, sizeof *o);
+}
+
+/*
+ * Who may export: an owner or an admin (an export holds everything), an
+ * admin for the secrets; anyone while the store has no user at all (then
+ * there is nothing secret and nobody to ask).
+ */
+static enum dti_status may_export(struct dti_store *s, int with_secrets,
+                                  struct dti_error *err)
+{
+	int64_t users = 0;
+	enum dti_status st = db_query_int(s->db, err, &users, NULL,
+	                                  "SELECT count(*) FROM users", "");
+	if (st || users == 0)
+		return st;
+	const char *who = dti_store_actor(s);
+	if (!who)
+		return dti_err_set(
+		    err, DTI_EPERM, "", 0, 0, "user",
+		    "nobody is acting: name an owner or an admin "
+		    "to export the store");
+	if (with_secrets && !store_actor_has(s, DTI_ROLE_ADMIN, NULL))
+		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
+		                   "user '%s' may not export password and "
+		                   "token hashes (--with-secrets): needs the "
+		                   "admin role",
+		                   who);
+	if (!store_actor_has(s, DTI_ROLE_OWNER, NULL))
+		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
+		                   "user '%s' may not export the store: needs "
+		                   "the owner or admin role",
+		                   who);
+	return DTI_OK;
+}
+
+/* The header line: format, schema, program, backend, secrets. */
+static enum dti_status put_header(struct dti_store *s, int with_secrets,
+                                  struct dti_buf *b)
+{
+	enum dti_status st = dti_buf_addf(b,
+	                                  "{\"dti_export\":%d,\"schema\":%d,"
+	                                  "\"program\":",
+	                                  EXPORT_FORMAT, s->schema_version);
+	if (!st)
+		st = dti_json_quote(b, dti_version());
+	if (!st)
+		st = dti_buf_addf(b, ",\"backend\":\"%s\",\"secrets\":%s}\n",
+		                  db_kind(s->db) == DB_PG ? "postgresql"
+		                                          : "sqlite",
+		                  with_secrets ? "true" : "false");
+	return st;
+}
+
+/* The trailer line: rows per table and the digest of all before it. */
+static enum dti_status put_trailer(const long long *rows, const char *sha,
+                                   struct dti_buf *b)
+{
+	enum dti_status st =
+	    dti_buf_addf(b, "{\"dti_export_end\":%d,\"rows\":{", EXPORT_FORMAT);
+	for (size_t i = 0; i < store_ntables && !st; i++)
+		st = dti_buf_addf(b, "%s\"%s\":%lld", i ? "," : "",
+		                  store_tables[i].name, rows[i]);
+	if (!st)
+		st = dti_buf_addf(b, "},\"sha256\":\"%s\"}\n", sha);
+	return st;
+}
+
+enum dti_status dti_store_export_with(struct dti_store *s,
+                                      const struct dti_export_opts *opts,
+                                      dti_write_fn write, void *ctx,
+                                      struct dti_error *err)
 {
 	if (!s || !write)
 		return dti_err_set(err, DTI_EARG, "", 0, 0, "",
 		                   "no store or no writer");
+	int with_secrets = opts && opts->with_secrets;
 	enum dti_status st = store_begin_read(s, err);
 	if (st)
 		return st;
 	struct table_cols *tabs = NULL;
-	struct sink k = {write, ctx, DTI_BUF_INIT};
+	struct sink k = {.write = write, .ctx = ctx, .buf = DTI_BUF_INIT};
+	dti_sha256_init(&k.sha);
+	long long *rows = calloc(store_ntables, sizeof *rows);
+	if (!rows)
+		st = dti_err_nomem(err);
+	if (!st)
+		st = may_export(s, with_secrets, err);
 	/*
 	 * float8 as text that reads back exactly, whatever the server's
 	 * setting (shortest since PostgreSQL 12, 17 digits before)
 	 */
-	if (db_kind(s->db) == DB_PG)
+	if (!st && db_kind(s->db) == DB_PG)
 		st = db_exec(s->db, "SET LOCAL extra_float_digits = 3", err);
 	if (!st)
 		st = all_columns(s, &tabs, err);
-	if (!st) {
-		st = dti_buf_addf(&k.buf,
-		                  "{\"dti_export\":%d,\"schema\":%d,"
-		                  "\"program\":",
-		                  EXPORT_FORMAT, s->schema_version);
-		if (!st)
-			st = dti_json_quote(&k.buf, dti_version());
-		if (!st)
-			st = dti_buf_addf(&k.buf, ",\"backend\":\"%s\"}\n",
-			                  db_kind(s->db) == DB_PG ? "postgresql"
-			                                          : "sqlite");
-		if (st)
-			st = dti_err_nomem(err);
-	}
+	if (!st && put_header(s, with_secrets, &k.buf))
+		st = dti_err_nomem(err);
 	for (size_t i = 0; i < store_ntables && !st; i++)
-		st = export_table(s, &tabs[i], &k, err);
+		st = export_table(s, &tabs[i], &k, with_secrets, &rows[i], err);
 	if (!st)
 		st = flush(&k, err);
+	if (!st) {
+		char sha[65];
+		dti_sha256_final(&k.sha, sha);
+		k.sealed = 1;
+		if (put_trailer(rows, sha, &k.buf))
+			st = dti_err_nomem(err);
+	}
+	if (!st)
+		st = flush(&k, err);
+	free(rows);
 	free(tabs);
 	dti_buf_release(&k.buf);
 	return store_end(s, st, err);
+}
+
+enum dti_status dti_store_export_to(struct dti_store *s, dti_write_fn write,
+                                    void *ctx, struct dti_error *err)
+{
+	return dti_store_export_with(s, NULL, write, ctx, err);
 }
 
 static enum dti_status to_buf(void *ctx, const char *p, size_t n)
@@ -649,6 +838,10 @@ struct importer {
 	size_t pend_table;
 	unsigned char *blob;
 	size_t blob_cap;
+	/* rows per table: as the trailer counts them, as loaded */
+	long long want[MAX_TABLES];
+	long long got[MAX_TABLES];
+	unsigned long trailer_line;
 	/* the audit chain as far as loaded */
 	int64_t audit_seq;
 	char audit_hash[65];
@@ -1032,6 +1225,7 @@ static enum dti_status load_row(struct importer *im, json_t *obj)
 		st = flush_rows(im);
 	if (st)
 		return st;
+	im->got[ti]++;
 	im->pend[im->npend].row = json_incref(row);
 	im->pend[im->npend].line = im->line;
 	im->npend++;
@@ -1096,6 +1290,115 @@ static enum dti_status check_chain_end(struct importer *im)
 	return rc;
 }
 
+/* The rows loaded per table are the rows the trailer counts. */
+static enum dti_status check_counts(struct importer *im)
+{
+	for (size_t i = 0; i < store_ntables; i++) {
+		if (im->got[i] == im->want[i])
+			continue;
+		char field[DTI_ERROR_FIELD_MAX];
+		dti_snprintf(field, sizeof field, "rows.%s",
+		             store_tables[i].name);
+		im->line = im->trailer_line;
+		return line_err(im, DTI_EINVALID, 0, field,
+		                "the trailer counts %lld rows of table %s, "
+		                "the export holds %lld: rows were added or "
+		                "removed",
+		                im->want[i], store_tables[i].name, im->got[i]);
+	}
+	return DTI_OK;
+}
+
+static int is_hex64(const char *t)
+{
+	if (!t || strlen(t) != 64)
+		return 0;
+	for (const char *c = t; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+			return 0;
+	return 1;
+}
+
+/*
+ * The trailer, the last line: the rows per table into im->want, and the
+ * digest, checked against every byte before the line.  *body_end is where
+ * the trailer starts.
+ */
+static enum dti_status read_trailer(struct importer *im, const char *buf,
+                                    const char *end, const char **body_end)
+{
+	const char *stop = end;
+	if (stop > buf && stop[-1] == '\n')
+		stop--;
+	if (stop > buf && stop[-1] == '\r')
+		stop--;
+	const char *start = stop;
+	while (start > buf && start[-1] != '\n')
+		start--;
+	unsigned long line = 1;
+	for (const char *c = buf; c < start;) {
+		const char *nl = memchr(c, '\n', (size_t)(start - c));
+		if (!nl)
+			break;
+		line++;
+		c = nl + 1;
+	}
+	im->line = line;
+	im->trailer_line = line;
+	json_t *t = start > buf ? json_loadb(start, (size_t)(stop - start),
+	                                     JSON_REJECT_DUPLICATES, NULL)
+	                        : NULL;
+	json_t *fmt = json_object_get(t, "dti_export_end");
+	json_t *rows = json_object_get(t, "rows");
+	const char *sha = json_string_value(json_object_get(t, "sha256"));
+	enum dti_status st = DTI_OK;
+	if (!json_is_integer(fmt))
+		st = line_err(im, DTI_EINVALID, 0, "dti_export_end",
+		              "the export ends without its trailer line (rows "
+		              "and digest): it was cut short");
+	else if (json_integer_value(fmt) != EXPORT_FORMAT)
+		st = line_err(
+		    im, DTI_EINVALID, 0, "dti_export_end",
+		    "the trailer is of export format %" JSON_INTEGER_FORMAT
+		    ", the header of %d",
+		    json_integer_value(fmt), EXPORT_FORMAT);
+	else if (!json_is_object(rows) ||
+	         json_object_size(rows) != store_ntables)
+		st = line_err(im, DTI_EINVALID, 0, "rows",
+		              "the trailer lacks the rows of every table");
+	else if (!is_hex64(sha))
+		st = line_err(im, DTI_EINVALID, 0, "sha256",
+		              "the trailer lacks the SHA-256 of the export");
+	for (size_t i = 0; i < store_ntables && !st; i++) {
+		json_t *n = json_object_get(rows, store_tables[i].name);
+		if (!json_is_integer(n) || json_integer_value(n) < 0) {
+			char field[DTI_ERROR_FIELD_MAX];
+			dti_snprintf(field, sizeof field, "rows.%s",
+			             store_tables[i].name);
+			st = line_err(im, DTI_EINVALID, 0, field,
+			              "the trailer lacks the rows of table %s",
+			              store_tables[i].name);
+		} else
+			im->want[i] = (long long)json_integer_value(n);
+	}
+	if (!st) {
+		struct dti_sha256 h;
+		char got[65];
+		dti_sha256_init(&h);
+		dti_sha256_update(&h, buf, (size_t)(start - buf));
+		dti_sha256_final(&h, got);
+		if (strcmp(got, sha) != 0)
+			st = line_err(im, DTI_EINVALID, 0, "sha256",
+			              "the export does not match its digest: "
+			              "it was changed after it was written "
+			              "(SHA-256 %s, the trailer says %s)",
+			              got, sha);
+	}
+	json_decref(t);
+	*body_end = start;
+	return st;
+}
+
 /* The header line: format and schema version. */
 static enum dti_status read_header(struct importer *im, const char *p, size_t n,
                                    int *schema)
@@ -1121,6 +1424,10 @@ static enum dti_status read_header(struct importer *im, const char *p, size_t n,
 	         json_integer_value(sch) > 1000000)
 		st = line_err(im, DTI_ESYNTAX, 0, "schema",
 		              "the header lacks the schema version");
+	else if (!json_is_boolean(json_object_get(h, "secrets")))
+		st = line_err(im, DTI_ESYNTAX, 0, "secrets",
+		              "the header does not say whether secrets are "
+		              "included");
 	else
 		*schema = (int)json_integer_value(sch);
 	json_decref(h);
@@ -1183,6 +1490,8 @@ static enum dti_status import_pass(struct importer *im, const char *p,
 	if (!st)
 		st = flush_rows(im);
 	if (!st)
+		st = check_counts(im);
+	if (!st)
 		st = check_chain_end(im);
 	if (!st) {
 		/* what was loaded must pass 'dti audit verify' as it stands */
@@ -1224,10 +1533,19 @@ enum dti_status dti_store_import(struct dti_store *s, const char *buf,
 	if (p == stop)
 		return line_err(&im, DTI_ESYNTAX, 0, "",
 		                "empty input: not a dti export");
+	if (store_ntables > MAX_TABLES)
+		return dti_err_set(err, DTI_EINTERNAL, "", 0, 0, "",
+		                   "too many tables");
 	enum dti_status st = read_header(&im, p, (size_t)(stop - p), &schema);
 	if (st)
 		return st;
 	p = eol ? eol + 1 : end;
+	/* the trailer and the digest, before anything is locked */
+	const char *body_end = end;
+	st = read_trailer(&im, buf, end, &body_end);
+	if (st)
+		return st;
+	end = p < body_end ? body_end : p;
 
 	st = import_pass(&im, p, end, schema);
 	if (st && im.refused) {
@@ -1238,6 +1556,8 @@ enum dti_status dti_store_import(struct dti_store *s, const char *buf,
 		again.name = im.name;
 		again.err = err;
 		again.precise = 1;
+		memcpy(again.want, im.want, sizeof again.want);
+		again.trailer_line = im.trailer_line;
 		again.blob = im.blob;
 		again.blob_cap = im.blob_cap;
 		im.blob = NULL;

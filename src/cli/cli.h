@@ -10,7 +10,9 @@
 #ifndef DTI_CLI_H
 #define DTI_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "dti/dti.h"
 #include "embedded.h"
@@ -97,9 +99,42 @@ const struct dti_embedded_file *cli_embedded(const char *name);
 
 /*
  * Writes a buffer to -o FILE (through a temporary file renamed into place,
- * so a failure never leaves half a file) or to stdout.
+ * so a failure never leaves half a file; see cli_out_open) or to stdout.
  */
 int cli_write(const char *path, const struct dti_buf *b);
+
+/*
+ * An output file being written.  cli_out_open refuses (EXIT_IO, after a
+ * message) a symbolic link, a directory or another special file; writes a
+ * character device or a FIFO as it is (direct); else opens a temporary
+ * file beside path, with the existing file's mode or, for a new file,
+ * 0666 less the umask, removed if SIGINT, SIGTERM or SIGHUP ends the
+ * program.  cli_out_commit syncs it and renames it over path (0 or
+ * EXIT_IO after a message); cli_out_abort removes it.
+ */
+struct cli_outfile {
+	const char *path;
+	char *tmp; /* NULL when direct */
+	int fd;
+	int direct;
+};
+int cli_out_open(struct cli_outfile *f, const char *path);
+int cli_out_commit(struct cli_outfile *f);
+void cli_out_abort(struct cli_outfile *f);
+
+/*
+ * A new temporary file path.tmpXXXXXX with the given mode, registered for
+ * removal on SIGINT/SIGTERM/SIGHUP before a signal can intervene; returns
+ * its descriptor and *tmp (the caller frees it, and calls
+ * cli_cleanup_remove once the file is gone or renamed), or -1 with errno.
+ */
+int cli_temp_beside(const char *path, mode_t mode, char **tmp);
+/* Registers a file to remove on those signals (0, or -1 when full). */
+int cli_cleanup_add(const char *path);
+void cli_cleanup_remove(const char *path);
+/* Blocks and restores SIGINT, SIGTERM and SIGHUP. */
+void cli_block_signals(sigset_t *old);
+void cli_restore_signals(const sigset_t *old);
 
 /* Everything the compute-like commands need, loaded and computed. */
 struct cli_run {

@@ -4,15 +4,22 @@
  *
  * Options may come before or after the file arguments.  Library errors are
  * printed whole (every located fault of a file), prefixed "dti: ", on
- * stderr; data and help go to stdout.  Output files are written to a
- * temporary file in the same directory and renamed, so an interrupted or
- * failed run leaves the previous file untouched.
+ * stderr; data and help go to stdout.  Output files (-o) are written to
+ * a temporary file in the same directory and renamed, so an interrupted or
+ * failed run leaves the previous file untouched; only regular files are
+ * replaced (a symbolic link, a directory or another special file is
+ * refused), a device or a pipe is written as it is, an existing file keeps
+ * its mode and a new one gets the umask's.  SIGINT, SIGTERM and SIGHUP
+ * remove the temporary file before the program ends.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -480,6 +487,233 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Temporary files to remove if SIGINT or SIGTERM ends the program: the
+ * handler unlinks them (async-signal-safe), then re-raises the signal
+ * with its default action, so the exit status still tells the signal.
+ * A signal the program was started with ignored stays ignored.
+ */
+#define CLEANUP_SLOTS 4
+static char cleanup_path[CLEANUP_SLOTS][4096];
+static volatile sig_atomic_t cleanup_used[CLEANUP_SLOTS];
+static int handlers_set;
+
+static void on_fatal_signal(int sig)
+{
+	for (int i = 0; i < CLEANUP_SLOTS; i++)
+		if (cleanup_used[i])
+			unlink(cleanup_path[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void set_handlers(void)
+{
+	if (handlers_set)
+		return;
+	handlers_set = 1;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		struct sigaction old, sa;
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+void cli_block_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void cli_restore_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+int cli_cleanup_add(const char *path)
+{
+	set_handlers();
+	if (strlen(path) >= sizeof cleanup_path[0])
+		return -1;
+	for (int i = 0; i < CLEANUP_SLOTS; i++)
+		if (!cleanup_used[i]) {
+			memcpy(cleanup_path[i], path, strlen(path) + 1);
+			cleanup_used[i] = 1;
+			return 0;
+		}
+	return -1;
+}
+
+void cli_cleanup_remove(const char *path)
+{
+	for (int i = 0; i < CLEANUP_SLOTS; i++)
+		if (cleanup_used[i] && strcmp(cleanup_path[i], path) == 0)
+			cleanup_used[i] = 0;
+}
+
+static mode_t current_umask(void)
+{
+	mode_t m = umask(0);
+	umask(m);
+	return m;
+}
+
+/* Makes a rename durable. */
+static void sync_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	int fd = open(dir, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int cli_temp_beside(const char *path, mode_t mode, char **tmp_out)
+{
+	*tmp_out = NULL;
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return -1;
+	snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+	sigset_t old;
+	cli_block_signals(&old);
+	int fd = mkstemp(tmp);
+	int e = errno;
+	if (fd >= 0 && cli_cleanup_add(tmp) != 0) {
+		close(fd);
+		unlink(tmp);
+		fd = -1;
+		e = ENAMETOOLONG;
+	}
+	cli_restore_signals(&old);
+	if (fd < 0) {
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	/* mkstemp makes it 0600 less the umask: the mode asked for instead */
+	if (fchmod(fd, mode) != 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		cli_cleanup_remove(tmp);
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	*tmp_out = tmp;
+	return fd;
+}
+
+int cli_out_open(struct cli_outfile *f, const char *path)
+{
+	memset(f, 0, sizeof *f);
+	f->path = path;
+	f->fd = -1;
+	struct stat ls, ts;
+	int have = lstat(path, &ls) == 0;
+	if (!have && errno != ENOENT) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(errno));
+		return EXIT_IO;
+	}
+	if (have && stat(path, &ts) == 0 &&
+	    (S_ISCHR(ts.st_mode) || S_ISFIFO(ts.st_mode))) {
+		/* a device or a pipe (/dev/null, /dev/stdout to a pipe):
+		 * written as it is, nothing renamed over it */
+		f->fd = open(path, O_WRONLY | O_NOCTTY);
+		if (f->fd < 0) {
+			fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+			        strerror(errno));
+			return EXIT_IO;
+		}
+		f->direct = 1;
+		return EXIT_OK;
+	}
+	if (have && S_ISLNK(ls.st_mode)) {
+		fprintf(stderr,
+		        "dti: cannot write '%s': it is a symbolic link, and "
+		        "dti replaces only regular files; name the file it "
+		        "points to (or '-' for standard output)\n",
+		        path);
+		return EXIT_IO;
+	}
+	if (have && !S_ISREG(ls.st_mode)) {
+		fprintf(stderr,
+		        "dti: cannot write '%s': it is %s, not a regular "
+		        "file\n",
+		        path, S_ISDIR(ls.st_mode) ? "a directory" : "special");
+		return EXIT_IO;
+	}
+	/* an existing file keeps its permissions (not set-id bits); a new
+	 * one gets the umask's */
+	mode_t mode = have ? (ls.st_mode & 0777) : (0666 & ~current_umask());
+	f->fd = cli_temp_beside(path, mode, &f->tmp);
+	if (f->fd < 0) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
+		        strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+void cli_out_abort(struct cli_outfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (f->tmp) {
+		unlink(f->tmp);
+		cli_cleanup_remove(f->tmp);
+		free(f->tmp);
+		f->tmp = NULL;
+	}
+}
+
+int cli_out_commit(struct cli_outfile *f)
+{
+	int e = 0;
+	if (!f->direct && fsync(f->fd) != 0)
+		e = errno;
+	if (close(f->fd) != 0 && !e)
+		e = errno;
+	f->fd = -1;
+	if (!e && f->tmp && rename(f->tmp, f->path) != 0)
+		e = errno;
+	if (e) {
+		fprintf(stderr, "dti: cannot write '%s': %s\n", f->path,
+		        strerror(e));
+		cli_out_abort(f);
+		return EXIT_IO;
+	}
+	if (f->tmp) {
+		cli_cleanup_remove(f->tmp);
+		free(f->tmp);
+		f->tmp = NULL;
+		sync_dir_of(f->path);
+	}
+	return EXIT_OK;
+}
+
 int cli_write(const char *path, const struct dti_buf *b)
 {
 	/* output that could not be built whole is never written */
@@ -501,37 +735,17 @@ int cli_write(const char *path, const struct dti_buf *b)
 		}
 		return EXIT_OK;
 	}
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!tmp)
-		return EXIT_INTERNAL;
-	snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
+	struct cli_outfile f;
+	int rc = cli_out_open(&f, path);
+	if (rc)
+		return rc;
+	if (write_all(f.fd, data, b->len)) {
 		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
 		        strerror(errno));
-		free(tmp);
+		cli_out_abort(&f);
 		return EXIT_IO;
 	}
-	int bad = write_all(fd, data, b->len) || fsync(fd) != 0;
-	int e = errno;
-	if (close(fd) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	}
-	if (!bad && rename(tmp, path) != 0) {
-		bad = 1;
-		e = errno;
-	}
-	if (bad) {
-		unlink(tmp);
-		fprintf(stderr, "dti: cannot write '%s': %s\n", path,
-		        strerror(e));
-		free(tmp);
-		return EXIT_IO;
-	}
-	free(tmp);
-	return EXIT_OK;
+	return cli_out_commit(&f);
 }
 
 /* ---- compute --------------------------------------------------------- */

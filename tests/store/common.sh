@@ -117,10 +117,24 @@ empty_store() {
 	fi
 }
 
-# export_to DB FILE
+# export_to DB FILE [USER]: the whole store, secrets included, as USER
+# (default admin, the store's admin; "" for a store without users).
 export_to() {
-	if ! "$DTI" export --db "$1" -o "$2" 2>"$TMP/export.err"; then
-		echo "FAIL: dti export --db $1: $(cat "$TMP/export.err")"
+	as=${3-admin}
+	if [ -n "$as" ]; then
+		set -- "$1" "$2" --user "$as" --with-secrets
+	else
+		set -- "$1" "$2"
+	fi
+	db=$1 out=$2
+	shift 2
+	if ! "$DTI" export --db "$db" -o "$out" "$@" 2>"$TMP/export.err"; then
+		echo "FAIL: dti export --db $db: $(cat "$TMP/export.err")"
 		exit 1
 	fi
+}
+
+# The rows of an export: every line but the header and the trailer.
+body_of() {
+	sed '1d;$d' "$1"
 }

@@ -23,11 +23,12 @@ bad() {
 
 make_store "$TMP/a.db" 2000
 export_to "$TMP/a.db" "$TMP/a.ndjson"
-rows=$(($(wc -l <"$TMP/a.ndjson") - 1))
+rows=$(($(wc -l <"$TMP/a.ndjson") - 2))
 echo "export: $rows rows, $(wc -c <"$TMP/a.ndjson") bytes"
 
 # stdout and -o write the same
-"$DTI" export --db "$TMP/a.db" >"$TMP/a-stdout.ndjson" ||
+"$DTI" export --db "$TMP/a.db" --user admin --with-secrets \
+	>"$TMP/a-stdout.ndjson" ||
 	bad "dti export to stdout failed"
 cmp -s "$TMP/a.ndjson" "$TMP/a-stdout.ndjson" ||
 	bad "export to stdout differs from export -o"
@@ -71,25 +72,55 @@ cmp -s "$TMP/a.ndjson" "$TMP/c2.ndjson" || bad "refused import changed the store
 
 # a malformed line: named, and nothing loaded
 empty_store "$TMP/d.db"
-export_to "$TMP/d.db" "$TMP/empty.ndjson"
-sed '5s/.*/{"table":"users","row":{"id":"one"}}/' "$TMP/a.ndjson" \
+export_to "$TMP/d.db" "$TMP/empty.ndjson" ""
+# (the digest made again, so that the line itself is what is refused)
+sed '5s/.*/{"table":"users","row":{"id":"one"}}/;$d' "$TMP/a.ndjson" \
 	>"$TMP/broken.ndjson"
+sha=$(sha256sum <"$TMP/broken.ndjson" | cut -c1-64)
+tail -n 1 "$TMP/a.ndjson" | sed "s/\"sha256\":\"[0-9a-f]*\"/\"sha256\":\"$sha\"/" \
+	>>"$TMP/broken.ndjson"
 "$DTI" import --db "$TMP/d.db" "$TMP/broken.ndjson" >"$TMP/imp.out" 2>&1
 rc=$?
 [ $rc -eq 4 ] || bad "malformed import: exit $rc, wanted 4"
 grep -q 'broken.ndjson:5:' "$TMP/imp.out" ||
 	bad "malformed import does not name line 5: $(cat "$TMP/imp.out")"
-export_to "$TMP/d.db" "$TMP/d.ndjson"
+export_to "$TMP/d.db" "$TMP/d.ndjson" ""
 cmp -s "$TMP/empty.ndjson" "$TMP/d.ndjson" || bad "failed import left rows"
 
+# an export cut short, one figure edited, a row removed: each refused
+# (exit 4, naming what is wrong), nothing loaded
+refuse() { # FILE WHAT PATTERN
+	"$DTI" import --db "$TMP/d.db" "$1" >"$TMP/imp.out" 2>&1
+	rc=$?
+	[ $rc -eq 4 ] || bad "$2: exit $rc, wanted 4: $(cat "$TMP/imp.out")"
+	grep -q "$3" "$TMP/imp.out" || bad "$2 says: $(cat "$TMP/imp.out")"
+	export_to "$TMP/d.db" "$TMP/d.ndjson" ""
+	cmp -s "$TMP/empty.ndjson" "$TMP/d.ndjson" || bad "$2 left rows"
+}
+head -n -3 "$TMP/a.ndjson" >"$TMP/cut.ndjson"
+refuse "$TMP/cut.ndjson" "an export cut short" 'cut short'
+line=$(grep -n '"table":"figures".*"value":[0-9]' "$TMP/a.ndjson" |
+	head -n 1 | cut -d: -f1)
+sed -E "${line}s/\"value\":([0-9])/\"value\":9\1/" "$TMP/a.ndjson" \
+	>"$TMP/edited.ndjson"
+cmp -s "$TMP/a.ndjson" "$TMP/edited.ndjson" && bad "no figure edited"
+refuse "$TMP/edited.ndjson" "an edited figure" 'changed after it was written'
+# a figure's row removed, the digest recomputed with sha256sum
+sed "${line}d;\$d" "$TMP/a.ndjson" >"$TMP/short.ndjson"
+sha=$(sha256sum <"$TMP/short.ndjson" | cut -c1-64)
+tail -n 1 "$TMP/a.ndjson" | sed "s/\"sha256\":\"[0-9a-f]*\"/\"sha256\":\"$sha\"/" \
+	>>"$TMP/short.ndjson"
+refuse "$TMP/short.ndjson" "a removed row" 'rows.figures'
+ls "$TMP" | grep -q 'tmp' && bad "a temporary file was left"
+
 # backup
-"$DTI" backup --db "$TMP/a.db" "$TMP/bk.db" >"$TMP/bk.out" 2>&1 ||
+"$DTI" backup --db "$TMP/a.db" --user admin "$TMP/bk.db" >"$TMP/bk.out" 2>&1 ||
 	bad "backup: $(cat "$TMP/bk.out")"
 export_to "$TMP/bk.db" "$TMP/bk.ndjson"
 cmp -s "$TMP/a.ndjson" "$TMP/bk.ndjson" || bad "backup differs from the store"
 [ "$(sqlite3 "$TMP/bk.db" 'PRAGMA integrity_check')" = ok ] ||
 	bad "backup fails the integrity check"
-"$DTI" backup --db "$TMP/a.db" "$TMP/bk.db" >"$TMP/bk.out" 2>&1
+"$DTI" backup --db "$TMP/a.db" --user admin "$TMP/bk.db" >"$TMP/bk.out" 2>&1
 rc=$?
 [ $rc -eq 12 ] || bad "backup over an existing file: exit $rc, wanted 12"
 
@@ -107,8 +138,8 @@ if [ -n "${DTI_TEST_PG:-}" ]; then
 		export_to "$pg" "$TMP/p.ndjson"
 		head -n 1 "$TMP/p.ndjson" | grep -q '"backend":"postgresql"' ||
 			bad "PostgreSQL export header: $(head -n 1 "$TMP/p.ndjson")"
-		tail -n +2 "$TMP/a.ndjson" >"$TMP/a.body"
-		tail -n +2 "$TMP/p.ndjson" >"$TMP/p.body"
+		body_of "$TMP/a.ndjson" >"$TMP/a.body"
+		body_of "$TMP/p.ndjson" >"$TMP/p.body"
 		cmp -s "$TMP/a.body" "$TMP/p.body" ||
 			bad "PostgreSQL export differs from SQLite's: $(diff \
 				"$TMP/a.body" "$TMP/p.body" | head -c 600)"

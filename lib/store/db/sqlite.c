@@ -6,11 +6,15 @@
  * transaction survives a crash of the machine, not only of the process),
  * foreign keys on, a busy timeout so concurrent writers queue instead of
  * failing, and a collation "vi" that orders Vietnamese names as people
- * expect (SQLite has no ICU collation built in here).
+ * expect (SQLite has no ICU collation built in here).  A file the open
+ * creates is made 0600 first, whatever the umask.
  */
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "store/db/db_impl.h"
@@ -324,6 +328,18 @@ enum dti_status db_sqlite_open(const char *path, struct db **out,
 	d->base.ops = &sqlite_ops;
 	d->base.kind = DB_SQLITE;
 	dti_snprintf(d->path, sizeof d->path, "%s", path);
+	/*
+	 * A new store file is private (0600) whatever the umask; SQLite
+	 * gives its -wal and -shm files the database file's mode.
+	 */
+	if (strcmp(path, ":memory:") != 0) {
+		int fd =
+		    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			fchmod(fd, 0600);
+			close(fd);
+		}
+	}
 	int rc = sqlite3_open_v2(path, &d->h,
 	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                             SQLITE_OPEN_NOMUTEX,
@@ -340,15 +356,43 @@ enum dti_status db_sqlite_open(const char *path, struct db **out,
 	sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
 	sqlite3_create_collation_v2(d->h, "vi", SQLITE_UTF8, NULL, vi_collate,
 	                            NULL);
-	enum dti_status st = s_exec(&d->base,
-	                            "PRAGMA journal_mode=WAL;"
-	                            "PRAGMA synchronous=FULL;"
-	                            "PRAGMA foreign_keys=ON;",
-	                            err);
+	/*
+	 * Reading the schema first also tells a file that is not SQLite
+	 * (refused, unchanged).  WAL is persistent: a database of another
+	 * program (tables, but no schema_migrations) is not switched to it,
+	 * so that being refused by 'dti db init' leaves it as it was.
+	 */
+	struct sstmt *q = NULL;
+	int64_t foreign = 0;
+	enum dti_status st = s_prepare(
+	    &d->base,
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND NOT EXISTS (SELECT "
+	    "1 FROM sqlite_master WHERE name = 'schema_migrations')",
+	    (struct db_stmt **)&q, err);
+	if (st == DTI_OK) {
+		int rc2 = sqlite3_step(q->h);
+		if (rc2 == SQLITE_ROW)
+			foreign = sqlite3_column_int64(q->h, 0);
+		else if (rc2 != SQLITE_DONE)
+			st = dti_err_replace(
+			    err, DTI_EIO, path, 0, 0, "",
+			    "not an SQLite database, or unreadable: %s",
+			    sqlite3_errmsg(d->h));
+		s_finalize(&q->base);
+	} else if (st == DTI_EIO)
+		dti_err_replace(err, DTI_EIO, path, 0, 0, "",
+		                "not an SQLite database, or unreadable: %s",
+		                sqlite3_errmsg(d->h));
+	if (st == DTI_OK)
+		st = s_exec(&d->base,
+		            foreign ? "PRAGMA synchronous=FULL;"
+		                      "PRAGMA foreign_keys=ON;"
+		                    : "PRAGMA journal_mode=WAL;"
+		                      "PRAGMA synchronous=FULL;"
+		                      "PRAGMA foreign_keys=ON;",
+		            err);
 	if (st != DTI_OK) {
-		if (st == DTI_EIO)
-			dti_err_set(err, DTI_EIO, path, 0, 0, "",
-			            "not an SQLite database, or unreadable");
 		s_close(&d->base);
 		return st;
 	}

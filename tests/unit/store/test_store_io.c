@@ -139,19 +139,107 @@ static void fill(struct dti_store *s)
 	dti_error_release(&err);
 }
 
+static enum dti_status to_buf(void *ctx, const char *p, size_t n)
+{
+	return dti_buf_add(ctx, p, n);
+}
+
+/*
+ * The whole export, secrets included: as the store's first admin when
+ * nobody acts yet (a store without users needs nobody).
+ */
 static char *export_of(struct dti_store *s)
 {
 	struct dti_buf b = DTI_BUF_INIT;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_store_export(s, &b, &err);
+	if (!dti_store_actor(s)) {
+		char name[64] = "";
+		struct db_stmt *q = NULL;
+		int row = 0;
+		assert_int_equal(
+		    db_prepare(s->db,
+		               "SELECT u.name FROM users u JOIN user_roles r "
+		               "ON r.user_id = u.id WHERE r.role = 'admin' "
+		               "ORDER BY u.id LIMIT 1",
+		               &q, &err),
+		    DTI_OK);
+		assert_int_equal(db_step(q, &row, &err), DTI_OK);
+		if (row)
+			snprintf(name, sizeof name, "%s", db_col_text(q, 0));
+		db_finalize(q);
+		if (*name)
+			assert_int_equal(dti_store_set_actor(s, name, &err),
+			                 DTI_OK);
+	}
+	struct dti_export_opts eo;
+	dti_export_opts_init(&eo);
+	eo.with_secrets = 1;
+	enum dti_status st = dti_store_export_with(s, &eo, to_buf, &b, &err);
 	if (st)
 		fail_msg("export: %s", err.message);
 	dti_error_release(&err);
 	return b.data;
 }
 
-/* The text with line `line` (1-based) replaced by `with`. */
-static char *replace_line(const char *text, unsigned line, const char *with)
+/* The start of the last line (the trailer), or the end of text. */
+static const char *last_line(const char *text)
+{
+	size_t n = strlen(text);
+	if (n && text[n - 1] == '\n')
+		n--;
+	while (n && text[n - 1] != '\n')
+		n--;
+	return text + n;
+}
+
+/*
+ * The text with a new trailer: rows counted again (unless keep_counts:
+ * the old trailer's) and the digest of what comes before it; as someone
+ * who edits an export and knows the format would make it.
+ */
+static char *reseal_with(const char *text, int keep_counts)
+{
+	const char *end = last_line(text);
+	if (strncmp(end, "{\"dti_export_end\"", 17) != 0)
+		end = text + strlen(text);
+	struct dti_buf b = DTI_BUF_INIT;
+	dti_buf_add(&b, text, (size_t)(end - text));
+	char sha[65];
+	struct dti_sha256 h;
+	dti_sha256_init(&h);
+	dti_sha256_update(&h, b.data ? b.data : "", b.len);
+	dti_sha256_final(&h, sha);
+	if (keep_counts) {
+		const char *rows = strstr(end, "\"rows\":");
+		assert_non_null(rows);
+		size_t len = strcspn(rows, "}") + 1;
+		dti_buf_addf(&b,
+		             "{\"dti_export_end\":2,%.*s,\"sha256\":\"%s\"}\n",
+		             (int)len, rows, sha);
+		return b.data;
+	}
+	dti_buf_adds(&b, "{\"dti_export_end\":2,\"rows\":{");
+	for (size_t i = 0; i < store_ntables; i++) {
+		char pre[96];
+		snprintf(pre, sizeof pre, "\n{\"table\":\"%s\",",
+		         store_tables[i].name);
+		long n = 0;
+		for (const char *p = b.data; (p = strstr(p, pre)); p++)
+			n++;
+		dti_buf_addf(&b, "%s\"%s\":%ld", i ? "," : "",
+		             store_tables[i].name, n);
+	}
+	dti_buf_addf(&b, "},\"sha256\":\"%s\"}\n", sha);
+	return b.data;
+}
+
+static char *reseal(const char *text)
+{
+	return reseal_with(text, 0);
+}
+
+/* The text with line `line` (1-based) replaced by `with`, unsealed. */
+static char *replace_line_raw(const char *text, unsigned line, const char *with)
 {
 	struct dti_buf b = DTI_BUF_INIT;
 	const char *p = text;
@@ -166,6 +254,15 @@ static char *replace_line(const char *text, unsigned line, const char *with)
 		p += len + (eol ? 1 : 0);
 	}
 	return b.data;
+}
+
+/* The same, with a trailer made anew (the line-level checks are tested). */
+static char *replace_line(const char *text, unsigned line, const char *with)
+{
+	char *raw = replace_line_raw(text, line, with);
+	char *t = reseal(raw);
+	free(raw);
+	return t;
 }
 
 /* The first line starting with prefix, as its number (0 if none). */
@@ -201,8 +298,13 @@ static void test_round_trip(void **state)
 	struct dti_store *a = fresh_store(NULL, 0);
 	fill(a);
 	char *ea = export_of(a);
-	assert_non_null(strstr(ea, "{\"dti_export\":1,\"schema\":"));
-	assert_non_null(strstr(ea, "\"backend\":\"sqlite\"}\n"));
+	assert_non_null(strstr(ea, "{\"dti_export\":2,\"schema\":"));
+	assert_non_null(
+	    strstr(ea, "\"backend\":\"sqlite\",\"secrets\":true}\n"));
+	/* the trailer counts the rows and seals the rest */
+	char *again = reseal(ea);
+	assert_string_equal(ea, again);
+	free(again);
 	/* REAL columns: 1.0 as 1, 0.1 + 0.2 in shortest round-trip form */
 	assert_non_null(strstr(ea, "\"population\":1}}\n"));
 	assert_non_null(strstr(ea, "\"population\":0.30000000000000004}}"));
@@ -453,15 +555,27 @@ static void test_malformed(void **state)
 	refused("{\"x\":1}\n", DTI_ESYNTAX, 1, "dti_export", NULL);
 	refused("", DTI_ESYNTAX, 1, NULL, "empty");
 	char hdr[200];
-	snprintf(hdr, sizeof hdr, "{\"dti_export\":1,\"schema\":%d}\n",
+	snprintf(hdr, sizeof hdr,
+	         "{\"dti_export\":2,\"schema\":%d,\"secrets\":false}\n",
 	         dti_store_schema_latest() - 1);
-	refused(hdr, DTI_ESTATE, 1, "schema", "migrate");
-	snprintf(hdr, sizeof hdr, "{\"dti_export\":1,\"schema\":%d}\n",
+	t = reseal(hdr);
+	refused(t, DTI_ESTATE, 1, "schema", "migrate");
+	free(t);
+	/* format 1 (no trailer) is not read */
+	snprintf(hdr, sizeof hdr,
+	         "{\"dti_export\":1,\"schema\":%d,\"secrets\":false}\n",
 	         dti_store_schema_latest());
+	t = reseal(hdr);
+	refused(t, DTI_EINVALID, 1, "dti_export", "format 1");
+	free(t);
+	snprintf(hdr, sizeof hdr,
+	         "{\"dti_export\":2,\"schema\":%d,\"secrets\":false}\n",
+	         dti_store_schema_latest());
+	t = reseal(hdr);
 	struct dti_store *s = fresh_store(NULL, 0);
 	struct dti_error err = DTI_ERROR_INIT;
-	assert_int_equal(dti_store_import(s, hdr, strlen(hdr), "h", &err),
-	                 DTI_OK);
+	assert_int_equal(dti_store_import(s, t, strlen(t), "h", &err), DTI_OK);
+	free(t);
 	dti_error_release(&err);
 	dti_store_close(s);
 	free(ea);
@@ -627,8 +741,11 @@ static void test_postgres(void **state)
 	const char *pq = strstr(ep, "\"backend\":\"postgresql\"");
 	assert_non_null(sq);
 	assert_non_null(pq);
-	/* the same after the header */
-	assert_string_equal(strchr(ea, '\n'), strchr(ep, '\n'));
+	/* the same rows between header and trailer */
+	size_t la_ = (size_t)(last_line(ea) - strchr(ea, '\n'));
+	size_t lp_ = (size_t)(last_line(ep) - strchr(ep, '\n'));
+	assert_int_equal(la_, lp_);
+	assert_memory_equal(strchr(ea, '\n'), strchr(ep, '\n'), la_);
 	struct dti_store *b = fresh_store(NULL, 0);
 	assert_int_equal(dti_store_import(b, ep, strlen(ep), "p", &err),
 	                 DTI_OK);
@@ -646,6 +763,317 @@ static void test_postgres(void **state)
 	dti_store_close(p);
 }
 
+/*
+ * The trailer: an export cut short, edited, or with a row removed and the
+ * digest made again, is refused before anything is loaded.
+ */
+static void test_sealed(void **state)
+{
+	(void)state;
+	struct dti_store *a = fresh_store(NULL, 0);
+	fill(a);
+	char *ea = export_of(a);
+	unsigned nlines = 0;
+	for (const char *p = ea; *p; p++)
+		nlines += *p == '\n';
+	const char *tr = last_line(ea);
+	assert_non_null(strstr(tr, "\"rows\":{\"schema_migrations\":"));
+	assert_non_null(strstr(tr, "\"users\":2,"));
+
+	/* cut: the last lines gone, or only the trailer's end */
+	char *t = strdup(ea);
+	char *cut = (char *)last_line(t);
+	cut[-1] = '\0';
+	*(char *)last_line(t) = '\0';
+	refused(t, DTI_EINVALID, nlines - 2, "dti_export_end", "cut short");
+	free(t);
+	t = strdup(ea);
+	t[strlen(t) - 20] = '\0';
+	refused(t, DTI_EINVALID, nlines, "dti_export_end", "cut short");
+	free(t);
+
+	/* one value edited, the JSON still valid */
+	unsigned lu = line_of(ea, "{\"table\":\"users\"");
+	char row[1024];
+	first_line(ea, "{\"table\":\"users\"", row, sizeof row);
+	char *dn = strstr(row, "\"display_name\":\"");
+	assert_non_null(dn);
+	dn[16] = dn[16] == 'X' ? 'Y' : 'X';
+	t = replace_line_raw(ea, lu, row);
+	refused(t, DTI_EINVALID, nlines, "sha256", "changed after");
+	free(t);
+
+	/* a row removed and the digest made again: the counts tell */
+	unsigned lb = line_of(ea, "{\"table\":\"blobs\"");
+	char *raw = replace_line_raw(ea, lb, "");
+	char *gone = strstr(raw, "\n\n");
+	assert_non_null(gone);
+	memmove(gone + 1, gone + 2, strlen(gone + 2) + 1);
+	t = reseal_with(raw, 1);
+	refused(t, DTI_EINVALID, nlines - 1, "rows.blobs", "holds 0");
+	free(t);
+	free(raw);
+
+	/* an untouched export still loads */
+	struct dti_store *b = fresh_store(NULL, 0);
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_store_import(b, ea, strlen(ea), "a", &err),
+	                 DTI_OK);
+	dti_error_release(&err);
+	dti_store_close(b);
+	free(ea);
+	dti_store_close(a);
+}
+
+static char *export_as(struct dti_store *s, const char *user, int secrets,
+                       enum dti_status want)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	if (user)
+		assert_int_equal(dti_store_set_actor(s, user, &err), DTI_OK);
+	else
+		assert_int_equal(dti_store_set_actor(s, NULL, &err), DTI_OK);
+	struct dti_export_opts eo;
+	dti_export_opts_init(&eo);
+	eo.with_secrets = secrets;
+	struct dti_buf b = DTI_BUF_INIT;
+	enum dti_status st = dti_store_export_with(s, &eo, to_buf, &b, &err);
+	if (st != want)
+		fail_msg("export as %s%s: %d (%s), wanted %d",
+		         user ? user : "nobody", secrets ? " with secrets" : "",
+		         st, err.message, want);
+	if (st)
+		assert_int_equal(b.len, 0);
+	dti_error_release(&err);
+	return b.data;
+}
+
+/*
+ * Who may export and back up, and what an export without secrets holds
+ * instead of password and token hashes.
+ */
+static void test_export_roles(void **state)
+{
+	(void)state;
+	struct dti_store *e = fresh_store(NULL, 0);
+	/* no user yet: anyone */
+	free(export_as(e, NULL, 0, DTI_OK));
+	free(export_as(e, NULL, 1, DTI_OK));
+	dti_store_close(e);
+
+	struct dti_store *s = fresh_store(NULL, 0);
+	fill(s); /* an (admin), binh (owner) */
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_store_set_actor(s, "an", &err), DTI_OK);
+	assert_int_equal(dti_user_passwd(s, "an", "correct horse", &err),
+	                 DTI_OK);
+	char tok[DTI_TOKEN_MAX];
+	assert_int_equal(dti_user_token(s, "binh", "ci", tok, &err), DTI_OK);
+	assert_int_equal(dti_user_add(s, "vy", "Vy", NULL, &err), DTI_OK);
+	assert_int_equal(dti_user_role(s, "vy", DTI_ROLE_VIEWER, NULL, 1, &err),
+	                 DTI_OK);
+	assert_int_equal(dti_user_add(s, "rin", "Rin", NULL, &err), DTI_OK);
+	assert_int_equal(
+	    dti_user_role(s, "rin", DTI_ROLE_REVIEWER, NULL, 1, &err), DTI_OK);
+
+	free(export_as(s, NULL, 0, DTI_EPERM));
+	free(export_as(s, "vy", 0, DTI_EPERM));
+	free(export_as(s, "rin", 0, DTI_EPERM));
+	free(export_as(s, "binh", 1, DTI_EPERM));
+	char *owner = export_as(s, "binh", 0, DTI_OK);
+	char *admin = export_as(s, "an", 0, DTI_OK);
+	char *full = export_as(s, "an", 1, DTI_OK);
+	assert_string_equal(owner, admin);
+	assert_non_null(strstr(owner, "\"secrets\":false}\n"));
+	assert_non_null(strstr(full, "\"secrets\":true}\n"));
+	/* without secrets: no hash at all */
+	assert_null(strstr(owner, "$argon2"));
+	assert_non_null(strstr(full, "$argon2"));
+	assert_non_null(strstr(owner, "\"password_hash\":null"));
+	char want[64];
+	struct db_stmt *q = NULL;
+	int row = 0;
+	assert_int_equal(
+	    db_prepare(s->db, "SELECT id, hash FROM tokens", &q, &err), DTI_OK);
+	assert_int_equal(db_step(q, &row, &err), DTI_OK);
+	assert_int_equal(row, 1);
+	snprintf(want, sizeof want, "\"hash\":\"redacted:%lld\"",
+	         (long long)db_col_int(q, 0));
+	char hash[80];
+	snprintf(hash, sizeof hash, "%s", db_col_text(q, 1));
+	db_finalize(q);
+	assert_non_null(strstr(owner, want));
+	assert_null(strstr(owner, hash));
+	assert_non_null(strstr(full, hash));
+
+	/* both forms load; the one with secrets gives the same export back */
+	struct dti_store *b = fresh_store(NULL, 0);
+	assert_int_equal(dti_store_import(b, owner, strlen(owner), "o", &err),
+	                 DTI_OK);
+	char *back = export_as(b, "an", 0, DTI_OK);
+	assert_string_equal(owner, back);
+	free(back);
+	struct dti_store *c = fresh_store(NULL, 0);
+	assert_int_equal(dti_store_import(c, full, strlen(full), "f", &err),
+	                 DTI_OK);
+	back = export_as(c, "an", 1, DTI_OK);
+	assert_string_equal(full, back);
+	free(back);
+
+	/* backup: the same rule as export */
+	char path[512];
+	snprintf(path, sizeof path, "%s/roles-backup.db", tmpdir);
+	assert_int_equal(dti_store_set_actor(s, "vy", &err), DTI_OK);
+	assert_int_equal(dti_store_backup(s, path, &err), DTI_EPERM);
+	assert_int_not_equal(access(path, F_OK), 0);
+	assert_int_equal(dti_store_set_actor(s, "binh", &err), DTI_OK);
+	assert_int_equal(dti_store_backup(s, path, &err), DTI_OK);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	dti_error_release(&err);
+	free(owner);
+	free(admin);
+	free(full);
+	dti_store_close(b);
+	dti_store_close(c);
+	dti_store_close(s);
+}
+
+/* The whole file, for "unchanged" (the caller frees it). */
+static char *file_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct dti_buf b = DTI_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		dti_buf_add(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return b.data ? b.data : calloc(1, 1);
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	return sb.st_mode & 07777;
+}
+
+/*
+ * A new store file is 0600 whatever the umask, and so are its -wal and
+ * -shm; 'init' refuses a database holding another program's tables (it
+ * and its journal mode unchanged) and a file that is not SQLite.
+ */
+static void test_new_store_files(void **state)
+{
+	(void)state;
+	char path[512], side[600];
+	struct dti_error err = DTI_ERROR_INIT;
+	snprintf(path, sizeof path, "%s/private.db", tmpdir);
+	mode_t old = umask(0);
+	struct dti_store *s = NULL;
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_OK);
+	assert_int_equal(dti_store_init(s, &err), DTI_OK);
+	assert_int_equal(dti_user_add(s, "an", "", NULL, &err), DTI_OK);
+	assert_int_equal(mode_of(path), 0600);
+	snprintf(side, sizeof side, "%s-wal", path);
+	assert_int_equal(mode_of(side), 0600);
+	snprintf(side, sizeof side, "%s-shm", path);
+	assert_int_equal(mode_of(side), 0600);
+	/* the backup too */
+	snprintf(side, sizeof side, "%s/private-copy.db", tmpdir);
+	assert_int_equal(dti_store_set_actor(s, "an", &err), DTI_OK);
+	assert_int_equal(dti_store_backup(s, side, &err), DTI_OK);
+	assert_int_equal(mode_of(side), 0600);
+	umask(old);
+	dti_store_close(s);
+
+	/* another program's SQLite database */
+	snprintf(path, sizeof path, "%s/other.db", tmpdir);
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_OK);
+	assert_int_equal(db_exec(s->db,
+	                         "PRAGMA journal_mode=DELETE; CREATE TABLE "
+	                         "invoices (id INTEGER); CREATE TABLE "
+	                         "accounts (id INTEGER)",
+	                         &err),
+	                 DTI_OK);
+	dti_store_close(s);
+	size_t n0, n1;
+	char *before = file_bytes(path, &n0);
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_OK);
+	assert_int_equal(dti_store_init(s, &err), DTI_ESTATE);
+	assert_non_null(strstr(err.message, "not a dti store"));
+	assert_non_null(strstr(err.message, "'accounts'"));
+	dti_error_release(&err);
+	dti_store_close(s);
+	char *after = file_bytes(path, &n1);
+	assert_int_equal(n0, n1);
+	assert_memory_equal(before, after, n0);
+	free(before);
+	free(after);
+
+	/* not SQLite at all */
+	snprintf(path, sizeof path, "%s/notes.db", tmpdir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 200; i++)
+		fputs("these are notes, not a database\n", f);
+	fclose(f);
+	before = file_bytes(path, &n0);
+	assert_int_equal(dti_store_open(path, &s, &err), DTI_EIO);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "not an SQLite database"));
+	assert_null(err.more);
+	dti_error_release(&err);
+	after = file_bytes(path, &n1);
+	assert_int_equal(n0, n1);
+	assert_memory_equal(before, after, n0);
+	free(before);
+	free(after);
+	snprintf(side, sizeof side, "%s-wal", path);
+	assert_int_not_equal(access(side, F_OK), 0);
+}
+
+/* On PostgreSQL: a schema holding another table is refused by init. */
+static void test_init_foreign_pg(void **state)
+{
+	(void)state;
+	const char *uri = getenv("DTI_TEST_PG");
+	if (!uri || !*uri)
+		skip();
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_store *admin = NULL;
+	assert_int_equal(dti_store_open(uri, &admin, &err), DTI_OK);
+	char schema[64], sql[256], u[1200];
+	snprintf(schema, sizeof schema, "foreign_%ld", (long)getpid());
+	snprintf(sql, sizeof sql,
+	         "CREATE SCHEMA %s; CREATE TABLE %s.invoices (id integer)",
+	         schema, schema);
+	assert_int_equal(db_exec(admin->db, sql, &err), DTI_OK);
+	snprintf(u, sizeof u, "%s%coptions=-csearch_path%%3D%s", uri,
+	         strchr(uri, '?') ? '&' : '?', schema);
+	struct dti_store *s = NULL;
+	assert_int_equal(dti_store_open(u, &s, &err), DTI_OK);
+	assert_int_equal(dti_store_init(s, &err), DTI_ESTATE);
+	assert_non_null(strstr(err.message, "'invoices'"));
+	dti_error_release(&err);
+	dti_store_close(s);
+	int64_t n = 0;
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM information_schema.tables WHERE "
+	         "table_schema = '%s'",
+	         schema);
+	assert_int_equal(db_query_int(admin->db, &err, &n, NULL, sql, ""),
+	                 DTI_OK);
+	assert_int_equal(n, 1);
+	snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);
+	assert_int_equal(db_exec(admin->db, sql, &err), DTI_OK);
+	dti_store_close(admin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -655,6 +1083,10 @@ int main(void)
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_real_text),
 	    cmocka_unit_test(test_backup),
+	    cmocka_unit_test(test_sealed),
+	    cmocka_unit_test(test_export_roles),
+	    cmocka_unit_test(test_new_store_files),
+	    cmocka_unit_test(test_init_foreign_pg),
 	    cmocka_unit_test(test_postgres),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
