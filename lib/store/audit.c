@@ -270,18 +270,11 @@ static enum dti_status check(struct dti_store *s, struct dti_audit_report *rep,
 	return st;
 }
 
-enum dti_status store_audit_check(struct dti_store *s,
-                                  struct dti_audit_report *rep,
-                                  struct dti_error *err)
-{
-	return check(s, rep, NULL, err);
-}
-
-enum dti_status store_audit_check_state(struct dti_store *s,
+enum dti_status store_audit_check_state(struct dti_store *s, int extra_ok,
                                         struct dti_audit_report *rep,
                                         struct dti_error *err)
 {
-	struct store_replay *replay = store_replay_new();
+	struct store_replay *replay = store_replay_new(extra_ok);
 	if (!replay) {
 		memset(rep, 0, sizeof *rep);
 		return dti_err_nomem(err);
@@ -302,7 +295,7 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
 		return st;
-	st = store_audit_check_state(s, rep, err);
+	st = store_audit_check_state(s, 0, rep, err);
 	db_rollback(s->db);
 	return st;
 }

@@ -414,7 +414,7 @@ enum dti_status dti_audit_verify_checkpoint(struct dti_store *s,
 		st = check_store(s, f[1], seq, f[2], f[3], f[5], rep, err);
 		/* and the log and the tables themselves */
 		if (st == DTI_OK)
-			st = store_audit_check_state(s, rep, err);
+			st = store_audit_check_state(s, 0, rep, err);
 		db_rollback(s->db);
 	}
 	json_decref(o);

@@ -228,11 +228,15 @@ struct xtab {
 struct store_replay {
 	struct xtab t[T_N];
 	int oom;
+	int extra_ok; /* rows the log does not explain are not differences */
 };
 
-struct store_replay *store_replay_new(void)
+struct store_replay *store_replay_new(int extra_ok)
 {
-	return calloc(1, sizeof(struct store_replay));
+	struct store_replay *r = calloc(1, sizeof(struct store_replay));
+	if (r)
+		r->extra_ok = extra_ok;
+	return r;
 }
 
 static void val_clear(struct xval *v)
@@ -921,6 +925,8 @@ static enum dti_status compare_table(struct dti_store *s,
 				len = sizeof key - 1;
 		}
 		struct xrow *w = row_get(r, t, key, 0);
+		if ((!w || !w->live) && r->extra_ok)
+			continue;
 		if (!w || !w->live) {
 			st = differ(rep, err, sp->name, key,
 			            ": the log has no such row, the table "

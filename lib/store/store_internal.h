@@ -146,26 +146,12 @@ enum dti_status store_audit(struct dti_store *s, const char *action,
                             const char *object, const char *before,
                             const char *after, struct dti_error *err);
 /*
- * The checks of dti_audit_verify() inside the caller's transaction (read
- * or write), so that import can check what it loaded before it commits.
- */
-enum dti_status store_audit_check(struct dti_store *s,
-                                  struct dti_audit_report *rep,
-                                  struct dti_error *err);
-/*
- * The chain and the tables against the state the events imply (replay.c):
- * what dti_audit_verify() checks.  Import checks the chain only, so that
- * a store filled by other means (bulk loads) still moves between backends.
- */
-enum dti_status store_audit_check_state(struct dti_store *s,
-                                        struct dti_audit_report *rep,
-                                        struct dti_error *err);
-/*
  * Replay (replay.c): the state the audit log implies, built event by
  * event, then compared with the tables (first difference in rep).
  */
 struct store_replay;
-struct store_replay *store_replay_new(void);
+/* extra_ok: rows the log does not explain are accepted (import). */
+struct store_replay *store_replay_new(int extra_ok);
 void store_replay_free(struct store_replay *r);
 void store_replay_event(struct store_replay *r, const char *actor,
                         const char *action, const char *cycle, const char *unit,
@@ -175,6 +161,17 @@ enum dti_status store_replay_compare(struct dti_store *s,
                                      struct store_replay *r,
                                      struct dti_audit_report *rep,
                                      struct dti_error *err);
+/*
+ * The checks of dti_audit_verify() inside the caller's transaction (read
+ * or write), so that import can check what it loaded before it commits:
+ * the chain, and the tables against the state the events imply.  Import
+ * runs it with extra_ok = 1: a row the log implies but which is missing,
+ * or which differs, is refused, while rows no event explains (bulk loads
+ * that bypass the log) are accepted; 'audit verify' reports those too.
+ */
+enum dti_status store_audit_check_state(struct dti_store *s, int extra_ok,
+                                        struct dti_audit_report *rep,
+                                        struct dti_error *err);
 /*
  * checkpoint.c: the store's Ed25519 key pair (created, and recorded by a
  * store.key event, when there is none yet), and a signed checkpoint of
