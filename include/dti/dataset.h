@@ -77,6 +77,20 @@ dti_dataset_parse(const struct dti_framework *fw, const struct dti_units *units,
                   struct dti_error *err);
 
 /* An empty dataset, to be filled with the calls below. */
+/*
+ * Parses one figure for node `node` of fw exactly as a data file's cell
+ * is read: numbers with '.' or ',' (decimal: '.', ',' or 0 for either
+ * where unambiguous), thousands grouping, a trailing '%' where the rule
+ * takes one, yes/no words (có/không, yes/no, x, 1/0) for yes/no
+ * indicators, and the figure checked against the indicator's rule.  An
+ * empty or "missing" text ("", "-", "NA") gives DTI_OK with *v NaN.  On
+ * failure why gets the reason (with the text) and *v is NaN:
+ * DTI_ESYNTAX (not a number or yes/no), DTI_EINVALID (outside the rule).
+ */
+DTI_EXTERN enum dti_status dti_parse_figure(const struct dti_framework *fw,
+                                            size_t node, const char *text,
+                                            char decimal, double *v, char *why,
+                                            size_t whysz);
 DTI_EXTERN enum dti_status dti_dataset_new(const struct dti_framework *fw,
                                            const struct dti_units *units,
                                            struct dti_dataset **out);

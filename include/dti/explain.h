@@ -51,6 +51,9 @@ struct dti_explain_item {
 	int rank;            /* rank on this indicator, 0 if none */
 	size_t ranked;       /* units ranked on it */
 	double change;       /* since the previous cycle, NaN if none */
+	double figure; /* the figure of a leaf as entered (after imputation),
+	                  NaN for an aggregate or a missing figure */
+	int missing;   /* no figure: scored by the framework's missing rule */
 };
 
 struct dti_explanation {

@@ -190,10 +190,14 @@ struct dti_figure_edit {
 	double self_points;    /* self-assessed points (NaN: leave) */
 	const char *comment;   /* NULL: leave; "" clears */
 	int clear;             /* 1: remove the figure, points and comment */
+	/* the figure as typed (NULL: take `value`): read as a data file's
+	   cell for the indicator's rule ("0,8", "91,8%", "có", "x"; see
+	   dti_parse_figure) */
+	const char *value_text;
 };
 #define DTI_FIGURE_EDIT_INIT(code)                                             \
 	{                                                                      \
-		(code), NAN, NAN, NULL, 0                                      \
+		(code), NAN, NAN, NULL, 0, NULL                                \
 	}
 /* Sets *e to an edit of indicator `code` that changes nothing yet. */
 DTI_EXTERN void dti_figure_edit_init(struct dti_figure_edit *e,

@@ -77,6 +77,14 @@ int dti_vsnprintf(char *out, size_t n, const char *fmt, va_list ap)
 
 /* A CSV field (NULL as ""), quoted when it holds , " or a line break. */
 enum dti_status dti_csv_cell(struct dti_buf *b, const char *s);
+/*
+ * A CSV field of text from a file or a user (a name, a comment) in output
+ * meant for spreadsheets: as dti_csv_cell, but text starting with = + - @
+ * (or a tab or carriage return) gets a leading ' so that a spreadsheet
+ * shows it as text instead of evaluating it as a formula.  Numbers are
+ * never written through it.
+ */
+enum dti_status dti_csv_text_cell(struct dti_buf *b, const char *s);
 
 /*
  * The end of every public call that writes into a caller's buffer: st

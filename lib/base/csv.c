@@ -372,3 +372,15 @@ enum dti_status dti_csv_cell(struct dti_buf *b, const char *s)
 	}
 	return st ? st : dti_buf_addc(b, '"');
 }
+
+enum dti_status dti_csv_text_cell(struct dti_buf *b, const char *s)
+{
+	if (!s || !*s || !strchr("=+-@\t\r", *s))
+		return dti_csv_cell(b, s);
+	struct dti_buf t = DTI_BUF_INIT;
+	dti_buf_addc(&t, '\'');
+	dti_buf_adds(&t, s);
+	enum dti_status st = t.status ? t.status : dti_csv_cell(b, t.data);
+	dti_buf_release(&t);
+	return st;
+}

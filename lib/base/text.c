@@ -481,6 +481,93 @@ size_t dti_text_width(const char *s, size_t len)
 	return w;
 }
 
+/* ---- escaping for the screen ----------------------------------------- */
+
+/*
+ * Code points that change what a terminal shows rather than showing
+ * themselves: C1 controls, the line and paragraph separators, and the
+ * bidirectional embeddings, overrides and isolates (a U+202E in a comment
+ * would show the rest of a table row reversed).
+ */
+static int is_invisible_control(uint32_t cp)
+{
+	return (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static enum dti_status esc_byte(struct dti_buf *out, unsigned c)
+{
+	switch (c) {
+	case '\n': return dti_buf_adds(out, "\\n");
+	case '\t': return dti_buf_adds(out, "\\t");
+	case '\r': return dti_buf_adds(out, "\\r");
+	case '\\': return dti_buf_adds(out, "\\\\");
+	default: return dti_buf_addf(out, "\\x%02x", c);
+	}
+}
+
+/* Length of the run at s[i..len) that passes unchanged (0 if s[i] does not),
+   and in *bad the length of the sequence to escape when it is 0. */
+static size_t plain_run(const unsigned char *p, size_t len, size_t i,
+                        unsigned flags, size_t *bad)
+{
+	size_t start = i;
+	*bad = 0;
+	while (i < len) {
+		unsigned c = p[i];
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7F ||
+			    (c == '\\' && !(flags & DTI_TEXT_ESC_JSON)))
+				break;
+			i++;
+			continue;
+		}
+		size_t n = seq_len(p, len, i, NULL);
+		if (n == 0)
+			break;
+		const unsigned char *q = p + i;
+		if (is_invisible_control(next_cp(&q))) {
+			if (i == start)
+				*bad = n;
+			break;
+		}
+		i += n;
+	}
+	return i - start;
+}
+
+int dti_text_needs_escape(const char *s, size_t len, unsigned flags)
+{
+	size_t bad;
+	return s &&
+	       plain_run((const unsigned char *)s, len, 0, flags, &bad) < len;
+}
+
+enum dti_status dti_text_escape(struct dti_buf *out, const char *s, size_t len,
+                                unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	enum dti_status st = DTI_OK;
+	while (s && i < len && !st) {
+		size_t bad;
+		size_t n = plain_run(p, len, i, flags, &bad);
+		if (n) {
+			st = dti_buf_add(out, p + i, n);
+			i += n;
+		} else if (bad) {
+			const unsigned char *q = p + i;
+			st =
+			    dti_buf_addf(out, "\\u%04x", (unsigned)next_cp(&q));
+			i += bad;
+		} else {
+			st = esc_byte(out, p[i]);
+			i++;
+		}
+	}
+	return st ? st : dti_buf_status(out);
+}
+
 /* ---- fold keys ------------------------------------------------------- */
 
 /*

@@ -1001,6 +1001,84 @@ static int is_missing_text(const char *s)
 	       strcmp(k, "null") == 0;
 }
 
+enum dti_status dti_parse_figure(const struct dti_framework *fw, size_t node,
+                                 const char *text, char decimal, double *v,
+                                 char *why, size_t whysz)
+{
+	*v = NAN;
+	if (whysz)
+		*why = '\0';
+	if (node >= fw->n) {
+		dti_snprintf(why, whysz, "no such indicator");
+		return DTI_EARG;
+	}
+	const struct fw_node *nd = &fw->nodes[node];
+	const char *s = text ? text : "";
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s || is_missing_text(s))
+		return DTI_OK;
+	if (nd->rule == DTI_RULE_YESNO && !nd->nchildren) {
+		if (yes_no(s, v) == 0)
+			return DTI_OK;
+	}
+	int pct = 0;
+	const char *nwhy = NULL;
+	double x;
+	enum dti_status st = dti_parse_number(s, decimal, &x, &pct, &nwhy);
+	if (st == DTI_EAMBIGUOUS) {
+		dti_snprintf(
+		    why, whysz,
+		    "'%s' is ambiguous: ',' may be a decimal mark or a "
+		    "thousands separator; declare it with '# decimal: "
+		    ",' or '# decimal: .' (or --decimal)",
+		    s);
+		return DTI_ESYNTAX;
+	}
+	if (st) {
+		if (nd->rule == DTI_RULE_YESNO && !nd->nchildren)
+			dti_snprintf(why, whysz,
+			             "'%s' is not yes or no (có/không, 1/0)",
+			             s);
+		else
+			dti_snprintf(why, whysz, "'%s' is not a number (%s)", s,
+			             nwhy);
+		return DTI_ESYNTAX;
+	}
+	if (pct) {
+		if (nd->nchildren || nd->rule == DTI_RULE_VALUE) {
+			x = x / 100 * fw->scale;
+		} else if (nd->rule == DTI_RULE_RATIO) {
+			double big = fabs(nd->rp.floor) > fabs(nd->rp.target)
+			                 ? fabs(nd->rp.floor)
+			                 : fabs(nd->rp.target);
+			if (big <= 1)
+				x /= 100;
+		} else if (nd->rule == DTI_RULE_YESNO ||
+		           nd->rule == DTI_RULE_COUNT ||
+		           nd->rule == DTI_RULE_POINTS ||
+		           nd->rule == DTI_RULE_REVIEWER ||
+		           nd->rule == DTI_RULE_SURVEY) {
+			dti_snprintf(
+			    why, whysz,
+			    "'%s': a percentage is not expected for rule "
+			    "'%s'",
+			    s, dti_rule_name(nd->rule));
+			return DTI_EINVALID;
+		}
+	}
+	if (nd->kind != DTI_KIND_STATISTIC) {
+		char buf[200];
+		const char *bad = dti_check_figure(fw, nd, x, buf, sizeof buf);
+		if (bad) {
+			dti_snprintf(why, whysz, "%s", bad);
+			return DTI_EINVALID;
+		}
+	}
+	*v = x;
+	return DTI_OK;
+}
+
 /*
  * Parses one cell for a node.  Returns 1 with *v set, 0 for an empty or
  * missing cell, -1 after reporting a fault.
@@ -1008,69 +1086,16 @@ static int is_missing_text(const char *s)
 static int parse_cell(struct reader *r, const char *cell, size_t node,
                       unsigned long line, size_t col, double *v)
 {
-	const struct fw_node *nd = &r->fw->nodes[node];
-	const char *s = cell;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s || is_missing_text(s))
-		return 0;
-	if (nd->rule == DTI_RULE_YESNO && !nd->nchildren) {
-		if (yes_no(s, v) == 0)
-			return 1;
-	}
-	int pct = 0;
-	const char *why = NULL;
-	enum dti_status st = dti_parse_number(s, r->decimal, v, &pct, &why);
-	if (st == DTI_EAMBIGUOUS) {
-		rfault(r, DTI_ESYNTAX, line, col,
-		       "'%s' is ambiguous: ',' may be a decimal mark or a "
-		       "thousands separator; declare it with '# decimal: ,' "
-		       "or '# decimal: .' (or --decimal)",
-		       s);
-		return -1;
-	}
+	char why[512];
+	enum dti_status st =
+	    dti_parse_figure(r->fw, node, cell, r->decimal, v, why, sizeof why);
 	if (st) {
-		if (nd->rule == DTI_RULE_YESNO && !nd->nchildren)
-			rfault(r, DTI_ESYNTAX, line, col,
-			       "'%s' is not yes or no (có/không, 1/0)", s);
-		else
-			rfault(r, DTI_ESYNTAX, line, col,
-			       "'%s' is not a number (%s)", s, why);
+		rfault(r, st, line, col, "%s", why);
 		return -1;
 	}
-	if (pct) {
-		if (nd->nchildren || nd->rule == DTI_RULE_VALUE) {
-			*v = *v / 100 * r->fw->scale;
-		} else if (nd->rule == DTI_RULE_RATIO) {
-			double big = fabs(nd->rp.floor) > fabs(nd->rp.target)
-			                 ? fabs(nd->rp.floor)
-			                 : fabs(nd->rp.target);
-			if (big <= 1)
-				*v /= 100;
-		} else if (nd->rule == DTI_RULE_YESNO ||
-		           nd->rule == DTI_RULE_COUNT ||
-		           nd->rule == DTI_RULE_POINTS ||
-		           nd->rule == DTI_RULE_REVIEWER ||
-		           nd->rule == DTI_RULE_SURVEY) {
-			rfault(r, DTI_EINVALID, line, col,
-			       "'%s': a percentage is not expected for rule "
-			       "'%s'",
-			       s, dti_rule_name(nd->rule));
-			return -1;
-		}
-	}
-	if (nd->kind == DTI_KIND_STATISTIC)
-		return 1;
-	char buf[200];
-	const char *bad = dti_check_figure(r->fw, nd, *v, buf, sizeof buf);
-	if (bad) {
-		rfault(r, DTI_EINVALID, line, col, "%s", bad);
-		return -1;
-	}
-	return 1;
+	return isnan(*v) ? 0 : 1;
 }
 
-/* The date used to pick units valid in a cycle. */
 static void cycle_date(const struct reader *r, const char *label, char *out,
                        size_t outsz)
 {

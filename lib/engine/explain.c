@@ -227,12 +227,19 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	}
 	double scale = fw->scale;
 	const struct fw_node *top_nd = &fw->nodes[node];
+	/* a node without scored children explains itself: what it loses is
+	   its own shortfall (without this, --by a leaf indicator listed
+	   nothing and reported that nothing was lost) */
+	int self = top_nd->scored;
+	for (size_t c = 0; c < top_nd->nchildren; c++)
+		if (fw->nodes[top_nd->children[c]].scored)
+			self = 0;
 	for (size_t k = 0; k < fw->n; k++) {
 		const struct fw_node *nd = &fw->nodes[k];
-		if (!below[k] || k == node || !nd->scored)
+		if (!below[k] || !nd->scored || (k == node && !self))
 			continue;
 		/* main indicators and everything under them; or leaves */
-		int take = nd->kind == DTI_KIND_INDICATOR ||
+		int take = k == node || nd->kind == DTI_KIND_INDICATOR ||
 		           nd->kind == DTI_KIND_COMPONENT ||
 		           nd->kind == DTI_KIND_CRITERION ||
 		           (!nmain && !nd->nchildren);
@@ -263,6 +270,13 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 		it->rank = res->rank[RES_AT(res, k, unit)];
 		it->ranked = res->ranked[k];
 		it->change = dti_result_change(res, unit, k);
+		it->missing =
+		    (res->flags[RES_AT(res, k, unit)] & DTI_CELL_MISSING) != 0;
+		it->figure = nd->nchildren || it->missing
+		                 ? NAN
+		                 : res->figure[RES_AT(res, k, unit)];
+		if (it->missing)
+			it->change = NAN;
 	}
 	qsort(ex->items, ex->nitems, sizeof *ex->items, cmp_lost);
 
@@ -293,7 +307,8 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 		const struct fw_node *nd = &fw->nodes[it->node];
 		int main_level =
 		    nmain ? nd->kind == DTI_KIND_INDICATOR : !nd->nchildren;
-		if (!main_level || !it->rank || it->ranked < 2 ||
+		if (it->node == node || !main_level || !it->rank ||
+		    it->ranked < 2 ||
 		    (fw->uses_points && nd->points_known == 1 &&
 		     nd->points == 0))
 			continue;
@@ -417,6 +432,149 @@ static void places(struct dti_buf *b, int d, enum dti_lang lang)
 	}
 }
 
+/* The part of a bilingual "vi / en" unit text in the language. */
+static void unit_word(struct dti_buf *b, const char *u, enum dti_lang lang)
+{
+	if (!u || !*u)
+		return;
+	const char *sep = strstr(u, " / ");
+	size_t n = strlen(u);
+	const char *p = u;
+	if (sep) {
+		if (lang == DTI_LANG_VI)
+			n = (size_t)(sep - u);
+		else {
+			p = sep + 3;
+			n = strlen(p);
+		}
+	}
+	dti_buf_addc(b, ' ');
+	dti_text_escape(b, p, n, 0);
+}
+
+/* A figure as people write it: shortest digits, the language's mark. */
+static void figure_num(struct dti_buf *b, double v, enum dti_lang lang)
+{
+	size_t from = b->len;
+	dti_buf_add_shortest(b, v);
+	if (lang == DTI_LANG_VI && !b->status)
+		for (size_t i = from; i < b->len; i++)
+			if (b->data[i] == '.')
+				b->data[i] = ',';
+}
+
+/*
+ * The raw figure and what the rule aims at, in the unit's language:
+ * "figure 23.9%, target ≤ 5%" / "số liệu 23,9 %, mục tiêu ≤ 5 %".
+ */
+static void figure_words(struct dti_buf *b, const struct fw_node *nd,
+                         double fig, enum dti_lang L)
+{
+	int vi = L == DTI_LANG_VI;
+	const struct rule_params *rp = &nd->rp;
+	const char *target = vi ? ", mục tiêu " : ", target ";
+	dti_buf_adds(b, vi ? "số liệu " : "figure ");
+	switch (nd->rule) {
+	case DTI_RULE_YESNO:
+		dti_buf_adds(b, fig != 0 ? (vi ? "có" : "yes")
+		                         : (vi ? "không" : "no"));
+		dti_buf_adds(b, target);
+		dti_buf_adds(b, vi ? "có" : "yes");
+		break;
+	case DTI_RULE_RATIO: {
+		/* bounds beyond 1 are percentages, as the data reader takes
+		   them ("91,8%" is 91.8 there, 0.918 for a 0..1 ratio) */
+		int pct = fabs(rp->floor) > 1 || fabs(rp->target) > 1;
+		const char *sign = pct ? (vi ? " %" : "%") : "";
+		figure_num(b, fig, L);
+		dti_buf_adds(b, sign);
+		dti_buf_adds(b, target);
+		dti_buf_adds(b, rp->target < rp->floor ? "≤ " : "≥ ");
+		figure_num(b, rp->target, L);
+		dti_buf_adds(b, sign);
+		break;
+	}
+	case DTI_RULE_COUNT:
+		figure_num(b, fig, L);
+		unit_word(b, nd->unit, L);
+		if (rp->cap > 0 && nd->polarity >= 0) {
+			dti_buf_adds(b, target);
+			dti_buf_adds(b, "≥ ");
+			figure_num(b, rp->cap, L);
+		} else if (nd->polarity < 0) {
+			dti_buf_adds(b, target);
+			dti_buf_adds(b, "0");
+		}
+		break;
+	case DTI_RULE_STEPS:
+		figure_num(b, fig, L);
+		unit_word(b, nd->unit, L);
+		if (rp->nsteps) {
+			dti_buf_adds(b, target);
+			dti_buf_adds(b, nd->polarity < 0 ? "≤ " : "≥ ");
+			figure_num(b,
+			           nd->polarity < 0 ? rp->thr[0]
+			                            : rp->thr[rp->nsteps - 1],
+			           L);
+			unit_word(b, nd->unit, L);
+		}
+		break;
+	case DTI_RULE_SURVEY:
+		figure_num(b, fig, L);
+		dti_buf_adds(b, vi ? ", thang " : ", scale ");
+		figure_num(b, rp->min, L);
+		dti_buf_adds(b, "–");
+		figure_num(b, rp->max, L);
+		break;
+	case DTI_RULE_POINTS:
+	case DTI_RULE_REVIEWER:
+		figure_num(b, fig, L);
+		if (nd->points_known == 1) {
+			dti_buf_adds(b, vi ? "/" : " of ");
+			figure_num(b, nd->points, L);
+		}
+		dti_buf_adds(b, vi ? " điểm" : " points");
+		break;
+	default:
+		figure_num(b, fig, L);
+		unit_word(b, nd->unit, L);
+		break;
+	}
+}
+
+/*
+ * Names of units, nodes and groups come from files: in text they are
+ * escaped (dti_text_escape).  E() returns an escaped copy that lives until
+ * the pool's next ESC_POOL calls, enough for one formatted line.
+ */
+#define ESC_POOL 4
+struct esc_pool {
+	struct dti_buf b[ESC_POOL];
+	unsigned next;
+	enum dti_status st;
+};
+
+static const char *E(struct esc_pool *p, const char *s)
+{
+	struct dti_buf *b = &p->b[p->next++ % ESC_POOL];
+	dti_buf_reset(b);
+	enum dti_status st =
+	    dti_text_escape(b, s ? s : "", s ? strlen(s) : 0, 0);
+	if (st) {
+		if (!p->st)
+			p->st = st;
+		return "?";
+	}
+	return b->data ? b->data : "";
+}
+
+static enum dti_status esc_pool_release(struct esc_pool *p)
+{
+	for (size_t i = 0; i < ESC_POOL; i++)
+		dti_buf_release(&p->b[i]);
+	return p->st;
+}
+
 static enum dti_status write_text(const struct dti_explanation *ex,
                                   enum dti_lang L, struct dti_buf *b)
 {
@@ -425,6 +583,8 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 	int d = res->precision;
 	int vi = L == DTI_LANG_VI;
 	const struct fw_node *top = &fw->nodes[ex->node];
+	struct esc_pool ep;
+	memset(&ep, 0, sizeof ep);
 	if (dti_dataset_synthetic(res->ds))
 		dti_buf_adds(b,
 		             vi ? "*** DỮ LIỆU MÔ PHỎNG – không phải kết quả "
@@ -432,13 +592,15 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		                : "*** SYNTHETIC DEMO DATA – not official "
 		                  "results ***\n");
 	/* headline */
-	dti_buf_addf(b, "%s — %s %s ", uname(res, ex->unit),
-	             nname(fw, ex->node, L), dti_result_cycle(res));
+	dti_buf_addf(b, "%s — %s %s ", E(&ep, uname(res, ex->unit)),
+	             E(&ep, nname(fw, ex->node, L)),
+	             E(&ep, dti_result_cycle(res)));
 	num(b, ex->value, d, L);
 	dti_buf_adds(b, ", ");
 	rank_words(b, ex->rank, ex->ranked, L);
 	if (ex->group && ex->group_rank) {
-		dti_buf_addf(b, " (%s: ", group_name(res, ex->group, L));
+		dti_buf_addf(b,
+		             " (%s: ", E(&ep, group_name(res, ex->group, L)));
 		rank_words(b, ex->group_rank, ex->group_size, L);
 		dti_buf_addc(b, ')');
 	}
@@ -447,7 +609,7 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 	if (res->prev) {
 		if (!isnan(ex->change)) {
 			dti_buf_addf(b, vi ? "So với %s: " : "Since %s: ",
-			             dti_result_cycle(res->prev));
+			             E(&ep, dti_result_cycle(res->prev)));
 			signed_num(b, ex->change, d, L);
 			if (ex->has_rank_change) {
 				dti_buf_adds(b, ", ");
@@ -458,7 +620,7 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 			dti_buf_addf(b,
 			             vi ? "Không có số liệu %s để so sánh.\n"
 			                : "No value in %s to compare with.\n",
-			             dti_result_cycle(res->prev));
+			             E(&ep, dti_result_cycle(res->prev)));
 		}
 	}
 	/* position */
@@ -467,8 +629,10 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		if (ex->ranked > 1) {
 			/* lead over the second */
 			const size_t *order = dti_result_order(res, ex->node);
-			if (!order)
+			if (!order) {
+				esc_pool_release(&ep);
 				return DTI_ENOMEM;
+			}
 			size_t second = SIZE_MAX;
 			for (size_t j = 0; j < res->n; j++)
 				if (order[j] != ex->unit &&
@@ -480,7 +644,7 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 			if (second != SIZE_MAX) {
 				dti_buf_addf(
 				    b, vi ? ", hơn %s " : ", ahead of %s by ",
-				    uname(res, second));
+				    E(&ep, uname(res, second)));
 				num(b,
 				    ex->value - res->value[RES_AT(res, ex->node,
 				                                  second)],
@@ -492,14 +656,14 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		dti_buf_addf(b,
 		             vi ? "Cách đơn vị dẫn đầu (%s, "
 		                : "Gap to the leader (%s, ",
-		             uname(res, ex->leader));
+		             E(&ep, uname(res, ex->leader)));
 		num(b, ex->leader_value, d, L);
 		dti_buf_adds(b, "): ");
 		num(b, ex->leader_value - ex->value, d, L);
 		dti_buf_adds(b, ".\n");
 		if (!isnan(ex->above_gap)) {
 			dti_buf_addf(b, vi ? "Để vượt %s (" : "To pass %s (",
-			             uname(res, ex->above_unit));
+			             E(&ep, uname(res, ex->above_unit)));
 			num(b,
 			    res->value[RES_AT(res, ex->node, ex->above_unit)],
 			    d, L);
@@ -521,14 +685,14 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 	dti_buf_addc(b, ')');
 	if (ex->group && !isnan(ex->group_median)) {
 		dti_buf_addf(b, vi ? "; trung vị %s: " : "; median of %s: ",
-		             group_name(res, ex->group, L));
+		             E(&ep, group_name(res, ex->group, L)));
 		num(b, ex->group_median, d, L);
 		if (ex->group_best_unit != SIZE_MAX &&
 		    ex->group_best_unit != ex->unit) {
 			dti_buf_addf(
 			    b, vi ? "; cao nhất %s: %s " : "; best of %s: %s ",
-			    group_name(res, ex->group, L),
-			    uname(res, ex->group_best_unit));
+			    E(&ep, group_name(res, ex->group, L)),
+			    E(&ep, uname(res, ex->group_best_unit)));
 			num(b, ex->group_best, d, L);
 		} else if (ex->group_best_unit == ex->unit) {
 			dti_buf_adds(b, vi ? "; cao nhất nhóm"
@@ -559,9 +723,29 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 			continue;
 		dti_buf_reset(&line);
 		dti_buf_addf(&line, "  %-18s ", nd->code);
-		num(&line, it->lost, 2, L);
-		dti_buf_adds(&line, vi ? " mất; giá trị " : " lost; value ");
-		num(&line, it->value, d, L);
+		if (it->missing) {
+			/* scored by the missing rule: say so, show no 0 */
+			int pts = fw->uses_points && top->points_known == 1;
+			if (vi) {
+				dti_buf_adds(&line, "mất ");
+				num(&line, it->lost, 2, L);
+				dti_buf_adds(&line, pts ? " điểm vì chưa nhập"
+				                        : " vì chưa nhập");
+			} else {
+				num(&line, it->lost, 2, L);
+				dti_buf_adds(&line, " lost: not entered");
+			}
+		} else {
+			num(&line, it->lost, 2, L);
+			dti_buf_adds(&line, vi ? " mất" : " lost");
+			/* a value rule's figure is the value itself */
+			if (!isnan(it->figure) && nd->rule != DTI_RULE_VALUE) {
+				dti_buf_adds(&line, "; ");
+				figure_words(&line, nd, it->figure, L);
+			}
+			dti_buf_adds(&line, vi ? "; giá trị " : "; value ");
+			num(&line, it->value, d, L);
+		}
 		if (it->rank) {
 			dti_buf_adds(&line, ", ");
 			rank_words(&line, it->rank, it->ranked, L);
@@ -574,10 +758,11 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 			dti_buf_adds(&line, vi ? ", thay đổi " : ", change ");
 			signed_num(&line, it->change, d, L);
 		}
-		dti_buf_addf(&line, " — %s\n", nname(fw, it->node, L));
+		dti_buf_addf(&line, " — %s\n", E(&ep, nname(fw, it->node, L)));
 		if (line.status) {
 			enum dti_status st = line.status;
 			dti_buf_release(&line);
+			esc_pool_release(&ep);
 			return st;
 		}
 		dti_buf_add(b, line.data, line.len);
@@ -597,13 +782,14 @@ static enum dti_status write_text(const struct dti_explanation *ex,
 		for (size_t s = 0; s < cnt; s++) {
 			const struct dti_explain_item *it = &ex->items[list[s]];
 			dti_buf_addf(b, "%s%s (", s ? "; " : "",
-			             nname(fw, it->node, L));
+			             E(&ep, nname(fw, it->node, L)));
 			rank_words(b, it->rank, it->ranked, L);
 			dti_buf_addc(b, ')');
 		}
 		dti_buf_adds(b, ".\n");
 	}
-	return dti_buf_status(b);
+	enum dti_status est = esc_pool_release(&ep);
+	return dti_buf_status(b) ? dti_buf_status(b) : est;
 }
 
 static void j_int(struct dti_json *j, int v, int present)
@@ -702,9 +888,16 @@ static enum dti_status write_json(const struct dti_explanation *ex,
 		dti_json_key(j, "kind");
 		dti_json_string(j, dti_kind_name(fw->nodes[it->node].kind));
 		dti_json_key(j, "value");
-		dti_json_fixed(j, it->value, d);
+		dti_json_fixed(j, it->missing ? NAN : it->value, d);
+		dti_json_key(j, "figure");
+		if (isnan(it->figure))
+			dti_json_null(j);
+		else
+			dti_json_double(j, it->figure);
+		dti_json_key(j, "missing");
+		dti_json_bool(j, it->missing);
 		dti_json_key(j, "points");
-		dti_json_fixed(j, it->points, 4);
+		dti_json_fixed(j, it->missing ? NAN : it->points, 4);
 		dti_json_key(j, "max_points");
 		dti_json_fixed(j, it->max_points, 4);
 		dti_json_key(j, "lost");

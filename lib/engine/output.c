@@ -5,7 +5,9 @@
  * whole.  Numbers are formatted by dti_buf_add_decimal (never printf's %f),
  * so no locale can turn 0.8002 into 0,8002 in data.  Terminal tables are
  * built as a grid of cells first and padded by display width, so
- * Vietnamese names (precomposed or not) line up.  Data marked synthetic is
+ * Vietnamese names (precomposed or not) line up; every cell is escaped
+ * (dti_text_escape), so a name or title with a newline or an escape
+ * sequence cannot forge a row or drive the terminal.  Data marked synthetic is
  * labelled in every format: a banner in tables, a comment line in CSV, a
  * "synthetic" member in JSON.
  */
@@ -25,6 +27,12 @@ static enum dti_status json_double(struct dti_buf *b, double v)
 }
 
 #define csv_cell dti_csv_cell
+
+/* Text from a file or a user in a line of a table view. */
+static enum dti_status add_esc(struct dti_buf *b, const char *s)
+{
+	return s ? dti_text_escape(b, s, strlen(s), 0) : dti_buf_status(b);
+}
 
 int dti_format_parse(const char *s)
 {
@@ -88,8 +96,15 @@ static void grid_set(struct grid *g, size_t col, const char *text, int color)
 	if (g->failed || !g->nrows || col >= g->ncols)
 		return;
 	struct cell *c = &g->cells[(g->nrows - 1) * g->ncols + col];
+	struct dti_buf t = DTI_BUF_INIT;
+	/* names and titles come from files and users: never raw controls */
+	if (text && dti_text_escape(&t, text, strlen(text), 0)) {
+		g->failed = 1;
+		dti_buf_release(&t);
+		return;
+	}
 	free(c->text);
-	c->text = strdup(text ? text : "");
+	c->text = t.data ? t.data : strdup("");
 	c->color = color;
 	if (!c->text)
 		g->failed = 1;
@@ -216,6 +231,32 @@ static const char *unit_id(const struct dti_result *res, size_t i)
 	return res->ds->u[res->units[i]].id;
 }
 
+/*
+ * What a view shows of a cell: nothing (NaN: "–" in tables, empty in CSV,
+ * null in JSON) for a missing figure, even where the framework scores it
+ * 0, so that "not entered" never reads as a measured zero.  The notes of
+ * the result say how missing figures were scored.
+ */
+static int cell_missing(const struct dti_result *res, size_t k, size_t i)
+{
+	return (res->flags[RES_AT(res, k, i)] & DTI_CELL_MISSING) != 0;
+}
+
+static double shown_value(const struct dti_result *res, size_t k, size_t i)
+{
+	return cell_missing(res, k, i) ? NAN : res->value[RES_AT(res, k, i)];
+}
+
+static double shown_points(const struct dti_result *res, size_t k, size_t i)
+{
+	return cell_missing(res, k, i) ? NAN : dti_result_points(res, i, k);
+}
+
+static double shown_change(const struct dti_result *res, size_t k, size_t i)
+{
+	return cell_missing(res, k, i) ? NAN : dti_result_change(res, i, k);
+}
+
 static void rank_change_text(char *out, size_t outsz, int d, int ok)
 {
 	if (!ok)
@@ -290,9 +331,13 @@ static enum dti_status result_table(const struct dti_result *res,
 	const char *title =
 	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
 	if (!st)
-		st = dti_buf_addf(out, "%s%s%s · %s %s · %zu %s",
-		                  dti_framework_id(fw), title ? " – " : "",
-		                  title ? title : "", vi ? "kỳ" : "cycle",
+		st = add_esc(out, dti_framework_id(fw));
+	if (!st && title)
+		st = dti_buf_adds(out, " – ");
+	if (!st)
+		st = add_esc(out, title);
+	if (!st)
+		st = dti_buf_addf(out, " · %s %s · %zu %s", vi ? "kỳ" : "cycle",
 		                  dti_result_cycle(res), res->n,
 		                  vi            ? "đơn vị"
 		                  : res->n == 1 ? "unit"
@@ -367,7 +412,7 @@ static enum dti_status result_table(const struct dti_result *res,
 		for (size_t j = 0; j < nnodes; j++) {
 			size_t k = nodes[j];
 			unsigned fl = res->flags[RES_AT(res, k, i)];
-			double v = res->value[RES_AT(res, k, i)];
+			double v = shown_value(res, k, i);
 			if (fl & DTI_CELL_UNKNOWN)
 				grid_set(&g, c++, "?", 3);
 			else
@@ -380,11 +425,10 @@ static enum dti_status result_table(const struct dti_result *res,
 				grid_set(&g, c++, tmp, 3);
 			}
 			if (o->points)
-				grid_setnum(&g, c++,
-				            dti_result_points(res, i, k), 2,
+				grid_setnum(&g, c++, shown_points(res, k, i), 2,
 				            mark, 0);
 			if (changes) {
-				double d = dti_result_change(res, i, k);
+				double d = shown_change(res, k, i);
 				struct dti_buf t = DTI_BUF_INIT;
 				if (!isnan(d) && d > 0)
 					dti_buf_addc(&t, '+');
@@ -407,8 +451,9 @@ static enum dti_status result_table(const struct dti_result *res,
 	/* legend: code = name, for the columns shown */
 	for (size_t j = 0; j < nnodes && !st; j++) {
 		const struct fw_node *nd = &fw->nodes[nodes[j]];
-		st = dti_buf_addf(out, "%s%s = %s", j ? "; " : "", nd->code,
-		                  node_name(nd, o->lang));
+		st = dti_buf_addf(out, "%s%s = ", j ? "; " : "", nd->code);
+		if (!st)
+			st = add_esc(out, node_name(nd, o->lang));
 	}
 	if (nnodes && !st)
 		st = dti_buf_addc(out, '\n');
@@ -458,15 +503,15 @@ static enum dti_status result_csv(const struct dti_result *res,
 			st = rk ? dti_buf_addf(out, ",%d,", rk)
 			        : dti_buf_adds(out, ",,");
 		if (!st)
-			st = csv_cell(out, unit_id(res, i));
+			st = dti_csv_text_cell(out, unit_id(res, i));
 		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st)
-			st = csv_cell(out, unit_name(res, i));
+			st = dti_csv_text_cell(out, unit_name(res, i));
 		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st && res->group[i])
-			st = csv_cell(out, res->group[i]);
+			st = dti_csv_text_cell(out, res->group[i]);
 		if (!st && o->group_ranks) {
 			int gr = dti_result_group_rank(res, i, sort);
 			st = gr ? dti_buf_addf(out, ",%d", gr)
@@ -476,9 +521,9 @@ static enum dti_status result_csv(const struct dti_result *res,
 			size_t k = nodes[j];
 			st = dti_buf_addc(out, ',');
 			if (!st)
-				st = dti_buf_add_decimal(
-				    out, res->value[RES_AT(res, k, i)], digits,
-				    '.', "");
+				st = dti_buf_add_decimal(out,
+				                         shown_value(res, k, i),
+				                         digits, '.', "");
 			if (!st && o->ranks) {
 				int kr = res->rank[RES_AT(res, k, i)];
 				st = kr ? dti_buf_addf(out, ",%d", kr)
@@ -488,14 +533,14 @@ static enum dti_status result_csv(const struct dti_result *res,
 				st = dti_buf_addc(out, ',');
 				if (!st)
 					st = dti_buf_add_decimal(
-					    out, dti_result_points(res, i, k),
-					    2, '.', "");
+					    out, shown_points(res, k, i), 2,
+					    '.', "");
 			}
 			if (!st && changes) {
 				st = dti_buf_addc(out, ',');
 				if (!st)
 					st = dti_buf_add_decimal(
-					    out, dti_result_change(res, i, k),
+					    out, shown_change(res, k, i),
 					    digits, '.', "");
 				int ok;
 				int rc = dti_result_rank_change(res, i, k, &ok);
@@ -559,7 +604,7 @@ static void unit_json(const struct dti_result *res, const size_t *nodes,
 			unsigned fl = res->flags[RES_AT(res, k, i)];
 			switch (s) {
 			case 0:
-				dti_json_fixed(j, res->value[RES_AT(res, k, i)],
+				dti_json_fixed(j, shown_value(res, k, i),
 				               digits);
 				break;
 			case 1:
@@ -571,11 +616,10 @@ static void unit_json(const struct dti_result *res, const size_t *nodes,
 				v ? dti_json_int(j, v) : dti_json_null(j);
 				break;
 			case 3:
-				dti_json_decimal(
-				    j, dti_result_points(res, i, k), 6);
+				dti_json_decimal(j, shown_points(res, k, i), 6);
 				break;
 			case 4:
-				dti_json_fixed(j, dti_result_change(res, i, k),
+				dti_json_fixed(j, shown_change(res, k, i),
 				               digits);
 				break;
 			case 5:
@@ -831,12 +875,19 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	int vi = o->lang == DTI_LANG_VI;
 	const char *title =
 	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
-	enum dti_status st =
-	    dti_buf_addf(out, "%s%s%s", dti_framework_id(fw),
-	                 title ? " – " : "", title ? title : "");
+	enum dti_status st = add_esc(out, dti_framework_id(fw));
+	if (!st && title)
+		st = dti_buf_adds(out, " – ");
+	if (!st)
+		st = add_esc(out, title);
 	const char *status = dti_framework_meta(fw, "status");
-	if (!st && status)
-		st = dti_buf_addf(out, " [%s]", status);
+	if (!st && status) {
+		st = dti_buf_adds(out, " [");
+		if (!st)
+			st = add_esc(out, status);
+		if (!st)
+			st = dti_buf_addc(out, ']');
+	}
 	if (!st)
 		st = dti_buf_addc(out, '\n');
 	static const char *const keys[] = {"version", "level", "source",
@@ -845,9 +896,14 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	                                      "chính thức", "ghi chú"};
 	for (size_t k = 0; k < DTI_ARRAY_LEN(keys) && !st; k++) {
 		const char *v = dti_framework_meta(fw, keys[k]);
-		if (v)
-			st = dti_buf_addf(out, "%s: %s\n",
-			                  vi ? keys_vi[k] : keys[k], v);
+		if (v) {
+			st = dti_buf_addf(out,
+			                  "%s: ", vi ? keys_vi[k] : keys[k]);
+			if (!st)
+				st = add_esc(out, v);
+			if (!st)
+				st = dti_buf_addc(out, '\n');
+		}
 	}
 	if (!st)
 		st = dti_buf_addf(out, "%s: %s, %s 0..%g, %s %d, %s: %s\n",
@@ -891,8 +947,11 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	for (size_t w = 0; w < fw->nwarn && !st; w++) {
 		char line[1024];
 		dti_diag_format(&fw->warn[w], line, sizeof line);
-		st = dti_buf_addf(out, "%s: %s\n", vi ? "lưu ý" : "warning",
-		                  line);
+		st = dti_buf_addf(out, "%s: ", vi ? "lưu ý" : "warning");
+		if (!st)
+			st = add_esc(out, line);
+		if (!st)
+			st = dti_buf_addc(out, '\n');
 	}
 	return st;
 }
@@ -1232,7 +1291,7 @@ static enum dti_status write_output_units(const struct dti_units *u,
 				if (c)
 					st = dti_buf_addc(out, ',');
 				if (!st)
-					st = csv_cell(out, f[c]);
+					st = dti_csv_text_cell(out, f[c]);
 			}
 			if (!st)
 				st = dti_buf_addc(out, '\n');

@@ -78,6 +78,7 @@ struct dti_units {
 	struct chain_index codes;
 	struct chain_index names;  /* names and aliases as written */
 	struct chain_index folded; /* their fold keys */
+	struct chain_index bare;   /* fold keys less an administrative prefix */
 	struct dti_group_info **groups;
 	size_t ngroups;
 	size_t gcap;
@@ -148,6 +149,100 @@ static const char *strip_prefix(const char *key)
 			return key + n;
 	}
 	return key;
+}
+
+/*
+ * Prefixes of the names of local levels and agencies: Huyện (district),
+ * Quận (urban district), Thị xã (town), Xã (commune), Phường (ward), Sở
+ * (department), with their abbreviations.  Each maps to one canonical
+ * key prefix, so "H. Lâm Hà", "Huyện Lâm Hà" and "huyen lam ha" are one
+ * key, "huyen lam ha", and "Thành phố X" and "Huyện X" stay apart.
+ *
+ * Folded, such a prefix is also an ordinary word ("Quan Hóa" is a
+ * district, "quan" its first word), so in a registry's names a prefix
+ * counts only when written as one: with its diacritics ("Quận", "Xã",
+ * "Sở") or as a dotted abbreviation ("Q.", "TX.").  In a name typed by a
+ * user the plain forms count too ("huyen lam ha"), but only after the
+ * name as typed found nothing.  One-letter abbreviations need their dot.
+ */
+struct admin_prefix {
+	const char *key;   /* folded, with the trailing space */
+	const char *canon; /* canonical folded prefix */
+	int abbrev;        /* 1: an abbreviation; 2: one letter, needs '.';
+	                      3: province and city prefixes, always taken */
+};
+
+static const struct admin_prefix admin_prefixes[] = {
+    {"thanh pho ", "thanh pho ", 3},
+    {"tp ", "thanh pho ", 3},
+    {"t p ", "thanh pho ", 3},
+    {"tinh ", "tinh ", 3},
+    {"thi xa ", "thi xa ", 0},
+    {"tx ", "thi xa ", 1},
+    {"huyen ", "huyen ", 0},
+    {"h ", "huyen ", 2},
+    {"quan ", "quan ", 0},
+    {"q ", "quan ", 2},
+    {"phuong ", "phuong ", 0},
+    {"p ", "phuong ", 2},
+    {"xa ", "xa ", 0},
+    {"so ", "so ", 0},
+};
+
+/* The first word of a name as written (blanks skipped), and its length. */
+static const char *first_word(const char *s, size_t *n)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t k = 0;
+	while (s[k] && s[k] != ' ' && s[k] != '\t')
+		k++;
+	*n = k;
+	return s;
+}
+
+/*
+ * The local-level prefix that `key` (the fold of `orig`) starts with, or
+ * NULL; *rest gets the key after it.  `typed`: a name typed by a user (the
+ * plain forms count), else a registry's name (see above).
+ */
+static const struct admin_prefix *
+admin_prefix(const char *orig, const char *key, int typed, const char **rest)
+{
+	size_t wn;
+	const char *w = first_word(orig, &wn);
+	int dotted = memchr(w, '.', wn) != NULL;
+	int accented = 0;
+	for (size_t i = 0; i < wn; i++)
+		accented |= (unsigned char)w[i] >= 0x80;
+	for (size_t i = 0; i < DTI_ARRAY_LEN(admin_prefixes); i++) {
+		const struct admin_prefix *a = &admin_prefixes[i];
+		size_t n = strlen(a->key);
+		if (strncmp(key, a->key, n) != 0 || !key[n])
+			continue;
+		if (a->abbrev == 2 ? !dotted
+		    : a->abbrev == 3
+		        ? 0
+		        : !typed && !(a->abbrev ? dotted : accented))
+			continue;
+		*rest = key + n;
+		return a;
+	}
+	return NULL;
+}
+
+/* The canonical form of a key with a local-level prefix, in the arena:
+   "h lam ha" -> "huyen lam ha"; NULL without memory. */
+static char *admin_canon(struct dti_arena *ar, const struct admin_prefix *a,
+                         const char *rest)
+{
+	size_t cn = strlen(a->canon), rn = strlen(rest);
+	char *k = dti_arena_alloc(ar, cn + rn + 1);
+	if (k) {
+		memcpy(k, a->canon, cn);
+		memcpy(k + cn, rest, rn + 1);
+	}
+	return k;
 }
 
 /*
@@ -400,7 +495,7 @@ static int index_names(struct dti_units *u, size_t ui)
 	struct unit *x = &u->units[ui];
 	size_t nnames = 2 + x->naliases;
 	const char **names = dti_arena_alloc(&u->arena, nnames * sizeof *names);
-	x->keys = dti_arena_alloc(&u->arena, 2 * nnames * sizeof *x->keys);
+	x->keys = dti_arena_alloc(&u->arena, 4 * nnames * sizeof *x->keys);
 	if (!names || !x->keys)
 		return -1;
 	names[0] = x->name_vi;
@@ -418,18 +513,29 @@ static int index_names(struct dti_units *u, size_t ui)
 			return -1;
 		if (!*key)
 			continue;
-		const char *bare = strip_prefix(key);
-		const char *both[2] = {key, bare};
-		for (int b = 0; b < 2; b++) {
-			if (b == 1 && bare == key)
-				break;
+		/* an administrative prefix: the canonical key is a name,
+		   the rest is matched only when nothing else is */
+		const char *rest = NULL, *canon = NULL;
+		const struct admin_prefix *ap =
+		    admin_prefix(names[k], key, 0, &rest);
+		if (ap) {
+			canon = admin_canon(&u->arena, ap, rest);
+			if (!canon)
+				return -1;
+		}
+		const char *all[3] = {key, canon, rest};
+		for (int b = 0; b < 3; b++) {
+			if (!all[b])
+				continue;
 			int dup = 0;
 			for (size_t j = 0; j < x->nkeys; j++)
-				dup |= strcmp(x->keys[j], both[b]) == 0;
-			if (dup)
-				continue;
-			x->keys[x->nkeys++] = both[b];
-			if (chain_add(&u->folded, both[b], ui))
+				dup |= strcmp(x->keys[j], all[b]) == 0;
+			if (!dup)
+				x->keys[x->nkeys++] = all[b];
+			/* the name less a prefix is matched only after the
+			   names as written */
+			if (chain_add(b == 2 ? &u->bare : &u->folded, all[b],
+			              ui))
 				return -1;
 		}
 	}
@@ -927,6 +1033,7 @@ void dti_units_free(struct dti_units *u)
 	chain_release(&u->codes);
 	chain_release(&u->names);
 	chain_release(&u->folded);
+	chain_release(&u->bare);
 	free(u->groups);
 	dti_map_release(&u->group_ids);
 	dti_arena_release(&u->arena);
@@ -1046,27 +1153,50 @@ static void chain_collect(const struct dti_units *u,
  * Runs the match levels on `text` (trimmed) and its fold `key`; returns the
  * candidates of the first level that has any.
  */
-static void match_levels(const struct dti_units *u, const char *text,
-                         const char *key, const char *date, struct cands *c)
+static int match_levels(const struct dti_units *u, const char *text,
+                        const char *key, const char *date, struct cands *c)
 {
 	c->n = 0;
 	size_t i;
 	if (dti_map_get(&u->ids, text, &i) && valid_on(&u->units[i], date)) {
 		cand_add(c, i);
-		return;
+		return 0;
 	}
 	chain_collect(u, &u->codes, text, date, c);
 	if (c->n)
-		return;
+		return 0;
 	chain_collect(u, &u->names, text, date, c);
 	if (c->n)
-		return;
+		return 0;
+	/* the fold keys, and units whose name less its prefix is this
+	   ("Lâm Hà" finds "Huyện Lâm Hà", "Quan Hóa" "Huyện Quan Hóa"; "X"
+	   with both "Quận X" and "Huyện X" is ambiguous, as "Bình" with
+	   "Bình" and "Tỉnh Bình") */
 	chain_collect(u, &u->folded, key, date, c);
+	chain_collect(u, &u->bare, key, date, c);
 	if (c->n)
-		return;
-	const char *bare = strip_prefix(key);
-	if (bare != key)
-		chain_collect(u, &u->folded, bare, date, c);
+		return 0;
+	/* a prefix given: its canonical form ("H. Lâm Hà" is "Huyện Lâm
+	   Hà"), then a unit named without one (or, for Tỉnh and TP., with
+	   the other: one province however the registry writes it); a
+	   commune is not the district of the same name */
+	const char *rest;
+	const struct admin_prefix *ap = admin_prefix(text, key, 1, &rest);
+	if (!ap)
+		return 0;
+	size_t cn = strlen(ap->canon), rn = strlen(rest);
+	char *canon = malloc(cn + rn + 1);
+	if (!canon)
+		return -1;
+	memcpy(canon, ap->canon, cn);
+	memcpy(canon + cn, rest, rn + 1);
+	chain_collect(u, &u->folded, canon, date, c);
+	free(canon);
+	if (!c->n)
+		chain_collect(u, &u->folded, rest, date, c);
+	if (!c->n && ap->abbrev == 3)
+		chain_collect(u, &u->bare, rest, date, c);
+	return 0;
 }
 
 /* Levenshtein distance, or SIZE_MAX when clearly above `limit`. */
@@ -1184,7 +1314,10 @@ enum dti_status dti_units_find(const struct dti_units *u, const char *text,
 	dti_text_fold(t, key, len + 1);
 
 	struct cands c;
-	match_levels(u, t, key, date, &c);
+	if (match_levels(u, t, key, date, &c)) {
+		free(t);
+		return dti_err_nomem(err);
+	}
 	cand_sort(&c);
 	enum dti_status st = DTI_OK;
 	char msg[DTI_ERROR_MSG_MAX];
@@ -1216,10 +1349,11 @@ enum dti_status dti_units_find(const struct dti_units *u, const char *text,
 		st = DTI_ENOTFOUND;
 		msg_add(msg, sizeof msg, &mn, "unknown unit '%.*s'", tl, t);
 		struct cands other = {{0}, 0};
-		if (date) {
-			match_levels(u, t, key, NULL, &other);
-			cand_sort(&other);
+		if (date && match_levels(u, t, key, NULL, &other)) {
+			free(t);
+			return dti_err_nomem(err);
 		}
+		cand_sort(&other);
 		if (other.n) {
 			/* the name denotes a unit of another period */
 			msg_add(msg, sizeof msg, &mn, " on %s:", date);

@@ -290,9 +290,25 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 				                 e[i].indicator,
 				                 "indicator %s is given twice",
 				                 e[i].indicator);
-		if (st == DTI_OK && !e[i].clear && !isnan(e[i].value))
-			st = store_checker_value(ck, node, e[i].value,
-			                         e[i].indicator, err);
+		double val = e[i].value;
+		if (st == DTI_OK && !e[i].clear && e[i].value_text) {
+			/* typed the way a data file is: the reader's parser */
+			char why[512];
+			st = dti_parse_figure(ck->fw, node, e[i].value_text, 0,
+			                      &val, why, sizeof why);
+			if (st == DTI_OK && isnan(val))
+				st = dti_err_set(
+				    err, DTI_EINVALID, "", 0, 0, e[i].indicator,
+				    "no figure in '%s' (use --clear to remove "
+				    "one)",
+				    e[i].value_text);
+			else if (st)
+				st = dti_err_set(err, st, "", 0, 0,
+				                 e[i].indicator, "%s", why);
+		}
+		if (st == DTI_OK && !e[i].clear && !isnan(val))
+			st = store_checker_value(ck, node, val, e[i].indicator,
+			                         err);
 		if (st == DTI_OK && !e[i].clear)
 			st = store_checker_points(ck, node, e[i].self_points,
 			                          e[i].indicator, err);
@@ -300,9 +316,7 @@ apply_edits(struct dti_store *s, struct store_checker *ck, const char *cycle,
 			st = store_read_fig(get, sub, e[i].indicator, &f, err);
 		if (st != DTI_OK)
 			break;
-		double nv = e[i].clear          ? NAN
-		            : isnan(e[i].value) ? f.value
-		                                : e[i].value;
+		double nv = e[i].clear ? NAN : isnan(val) ? f.value : val;
 		double np = e[i].clear                ? NAN
 		            : isnan(e[i].self_points) ? f.points
 		                                      : e[i].self_points;

@@ -91,9 +91,13 @@ int cli_exit_for(enum dti_status st, int context_exit);
 
 /* Loads a framework file, or a bundled one by id ("pdti-2022"). */
 int cli_load_framework(const char *name, struct dti_framework **fw);
-/* Loads the registry: --units FILE, the one the framework names, or none. */
+/*
+ * Loads the registry: --units FILE, the one the framework names, or none.
+ * fw_path is the file the framework was read from (NULL: bundled or
+ * stdin): a relative "# units:" path is taken from its directory.
+ */
 int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
-                   struct dti_units **units);
+                   const char *fw_path, struct dti_units **units);
 /* The bundled file with this base name, or NULL. */
 const struct dti_embedded_file *cli_embedded(const char *name);
 
@@ -102,6 +106,18 @@ const struct dti_embedded_file *cli_embedded(const char *name);
  * so a failure never leaves half a file; see cli_out_open) or to stdout.
  */
 int cli_write(const char *path, const struct dti_buf *b);
+/*
+ * Text from a file or a user in a human-readable view: appended escaped
+ * (dti_text_escape: a newline or an escape sequence shows as \n, \x1b),
+ * so that it can neither forge a line nor drive the terminal.  cli_esc_pad
+ * pads it with spaces to `width` display columns; cli_put_esc writes it to
+ * standard output.
+ */
+void cli_esc(struct dti_buf *b, const char *s);
+/* The same for JSON text, whose backslashes are its own escapes. */
+void cli_esc_json(struct dti_buf *b, const char *s);
+void cli_esc_pad(struct dti_buf *b, const char *s, size_t width);
+void cli_put_esc(const char *s);
 
 /*
  * An output file being written.  cli_out_open refuses (EXIT_IO, after a

@@ -80,13 +80,26 @@ struct log_out {
 /* "  seq at actor action object [cycle] before -> after" */
 static void event_text(struct dti_buf *b, const struct dti_audit_event *ev)
 {
-	dti_buf_addf(b, "%6lld %s %-12s %-20s %s", (long long)ev->seq, ev->at,
-	             ev->actor, ev->action, ev->object);
-	if (*ev->cycle)
-		dti_buf_addf(b, " [%s]", ev->cycle);
-	if (ev->before || ev->after)
-		dti_buf_addf(b, " %s -> %s", ev->before ? ev->before : "-",
-		             ev->after ? ev->after : "-");
+	/* every field escaped: an actor or object name is text of a user */
+	dti_buf_addf(b, "%6lld ", (long long)ev->seq);
+	cli_esc(b, ev->at);
+	dti_buf_addc(b, ' ');
+	cli_esc_pad(b, ev->actor, 12);
+	dti_buf_addc(b, ' ');
+	cli_esc_pad(b, ev->action, 20);
+	dti_buf_addc(b, ' ');
+	cli_esc(b, ev->object);
+	if (*ev->cycle) {
+		dti_buf_adds(b, " [");
+		cli_esc(b, ev->cycle);
+		dti_buf_addc(b, ']');
+	}
+	if (ev->before || ev->after) {
+		dti_buf_addc(b, ' ');
+		cli_esc_json(b, ev->before ? ev->before : "-");
+		dti_buf_adds(b, " -> ");
+		cli_esc_json(b, ev->after ? ev->after : "-");
+	}
 	dti_buf_addc(b, '\n');
 }
 

@@ -296,12 +296,17 @@ static void info_json(struct dti_json *j, const struct dti_cycle_info *ci)
 
 static void info_text(struct dti_buf *b, const struct dti_cycle_info *ci)
 {
-	dti_buf_addf(b, "cycle %s: %s (version %lld)\n", ci->label,
+	dti_buf_adds(b, "cycle ");
+	cli_esc(b, ci->label);
+	dti_buf_addf(b, ": %s (version %lld)\n",
 	             dti_cycle_state_name(ci->state), (long long)ci->version);
-	dti_buf_addf(b, "  year %d, level %s, units valid on %s\n", ci->year,
-	             ci->level, ci->ref_date);
-	dti_buf_addf(b, "  framework %s@%s (%.12s)\n", ci->framework_id,
-	             ci->framework_version, ci->framework_sha);
+	dti_buf_addf(b, "  year %d, level ", ci->year);
+	cli_esc(b, ci->level);
+	dti_buf_addf(b, ", units valid on %s\n  framework ", ci->ref_date);
+	cli_esc(b, ci->framework_id);
+	dti_buf_addc(b, '@');
+	cli_esc(b, ci->framework_version);
+	dti_buf_addf(b, " (%.12s)\n", ci->framework_sha);
 	if (ci->submit_deadline[0] || ci->review_deadline[0])
 		dti_buf_addf(b, "  deadlines: submit %s, review %s\n",
 		             ci->submit_deadline[0] ? ci->submit_deadline : "-",
@@ -362,15 +367,21 @@ static void status_text(struct dti_buf *b, const struct dti_cycle_status *cs)
 	             "state", "version", "figures", "evidence");
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct dti_cycle_unit *u = &cs->units[i];
-		int w = (int)dti_text_width(u->name, strlen(u->name));
-		dti_buf_addf(b, "%-10s %s%*s %-10s %7lld %7lld %8lld", u->unit,
-		             u->name, w < 24 ? 24 - w : 0, "",
+		cli_esc_pad(b, u->unit, 10);
+		dti_buf_addc(b, ' ');
+		cli_esc_pad(b, u->name, 24);
+		dti_buf_addf(b, " %-10s %7lld %7lld %8lld",
 		             dti_sub_state_name(u->state),
 		             (long long)u->version, u->figures, u->evidence);
-		if (*u->exclude_reason)
-			dti_buf_addf(b, "  (%s)", u->exclude_reason);
-		else if (*u->return_comment)
-			dti_buf_addf(b, "  (returned: %s)", u->return_comment);
+		if (*u->exclude_reason) {
+			dti_buf_adds(b, "  (");
+			cli_esc(b, u->exclude_reason);
+			dti_buf_addc(b, ')');
+		} else if (*u->return_comment) {
+			dti_buf_adds(b, "  (returned: ");
+			cli_esc(b, u->return_comment);
+			dti_buf_addc(b, ')');
+		}
 		dti_buf_addc(b, '\n');
 	}
 }
@@ -388,10 +399,15 @@ static void list_out(struct dti_buf *b, const struct dti_cycle_list *l,
 			dti_json_object_end(&j);
 			dti_buf_addc(b, '\n');
 		} else {
-			dti_buf_addf(b, "%-20s %4d %-10s %-10s %s@%s\n",
-			             ci->label, ci->year, ci->level,
-			             dti_cycle_state_name(ci->state),
-			             ci->framework_id, ci->framework_version);
+			cli_esc_pad(b, ci->label, 20);
+			dti_buf_addf(b, " %4d ", ci->year);
+			cli_esc_pad(b, ci->level, 10);
+			dti_buf_addf(b, " %-10s ",
+			             dti_cycle_state_name(ci->state));
+			cli_esc(b, ci->framework_id);
+			dti_buf_addc(b, '@');
+			cli_esc(b, ci->framework_version);
+			dti_buf_addc(b, '\n');
 		}
 	}
 }

@@ -76,7 +76,7 @@ static int load_units(const char *name, struct dti_units **u)
 	struct cli_opts o;
 	memset(&o, 0, sizeof o);
 	o.units = name;
-	int rc = cli_load_units(&o, NULL, u);
+	int rc = cli_load_units(&o, NULL, NULL, u);
 	if (!rc && !*u) {
 		fprintf(stderr, "dti: no units registry '%s'\n", name);
 		rc = EXIT_NOTFOUND;

@@ -95,12 +95,18 @@ static void print_sub(struct dti_store *s, const char *cycle, const char *unit,
 {
 	struct dti_submission_info si;
 	struct dti_error err = DTI_ERROR_INIT;
-	if (dti_submission_get(s, cycle, unit, &si, &err) == DTI_OK)
-		printf("%s %s (%s): %s%s%s, version %lld\n", cycle, unit, uname,
-		       what ? what : "", what ? "; " : "",
-		       dti_sub_state_name(si.state), (long long)si.version);
-	else if (what)
-		printf("%s %s (%s): %s\n", cycle, unit, uname, what);
+	int ok = dti_submission_get(s, cycle, unit, &si, &err) == DTI_OK;
+	if (ok || what) {
+		printf("%s %s (", cycle, unit);
+		cli_put_esc(uname);
+		fputs("): ", stdout);
+		cli_put_esc(what ? what : "");
+		if (ok)
+			printf("%s%s, version %lld", what ? "; " : "",
+			       dti_sub_state_name(si.state),
+			       (long long)si.version);
+		fputc('\n', stdout);
+	}
 	dti_error_release(&err);
 }
 

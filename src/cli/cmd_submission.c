@@ -28,12 +28,13 @@ static const char help[] =
     "  dti submission add CYCLE UNIT\n"
     "  dti submission show CYCLE UNIT [--json]\n"
     "\n"
-    "edit     sets figures of a unit: IND=VALUE (a number written with\n"
-    "         '.'; yes/no indicators take 1 or 0), the self-assessed\n"
-    "         points, a comment (empty: removed), or --clear removes an\n"
-    "         indicator's figure, points and comment.  Everything given in\n"
-    "         one call is one change: all of it, or nothing.  Editor of\n"
-    "         the unit, while the cycle is open or the submission returned.\n"
+    "edit     sets figures of a unit: IND=VALUE (written as in a data\n"
+    "         file: 0.8, 0,8, 91,8%, có/không, yes/no, x), the self-\n"
+    "         assessed points, a comment (empty: removed), or --clear\n"
+    "         removes an indicator's figure, points and comment.\n"
+    "         Everything given in one call is one change: all of it, or\n"
+    "         nothing.  Editor of the unit, while the cycle is open or\n"
+    "         the submission returned.\n"
     "import   sets the figures of many units from a data file (dti-data(5))\n"
     "         read with the cycle's framework and the store's registry, in\n"
     "         one change.  Owner, or the editor of every unit in the file.\n"
@@ -140,10 +141,11 @@ static int sub_edit(const struct wf_args *a)
 		rc = edit_for(a, "figure", a->pos[i], 0, ed, &n, &e, &v);
 		if (!rc && e->has_value)
 			rc = wf_usage(a, "indicator '%s' given twice", e->code);
-		if (!rc)
-			rc = wf_number(a, e->code, v, &e->e.value);
-		if (!rc)
+		if (!rc) {
+			/* read by the indicator's rule, as in a data file */
+			e->e.value_text = v;
 			e->has_value = 1;
+		}
 	}
 	for (size_t i = 0; !rc && i < a->nseq; i++) {
 		struct edit *e;
@@ -216,13 +218,16 @@ static int sub_edit(const struct wf_args *a)
 			st = dti_submission_get(s, a->pos[1], unit, &si, &err);
 			if (st)
 				rc = wf_fail(what, st, &err);
-			else
-				printf("%s %s (%s): %zu indicator%s changed, "
-				       "%s, version %lld\n",
-				       a->pos[1], unit, uname, n,
-				       n == 1 ? "" : "s",
-				       dti_sub_state_name(si.state),
-				       (long long)si.version);
+			else {
+				printf("%s %s (", a->pos[1], unit);
+				cli_put_esc(uname);
+				printf(
+				    "): %zu indicator%s changed, %s, version "
+				    "%lld\n",
+				    n, n == 1 ? "" : "s",
+				    dti_sub_state_name(si.state),
+				    (long long)si.version);
+			}
 		}
 		dti_error_release(&err);
 	}
@@ -343,10 +348,13 @@ static int sub_state(const struct wf_args *a)
 			st = dti_submission_get(s, cycle, unit, &si, &err);
 		if (st)
 			rc = wf_fail(what, st, &err);
-		else
-			printf("%s %s (%s): %s, version %lld\n", cycle, unit,
-			       uname, dti_sub_state_name(si.state),
+		else {
+			printf("%s %s (", cycle, unit);
+			cli_put_esc(uname);
+			printf("): %s, version %lld\n",
+			       dti_sub_state_name(si.state),
 			       (long long)si.version);
+		}
 		dti_error_release(&err);
 	}
 	dti_store_close(s);
@@ -435,33 +443,52 @@ static const char *num_or_dash(char buf[32], double v)
 	return buf;
 }
 
+/* Text of the store, escaped for the terminal (a comment may hold a
+   newline or an escape sequence). */
 static void show_text(struct dti_buf *b, const struct dti_submission_view *v)
 {
-	dti_buf_addf(b,
-	             "submission %s/%s (%s): %s, version %lld\n"
-	             "  last change %s by %s\n",
-	             v->cycle, v->unit, v->name, dti_sub_state_name(v->state),
-	             (long long)v->version, v->updated_at, v->updated_by);
-	if (*v->return_comment)
-		dti_buf_addf(b, "  returned: %s\n", v->return_comment);
-	if (*v->exclude_reason)
-		dti_buf_addf(b, "  excluded: %s\n", v->exclude_reason);
+	dti_buf_adds(b, "submission ");
+	cli_esc(b, v->cycle);
+	dti_buf_addc(b, '/');
+	cli_esc(b, v->unit);
+	dti_buf_adds(b, " (");
+	cli_esc(b, v->name);
+	dti_buf_addf(b, "): %s, version %lld\n  last change ",
+	             dti_sub_state_name(v->state), (long long)v->version);
+	cli_esc(b, v->updated_at);
+	dti_buf_adds(b, " by ");
+	cli_esc(b, v->updated_by);
+	dti_buf_addc(b, '\n');
+	if (*v->return_comment) {
+		dti_buf_adds(b, "  returned: ");
+		cli_esc(b, v->return_comment);
+		dti_buf_addc(b, '\n');
+	}
+	if (*v->exclude_reason) {
+		dti_buf_adds(b, "  excluded: ");
+		cli_esc(b, v->exclude_reason);
+		dti_buf_addc(b, '\n');
+	}
 	dti_buf_addf(b, "\n%-22s %12s %8s %12s  %s\n", "indicator", "value",
 	             "points", "reviewed", "comment [reviewer: reason]");
 	for (size_t i = 0; i < v->nfigures; i++) {
 		const struct dti_figure_entry *f = &v->figures[i];
 		char nv[32], np[32], nr[32];
 		int adjusted = !isnan(f->reviewed);
-		dti_buf_addf(b, "%-22s %12s %8s %12s", f->indicator,
-		             num_or_dash(nv, f->value),
+		cli_esc_pad(b, f->indicator, 22);
+		dti_buf_addf(b, " %12s %8s %12s", num_or_dash(nv, f->value),
 		             num_or_dash(np, f->points),
 		             num_or_dash(nr, f->reviewed));
 		if (*f->comment || adjusted)
 			dti_buf_adds(b, "  ");
-		dti_buf_adds(b, f->comment);
-		if (adjusted)
-			dti_buf_addf(b, "%s[%s: %s]", *f->comment ? " " : "",
-			             f->reviewed_by, f->review_reason);
+		cli_esc(b, f->comment);
+		if (adjusted) {
+			dti_buf_adds(b, *f->comment ? " [" : "[");
+			cli_esc(b, f->reviewed_by);
+			dti_buf_adds(b, ": ");
+			cli_esc(b, f->review_reason);
+			dti_buf_addc(b, ']');
+		}
 		dti_buf_addc(b, '\n');
 	}
 	if (v->nevidence)
@@ -472,11 +499,17 @@ static void show_text(struct dti_buf *b, const struct dti_submission_view *v)
 		                      e->issuer,    e->title,      e->link};
 		dti_buf_addf(b, "  #%lld", (long long)e->id);
 		for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
-			if (*vals[k])
-				dti_buf_addf(b, " %s", vals[k]);
-		if (*e->sha256)
-			dti_buf_addf(b, " [%s, %lld bytes, %s]", e->filename,
-			             e->size, e->media_type);
+			if (*vals[k]) {
+				dti_buf_addc(b, ' ');
+				cli_esc(b, vals[k]);
+			}
+		if (*e->sha256) {
+			dti_buf_adds(b, " [");
+			cli_esc(b, e->filename);
+			dti_buf_addf(b, ", %lld bytes, ", e->size);
+			cli_esc(b, e->media_type);
+			dti_buf_addc(b, ']');
+		}
 		dti_buf_addc(b, '\n');
 	}
 }

@@ -92,22 +92,33 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 		dti_json_object_end(&j);
 		dti_buf_addc(&out, '\n');
 	} else {
-		dti_buf_addf(&out, "%s (%s)\n", ui.name_vi, ui.id);
-		dti_buf_addf(&out, "  %s: %s\n", vi ? "mã" : "code", ui.code);
-		dti_buf_addf(&out, "  ascii: %s\n", ui.name_ascii);
+		/* registry text escaped: a name cannot forge a line */
+		cli_esc(&out, ui.name_vi);
+		dti_buf_adds(&out, " (");
+		cli_esc(&out, ui.id);
+		dti_buf_addf(&out, ")\n  %s: ", vi ? "mã" : "code");
+		cli_esc(&out, ui.code);
+		dti_buf_adds(&out, "\n  ascii: ");
+		cli_esc(&out, ui.name_ascii);
+		dti_buf_addc(&out, '\n');
 		if (ui.naliases) {
 			dti_buf_addf(&out,
 			             "  %s: ", vi ? "tên khác" : "aliases");
-			for (size_t a = 0; a < ui.naliases; a++)
-				dti_buf_addf(&out, "%s%s", a ? "; " : "",
-				             ui.aliases[a]);
+			for (size_t a = 0; a < ui.naliases; a++) {
+				dti_buf_adds(&out, a ? "; " : "");
+				cli_esc(&out, ui.aliases[a]);
+			}
 			dti_buf_addc(&out, '\n');
 		}
-		if (*ui.group)
-			dti_buf_addf(
-			    &out, "  %s: %s%s%s%s\n", vi ? "vùng" : "group",
-			    ui.group, g ? " – " : "",
-			    g ? (vi ? g->name_vi : g->name_en) : "", "");
+		if (*ui.group) {
+			dti_buf_addf(&out, "  %s: ", vi ? "vùng" : "group");
+			cli_esc(&out, ui.group);
+			if (g) {
+				dti_buf_adds(&out, " – ");
+				cli_esc(&out, vi ? g->name_vi : g->name_en);
+			}
+			dti_buf_addc(&out, '\n');
+		}
 		dti_buf_addf(&out, "  %s: %s – %s\n", vi ? "hiệu lực" : "valid",
 		             *ui.valid_from ? ui.valid_from : "…",
 		             *ui.valid_to ? ui.valid_to : "…");
@@ -117,12 +128,15 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 			dti_units_get(u, k, &pi);
 			for (size_t s = 0; s < pi.nsuccessors; s++)
 				if (pi.successors[s] == idx) {
-					dti_buf_addf(
-					    &out, "%s%s (%s)",
+					dti_buf_adds(
+					    &out,
 					    np ? ", "
 					       : (vi ? "  tiền thân: "
-					             : "  predecessors: "),
-					    pi.name_vi, pi.id);
+					             : "  predecessors: "));
+					cli_esc(&out, pi.name_vi);
+					dti_buf_adds(&out, " (");
+					cli_esc(&out, pi.id);
+					dti_buf_addc(&out, ')');
 					np++;
 				}
 		}
@@ -131,11 +145,13 @@ static int show(const struct cli_opts *o, const struct dti_units *u)
 		for (size_t s = 0; s < ui.nsuccessors; s++) {
 			struct dti_unit_info si;
 			dti_units_get(u, ui.successors[s], &si);
-			dti_buf_addf(
-			    &out, "%s%s (%s)",
-			    s ? ", "
-			      : (vi ? "  kế thừa bởi: " : "  succeeded by: "),
-			    si.name_vi, si.id);
+			dti_buf_adds(&out, s ? ", "
+			                     : (vi ? "  kế thừa bởi: "
+			                           : "  succeeded by: "));
+			cli_esc(&out, si.name_vi);
+			dti_buf_adds(&out, " (");
+			cli_esc(&out, si.id);
+			dti_buf_addc(&out, ')');
 		}
 		if (ui.nsuccessors)
 			dti_buf_addc(&out, '\n');
@@ -159,7 +175,7 @@ int cmd_units(int argc, char **argv)
 	if (!o.units)
 		o.units = "vn-provinces";
 	struct dti_units *u;
-	rc = cli_load_units(&o, NULL, &u);
+	rc = cli_load_units(&o, NULL, NULL, &u);
 	if (rc)
 		return rc;
 	if (strcmp(o.args[0], "list") == 0) {

@@ -237,14 +237,19 @@ static void list_text(struct dti_buf *b, const struct dti_user_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dti_user_entry *u = &l->users[i];
-		dti_buf_adds(b, u->name);
-		if (*u->display_name)
-			dti_buf_addf(b, " (%s)", u->display_name);
+		cli_esc(b, u->name);
+		if (*u->display_name) {
+			dti_buf_adds(b, " (");
+			cli_esc(b, u->display_name);
+			dti_buf_addc(b, ')');
+		}
 		dti_buf_addc(b, ':');
-		for (size_t k = 0; k < u->nroles; k++)
-			dti_buf_addf(
-			    b, " %s%s%s", dti_role_name(u->roles[k].role),
-			    *u->roles[k].unit ? "@" : "", u->roles[k].unit);
+		for (size_t k = 0; k < u->nroles; k++) {
+			dti_buf_addf(b, " %s%s",
+			             dti_role_name(u->roles[k].role),
+			             *u->roles[k].unit ? "@" : "");
+			cli_esc(b, u->roles[k].unit);
+		}
 		dti_buf_addc(b, '\n');
 	}
 }

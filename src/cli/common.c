@@ -419,20 +419,58 @@ int cli_load_framework(const char *name, struct dti_framework **fw)
 	return EXIT_OK;
 }
 
+/* Whether cli_load_framework() reads `name` from a file. */
+static int framework_is_file(const char *name)
+{
+	return strcmp(name, "-") != 0 &&
+	       (file_exists(name) || strchr(name, '/'));
+}
+
 int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
-                   struct dti_units **units)
+                   const char *fw_path, struct dti_units **units)
 {
 	*units = NULL;
 	if (o->no_units)
 		return EXIT_OK;
 	const char *name = o->units;
-	if (!name && fw)
+	char *joined = NULL;
+	if (!name && fw) {
 		name = dti_framework_meta(fw, "units");
-	if (!name || !*name)
+		/* a path in a framework file is relative to that file, so that
+		   a framework and its registry travel together */
+		const char *slash = fw_path ? strrchr(fw_path, '/') : NULL;
+		if (name && *name && *name != '/' && slash) {
+			size_t dl = (size_t)(slash - fw_path) + 1;
+			size_t nl = strlen(name);
+			joined = malloc(dl + nl + 5);
+			if (!joined) {
+				fprintf(stderr, "dti: out of memory\n");
+				return EXIT_INTERNAL;
+			}
+			memcpy(joined, fw_path, dl);
+			memcpy(joined + dl, name, nl + 1);
+			/* "example-units" names example-units.csv there, as a
+			   bundled name does */
+			if (!file_exists(joined) && !strstr(name, ".csv")) {
+				memcpy(joined + dl + nl, ".csv", 5);
+				if (!file_exists(joined))
+					joined[dl + nl] = '\0';
+			}
+			/* a bare name that is no file there is a bundled one */
+			if (file_exists(joined) || strchr(name, '/'))
+				name = joined;
+		}
+	}
+	if (!name || !*name) {
+		free(joined);
 		return EXIT_OK;
+	}
 	struct dti_error err = DTI_ERROR_INIT;
 	enum dti_status st;
-	int bundled = !file_exists(name) && !strchr(name, '/');
+	/* next to the framework or bundled; never the current directory */
+	int bundled = joined && name != joined
+	                  ? 1
+	                  : !file_exists(name) && !strchr(name, '/');
 	if (bundled) {
 		char base[256];
 		snprintf(base, sizeof base, "%s%s", name,
@@ -444,6 +482,7 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 			    "dti: no units file '%s' and no bundled registry "
 			    "of that name (bundled: vn-provinces)\n",
 			    name);
+			free(joined);
 			return EXIT_NOTFOUND;
 		}
 		st = dti_units_parse(f->data, f->len, f->name, units, &err);
@@ -464,13 +503,51 @@ int cli_load_units(const struct cli_opts *o, const struct dti_framework *fw,
 		dti_error_release(&err);
 		dti_units_free(*units);
 		*units = NULL;
+		free(joined);
 		return cli_exit_for(st, EXIT_DATA);
 	}
 	dti_error_release(&err);
+	free(joined);
 	return EXIT_OK;
 }
 
 /* ---- output ---------------------------------------------------------- */
+
+void cli_esc(struct dti_buf *b, const char *s)
+{
+	if (s)
+		dti_text_escape(b, s, strlen(s),
+		                0); /* sticky: checked on write */
+}
+
+void cli_esc_json(struct dti_buf *b, const char *s)
+{
+	if (s)
+		dti_text_escape(b, s, strlen(s), DTI_TEXT_ESC_JSON);
+}
+
+void cli_esc_pad(struct dti_buf *b, const char *s, size_t width)
+{
+	size_t from = b->len;
+	cli_esc(b, s);
+	if (b->status)
+		return;
+	size_t w =
+	    b->len > from ? dti_text_width(b->data + from, b->len - from) : 0;
+	for (; w < width; w++)
+		dti_buf_addc(b, ' ');
+}
+
+void cli_put_esc(const char *s)
+{
+	struct dti_buf b = DTI_BUF_INIT;
+	cli_esc(&b, s);
+	if (b.status)
+		fputs("?", stdout);
+	else if (b.len)
+		fwrite(b.data, 1, b.len, stdout);
+	dti_buf_release(&b);
+}
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -941,7 +1018,9 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	}
 	rc = cli_load_framework(fwn, &run->fw);
 	if (!rc)
-		rc = cli_load_units(o, run->fw, &run->units);
+		rc = cli_load_units(o, run->fw,
+		                    framework_is_file(fwn) ? fwn : NULL,
+		                    &run->units);
 	if (rc) {
 		free(buf);
 		return rc;

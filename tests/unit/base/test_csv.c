@@ -481,6 +481,36 @@ static void test_many_fields(void **state)
 	dti_buf_release(&b);
 }
 
+/* Output cells: quoting, and text a spreadsheet would run as a formula. */
+static void assert_cell(int text, const char *in, const char *want)
+{
+	struct dti_buf b = DTI_BUF_INIT;
+	enum dti_status st =
+	    text ? dti_csv_text_cell(&b, in) : dti_csv_cell(&b, in);
+	assert_int_equal(st, DTI_OK);
+	assert_string_equal(b.data ? b.data : "", want);
+	dti_buf_release(&b);
+}
+
+static void test_output_cells(void **state)
+{
+	(void)state;
+	assert_cell(0, "Đà Nẵng", "Đà Nẵng");
+	assert_cell(0, "a,b", "\"a,b\"");
+	assert_cell(0, "ok\n48,x", "\"ok\n48,x\"");
+	assert_cell(0, "say \"hi\"", "\"say \"\"hi\"\"\"");
+	assert_cell(0, "=1+1", "=1+1");
+	assert_cell(1, "Đà Nẵng", "Đà Nẵng");
+	assert_cell(1, "", "");
+	assert_cell(1, NULL, "");
+	assert_cell(1, "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"");
+	assert_cell(1, "+84 236", "'+84 236");
+	assert_cell(1, "-x", "'-x");
+	assert_cell(1, "@SUM(A1)", "'@SUM(A1)");
+	assert_cell(1, "\tx", "'\tx");
+	assert_cell(1, "a=b", "a=b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +527,7 @@ int main(void)
 	    cmocka_unit_test(test_nonblank),
 	    cmocka_unit_test(test_field_cap),
 	    cmocka_unit_test(test_many_fields),
+	    cmocka_unit_test(test_output_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -273,6 +273,73 @@ static void test_width(void **state)
 	assert_int_equal(dti_text_width(NULL, 4), 0);
 }
 
+/* ---- escaping for the screen ----------------------------------------- */
+
+static void assert_escape(const char *in, size_t len, const char *want)
+{
+	struct dti_buf b = DTI_BUF_INIT;
+	assert_int_equal(dti_text_escape(&b, in, len, 0), DTI_OK);
+	assert_string_equal(b.data ? b.data : "", want);
+	assert_int_equal(dti_text_needs_escape(in, len, 0),
+	                 strcmp(in, want) != 0);
+	dti_buf_release(&b);
+}
+
+#define ESC(in, want) assert_escape(in, strlen(in), want)
+
+static void test_escape(void **state)
+{
+	(void)state;
+	ESC("", "");
+	ESC("Đà Nẵng", "Đà Nẵng");
+	/* NFD Vietnamese and wide characters pass unchanged */
+	ESC("Ha\xCC\x80 No\xCC\x82\xCC\xA3i", "Ha\xCC\x80 No\xCC\x82\xCC\xA3i");
+	ESC("越南 \xF0\x9F\x98\x80", "越南 \xF0\x9F\x98\x80");
+	/* a forged row and a screen clear */
+	ESC("ok\n48  Đà Nẵng  approved", "ok\\n48  Đà Nẵng  approved");
+	ESC("\x1b[2Jgone", "\\x1b[2Jgone");
+	ESC("a\tb\rc\x01\x7f", "a\\tb\\rc\\x01\\x7f");
+	/* a backslash is doubled: "\n" typed is not a newline shown */
+	ESC("C:\\n", "C:\\\\n");
+	/* C1 controls, separators, bidi overrides and isolates */
+	ESC("a\xC2\x85"
+	    "b\xC2\x9B"
+	    "c",
+	    "a\\u0085b\\u009bc");
+	ESC("x\xE2\x80\xAEgpj.exe", "x\\u202egpj.exe");
+	ESC("\xE2\x80\xAA\xE2\x81\xA6\xE2\x81\xA9\xE2\x80\xA8",
+	    "\\u202a\\u2066\\u2069\\u2028");
+	/* neighbours of the ranges pass */
+	ESC("\xC2\xA0\xE2\x80\xAF\xE2\x81\xA5",
+	    "\xC2\xA0\xE2\x80\xAF\xE2\x81\xA5");
+	/* bytes that are not UTF-8 */
+	ESC("a\xFF"
+	    "b\xC3",
+	    "a\\xffb\\xc3");
+	/* the length bounds the input; NUL inside it is escaped */
+	assert_escape("a\0b", 3, "a\\x00b");
+	assert_int_equal(dti_text_needs_escape("a\0b", 3, 0), 1);
+	assert_int_equal(dti_text_needs_escape(NULL, 0, 0), 0);
+	/* the width of the escaped text is what a terminal shows */
+	struct dti_buf b = DTI_BUF_INIT;
+	assert_int_equal(dti_text_escape(&b, "Hà\x1b[2J", 7, 0), DTI_OK);
+	assert_int_equal(dti_text_width(b.data, b.len), 9);
+	dti_buf_release(&b);
+	/* JSON text keeps its own escapes; a raw control is still shown */
+	assert_int_equal(
+	    dti_text_needs_escape("\"a\\nb\"", 6, DTI_TEXT_ESC_JSON), 0);
+	dti_buf_reset(&b);
+	assert_int_equal(
+	    dti_text_escape(&b, "\"a\\n\xE2\x80\xAE\"", 8, DTI_TEXT_ESC_JSON),
+	    DTI_OK);
+	assert_string_equal(b.data, "\"a\\n\\u202e\"");
+	dti_buf_release(&b);
+	/* a full buffer is reported */
+	dti_buf_init(&b, 4);
+	assert_int_equal(dti_text_escape(&b, "\x1b\x1b", 2, 0), DTI_ELIMIT);
+	dti_buf_release(&b);
+}
+
 /* ---- fold ------------------------------------------------------------ */
 
 static void assert_fold(const char *in, const char *want)
@@ -424,6 +491,7 @@ int main(void)
 	    cmocka_unit_test(test_vni),
 	    cmocka_unit_test(test_utf16_latin1),
 	    cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_fold),
 	    cmocka_unit_test(test_fold_truncation),
 	    cmocka_unit_test(test_fold_tables),

@@ -343,6 +343,53 @@ static void test_explain_group(void **state)
 }
 
 /*
+ * Explaining a leaf indicator: it is its own item and loses its own
+ * shortfall (this listed nothing and reported "nothing lost").  U2's b in
+ * 2023 is 0.6 of 60 points: 24 lost.  A missing figure is flagged and has
+ * no figure and no value.
+ */
+static void test_explain_leaf(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, ex_data, 0);
+	struct dti_explanation ex =
+	    explain(c.cur, "U2", (long)node_of(c.fw, "b"));
+	assert_int_equal(ex.nitems, 1);
+	assert_string_equal(item_code(&ex, 0), "b");
+	assert_near(ex.items[0].lost, 24, 1e-9);
+	assert_near(ex.items[0].figure, 0.6, 1e-12);
+	assert_int_equal(ex.items[0].missing, 0);
+	assert_int_equal(ex.nstrengths + ex.nweaknesses, 0);
+	char *t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_EN);
+	assert_non_null(strstr(t, "  b                  24.00 lost; value "
+	                          "0.6000"));
+	assert_null(strstr(t, "nothing lost"));
+	free(t);
+	dti_explanation_release(&ex);
+	unload(&c);
+	/* U5 without a figure of b: not entered, all 60 points lost */
+	static const char missing[] = "year,unit,name,group,s,a,b\n"
+	                              "2023,U1,An Giang,N,0.5,1.0,0.8\n"
+	                              "2023,U5,Hà Nam,S,0.0,0.2,\n";
+	load(&c, missing, 0);
+	ex = explain(c.cur, "U5", (long)node_of(c.fw, "b"));
+	assert_int_equal(ex.nitems, 1);
+	assert_int_equal(ex.items[0].missing, 1);
+	assert_true(isnan(ex.items[0].figure));
+	assert_near(ex.items[0].lost, 60, 1e-9);
+	t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_VI);
+	assert_non_null(strstr(t, "mất 60,00 điểm vì chưa nhập"));
+	free(t);
+	t = render(&ex, DTI_FORMAT_TABLE, DTI_LANG_EN);
+	assert_non_null(strstr(t, "60.00 lost: not entered"));
+	assert_null(strstr(t, "value 0.0000"));
+	free(t);
+	dti_explanation_release(&ex);
+	unload(&c);
+}
+
+/*
  * Missing values left out (policy exclude): the weights of the indicators
  * present are re-scaled, so they make up the whole value.
  */
@@ -695,6 +742,7 @@ int main(void)
 	    cmocka_unit_test(test_gap_over_ties),
 	    cmocka_unit_test(test_items),
 	    cmocka_unit_test(test_explain_group),
+	    cmocka_unit_test(test_explain_leaf),
 	    cmocka_unit_test(test_contributions_exclude),
 	    cmocka_unit_test(test_text_vi),
 	    cmocka_unit_test(test_text_en),

@@ -583,6 +583,79 @@ static void test_find_levels(void **state)
 	dti_units_free(u);
 }
 
+/*
+ * Prefixes of local levels (Huyện, Quận, Thị xã, Xã, Phường, Sở) match
+ * tolerantly, with their ASCII and dotted forms, and never make distinct
+ * units collide: "Thành phố Tân An" and "Huyện Tân An" stay apart when
+ * the name says which and are ambiguous when it does not.  "Quan Hóa" is
+ * a district's name, not "Quận Hóa".
+ */
+static void test_find_admin_prefixes(void **state)
+{
+	(void)state;
+	struct dti_units *u;
+	struct dti_error err;
+	const char *text = "id,code,name_vi\n"
+	                   "lh,L1,Huyện Lâm Hà\n"
+	                   "tp-ta,T1,Thành phố Tân An\n"
+	                   "h-ta,T2,Huyện Tân An\n"
+	                   "qh,Q9,Huyện Quan Hóa\n"
+	                   "hoa,X1,Hòa\n"
+	                   "q1,Q1,Quận 1\n"
+	                   "bn,P1,Phường Bến Nghé\n"
+	                   "st,S1,Thị xã Sơn Tây\n"
+	                   "snv,D1,Sở Nội vụ\n"
+	                   "pl,X2,Xã Phú Lộc\n";
+	assert_int_equal(parse(text, &u, &err), DTI_OK);
+	static const char *const want[][2] = {
+	    {"Huyện Lâm Hà", "lh"},
+	    {"huyen lam ha", "lh"},
+	    {"H. Lâm Hà", "lh"},
+	    {"Lâm Hà", "lh"},
+	    {"lam ha", "lh"},
+	    {"Thành phố Tân An", "tp-ta"},
+	    {"TP. Tân An", "tp-ta"},
+	    {"thanh pho tan an", "tp-ta"},
+	    {"Huyện Tân An", "h-ta"},
+	    {"H. Tân An", "h-ta"},
+	    {"huyen tan an", "h-ta"},
+	    {"Quan Hóa", "qh"},
+	    {"Hòa", "hoa"},
+	    {"Quận 1", "q1"},
+	    {"Q. 1", "q1"},
+	    {"quan 1", "q1"},
+	    {"Bến Nghé", "bn"},
+	    {"P. Bến Nghé", "bn"},
+	    {"phuong ben nghe", "bn"},
+	    {"TX. Sơn Tây", "st"},
+	    {"TX Sơn Tây", "st"},
+	    {"thi xa son tay", "st"},
+	    {"Sơn Tây", "st"},
+	    {"Nội vụ", "snv"},
+	    {"so noi vu", "snv"},
+	    {"Sở Nội Vụ", "snv"},
+	    {"Phú Lộc", "pl"},
+	    {"xa phu loc", "pl"},
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const char *got = find(u, want[i][0], NULL);
+		if (strcmp(got, want[i][1]) != 0)
+			fail_msg("'%s': got '%s', want '%s'", want[i][0], got,
+			         want[i][1]);
+	}
+	/* the name does not say which: ambiguous, both listed */
+	const char *amb = find(u, "Tân An", NULL);
+	assert_non_null(strstr(amb, "matches 2 units"));
+	assert_non_null(strstr(amb, "tp-ta"));
+	assert_non_null(strstr(amb, "h-ta"));
+	/* another level's prefix does not find a district, nor does a bare
+	   letter without its dot */
+	assert_non_null(strstr(find(u, "Xã Lâm Hà", NULL), "unknown unit"));
+	assert_non_null(strstr(find(u, "Xã Tân An", NULL), "unknown unit"));
+	assert_non_null(strstr(find(u, "H Lâm Hà", NULL), "unknown unit"));
+	dti_units_free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest bundled[] = {
@@ -598,6 +671,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_small),
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_find_levels),
+	    cmocka_unit_test(test_find_admin_prefixes),
 	};
 	int failed = cmocka_run_group_tests_name("bundled registry", bundled,
 	                                         setup, teardown);
