@@ -398,6 +398,13 @@ struct dti_audit_report {
 	long long bad_seq; /* first bad event, 0 if none */
 	char problem[256]; /* what is wrong with it, "" if nothing */
 	char head[65];     /* hash of the last good event */
+	/*
+	 * When the chain is intact but a table differs from what its events
+	 * imply (bad_seq 0): the table and the row's key ("dti-2022/48/
+	 * smart_city"); problem then says what differs.
+	 */
+	char table[32];
+	char key[192];
 };
 /*
  * Recomputes the hash chain and checks it against the stored head and the
@@ -408,6 +415,19 @@ struct dti_audit_report {
 DTI_EXTERN enum dti_status dti_audit_verify(struct dti_store *s,
                                             struct dti_audit_report *rep,
                                             struct dti_error *err);
+
+/*
+ * Checks a signed checkpoint (text, len: its JSON) against the store: the
+ * signature over its fields, its key recorded in the audit log, event seq
+ * still in the log with the hash signed, the published result still of
+ * the digest signed; then everything dti_audit_verify checks.
+ * DTI_EINVALID with rep->table "checkpoint" and rep->problem saying what
+ * differs (rep->bad_seq the event, when one is concerned).
+ */
+DTI_EXTERN enum dti_status
+dti_audit_verify_checkpoint(struct dti_store *s, const char *text, size_t len,
+                            struct dti_audit_report *rep,
+                            struct dti_error *err);
 
 /* ---- Backup, export, import -------------------------------------------- */
 

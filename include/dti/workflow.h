@@ -57,6 +57,7 @@
 #include "compute.h"
 #include "dataset.h"
 #include "error.h"
+#include "output.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -394,6 +395,42 @@ DTI_EXTERN enum dti_status dti_cycle_compute(struct dti_store *s,
  * computes, stores an immutable snapshot with the audit chain's head and
  * moves the cycle to published.  Owner.
  */
+/*
+ * How to publish: expected_version as for dti_cycle_publish; partial = 1
+ * publishes a result whose index cannot be computed for every unit
+ * (values unknown, e.g. points not public), labelled partial in the
+ * snapshot and in every output of it.  Without it such a cycle is refused
+ * with DTI_EUNKNOWN.
+ */
+struct dti_publish_opts {
+	int64_t expected_version;
+	int partial;
+};
+#define DTI_PUBLISH_OPTS_INIT                                                  \
+	{                                                                      \
+		0, 0                                                           \
+	}
+DTI_EXTERN void dti_publish_opts_init(struct dti_publish_opts *o);
+DTI_EXTERN enum dti_status
+dti_cycle_publish_with(struct dti_store *s, const char *cycle,
+                       const struct dti_publish_opts *o, struct dti_error *err);
+/*
+ * The signed checkpoint of a published cycle (checkpoint.c; format in
+ * doc/store.md): one JSON object and a newline, into out.
+ */
+DTI_EXTERN enum dti_status dti_cycle_checkpoint(struct dti_store *s,
+                                                const char *cycle,
+                                                struct dti_buf *out,
+                                                struct dti_error *err);
+/*
+ * The published snapshot of a cycle as a table or CSV (format), the
+ * ranking on the index with ranks in the group, rendered from the stored
+ * result itself (never recomputed); labelled when partial.
+ */
+DTI_EXTERN enum dti_status
+dti_cycle_results_render(struct dti_store *s, const char *cycle,
+                         enum dti_format format, enum dti_lang lang,
+                         struct dti_buf *out, struct dti_error *err);
 DTI_EXTERN enum dti_status dti_cycle_publish(struct dti_store *s,
                                              const char *cycle,
                                              int64_t expected_version,

@@ -225,9 +225,12 @@ static enum dti_status bad(struct dti_audit_report *rep, int64_t seq,
 	                   (long long)seq, rep->problem);
 }
 
-enum dti_status store_audit_check(struct dti_store *s,
-                                  struct dti_audit_report *rep,
-                                  struct dti_error *err)
+/*
+ * The chain, and with replay != NULL the tables against the state the
+ * events imply (replay.c), in one pass over the log.
+ */
+static enum dti_status check(struct dti_store *s, struct dti_audit_report *rep,
+                             struct store_replay *replay, struct dti_error *err)
 {
 	memset(rep, 0, sizeof *rep);
 	enum dti_status st = DTI_OK;
@@ -329,6 +332,9 @@ enum dti_status store_audit_check(struct dti_store *s,
 		}
 		if (st != DTI_OK)
 			break;
+		if (replay)
+			store_replay_event(replay, f[1], f[2], f[3], f[4], f[5],
+			                   f[6], f[7]);
 		memcpy(prev, h, 65);
 		memcpy(rep->head, h, 65);
 		rep->events++;
@@ -349,7 +355,24 @@ enum dti_status store_audit_check(struct dti_store *s,
 		               (long long)head_seq, (long long)(expect - 1))
 		         : bad(rep, head_seq + 1, err,
 		               "the head does not match the last event");
+	/* The chain holds: do the tables hold what it says? */
+	if (st == DTI_OK && replay)
+		st = store_replay_compare(s, replay, rep, err);
 	free(snaps);
+	return st;
+}
+
+enum dti_status store_audit_check_state(struct dti_store *s, int extra_ok,
+                                        struct dti_audit_report *rep,
+                                        struct dti_error *err)
+{
+	struct store_replay *replay = store_replay_new(extra_ok);
+	if (!replay) {
+		memset(rep, 0, sizeof *rep);
+		return dti_err_nomem(err);
+	}
+	enum dti_status st = check(s, rep, replay, err);
+	store_replay_free(replay);
 	return st;
 }
 
@@ -364,7 +387,7 @@ enum dti_status dti_audit_verify(struct dti_store *s,
 	enum dti_status st = store_begin_read(s, err);
 	if (st != DTI_OK)
 		return st;
-	st = store_audit_check(s, rep, err);
+	st = store_audit_check_state(s, 0, rep, err);
 	db_rollback(s->db);
 	return st;
 }

@@ -244,6 +244,8 @@ enum dti_status dti_cycle_create(struct dti_store *s,
 		dti_json_quote(b, c->submit_deadline);
 		dti_buf_adds(b, ",\"review_deadline\":");
 		dti_json_quote(b, c->review_deadline);
+		dti_buf_adds(b, ",\"title\":");
+		dti_json_quote(b, c->title);
 		dti_buf_adds(b, ",\"state\":\"draft\"}");
 		dti_buf_addc(b, '\0');
 		char object[96];

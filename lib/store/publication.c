@@ -112,9 +112,40 @@ enum dti_status dti_cycle_dataset(struct dti_store *s, const char *cycle,
 }
 
 /* Computes inside the current write and stores a result row. */
+/*
+ * Units whose index the result cannot give (unknown, or no value): *first
+ * names one of them.
+ */
+static size_t index_unknown(const struct dti_result *res,
+                            const struct dti_framework *fw, char first[64])
+{
+	size_t root = dti_framework_root(fw), n = 0;
+	first[0] = '\0';
+	for (size_t i = 0; i < dti_result_unit_count(res); i++) {
+		unsigned fl = dti_result_flags(res, i, root);
+		if (!(fl & DTI_CELL_UNKNOWN) &&
+		    !isnan(dti_result_value(res, i, root)))
+			continue;
+		if (!n++) {
+			struct dti_dataset_unit du;
+			dti_dataset_unit(dti_result_dataset(res),
+			                 dti_result_unit(res, i), &du);
+			dti_snprintf(first, 64, "%s", du.id ? du.id : "?");
+		}
+	}
+	return n;
+}
+
+struct compute_info {
+	size_t units, unknown;
+	char first_unknown[64];
+	char index[64];
+};
+
 static enum dti_status compute_store(struct dti_store *s,
                                      const struct store_cycle *c,
                                      int64_t *result_id, char sha_out[65],
+                                     struct compute_info *info,
                                      struct dti_error *err)
 {
 	struct dti_framework *fw = NULL;
@@ -134,6 +165,14 @@ static enum dti_status compute_store(struct dti_store *s,
 	char data_hash[65] = "";
 	if (st == DTI_OK)
 		st = dti_dataset_hash(ds, 0, data_hash);
+	if (st == DTI_OK && info) {
+		info->units = dti_result_unit_count(res);
+		info->unknown = index_unknown(res, fw, info->first_unknown);
+		struct dti_node_info ni;
+		dti_framework_node(fw, dti_framework_root(fw), &ni);
+		dti_snprintf(info->index, sizeof info->index, "%s",
+		             ni.code ? ni.code : "index");
+	}
 	char fwsha[65];
 	dti_snprintf(fwsha, sizeof fwsha, "%s", c->framework_sha);
 	if (st == DTI_OK) {
@@ -169,19 +208,23 @@ static enum dti_status compute_store(struct dti_store *s,
 		    "?)",
 		    "iissssss", id, c->id, now, s->actor, fwsha, data_hash,
 		    dti_version(), body.data);
-	if (st == DTI_OK && sha_out) {
+	/* The body's digest goes in the event: replay checks the row. */
+	char body_sha[65] = "";
+	if (st == DTI_OK) {
 		struct dti_sha256 h;
 		dti_sha256_init(&h);
 		dti_sha256_update(&h, body.data, strlen(body.data));
-		dti_sha256_final(&h, sha_out);
+		dti_sha256_final(&h, body_sha);
+		if (sha_out)
+			memcpy(sha_out, body_sha, 65);
 	}
 	if (st == DTI_OK) {
-		char after[256], object[96];
+		char after[384], object[96];
 		dti_snprintf(
 		    after, sizeof after,
 		    "{\"result\":%lld,\"framework\":\"%s\",\"data_hash\":"
-		    "\"%s\",\"program\":\"%s\"}",
-		    (long long)id, fwsha, data_hash, dti_version());
+		    "\"%s\",\"program\":\"%s\",\"sha256\":\"%s\"}",
+		    (long long)id, fwsha, data_hash, dti_version(), body_sha);
 		dti_snprintf(object, sizeof object, "cycle %s", c->label);
 		st = store_audit(s, "cycle.compute", c->label, NULL, object,
 		                 NULL, after, err);
@@ -211,14 +254,33 @@ enum dti_status dti_cycle_compute(struct dti_store *s, const char *cycle,
 		                 "cycle %s is published: its results are fixed",
 		                 c.label);
 	if (st == DTI_OK)
-		st = compute_store(s, &c, result_id, NULL, err);
+		st = compute_store(s, &c, result_id, NULL, NULL, err);
 	return store_end(s, st, err);
+}
+
+void dti_publish_opts_init(struct dti_publish_opts *o)
+{
+	struct dti_publish_opts d = DTI_PUBLISH_OPTS_INIT;
+	*o = d;
 }
 
 enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
                                   int64_t expected_version,
                                   struct dti_error *err)
 {
+	struct dti_publish_opts o = DTI_PUBLISH_OPTS_INIT;
+	o.expected_version = expected_version;
+	return dti_cycle_publish_with(s, cycle, &o, err);
+}
+
+enum dti_status dti_cycle_publish_with(struct dti_store *s, const char *cycle,
+                                       const struct dti_publish_opts *o,
+                                       struct dti_error *err)
+{
+	struct dti_publish_opts defaults = DTI_PUBLISH_OPTS_INIT;
+	if (!o)
+		o = &defaults;
+	int64_t expected_version = o->expected_version;
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
@@ -266,10 +328,30 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 			                 n > 5 ? ", ..." : "");
 	}
 	db_finalize(q);
+	/* The key first: its event, if new, precedes the publication. */
+	if (st == DTI_OK) {
+		char pk[65];
+		unsigned char sk[crypto_sign_SECRETKEYBYTES];
+		st = store_signing_key(s, pk, sk, err);
+		sodium_memzero(sk, sizeof sk);
+	}
 	int64_t rid = 0;
 	char sha[65] = "";
+	struct compute_info info;
+	memset(&info, 0, sizeof info);
 	if (st == DTI_OK)
-		st = compute_store(s, &c, &rid, sha, err);
+		st = compute_store(s, &c, &rid, sha, &info, err);
+	/* An index that cannot be known is not published unless asked. */
+	if (st == DTI_OK && info.unknown && !o->partial)
+		st = dti_err_set(
+		    err, DTI_EUNKNOWN, "", 0, 0, "",
+		    "the index '%s' cannot be computed for %zu of %zu units "
+		    "(%s%s): values below it are unknown (e.g. points not "
+		    "public) and the index is not entered; 'dti publish "
+		    "--partial' publishes the partial result, labelled "
+		    "partial",
+		    info.index, info.unknown, info.units, info.first_unknown,
+		    info.unknown > 1 ? ", ..." : "");
 	/* The head after the compute event: the snapshot seals it. */
 	int64_t hseq = 0;
 	char hhash[65] = "";
@@ -291,22 +373,36 @@ enum dti_status dti_cycle_publish(struct dti_store *s, const char *cycle,
 	char now[21];
 	store_now(s, now);
 	if (st == DTI_OK)
-		st = db_run(
-		    s->db, err,
-		    "INSERT INTO snapshots (cycle_id, result_id, "
-		    "published_at, published_by, audit_seq, audit_hash, "
-		    "sha) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		    "iississ", c.id, rid, now, s->actor, hseq, hhash, sha);
+		st =
+		    db_run(s->db, err,
+		           "INSERT INTO snapshots (cycle_id, result_id, "
+		           "published_at, published_by, audit_seq, audit_hash, "
+		           "sha, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		           "iississi", c.id, rid, now, s->actor, hseq, hhash,
+		           sha, (int64_t)(info.unknown ? 1 : 0));
 	if (st == DTI_OK) {
-		char extra[256];
+		char extra[300];
 		dti_snprintf(
 		    extra, sizeof extra,
 		    "\"result\":%lld,\"sha256\":\"%s\",\"audit_seq\":%lld,"
-		    "\"audit_hash\":\"%s\"",
-		    (long long)rid, sha, (long long)hseq, hhash);
+		    "\"audit_hash\":\"%s\"%s",
+		    (long long)rid, sha, (long long)hseq, hhash,
+		    info.unknown ? ",\"partial\":true" : "");
 		st = store_set_cycle_state(s, &c, DTI_CYCLE_PUBLISHED, extra,
 		                           err);
 	}
+	/* The checkpoint signs the head that includes the publication. */
+	struct dti_buf cp;
+	dti_buf_init(&cp, 0);
+	if (st == DTI_OK)
+		st = store_checkpoint_make(s, c.label, sha, &cp, err);
+	if (st == DTI_OK)
+		st =
+		    db_run(s->db, err,
+		           "UPDATE snapshots SET checkpoint = ? WHERE cycle_id "
+		           "= ?",
+		           "si", cp.data, c.id);
+	dti_buf_release(&cp);
 	return store_end(s, st, err);
 }
 
@@ -335,12 +431,14 @@ static enum dti_status write_cycle_results(struct dti_store *s,
 		    preview
 		        ? "SELECT r.id, r.computed_at, r.computed_by, "
 		          "r.framework_sha, r.data_hash, r.program_version, "
-		          "r.body, NULL, NULL, NULL, NULL, NULL FROM results r "
+		          "r.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+		          "FROM results r "
 		          "WHERE r.cycle_id = ? ORDER BY r.id DESC"
 		        : "SELECT r.id, r.computed_at, r.computed_by, "
 		          "r.framework_sha, r.data_hash, r.program_version, "
 		          "r.body, p.published_at, p.published_by, "
-		          "p.audit_seq, p.audit_hash, p.sha FROM snapshots p "
+		          "p.audit_seq, p.audit_hash, p.sha, p.partial, "
+		          "p.checkpoint FROM snapshots p "
 		          "JOIN results r ON r.id = p.result_id WHERE "
 		          "p.cycle_id = ?",
 		    &q, err);
@@ -376,6 +474,12 @@ static enum dti_status write_cycle_results(struct dti_store *s,
 			dti_json_quote(out, db_col_text(q, 10));
 			dti_buf_adds(out, ",\"sha256\":");
 			dti_json_quote(out, db_col_text(q, 11));
+			dti_buf_addf(out, ",\"partial\":%s",
+			             db_col_int(q, 12) ? "true" : "false");
+			dti_buf_adds(out, ",\"checkpoint\":");
+			dti_buf_adds(out, db_col_text(q, 13)
+			                      ? db_col_text(q, 13)
+			                      : "null");
 		}
 		dti_buf_adds(out, ",\"results\":");
 		const char *body = db_col_text(q, 6);

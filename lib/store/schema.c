@@ -179,6 +179,22 @@ static const char m2[] =
     "CREATE INDEX user_roles_by_unit ON user_roles (unit_id);";
 
 /*
+ * Signed checkpoints and partial publications (checkpoint.c,
+ * publication.c): the store's Ed25519 key pair (one row; its public key
+ * is also recorded in the audit log by a store.key event), and on each
+ * snapshot whether it was published as partial and its signed
+ * checkpoint (JSON).
+ */
+static const char m3[] =
+    "CREATE TABLE signing_key ("
+    " id @INT@ PRIMARY KEY CHECK (id = 1),"
+    " public_key TEXT NOT NULL,"
+    " secret_key TEXT NOT NULL,"
+    " created_at TEXT NOT NULL)@STRICT@;"
+    "ALTER TABLE snapshots ADD COLUMN partial @INT@ NOT NULL DEFAULT 0;"
+    "ALTER TABLE snapshots ADD COLUMN checkpoint TEXT;";
+
+/*
  * The store's settings, key by key.  `clock`: "system" (the default) or
  * "fixed" (a fixed time such as DTI_NOW is honoured).  Only an admin
  * changes a setting, and each change is an audit event (store.setting).
@@ -192,6 +208,7 @@ static const char m4[] =
 const struct store_migration store_migrations[] = {
     {1, "tables of units, frameworks, users, workflow, results, audit", m1},
     {2, "indexes for the audit log filters and cycle look-ups", m2},
+    {3, "signing key, signed checkpoints and partial snapshots", m3},
     {4, "settings: the store's clock", m4},
 };
 const size_t store_nmigrations =
@@ -206,6 +223,7 @@ const struct store_table store_tables[] = {
     {"settings", "key"},
     {"audit_head", "id"},
     {"audit", "seq"},
+    {"signing_key", "id"},
     {"users", "id"},
     {"user_roles", "user_id, role, unit_id"},
     {"tokens", "id"},

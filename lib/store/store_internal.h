@@ -185,12 +185,44 @@ enum dti_status store_audit_batch_end(struct dti_store *s,
 void store_audit_batch_release(struct dti_store *s,
                                struct store_audit_batch *b);
 /*
- * The checks of dti_audit_verify() inside the caller's transaction (read
- * or write), so that import can check what it loaded before it commits.
+ * Replay (replay.c): the state the audit log implies, built event by
+ * event, then compared with the tables (first difference in rep).
  */
-enum dti_status store_audit_check(struct dti_store *s,
-                                  struct dti_audit_report *rep,
+struct store_replay;
+/* extra_ok: rows the log does not explain are accepted (import). */
+struct store_replay *store_replay_new(int extra_ok);
+void store_replay_free(struct store_replay *r);
+void store_replay_event(struct store_replay *r, const char *actor,
+                        const char *action, const char *cycle, const char *unit,
+                        const char *object, const char *before_json,
+                        const char *after_json);
+enum dti_status store_replay_compare(struct dti_store *s,
+                                     struct store_replay *r,
+                                     struct dti_audit_report *rep,
+                                     struct dti_error *err);
+/*
+ * The checks of dti_audit_verify() inside the caller's transaction (read
+ * or write), so that import can check what it loaded before it commits:
+ * the chain, and the tables against the state the events imply.  Import
+ * runs it with extra_ok = 1: a row the log implies but which is missing,
+ * or which differs, is refused, while rows no event explains (bulk loads
+ * that bypass the log) are accepted; 'audit verify' reports those too.
+ */
+enum dti_status store_audit_check_state(struct dti_store *s, int extra_ok,
+                                        struct dti_audit_report *rep,
+                                        struct dti_error *err);
+/*
+ * checkpoint.c: the store's Ed25519 key pair (created, and recorded by a
+ * store.key event, when there is none yet), and a signed checkpoint of
+ * the audit head for a published cycle, as JSON into out (NUL-ended).
+ */
+enum dti_status store_signing_key(struct dti_store *s, char pk_hex[65],
+                                  unsigned char sk[crypto_sign_SECRETKEYBYTES],
                                   struct dti_error *err);
+enum dti_status store_checkpoint_make(struct dti_store *s, const char *cycle,
+                                      const char *result_sha,
+                                      struct dti_buf *out,
+                                      struct dti_error *err);
 /* SHA-256 of an event's fields and its predecessor's hash (audit.c). */
 void store_audit_hash(int64_t seq, const char *at, const char *actor,
                       const char *action, const char *cycle, const char *unit,

@@ -13,6 +13,15 @@
 
 /* ---- users ------------------------------------------------------------- */
 
+/* SHA-256 of a stored credential hash, as the audit log records it. */
+static void digest(const char *stored, char out[65])
+{
+	struct dti_sha256 h;
+	dti_sha256_init(&h);
+	dti_sha256_update(&h, stored, strlen(stored));
+	dti_sha256_final(&h, out);
+}
+
 static enum dti_status check_name(const char *name, const char *field,
                                   struct dti_error *err)
 {
@@ -99,9 +108,16 @@ enum dti_status dti_user_add(struct dti_store *s, const char *name,
 		dti_json_quote(b, name);
 		dti_buf_adds(b, ",\"display_name\":");
 		dti_json_quote(b, display_name ? display_name : "");
-		dti_buf_addf(b, ",\"password\":%s%s}",
-		             password ? "\"set\"" : "null",
-		             first ? ",\"roles\":[\"admin\"]" : "");
+		dti_buf_addf(b, ",\"password\":%s",
+		             password ? "\"set\"" : "null");
+		if (password) {
+			/* A digest of the stored hash: verify checks the row.
+			 */
+			char d[65];
+			digest(hash, d);
+			dti_buf_addf(b, ",\"password_sha256\":\"%s\"", d);
+		}
+		dti_buf_addf(b, "%s}", first ? ",\"roles\":[\"admin\"]" : "");
 		dti_buf_addc(b, '\0');
 		char object[96];
 		dti_snprintf(object, sizeof object, "user %s", name);
@@ -227,9 +243,14 @@ enum dti_status dti_user_passwd(struct dti_store *s, const char *name,
 		            "si", hash, uid);
 	char object[96];
 	dti_snprintf(object, sizeof object, "user %s", name);
+	char after[128], d[65];
+	digest(hash, d);
+	dti_snprintf(after, sizeof after,
+	             "{\"password\":\"changed\",\"password_sha256\":\"%s\"}",
+	             d);
 	if (st == DTI_OK)
 		st = store_audit(s, "user.passwd", NULL, NULL, object, NULL,
-		                 "{\"password\":\"changed\"}", err);
+		                 after, err);
 	return store_end(s, st, err);
 }
 
@@ -283,7 +304,10 @@ enum dti_status dti_user_token(struct dti_store *s, const char *name,
 		dti_buf_reset(b);
 		dti_buf_adds(b, "{\"token\":");
 		dti_json_quote(b, label);
-		dti_buf_addc(b, '}');
+		char d[65];
+		digest(hash, d);
+		dti_buf_addf(b, ",\"id\":%lld,\"hash_sha256\":\"%s\"}",
+		             (long long)id, d);
 		dti_buf_addc(b, '\0');
 		char object[96];
 		dti_snprintf(object, sizeof object, "user %s", name);

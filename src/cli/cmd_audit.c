@@ -4,8 +4,11 @@
  * Every change to the store appends an event to the audit log; each event
  * carries the hash of the one before, so that an event edited, deleted,
  * inserted or moved breaks the chain.  'log' lists events, filtered;
- * 'verify' recomputes the chain and checks it against the stored head and
- * the heads recorded by published snapshots.
+ * 'verify' recomputes the chain, checks it against the stored head and
+ * the heads recorded by published snapshots, and compares the tables with
+ * the state the events imply; with --checkpoint it first checks a signed
+ * checkpoint kept outside the store.  'checkpoint' writes a published
+ * cycle's checkpoint.
  *
  * In 'audit log', --user filters the events by who made them; the user
  * reading the log is $DTI_USER.
@@ -17,18 +20,28 @@
 #include "wf.h"
 
 static const char help[] =
-    "usage: dti audit log|verify [OPTIONS]\n"
+    "usage: dti audit log|verify|checkpoint [OPTIONS]\n"
     "\n"
     "  dti audit log [--unit U [--date D]] [--user NAME] [--cycle C]\n"
     "                [--action A] [--after SEQ] [--limit N] [--json]\n"
-    "  dti audit verify\n"
+    "  dti audit verify [--checkpoint FILE]\n"
+    "  dti audit checkpoint CYCLE [-o FILE]\n"
     "\n"
-    "log     the events of the audit log, oldest first, as text lines or\n"
-    "        NDJSON (--json), filtered by unit, acting user, cycle or\n"
-    "        action (submission.submit, review.adjust, ...).\n"
-    "verify  recomputes the hash chain of the log: prints 'audit chain\n"
-    "        intact: N events, head HASH', or names the first bad event\n"
-    "        (edited, deleted, inserted or reordered) and exits 4.\n"
+    "log         the events of the audit log, oldest first, as text lines\n"
+    "            or NDJSON (--json), filtered by unit, acting user, cycle\n"
+    "            or action (submission.submit, review.adjust, ...).\n"
+    "verify      recomputes the hash chain of the log, replays its events\n"
+    "            and compares the tables with the state they imply: prints\n"
+    "            'audit chain intact: N events, head HASH', or names the\n"
+    "            first bad event (edited, deleted, inserted or reordered),\n"
+    "            or the first table row that differs from the log (table,\n"
+    "            key, what the log says, what the table holds), and exits\n"
+    "            4.  With --checkpoint FILE, first checks a signed\n"
+    "            checkpoint: its signature, its key (one the log recorded),\n"
+    "            that the log still holds its event with the hash signed,\n"
+    "            and that the published result still has the digest signed.\n"
+    "checkpoint  writes the signed checkpoint of a published cycle (one\n"
+    "            JSON document) to keep outside the store.\n"
     "\n"
     "Options:\n"
     "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
@@ -43,12 +56,16 @@ static const char help[] =
     "      --after SEQ         (log) events after number SEQ\n"
     "      --limit N           (log) at most N events\n"
     "      --json              (log) NDJSON, one event a line\n"
+    "      --checkpoint FILE   (verify) a checkpoint to check the store by\n"
+    "  -o, --output FILE       (checkpoint) write to FILE\n"
     "\n"
     "Examples:\n"
     "  dti audit log --cycle dti-2024 --unit 'Đà Nẵng'\n"
     "  dti audit log --unit 'Đà Nẵng' --date 2025-07-01\n"
     "  dti audit log --action review.adjust --json\n"
-    "  dti audit verify\n";
+    "  dti audit verify\n"
+    "  dti audit checkpoint dti-2024 -o dti-2024.checkpoint.json\n"
+    "  dti audit verify --checkpoint dti-2024.checkpoint.json\n";
 
 /* What the log's callback writes to, and how. */
 struct log_out {
@@ -194,26 +211,46 @@ static int audit_log(const struct wf_args *a)
 
 static int audit_verify(const struct wf_args *a)
 {
-	static const int allowed[] = {-1};
+	static const int allowed[] = {W_CHECKPOINT, -1};
 	int rc = wf_allow(a, "verify", allowed);
 	if (!rc)
 		rc = wf_nargs(a, 0, 0, "");
+	char *cp = NULL;
+	size_t cplen = 0;
+	if (!rc && wf_has(a, W_CHECKPOINT))
+		rc = wf_read_file(a->val[W_CHECKPOINT], (size_t)1 << 20, &cp,
+		                  &cplen);
 	struct dti_store *s = NULL;
 	if (!rc)
 		rc = wf_open(a, 0, &s);
-	if (rc)
+	if (rc) {
+		free(cp);
 		return rc;
+	}
 	struct dti_audit_report rep;
 	memset(&rep, 0, sizeof rep);
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_audit_verify(s, &rep, &err);
+	enum dti_status st =
+	    cp ? dti_audit_verify_checkpoint(s, cp, cplen, &rep, &err)
+	       : dti_audit_verify(s, &rep, &err);
+	free(cp);
 	dti_store_close(s);
 	if (st == DTI_OK) {
 		dti_error_release(&err);
+		if (wf_has(a, W_CHECKPOINT))
+			printf("checkpoint %s: signature valid, key recorded, "
+			       "history and published result as signed\n",
+			       a->val[W_CHECKPOINT]);
 		printf("audit chain intact: %lld event%s, head %s\n",
 		       rep.events, rep.events == 1 ? "" : "s",
 		       *rep.head ? rep.head : "(none)");
 		return EXIT_OK;
+	}
+	if (st == DTI_EINVALID && strcmp(rep.table, "checkpoint") == 0) {
+		fprintf(stderr, "dti: checkpoint %s refused: %s\n",
+		        a->val[W_CHECKPOINT], rep.problem);
+		dti_error_release(&err);
+		return EXIT_DATA;
 	}
 	if (st == DTI_EINVALID && rep.bad_seq) {
 		fprintf(stderr,
@@ -224,7 +261,44 @@ static int audit_verify(const struct wf_args *a)
 		dti_error_release(&err);
 		return EXIT_DATA;
 	}
+	if (st == DTI_EINVALID && rep.table[0]) {
+		fprintf(stderr,
+		        "dti: the tables differ from the audit log: %s (the "
+		        "chain of %lld events is intact, head %s)\n",
+		        rep.problem, rep.events,
+		        *rep.head ? rep.head : "(none)");
+		dti_error_release(&err);
+		return EXIT_DATA;
+	}
 	return wf_fail("cannot verify the audit chain", st, &err);
+}
+
+static int audit_checkpoint(const struct wf_args *a)
+{
+	static const int allowed[] = {W_OUTPUT, -1};
+	int rc = wf_allow(a, "checkpoint", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 1, 1, "a published cycle");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 0, &s);
+	if (rc)
+		return rc;
+	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_checkpoint(s, a->pos[1], &out, &err);
+	if (st) {
+		char what[128];
+		snprintf(what, sizeof what, "no checkpoint of cycle '%s'",
+		         a->pos[1]);
+		rc = wf_fail(what, st, &err);
+	} else {
+		dti_error_release(&err);
+		rc = cli_write(a->val[W_OUTPUT], &out);
+	}
+	dti_buf_release(&out);
+	dti_store_close(s);
+	return rc;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -232,6 +306,7 @@ int cmd_audit(int argc, char **argv)
 	static const struct wf_sub subs[] = {
 	    {"log", audit_log},
 	    {"verify", audit_verify},
+	    {"checkpoint", audit_checkpoint},
 	};
 	return wf_dispatch(argc, argv, "audit", help, 0, subs,
 	                   sizeof subs / sizeof subs[0]);

@@ -3,11 +3,14 @@
  *
  * publish turns a closed cycle (every submission approved or excluded with
  * a reason) into an immutable snapshot: the framework's SHA-256, the hash
- * of the data, the program's version, the head of the audit chain and every
- * unit's values and ranks.  results prints that snapshot as stored (JSON),
- * or a preview computed before publication; with --format table or csv it
- * renders the ranking the way 'dti rank' does, computed from the cycle's
- * data with the same library calls, so that its numbers are the snapshot's.
+ * of the data, the program's version, the head of the audit chain, every
+ * unit's values and ranks, and a signed checkpoint of the audit log.  A
+ * cycle whose index cannot be computed for every unit is refused unless
+ * --partial asks for a partial publication, labelled so everywhere.
+ * results prints the snapshot as stored (JSON), or renders its ranking as
+ * a table or CSV from the stored result itself (never a recomputation);
+ * --preview shows the latest computed result of an unpublished cycle,
+ * computing one first when there is none.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +19,27 @@
 #include "wf.h"
 
 static const char publish_help[] =
-    "usage: dti publish CYCLE [--version N]\n"
+    "usage: dti publish CYCLE [--version N] [--partial]\n"
     "\n"
     "Publishes a closed cycle whose submissions are all approved, or\n"
     "excluded with a reason: computes it and stores an immutable snapshot\n"
     "(framework SHA-256, data hash, program version, audit chain head,\n"
-    "every unit's values and ranks).  The cycle is then published and\n"
-    "nothing in it changes any more.  Owner.\n"
+    "every unit's values and ranks) with a signed checkpoint of the audit\n"
+    "log ('dti audit checkpoint CYCLE' writes it).  The cycle is then\n"
+    "published and nothing in it changes any more.  A cycle whose index\n"
+    "cannot be computed for every unit (values unknown, e.g. points not\n"
+    "public) is refused (exit 7) unless --partial is given.  Owner.\n"
     "\n"
     "Options:\n"
     "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
     "      --user NAME         who acts (default: $DTI_USER)\n"
     "      --version N         refuse unless the cycle is at version N\n"
+    "      --partial           publish a result whose index is unknown for\n"
+    "                          some units, labelled partial in every output\n"
     "\n"
     "Examples:\n"
     "  dti cycle close dti-2024 && dti publish dti-2024\n"
+    "  dti audit checkpoint dti-2024 -o dti-2024.checkpoint.json\n"
     "  dti results dti-2024 --format table\n";
 
 static const char results_help[] =
@@ -38,17 +47,18 @@ static const char results_help[] =
     "                         [--lang L] [-o FILE]\n"
     "\n"
     "The published snapshot of a cycle, as stored (JSON: framework, data\n"
-    "hash, program version, audit head, every unit's values and ranks).\n"
-    "With --format table or csv, the ranking on the index with ranks in\n"
-    "the group, as 'dti rank' shows it, computed from the cycle's data (for\n"
-    "a published cycle: the snapshot's numbers).\n"
+    "hash, program version, audit head, whether it is partial, the signed\n"
+    "checkpoint, every unit's values and ranks).  With --format table or\n"
+    "csv, the ranking on the index with ranks in the group, as 'dti rank'\n"
+    "shows it, read from the snapshot itself.\n"
     "\n"
     "Options:\n"
     "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
     "      --user NAME         who acts (default: $DTI_USER)\n"
     "      --preview           the latest computed result of a cycle not\n"
-    "                          yet published (owner, reviewer); with\n"
-    "                          --format table|csv, the current figures\n"
+    "                          yet published (owner, reviewer), computed\n"
+    "                          first when there is none; with --format\n"
+    "                          table|csv, the current figures\n"
     "      --compute           compute the cycle first (owner, reviewer);\n"
     "                          implies --preview\n"
     "      --format F          json (default: as stored), table or csv\n"
@@ -66,7 +76,7 @@ int cmd_publish(int argc, char **argv)
 	int rc = wf_parse(argc, argv, "publish", publish_help, 0, &a);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	static const int allowed[] = {W_VERSION, -1};
+	static const int allowed[] = {W_VERSION, W_PARTIAL, -1};
 	rc = wf_allow(&a, "", allowed);
 	if (rc)
 		return rc;
@@ -82,7 +92,11 @@ int cmd_publish(int argc, char **argv)
 		return rc;
 	const char *cycle = a.pos[0];
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_cycle_publish(s, cycle, version, &err);
+	struct dti_publish_opts po;
+	dti_publish_opts_init(&po);
+	po.expected_version = version;
+	po.partial = wf_has(&a, W_PARTIAL);
+	enum dti_status st = dti_cycle_publish_with(s, cycle, &po, &err);
 	if (st) {
 		char what[128];
 		snprintf(what, sizeof what, "cannot publish cycle '%s'", cycle);
@@ -92,12 +106,19 @@ int cmd_publish(int argc, char **argv)
 		rc = wf_cycle(s, cycle, &ci);
 		struct dti_store_status ss;
 		if (!rc && dti_store_status(s, &ss, &err) == DTI_OK)
-			printf("cycle %s: published, version %lld; audit head "
-			       "%s\n",
-			       cycle, (long long)ci.version, ss.audit_head);
+			printf(
+			    "cycle %s: published%s, version %lld; audit head "
+			    "%s\n",
+			    cycle, po.partial ? " (partial)" : "",
+			    (long long)ci.version, ss.audit_head);
 		else if (!rc)
-			printf("cycle %s: published, version %lld\n", cycle,
+			printf("cycle %s: published%s, version %lld\n", cycle,
+			       po.partial ? " (partial)" : "",
 			       (long long)ci.version);
+		if (!rc)
+			printf("signed checkpoint: dti audit checkpoint %s -o "
+			       "FILE (keep it outside the store)\n",
+			       cycle);
 		dti_error_release(&err);
 	}
 	dti_store_close(s);
@@ -232,6 +253,16 @@ int cmd_results(int argc, char **argv)
 	struct dti_buf out = DTI_BUF_INIT;
 	if (!rc) {
 		st = dti_cycle_results(s, cycle, preview, &out, &err);
+		if (st == DTI_ENOTFOUND && preview && !compute) {
+			/* nothing computed yet: a preview computes it */
+			int64_t id = 0;
+			dti_error_release(&err);
+			dti_buf_reset(&out);
+			st = dti_cycle_compute(s, cycle, &id, &err);
+			if (st == DTI_OK)
+				st = dti_cycle_results(s, cycle, preview, &out,
+				                       &err);
+		}
 		if (st) {
 			char what[128];
 			snprintf(what, sizeof what, "results of cycle '%s'",
@@ -244,8 +275,22 @@ int cmd_results(int argc, char **argv)
 		if (out.len && out.data[out.len - 1] != '\n')
 			dti_buf_addc(&out, '\n');
 		rc = cli_write(a.val[W_OUTPUT], &out);
-	} else if (!rc)
+	} else if (!rc && preview) {
 		rc = ranking(s, cycle, format, lang, a.val[W_OUTPUT]);
+	} else if (!rc) {
+		/* the snapshot's own numbers, never recomputed */
+		dti_buf_reset(&out);
+		st = dti_cycle_results_render(s, cycle, format, lang, &out,
+		                              &err);
+		if (st) {
+			char what[128];
+			snprintf(what, sizeof what, "results of cycle '%s'",
+			         cycle);
+			rc = wf_fail(what, st, &err);
+		} else {
+			rc = cli_write(a.val[W_OUTPUT], &out);
+		}
+	}
 	dti_buf_release(&out);
 	dti_error_release(&err);
 	dti_store_close(s);

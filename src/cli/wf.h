@@ -67,6 +67,8 @@ enum wf_key {
 	W_ALLOW_DTI_NOW,
 	W_IGNORE,
 	W_AND_SUBMIT,
+	W_PARTIAL,
+	W_CHECKPOINT,
 	W_NKEYS
 };
 

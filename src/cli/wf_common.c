@@ -76,6 +76,8 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_ALLOW_DTI_NOW] = {"allow-dti-now", 0, 0},
     [W_IGNORE] = {"ignore", 1, 1},
     [W_AND_SUBMIT] = {"and-submit", 0, 0},
+    [W_PARTIAL] = {"partial", 0, 0},
+    [W_CHECKPOINT] = {"checkpoint", 1, 0},
 };
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)

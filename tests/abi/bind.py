@@ -115,6 +115,7 @@ def main():
                  "dti_explain_opts_init", "dti_rebase_opts_init",
                  "dti_norm_init", "dti_audit_filter_init",
                  "dti_cycle_new_init", "dti_evidence_new_init",
+                 "dti_publish_opts_init",
                  "dti_error_init", "dti_buf_init", "dti_json_init",
                  "dti_export_opts_init", "dti_backup_opts_init"):
         check(hasattr(lib, init), init + " is not exported")

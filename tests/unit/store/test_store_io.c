@@ -317,9 +317,14 @@ static void test_round_trip(void **state)
 		fail_msg("import: %s (line %lu)", err.message, err.line);
 	char *eb = export_of(b);
 	assert_string_equal(ea, eb);
+	/* the chain is intact; the blob written around the log is named */
 	struct dti_audit_report rep;
-	assert_int_equal(dti_audit_verify(b, &rep, &err), DTI_OK);
+	assert_int_equal(dti_audit_verify(b, &rep, &err), DTI_EINVALID);
+	assert_int_equal(rep.bad_seq, 0);
+	assert_string_equal(rep.table, "blobs");
+	assert_string_equal(rep.key, "feed");
 	assert_true(rep.events > 0);
+	dti_error_release(&err);
 	struct dti_store_status ss;
 	assert_int_equal(dti_store_status(b, &ss, &err), DTI_OK);
 	assert_true(ss.units >= 63);
@@ -328,7 +333,9 @@ static void test_round_trip(void **state)
 	/* the store accepts further changes on top of the imported chain */
 	assert_int_equal(dti_store_set_actor(b, "an", &err), DTI_OK);
 	assert_int_equal(dti_user_add(b, "chi", "Chi", NULL, &err), DTI_OK);
-	assert_int_equal(dti_audit_verify(b, &rep, &err), DTI_OK);
+	assert_int_equal(dti_audit_verify(b, &rep, &err), DTI_EINVALID);
+	assert_int_equal(rep.bad_seq, 0);
+	assert_string_equal(rep.table, "blobs");
 	dti_error_release(&err);
 	free(ea);
 	free(eb);

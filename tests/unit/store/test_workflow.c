@@ -1451,6 +1451,159 @@ static void test_import_bulk(void **state)
 	dti_buf_release(&ub);
 }
 
+/* The chain intact, but a table differs from the log: named by table, key. */
+static void expect_differs(struct fx *f, const char *table, const char *key,
+                           const char *needle)
+{
+	struct dti_audit_report rep;
+	assert_int_equal(dti_audit_verify(f->s, &rep, &f->err), DTI_EINVALID);
+	if (rep.bad_seq != 0 || strcmp(rep.table, table) != 0 ||
+	    strcmp(rep.key, key) != 0 || !strstr(rep.problem, needle))
+		fail_msg("expected %s %s '%s', got %lld %s %s '%s'", table, key,
+		         needle, (long long)rep.bad_seq, rep.table, rep.key,
+		         rep.problem);
+	dti_error_release(&f->err);
+}
+
+static void test_audit_state(void **state)
+{
+	struct fx *f = *state;
+	open_and_submit(f);
+	as(f, "rita");
+	OK(dti_review_approve(f->s, "c25", "d1", 0, &f->err));
+	OK(dti_review_approve(f->s, "c25", "d2", 0, &f->err));
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_CLOSED, 0, &f->err));
+	OK(dti_cycle_publish(f->s, "c25", 0, &f->err));
+	as(f, "root");
+	OK(dti_user_passwd(f->s, "olga", "olga's own", &f->err));
+	char token[DTI_TOKEN_MAX];
+	OK(dti_user_token(f->s, "vic", "ci", token, &f->err));
+	struct dti_audit_report rep;
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+
+	/* (a) a figure */
+	tamper(f, "UPDATE figures SET value = 0.9 WHERE indicator = 'pc' AND "
+	          "submission_id = (SELECT id FROM submissions WHERE unit_id "
+	          "= 'd1')");
+	expect_differs(f, "figures", "c25/d1/pc",
+	               "value: the log says 0.8, the table holds 0.9");
+	tamper(f, "UPDATE figures SET value = 0.8 WHERE indicator = 'pc' AND "
+	          "submission_id = (SELECT id FROM submissions WHERE unit_id "
+	          "= 'd1')");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	/* (b) an editor made admin */
+	tamper(f, "UPDATE user_roles SET role = 'admin', unit_id = '' WHERE "
+	          "user_id = (SELECT id FROM users WHERE name = 'ed1')");
+	expect_differs(f, "user_roles", "ed1/admin", "the log has no such row");
+	tamper(f, "UPDATE user_roles SET role = 'editor', unit_id = 'd1' "
+	          "WHERE user_id = (SELECT id FROM users WHERE name = 'ed1')");
+	/* (c) a submission's state */
+	tamper(f, "UPDATE submissions SET state = 'returned' WHERE unit_id = "
+	          "'d2'");
+	expect_differs(f, "submissions", "c25/d2",
+	               "state: the log says 'approved', the table holds "
+	               "'returned'");
+	tamper(f, "UPDATE submissions SET state = 'approved' WHERE unit_id = "
+	          "'d2'");
+	/* (d) the published result's body */
+	tamper(f, "UPDATE results SET body = body || ' '");
+	expect_differs(f, "results", "1", "body: the log says SHA-256");
+	tamper(f, "UPDATE results SET body = substr(body, 1, length(body) - "
+	          "1)");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	/* (e) a password hash: another's refused, none (exported) accepted */
+	tamper(f, "UPDATE users SET password_hash = (SELECT password_hash "
+	          "FROM users WHERE name = 'root') WHERE name = 'olga'");
+	expect_differs(f, "users", "olga", "password_hash: the log says");
+	tamper(f, "UPDATE users SET password_hash = NULL WHERE name = 'olga'");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	/* a token hash: redacted accepted, another refused */
+	tamper(f, "UPDATE tokens SET hash = 'redacted:' || CAST(id AS TEXT)");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	tamper(f, "UPDATE tokens SET hash = 'x'");
+	expect_differs(f, "tokens", "vic/ci", "hash: the log says");
+	tamper(f, "UPDATE tokens SET hash = 'redacted:' || CAST(id AS TEXT)");
+	/* (f) a figure deleted */
+	tamper(f, "DELETE FROM figures WHERE indicator = 'plan' AND "
+	          "submission_id = (SELECT id FROM submissions WHERE unit_id "
+	          "= 'd2')");
+	expect_differs(f, "figures", "c25/d2/plan",
+	               "the log says this row exists, the table holds none");
+	tamper(f, "INSERT INTO figures (submission_id, indicator, value, "
+	          "updated_at, updated_by) SELECT id, 'plan', 0, 'x', 'x' "
+	          "FROM submissions WHERE unit_id = 'd2'");
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+	/* (g) a role added */
+	tamper(f, "INSERT INTO user_roles (user_id, role, unit_id) SELECT id, "
+	          "'owner', '' FROM users WHERE name = 'vic'");
+	expect_differs(f, "user_roles", "vic/owner", "the log has no such row");
+}
+
+/* A checkpoint kept outside the store pins the history up to its event. */
+static void test_checkpoint(void **state)
+{
+	struct fx *f = *state;
+	open_and_submit(f);
+	as(f, "rita");
+	OK(dti_review_approve(f->s, "c25", "d1", 0, &f->err));
+	OK(dti_review_approve(f->s, "c25", "d2", 0, &f->err));
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_CLOSED, 0, &f->err));
+	OK(dti_cycle_publish(f->s, "c25", 0, &f->err));
+	struct dti_buf cp = DTI_BUF_INIT;
+	OK(dti_cycle_checkpoint(f->s, "c25", &cp, &f->err));
+	assert_non_null(strstr(cp.data, "{\"format\":\"dti-checkpoint-1\","
+	                                "\"cycle\":\"c25\",\"seq\":"));
+	long long n = events(f);
+	char seq[32];
+	snprintf(seq, sizeof seq, "\"seq\":%lld,", n);
+	assert_non_null(strstr(cp.data, seq)); /* the publication's event */
+	struct dti_audit_report rep;
+	OK(dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err));
+	/* the results JSON carries it */
+	struct dti_buf res = DTI_BUF_INIT;
+	OK(dti_cycle_results(f->s, "c25", 0, &res, &f->err));
+	assert_non_null(strstr(res.data, "\"partial\":false,\"checkpoint\":{"));
+	dti_buf_release(&res);
+
+	/* a signature byte flipped */
+	char *sig = strstr(cp.data, "\"signature\":\"") + 13;
+	char was = *sig;
+	*sig = was == '0' ? '1' : '0';
+	assert_int_equal(
+	    dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err),
+	    DTI_EINVALID);
+	assert_non_null(strstr(rep.problem, "signature does not verify"));
+	dti_error_release(&f->err);
+	*sig = was;
+	/* the published result changed */
+	tamper(f, "UPDATE results SET body = body || ' '");
+	assert_int_equal(
+	    dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err),
+	    DTI_EINVALID);
+	assert_non_null(strstr(rep.problem, "published result of c25"));
+	dti_error_release(&f->err);
+	tamper(f, "UPDATE results SET body = substr(body, 1, length(body) - "
+	          "1)");
+	OK(dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err));
+	/* the log cut at the publication, the head set back */
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "DELETE FROM audit WHERE seq = %lld; UPDATE audit_head SET "
+	         "seq = %lld, hash = (SELECT hash FROM audit WHERE seq = "
+	         "%lld)",
+	         n, n - 1, n - 1);
+	tamper(f, sql);
+	assert_int_equal(
+	    dti_audit_verify_checkpoint(f->s, cp.data, cp.len, &rep, &f->err),
+	    DTI_EINVALID);
+	assert_int_equal(rep.bad_seq, n);
+	assert_non_null(strstr(rep.problem, "the log was cut"));
+	dti_error_release(&f->err);
+	dti_buf_release(&cp);
+}
+
 static void test_two_handles_conflict(void **state)
 {
 	struct fx *f = *state;
@@ -1506,6 +1659,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_clock_forward, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_import_bulk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
 	};
