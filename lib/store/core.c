@@ -319,8 +319,10 @@ static enum dti_status apply_migration(struct dti_store *s,
 	char now[21];
 	store_now(s, now);
 	enum dti_status st = db_begin_write(s->db, err);
-	if (st == DTI_OK)
+	if (st == DTI_OK && *sql)
 		st = db_exec(s->db, sql, err);
+	if (st == DTI_OK && m->pg_sql && db_kind(s->db) == DB_PG)
+		st = db_exec(s->db, m->pg_sql, err);
 	if (st == DTI_OK)
 		st = db_run(
 		    s->db, err,

@@ -205,11 +205,58 @@ static const char m4[] =
     " value TEXT NOT NULL)@STRICT@;"
     "INSERT INTO settings (key, value) VALUES ('clock', 'system');";
 
+/*
+ * PostgreSQL checks a foreign key row by row (a query per row), which is
+ * most of the time of a bulk COPY of figures.  There the link of figures
+ * to their submission is checked once per statement instead, over all the
+ * rows the statement wrote (transition tables), and a submission that
+ * still has figures cannot be deleted or renumbered.  SQLite keeps the
+ * declared key; the rows allowed are the same on both.
+ */
+static const char m5[] = "";
+static const char m5_pg[] =
+    "ALTER TABLE figures DROP CONSTRAINT figures_submission_id_fkey;"
+    "CREATE FUNCTION dti_figures_link() RETURNS trigger LANGUAGE plpgsql "
+    "AS $f$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM dti_new_figures n WHERE NOT EXISTS"
+    "  (SELECT 1 FROM submissions s WHERE s.id = n.submission_id)) THEN"
+    "  RAISE EXCEPTION 'insert or update on table \"figures\" violates "
+    "its link to table \"submissions\"'"
+    "   USING ERRCODE = 'foreign_key_violation';"
+    " END IF;"
+    " RETURN NULL;"
+    " END $f$;"
+    "CREATE TRIGGER figures_link_insert AFTER INSERT ON figures"
+    " REFERENCING NEW TABLE AS dti_new_figures"
+    " FOR EACH STATEMENT EXECUTE FUNCTION dti_figures_link();"
+    "CREATE TRIGGER figures_link_update AFTER UPDATE ON figures"
+    " REFERENCING NEW TABLE AS dti_new_figures"
+    " FOR EACH STATEMENT EXECUTE FUNCTION dti_figures_link();"
+    "CREATE FUNCTION dti_submissions_link() RETURNS trigger LANGUAGE "
+    "plpgsql AS $f$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM dti_old_submissions o JOIN figures f ON"
+    "  f.submission_id = o.id WHERE NOT EXISTS"
+    "  (SELECT 1 FROM submissions s WHERE s.id = o.id)) THEN"
+    "  RAISE EXCEPTION 'update or delete on table \"submissions\" "
+    "violates the link from table \"figures\"'"
+    "   USING ERRCODE = 'foreign_key_violation';"
+    " END IF;"
+    " RETURN NULL;"
+    " END $f$;"
+    "CREATE TRIGGER submissions_link_delete AFTER DELETE ON submissions"
+    " REFERENCING OLD TABLE AS dti_old_submissions"
+    " FOR EACH STATEMENT EXECUTE FUNCTION dti_submissions_link();"
+    "CREATE TRIGGER submissions_link_update AFTER UPDATE ON submissions"
+    " REFERENCING OLD TABLE AS dti_old_submissions"
+    " FOR EACH STATEMENT EXECUTE FUNCTION dti_submissions_link();";
+
 const struct store_migration store_migrations[] = {
     {1, "tables of units, frameworks, users, workflow, results, audit", m1},
     {2, "indexes for the audit log filters and cycle look-ups", m2},
     {3, "signing key, signed checkpoints and partial snapshots", m3},
     {4, "settings: the store's clock", m4},
+    {5, "PostgreSQL: figures linked to submissions, checked per statement", m5,
+     m5_pg},
 };
 const size_t store_nmigrations =
     sizeof store_migrations / sizeof store_migrations[0];

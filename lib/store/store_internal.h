@@ -30,6 +30,8 @@ struct store_migration {
 	int version;
 	const char *description;
 	const char *sql; /* template, see db_schema_sql() */
+	/* run after sql on PostgreSQL only (NULL: nothing more) */
+	const char *pg_sql;
 };
 extern const struct store_migration store_migrations[];
 extern const size_t store_nmigrations;

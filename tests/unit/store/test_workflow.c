@@ -1056,6 +1056,75 @@ static void expect_broken(struct fx *f, long long seq, const char *needle)
 	dti_error_release(&f->err);
 }
 
+/* tamper() that must be refused by the database with the status want. */
+static void refused_sql(struct fx *f, const char *sql, enum dti_status want)
+{
+	struct db *db = NULL;
+	OK(db_open(f->ts.location, &db, &f->err));
+	assert_int_equal(db_exec(db, sql, &f->err), want);
+	dti_error_release(&f->err);
+	db_close(db);
+}
+
+/*
+ * A figure belongs to a submission on both backends: SQLite by its
+ * declared key, PostgreSQL by the per-statement check of migration 5
+ * (inserts of one row and of many, by COPY as a bulk import writes them,
+ * updates, and deletion of a submission that has figures).
+ */
+static void test_figures_link(void **state)
+{
+	struct fx *f = *state;
+	open_and_submit(f);
+	refused_sql(f,
+	            "INSERT INTO figures (submission_id, indicator, value, "
+	            "updated_at, updated_by) VALUES (999, 'pc', 0.5, "
+	            "'2025-01-01T00:00:00Z', 'x')",
+	            DTI_EINVALID);
+	refused_sql(f,
+	            "UPDATE figures SET submission_id = 999 WHERE "
+	            "submission_id = (SELECT id FROM submissions WHERE "
+	            "unit_id = 'd1')",
+	            DTI_EINVALID);
+	refused_sql(f, "DELETE FROM submissions WHERE unit_id = 'd1'",
+	            DTI_EINVALID);
+	struct db *db = NULL;
+	OK(db_open(f->ts.location, &db, &f->err));
+	OK(db_begin_write(db, &f->err));
+	int64_t sub = 0;
+	int found = 0;
+	OK(db_query_int(db, &f->err, &sub, &found,
+	                "SELECT MIN(id) FROM submissions", ""));
+	assert_true(found && sub > 0);
+	static const char *const cols[] = {"submission_id", "indicator",
+	                                   "value", "updated_at", "updated_by"};
+	struct db_stmt *b = NULL;
+	OK(db_prepare_bulk(db, DB_BULK_INSERT, "figures", cols, 5, 2, &b,
+	                   &f->err));
+	enum dti_status st = DTI_OK;
+	for (int i = 0; i < 40 && st == DTI_OK; i++) {
+		char ind[16];
+		snprintf(ind, sizeof ind, "x%d", i);
+		db_reset(b);
+		db_bind_int(b, 1, i == 39 ? 999 : sub);
+		db_bind_text(b, 2, ind);
+		db_bind_double(b, 3, 0.5);
+		db_bind_text(b, 4, "2025-01-01T00:00:00Z");
+		db_bind_text(b, 5, "x");
+		int row;
+		st = db_step(b, &row, &f->err);
+	}
+	if (st == DTI_OK)
+		st = db_bulk_flush(b, &f->err);
+	assert_int_equal(st, DTI_EINVALID);
+	dti_error_release(&f->err);
+	db_finalize(b);
+	db_rollback(db);
+	db_close(db);
+	struct dti_audit_report rep;
+	OK(dti_audit_verify(f->s, &rep, &f->err));
+}
+
 static void test_audit_chain(void **state)
 {
 	struct fx *f = *state;
@@ -1652,6 +1721,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unit_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_figures_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reviewer_only, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_clock_setting, setup,
