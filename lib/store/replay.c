@@ -79,6 +79,7 @@ enum {
 	T_RESULTS,
 	T_SNAPSHOTS,
 	T_KEYS,
+	T_SETTINGS,
 	T_N
 };
 
@@ -198,6 +199,12 @@ static const struct xspec specs[T_N] = {
                 0,
                 {NULL},
                 {XM_PLAIN}},
+    [T_SETTINGS] = {"settings",
+                    "SELECT key, value FROM settings ORDER BY key",
+                    1,
+                    1,
+                    {"value"},
+                    {XM_PLAIN}},
 };
 
 /* Field indexes used by the replay. */
@@ -231,11 +238,18 @@ struct store_replay {
 	int extra_ok; /* rows the log does not explain are not differences */
 };
 
+static struct xrow *row_new(struct store_replay *r, int t, const char *key);
+static void set_text(struct store_replay *r, struct xrow *w, int f,
+                     const char *s);
+
 struct store_replay *store_replay_new(int extra_ok)
 {
 	struct store_replay *r = calloc(1, sizeof(struct store_replay));
-	if (r)
-		r->extra_ok = extra_ok;
+	if (!r)
+		return NULL;
+	r->extra_ok = extra_ok;
+	/* the settings as migration 4 makes them, before any event */
+	set_text(r, row_new(r, T_SETTINGS, "clock"), 0, "system");
 	return r;
 }
 
@@ -731,6 +745,11 @@ void store_replay_event(struct store_replay *r, const char *actor,
 			set_json(r, w, 1, after, "version", 1);
 			set_text(r, w, 2, sha);
 		}
+	} else if (strcmp(action, "store.setting") == 0) {
+		/* object: the setting's key; after: {key: value} */
+		const char *v = jstr(after, object);
+		if (v)
+			set_text(r, row_new(r, T_SETTINGS, object), 0, v);
 	} else if (strcmp(action, "store.key") == 0) {
 		/* One key at a time: a new one replaces the last. */
 		const char *pk = jstr(after, "public_key");
