@@ -237,8 +237,8 @@ static const char m5_pg[] =
     " IF EXISTS (SELECT 1 FROM dti_old_submissions o JOIN figures f ON"
     "  f.submission_id = o.id WHERE NOT EXISTS"
     "  (SELECT 1 FROM submissions s WHERE s.id = o.id)) THEN"
-    "  RAISE EXCEPTION 'update or delete on table \"submissions\" "
-    "violates the link from table \"figures\"'"
+    "  RAISE EXCEPTION 'delete on table \"submissions\" violates the "
+    "link from table \"figures\"'"
     "   USING ERRCODE = 'foreign_key_violation';"
     " END IF;"
     " RETURN NULL;"
@@ -246,9 +246,20 @@ static const char m5_pg[] =
     "CREATE TRIGGER submissions_link_delete AFTER DELETE ON submissions"
     " REFERENCING OLD TABLE AS dti_old_submissions"
     " FOR EACH STATEMENT EXECUTE FUNCTION dti_submissions_link();"
-    "CREATE TRIGGER submissions_link_update AFTER UPDATE ON submissions"
-    " REFERENCING OLD TABLE AS dti_old_submissions"
-    " FOR EACH STATEMENT EXECUTE FUNCTION dti_submissions_link();";
+    /* a renumbered submission, checked only for rows whose id changes
+     * (every edit updates its submission's version) */
+    "CREATE FUNCTION dti_submission_renumbered() RETURNS trigger LANGUAGE "
+    "plpgsql AS $f$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM figures WHERE submission_id = OLD.id) THEN"
+    "  RAISE EXCEPTION 'update on table \"submissions\" violates the "
+    "link from table \"figures\"'"
+    "   USING ERRCODE = 'foreign_key_violation';"
+    " END IF;"
+    " RETURN NEW;"
+    " END $f$;"
+    "CREATE TRIGGER submissions_link_update BEFORE UPDATE OF id ON "
+    "submissions FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)"
+    " EXECUTE FUNCTION dti_submission_renumbered()";
 
 const struct store_migration store_migrations[] = {
     {1, "tables of units, frameworks, users, workflow, results, audit", m1},

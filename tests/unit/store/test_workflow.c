@@ -1088,6 +1088,8 @@ static void test_figures_link(void **state)
 	            DTI_EINVALID);
 	refused_sql(f, "DELETE FROM submissions WHERE unit_id = 'd1'",
 	            DTI_EINVALID);
+	refused_sql(f, "UPDATE submissions SET id = 999 WHERE unit_id = 'd1'",
+	            DTI_EINVALID);
 	struct db *db = NULL;
 	OK(db_open(f->ts.location, &db, &f->err));
 	OK(db_begin_write(db, &f->err));
