@@ -179,23 +179,39 @@ enum dti_status dti_buf_add_decimal(struct dti_buf *b, double v, int digits,
 	return dti_buf_add(b, tmp, k);
 }
 
+/*
+ * The fewest digits (1 to 17) that read back exactly, without an exponent
+ * for magnitudes people read as plain numbers (1e-4 to 1e15).  The
+ * precisions that qualify form a range up to 17 (more digits of a correct
+ * rounding still read back, and a longer %g drops its exponent sooner),
+ * so a binary search finds the smallest in 4 or 5 tries instead of up to
+ * 17; integral values below 10^15 are their digits.
+ */
 enum dti_status dti_buf_add_shortest(struct dti_buf *b, double v)
 {
 	if (isnan(v) || isinf(v))
 		return dti_buf_adds(b, isnan(v) ? "nan"
 		                       : v > 0  ? "inf"
 		                                : "-inf");
-	char tmp[40];
 	double mag = fabs(v);
-	for (int prec = 1; prec <= 17; prec++) {
-		dti_snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		/* 1000 is "1e+03" at one digit: people read plain numbers */
-		if (strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15 && prec < 17)
-			continue;
-		double back;
-		if (dti_parse_double(tmp, &back) == 0 && back == v)
-			break;
+	char tmp[40];
+	if (mag < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+		dti_snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+		return dti_buf_adds(b, tmp);
 	}
+	int lo = 1, hi = 17;
+	while (lo < hi) {
+		int prec = lo + (hi - lo) / 2;
+		dti_snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		double back;
+		int ok = !(strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15) &&
+		         dti_parse_double(tmp, &back) == 0 && back == v;
+		if (ok)
+			hi = prec;
+		else
+			lo = prec + 1;
+	}
+	dti_snprintf(tmp, sizeof tmp, "%.*g", lo, v);
 	return dti_buf_adds(b, tmp);
 }
 

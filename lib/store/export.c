@@ -435,35 +435,6 @@ static enum dti_status flush(struct sink *k, struct dti_error *err)
 	return DTI_OK;
 }
 
-/*
- * The text dti_buf_add_shortest() writes, found faster: the precisions it
- * accepts (the value reads back exactly, and no exponent for magnitudes
- * people read as plain numbers) form a range up to 17, so a binary search
- * finds the smallest in 4 or 5 tries instead of up to 17; and integral
- * values below 10^15 are their digits.
- */
-static enum dti_status add_shortest(struct dti_buf *b, double v)
-{
-	double mag = fabs(v);
-	if (mag < 1e15 && v == (double)(int64_t)v)
-		return dti_buf_addf(b, "%" PRId64, (int64_t)v);
-	char tmp[40];
-	int lo = 1, hi = 17;
-	while (lo < hi) {
-		int prec = lo + (hi - lo) / 2;
-		dti_snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		double back;
-		int ok = !(strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15) &&
-		         dti_parse_double(tmp, &back) == 0 && back == v;
-		if (ok)
-			hi = prec;
-		else
-			lo = prec + 1;
-	}
-	dti_snprintf(tmp, sizeof tmp, "%.*g", lo, v);
-	return dti_buf_adds(b, tmp);
-}
-
 /* A REAL value: shortest round-trip text, -0 as 0, nothing non-finite. */
 static enum dti_status put_real(struct dti_buf *b, double v,
                                 const struct table_cols *tc,
@@ -476,7 +447,7 @@ static enum dti_status put_real(struct dti_buf *b, double v,
 		                   tc->t->name, c->name);
 	if (v == 0)
 		v = 0; /* -0 and 0 print the same */
-	return add_shortest(b, v);
+	return dti_buf_add_shortest(b, v);
 }
 
 static enum dti_status put_value(struct db *db, struct db_stmt *st, int i,
