@@ -26,7 +26,7 @@ DTI_NOW=${DTI_NOW:-2023-03-15T09:00:00Z}
 export DTI_NOW
 echo "== a DTI 2022 assessment year in a store ($DTI_DB)"
 run() { echo "\$ $*"; "$@"; }
-run "$dti" db init --admin owner
+run "$dti" db init --admin owner --allow-dti-now
 export DTI_USER=owner
 run "$dti" cycle create dti-2022 --year 2022 --framework pdti-2022 --submit-deadline 2023-03-31
 run "$dti" cycle open dti-2022
