@@ -69,23 +69,6 @@ static size_t group_size(json_t *units, const char *group)
 	return n;
 }
 
-static void csv_cell(struct dti_buf *b, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\n\r")) {
-		dti_buf_adds(b, s);
-		return;
-	}
-	dti_buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			dti_buf_addc(b, '"');
-		dti_buf_addc(b, *s);
-	}
-	dti_buf_addc(b, '"');
-}
-
 static void render_csv(const struct view *v, struct dti_buf *out)
 {
 	json_t *units = json_object_get(v->body, "units");
@@ -96,24 +79,24 @@ static void render_csv(const struct view *v, struct dti_buf *out)
 		dti_buf_adds(out, "# synthetic: yes (demo values, not "
 		                  "official results)\n");
 	dti_buf_adds(out, "year,rank,unit_id,unit,group,group_rank,");
-	csv_cell(out, v->index);
+	dti_csv_cell(out, v->index);
 	dti_buf_addc(out, '\n');
 	size_t i;
 	json_t *u;
 	json_array_foreach(units, i, u)
 	{
-		csv_cell(out, v->cycle);
+		dti_csv_cell(out, v->cycle);
 		json_t *rk = json_object_get(u, "rank");
 		if (json_is_integer(rk))
 			dti_buf_addf(out, ",%lld,",
 			             (long long)json_integer_value(rk));
 		else
 			dti_buf_adds(out, ",,");
-		csv_cell(out, jtext(u, "id"));
+		dti_csv_text_cell(out, jtext(u, "id"));
 		dti_buf_addc(out, ',');
-		csv_cell(out, jtext(u, "name"));
+		dti_csv_text_cell(out, jtext(u, "name"));
 		dti_buf_addc(out, ',');
-		csv_cell(out, jtext(u, "group"));
+		dti_csv_text_cell(out, jtext(u, "group"));
 		json_t *gr = json_object_get(u, "group_rank");
 		if (json_is_integer(gr))
 			dti_buf_addf(out, ",%lld",
