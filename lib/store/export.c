@@ -126,10 +126,16 @@ static void remove_copy(const char *tmp)
 	}
 }
 
-/* Backup copies everything: as export, an owner or an admin. */
-static enum dti_status may_backup(struct dti_store *s, struct dti_error *err)
+/*
+ * Who may copy the store (verb "back up" or "export"): an owner or an
+ * admin, as a copy holds everything, and an admin for the secrets; anyone
+ * while the store has no user at all (then there is nothing secret and
+ * nobody to ask).  A store of any schema version may be copied (backup
+ * before a migration), so the users table may be missing.
+ */
+static enum dti_status may_copy(struct dti_store *s, const char *verb,
+                                int with_secrets, struct dti_error *err)
 {
-	/* a store of any schema version may be copied (before a migration) */
 	int64_t users = 0;
 	int exists = 0;
 	enum dti_status st = store_table_exists(s, "users", &exists, err);
@@ -143,12 +149,19 @@ static enum dti_status may_backup(struct dti_store *s, struct dti_error *err)
 		return dti_err_set(
 		    err, DTI_EPERM, "", 0, 0, "user",
 		    "nobody is acting: name an owner or an admin "
-		    "to back up the store");
+		    "to %s the store",
+		    verb);
+	if (with_secrets && !store_actor_has(s, DTI_ROLE_ADMIN, NULL))
+		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
+		                   "user '%s' may not export password and "
+		                   "token hashes (--with-secrets): needs the "
+		                   "admin role",
+		                   who);
 	if (!store_actor_has(s, DTI_ROLE_OWNER, NULL))
 		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
-		                   "user '%s' may not back up the store: needs "
+		                   "user '%s' may not %s the store: needs "
 		                   "the owner or admin role",
-		                   who);
+		                   who, verb);
 	return DTI_OK;
 }
 
@@ -164,7 +177,7 @@ enum dti_status dti_store_backup_with(struct dti_store *s, const char *path,
 		    err, DTI_EINVALID, s->location, 0, 0, "",
 		    "backup copies SQLite stores only; for PostgreSQL use "
 		    "'dti export' or pg_dump");
-	enum dti_status st = may_backup(s, err);
+	enum dti_status st = may_copy(s, "back up", 0, err);
 	if (st)
 		return st;
 	struct stat sb;
@@ -643,39 +656,6 @@ void dti_export_opts_init(struct dti_export_opts *o)
 	memset(o, 0, sizeof *o);
 }
 
-/*
- * Who may export: an owner or an admin (an export holds everything), an
- * admin for the secrets; anyone while the store has no user at all (then
- * there is nothing secret and nobody to ask).
- */
-static enum dti_status may_export(struct dti_store *s, int with_secrets,
-                                  struct dti_error *err)
-{
-	int64_t users = 0;
-	enum dti_status st = db_query_int(s->db, err, &users, NULL,
-	                                  "SELECT count(*) FROM users", "");
-	if (st || users == 0)
-		return st;
-	const char *who = dti_store_actor(s);
-	if (!who)
-		return dti_err_set(
-		    err, DTI_EPERM, "", 0, 0, "user",
-		    "nobody is acting: name an owner or an admin "
-		    "to export the store");
-	if (with_secrets && !store_actor_has(s, DTI_ROLE_ADMIN, NULL))
-		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
-		                   "user '%s' may not export password and "
-		                   "token hashes (--with-secrets): needs the "
-		                   "admin role",
-		                   who);
-	if (!store_actor_has(s, DTI_ROLE_OWNER, NULL))
-		return dti_err_set(err, DTI_EPERM, "", 0, 0, "user",
-		                   "user '%s' may not export the store: needs "
-		                   "the owner or admin role",
-		                   who);
-	return DTI_OK;
-}
-
 /* The header line: format, schema, program, backend, secrets. */
 static enum dti_status put_header(struct dti_store *s, int with_secrets,
                                   struct dti_buf *b)
@@ -727,7 +707,7 @@ enum dti_status dti_store_export_with(struct dti_store *s,
 	if (!rows)
 		st = dti_err_nomem(err);
 	if (!st)
-		st = may_export(s, with_secrets, err);
+		st = may_copy(s, "export", with_secrets, err);
 	/*
 	 * float8 as text that reads back exactly, whatever the server's
 	 * setting (shortest since PostgreSQL 12, 17 digits before)
