@@ -11,7 +11,8 @@ set -eu
 # clang-format and cppcheck are for the 'lint' tests.
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
-      libsodium-dev libjansson-dev clang-format cppcheck"
+      libsodium-dev libjansson-dev clang-format cppcheck
+      libmicrohttpd-dev zlib1g-dev"
 
 missing=""
 for p in $PKGS; do

@@ -37,6 +37,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},
     {"export", cmd_export, "write everything in the store as NDJSON"},
     {"import", cmd_import, "load an export into an empty store"},
+    {"serve", cmd_serve, "serve the store over HTTP: JSON API, pages"},
 };
 
 static void usage(FILE *f)

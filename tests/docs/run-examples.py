@@ -60,6 +60,8 @@ ALLOWED = {
     '--with-secrets \\\n    | gzip > dti.ndjson.gz': 'needs a server',
     'dti export --db dti.db --user admin | dti import --db '
     'postgresql:///dti -': 'needs a server',
+    'dti serve --db postgresql://dti@localhost/dti --listen 127.0.0.1':
+    'needs a server',
 }
 
 # file examples of section-5 pages that are fragments, not files: the
@@ -255,6 +257,7 @@ FIXTURES = {
                     'dti export --user admin -o dti-export.ndjson\n',
                     {}, {}),
     'help:backup': (S_INIT, {}, {}),
+    'help:serve': (S_PUBLISHED, {}, {}),
 }
 
 
@@ -555,10 +558,44 @@ def command(ex, d, env, exports, before):
             return ('the fixture before it failed', p.stderr)
     m = FAILS.search(plain)
     want = int(m.group(1)) if m else 0
+    if re.match(r'dti serve(?!.*--help)', plain):
+        return serve_example(ex, d, env, exports)
     p = sh(exports + ex.text, d, env)
     counts['run'] += 1
     if p.returncode != want:
         return (f'exited {p.returncode}, not {want}', p.stderr)
+    return None
+
+
+def serve_example(ex, d, env, exports):
+    """A server example runs until it says where it listens, answers
+    /healthz there, and stops cleanly (exit 0) on SIGTERM."""
+    import signal
+    import urllib.request
+    p = subprocess.Popen(['bash', '-c', exports + 'exec ' + ex.text],
+                         cwd=d, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                         text=True)
+    counts['run'] += 1
+    try:
+        line = p.stdout.readline()
+        m = re.search(r'listening on (http://\S+)/', line)
+        if not m:
+            p.kill()
+            _, err = p.communicate(timeout=10)
+            return ('it did not say where it listens', line + err)
+        with urllib.request.urlopen(m.group(1) + '/healthz',
+                                    timeout=10) as r:
+            if r.status != 200:
+                return (f'/healthz answered {r.status}', '')
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=20)
+        if p.returncode != 0:
+            return (f'exited {p.returncode} on SIGTERM, not 0', err)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
     return None
 
 
