@@ -6,13 +6,16 @@ migrating, and the graceful stop on SIGTERM with a request in flight.
 
     python3 test_daemon.py DTI
 """
+import http.client
 import json
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import time
@@ -63,6 +66,144 @@ def closed_within(sock, seconds):
             except (ConnectionResetError, BrokenPipeError):
                 return time.monotonic() - t0
     return None
+
+
+DEPLOY = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                      'doc', 'deploy')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def deploy_examples():
+    """doc/deploy: the sample configuration holds, the systemd unit
+    verifies (where systemd-analyze is), and the nginx example is valid
+    and, run on loopback ports with a throwaway certificate in front of
+    dti serve, serves a sign-in over TLS (where nginx and openssl are)."""
+    conf = os.path.join(DEPLOY, 'dti-serve.conf')
+    p = serve(['--config', conf, '--check'])
+    check(p.returncode == 0, f'doc/deploy/dti-serve.conf: {p.stderr}')
+    got = settings(p.stdout)
+    with open(os.path.join(DEPLOY, 'nginx-dti.conf'), encoding='utf-8') as f:
+        nginx_conf = f.read()
+    m = re.search(r'client_max_body_size (\d+)m;', nginx_conf)
+    check(m and int(m.group(1)) << 20 > int(got['max-upload'][0]),
+          'nginx takes the largest upload dti takes')
+    with open(os.path.join(DEPLOY, 'dti.service'), encoding='utf-8') as f:
+        unit = f.read()
+    check('ExecStart=/usr/local/bin/dti serve --config '
+          '/etc/dti/dti-serve.conf\n' in unit and
+          'KillSignal=SIGTERM' in unit, 'the unit runs dti serve')
+    tmp = os.path.join(store.dir, 'deploy')
+    os.makedirs(tmp)
+    if shutil.which('systemd-analyze'):
+        path = os.path.join(tmp, 'dti.service')
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(unit.replace('/usr/local/bin/dti', dti))
+        p = subprocess.run(['systemd-analyze', 'verify', '--man=no', path],
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0 and not p.stderr.strip(),
+              f'systemd-analyze verify: {p.stderr}')
+    else:
+        print('server-daemon: no systemd-analyze: the unit is not verified')
+    if not (shutil.which('nginx') and shutil.which('openssl')):
+        print('server-daemon: no nginx or openssl: the nginx example is '
+              'not tried')
+        return
+    p = subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048',
+                        '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem',
+                        '-days', '1', '-subj', '/CN=127.0.0.1'],
+                       cwd=tmp, capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f'openssl: {p.stderr}')
+    srv = Server(store, ['--trust-proxy'])
+    tls_port, plain_port = free_port(), free_port()
+    site = nginx_conf.replace(
+        '/etc/letsencrypt/live/dti.example.gov.vn/fullchain.pem',
+        f'{tmp}/cert.pem').replace(
+        '/etc/letsencrypt/live/dti.example.gov.vn/privkey.pem',
+        f'{tmp}/key.pem').replace(
+        'server 127.0.0.1:8080;', f'server 127.0.0.1:{srv.port};').replace(
+        'listen 443 ssl http2;', f'listen 127.0.0.1:{tls_port} ssl http2;')
+    site = re.sub(r'\n\s*listen \[::\]:\d+[^;]*;', '', site)
+    site = site.replace('listen 80;', f'listen 127.0.0.1:{plain_port};')
+    check(f'{tmp}/key.pem' in site and str(srv.port) in site and
+          'listen 443' not in site and 'listen 80' not in site,
+          'the nginx copy points at the test')
+    with open(os.path.join(tmp, 'dti.conf'), 'w', encoding='utf-8') as f:
+        f.write(site)
+    temps = ''.join(f'    {k}_temp_path {tmp}/{k};\n'
+                    for k in ('client_body', 'proxy', 'fastcgi', 'uwsgi',
+                              'scgi'))
+    with open(os.path.join(tmp, 'nginx.conf'), 'w', encoding='utf-8') as f:
+        f.write(f'pid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\n'
+                f'events {{}}\nhttp {{\n    access_log {tmp}/access.log;\n'
+                f'{temps}    include {tmp}/dti.conf;\n}}\n')
+    base = ['nginx', '-p', tmp + '/', '-e', f'{tmp}/error.log', '-c',
+            f'{tmp}/nginx.conf']
+    nginx = None
+    try:
+        p = subprocess.run(base + ['-t'], capture_output=True, text=True,
+                           timeout=60)
+        check(p.returncode == 0, f'nginx -t: {p.stderr}')
+        if p.returncode != 0:
+            return
+        nginx = subprocess.Popen(
+            base + ['-g', 'daemon off; master_process off;'],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(100):
+            try:
+                socket.create_connection(('127.0.0.1', tls_port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        ctx = ssl.create_default_context(cafile=f'{tmp}/cert.pem')
+        ctx.check_hostname = False
+
+        def ask(method, path, body=None, headers=None):
+            c = http.client.HTTPSConnection('127.0.0.1', tls_port,
+                                            context=ctx, timeout=60)
+            h = dict(headers or {})
+            data = None
+            if body is not None:
+                data = json.dumps(body).encode()
+                h['Content-Type'] = 'application/json'
+            c.request(method, path, body=data, headers=h)
+            r = c.getresponse()
+            out = (r.status, dict((k.lower(), v) for k, v in
+                                  r.getheaders()), r.read())
+            c.close()
+            return out
+
+        status, h, body = ask('POST', '/api/v1/session',
+                              {'user': 'owner',
+                               'password': password('owner')})
+        check(status == 200 and 'secure' in h.get('set-cookie', '').lower(),
+              f'login over TLS through nginx: {status} {h} {body[:200]}')
+        check(h.get('strict-transport-security', '').startswith('max-age='),
+              f'HSTS: {h}')
+        if status == 200:
+            cookie = h['set-cookie'].split(';')[0]
+            csrf = json.loads(body)['csrf_token']
+            status, h, body = ask('DELETE', '/api/v1/session', headers={
+                'Cookie': cookie, 'X-CSRF-Token': csrf,
+                'Origin': f'https://127.0.0.1:{tls_port}'})
+            check(status == 204, f'logout with the https Origin: {status} '
+                  f'{body[:200]}')
+        c = http.client.HTTPConnection('127.0.0.1', plain_port, timeout=30)
+        c.request('GET', '/healthz')
+        r = c.getresponse()
+        check(r.status == 301 and
+              (r.getheader('Location') or '').startswith('https://'),
+              f'plain HTTP is sent to https: {r.status}')
+        c.close()
+    finally:
+        if nginx:
+            nginx.terminate()
+            nginx.communicate(timeout=30)
+        srv.stop()
 
 
 try:
@@ -301,6 +442,8 @@ trust-proxy = yes
                        env=store.env, capture_output=True, text=True,
                        timeout=120)
     check(p.returncode == 0, f'audit verify after the stop: {p.stderr}')
+
+    deploy_examples()
 finally:
     store.remove()
 finish('server-daemon')
