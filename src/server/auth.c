@@ -269,8 +269,9 @@ static void clear_cookie(const struct srv_req *q, struct srv_resp *r)
 void srv_session_end_user(struct srv *s, const char *user, const char *keep)
 {
 	struct srv_auth *a = srv_auth_of(s);
-	unsigned char kkey[crypto_hash_sha256_BYTES];
-	if (keep && *keep)
+	unsigned char kkey[crypto_hash_sha256_BYTES] = {0};
+	int keeping = keep && *keep;
+	if (keeping)
 		key_of(keep, kkey);
 	pthread_mutex_lock(&a->mu);
 	for (size_t b = 0; b < BUCKETS; b++) {
@@ -278,7 +279,7 @@ void srv_session_end_user(struct srv *s, const char *user, const char *keep)
 		while (*pp) {
 			struct session *se = *pp;
 			if (strcmp(se->user, user) == 0 &&
-			    !(keep && *keep &&
+			    !(keeping &&
 			      memcmp(se->key, kkey, sizeof kkey) == 0)) {
 				*pp = se->next;
 				sodium_memzero(se, sizeof *se);
