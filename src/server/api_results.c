@@ -21,6 +21,7 @@
  *     (DTI_EPERM -> 403); nothing here re-checks roles.
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +63,80 @@ static int make_key(struct dti_buf *key, struct srv_resp *r, const char *what,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The cache's generation, as a marker entry of it: publishing empties the
+ * cache (a new generation) while a reader may be rendering what it read
+ * before, and an entry put after that would outlive the publication.  A
+ * reader takes the marker before reading the store and compares it after
+ * putting (cache_keep): another marker means the generation changed
+ * meanwhile, and the reader empties the cache again.  NULL when the cache
+ * is full (nothing is put then).
+ */
+static const struct srv_cached *cache_epoch(struct srv_req *q)
+{
+	const struct srv_cached *m = srv_cache_get(q->srv, "generation");
+	if (!m) {
+		struct dti_buf none = DTI_BUF_INIT;
+		m = srv_cache_put(q->srv, "generation", "text/plain", &none, 0);
+		dti_buf_release(&none);
+	}
+	return m;
+}
+
+/*
+ * Puts body into the cache under key, read in the generation of epoch:
+ * the entry, or NULL (body left as it was) when the cache is full or the
+ * generation changed.
+ */
+static const struct srv_cached *cache_keep(struct srv_req *q,
+                                           const struct srv_cached *epoch,
+                                           const char *key, const char *type,
+                                           struct dti_buf *body, long long t)
+{
+	if (!epoch || srv_cache_get(q->srv, "generation") != epoch)
+		return NULL;
+	const struct srv_cached *c = srv_cache_put(q->srv, key, type, body, t);
+	if (c && srv_cache_get(q->srv, "generation") != epoch) {
+		/* a publication came between the read and the put */
+		srv_cache_invalidate(q->srv);
+	}
+	return c;
+}
+
+/*
+ * Serves body (published data of a cycle, rendered by the caller, read in
+ * the generation of epoch) through the cache under key, with the
+ * publication time t.  When it cannot be kept, the body is served from
+ * the response itself, with the same validators.
+ */
+static void serve_published(struct srv_req *q, struct srv_resp *r,
+                            const struct srv_cached *epoch, const char *key,
+                            const char *type, struct dti_buf *body, long long t)
+{
+	const struct srv_cached *c = cache_keep(q, epoch, key, type, body, t);
+	if (c) {
+		srv_resp_cached(r, c);
+		return;
+	}
+	r->status = 200;
+	r->type = type;
+	dti_buf_reset(&r->body);
+	dti_buf_add(&r->body, body->data ? body->data : "", body->len);
+	r->last_modified = t;
+	r->no_store = 0;
+	/* the cache's strong ETag: the first half of the SHA-256 */
+	unsigned char md[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(
+	    md, (const unsigned char *)(body->data ? body->data : ""),
+	    body->len);
+	char *e = r->etag;
+	*e++ = '"';
+	for (int i = 0; i < 16; i++, e += 2)
+		snprintf(e, 3, "%02x", md[i]);
+	*e++ = '"';
+	*e = '\0';
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
@@ -121,6 +196,7 @@ static int published_time(struct srv_req *q, struct srv_resp *r,
 		dti_buf_release(&key);
 		return -1;
 	}
+	const struct srv_cached *epoch = cache_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
 		*t = parse_utc(c->body);
@@ -144,36 +220,13 @@ static int published_time(struct srv_req *q, struct srv_resp *r,
 	} else {
 		struct dti_buf text = DTI_BUF_INIT;
 		dti_buf_adds(&text, at);
-		srv_cache_put(q->srv, key.data, "text/plain", &text, *t);
+		cache_keep(q, epoch, key.data, "text/plain", &text, *t);
 		dti_buf_release(&text);
 	}
 	dti_error_release(&err);
 	dti_buf_release(&out);
 	dti_buf_release(&key);
 	return rc;
-}
-
-/*
- * Serves body (published data of a cycle, rendered by the caller) through
- * the cache under key, with the publication time t.  When the cache is
- * full the body is served from the response itself, with the same
- * validators.
- */
-static void serve_published(struct srv_req *q, struct srv_resp *r,
-                            const char *key, const char *type,
-                            struct dti_buf *body, long long t)
-{
-	const struct srv_cached *c = srv_cache_put(q->srv, key, type, body, t);
-	if (c) {
-		srv_resp_cached(r, c);
-		return;
-	}
-	r->status = 200;
-	r->type = type;
-	dti_buf_reset(&r->body);
-	dti_buf_add(&r->body, body->data ? body->data : "", body->len);
-	r->last_modified = t;
-	r->no_store = 0;
 }
 
 /* ?format=json|csv into *csv; -1 with a 400 problem. */
@@ -334,6 +387,7 @@ static void h_published(struct srv_req *q, struct srv_resp *r)
 	static const char *const none[] = {NULL};
 	if (srv_query_only(q, r, none))
 		return;
+	const struct srv_cached *epoch = cache_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, "published");
 	if (c) {
 		srv_resp_cached(r, c);
@@ -411,7 +465,7 @@ static void h_published(struct srv_req *q, struct srv_resp *r)
 		return;
 	}
 	dti_error_release(&err);
-	serve_published(q, r, "published", type_json, &body, latest);
+	serve_published(q, r, epoch, "published", type_json, &body, latest);
 	dti_buf_release(&body);
 }
 
@@ -507,6 +561,7 @@ static void h_results(struct srv_req *q, struct srv_resp *r)
 		dti_buf_release(&key);
 		return;
 	}
+	const struct srv_cached *epoch = cache_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
 		srv_resp_cached(r, c);
@@ -520,7 +575,8 @@ static void h_results(struct srv_req *q, struct srv_resp *r)
 		if (st != DTI_OK)
 			read_problem(q, r, st, &err, cycle);
 		else if (published_time(q, r, cycle, &t) == 0)
-			serve_published(q, r, key.data, type_csv, &out, t);
+			serve_published(q, r, epoch, key.data, type_csv, &out,
+			                t);
 	} else {
 		st = dti_cycle_results(q->store, cycle, 0, &out, &err);
 		if (st != DTI_OK) {
@@ -528,7 +584,7 @@ static void h_results(struct srv_req *q, struct srv_resp *r)
 		} else {
 			char at[32];
 			t = snapshot_time(out.data, out.len, at);
-			serve_published(q, r, key.data, type_json, &out,
+			serve_published(q, r, epoch, key.data, type_json, &out,
 			                t > 0 ? t : 0);
 		}
 	}
@@ -549,6 +605,7 @@ static void h_checkpoint(struct srv_req *q, struct srv_resp *r)
 		dti_buf_release(&key);
 		return;
 	}
+	const struct srv_cached *epoch = cache_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
 		srv_resp_cached(r, c);
@@ -562,7 +619,7 @@ static void h_checkpoint(struct srv_req *q, struct srv_resp *r)
 	if (st != DTI_OK)
 		read_problem(q, r, st, &err, cycle);
 	else if (published_time(q, r, cycle, &t) == 0)
-		serve_published(q, r, key.data, type_json, &out, t);
+		serve_published(q, r, epoch, key.data, type_json, &out, t);
 	dti_error_release(&err);
 	dti_buf_release(&out);
 	dti_buf_release(&key);
