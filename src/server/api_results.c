@@ -33,31 +33,54 @@ static const char type_json[] = "application/json";
 /* ---- Helpers -------------------------------------------------------------
  */
 
-/* The problem of a failed read of a cycle, as the client may see it. */
+/*
+ * The problem of a failed read of a cycle, as the client may see it:
+ * anonymous clients learn nothing of a cycle that is not published (a
+ * plain 404, as for no cycle at all), but what is missing of a published
+ * one (a unit, a node, a group) is said to everyone.
+ */
 static void read_problem(const struct srv_req *q, struct srv_resp *r,
                          enum dti_status st, const struct dti_error *err,
                          const char *cycle)
 {
 	if (q->auth == SRV_AUTH_NONE &&
 	    (st == DTI_ESTATE || st == DTI_ENOTFOUND || st == DTI_EPERM)) {
-		srv_problem_field(r, 404, "not_found", "cycle",
-		                  "no published cycle '%s'", cycle);
-		return;
+		struct dti_cycle_info ci;
+		struct dti_error e2 = DTI_ERROR_INIT;
+		int published =
+		    st == DTI_ENOTFOUND &&
+		    dti_cycle_get(q->store, cycle, &ci, &e2) == DTI_OK &&
+		    ci.state == DTI_CYCLE_PUBLISHED;
+		dti_error_release(&e2);
+		if (!published) {
+			srv_problem_field(r, 404, "not_found", "cycle",
+			                  "no published cycle '%s'", cycle);
+			return;
+		}
 	}
 	srv_problem_dti(r, st, err, 0);
 }
 
-/* A cache key: the parts given, then the cycle ("results|csv|vi|dti-2022"). */
+/*
+ * A cache key: what, the parts given, then the cycle, each part prefixed
+ * with its length so that no two lists of free text make the same key
+ * ("results|3:csv|2:vi|8:dti-2022"); a part not given is "-".
+ */
+static void key_part(struct dti_buf *key, const char *part)
+{
+	if (part)
+		dti_buf_addf(key, "|%zu:%s", strlen(part), part);
+	else
+		dti_buf_adds(key, "|-");
+}
+
 static int make_key(struct dti_buf *key, struct srv_resp *r, const char *what,
                     const char *const *parts, size_t n, const char *cycle)
 {
 	dti_buf_adds(key, what);
-	for (size_t i = 0; i < n; i++) {
-		dti_buf_addc(key, '|');
-		dti_buf_adds(key, parts[i] ? parts[i] : "");
-	}
-	dti_buf_addc(key, '|');
-	dti_buf_adds(key, cycle);
+	for (size_t i = 0; i < n; i++)
+		key_part(key, parts[i]);
+	key_part(key, cycle);
 	if (dti_buf_status(key) != DTI_OK) {
 		srv_problem_dti(r, DTI_ENOMEM, NULL, 0);
 		return -1;
