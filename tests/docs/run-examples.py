@@ -255,6 +255,10 @@ FIXTURES = {
                     'dti export --user admin -o dti-export.ndjson\n',
                     {}, {}),
     'help:backup': (S_INIT, {}, {}),
+    # lan has the notice of the opening; nobody has an e-mail address, so
+    # 'notices mail' finds nothing due and connects to no relay
+    'help:notices': (S_OPEN, {}, {}),
+    'man:dti-notices.1': (S_OPEN, {}, {}),
 }
 
 
