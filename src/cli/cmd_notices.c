@@ -285,6 +285,7 @@ static int notices_read(const struct wf_args *a)
 struct mailer {
 	struct srv_mail_config cfg;
 	int dry_run;
+	int out_rc; /* a failed write of the listing (already reported) */
 	size_t sent, failed;
 	struct dti_buf subject, body;
 };
@@ -329,6 +330,7 @@ static enum dti_status send_one(void *ctx, const struct dti_notice_mail *m)
 		int rc = cli_write(NULL, &line);
 		dti_buf_release(&line);
 		x->sent++;
+		x->out_rc = rc;
 		/* not sent: the notice stays due */
 		return rc ? DTI_ECONFLICT : DTI_EIO;
 	}
@@ -406,7 +408,9 @@ static int notices_mail(const struct wf_args *a)
 		struct dti_error err = DTI_ERROR_INIT;
 		enum dti_status st =
 		    dti_notice_mail_due(s, NULL, send_one, &x, &err);
-		if (st && !(st == DTI_ECONFLICT && x.failed))
+		if (x.out_rc)
+			rc = x.out_rc; /* reported where it failed */
+		else if (st && !(st == DTI_ECONFLICT && x.failed))
 			rc = wf_fail("cannot send the notices", st, &err);
 		dti_error_release(&err);
 	}
