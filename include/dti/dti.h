@@ -26,6 +26,7 @@
 #include "store.h"
 #include "text.h"
 #include "units.h"
+#include "views.h"
 #include "workflow.h"
 
 #endif
