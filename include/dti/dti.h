@@ -21,11 +21,13 @@
 #include "explain.h"
 #include "framework.h"
 #include "json.h"
+#include "notices.h"
 #include "output.h"
 #include "rebase.h"
 #include "store.h"
 #include "text.h"
 #include "units.h"
+#include "views.h"
 #include "workflow.h"
 
 #endif

@@ -1,8 +1,658 @@
 /*
- * src/server/api_results.c - endpoints of /api/v1 (see doc/api.md).
+ * src/server/api_results.c - endpoints of /api/v1 (see doc/api.md):
+ * computing a cycle, publishing it, and what is read of it once
+ * published: the snapshot (results), the list of published cycles, the
+ * signed checkpoint.
+ *
+ * Invariants:
+ *   - A published snapshot never changes, so what is rendered of it is
+ *     kept in the server's cache (srv_cache_put) under a key made of the
+ *     endpoint, every normalised query argument and the cycle's label (the
+ *     label last: it is the only free text), and served from there with a
+ *     strong ETag and the publication time as Last-Modified.  Only
+ *     published data enter the cache: previews and refusals never do.
+ *     Publishing empties it (srv_cache_invalidate), since the list of
+ *     published cycles and the earlier cycles a view compares with change.
+ *   - Anonymous readers see published cycles only: whatever the library
+ *     says of another cycle (not published, unknown, not allowed) is a
+ *     plain 404 to them, so that a draft's existence is not revealed;
+ *     signed-in users get the library's own answer.
+ *   - Who may compute, publish or preview is the store's decision
+ *     (DTI_EPERM -> 403); nothing here re-checks roles.
  */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "server.h"
 
+static const char type_csv[] = "text/csv; charset=utf-8";
+static const char type_json[] = "application/json";
+
+/* ---- Helpers -------------------------------------------------------------
+ */
+
+/*
+ * The problem of a failed read of a cycle, as the client may see it:
+ * anonymous clients learn nothing of a cycle that is not published (a
+ * plain 404, as for no cycle at all), but what is missing of a published
+ * one (a unit, a node, a group) is said to everyone.
+ */
+static void read_problem(const struct srv_req *q, struct srv_resp *r,
+                         enum dti_status st, const struct dti_error *err,
+                         const char *cycle)
+{
+	if (q->auth == SRV_AUTH_NONE &&
+	    (st == DTI_ESTATE || st == DTI_ENOTFOUND || st == DTI_EPERM)) {
+		struct dti_cycle_info ci;
+		struct dti_error e2 = DTI_ERROR_INIT;
+		int published =
+		    st == DTI_ENOTFOUND &&
+		    dti_cycle_get(q->store, cycle, &ci, &e2) == DTI_OK &&
+		    ci.state == DTI_CYCLE_PUBLISHED;
+		dti_error_release(&e2);
+		if (!published) {
+			srv_problem_field(r, 404, "not_found", "cycle",
+			                  "no published cycle '%s'", cycle);
+			return;
+		}
+	}
+	srv_problem_dti(r, st, err, 0);
+}
+
+/*
+ * A cache key: what, the parts given, then the cycle, each part prefixed
+ * with its length so that no two lists of free text make the same key
+ * ("results|3:csv|2:vi|8:dti-2022"); a part not given is "-".
+ */
+static void key_part(struct dti_buf *key, const char *part)
+{
+	if (part)
+		dti_buf_addf(key, "|%zu:%s", strlen(part), part);
+	else
+		dti_buf_adds(key, "|-");
+}
+
+static int make_key(struct dti_buf *key, struct srv_resp *r, const char *what,
+                    const char *const *parts, size_t n, const char *cycle)
+{
+	dti_buf_adds(key, what);
+	for (size_t i = 0; i < n; i++)
+		key_part(key, parts[i]);
+	key_part(key, cycle);
+	if (dti_buf_status(key) != DTI_OK) {
+		srv_problem_dti(r, DTI_ENOMEM, NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The cache's generation, as a marker entry of it: publishing empties the
+ * cache (a new generation) while a reader may be rendering what it read
+ * before, and an entry put after that would outlive the publication.  A
+ * reader takes the marker before reading the store and compares it after
+ * putting (cache_keep): another marker means the generation changed
+ * meanwhile, and the reader empties the cache again.  NULL when the cache
+ * is full (nothing is put then).
+ */
+static const struct srv_cached *cache_epoch(struct srv_req *q)
+{
+	const struct srv_cached *m = srv_cache_get(q->srv, "generation");
+	if (!m) {
+		struct dti_buf none = DTI_BUF_INIT;
+		m = srv_cache_put(q->srv, "generation", "text/plain", &none, 0);
+		dti_buf_release(&none);
+	}
+	return m;
+}
+
+/*
+ * Puts body into the cache under key, read in the generation of epoch:
+ * the entry, or NULL (body left as it was) when the cache is full or the
+ * generation changed.
+ */
+static const struct srv_cached *cache_keep(struct srv_req *q,
+                                           const struct srv_cached *epoch,
+                                           const char *key, const char *type,
+                                           struct dti_buf *body, long long t)
+{
+	if (!epoch || srv_cache_get(q->srv, "generation") != epoch)
+		return NULL;
+	const struct srv_cached *c = srv_cache_put(q->srv, key, type, body, t);
+	if (c && srv_cache_get(q->srv, "generation") != epoch) {
+		/* a publication came between the read and the put */
+		srv_cache_invalidate(q->srv);
+	}
+	return c;
+}
+
+/*
+ * Serves body (published data of a cycle, rendered by the caller, read in
+ * the generation of epoch) through the cache under key, with the
+ * publication time t.  When it cannot be kept, the body is served from
+ * the response itself, with the same validators.
+ */
+static void serve_published(struct srv_req *q, struct srv_resp *r,
+                            const struct srv_cached *epoch, const char *key,
+                            const char *type, struct dti_buf *body, long long t)
+{
+	const struct srv_cached *c = cache_keep(q, epoch, key, type, body, t);
+	if (c) {
+		srv_resp_cached(r, c);
+		return;
+	}
+	r->status = 200;
+	r->type = type;
+	dti_buf_reset(&r->body);
+	dti_buf_add(&r->body, body->data ? body->data : "", body->len);
+	r->last_modified = t;
+	r->no_store = 0;
+	/* the cache's strong ETag: the first half of the SHA-256 */
+	unsigned char md[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(
+	    md, (const unsigned char *)(body->data ? body->data : ""),
+	    body->len);
+	char *e = r->etag;
+	*e++ = '"';
+	for (int i = 0; i < 16; i++, e += 2)
+		snprintf(e, 3, "%02x", md[i]);
+	*e++ = '"';
+	*e = '\0';
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" as Unix time; -1 if malformed. */
+static long long parse_utc(const char *s)
+{
+	unsigned y, mo, d, h, mi, se;
+	char z;
+	if (!s || strlen(s) != 20 ||
+	    sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &se,
+	           &z) != 7 ||
+	    z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || se > 60)
+		return -1;
+	return days_from_civil(y, mo, d) * 86400 + h * 3600LL + mi * 60LL + se;
+}
+
+/*
+ * The "published_at" of a snapshot's JSON as Unix time, its text into at;
+ * -1 if none.
+ */
+static long long snapshot_time(const char *json, size_t len, char at[32])
+{
+	json_t *doc = json_loadb(json, len, 0, NULL);
+	long long t = -1;
+	at[0] = '\0';
+	if (doc) {
+		const char *v =
+		    json_string_value(json_object_get(doc, "published_at"));
+		t = parse_utc(v);
+		if (t >= 0)
+			snprintf(at, 32, "%s", v);
+		json_decref(doc);
+	}
+	return t;
+}
+
+/*
+ * The publication time of a cycle (Unix time) into *t: 0, or -1 with the
+ * problem in r.  Kept in the cache as text once read.
+ */
+static int published_time(struct srv_req *q, struct srv_resp *r,
+                          const char *cycle, long long *t)
+{
+	struct dti_buf key = DTI_BUF_INIT;
+	if (make_key(&key, r, "published_at", NULL, 0, cycle)) {
+		dti_buf_release(&key);
+		return -1;
+	}
+	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		*t = parse_utc(c->body);
+		dti_buf_release(&key);
+		return 0;
+	}
+	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_results(q->store, cycle, 0, &out, &err);
+	char at[32];
+	int rc = 0;
+	if (st != DTI_OK) {
+		read_problem(q, r, st, &err, cycle);
+		rc = -1;
+	} else if ((*t = snapshot_time(out.data, out.len, at)) < 0) {
+		srv_problem(r, 500, "internal",
+		            "the snapshot of cycle '%s' has no publication "
+		            "time",
+		            cycle);
+		rc = -1;
+	} else {
+		struct dti_buf text = DTI_BUF_INIT;
+		dti_buf_adds(&text, at);
+		cache_keep(q, epoch, key.data, "text/plain", &text, *t);
+		dti_buf_release(&text);
+	}
+	dti_error_release(&err);
+	dti_buf_release(&out);
+	dti_buf_release(&key);
+	return rc;
+}
+
+/* ?format=json|csv into *csv; -1 with a 400 problem. */
+static int query_format(const struct srv_req *q, struct srv_resp *r, int *csv)
+{
+	const char *f = srv_query(q, "format");
+	*csv = 0;
+	if (!f || strcmp(f, "json") == 0)
+		return 0;
+	if (strcmp(f, "csv") == 0) {
+		*csv = 1;
+		return 0;
+	}
+	srv_problem_field(r, 400, "bad_argument", "format",
+	                  "format '%s': expected json or csv", f);
+	return -1;
+}
+
+/* ?lang=vi|en into *lang; -1 with a 400 problem. */
+static int query_lang(const struct srv_req *q, struct srv_resp *r,
+                      enum dti_lang *lang)
+{
+	const char *l = srv_query(q, "lang");
+	*lang = DTI_LANG_EN;
+	if (!l || strcmp(l, "en") == 0)
+		return 0;
+	if (strcmp(l, "vi") == 0) {
+		*lang = DTI_LANG_VI;
+		return 0;
+	}
+	srv_problem_field(r, 400, "bad_argument", "lang",
+	                  "lang '%s': expected vi or en", l);
+	return -1;
+}
+
+/* A boolean query argument: 1, 0, or -1 with a 400 problem. */
+static int query_flag(const struct srv_req *q, struct srv_resp *r,
+                      const char *name)
+{
+	const char *v = srv_query(q, name);
+	if (!v || strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+		return 0;
+	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || *v == '\0')
+		return 1;
+	srv_problem_field(r, 400, "bad_argument", name,
+	                  "%s '%s': expected 1 or 0", name, v);
+	return -1;
+}
+
+/*
+ * An optional JSON body: 1 with *obj set when there is one, 0 when the
+ * body is empty, -1 with a problem.
+ */
+static int optional_body(const struct srv_req *q, struct srv_resp *r,
+                         const char *const *allowed, void **obj)
+{
+	*obj = NULL;
+	if (q->body_len == 0)
+		return 0;
+	*obj = srv_body_object(q, r, allowed);
+	return *obj ? 1 : -1;
+}
+
+/* ---- Compute and publish -------------------------------------------------
+ */
+
+/* POST /api/v1/cycles/{cycle}/compute */
+static void h_compute(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const none[] = {NULL};
+	if (srv_query_only(q, r, none))
+		return;
+	void *body = NULL;
+	if (optional_body(q, r, none, &body) < 0)
+		return;
+	json_decref(body);
+	const char *cycle = srv_param(q, "cycle");
+	int64_t id = 0;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_compute(q->store, cycle, &id, &err);
+	if (st != DTI_OK) {
+		srv_problem_dti(r, st, &err, 0);
+		dti_error_release(&err);
+		return;
+	}
+	dti_error_release(&err);
+	struct dti_json j;
+	srv_json_begin(r, &j);
+	dti_json_object_begin(&j);
+	dti_json_key(&j, "cycle");
+	dti_json_string(&j, cycle);
+	dti_json_key(&j, "result");
+	dti_json_int(&j, id);
+	dti_json_object_end(&j);
+	srv_json_end(r, &j);
+}
+
+/* POST /api/v1/cycles/{cycle}/publish {partial?} (If-Match) */
+static void h_publish(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const none[] = {NULL};
+	static const char *const fields[] = {"partial", NULL};
+	if (srv_query_only(q, r, none))
+		return;
+	struct dti_publish_opts po;
+	dti_publish_opts_init(&po);
+	int had_if_match = srv_if_match(q, r, &po.expected_version);
+	if (had_if_match < 0)
+		return;
+	void *body = NULL;
+	int has_body = optional_body(q, r, fields, &body);
+	if (has_body < 0)
+		return;
+	if (has_body &&
+	    srv_field_bool(body, "partial", 0, &po.partial, r) < 0) {
+		json_decref(body);
+		return;
+	}
+	json_decref(body);
+	const char *cycle = srv_param(q, "cycle");
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_publish_with(q->store, cycle, &po, &err);
+	if (st == DTI_OK) {
+		/* the published list and the views of later cycles change */
+		srv_cache_invalidate(q->srv);
+	}
+	struct dti_cycle_info ci;
+	if (st == DTI_OK)
+		st = dti_cycle_get(q->store, cycle, &ci, &err);
+	if (st != DTI_OK) {
+		srv_problem_dti(r, st, &err, had_if_match);
+		dti_error_release(&err);
+		return;
+	}
+	dti_error_release(&err);
+	struct dti_json j;
+	srv_json_begin(r, &j);
+	dti_json_object_begin(&j);
+	dti_json_key(&j, "cycle");
+	dti_json_string(&j, ci.label);
+	dti_json_key(&j, "state");
+	dti_json_string(&j, dti_cycle_state_name(ci.state));
+	dti_json_key(&j, "version");
+	dti_json_int(&j, ci.version);
+	dti_json_key(&j, "partial");
+	dti_json_bool(&j, po.partial);
+	dti_json_object_end(&j);
+	srv_json_end(r, &j);
+	srv_etag_version(r, ci.version);
+}
+
+/* ---- Published data ------------------------------------------------------
+ */
+
+/* GET /api/v1/published: the published cycles, oldest first. */
+static void h_published(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const none[] = {NULL};
+	if (srv_query_only(q, r, none))
+		return;
+	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, "published");
+	if (c) {
+		srv_resp_cached(r, c);
+		return;
+	}
+	struct dti_cycle_list *l = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_list(q->store, &l, &err);
+	if (st != DTI_OK) {
+		srv_problem_dti(r, st, &err, 0);
+		dti_error_release(&err);
+		return;
+	}
+	struct dti_buf body = DTI_BUF_INIT;
+	struct dti_json j;
+	dti_json_init(&j, &body);
+	dti_json_object_begin(&j);
+	dti_json_key(&j, "cycles");
+	dti_json_array_begin(&j);
+	long long latest = 0;
+	struct dti_buf snap = DTI_BUF_INIT;
+	for (size_t i = 0; st == DTI_OK && i < l->n; i++) {
+		const struct dti_cycle_info *ci = &l->cycles[i];
+		if (ci->state != DTI_CYCLE_PUBLISHED)
+			continue;
+		dti_buf_reset(&snap);
+		st = dti_cycle_results(q->store, ci->label, 0, &snap, &err);
+		if (st != DTI_OK)
+			break;
+		json_t *doc = json_loadb(snap.data, snap.len, 0, NULL);
+		const char *at =
+		    json_string_value(json_object_get(doc, "published_at"));
+		long long t = parse_utc(at);
+		if (t > latest)
+			latest = t;
+		dti_json_break(&j);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "cycle");
+		dti_json_string(&j, ci->label);
+		dti_json_key(&j, "year");
+		dti_json_int(&j, ci->year);
+		dti_json_key(&j, "level");
+		dti_json_string(&j, ci->level);
+		dti_json_key(&j, "framework");
+		dti_json_string(&j, ci->framework_id);
+		dti_json_key(&j, "framework_version");
+		dti_json_string(&j, ci->framework_version);
+		dti_json_key(&j, "framework_sha256");
+		dti_json_string(&j, ci->framework_sha);
+		dti_json_key(&j, "published_at");
+		dti_json_string(&j, at);
+		dti_json_key(&j, "partial");
+		dti_json_bool(&j,
+		              json_is_true(json_object_get(doc, "partial")));
+		dti_json_key(&j, "sha256");
+		dti_json_string(
+		    &j, json_string_value(json_object_get(doc, "sha256")));
+		dti_json_key(&j, "units");
+		dti_json_int(&j, ci->count[DTI_SUB_APPROVED]);
+		dti_json_object_end(&j);
+		json_decref(doc);
+	}
+	dti_buf_release(&snap);
+	dti_cycle_list_free(l);
+	dti_json_array_end(&j);
+	dti_json_object_end(&j);
+	if (st == DTI_OK)
+		st = dti_json_finish(&j, &err);
+	if (st == DTI_OK)
+		st = dti_buf_addc(&body, '\n');
+	if (st != DTI_OK) {
+		srv_problem_dti(r, st, &err, 0);
+		dti_error_release(&err);
+		dti_buf_release(&body);
+		return;
+	}
+	dti_error_release(&err);
+	serve_published(q, r, epoch, "published", type_json, &body, latest);
+	dti_buf_release(&body);
+}
+
+/*
+ * The ranking of an unpublished cycle's current figures as CSV, as 'dti
+ * results --preview --format csv' gives it.
+ */
+static enum dti_status preview_csv(struct dti_store *s, const char *cycle,
+                                   enum dti_lang lang, struct dti_buf *out,
+                                   struct dti_error *err)
+{
+	struct dti_framework *fw = NULL;
+	struct dti_units *units = NULL;
+	struct dti_dataset *ds = NULL;
+	struct dti_result *res = NULL;
+	enum dti_status st = dti_cycle_dataset(s, cycle, &fw, &units, &ds, err);
+	long c = -1;
+	if (st == DTI_OK) {
+		c = dti_dataset_find_cycle(ds, cycle);
+		if (c < 0 && dti_dataset_cycle_count(ds) == 1)
+			c = 0;
+		if (c < 0)
+			st = DTI_EINTERNAL; /* the store's own data: a bug */
+	}
+	if (st == DTI_OK) {
+		struct dti_compute_opts co = DTI_COMPUTE_OPTS_INIT;
+		st = dti_compute(fw, ds, (size_t)c, &co, &res, err);
+	}
+	if (st == DTI_OK) {
+		struct dti_output_opts oo = DTI_OUTPUT_OPTS_INIT;
+		size_t node = dti_framework_root(fw);
+		oo.format = DTI_FORMAT_CSV;
+		oo.lang = lang;
+		oo.nodes = &node;
+		oo.nnodes = 1;
+		oo.group_ranks = 1;
+		st = dti_output_result(res, &oo, out, err);
+	}
+	dti_result_free(res);
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+	dti_units_free(units);
+	return st;
+}
+
+/* GET /api/v1/cycles/{cycle}/results (?format=json|csv, ?lang, ?preview) */
+static void h_results(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const allowed[] = {"format", "lang", "preview",
+	                                      NULL};
+	if (srv_query_only(q, r, allowed))
+		return;
+	int csv = 0;
+	enum dti_lang lang;
+	if (query_format(q, r, &csv) || query_lang(q, r, &lang))
+		return;
+	int preview = query_flag(q, r, "preview");
+	if (preview < 0)
+		return;
+	const char *cycle = srv_param(q, "cycle");
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_buf out = DTI_BUF_INIT;
+	enum dti_status st;
+	if (preview) {
+		if (q->auth == SRV_AUTH_NONE) {
+			srv_problem_field(r, 401, "unauthenticated", "preview",
+			                  "a preview is for signed-in owners "
+			                  "and reviewers");
+			return;
+		}
+		/* the latest computed result: what is shown, or the right
+		   to see the current figures */
+		st = dti_cycle_results(q->store, cycle, 1, &out, &err);
+		if (st == DTI_OK && csv) {
+			dti_buf_reset(&out);
+			st = preview_csv(q->store, cycle, lang, &out, &err);
+		}
+		if (st != DTI_OK) {
+			srv_problem_dti(r, st, &err, 0);
+		} else {
+			r->type = csv ? type_csv : type_json;
+			dti_buf_reset(&r->body);
+			dti_buf_add(&r->body, out.data, out.len);
+		}
+		dti_error_release(&err);
+		dti_buf_release(&out);
+		return;
+	}
+	const char *parts[] = {csv ? "csv" : "json",
+	                       lang == DTI_LANG_VI ? "vi" : "en"};
+	struct dti_buf key = DTI_BUF_INIT;
+	if (make_key(&key, r, "results", parts, 2, cycle)) {
+		dti_buf_release(&key);
+		return;
+	}
+	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		srv_resp_cached(r, c);
+		dti_buf_release(&key);
+		return;
+	}
+	long long t = 0;
+	if (csv) {
+		st = dti_cycle_results_render(q->store, cycle, DTI_FORMAT_CSV,
+		                              lang, &out, &err);
+		if (st != DTI_OK)
+			read_problem(q, r, st, &err, cycle);
+		else if (published_time(q, r, cycle, &t) == 0)
+			serve_published(q, r, epoch, key.data, type_csv, &out,
+			                t);
+	} else {
+		st = dti_cycle_results(q->store, cycle, 0, &out, &err);
+		if (st != DTI_OK) {
+			read_problem(q, r, st, &err, cycle);
+		} else {
+			char at[32];
+			t = snapshot_time(out.data, out.len, at);
+			serve_published(q, r, epoch, key.data, type_json, &out,
+			                t > 0 ? t : 0);
+		}
+	}
+	dti_error_release(&err);
+	dti_buf_release(&out);
+	dti_buf_release(&key);
+}
+
+/* GET /api/v1/cycles/{cycle}/checkpoint */
+static void h_checkpoint(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const none[] = {NULL};
+	if (srv_query_only(q, r, none))
+		return;
+	const char *cycle = srv_param(q, "cycle");
+	struct dti_buf key = DTI_BUF_INIT;
+	if (make_key(&key, r, "checkpoint", NULL, 0, cycle)) {
+		dti_buf_release(&key);
+		return;
+	}
+	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		srv_resp_cached(r, c);
+		dti_buf_release(&key);
+		return;
+	}
+	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_checkpoint(q->store, cycle, &out, &err);
+	long long t = 0;
+	if (st != DTI_OK)
+		read_problem(q, r, st, &err, cycle);
+	else if (published_time(q, r, cycle, &t) == 0)
+		serve_published(q, r, epoch, key.data, type_json, &out, t);
+	dti_error_release(&err);
+	dti_buf_release(&out);
+	dti_buf_release(&key);
+}
+
 const struct srv_route srv_routes_results[] = {
+    {"POST", "/api/v1/cycles/{cycle}/compute", h_compute, SRV_WRITE},
+    {"POST", "/api/v1/cycles/{cycle}/publish", h_publish, SRV_WRITE},
+    {"GET", "/api/v1/published", h_published, SRV_PUBLIC},
+    {"GET", "/api/v1/cycles/{cycle}/results", h_results, SRV_PUBLIC},
+    {"GET", "/api/v1/cycles/{cycle}/checkpoint", h_checkpoint, SRV_PUBLIC},
     {NULL, NULL, NULL, 0},
 };
