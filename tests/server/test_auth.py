@@ -164,6 +164,30 @@ try:
         check(r.status == 200 and len(ck) == 1 and ck[0][0] != 'dti_session='
               and ck[0][0] != stale.cookie, f'{r} {r.headers}')
 
+        # ---- CSRF on another change: a password, set with the cookie
+        # alone, is refused and stays as it was; with the token it changes
+        vw, r = login(srv, 'viewer')
+        forged = Client(srv)
+        forged.cookie = vw.cookie
+        r = forged.put('/api/v1/users/viewer/password',
+                       {'password': 'forged-password-1'})
+        check(r.status == 403 and r.json()['code'] == 'csrf', r)
+        _, r = login(srv, 'viewer')
+        check(r.status == 200, f'the old password still holds: {r}')
+        _, r = login(srv, 'viewer', 'forged-password-1')
+        check(r.status == 401, f'the forged one does not: {r}')
+        r = vw.put('/api/v1/users/viewer/password',
+                   {'password': 'viewer-new-password'})
+        check(r.status in (200, 204), f'with the CSRF token: {r}')
+        _, r = login(srv, 'viewer', 'viewer-new-password')
+        check(r.status == 200, r)
+        # a token needs no CSRF token for the same change
+        r = t.put('/api/v1/users/viewer/password',
+                  {'password': password('viewer')})
+        check(r.status in (200, 204), f'with a Bearer token: {r}')
+        _, r = login(srv, 'viewer')
+        check(r.status == 200, r)
+
         # ---- Bearer tokens need no CSRF token; logout needs a session
         r = t.delete('/api/v1/session')
         check(r.status == 400 and r.json()['code'] == 'bad_argument', r)

@@ -396,14 +396,17 @@ trust-proxy = yes
         r = srv.client().get('/healthz')
         check(r.status == 200, r)
 
-    # ---- graceful stop: SIGTERM while a request's body is still coming
+    # ---- graceful stop: SIGTERM while a write's body is still coming (a
+    # new user, by the admin's token)
     srv = Server(store)
     try:
         pad = ' ' * (512 * 1024)
-        body = (json.dumps({'user': 'owner', 'password': password('owner')})
+        body = (json.dumps({'name': 'late', 'password': 'late-secret-pw'})
                 [:-1] + pad + '}').encode()
         s = socket.create_connection(('127.0.0.1', srv.port))
-        s.sendall(b'POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+        s.sendall(b'POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+                  b'Authorization: Bearer ' +
+                  store.token('admin').encode() + b'\r\n'
                   b'Content-Type: application/json\r\nConnection: close\r\n'
                   b'Content-Length: ' + str(len(body)).encode() +
                   b'\r\n\r\n')
@@ -430,9 +433,8 @@ trust-proxy = yes
                 break
             answer += chunk
         s.close()
-        check(answer.startswith(b'HTTP/1.1 200') and
-              b'dti_session=' in answer,
-              f'the request in flight completed: {answer[:200]!r}')
+        check(answer.startswith(b'HTTP/1.1 201'),
+              f'the write in flight completed: {answer[:300]!r}')
         srv.proc.wait(timeout=30)
         check(time.monotonic() - t0 < 10, 'stopped within the grace time')
     finally:
@@ -442,6 +444,8 @@ trust-proxy = yes
                        env=store.env, capture_output=True, text=True,
                        timeout=120)
     check(p.returncode == 0, f'audit verify after the stop: {p.stderr}')
+    check(re.search(r'(?m)^late:', store.cli('user list --user admin')),
+          'the user added during the stop is in the store')
 
     deploy_examples()
 finally:
