@@ -170,6 +170,59 @@ try:
                       headers={'If-None-Match': cp_etag})
         check(r2.status == 304, r2)
 
+        # ---- the ranking, read from the snapshot ---------------------
+        RK = '/api/v1/cycles/dti-2022/ranking'
+        r = anon.get(RK)
+        check(r.status == 200, r)
+        rk = r.json() if r.status == 200 else {'units': []}
+        snap_units = snapshot['results']['units']
+        check([u['id'] for u in rk['units']] ==
+              [u['id'] for u in snap_units] ==
+              ['48', '79', '22', '46', '92'], rk['units'])
+        for a, b in zip(rk['units'], snap_units):
+            check(a['rank'] == b['rank'] and
+                  a['group_rank'] == b['group_rank'] and
+                  a['values']['pdti'] == b['values']['pdti'] and
+                  a['values']['cqs'] == b['values']['cqs'] and
+                  a['ranks']['xhs'] == b['ranks']['xhs'],
+                  f'ranking row {a} differs from the snapshot {b}')
+        check(rk.get('node') == 'pdti' and
+              rk.get('published_at') == snapshot['published_at'], rk)
+        check(r.header('Last-Modified') == lm, r)
+        r2 = anon.get(RK, headers={'If-None-Match': r.header('ETag')})
+        check(r2.status == 304, r2)
+        r = anon.get(RK + '?node=xhs')
+        check(r.status == 200 and [u['id'] for u in r.json()['units']] ==
+              sorted((u['id'] for u in snap_units),
+                     key=lambda i: [u for u in snap_units
+                                    if u['id'] == i][0]['ranks']['xhs']),
+              r)
+        r = anon.get(RK + '?group=BTBDHMT&lang=vi')
+        check(r.status == 200 and
+              [u['id'] for u in r.json()['units']] == ['48', '46'] and
+              r.json()['nodes'][0]['name'] ==
+              'Chỉ số chuyển đổi số cấp tỉnh', r)
+        r = anon.get(RK + '?sort=name')
+        check(r.status == 200 and [u['name'] for u in r.json()['units']] ==
+              ['Cần Thơ', 'Đà Nẵng', 'Hồ Chí Minh', 'Huế', 'Quảng Ninh'],
+              r)
+        r = anon.get(RK + '?format=csv')
+        lines = r.body.decode('utf-8').splitlines()
+        check(r.status == 200 and len(lines) == 6 and
+              lines[1].startswith('1,48,Đà Nẵng,BTBDHMT,1,0.8002,1'), r)
+        for bad, field in (('?sort=size', 'sort'), ('?format=pdf', 'format'),
+                           ('?colour=1', 'colour')):
+            r = anon.get(RK + bad)
+            check(r.status == 400 and r.json().get('field') == field, r)
+        r = anon.get(RK + '?node=nowhere')
+        check(r.status == 404 and r.json().get('field') == 'node', r)
+        r = anon.get(RK + '?group=XYZ')
+        check(r.status == 404, r)
+        r = anon.get('/api/v1/cycles/dti-2021/ranking')
+        check(r.status == 404 and 'closed' not in r.body.decode(), r)
+        r = viewer.get('/api/v1/cycles/dti-2021/ranking')
+        check(r.status == 409, r)
+
         # ---- the list of published cycles ----------------------------
         r = anon.get('/api/v1/published')
         check(r.status == 200, r)
@@ -276,6 +329,8 @@ try:
         check(r.header('ETag') != pub_etag, 'the list kept its ETag')
         r = anon.get('/api/v1/cycles/dti-2021/checkpoint')
         check(r.status == 200 and r.json()['cycle'] == 'dti-2021', r)
+        r = anon.get('/api/v1/cycles/dti-2021/ranking')
+        check(r.status == 200 and len(r.json()['units']) == 63, r)
         # the older cycle's entity is unchanged
         r = anon.get(R22, headers={'If-None-Match': etag})
         check(r.status == 304, r)
