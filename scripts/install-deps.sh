@@ -8,11 +8,12 @@
 set -eu
 
 # libasan8, libubsan1 and libtsan2 (gcc's sanitizer runtimes) come with gcc;
-# clang-format and cppcheck are for the 'lint' tests.
+# clang-format and cppcheck are for the 'lint' tests; libcurl4-openssl-dev
+# is the SMTP client of 'dti notices mail' (and the server's mail).
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
-      libsodium-dev libjansson-dev clang-format cppcheck
-      libmicrohttpd-dev zlib1g-dev"
+      libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
+      libmicrohttpd-dev zlib1g-dev wrk nginx-light"
 
 missing=""
 for p in $PKGS; do

@@ -21,6 +21,7 @@
 #include "explain.h"
 #include "framework.h"
 #include "json.h"
+#include "notices.h"
 #include "output.h"
 #include "rebase.h"
 #include "store.h"

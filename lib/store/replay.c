@@ -6,12 +6,14 @@
  * the tables, which anyone with write access to the database can change
  * without a trace in the log.  Replay closes that gap: every event is
  * applied, in order, to an in-memory copy of the rows it creates, changes
- * or deletes (users, roles, tokens, units, frameworks, cycles,
- * submissions, figures, evidence, blobs, results, snapshots), and then
- * each table is read once and compared with that copy.  The first
- * difference is named as table, key, field, what the log says and what the
- * table holds; a row the log does not explain and a row the log implies
- * but which is gone are differences too.
+ * or deletes (users with their e-mail addresses, roles, tokens, units,
+ * frameworks, cycles, submissions, figures, evidence, blobs, results,
+ * snapshots), and then each table is read once and compared with that
+ * copy.  The first difference is named as table, key, field, what the log
+ * says and what the table holds; a row the log does not explain and a row
+ * the log implies but which is gone are differences too.  The notices'
+ * tables (notice_reads, notice_mail) are operational records of what
+ * users read and what the mailer sent, not audited, and not replayed.
  *
  * Everything is linear: one pass over the events (each parsed once), one
  * pass over each table, rows found by key in hash maps.  Content that is
@@ -85,12 +87,12 @@ enum {
 
 static const struct xspec specs[T_N] = {
     [T_USERS] = {"users",
-                 "SELECT name, display_name, password_hash, disabled FROM "
-                 "users ORDER BY id",
+                 "SELECT name, display_name, password_hash, disabled, "
+                 "email FROM users ORDER BY id",
                  1,
-                 3,
-                 {"display_name", "password_hash", "disabled"},
-                 {XM_PLAIN, XM_PASSWORD, XM_PLAIN}},
+                 4,
+                 {"display_name", "password_hash", "disabled", "email"},
+                 {XM_PLAIN, XM_PASSWORD, XM_PLAIN, XM_PLAIN}},
     [T_ROLES] = {"user_roles",
                  "SELECT COALESCE(u.name, CAST(r.user_id AS TEXT)), "
                  "r.role, r.unit_id FROM user_roles r LEFT JOIN users u "
@@ -208,7 +210,7 @@ static const struct xspec specs[T_N] = {
 };
 
 /* Field indexes used by the replay. */
-enum { U_DISPLAY, U_PASSWORD, U_DISABLED };
+enum { U_DISPLAY, U_PASSWORD, U_DISABLED, U_EMAIL };
 enum { K_ID, K_HASH, K_REVOKED };
 enum { N_LEVEL = 4, N_VALID_FROM = 6, N_VALID_TO = 7 };
 enum {
@@ -660,6 +662,8 @@ static void user_event(struct store_replay *r, const char *action,
 		else if (json_is_null(pw))
 			set_text(r, w, U_PASSWORD, NULL);
 		set_num(w, U_DISABLED, 0);
+		/* a user starts without an address (user.email sets one) */
+		set_text(r, w, U_EMAIL, "");
 		json_t *roles = json_object_get(after, "roles");
 		size_t i;
 		json_t *role;
@@ -690,6 +694,10 @@ static void user_event(struct store_replay *r, const char *action,
 		struct xrow *w = row_get(r, T_USERS, name, 0);
 		if (w && w->live)
 			set_json(r, w, U_PASSWORD, after, "password_sha256", 0);
+	} else if (strcmp(action, "user.email") == 0) {
+		struct xrow *w = row_get(r, T_USERS, name, 0);
+		if (w && w->live)
+			set_json(r, w, U_EMAIL, after, "email", 1);
 	} else if (strcmp(action, "user.token") == 0) {
 		const char *label = jstr(after, "token");
 		if (!label)

@@ -261,6 +261,33 @@ static const char m5_pg[] =
     "submissions FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)"
     " EXECUTE FUNCTION dti_submission_renumbered()";
 
+/*
+ * Notices (notices.c): users' e-mail addresses (each change an audit
+ * event user.email), and two operational tables that are not audited,
+ * because they record what a user saw and what the mailer did, not a
+ * decision of the workflow: the notices a user marked read, and the
+ * notices handed to the mailer (state 'sending' while it sends, 'sent'
+ * once it said so; a notice with a row is never handed again).  Notices
+ * themselves are not stored: they are derived from the audit log and the
+ * cycles.  The index finds the events that make notices.
+ */
+static const char m6[] =
+    "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE notice_reads ("
+    " user_id @INT@ NOT NULL REFERENCES users(id),"
+    " notice_key TEXT NOT NULL,"
+    " read_at TEXT NOT NULL,"
+    " PRIMARY KEY (user_id, notice_key))@STRICT@;"
+    "CREATE TABLE notice_mail ("
+    " user_id @INT@ NOT NULL REFERENCES users(id),"
+    " notice_key TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('sending', 'sent')),"
+    " claimed_at TEXT NOT NULL,"
+    " sent_at TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (user_id, notice_key))@STRICT@;"
+    "CREATE INDEX audit_by_action ON audit (action, seq);";
+
 const struct store_migration store_migrations[] = {
     {1, "tables of units, frameworks, users, workflow, results, audit", m1},
     {2, "indexes for the audit log filters and cycle look-ups", m2},
@@ -268,6 +295,7 @@ const struct store_migration store_migrations[] = {
     {4, "settings: the store's clock", m4},
     {5, "PostgreSQL: figures linked to submissions, checked per statement", m5,
      m5_pg},
+    {6, "notices: users' e-mail, notices read, notices mailed", m6},
 };
 const size_t store_nmigrations =
     sizeof store_migrations / sizeof store_migrations[0];
@@ -295,5 +323,7 @@ const struct store_table store_tables[] = {
     {"evidence", "id"},
     {"results", "id"},
     {"snapshots", "cycle_id"},
+    {"notice_reads", "user_id, notice_key"},
+    {"notice_mail", "user_id, notice_key"},
 };
 const size_t store_ntables = sizeof store_tables / sizeof store_tables[0];

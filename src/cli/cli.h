@@ -187,6 +187,7 @@ int cmd_review(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_notices(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);

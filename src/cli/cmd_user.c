@@ -1,5 +1,5 @@
 /*
- * src/cli/cmd_user.c - dti user add|role|passwd|token|list.
+ * src/cli/cmd_user.c - dti user add|role|passwd|token|email|list.
  *
  * Users of the store, their roles (admin, owner, reviewer, editor of a
  * unit, viewer), passwords and API tokens.  A password never comes from an
@@ -14,13 +14,14 @@
 #include "wf.h"
 
 static const char help[] =
-    "usage: dti user add|role|passwd|token|list [OPTIONS]\n"
+    "usage: dti user add|role|passwd|token|email|list [OPTIONS]\n"
     "\n"
     "  dti user add NAME [--name DISPLAY] [--password-file F | "
     "--password-stdin]\n"
     "  dti user role NAME ROLE [--unit UNIT]... [--date D] [--revoke]\n"
     "  dti user passwd NAME (--password-file F | --password-stdin)\n"
     "  dti user token NAME LABEL [--revoke]\n"
+    "  dti user email NAME [ADDRESS]\n"
     "  dti user list [--json]\n"
     "\n"
     "add     adds a user (without roles; the first user of a store is an\n"
@@ -34,6 +35,9 @@ static const char help[] =
     "passwd  sets a password (Argon2id).  Users their own; admins anyone's.\n"
     "token   makes an API token labelled LABEL and prints it once (only\n"
     "        its hash is kept); --revoke revokes it.\n"
+    "email   sets the e-mail address notices are sent to ('' removes\n"
+    "        it; 'dti notices mail'), or prints it.  Users their own;\n"
+    "        admins anyone's.\n"
     "list    the users and their roles.\n"
     "\n"
     "Options:\n"
@@ -54,7 +58,9 @@ static const char help[] =
     "  dti user role hoa editor --unit 'Hà Giang' --date 2025-06-30\n"
     "  dti user role minh reviewer\n"
     "  printf '%s\\n' \"$PW\" | dti user passwd lan --password-stdin\n"
-    "  dti user token lan laptop\n";
+    "  dti user token lan laptop\n"
+    "  dti user email minh minh@example.org\n"
+    "  dti user email minh\n";
 
 static int user_add(const struct wf_args *a)
 {
@@ -232,6 +238,51 @@ static int user_token(const struct wf_args *a)
 	return rc;
 }
 
+static int user_email(const struct wf_args *a)
+{
+	static const int allowed[] = {-1};
+	int rc = wf_allow(a, "email", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 1, 2, "a user name (and an address)");
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 1, &s);
+	if (rc)
+		return rc;
+	const char *name = a->pos[1];
+	struct dti_error err = DTI_ERROR_INIT;
+	char what[256];
+	if (a->npos == 2) {
+		char addr[256];
+		enum dti_status st = dti_user_email(s, name, addr, &err);
+		snprintf(what, sizeof what,
+		         "cannot read the e-mail address of '%s'", name);
+		if (st) {
+			rc = wf_fail(what, st, &err);
+		} else if (*addr) {
+			cli_put_esc(addr);
+			putchar('\n');
+		} else {
+			fprintf(stderr, "dti: user %s has no e-mail address\n",
+			        name);
+		}
+	} else {
+		const char *addr = a->pos[2];
+		enum dti_status st = dti_user_set_email(s, name, addr, &err);
+		snprintf(what, sizeof what,
+		         "cannot set the e-mail address of '%s'", name);
+		if (st)
+			rc = wf_fail(what, st, &err);
+		else if (*addr)
+			printf("user %s: e-mail address set\n", name);
+		else
+			printf("user %s: e-mail address removed\n", name);
+	}
+	dti_error_release(&err);
+	dti_store_close(s);
+	return rc;
+}
+
 /* One line per user: "name (display): role role@unit". */
 static void list_text(struct dti_buf *b, const struct dti_user_list *l)
 {
@@ -317,8 +368,9 @@ static int user_list(const struct wf_args *a)
 int cmd_user(int argc, char **argv)
 {
 	static const struct wf_sub subs[] = {
-	    {"add", user_add},     {"role", user_role}, {"passwd", user_passwd},
-	    {"token", user_token}, {"list", user_list},
+	    {"add", user_add},       {"role", user_role},
+	    {"passwd", user_passwd}, {"token", user_token},
+	    {"email", user_email},   {"list", user_list},
 	};
 	return wf_dispatch(argc, argv, "user", help, 0, subs,
 	                   sizeof subs / sizeof subs[0]);

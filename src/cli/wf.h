@@ -69,6 +69,14 @@ enum wf_key {
 	W_AND_SUBMIT,
 	W_PARTIAL,
 	W_CHECKPOINT,
+	W_UNREAD,
+	W_ALL,
+	W_FOR,
+	W_SMTP,
+	W_FROM,
+	W_SMTP_USER,
+	W_STARTTLS,
+	W_DRY_RUN,
 	W_NKEYS
 };
 

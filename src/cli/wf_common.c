@@ -78,6 +78,14 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_AND_SUBMIT] = {"and-submit", 0, 0},
     [W_PARTIAL] = {"partial", 0, 0},
     [W_CHECKPOINT] = {"checkpoint", 1, 0},
+    [W_UNREAD] = {"unread", 0, 0},
+    [W_ALL] = {"all", 0, 0},
+    [W_FOR] = {"for", 1, 0},
+    [W_SMTP] = {"smtp", 1, 0},
+    [W_FROM] = {"from", 1, 0},
+    [W_SMTP_USER] = {"smtp-user", 1, 0},
+    [W_STARTTLS] = {"starttls", 0, 0},
+    [W_DRY_RUN] = {"dry-run", 0, 0},
 };
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)

@@ -5,9 +5,10 @@
 # store through the command line: an admin and users with roles and a
 # token, the bundled provinces and frameworks, a cycle of the pdti-2022
 # demo figures taken through submission, review (an adjustment with a
-# reason) and publication, evidence with a binary file, and then, with the
-# sqlite3 shell, a commune-level year of bulk rows (bulk.sql) so that an
-# import takes a noticeable time.
+# reason) and publication, evidence with a binary file, an e-mail address,
+# notices read and one mailed, and then, with the sqlite3 shell, a
+# commune-level year of bulk rows (bulk.sql) so that an import takes a
+# noticeable time.
 #
 # Usage from a test: . "$(dirname "$0")/common.sh" "$@"   (args: DTI)
 
@@ -94,11 +95,23 @@ make_store() {
 		step review approve dti-2022 --all-submitted
 		step cycle close dti-2022
 		step publish dti-2022
+		# notices: an address (an audited change), notices read
+		step user email chi 'chi@example.org'
+		step notices read --all --user chi
 		exit "$steps_failed"
 	)
 	steps_failed=$?
 	[ "$steps_failed" -gt 0 ] &&
 		echo "note: $steps_failed workflow steps failed; going on"
+	# a notice the mailer sent (the mailer needs a relay; its record is
+	# what an export carries)
+	if ! sqlite3 -bail "$db" "INSERT INTO notice_mail (user_id,
+		notice_key, address, state, claimed_at, sent_at) SELECT id,
+		'ev:1:chi', 'chi@example.org', 'sent', '$NOW', '$NOW' FROM
+		users WHERE name = 'chi'" >"$TMP/mail.out" 2>&1; then
+		echo "FAIL: notice_mail row: $(cat "$TMP/mail.out")"
+		exit 1
+	fi
 	# the bulk rows, straight into the SQLite file
 	if [ ! -f "$HERE/bulk.sql" ]; then
 		echo "FAIL: $HERE/bulk.sql missing"
