@@ -308,6 +308,12 @@ static void h_user_password(struct srv_req *q, struct srv_resp *r)
 	json_decref(body);
 	if (done(r, st, &err))
 		return;
+	/* the old password's sessions end; the one that changed it stays */
+	srv_session_end_user(q->srv, user,
+	                     q->auth == SRV_AUTH_SESSION &&
+	                             strcmp(q->user, user) == 0
+	                         ? q->session
+	                         : NULL);
 	struct dti_json j;
 	srv_json_begin(r, &j);
 	dti_json_object_begin(&j);

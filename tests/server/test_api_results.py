@@ -66,7 +66,7 @@ try:
     snapshot = json.loads(cli_json)
     with Server(store) as srv:
         anon = srv.client()
-        owner = srv.client('owner', token=True)
+        owner = srv.client('owner')  # signed in: cookie and CSRF token
         reviewer = srv.client('reviewer', token=True)
         viewer = srv.client('viewer', token=True)
         editor = srv.client('editor_a', token=True)
