@@ -27,6 +27,7 @@
 #include "store.h"
 #include "text.h"
 #include "units.h"
+#include "views.h"
 #include "workflow.h"
 
 #endif

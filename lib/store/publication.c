@@ -11,10 +11,10 @@
 /* ---- results ------------------------------------------------------------ */
 
 /* Builds the cycle's dataset inside the current transaction. */
-static enum dti_status
-build_dataset(struct dti_store *s, const struct store_cycle *c,
-              struct dti_framework **fw, struct dti_units **units,
-              struct dti_dataset **ds, struct dti_error *err)
+enum dti_status
+store_build_dataset(struct dti_store *s, const struct store_cycle *c,
+                    struct dti_framework **fw, struct dti_units **units,
+                    struct dti_dataset **ds, struct dti_error *err)
 {
 	*fw = NULL;
 	*units = NULL;
@@ -98,7 +98,7 @@ enum dti_status dti_cycle_dataset(struct dti_store *s, const char *cycle,
 		st = store_require(s, DTI_ROLE_VIEWER, NULL,
 		                   "read an unpublished cycle's data", err);
 	if (st == DTI_OK)
-		st = build_dataset(s, &c, fw, units, ds, err);
+		st = store_build_dataset(s, &c, fw, units, ds, err);
 	db_rollback(s->db);
 	if (st != DTI_OK) {
 		dti_dataset_free(*ds);
@@ -154,7 +154,7 @@ static enum dti_status compute_store(struct dti_store *s,
 	struct dti_result *res = NULL;
 	struct dti_buf body;
 	dti_buf_init(&body, 0);
-	enum dti_status st = build_dataset(s, c, &fw, &units, &ds, err);
+	enum dti_status st = store_build_dataset(s, c, &fw, &units, &ds, err);
 	if (st == DTI_OK && dti_dataset_unit_count(ds) == 0)
 		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "cycle",
 		                 "cycle %s has no unit to compute", c->label);

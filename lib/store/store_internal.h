@@ -9,7 +9,10 @@
  * types), publication.c (results, snapshots), audit.c (chain, verify),
  * auditlog.c (reading the log), lists.c (memory of returned lists),
  * export.c (backup, export, import), schema.c, settings.c (the clock
- * setting).  Each public call that writes follows one pattern:
+ * setting), resultview.c (a snapshot as a table), views.c (the published
+ * ranking, a unit's profile, the editor's preview) and viewout.c (their
+ * writers and the press-release sentence).  Each public call that writes
+ * follows one pattern:
  *
  *     st = store_begin(s, err);          write lock, schema checked
  *     ... checks, reads, writes, store_audit(...) ...
@@ -297,6 +300,18 @@ enum dti_status store_set_cycle_state(struct dti_store *s,
                                       struct store_cycle *c,
                                       enum dti_cycle_state to,
                                       const char *extra, struct dti_error *err);
+
+/* ---- publication.c ------------------------------------------------------ */
+
+/*
+ * The cycle's data as dti_cycle_dataset() gives it (every submission but
+ * the excluded ones, the reviewer's figure where adjusted), inside the
+ * caller's transaction; the caller frees *ds, *fw and *units.
+ */
+enum dti_status
+store_build_dataset(struct dti_store *s, const struct store_cycle *c,
+                    struct dti_framework **fw, struct dti_units **units,
+                    struct dti_dataset **ds, struct dti_error *err);
 
 /* ---- submissions.c ------------------------------------------------------ */
 

@@ -62,6 +62,12 @@ struct cli_opts {
 	const char *to_date;
 	const char *levels;
 	int population, allow_partial, data_only;
+	/* the store (rank and explain without a data file) */
+	const char *db;
+	int since;
+	/* the first option given that applies to a data file only, as
+	   written ("" if none) */
+	char file_opt[32];
 	/* positional arguments */
 	const char *args[16];
 	size_t nargs;
@@ -73,7 +79,8 @@ enum {
 	OPT_OUTPUT = 1 << 1,  /* --format, -o, --lang, --color */
 	OPT_TABLE = 1 << 2,  /* --nodes, --sort, --group, --top, --points ... */
 	OPT_REBASE = 1 << 3, /* --to, --level, --population, --allow-partial */
-	OPT_UNITS = 1 << 4   /* --units, --groups, --date */
+	OPT_UNITS = 1 << 4,  /* --units, --groups, --date */
+	OPT_STORE = 1 << 5   /* --db, --since (rank, explain without DATA) */
 };
 
 /*

@@ -4,7 +4,9 @@
  * Both compute one cycle of a data file with a framework.  compute shows
  * every unit's values on the index, pillars and main indicators (or the
  * nodes asked for); rank shows the ranking on one node with group ranks and
- * the change since the previous cycle.
+ * the change since the previous cycle.  Without a data file, rank --cycle
+ * shows a published cycle of the store as published (dti_store_ranking),
+ * with the changes since every earlier published cycle.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,26 +68,103 @@ static const char compute_help[] =
 
 static const char rank_help[] =
     "usage: dti rank [-f FRAMEWORK] [OPTIONS] DATA\n"
+    "       dti rank --cycle CYCLE [--since YEAR] [--by CODE] [--group G]\n"
+    "                [--top N] [--format F] [--lang L] [--db PATH|URI]\n"
     "\n"
     "The ranking of one cycle on the index (or --by CODE), with ranks in\n"
     "the group (region) and changes since the previous cycle.  Equal\n"
     "values at the published precision share the better rank.\n"
+    "\n"
+    "Without DATA, the published ranking of cycle CYCLE in the store\n"
+    "($DTI_DB, else ./dti.db), as published (never recomputed): the value\n"
+    "and rank of the index (or --by CODE), the rank in the group, each\n"
+    "pillar's value and rank, and the rank change since every earlier\n"
+    "published cycle of the same level (value and rank changes of every\n"
+    "column in csv and json).  --since YEAR compares with the cycles of\n"
+    "that year on only, and adds the sentence of the press releases\n"
+    "(\"ranked 38/63, up 10 places on 2022 (value 0.6735)\").  A partial\n"
+    "or synthetic snapshot is labelled so.\n"
     "\n" COMMON_HELP
     "      --by CODE       rank on this node (same as --sort)\n"
+    "Store (without DATA):\n"
+    "      --cycle LABEL   the published cycle (required)\n"
+    "      --db PATH|URI   the store (default: $DTI_DB, else ./dti.db)\n"
+    "      --since YEAR    changes since the cycles of YEAR on, with the\n"
+    "                      sentence of the press releases\n"
     "\n"
     "Examples:\n"
     "  dti rank -f pdti-2022 data.csv --by cqs --group DBSH\n"
     "  dti rank -f pdti-2022 data-2023.csv --previous data-2022.csv\n"
-    "  dti rank -f example-province-internal example-2025.csv\n";
+    "  dti rank -f example-province-internal example-2025.csv\n"
+    "  dti rank --cycle dti-2024 --lang vi\n"
+    "  dti rank --cycle dti-2024 --since 2023 --format csv\n";
+
+/* dti rank --cycle C without DATA: the store's published ranking. */
+static int rank_store(const struct cli_opts *o)
+{
+	if (o->file_opt[0]) {
+		fprintf(stderr,
+		        "dti: option '%s' applies to a DATA file, not to the "
+		        "published ranking of the store\n",
+		        o->file_opt);
+		return EXIT_USAGE;
+	}
+	struct dti_store *s = NULL;
+	int rc = cli_open_store(o->db, NULL, 0, &s);
+	if (rc)
+		return rc;
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	vo.node = o->sort;
+	vo.group = o->group;
+	vo.lang = o->lang;
+	vo.since = o->since;
+	struct dti_ranking *r = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_store_ranking(s, o->cycle, &vo, &r, &err);
+	if (st) {
+		char what[160];
+		snprintf(what, sizeof what, "the ranking of cycle '%s'",
+		         o->cycle);
+		rc = cli_store_fail(what, st, &err);
+	} else {
+		struct dti_ranking shown = *r;
+		if (o->limit && o->limit < shown.nrows)
+			shown.nrows = o->limit;
+		struct dti_buf out = DTI_BUF_INIT;
+		st = dti_ranking_write(&shown, o->format, o->lang,
+		                       o->since != 0, &out, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			rc = cli_exit_for(st, EXIT_INTERNAL);
+		} else {
+			rc = cli_write(o->output, &out);
+		}
+		dti_buf_release(&out);
+	}
+	dti_ranking_free(r);
+	dti_error_release(&err);
+	dti_store_close(s);
+	return rc;
+}
 
 static int run(int argc, char **argv, int ranking)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv,
-	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS |
+	                       (ranking ? OPT_STORE : 0),
 	                   ranking ? rank_help : compute_help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if (ranking && o.nargs == 0 && o.cycle)
+		return rank_store(&o);
+	if (o.db || o.since) {
+		fprintf(stderr,
+		        "dti: --db and --since apply to the store's published "
+		        "ranking (--cycle without DATA)\n");
+		return EXIT_USAGE;
+	}
 	if (o.nargs > 1) {
 		fprintf(stderr, "dti: one data file expected, got %zu\n",
 		        o.nargs);

@@ -3,7 +3,9 @@
  *
  * The unit is named by id, code or name as people write it ("Đà Nẵng",
  * "TP. Đà Nẵng", "da nang"); it must be one of the units of the computed
- * cycle.
+ * cycle.  Without a data file, --cycle names a published cycle of the
+ * store: the unit's profile from the snapshot (dti_store_profile), with
+ * the sentence of the press releases, then the explanation.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,8 @@
 
 static const char help[] =
     "usage: dti explain [-f FRAMEWORK] [OPTIONS] DATA UNIT\n"
+    "       dti explain --cycle CYCLE [--since YEAR] [--by CODE] [OPTIONS] "
+    "UNIT\n"
     "\n"
     "Explains UNIT's value and rank in one cycle: points lost per\n"
     "indicator, the gap to the leader, to the median and to the best of its\n"
@@ -19,16 +23,30 @@ static const char help[] =
     "and what it needs to pass the unit above, in Vietnamese (--lang vi) or\n"
     "English.  --format json gives the same as data.\n"
     "\n"
+    "Without DATA, --cycle names a published cycle of the store ($DTI_DB,\n"
+    "else ./dti.db): UNIT's values and ranks as published, with the\n"
+    "sentence of the press releases for the index and each pillar\n"
+    "(\"xếp hạng 38/63, tăng 10 bậc so với năm 2022 (giá trị 0,6735)\")\n"
+    "and the changes since every earlier published cycle of the same\n"
+    "level (--since YEAR: of that year on), then the explanation, computed\n"
+    "from the figures the store holds for the cycle when they are still\n"
+    "those the snapshot was computed from.\n"
+    "\n"
     "Options: those of 'dti compute' (framework, data, computation), and\n"
     "      --by CODE       explain this node instead of the index\n"
     "      --top N         strengths and weaknesses listed (default 3)\n"
     "      --format F      table (text) or json\n"
     "      --lang L        vi or en\n"
     "  -o, --output FILE   write to FILE\n"
+    "Store (without DATA):\n"
+    "      --cycle LABEL   the published cycle\n"
+    "      --db PATH|URI   the store (default: $DTI_DB, else ./dti.db)\n"
+    "      --since YEAR    changes since the cycles of YEAR on\n"
     "\n"
     "Examples:\n"
     "  dti explain -f pdti-2022 data.csv 'Tuyên Quang' --lang vi\n"
-    "  dti explain -f pdti-2022 data.csv 48 --by cqs --format json\n";
+    "  dti explain -f pdti-2022 data.csv 48 --by cqs --format json\n"
+    "  dti explain --cycle dti-2024 'Đà Nẵng' --lang vi\n";
 
 /* The result position of the unit named `text`, or -1 (with a message). */
 static long find_unit(const struct cli_run *r, const char *text,
@@ -86,21 +104,80 @@ static long find_unit(const struct cli_run *r, const char *text,
 	return found;
 }
 
+/* dti explain --cycle C UNIT without DATA: the store's published profile. */
+static int explain_store(const struct cli_opts *o, const char *unit)
+{
+	if (o->file_opt[0]) {
+		fprintf(stderr,
+		        "dti: option '%s' applies to a DATA file, not to a "
+		        "published cycle of the store\n",
+		        o->file_opt);
+		return EXIT_USAGE;
+	}
+	if (o->group) {
+		fprintf(stderr, "dti: --group does not apply to explain\n");
+		return EXIT_USAGE;
+	}
+	struct dti_store *s = NULL;
+	int rc = cli_open_store(o->db, NULL, 0, &s);
+	if (rc)
+		return rc;
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	vo.node = o->sort;
+	vo.lang = o->lang;
+	vo.since = o->since;
+	vo.top = o->limit;
+	struct dti_profile *p = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st =
+	    dti_store_profile(s, o->cycle, unit, &vo, &p, &err);
+	if (st) {
+		char what[160];
+		snprintf(what, sizeof what, "unit '%s' in cycle '%s'", unit,
+		         o->cycle);
+		rc = cli_store_fail(what, st, &err);
+	} else {
+		struct dti_buf out = DTI_BUF_INIT;
+		st = dti_profile_write(p, o->format, o->lang, &out, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			rc = cli_exit_for(st, EXIT_INTERNAL);
+		} else {
+			rc = cli_write(o->output, &out);
+		}
+		dti_buf_release(&out);
+	}
+	dti_profile_free(p);
+	dti_error_release(&err);
+	dti_store_close(s);
+	return rc;
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv,
-	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS |
+	                       OPT_STORE,
 	                   help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if (o.format == DTI_FORMAT_CSV) {
+		fprintf(stderr, "dti: an explanation is text or json\n");
+		return EXIT_USAGE;
+	}
+	if (o.nargs == 1 && o.cycle)
+		return explain_store(&o, o.args[0]);
+	if (o.db || o.since) {
+		fprintf(stderr,
+		        "dti: --db and --since apply to a published cycle of "
+		        "the store (--cycle CYCLE UNIT without DATA)\n");
+		return EXIT_USAGE;
+	}
 	if (o.nargs != 2) {
 		fprintf(stderr, "dti: explain needs DATA and UNIT\n%.*s\n",
 		        (int)(strchr(help, '\n') - help), help);
-		return EXIT_USAGE;
-	}
-	if (o.format == DTI_FORMAT_CSV) {
-		fprintf(stderr, "dti: an explanation is text or json\n");
 		return EXIT_USAGE;
 	}
 	const char *unit = o.args[1];

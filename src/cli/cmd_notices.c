@@ -71,52 +71,6 @@ static const char help[] =
     "  dti notices mail --smtp smtp://127.0.0.1:2525 --from 'DTI "
     "<dti@example.org>' --user admin\n";
 
-/* ---- time in Vietnam ------------------------------------------------------
- */
-
-static long days_from_civil(long y, long m, long d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static void civil_from_days(long z, long *y, long *m, long *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" (UTC) as "YYYY-MM-DD HH:MM" in UTC+7. */
-static void vn_time(const char *utc, char out[64])
-{
-	if (!dti_timestamp_valid(utc)) {
-		snprintf(out, 64, "%.16s", utc ? utc : "");
-		return;
-	}
-	long y = strtol(utc, NULL, 10), mo = strtol(utc + 5, NULL, 10),
-	     d = strtol(utc + 8, NULL, 10), h = strtol(utc + 11, NULL, 10),
-	     mi = strtol(utc + 14, NULL, 10);
-	long day = days_from_civil(y, mo, d);
-	h += 7;
-	if (h >= 24) {
-		h -= 24;
-		day++;
-	}
-	civil_from_days(day, &y, &mo, &d);
-	snprintf(out, 64, "%04d-%02d-%02d %02d:%02d", (int)y, (int)mo, (int)d,
-	         (int)h, (int)mi);
-}
-
 /* ---- listing ---------------------------------------------------------------
  */
 
@@ -126,7 +80,7 @@ static void list_table(struct dti_buf *b, const struct dti_notice_list *l,
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dti_notice *n = &l->notices[i];
 		char t[64];
-		vn_time(n->at, t);
+		srv_vn_time(n->at, t);
 		dti_buf_addf(b, "%c %s  ", n->read ? ' ' : '*', t);
 		cli_esc_pad(b, dti_notice_kind_name(n->kind), 20);
 		dti_buf_addc(b, ' ');
@@ -294,26 +248,7 @@ static enum dti_status send_one(void *ctx, const struct dti_notice_mail *m)
 {
 	struct mailer *x = ctx;
 	const struct dti_notice *n = m->notice;
-	const char *who = *m->display_name ? m->display_name : m->user;
-	char t[64];
-	vn_time(n->at, t);
-	dti_buf_reset(&x->subject);
-	dti_buf_addf(&x->subject, "[DTI] %s / %s", n->title_vi, n->title_en);
-	dti_buf_addc(&x->subject, '\0');
-	dti_buf_reset(&x->body);
-	dti_buf_addf(&x->body,
-	             "Xin chào %s,\n\n%s\n\n"
-	             "Hello %s,\n\n%s\n\n"
-	             "Kỳ đánh giá / Cycle: %s\n"
-	             "Thời điểm / Time: %s (UTC+7)\n"
-	             "Mã thông báo / Notice: %s\n\n"
-	             "-- \n"
-	             "Thư gửi tự động từ dti; 'dti notices' liệt kê các "
-	             "thông báo.\n"
-	             "Sent automatically by dti; 'dti notices' lists the "
-	             "notices.\n",
-	             who, n->text_vi, who, n->text_en, n->cycle, t, n->key);
-	dti_buf_addc(&x->body, '\0');
+	srv_notice_message(m, &x->subject, &x->body);
 	if (dti_buf_status(&x->subject) || dti_buf_status(&x->body))
 		return DTI_ENOMEM;
 	if (x->dry_run) {

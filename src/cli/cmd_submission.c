@@ -1,6 +1,6 @@
 /*
  * src/cli/cmd_submission.c - dti submission edit|import|submit|exclude|
- * add|show.
+ * add|show|preview.
  *
  * A submission is one unit's figures for a cycle.  Its editor enters them
  * (several indicators in one call are one change: all or nothing), or the
@@ -17,7 +17,8 @@
 #include "wf.h"
 
 static const char help[] =
-    "usage: dti submission edit|import|submit|exclude|add|show [OPTIONS]\n"
+    "usage: dti submission edit|import|submit|exclude|add|show|preview "
+    "[OPTIONS]\n"
     "\n"
     "  dti submission edit CYCLE UNIT [IND=VALUE]... [--points IND=P]...\n"
     "                      [--comment IND=TEXT]... [--clear IND]... "
@@ -28,6 +29,7 @@ static const char help[] =
     "  dti submission exclude CYCLE UNIT --reason TEXT\n"
     "  dti submission add CYCLE UNIT\n"
     "  dti submission show CYCLE UNIT [--json]\n"
+    "  dti submission preview CYCLE UNIT [--format table|json] [--lang L]\n"
     "\n"
     "edit     sets figures of a unit: IND=VALUE (written as in a data\n"
     "         file: 0.8, 0,8, 91,8%, có/không, yes/no, x), the self-\n"
@@ -49,6 +51,10 @@ static const char help[] =
     "show     the submission: state, version, every figure with self\n"
     "         points, comment, the reviewer's value and reason, the score,\n"
     "         and its evidence.\n"
+    "preview  the unit's score on the index and pillars if the cycle were\n"
+    "         computed now (its current figures, the others' current or\n"
+    "         reviewed ones) and its likely rank among the units with\n"
+    "         enough data.  Anyone with a role on the unit.\n"
     "\n"
     "UNIT is an id, a code or a name (\"Đà Nẵng\", \"da nang\", 48).\n"
     "\n"
@@ -67,7 +73,9 @@ static const char help[] =
     "      --reason TEXT       (exclude) why\n"
     "      --version N         refuse unless the submission is at version "
     "N\n"
-    "      --json              (show) JSON\n"
+    "      --json              (show, preview) JSON\n"
+    "      --format F          (preview) table or json\n"
+    "      --lang L            (preview) vi or en (default: $DTI_LANG)\n"
     "\n"
     "Examples:\n"
     "  dti submission edit dti-2024 'Đà Nẵng' awareness=0.95 \\\n"
@@ -75,7 +83,8 @@ static const char help[] =
     "  dti submission import dti-2024 figures-2024.csv\n"
     "  dti submission submit dti-2024 48 --version 3\n"
     "  dti submission exclude dti-2024 'Hà Giang' --reason 'merged'\n"
-    "  dti submission show dti-2024 48\n";
+    "  dti submission show dti-2024 48\n"
+    "  dti submission preview dti-2024 'Đà Nẵng' --lang vi\n";
 
 /* The edit of one indicator, gathered from arguments and options. */
 struct edit {
@@ -611,12 +620,74 @@ static int sub_show(const struct wf_args *a)
 	return rc;
 }
 
+static int sub_preview(const struct wf_args *a)
+{
+	static const int allowed[] = {W_JSON, W_FORMAT, W_LANG, -1};
+	int rc = wf_allow(a, "preview", allowed);
+	if (!rc)
+		rc = wf_nargs(a, 2, 2, "a cycle and a unit");
+	enum dti_format format = DTI_FORMAT_TABLE;
+	if (!rc && wf_has(a, W_JSON))
+		format = DTI_FORMAT_JSON;
+	if (!rc && wf_has(a, W_FORMAT)) {
+		if (strcmp(a->val[W_FORMAT], "json") == 0)
+			format = DTI_FORMAT_JSON;
+		else if (strcmp(a->val[W_FORMAT], "table") != 0)
+			rc =
+			    wf_usage(a, "--format '%s': expected table or json",
+			             a->val[W_FORMAT]);
+	}
+	enum dti_lang lang = DTI_LANG_EN;
+	const char *l = getenv("DTI_LANG");
+	if (l && strncmp(l, "vi", 2) == 0)
+		lang = DTI_LANG_VI;
+	if (!rc && wf_has(a, W_LANG)) {
+		if (strcmp(a->val[W_LANG], "vi") == 0)
+			lang = DTI_LANG_VI;
+		else if (strcmp(a->val[W_LANG], "en") == 0)
+			lang = DTI_LANG_EN;
+		else
+			rc = wf_usage(a, "--lang '%s': expected vi or en",
+			              a->val[W_LANG]);
+	}
+	struct dti_store *s = NULL;
+	if (!rc)
+		rc = wf_open(a, 1, &s);
+	if (rc)
+		return rc;
+	struct dti_submission_preview *p = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st =
+	    dti_submission_preview(s, a->pos[1], a->pos[2], &p, &err);
+	if (st) {
+		char what[160];
+		snprintf(what, sizeof what, "preview of %s in %s", a->pos[2],
+		         a->pos[1]);
+		rc = wf_fail(what, st, &err);
+	} else {
+		struct dti_buf out = DTI_BUF_INIT;
+		st = dti_submission_preview_write(p, format, lang, &out, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			dti_error_release(&err);
+			dti_buf_release(&out);
+			rc = cli_exit_for(st, EXIT_INTERNAL);
+		} else {
+			rc = wf_emit(&out);
+		}
+	}
+	dti_submission_preview_free(p);
+	dti_store_close(s);
+	return rc;
+}
+
 int cmd_submission(int argc, char **argv)
 {
 	static const struct wf_sub subs[] = {
-	    {"edit", sub_edit},    {"import", sub_import},
-	    {"submit", sub_state}, {"exclude", sub_state},
-	    {"add", sub_state},    {"show", sub_show},
+	    {"edit", sub_edit},       {"import", sub_import},
+	    {"submit", sub_state},    {"exclude", sub_state},
+	    {"add", sub_state},       {"show", sub_show},
+	    {"preview", sub_preview},
 	};
 	return wf_dispatch(argc, argv, "submission", help, WF_CLEAR_VALUE, subs,
 	                   sizeof subs / sizeof subs[0]);

@@ -56,7 +56,9 @@ enum {
 	O_LEVEL,
 	O_POPULATION,
 	O_ALLOW_PARTIAL,
-	O_DATA_ONLY
+	O_DATA_ONLY,
+	O_DB,
+	O_SINCE
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -94,6 +96,8 @@ static const struct cli_opt compute_opts[] = {
     {"population", 0, 0, O_POPULATION},
     {"allow-partial", 0, 0, O_ALLOW_PARTIAL},
     {"data-only", 0, 0, O_DATA_ONLY},
+    {"db", 0, 1, O_DB},
+    {"since", 0, 1, O_SINCE},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -131,6 +135,29 @@ static unsigned needs(int opt)
 	case O_POPULATION:
 	case O_ALLOW_PARTIAL:
 	case O_DATA_ONLY: return OPT_REBASE;
+	case O_DB:
+	case O_SINCE: return OPT_STORE;
+	}
+	return 0;
+}
+
+/*
+ * 1 for the options that still apply when rank and explain read the
+ * store's published snapshot instead of a data file.
+ */
+static int store_applies(int opt)
+{
+	switch (opt) {
+	case O_CYCLE:
+	case O_DB:
+	case O_SINCE:
+	case 'o':
+	case O_FORMAT:
+	case O_LANG:
+	case O_COLOR:
+	case O_SORT:
+	case O_GROUP:
+	case O_TOP: return 1;
 	}
 	return 0;
 }
@@ -163,6 +190,8 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	if (!(needs(opt->id) & x->accept))
 		return usage_error(help, "option '%s' does not apply here",
 		                   optname);
+	if (!store_applies(opt->id) && !o->file_opt[0])
+		snprintf(o->file_opt, sizeof o->file_opt, "%s", optname);
 	long n;
 	char *end;
 	switch (opt->id) {
@@ -286,6 +315,16 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	case O_POPULATION: o->population = 1; break;
 	case O_ALLOW_PARTIAL: o->allow_partial = 1; break;
 	case O_DATA_ONLY: o->data_only = 1; break;
+	case O_DB: o->db = val; break;
+	case O_SINCE:
+		n = strtol(val, &end, 10);
+		if (*end || n < 1000 || n > 9999)
+			return usage_error(help,
+			                   "--since '%s': expected a year "
+			                   "(YYYY)",
+			                   val);
+		o->since = (int)n;
+		break;
 	}
 	return 0;
 }

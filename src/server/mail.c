@@ -20,7 +20,10 @@
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "dti/dti.h"
 
 /* ---- checks -------------------------------------------------------------- */
 
@@ -406,4 +409,78 @@ enum srv_mail_status srv_mail_send(const struct srv_mail_config *cfg,
 	curl_easy_cleanup(c);
 	dti_buf_release(&msg);
 	return rc;
+}
+
+/* ---- time in Vietnam ------------------------------------------------------
+ */
+
+static long days_from_civil(long y, long m, long d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void civil_from_days(long z, long *y, long *m, long *d)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC) as "YYYY-MM-DD HH:MM" in UTC+7. */
+void srv_vn_time(const char *utc, char out[64])
+{
+	if (!dti_timestamp_valid(utc)) {
+		snprintf(out, 64, "%.16s", utc ? utc : "");
+		return;
+	}
+	long y = strtol(utc, NULL, 10), mo = strtol(utc + 5, NULL, 10),
+	     d = strtol(utc + 8, NULL, 10), h = strtol(utc + 11, NULL, 10),
+	     mi = strtol(utc + 14, NULL, 10);
+	long day = days_from_civil(y, mo, d);
+	h += 7;
+	if (h >= 24) {
+		h -= 24;
+		day++;
+	}
+	civil_from_days(day, &y, &mo, &d);
+	snprintf(out, 64, "%04d-%02d-%02d %02d:%02d", (int)y, (int)mo, (int)d,
+	         (int)h, (int)mi);
+}
+
+/* ---- a notice as a message ---------------------------------------------- */
+
+void srv_notice_message(const struct dti_notice_mail *m,
+                        struct dti_buf *subject, struct dti_buf *body)
+{
+	const struct dti_notice *n = m->notice;
+	const char *who = *m->display_name ? m->display_name : m->user;
+	char t[64];
+	srv_vn_time(n->at, t);
+	dti_buf_reset(subject);
+	dti_buf_addf(subject, "[DTI] %s / %s", n->title_vi, n->title_en);
+	dti_buf_addc(subject, '\0');
+	dti_buf_reset(body);
+	dti_buf_addf(body,
+	             "Xin chào %s,\n\n%s\n\n"
+	             "Hello %s,\n\n%s\n\n"
+	             "Kỳ đánh giá / Cycle: %s\n"
+	             "Thời điểm / Time: %s (UTC+7)\n"
+	             "Mã thông báo / Notice: %s\n\n"
+	             "-- \n"
+	             "Thư gửi tự động từ dti; 'dti notices' liệt kê các "
+	             "thông báo.\n"
+	             "Sent automatically by dti; 'dti notices' lists the "
+	             "notices.\n",
+	             who, n->text_vi, who, n->text_en, n->cycle, t, n->key);
+	dti_buf_addc(body, '\0');
 }

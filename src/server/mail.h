@@ -67,4 +67,15 @@ enum srv_mail_status srv_mail_send(const struct srv_mail_config *cfg,
                                    const char *body_text, char *errbuf,
                                    size_t errlen);
 
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC) as "YYYY-MM-DD HH:MM" in Vietnam (UTC+7). */
+void srv_vn_time(const char *utc, char out[64]);
+/*
+ * The e-mail of a notice: subject and body (NUL-terminated), in
+ * Vietnamese then English.  Either buffer's status says if memory ran
+ * out.
+ */
+struct dti_notice_mail;
+void srv_notice_message(const struct dti_notice_mail *m,
+                        struct dti_buf *subject, struct dti_buf *body);
+
 #endif

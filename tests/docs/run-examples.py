@@ -218,6 +218,18 @@ dti submission import dti-2025 figures-2025.csv --user owner
 dti cycle review dti-2025 --user owner
 }} >/dev/null
 """
+# and dti-2023 (pdti-2022, the demo figures of 2022 labelled 2023),
+# published: an earlier cycle for the published views to compare with
+S_VIEWS = S_PUBLISHED + """
+{
+dti cycle create dti-2023 --year 2023 --framework pdti-2022 --user owner
+dti cycle open dti-2023 --user owner
+dti submission import dti-2023 data-2023.csv --and-submit --user owner
+dti cycle review dti-2023 --user owner
+dti review approve dti-2023 --all-submitted --user minh
+dti cycle close dti-2023 --user owner && dti publish dti-2023 --user owner
+} >/dev/null
+"""
 S_OWNER = """
 { dti user add owner --user admin && dti user role owner owner --user admin
 } >/dev/null
@@ -263,6 +275,11 @@ FIXTURES = {
     # 'notices mail' finds nothing due and connects to no relay
     'help:notices': (S_OPEN, {}, {}),
     'man:dti-notices.1': (S_OPEN, {}, {}),
+    # the published views of the store (rank and explain without DATA)
+    'help:rank': (S_VIEWS, {}, {}),
+    'man:dti-rank.1': (S_VIEWS, {}, {}),
+    'help:explain': (S_VIEWS, {}, {}),
+    'man:dti-explain.1': (S_VIEWS, {}, {}),
 }
 
 
