@@ -2,7 +2,9 @@
  * src/server/api_results.c - endpoints of /api/v1 (see doc/api.md):
  * computing a cycle, publishing it, and what is read of it once
  * published: the snapshot (results), the list of published cycles, the
- * signed checkpoint.
+ * signed checkpoint, the ranking and a unit's profile (dti/views.h, with
+ * the changes since earlier published cycles); and an editor's preview of
+ * a unit's likely score before submitting.
  *
  * Invariants:
  *   - A published snapshot never changes, so what is rendered of it is
@@ -649,78 +651,54 @@ static void h_checkpoint(struct srv_req *q, struct srv_resp *r)
 	dti_buf_release(&key);
 }
 
-/* ---- The published ranking, from the snapshot ----------------------------
- *
- * Read from the snapshot's JSON as stored (never recomputed): the units in
- * rank order on a node (the index unless ?node), with their values and
- * ranks on the index, its sub-indices and pillars.  Changes since earlier
- * cycles (?since) need the views of the library and are not given yet.
+/* ---- Published views and the editor's preview (dti/views.h) --------------
  */
 
-/* One unit of the snapshot, for sorting. */
-struct rank_row {
-	json_t *unit;
-	long long rank; /* 0: not ranked on the node */
-	const char *id;
-	const char *name;
-};
-
-static int by_rank(const void *a, const void *b)
+/* ?sort=rank|name|id into *sort; -1 with a 400 problem. */
+static int query_sort(const struct srv_req *q, struct srv_resp *r,
+                      enum dti_view_sort *sort)
 {
-	const struct rank_row *x = a, *y = b;
-	if ((x->rank == 0) != (y->rank == 0))
-		return x->rank == 0 ? 1 : -1;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-static int by_id(const void *a, const void *b)
-{
-	const struct rank_row *x = a, *y = b;
-	return strcmp(x->id, y->id);
-}
-
-static int by_name(const void *a, const void *b)
-{
-	const struct rank_row *x = a, *y = b;
-	int c = dti_text_collate(x->name, y->name);
-	return c ? c : strcmp(x->id, y->id);
-}
-
-/* A CSV cell: quoted when needed, guarded against spreadsheet formulas. */
-static void csv_cell(struct dti_buf *b, const char *s)
-{
-	if (!s)
-		return;
-	int guard = strchr("=+-@\t\r", *s) != NULL && *s;
-	if (!guard && !strpbrk(s, ",\"\r\n")) {
-		dti_buf_adds(b, s);
-		return;
+	const char *v = srv_query(q, "sort");
+	*sort = DTI_VIEW_SORT_RANK;
+	if (!v || strcmp(v, "rank") == 0)
+		return 0;
+	if (strcmp(v, "name") == 0)
+		*sort = DTI_VIEW_SORT_NAME;
+	else if (strcmp(v, "id") == 0)
+		*sort = DTI_VIEW_SORT_ID;
+	else {
+		srv_problem_field(r, 400, "bad_argument", "sort",
+		                  "sort '%s': expected rank, name or id", v);
+		return -1;
 	}
-	dti_buf_addc(b, '"');
-	if (guard)
-		dti_buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			dti_buf_addc(b, '"');
-		dti_buf_addc(b, *s);
-	}
-	dti_buf_addc(b, '"');
+	return 0;
 }
 
-/* A number of the snapshot as written there, "" (CSV) / null when none. */
-static void csv_number(struct dti_buf *b, json_t *v, int precision)
+/* ?since=YEAR into *year (0 if absent); -1 with a 400 problem. */
+static int query_year(const struct srv_req *q, struct srv_resp *r,
+                      const char *name, int *year)
 {
-	if (json_is_integer(v))
-		dti_buf_addf(b, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		dti_buf_add_decimal(b, json_real_value(v), precision, '.', "");
+	const char *v = srv_query(q, name);
+	*year = 0;
+	if (!v)
+		return 0;
+	int y = 0, digits = 0;
+	for (const char *p = v; *p >= '0' && *p <= '9' && digits < 5; p++)
+		y = y * 10 + (*p - '0'), digits++;
+	if (digits != 4 || v[4] != '\0' || y < 1900) {
+		srv_problem_field(r, 400, "bad_argument", name,
+		                  "%s '%s': expected a year (2022)", name, v);
+		return -1;
+	}
+	*year = y;
+	return 0;
 }
 
 /*
- * GET /api/v1/cycles/{cycle}/ranking (?node ?group ?sort ?lang
- * ?format=json|csv)
+ * GET /api/v1/cycles/{cycle}/ranking (?node ?group ?sort ?since ?lang
+ * ?format=json|csv): the published ranking with the changes since earlier
+ * published cycles (CSV adds the press-release sentence when ?since is
+ * given, as `dti rank --cycle C --since Y --format csv`).
  */
 static void h_ranking(struct srv_req *q, struct srv_resp *r)
 {
@@ -729,30 +707,25 @@ static void h_ranking(struct srv_req *q, struct srv_resp *r)
 	if (srv_query_only(q, r, allowed))
 		return;
 	int csv = 0;
-	enum dti_lang lang;
-	if (query_format(q, r, &csv) || query_lang(q, r, &lang))
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	if (query_format(q, r, &csv) || query_lang(q, r, &vo.lang) ||
+	    query_sort(q, r, &vo.sort) || query_year(q, r, "since", &vo.since))
 		return;
-	if (srv_query(q, "since")) {
-		srv_problem_field(r, 400, "bad_argument", "since",
-		                  "changes since earlier cycles are not "
-		                  "available yet");
-		return;
-	}
-	const char *sort = srv_query(q, "sort");
-	if (sort && strcmp(sort, "rank") != 0 && strcmp(sort, "name") != 0 &&
-	    strcmp(sort, "id") != 0) {
-		srv_problem_field(r, 400, "bad_argument", "sort",
-		                  "sort '%s': expected rank, name or id", sort);
-		return;
-	}
-	const char *node = srv_query(q, "node");
-	const char *group = srv_query(q, "group");
+	vo.node = srv_query(q, "node");
+	vo.group = srv_query(q, "group");
 	const char *cycle = srv_param(q, "cycle");
+	char since[8];
+	snprintf(since, sizeof since, "%d", vo.since);
+	static const char *const sorts[] = {"rank", "name", "id"};
 	const char *parts[] = {csv ? "csv" : "json",
-	                       lang == DTI_LANG_VI ? "vi" : "en",
-	                       sort ? sort : "rank", node, group};
+	                       vo.lang == DTI_LANG_VI ? "vi" : "en",
+	                       sorts[vo.sort],
+	                       since,
+	                       vo.node,
+	                       vo.group};
 	struct dti_buf key = DTI_BUF_INIT;
-	if (make_key(&key, r, "ranking", parts, 5, cycle)) {
+	if (make_key(&key, r, "ranking", parts, 6, cycle)) {
 		dti_buf_release(&key);
 		return;
 	}
@@ -763,255 +736,129 @@ static void h_ranking(struct srv_req *q, struct srv_resp *r)
 		dti_buf_release(&key);
 		return;
 	}
-	struct dti_buf snap = DTI_BUF_INIT;
+	struct dti_ranking *rk = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_cycle_results(q->store, cycle, 0, &snap, &err);
+	struct dti_buf out = DTI_BUF_INIT;
+	enum dti_status st = dti_store_ranking(q->store, cycle, &vo, &rk, &err);
+	if (st == DTI_OK)
+		st = dti_ranking_write(rk,
+		                       csv ? DTI_FORMAT_CSV : DTI_FORMAT_JSON,
+		                       vo.lang, vo.since != 0, &out, &err);
 	if (st != DTI_OK) {
 		read_problem(q, r, st, &err, cycle);
-		goto out;
-	}
-	json_t *doc = json_loadb(snap.data, snap.len, 0, NULL);
-	json_t *res = json_object_get(doc, "results");
-	json_t *nodes = json_object_get(res, "nodes");
-	json_t *units = json_object_get(res, "units");
-	if (!json_is_array(nodes) || !json_is_array(units) ||
-	    json_array_size(nodes) == 0) {
-		json_decref(doc);
-		srv_problem(r, 500, "internal",
-		            "the snapshot of cycle '%s' cannot be read", cycle);
-		goto out;
-	}
-	/* the columns: the node ranked on, then the index, sub-indices and
-	   pillars (every node that is not an indicator) */
-	const char *index = json_string_value(
-	    json_object_get(json_array_get(nodes, 0), "code"));
-	const char *on = node ? node : index;
-	json_t *on_node = NULL;
-	size_t ncols = 0;
-	json_t **cols = calloc(json_array_size(nodes) + 1, sizeof *cols);
-	size_t i;
-	json_t *n;
-	json_array_foreach(nodes, i, n)
-	{
-		const char *code =
-		    json_string_value(json_object_get(n, "code"));
-		if (code && strcmp(code, on) == 0)
-			on_node = n;
-	}
-	if (!cols || !on_node) {
-		free(cols);
-		json_decref(doc);
-		if (!on_node)
-			srv_problem_field(r, 404, "not_found", "node",
-			                  "cycle '%s' has no node '%s'", cycle,
-			                  on);
-		else
-			srv_problem_dti(r, DTI_ENOMEM, NULL, 0);
-		goto out;
-	}
-	cols[ncols++] = on_node;
-	json_array_foreach(nodes, i, n)
-	{
-		const char *kind =
-		    json_string_value(json_object_get(n, "kind"));
-		if (n != on_node && kind && strcmp(kind, "indicator") != 0)
-			cols[ncols++] = n;
-	}
-	/* the rows */
-	struct rank_row *rows =
-	    calloc(json_array_size(units) + 1, sizeof *rows);
-	size_t nrows = 0;
-	json_t *u;
-	json_array_foreach(units, i, u)
-	{
-		const char *g = json_string_value(json_object_get(u, "group"));
-		if (!rows || (group && (!g || strcmp(g, group) != 0)))
-			continue;
-		json_t *rk = json_object_get(json_object_get(u, "ranks"), on);
-		rows[nrows].unit = u;
-		rows[nrows].rank =
-		    json_is_integer(rk) ? json_integer_value(rk) : 0;
-		rows[nrows].id = json_string_value(json_object_get(u, "id"));
-		rows[nrows].name =
-		    json_string_value(json_object_get(u, "name"));
-		if (!rows[nrows].id)
-			rows[nrows].id = "";
-		if (!rows[nrows].name)
-			rows[nrows].name = "";
-		nrows++;
-	}
-	if (!rows || (group && nrows == 0)) {
-		free(rows);
-		free(cols);
-		json_decref(doc);
-		if (rows)
-			srv_problem_field(r, 404, "not_found", "group",
-			                  "no unit of cycle '%s' is in group "
-			                  "'%s'",
-			                  cycle, group);
-		else
-			srv_problem_dti(r, DTI_ENOMEM, NULL, 0);
-		goto out;
-	}
-	qsort(rows, nrows, sizeof *rows,
-	      !sort || strcmp(sort, "rank") == 0 ? by_rank
-	      : strcmp(sort, "id") == 0          ? by_id
-	                                         : by_name);
-	json_t *prec = json_object_get(res, "precision");
-	int precision =
-	    json_is_integer(prec) ? (int)json_integer_value(prec) : 4;
-	const char *name_key = lang == DTI_LANG_VI ? "name_vi" : "name_en";
-	struct dti_buf body = DTI_BUF_INIT;
-	if (csv) {
-		dti_buf_adds(&body, "rank,unit_id,unit,group,group_rank");
-		for (size_t k = 0; k < ncols; k++) {
-			const char *code =
-			    json_string_value(json_object_get(cols[k], "code"));
-			dti_buf_addc(&body, ',');
-			csv_cell(&body, code);
-			dti_buf_adds(&body, ",rank_");
-			dti_buf_adds(&body, code ? code : "");
-		}
-		dti_buf_adds(&body, "\r\n");
-		for (size_t k = 0; k < nrows; k++) {
-			json_t *x = rows[k].unit;
-			if (rows[k].rank)
-				dti_buf_addf(&body, "%lld", rows[k].rank);
-			dti_buf_addc(&body, ',');
-			csv_cell(&body, rows[k].id);
-			dti_buf_addc(&body, ',');
-			csv_cell(&body, rows[k].name);
-			dti_buf_addc(&body, ',');
-			csv_cell(&body, json_string_value(
-			                    json_object_get(x, "group")));
-			dti_buf_addc(&body, ',');
-			csv_number(&body, json_object_get(x, "group_rank"), 0);
-			for (size_t m = 0; m < ncols; m++) {
-				const char *code = json_string_value(
-				    json_object_get(cols[m], "code"));
-				dti_buf_addc(&body, ',');
-				csv_number(
-				    &body,
-				    json_object_get(
-				        json_object_get(x, "values"), code),
-				    precision);
-				dti_buf_addc(&body, ',');
-				csv_number(
-				    &body,
-				    json_object_get(json_object_get(x, "ranks"),
-				                    code),
-				    0);
-			}
-			dti_buf_adds(&body, "\r\n");
-		}
 	} else {
-		struct dti_json j;
-		dti_json_init(&j, &body);
-		dti_json_object_begin(&j);
-		static const char *const top[] = {"cycle", "published_at",
-		                                  "partial"};
-		for (size_t k = 0; k < 3; k++) {
-			dti_json_key(&j, top[k]);
-			json_t *v = json_object_get(doc, top[k]);
-			if (json_is_boolean(v))
-				dti_json_bool(&j, json_is_true(v));
-			else
-				dti_json_string(&j, json_string_value(v));
-		}
-		dti_json_key(&j, "synthetic");
-		dti_json_bool(&j,
-		              json_is_true(json_object_get(res, "synthetic")));
-		dti_json_key(&j, "precision");
-		dti_json_int(&j, precision);
-		dti_json_key(&j, "node");
-		dti_json_string(&j, on);
-		dti_json_key(&j, "group");
-		dti_json_string(&j, group);
-		dti_json_key(&j, "nodes");
-		dti_json_array_begin(&j);
-		for (size_t k = 0; k < ncols; k++) {
-			dti_json_object_begin(&j);
-			dti_json_key(&j, "code");
-			dti_json_string(&j, json_string_value(json_object_get(
-			                        cols[k], "code")));
-			dti_json_key(&j, "name");
-			dti_json_string(&j, json_string_value(json_object_get(
-			                        cols[k], name_key)));
-			dti_json_key(&j, "kind");
-			dti_json_string(&j, json_string_value(json_object_get(
-			                        cols[k], "kind")));
-			dti_json_object_end(&j);
-		}
-		dti_json_array_end(&j);
-		dti_json_key(&j, "units");
-		dti_json_array_begin(&j);
-		for (size_t k = 0; k < nrows; k++) {
-			json_t *x = rows[k].unit;
-			dti_json_break(&j);
-			dti_json_object_begin(&j);
-			dti_json_key(&j, "rank");
-			if (rows[k].rank)
-				dti_json_int(&j, rows[k].rank);
-			else
-				dti_json_null(&j);
-			dti_json_key(&j, "id");
-			dti_json_string(&j, rows[k].id);
-			dti_json_key(&j, "name");
-			dti_json_string(&j, rows[k].name);
-			dti_json_key(&j, "group");
-			dti_json_string(
-			    &j, json_string_value(json_object_get(x, "group")));
-			json_t *gr = json_object_get(x, "group_rank");
-			dti_json_key(&j, "group_rank");
-			if (json_is_integer(gr))
-				dti_json_int(&j, json_integer_value(gr));
-			else
-				dti_json_null(&j);
-			static const char *const maps[] = {"values", "ranks"};
-			for (size_t mm = 0; mm < 2; mm++) {
-				json_t *m = json_object_get(x, maps[mm]);
-				dti_json_key(&j, maps[mm]);
-				dti_json_object_begin(&j);
-				for (size_t k2 = 0; k2 < ncols; k2++) {
-					const char *code = json_string_value(
-					    json_object_get(cols[k2], "code"));
-					json_t *v = json_object_get(m, code);
-					dti_json_key(&j, code);
-					if (json_is_integer(v))
-						dti_json_int(
-						    &j, json_integer_value(v));
-					else if (json_is_real(v))
-						dti_json_double(
-						    &j, json_real_value(v));
-					else
-						dti_json_null(&j);
-				}
-				dti_json_object_end(&j);
-			}
-			dti_json_object_end(&j);
-		}
-		dti_json_array_end(&j);
-		dti_json_object_end(&j);
-		st = dti_json_finish(&j, &err);
-		if (st == DTI_OK)
-			dti_buf_addc(&body, '\n');
-	}
-	char at[32];
-	long long t = snapshot_time(snap.data, snap.len, at);
-	free(rows);
-	free(cols);
-	json_decref(doc);
-	if (st != DTI_OK || dti_buf_status(&body) != DTI_OK)
-		srv_problem_dti(r, DTI_ENOMEM, NULL, 0);
-	else
+		long long t = parse_utc(rk->info.published_at);
 		serve_published(q, r, epoch, key.data,
-		                csv ? type_csv : type_json, &body,
+		                csv ? type_csv : type_json, &out,
 		                t > 0 ? t : 0);
-	dti_buf_release(&body);
-out:
+	}
+	dti_ranking_free(rk);
 	dti_error_release(&err);
-	dti_buf_release(&snap);
+	dti_buf_release(&out);
 	dti_buf_release(&key);
+}
+
+/*
+ * GET /api/v1/cycles/{cycle}/units/{unit}/profile (?node ?since ?lang
+ * ?top): a unit's values, ranks and changes in a published cycle, with the
+ * sentence of the press releases and the explanation of a node (JSON).
+ */
+static void h_profile(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const allowed[] = {"node",   "since", "lang",
+	                                      "format", "top",   NULL};
+	if (srv_query_only(q, r, allowed))
+		return;
+	int csv = 0;
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	if (query_format(q, r, &csv) || query_lang(q, r, &vo.lang) ||
+	    query_year(q, r, "since", &vo.since))
+		return;
+	if (csv) {
+		srv_problem_field(r, 400, "bad_argument", "format",
+		                  "a profile is JSON only");
+		return;
+	}
+	const char *top = srv_query(q, "top");
+	if (top) {
+		char *end = NULL;
+		long n =
+		    (*top >= '0' && *top <= '9') ? strtol(top, &end, 10) : -1;
+		if (n < 1 || n > 100 || *end) {
+			srv_problem_field(r, 400, "bad_argument", "top",
+			                  "top '%s': expected 1 to 100", top);
+			return;
+		}
+		vo.top = (size_t)n;
+	}
+	vo.node = srv_query(q, "node");
+	const char *cycle = srv_param(q, "cycle");
+	const char *unit = srv_param(q, "unit");
+	char since[8], ntop[8];
+	snprintf(since, sizeof since, "%d", vo.since);
+	snprintf(ntop, sizeof ntop, "%zu", vo.top);
+	const char *parts[] = {vo.lang == DTI_LANG_VI ? "vi" : "en", since,
+	                       ntop, vo.node, unit};
+	struct dti_buf key = DTI_BUF_INIT;
+	if (make_key(&key, r, "profile", parts, 5, cycle)) {
+		dti_buf_release(&key);
+		return;
+	}
+	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		srv_resp_cached(r, c);
+		dti_buf_release(&key);
+		return;
+	}
+	struct dti_profile *p = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_buf out = DTI_BUF_INIT;
+	enum dti_status st =
+	    dti_store_profile(q->store, cycle, unit, &vo, &p, &err);
+	if (st == DTI_OK)
+		st = dti_profile_write(p, DTI_FORMAT_JSON, vo.lang, &out, &err);
+	if (st != DTI_OK) {
+		read_problem(q, r, st, &err, cycle);
+	} else {
+		long long t = parse_utc(p->info.published_at);
+		serve_published(q, r, epoch, key.data, type_json, &out,
+		                t > 0 ? t : 0);
+	}
+	dti_profile_free(p);
+	dti_error_release(&err);
+	dti_buf_release(&out);
+	dti_buf_release(&key);
+}
+
+/*
+ * GET /api/v1/cycles/{cycle}/submissions/{unit}/preview (?lang): the
+ * unit's likely score and rank with the figures as they are now.  Never
+ * cached: the figures change.
+ */
+static void h_preview(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const allowed[] = {"lang", NULL};
+	if (srv_query_only(q, r, allowed))
+		return;
+	enum dti_lang lang;
+	if (query_lang(q, r, &lang))
+		return;
+	struct dti_submission_preview *p = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_submission_preview(
+	    q->store, srv_param(q, "cycle"), srv_param(q, "unit"), &p, &err);
+	if (st == DTI_OK) {
+		dti_buf_reset(&r->body);
+		st = dti_submission_preview_write(p, DTI_FORMAT_JSON, lang,
+		                                  &r->body, &err);
+		r->type = type_json;
+	}
+	if (st != DTI_OK)
+		srv_problem_dti(r, st, &err, 0);
+	dti_submission_preview_free(p);
+	dti_error_release(&err);
 }
 
 const struct srv_route srv_routes_results[] = {
@@ -1021,5 +868,8 @@ const struct srv_route srv_routes_results[] = {
     {"GET", "/api/v1/cycles/{cycle}/results", h_results, SRV_PUBLIC},
     {"GET", "/api/v1/cycles/{cycle}/checkpoint", h_checkpoint, SRV_PUBLIC},
     {"GET", "/api/v1/cycles/{cycle}/ranking", h_ranking, SRV_PUBLIC},
+    {"GET", "/api/v1/cycles/{cycle}/units/{unit}/profile", h_profile,
+     SRV_PUBLIC},
+    {"GET", "/api/v1/cycles/{cycle}/submissions/{unit}/preview", h_preview, 0},
     {NULL, NULL, NULL, 0},
 };
