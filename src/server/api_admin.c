@@ -203,6 +203,31 @@ static int done(struct srv_resp *r, enum dti_status st, struct dti_error *err)
 	return st == DTI_OK ? 0 : -1;
 }
 
+/*
+ * srv_body_object for a body that may hold a password: a malformed text is
+ * refused without the parser's words, which quote the text near the fault.
+ */
+static json_t *secret_body(const struct srv_req *q, struct srv_resp *r,
+                           const char *const *fields)
+{
+	json_t *body = srv_body_object(q, r, fields);
+	if (!body && r->status == 400 &&
+	    strstr(r->body.data ? r->body.data : "", "\"bad_json\"")) {
+		json_error_t je;
+		json_t *doc = json_loadb(q->body, q->body_len,
+		                         JSON_REJECT_DUPLICATES, &je);
+		if (doc)
+			json_decref(doc); /* well-formed: the problem holds */
+		else
+			srv_problem(r, 400, "bad_json",
+			            "malformed JSON body at line %d, column %d "
+			            "(the text is not repeated: it may hold a "
+			            "password)",
+			            je.line, je.column);
+	}
+	return body;
+}
+
 /* POST /api/v1/users {name, display_name?, password?} */
 static void h_user_add(struct srv_req *q, struct srv_resp *r)
 {
@@ -211,7 +236,7 @@ static void h_user_add(struct srv_req *q, struct srv_resp *r)
 	                                     NULL};
 	if (srv_query_only(q, r, none))
 		return;
-	json_t *body = srv_body_object(q, r, fields);
+	json_t *body = secret_body(q, r, fields);
 	if (!body)
 		return;
 	const char *name = NULL, *display = NULL, *pw = NULL;
@@ -269,7 +294,7 @@ static void h_user_password(struct srv_req *q, struct srv_resp *r)
 	static const char *const fields[] = {"password", NULL};
 	if (srv_query_only(q, r, none))
 		return;
-	json_t *body = srv_body_object(q, r, fields);
+	json_t *body = secret_body(q, r, fields);
 	if (!body)
 		return;
 	const char *pw = NULL;
@@ -283,6 +308,12 @@ static void h_user_password(struct srv_req *q, struct srv_resp *r)
 	json_decref(body);
 	if (done(r, st, &err))
 		return;
+	/* the old password's sessions end; the one that changed it stays */
+	srv_session_end_user(q->srv, user,
+	                     q->auth == SRV_AUTH_SESSION &&
+	                             strcmp(q->user, user) == 0
+	                         ? q->session
+	                         : NULL);
 	struct dti_json j;
 	srv_json_begin(r, &j);
 	dti_json_object_begin(&j);

@@ -2,7 +2,9 @@
  * src/server/api_results.c - endpoints of /api/v1 (see doc/api.md):
  * computing a cycle, publishing it, and what is read of it once
  * published: the snapshot (results), the list of published cycles, the
- * signed checkpoint.
+ * signed checkpoint, the ranking and a unit's profile (dti/views.h, with
+ * the changes since earlier published cycles); and an editor's preview of
+ * a unit's likely score before submitting.
  *
  * Invariants:
  *   - A published snapshot never changes, so what is rendered of it is
@@ -23,6 +25,7 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server.h"
@@ -648,11 +651,225 @@ static void h_checkpoint(struct srv_req *q, struct srv_resp *r)
 	dti_buf_release(&key);
 }
 
+/* ---- Published views and the editor's preview (dti/views.h) --------------
+ */
+
+/* ?sort=rank|name|id into *sort; -1 with a 400 problem. */
+static int query_sort(const struct srv_req *q, struct srv_resp *r,
+                      enum dti_view_sort *sort)
+{
+	const char *v = srv_query(q, "sort");
+	*sort = DTI_VIEW_SORT_RANK;
+	if (!v || strcmp(v, "rank") == 0)
+		return 0;
+	if (strcmp(v, "name") == 0)
+		*sort = DTI_VIEW_SORT_NAME;
+	else if (strcmp(v, "id") == 0)
+		*sort = DTI_VIEW_SORT_ID;
+	else {
+		srv_problem_field(r, 400, "bad_argument", "sort",
+		                  "sort '%s': expected rank, name or id", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* ?since=YEAR into *year (0 if absent); -1 with a 400 problem. */
+static int query_year(const struct srv_req *q, struct srv_resp *r,
+                      const char *name, int *year)
+{
+	const char *v = srv_query(q, name);
+	*year = 0;
+	if (!v)
+		return 0;
+	int y = 0, digits = 0;
+	for (const char *p = v; *p >= '0' && *p <= '9' && digits < 5; p++)
+		y = y * 10 + (*p - '0'), digits++;
+	if (digits != 4 || v[4] != '\0' || y < 1900) {
+		srv_problem_field(r, 400, "bad_argument", name,
+		                  "%s '%s': expected a year (2022)", name, v);
+		return -1;
+	}
+	*year = y;
+	return 0;
+}
+
+/*
+ * GET /api/v1/cycles/{cycle}/ranking (?node ?group ?sort ?since ?lang
+ * ?format=json|csv): the published ranking with the changes since earlier
+ * published cycles (CSV adds the press-release sentence when ?since is
+ * given, as `dti rank --cycle C --since Y --format csv`).
+ */
+static void h_ranking(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const allowed[] = {"node", "group",  "sort", "since",
+	                                      "lang", "format", NULL};
+	if (srv_query_only(q, r, allowed))
+		return;
+	int csv = 0;
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	if (query_format(q, r, &csv) || query_lang(q, r, &vo.lang) ||
+	    query_sort(q, r, &vo.sort) || query_year(q, r, "since", &vo.since))
+		return;
+	vo.node = srv_query(q, "node");
+	vo.group = srv_query(q, "group");
+	const char *cycle = srv_param(q, "cycle");
+	char since[8];
+	snprintf(since, sizeof since, "%d", vo.since);
+	static const char *const sorts[] = {"rank", "name", "id"};
+	const char *parts[] = {csv ? "csv" : "json",
+	                       vo.lang == DTI_LANG_VI ? "vi" : "en",
+	                       sorts[vo.sort],
+	                       since,
+	                       vo.node,
+	                       vo.group};
+	struct dti_buf key = DTI_BUF_INIT;
+	if (make_key(&key, r, "ranking", parts, 6, cycle)) {
+		dti_buf_release(&key);
+		return;
+	}
+	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		srv_resp_cached(r, c);
+		dti_buf_release(&key);
+		return;
+	}
+	struct dti_ranking *rk = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_buf out = DTI_BUF_INIT;
+	enum dti_status st = dti_store_ranking(q->store, cycle, &vo, &rk, &err);
+	if (st == DTI_OK)
+		st = dti_ranking_write(rk,
+		                       csv ? DTI_FORMAT_CSV : DTI_FORMAT_JSON,
+		                       vo.lang, vo.since != 0, &out, &err);
+	if (st != DTI_OK) {
+		read_problem(q, r, st, &err, cycle);
+	} else {
+		long long t = parse_utc(rk->info.published_at);
+		serve_published(q, r, epoch, key.data,
+		                csv ? type_csv : type_json, &out,
+		                t > 0 ? t : 0);
+	}
+	dti_ranking_free(rk);
+	dti_error_release(&err);
+	dti_buf_release(&out);
+	dti_buf_release(&key);
+}
+
+/*
+ * GET /api/v1/cycles/{cycle}/units/{unit}/profile (?node ?since ?lang
+ * ?top): a unit's values, ranks and changes in a published cycle, with the
+ * sentence of the press releases and the explanation of a node (JSON).
+ */
+static void h_profile(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const allowed[] = {"node",   "since", "lang",
+	                                      "format", "top",   NULL};
+	if (srv_query_only(q, r, allowed))
+		return;
+	int csv = 0;
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	if (query_format(q, r, &csv) || query_lang(q, r, &vo.lang) ||
+	    query_year(q, r, "since", &vo.since))
+		return;
+	if (csv) {
+		srv_problem_field(r, 400, "bad_argument", "format",
+		                  "a profile is JSON only");
+		return;
+	}
+	const char *top = srv_query(q, "top");
+	if (top) {
+		char *end = NULL;
+		long n =
+		    (*top >= '0' && *top <= '9') ? strtol(top, &end, 10) : -1;
+		if (n < 1 || n > 100 || *end) {
+			srv_problem_field(r, 400, "bad_argument", "top",
+			                  "top '%s': expected 1 to 100", top);
+			return;
+		}
+		vo.top = (size_t)n;
+	}
+	vo.node = srv_query(q, "node");
+	const char *cycle = srv_param(q, "cycle");
+	const char *unit = srv_param(q, "unit");
+	char since[8], ntop[8];
+	snprintf(since, sizeof since, "%d", vo.since);
+	snprintf(ntop, sizeof ntop, "%zu", vo.top);
+	const char *parts[] = {vo.lang == DTI_LANG_VI ? "vi" : "en", since,
+	                       ntop, vo.node, unit};
+	struct dti_buf key = DTI_BUF_INIT;
+	if (make_key(&key, r, "profile", parts, 5, cycle)) {
+		dti_buf_release(&key);
+		return;
+	}
+	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		srv_resp_cached(r, c);
+		dti_buf_release(&key);
+		return;
+	}
+	struct dti_profile *p = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_buf out = DTI_BUF_INIT;
+	enum dti_status st =
+	    dti_store_profile(q->store, cycle, unit, &vo, &p, &err);
+	if (st == DTI_OK)
+		st = dti_profile_write(p, DTI_FORMAT_JSON, vo.lang, &out, &err);
+	if (st != DTI_OK) {
+		read_problem(q, r, st, &err, cycle);
+	} else {
+		long long t = parse_utc(p->info.published_at);
+		serve_published(q, r, epoch, key.data, type_json, &out,
+		                t > 0 ? t : 0);
+	}
+	dti_profile_free(p);
+	dti_error_release(&err);
+	dti_buf_release(&out);
+	dti_buf_release(&key);
+}
+
+/*
+ * GET /api/v1/cycles/{cycle}/submissions/{unit}/preview (?lang): the
+ * unit's likely score and rank with the figures as they are now.  Never
+ * cached: the figures change.
+ */
+static void h_preview(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const allowed[] = {"lang", NULL};
+	if (srv_query_only(q, r, allowed))
+		return;
+	enum dti_lang lang;
+	if (query_lang(q, r, &lang))
+		return;
+	struct dti_submission_preview *p = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_submission_preview(
+	    q->store, srv_param(q, "cycle"), srv_param(q, "unit"), &p, &err);
+	if (st == DTI_OK) {
+		dti_buf_reset(&r->body);
+		st = dti_submission_preview_write(p, DTI_FORMAT_JSON, lang,
+		                                  &r->body, &err);
+		r->type = type_json;
+	}
+	if (st != DTI_OK)
+		srv_problem_dti(r, st, &err, 0);
+	dti_submission_preview_free(p);
+	dti_error_release(&err);
+}
+
 const struct srv_route srv_routes_results[] = {
     {"POST", "/api/v1/cycles/{cycle}/compute", h_compute, SRV_WRITE},
     {"POST", "/api/v1/cycles/{cycle}/publish", h_publish, SRV_WRITE},
     {"GET", "/api/v1/published", h_published, SRV_PUBLIC},
     {"GET", "/api/v1/cycles/{cycle}/results", h_results, SRV_PUBLIC},
     {"GET", "/api/v1/cycles/{cycle}/checkpoint", h_checkpoint, SRV_PUBLIC},
+    {"GET", "/api/v1/cycles/{cycle}/ranking", h_ranking, SRV_PUBLIC},
+    {"GET", "/api/v1/cycles/{cycle}/units/{unit}/profile", h_profile,
+     SRV_PUBLIC},
+    {"GET", "/api/v1/cycles/{cycle}/submissions/{unit}/preview", h_preview, 0},
     {NULL, NULL, NULL, 0},
 };

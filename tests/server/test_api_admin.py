@@ -229,8 +229,38 @@ try:
         r = lan.put(PW, {'password': NEW_PW2}, headers={
             'Content-Type': 'text/plain'})
         check(r.status == 415, r)
+        # a malformed body is not quoted back: it may hold a password
+        for path, raw in ((PW, '{"password": "' + NEW_PW2),
+                          (PW, '{"password": "' + NEW_PW2 + '", "p'),
+                          ('/api/v1/users',
+                           '{"name": "x", "password": "' + NEW_PW2 + '",,}')):
+            r = lan.request('PUT' if path == PW else 'POST', path, raw=raw,
+                            content_type='application/json')
+            check(r.status == 400 and r.json()['code'] == 'bad_json' and
+                  NEW_PW2[:6] not in r.body.decode('utf-8') and
+                  r.json()['detail'].startswith('malformed JSON body at '
+                                                'line 1'), r)
+        # signed in with the password: a change ends the other sessions
+        s1, s2 = srv.client(), srv.client()
+        check(s1.login('lan', NEW_PW2).status == 200, 'login with the new')
+        check(s2.login('lan', NEW_PW2).status == 200, 'a second session')
+        csrf, s1.csrf = s1.csrf, None
+        r = s1.put(PW, {'password': NEW_PW})
+        check(r.status == 403 and r.json()['code'] == 'csrf', r)
+        s1.csrf = csrf
+        r = s1.put(PW, {'password': NEW_PW})
+        check(r.status == 200, r)
+        r = s1.get('/api/v1/audit?unit=48&limit=1')
+        check(r.status == 200, f'the session that changed it stays: {r}')
+        r = s2.get('/api/v1/audit?unit=48&limit=1')
+        check(r.status == 401, f'the other session ended: {r}')
+        r = srv.client().login('lan', NEW_PW2)
+        check(r.status == 401, f'the old password still works: {r}')
+        r = srv.client().login('lan', NEW_PW)
+        check(r.status == 200, r)
         ev = cli_log(store, ['--action', 'user.passwd'])
-        check([e['object'] for e in ev] == ['user lan', 'user owner'],
+        check([e['object'] for e in ev] ==
+              ['user lan', 'user owner', 'user lan'],
               f'password events: {ev}')
 
         # ---- the audit log ------------------------------------------

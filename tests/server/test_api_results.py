@@ -14,6 +14,7 @@ import gzip
 import json
 import os
 import sys
+from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Store, Server, check, finish  # noqa: E402
@@ -66,7 +67,7 @@ try:
     snapshot = json.loads(cli_json)
     with Server(store) as srv:
         anon = srv.client()
-        owner = srv.client('owner', token=True)
+        owner = srv.client('owner')  # signed in: cookie and CSRF token
         reviewer = srv.client('reviewer', token=True)
         viewer = srv.client('viewer', token=True)
         editor = srv.client('editor_a', token=True)
@@ -169,6 +170,104 @@ try:
         r2 = anon.get('/api/v1/cycles/dti-2022/checkpoint',
                       headers={'If-None-Match': cp_etag})
         check(r2.status == 304, r2)
+
+        # ---- the published ranking and a unit's profile --------------
+        RK = '/api/v1/cycles/dti-2022/ranking'
+        r = anon.get(RK)
+        check(r.status == 200, r)
+        check(r.body.decode('utf-8') ==
+              store.cli('rank --cycle dti-2022 --format json --lang en'),
+              'ranking JSON differs from `dti rank --cycle dti-2022`')
+        rk = r.json() if r.status == 200 else {'rows': []}
+        snap_units = snapshot['results']['units']
+        check([u['id'] for u in rk['rows']] ==
+              [u['id'] for u in snap_units] ==
+              ['48', '79', '22', '46', '92'], rk['rows'])
+        for a, b in zip(rk['rows'], snap_units):
+            check(a['cells']['pdti']['rank'] == b['rank'] and
+                  a['cells']['pdti']['group_rank'] == b['group_rank'] and
+                  a['cells']['pdti']['value'] == b['values']['pdti'] and
+                  a['cells']['cqs']['value'] == b['values']['cqs'] and
+                  a['cells']['xhs']['rank'] == b['ranks']['xhs'],
+                  f'ranking row {a} differs from the snapshot {b}')
+        check(rk.get('ranked_on') == 'pdti' and rk.get('earlier') == [] and
+              rk.get('published_at') == snapshot['published_at'], rk)
+        check(r.header('Last-Modified') == lm, r)
+        rk_etag = r.header('ETag')
+        r2 = anon.get(RK, headers={'If-None-Match': rk_etag})
+        check(r2.status == 304, r2)
+        r2 = anon.get(RK, headers={'Accept-Encoding': 'gzip'})
+        check(r2.header('Content-Encoding') == 'gzip' and
+              gzip.decompress(r2.body) == r.body, r2)
+        r = anon.get(RK + '?node=xhs')
+        order = sorted(snap_units, key=lambda u: u['ranks']['xhs'])
+        check(r.status == 200 and r.json()['ranked_on'] == 'xhs' and
+              [u['id'] for u in r.json()['rows']] ==
+              [u['id'] for u in order], r)
+        r = anon.get(RK + '?group=BTBDHMT&lang=vi')
+        check(r.status == 200 and
+              [u['id'] for u in r.json()['rows']] == ['48', '46'], r)
+        r = anon.get(RK + '?sort=name')
+        check(r.status == 200 and [u['name'] for u in r.json()['rows']] ==
+              ['Cần Thơ', 'Đà Nẵng', 'Hồ Chí Minh', 'Huế', 'Quảng Ninh'],
+              r)
+        r = anon.get(RK + '?format=csv&since=2021&lang=vi')
+        check(r.status == 200 and
+              (r.header('Content-Type') or '').startswith('text/csv') and
+              r.body.decode('utf-8') == store.cli(
+                  'rank --cycle dti-2022 --since 2021 --format csv '
+                  '--lang vi'), r)
+        for bad, field in (('?sort=size', 'sort'), ('?format=pdf', 'format'),
+                           ('?since=21', 'since'), ('?colour=1', 'colour')):
+            r = anon.get(RK + bad)
+            check(r.status == 400 and r.json().get('field') == field, r)
+        r = anon.get(RK + '?node=nowhere')
+        check(r.status == 404, r)
+        r = anon.get(RK + '?group=XYZ')
+        check(r.status == 404, r)
+        r = anon.get('/api/v1/cycles/dti-2021/ranking')
+        check(r.status == 404 and 'closed' not in r.body.decode(), r)
+        r = viewer.get('/api/v1/cycles/dti-2021/ranking')
+        check(r.status == 409, r)
+
+        PF = '/api/v1/cycles/dti-2022/units/48/profile'
+        r = anon.get(PF)
+        check(r.status == 200 and r.body.decode('utf-8') == store.cli(
+            'explain --cycle dti-2022 48 --format json --lang en'),
+            f'profile differs from `dti explain --cycle`: {r}')
+        pf = r.json() if r.status == 200 else {}
+        check(pf.get('unit', {}).get('id') == '48' and
+              pf.get('nodes', [{}])[0].get('value') == 0.8002 and
+              pf['nodes'][0].get('phrase_vi') ==
+              'xếp hạng 1/5 (giá trị 0,8002)', pf)
+        check(r.header('Last-Modified') == lm, r)
+        r2 = anon.get(PF, headers={'If-None-Match': r.header('ETag')})
+        check(r2.status == 304, r2)
+        r = anon.get('/api/v1/cycles/dti-2022/units/' +
+                     quote('Đà Nẵng') + '/profile?node=cqs&lang=vi')
+        check(r.status == 200 and r.json()['unit']['id'] == '48', r)
+        r = anon.get('/api/v1/cycles/dti-2022/units/01/profile')
+        check(r.status == 404 and 'field' in r.json(),
+              f'a unit not in the snapshot: {r}')
+        r = anon.get(PF + '?format=csv')
+        check(r.status == 400, r)
+        r = anon.get('/api/v1/cycles/dti-2021/units/48/profile')
+        check(r.status == 404 and 'closed' not in r.body.decode(), r)
+
+        # the editor's preview: never public, never cached
+        PV = '/api/v1/cycles/dti-2021/submissions/48/preview'
+        r = anon.get(PV)
+        check(r.status == 401, r)
+        r = editor.get(PV)
+        check(r.status == 200 and r.json() == json.loads(store.cli(
+            'submission preview dti-2021 48 --format json --lang en '
+            '--user editor_a')), f'preview differs from the CLI: {r}')
+        check(r.header('Cache-Control') == 'no-store' and
+              r.header('ETag') is None, r)
+        r = srv.client('editor_b', token=True).get(PV)
+        check(r.status == 403, r)
+        r = editor.get(PV + '?lang=vi')
+        check(r.status == 200, r)
 
         # ---- the list of published cycles ----------------------------
         r = anon.get('/api/v1/published')
@@ -276,6 +375,20 @@ try:
         check(r.header('ETag') != pub_etag, 'the list kept its ETag')
         r = anon.get('/api/v1/cycles/dti-2021/checkpoint')
         check(r.status == 200 and r.json()['cycle'] == 'dti-2021', r)
+        r = anon.get('/api/v1/cycles/dti-2021/ranking')
+        check(r.status == 200 and len(r.json()['rows']) == 63, r)
+        # the views of dti-2022 now compare with dti-2021
+        r = anon.get(RK)
+        check(r.status == 200 and r.header('ETag') != rk_etag and
+              [e['cycle'] for e in r.json()['earlier']] == ['dti-2021'],
+              f'the ranking of dti-2022 was kept: {r}')
+        r = anon.get(RK + '?format=csv&since=2021&lang=vi')
+        check(r.status == 200 and r.body.decode('utf-8') == store.cli(
+            'rank --cycle dti-2022 --since 2021 --format csv --lang vi'),
+            r)
+        r = anon.get(PF)
+        check(r.status == 200 and r.body.decode('utf-8') == store.cli(
+            'explain --cycle dti-2022 48 --format json --lang en'), r)
         # the older cycle's entity is unchanged
         r = anon.get(R22, headers={'If-None-Match': etag})
         check(r.status == 304, r)
