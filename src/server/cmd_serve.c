@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 
 #include "../cli/cli.h"
 #include "../cli/opt.h"
+#include "notify.h"
 #include "serve.h"
 
 static const char serve_help[] =
@@ -63,6 +65,11 @@ static const char serve_help[] =
     "      --smtp-url URL      mail server for notices (smtp://host:25)\n"
     "      --smtp-from ADDR    sender of notices\n"
     "      --base-url URL      the server's public address, for links\n"
+    "      --smtp-user U       the relay's AUTH user\n"
+    "      --smtp-password-file F  its password, from a file\n"
+    "      --smtp-starttls     require STARTTLS on smtp://\n"
+    "      --mail-user NAME    the admin the mailer acts as (default: admin)\n"
+    "      --mail-interval S   seconds between mail runs (default: 300)\n"
     "\n"
     "Examples:\n"
     "  dti serve --db dti.db --port 8080\n"
@@ -112,6 +119,14 @@ static const struct setting settings[] = {
     {"smtp-url", "DTI_SMTP_URL", K_URL, 0, 0, OFF(smtp_url), "smtp smtps"},
     {"smtp-from", "DTI_SMTP_FROM", K_OPTSTR, 0, 0, OFF(smtp_from), NULL},
     {"base-url", "DTI_BASE_URL", K_URL, 0, 0, OFF(base_url), "http https"},
+    {"smtp-user", "DTI_SMTP_USER", K_OPTSTR, 0, 0, OFF(smtp_user), NULL},
+    {"smtp-password-file", "DTI_SMTP_PASSWORD_FILE", K_OPTSTR, 0, 0,
+     OFF(smtp_password_file), NULL},
+    {"smtp-starttls", "DTI_SMTP_STARTTLS", K_BOOL, 0, 0, OFF(smtp_starttls),
+     NULL},
+    {"mail-user", "DTI_MAIL_USER", K_OPTSTR, 0, 0, OFF(mail_user), NULL},
+    {"mail-interval", "DTI_MAIL_INTERVAL", K_INT, 1, 86400, OFF(mail_interval),
+     NULL},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -135,6 +150,11 @@ static const struct cli_opt serve_opts[] = {
     {"smtp-url", 0, 1, 11},
     {"smtp-from", 0, 1, 12},
     {"base-url", 0, 1, 13},
+    {"smtp-user", 0, 1, 14},
+    {"smtp-password-file", 0, 1, 15},
+    {"smtp-starttls", 0, 0, 16},
+    {"mail-user", 0, 1, 17},
+    {"mail-interval", 0, 1, 18},
     {NULL, 0, 0, 0},
 };
 
@@ -577,6 +597,7 @@ int cmd_serve(int argc, char **argv)
 	cfg->max_body = 1u << 20;
 	cfg->max_upload = DTI_EVIDENCE_MAX_DEFAULT;
 	cfg->session_ttl = 3600;
+	cfg->mail_interval = 300;
 	cfg->timeout = 30;
 	for (size_t i = 0; i < NSETTINGS; i++)
 		snprintf(cs.source[i], sizeof cs.source[i], "default");
@@ -637,6 +658,28 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_STATE;
 	}
 
+	/* the relay's password, read before anything starts */
+	char smtp_pw[512] = "";
+	if (cfg->smtp_url && !cfg->smtp_from) {
+		fprintf(stderr, "dti serve: smtp-url needs smtp-from (the "
+		                "sender of notices)\n");
+		config_release(&cs);
+		return EXIT_USAGE;
+	}
+	if (cfg->smtp_password_file) {
+		FILE *pf = fopen(cfg->smtp_password_file, "r");
+		if (!pf || !fgets(smtp_pw, sizeof smtp_pw, pf)) {
+			fprintf(stderr, "dti serve: cannot read %s\n",
+			        cfg->smtp_password_file);
+			if (pf)
+				fclose(pf);
+			config_release(&cs);
+			return EXIT_IO;
+		}
+		fclose(pf);
+		smtp_pw[strcspn(smtp_pw, "\r\n")] = '\0';
+	}
+
 	/* signals go to this thread only: block them before the workers
 	   start (they inherit the mask) */
 	sigset_t set;
@@ -667,6 +710,21 @@ int cmd_serve(int argc, char **argv)
 		printf("dti serve: demo mode: every response says the data "
 		       "are synthetic\n");
 	fflush(stdout);
+	struct srv_notifier *mailer = NULL;
+	if (cfg->smtp_url) {
+		struct srv_mail_config mc;
+		memset(&mc, 0, sizeof mc);
+		mc.url = cfg->smtp_url;
+		mc.from = cfg->smtp_from;
+		mc.username = cfg->smtp_user;
+		mc.password = cfg->smtp_user ? smtp_pw : NULL;
+		mc.starttls = cfg->smtp_starttls;
+		mailer = srv_notifier_start(s, &mc, cfg->mail_user,
+		                            cfg->mail_interval);
+		if (!mailer)
+			fprintf(stderr, "dti serve: the mailer did not start: "
+			                "no notices will be e-mailed\n");
+	}
 
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -674,8 +732,10 @@ int cmd_serve(int argc, char **argv)
 	        sig == SIGTERM  ? "SIGTERM"
 	        : sig == SIGINT ? "SIGINT"
 	                        : "SIGHUP");
+	srv_notifier_stop(mailer);
 	srv_stop(s, 10);
 	srv_free(s);
+	sodium_memzero(smtp_pw, sizeof smtp_pw);
 	config_release(&cs);
 	return 0;
 }

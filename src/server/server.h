@@ -302,6 +302,11 @@ struct srv_config {
 	const char *access_log; /* file, "-" for stderr, NULL for none */
 	const char *smtp_url;   /* NULL: no e-mail */
 	const char *smtp_from;
+	const char *smtp_user;          /* AUTH user, NULL for none */
+	const char *smtp_password_file; /* its password, from a file */
+	int smtp_starttls;              /* require STARTTLS on smtp:// */
+	const char *mail_user;          /* the admin the mailer acts as */
+	int mail_interval;              /* seconds between mail runs */
 	const char *base_url;  /* links in e-mails, "http://127.0.0.1:8080" */
 	int demo;              /* responses say the data are synthetic */
 	const char *fixed_now; /* DTI_NOW, for stores that allow it */

@@ -233,7 +233,7 @@ trust-proxy = yes
           got.get('trust-proxy'))
     check(got.get('demo') == ('yes', 'DTI_DEMO'), got.get('demo'))
     check(got.get('listen') == ('127.0.0.1', 'default'), got.get('listen'))
-    check(len(got) == 14, f'every setting is listed: {sorted(got)}')
+    check(len(got) == 19, f'every setting is listed: {sorted(got)}')
     # a later flag wins over an earlier one
     p = serve(['--port', '1', '--port', '2', '--check'])
     check(settings(p.stdout).get('port') == ('2', '--port'), p.stdout)
