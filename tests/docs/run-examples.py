@@ -270,6 +270,7 @@ FIXTURES = {
                     {}, {}),
     'help:backup': (S_INIT, {}, {}),
     'help:serve': (S_PUBLISHED, {}, {}),
+    'README.md#The server': (S_PUBLISHED, {}, {}),
     'man:dti-serve.1': (S_PUBLISHED, {}, {}),
     # lan has the notice of the opening; nobody has an e-mail address, so
     # 'notices mail' finds nothing due and connects to no relay
