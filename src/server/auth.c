@@ -269,7 +269,7 @@ static void clear_cookie(const struct srv_req *q, struct srv_resp *r)
 void srv_session_end_user(struct srv *s, const char *user, const char *keep)
 {
 	struct srv_auth *a = srv_auth_of(s);
-	unsigned char kkey[crypto_hash_sha256_BYTES];
+	unsigned char kkey[crypto_hash_sha256_BYTES] = {0};
 	if (keep && *keep)
 		key_of(keep, kkey);
 	pthread_mutex_lock(&a->mu);
