@@ -60,7 +60,7 @@ run "$dti" audit log --unit 01
 run "$dti" audit verify
 
 # The next year, open for data entry: the same synthetic figures as drafts.
-run "$dti" cycle create dti-2023 --year 2023 --framework pdti-2022 --submit-deadline 2024-03-31
+run "$dti" cycle create dti-2023 --year 2023 --framework pdti-2022 --submit-deadline "$(date -u -d "+8 weeks" +%F)"
 run "$dti" cycle open dti-2023
 run "$dti" submission import dti-2023 data/demo/pdti-2022-demo.csv --data-cycle 2022 >/dev/null
 
