@@ -9,10 +9,11 @@ set -eu
 
 # libasan8, libubsan1 and libtsan2 (gcc's sanitizer runtimes) come with gcc;
 # clang-format and cppcheck are for the 'lint' tests.
+# python3-jsonschema checks every server test response against doc/openapi.json.
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev clang-format cppcheck
-      libmicrohttpd-dev zlib1g-dev"
+      libmicrohttpd-dev zlib1g-dev python3-jsonschema"
 
 missing=""
 for p in $PKGS; do
