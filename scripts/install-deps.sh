@@ -13,7 +13,7 @@ set -eu
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev clang-format cppcheck
-      libmicrohttpd-dev zlib1g-dev python3-jsonschema"
+      libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema"
 
 missing=""
 for p in $PKGS; do

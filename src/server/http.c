@@ -193,11 +193,16 @@ void *srv_body_object(const struct srv_req *q, struct srv_resp *r,
 		struct dti_buf *b = &r->body;
 		srv_problem(r, 400, "bad_json", "malformed JSON body: %s",
 		            je.text);
-		/* add line and column to the problem just written */
+		/* add line and column (1-based; jansson says 0 when it has
+		   none, as at the end of the input) to the problem just
+		   written */
 		if (b->len > 1 && b->data[b->len - 1] == '}') {
 			b->len--;
-			dti_buf_addf(b, ",\"line\":%d,\"column\":%d}", je.line,
-			             je.column);
+			if (je.line > 0)
+				dti_buf_addf(b, ",\"line\":%d", je.line);
+			if (je.column > 0)
+				dti_buf_addf(b, ",\"column\":%d", je.column);
+			dti_buf_addc(b, '}');
 		}
 		return NULL;
 	}

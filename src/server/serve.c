@@ -2,6 +2,21 @@
  * src/server/serve.c - the daemon of `dti serve`: libmicrohttpd, worker
  * threads with a store each, the fair write lock, the cache of published
  * data, conditional requests, gzip, the access log and a graceful stop.
+ *
+ * Slow clients.  libmicrohttpd's connection timeout is an idle timeout:
+ * a client that sends its request headers one byte at a time, each just
+ * before the timeout, would hold a connection (and a slot of the
+ * connection limit) for ever.  So every connection also has a deadline
+ * for its request headers, cfg.timeout seconds from when it opened or
+ * from the end of its previous request; a watchdog thread shuts down the
+ * socket of a connection past its deadline that is not inside a request.
+ * Records of connections are added and removed by libmicrohttpd's
+ * connection notifications, under conn_mu, and the watchdog touches a
+ * socket only under conn_mu: libmicrohttpd closes a socket after the
+ * notification of its end, so the watchdog never shuts down a socket
+ * number that has been reused.  A request whose headers arrived (its body
+ * may be slow) is bounded by the idle timeout only.  The graceful stop
+ * shuts down idle connections at once and lets requests in flight end.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +44,15 @@
 #define STORES_MAX   256  /* worker threads' stores */
 #define HEADER_LIMIT (64 * 1024)
 
+/* A connection, for the deadline of its request headers. */
+struct conn_rec {
+	struct conn_rec *prev, *next;
+	MHD_socket fd;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+	int busy;                 /* inside a request (headers received) */
+	int cut;                  /* shut down by the watchdog */
+};
+
 struct cache_entry {
 	char *key;
 	unsigned gen;
@@ -51,9 +75,16 @@ struct srv {
 	pthread_mutex_t smu;
 	size_t nstores;
 	struct dti_store *stores[STORES_MAX];
-	/* connections open, for the graceful stop */
+	/* connections open, for the graceful stop and the header deadline */
 	pthread_mutex_t connmu;
+	pthread_cond_t conncv;
 	long connections;
+	struct conn_rec *conns;
+	int stopping;  /* the graceful stop began: cut idle connections */
+	int watch_end; /* the watchdog must end */
+	int watching;  /* the watchdog thread runs */
+	pthread_t watchdog;
+	struct srv_auth *auth;
 	FILE *log;
 	pthread_mutex_t logmu;
 };
@@ -61,6 +92,11 @@ struct srv {
 const struct srv_config *srv_config(const struct srv *s)
 {
 	return &s->cfg;
+}
+
+struct srv_auth *srv_auth_of(struct srv *s)
+{
+	return s->auth;
 }
 
 /* ---- The write lock ---------------------------------------------------------
@@ -524,6 +560,9 @@ static enum MHD_Result send_resp(struct srv *s, struct MHD_Connection *conn,
 	                        r->no_store ? "no-store" : "public, no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (s->cfg.demo)
+		MHD_add_response_header(resp, "X-DTI-Data",
+		                        "synthetic demo data");
 	for (size_t i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i].name,
 		                        r->headers[i].value);
@@ -531,7 +570,6 @@ static enum MHD_Result send_resp(struct srv *s, struct MHD_Connection *conn,
 	MHD_destroy_response(resp);
 	*sent = outlen;
 	r->status = status;
-	(void)s;
 	return ret;
 }
 
@@ -565,6 +603,56 @@ static size_t body_limit(const struct srv *s, const char *url)
 	return s->cfg.max_body;
 }
 
+static void deadline_in(struct timespec *t, int seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += seconds;
+}
+
+static int timeout_of(const struct srv *s)
+{
+	return s->cfg.timeout > 0 ? s->cfg.timeout : 30;
+}
+
+/* The connection's record: inside a request (busy) or waiting for one. */
+static void conn_busy(struct srv *s, struct MHD_Connection *conn, int busy)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_rec *rec = ci ? ci->socket_context : NULL;
+	if (!rec)
+		return;
+	pthread_mutex_lock(&s->connmu);
+	rec->busy = busy;
+	if (!busy)
+		deadline_in(&rec->deadline, timeout_of(s));
+	pthread_mutex_unlock(&s->connmu);
+}
+
+/*
+ * The client's address as the trusted proxy saw it: the last element of
+ * X-Forwarded-For (the one the proxy added), when it is an address.
+ */
+static void forwarded_for(const struct srv_req *q, char *remote, size_t n)
+{
+	const char *xff = srv_header(q, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char buf[INET6_ADDRSTRLEN];
+	size_t len = strcspn(last, " \t");
+	if (len == 0 || len >= sizeof buf)
+		return;
+	memcpy(buf, last, len);
+	buf[len] = '\0';
+	unsigned char a[16];
+	if (inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1)
+		snprintf(remote, n, "%s", buf);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -594,6 +682,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	q.remote = remote;
 
 	if (!ctx) {
+		conn_busy(s, conn, 1);
 		ctx = calloc(1, sizeof *ctx);
 		if (!ctx)
 			return MHD_NO;
@@ -665,6 +754,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		const char *proto = srv_header(&q, "X-Forwarded-Proto");
 		if (proto && strcasecmp(proto, "https") == 0)
 			q.tls = 1;
+		forwarded_for(&q, remote, sizeof remote);
 	}
 
 	struct srv_resp r;
@@ -680,9 +770,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	conn_busy(cls, conn, 0);
 	struct conn_ctx *ctx = *con_cls;
 	if (!ctx)
 		return;
@@ -695,12 +784,73 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
                           void **socket_ctx,
                           enum MHD_ConnectionNotificationCode toe)
 {
-	(void)conn;
-	(void)socket_ctx;
 	struct srv *s = cls;
 	pthread_mutex_lock(&s->connmu);
-	s->connections += toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		s->connections++;
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct conn_rec *rec = ci ? calloc(1, sizeof *rec) : NULL;
+		if (rec) {
+			rec->fd = ci->connect_fd;
+			deadline_in(&rec->deadline, timeout_of(s));
+			rec->next = s->conns;
+			if (s->conns)
+				s->conns->prev = rec;
+			s->conns = rec;
+		}
+		*socket_ctx = rec;
+	} else {
+		s->connections--;
+		struct conn_rec *rec = *socket_ctx;
+		if (rec) {
+			if (rec->prev)
+				rec->prev->next = rec->next;
+			else
+				s->conns = rec->next;
+			if (rec->next)
+				rec->next->prev = rec->prev;
+			free(rec);
+			*socket_ctx = NULL;
+		}
+	}
+	pthread_cond_broadcast(&s->conncv);
 	pthread_mutex_unlock(&s->connmu);
+}
+
+static int before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Shuts down connections past their header deadline (see the top). */
+static void *watchdog(void *arg)
+{
+	struct srv *s = arg;
+	pthread_mutex_lock(&s->connmu);
+	while (!s->watch_end) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct conn_rec *c = s->conns; c; c = c->next) {
+			if (c->busy || c->cut)
+				continue;
+			if (s->stopping || !before(&now, &c->deadline)) {
+				shutdown(c->fd, SHUT_RDWR);
+				c->cut = 1;
+			}
+		}
+		/* conncv's clock is CLOCK_MONOTONIC (srv_new) */
+		struct timespec wake = now;
+		wake.tv_nsec += 200 * 1000 * 1000;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->conncv, &s->connmu, &wake);
+	}
+	pthread_mutex_unlock(&s->connmu);
+	return NULL;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -771,7 +921,17 @@ struct srv *srv_new(const struct srv_config *cfg)
 	pthread_mutex_init(&s->cmu, NULL);
 	pthread_mutex_init(&s->smu, NULL);
 	pthread_mutex_init(&s->connmu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->conncv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->logmu, NULL);
+	s->auth = srv_auth_new(&s->cfg);
+	if (!s->auth) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -779,8 +939,21 @@ void srv_free(struct srv *s)
 {
 	if (!s)
 		return;
+	if (s->watching) {
+		pthread_mutex_lock(&s->connmu);
+		s->watch_end = 1;
+		pthread_cond_broadcast(&s->conncv);
+		pthread_mutex_unlock(&s->connmu);
+		pthread_join(s->watchdog, NULL);
+	}
 	for (size_t i = 0; i < s->nstores; i++)
 		dti_store_close(s->stores[i]);
+	while (s->conns) {
+		struct conn_rec *next = s->conns->next;
+		free(s->conns);
+		s->conns = next;
+	}
+	srv_auth_free(s->auth);
 	for (size_t i = 0; i < s->ncache; i++) {
 		free(s->cache[i].key);
 		free((void *)s->cache[i].c.body);
@@ -836,7 +1009,7 @@ int srv_start(struct srv *s, int *port_out)
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE,
 	    (unsigned)(s->cfg.threads > 0 ? s->cfg.threads : 4),
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout_of(s),
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_LIMIT,
@@ -848,6 +1021,13 @@ int srv_start(struct srv *s, int *port_out)
 		              s->cfg.listen, s->cfg.port, strerror(errno));
 		return -1;
 	}
+	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
+		srv_log_error(s, "cannot start a thread");
+		MHD_stop_daemon(s->daemon);
+		s->daemon = NULL;
+		return -1;
+	}
+	s->watching = 1;
 	const union MHD_DaemonInfo *di =
 	    MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	if (port_out)
@@ -859,8 +1039,13 @@ void srv_stop(struct srv *s, int grace_seconds)
 {
 	if (!s->daemon)
 		return;
-	/* stop accepting; let the requests in flight finish */
+	/* stop accepting; cut idle connections; let the requests in
+	   flight finish */
 	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	pthread_mutex_lock(&s->connmu);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->conncv);
+	pthread_mutex_unlock(&s->connmu);
 	for (int i = 0; i < grace_seconds * 20; i++) {
 		pthread_mutex_lock(&s->connmu);
 		long n = s->connections;
@@ -869,6 +1054,15 @@ void srv_stop(struct srv *s, int grace_seconds)
 			break;
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
+	}
+	/* the watchdog ends before libmicrohttpd closes the sockets left */
+	if (s->watching) {
+		pthread_mutex_lock(&s->connmu);
+		s->watch_end = 1;
+		pthread_cond_broadcast(&s->conncv);
+		pthread_mutex_unlock(&s->connmu);
+		pthread_join(s->watchdog, NULL);
+		s->watching = 0;
 	}
 	/* the write lock: no write is left half-done when the daemon goes */
 	srv_write_lock(s);

@@ -17,6 +17,15 @@ int srv_start(struct srv *s, int *port_out);
  */
 void srv_stop(struct srv *s, int grace_seconds);
 void srv_free(struct srv *s);
+/*
+ * The sessions and login throttling of a server (auth.c): made by srv_new
+ * with the server's configuration, freed by srv_free.
+ */
+struct srv_auth;
+struct srv_auth *srv_auth_new(const struct srv_config *cfg);
+void srv_auth_free(struct srv_auth *a);
+struct srv_auth *srv_auth_of(struct srv *s);
+
 /* A line on the operator's log (stderr). */
 void srv_log_error(struct srv *s, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -298,7 +298,9 @@ struct srv_config {
 	size_t max_body;    /* bytes of a JSON body */
 	size_t max_upload;  /* bytes of an evidence file */
 	int session_ttl;    /* seconds of inactivity before a session ends */
-	int trust_proxy;    /* honour X-Forwarded-Proto/For from the proxy */
+	int timeout;     /* seconds a connection may idle, or take to send its
+	                    request headers (slowloris) */
+	int trust_proxy; /* honour X-Forwarded-Proto/For from the proxy */
 	const char *access_log; /* file, "-" for stderr, NULL for none */
 	const char *smtp_url;   /* NULL: no e-mail */
 	const char *smtp_from;
@@ -325,5 +327,10 @@ int srv_auth_request(struct srv *s, struct srv_req *q, struct srv_resp *r);
  * with a 403 problem.
  */
 int srv_csrf_check(struct srv *s, struct srv_req *q, struct srv_resp *r);
+/*
+ * Ends every session of user but keep (a session id, or NULL): after a
+ * password change, say.
+ */
+void srv_session_end_user(struct srv *s, const char *user, const char *keep);
 
 #endif

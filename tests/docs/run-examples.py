@@ -258,6 +258,7 @@ FIXTURES = {
                     {}, {}),
     'help:backup': (S_INIT, {}, {}),
     'help:serve': (S_PUBLISHED, {}, {}),
+    'man:dti-serve.1': (S_PUBLISHED, {}, {}),
 }
 
 
@@ -449,6 +450,8 @@ def file_example(ex, d, env):
         cmd = 'dti framework check example.csv'
     elif ex.doc == 'dti-units.5':
         cmd = 'dti units list -u example.csv --date 2024-12-31'
+    elif ex.doc == 'dti-serve.conf.5':
+        cmd = 'dti serve --config example.csv --check'
     elif ex.doc == 'dti-data.5':
         # data of one of the bundled frameworks
         cmd = ('dti rank -f pdti-2022 --partial example.csv >/dev/null || '
@@ -558,7 +561,7 @@ def command(ex, d, env, exports, before):
             return ('the fixture before it failed', p.stderr)
     m = FAILS.search(plain)
     want = int(m.group(1)) if m else 0
-    if re.match(r'dti serve(?!.*--help)', plain):
+    if re.match(r'dti serve(?!.*--help)(?!.*--check)', plain):
         return serve_example(ex, d, env, exports)
     p = sh(exports + ex.text, d, env)
     counts['run'] += 1
