@@ -181,7 +181,9 @@ def registry_text():
     keep = [ln for ln in lines if ln.startswith('#')]
     body = [ln for ln in lines if not ln.startswith('#')]
     keep.append(body[0])
-    keep += [ln for ln in body[1:] if ln.startswith(UNIT_A + ',')]
+    # unit A and its successor after the 2025 merger ("48-2025")
+    keep += [ln for ln in body[1:] if ln.startswith((UNIT_A + ',',
+                                                     UNIT_A + '-'))]
     return '\n'.join(keep) + '\n'
 
 
