@@ -99,12 +99,13 @@ if [ $quick = 0 ]; then
 	CC=clang TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		run build-tsan -Db_sanitize=thread -Db_lundef=false -Dbench=false
 	# libFuzzer: the fuzz targets alone, the rest is tested above; the
-	# three run at once (in one wave rather than two: each gets about
-	# two thirds of a core of the two, for the same wall time)
+	# five run at once (in one wave rather than two: each gets about
+	# two fifths of a core of the two, for the same wall time)
 	targets="tests/fuzz/fuzz_csv tests/fuzz/fuzz_framework"
 	targets="$targets tests/fuzz/fuzz_number"
+	targets="$targets tests/fuzz/fuzz_srv_json tests/fuzz/fuzz_srv_request"
 	test_args="--suite fuzz"
-	jobs=3
+	jobs=5
 	CC=clang run build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dbench=false -Dtests=true
 fi

@@ -9,11 +9,12 @@ set -eu
 
 # libasan8, libubsan1 and libtsan2 (gcc's sanitizer runtimes) come with gcc;
 # clang-format and cppcheck are for the 'lint' tests; libcurl4-openssl-dev
-# is the SMTP client of 'dti notices mail' (and the server's mail).
+# is the SMTP client of 'dti notices mail' (and the server's mail);
+# python3-jsonschema checks every server test response against doc/openapi.json.
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
-      libmicrohttpd-dev zlib1g-dev wrk nginx-light"
+      libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema"
 
 missing=""
 for p in $PKGS; do

@@ -193,11 +193,16 @@ void *srv_body_object(const struct srv_req *q, struct srv_resp *r,
 		struct dti_buf *b = &r->body;
 		srv_problem(r, 400, "bad_json", "malformed JSON body: %s",
 		            je.text);
-		/* add line and column to the problem just written */
+		/* add line and column (1-based; jansson says 0 when it has
+		   none, as at the end of the input) to the problem just
+		   written */
 		if (b->len > 1 && b->data[b->len - 1] == '}') {
 			b->len--;
-			dti_buf_addf(b, ",\"line\":%d,\"column\":%d}", je.line,
-			             je.column);
+			if (je.line > 0)
+				dti_buf_addf(b, ",\"line\":%d", je.line);
+			if (je.column > 0)
+				dti_buf_addf(b, ",\"column\":%d", je.column);
+			dti_buf_addc(b, '}');
 		}
 		return NULL;
 	}
@@ -366,10 +371,58 @@ static const char *status_title(int status)
 	return "Error";
 }
 
+/*
+ * Replaces each byte of s that does not belong to a well-formed UTF-8
+ * sequence by '?': a detail may quote the request (jansson's "near '...'"
+ * cuts the input anywhere), and a problem document must stay UTF-8.
+ */
+static void utf8_clean(char *s)
+{
+	unsigned char *u = (unsigned char *)s;
+	while (*u) {
+		size_t n = 0;
+		unsigned lo = 0x80, hi = 0xbf;
+		if (*u < 0x80)
+			n = 1;
+		else if (*u >= 0xc2 && *u <= 0xdf)
+			n = 2;
+		else if (*u >= 0xe0 && *u <= 0xef) {
+			n = 3;
+			lo = *u == 0xe0 ? 0xa0 : 0x80;
+			hi = *u == 0xed ? 0x9f : 0xbf;
+		} else if (*u >= 0xf0 && *u <= 0xf4) {
+			n = 4;
+			lo = *u == 0xf0 ? 0x90 : 0x80;
+			hi = *u == 0xf4 ? 0x8f : 0xbf;
+		}
+		int ok = n > 0;
+		for (size_t k = 1; ok && k < n; k++) {
+			unsigned c = u[k];
+			unsigned min = k == 1 ? lo : 0x80;
+			unsigned max = k == 1 ? hi : 0xbf;
+			ok = c >= min && c <= max;
+		}
+		if (!ok) {
+			*u++ = '?';
+			continue;
+		}
+		u += n;
+	}
+}
+
 static void problem_write(struct srv_resp *r, int status, const char *code,
                           const char *field, unsigned long line,
-                          unsigned long column, const char *detail)
+                          unsigned long column, const char *detail_in)
 {
+	/* the detail and field may quote the request: kept UTF-8 */
+	char detail[1024], fieldc[256];
+	snprintf(detail, sizeof detail, "%s", detail_in);
+	utf8_clean(detail);
+	if (field) {
+		snprintf(fieldc, sizeof fieldc, "%s", field);
+		utf8_clean(fieldc);
+		field = fieldc;
+	}
 	r->status = status;
 	r->type = "application/problem+json";
 	r->shared = NULL;
@@ -414,6 +467,13 @@ static void problem_write(struct srv_resp *r, int status, const char *code,
 	}
 	dti_error_release(&err);
 }
+
+static void vproblem(struct srv_resp *r, int status, const char *code,
+                     const char *field, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 0)))
+#endif
+    ;
 
 static void vproblem(struct srv_resp *r, int status, const char *code,
                      const char *field, const char *fmt, va_list ap)

@@ -343,6 +343,55 @@ static enum MHD_Result kv_collect(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+/*
+ * Percent-decoding of the path and the query (MHD_OPTION_UNESCAPE_CALLBACK):
+ * as libmicrohttpd's own, except that "%00" stays as written, so that a
+ * NUL cannot cut a path short ("/api/v1/status%00x" is not
+ * "/api/v1/status") and no decoded string holds one.
+ */
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t unescape_keep_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	const char *p = s;
+	while (*p) {
+		int hi = p[0] == '%' ? hexval(p[1]) : -1;
+		int lo = hi >= 0 ? hexval(p[2]) : -1;
+		if (lo >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi * 16 + lo);
+			p += 3;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* A decoded path or query string: UTF-8, without control characters. */
+static int text_ok(const char *t)
+{
+	for (const unsigned char *u = (const unsigned char *)t; *u; u++)
+		if (*u < 0x20 || *u == 0x7f)
+			return 0;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_text_check_utf8(t, strlen(t), "url", &err);
+	dti_error_release(&err);
+	return st == DTI_OK;
+}
+
 static void http_date(long long t, char *out, size_t n)
 {
 	time_t tt = (time_t)t;
@@ -684,6 +733,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (query.overflow || headers.overflow)
 		return quick_problem(s, conn, &q, 400, "too_many_parameters",
 		                     "too many query parameters or headers");
+	int encoding_ok = text_ok(url);
+	for (size_t i = 0; i < query.n && encoding_ok; i++)
+		encoding_ok =
+		    text_ok(query.kv[i].name) && text_ok(query.kv[i].value);
+	if (!encoding_ok)
+		return quick_problem(s, conn, &q, 400, "bad_encoding",
+		                     "the path and query must be UTF-8 "
+		                     "without control characters");
 	q.nquery = query.n;
 	q.query = query.kv;
 	q.nheaders = headers.n;
@@ -957,7 +1014,8 @@ int srv_start(struct srv *s, int *port_out)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		srv_log_error(s, "cannot listen on %s port %d: %s",
 		              s->cfg.listen, s->cfg.port, strerror(errno));

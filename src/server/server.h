@@ -238,6 +238,8 @@ extern const struct srv_route srv_routes_results[];
 extern const struct srv_route srv_routes_admin[];
 /* api_notices.c: notices */
 extern const struct srv_route srv_routes_notices[];
+/* api_openapi.c: the contract, doc/openapi.json */
+extern const struct srv_route srv_routes_openapi[];
 
 /*
  * Handles one request whose body has been read whole: matches the route

@@ -44,8 +44,27 @@ def check(cond, what):
     return cond
 
 
+# Every response is checked against doc/openapi.json at finish() (see
+# contract.py); a test that sends what HTTP itself forbids may mark a
+# response with r.contract = False.
+CHECK_CONTRACT = True
+
+
 def finish(name):
-    """Ends a test program: exit 1 if any check failed."""
+    """Ends a test program: checks every received response against the
+    contract (doc/openapi.json), then exits 1 if any check failed."""
+    if CHECK_CONTRACT:
+        try:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import contract
+            problems = contract.check(RECEIVED)
+        except ImportError as e:
+            problems = [f'contract: cannot check ({e}): install '
+                        'python3-jsonschema (scripts/install-deps.sh)']
+        for m in problems:
+            check(False, m)
+        print(f'{name}: {len(RECEIVED)} responses checked against '
+              'doc/openapi.json')
     if FAILED:
         print(f'{name}: {len(FAILED)} failed', file=sys.stderr)
         sys.exit(1)
