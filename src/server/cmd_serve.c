@@ -564,7 +564,9 @@ static void print_config(const struct config_state *cs)
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const struct setting *st = &settings[i];
 		void *f = field(&c, st);
-		const char *str = *(const char **)f;
+		int is_str = st->kind == K_STR || st->kind == K_ADDR ||
+		             st->kind == K_OPTSTR || st->kind == K_URL;
+		const char *str = is_str ? *(const char **)f : NULL;
 		char v[1024];
 		switch (st->kind) {
 		case K_STR:
