@@ -853,7 +853,11 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	fputs("dti serve: ", stderr);
