@@ -33,22 +33,6 @@ static void fail(struct srv_resp *r, enum dti_status st, struct dti_error *err,
 	dti_error_release(err);
 }
 
-/*
- * srv_if_match, where "v0" (no object has it: versions start at 1) is
- * stale rather than the library's "any version".
- */
-static int if_match(const struct srv_req *q, struct srv_resp *r,
-                    int64_t *expected)
-{
-	int had = srv_if_match(q, r, expected);
-	if (had == 1 && *expected == 0) {
-		srv_problem_field(r, 412, "conflict", "If-Match",
-		                  "no version 0 exists: reload and try again");
-		return -1;
-	}
-	return had;
-}
-
 /* The members of a cycle's object (the caller opened it). */
 static void cycle_members(struct dti_json *j, const struct dti_cycle_info *ci)
 {
@@ -247,7 +231,7 @@ static void h_transition(struct srv_req *q, struct srv_resp *r)
 {
 	static const char *const fields[] = {"to", NULL};
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	if (had < 0)
 		return;
 	json_t *obj = srv_body_object(q, r, fields);
@@ -287,7 +271,7 @@ static void h_deadlines(struct srv_req *q, struct srv_resp *r)
 	static const char *const fields[] = {"submit_deadline",
 	                                     "review_deadline", NULL};
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	if (had < 0)
 		return;
 	json_t *obj = srv_body_object(q, r, fields);

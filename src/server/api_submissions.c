@@ -50,22 +50,6 @@ static void fail(struct srv_resp *r, enum dti_status st, struct dti_error *err,
 	dti_error_release(err);
 }
 
-/*
- * srv_if_match, where "v0" (no object has it: versions start at 1) is
- * stale rather than the library's "any version".
- */
-static int if_match(const struct srv_req *q, struct srv_resp *r,
-                    int64_t *expected)
-{
-	int had = srv_if_match(q, r, expected);
-	if (had == 1 && *expected == 0) {
-		srv_problem_field(r, 412, "conflict", "If-Match",
-		                  "no version 0 exists: reload and try again");
-		return -1;
-	}
-	return had;
-}
-
 /* The unit of the path, read on the cycle's reference date; 0 or -1. */
 static int path_unit(struct srv_req *q, struct srv_resp *r,
                      struct dti_unit_ref *ref)
@@ -487,7 +471,7 @@ static void h_sub_patch(struct srv_req *q, struct srv_resp *r)
 {
 	static const char *const fields[] = {"figures", NULL};
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	if (had < 0)
 		return;
 	json_t *obj = srv_body_object(q, r, fields);
@@ -618,7 +602,7 @@ static void h_import(struct srv_req *q, struct srv_resp *r)
 static void h_submit(struct srv_req *q, struct srv_resp *r)
 {
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	struct dti_unit_ref ref;
 	if (had < 0 || no_body(q, r) || path_unit(q, r, &ref))
 		return;
@@ -639,7 +623,7 @@ static void h_exclude(struct srv_req *q, struct srv_resp *r)
 {
 	static const char *const fields[] = {"reason", NULL};
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	if (had < 0)
 		return;
 	json_t *obj = srv_body_object(q, r, fields);
@@ -673,7 +657,7 @@ static void h_adjust(struct srv_req *q, struct srv_resp *r)
 	static const char *const fields[] = {"indicator", "value", "reason",
 	                                     NULL};
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	if (had < 0)
 		return;
 	json_t *obj = srv_body_object(q, r, fields);
@@ -713,7 +697,7 @@ static void h_return(struct srv_req *q, struct srv_resp *r)
 {
 	static const char *const fields[] = {"comment", NULL};
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	if (had < 0)
 		return;
 	json_t *obj = srv_body_object(q, r, fields);
@@ -741,7 +725,7 @@ out:
 static void h_approve(struct srv_req *q, struct srv_resp *r)
 {
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	struct dti_unit_ref ref;
 	if (had < 0 || no_body(q, r) || path_unit(q, r, &ref))
 		return;
@@ -799,7 +783,7 @@ static void h_evidence_add(struct srv_req *q, struct srv_resp *r)
 	    "issuer", "title",     "link",       NULL};
 	enum { F_IND, F_NUM, F_DATE, F_ISSUER, F_TITLE, F_LINK, NTEXT };
 	int64_t expected = 0;
-	int had = if_match(q, r, &expected);
+	int had = srv_if_match(q, r, &expected);
 	if (had < 0)
 		return;
 	struct mp_form f;

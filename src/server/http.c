@@ -127,6 +127,12 @@ int srv_if_match(const struct srv_req *q, struct srv_resp *r, int64_t *version)
 		p++;
 	if (*p)
 		goto bad;
+	if (v == 0) {
+		/* versions start at 1; the library would read 0 as "any" */
+		srv_problem_field(r, 412, "conflict", "If-Match",
+		                  "no version 0 exists: reload and try again");
+		return -1;
+	}
 	*version = v;
 	return 1;
 bad:

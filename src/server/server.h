@@ -123,7 +123,8 @@ int srv_cookie(const struct srv_req *q, const char *name, char *out, size_t n);
 /*
  * The expected version of an If-Match header: 1 with *version set when
  * the header is W/"v123" or "v123", 0 when absent; -1 when malformed (the
- * response then holds a 400 problem).
+ * response then holds a 400 problem) or "v0", which no object has
+ * (versions start at 1; the response then holds a 412 problem).
  */
 int srv_if_match(const struct srv_req *q, struct srv_resp *r, int64_t *version);
 /* Sets an ETag of a versioned object: "v123". */
