@@ -150,6 +150,23 @@ DTI_EXTERN enum dti_status dti_store_set_actor(struct dti_store *s,
 /* The acting user, NULL if nobody; valid until the actor changes. */
 DTI_EXTERN const char *dti_store_actor(const struct dti_store *s);
 
+/*
+ * Group commit: the calls made between dti_store_group_begin and
+ * dti_store_group_commit are committed together, in one transaction (one
+ * write to disk for many changes).  Each call still happens completely or
+ * not at all: a failed call is undone alone (a savepoint) and the others
+ * stand.  The changes are durable, and visible to other connections, only
+ * when dti_store_group_commit returns DTI_OK; if it fails, none of them
+ * happened.  dti_store_group_abort undoes them all.  The store's writers
+ * wait while a group is open: keep groups short.  DTI_ESTATE if a group is
+ * already open (begin) or none is (commit).
+ */
+DTI_EXTERN enum dti_status dti_store_group_begin(struct dti_store *s,
+                                                 struct dti_error *err);
+DTI_EXTERN enum dti_status dti_store_group_commit(struct dti_store *s,
+                                                  struct dti_error *err);
+DTI_EXTERN void dti_store_group_abort(struct dti_store *s);
+
 /* ---- Users, roles, credentials ---------------------------------------- */
 
 enum dti_role {

@@ -296,6 +296,7 @@ void dti_store_close(struct dti_store *s)
 		return;
 	if (s->db) {
 		db_rollback(s->db);
+		db_group_abort(s->db);
 		db_close(s->db);
 	}
 	dti_buf_release(&s->tmp);
@@ -559,6 +560,36 @@ enum dti_status dti_store_set_actor(struct dti_store *s, const char *user,
 const char *dti_store_actor(const struct dti_store *s)
 {
 	return s->actor[0] ? s->actor : NULL;
+}
+
+enum dti_status dti_store_group_begin(struct dti_store *s,
+                                      struct dti_error *err)
+{
+	enum dti_status st = store_check_schema(s, err);
+	if (st != DTI_OK)
+		return st;
+	st = db_group_begin(s->db, err);
+	if (st == DTI_OK && db_kind(s->db) == DB_PG) {
+		/* the writers' one lock, held for the whole group */
+		st = db_run(
+		    s->db, err,
+		    "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE", "");
+		if (st != DTI_OK)
+			db_group_abort(s->db);
+	}
+	return st;
+}
+
+enum dti_status dti_store_group_commit(struct dti_store *s,
+                                       struct dti_error *err)
+{
+	return db_group_commit(s->db, err);
+}
+
+void dti_store_group_abort(struct dti_store *s)
+{
+	if (s && s->db)
+		db_group_abort(s->db);
 }
 
 /*

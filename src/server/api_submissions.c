@@ -206,9 +206,19 @@ static void view_json(struct dti_json *j, const struct dti_submission_view *v)
  * Answers with the submission as GET gives it, with its ETag; status 200
  * or 201.
  */
+static void sub_reply_after(struct srv_req *q, struct srv_resp *r);
+
 static void sub_reply(struct srv_req *q, struct srv_resp *r, const char *cycle,
                       const char *unit, int status)
 {
+	if (q->grouped && strcmp(cycle, srv_param(q, "cycle")) == 0 &&
+	    strlen(unit) < sizeof r->after_id) {
+		/* read once the edit is committed, outside the write lock */
+		r->after = sub_reply_after;
+		strcpy(r->after_id, unit);
+		r->after_status = status;
+		return;
+	}
 	struct dti_submission_view *v = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
 	enum dti_status st =
@@ -226,6 +236,12 @@ static void sub_reply(struct srv_req *q, struct srv_resp *r, const char *cycle,
 		srv_etag_version(r, v->version);
 	}
 	dti_submission_view_free(v);
+}
+
+static void sub_reply_after(struct srv_req *q, struct srv_resp *r)
+{
+	q->grouped = 0;
+	sub_reply(q, r, srv_param(q, "cycle"), r->after_id, r->after_status);
 }
 
 /*
@@ -1069,13 +1085,13 @@ const struct srv_route srv_routes_submissions[] = {
     {"POST", "/api/v1/cycles/{cycle}/submissions", h_sub_create, SRV_WRITE},
     {"POST", "/api/v1/cycles/{cycle}/import", h_import, SRV_WRITE},
     {"GET", SUB, h_sub_get, 0},
-    {"PATCH", SUB, h_sub_patch, SRV_WRITE},
-    {"POST", SUB "/submit", h_submit, SRV_WRITE},
-    {"POST", SUB "/exclude", h_exclude, SRV_WRITE},
+    {"PATCH", SUB, h_sub_patch, SRV_WRITE | SRV_GROUP},
+    {"POST", SUB "/submit", h_submit, SRV_WRITE | SRV_GROUP},
+    {"POST", SUB "/exclude", h_exclude, SRV_WRITE | SRV_GROUP},
     {"POST", SUB "/evidence", h_evidence_add, SRV_WRITE},
-    {"POST", SUB "/adjust", h_adjust, SRV_WRITE},
-    {"POST", SUB "/return", h_return, SRV_WRITE},
-    {"POST", SUB "/approve", h_approve, SRV_WRITE},
+    {"POST", SUB "/adjust", h_adjust, SRV_WRITE | SRV_GROUP},
+    {"POST", SUB "/return", h_return, SRV_WRITE | SRV_GROUP},
+    {"POST", SUB "/approve", h_approve, SRV_WRITE | SRV_GROUP},
     {"GET", "/api/v1/evidence/{id}", h_evidence_get, 0},
     {"DELETE", "/api/v1/evidence/{id}", h_evidence_remove, SRV_WRITE},
     {NULL, NULL, NULL, 0},

@@ -159,6 +159,10 @@ void srv_handle(struct srv *s, struct srv_req *q, struct srv_resp *r)
 		if (!q->store)
 			return;
 	}
+	if ((found->flags & SRV_GROUP) && q->store) {
+		srv_group_run(s, q, r, found->fn);
+		return;
+	}
 	int locked = 0;
 	if (found->flags & SRV_WRITE) {
 		srv_write_lock(s);

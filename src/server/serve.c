@@ -66,6 +66,14 @@ struct srv {
 	pthread_mutex_t wmu;
 	pthread_cond_t wcv;
 	unsigned long long next_ticket, serving;
+	/* group commit: edits waiting, and whether a thread leads a group */
+	pthread_mutex_t gmu;
+	pthread_cond_t gcv;
+	struct group_job *gq_head, *gq_tail;
+	int gleading;
+	/* the groups' store, used under the write lock only: one connection
+	   writes them all, so its page cache stays warm */
+	struct dti_store *writer;
 	/* cache */
 	pthread_mutex_t cmu;
 	unsigned gen;
@@ -119,15 +127,158 @@ void srv_write_unlock(struct srv *s)
 	pthread_mutex_unlock(&s->wmu);
 }
 
+/* ---- Group commit -----------------------------------------------------------
+ *
+ * Leader and followers: a thread with an edit queues it; the first thread
+ * to find no leader leads.  The leader takes the write lock (in turn with
+ * every other writer), takes every edit queued so far, runs their handlers
+ * one after the other on its own store inside one group (each call a
+ * savepoint: a refused edit is undone alone), commits the group once and
+ * wakes the threads whose edits it ran.  A thread whose edit a leader took
+ * only waits; one whose edit is still queued when the leader is done leads
+ * the next group.  Under load a group holds many edits and one write to
+ * disk; alone an edit is a group of one.
+ */
+
+#define GROUP_MAX 256 /* edits in one group at most */
+
+static struct dti_store *open_store(struct srv *s, struct srv_resp *r);
+
+struct group_job {
+	struct group_job *next;
+	struct srv_req *q;
+	struct srv_resp *r;
+	srv_handler fn;
+	int done;
+};
+
+/* Every response of the group becomes the same problem. */
+static void group_fail(struct group_job *jobs, int status, const char *code,
+                       const char *detail)
+{
+	for (struct group_job *j = jobs; j; j = j->next) {
+		if (j->r->status >= 400 && j->r->status < 500)
+			continue; /* refused on its own: it changed nothing */
+		srv_resp_free(j->r);
+		srv_resp_init(j->r);
+		srv_problem(j->r, status, code, "%s", detail);
+	}
+}
+
+static void group_lead(struct srv *s)
+{
+	srv_write_lock(s);
+	pthread_mutex_lock(&s->gmu);
+	struct group_job *jobs = s->gq_head, *last = jobs;
+	for (int n = 1; last && last->next && n < GROUP_MAX; n++)
+		last = last->next;
+	s->gq_head = last ? last->next : NULL;
+	if (!s->gq_head)
+		s->gq_tail = NULL;
+	if (last)
+		last->next = NULL;
+	pthread_mutex_unlock(&s->gmu);
+
+	struct dti_error err = DTI_ERROR_INIT;
+	struct srv_resp scratch;
+	srv_resp_init(&scratch);
+	if (!s->writer)
+		s->writer = open_store(s, &scratch);
+	srv_resp_free(&scratch);
+	struct dti_store *st = s->writer;
+	enum dti_status rc = st ? dti_store_group_begin(st, &err) : DTI_EIO;
+	if (!st) {
+		group_fail(jobs, 503, "unavailable",
+		           "the store cannot be opened: try again");
+	} else if (rc != DTI_OK) {
+		srv_log_error(s, "cannot begin a group of edits: %s",
+		              err.message);
+		group_fail(jobs, 503, "unavailable",
+		           "the store is busy; nothing was changed: try again");
+	} else {
+		for (struct group_job *j = jobs; j; j = j->next) {
+			struct dti_error e = DTI_ERROR_INIT;
+			j->q->store = st;
+			j->q->grouped = 1;
+			if (dti_store_set_actor(
+			        st, j->q->user[0] ? j->q->user : NULL, &e) !=
+			    DTI_OK)
+				srv_problem(j->r, 401, "unauthenticated",
+				            "this account may not act");
+			else
+				j->fn(j->q, j->r);
+			dti_error_release(&e);
+			j->q->store = NULL;
+			j->q->grouped = 0;
+		}
+		rc = dti_store_group_commit(st, &err);
+		if (rc != DTI_OK) {
+			srv_log_error(s,
+			              "a group of edits failed to commit: %s",
+			              err.message);
+			group_fail(jobs, 503, "unavailable",
+			           "the change could not be saved; nothing was "
+			           "changed: try again");
+		}
+	}
+	dti_error_release(&err);
+	srv_write_unlock(s);
+
+	pthread_mutex_lock(&s->gmu);
+	for (struct group_job *j = jobs, *next; j; j = next) {
+		next = j->next;
+		j->done = 1; /* j may be gone once this is seen */
+	}
+	pthread_cond_broadcast(&s->gcv);
+	pthread_mutex_unlock(&s->gmu);
+}
+
+void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
+                   srv_handler fn)
+{
+	struct group_job job = {.q = q, .r = r, .fn = fn};
+	struct dti_store *own = q->store; /* for the reply after the group */
+	pthread_mutex_lock(&s->gmu);
+	if (s->gq_tail)
+		s->gq_tail->next = &job;
+	else
+		s->gq_head = &job;
+	s->gq_tail = &job;
+	while (!job.done) {
+		if (!s->gleading) {
+			s->gleading = 1;
+			pthread_mutex_unlock(&s->gmu);
+			group_lead(s);
+			pthread_mutex_lock(&s->gmu);
+			s->gleading = 0;
+			pthread_cond_broadcast(&s->gcv);
+			continue;
+		}
+		pthread_cond_wait(&s->gcv, &s->gmu);
+	}
+	pthread_mutex_unlock(&s->gmu);
+	q->store = own;
+	if (r->after) {
+		void (*after)(struct srv_req *, struct srv_resp *) = r->after;
+		r->after = NULL;
+		struct dti_error err = DTI_ERROR_INIT;
+		if (dti_store_set_actor(own, q->user[0] ? q->user : NULL,
+		                        &err) == DTI_OK)
+			after(q, r);
+		else /* the change is made: say so without its new state */
+			r->status = 204;
+		dti_error_release(&err);
+	}
+}
+
 /* ---- Stores
  * ------------------------------------------------------------------ */
 
 static _Thread_local struct dti_store *thread_store;
 
-struct dti_store *srv_thread_store(struct srv *s, struct srv_resp *r)
+/* A new store handle, closed when the server ends; NULL with a 503. */
+static struct dti_store *open_store(struct srv *s, struct srv_resp *r)
 {
-	if (thread_store)
-		return thread_store;
 	struct dti_error err = DTI_ERROR_INIT;
 	struct dti_store *st = NULL;
 	if (dti_store_open(s->cfg.store, &st, &err) != DTI_OK) {
@@ -151,8 +302,14 @@ struct dti_store *srv_thread_store(struct srv *s, struct srv_resp *r)
 	if (s->nstores < STORES_MAX)
 		s->stores[s->nstores++] = st;
 	pthread_mutex_unlock(&s->smu);
-	thread_store = st;
 	return st;
+}
+
+struct dti_store *srv_thread_store(struct srv *s, struct srv_resp *r)
+{
+	if (!thread_store)
+		thread_store = open_store(s, r);
+	return thread_store;
 }
 
 /* ---- Cache
@@ -922,6 +1079,8 @@ struct srv *srv_new(const struct srv_config *cfg)
 	s->cfg = *cfg;
 	pthread_mutex_init(&s->wmu, NULL);
 	pthread_cond_init(&s->wcv, NULL);
+	pthread_mutex_init(&s->gmu, NULL);
+	pthread_cond_init(&s->gcv, NULL);
 	pthread_mutex_init(&s->cmu, NULL);
 	pthread_mutex_init(&s->smu, NULL);
 	pthread_mutex_init(&s->connmu, NULL);

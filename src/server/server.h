@@ -71,6 +71,8 @@ struct srv_req {
 	char session[48];             /* session id when auth is SESSION */
 	/* this worker thread's store, its actor set to user (or nobody) */
 	struct dti_store *store;
+	/* the handler runs inside a group of edits (srv_group_run) */
+	int grouped;
 };
 
 #define SRV_MAX_HEADERS 8
@@ -99,6 +101,15 @@ struct srv_resp {
 	int no_store; /* Cache-Control: no-store (default for /api) */
 	size_t nheaders;
 	struct srv_header headers[SRV_MAX_HEADERS];
+	/*
+	 * Set by a handler run inside a group of edits: the rest of the reply,
+	 * which only reads, run once the group is committed, on the request's
+	 * own thread and store (outside the write lock).  after_id and
+	 * after_status are for it to use.
+	 */
+	void (*after)(struct srv_req *q, struct srv_resp *r);
+	char after_id[64];
+	int after_status;
 };
 
 void srv_resp_init(struct srv_resp *r);
@@ -210,7 +221,12 @@ typedef void (*srv_handler)(struct srv_req *q, struct srv_resp *r);
 enum {
 	SRV_PUBLIC = 1u << 0, /* anonymous allowed (else 401 without a user) */
 	SRV_WRITE = 1u << 1, /* changes state: CSRF with a cookie, write lock */
-	SRV_NOSTORE = 1u << 2 /* needs no store handle (health, OpenAPI) */
+	SRV_NOSTORE = 1u << 2, /* needs no store handle (health, OpenAPI) */
+	/*
+	 * With SRV_WRITE: a short edit that makes one library call that
+	 * changes the store, run by srv_group_run (group commit).
+	 */
+	SRV_GROUP = 1u << 3
 };
 
 struct srv_route {
@@ -263,6 +279,15 @@ struct dti_store *srv_thread_store(struct srv *s, struct srv_resp *r);
 /* The fair write lock: writers go one at a time, in the order they came. */
 void srv_write_lock(struct srv *s);
 void srv_write_unlock(struct srv *s);
+/*
+ * Runs fn(q, r) as one of a group of edits committed together (serve.c:
+ * group commit), under the write lock, with the actor of q; returns when
+ * the group is durable or, if it could not be saved, with a 503 problem in
+ * r.  q->store is the calling thread's store, which may run other threads'
+ * edits meanwhile.
+ */
+void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
+                   srv_handler fn);
 
 /*
  * The cache of published data: immutable entries kept as long as the

@@ -39,9 +39,20 @@ enum dti_status db_exec(struct db *db, const char *sql, struct dti_error *err)
 	return db->ops->exec(db, sql, err);
 }
 
+/*
+ * Inside a group (db_group_begin) the transactions the store opens are
+ * savepoints of the group's one transaction: a failed one is undone alone,
+ * and the group commits them all at once.
+ */
+static enum dti_status savepoint(struct db *db, struct dti_error *err)
+{
+	return db->ops->exec(db, "SAVEPOINT dti_tx", err);
+}
+
 enum dti_status db_begin_write(struct db *db, struct dti_error *err)
 {
-	enum dti_status st = db->ops->begin_write(db, err);
+	enum dti_status st =
+	    db->group ? savepoint(db, err) : db->ops->begin_write(db, err);
 	if (st == DTI_OK)
 		db->in_tx = 1;
 	return st;
@@ -49,7 +60,8 @@ enum dti_status db_begin_write(struct db *db, struct dti_error *err)
 
 enum dti_status db_begin_read(struct db *db, struct dti_error *err)
 {
-	enum dti_status st = db->ops->begin_read(db, err);
+	enum dti_status st =
+	    db->group ? savepoint(db, err) : db->ops->begin_read(db, err);
 	if (st == DTI_OK)
 		db->in_tx = 1;
 	return st;
@@ -57,7 +69,9 @@ enum dti_status db_begin_read(struct db *db, struct dti_error *err)
 
 enum dti_status db_commit(struct db *db, struct dti_error *err)
 {
-	enum dti_status st = db->ops->commit(db, err);
+	enum dti_status st = db->group
+	                         ? db->ops->exec(db, "RELEASE dti_tx", err)
+	                         : db->ops->commit(db, err);
 	if (st == DTI_OK)
 		db->in_tx = 0;
 	else
@@ -67,10 +81,70 @@ enum dti_status db_commit(struct db *db, struct dti_error *err)
 
 void db_rollback(struct db *db)
 {
-	if (db && db->in_tx) {
+	if (!db || !db->in_tx)
+		return;
+	if (db->group) {
+		struct dti_error e = DTI_ERROR_INIT;
+		if (db->ops->exec(db, "ROLLBACK TO dti_tx", &e) != DTI_OK ||
+		    db->ops->exec(db, "RELEASE dti_tx", &e) != DTI_OK) {
+			/* the group cannot go on: its commit will fail */
+			db->group_broken = 1;
+		}
+		dti_error_release(&e);
+	} else {
 		db->ops->rollback(db);
-		db->in_tx = 0;
 	}
+	db->in_tx = 0;
+}
+
+enum dti_status db_group_begin(struct db *db, struct dti_error *err)
+{
+	if (db->group || db->in_tx)
+		return dti_err_set(err, DTI_ESTATE, "", 0, 0, "",
+		                   "a transaction is already open");
+	enum dti_status st = db->ops->begin_write(db, err);
+	if (st == DTI_OK) {
+		db->group = 1;
+		db->group_broken = 0;
+	}
+	return st;
+}
+
+enum dti_status db_group_commit(struct db *db, struct dti_error *err)
+{
+	if (!db->group)
+		return dti_err_set(err, DTI_ESTATE, "", 0, 0, "",
+		                   "no group of transactions is open");
+	db_rollback(db); /* a transaction left open inside is undone */
+	enum dti_status st;
+	if (db->group_broken) {
+		db->ops->rollback(db);
+		st = dti_err_set(err, DTI_EIO, "", 0, 0, "",
+		                 "a savepoint could not be undone: the group "
+		                 "was rolled back");
+	} else {
+		st = db->ops->commit(db, err);
+		if (st != DTI_OK)
+			db->ops->rollback(db);
+	}
+	db->group = 0;
+	db->group_broken = 0;
+	return st;
+}
+
+void db_group_abort(struct db *db)
+{
+	if (!db || !db->group)
+		return;
+	db_rollback(db);
+	db->ops->rollback(db);
+	db->group = 0;
+	db->group_broken = 0;
+}
+
+int db_in_group(const struct db *db)
+{
+	return db->group;
 }
 
 int db_in_transaction(const struct db *db)

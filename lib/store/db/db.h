@@ -58,6 +58,18 @@ enum dti_status db_commit(struct db *db, struct dti_error *err);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
 
+/*
+ * A group of transactions committed at once (one fsync for many writes):
+ * between db_group_begin and db_group_commit, db_begin_write/read open a
+ * savepoint, db_commit releases it and db_rollback undoes it alone.
+ * db_group_commit fails (and undoes everything) if the commit fails or a
+ * savepoint could not be undone; db_group_abort undoes everything.
+ */
+enum dti_status db_group_begin(struct db *db, struct dti_error *err);
+enum dti_status db_group_commit(struct db *db, struct dti_error *err);
+void db_group_abort(struct db *db);
+int db_in_group(const struct db *db);
+
 enum dti_status db_prepare(struct db *db, const char *sql, struct db_stmt **out,
                            struct dti_error *err);
 /* Binds parameter i (1-based).  Text and blobs are copied. */

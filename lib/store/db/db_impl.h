@@ -57,6 +57,8 @@ struct db {
 	const struct db_ops *ops;
 	enum db_kind kind;
 	int in_tx;
+	int group;        /* db_group_begin: transactions are savepoints */
+	int group_broken; /* a savepoint could not be undone */
 };
 
 struct db_stmt {

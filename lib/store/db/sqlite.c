@@ -20,18 +20,50 @@
 #include "store/db/db_impl.h"
 
 #define BUSY_TIMEOUT_MS 30000
-
-struct sdb {
-	struct db base;
-	sqlite3 *h;
-	char path[DTI_ERROR_FILE_MAX];
-};
+#define STMT_CACHE      128 /* compiled statements kept per connection */
 
 struct sstmt {
 	struct db_stmt base;
 	sqlite3_stmt *h;
 	int64_t changes;
+	/* kept in the connection's cache: finalize only resets it */
+	int cached;
+	int in_use;
+	uint64_t hash;
+	char *sql;
+	unsigned long long used_at;
 };
+
+/*
+ * The store runs the same few dozen statements over and over: compiling
+ * them is most of SQLite's work for a small edit.  A connection keeps up
+ * to STMT_CACHE compiled statements by their text; db_prepare of a text
+ * already compiled and not in use takes it, db_finalize gives it back
+ * reset.  The least recently used is dropped when the cache is full.
+ */
+struct sdb {
+	struct db base;
+	sqlite3 *h;
+	char path[DTI_ERROR_FILE_MAX];
+	struct sstmt *cache[STMT_CACHE];
+	size_t ncache;
+	unsigned long long tick;
+};
+
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void stmt_free(struct sstmt *s)
+{
+	sqlite3_finalize(s->h);
+	free(s->sql);
+	free(s);
+}
 
 static enum dti_status map_error(struct sdb *d, int rc, struct dti_error *err,
                                  const char *what)
@@ -57,6 +89,12 @@ static enum dti_status map_error(struct sdb *d, int rc, struct dti_error *err,
 static void s_close(struct db *db)
 {
 	struct sdb *d = (struct sdb *)db;
+	for (size_t i = 0; i < d->ncache; i++) {
+		if (d->cache[i]->in_use)
+			d->cache[i]->cached = 0; /* its owner finalizes it */
+		else
+			stmt_free(d->cache[i]);
+	}
 	sqlite3_close_v2(d->h);
 	free(d);
 }
@@ -94,14 +132,51 @@ static void s_rollback(struct db *db)
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Keeps s in the cache, dropping the least recently used free entry. */
+static void cache_keep(struct sdb *d, struct sstmt *s, const char *sql)
+{
+	size_t slot = d->ncache;
+	if (slot == STMT_CACHE) {
+		slot = STMT_CACHE;
+		for (size_t i = 0; i < d->ncache; i++)
+			if (!d->cache[i]->in_use &&
+			    (slot == STMT_CACHE ||
+			     d->cache[i]->used_at < d->cache[slot]->used_at))
+				slot = i;
+		if (slot == STMT_CACHE)
+			return; /* all in use: s stays uncached */
+	}
+	s->sql = strdup(sql);
+	if (!s->sql)
+		return;
+	if (slot < d->ncache)
+		stmt_free(d->cache[slot]);
+	else
+		d->ncache++;
+	d->cache[slot] = s;
+	s->cached = 1;
+}
+
 static enum dti_status s_prepare(struct db *db, const char *sql,
                                  struct db_stmt **out, struct dti_error *err)
 {
 	struct sdb *d = (struct sdb *)db;
+	uint64_t h = sql_hash(sql);
+	for (size_t i = 0; i < d->ncache; i++) {
+		struct sstmt *c = d->cache[i];
+		if (c->hash == h && !c->in_use && strcmp(c->sql, sql) == 0) {
+			c->in_use = 1;
+			c->changes = 0;
+			c->used_at = ++d->tick;
+			*out = &c->base;
+			return DTI_OK;
+		}
+	}
 	struct sstmt *s = calloc(1, sizeof *s);
 	if (!s)
 		return dti_err_nomem(err);
-	int rc = sqlite3_prepare_v2(d->h, sql, -1, &s->h, NULL);
+	int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                            &s->h, NULL);
 	if (rc != SQLITE_OK || !s->h) {
 		free(s);
 		if (rc == SQLITE_OK)
@@ -112,6 +187,10 @@ static enum dti_status s_prepare(struct db *db, const char *sql,
 	}
 	s->base.db = db;
 	s->base.nparams = sqlite3_bind_parameter_count(s->h);
+	s->hash = h;
+	s->in_use = 1;
+	s->used_at = ++d->tick;
+	cache_keep(d, s, sql);
 	*out = &s->base;
 	return DTI_OK;
 }
@@ -174,8 +253,14 @@ static void s_reset(struct db_stmt *st)
 
 static void s_finalize(struct db_stmt *st)
 {
-	sqlite3_finalize(SH(st));
-	free(st);
+	struct sstmt *s = (struct sstmt *)st;
+	if (s->cached) {
+		sqlite3_reset(s->h);
+		sqlite3_clear_bindings(s->h);
+		s->in_use = 0;
+		return;
+	}
+	stmt_free(s);
 }
 
 static int64_t s_changes(struct db_stmt *st)

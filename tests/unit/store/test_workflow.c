@@ -1703,6 +1703,82 @@ static void test_two_handles_conflict(void **state)
 	dti_store_close(other);
 }
 
+/* The figures of d1 as another connection sees them. */
+static size_t figures_seen(struct fx *f, struct dti_store *other)
+{
+	struct dti_submission_view *sv = NULL;
+	OK(dti_submission_view(other, "c25", "d1", &sv, &f->err));
+	size_t n = sv->nfigures;
+	dti_submission_view_free(sv);
+	return n;
+}
+
+static void test_group_commit(void **state)
+{
+	struct fx *f = *state;
+	as(f, "olga");
+	OK(dti_cycle_transition(f->s, "c25", DTI_CYCLE_OPEN, 0, &f->err));
+	struct dti_store *other;
+	OK(dti_store_open(f->ts.location, &other, &f->err));
+	OK(dti_store_set_actor(other, "root", &f->err));
+	long long before = events(f);
+
+	/* no group open: nothing to commit */
+	assert_int_equal(dti_store_group_commit(f->s, &f->err), DTI_ESTATE);
+	dti_error_release(&f->err);
+
+	OK(dti_store_group_begin(f->s, &f->err));
+	assert_int_equal(dti_store_group_begin(f->s, &f->err), DTI_ESTATE);
+	dti_error_release(&f->err);
+	as(f, "ed1");
+	edit1(f, "d1", "pc", 0.8);
+	/* a refused call inside the group is undone alone */
+	struct dti_figure_edit e = DTI_FIGURE_EDIT_INIT("pc");
+	e.value = 0.3;
+	assert_int_equal(
+	    dti_submission_edit(f->s, "c25", "d2", &e, 1, 0, &f->err),
+	    DTI_EPERM);
+	dti_error_release(&f->err);
+	assert_int_equal(
+	    dti_submission_edit(f->s, "c25", "d1", &e, 1, 99, &f->err),
+	    DTI_ECONFLICT);
+	dti_error_release(&f->err);
+	edit1(f, "d1", "plan", 1);
+	/* inside the group its own changes are seen (the refused ones left
+	   no event) ... */
+	long long inside = events(f);
+	assert_true(inside >= before + 2);
+	int64_t v = version_of(f, "d1");
+	assert_true(v >= 2);
+	/* ... and by nobody else until it commits */
+	assert_int_equal(figures_seen(f, other), 0);
+	OK(dti_store_group_commit(f->s, &f->err));
+	assert_int_equal(figures_seen(f, other), 2);
+	assert_int_equal(events(f), inside);
+	struct dti_submission_view *sv = NULL;
+	OK(dti_submission_view(other, "c25", "d1", &sv, &f->err));
+	for (size_t i = 0; i < sv->nfigures; i++)
+		if (strcmp(sv->figures[i].indicator, "pc") == 0)
+			assert_true(sv->figures[i].value == 0.8);
+	dti_submission_view_free(sv);
+
+	/* an aborted group leaves nothing */
+	OK(dti_store_group_begin(f->s, &f->err));
+	edit1(f, "d1", "pc", 0.1);
+	dti_store_group_abort(f->s);
+	assert_int_equal(events(f), inside);
+	assert_int_equal(version_of(f, "d1"), v);
+	/* and the store goes on as before, outside any group */
+	edit1(f, "d1", "pc", 0.9);
+	assert_int_equal(events(f), inside + 1);
+	assert_int_equal(version_of(f, "d1"), v + 1);
+
+	struct dti_audit_report rep;
+	OK(dti_audit_verify(other, &rep, &f->err));
+	assert_int_equal(rep.bad_seq, 0);
+	dti_store_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1735,6 +1811,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_conflict, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
 	};
 	return cmocka_run_group_tests_name(
 	    teststore_is_pg() ? "workflow (PostgreSQL)" : "workflow (SQLite)",
