@@ -99,13 +99,14 @@ if [ $quick = 0 ]; then
 	CC=clang TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		run build-tsan -Db_sanitize=thread -Db_lundef=false -Dbench=false
 	# libFuzzer: the fuzz targets alone, the rest is tested above; the
-	# five run at once (in one wave rather than two: each gets about
-	# two fifths of a core of the two, for the same wall time)
+	# six run at once (in one wave rather than two: each gets about a
+	# third of a core of the two, for the same wall time)
 	targets="tests/fuzz/fuzz_csv tests/fuzz/fuzz_framework"
 	targets="$targets tests/fuzz/fuzz_number"
 	targets="$targets tests/fuzz/fuzz_srv_json tests/fuzz/fuzz_srv_request"
+	targets="$targets tests/fuzz/fuzz_multipart"
 	test_args="--suite fuzz"
-	jobs=5
+	jobs=6
 	CC=clang run build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dbench=false -Dtests=true
 fi

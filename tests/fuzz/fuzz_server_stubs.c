@@ -139,3 +139,13 @@ int fuzz_write_locked(void)
 {
 	return locked;
 }
+
+/* Edits run in groups only with a store, which the fuzz target never has:
+   run it as a write, under the lock. */
+void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
+                   srv_handler fn)
+{
+	srv_write_lock(s);
+	fn(q, r);
+	srv_write_unlock(s);
+}
