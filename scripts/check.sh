@@ -12,8 +12,9 @@
 #               test but the command-line scripts on PostgreSQL (suite
 #               pg-cli), the SIGKILL import test smaller (10 kills, 1000
 #               communes instead of 50 and 2500)
-#   build-tsan  clang, ThreadSanitizer: the unit tests (and, as it builds
-#               everything, the whole tree compiled by clang with -Werror)
+#   build-tsan  clang, ThreadSanitizer: the unit and server tests (and, as
+#               it builds everything, the whole tree compiled by clang with
+#               -Werror)
 #   build-fuzz  clang, libFuzzer + ASan + UBSan: the fuzz targets only,
 #               fuzzed together briefly (tests/fuzz/run-fuzz.sh)
 # Each phase prints its wall time.  Missing Debian packages are installed
@@ -93,9 +94,11 @@ if [ $quick = 0 ]; then
 		run build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 			-Dbench=false
 	# ThreadSanitizer: the unit tests (the engine's threads test above
-	# all); a report fails the test.  Built with clang, so that clang
-	# compiles the whole tree too (the fuzz build compiles only its part)
-	test_args="--suite unit"
+	# all) and the server's (its worker threads, group commit, mailer,
+	# watchdog); a report fails the test (the server exits non-zero).
+	# Built with clang, so that clang compiles the whole tree too (the
+	# fuzz build compiles only its part)
+	test_args="--suite unit --suite server"
 	CC=clang TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		run build-tsan -Db_sanitize=thread -Db_lundef=false -Dbench=false
 	# libFuzzer: the fuzz targets alone, the rest is tested above; the

@@ -4,6 +4,7 @@
  * Growth is geometric up to the buffer's `max`; numbers are appended by
  * locale-proof formatters (a decimal mark chosen by the caller).
  */
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,19 +200,36 @@ enum dti_status dti_buf_add_shortest(struct dti_buf *b, double v)
 		dti_snprintf(tmp, sizeof tmp, "%lld", (long long)v);
 		return dti_buf_adds(b, tmp);
 	}
-	int lo = 1, hi = 17;
-	while (lo < hi) {
-		int prec = lo + (hi - lo) / 2;
+	/*
+	 * The shortest decimal that reads back as v.  If a string of p <= 15
+	 * significant digits reads back as v, then v rounded to 15 digits is
+	 * that string followed by zeros, which %g drops: %.15g is already the
+	 * shortest when it reads back.  Otherwise 16 digits may do, and 17
+	 * always do.  Inside [1e-4, 1e15) %.15g and longer never use an
+	 * exponent.
+	 */
+	int prec = 15;
+	if (mag < DBL_MIN) {
+		/* subnormal: fewer digits of precision, so search them all */
+		int lo = 1, hi = 17;
+		while (lo < hi) {
+			int p = lo + (hi - lo) / 2;
+			dti_snprintf(tmp, sizeof tmp, "%.*g", p, v);
+			double back;
+			if (dti_parse_double(tmp, &back) == 0 && back == v)
+				hi = p;
+			else
+				lo = p + 1;
+		}
+		prec = lo;
+	}
+	for (; prec < 17; prec++) {
 		dti_snprintf(tmp, sizeof tmp, "%.*g", prec, v);
 		double back;
-		int ok = !(strchr(tmp, 'e') && mag >= 1e-4 && mag < 1e15) &&
-		         dti_parse_double(tmp, &back) == 0 && back == v;
-		if (ok)
-			hi = prec;
-		else
-			lo = prec + 1;
+		if (dti_parse_double(tmp, &back) == 0 && back == v)
+			return dti_buf_adds(b, tmp);
 	}
-	dti_snprintf(tmp, sizeof tmp, "%.*g", lo, v);
+	dti_snprintf(tmp, sizeof tmp, "%.17g", v);
 	return dti_buf_adds(b, tmp);
 }
 

@@ -50,7 +50,7 @@ static const char serve_help[] =
     "      --db PATH|URI       the store (default: dti.db)\n"
     "      --listen ADDR       address to listen on (default: 127.0.0.1)\n"
     "      --port N            port (default: 8080; 0: any free port)\n"
-    "      --threads N         worker threads (default: 4)\n"
+    "      --threads N         worker threads (default: 8)\n"
     "      --access-log FILE   one line per request ('-': stderr)\n"
     "      --max-body BYTES    largest JSON body (default: 1048576)\n"
     "      --max-upload BYTES  largest evidence file (default: 20971520)\n"
@@ -595,7 +595,7 @@ int cmd_serve(int argc, char **argv)
 	cfg->store = "dti.db";
 	cfg->listen = "127.0.0.1";
 	cfg->port = 8080;
-	cfg->threads = 4;
+	cfg->threads = 8;
 	cfg->max_body = 1u << 20;
 	cfg->max_upload = DTI_EVIDENCE_MAX_DEFAULT;
 	cfg->session_ttl = 3600;

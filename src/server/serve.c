@@ -68,7 +68,6 @@ struct srv {
 	unsigned long long next_ticket, serving;
 	/* group commit: edits waiting, and whether a thread leads a group */
 	pthread_mutex_t gmu;
-	pthread_cond_t gcv;
 	struct group_job *gq_head, *gq_tail;
 	int gleading;
 	/* the groups' store, used under the write lock only: one connection
@@ -150,6 +149,7 @@ struct group_job {
 	struct srv_resp *r;
 	srv_handler fn;
 	int done;
+	pthread_cond_t cv; /* signalled when done, or to lead the next group */
 };
 
 /* Every response of the group becomes the same problem. */
@@ -227,9 +227,9 @@ static void group_lead(struct srv *s)
 	pthread_mutex_lock(&s->gmu);
 	for (struct group_job *j = jobs, *next; j; j = next) {
 		next = j->next;
-		j->done = 1; /* j may be gone once this is seen */
+		j->done = 1;
+		pthread_cond_signal(&j->cv); /* j may go once gmu is free */
 	}
-	pthread_cond_broadcast(&s->gcv);
 	pthread_mutex_unlock(&s->gmu);
 }
 
@@ -238,6 +238,7 @@ void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
 {
 	struct group_job job = {.q = q, .r = r, .fn = fn};
 	struct dti_store *own = q->store; /* for the reply after the group */
+	pthread_cond_init(&job.cv, NULL);
 	pthread_mutex_lock(&s->gmu);
 	if (s->gq_tail)
 		s->gq_tail->next = &job;
@@ -251,12 +252,15 @@ void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
 			group_lead(s);
 			pthread_mutex_lock(&s->gmu);
 			s->gleading = 0;
-			pthread_cond_broadcast(&s->gcv);
+			/* the first edit still waiting leads the next group */
+			if (s->gq_head)
+				pthread_cond_signal(&s->gq_head->cv);
 			continue;
 		}
-		pthread_cond_wait(&s->gcv, &s->gmu);
+		pthread_cond_wait(&job.cv, &s->gmu);
 	}
 	pthread_mutex_unlock(&s->gmu);
+	pthread_cond_destroy(&job.cv);
 	q->store = own;
 	if (r->after) {
 		void (*after)(struct srv_req *, struct srv_resp *) = r->after;
@@ -1080,7 +1084,6 @@ struct srv *srv_new(const struct srv_config *cfg)
 	pthread_mutex_init(&s->wmu, NULL);
 	pthread_cond_init(&s->wcv, NULL);
 	pthread_mutex_init(&s->gmu, NULL);
-	pthread_cond_init(&s->gcv, NULL);
 	pthread_mutex_init(&s->cmu, NULL);
 	pthread_mutex_init(&s->smu, NULL);
 	pthread_mutex_init(&s->connmu, NULL);
@@ -1171,7 +1174,7 @@ int srv_start(struct srv *s, int *port_out)
 	    flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)(s->cfg.threads > 0 ? s->cfg.threads : 4),
+	    (unsigned)(s->cfg.threads > 0 ? s->cfg.threads : 8),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout_of(s),
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,

@@ -99,10 +99,27 @@ static void s_close(struct db *db)
 	free(d);
 }
 
+static enum dti_status s_prepare(struct db *db, const char *sql,
+                                 struct db_stmt **out, struct dti_error *err);
+static void s_finalize(struct db_stmt *st);
+
 static enum dti_status s_exec(struct db *db, const char *sql,
                               struct dti_error *err)
 {
 	struct sdb *d = (struct sdb *)db;
+	if (!strchr(sql, ';')) {
+		/* one statement (BEGIN, COMMIT, SAVEPOINT...): compiled once */
+		struct db_stmt *st;
+		enum dti_status rc = s_prepare(db, sql, &st, err);
+		if (rc != DTI_OK)
+			return rc;
+		int step = sqlite3_step(((struct sstmt *)st)->h);
+		if (step != SQLITE_DONE && step != SQLITE_ROW)
+			rc = map_error(d, sqlite3_extended_errcode(d->h), err,
+			               "SQL failed");
+		s_finalize(st);
+		return rc;
+	}
 	int rc = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return map_error(d, sqlite3_extended_errcode(d->h), err,
