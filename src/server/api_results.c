@@ -37,160 +37,6 @@ static const char type_json[] = "application/json";
  */
 
 /*
- * The problem of a failed read of a cycle, as the client may see it:
- * anonymous clients learn nothing of a cycle that is not published (a
- * plain 404, as for no cycle at all), but what is missing of a published
- * one (a unit, a node, a group) is said to everyone.
- */
-static void read_problem(const struct srv_req *q, struct srv_resp *r,
-                         enum dti_status st, const struct dti_error *err,
-                         const char *cycle)
-{
-	if (q->auth == SRV_AUTH_NONE &&
-	    (st == DTI_ESTATE || st == DTI_ENOTFOUND || st == DTI_EPERM)) {
-		struct dti_cycle_info ci;
-		struct dti_error e2 = DTI_ERROR_INIT;
-		int published =
-		    st == DTI_ENOTFOUND &&
-		    dti_cycle_get(q->store, cycle, &ci, &e2) == DTI_OK &&
-		    ci.state == DTI_CYCLE_PUBLISHED;
-		dti_error_release(&e2);
-		if (!published) {
-			srv_problem_field(r, 404, "not_found", "cycle",
-			                  "no published cycle '%s'", cycle);
-			return;
-		}
-	}
-	srv_problem_dti(r, st, err, 0);
-}
-
-/*
- * A cache key: what, the parts given, then the cycle, each part prefixed
- * with its length so that no two lists of free text make the same key
- * ("results|3:csv|2:vi|8:dti-2022"); a part not given is "-".
- */
-static void key_part(struct dti_buf *key, const char *part)
-{
-	if (part)
-		dti_buf_addf(key, "|%zu:%s", strlen(part), part);
-	else
-		dti_buf_adds(key, "|-");
-}
-
-static int make_key(struct dti_buf *key, struct srv_resp *r, const char *what,
-                    const char *const *parts, size_t n, const char *cycle)
-{
-	dti_buf_adds(key, what);
-	for (size_t i = 0; i < n; i++)
-		key_part(key, parts[i]);
-	key_part(key, cycle);
-	if (dti_buf_status(key) != DTI_OK) {
-		srv_problem_dti(r, DTI_ENOMEM, NULL, 0);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The cache's generation, as a marker entry of it: publishing empties the
- * cache (a new generation) while a reader may be rendering what it read
- * before, and an entry put after that would outlive the publication.  A
- * reader takes the marker before reading the store and compares it after
- * putting (cache_keep): another marker means the generation changed
- * meanwhile, and the reader empties the cache again.  NULL when the cache
- * is full (nothing is put then).
- */
-static const struct srv_cached *cache_epoch(struct srv_req *q)
-{
-	const struct srv_cached *m = srv_cache_get(q->srv, "generation");
-	if (!m) {
-		struct dti_buf none = DTI_BUF_INIT;
-		m = srv_cache_put(q->srv, "generation", "text/plain", &none, 0);
-		dti_buf_release(&none);
-	}
-	return m;
-}
-
-/*
- * Puts body into the cache under key, read in the generation of epoch:
- * the entry, or NULL (body left as it was) when the cache is full or the
- * generation changed.
- */
-static const struct srv_cached *cache_keep(struct srv_req *q,
-                                           const struct srv_cached *epoch,
-                                           const char *key, const char *type,
-                                           struct dti_buf *body, long long t)
-{
-	if (!epoch || srv_cache_get(q->srv, "generation") != epoch)
-		return NULL;
-	const struct srv_cached *c = srv_cache_put(q->srv, key, type, body, t);
-	if (c && srv_cache_get(q->srv, "generation") != epoch) {
-		/* a publication came between the read and the put */
-		srv_cache_invalidate(q->srv);
-	}
-	return c;
-}
-
-/*
- * Serves body (published data of a cycle, rendered by the caller, read in
- * the generation of epoch) through the cache under key, with the
- * publication time t.  When it cannot be kept, the body is served from
- * the response itself, with the same validators.
- */
-static void serve_published(struct srv_req *q, struct srv_resp *r,
-                            const struct srv_cached *epoch, const char *key,
-                            const char *type, struct dti_buf *body, long long t)
-{
-	const struct srv_cached *c = cache_keep(q, epoch, key, type, body, t);
-	if (c) {
-		srv_resp_cached(r, c);
-		return;
-	}
-	r->status = 200;
-	r->type = type;
-	dti_buf_reset(&r->body);
-	dti_buf_add(&r->body, body->data ? body->data : "", body->len);
-	r->last_modified = t;
-	r->no_store = 0;
-	/* the cache's strong ETag: the first half of the SHA-256 */
-	unsigned char md[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(
-	    md, (const unsigned char *)(body->data ? body->data : ""),
-	    body->len);
-	char *e = r->etag;
-	*e++ = '"';
-	for (int i = 0; i < 16; i++, e += 2)
-		snprintf(e, 3, "%02x", md[i]);
-	*e++ = '"';
-	*e = '\0';
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" as Unix time; -1 if malformed. */
-static long long parse_utc(const char *s)
-{
-	unsigned y, mo, d, h, mi, se;
-	char z;
-	if (!s || strlen(s) != 20 ||
-	    sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &se,
-	           &z) != 7 ||
-	    z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || se > 60)
-		return -1;
-	return days_from_civil(y, mo, d) * 86400 + h * 3600LL + mi * 60LL + se;
-}
-
-/*
  * The "published_at" of a snapshot's JSON as Unix time, its text into at;
  * -1 if none.
  */
@@ -202,7 +48,7 @@ static long long snapshot_time(const char *json, size_t len, char at[32])
 	if (doc) {
 		const char *v =
 		    json_string_value(json_object_get(doc, "published_at"));
-		t = parse_utc(v);
+		t = srv_parse_utc(v);
 		if (t >= 0)
 			snprintf(at, 32, "%s", v);
 		json_decref(doc);
@@ -218,14 +64,14 @@ static int published_time(struct srv_req *q, struct srv_resp *r,
                           const char *cycle, long long *t)
 {
 	struct dti_buf key = DTI_BUF_INIT;
-	if (make_key(&key, r, "published_at", NULL, 0, cycle)) {
+	if (srv_pub_key(&key, r, "published_at", NULL, 0, cycle)) {
 		dti_buf_release(&key);
 		return -1;
 	}
-	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *epoch = srv_pub_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
-		*t = parse_utc(c->body);
+		*t = srv_parse_utc(c->body);
 		dti_buf_release(&key);
 		return 0;
 	}
@@ -235,7 +81,7 @@ static int published_time(struct srv_req *q, struct srv_resp *r,
 	char at[32];
 	int rc = 0;
 	if (st != DTI_OK) {
-		read_problem(q, r, st, &err, cycle);
+		srv_read_problem(q, r, st, &err, cycle);
 		rc = -1;
 	} else if ((*t = snapshot_time(out.data, out.len, at)) < 0) {
 		srv_problem(r, 500, "internal",
@@ -246,7 +92,7 @@ static int published_time(struct srv_req *q, struct srv_resp *r,
 	} else {
 		struct dti_buf text = DTI_BUF_INIT;
 		dti_buf_adds(&text, at);
-		cache_keep(q, epoch, key.data, "text/plain", &text, *t);
+		srv_pub_keep(q, epoch, key.data, "text/plain", &text, *t);
 		dti_buf_release(&text);
 	}
 	dti_error_release(&err);
@@ -413,7 +259,7 @@ static void h_published(struct srv_req *q, struct srv_resp *r)
 	static const char *const none[] = {NULL};
 	if (srv_query_only(q, r, none))
 		return;
-	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *epoch = srv_pub_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, "published");
 	if (c) {
 		srv_resp_cached(r, c);
@@ -446,7 +292,7 @@ static void h_published(struct srv_req *q, struct srv_resp *r)
 		json_t *doc = json_loadb(snap.data, snap.len, 0, NULL);
 		const char *at =
 		    json_string_value(json_object_get(doc, "published_at"));
-		long long t = parse_utc(at);
+		long long t = srv_parse_utc(at);
 		if (t > latest)
 			latest = t;
 		dti_json_break(&j);
@@ -491,7 +337,7 @@ static void h_published(struct srv_req *q, struct srv_resp *r)
 		return;
 	}
 	dti_error_release(&err);
-	serve_published(q, r, epoch, "published", type_json, &body, latest);
+	srv_pub_serve(q, r, epoch, "published", type_json, &body, latest);
 	dti_buf_release(&body);
 }
 
@@ -583,11 +429,11 @@ static void h_results(struct srv_req *q, struct srv_resp *r)
 	const char *parts[] = {csv ? "csv" : "json",
 	                       lang == DTI_LANG_VI ? "vi" : "en"};
 	struct dti_buf key = DTI_BUF_INIT;
-	if (make_key(&key, r, "results", parts, 2, cycle)) {
+	if (srv_pub_key(&key, r, "results", parts, 2, cycle)) {
 		dti_buf_release(&key);
 		return;
 	}
-	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *epoch = srv_pub_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
 		srv_resp_cached(r, c);
@@ -599,19 +445,18 @@ static void h_results(struct srv_req *q, struct srv_resp *r)
 		st = dti_cycle_results_render(q->store, cycle, DTI_FORMAT_CSV,
 		                              lang, &out, &err);
 		if (st != DTI_OK)
-			read_problem(q, r, st, &err, cycle);
+			srv_read_problem(q, r, st, &err, cycle);
 		else if (published_time(q, r, cycle, &t) == 0)
-			serve_published(q, r, epoch, key.data, type_csv, &out,
-			                t);
+			srv_pub_serve(q, r, epoch, key.data, type_csv, &out, t);
 	} else {
 		st = dti_cycle_results(q->store, cycle, 0, &out, &err);
 		if (st != DTI_OK) {
-			read_problem(q, r, st, &err, cycle);
+			srv_read_problem(q, r, st, &err, cycle);
 		} else {
 			char at[32];
 			t = snapshot_time(out.data, out.len, at);
-			serve_published(q, r, epoch, key.data, type_json, &out,
-			                t > 0 ? t : 0);
+			srv_pub_serve(q, r, epoch, key.data, type_json, &out,
+			              t > 0 ? t : 0);
 		}
 	}
 	dti_error_release(&err);
@@ -627,11 +472,11 @@ static void h_checkpoint(struct srv_req *q, struct srv_resp *r)
 		return;
 	const char *cycle = srv_param(q, "cycle");
 	struct dti_buf key = DTI_BUF_INIT;
-	if (make_key(&key, r, "checkpoint", NULL, 0, cycle)) {
+	if (srv_pub_key(&key, r, "checkpoint", NULL, 0, cycle)) {
 		dti_buf_release(&key);
 		return;
 	}
-	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *epoch = srv_pub_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
 		srv_resp_cached(r, c);
@@ -643,9 +488,9 @@ static void h_checkpoint(struct srv_req *q, struct srv_resp *r)
 	enum dti_status st = dti_cycle_checkpoint(q->store, cycle, &out, &err);
 	long long t = 0;
 	if (st != DTI_OK)
-		read_problem(q, r, st, &err, cycle);
+		srv_read_problem(q, r, st, &err, cycle);
 	else if (published_time(q, r, cycle, &t) == 0)
-		serve_published(q, r, epoch, key.data, type_json, &out, t);
+		srv_pub_serve(q, r, epoch, key.data, type_json, &out, t);
 	dti_error_release(&err);
 	dti_buf_release(&out);
 	dti_buf_release(&key);
@@ -725,11 +570,11 @@ static void h_ranking(struct srv_req *q, struct srv_resp *r)
 	                       vo.node,
 	                       vo.group};
 	struct dti_buf key = DTI_BUF_INIT;
-	if (make_key(&key, r, "ranking", parts, 6, cycle)) {
+	if (srv_pub_key(&key, r, "ranking", parts, 6, cycle)) {
 		dti_buf_release(&key);
 		return;
 	}
-	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *epoch = srv_pub_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
 		srv_resp_cached(r, c);
@@ -745,12 +590,11 @@ static void h_ranking(struct srv_req *q, struct srv_resp *r)
 		                       csv ? DTI_FORMAT_CSV : DTI_FORMAT_JSON,
 		                       vo.lang, vo.since != 0, &out, &err);
 	if (st != DTI_OK) {
-		read_problem(q, r, st, &err, cycle);
+		srv_read_problem(q, r, st, &err, cycle);
 	} else {
-		long long t = parse_utc(rk->info.published_at);
-		serve_published(q, r, epoch, key.data,
-		                csv ? type_csv : type_json, &out,
-		                t > 0 ? t : 0);
+		long long t = srv_parse_utc(rk->info.published_at);
+		srv_pub_serve(q, r, epoch, key.data, csv ? type_csv : type_json,
+		              &out, t > 0 ? t : 0);
 	}
 	dti_ranking_free(rk);
 	dti_error_release(&err);
@@ -801,11 +645,11 @@ static void h_profile(struct srv_req *q, struct srv_resp *r)
 	const char *parts[] = {vo.lang == DTI_LANG_VI ? "vi" : "en", since,
 	                       ntop, vo.node, unit};
 	struct dti_buf key = DTI_BUF_INIT;
-	if (make_key(&key, r, "profile", parts, 5, cycle)) {
+	if (srv_pub_key(&key, r, "profile", parts, 5, cycle)) {
 		dti_buf_release(&key);
 		return;
 	}
-	const struct srv_cached *epoch = cache_epoch(q);
+	const struct srv_cached *epoch = srv_pub_epoch(q);
 	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
 	if (c) {
 		srv_resp_cached(r, c);
@@ -820,11 +664,11 @@ static void h_profile(struct srv_req *q, struct srv_resp *r)
 	if (st == DTI_OK)
 		st = dti_profile_write(p, DTI_FORMAT_JSON, vo.lang, &out, &err);
 	if (st != DTI_OK) {
-		read_problem(q, r, st, &err, cycle);
+		srv_read_problem(q, r, st, &err, cycle);
 	} else {
-		long long t = parse_utc(p->info.published_at);
-		serve_published(q, r, epoch, key.data, type_json, &out,
-		                t > 0 ? t : 0);
+		long long t = srv_parse_utc(p->info.published_at);
+		srv_pub_serve(q, r, epoch, key.data, type_json, &out,
+		              t > 0 ? t : 0);
 	}
 	dti_profile_free(p);
 	dti_error_release(&err);

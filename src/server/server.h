@@ -213,6 +213,43 @@ const char *srv_status_code(enum dti_status st);
 void srv_json_begin(struct srv_resp *r, struct dti_json *j);
 void srv_json_end(struct srv_resp *r, struct dti_json *j);
 
+/* ---- Published data (published.c) ----------------------------------------
+ */
+
+/*
+ * The problem of a failed read of a cycle, as the client may see it:
+ * anonymous clients learn nothing of a cycle that is not published (a
+ * plain 404), but what is missing of a published one is said to everyone.
+ */
+void srv_read_problem(const struct srv_req *q, struct srv_resp *r,
+                      enum dti_status st, const struct dti_error *err,
+                      const char *cycle);
+/*
+ * A cache key: what, the n parts (NULL: "-"), then the cycle, each part
+ * prefixed with its length.  0, or -1 with a 500 problem in r.
+ */
+int srv_pub_key(struct dti_buf *key, struct srv_resp *r, const char *what,
+                const char *const *parts, size_t n, const char *cycle);
+/* The cache's generation marker: take it before reading the store. */
+const struct srv_cached *srv_pub_epoch(struct srv_req *q);
+/*
+ * Keeps body under key if the generation is still epoch's: the entry, or
+ * NULL (nothing kept).
+ */
+const struct srv_cached *srv_pub_keep(struct srv_req *q,
+                                      const struct srv_cached *epoch,
+                                      const char *key, const char *type,
+                                      struct dti_buf *body, long long t);
+/*
+ * Serves body (published data read in epoch's generation) through the
+ * cache under key, with Last-Modified t and a strong ETag.
+ */
+void srv_pub_serve(struct srv_req *q, struct srv_resp *r,
+                   const struct srv_cached *epoch, const char *key,
+                   const char *type, struct dti_buf *body, long long t);
+/* "YYYY-MM-DDTHH:MM:SSZ" as Unix time; -1 if malformed. */
+long long srv_parse_utc(const char *s);
+
 /* ---- Routes (router.c) ----------------------------------------------------
  */
 
