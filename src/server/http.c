@@ -26,6 +26,14 @@ void srv_resp_free(struct srv_resp *r)
 	dti_buf_release(&r->body);
 }
 
+int srv_resp_has_header(const struct srv_resp *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 static int has_crlf(const char *s)
 {
 	return strpbrk(s, "\r\n") != NULL;

@@ -10,6 +10,7 @@ static const struct srv_route *const tables[] = {
     srv_routes_core,   srv_routes_auth,        srv_routes_registry,
     srv_routes_cycles, srv_routes_submissions, srv_routes_results,
     srv_routes_admin,  srv_routes_notices,     srv_routes_openapi,
+    srv_routes_pages,
 };
 
 /*
@@ -125,6 +126,11 @@ void srv_handle(struct srv *s, struct srv_req *q, struct srv_resp *r)
 			            "%s is not allowed on %s", q->method,
 			            q->path);
 			srv_resp_header(r, "Allow", allow);
+		} else if (strncmp(q->path, "/api/", 5) != 0 &&
+		           strcmp(q->path, "/api") != 0 &&
+		           (strcmp(q->method, "GET") == 0 ||
+		            strcmp(q->method, "HEAD") == 0)) {
+			srv_page_not_found(q, r); /* a page for people */
 		} else {
 			srv_problem(r, 404, "no_such_path",
 			            "no resource at this path");

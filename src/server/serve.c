@@ -721,6 +721,13 @@ static enum MHD_Result send_resp(struct srv *s, struct MHD_Connection *conn,
 	                        r->no_store ? "no-store" : "public, no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (r->type && strncmp(r->type, "text/html", 9) == 0 &&
+	    !srv_resp_has_header(r, "Content-Security-Policy")) {
+		/* pages: no inline script or style, nothing from elsewhere */
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		                        SRV_PAGE_CSP);
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	}
 	if (s->cfg.demo)
 		MHD_add_response_header(resp, "X-DTI-Data",
 		                        "synthetic demo data");

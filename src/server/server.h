@@ -116,6 +116,14 @@ void srv_resp_init(struct srv_resp *r);
 void srv_resp_free(struct srv_resp *r);
 /* Adds a header (name and value copied; CR and LF refused: returns -1). */
 int srv_resp_header(struct srv_resp *r, const char *name, const char *value);
+/* 1 if r has that header (name case-insensitive). */
+int srv_resp_has_header(const struct srv_resp *r, const char *name);
+
+/* The Content-Security-Policy of every HTML page (serve.c adds it). */
+#define SRV_PAGE_CSP                                                           \
+	"default-src 'none'; script-src 'self'; style-src 'self'; "            \
+	"img-src 'self' data:; form-action 'self'; base-uri 'none'; "          \
+	"frame-ancestors 'none'"
 
 /* ---- Requests (http.c) -------------------------------------------------- */
 
@@ -294,6 +302,10 @@ extern const struct srv_route srv_routes_admin[];
 extern const struct srv_route srv_routes_notices[];
 /* api_openapi.c: the contract, doc/openapi.json */
 extern const struct srv_route srv_routes_openapi[];
+/* pages.c: the public HTML pages and their assets */
+extern const struct srv_route srv_routes_pages[];
+/* The HTML page of a path that leads nowhere (404). */
+void srv_page_not_found(struct srv_req *q, struct srv_resp *r);
 
 /*
  * Handles one request whose body has been read whole: matches the route

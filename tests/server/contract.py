@@ -8,6 +8,8 @@ when:
 
   - its path matches no path of the document and it is not the server's
     404 `no_such_path` problem (an endpoint the contract does not know);
+    paths outside /api/ (and /healthz, /readyz) are the HTML pages, which
+    the contract does not describe;
   - the path exists but not the method, and it is not a 405
     `method_not_allowed` problem with an Allow header;
   - its status is not declared for the operation;
@@ -154,6 +156,11 @@ def check_one(resp):
     """Contract violations of one harness.Response (a list of messages)."""
     raw = resp.path.split('?', 1)[0]
     path = urllib.parse.unquote(raw, errors='surrogateescape')
+    if not (path.startswith('/api/') or path == '/api') and \
+            path not in ('/healthz', '/readyz'):
+        # the pages for people (src/server/pages.c): HTML, outside the
+        # API's contract, checked by test_pages.py
+        return []
     tpl = match_path(path)
     if tpl is None:
         if resp.status in (400, 413):

@@ -21,7 +21,11 @@ try:
         check(r.status == 200 and r.json() == {'status': 'ok'}, r)
         r = anon.get('/readyz')
         check(r.status == 200 and r.json()['status'] == 'ready', r)
+        # a path for people leads to a page, one under /api to a problem
         r = anon.get('/nowhere')
+        check(r.status == 404 and
+              r.header('Content-Type').startswith('text/html'), r)
+        r = anon.get('/api/v1/nowhere')
         check(r.status == 404 and r.json()['code'] == 'no_such_path', r)
         check(r.header('Content-Type') == 'application/problem+json', r)
         r = anon.post('/healthz')

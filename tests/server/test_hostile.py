@@ -232,9 +232,15 @@ try:
                      '/api/v1/evidence/..%2f..%2fetc%2fpasswd',
                      '/api/v1/%2e%2e/%2e%2e/etc/passwd',
                      '/api/v1/status%00', '/api/v1/status%00x',
-                     '/healthz%00.json', '/api/v1//status']:
+                     '/api/v1//status']:
             h.send(viewer, 'GET ' + path, 'GET', path, 404, 'no_such_path',
                    f'path {path}')
+        # outside /api, a path that leads nowhere is the 404 page
+        for path in ['/healthz%00.json', '/static/../../etc/passwd',
+                     '/static/%2e%2e%2fdti.db', '/cycles/%00']:
+            r = viewer.get(path)
+            check(r.status in (400, 404) and b'root:' not in r.body and
+                  b'SQLite' not in r.body, f'path {path}: {r}')
         h.send(viewer, 'GET /api/v1/evidence/{id}', 'GET',
                '/api/v1/evidence/1%00.pdf', (400, 404), None, 'NUL in an id')
         for path in ['/api/v1/units/%ff%fe', '/api/v1/units/%c3%28',
