@@ -389,6 +389,9 @@ int srv_csrf_check(struct srv *s, struct srv_req *q, struct srv_resp *r)
 		return -1;
 	}
 	const char *tok = srv_header(q, "X-CSRF-Token");
+	char field[64] = "";
+	if (!tok && srv_form_value(q, "csrf", field, sizeof field) == 0)
+		tok = field; /* an HTML form of the pages */
 	int ok = 0;
 	struct srv_auth *a = srv_auth_of(s);
 	pthread_mutex_lock(&a->mu);
@@ -529,26 +532,17 @@ static void session_json(struct srv_resp *r, const char *user,
 	srv_json_end(r, &j);
 }
 
-/* POST /api/v1/session {user, password} */
-static void h_login(struct srv_req *q, struct srv_resp *r)
+int srv_sign_in(struct srv_req *q, struct srv_resp *r, const char *user,
+                const char *pw, char *csrf_out, size_t csrf_n,
+                long long *expires)
 {
-	static const char *const fields[] = {"user", "password", NULL};
 	struct srv_auth *a = srv_auth_of(q->srv);
 	if (!origin_ok(q->srv, q)) {
 		/* a cross-site form must not sign a browser in */
 		srv_problem_field(r, 403, "csrf", "Origin",
 		                  "the request comes from another site (its "
 		                  "Origin is not this server's)");
-		return;
-	}
-	json_t *body = srv_body_object(q, r, fields);
-	if (!body)
-		return;
-	const char *user = NULL, *pw = NULL;
-	if (srv_field_string(body, "user", 1, &user, r) < 0 ||
-	    srv_field_string(body, "password", 1, &pw, r) < 0) {
-		json_decref(body);
-		return;
+		return -1;
 	}
 	char ukey[sizeof a->thr[0].key], akey[sizeof a->thr[0].key];
 	snprintf(ukey, sizeof ukey, "u:%.*s", DTI_USER_NAME_MAX, user);
@@ -562,8 +556,7 @@ static void h_login(struct srv_req *q, struct srv_resp *r)
 		            "seconds",
 		            wait);
 		srv_resp_header(r, "Retry-After", v);
-		json_decref(body);
-		return;
+		return -1;
 	}
 	struct dti_error err = DTI_ERROR_INIT;
 	double t0 = now_ms();
@@ -582,14 +575,12 @@ static void h_login(struct srv_req *q, struct srv_resp *r)
 		srv_problem(r, 401, "unauthenticated",
 		            "wrong user name or password");
 		dti_error_release(&err);
-		json_decref(body);
-		return;
+		return -1;
 	}
 	if (st != DTI_OK) {
 		srv_problem_dti(r, st, &err, 0);
 		dti_error_release(&err);
-		json_decref(body);
-		return;
+		return -1;
 	}
 	dti_error_release(&err);
 	login_succeeded(a, ukey);
@@ -598,8 +589,7 @@ static void h_login(struct srv_req *q, struct srv_resp *r)
 	if (!se) {
 		srv_problem(r, 503, "out_of_memory",
 		            "the server is out of memory");
-		json_decref(body);
-		return;
+		return -1;
 	}
 	char id[48];
 	random_text(id, sizeof id);
@@ -607,7 +597,8 @@ static void h_login(struct srv_req *q, struct srv_resp *r)
 	key_of(id, se->key);
 	snprintf(se->user, sizeof se->user, "%s", user);
 	se->created = se->seen = now_s();
-	json_decref(body);
+	snprintf(csrf_out, csrf_n, "%s", se->csrf);
+	*expires = expires_at(a, se);
 	pthread_mutex_lock(&a->mu);
 	/* a new id each time (no fixation); the session the browser had
 	   ends */
@@ -627,7 +618,7 @@ static void h_login(struct srv_req *q, struct srv_resp *r)
 		free(se);
 		srv_problem(r, 503, "unavailable",
 		            "too many sessions: try again later");
-		return;
+		return -1;
 	}
 	char cookie[160];
 	snprintf(cookie, sizeof cookie,
@@ -635,9 +626,65 @@ static void h_login(struct srv_req *q, struct srv_resp *r)
 	         q->tls ? "; Secure" : "");
 	drop_set_cookie(r);
 	srv_resp_header(r, "Set-Cookie", cookie);
-	session_json(r, se->user, NULL, NULL, SRV_AUTH_SESSION, se->csrf,
-	             expires_at(a, se));
 	sodium_memzero(id, sizeof id);
+	return 0;
+}
+
+/* POST /api/v1/session {user, password} */
+static void h_login(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const fields[] = {"user", "password", NULL};
+	if (!origin_ok(q->srv, q)) {
+		/* a cross-site form must not sign a browser in */
+		srv_problem_field(r, 403, "csrf", "Origin",
+		                  "the request comes from another site (its "
+		                  "Origin is not this server's)");
+		return;
+	}
+	json_t *body = srv_body_object(q, r, fields);
+	if (!body)
+		return;
+	const char *user = NULL, *pw = NULL;
+	if (srv_field_string(body, "user", 1, &user, r) < 0 ||
+	    srv_field_string(body, "password", 1, &pw, r) < 0) {
+		json_decref(body);
+		return;
+	}
+	char csrf[48];
+	long long expires = 0;
+	char name[DTI_USER_NAME_MAX];
+	snprintf(name, sizeof name, "%s", user);
+	if (srv_sign_in(q, r, user, pw, csrf, sizeof csrf, &expires) == 0)
+		session_json(r, name, NULL, NULL, SRV_AUTH_SESSION, csrf,
+		             expires);
+	sodium_memzero(csrf, sizeof csrf);
+	json_decref(body);
+}
+
+int srv_session_csrf(struct srv *s, const struct srv_req *q, char *out,
+                     size_t n)
+{
+	out[0] = '\0';
+	if (q->auth != SRV_AUTH_SESSION || !q->session[0])
+		return -1;
+	struct srv_auth *a = srv_auth_of(s);
+	pthread_mutex_lock(&a->mu);
+	struct session *se = find_locked(a, q->session, NULL);
+	if (se)
+		snprintf(out, n, "%s", se->csrf);
+	pthread_mutex_unlock(&a->mu);
+	return out[0] ? 0 : -1;
+}
+
+void srv_sign_out(struct srv_req *q, struct srv_resp *r)
+{
+	if (q->auth != SRV_AUTH_SESSION)
+		return;
+	struct srv_auth *a = srv_auth_of(q->srv);
+	pthread_mutex_lock(&a->mu);
+	end_locked(a, q->session);
+	pthread_mutex_unlock(&a->mu);
+	clear_cookie(q, r);
 }
 
 /* GET /api/v1/session */

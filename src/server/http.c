@@ -551,3 +551,100 @@ void srv_json_end(struct srv_resp *r, struct dti_json *j)
 		    r, st == DTI_ENOMEM ? DTI_ENOMEM : DTI_EINTERNAL, &err, 0);
 	dti_error_release(&err);
 }
+
+/* ---- HTML forms --------------------------------------------------------
+ */
+
+int srv_is_form(const struct srv_req *q)
+{
+	const char *ct = srv_header(q, "Content-Type");
+	if (!ct)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	static const char form[] = "application/x-www-form-urlencoded";
+	size_t n = sizeof form - 1;
+	return strncasecmp(ct, form, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes [p, e) of a form into out (size n): its length, or -1. */
+static long form_decode(const char *p, const char *e, char *out, size_t n)
+{
+	size_t k = 0;
+	while (p < e) {
+		int c = (unsigned char)*p;
+		if (c == '+') {
+			c = ' ';
+			p++;
+		} else if (c == '%') {
+			if (e - p < 3)
+				return -1;
+			int hi = hexdigit(p[1]);
+			int lo = hexdigit(p[2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = hi * 16 + lo;
+			p += 3;
+		} else {
+			p++;
+		}
+		if (k + 1 >= n)
+			return -1;
+		out[k++] = (char)c;
+	}
+	out[k] = '\0';
+	return (long)k;
+}
+
+int srv_form_value(const struct srv_req *q, const char *name, char *out,
+                   size_t n)
+{
+	if (n == 0)
+		return -1;
+	out[0] = '\0';
+	if (!srv_is_form(q) || !q->body)
+		return -1;
+	const char *p = q->body, *end = q->body + q->body_len;
+	size_t nl = strlen(name);
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *fe = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(fe - p));
+		const char *ke = eq ? eq : fe;
+		char key[64];
+		long kl = form_decode(p, ke, key, sizeof key);
+		if (kl == (long)nl && memcmp(key, name, nl) == 0) {
+			long vl = eq ? form_decode(eq + 1, fe, out, n)
+			             : (out[0] = '\0', 0);
+			if (vl < 0 || dti_text_check_utf8(out, (size_t)vl, NULL,
+			                                  NULL) != DTI_OK) {
+				out[0] = '\0';
+				return -1;
+			}
+			for (long i = 0; i < vl; i++) {
+				unsigned char c = (unsigned char)out[i];
+				if ((c < 0x20 && c != '\t' && c != '\n' &&
+				     c != '\r') ||
+				    c == 0x7f) {
+					out[0] = '\0';
+					return -1;
+				}
+			}
+			return 0;
+		}
+		p = fe + 1;
+	}
+	return -1;
+}

@@ -32,6 +32,7 @@
 
 #include "../cli/embedded.h"
 #include "html.h"
+#include "page.h"
 #include "server.h"
 
 /* The page assets, bundled at build time (web/). */
@@ -55,6 +56,63 @@ static const struct word words[] = {
     {"compare", "So sánh", "Compare"},
     {"methodology", "Phương pháp", "Methodology"},
     {"other_lang", "English", "Tiếng Việt"},
+    {"work", "Công việc", "Work"},
+    {"sign_in", "Đăng nhập", "Sign in"},
+    {"sign_out", "Đăng xuất", "Sign out"},
+    {"user_name", "Tên đăng nhập", "User name"},
+    {"password", "Mật khẩu", "Password"},
+    {"sign_in_failed", "Sai tên đăng nhập hoặc mật khẩu.",
+     "Wrong user name or password."},
+    {"too_many", "Đăng nhập sai quá nhiều lần: hãy thử lại sau.",
+     "Too many failed sign-ins: try again later."},
+    {"open_cycles", "Các kỳ đánh giá đang diễn ra", "Assessments in progress"},
+    {"no_open", "Không có kỳ đánh giá nào đang diễn ra.",
+     "No assessment is in progress."},
+    {"state", "Trạng thái", "State"},
+    {"st_draft", "Nháp", "Draft"},
+    {"st_submitted", "Đã nộp", "Submitted"},
+    {"st_returned", "Bị trả lại", "Returned"},
+    {"st_approved", "Đã duyệt", "Approved"},
+    {"st_excluded", "Loại khỏi đánh giá", "Excluded"},
+    {"cy_draft", "Đang chuẩn bị", "Being prepared"},
+    {"cy_open", "Đang nhập số liệu", "Open for figures"},
+    {"cy_review", "Đang thẩm định", "Under review"},
+    {"cy_closed", "Đã khoá", "Closed"},
+    {"cy_published", "Đã công bố", "Published"},
+    {"deadline", "Hạn nộp", "Submission deadline"},
+    {"updated", "Cập nhật", "Updated"},
+    {"figures_n", "Số chỉ tiêu đã nhập", "Figures entered"},
+    {"submission", "Hồ sơ", "Submission"},
+    {"returned_with",
+     "Hồ sơ bị trả lại với ý kiến:", "Returned with the comment:"},
+    {"figure", "Số liệu", "Figure"},
+    {"target", "Cách chấm, đơn vị", "Rule, unit"},
+    {"reviewed", "Giá trị thẩm định", "Reviewed value"},
+    {"reason", "Lý do", "Reason"},
+    {"save", "Lưu nháp", "Save draft"},
+    {"submit", "Nộp hồ sơ", "Submit"},
+    {"approve", "Duyệt", "Approve"},
+    {"return", "Trả lại", "Return"},
+    {"comment", "Ý kiến", "Comment"},
+    {"adjust", "Điều chỉnh", "Adjust"},
+    {"evidence", "Minh chứng", "Evidence"},
+    {"preview", "Điểm dự kiến", "Likely score"},
+    {"likely_rank", "Hạng dự kiến", "Likely rank"},
+    {"done_saved", "Đã lưu.", "Saved."},
+    {"done_submitted", "Đã nộp hồ sơ.", "Submitted."},
+    {"done_approved", "Đã duyệt hồ sơ.", "Approved."},
+    {"done_returned", "Đã trả lại hồ sơ.", "Returned."},
+    {"done_adjusted", "Đã điều chỉnh.", "Adjusted."},
+    {"done_moved", "Đã chuyển trạng thái kỳ đánh giá.", "The cycle moved on."},
+    {"done_published", "Đã công bố.", "Published."},
+    {"stale", "Hồ sơ vừa được người khác thay đổi: hãy tải lại trang.",
+     "Someone else changed this submission: reload the page."},
+    {"cycle_actions", "Chuyển trạng thái kỳ", "Move the cycle on"},
+    {"to_open", "Mở nhập số liệu", "Open for figures"},
+    {"to_review", "Chuyển sang thẩm định", "Start the review"},
+    {"to_closed", "Khoá kỳ đánh giá", "Close"},
+    {"publish", "Công bố", "Publish"},
+    {"publish_preview", "Bảng xếp hạng sẽ công bố", "The ranking to publish"},
     {"published", "Công bố ngày", "Published on"},
     {"cycles", "Các kỳ đánh giá đã công bố", "Published assessments"},
     {"no_cycles", "Chưa có kỳ đánh giá nào được công bố.",
@@ -125,7 +183,7 @@ static const struct word words[] = {
     {NULL, NULL, NULL},
 };
 
-static const char *tr(enum dti_lang lang, const char *key)
+const char *tr(enum dti_lang lang, const char *key)
 {
 	for (const struct word *w = words; w->key; w++)
 		if (strcmp(w->key, key) == 0)
@@ -137,7 +195,7 @@ static const char *tr(enum dti_lang lang, const char *key)
  */
 
 /* The language of a page: /en/... is English, the rest Vietnamese. */
-static enum dti_lang page_lang(const struct srv_req *q)
+enum dti_lang page_lang(const struct srv_req *q)
 {
 	return strncmp(q->path, "/en/", 4) == 0 || strcmp(q->path, "/en") == 0
 	           ? DTI_LANG_EN
@@ -145,13 +203,13 @@ static enum dti_lang page_lang(const struct srv_req *q)
 }
 
 /* The prefix of a page's links in its language: "" or "/en". */
-static const char *prefix(enum dti_lang lang)
+const char *page_prefix(enum dti_lang lang)
 {
 	return lang == DTI_LANG_EN ? "/en" : "";
 }
 
 /* "2023-03-15T..." as dd/mm/yyyy (vi) or yyyy-mm-dd (en). */
-static void page_date(struct html *h, const char *at)
+void page_date(struct html *h, const char *at)
 {
 	if (!at || strlen(at) < 10) {
 		html_text(h, "\xe2\x80\x93");
@@ -164,19 +222,19 @@ static void page_date(struct html *h, const char *at)
 }
 
 /* A link's URL: prefix, then literal parts and path segments. */
-static void url_cycle(struct dti_buf *u, enum dti_lang lang, const char *cycle,
-                      const char *rest)
+void url_cycle(struct dti_buf *u, enum dti_lang lang, const char *cycle,
+               const char *rest)
 {
 	dti_buf_reset(u);
-	dti_buf_adds(u, prefix(lang));
+	dti_buf_adds(u, page_prefix(lang));
 	dti_buf_adds(u, "/cycles/");
 	html_url_segment(u, cycle);
 	if (rest)
 		dti_buf_adds(u, rest);
 }
 
-static void url_unit(struct dti_buf *u, enum dti_lang lang, const char *cycle,
-                     const char *unit)
+void url_unit(struct dti_buf *u, enum dti_lang lang, const char *cycle,
+              const char *unit)
 {
 	url_cycle(u, lang, cycle, "/units/");
 	html_url_segment(u, unit);
@@ -185,24 +243,16 @@ static void url_unit(struct dti_buf *u, enum dti_lang lang, const char *cycle,
 /* ---- The frame of every page -------------------------------------------
  */
 
-enum nav { NAV_HOME, NAV_RANKING, NAV_COMPARE, NAV_METHOD, NAV_NONE };
-
-struct page {
-	struct html h;
-	struct dti_buf body;
-	struct dti_buf url; /* scratch for links */
-	const struct srv_req *q;
-};
-
-static void page_init(struct page *p, const struct srv_req *q)
+void page_init(struct page *p, const struct srv_req *q)
 {
 	dti_buf_init(&p->body, 0);
 	dti_buf_init(&p->url, 0);
 	html_init(&p->h, &p->body, page_lang(q));
 	p->q = q;
+	p->csrf = NULL;
 }
 
-static void page_release(struct page *p)
+void page_release(struct page *p)
 {
 	dti_buf_release(&p->body);
 	dti_buf_release(&p->url);
@@ -223,8 +273,8 @@ static void nav_item(struct page *p, enum nav which, enum nav active,
  * The head, the site's header with its navigation (the cycle's pages when
  * cycle is given) and the language switch, and <main>.
  */
-static void page_begin(struct page *p, const char *title, const char *cycle,
-                       enum nav active)
+void page_begin(struct page *p, const char *title, const char *cycle,
+                enum nav active)
 {
 	struct html *h = &p->h;
 	enum dti_lang lang = h->lang;
@@ -257,7 +307,26 @@ static void page_begin(struct page *p, const char *title, const char *cycle,
 		url_cycle(&p->url, lang, cycle, "/methodology");
 		nav_item(p, NAV_METHOD, active, "methodology", p->url.data);
 	}
+	dti_buf_reset(&p->url);
+	dti_buf_adds(&p->url, page_prefix(lang));
+	dti_buf_adds(&p->url, "/work");
+	nav_item(p, NAV_WORK, active, p->csrf ? "work" : "sign_in",
+	         p->url.data);
 	HTML_LIT(h, "</ul></nav>");
+	if (p->csrf) {
+		/* who is signed in, and the way out (a POST, with the token) */
+		dti_buf_reset(&p->url);
+		dti_buf_adds(&p->url, page_prefix(lang));
+		dti_buf_adds(&p->url, "/logout");
+		html_tag(h, "form", "class", "signout", "method", "post",
+		         "action", p->url.data);
+		html_tag(h, "input", "type", "hidden", "name", "csrf", "value",
+		         p->csrf);
+		html_elem(h, "span", p->q->user);
+		HTML_LIT(h, " <button type=\"submit\">");
+		html_text(h, tr(lang, "sign_out"));
+		HTML_LIT(h, "</button></form>");
+	}
 	/* the same page in the other language */
 	dti_buf_reset(&p->url);
 	const char *path = p->q->path;
@@ -274,7 +343,7 @@ static void page_begin(struct page *p, const char *title, const char *cycle,
 	HTML_LIT(h, "</a></header>\n<main id=\"main\">");
 }
 
-static void page_end(struct page *p)
+void page_end(struct page *p)
 {
 	struct html *h = &p->h;
 	HTML_LIT(h, "</main>\n<footer class=\"site\"><p>");
@@ -323,9 +392,9 @@ static void cycle_title(struct dti_buf *t, const struct dti_view_cycle *ci,
 }
 
 /* Sends a built page through the cache of published data. */
-static void page_send(struct srv_req *q, struct srv_resp *r, struct page *p,
-                      const struct srv_cached *epoch, const char *key,
-                      const char *published_at)
+void page_send(struct srv_req *q, struct srv_resp *r, struct page *p,
+               const struct srv_cached *epoch, const char *key,
+               const char *published_at)
 {
 	if (dti_buf_status(&p->body) != DTI_OK) {
 		srv_problem_dti(r, DTI_ENOMEM, NULL, 0);
@@ -344,7 +413,7 @@ static void page_send(struct srv_req *q, struct srv_resp *r, struct page *p,
 }
 
 /* The 404 page, for a page path that leads nowhere. */
-static void page_not_found(struct srv_req *q, struct srv_resp *r)
+void page_not_found(struct srv_req *q, struct srv_resp *r)
 {
 	struct page p;
 	page_init(&p, q);
@@ -818,8 +887,8 @@ out:
  */
 
 /* The name of node i of a framework in the page's language. */
-static const char *node_name(const struct dti_framework *fw, size_t i,
-                             enum dti_lang lang)
+const char *node_name(const struct dti_framework *fw, size_t i,
+                      enum dti_lang lang)
 {
 	struct dti_node_info ni;
 	dti_framework_node(fw, i, &ni);

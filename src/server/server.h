@@ -127,6 +127,17 @@ int srv_resp_has_header(const struct srv_resp *r, const char *name);
 
 /* ---- Requests (http.c) -------------------------------------------------- */
 
+/*
+ * The value of field name in an application/x-www-form-urlencoded body
+ * (the first, percent-decoded, '+' a space) into out: 0; -1 if the body
+ * is not such a form, has no such field, or the value does not fit or is
+ * not UTF-8 without control characters (tabs and newlines allowed).
+ */
+int srv_form_value(const struct srv_req *q, const char *name, char *out,
+                   size_t n);
+/* 1 if the request's body is an application/x-www-form-urlencoded form. */
+int srv_is_form(const struct srv_req *q);
+
 /* The first query argument of that name, NULL if absent. */
 const char *srv_query(const struct srv_req *q, const char *name);
 /* A header's value (name case-insensitive), NULL if absent. */
@@ -304,6 +315,8 @@ extern const struct srv_route srv_routes_notices[];
 extern const struct srv_route srv_routes_openapi[];
 /* pages.c: the public HTML pages and their assets */
 extern const struct srv_route srv_routes_pages[];
+/* work.c: the signed-in pages (sign in, submissions, review, publish) */
+extern const struct srv_route srv_routes_work[];
 /* The HTML page of a path that leads nowhere (404). */
 void srv_page_not_found(struct srv_req *q, struct srv_resp *r);
 
@@ -412,5 +425,19 @@ int srv_csrf_check(struct srv *s, struct srv_req *q, struct srv_resp *r);
  * password change, say.
  */
 void srv_session_end_user(struct srv *s, const char *user, const char *keep);
+/*
+ * Signs user in with a password (throttled, same answer for an unknown
+ * user and a wrong password): 0 with the session cookie set in r, its
+ * CSRF token into csrf_out and its expiry (Unix time); -1 with a problem
+ * in r (401, 403 cross-site, 429 with Retry-After, 503).
+ */
+int srv_sign_in(struct srv_req *q, struct srv_resp *r, const char *user,
+                const char *pw, char *csrf_out, size_t csrf_n,
+                long long *expires);
+/* The CSRF token of the request's session into out: 0, or -1 if none. */
+int srv_session_csrf(struct srv *s, const struct srv_req *q, char *out,
+                     size_t n);
+/* Ends the request's session (if it has one) and clears the cookie. */
+void srv_sign_out(struct srv_req *q, struct srv_resp *r);
 
 #endif
