@@ -30,8 +30,10 @@ cleanup() { [ "$keep" = 1 ] || rm -rf "$store_dir"; }
 trap cleanup EXIT
 DTI_DB=${DTI_DB:-$store_dir/dti.db}
 export DTI_DB
-# A fixed clock: the transcript is the same on every run.
-DTI_NOW=${DTI_NOW:-2023-03-15T09:00:00Z}
+# A fixed clock: the transcript is the same on every run.  DTI 2021 is
+# published a year before DTI 2022 (unless a time is given).
+demo_now=${DTI_NOW:-2023-03-15T09:00:00Z}
+DTI_NOW=${DTI_NOW:-2022-03-15T09:00:00Z}
 export DTI_NOW
 echo "== a DTI 2022 assessment year in a store ($DTI_DB)"
 run() { echo "\$ $*"; "$@"; }
@@ -43,6 +45,18 @@ export DTI_USER=admin
 run "$dti" user add owner --name 'Bộ Thông tin và Truyền thông (demo)'
 run "$dti" user role owner owner
 export DTI_USER=owner
+# The year before, published a year earlier: the pages then show changes.
+{
+    "$dti" cycle create dti-2021 --year 2021 --framework pdti-2022 --submit-deadline 2022-03-31
+    "$dti" cycle open dti-2021
+    "$dti" submission import dti-2021 data/demo/pdti-2022-demo.csv --data-cycle 2021 --and-submit
+    "$dti" cycle review dti-2021
+    "$dti" review approve dti-2021 --all-submitted
+    "$dti" cycle close dti-2021
+    "$dti" publish dti-2021
+} >/dev/null
+echo "(DTI 2021 published the year before, from the demo figures of 2021)"
+DTI_NOW=$demo_now
 run "$dti" cycle create dti-2022 --year 2022 --framework pdti-2022 --submit-deadline 2023-03-31
 run "$dti" cycle open dti-2022
 run "$dti" submission import dti-2022 data/demo/pdti-2022-demo.csv --data-cycle 2022

@@ -40,6 +40,15 @@ with urllib.request.urlopen(url + '/healthz', timeout=10) as r:
     assert r.headers['X-DTI-Data'] == 'synthetic demo data', r.headers
 with urllib.request.urlopen(url + '/api/v1/cycles/dti-2022/results', timeout=30) as r:
     assert r.status == 200 and r.headers['X-DTI-Data'], r.headers
+# the pages open onto two published years and the one in progress
+with urllib.request.urlopen(url + '/', timeout=30) as r:
+    home = r.read().decode()
+    assert '/cycles/dti-2022' in home and '/cycles/dti-2021' in home, home
+with urllib.request.urlopen(url + '/cycles/dti-2022', timeout=30) as r:
+    page = r.read().decode()
+    assert r.headers['Content-Type'].startswith('text/html')
+    assert 'Đà Nẵng' in page and ('▲' in page or '▼' in page), \
+        'no changes since 2021 on the ranking page'
 accounts = re.findall(r'^  (admin|owner|reviewer|viewer|editor) +([0-9a-f]{18}) ', out, re.M)
 assert len(accounts) == 5, accounts
 for user, pw in accounts:
@@ -55,4 +64,4 @@ status=0
 wait $pid || status=$?
 pid=
 [ "$status" = 0 ] || fail "the demo exited $status on SIGTERM"
-echo "demo: runs to the end, publishes, verifies, serves and stops"
+echo "demo: runs to the end, publishes, verifies, serves its pages and stops"
