@@ -40,6 +40,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "multipart.h"
 #include "serve.h"
 #include "server.h"
 
@@ -392,6 +393,23 @@ int srv_csrf_check(struct srv *s, struct srv_req *q, struct srv_resp *r)
 	char field[64] = "";
 	if (!tok && srv_form_value(q, "csrf", field, sizeof field) == 0)
 		tok = field; /* an HTML form of the pages */
+	if (!tok) {
+		/* an upload form of the pages: the token is one of its parts */
+		struct mp_form f;
+		mp_form_init(&f);
+		char why[128], fname[MP_MAX_NAME + 1];
+		if (mp_parse(srv_header(q, "Content-Type"), q->body,
+		             q->body_len, &f, why, sizeof why, fname,
+		             sizeof fname) == 0) {
+			const struct mp_part *pt = mp_get(&f, "csrf");
+			if (pt && !pt->is_file && pt->len < sizeof field) {
+				memcpy(field, pt->data, pt->len);
+				field[pt->len] = '\0';
+				tok = field;
+			}
+		}
+		mp_form_release(&f);
+	}
 	int ok = 0;
 	struct srv_auth *a = srv_auth_of(s);
 	pthread_mutex_lock(&a->mu);

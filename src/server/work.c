@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "multipart.h"
 #include "page.h"
 #include "server.h"
 
@@ -149,9 +150,9 @@ static void url_work(struct dti_buf *u, enum dti_lang lang, const char *cycle,
 /* The "done" message a page was sent back with (?done=saved). */
 static void done_message(struct page *p, const struct srv_req *q)
 {
-	static const char *const known[] = {"saved",    "submitted", "approved",
-	                                    "returned", "adjusted",  "moved",
-	                                    "published"};
+	static const char *const known[] = {
+	    "saved",    "submitted", "approved",  "returned",
+	    "adjusted", "moved",     "published", "uploaded"};
 	const char *d = srv_query(q, "done");
 	if (!d)
 		return;
@@ -623,6 +624,81 @@ static void preview_table(struct page *p, struct srv_req *q, const char *cycle,
 	dti_submission_preview_free(pv);
 }
 
+/* The evidence of a submission, and the upload form while editing. */
+static void evidence_section(struct page *p,
+                             const struct dti_submission_view *v,
+                             const struct dti_framework *fw, int editing)
+{
+	struct html *h = &p->h;
+	HTML_LIT(h, "<h2>");
+	html_text(h, tr(h->lang, "evidence"));
+	HTML_LIT(h, "</h2>");
+	if (v->nevidence) {
+		HTML_LIT(h, "<ul>");
+		for (size_t i = 0; i < v->nevidence; i++) {
+			const struct dti_evidence_entry *e = &v->evidence[i];
+			HTML_LIT(h, "<li>");
+			if (e->indicator && *e->indicator) {
+				long k = dti_framework_find(fw, e->indicator);
+				html_text(h, k >= 0 ? node_name(fw, (size_t)k,
+				                                h->lang)
+				                    : e->indicator);
+				HTML_LIT(h, ": ");
+			}
+			if (e->doc_number && *e->doc_number)
+				html_textf(h, "%s ", e->doc_number);
+			if (e->title && *e->title)
+				html_text(h, e->title);
+			if (e->filename && *e->filename) {
+				dti_buf_reset(&p->url);
+				dti_buf_addf(&p->url, "/api/v1/evidence/%lld",
+				             (long long)e->id);
+				HTML_LIT(h, " ");
+				html_elem(h, "a", e->filename, "href",
+				          p->url.data);
+			} else if (e->link && *e->link) {
+				HTML_LIT(h, " ");
+				html_elem(h, "span", e->link, "class", "muted");
+			}
+			HTML_LIT(h, "</li>");
+		}
+		HTML_LIT(h, "</ul>");
+	}
+	if (!editing)
+		return;
+	url_work(&p->url, h->lang, v->cycle, v->unit, "evidence");
+	html_tag(h, "form", "method", "post", "action", p->url.data, "enctype",
+	         "multipart/form-data", "class", "filters");
+	form_tokens(p, 0);
+	HTML_LIT(h, "<label>");
+	html_text(h, tr(h->lang, "indicator"));
+	HTML_LIT(h, "<select name=\"indicator\"><option value=\"\">");
+	html_text(h, tr(h->lang, "whole_submission"));
+	HTML_LIT(h, "</option>");
+	const size_t *order = dti_framework_order(fw);
+	for (size_t k = 0; k < dti_framework_node_count(fw); k++) {
+		struct dti_node_info ni;
+		dti_framework_node(fw, order[k], &ni);
+		if (ni.nchildren || !ni.scored)
+			continue;
+		html_tag(h, "option", "value", ni.code);
+		html_text(h, node_name(fw, order[k], h->lang));
+		HTML_LIT(h, "</option>");
+	}
+	HTML_LIT(h, "</select></label><label>");
+	html_text(h, tr(h->lang, "doc_number"));
+	HTML_LIT(h, "<input name=\"doc_number\"></label><label>");
+	html_text(h, tr(h->lang, "doc_date"));
+	HTML_LIT(h, "<input name=\"doc_date\" type=\"date\"></label><label>");
+	html_text(h, tr(h->lang, "doc_title"));
+	HTML_LIT(h, "<input name=\"title\"></label><label>");
+	html_text(h, tr(h->lang, "file"));
+	HTML_LIT(h, "<input name=\"file\" type=\"file\"></label>"
+	            "<button type=\"submit\">");
+	html_text(h, tr(h->lang, "upload"));
+	HTML_LIT(h, "</button></form>");
+}
+
 static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
                      int status)
 {
@@ -816,6 +892,7 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	}
 	dti_buf_release(&fig);
 	dti_buf_release(&id);
+	evidence_section(&p, v, fw, editing);
 	preview_table(&p, q, cycle, v->unit);
 	dti_submission_view_free(v);
 	dti_framework_free(fw);
@@ -985,6 +1062,64 @@ static void h_adjust(struct srv_req *q, struct srv_resp *r)
 	dti_error_release(&err);
 }
 
+/* A text part of an upload form, NUL-terminated into out ("" if none). */
+static int part_text(const struct mp_form *f, const char *name, char *out,
+                     size_t n)
+{
+	out[0] = '\0';
+	const struct mp_part *pt = mp_get(f, name);
+	if (!pt)
+		return 0;
+	if (pt->is_file || pt->len >= n || memchr(pt->data, '\0', pt->len))
+		return -1;
+	memcpy(out, pt->data, pt->len);
+	out[pt->len] = '\0';
+	return 0;
+}
+
+/* POST .../evidence (multipart/form-data): a document, a file or both. */
+static void h_evidence(struct srv_req *q, struct srv_resp *r)
+{
+	struct mp_form f;
+	mp_form_init(&f);
+	char why[256], field[MP_MAX_NAME + 1];
+	char ind[128], num[256], date[32], title[FIELD_MAX];
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = DTI_OK;
+	if (mp_parse(srv_header(q, "Content-Type"), q->body, q->body_len, &f,
+	             why, sizeof why, field, sizeof field) != 0 ||
+	    part_text(&f, "indicator", ind, sizeof ind) ||
+	    part_text(&f, "doc_number", num, sizeof num) ||
+	    part_text(&f, "doc_date", date, sizeof date) ||
+	    part_text(&f, "title", title, sizeof title)) {
+		st = refuse(&err, DTI_ESYNTAX, "file",
+		            "the upload form could not be read");
+	} else {
+		const struct mp_part *file = mp_get(&f, "file");
+		if (file &&
+		    (!file->is_file || (file->len == 0 && !file->filename[0])))
+			file = NULL;
+		struct dti_evidence_new e;
+		dti_evidence_new_init(&e);
+		e.indicator = ind[0] ? ind : NULL;
+		e.doc_number = num[0] ? num : NULL;
+		e.doc_date = date[0] ? date : NULL;
+		e.title = title[0] ? title : NULL;
+		if (file) {
+			e.data = file->data;
+			e.size = file->len;
+			e.filename = file->filename;
+		}
+		e.max_size = srv_config(q->srv)->max_upload;
+		int64_t id = 0;
+		st = dti_evidence_add(q->store, srv_param(q, "cycle"),
+		                      srv_param(q, "unit"), &e, &id, &err);
+	}
+	mp_form_release(&f);
+	sub_done(q, r, st, &err, "uploaded");
+	dti_error_release(&err);
+}
+
 #define WORK(method, path, fn, flags)                                          \
 	{method, path, fn, flags},                                             \
 	{                                                                      \
@@ -1007,5 +1142,6 @@ const struct srv_route srv_routes_work[] = {
     WORK("POST", SUBW "/approve", h_approve, SRV_WRITE),
     WORK("POST", SUBW "/return", h_return, SRV_WRITE),
     WORK("POST", SUBW "/adjust", h_adjust, SRV_WRITE),
+    WORK("POST", SUBW "/evidence", h_evidence, SRV_WRITE),
     {NULL, NULL, NULL, 0},
 };

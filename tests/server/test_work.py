@@ -201,6 +201,45 @@ try:
         check(r.status in (403, 404), f'editor of 01 saving 48: {r}')
         check(figure(store, 'awareness')['value'] == 0.8,
               'another unit\'s editor changed the figure')
+        # evidence: a file uploaded with the page's form (multipart, the
+        # token one of its parts); without the token it is refused
+        _, f = page(ed, SUB)
+        ev = SUB + '/evidence'
+        check(ev in f.forms, 'no evidence form')
+        pdf = b'%PDF-1.4\n%\xe2\xe3\xcf\xd3\r\n--\r\n\x00\xff\n%%EOF\n'
+        bnd = 'dtiPageBoundary7'
+
+        def multipart(fields, file):
+            body = b''
+            for k, v in fields.items():
+                body += (f'--{bnd}\r\nContent-Disposition: form-data; '
+                         f'name="{k}"\r\n\r\n').encode() + \
+                    v.encode() + b'\r\n'
+            body += (f'--{bnd}\r\nContent-Disposition: form-data; '
+                     f'name="file"; filename="Kế hoạch.pdf"\r\n'
+                     f'Content-Type: application/pdf\r\n\r\n').encode() + \
+                file + b'\r\n' + f'--{bnd}--\r\n'.encode()
+            return body
+        fields = {'csrf': f.forms[ev]['csrf'], 'indicator': 'infrastructure',
+                  'doc_number': '12/KH-UBND', 'title': 'Kế hoạch hạ tầng'}
+        n_before = events(store)
+        r = ed.request('POST', ev, raw=multipart(
+            {k: v for k, v in fields.items() if k != 'csrf'}, pdf),
+            content_type='multipart/form-data; boundary=' + bnd)
+        check(r.status == 403 and events(store) == n_before,
+              f'upload without the token: {r}')
+        r = ed.request('POST', ev, raw=multipart(fields, pdf),
+                       content_type='multipart/form-data; boundary=' + bnd)
+        check(r.status == 303 and
+              r.header('Location') == SUB + '?done=uploaded',
+              f'upload: {r}')
+        r, f = page(ed, SUB)
+        m = re.search(r'href="(/api/v1/evidence/\d+)">Kế hoạch\.pdf<',
+                      r.body.decode())
+        if check(m, 'the uploaded file is not listed'):
+            got = ed.get(m.group(1))
+            check(got.status == 200 and got.body == pdf,
+                  f'the file back: {got}')
         # submit
         act(ed, SUB + '/submit', SUB + '/submit')
 
