@@ -92,6 +92,8 @@ static const struct word words[] = {
     {"save", "Lưu nháp", "Save draft"},
     {"submit", "Nộp hồ sơ", "Submit"},
     {"approve", "Duyệt", "Approve"},
+    {"approve_all", "Duyệt mọi hồ sơ đã nộp", "Approve every submitted one"},
+    {"all_states", "Mọi trạng thái", "Every state"},
     {"return", "Trả lại", "Return"},
     {"comment", "Ý kiến", "Comment"},
     {"adjust", "Điều chỉnh", "Adjust"},

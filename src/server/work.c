@@ -464,10 +464,42 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		HTML_LIT(h, "</button></form>");
 	}
 
-	/* the submissions */
+	/* the submissions, by state if asked (the reviewer's queue) */
+	const char *want = srv_query(q, "state");
+	enum dti_sub_state wst = want ? dti_sub_state_parse(want) : 0;
+	size_t nsub = 0;
+	for (size_t i = 0; i < cs->n; i++)
+		nsub += cs->units[i].state == DTI_SUB_SUBMITTED;
 	HTML_LIT(h, "<h2>");
 	html_text(h, tr(h->lang, "submission"));
-	HTML_LIT(h, "</h2><div class=\"table-wrap\"><table class=\"sortable\">"
+	HTML_LIT(h, "</h2>");
+	url_work(&p.url, h->lang, cycle, NULL, NULL);
+	html_tag(h, "form", "method", "get", "action", p.url.data, "class",
+	         "filters");
+	HTML_LIT(h, "<label>");
+	html_text(h, tr(h->lang, "state"));
+	HTML_LIT(h, "<select name=\"state\"><option value=\"\">");
+	html_text(h, tr(h->lang, "all_states"));
+	HTML_LIT(h, "</option>");
+	for (int k = DTI_SUB_DRAFT; k <= DTI_SUB_EXCLUDED; k++) {
+		html_tag(h, "option", "value",
+		         dti_sub_state_name((enum dti_sub_state)k), "selected",
+		         (int)wst == k ? "" : NULL);
+		html_text(h, sub_state_word(h->lang, (enum dti_sub_state)k));
+		HTML_LIT(h, "</option>");
+	}
+	HTML_LIT(h, "</select></label><button type=\"submit\">");
+	html_text(h, tr(h->lang, "filter"));
+	HTML_LIT(h, "</button></form>");
+	if (ci->state == DTI_CYCLE_REVIEW && nsub) {
+		url_work(&p.url, h->lang, cycle, NULL, "approve-all");
+		html_tag(h, "form", "method", "post", "action", p.url.data);
+		form_tokens(&p, ci->version);
+		HTML_LIT(h, "<p><button type=\"submit\">");
+		html_textf(h, "%s (%zu)", tr(h->lang, "approve_all"), nsub);
+		HTML_LIT(h, "</button></p></form>");
+	}
+	HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"sortable\">"
 	            "<thead><tr><th scope=\"col\">");
 	html_text(h, tr(h->lang, "unit"));
 	HTML_LIT(h, "</th><th scope=\"col\">");
@@ -479,6 +511,8 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	HTML_LIT(h, "</th></tr></thead><tbody>");
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct dti_cycle_unit *u = &cs->units[i];
+		if (wst && u->state != wst)
+			continue;
 		HTML_LIT(h, "<tr><th scope=\"row\">");
 		url_work(&p.url, h->lang, cycle, u->unit, NULL);
 		html_elem(h, "a", u->name, "href", p.url.data);
@@ -528,6 +562,46 @@ static void h_move(struct srv_req *q, struct srv_resp *r)
 		struct dti_buf u = DTI_BUF_INIT;
 		url_work(&u, page_lang(q), cycle, NULL, NULL);
 		dti_buf_adds(&u, "?done=moved");
+		see_other(r, u.data);
+		dti_buf_release(&u);
+	}
+	dti_error_release(&err);
+}
+
+/*
+ * POST .../approve-all: every submitted submission of the cycle approved,
+ * all or none (one group: a refusal undoes the others).
+ */
+static void h_approve_all(struct srv_req *q, struct srv_resp *r)
+{
+	const char *cycle = srv_param(q, "cycle");
+	struct dti_cycle_status *cs = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_status(q->store, cycle, &cs, &err);
+	if (st == DTI_OK && form_version(q) &&
+	    cs->cycle.version != form_version(q))
+		st = refuse(&err, DTI_ECONFLICT, "version",
+		            tr(page_lang(q), "stale"));
+	if (st == DTI_OK)
+		st = dti_store_group_begin(q->store, &err);
+	if (st == DTI_OK) {
+		for (size_t i = 0; st == DTI_OK && i < cs->n; i++)
+			if (cs->units[i].state == DTI_SUB_SUBMITTED)
+				st = dti_review_approve(q->store, cycle,
+				                        cs->units[i].unit, 0,
+				                        &err);
+		if (st == DTI_OK)
+			st = dti_store_group_commit(q->store, &err);
+		else
+			dti_store_group_abort(q->store);
+	}
+	dti_cycle_status_free(cs);
+	if (st != DTI_OK) {
+		cycle_page(q, r, err.message, refusal_status(st));
+	} else {
+		struct dti_buf u = DTI_BUF_INIT;
+		url_work(&u, page_lang(q), cycle, NULL, NULL);
+		dti_buf_adds(&u, "?done=approved");
 		see_other(r, u.data);
 		dti_buf_release(&u);
 	}
@@ -1136,6 +1210,7 @@ const struct srv_route srv_routes_work[] = {
     WORK("GET", "/work/cycles/{cycle}", h_cycle, SRV_PUBLIC),
     WORK("POST", "/work/cycles/{cycle}/move", h_move, SRV_WRITE),
     WORK("POST", "/work/cycles/{cycle}/publish", h_publish_post, SRV_WRITE),
+    WORK("POST", "/work/cycles/{cycle}/approve-all", h_approve_all, SRV_WRITE),
     WORK("GET", SUBW, h_sub, SRV_PUBLIC),
     WORK("POST", SUBW "/save", h_save, SRV_WRITE),
     WORK("POST", SUBW "/submit", h_submit, SRV_WRITE),

@@ -243,8 +243,14 @@ try:
         # submit
         act(ed, SUB + '/submit', SUB + '/submit')
 
-        # -- the owner starts the review (the other units excluded) ---------
+        # -- Hà Nội submits too; the owner starts the review (the other
+        # units excluded) --------------------------------------------------
         store.shell("""
+dti submission edit dti-2023 01 awareness=0,9 institutions=0,8 \\
+  infrastructure=0,8 human_resources=0,7 cybersecurity=0,6 \\
+  gov_activity=0,8 econ_activity=0,7 soc_activity=0,5 smart_city=0,4 \\
+  --user editor_b >/dev/null
+dti submission submit dti-2023 01 --user editor_b >/dev/null
 dti cycle status dti-2023 | awk 'NF > 4 && $(NF-3) == "draft" {print $1}' |
   while read -r u; do
     dti submission exclude dti-2023 "$u" --reason 'not in this test' \\
@@ -281,6 +287,20 @@ dti cycle status dti-2023 | awk 'NF > 4 && $(NF-3) == "draft" {print $1}' |
               fg['review_reason'] == 'Theo kết quả khảo sát',
               f'adjusted as {fg}')
         act(rev, SUB + '/approve', SUB + '/approve')
+        # the queue of what is submitted, and every one of it approved at
+        # once: here Hà Nội, the one left
+        cyc = '/work/cycles/dti-2023'
+        r, f = page(rev, cyc + '?state=submitted')
+        body = r.body.decode()
+        check('Hà Nội' in body and 'Đà Nẵng' not in body.split('<tbody>')[1],
+              'the queue of submitted ones')
+        check(cyc + '/approve-all' in f.forms, 'no approve-all form')
+        r = act(rev, cyc + '/approve-all', cyc + '/approve-all',
+                page_path=cyc + '?state=submitted')
+        check(r is not None and
+              r.header('Location') == cyc + '?done=approved', f'{r}')
+        check('"approved":2' in store.cli('cycle status dti-2023 --json')
+              .replace(' ', ''), 'both approved')
 
         # -- the owner closes, sees the preview, publishes ------------------
         act(owner, '/work/cycles/dti-2023/move', '/work/cycles/dti-2023/move',
