@@ -15,6 +15,8 @@
 #             Bearer token of the editor of unit 48 (audited, SQLite
 #             synchronous=FULL)
 #   nginx     the ranking's bytes as a static file (sendfile, no logs)
+# and the public pages, each read twice (first rendered, then from
+# memory), with their size as sent with and without gzip.
 # Figures: requests/s, p50 and p99 latency in ms.
 set -eu
 cd "$(dirname "$0")/.."
@@ -74,6 +76,29 @@ base=$(sed -n 's|^dti serve: listening on \(http://[^ ]*\)/$|\1|p' "$d/serve.out
 
 ranking=/api/v1/cycles/dti-2022/ranking
 profile=/api/v1/cycles/dti-2022/units/48/profile
+
+# The public pages, each read once as a browser would first read it (not
+# yet rendered: the server reads the store and renders it), then again
+# (from memory); bytes as sent with gzip.
+pages="/ /cycles/dti-2022 /cycles/dti-2022/units/48 /cycles/dti-2022/compare?u=48&u=01&u=79 /cycles/dti-2022/methodology /en/cycles/dti-2022"
+python3 - "$base" $pages >"$d/pages.txt" <<'PY'
+import sys, time, urllib.request
+base = sys.argv[1]
+print(f"{'page':<42} {'first ms':>9} {'again ms':>9} {'gzip bytes':>11} {'bytes':>8}")
+for path in sys.argv[2:]:
+    times, size, raw = [], 0, 0
+    for _ in range(2):
+        req = urllib.request.Request(base + path,
+                                     headers={'Accept-Encoding': 'gzip'})
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = r.read()
+        times.append((time.perf_counter() - t0) * 1000)
+        size = len(body)
+    with urllib.request.urlopen(base + path, timeout=30) as r:
+        raw = len(r.read())
+    print(f"{path:<42} {times[0]:>9.1f} {times[1]:>9.1f} {size:>11} {raw:>8}")
+PY
 mkdir -p "$d/www"
 chmod 755 "$d" "$d/www"  # nginx workers run as nobody
 python3 - "$base$ranking" "$d/www/ranking.json" <<'PY'
@@ -181,4 +206,7 @@ for c in $conns; do
 	done
 done
 [ ! -f "$d/ratios" ] || cat "$d/ratios"
+echo
+echo "pages: the first request renders the page, the second is served from memory"
+cat "$d/pages.txt"
 "$dti" audit verify >/dev/null && echo "audit chain intact after the edits"
