@@ -154,6 +154,7 @@ static const struct word words[] = {
     {"standing", "Vị trí", "Standing"},
     {"group_rank", "Hạng trong vùng", "Rank in region"},
     {"nodes", "Chỉ số thành phần", "Components"},
+    {"over_years", "Qua các năm", "Over the years"},
     {"strengths", "Điểm mạnh", "Strengths"},
     {"weaknesses", "Điểm yếu", "Weaknesses"},
     {"move_up", "Để tăng hạng", "To move up"},
@@ -1012,6 +1013,46 @@ static void h_profile(struct srv_req *q, struct srv_resp *r)
 		html_text(h, phrase.data);
 	dti_buf_release(&phrase);
 	HTML_LIT(h, "</p>");
+
+	/* the index over the years: the earlier published cycles, then this */
+	if (ci->nearlier) {
+		HTML_LIT(h, "<h2>");
+		html_text(h, tr(h->lang, "over_years"));
+		HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>"
+		            "<th scope=\"col\" class=\"num\">");
+		html_text(h, tr(h->lang, "year"));
+		HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
+		html_text(h, tr(h->lang, "value"));
+		HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
+		html_text(h, tr(h->lang, "rank"));
+		HTML_LIT(h, "</th></tr></thead><tbody>");
+		for (size_t k = ci->nearlier; k-- > 0;) {
+			const struct dti_view_change *ch = &c0->changes[k];
+			HTML_LIT(h, "<tr><th scope=\"row\" class=\"num\">");
+			url_unit(&p.url, h->lang, ci->earlier[k].cycle, pf->id);
+			char y[16];
+			snprintf(y, sizeof y, "%d", ci->earlier[k].year);
+			html_elem(h, "a", y, "href", p.url.data);
+			HTML_LIT(h, "</th><td class=\"num\">");
+			html_num(h, ch->value_then, dec);
+			HTML_LIT(h, "</td><td class=\"num\">");
+			if (ch->rank_then)
+				html_textf(h, "%d", ch->rank_then);
+			else
+				html_num(h, NAN, 0);
+			HTML_LIT(h, "</td></tr>");
+		}
+		HTML_LIT(h, "<tr><th scope=\"row\" class=\"num\">");
+		html_textf(h, "%d", ci->year);
+		HTML_LIT(h, "</th><td class=\"num\">");
+		html_num(h, c0->unknown ? NAN : c0->value, dec);
+		HTML_LIT(h, "</td><td class=\"num\">");
+		if (c0->rank)
+			html_textf(h, "%d/%zu", c0->rank, pf->nodes[0].ranked);
+		else
+			html_num(h, NAN, 0);
+		HTML_LIT(h, "</td></tr></tbody></table></div>");
+	}
 
 	/* every node of the view */
 	HTML_LIT(h, "<h2>");

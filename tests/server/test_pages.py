@@ -218,6 +218,9 @@ try:
         check(f'{node0["rank"]}/{node0["ranked"]}' in text, 'profile rank')
         check(node0['phrase_vi'] in text,
               f'the press-release sentence {node0["phrase_vi"]!r}')
+        check('Qua các năm' in text and
+              '/cycles/dti-2021/units/48' in p.links,
+              'no years table linking to 2021')
         check('so với năm 2021' in node0['phrase_vi'],
               f'no change in the sentence: {node0["phrase_vi"]}')
         check('Điểm mạnh' in text, 'strengths')
