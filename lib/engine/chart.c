@@ -382,13 +382,24 @@ static void id_attr(struct svg *s, const char *suffix)
 	dti_buf_addf(&s->b, " id=\"%s-%s\"", s->o.id_prefix, suffix);
 }
 
+/*
+ * Empties a scratch buffer, keeping a failed append to it as the chart's
+ * failure (a reset would forget it, and the chart would lack a text).
+ */
+static void scratch_reset(struct svg *s, struct dti_buf *tmp)
+{
+	if (dti_buf_status(tmp) != DTI_OK && dti_buf_status(&s->b) == DTI_OK)
+		s->b.status = dti_buf_status(tmp);
+	dti_buf_reset(tmp);
+}
+
 /* <title> of the element just opened, from s->tip, then its end tag. */
 static void tip_close(struct svg *s, const char *element)
 {
 	dti_buf_adds(&s->b, "><title>");
 	xml(&s->b, s->tip.data ? s->tip.data : "", s->tip.len);
 	dti_buf_addf(&s->b, "</title></%s>\n", element);
-	dti_buf_reset(&s->tip);
+	scratch_reset(s, &s->tip);
 }
 
 /*
@@ -437,7 +448,7 @@ static void text_buf(struct svg *s, double x, double y, const char *anchor,
 	if (dti_buf_status(tmp) == DTI_OK)
 		text(s, x, y, anchor, size, fill, extra,
 		     tmp->data ? tmp->data : "", maxw);
-	dti_buf_reset(tmp);
+	scratch_reset(s, tmp);
 }
 
 static void line(struct svg *s, double x1, double y1, double x2, double y2,
@@ -534,7 +545,7 @@ static void marker(struct svg *s, size_t k, double x, double y, double r,
 	}
 	dti_buf_addf(b, " fill=\"%s\" stroke=\"%s\" stroke-width=\"1.5\"", fill,
 	             stroke);
-	if (s->tip.len)
+	if (s->tip.len || dti_buf_status(&s->tip) != DTI_OK)
 		tip_close(s, el);
 	else
 		dti_buf_adds(b, "/>\n");
