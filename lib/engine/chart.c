@@ -25,7 +25,7 @@
 #include "base/base.h"
 #include "dti/chart.h"
 
-/* ---- palette ---------------------------------------------------------- */
+/* ---- palette ------------------------------------------------------------- */
 
 #define INK       "#1a1a1a"
 #define MUTED     "#595959"
@@ -53,7 +53,7 @@ static const char *const ramp_ink[NCLASS] = {INK, INK, INK, "#ffffff",
 #define MAX_GRID 200 /* rows and columns of a tile layout */
 #define PI       3.14159265358979323846
 
-/* ---- the chart's own words -------------------------------------------- */
+/* ---- the chart's own words ----------------------------------------------- */
 
 enum word {
 	W_NO_VALUE,
@@ -101,7 +101,7 @@ static const char *const words[][2] = {
     [W_WITH_VALUE] = {"with a value", "có giá trị"},
 };
 
-/* ---- the document being written --------------------------------------- */
+/* ---- the document being written ------------------------------------------ */
 
 struct svg {
 	struct dti_buf b;        /* the chart, appended to out when whole */
@@ -241,7 +241,7 @@ static enum dti_status svg_finish(struct svg *s, struct dti_buf *out,
 	return dti_buf_final(out, DTI_OK, err);
 }
 
-/* ---- writers ------------------------------------------------------------ */
+/* ---- writers ------------------------------------------------------------- */
 
 /* A coordinate or a length: at most two decimals, no trailing zeros. */
 static void num(struct dti_buf *b, double v)
@@ -496,6 +496,49 @@ static void point(struct dti_buf *b, double x, double y)
 }
 
 /*
+ * A line drawn in pieces: a segment that starts where the last one ended
+ * continues it; another starts a new subpath.  Keys name the ends (a
+ * year, an axis).
+ */
+struct pen {
+	struct dti_buf *d; /* the path data */
+	int any;
+	long last;
+};
+
+static void pen_segment(struct pen *p, long from, double x1, double y1, long to,
+                        double x2, double y2)
+{
+	if (!p->any || p->last != from) {
+		dti_buf_adds(p->d, p->any ? " M" : "M");
+		point(p->d, x1, y1);
+	}
+	dti_buf_adds(p->d, " L");
+	point(p->d, x2, y2);
+	p->any = 1;
+	p->last = to;
+}
+
+/* The path of pen p in series k's colour and dash, if it has a segment;
+   s->tip held its data. */
+static void pen_draw(struct svg *s, struct pen *p, size_t k)
+{
+	if (p->any && dti_buf_status(p->d) == DTI_OK) {
+		dti_buf_adds(&s->b, "<path d=\"");
+		dti_buf_add(&s->b, p->d->data, p->d->len);
+		dti_buf_addf(&s->b,
+		             "\" fill=\"none\" stroke=\"%s\" "
+		             "stroke-width=\"2\"",
+		             series_colour[k]);
+		if (series_dash[k])
+			dti_buf_addf(&s->b, " stroke-dasharray=\"%s\"",
+			             series_dash[k]);
+		dti_buf_adds(&s->b, "/>\n");
+	}
+	scratch_reset(s, p->d);
+}
+
+/*
  * The marker of series k at (x, y), radius r: a circle, a square, a
  * triangle or a diamond, with s->tip as its <title> when there is one.
  */
@@ -551,7 +594,7 @@ static void marker(struct svg *s, size_t k, double x, double y, double r,
 		dti_buf_adds(b, "/>\n");
 }
 
-/* ---- header, title, legend ---------------------------------------------- */
+/* ---- header, title, legend ----------------------------------------------- */
 
 static double title_height(const struct svg *s)
 {
@@ -659,7 +702,7 @@ static void legend(struct svg *s, double y, const struct entry *e, size_t n)
 	}
 }
 
-/* ---- scales ------------------------------------------------------------- */
+/* ---- scales -------------------------------------------------------------- */
 
 struct scale {
 	double lo, hi;
@@ -732,7 +775,7 @@ static size_t ticks(const struct scale *sc, int about, double *out, size_t max)
 	return n;
 }
 
-/* ---- checks of the data ------------------------------------------------ */
+/* ---- checks of the data -------------------------------------------------- */
 
 /* Labels and series of a bar chart or radar; *lo, *hi get the range of
    the values present. */
@@ -927,8 +970,7 @@ enum dti_status dti_chart_bars(const struct dti_chart_opts *o, size_t ncats,
 	return svg_finish(&s, out, err);
 }
 
-/* ---- radar ----------------------------------------------------------------
- */
+/* ---- radar --------------------------------------------------------------- */
 
 /* Up to two lines of text no wider than maxw each: the split at the space
    that balances them best; each line shortened if it must be. */
@@ -1150,31 +1192,21 @@ enum dti_status dti_chart_radar(const struct dti_chart_opts *o, size_t naxes,
 			             "\" fill=\"%s\" fill-opacity=\"0.12\" "
 			             "stroke=\"%s\" stroke-width=\"2\"",
 			             col, col);
+			if (series_dash[kk])
+				dti_buf_addf(&s.b, " stroke-dasharray=\"%s\"",
+				             series_dash[kk]);
+			dti_buf_adds(&s.b, "/>\n");
 		} else {
 			/* an outline broken where a value is missing */
-			dti_buf_adds(&s.b, "<path d=\"");
-			int any = 0;
+			struct pen pen = {&s.tip, 0, -1};
 			for (size_t i = 0; i < naxes; i++) {
 				size_t j = (i + 1) % naxes;
-				if (isnan(v[i]) || isnan(v[j]))
-					continue;
-				dti_buf_adds(&s.b, any ? " M" : "M");
-				point(&s.b, px[i], py[i]);
-				dti_buf_adds(&s.b, " L");
-				point(&s.b, px[j], py[j]);
-				any = 1;
+				if (!isnan(v[i]) && !isnan(v[j]))
+					pen_segment(&pen, (long)i, px[i], py[i],
+					            (long)j, px[j], py[j]);
 			}
-			if (!any)
-				dti_buf_adds(&s.b, "M0,0");
-			dti_buf_addf(&s.b,
-			             "\" fill=\"none\" stroke=\"%s\" "
-			             "stroke-width=\"2\"",
-			             col);
+			pen_draw(&s, &pen, kk);
 		}
-		if (series_dash[kk])
-			dti_buf_addf(&s.b, " stroke-dasharray=\"%s\"",
-			             series_dash[kk]);
-		dti_buf_adds(&s.b, "/>\n");
 		for (size_t i = 0; i < naxes; i++) {
 			if (isnan(v[i]))
 				continue;
@@ -1189,8 +1221,7 @@ enum dti_status dti_chart_radar(const struct dti_chart_opts *o, size_t naxes,
 	return svg_finish(&s, out, err);
 }
 
-/* ---- trend ----------------------------------------------------------------
- */
+/* ---- trend --------------------------------------------------------------- */
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 2200
@@ -1480,8 +1511,7 @@ enum dti_status dti_chart_trend(const struct dti_chart_opts *o, size_t nseries,
 			const struct dti_chart_trend_series *t = &series[kk];
 			const char *col = series_colour[kk];
 			/* a line only between consecutive years with values */
-			dti_buf_adds(&s.b, "<path d=\"");
-			int any = 0;
+			struct pen pen = {&s.tip, 0, -1};
 			for (int y = y0; y < y1; y++) {
 				const struct dti_chart_point *a =
 				    point_of(t, y);
@@ -1490,24 +1520,12 @@ enum dti_status dti_chart_trend(const struct dti_chart_opts *o, size_t nseries,
 				if (!a || !b || isnan(a->value) ||
 				    isnan(b->value))
 					continue;
-				dti_buf_adds(&s.b, any ? " M" : "M");
-				point(&s.b, XOF(y),
-				      scale_at(&sc, a->value, vy1, vy0));
-				dti_buf_adds(&s.b, " L");
-				point(&s.b, XOF(y + 1),
-				      scale_at(&sc, b->value, vy1, vy0));
-				any = 1;
+				pen_segment(&pen, y, XOF(y),
+				            scale_at(&sc, a->value, vy1, vy0),
+				            y + 1, XOF(y + 1),
+				            scale_at(&sc, b->value, vy1, vy0));
 			}
-			if (!any)
-				dti_buf_adds(&s.b, "M0,0");
-			dti_buf_addf(&s.b,
-			             "\" fill=\"none\" stroke=\"%s\" "
-			             "stroke-width=\"2\"",
-			             col);
-			if (series_dash[kk])
-				dti_buf_addf(&s.b, " stroke-dasharray=\"%s\"",
-				             series_dash[kk]);
-			dti_buf_adds(&s.b, "/>\n");
+			pen_draw(&s, &pen, kk);
 			for (int yr = y0; yr <= y1; yr++) {
 				const struct dti_chart_point *p =
 				    point_of(t, yr);
@@ -1573,8 +1591,7 @@ enum dti_status dti_chart_trend(const struct dti_chart_opts *o, size_t nseries,
 		for (size_t kk = nseries; kk-- > 0;) {
 			const struct dti_chart_trend_series *t = &series[kk];
 			const char *col = series_colour[kk];
-			dti_buf_adds(&s.b, "<path d=\"");
-			int any = 0;
+			struct pen pen = {&s.tip, 0, -1};
 			for (int y = y0; y < y1; y++) {
 				const struct dti_chart_point *a =
 				    point_of(t, y);
@@ -1582,22 +1599,10 @@ enum dti_status dti_chart_trend(const struct dti_chart_opts *o, size_t nseries,
 				    point_of(t, y + 1);
 				if (!a || !b || a->rank <= 0 || b->rank <= 0)
 					continue;
-				dti_buf_adds(&s.b, any ? " M" : "M");
-				point(&s.b, XOF(y), YOFR(a->rank));
-				dti_buf_adds(&s.b, " L");
-				point(&s.b, XOF(y + 1), YOFR(b->rank));
-				any = 1;
+				pen_segment(&pen, y, XOF(y), YOFR(a->rank),
+				            y + 1, XOF(y + 1), YOFR(b->rank));
 			}
-			if (!any)
-				dti_buf_adds(&s.b, "M0,0");
-			dti_buf_addf(&s.b,
-			             "\" fill=\"none\" stroke=\"%s\" "
-			             "stroke-width=\"2\"",
-			             col);
-			if (series_dash[kk])
-				dti_buf_addf(&s.b, " stroke-dasharray=\"%s\"",
-				             series_dash[kk]);
-			dti_buf_adds(&s.b, "/>\n");
+			pen_draw(&s, &pen, kk);
 			for (int yr = y0; yr <= y1; yr++) {
 				const struct dti_chart_point *p =
 				    point_of(t, yr);
@@ -1622,8 +1627,7 @@ enum dti_status dti_chart_trend(const struct dti_chart_opts *o, size_t nseries,
 	return svg_finish(&s, out, err);
 }
 
-/* ---- units and their values ------------------------------------------------
- */
+/* ---- units and their values ---------------------------------------------- */
 
 /* The items of a distribution or map: ids unique (into *ids), names and
    ids UTF-8, values finite or NaN. */
@@ -1706,8 +1710,7 @@ static void missing_words(struct svg *s, struct dti_buf *b, size_t k)
 	             tr(s, k == 1 ? W_NO_VALUE_UNIT : W_NO_VALUE_UNITS));
 }
 
-/* ---- distribution -----------------------------------------------------------
- */
+/* ---- distribution -------------------------------------------------------- */
 
 #define HIST_FROM 400 /* units with a value beyond which bars replace dots */
 #define HIST_BINS 20
@@ -1951,8 +1954,7 @@ done:
 	return svg_finish(&s, out, err);
 }
 
-/* ---- tile layouts
- * ------------------------------------------------------------ */
+/* ---- tile layouts -------------------------------------------------------- */
 
 /* A parsed layout: the public struct first, then what owns its memory. */
 struct layout_own {
@@ -2187,8 +2189,7 @@ done:
 	return DTI_OK;
 }
 
-/* ---- tile map
- * ------------------------------------------------------------------ */
+/* ---- tile map ------------------------------------------------------------ */
 
 /* A caller's layout: every tile with an id and a label, ids and cells
    once each; *ids gets the tiles by id. */
