@@ -14,6 +14,7 @@
 #define DTI_DTI_H
 
 #include "buf.h"
+#include "chart.h"
 #include "compute.h"
 #include "dataset.h"
 #include "dti/version.h"

@@ -413,12 +413,14 @@ const struct dti_embedded_file *cli_embedded(const char *name)
 	return NULL;
 }
 
-/* The bundled registries: every other bundled file is a framework. */
+/* The bundled registries and tile layouts: every other bundled file is a
+   framework. */
 int cli_embedded_is_registry(const char *name)
 {
 	return strcmp(name, "vn-provinces.csv") == 0 ||
 	       strcmp(name, "regions.csv") == 0 ||
-	       strcmp(name, "example-units.csv") == 0;
+	       strcmp(name, "example-units.csv") == 0 ||
+	       strncmp(name, "tiles-", 6) == 0;
 }
 
 static int file_exists(const char *p)
@@ -438,7 +440,8 @@ int cli_load_framework(const char *name, struct dti_framework **fw)
 		         strstr(name, ".csv") ? "" : ".csv");
 		const struct dti_embedded_file *f = cli_embedded(base);
 		if (!f || strncmp(base, "vn-", 3) == 0 ||
-		    strcmp(base, "regions.csv") == 0) {
+		    strcmp(base, "regions.csv") == 0 ||
+		    strncmp(base, "tiles-", 6) == 0) {
 			fprintf(stderr,
 			        "dti: no framework file '%s' and no bundled "
 			        "framework of that name (bundled: see 'dti "

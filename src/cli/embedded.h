@@ -1,7 +1,8 @@
 /*
  * src/cli/embedded.h - files bundled into the dti binary at build time
- * (tools/embed.c writes the table): the frameworks of frameworks/ and the
- * units registry of data/units/.
+ * (tools/embed.c writes the table): the frameworks of frameworks/, the
+ * units registry of data/units/ and its tile layouts (tiles-63.csv,
+ * tiles-34.csv: dti chart map).
  */
 #ifndef DTI_EMBEDDED_H
 #define DTI_EMBEDDED_H

@@ -33,6 +33,7 @@ static const struct command commands[] = {
     {"review", cmd_review, "adjust with a reason, return or approve"},
     {"publish", cmd_publish, "publish a closed cycle as a snapshot"},
     {"results", cmd_results, "the published (or preview) results of a cycle"},
+    {"chart", cmd_chart, "a published cycle as an SVG chart or tile map"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},

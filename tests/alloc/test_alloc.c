@@ -2,7 +2,7 @@
  * tests/alloc/test_alloc.c - every allocation of the engine fails in turn.
  *
  * For each call below (framework parsing, units and data reading, compute,
- * output, explanations, rebasing) the test first makes the call once as
+ * output, explanations, rebasing, charts) the test first makes the call once as
  * it is and keeps a print of what it produced (the framework, dataset or
  * result written out in full, or the text the call wrote).  Then, for
  * k = 1, 2, ..., it makes the call again with allocation number k refused
@@ -22,6 +22,7 @@
  * Built in the normal build only: a sanitizer replaces malloc itself.
  */
 #define _GNU_SOURCE 1
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@ static struct file f_units_vn = {"data/units/vn-provinces.csv"};
 static struct file f_data_example = {"data/demo/example-2025.csv"};
 static struct file f_data_long = {"data/demo/example-2025-long.csv"};
 static struct file f_data_pdti = {"data/demo/pdti-2022-demo.csv"};
+static struct file f_tiles = {"data/units/tiles-63.csv"};
 static char *pdti_data_path;
 
 static char *source_path(const char *rel)
@@ -105,9 +107,9 @@ static void die(const char *what, enum dti_status st,
 
 static void load_world(void)
 {
-	struct file *all[] = {&f_fw_example,     &f_fw_pdti,  &f_units_example,
-	                      &f_groups_example, &f_units_vn, &f_data_example,
-	                      &f_data_long,      &f_data_pdti};
+	struct file *all[] = {&f_fw_example,     &f_fw_pdti,   &f_units_example,
+	                      &f_groups_example, &f_units_vn,  &f_data_example,
+	                      &f_data_long,      &f_data_pdti, &f_tiles};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		slurp(all[i]);
 	pdti_data_path = source_path(f_data_pdti.rel);
@@ -150,9 +152,9 @@ static void free_world(void)
 	dti_units_free(units_example);
 	dti_framework_free(fw_pdti);
 	dti_framework_free(fw_example);
-	struct file *all[] = {&f_fw_example,     &f_fw_pdti,  &f_units_example,
-	                      &f_groups_example, &f_units_vn, &f_data_example,
-	                      &f_data_long,      &f_data_pdti};
+	struct file *all[] = {&f_fw_example,     &f_fw_pdti,   &f_units_example,
+	                      &f_groups_example, &f_units_vn,  &f_data_example,
+	                      &f_data_long,      &f_data_pdti, &f_tiles};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		free(all[i]->data);
 	free(pdti_data_path);
@@ -654,6 +656,102 @@ static enum dti_status run_rebase(struct dti_error *err)
 	return dti_rebase(r_cur, units_vn, &o, &p_ds, err);
 }
 
+/* charts: the layout, then each chart of the 2022 result */
+static struct dti_tile_layout *p_layout, *c_layout;
+static struct dti_chart_item c_items[80];
+static size_t c_n;
+
+static enum dti_status run_layout(struct dti_error *err)
+{
+	return dti_tile_layout_parse(f_tiles.data, f_tiles.len, f_tiles.rel,
+	                             &p_layout, err);
+}
+static void out_layout(struct dti_buf *b)
+{
+	for (size_t t = 0; t < p_layout->ntiles; t++) {
+		const struct dti_tile *x = &p_layout->tiles[t];
+		must(dti_buf_addf(b, "%s %d %d %s %s\n", x->id, x->row, x->col,
+		                  x->label, x->name),
+		     "a tile");
+	}
+	must(dti_buf_addf(b, "%s %s %s %s\n", p_layout->name,
+	                  p_layout->title_vi, p_layout->title_en,
+	                  p_layout->date),
+	     "a layout");
+}
+static void free_layout(void)
+{
+	dti_tile_layout_free(p_layout);
+	p_layout = NULL;
+}
+
+/* The index of every unit of the 2022 result, and the layout. */
+static void setup_chart(void)
+{
+	setup_pdti_linked();
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_tile_layout_parse(
+	    f_tiles.data, f_tiles.len, f_tiles.rel, &c_layout, &err);
+	if (st)
+		die("a layout", st, &err);
+	size_t root = dti_framework_root(fw_pdti);
+	c_n = dti_result_unit_count(r_cur);
+	if (c_n > sizeof c_items / sizeof c_items[0])
+		c_n = sizeof c_items / sizeof c_items[0];
+	for (size_t i = 0; i < c_n; i++) {
+		struct dti_dataset_unit u;
+		dti_dataset_unit(ds_pdti, dti_result_unit(r_cur, i), &u);
+		c_items[i] = (struct dti_chart_item){
+		    u.id, u.name, dti_result_value(r_cur, i, root)};
+	}
+	c_items[3].value = NAN; /* one without a value */
+}
+static void teardown_chart(void)
+{
+	dti_tile_layout_free(c_layout);
+	c_layout = NULL;
+	teardown_results();
+}
+static enum dti_status run_tilemap(struct dti_error *err)
+{
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	o.lang = DTI_LANG_VI;
+	return dti_chart_tilemap(&o, c_layout, c_n, c_items, "48", &p_buf, err);
+}
+static enum dti_status run_distribution(struct dti_error *err)
+{
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	return dti_chart_distribution(&o, c_n, c_items, "48", &p_buf, err);
+}
+static const char *const c_axes[] = {"Nhận thức số", "Thể chế số", "Hạ tầng số",
+                                     "Nhân lực số"};
+static enum dti_status run_bars(struct dti_error *err)
+{
+	double a[] = {0.7, NAN, 0.5, 0.6}, b[] = {0.6, 0.5, 0.4, 0.55};
+	struct dti_chart_series s[] = {{"Đà Nẵng", a}, {"Cả nước", b}};
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	o.lang = DTI_LANG_VI;
+	return dti_chart_bars(&o, 4, c_axes, 2, s, &p_buf, err);
+}
+static enum dti_status run_radar(struct dti_error *err)
+{
+	double a[] = {0.7, NAN, 0.5, 0.6}, b[] = {0.6, 0.5, 0.4, 0.55};
+	struct dti_chart_series s[] = {{"Đà Nẵng", a}, {"Cả nước", b}};
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	return dti_chart_radar(&o, 4, c_axes, 2, s, &p_buf, err);
+}
+static enum dti_status run_trend(struct dti_error *err)
+{
+	struct dti_chart_point p[] = {{2021, "dti-2021", 0.6888, 4, 63},
+	                              {2022, "dti-2022", 0.7010, 7, 63},
+	                              {2025, "dti-2025", NAN, 3, 34}};
+	struct dti_chart_trend_series t = {"Đà Nẵng", 3, p};
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	o.lang = DTI_LANG_VI;
+	return dti_chart_trend(&o, 1, &t, DTI_CHART_VALUES | DTI_CHART_RANKS,
+	                       &p_buf, err);
+}
+
 static const struct op ops[] = {
     {"framework", "parse example-province-internal.csv", NULL, run_fw_example,
      out_fw, free_fw, NULL},
@@ -710,6 +808,15 @@ static const struct op ops[] = {
      out_ex_text, free_ex_text, teardown_results},
     {"rebase", "pdti 2022 onto 2025-07-01", setup_pdti_linked, run_rebase,
      out_ds, free_ds, teardown_results},
+    {"chart", "tile layout tiles-63.csv", NULL, run_layout, out_layout,
+     free_layout, NULL},
+    {"chart", "tile map of pdti 2022, vi", setup_chart, run_tilemap, out_buf,
+     free_buf, teardown_chart},
+    {"chart", "distribution of pdti 2022", setup_chart, run_distribution,
+     out_buf, free_buf, teardown_chart},
+    {"chart", "bars, vi", NULL, run_bars, out_buf, free_buf, NULL},
+    {"chart", "radar", NULL, run_radar, out_buf, free_buf, NULL},
+    {"chart", "trend 63 then 34, vi", NULL, run_trend, out_buf, free_buf, NULL},
 };
 
 /* ---- the driver ---------------------------------------------------------- */

@@ -281,6 +281,8 @@ FIXTURES = {
     'man:dti-rank.1': (S_VIEWS, {}, {}),
     'help:explain': (S_VIEWS, {}, {}),
     'man:dti-explain.1': (S_VIEWS, {}, {}),
+    'help:chart': (S_VIEWS, {}, {}),
+    'man:dti-chart.1': (S_VIEWS, {}, {}),
 }
 
 
