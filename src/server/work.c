@@ -332,6 +332,10 @@ static void h_work(struct srv_req *q, struct srv_resp *r)
 		HTML_LIT(h, "</p>");
 	}
 	dti_cycle_list_free(l);
+	url_work(&p.url, h->lang, NULL, NULL, "audit");
+	HTML_LIT(h, "<p>");
+	html_elem(h, "a", tr(h->lang, "audit"), "href", p.url.data);
+	HTML_LIT(h, "</p>");
 	send_page(q, r, &p, 200);
 	page_release(&p);
 }
@@ -1194,6 +1198,141 @@ static void h_evidence(struct srv_req *q, struct srv_resp *r)
 	dti_error_release(&err);
 }
 
+/* ---- The audit log -------------------------------------------------------
+ */
+
+struct audit_rows {
+	struct page *p;
+	size_t n;
+};
+
+static enum dti_status audit_row(void *ctx, const struct dti_audit_event *ev)
+{
+	struct audit_rows *a = ctx;
+	struct html *h = &a->p->h;
+	HTML_LIT(h, "<tr><td class=\"num\">");
+	html_textf(h, "%lld", (long long)ev->seq);
+	HTML_LIT(h, "</td><td>");
+	html_text(h, ev->at);
+	HTML_LIT(h, "</td><td>");
+	html_text(h, ev->actor);
+	HTML_LIT(h, "</td><td>");
+	html_text(h, ev->action);
+	HTML_LIT(h, "</td><td>");
+	html_text(h, ev->object);
+	HTML_LIT(h, "</td></tr>");
+	a->n++;
+	return DTI_OK;
+}
+
+/*
+ * GET /work/audit (?cycle ?unit ?verify=1): the latest events, newest
+ * last, and on asking the verification of the chain and the tables.
+ */
+static void h_audit(struct srv_req *q, struct srv_resp *r)
+{
+	if (need_user(q, r))
+		return;
+	struct page p;
+	char csrf[48];
+	work_begin(&p, q, csrf, sizeof csrf);
+	struct html *h = &p.h;
+	struct dti_audit_filter f;
+	dti_audit_filter_init(&f);
+	f.cycle = srv_query(q, "cycle");
+	f.unit = srv_query(q, "unit");
+	if (f.cycle && !*f.cycle)
+		f.cycle = NULL;
+	if (f.unit && !*f.unit)
+		f.unit = NULL;
+	struct dti_store_status ss;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_store_status(q->store, &ss, &err);
+	if (st == DTI_OK && !f.cycle && !f.unit && ss.audit_events > 100)
+		f.after = ss.audit_events - 100;
+	page_begin(&p, tr(h->lang, "audit"), NULL, NAV_WORK);
+	HTML_LIT(h, "<h1>");
+	html_text(h, tr(h->lang, "audit"));
+	HTML_LIT(h, "</h1>");
+	dti_buf_reset(&p.url);
+	dti_buf_adds(&p.url, page_prefix(h->lang));
+	dti_buf_adds(&p.url, "/work/audit");
+	html_tag(h, "form", "method", "get", "action", p.url.data, "class",
+	         "filters");
+	HTML_LIT(h, "<label>");
+	html_text(h, tr(h->lang, "ranking"));
+	html_tag(h, "input", "name", "cycle", "value", f.cycle ? f.cycle : "");
+	HTML_LIT(h, "</label><label>");
+	html_text(h, tr(h->lang, "unit"));
+	html_tag(h, "input", "name", "unit", "value", f.unit ? f.unit : "");
+	HTML_LIT(h, "</label><label><input type=\"checkbox\" name=\"verify\" "
+	            "value=\"1\"> ");
+	html_text(h, tr(h->lang, "verify"));
+	HTML_LIT(h, "</label><button type=\"submit\">");
+	html_text(h, tr(h->lang, "filter"));
+	HTML_LIT(h, "</button></form>");
+	const char *verify = srv_query(q, "verify");
+	if (st == DTI_OK && verify && strcmp(verify, "1") == 0) {
+		struct dti_audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		enum dti_status vs = dti_audit_verify(q->store, &rep, &err);
+		if (vs == DTI_OK) {
+			html_tag(h, "p", "class", "notice", "role", "status");
+			html_textf(h, "%s (%lld)", tr(h->lang, "intact"),
+			           rep.events);
+			HTML_LIT(h, "</p>");
+		} else {
+			html_tag(h, "p", "class", "notice", "role", "alert");
+			html_text(h, tr(h->lang, "not_intact"));
+			if (rep.bad_seq)
+				html_textf(h, " #%lld", rep.bad_seq);
+			if (rep.table[0])
+				html_textf(h, " [%s]", rep.table);
+			html_textf(h, ": %s",
+			           rep.problem[0] ? rep.problem : err.message);
+			HTML_LIT(h, "</p>");
+			if (vs == DTI_EPERM)
+				st = vs;
+		}
+		dti_error_release(&err);
+	}
+	if (st == DTI_OK) {
+		HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>"
+		            "<th scope=\"col\" class=\"num\">#</th>"
+		            "<th scope=\"col\">");
+		html_text(h, tr(h->lang, "updated"));
+		HTML_LIT(h, "</th><th scope=\"col\">");
+		html_text(h, tr(h->lang, "user_name"));
+		HTML_LIT(h, "</th><th scope=\"col\">");
+		html_text(h, tr(h->lang, "action"));
+		HTML_LIT(h, "</th><th scope=\"col\">");
+		html_text(h, tr(h->lang, "object"));
+		HTML_LIT(h, "</th></tr></thead><tbody>");
+		struct audit_rows a = {&p, 0};
+		st = dti_audit_log(q->store, &f, audit_row, &a, &err);
+		HTML_LIT(h, "</tbody></table></div>");
+	}
+	if (st != DTI_OK) {
+		page_release(&p);
+		if (st == DTI_EPERM || st == DTI_ENOTFOUND) {
+			/* who may not read the log learns nothing of it */
+			page_init(&p, q);
+			page_begin(&p, tr(page_lang(q), "audit"), NULL,
+			           NAV_WORK);
+			message(&p, err.message, 1);
+			send_page(q, r, &p, st == DTI_EPERM ? 403 : 404);
+			page_release(&p);
+		} else {
+			srv_problem_dti(r, st, &err, 0);
+		}
+		dti_error_release(&err);
+		return;
+	}
+	dti_error_release(&err);
+	send_page(q, r, &p, 200);
+	page_release(&p);
+}
+
 #define WORK(method, path, fn, flags)                                          \
 	{method, path, fn, flags},                                             \
 	{                                                                      \
@@ -1207,6 +1346,7 @@ const struct srv_route srv_routes_work[] = {
     WORK("POST", "/login", h_login_post, SRV_PUBLIC),
     WORK("POST", "/logout", h_logout_post, SRV_WRITE | SRV_NOSTORE),
     WORK("GET", "/work", h_work, SRV_PUBLIC),
+    WORK("GET", "/work/audit", h_audit, SRV_PUBLIC),
     WORK("GET", "/work/cycles/{cycle}", h_cycle, SRV_PUBLIC),
     WORK("POST", "/work/cycles/{cycle}/move", h_move, SRV_WRITE),
     WORK("POST", "/work/cycles/{cycle}/publish", h_publish_post, SRV_WRITE),

@@ -325,6 +325,17 @@ dti cycle status dti-2023 | awk 'NF > 4 && $(NF-3) == "draft" {print $1}' |
               value.replace('.', ',') in r.body.decode(),
               f'the public ranking lacks 48\'s value {value}')
 
+        # -- the audit log and its verification ------------------------------
+        r, f = page(owner, '/work/audit?verify=1')
+        body = r.body.decode()
+        check('role="status"' in body and 'toàn vẹn' in body and
+              'review.approve' in body, 'the audit page of the owner')
+        r, f = page(owner, '/work/audit?unit=48&cycle=dti-2023')
+        check('submission dti-2023/48' in r.body.decode() and
+              'dti-2023/01' not in r.body.decode(), 'the audit filter')
+        r = ed.get('/work/audit')
+        check(r.status in (200, 403), f'the editor\'s audit page: {r}')
+
         # -- sign out -------------------------------------------------------
         r, f = page(ed, '/work')
         r = form_post(ed, '/logout', f.forms['/logout'])
