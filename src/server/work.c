@@ -276,6 +276,65 @@ static void h_logout_post(struct srv_req *q, struct srv_resp *r)
 	see_other(r, page_lang(q) == DTI_LANG_EN ? "/en" : "/");
 }
 
+/* ---- The owner's forms: a new cycle, a framework ---------------------------
+ */
+
+/* The form of a new cycle over a stored framework, and the upload of one. */
+static void owner_forms(struct page *p, struct srv_req *q)
+{
+	struct html *h = &p->h;
+	struct dti_store_framework_list *fl = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	if (dti_store_framework_list(q->store, &fl, &err) != DTI_OK) {
+		dti_error_release(&err);
+		return;
+	}
+	HTML_LIT(h, "<h2>");
+	html_text(h, tr(h->lang, "new_cycle"));
+	HTML_LIT(h, "</h2>");
+	url_work(&p->url, h->lang, NULL, NULL, "cycles");
+	html_tag(h, "form", "method", "post", "action", p->url.data, "class",
+	         "filters");
+	form_tokens(p, 0);
+	HTML_LIT(h, "<label>");
+	html_text(h, tr(h->lang, "label"));
+	HTML_LIT(h,
+	         "<input name=\"label\" required pattern=\"[A-Za-z0-9._-]+\" "
+	         "placeholder=\"dti-2024\"></label><label>");
+	html_text(h, tr(h->lang, "year"));
+	HTML_LIT(h, "<input name=\"year\" required inputmode=\"numeric\" "
+	            "size=\"6\"></label><label>");
+	html_text(h, tr(h->lang, "framework"));
+	HTML_LIT(h, "<select name=\"framework\">");
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct dti_store_framework_entry *e = &fl->frameworks[i];
+		char ref[160];
+		snprintf(ref, sizeof ref, "%s@%s", e->id, e->version);
+		html_elem(h, "option", ref, "value", ref);
+	}
+	HTML_LIT(h, "</select></label><label>");
+	html_text(h, tr(h->lang, "deadline"));
+	HTML_LIT(h, "<input name=\"submit_deadline\" type=\"date\"></label>"
+	            "<button type=\"submit\">");
+	html_text(h, tr(h->lang, "create"));
+	HTML_LIT(h, "</button></form>");
+	dti_store_framework_list_free(fl);
+
+	HTML_LIT(h, "<h2>");
+	html_text(h, tr(h->lang, "add_framework"));
+	HTML_LIT(h, "</h2>");
+	url_work(&p->url, h->lang, NULL, NULL, "frameworks");
+	html_tag(h, "form", "method", "post", "action", p->url.data, "enctype",
+	         "multipart/form-data", "class", "filters");
+	form_tokens(p, 0);
+	HTML_LIT(h, "<label>");
+	html_text(h, tr(h->lang, "file"));
+	HTML_LIT(h, "<input name=\"file\" type=\"file\" accept=\".csv\" "
+	            "required></label><button type=\"submit\">");
+	html_text(h, tr(h->lang, "upload"));
+	HTML_LIT(h, "</button></form>");
+}
+
 /* ---- The cycles in progress ------------------------------------------------
  */
 
@@ -300,6 +359,7 @@ static void h_work(struct srv_req *q, struct srv_resp *r)
 	HTML_LIT(h, "<h1>");
 	html_text(h, tr(h->lang, "open_cycles"));
 	HTML_LIT(h, "</h1>");
+	done_message(&p, q);
 	size_t shown = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dti_cycle_info *ci = &l->cycles[i];
@@ -332,6 +392,7 @@ static void h_work(struct srv_req *q, struct srv_resp *r)
 		HTML_LIT(h, "</p>");
 	}
 	dti_cycle_list_free(l);
+	owner_forms(&p, q);
 	url_work(&p.url, h->lang, NULL, NULL, "audit");
 	HTML_LIT(h, "<p>");
 	html_elem(h, "a", tr(h->lang, "audit"), "href", p.url.data);
@@ -436,6 +497,23 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	HTML_LIT(h, ": ");
 	page_date(h, ci->submit_deadline);
 	HTML_LIT(h, "</p>");
+	if (ci->state != DTI_CYCLE_PUBLISHED) {
+		url_work(&p.url, h->lang, cycle, NULL, "deadlines");
+		html_tag(h, "form", "method", "post", "action", p.url.data,
+		         "class", "filters");
+		form_tokens(&p, 0);
+		HTML_LIT(h, "<label>");
+		html_text(h, tr(h->lang, "deadline"));
+		html_tag(h, "input", "name", "submit_deadline", "type", "date",
+		         "value", ci->submit_deadline);
+		HTML_LIT(h, "</label><label>");
+		html_text(h, tr(h->lang, "review_deadline"));
+		html_tag(h, "input", "name", "review_deadline", "type", "date",
+		         "value", ci->review_deadline);
+		HTML_LIT(h, "</label><button type=\"submit\">");
+		html_text(h, tr(h->lang, "save"));
+		HTML_LIT(h, "</button></form>");
+	}
 
 	/* the owner's moves: one form per next state */
 	static const struct {
@@ -560,6 +638,133 @@ static void h_move(struct srv_req *q, struct srv_resp *r)
 	        ? refuse(&err, DTI_EARG, "to", "no state to move to")
 	        : dti_cycle_transition(q->store, cycle, state, form_version(q),
 	                               &err);
+	if (st != DTI_OK) {
+		cycle_page(q, r, err.message, refusal_status(st));
+	} else {
+		struct dti_buf u = DTI_BUF_INIT;
+		url_work(&u, page_lang(q), cycle, NULL, NULL);
+		dti_buf_adds(&u, "?done=moved");
+		see_other(r, u.data);
+		dti_buf_release(&u);
+	}
+	dti_error_release(&err);
+}
+
+/* The /work page again with a refusal said on it. */
+static void work_refused(struct srv_req *q, struct srv_resp *r, const char *why,
+                         int status)
+{
+	struct page p;
+	char csrf[48];
+	work_begin(&p, q, csrf, sizeof csrf);
+	page_begin(&p, tr(p.h.lang, "work"), NULL, NAV_WORK);
+	message(&p, why, 1);
+	owner_forms(&p, q);
+	send_page(q, r, &p, status);
+	page_release(&p);
+}
+
+/* POST /work/cycles: a new cycle (label, year, framework, deadline). */
+static void h_cycle_create(struct srv_req *q, struct srv_resp *r)
+{
+	char label[64], year[16], fw[160], deadline[16];
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = DTI_OK;
+	struct dti_cycle_new c;
+	dti_cycle_new_init(&c);
+	char *end = NULL;
+	if (srv_form_value(q, "label", label, sizeof label) != 0 ||
+	    srv_form_value(q, "year", year, sizeof year) != 0 ||
+	    srv_form_value(q, "framework", fw, sizeof fw) != 0) {
+		st = refuse(&err, DTI_EARG, "label",
+		            "label, year and framework are needed");
+	} else {
+		long y = strtol(year, &end, 10);
+		if (!year[0] || *end || y < 1900 || y > 2200)
+			st = refuse(&err, DTI_ESYNTAX, "year",
+			            "the year is not a year");
+		c.label = label;
+		c.year = (int)y;
+		c.framework = fw;
+		if (srv_form_value(q, "submit_deadline", deadline,
+		                   sizeof deadline) == 0 &&
+		    deadline[0])
+			c.submit_deadline = deadline;
+	}
+	if (st == DTI_OK)
+		st = dti_cycle_create(q->store, &c, &err);
+	if (st != DTI_OK) {
+		work_refused(q, r, err.message, refusal_status(st));
+	} else {
+		struct dti_buf u = DTI_BUF_INIT;
+		url_work(&u, page_lang(q), label, NULL, NULL);
+		see_other(r, u.data);
+		dti_buf_release(&u);
+	}
+	dti_error_release(&err);
+}
+
+/*
+ * POST /work/frameworks (multipart: file): a framework checked as
+ * `dti framework check` does, every fault with its line and column; then
+ * stored.
+ */
+static void h_framework_add(struct srv_req *q, struct srv_resp *r)
+{
+	struct mp_form f;
+	mp_form_init(&f);
+	char why[256], field[MP_MAX_NAME + 1];
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = DTI_OK;
+	const struct mp_part *file = NULL;
+	if (mp_parse(srv_header(q, "Content-Type"), q->body, q->body_len, &f,
+	             why, sizeof why, field, sizeof field) != 0 ||
+	    !(file = mp_get(&f, "file")) || !file->is_file)
+		st = refuse(&err, DTI_EARG, "file", "no framework file sent");
+	struct dti_framework *fw = NULL;
+	if (st == DTI_OK)
+		st = dti_framework_parse(file->data, file->len,
+		                         file->filename[0] ? file->filename
+		                                           : "framework.csv",
+		                         &fw, &err);
+	dti_framework_free(fw);
+	char sha[65] = "";
+	if (st == DTI_OK)
+		st = dti_store_framework_add(q->store, file->data, file->len,
+		                             file->filename, sha, &err);
+	if (st != DTI_OK) {
+		/* every fault the check found, with its place */
+		struct dti_buf msg = DTI_BUF_INIT;
+		char line[1024];
+		dti_error_format(&err, line, sizeof line);
+		dti_buf_adds(&msg, line);
+		for (size_t i = 0; i < err.nmore && i < 20; i++) {
+			dti_diag_format(&err.more[i], line, sizeof line);
+			dti_buf_adds(&msg, "; ");
+			dti_buf_adds(&msg, line);
+		}
+		work_refused(q, r, msg.data ? msg.data : "",
+		             refusal_status(st));
+		dti_buf_release(&msg);
+	} else {
+		see_other(r, page_lang(q) == DTI_LANG_EN
+		                 ? "/en/work?done=framework"
+		                 : "/work?done=framework");
+	}
+	mp_form_release(&f);
+	dti_error_release(&err);
+}
+
+/* POST /work/cycles/{cycle}/deadlines: submit and review deadlines. */
+static void h_deadlines(struct srv_req *q, struct srv_resp *r)
+{
+	const char *cycle = srv_param(q, "cycle");
+	char sub[16] = "", rev[16] = "";
+	srv_form_value(q, "submit_deadline", sub, sizeof sub);
+	srv_form_value(q, "review_deadline", rev, sizeof rev);
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_cycle_set_deadlines(
+	    q->store, cycle, sub[0] ? sub : NULL, rev[0] ? rev : NULL, &err);
 	if (st != DTI_OK) {
 		cycle_page(q, r, err.message, refusal_status(st));
 	} else {
@@ -1348,6 +1553,9 @@ const struct srv_route srv_routes_work[] = {
     WORK("GET", "/work", h_work, SRV_PUBLIC),
     WORK("GET", "/work/audit", h_audit, SRV_PUBLIC),
     WORK("GET", "/work/cycles/{cycle}", h_cycle, SRV_PUBLIC),
+    WORK("POST", "/work/cycles", h_cycle_create, SRV_WRITE),
+    WORK("POST", "/work/frameworks", h_framework_add, SRV_WRITE),
+    WORK("POST", "/work/cycles/{cycle}/deadlines", h_deadlines, SRV_WRITE),
     WORK("POST", "/work/cycles/{cycle}/move", h_move, SRV_WRITE),
     WORK("POST", "/work/cycles/{cycle}/publish", h_publish_post, SRV_WRITE),
     WORK("POST", "/work/cycles/{cycle}/approve-all", h_approve_all, SRV_WRITE),

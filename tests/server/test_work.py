@@ -258,6 +258,50 @@ dti cycle status dti-2023 | awk 'NF > 4 && $(NF-3) == "draft" {print $1}' |
   done >/dev/null
 """)
         owner = sign_in(srv, 'owner')
+        # a new cycle, its deadlines; a framework with faults, then a good
+        # one (a file sent with the page's upload form)
+        r = act(owner, '/work/cycles', '/work/cycles',
+                {'label': 'dti-2024', 'year': '2024',
+                 'framework': 'pdti-2022@2022'}, page_path='/work')
+        check(r is not None and
+              r.header('Location') == '/work/cycles/dti-2024', f'{r}')
+        r = act(owner, '/work/cycles/dti-2024/deadlines',
+                '/work/cycles/dti-2024/deadlines',
+                {'submit_deadline': '2099-06-30'},
+                page_path='/work/cycles/dti-2024')
+        check('2099-06-30' in store.cli('cycle status dti-2024'),
+              'the deadline was not set')
+        r = act(owner, '/work/cycles', '/work/cycles',
+                {'label': 'dti-2024', 'year': '2024',
+                 'framework': 'pdti-2022@2022'}, status=409,
+                page_path='/work')
+        _, f = page(owner, '/work')
+        up = f.forms['/work/frameworks']
+
+        def upload_fw(text):
+            b = 'fwBoundary42'
+            body = (f'--{b}\r\nContent-Disposition: form-data; '
+                    f'name="csrf"\r\n\r\n{up["csrf"]}\r\n'
+                    f'--{b}\r\nContent-Disposition: form-data; '
+                    f'name="file"; filename="mine.csv"\r\n\r\n').encode() \
+                + text + f'\r\n--{b}--\r\n'.encode()
+            return owner.request('POST', '/work/frameworks', raw=body,
+                                 content_type='multipart/form-data; '
+                                 'boundary=' + b)
+        bad = (b'# id: mine\n# version: 1\ncode,parent,kind,name_vi,'
+               b'weight,rule\nidx,,index,Chi so,,\na,idx,indicator,A,1,'
+               b'nonsense\n')
+        r = upload_fw(bad)
+        f = Form(r.body.decode())
+        check(r.status in (400, 422) and f.alerts and
+              'mine.csv' in f.alerts[0], f'a bad framework: {r}')
+        good = open(os.path.join(
+            SRC, 'frameworks', 'example-province-internal.csv'), 'rb').read()
+        r = upload_fw(good)
+        check(r.status == 303 and 'done=framework' in
+              (r.header('Location') or ''), f'a good framework: {r}')
+        check('example-province-internal' in store.cli('framework list'),
+              'the framework was not stored')
         act(owner, '/work/cycles/dti-2023/move', '/work/cycles/dti-2023/move',
             page_path='/work/cycles/dti-2023')
 
