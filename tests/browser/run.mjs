@@ -9,8 +9,9 @@
 // and in English at 360x740 (a phone) and at 1280x900 (a desktop):
 //   - each answers 200 (404 for the 404 pages), with no console error, no
 //     script error, no Content-Security-Policy violation, no failed
-//     request, no request off this machine and no sideways scrolling of
-//     the page itself;
+//     request, no request off this machine, no sideways scrolling of
+//     the page itself, and in every table as many cells shown in each row
+//     as column headers;
 //   - axe-core (WCAG 2.0 and 2.1, levels A and AA) finds no violation;
 //   - with JavaScript disabled, each page shows the same content, the
 //     ranking the same rows, and its filters still work (the form is
@@ -368,6 +369,26 @@ function visibleUnits(page) {
     .map((tr) => tr.querySelector('th').textContent.trim()));
 }
 
+// In each table, the cells shown in each row against the headers shown
+// (a column hidden on a phone must be hidden in every row).
+function columnsShown(page) {
+  return page.$$eval('table', (tables) => tables.map((t, i) => {
+    const shown = (tr) => [...tr.cells]
+      .filter((c) => c.getClientRects().length > 0)
+      .reduce((n, c) => n + c.colSpan, 0);
+    const head = t.tHead ? shown(t.tHead.rows[0]) : null;
+    const rows = [];
+    for (const body of t.tBodies) {
+      for (const tr of body.rows) {
+        if (head !== null && !tr.hidden && shown(tr) !== head) {
+          rows.push(`"${tr.cells[0].textContent.trim()}": ${shown(tr)}`);
+        }
+      }
+    }
+    return { table: i + 1, head, rows };
+  }));
+}
+
 // The main part's text, as a reader sees it.
 function mainText(page) {
   return page.$eval('main', (m) => m.innerText);
@@ -540,6 +561,11 @@ async function main() {
         document.documentElement.clientWidth);
       check(overflow <= 0, `${label}: the page scrolls sideways by ` +
         `${overflow} px`);
+      for (const t of await columnsShown(page)) {
+        check(t.rows.length === 0, `${label}: table ${t.table} shows ` +
+          `${t.head} column headers but rows with other numbers of ` +
+          `cells: ${t.rows.slice(0, 3).join('; ')}`);
+      }
       const file = path.join(shots, `${label}.png`);
       await page.screenshot({ path: file, fullPage: true });
       written.push(file);
