@@ -518,13 +518,14 @@ static void change_tds(struct page *p, const struct dti_view_cell *c,
 	const struct dti_view_change *ch = nearlier ? &c->changes[0] : NULL;
 	/* value */
 	if (!ch || isnan(ch->value_change)) {
-		HTML_LIT(h, "<td class=\"num\"><span class=\"missing\">");
+		HTML_LIT(h, "<td class=\"num wide\"><span class=\"missing\">");
 		html_num(h, NAN, 0);
 		HTML_LIT(h, "</span></td>");
 	} else {
 		dti_buf_reset(&p->url);
 		dti_buf_addf(&p->url, "%.*f", decimals, ch->value_change);
-		html_tag(h, "td", "class", "num", "data-sort", p->url.data);
+		html_tag(h, "td", "class", "num wide", "data-sort",
+		         p->url.data);
 		if (ch->value_change > 0)
 			HTML_LIT(h, "+");
 		html_num(h, ch->value_change, decimals);
