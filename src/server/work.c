@@ -1039,9 +1039,10 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		HTML_LIT(h, "</blockquote></div>");
 	}
 
+	/* the editor's form: while the cycle is open, or once returned */
 	int editing =
-	    ci.state == DTI_CYCLE_OPEN &&
-	    (v->state == DTI_SUB_DRAFT || v->state == DTI_SUB_RETURNED);
+	    (ci.state == DTI_CYCLE_OPEN && v->state == DTI_SUB_DRAFT) ||
+	    v->state == DTI_SUB_RETURNED;
 	int reviewing =
 	    ci.state == DTI_CYCLE_REVIEW && v->state == DTI_SUB_SUBMITTED;
 	/* the figures: a form when the unit may still change them */
