@@ -22,7 +22,8 @@
  *
  * The charts know nothing of the store: a caller passes what
  * dti_store_ranking() and dti_store_profile() (views.h) return, picked
- * into the structs below.
+ * into the structs below.  dti_store_chart() (views.h) does that picking
+ * for a published cycle in one call.
  *
  * Errors: bad arguments (no data, too many series, a width out of range,
  * a bad id prefix) are DTI_EARG; data that cannot be drawn (every value
@@ -68,7 +69,8 @@ struct dti_chart_opts {
 	const char *title;  /* <title>; NULL: a title by chart kind */
 	const char *desc;   /* <desc>; NULL: the values in words */
 	int show_title;     /* 1: the title is drawn at the top as well */
-	int decimals;       /* of the values shown, 0..10 */
+	int decimals;       /* of the values shown, 0..10 (dti_store_chart:
+	                       or DTI_CHART_DECIMALS_PUBLISHED) */
 	/* every id of the chart starts with it: a letter, then letters,
 	   digits, '-' or '_'; NULL: "dti-chart" */
 	const char *id_prefix;
@@ -76,6 +78,11 @@ struct dti_chart_opts {
 	   when every value is in it */
 	double scale_min, scale_max;
 };
+/*
+ * opts.decimals for dti_store_chart() (views.h): the published precision
+ * of the cycle drawn.  The dti_chart_ calls here refuse it (DTI_EARG).
+ */
+#define DTI_CHART_DECIMALS_PUBLISHED (-1)
 #define DTI_CHART_OPTS_INIT                                                    \
 	{                                                                      \
 		0, 0, DTI_LANG_EN, NULL, NULL, 1, 4, NULL, 0, 0                \

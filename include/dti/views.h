@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "chart.h"
 #include "error.h"
 #include "explain.h"
 #include "output.h"
@@ -276,6 +277,70 @@ DTI_EXTERN enum dti_status
 dti_view_phrase(const struct dti_view_cell *cell, size_t ranked, int precision,
                 const struct dti_view_earlier *earlier, size_t nearlier,
                 enum dti_lang lang, struct dti_buf *out);
+
+/* ---- Charts of a published cycle --------------------------------------- */
+
+/* The charts of dti_store_chart (what dti-chart(1) draws). */
+enum dti_view_chart {
+	DTI_VIEW_CHART_BARS = 0, /* a unit's index, sub-indices and pillars
+	                            beside the two means */
+	DTI_VIEW_CHART_RADAR,    /* a unit's main indicators (its sub-indices
+	                            and pillars when there are fewer than
+	                            three) beside the two means */
+	DTI_VIEW_CHART_TREND,    /* a unit's value and rank over the years */
+	DTI_VIEW_CHART_DISTRIBUTION, /* every unit's value, one marked */
+	DTI_VIEW_CHART_MAP           /* a tile map of every unit's value */
+};
+
+/*
+ * Draws a chart of a published cycle and appends it to out: one
+ * standalone SVG document (dti/chart.h), the same bytes for the same
+ * store and arguments.  What 'dti chart' draws is this call's.
+ *
+ *   bars, radar   unit's published values beside the mean of all units'
+ *                 and the mean of its group's ("Mean of all units",
+ *                 "Mean of " and the group's name in the store's
+ *                 registry; "Trung bình chung", "Trung bình ...").  A
+ *                 mean is that of the units with a value, exact.  A
+ *                 radar with fewer than three axes is DTI_EINVALID
+ *                 (field "axes").
+ *   trend         unit's value and rank on the node in the cycle and in
+ *                 every earlier published cycle of its level (from
+ *                 vo->since on; of several cycles in one year, the
+ *                 view's first), with the units ranked each year.
+ *   distribution, map
+ *                 every unit's value on the node; unit (NULL: none) is
+ *                 marked (not in the published result: DTI_ENOTFOUND,
+ *                 field "unit").  The map takes, of the nlayouts
+ *                 layouts, the one with a tile for the most units (the
+ *                 first on a tie); no layout, none with a unit of the
+ *                 cycle, or a unit without a tile in the one taken:
+ *                 DTI_ENOTFOUND, field "tiles".  Other kinds do not read
+ *                 layouts.
+ *
+ * unit: an id or a name read as on the cycle's reference date; required
+ * for bars, radar and trend (DTI_EARG, field "unit").  vo (NULL: the
+ * defaults): node, the node of a trend, distribution or map (NULL: the
+ * index); since (trend); lang, the language of everything written
+ * (names, the title, the chart's words and decimal mark: co->lang is
+ * not read); its other fields are not read.  co (NULL: the defaults with
+ * DTI_CHART_DECIMALS_PUBLISHED): as for the dti_chart_ calls; title
+ * NULL is a title made from the data (the unit's name, what is drawn,
+ * the cycle, "(partial)", "(synthetic data)"); decimals
+ * DTI_CHART_DECIMALS_PUBLISHED is the cycle's published precision.
+ *
+ * Reads one state of the store.  Errors: those of dti_store_ranking()
+ * and dti_store_profile() (an unknown cycle, unit or node DTI_ENOTFOUND,
+ * a cycle not published DTI_ESTATE, ...), those of the dti_chart_ calls
+ * (the field names the option: "width", "id_prefix", "decimals"), and
+ * the above.  Nothing is appended to out on failure.
+ */
+DTI_EXTERN enum dti_status
+dti_store_chart(struct dti_store *s, const char *cycle,
+                enum dti_view_chart kind, const char *unit,
+                const struct dti_view_opts *vo, const struct dti_chart_opts *co,
+                size_t nlayouts, const struct dti_tile_layout *const *layouts,
+                struct dti_buf *out, struct dti_error *err);
 
 /* ---- Writers ------------------------------------------------------------
  *

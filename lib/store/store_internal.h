@@ -10,9 +10,9 @@
  * auditlog.c (reading the log), lists.c (memory of returned lists),
  * export.c (backup, export, import), schema.c, settings.c (the clock
  * setting), resultview.c (a snapshot as a table), views.c (the published
- * ranking, a unit's profile, the editor's preview) and viewout.c (their
- * writers and the press-release sentence).  Each public call that writes
- * follows one pattern:
+ * ranking, a unit's profile, the editor's preview), viewout.c (their
+ * writers and the press-release sentence) and chartview.c (a published
+ * cycle's charts).  Each public call that writes follows one pattern:
  *
  *     st = store_begin(s, err);          write lock, schema checked
  *     ... checks, reads, writes, store_audit(...) ...
@@ -257,6 +257,40 @@ enum dti_status store_unit_resolve(struct dti_store *s, const char *text,
 enum dti_status store_cycle_unit(struct dti_store *s,
                                  const struct store_cycle *c, const char *text,
                                  char id[64], struct dti_error *err);
+
+/* ---- views.c: the published views inside a read transaction ------------ */
+
+/*
+ * dti_store_ranking() and dti_store_profile() inside the caller's read
+ * transaction, so that chartview.c reads one consistent store for a
+ * chart.  A profile read so has no explanation (explained = 0): one
+ * recomputes the cycle, and a chart shows only the snapshot's numbers.
+ */
+enum dti_status store_ranking_read(struct dti_store *s, const char *cycle,
+                                   const struct dti_view_opts *o,
+                                   struct dti_ranking **out,
+                                   struct dti_error *err);
+enum dti_status store_profile_read(struct dti_store *s, const char *cycle,
+                                   const char *unit,
+                                   const struct dti_view_opts *o,
+                                   struct dti_profile **out,
+                                   struct dti_error *err);
+/*
+ * For each of the n node codes (matched as a ranking matches its node),
+ * over every unit of the published cycle's snapshot, read once: the mean
+ * of the published values (all[k]), the same over the units of group
+ * (in_group[k]; group NULL or "": NaN), NaN where no unit has a value,
+ * and the number of units ranked on it (ranked[k]).  A code the snapshot
+ * does not have gives NaN, NaN and 0.  The means are exact: the values,
+ * decimals at the published precision, are summed as integers and
+ * divided once.  all, in_group or ranked may be NULL.  Errors as a
+ * ranking's for the cycle.
+ */
+enum dti_status store_view_node_stats(struct dti_store *s, const char *cycle,
+                                      size_t n, const char *const *codes,
+                                      const char *group, double *all,
+                                      double *in_group, size_t *ranked,
+                                      struct dti_error *err);
 
 /* ---- lists.c: what reading calls hand to callers ------------------------ */
 

@@ -353,14 +353,16 @@ static void fill_info(struct dti_view_cycle *info, const struct store_cycle *c,
 	info->earlier = ev;
 }
 
-/* The published cycle `label`, its snapshot and the earlier ones. */
+/* The published cycle `label`, its snapshot and (e != NULL) the earlier
+   ones. */
 static enum dti_status open_published(struct dti_store *s, const char *label,
                                       int since, struct store_cycle *c,
                                       struct snap *sn, struct earlier *e,
                                       struct dti_error *err)
 {
 	memset(sn, 0, sizeof *sn);
-	memset(e, 0, sizeof *e);
+	if (e)
+		memset(e, 0, sizeof *e);
 	enum dti_status st = store_load_cycle(s, label, c, err);
 	if (st == DTI_OK && c->state != DTI_CYCLE_PUBLISHED)
 		st = dti_err_set(err, DTI_ESTATE, "", 0, 0, "state",
@@ -368,7 +370,7 @@ static enum dti_status open_published(struct dti_store *s, const char *label,
 		                 store_state_phrase(c->state));
 	if (st == DTI_OK)
 		st = snap_load(s, c, sn, err);
-	if (st == DTI_OK)
+	if (st == DTI_OK && e)
 		st = earlier_load(s, c, since, e, err);
 	return st;
 }
@@ -515,10 +517,10 @@ static enum dti_status ranking_build(struct dti_store *s, const char *cycle,
 	return st;
 }
 
-enum dti_status dti_store_ranking(struct dti_store *s, const char *cycle,
-                                  const struct dti_view_opts *opts,
-                                  struct dti_ranking **out,
-                                  struct dti_error *err)
+enum dti_status store_ranking_read(struct dti_store *s, const char *cycle,
+                                   const struct dti_view_opts *opts,
+                                   struct dti_ranking **out,
+                                   struct dti_error *err)
 {
 	*out = NULL;
 	struct dti_view_opts def = DTI_VIEW_OPTS_INIT;
@@ -527,11 +529,7 @@ enum dti_status dti_store_ranking(struct dti_store *s, const char *cycle,
 	struct dti_ranking *r = store_list_new(sizeof *r, &a);
 	if (!r)
 		return dti_err_nomem(err);
-	enum dti_status st = store_begin_read(s, err);
-	if (st == DTI_OK) {
-		st = ranking_build(s, cycle, o, r, a, err);
-		db_rollback(s->db);
-	}
+	enum dti_status st = ranking_build(s, cycle, o, r, a, err);
 	if (st != DTI_OK) {
 		store_list_free(r);
 		return st;
@@ -540,9 +538,103 @@ enum dti_status dti_store_ranking(struct dti_store *s, const char *cycle,
 	return DTI_OK;
 }
 
+enum dti_status dti_store_ranking(struct dti_store *s, const char *cycle,
+                                  const struct dti_view_opts *opts,
+                                  struct dti_ranking **out,
+                                  struct dti_error *err)
+{
+	*out = NULL;
+	enum dti_status st = store_begin_read(s, err);
+	if (st == DTI_OK) {
+		st = store_ranking_read(s, cycle, opts, out, err);
+		db_rollback(s->db);
+	}
+	return st;
+}
+
 void dti_ranking_free(struct dti_ranking *r)
 {
 	store_list_free(r);
+}
+
+/* ---- a node over every unit (for the charts) ---------------------------- */
+
+/*
+ * A mean of published values.  They are decimals at the published
+ * precision, so they are summed exactly as counts of their last decimal
+ * and divided once: the mean does not depend on the order of the units.
+ * Counts too large to stay exact in a double fall back to a plain sum.
+ */
+struct mean {
+	long long sum; /* counts of the last decimal */
+	double fsum;
+	size_t n;
+	int inexact;
+};
+
+#define MEAN_EXACT_MAX 1e15 /* below 2^53, with room for one more term */
+
+static void mean_add(struct mean *m, double v, int digits)
+{
+	if (isnan(v))
+		return;
+	double scaled = fabs(v) * dti_pow10(digits);
+	if (scaled >= MEAN_EXACT_MAX ||
+	    fabs((double)m->sum) >= 8.0 * MEAN_EXACT_MAX)
+		m->inexact = 1;
+	else
+		m->sum += dti_round_scaled(v, digits);
+	m->fsum += v;
+	m->n++;
+}
+
+static double mean_of(const struct mean *m, int digits)
+{
+	if (!m->n)
+		return NAN;
+	if (m->inexact)
+		return m->fsum / (double)m->n;
+	return (double)m->sum / ((double)m->n * dti_pow10(digits));
+}
+
+enum dti_status store_view_node_stats(struct dti_store *s, const char *cycle,
+                                      size_t n, const char *const *codes,
+                                      const char *group, double *all,
+                                      double *in_group, size_t *ranked,
+                                      struct dti_error *err)
+{
+	struct store_cycle c;
+	struct snap sn;
+	enum dti_status st = open_published(s, cycle, 0, &c, &sn, NULL, err);
+	for (size_t k = 0; st == DTI_OK && k < n; k++) {
+		json_t *nd = find_node(sn.body, codes[k]);
+		const char *code = nd ? jtext(nd, "code") : NULL;
+		struct mean ma, mg;
+		memset(&ma, 0, sizeof ma);
+		memset(&mg, 0, sizeof mg);
+		size_t nr = 0, i;
+		json_t *u;
+		json_array_foreach(sn.units, i, u)
+		{
+			if (!code)
+				break;
+			double v = jvalue(u, code);
+			mean_add(&ma, v, sn.precision);
+			const char *g = jtext(u, "group");
+			if (group && *group && g && strcmp(g, group) == 0)
+				mean_add(&mg, v, sn.precision);
+			if (jrank(u, "ranks", code))
+				nr++;
+		}
+		if (all)
+			all[k] = mean_of(&ma, sn.precision);
+		if (in_group)
+			in_group[k] = mean_of(&mg, sn.precision);
+		if (ranked)
+			ranked[k] = nr;
+	}
+	snap_release(&sn);
+	return st;
 }
 
 /* ---- the profile -------------------------------------------------------- */
@@ -689,7 +781,7 @@ explain_unit(struct dti_store *s, const struct store_cycle *c,
 
 static enum dti_status profile_build(struct dti_store *s, const char *cycle,
                                      const char *unit,
-                                     const struct dti_view_opts *o,
+                                     const struct dti_view_opts *o, int explain,
                                      struct profile_priv *p,
                                      struct dti_arena *a, struct dti_error *err)
 {
@@ -753,7 +845,9 @@ static enum dti_status profile_build(struct dti_store *s, const char *cycle,
 		pr->nodes = vn;
 		pr->cells = cells;
 	}
-	if (st == DTI_OK && !oom) {
+	if (st == DTI_OK && !oom && !explain)
+		pr->unexplained = "no explanation was asked for";
+	if (st == DTI_OK && !oom && explain) {
 		const char *why = "";
 		st = explain_unit(s, &c, &sn, &e, id, jtext(explained, "code"),
 		                  o->top, p, a, &oom, &why);
@@ -771,11 +865,12 @@ static enum dti_status profile_build(struct dti_store *s, const char *cycle,
 	return st;
 }
 
-enum dti_status dti_store_profile(struct dti_store *s, const char *cycle,
-                                  const char *unit,
-                                  const struct dti_view_opts *opts,
-                                  struct dti_profile **out,
-                                  struct dti_error *err)
+/* A profile, inside the caller's read transaction. */
+static enum dti_status profile_get(struct dti_store *s, const char *cycle,
+                                   const char *unit,
+                                   const struct dti_view_opts *opts,
+                                   int explain, struct dti_profile **out,
+                                   struct dti_error *err)
 {
 	*out = NULL;
 	struct dti_view_opts def = DTI_VIEW_OPTS_INIT;
@@ -785,17 +880,38 @@ enum dti_status dti_store_profile(struct dti_store *s, const char *cycle,
 	if (!p)
 		return dti_err_nomem(err);
 	p->pub.unexplained = "";
-	enum dti_status st = store_begin_read(s, err);
-	if (st == DTI_OK) {
-		st = profile_build(s, cycle, unit, o, p, a, err);
-		db_rollback(s->db);
-	}
+	enum dti_status st =
+	    profile_build(s, cycle, unit, o, explain, p, a, err);
 	if (st != DTI_OK) {
 		dti_profile_free(&p->pub);
 		return st;
 	}
 	*out = &p->pub;
 	return DTI_OK;
+}
+
+enum dti_status dti_store_profile(struct dti_store *s, const char *cycle,
+                                  const char *unit,
+                                  const struct dti_view_opts *opts,
+                                  struct dti_profile **out,
+                                  struct dti_error *err)
+{
+	*out = NULL;
+	enum dti_status st = store_begin_read(s, err);
+	if (st == DTI_OK) {
+		st = profile_get(s, cycle, unit, opts, 1, out, err);
+		db_rollback(s->db);
+	}
+	return st;
+}
+
+enum dti_status store_profile_read(struct dti_store *s, const char *cycle,
+                                   const char *unit,
+                                   const struct dti_view_opts *o,
+                                   struct dti_profile **out,
+                                   struct dti_error *err)
+{
+	return profile_get(s, cycle, unit, o, 0, out, err);
 }
 
 void dti_profile_free(struct dti_profile *pub)
