@@ -15,6 +15,7 @@ enum nav {
 	NAV_RANKING,
 	NAV_COMPARE,
 	NAV_METHOD,
+	NAV_MAP,
 	NAV_WORK, /* the signed-in pages */
 	NAV_NONE
 };

@@ -55,6 +55,23 @@ static const struct word words[] = {
     {"ranking", "Xếp hạng", "Ranking"},
     {"compare", "So sánh", "Compare"},
     {"methodology", "Phương pháp", "Methodology"},
+    {"map", "Bản đồ", "Map"},
+    {"map_title", "Bản đồ ô các tỉnh, thành phố", "Tile map of the provinces"},
+    {"map_note",
+     "Mỗi ô là một tỉnh, đặt gần đúng vị trí địa lý; không phải ranh giới hành "
+     "chính.",
+     "Each square is a province, placed roughly where it lies; not its "
+     "boundaries."},
+    {"chart_radar",
+     "Các chỉ số chính so với trung bình chung và trung bình vùng",
+     "Main indicators beside the mean of all and of the region"},
+    {"chart_bars", "Chỉ số và các trụ cột so với trung bình",
+     "Index and pillars beside the means"},
+    {"chart_trend", "Giá trị và thứ hạng qua các năm",
+     "Value and rank over the years"},
+    {"chart_dist", "Vị trí trong phân bố của mọi đơn vị",
+     "Among every unit's values"},
+    {"embed", "Nhúng biểu đồ (SVG)", "Embed the chart (SVG)"},
     {"other_lang", "English", "Tiếng Việt"},
     {"work", "Công việc", "Work"},
     {"sign_in", "Đăng nhập", "Sign in"},
@@ -327,6 +344,8 @@ void page_begin(struct page *p, const char *title, const char *cycle,
 		nav_item(p, NAV_RANKING, active, "ranking", p->url.data);
 		url_cycle(&p->url, lang, cycle, "/compare");
 		nav_item(p, NAV_COMPARE, active, "compare", p->url.data);
+		url_cycle(&p->url, lang, cycle, "/map");
+		nav_item(p, NAV_MAP, active, "map", p->url.data);
 		url_cycle(&p->url, lang, cycle, "/methodology");
 		nav_item(p, NAV_METHOD, active, "methodology", p->url.data);
 	}
@@ -570,6 +589,73 @@ static void change_tds(struct page *p, const struct dti_view_cell *c,
 	HTML_LIT(h, "</span><span class=\"skip\"> (");
 	html_text(h, p->url.data);
 	HTML_LIT(h, ")</span></td>");
+}
+
+/* ---- Charts ----------------------------------------------------------------
+ */
+
+/* The bundled tile layouts (63 and 34 provinces), parsed; n of them. */
+static size_t tile_layouts(struct dti_tile_layout *out[2])
+{
+	static const char *const names[] = {"tiles-63.csv", "tiles-34.csv"};
+	size_t n = 0;
+	for (size_t k = 0; k < 2; k++) {
+		out[k] = NULL;
+		for (const struct dti_embedded_file *f = dti_embedded_files;
+		     f->name; f++) {
+			if (strcmp(f->name, names[k]) != 0)
+				continue;
+			struct dti_error err = DTI_ERROR_INIT;
+			struct dti_tile_layout *l = NULL;
+			if (dti_tile_layout_parse(f->data, f->len, f->name, &l,
+			                          &err) == DTI_OK)
+				out[n++] = l;
+			dti_error_release(&err);
+		}
+	}
+	return n;
+}
+
+/*
+ * A chart of the cycle in a <figure> with its caption; nothing when it
+ * cannot be drawn (the tables beside it carry the same numbers).
+ */
+static void page_chart(struct page *p, struct srv_req *q, const char *cycle,
+                       enum dti_view_chart kind, const char *unit,
+                       const char *prefix, const char *caption_key,
+                       struct dti_buf *svg_out)
+{
+	struct html *h = &p->h;
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	vo.lang = h->lang;
+	struct dti_chart_opts co;
+	dti_chart_opts_init(&co);
+	co.lang = h->lang;
+	co.id_prefix = prefix;
+	co.show_title = 0;
+	co.decimals = DTI_CHART_DECIMALS_PUBLISHED;
+	co.width = kind == DTI_VIEW_CHART_MAP ? 480 : 640;
+	struct dti_tile_layout *tl[2] = {NULL, NULL};
+	size_t ntl = kind == DTI_VIEW_CHART_MAP ? tile_layouts(tl) : 0;
+	struct dti_buf svg = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_store_chart(
+	    q->store, cycle, kind, unit, &vo, &co, ntl,
+	    (const struct dti_tile_layout *const *)tl, &svg, &err);
+	if (st == DTI_OK) {
+		HTML_LIT(h, "<figure>");
+		html_svg(h, &svg);
+		HTML_LIT(h, "<figcaption>");
+		html_text(h, tr(h->lang, caption_key));
+		HTML_LIT(h, "</figcaption></figure>");
+		if (svg_out)
+			dti_buf_add(svg_out, svg.data, svg.len);
+	}
+	dti_buf_release(&svg);
+	dti_error_release(&err);
+	for (size_t k = 0; k < 2; k++)
+		dti_tile_layout_free(tl[k]);
 }
 
 /* ---- Home ------------------------------------------------------------------
@@ -1027,6 +1113,20 @@ static void h_profile(struct srv_req *q, struct srv_resp *r)
 		html_text(h, phrase.data);
 	dti_buf_release(&phrase);
 	HTML_LIT(h, "</p>");
+	page_chart(&p, q, cycle, DTI_VIEW_CHART_RADAR, pf->id, "radar",
+	           "chart_radar", NULL);
+	url_unit(&p.url, h->lang, cycle, pf->id);
+	dti_buf_adds(&p.url, "/radar.svg");
+	HTML_LIT(h, "<p>");
+	html_elem(h, "a", tr(h->lang, "embed"), "href", p.url.data);
+	HTML_LIT(h, "</p>");
+	page_chart(&p, q, cycle, DTI_VIEW_CHART_BARS, pf->id, "bars",
+	           "chart_bars", NULL);
+	if (ci->nearlier)
+		page_chart(&p, q, cycle, DTI_VIEW_CHART_TREND, pf->id, "trend",
+		           "chart_trend", NULL);
+	page_chart(&p, q, cycle, DTI_VIEW_CHART_DISTRIBUTION, pf->id, "dist",
+	           "chart_dist", NULL);
 
 	/* the index over the years: the earlier published cycles, then this */
 	if (ci->nearlier) {
@@ -1465,6 +1565,140 @@ out:
 	page_release(&p);
 }
 
+/* ---- The map ---------------------------------------------------------------
+ */
+
+static void h_map(struct srv_req *q, struct srv_resp *r)
+{
+	const char *cycle = srv_param(q, "cycle");
+	struct dti_buf key = DTI_BUF_INIT;
+	if (page_key(q, r, &key, cycle)) {
+		dti_buf_release(&key);
+		return;
+	}
+	const struct srv_cached *epoch = srv_pub_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		srv_resp_cached(r, c);
+		dti_buf_release(&key);
+		return;
+	}
+	struct page p;
+	page_init(&p, q);
+	struct html *h = &p.h;
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	vo.lang = h->lang;
+	vo.sort = DTI_VIEW_SORT_NAME;
+	struct dti_ranking *rk = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_store_ranking(q->store, cycle, &vo, &rk, &err);
+	if (st != DTI_OK) {
+		page_failed(q, r, st, &err);
+		goto out;
+	}
+	const struct dti_view_cycle *ci = &rk->info;
+	struct dti_buf title = DTI_BUF_INIT;
+	dti_buf_adds(&title, tr(h->lang, "map_title"));
+	dti_buf_adds(&title, " \xe2\x80\x94 ");
+	cycle_title(&title, ci, h->lang);
+	page_begin(&p, title.data, cycle, NAV_MAP);
+	HTML_LIT(h, "<h1>");
+	html_text(h, title.data);
+	HTML_LIT(h, "</h1>");
+	dti_buf_release(&title);
+	cycle_notes(&p, ci);
+	HTML_LIT(h, "<p class=\"muted\">");
+	html_text(h, tr(h->lang, "map_note"));
+	HTML_LIT(h, "</p>");
+	page_chart(&p, q, cycle, DTI_VIEW_CHART_MAP, NULL, "map", "map_title",
+	           NULL);
+	/* the same numbers as a table, by name */
+	HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"sortable\">"
+	            "<thead><tr><th scope=\"col\">");
+	html_text(h, tr(h->lang, "unit"));
+	HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
+	html_text(h, tr(h->lang, "value"));
+	HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
+	html_text(h, tr(h->lang, "rank"));
+	HTML_LIT(h, "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < rk->nrows; i++) {
+		const struct dti_view_cell *c0 = &rk->rows[i].cells[0];
+		HTML_LIT(h, "<tr><th scope=\"row\">");
+		url_unit(&p.url, h->lang, cycle, rk->rows[i].id);
+		html_elem(h, "a", rk->rows[i].name, "href", p.url.data);
+		HTML_LIT(h, "</th>");
+		value_td(&p, c0, ci->precision, NULL);
+		HTML_LIT(h, "<td class=\"num\">");
+		if (c0->rank)
+			html_textf(h, "%d", c0->rank);
+		else
+			html_num(h, NAN, 0);
+		HTML_LIT(h, "</td></tr>");
+	}
+	HTML_LIT(h, "</tbody></table></div>");
+	page_end(&p);
+	page_send(q, r, &p, epoch, key.data, ci->published_at);
+out:
+	dti_ranking_free(rk);
+	dti_error_release(&err);
+	dti_buf_release(&key);
+	page_release(&p);
+}
+
+/*
+ * GET /cycles/{c}/units/{u}/radar.svg: a unit's radar alone, for other
+ * sites to show (an image: no script runs in it).
+ */
+static void h_radar_svg(struct srv_req *q, struct srv_resp *r)
+{
+	const char *cycle = srv_param(q, "cycle");
+	const char *unit = srv_param(q, "unit");
+	struct dti_buf key = DTI_BUF_INIT;
+	if (page_key(q, r, &key, cycle)) {
+		dti_buf_release(&key);
+		return;
+	}
+	const struct srv_cached *epoch = srv_pub_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
+	if (c) {
+		srv_resp_cached(r, c);
+		dti_buf_release(&key);
+		return;
+	}
+	struct dti_view_opts vo;
+	dti_view_opts_init(&vo);
+	vo.lang = page_lang(q);
+	struct dti_chart_opts co;
+	dti_chart_opts_init(&co);
+	co.decimals = DTI_CHART_DECIMALS_PUBLISHED;
+	co.id_prefix = "radar";
+	struct dti_buf svg = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_cycle_info ci;
+	enum dti_status st =
+	    dti_store_chart(q->store, cycle, DTI_VIEW_CHART_RADAR, unit, &vo,
+	                    &co, 0, NULL, &svg, &err);
+	if (st == DTI_OK)
+		st = dti_cycle_get(q->store, cycle, &ci, &err);
+	if (st != DTI_OK) {
+		page_failed(q, r, st, &err);
+	} else {
+		/* the publication time: that of the cycle's ranking view */
+		struct dti_ranking *rk = NULL;
+		long long t = 0;
+		if (dti_store_ranking(q->store, cycle, &vo, &rk, &err) ==
+		    DTI_OK)
+			t = srv_parse_utc(rk->info.published_at);
+		dti_ranking_free(rk);
+		srv_pub_serve(q, r, epoch, key.data, "image/svg+xml", &svg,
+		              t > 0 ? t : 0);
+	}
+	dti_buf_release(&svg);
+	dti_error_release(&err);
+	dti_buf_release(&key);
+}
+
 /* ---- Assets ----------------------------------------------------------------
  */
 
@@ -1510,6 +1744,8 @@ const struct srv_route srv_routes_pages[] = {
     PAGE("/cycles/{cycle}/units/{unit}", h_profile),
     PAGE("/cycles/{cycle}/compare", h_compare),
     PAGE("/cycles/{cycle}/methodology", h_methodology),
+    PAGE("/cycles/{cycle}/map", h_map),
+    PAGE("/cycles/{cycle}/units/{unit}/radar.svg", h_radar_svg),
     {"GET", "/static/{file}", h_static, SRV_PUBLIC | SRV_NOSTORE},
     {NULL, NULL, NULL, 0},
 };

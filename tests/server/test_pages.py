@@ -227,6 +227,34 @@ try:
         last = max(rows, key=lambda row: row['cells'][index]['rank'] or 0)
         _, p = page(anon, f'/cycles/dti-2022/units/{last["id"]}')
         check('Điểm yếu' in ''.join(p.text), f'weaknesses of {last["name"]}')
+        # the charts, inline: SVG with a text alternative, ids under the
+        # page's prefixes, and the radar alone for other sites
+        r, p = page(anon, '/cycles/dti-2022/units/48')
+        body = r.body.decode()
+        for prefix in ('radar', 'bars', 'trend', 'dist'):
+            check(re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="'
+                            + prefix + r'-', body),
+                  f'profile: no {prefix} chart')
+        check('/cycles/dti-2022/units/48/radar.svg' in p.links,
+              'no embeddable chart')
+        svg = anon.get('/cycles/dti-2022/units/48/radar.svg')
+        check(svg.status == 200 and
+              svg.header('Content-Type') == 'image/svg+xml' and
+              svg.header('ETag'), f'radar.svg: {svg}')
+        import xml.dom.minidom
+        try:
+            doc = xml.dom.minidom.parseString(svg.body)
+            check(doc.documentElement.tagName == 'svg', 'radar.svg root')
+        except Exception as e:  # noqa: BLE001
+            check(False, f'radar.svg is not XML: {e}')
+        # the map: one tile per province, and the numbers as a table
+        r, p = page(anon, '/cycles/dti-2022/map')
+        tiles = set(re.findall(r'id="map-tile-([0-9A-Za-z_-]+)"',
+                               r.body.decode()))
+        check(len(tiles) == 63, f'map: {len(tiles)} tiles')
+        check(sum(1 for row in rows) == 63 and
+              all(f'/cycles/dti-2022/units/{row["id"]}' in p.links
+                  for row in rows), 'map: the table of every unit')
         _, p = page(anon, '/en/cycles/dti-2022/units/48')
         check('Strengths' in ''.join(p.text), 'English profile')
         page(anon, '/cycles/dti-2022/units/99', status=404)
