@@ -61,6 +61,9 @@ void page_end(struct page *p);
 void page_send(struct srv_req *q, struct srv_resp *r, struct page *p,
                const struct srv_cached *epoch, const char *key,
                const char *published_at);
+/* Opens the <div> around a table: focusable and labelled, for a table
+   that scrolls sideways on a narrow screen. */
+void table_wrap(struct html *h);
 /* The 404 page. */
 void page_not_found(struct srv_req *q, struct srv_resp *r);
 

@@ -56,6 +56,7 @@ static const struct word words[] = {
     {"compare", "So sánh", "Compare"},
     {"methodology", "Phương pháp", "Methodology"},
     {"map", "Bản đồ", "Map"},
+    {"data_table", "Bảng số liệu", "Data table"},
     {"map_title", "Bản đồ ô các tỉnh, thành phố", "Tile map of the provinces"},
     {"map_note",
      "Mỗi ô là một tỉnh, đặt gần đúng vị trí địa lý; không phải ranh giới hành "
@@ -591,6 +592,14 @@ static void change_tds(struct page *p, const struct dti_view_cell *c,
 	HTML_LIT(h, ")</span></td>");
 }
 
+void table_wrap(struct html *h)
+{
+	/* focusable, so that a table wider than a phone can be scrolled
+	   from the keyboard */
+	html_tag(h, "div", "class", "table-wrap", "tabindex", "0", "role",
+	         "region", "aria-label", tr(h->lang, "data_table"));
+}
+
 /* ---- Charts ----------------------------------------------------------------
  */
 
@@ -685,7 +694,8 @@ static void h_home(struct srv_req *q, struct srv_resp *r)
 		if (ci->state != DTI_CYCLE_PUBLISHED)
 			continue;
 		if (!shown++) {
-			HTML_LIT(h, "<div class=\"table-wrap\"><table><thead>"
+			table_wrap(h);
+			HTML_LIT(h, "<table><thead>"
 			            "<tr><th scope=\"col\">");
 			html_text(h, tr(h->lang, "ranking"));
 			HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
@@ -883,7 +893,8 @@ static void h_ranking(struct srv_req *q, struct srv_resp *r)
 		dti_text_fold(query, folded, sizeof folded);
 	int dec = ci->precision;
 	size_t nearlier = ci->nearlier;
-	HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"sortable\">"
+	table_wrap(h);
+	HTML_LIT(h, "<table class=\"sortable\">"
 	            "<caption>");
 	html_text(h, show->nnodes ? show->nodes[0].name : "");
 	if (nearlier) {
@@ -1016,7 +1027,9 @@ static void item_list(struct page *p, const struct dti_profile *pf,
 	int dec = pf->info.precision;
 	HTML_LIT(h, "<h2>");
 	html_text(h, tr(h->lang, title_key));
-	HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>"
+	HTML_LIT(h, "</h2>");
+	table_wrap(h);
+	HTML_LIT(h, "<table><thead><tr>"
 	            "<th scope=\"col\">");
 	html_text(h, tr(h->lang, "indicator"));
 	HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
@@ -1132,7 +1145,9 @@ static void h_profile(struct srv_req *q, struct srv_resp *r)
 	if (ci->nearlier) {
 		HTML_LIT(h, "<h2>");
 		html_text(h, tr(h->lang, "over_years"));
-		HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>"
+		HTML_LIT(h, "</h2>");
+		table_wrap(h);
+		HTML_LIT(h, "<table><thead><tr>"
 		            "<th scope=\"col\" class=\"num\">");
 		html_text(h, tr(h->lang, "year"));
 		HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
@@ -1171,7 +1186,9 @@ static void h_profile(struct srv_req *q, struct srv_resp *r)
 	/* every node of the view */
 	HTML_LIT(h, "<h2>");
 	html_text(h, tr(h->lang, "nodes"));
-	HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>"
+	HTML_LIT(h, "</h2>");
+	table_wrap(h);
+	HTML_LIT(h, "<table><thead><tr>"
 	            "<th scope=\"col\"></th><th scope=\"col\" class=\"num\">");
 	html_text(h, tr(h->lang, "value"));
 	HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
@@ -1356,7 +1373,8 @@ static void h_compare(struct srv_req *q, struct srv_resp *r)
 	HTML_LIT(h, "</button></form>");
 	if (!bad && n >= 2) {
 		int dec = ci->precision;
-		HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>"
+		table_wrap(h);
+		HTML_LIT(h, "<table><thead><tr>"
 		            "<th scope=\"col\"></th>");
 		for (size_t k = 0; k < n; k++) {
 			HTML_LIT(h, "<th scope=\"col\" class=\"num\">");
@@ -1614,7 +1632,8 @@ static void h_map(struct srv_req *q, struct srv_resp *r)
 	page_chart(&p, q, cycle, DTI_VIEW_CHART_MAP, NULL, "map", "map_title",
 	           NULL);
 	/* the same numbers as a table, by name */
-	HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"sortable\">"
+	table_wrap(h);
+	HTML_LIT(h, "<table class=\"sortable\">"
 	            "<thead><tr><th scope=\"col\">");
 	html_text(h, tr(h->lang, "unit"));
 	HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");

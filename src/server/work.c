@@ -366,7 +366,8 @@ static void h_work(struct srv_req *q, struct srv_resp *r)
 		if (ci->state == DTI_CYCLE_PUBLISHED)
 			continue;
 		if (!shown++) {
-			HTML_LIT(h, "<div class=\"table-wrap\"><table><thead>"
+			table_wrap(h);
+			HTML_LIT(h, "<table><thead>"
 			            "<tr><th scope=\"col\">");
 			html_text(h, tr(h->lang, "ranking"));
 			HTML_LIT(h, "</th><th scope=\"col\">");
@@ -424,7 +425,9 @@ static void publish_preview(struct page *p, struct srv_req *q,
 	int dec = dti_result_precision(res);
 	HTML_LIT(h, "<h2>");
 	html_text(h, tr(h->lang, "publish_preview"));
-	HTML_LIT(h, "</h2><div class=\"table-wrap\"><table class=\"sortable\">"
+	HTML_LIT(h, "</h2>");
+	table_wrap(h);
+	HTML_LIT(h, "<table class=\"sortable\">"
 	            "<thead><tr><th scope=\"col\" class=\"num\">");
 	html_text(h, tr(h->lang, "rank"));
 	HTML_LIT(h, "</th><th scope=\"col\">");
@@ -581,7 +584,8 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		html_textf(h, "%s (%zu)", tr(h->lang, "approve_all"), nsub);
 		HTML_LIT(h, "</button></p></form>");
 	}
-	HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"sortable\">"
+	table_wrap(h);
+	HTML_LIT(h, "<table class=\"sortable\">"
 	            "<thead><tr><th scope=\"col\">");
 	html_text(h, tr(h->lang, "unit"));
 	HTML_LIT(h, "</th><th scope=\"col\">");
@@ -881,7 +885,9 @@ static void preview_table(struct page *p, struct srv_req *q, const char *cycle,
 	}
 	HTML_LIT(h, "<h2>");
 	html_text(h, tr(h->lang, "preview"));
-	HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>"
+	HTML_LIT(h, "</h2>");
+	table_wrap(h);
+	HTML_LIT(h, "<table><thead><tr>"
 	            "<th scope=\"col\"></th><th scope=\"col\" class=\"num\">");
 	html_text(h, tr(h->lang, "value"));
 	HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
@@ -1051,7 +1057,8 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		html_tag(h, "form", "method", "post", "action", p.url.data);
 		form_tokens(&p, v->version);
 	}
-	HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>"
+	table_wrap(h);
+	HTML_LIT(h, "<table><thead><tr>"
 	            "<th scope=\"col\">");
 	html_text(h, tr(h->lang, "indicator"));
 	HTML_LIT(h, "</th><th scope=\"col\" class=\"wide\">");
@@ -1503,7 +1510,8 @@ static void h_audit(struct srv_req *q, struct srv_resp *r)
 		dti_error_release(&err);
 	}
 	if (st == DTI_OK) {
-		HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>"
+		table_wrap(h);
+		HTML_LIT(h, "<table><thead><tr>"
 		            "<th scope=\"col\" class=\"num\">#</th>"
 		            "<th scope=\"col\">");
 		html_text(h, tr(h->lang, "updated"));
