@@ -720,7 +720,7 @@ static enum MHD_Result send_resp(struct srv *s, struct MHD_Connection *conn,
 	MHD_add_response_header(resp, "Cache-Control",
 	                        r->no_store ? "no-store" : "public, no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (r->type && strncmp(r->type, "text/html", 9) == 0 &&
 	    !srv_resp_has_header(r, "Content-Security-Policy")) {
 		/* pages: no inline script or style, nothing from elsewhere */
