@@ -327,7 +327,9 @@ void page_begin(struct page *p, const char *title, const char *cycle,
 	html_text(h, title);
 	html_text(h, " \xe2\x80\x94 ");
 	html_text(h, tr(lang, "site"));
-	HTML_LIT(h, "</title><link rel=\"stylesheet\" href=\"/static/dti.css\">"
+	/* no icon to fetch (a browser would ask for /favicon.ico) */
+	HTML_LIT(h, "</title><link rel=\"icon\" href=\"data:,\">"
+	            "<link rel=\"stylesheet\" href=\"/static/dti.css\">"
 	            "<script src=\"/static/dti.js\" defer></script></head>\n"
 	            "<body><a class=\"skip\" href=\"#main\">");
 	html_text(h, tr(lang, "skip"));

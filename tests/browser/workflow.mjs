@@ -300,11 +300,6 @@ async function person(who) {
   page.who = who;
   page.problems = [];
   page.on('console', (m) => {
-    // /favicon.ico, which chromium asks for by itself, is not served
-    // (reported; a page names no icon)
-    if (m.location().url === base + '/favicon.ico') {
-      return;
-    }
     if (m.type() === 'error' || m.type() === 'warning') {
       page.problems.push(`console ${m.type()}: ${m.text()} ` +
         `(${m.location().url})`);
