@@ -23,6 +23,12 @@
  *
  * Every view is one allocation (lists.c) whose arena holds its strings
  * and arrays; the snapshots' JSON is freed before the call returns.
+ *
+ * The charts (chartview.c) read these views inside their own read
+ * transaction (store_ranking_read, store_profile_read: a profile without
+ * its explanation), and the means of nodes over every unit from one
+ * reading of a snapshot (store_view_node_stats) rather than a ranking
+ * per node.
  */
 #include <jansson.h>
 #include <math.h>
