@@ -1533,6 +1533,7 @@ static void h_methodology(struct srv_req *q, struct srv_resp *r)
 	HTML_LIT(h, "<h1>");
 	html_text(h, title.data);
 	HTML_LIT(h, "</h1><dl>");
+	dti_buf_release(&title);
 	static const struct {
 		const char *meta, *key;
 	} facts[] = {{"id", "framework"},
