@@ -149,3 +149,14 @@ void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
 	fn(q, r);
 	srv_write_unlock(s);
 }
+
+/* The pages are not fuzzed here: no routes, and the 404 page is a
+   problem document as any other refusal. */
+const struct srv_route srv_routes_pages[] = {{NULL, NULL, NULL, 0}};
+const struct srv_route srv_routes_work[] = {{NULL, NULL, NULL, 0}};
+
+void srv_page_not_found(struct srv_req *q, struct srv_resp *r)
+{
+	(void)q;
+	srv_problem(r, 404, "no_such_path", "no resource at this path");
+}
