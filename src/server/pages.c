@@ -507,6 +507,28 @@ static int page_key(struct srv_req *q, struct srv_resp *r, struct dti_buf *key,
 	return srv_pub_key(key, r, "page", parts, n, cycle);
 }
 
+/*
+ * A published page from the cache when it is there: 1 when r is answered
+ * (from the cache, or a problem) and key released; 0 to render it, with
+ * key made and the cache's generation in *epoch.
+ */
+static int page_cached(struct srv_req *q, struct srv_resp *r,
+                       struct dti_buf *key, const char *cycle,
+                       const struct srv_cached **epoch)
+{
+	if (page_key(q, r, key, cycle)) {
+		dti_buf_release(key);
+		return 1;
+	}
+	*epoch = srv_pub_epoch(q);
+	const struct srv_cached *c = srv_cache_get(q->srv, key->data);
+	if (!c)
+		return 0;
+	srv_resp_cached(r, c);
+	dti_buf_release(key);
+	return 1;
+}
+
 /* The value cell of a view cell: value, "–" missing, "?" unknown. */
 static void value_td(struct page *p, const struct dti_view_cell *c,
                      int decimals, const char *extra_class)
@@ -816,17 +838,9 @@ static void h_ranking(struct srv_req *q, struct srv_resp *r)
 	if (group && !*group)
 		group = NULL;
 	struct dti_buf key = DTI_BUF_INIT;
-	if (page_key(q, r, &key, cycle)) {
-		dti_buf_release(&key);
+	const struct srv_cached *epoch = NULL;
+	if (page_cached(q, r, &key, cycle, &epoch))
 		return;
-	}
-	const struct srv_cached *epoch = srv_pub_epoch(q);
-	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
-	if (c) {
-		srv_resp_cached(r, c);
-		dti_buf_release(&key);
-		return;
-	}
 	struct page p;
 	page_init(&p, q);
 	struct html *h = &p.h;
@@ -1068,17 +1082,9 @@ static void h_profile(struct srv_req *q, struct srv_resp *r)
 	const char *cycle = srv_param(q, "cycle");
 	const char *unit = srv_param(q, "unit");
 	struct dti_buf key = DTI_BUF_INIT;
-	if (page_key(q, r, &key, cycle)) {
-		dti_buf_release(&key);
+	const struct srv_cached *epoch = NULL;
+	if (page_cached(q, r, &key, cycle, &epoch))
 		return;
-	}
-	const struct srv_cached *epoch = srv_pub_epoch(q);
-	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
-	if (c) {
-		srv_resp_cached(r, c);
-		dti_buf_release(&key);
-		return;
-	}
 	struct page p;
 	page_init(&p, q);
 	struct html *h = &p.h;
@@ -1295,17 +1301,9 @@ static void h_compare(struct srv_req *q, struct srv_resp *r)
 			ids[n++] = q->query[i].value;
 	}
 	struct dti_buf key = DTI_BUF_INIT;
-	if (page_key(q, r, &key, cycle)) {
-		dti_buf_release(&key);
+	const struct srv_cached *epoch = NULL;
+	if (page_cached(q, r, &key, cycle, &epoch))
 		return;
-	}
-	const struct srv_cached *epoch = srv_pub_epoch(q);
-	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
-	if (c) {
-		srv_resp_cached(r, c);
-		dti_buf_release(&key);
-		return;
-	}
 	struct page p;
 	page_init(&p, q);
 	struct html *h = &p.h;
@@ -1492,17 +1490,9 @@ static void h_methodology(struct srv_req *q, struct srv_resp *r)
 {
 	const char *cycle = srv_param(q, "cycle");
 	struct dti_buf key = DTI_BUF_INIT;
-	if (page_key(q, r, &key, cycle)) {
-		dti_buf_release(&key);
+	const struct srv_cached *epoch = NULL;
+	if (page_cached(q, r, &key, cycle, &epoch))
 		return;
-	}
-	const struct srv_cached *epoch = srv_pub_epoch(q);
-	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
-	if (c) {
-		srv_resp_cached(r, c);
-		dti_buf_release(&key);
-		return;
-	}
 	struct page p;
 	page_init(&p, q);
 	struct html *h = &p.h;
@@ -1593,17 +1583,9 @@ static void h_map(struct srv_req *q, struct srv_resp *r)
 {
 	const char *cycle = srv_param(q, "cycle");
 	struct dti_buf key = DTI_BUF_INIT;
-	if (page_key(q, r, &key, cycle)) {
-		dti_buf_release(&key);
+	const struct srv_cached *epoch = NULL;
+	if (page_cached(q, r, &key, cycle, &epoch))
 		return;
-	}
-	const struct srv_cached *epoch = srv_pub_epoch(q);
-	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
-	if (c) {
-		srv_resp_cached(r, c);
-		dti_buf_release(&key);
-		return;
-	}
 	struct page p;
 	page_init(&p, q);
 	struct html *h = &p.h;
@@ -1677,17 +1659,9 @@ static void h_radar_svg(struct srv_req *q, struct srv_resp *r)
 	const char *cycle = srv_param(q, "cycle");
 	const char *unit = srv_param(q, "unit");
 	struct dti_buf key = DTI_BUF_INIT;
-	if (page_key(q, r, &key, cycle)) {
-		dti_buf_release(&key);
+	const struct srv_cached *epoch = NULL;
+	if (page_cached(q, r, &key, cycle, &epoch))
 		return;
-	}
-	const struct srv_cached *epoch = srv_pub_epoch(q);
-	const struct srv_cached *c = srv_cache_get(q->srv, key.data);
-	if (c) {
-		srv_resp_cached(r, c);
-		dti_buf_release(&key);
-		return;
-	}
 	struct dti_view_opts vo;
 	dti_view_opts_init(&vo);
 	vo.lang = page_lang(q);
