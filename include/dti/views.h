@@ -214,6 +214,12 @@ struct dti_preview_node {
 	int rank;      /* likely rank among the units counted, 0 if none */
 	size_t ranked; /* units counted that have a value on it (the unit
 	                  included) */
+	/* the rank the value would take in the most recent earlier published
+	   cycle of the level (the field of last year, the unit's own value
+	   there replaced by this one), 0 if none */
+	int prev_rank;
+	size_t prev_ranked; /* units ranked there with a value, the unit
+	                       included */
 };
 
 /*
@@ -239,6 +245,8 @@ struct dti_submission_preview {
 	size_t counted;  /* of them, those with enough data, the unit too */
 	size_t nnodes;   /* the index, then the sub-indices and pillars */
 	const struct dti_preview_node *nodes;
+	const char *prev_cycle; /* the cycle of prev_rank, NULL if none */
+	int edited;             /* figures tried, not stored (see below) */
 };
 
 /*
@@ -251,6 +259,17 @@ DTI_EXTERN enum dti_status
 dti_submission_preview(struct dti_store *s, const char *cycle, const char *unit,
                        struct dti_submission_preview **out,
                        struct dti_error *err);
+/*
+ * The preview as it would be with `edits` applied to the unit's figures:
+ * the edits are checked as dti_submission_edit checks them (the same
+ * roles, states and rules, the same errors), the preview is computed, and
+ * nothing is stored or logged.  For an editor trying figures before saving
+ * them.  With n == 0, the same as dti_submission_preview.
+ */
+DTI_EXTERN enum dti_status dti_submission_preview_with(
+    struct dti_store *s, const char *cycle, const char *unit,
+    const struct dti_figure_edit *edits, size_t n,
+    struct dti_submission_preview **out, struct dti_error *err);
 DTI_EXTERN void dti_submission_preview_free(struct dti_submission_preview *p);
 
 /* ---- The press-release sentence ---------------------------------------- */

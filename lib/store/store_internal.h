@@ -420,6 +420,16 @@ enum dti_status store_edit_ctx_init(struct dti_store *s,
 enum dti_status store_edit_ctx_flush(struct store_edit_ctx *x,
                                      struct dti_error *err);
 void store_edit_ctx_release(struct store_edit_ctx *x);
+/*
+ * dti_submission_edit inside the caller's write transaction: the same
+ * checks (role, state, version unless expected_version is 0, each value
+ * against its rule) and the same rows and audit event.
+ */
+enum dti_status store_edit_figures(struct dti_store *s, const char *cycle,
+                                   const char *unit,
+                                   const struct dti_figure_edit *edits,
+                                   size_t n, int64_t expected_version,
+                                   struct dti_error *err);
 enum dti_status store_sub_event(struct dti_store *s,
                                 const struct store_cycle *c, const char *unit,
                                 const char *action, enum dti_sub_state from,

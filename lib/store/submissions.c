@@ -741,12 +741,23 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 	enum dti_status st = store_begin(s, err);
 	if (st != DTI_OK)
 		return st;
+	st =
+	    store_edit_figures(s, cycle, unit, edits, n, expected_version, err);
+	return store_end(s, st, err);
+}
+
+enum dti_status store_edit_figures(struct dti_store *s, const char *cycle,
+                                   const char *unit,
+                                   const struct dti_figure_edit *edits,
+                                   size_t n, int64_t expected_version,
+                                   struct dti_error *err)
+{
 	struct store_cycle c;
 	char uid[64] = "";
 	struct store_sub sub;
 	struct store_edit_ctx x;
 	int have_x = 0;
-	st = store_load_cycle(s, cycle, &c, err);
+	enum dti_status st = store_load_cycle(s, cycle, &c, err);
 	if (st == DTI_OK)
 		st = store_cycle_unit(s, &c, unit, uid, err);
 	unit = uid;
@@ -769,7 +780,7 @@ enum dti_status dti_submission_edit(struct dti_store *s, const char *cycle,
 		st = store_edit_ctx_flush(&x, err);
 	if (have_x)
 		store_edit_ctx_release(&x);
-	return store_end(s, st, err);
+	return st;
 }
 
 enum dti_status dti_submission_import(struct dti_store *s, const char *cycle,

@@ -857,11 +857,21 @@ static enum dti_status preview_table(const struct dti_submission_preview *p,
 		              "0).\n"
 		            : "Not complete: missing figures are scored by "
 		              "the framework's missing rule (usually 0).\n");
+	/* with an earlier published cycle: the rank in its field too */
+	int prev = p->prev_cycle != NULL;
 	struct tab t;
-	tab_init(&t, 4, 1u << 1 | 1u << 2);
+	tab_init(&t, prev ? 5 : 4,
+	         prev ? 1u << 1 | 1u << 2 | 1u << 3 : 1u << 1 | 1u << 2);
 	tab_text(&t, vi ? "Mã" : "Code");
 	tab_text(&t, vi ? "Giá trị" : "Value");
 	tab_text(&t, vi ? "Hạng dự kiến" : "Likely rank");
+	if (prev) {
+		struct dti_buf *h = tab_next(&t);
+		dti_buf_adds(h, vi ? "So với " : "In ");
+		dti_text_escape(h, p->prev_cycle, strlen(p->prev_cycle), 0);
+		if (!vi)
+			dti_buf_adds(h, "'s field");
+	}
 	tab_text(&t, vi ? "Tên" : "Name");
 	for (size_t k = 0; k < p->nnodes; k++) {
 		const struct dti_preview_node *n = &p->nodes[k];
@@ -871,6 +881,11 @@ static enum dti_status preview_table(const struct dti_submission_preview *p,
 			dti_buf_addf(tab_next(&t), "%d/%zu", n->rank,
 			             n->ranked);
 		else
+			tab_text(&t, "–");
+		if (prev && n->prev_rank)
+			dti_buf_addf(tab_next(&t), "%d/%zu", n->prev_rank,
+			             n->prev_ranked);
+		else if (prev)
 			tab_text(&t, "–");
 		tab_esc(&t, vi ? n->name_vi : n->name_en);
 	}
@@ -915,6 +930,10 @@ static enum dti_status preview_json(const struct dti_submission_preview *p,
 	dti_json_int(&j, (long long)p->units);
 	dti_json_key(&j, "counted");
 	dti_json_int(&j, (long long)p->counted);
+	dti_json_key(&j, "edited");
+	dti_json_bool(&j, p->edited);
+	dti_json_key(&j, "prev_cycle");
+	p->prev_cycle ? dti_json_string(&j, p->prev_cycle) : dti_json_null(&j);
 	dti_json_key(&j, "nodes");
 	dti_json_array_begin(&j);
 	for (size_t k = 0; k < p->nnodes; k++) {
@@ -936,6 +955,11 @@ static enum dti_status preview_json(const struct dti_submission_preview *p,
 		n->rank ? dti_json_int(&j, n->rank) : dti_json_null(&j);
 		dti_json_key(&j, "ranked");
 		dti_json_int(&j, (long long)n->ranked);
+		dti_json_key(&j, "prev_rank");
+		n->prev_rank ? dti_json_int(&j, n->prev_rank)
+		             : dti_json_null(&j);
+		dti_json_key(&j, "prev_ranked");
+		dti_json_int(&j, (long long)n->prev_ranked);
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);

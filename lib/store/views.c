@@ -968,6 +968,98 @@ static int enough_data(const struct dti_result *res,
 	return (rf & DTI_CELL_ENTERED) || h == n;
 }
 
+/*
+ * The most recent published cycle of c's level before it: *found = 0 when
+ * there is none.
+ */
+static enum dti_status latest_earlier(struct dti_store *s,
+                                      const struct store_cycle *c,
+                                      struct snap *sn, int *found,
+                                      struct dti_error *err)
+{
+	*found = 0;
+	struct db_stmt *q = NULL;
+	int row = 0;
+	char label[64] = "";
+	enum dti_status st = db_prepare(
+	    s->db,
+	    "SELECT label FROM cycles WHERE state = 'published' AND level = ? "
+	    "AND year < ? ORDER BY year DESC, label LIMIT 1",
+	    &q, err);
+	if (st == DTI_OK) {
+		db_bind_text(q, 1, c->level);
+		db_bind_int(q, 2, c->year);
+		st = db_step(q, &row, err);
+	}
+	if (st == DTI_OK && row)
+		dti_snprintf(label, sizeof label, "%s", db_col_text(q, 0));
+	db_finalize(q);
+	if (st != DTI_OK || !*label)
+		return st;
+	struct store_cycle ec;
+	st = store_load_cycle(s, label, &ec, err);
+	if (st == DTI_OK)
+		st = snap_load(s, &ec, sn, err);
+	if (st == DTI_OK)
+		*found = 1;
+	return st;
+}
+
+/*
+ * Where the preview's values would stand in last year's field: for each
+ * node, the units of the earlier snapshot with a value there, the unit's
+ * own earlier value replaced by its value now.  An earlier cycle that
+ * cannot be read gives no ranks; only memory is an error.
+ */
+static enum dti_status preview_prev_ranks(struct dti_store *s,
+                                          const struct store_cycle *c,
+                                          const struct dti_framework *fw,
+                                          struct dti_submission_preview *p,
+                                          struct dti_preview_node *pn,
+                                          struct dti_arena *a, int *oom)
+{
+	struct snap sn;
+	int found = 0;
+	struct dti_error e2 = DTI_ERROR_INIT;
+	enum dti_status st = latest_earlier(s, c, &sn, &found, &e2);
+	dti_error_release(&e2);
+	if (st == DTI_ENOMEM)
+		return st;
+	if (st != DTI_OK || !found)
+		return DTI_OK;
+	p->prev_cycle = store_keep(a, sn.label, oom);
+	for (size_t j = 0; j < p->nnodes; j++) {
+		struct dti_preview_node *x = &pn[j];
+		long k = dti_framework_find(fw, x->code);
+		if (isnan(x->value) || k < 0)
+			continue;
+		struct dti_node_info ni;
+		dti_framework_node(fw, (size_t)k, &ni);
+		long long mine = dti_round_scaled(x->value, sn.precision);
+		int above = 0;
+		size_t ranked = 1;
+		size_t i;
+		json_t *u;
+		json_array_foreach(sn.units, i, u)
+		{
+			const char *uid = jtext(u, "id");
+			double v = jvalue(u, x->code);
+			if (isnan(v) || (uid && strcmp(uid, p->unit) == 0))
+				continue;
+			ranked++;
+			long long r = dti_round_scaled(v, sn.precision);
+			if (ni.polarity < 0 ? r < mine : r > mine)
+				above++;
+		}
+		if (ranked > 1) {
+			x->prev_rank = above + 1;
+			x->prev_ranked = ranked;
+		}
+	}
+	snap_release(&sn);
+	return DTI_OK;
+}
+
 static enum dti_status preview_build(struct dti_store *s, const char *cycle,
                                      const char *unit,
                                      struct dti_submission_preview *p,
@@ -1111,12 +1203,15 @@ static enum dti_status preview_build(struct dti_store *s, const char *cycle,
 		}
 	p->nnodes = nv;
 	p->nodes = pn;
+	enum dti_status pst = DTI_OK;
+	if (pn && !oom)
+		pst = preview_prev_ranks(s, &c, fw, p, pn, a, &oom);
 	free(counted);
 	dti_result_free(res);
 	dti_dataset_free(ds);
 	dti_units_free(units);
 	dti_framework_free(fw);
-	return oom ? dti_err_nomem(err) : DTI_OK;
+	return oom || pst != DTI_OK ? dti_err_nomem(err) : DTI_OK;
 }
 
 enum dti_status dti_submission_preview(struct dti_store *s, const char *cycle,
@@ -1138,6 +1233,37 @@ enum dti_status dti_submission_preview(struct dti_store *s, const char *cycle,
 		store_list_free(p);
 		return st;
 	}
+	*out = p;
+	return DTI_OK;
+}
+
+enum dti_status dti_submission_preview_with(struct dti_store *s,
+                                            const char *cycle, const char *unit,
+                                            const struct dti_figure_edit *edits,
+                                            size_t n,
+                                            struct dti_submission_preview **out,
+                                            struct dti_error *err)
+{
+	if (n == 0)
+		return dti_submission_preview(s, cycle, unit, out, err);
+	*out = NULL;
+	struct dti_arena *a = NULL;
+	struct dti_submission_preview *p = store_list_new(sizeof *p, &a);
+	if (!p)
+		return dti_err_nomem(err);
+	/* the edits are made as an edit makes them, then undone */
+	enum dti_status st = store_begin(s, err);
+	if (st == DTI_OK) {
+		st = store_edit_figures(s, cycle, unit, edits, n, 0, err);
+		if (st == DTI_OK)
+			st = preview_build(s, cycle, unit, p, a, err);
+		db_rollback(s->db);
+	}
+	if (st != DTI_OK) {
+		store_list_free(p);
+		return st;
+	}
+	p->edited = 1;
 	*out = p;
 	return DTI_OK;
 }

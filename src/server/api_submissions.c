@@ -513,6 +513,45 @@ static void h_sub_patch(struct srv_req *q, struct srv_resp *r)
 	json_decref(obj);
 }
 
+/*
+ * POST /api/v1/cycles/{cycle}/submissions/{unit}/preview: the preview with
+ * the figures of the body tried (as a PATCH would set them, with the same
+ * checks), stored nowhere: an editor's live preview while typing.
+ */
+static void h_preview_try(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const fields[] = {"figures", NULL};
+	if (srv_query_only(q, r, NULL))
+		return;
+	json_t *obj = srv_body_object(q, r, fields);
+	if (!obj)
+		return;
+	struct dti_figure_edit *edits = NULL;
+	size_t n = 0;
+	struct dti_unit_ref ref;
+	const char *cycle = srv_param(q, "cycle");
+	if (read_figures(obj, r, &edits, &n) == 0 &&
+	    path_unit(q, r, &ref) == 0) {
+		struct dti_error err = DTI_ERROR_INIT;
+		struct dti_submission_preview *p = NULL;
+		enum dti_status st = dti_submission_preview_with(
+		    q->store, cycle, ref.id, edits, n, &p, &err);
+		if (st == DTI_OK) {
+			dti_buf_reset(&r->body);
+			st = dti_submission_preview_write(
+			    p, DTI_FORMAT_JSON, DTI_LANG_EN, &r->body, &err);
+			r->type = "application/json";
+		}
+		if (st != DTI_OK)
+			fail(r, st, &err, 0);
+		else
+			dti_error_release(&err);
+		dti_submission_preview_free(p);
+	}
+	free(edits);
+	json_decref(obj);
+}
+
 /* 1 if the Content-Type is text/csv (UTF-8 or no charset). */
 static int is_csv(const char *ct)
 {
@@ -1089,6 +1128,7 @@ const struct srv_route srv_routes_submissions[] = {
     {"POST", SUB "/submit", h_submit, SRV_WRITE | SRV_GROUP},
     {"POST", SUB "/exclude", h_exclude, SRV_WRITE | SRV_GROUP},
     {"POST", SUB "/evidence", h_evidence_add, SRV_WRITE},
+    {"POST", SUB "/preview", h_preview_try, SRV_WRITE},
     {"POST", SUB "/adjust", h_adjust, SRV_WRITE | SRV_GROUP},
     {"POST", SUB "/return", h_return, SRV_WRITE | SRV_GROUP},
     {"POST", SUB "/approve", h_approve, SRV_WRITE | SRV_GROUP},

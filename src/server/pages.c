@@ -138,6 +138,13 @@ static const struct word words[] = {
     {"done_uploaded", "Đã tải minh chứng lên.", "Evidence uploaded."},
     {"preview", "Điểm dự kiến", "Likely score"},
     {"likely_rank", "Hạng dự kiến", "Likely rank"},
+    {"in_field_of", "So với", "In the field of"},
+    {"preview_live", "Điểm dự kiến tính lại khi nhập số liệu, trước khi lưu.",
+     "The likely score follows the figures as they are typed, before "
+     "they are saved."},
+    {"preview_updating", "Đang tính lại…", "Computing…"},
+    {"preview_of_typed", "Điểm dự kiến theo số liệu đang nhập (chưa lưu).",
+     "The likely score of the figures typed (not saved yet)."},
     {"done_saved", "Đã lưu.", "Saved."},
     {"done_submitted", "Đã nộp hồ sơ.", "Submitted."},
     {"done_approved", "Đã duyệt hồ sơ.", "Approved."},

@@ -122,8 +122,8 @@ int srv_resp_has_header(const struct srv_resp *r, const char *name);
 /* The Content-Security-Policy of every HTML page (serve.c adds it). */
 #define SRV_PAGE_CSP                                                           \
 	"default-src 'none'; script-src 'self'; style-src 'self'; "            \
-	"img-src 'self' data:; form-action 'self'; base-uri 'none'; "          \
-	"frame-ancestors 'none'"
+	"img-src 'self' data:; connect-src 'self'; form-action 'self'; "       \
+	"base-uri 'none'; frame-ancestors 'none'"
 
 /* ---- Requests (http.c) -------------------------------------------------- */
 

@@ -872,8 +872,14 @@ static void figure_text(struct dti_buf *b, double v, enum dti_lang lang)
 	dti_buf_adds(b, tmp);
 }
 
+/*
+ * The likely score: the index, sub-indices and pillars with the rank among
+ * this year's units and in last year's field.  Its cells carry the node's
+ * code, so that web/dti.js can fill them again from the API's preview of
+ * the figures being typed (POST .../preview) before they are saved.
+ */
 static void preview_table(struct page *p, struct srv_req *q, const char *cycle,
-                          const char *unit)
+                          const char *unit, int live)
 {
 	struct html *h = &p->h;
 	struct dti_submission_preview *pv = NULL;
@@ -883,33 +889,65 @@ static void preview_table(struct page *p, struct srv_req *q, const char *cycle,
 		dti_error_release(&err);
 		return;
 	}
-	HTML_LIT(h, "<h2>");
+	HTML_LIT(h, "<h2 id=\"preview-title\">");
 	html_text(h, tr(h->lang, "preview"));
 	HTML_LIT(h, "</h2>");
+	if (live) {
+		HTML_LIT(h, "<p class=\"muted\">");
+		html_text(h, tr(h->lang, "preview_live"));
+		HTML_LIT(h, "</p>");
+	}
 	table_wrap(h);
-	HTML_LIT(h, "<table><thead><tr>"
-	            "<th scope=\"col\"></th><th scope=\"col\" class=\"num\">");
+	char prec[8];
+	snprintf(prec, sizeof prec, "%d", pv->precision);
+	html_tag(h, "table", "id", "preview", "data-precision", prec,
+	         "aria-labelledby", "preview-title");
+	HTML_LIT(h, "<thead><tr><th scope=\"col\"></th>"
+	            "<th scope=\"col\" class=\"num\">");
 	html_text(h, tr(h->lang, "value"));
 	HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
 	html_text(h, tr(h->lang, "likely_rank"));
+	if (pv->prev_cycle) {
+		HTML_LIT(h, "</th><th scope=\"col\" class=\"num\">");
+		html_textf(h, "%s %s", tr(h->lang, "in_field_of"),
+		           pv->prev_cycle);
+	}
 	HTML_LIT(h, "</th></tr></thead><tbody>");
 	for (size_t k = 0; k < pv->nnodes; k++) {
 		const struct dti_preview_node *nd = &pv->nodes[k];
-		HTML_LIT(h, "<tr><th scope=\"row\">");
+		html_tag(h, "tr", "data-node", nd->code);
+		HTML_LIT(h, "<th scope=\"row\">");
 		html_text(h,
 		          h->lang == DTI_LANG_EN && nd->name_en && *nd->name_en
 		              ? nd->name_en
 		              : nd->name_vi);
-		HTML_LIT(h, "</th><td class=\"num\">");
+		HTML_LIT(h, "</th><td class=\"num\" data-cell=\"value\">");
 		html_num(h, nd->unknown ? NAN : nd->value, pv->precision);
-		HTML_LIT(h, "</td><td class=\"num\">");
+		HTML_LIT(h, "</td><td class=\"num\" data-cell=\"rank\">");
 		if (nd->rank)
 			html_textf(h, "%d/%zu", nd->rank, nd->ranked);
 		else
 			html_num(h, NAN, 0);
+		if (pv->prev_cycle) {
+			HTML_LIT(h, "</td><td class=\"num\" "
+			            "data-cell=\"prev_rank\">");
+			if (nd->prev_rank)
+				html_textf(h, "%d/%zu", nd->prev_rank,
+				           nd->prev_ranked);
+			else
+				html_num(h, NAN, 0);
+		}
 		HTML_LIT(h, "</td></tr>");
 	}
 	HTML_LIT(h, "</tbody></table></div>");
+	if (live) {
+		/* what web/dti.js says while and after it computes */
+		html_tag(h, "p", "id", "preview-status", "role", "status",
+		         "aria-live", "polite", "data-busy",
+		         tr(h->lang, "preview_updating"), "data-typed",
+		         tr(h->lang, "preview_of_typed"));
+		HTML_LIT(h, "</p>");
+	}
 	dti_submission_preview_free(pv);
 }
 
@@ -1054,7 +1092,15 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	/* the figures: a form when the unit may still change them */
 	if (editing) {
 		url_work(&p.url, h->lang, cycle, v->unit, "save");
-		html_tag(h, "form", "method", "post", "action", p.url.data);
+		struct dti_buf api = DTI_BUF_INIT;
+		dti_buf_adds(&api, "/api/v1/cycles/");
+		html_url_segment(&api, cycle);
+		dti_buf_adds(&api, "/submissions/");
+		html_url_segment(&api, v->unit);
+		dti_buf_adds(&api, "/preview");
+		html_tag(h, "form", "method", "post", "action", p.url.data,
+		         "data-preview", api.data ? api.data : "");
+		dti_buf_release(&api);
 		form_tokens(&p, v->version);
 	}
 	table_wrap(h);
@@ -1184,7 +1230,7 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	dti_buf_release(&fig);
 	dti_buf_release(&id);
 	evidence_section(&p, v, fw, editing);
-	preview_table(&p, q, cycle, v->unit);
+	preview_table(&p, q, cycle, v->unit, editing);
 	dti_submission_view_free(v);
 	dti_framework_free(fw);
 	send_page(q, r, &p, status);

@@ -453,13 +453,32 @@ async function main() {
     'Hoạt động chính quyền số', 'Hoạt động kinh tế số',
     'Hoạt động xã hội số', 'Đô thị thông minh'];
   const all = [...FIGURES, ...rest.map((n, i) => [n, `0,${7 - i % 5}`])];
+  const indexCell = ed.locator('#preview tbody tr').first()
+    .locator('[data-cell=value]');
+  const before = (await indexCell.innerText()).trim();
   for (const [label, value] of all) {
     const input = ed.getByLabel(label, { exact: true });
     if (check(await input.count() === 1, `no field labelled ${label}`)) {
       await input.fill(value);
     }
   }
+  // the likely score follows the figures typed, before they are saved
+  const typed = 'Điểm dự kiến theo số liệu đang nhập (chưa lưu).';
+  try {
+    await ed.locator('#preview-status', { hasText: typed })
+      .waitFor({ timeout: 10000 });
+  } catch (e) {
+    check(false, 'the preview does not follow the figures typed: "' +
+      (await ed.locator('#preview-status').innerText()) + '"');
+  }
+  const live = (await indexCell.innerText()).trim();
+  check(live !== before && /^0,\d{4}$/.test(live),
+    `the live index value: ${before} -> ${live}`);
+  await look(ed, 'submission-live-preview');
   await press(ed, ed.getByRole('button', { name: 'Lưu nháp' }));
+  check((await indexCell.innerText()).trim() === live,
+    `saved, the index is ${(await indexCell.innerText()).trim()}, ` +
+    `typed it was ${live}`);
   check(await status(ed) === 'Đã lưu.', `after saving: "${await status(ed)}"`);
   check(await ed.getByLabel('Nhận thức số', { exact: true }).inputValue() ===
     '0,8', 'the form does not show 0,8 back');

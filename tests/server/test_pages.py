@@ -45,8 +45,8 @@ dti cycle create dti-2023 --year 2023 --framework pdti-2022 --user owner
 """
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; "
-       "img-src 'self' data:; form-action 'self'; base-uri 'none'; "
-       "frame-ancestors 'none'")
+       "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
 VOID = {'meta', 'link', 'input', 'br', 'img', 'hr', 'source', 'col',
         'area', 'base', 'wbr', 'track', 'embed', 'param'}
 

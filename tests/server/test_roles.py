@@ -240,6 +240,10 @@ def calls():
                 'figures': [{'indicator': 'awareness', 'value': 0.75}]}}),
         ('GET /api/v1/cycles/{cycle}/submissions/{unit}/preview', 'unit A'):
             lambda x: ('GET', S.format(c='o-main') + '/preview', {}),
+        ('POST /api/v1/cycles/{cycle}/submissions/{unit}/preview',
+         'unit A, figures tried'):
+            lambda x: ('POST', S.format(c='o-main') + '/preview', {'body': {
+                'figures': [{'indicator': 'awareness', 'value': 0.5}]}}),
         ('POST /api/v1/cycles/{cycle}/submissions/{unit}/evidence',
          'unit A'):
             lambda x: ('POST', S.format(c='o-main') + '/evidence',

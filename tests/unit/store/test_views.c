@@ -701,6 +701,93 @@ static void test_preview(void **state)
 	dti_submission_preview_free(NULL);
 }
 
+/* last year's field, and figures tried without storing them */
+static void test_preview_with(void **state)
+{
+	struct fx *f = *state;
+	struct dti_submission_preview *p = NULL;
+	as(f, "ed2");
+	/* d2 now 0.6: in c25, d1 0.78 and d4 0.70 above, d3 0.54 below */
+	OK(dti_submission_preview(f->s, "c26", "d2", &p, &f->err));
+	assert_string_equal(p->prev_cycle, "c25");
+	assert_int_equal(p->edited, 0);
+	assert_int_equal(p->nodes[0].prev_rank, 3);
+	assert_int_equal(p->nodes[0].prev_ranked, 4);
+	struct dti_buf out = DTI_BUF_INIT;
+	OK(dti_submission_preview_write(p, DTI_FORMAT_TABLE, DTI_LANG_EN, &out,
+	                                &f->err));
+	assert_non_null(strstr(out.data, "In c25's field"));
+	const char *row = strstr(out.data, "\nidx ");
+	assert_non_null(row);
+	const char *end = strchr(row + 1, '\n');
+	const char *r3 = strstr(row, " 1/3 "), *r4 = strstr(row, " 3/4 ");
+	assert_true(r3 && r4 && r3 < r4 && r4 < end);
+	dti_buf_release(&out);
+	dti_submission_preview_free(p);
+
+	/* b = 0.5 tried: 0.6 + 0.2 = 0.8, first here and in c25's field */
+	struct dti_figure_edit e;
+	dti_figure_edit_init(&e, "b");
+	e.value_text = "0,5";
+	OK(dti_submission_preview_with(f->s, "c26", "d2", &e, 1, &p, &f->err));
+	assert_int_equal(p->edited, 1);
+	assert_int_equal(p->figures, 2);
+	assert_int_equal(p->complete, 1);
+	NEAR(p->nodes[0].value, 0.8);
+	assert_int_equal(p->nodes[0].rank, 1);
+	assert_int_equal(p->nodes[0].ranked, 3);
+	assert_int_equal(p->nodes[0].prev_rank, 1);
+	dti_submission_preview_free(p);
+	/* nothing was stored */
+	struct dti_submission_info sub;
+	OK(dti_submission_get(f->s, "c26", "d2", &sub, &f->err));
+	int64_t version = sub.version;
+	OK(dti_submission_preview(f->s, "c26", "d2", &p, &f->err));
+	assert_int_equal(p->figures, 1);
+	NEAR(p->nodes[0].value, 0.6);
+	dti_submission_preview_free(p);
+	/* stored for real afterwards: the same preview, the next version */
+	dti_figure_edit_init(&e, "b");
+	e.value = 0.5;
+	OK(dti_submission_edit(f->s, "c26", "d2", &e, 1, version, &f->err));
+	OK(dti_submission_preview(f->s, "c26", "d2", &p, &f->err));
+	NEAR(p->nodes[0].value, 0.8);
+	dti_submission_preview_free(p);
+
+	/* refused as an edit is: another unit, a bad figure, no figures
+	   for a reviewer; nothing stored either way */
+	e.value = NAN;
+	e.value_text = "nhiều";
+	REFUSED(
+	    DTI_ESYNTAX, "nhiều",
+	    dti_submission_preview_with(f->s, "c26", "d2", &e, 1, &p, &f->err));
+	assert_null(p);
+	e.value_text = "0,1";
+	as(f, "ed1");
+	REFUSED(
+	    DTI_EPERM, "d2",
+	    dti_submission_preview_with(f->s, "c26", "d2", &e, 1, &p, &f->err));
+	as(f, "rita");
+	REFUSED(
+	    DTI_EPERM, "edit",
+	    dti_submission_preview_with(f->s, "c26", "d2", &e, 1, &p, &f->err));
+	as(f, "ed2");
+	OK(dti_submission_preview(f->s, "c26", "d2", &p, &f->err));
+	NEAR(p->nodes[0].value, 0.8);
+	dti_submission_preview_free(p);
+	/* with no edits, the preview as it is */
+	OK(dti_submission_preview_with(f->s, "c26", "d2", NULL, 0, &p,
+	                               &f->err));
+	assert_int_equal(p->edited, 0);
+	dti_submission_preview_free(p);
+	/* the first cycle of a level has no earlier field */
+	as(f, "olga");
+	OK(dti_submission_preview(f->s, "c21", "d1", &p, &f->err));
+	assert_null(p->prev_cycle);
+	assert_int_equal(p->nodes[0].prev_rank, 0);
+	dti_submission_preview_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,6 +795,7 @@ int main(void)
 	    cmocka_unit_test(test_phrase),
 	    cmocka_unit_test_setup_teardown(test_profile, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_preview, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_preview_with, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
