@@ -10,7 +10,7 @@ static const struct srv_route *const tables[] = {
     srv_routes_core,   srv_routes_auth,        srv_routes_registry,
     srv_routes_cycles, srv_routes_submissions, srv_routes_results,
     srv_routes_admin,  srv_routes_notices,     srv_routes_openapi,
-    srv_routes_pages,  srv_routes_work,
+    srv_routes_pages,  srv_routes_work,        srv_routes_admin_pages,
 };
 
 /*

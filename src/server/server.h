@@ -317,6 +317,7 @@ extern const struct srv_route srv_routes_openapi[];
 extern const struct srv_route srv_routes_pages[];
 /* work.c: the signed-in pages (sign in, submissions, review, publish) */
 extern const struct srv_route srv_routes_work[];
+extern const struct srv_route srv_routes_admin_pages[];
 /* The HTML page of a path that leads nowhere (404). */
 void srv_page_not_found(struct srv_req *q, struct srv_resp *r);
 

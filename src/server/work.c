@@ -34,6 +34,7 @@
 #include "multipart.h"
 #include "page.h"
 #include "server.h"
+#include "work.h"
 
 #define FIELD_MAX 1024 /* bytes of a form field */
 
@@ -41,7 +42,7 @@
  */
 
 /* Starts a signed-in page: the session's token goes into every form. */
-static int work_begin(struct page *p, struct srv_req *q, char *csrf, size_t n)
+int work_begin(struct page *p, struct srv_req *q, char *csrf, size_t n)
 {
 	page_init(p, q);
 	if (srv_session_csrf(q->srv, q, csrf, n) == 0)
@@ -50,7 +51,7 @@ static int work_begin(struct page *p, struct srv_req *q, char *csrf, size_t n)
 }
 
 /* The hidden fields every form carries. */
-static void form_tokens(struct page *p, long long version)
+void work_form_tokens(struct page *p, long long version)
 {
 	struct html *h = &p->h;
 	if (p->csrf)
@@ -65,7 +66,7 @@ static void form_tokens(struct page *p, long long version)
 }
 
 /* Sends the browser to a path (303 See Other). */
-static void see_other(struct srv_resp *r, const char *path)
+void work_see_other(struct srv_resp *r, const char *path)
 {
 	r->status = 303;
 	dti_buf_reset(&r->body);
@@ -74,16 +75,16 @@ static void see_other(struct srv_resp *r, const char *path)
 }
 
 /* Anonymous: to the sign-in page. 1 when sent. */
-static int need_user(struct srv_req *q, struct srv_resp *r)
+int work_need_user(struct srv_req *q, struct srv_resp *r)
 {
 	if (q->auth != SRV_AUTH_NONE)
 		return 0;
-	see_other(r, page_lang(q) == DTI_LANG_EN ? "/en/login" : "/login");
+	work_see_other(r, page_lang(q) == DTI_LANG_EN ? "/en/login" : "/login");
 	return 1;
 }
 
-static void send_page(struct srv_req *q, struct srv_resp *r, struct page *p,
-                      int status)
+void work_send_page(struct srv_req *q, struct srv_resp *r, struct page *p,
+                    int status)
 {
 	page_end(p);
 	page_send(q, r, p, NULL, NULL, NULL);
@@ -94,7 +95,7 @@ static void send_page(struct srv_req *q, struct srv_resp *r, struct page *p,
 }
 
 /* A message box: role=alert for a refusal, role=status for news. */
-static void message(struct page *p, const char *text, int alert)
+void work_message(struct page *p, const char *text, int alert)
 {
 	struct html *h = &p->h;
 	html_tag(h, "p", "class", "notice", "role", alert ? "alert" : "status");
@@ -127,8 +128,8 @@ static const char *cycle_state_word(enum dti_lang lang, enum dti_cycle_state s)
 }
 
 /* The work link of a cycle, a unit, and an action. */
-static void url_work(struct dti_buf *u, enum dti_lang lang, const char *cycle,
-                     const char *unit, const char *action)
+void url_work(struct dti_buf *u, enum dti_lang lang, const char *cycle,
+              const char *unit, const char *action)
 {
 	dti_buf_reset(u);
 	dti_buf_adds(u, page_prefix(lang));
@@ -148,11 +149,12 @@ static void url_work(struct dti_buf *u, enum dti_lang lang, const char *cycle,
 }
 
 /* The "done" message a page was sent back with (?done=saved). */
-static void done_message(struct page *p, const struct srv_req *q)
+void work_done_message(struct page *p, const struct srv_req *q)
 {
 	static const char *const known[] = {
-	    "saved",    "submitted", "approved",  "returned",
-	    "adjusted", "moved",     "published", "uploaded"};
+	    "saved",      "submitted",    "approved",     "returned",
+	    "adjusted",   "moved",        "published",    "uploaded",
+	    "user_added", "role_granted", "role_revoked", "units_imported"};
 	const char *d = srv_query(q, "done");
 	if (!d)
 		return;
@@ -160,13 +162,13 @@ static void done_message(struct page *p, const struct srv_req *q)
 		if (strcmp(d, known[i]) == 0) {
 			char key[32];
 			snprintf(key, sizeof key, "done_%s", known[i]);
-			message(p, tr(p->h.lang, key), 0);
+			work_message(p, tr(p->h.lang, key), 0);
 		}
 	}
 }
 
 /* The HTTP status of a refused change, shown on the page. */
-static int refusal_status(enum dti_status st)
+int work_refusal_status(enum dti_status st)
 {
 	int s = srv_status_http(st);
 	return s >= 400 ? s : 500;
@@ -184,8 +186,8 @@ static long long form_version(const struct srv_req *q)
 }
 
 /* A refusal made here (not by the library), in err. */
-static enum dti_status refuse(struct dti_error *err, enum dti_status st,
-                              const char *field, const char *msg)
+enum dti_status work_refuse(struct dti_error *err, enum dti_status st,
+                            const char *field, const char *msg)
 {
 	err->code = st;
 	snprintf(err->field, sizeof err->field, "%s", field);
@@ -207,7 +209,7 @@ static void login_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	html_text(h, tr(h->lang, "sign_in"));
 	HTML_LIT(h, "</h1>");
 	if (error)
-		message(&p, error, 1);
+		work_message(&p, error, 1);
 	dti_buf_reset(&p.url);
 	dti_buf_adds(&p.url, page_prefix(h->lang));
 	dti_buf_adds(&p.url, "/login");
@@ -224,15 +226,15 @@ static void login_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	HTML_LIT(h, "</label><button type=\"submit\">");
 	html_text(h, tr(h->lang, "sign_in"));
 	HTML_LIT(h, "</button></form>");
-	send_page(q, r, &p, status);
+	work_send_page(q, r, &p, status);
 	page_release(&p);
 }
 
 static void h_login_page(struct srv_req *q, struct srv_resp *r)
 {
 	if (q->auth != SRV_AUTH_NONE) {
-		see_other(r,
-		          page_lang(q) == DTI_LANG_EN ? "/en/work" : "/work");
+		work_see_other(r, page_lang(q) == DTI_LANG_EN ? "/en/work"
+		                                              : "/work");
 		return;
 	}
 	login_page(q, r, NULL, NULL, 200);
@@ -267,13 +269,13 @@ static void h_login_post(struct srv_req *q, struct srv_resp *r)
 	for (size_t i = 0; i < tmp.nheaders; i++)
 		srv_resp_header(r, tmp.headers[i].name, tmp.headers[i].value);
 	srv_resp_free(&tmp);
-	see_other(r, lang == DTI_LANG_EN ? "/en/work" : "/work");
+	work_see_other(r, lang == DTI_LANG_EN ? "/en/work" : "/work");
 }
 
 static void h_logout_post(struct srv_req *q, struct srv_resp *r)
 {
 	srv_sign_out(q, r);
-	see_other(r, page_lang(q) == DTI_LANG_EN ? "/en" : "/");
+	work_see_other(r, page_lang(q) == DTI_LANG_EN ? "/en" : "/");
 }
 
 /* ---- The owner's forms: a new cycle, a framework ---------------------------
@@ -295,7 +297,7 @@ static void owner_forms(struct page *p, struct srv_req *q)
 	url_work(&p->url, h->lang, NULL, NULL, "cycles");
 	html_tag(h, "form", "method", "post", "action", p->url.data, "class",
 	         "filters");
-	form_tokens(p, 0);
+	work_form_tokens(p, 0);
 	HTML_LIT(h, "<label>");
 	html_text(h, tr(h->lang, "label"));
 	HTML_LIT(h,
@@ -326,7 +328,7 @@ static void owner_forms(struct page *p, struct srv_req *q)
 	url_work(&p->url, h->lang, NULL, NULL, "frameworks");
 	html_tag(h, "form", "method", "post", "action", p->url.data, "enctype",
 	         "multipart/form-data", "class", "filters");
-	form_tokens(p, 0);
+	work_form_tokens(p, 0);
 	HTML_LIT(h, "<label>");
 	html_text(h, tr(h->lang, "file"));
 	HTML_LIT(h, "<input name=\"file\" type=\"file\" accept=\".csv\" "
@@ -340,7 +342,7 @@ static void owner_forms(struct page *p, struct srv_req *q)
 
 static void h_work(struct srv_req *q, struct srv_resp *r)
 {
-	if (need_user(q, r))
+	if (work_need_user(q, r))
 		return;
 	struct page p;
 	char csrf[48];
@@ -359,7 +361,7 @@ static void h_work(struct srv_req *q, struct srv_resp *r)
 	HTML_LIT(h, "<h1>");
 	html_text(h, tr(h->lang, "open_cycles"));
 	HTML_LIT(h, "</h1>");
-	done_message(&p, q);
+	work_done_message(&p, q);
 	size_t shown = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dti_cycle_info *ci = &l->cycles[i];
@@ -394,11 +396,18 @@ static void h_work(struct srv_req *q, struct srv_resp *r)
 	}
 	dti_cycle_list_free(l);
 	owner_forms(&p, q);
+	/* the log, who may do what, and the units */
+	HTML_LIT(h, "<ul class=\"links\"><li>");
 	url_work(&p.url, h->lang, NULL, NULL, "audit");
-	HTML_LIT(h, "<p>");
 	html_elem(h, "a", tr(h->lang, "audit"), "href", p.url.data);
-	HTML_LIT(h, "</p>");
-	send_page(q, r, &p, 200);
+	HTML_LIT(h, "</li><li>");
+	url_work(&p.url, h->lang, NULL, NULL, "users");
+	html_elem(h, "a", tr(h->lang, "users"), "href", p.url.data);
+	HTML_LIT(h, "</li><li>");
+	url_work(&p.url, h->lang, NULL, NULL, "units");
+	html_elem(h, "a", tr(h->lang, "registry"), "href", p.url.data);
+	HTML_LIT(h, "</li></ul>");
+	work_send_page(q, r, &p, 200);
 	page_release(&p);
 }
 
@@ -493,8 +502,8 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	           cycle_state_word(h->lang, ci->state));
 	HTML_LIT(h, "</h1>");
 	if (error)
-		message(&p, error, 1);
-	done_message(&p, q);
+		work_message(&p, error, 1);
+	work_done_message(&p, q);
 	HTML_LIT(h, "<p class=\"meta\">");
 	html_text(h, tr(h->lang, "deadline"));
 	HTML_LIT(h, ": ");
@@ -504,7 +513,7 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		url_work(&p.url, h->lang, cycle, NULL, "deadlines");
 		html_tag(h, "form", "method", "post", "action", p.url.data,
 		         "class", "filters");
-		form_tokens(&p, 0);
+		work_form_tokens(&p, 0);
 		HTML_LIT(h, "<label>");
 		html_text(h, tr(h->lang, "deadline"));
 		html_tag(h, "input", "name", "submit_deadline", "type", "date",
@@ -532,7 +541,7 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 			continue;
 		url_work(&p.url, h->lang, cycle, NULL, "move");
 		html_tag(h, "form", "method", "post", "action", p.url.data);
-		form_tokens(&p, ci->version);
+		work_form_tokens(&p, ci->version);
 		html_tag(h, "input", "type", "hidden", "name", "to", "value",
 		         moves[i].to);
 		HTML_LIT(h, "<button type=\"submit\">");
@@ -543,7 +552,7 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		publish_preview(&p, q, cycle);
 		url_work(&p.url, h->lang, cycle, NULL, "publish");
 		html_tag(h, "form", "method", "post", "action", p.url.data);
-		form_tokens(&p, ci->version);
+		work_form_tokens(&p, ci->version);
 		HTML_LIT(h, "<button type=\"submit\">");
 		html_text(h, tr(h->lang, "publish"));
 		HTML_LIT(h, "</button></form>");
@@ -579,7 +588,7 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	if (ci->state == DTI_CYCLE_REVIEW && nsub) {
 		url_work(&p.url, h->lang, cycle, NULL, "approve-all");
 		html_tag(h, "form", "method", "post", "action", p.url.data);
-		form_tokens(&p, ci->version);
+		work_form_tokens(&p, ci->version);
 		HTML_LIT(h, "<p><button type=\"submit\">");
 		html_textf(h, "%s (%zu)", tr(h->lang, "approve_all"), nsub);
 		HTML_LIT(h, "</button></p></form>");
@@ -612,13 +621,13 @@ static void cycle_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	}
 	HTML_LIT(h, "</tbody></table></div>");
 	dti_cycle_status_free(cs);
-	send_page(q, r, &p, status);
+	work_send_page(q, r, &p, status);
 	page_release(&p);
 }
 
 static void h_cycle(struct srv_req *q, struct srv_resp *r)
 {
-	if (need_user(q, r))
+	if (work_need_user(q, r))
 		return;
 	cycle_page(q, r, NULL, 200);
 }
@@ -639,16 +648,16 @@ static void h_move(struct srv_req *q, struct srv_resp *r)
 	struct dti_error err = DTI_ERROR_INIT;
 	enum dti_status st =
 	    state == DTI_CYCLE_DRAFT
-	        ? refuse(&err, DTI_EARG, "to", "no state to move to")
+	        ? work_refuse(&err, DTI_EARG, "to", "no state to move to")
 	        : dti_cycle_transition(q->store, cycle, state, form_version(q),
 	                               &err);
 	if (st != DTI_OK) {
-		cycle_page(q, r, err.message, refusal_status(st));
+		cycle_page(q, r, err.message, work_refusal_status(st));
 	} else {
 		struct dti_buf u = DTI_BUF_INIT;
 		url_work(&u, page_lang(q), cycle, NULL, NULL);
 		dti_buf_adds(&u, "?done=moved");
-		see_other(r, u.data);
+		work_see_other(r, u.data);
 		dti_buf_release(&u);
 	}
 	dti_error_release(&err);
@@ -662,9 +671,9 @@ static void work_refused(struct srv_req *q, struct srv_resp *r, const char *why,
 	char csrf[48];
 	work_begin(&p, q, csrf, sizeof csrf);
 	page_begin(&p, tr(p.h.lang, "work"), NULL, NAV_WORK);
-	message(&p, why, 1);
+	work_message(&p, why, 1);
 	owner_forms(&p, q);
-	send_page(q, r, &p, status);
+	work_send_page(q, r, &p, status);
 	page_release(&p);
 }
 
@@ -680,13 +689,13 @@ static void h_cycle_create(struct srv_req *q, struct srv_resp *r)
 	if (srv_form_value(q, "label", label, sizeof label) != 0 ||
 	    srv_form_value(q, "year", year, sizeof year) != 0 ||
 	    srv_form_value(q, "framework", fw, sizeof fw) != 0) {
-		st = refuse(&err, DTI_EARG, "label",
-		            "label, year and framework are needed");
+		st = work_refuse(&err, DTI_EARG, "label",
+		                 "label, year and framework are needed");
 	} else {
 		long y = strtol(year, &end, 10);
 		if (!year[0] || *end || y < 1900 || y > 2200)
-			st = refuse(&err, DTI_ESYNTAX, "year",
-			            "the year is not a year");
+			st = work_refuse(&err, DTI_ESYNTAX, "year",
+			                 "the year is not a year");
 		c.label = label;
 		c.year = (int)y;
 		c.framework = fw;
@@ -698,11 +707,11 @@ static void h_cycle_create(struct srv_req *q, struct srv_resp *r)
 	if (st == DTI_OK)
 		st = dti_cycle_create(q->store, &c, &err);
 	if (st != DTI_OK) {
-		work_refused(q, r, err.message, refusal_status(st));
+		work_refused(q, r, err.message, work_refusal_status(st));
 	} else {
 		struct dti_buf u = DTI_BUF_INIT;
 		url_work(&u, page_lang(q), label, NULL, NULL);
-		see_other(r, u.data);
+		work_see_other(r, u.data);
 		dti_buf_release(&u);
 	}
 	dti_error_release(&err);
@@ -724,7 +733,8 @@ static void h_framework_add(struct srv_req *q, struct srv_resp *r)
 	if (mp_parse(srv_header(q, "Content-Type"), q->body, q->body_len, &f,
 	             why, sizeof why, field, sizeof field) != 0 ||
 	    !(file = mp_get(&f, "file")) || !file->is_file)
-		st = refuse(&err, DTI_EARG, "file", "no framework file sent");
+		st = work_refuse(&err, DTI_EARG, "file",
+		                 "no framework file sent");
 	struct dti_framework *fw = NULL;
 	if (st == DTI_OK)
 		st = dti_framework_parse(file->data, file->len,
@@ -748,12 +758,12 @@ static void h_framework_add(struct srv_req *q, struct srv_resp *r)
 			dti_buf_adds(&msg, line);
 		}
 		work_refused(q, r, msg.data ? msg.data : "",
-		             refusal_status(st));
+		             work_refusal_status(st));
 		dti_buf_release(&msg);
 	} else {
-		see_other(r, page_lang(q) == DTI_LANG_EN
-		                 ? "/en/work?done=framework"
-		                 : "/work?done=framework");
+		work_see_other(r, page_lang(q) == DTI_LANG_EN
+		                      ? "/en/work?done=framework"
+		                      : "/work?done=framework");
 	}
 	mp_form_release(&f);
 	dti_error_release(&err);
@@ -770,12 +780,12 @@ static void h_deadlines(struct srv_req *q, struct srv_resp *r)
 	enum dti_status st = dti_cycle_set_deadlines(
 	    q->store, cycle, sub[0] ? sub : NULL, rev[0] ? rev : NULL, &err);
 	if (st != DTI_OK) {
-		cycle_page(q, r, err.message, refusal_status(st));
+		cycle_page(q, r, err.message, work_refusal_status(st));
 	} else {
 		struct dti_buf u = DTI_BUF_INIT;
 		url_work(&u, page_lang(q), cycle, NULL, NULL);
 		dti_buf_adds(&u, "?done=moved");
-		see_other(r, u.data);
+		work_see_other(r, u.data);
 		dti_buf_release(&u);
 	}
 	dti_error_release(&err);
@@ -793,8 +803,8 @@ static void h_approve_all(struct srv_req *q, struct srv_resp *r)
 	enum dti_status st = dti_cycle_status(q->store, cycle, &cs, &err);
 	if (st == DTI_OK && form_version(q) &&
 	    cs->cycle.version != form_version(q))
-		st = refuse(&err, DTI_ECONFLICT, "version",
-		            tr(page_lang(q), "stale"));
+		st = work_refuse(&err, DTI_ECONFLICT, "version",
+		                 tr(page_lang(q), "stale"));
 	if (st == DTI_OK)
 		st = dti_store_group_begin(q->store, &err);
 	if (st == DTI_OK) {
@@ -810,12 +820,12 @@ static void h_approve_all(struct srv_req *q, struct srv_resp *r)
 	}
 	dti_cycle_status_free(cs);
 	if (st != DTI_OK) {
-		cycle_page(q, r, err.message, refusal_status(st));
+		cycle_page(q, r, err.message, work_refusal_status(st));
 	} else {
 		struct dti_buf u = DTI_BUF_INIT;
 		url_work(&u, page_lang(q), cycle, NULL, NULL);
 		dti_buf_adds(&u, "?done=approved");
-		see_other(r, u.data);
+		work_see_other(r, u.data);
 		dti_buf_release(&u);
 	}
 	dti_error_release(&err);
@@ -830,13 +840,13 @@ static void h_publish_post(struct srv_req *q, struct srv_resp *r)
 	struct dti_error err = DTI_ERROR_INIT;
 	enum dti_status st = dti_cycle_publish_with(q->store, cycle, &o, &err);
 	if (st != DTI_OK) {
-		cycle_page(q, r, err.message, refusal_status(st));
+		cycle_page(q, r, err.message, work_refusal_status(st));
 	} else {
 		/* published views change: the cache starts again */
 		srv_cache_invalidate(q->srv);
 		struct dti_buf u = DTI_BUF_INIT;
 		url_cycle(&u, page_lang(q), cycle, NULL);
-		see_other(r, u.data);
+		work_see_other(r, u.data);
 		dti_buf_release(&u);
 	}
 	dti_error_release(&err);
@@ -996,7 +1006,7 @@ static void evidence_section(struct page *p,
 	url_work(&p->url, h->lang, v->cycle, v->unit, "evidence");
 	html_tag(h, "form", "method", "post", "action", p->url.data, "enctype",
 	         "multipart/form-data", "class", "filters");
-	form_tokens(p, 0);
+	work_form_tokens(p, 0);
 	HTML_LIT(h, "<label>");
 	html_text(h, tr(h->lang, "indicator"));
 	HTML_LIT(h, "<select name=\"indicator\"><option value=\"\">");
@@ -1067,8 +1077,8 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	HTML_LIT(h, "</h1>");
 	dti_buf_release(&title);
 	if (error)
-		message(&p, error, 1);
-	done_message(&p, q);
+		work_message(&p, error, 1);
+	work_done_message(&p, q);
 	HTML_LIT(h, "<p class=\"meta\">");
 	html_textf(h, "%s: %s \xc2\xb7 %s: ", tr(h->lang, "state"),
 	           sub_state_word(h->lang, v->state), tr(h->lang, "deadline"));
@@ -1101,7 +1111,7 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		html_tag(h, "form", "method", "post", "action", p.url.data,
 		         "data-preview", api.data ? api.data : "");
 		dti_buf_release(&api);
-		form_tokens(&p, v->version);
+		work_form_tokens(&p, v->version);
 	}
 	table_wrap(h);
 	HTML_LIT(h, "<table><thead><tr>"
@@ -1174,7 +1184,7 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		HTML_LIT(h, "</button></form>");
 		url_work(&p.url, h->lang, cycle, v->unit, "submit");
 		html_tag(h, "form", "method", "post", "action", p.url.data);
-		form_tokens(&p, v->version);
+		work_form_tokens(&p, v->version);
 		HTML_LIT(h, "<p><button type=\"submit\">");
 		html_text(h, tr(h->lang, "submit"));
 		HTML_LIT(h, "</button></p></form>");
@@ -1187,7 +1197,7 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		HTML_LIT(h, "</h2>");
 		html_tag(h, "form", "method", "post", "action", p.url.data,
 		         "class", "filters");
-		form_tokens(&p, v->version);
+		work_form_tokens(&p, v->version);
 		HTML_LIT(h, "<label>");
 		html_text(h, tr(h->lang, "indicator"));
 		HTML_LIT(h, "<select name=\"indicator\">");
@@ -1212,13 +1222,13 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 		/* approve, or return with a comment */
 		url_work(&p.url, h->lang, cycle, v->unit, "approve");
 		html_tag(h, "form", "method", "post", "action", p.url.data);
-		form_tokens(&p, v->version);
+		work_form_tokens(&p, v->version);
 		HTML_LIT(h, "<p><button type=\"submit\">");
 		html_text(h, tr(h->lang, "approve"));
 		HTML_LIT(h, "</button></p></form>");
 		url_work(&p.url, h->lang, cycle, v->unit, "return");
 		html_tag(h, "form", "method", "post", "action", p.url.data);
-		form_tokens(&p, v->version);
+		work_form_tokens(&p, v->version);
 		HTML_LIT(h, "<p><label>");
 		html_text(h, tr(h->lang, "comment"));
 		HTML_LIT(h, "<br><textarea name=\"comment\" rows=\"3\" "
@@ -1233,13 +1243,13 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	preview_table(&p, q, cycle, v->unit, editing);
 	dti_submission_view_free(v);
 	dti_framework_free(fw);
-	send_page(q, r, &p, status);
+	work_send_page(q, r, &p, status);
 	page_release(&p);
 }
 
 static void h_sub(struct srv_req *q, struct srv_resp *r)
 {
-	if (need_user(q, r))
+	if (work_need_user(q, r))
 		return;
 	sub_page(q, r, NULL, 200);
 }
@@ -1253,14 +1263,14 @@ static void sub_done(struct srv_req *q, struct srv_resp *r, enum dti_status st,
 		if (st == DTI_ECONFLICT)
 			msg = tr(page_lang(q), "stale");
 		sub_page(q, r, msg,
-		         st == DTI_ECONFLICT ? 412 : refusal_status(st));
+		         st == DTI_ECONFLICT ? 412 : work_refusal_status(st));
 		return;
 	}
 	struct dti_buf u = DTI_BUF_INIT;
 	url_work(&u, page_lang(q), srv_param(q, "cycle"), srv_param(q, "unit"),
 	         NULL);
 	dti_buf_addf(&u, "?done=%s", done);
-	see_other(r, u.data);
+	work_see_other(r, u.data);
 	dti_buf_release(&u);
 }
 
@@ -1287,7 +1297,7 @@ static void h_save(struct srv_req *q, struct srv_resp *r)
 	char(*texts)[128] = calloc(nn ? nn : 1, sizeof *texts);
 	size_t ne = 0;
 	if (st == DTI_OK && (!edits || !texts))
-		st = refuse(&err, DTI_ENOMEM, "", "out of memory");
+		st = work_refuse(&err, DTI_ENOMEM, "", "out of memory");
 	struct dti_buf name = DTI_BUF_INIT, was = DTI_BUF_INIT;
 	for (size_t k = 0; st == DTI_OK && k < nn; k++) {
 		struct dti_node_info ni;
@@ -1359,8 +1369,8 @@ static void h_return(struct srv_req *q, struct srv_resp *r)
 	enum dti_status st;
 	if (srv_form_value(q, "comment", comment, sizeof comment) != 0 ||
 	    !comment[0])
-		st = refuse(&err, DTI_EARG, "comment",
-		            tr(page_lang(q), "comment"));
+		st = work_refuse(&err, DTI_EARG, "comment",
+		                 tr(page_lang(q), "comment"));
 	else
 		st = dti_review_return(q->store, srv_param(q, "cycle"),
 		                       srv_param(q, "unit"), comment,
@@ -1378,8 +1388,8 @@ static void h_adjust(struct srv_req *q, struct srv_resp *r)
 	if (srv_form_value(q, "indicator", ind, sizeof ind) != 0 ||
 	    srv_form_value(q, "value", value, sizeof value) != 0 ||
 	    srv_form_value(q, "reason", reason, sizeof reason) != 0) {
-		st = refuse(&err, DTI_EARG, "value",
-		            "indicator, value and reason are needed");
+		st = work_refuse(&err, DTI_EARG, "value",
+		                 "indicator, value and reason are needed");
 	} else {
 		/* a decimal comma as well as a point */
 		for (char *c = value; *c; c++)
@@ -1388,8 +1398,8 @@ static void h_adjust(struct srv_req *q, struct srv_resp *r)
 		char *end = NULL;
 		v = strtod(value, &end);
 		if (!value[0] || !end || *end || isnan(v) || isinf(v))
-			st = refuse(&err, DTI_ESYNTAX, "value",
-			            "the reviewed value is not a number");
+			st = work_refuse(&err, DTI_ESYNTAX, "value",
+			                 "the reviewed value is not a number");
 	}
 	if (st == DTI_OK)
 		st = dti_review_adjust(q->store, srv_param(q, "cycle"),
@@ -1429,8 +1439,8 @@ static void h_evidence(struct srv_req *q, struct srv_resp *r)
 	    part_text(&f, "doc_number", num, sizeof num) ||
 	    part_text(&f, "doc_date", date, sizeof date) ||
 	    part_text(&f, "title", title, sizeof title)) {
-		st = refuse(&err, DTI_ESYNTAX, "file",
-		            "the upload form could not be read");
+		st = work_refuse(&err, DTI_ESYNTAX, "file",
+		                 "the upload form could not be read");
 	} else {
 		const struct mp_part *file = mp_get(&f, "file");
 		if (file &&
@@ -1490,7 +1500,7 @@ static enum dti_status audit_row(void *ctx, const struct dti_audit_event *ev)
  */
 static void h_audit(struct srv_req *q, struct srv_resp *r)
 {
-	if (need_user(q, r))
+	if (work_need_user(q, r))
 		return;
 	struct page p;
 	char csrf[48];
@@ -1579,8 +1589,8 @@ static void h_audit(struct srv_req *q, struct srv_resp *r)
 			page_init(&p, q);
 			page_begin(&p, tr(page_lang(q), "audit"), NULL,
 			           NAV_WORK);
-			message(&p, err.message, 1);
-			send_page(q, r, &p, st == DTI_EPERM ? 403 : 404);
+			work_message(&p, err.message, 1);
+			work_send_page(q, r, &p, st == DTI_EPERM ? 403 : 404);
 			page_release(&p);
 		} else {
 			srv_problem_dti(r, st, &err, 0);
@@ -1589,7 +1599,7 @@ static void h_audit(struct srv_req *q, struct srv_resp *r)
 		return;
 	}
 	dti_error_release(&err);
-	send_page(q, r, &p, 200);
+	work_send_page(q, r, &p, 200);
 	page_release(&p);
 }
 

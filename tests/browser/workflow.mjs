@@ -594,7 +594,26 @@ async function main() {
   check(owner.problems.length === 0,
     `publishing: ${owner.problems.slice(0, 5).join('; ')}`);
 
-  // -- 6. the public pages show what `dti rank` computes --------------------
+  // -- 6. the admin: who may do what; the units registry -------------------
+  const adm = await person('admin');
+  await signIn(adm, 'admin', false);
+  await go(adm, '/work/users');
+  await look(adm, 'users');
+  const grant = adm.locator('form', {
+    has: adm.getByRole('button', { name: 'Cấp', exact: true }),
+  });
+  await grant.locator('select[name=user]').selectOption('editor_b');
+  await grant.locator('select[name=role]').selectOption('viewer');
+  await press(adm, adm.getByRole('button', { name: 'Cấp', exact: true }));
+  check(await status(adm) === 'Đã cấp vai trò.',
+    `after granting a role: "${await status(adm)}"`);
+  check(run(['user', 'list', '--json', '--user', 'admin']).split('\n')
+    .some((l) => l.includes('"editor_b"') && l.includes('"viewer"')),
+  'editor_b is not a viewer after the grant');
+  await go(adm, '/work/units');
+  await look(adm, 'units');
+
+  // -- 7. the public pages show what `dti rank` computes --------------------
   const csv = run(['rank', '--cycle', CYCLE, '--format', 'csv'])
     .trim().split('\n').map((l) => l.split(','));
   const head = csv[0];

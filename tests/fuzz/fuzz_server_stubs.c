@@ -154,6 +154,7 @@ void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
    problem document as any other refusal. */
 const struct srv_route srv_routes_pages[] = {{NULL, NULL, NULL, 0}};
 const struct srv_route srv_routes_work[] = {{NULL, NULL, NULL, 0}};
+const struct srv_route srv_routes_admin_pages[] = {{NULL, NULL, NULL, 0}};
 
 void srv_page_not_found(struct srv_req *q, struct srv_resp *r)
 {

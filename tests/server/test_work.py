@@ -14,14 +14,14 @@ version (412), a figure that is not a number, another unit's editor.
 
     python3 test_work.py DTI
 """
-import html.parser
 import os
 import re
 import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Store, Server, check, finish, password  # noqa: E402
+from harness import Store, Server, check, finish  # noqa: E402
+from pagetools import Form, form_post, sign_in, page  # noqa: E402
 
 dti = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -36,61 +36,6 @@ dti cycle create dti-2023 --year 2023 --framework pdti-2022 \\
 dti cycle open dti-2023 --user owner
 }} >/dev/null
 """
-
-
-class Form(html.parser.HTMLParser):
-    """The forms of a page: action -> {field: value}, and its alerts."""
-
-    def __init__(self, text):
-        super().__init__(convert_charrefs=True)
-        self.forms = {}
-        self.cur = None
-        self.alerts = []
-        self.in_alert = False
-        self.inputs = {}
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == 'form':
-            self.cur = self.forms.setdefault(a.get('action'), {})
-        if tag == 'input' and self.cur is not None and 'name' in a:
-            self.cur[a['name']] = a.get('value') or ''
-            self.inputs[a['name']] = a.get('value') or ''
-        if a.get('role') == 'alert':
-            self.in_alert = True
-            self.alerts.append('')
-
-    def handle_endtag(self, tag):
-        if tag == 'form':
-            self.cur = None
-        if tag == 'p':
-            self.in_alert = False
-
-    def handle_data(self, data):
-        if self.in_alert:
-            self.alerts[-1] += data
-
-
-def form_post(c, path, fields):
-    body = urllib.parse.urlencode(fields)
-    return c.request('POST', path, raw=body,
-                     content_type='application/x-www-form-urlencoded')
-
-
-def sign_in(srv, user):
-    c = srv.client()
-    r = form_post(c, '/login', {'user': user, 'password': password(user)})
-    check(r.status == 303 and r.header('Location') == '/work',
-          f'sign-in of {user}: {r}')
-    c.cookie = (r.header('Set-Cookie') or '').split(';')[0]
-    return c
-
-
-def page(c, path, status=200):
-    r = c.get(path)
-    check(r.status == status, f'{path}: {r}')
-    return r, Form(r.body.decode('utf-8'))
 
 
 def act(c, path, action, extra=None, status=303, page_path=SUB):

@@ -1,0 +1,36 @@
+/*
+ * src/server/work.h - what the signed-in pages share (work.c): a page with
+ * the session's CSRF token in its forms, the redirect after a change, the
+ * message of what was done or refused, and the URLs of /work.
+ */
+#ifndef DTI_SERVER_WORK_H
+#define DTI_SERVER_WORK_H
+
+#include "page.h"
+#include "server.h"
+
+/* Starts a signed-in page: the session's token goes into every form. */
+int work_begin(struct page *p, struct srv_req *q, char *csrf, size_t n);
+/* The hidden fields every form carries (the version when > 0). */
+void work_form_tokens(struct page *p, long long version);
+/* Sends the browser to a path (303 See Other). */
+void work_see_other(struct srv_resp *r, const char *path);
+/* Anonymous: sent to the sign-in page; 1 when sent. */
+int work_need_user(struct srv_req *q, struct srv_resp *r);
+/* Ends and sends a page with status, never stored by caches. */
+void work_send_page(struct srv_req *q, struct srv_resp *r, struct page *p,
+                    int status);
+/* A message box: role=alert for a refusal, role=status for news. */
+void work_message(struct page *p, const char *text, int alert);
+/* The "done" message a page was sent back with (?done=saved). */
+void work_done_message(struct page *p, const struct srv_req *q);
+/* /work[/cycles/C][/units/U][/action], with the language's prefix. */
+void url_work(struct dti_buf *u, enum dti_lang lang, const char *cycle,
+              const char *unit, const char *action);
+/* The HTTP status of a refused change, shown on the page. */
+int work_refusal_status(enum dti_status st);
+/* A refusal made by a page (not by the library), in err. */
+enum dti_status work_refuse(struct dti_error *err, enum dti_status st,
+                            const char *field, const char *msg);
+
+#endif
