@@ -27,7 +27,7 @@
 // full-page PNG of each is written to the artifacts directory of run.mjs
 // as work-PAGE-WIDTH.png.  Ends with "browser-workflow: PASS ..." or
 // "... FAIL ..." and exit status 0 or 1.  $DTI_BROWSER_TIME_LIMIT:
-// seconds before the test gives up (270).
+// seconds before the test gives up (390).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,7 +39,7 @@ const SRC = path.resolve(HERE, '..', '..');
 const T0 = Date.now();
 const NAME = 'browser-workflow';
 const TIME_LIMIT_MS =
-  (Number(process.env.DTI_BROWSER_TIME_LIMIT) || 270) * 1000;
+  (Number(process.env.DTI_BROWSER_TIME_LIMIT) || 390) * 1000;
 const CHROMIUM = process.env.DTI_CHROMIUM || '/usr/bin/chromium';
 const WIDTHS = [
   { name: '360', width: 360, height: 740 },
