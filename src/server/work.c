@@ -185,6 +185,36 @@ static long long form_version(const struct srv_req *q)
 	return end && !*end && n > 0 ? n : 0;
 }
 
+/* Every fault of err with its place, "; " between them (20 at most). */
+void work_faults(struct dti_buf *msg, const struct dti_error *err)
+{
+	char line[1024];
+	dti_error_format(err, line, sizeof line);
+	dti_buf_adds(msg, line);
+	for (size_t i = 0; i < err->nmore && i < 20; i++) {
+		dti_diag_format(&err->more[i], line, sizeof line);
+		dti_buf_adds(msg, "; ");
+		dti_buf_adds(msg, line);
+	}
+}
+
+/* A multipart form with a file in part "file" (f to release always). */
+enum dti_status work_upload(const struct srv_req *q, struct mp_form *f,
+                            const struct mp_part **file, const char *none,
+                            struct dti_error *err)
+{
+	char why[256], field[MP_MAX_NAME + 1];
+	mp_form_init(f);
+	*file = NULL;
+	if (mp_parse(srv_header(q, "Content-Type"), q->body, q->body_len, f,
+	             why, sizeof why, field, sizeof field) != 0 ||
+	    !(*file = mp_get(f, "file")) || !(*file)->is_file) {
+		*file = NULL;
+		return work_refuse(err, DTI_EARG, "file", none);
+	}
+	return DTI_OK;
+}
+
 /* A refusal made here (not by the library), in err. */
 enum dti_status work_refuse(struct dti_error *err, enum dti_status st,
                             const char *field, const char *msg)
@@ -725,16 +755,10 @@ static void h_cycle_create(struct srv_req *q, struct srv_resp *r)
 static void h_framework_add(struct srv_req *q, struct srv_resp *r)
 {
 	struct mp_form f;
-	mp_form_init(&f);
-	char why[256], field[MP_MAX_NAME + 1];
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = DTI_OK;
 	const struct mp_part *file = NULL;
-	if (mp_parse(srv_header(q, "Content-Type"), q->body, q->body_len, &f,
-	             why, sizeof why, field, sizeof field) != 0 ||
-	    !(file = mp_get(&f, "file")) || !file->is_file)
-		st = work_refuse(&err, DTI_EARG, "file",
-		                 "no framework file sent");
+	enum dti_status st =
+	    work_upload(q, &f, &file, "no framework file sent", &err);
 	struct dti_framework *fw = NULL;
 	if (st == DTI_OK)
 		st = dti_framework_parse(file->data, file->len,
@@ -749,14 +773,7 @@ static void h_framework_add(struct srv_req *q, struct srv_resp *r)
 	if (st != DTI_OK) {
 		/* every fault the check found, with its place */
 		struct dti_buf msg = DTI_BUF_INIT;
-		char line[1024];
-		dti_error_format(&err, line, sizeof line);
-		dti_buf_adds(&msg, line);
-		for (size_t i = 0; i < err.nmore && i < 20; i++) {
-			dti_diag_format(&err.more[i], line, sizeof line);
-			dti_buf_adds(&msg, "; ");
-			dti_buf_adds(&msg, line);
-		}
+		work_faults(&msg, &err);
 		work_refused(q, r, msg.data ? msg.data : "",
 		             work_refusal_status(st));
 		dti_buf_release(&msg);

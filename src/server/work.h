@@ -6,6 +6,7 @@
 #ifndef DTI_SERVER_WORK_H
 #define DTI_SERVER_WORK_H
 
+#include "multipart.h"
 #include "page.h"
 #include "server.h"
 
@@ -32,5 +33,15 @@ int work_refusal_status(enum dti_status st);
 /* A refusal made by a page (not by the library), in err. */
 enum dti_status work_refuse(struct dti_error *err, enum dti_status st,
                             const char *field, const char *msg);
+
+/* Every fault of err with its place, "; " between them (20 at most). */
+void work_faults(struct dti_buf *msg, const struct dti_error *err);
+/*
+ * Reads a multipart form whose part "file" is a file into f (released by
+ * the caller in every case); DTI_EARG with `none` as the message if not.
+ */
+enum dti_status work_upload(const struct srv_req *q, struct mp_form *f,
+                            const struct mp_part **file, const char *none,
+                            struct dti_error *err);
 
 #endif

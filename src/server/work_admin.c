@@ -67,6 +67,23 @@ static const char *role_word(enum dti_lang lang, enum dti_role r)
 /* ---- Users and roles ------------------------------------------------------
  */
 
+/* The users and the units registry; -1 with a problem answered if not. */
+static int load_lists(struct srv_req *q, struct srv_resp *r,
+                      struct dti_user_list **l, struct dti_units **units)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st = dti_user_list(q->store, l, &err);
+	if (st == DTI_OK)
+		st = dti_store_units(q->store, units, &err);
+	if (st == DTI_OK)
+		return 0;
+	srv_problem_dti(r, st, &err, 0);
+	dti_error_release(&err);
+	dti_user_list_free(*l);
+	*l = NULL;
+	return -1;
+}
+
 static void users_page(struct srv_req *q, struct srv_resp *r, const char *error,
                        int status)
 {
@@ -76,14 +93,7 @@ static void users_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	struct html *h = &p.h;
 	struct dti_user_list *l = NULL;
 	struct dti_units *units = NULL;
-	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_user_list(q->store, &l, &err);
-	if (st == DTI_OK)
-		st = dti_store_units(q->store, &units, &err);
-	if (st != DTI_OK) {
-		srv_problem_dti(r, st, &err, 0);
-		dti_error_release(&err);
-		dti_user_list_free(l);
+	if (load_lists(q, r, &l, &units) != 0) {
 		page_release(&p);
 		return;
 	}
@@ -302,14 +312,7 @@ static void units_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	struct html *h = &p.h;
 	struct dti_user_list *l = NULL;
 	struct dti_units *units = NULL;
-	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = dti_user_list(q->store, &l, &err);
-	if (st == DTI_OK)
-		st = dti_store_units(q->store, &units, &err);
-	if (st != DTI_OK) {
-		srv_problem_dti(r, st, &err, 0);
-		dti_error_release(&err);
-		dti_user_list_free(l);
+	if (load_lists(q, r, &l, &units) != 0) {
 		page_release(&p);
 		return;
 	}
@@ -412,20 +415,15 @@ static void h_units(struct srv_req *q, struct srv_resp *r)
 static void h_units_import(struct srv_req *q, struct srv_resp *r)
 {
 	struct mp_form f;
-	mp_form_init(&f);
-	char why[256], field[MP_MAX_NAME + 1], level[64] = "";
+	char level[64] = "";
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st = DTI_OK;
 	const struct mp_part *file = NULL, *lv = NULL;
-	if (mp_parse(srv_header(q, "Content-Type"), q->body, q->body_len, &f,
-	             why, sizeof why, field, sizeof field) != 0 ||
-	    !(file = mp_get(&f, "file")) || !file->is_file)
-		st = work_refuse(&err, DTI_EARG, "file",
-		                 "no registry file sent");
-	else if (!(lv = mp_get(&f, "level")) || lv->is_file || !lv->len ||
-	         lv->len >= sizeof level)
+	enum dti_status st =
+	    work_upload(q, &f, &file, "no registry file sent", &err);
+	if (st == DTI_OK && (!(lv = mp_get(&f, "level")) || lv->is_file ||
+	                     !lv->len || lv->len >= sizeof level))
 		st = work_refuse(&err, DTI_EARG, "level", "a level is needed");
-	else
+	else if (st == DTI_OK)
 		memcpy(level, lv->data, lv->len);
 	struct dti_units *u = NULL;
 	if (st == DTI_OK)
@@ -439,14 +437,7 @@ static void h_units_import(struct srv_req *q, struct srv_resp *r)
 	dti_units_free(u);
 	if (st != DTI_OK) {
 		struct dti_buf msg = DTI_BUF_INIT;
-		char line[1024];
-		dti_error_format(&err, line, sizeof line);
-		dti_buf_adds(&msg, line);
-		for (size_t i = 0; i < err.nmore && i < 20; i++) {
-			dti_diag_format(&err.more[i], line, sizeof line);
-			dti_buf_adds(&msg, "; ");
-			dti_buf_adds(&msg, line);
-		}
+		work_faults(&msg, &err);
 		units_page(q, r, msg.data ? msg.data : "",
 		           work_refusal_status(st));
 		dti_buf_release(&msg);
