@@ -206,19 +206,16 @@ static void view_json(struct dti_json *j, const struct dti_submission_view *v)
  * Answers with the submission as GET gives it, with its ETag; status 200
  * or 201.
  */
-static void sub_reply_after(struct srv_req *q, struct srv_resp *r);
-
+/*
+ * The submission as the change left it.  Inside a group of edits it is read
+ * on the group's writer connection before the group commits (its page
+ * cache is warm; a reader connection would read the pages the commit
+ * changed again): if the commit fails, every reply of the group becomes a
+ * 503 (serve.c).
+ */
 static void sub_reply(struct srv_req *q, struct srv_resp *r, const char *cycle,
                       const char *unit, int status)
 {
-	if (q->grouped && strcmp(cycle, srv_param(q, "cycle")) == 0 &&
-	    strlen(unit) < sizeof r->after_id) {
-		/* read once the edit is committed, outside the write lock */
-		r->after = sub_reply_after;
-		strcpy(r->after_id, unit);
-		r->after_status = status;
-		return;
-	}
 	struct dti_submission_view *v = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
 	enum dti_status st =
@@ -236,12 +233,6 @@ static void sub_reply(struct srv_req *q, struct srv_resp *r, const char *cycle,
 		srv_etag_version(r, v->version);
 	}
 	dti_submission_view_free(v);
-}
-
-static void sub_reply_after(struct srv_req *q, struct srv_resp *r)
-{
-	q->grouped = 0;
-	sub_reply(q, r, srv_param(q, "cycle"), r->after_id, r->after_status);
 }
 
 /*

@@ -237,7 +237,7 @@ void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
                    srv_handler fn)
 {
 	struct group_job job = {.q = q, .r = r, .fn = fn};
-	struct dti_store *own = q->store; /* for the reply after the group */
+	struct dti_store *own = q->store;
 	pthread_cond_init(&job.cv, NULL);
 	pthread_mutex_lock(&s->gmu);
 	if (s->gq_tail)
@@ -262,17 +262,6 @@ void srv_group_run(struct srv *s, struct srv_req *q, struct srv_resp *r,
 	pthread_mutex_unlock(&s->gmu);
 	pthread_cond_destroy(&job.cv);
 	q->store = own;
-	if (r->after) {
-		void (*after)(struct srv_req *, struct srv_resp *) = r->after;
-		r->after = NULL;
-		struct dti_error err = DTI_ERROR_INIT;
-		if (dti_store_set_actor(own, q->user[0] ? q->user : NULL,
-		                        &err) == DTI_OK)
-			after(q, r);
-		else /* the change is made: say so without its new state */
-			r->status = 204;
-		dti_error_release(&err);
-	}
 }
 
 /* ---- Stores

@@ -101,15 +101,6 @@ struct srv_resp {
 	int no_store; /* Cache-Control: no-store (default for /api) */
 	size_t nheaders;
 	struct srv_header headers[SRV_MAX_HEADERS];
-	/*
-	 * Set by a handler run inside a group of edits: the rest of the reply,
-	 * which only reads, run once the group is committed, on the request's
-	 * own thread and store (outside the write lock).  after_id and
-	 * after_status are for it to use.
-	 */
-	void (*after)(struct srv_req *q, struct srv_resp *r);
-	char after_id[64];
-	int after_status;
 };
 
 void srv_resp_init(struct srv_resp *r);
