@@ -72,6 +72,28 @@ def finish(name):
     sys.exit(0)
 
 
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+# Setup shell for Store(): DTI 2021 and 2022 of the 63 provinces published
+# from the bundled demo figures ($demo names the file for what follows).
+PUBLISHED_2021_2022 = f"""
+demo={SRC}/data/demo/pdti-2022-demo.csv
+{{
+for y in 2021 2022; do
+  dti cycle create dti-$y --year $y --framework pdti-2022 --user owner
+  dti cycle open dti-$y --user owner
+  dti submission import dti-$y "$demo" --data-cycle $y --and-submit \\
+    --user owner
+  dti cycle review dti-$y --user owner
+  dti review approve dti-$y --all-submitted --user reviewer
+  dti cycle close dti-$y --user owner
+  dti publish dti-$y --user owner
+done
+}} >/dev/null
+"""
+
+
 class Store:
     """A temporary SQLite store with the users above and the bundled
     provinces and frameworks.  setup: more shell run in its directory

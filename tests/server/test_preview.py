@@ -16,30 +16,18 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Store, Server, check, finish, UNIT_A  # noqa: E402
+from harness import (Store, Server, check, finish, UNIT_A,  # noqa: E402
+                     PUBLISHED_2021_2022)
 
 dti = sys.argv[1]
-SRC = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
 
-SETUP = f"""
-demo={SRC}/data/demo/pdti-2022-demo.csv
-{{
-for y in 2021 2022; do
-  dti cycle create dti-$y --year $y --framework pdti-2022 --user owner
-  dti cycle open dti-$y --user owner
-  dti submission import dti-$y "$demo" --data-cycle $y --and-submit \\
-    --user owner
-  dti cycle review dti-$y --user owner
-  dti review approve dti-$y --all-submitted --user reviewer
-  dti cycle close dti-$y --user owner
-  dti publish dti-$y --user owner
-done
+SETUP = PUBLISHED_2021_2022 + """
+{
 dti cycle create dti-2023 --year 2023 --framework pdti-2022 \\
   --submit-deadline 2099-12-31 --user owner
 dti cycle open dti-2023 --user owner
 dti submission import dti-2023 "$demo" --data-cycle 2022 --user owner
-}} >/dev/null
+} >/dev/null
 """
 SUB = f'/api/v1/cycles/dti-2023/submissions/{UNIT_A}'
 
