@@ -17,12 +17,14 @@ browser="$root/tests/browser"
 # python3-jsonschema checks every server test response against doc/openapi.json;
 # chromium is the browser of the browser tests (tests/browser, driven by the
 # npm package playwright-core, which never downloads a browser of its own),
-# fonts-dejavu-core a font with every Vietnamese letter for its screenshots.
+# fonts-dejavu-core a font with every Vietnamese letter for its screenshots;
+# libxlsxwriter-dev writes results as XLSX workbooks (--format xlsx), and
+# python3-openpyxl reads them back, cell by cell, in the tests.
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
       libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema
-      chromium fonts-dejavu-core"
+      chromium fonts-dejavu-core libxlsxwriter-dev python3-openpyxl"
 
 missing=""
 for p in $PKGS; do

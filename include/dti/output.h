@@ -1,11 +1,19 @@
 /*
- * dti/output.h - results as terminal tables, CSV, JSON and NDJSON.
+ * dti/output.h - results as terminal tables, CSV, JSON, NDJSON and XLSX.
  *
  * Writers append to a struct dti_buf; nothing is written anywhere until the
  * caller has the whole output.  Numbers never depend on the locale: data
  * formats use '.', JSON has stable keys and null for a missing value.
  * Terminal tables are aligned by display width, so Vietnamese names line up.
  * Results computed from synthetic (demo) data say so in every format.
+ *
+ * XLSX is a binary workbook (bytes in the buffer, not text): a sheet per
+ * table whose first row has the columns' names in the chosen language and
+ * whose second row has the codes of the CSV header; numbers as numbers
+ * with the framework's precision as the cell format ("0.0000"), ranks as
+ * integers, a missing value as an empty cell; the header rows and the unit
+ * columns frozen; and a last sheet of notes (framework and version, cycle,
+ * program, data hash, missing-value policy, the synthetic label).
  */
 #ifndef DTI_OUTPUT_H
 #define DTI_OUTPUT_H
@@ -26,7 +34,8 @@ enum dti_format {
 	DTI_FORMAT_TABLE = 0,
 	DTI_FORMAT_CSV,
 	DTI_FORMAT_JSON,
-	DTI_FORMAT_NDJSON
+	DTI_FORMAT_NDJSON,
+	DTI_FORMAT_XLSX
 };
 
 enum dti_lang { DTI_LANG_EN = 0, DTI_LANG_VI };
@@ -54,7 +63,7 @@ struct dti_output_opts {
 /* Sets *o to the defaults (the same as DTI_OUTPUT_OPTS_INIT). */
 DTI_EXTERN void dti_output_opts_init(struct dti_output_opts *o);
 
-/* Parses "table", "csv", "json", "ndjson"; -1 if unknown. */
+/* Parses "table", "csv", "json", "ndjson", "xlsx"; -1 if unknown. */
 DTI_EXTERN int dti_format_parse(const char *s);
 
 /*
@@ -70,13 +79,16 @@ DTI_EXTERN enum dti_status dti_output_result(const struct dti_result *res,
                                              struct dti_buf *out,
                                              struct dti_error *err);
 
-/* A framework as an indented tree with points (table) or nodes (csv/json). */
+/*
+ * A framework as an indented tree with points (table) or nodes (csv/json);
+ * XLSX is refused (DTI_EARG).
+ */
 DTI_EXTERN enum dti_status
 dti_output_framework(const struct dti_framework *fw,
                      const struct dti_output_opts *opts, struct dti_buf *out,
                      struct dti_error *err);
 
-/* The units registry (valid on date, NULL: all). */
+/* The units registry (valid on date, NULL: all); XLSX is refused. */
 DTI_EXTERN enum dti_status dti_output_units(const struct dti_units *u,
                                             const char *date,
                                             const struct dti_output_opts *opts,

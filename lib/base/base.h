@@ -241,6 +241,58 @@ enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err);
 const char *dti_csv_meta(const struct dti_csv *c, const char *key);
 void dti_csv_close(struct dti_csv *c);
 
+/* ---- XLSX (xlsx.c) -------------------------------------------------- */
+
+/*
+ * A workbook written into a struct dti_buf (through a temporary file that
+ * nobody else sees).  Sheets are written in row order (constant memory).
+ * Cell calls do nothing after the first failure, which dti_xlsx_finish
+ * reports; it always frees the workbook, dti_xlsx_free drops one unwritten.
+ * Text is never a formula.  dti_xlsx_number writes v rounded to `digits`
+ * with that many decimals as the cell's format ("0.0000"); NaN leaves
+ * the cell empty.
+ */
+struct dti_xlsx;
+enum dti_status dti_xlsx_new(struct dti_xlsx **out, struct dti_error *err);
+void dti_xlsx_props(struct dti_xlsx *x, const char *title,
+                    const char *comments);
+/* A new sheet: the name is made acceptable to Excel and unique. */
+void dti_xlsx_sheet(struct dti_xlsx *x, const char *name);
+void dti_xlsx_text(struct dti_xlsx *x, uint32_t row, uint32_t col,
+                   const char *s);
+void dti_xlsx_bold(struct dti_xlsx *x, uint32_t row, uint32_t col,
+                   const char *s);
+void dti_xlsx_wrapped(struct dti_xlsx *x, uint32_t row, uint32_t col,
+                      const char *s);
+/* Header cells: a name (bold, wrapped) and a code (the row below). */
+void dti_xlsx_head(struct dti_xlsx *x, uint32_t row, uint32_t col,
+                   const char *name);
+void dti_xlsx_code(struct dti_xlsx *x, uint32_t row, uint32_t col,
+                   const char *code);
+void dti_xlsx_number(struct dti_xlsx *x, uint32_t row, uint32_t col, double v,
+                     int digits);
+void dti_xlsx_int(struct dti_xlsx *x, uint32_t row, uint32_t col, long v);
+/* Both header rows of a column: the name over the code. */
+void dti_xlsx_header(struct dti_xlsx *x, uint32_t col, const char *name,
+                     const char *code);
+/*
+ * The notes sheet: dti_xlsx_notes starts it (label, value, key columns
+ * under the two header rows; first, the synthetic label when synthetic)
+ * and sets *row; dti_xlsx_note adds a row (none when value is NULL).
+ */
+void dti_xlsx_notes(struct dti_xlsx *x, int vi, int synthetic, uint32_t *row);
+void dti_xlsx_note(struct dti_xlsx *x, uint32_t *row, const char *label,
+                   const char *value, const char *key);
+/* Rows above and columns left of the scrolled part stay in view. */
+void dti_xlsx_freeze(struct dti_xlsx *x, uint32_t rows, uint32_t cols);
+void dti_xlsx_width(struct dti_xlsx *x, uint32_t first, uint32_t last,
+                    double width);
+/* Before any cell of the row is written. */
+void dti_xlsx_height(struct dti_xlsx *x, uint32_t row, double height);
+enum dti_status dti_xlsx_finish(struct dti_xlsx *x, struct dti_buf *out,
+                                struct dti_error *err);
+void dti_xlsx_free(struct dti_xlsx *x);
+
 /* ---- hashing --------------------------------------------------------- */
 
 struct dti_sha256 {

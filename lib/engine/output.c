@@ -9,7 +9,7 @@
  * (dti_text_escape), so a name or title with a newline or an escape
  * sequence cannot forge a row or drive the terminal.  Data marked synthetic is
  * labelled in every format: a banner in tables, a comment line in CSV, a
- * "synthetic" member in JSON.
+ * "synthetic" member in JSON, a first line of the notes sheet in XLSX.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +46,8 @@ int dti_format_parse(const char *s)
 		return DTI_FORMAT_JSON;
 	if (strcmp(s, "ndjson") == 0 || strcmp(s, "jsonl") == 0)
 		return DTI_FORMAT_NDJSON;
+	if (strcmp(s, "xlsx") == 0)
+		return DTI_FORMAT_XLSX;
 	return -1;
 }
 
@@ -555,6 +557,196 @@ static enum dti_status result_csv(const struct dti_result *res,
 	return st;
 }
 
+/* ---- XLSX ------------------------------------------------------------ */
+
+/* The words of a missing-value policy, for people. */
+static const char *missing_words(enum dti_missing m, int vi)
+{
+	switch (m) {
+	case DTI_MISSING_EXCLUDE:
+		return vi ? "bỏ qua, trọng số các chỉ số còn lại được chia lại"
+		          : "left out, the other weights re-scaled";
+	case DTI_MISSING_GROUP_MEAN:
+		return vi ? "thay bằng trung bình của nhóm"
+		          : "imputed by the mean of the unit's group";
+	default:
+		return vi ? "tính 0 điểm (quy tắc DTI), hiển thị trống"
+		          : "scored 0 (the DTI rule), shown empty";
+	}
+}
+
+static void xlsx_header(struct dti_xlsx *x, uint32_t col, const char *name,
+                        const char *code)
+{
+	dti_xlsx_header(x, col, name, code);
+}
+
+static void xlsx_header2(struct dti_xlsx *x, uint32_t col, const char *name,
+                         const char *what, const char *code, const char *suffix)
+{
+	char n[512], c[256];
+	dti_snprintf(n, sizeof n, "%s – %s", name, what);
+	dti_snprintf(c, sizeof c, "%s%s", code, suffix);
+	dti_xlsx_header(x, col, n, c);
+}
+
+#define note_row dti_xlsx_note
+
+static void result_notes(const struct dti_result *res, size_t sort, int vi,
+                         struct dti_xlsx *x)
+{
+	const struct dti_framework *fw = res->fw;
+	int synthetic = dti_dataset_synthetic(res->ds);
+	uint32_t row;
+	dti_xlsx_notes(x, vi, synthetic, &row);
+	char t[1024];
+	const char *title =
+	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
+	dti_snprintf(t, sizeof t, "%s%s%s", dti_framework_id(fw),
+	             title ? " – " : "", title ? title : "");
+	note_row(x, &row, vi ? "Khung chỉ số" : "Framework", t, "framework");
+	note_row(x, &row, vi ? "Phiên bản khung" : "Framework version",
+	         dti_framework_version(fw), "framework_version");
+	note_row(x, &row, vi ? "Tình trạng khung" : "Framework status",
+	         dti_framework_meta(fw, "status"), "framework_status");
+	note_row(x, &row, vi ? "Nguồn" : "Source",
+	         dti_framework_meta(fw, "source"), "source");
+	note_row(x, &row, vi ? "Kỳ" : "Cycle", dti_result_cycle(res), "cycle");
+	if (res->prev)
+		note_row(x, &row, vi ? "So với kỳ" : "Changes since",
+		         dti_result_cycle(res->prev), "previous_cycle");
+	dti_snprintf(t, sizeof t, "dti %s", dti_version());
+	note_row(x, &row, vi ? "Chương trình" : "Program", t, "program");
+	const char *hash = dti_result_data_hash(res);
+	note_row(x, &row, vi ? "SHA-256 của dữ liệu" : "Data SHA-256", hash,
+	         "data_sha256");
+	dti_snprintf(t, sizeof t, "%s: %s", dti_missing_name(res->missing),
+	             missing_words(res->missing, vi));
+	note_row(x, &row, vi ? "Số liệu thiếu" : "Missing values", t,
+	         "missing");
+	dti_snprintf(t, sizeof t, "%d", res->precision);
+	note_row(x, &row, vi ? "Số chữ số thập phân" : "Decimals", t,
+	         "precision");
+	dti_snprintf(t, sizeof t, "%g", fw->scale);
+	note_row(x, &row, vi ? "Thang giá trị" : "Scale", t, "scale");
+	const struct fw_node *sn = &fw->nodes[sort];
+	dti_snprintf(t, sizeof t, "%s – %s", sn->code, node_name(sn, vi));
+	note_row(x, &row, vi ? "Xếp hạng theo" : "Ranked by", t, "sorted_by");
+	if (res->group_by)
+		note_row(x, &row, vi ? "Nhóm theo" : "Grouped by",
+		         res->group_by, "group_by");
+	note_row(x, &row, vi ? "Dữ liệu mô phỏng" : "Synthetic data",
+	         synthetic ? (vi ? "có" : "yes") : (vi ? "không" : "no"),
+	         "synthetic");
+	for (size_t k = 0; k < res->nnotes; k++)
+		note_row(x, &row, vi ? "Ghi chú" : "Note",
+		         vi ? res->notes_vi[k] : res->notes[k], "note");
+}
+
+static enum dti_status result_xlsx(const struct dti_result *res,
+                                   const struct dti_output_opts *o,
+                                   const size_t *nodes, size_t nnodes,
+                                   size_t sort, const struct rows *rows,
+                                   struct dti_buf *out, struct dti_error *err)
+{
+	const struct dti_framework *fw = res->fw;
+	int vi = o->lang == DTI_LANG_VI;
+	int digits = res->precision;
+	int changes = o->changes && res->prev;
+	struct dti_xlsx *x;
+	enum dti_status st = dti_xlsx_new(&x, err);
+	if (st)
+		return st;
+	const char *title =
+	    dti_framework_meta(fw, vi ? "title_vi" : "title_en");
+	dti_xlsx_props(x, title ? title : dti_framework_id(fw),
+	               dti_dataset_synthetic(res->ds)
+	                   ? "synthetic demo data, not official results"
+	                   : NULL);
+	dti_xlsx_sheet(x, vi ? "Kết quả" : "Results");
+	dti_xlsx_height(x, 0, 60);
+	uint32_t c = 0;
+	xlsx_header(x, c++, vi ? "Kỳ" : "Cycle", "year");
+	xlsx_header(x, c++, vi ? "Hạng" : "Rank", "rank");
+	xlsx_header(x, c++, vi ? "Mã đơn vị" : "Unit id", "unit_id");
+	xlsx_header(x, c++, vi ? "Đơn vị" : "Unit", "unit");
+	xlsx_header(x, c++, vi ? "Nhóm" : "Group", "group");
+	if (o->group_ranks)
+		xlsx_header(x, c++, vi ? "Hạng trong nhóm" : "Rank in group",
+		            "group_rank");
+	for (size_t j = 0; j < nnodes; j++) {
+		const struct fw_node *nd = &fw->nodes[nodes[j]];
+		const char *name =
+		    *node_name(nd, o->lang) ? node_name(nd, o->lang) : nd->code;
+		xlsx_header(x, c++, name, nd->code);
+		if (o->ranks)
+			xlsx_header2(x, c++, name, vi ? "hạng" : "rank",
+			             nd->code, "_rank");
+		if (o->points)
+			xlsx_header2(x, c++, name, vi ? "điểm" : "points",
+			             nd->code, "_points");
+		if (changes) {
+			xlsx_header2(x, c++, name, vi ? "thay đổi" : "change",
+			             nd->code, "_change");
+			xlsx_header2(x, c++, name,
+			             vi ? "thay đổi hạng" : "rank change",
+			             nd->code, "_rank_change");
+		}
+	}
+	uint32_t ncols = c;
+	dti_xlsx_width(x, 0, 0, 8);
+	dti_xlsx_width(x, 1, 1, 7);
+	dti_xlsx_width(x, 2, 2, 9);
+	dti_xlsx_width(x, 3, 3, 24);
+	dti_xlsx_width(x, 4, ncols - 1, 14);
+	dti_xlsx_freeze(x, 2, 4);
+	for (size_t r = 0; r < rows->n; r++) {
+		size_t i = rows->idx[r];
+		uint32_t row = (uint32_t)r + 2;
+		c = 0;
+		dti_xlsx_text(x, row, c++, dti_result_cycle(res));
+		int rk = res->rank[RES_AT(res, sort, i)];
+		if (rk)
+			dti_xlsx_int(x, row, c, rk);
+		c++;
+		dti_xlsx_text(x, row, c++, unit_id(res, i));
+		dti_xlsx_text(x, row, c++, unit_name(res, i));
+		dti_xlsx_text(x, row, c++, res->group[i]);
+		if (o->group_ranks) {
+			int gr = dti_result_group_rank(res, i, sort);
+			if (gr)
+				dti_xlsx_int(x, row, c, gr);
+			c++;
+		}
+		for (size_t j = 0; j < nnodes; j++) {
+			size_t k = nodes[j];
+			dti_xlsx_number(x, row, c++, shown_value(res, k, i),
+			                digits);
+			if (o->ranks) {
+				int kr = res->rank[RES_AT(res, k, i)];
+				if (kr)
+					dti_xlsx_int(x, row, c, kr);
+				c++;
+			}
+			if (o->points)
+				dti_xlsx_number(x, row, c++,
+				                shown_points(res, k, i), 2);
+			if (changes) {
+				dti_xlsx_number(x, row, c++,
+				                shown_change(res, k, i),
+				                digits);
+				int ok;
+				int rc = dti_result_rank_change(res, i, k, &ok);
+				if (ok)
+					dti_xlsx_int(x, row, c, rc);
+				c++;
+			}
+		}
+	}
+	result_notes(res, sort, vi, x);
+	return dti_xlsx_finish(x, out, err);
+}
+
 /* One unit as a JSON object (shared by JSON and NDJSON). */
 /* One unit's row: rank, names, group, then a section per kind of value. */
 static void unit_json(const struct dti_result *res, const size_t *nodes,
@@ -760,6 +952,10 @@ static enum dti_status write_output_result(const struct dti_result *res,
 	case DTI_FORMAT_CSV:
 		st = result_csv(res, o, nodes, nnodes, sort, &rows, out);
 		break;
+	case DTI_FORMAT_XLSX:
+		st = result_xlsx(res, o, nodes, nnodes, sort, &rows, out, err);
+		free(rows.idx);
+		return st;
 	case DTI_FORMAT_JSON:
 	case DTI_FORMAT_NDJSON: {
 		struct dti_json j;
@@ -1148,6 +1344,10 @@ write_output_framework(const struct dti_framework *fw,
 	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
 	const struct dti_output_opts *o = opts ? opts : &def;
 	enum dti_status st;
+	if (o->format == DTI_FORMAT_XLSX)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "format",
+		                   "a framework is written as a table, CSV or "
+		                   "JSON, not XLSX");
 	switch (o->format) {
 	case DTI_FORMAT_CSV: st = framework_csv(fw, out); break;
 	case DTI_FORMAT_JSON: st = framework_json(fw, 0, out); break;
@@ -1218,6 +1418,10 @@ static enum dti_status write_output_units(const struct dti_units *u,
 {
 	struct dti_output_opts def = DTI_OUTPUT_OPTS_INIT;
 	const struct dti_output_opts *o = opts ? opts : &def;
+	if (o->format == DTI_FORMAT_XLSX)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "format",
+		                   "units are written as a table, CSV or JSON, "
+		                   "not XLSX");
 	size_t n = dti_units_count(u);
 	size_t *idx = malloc((n ? n : 1) * sizeof *idx);
 	if (!idx)
