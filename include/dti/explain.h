@@ -92,7 +92,10 @@ DTI_EXTERN enum dti_status dti_explain(const struct dti_result *res,
                                        struct dti_error *err);
 DTI_EXTERN void dti_explanation_release(struct dti_explanation *ex);
 
-/* Plain text (table format) in the chosen language, or JSON. */
+/*
+ * Plain text (table format) in the chosen language, JSON, or an XLSX
+ * workbook (a summary sheet, a sheet of the indicators, the notes).
+ */
 DTI_EXTERN enum dti_status
 dti_explanation_write(const struct dti_explanation *ex, enum dti_format format,
                       enum dti_lang lang, struct dti_buf *out,

@@ -95,6 +95,18 @@ DTI_EXTERN enum dti_status dti_output_units(const struct dti_units *u,
                                             struct dti_buf *out,
                                             struct dti_error *err);
 
+/*
+ * CSV written by dti (any of its CSV outputs) in the dialect a Vietnamese
+ * Excel opens as it is: a UTF-8 byte order mark, ';' between fields,
+ * decimal commas in numbers (0,6735), CRLF line ends.  Fields that are
+ * numbers with a decimal point get a comma; text is kept, quoted where it
+ * holds a ';'; '#' lines are kept as they are.  dti reads all of it back
+ * (dti-data(5)).  Appends to out.
+ */
+DTI_EXTERN enum dti_status dti_csv_excel(const char *csv, size_t len,
+                                         struct dti_buf *out,
+                                         struct dti_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -153,7 +153,9 @@ void dti_map_release(struct dti_map *m);
  * Parses a decimal number as people type it in data files: optional sign,
  * digits with an optional decimal mark and thousands grouping, optional
  * exponent, optional trailing '%' (reported in *percent).  `mark` is '.' or
- * ',' when declared, 0 to accept either where unambiguous.  Returns
+ * ',' when declared, 0 to accept either where unambiguous, ';' for a file
+ * separated by ';' (Excel's dialect where the comma is the decimal mark):
+ * either where unambiguous, and "1,120" read as 1.12.  Returns
  * DTI_OK, DTI_ESYNTAX (not a number) or DTI_EAMBIGUOUS ("1,120" without a
  * declared mark); `why` gets a short reason.  Independent of the locale.
  */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "dti/output.h"
 
 static int is_line_end(char c)
 {
@@ -383,4 +384,115 @@ enum dti_status dti_csv_text_cell(struct dti_buf *b, const char *s)
 	enum dti_status st = t.status ? t.status : dti_csv_cell(b, t.data);
 	dti_buf_release(&t);
 	return st;
+}
+
+/* "12.5", "-0.75", "1.5e-05": a number written with a decimal point. */
+static int is_point_number(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0, point = 0;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '.' && !point && digits)
+			point = i;
+		else
+			break;
+	}
+	if (!point || point + 1 == i)
+		return 0;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		size_t e0 = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == e0)
+			return 0;
+	}
+	return i == n;
+}
+
+enum dti_status dti_csv_excel(const char *csv, size_t len, struct dti_buf *out,
+                              struct dti_error *err)
+{
+	size_t pos = 0;
+	if (len >= 3 && (unsigned char)csv[0] == 0xEF &&
+	    (unsigned char)csv[1] == 0xBB && (unsigned char)csv[2] == 0xBF)
+		pos = 3;
+	enum dti_status st = dti_buf_adds(out, "\xEF\xBB\xBF");
+	int line_start = 1;
+	while (pos < len && !st) {
+		if (line_start && csv[pos] == '#') {
+			/* a comment or metadata line: as it is */
+			size_t e = line_end(csv, len, pos);
+			st = dti_buf_add(out, csv + pos, e - pos);
+			if (!st)
+				st = dti_buf_adds(out, "\r\n");
+			pos = skip_eol(csv, len, e);
+			continue;
+		}
+		line_start = 0;
+		if (csv[pos] == '"') {
+			/* quoted: copied whole, quotes and line breaks kept */
+			size_t e = pos + 1;
+			while (e < len) {
+				if (csv[e] == '"' && e + 1 < len &&
+				    csv[e + 1] == '"')
+					e += 2;
+				else if (csv[e] == '"')
+					break;
+				else
+					e++;
+			}
+			if (e >= len)
+				return dti_err_set(err, DTI_ESYNTAX, NULL, 0, 0,
+				                   NULL,
+				                   "CSV to convert ends inside "
+				                   "a quoted field");
+			st = dti_buf_add(out, csv + pos, e + 1 - pos);
+			pos = e + 1;
+		} else {
+			size_t e = pos;
+			while (e < len && csv[e] != ',' && !is_line_end(csv[e]))
+				e++;
+			const char *f = csv + pos;
+			size_t n = e - pos;
+			if (is_point_number(f, n)) {
+				for (size_t i = 0; i < n && !st; i++)
+					st = dti_buf_addc(
+					    out, f[i] == '.' ? ',' : f[i]);
+			} else if (memchr(f, ';', n) || memchr(f, '"', n)) {
+				st = dti_buf_addc(out, '"');
+				for (size_t i = 0; i < n && !st; i++)
+					st = f[i] == '"'
+					         ? dti_buf_adds(out, "\"\"")
+					         : dti_buf_addc(out, f[i]);
+				if (!st)
+					st = dti_buf_addc(out, '"');
+			} else {
+				st = dti_buf_add(out, f, n);
+			}
+			pos = e;
+		}
+		if (st)
+			break;
+		if (pos < len && csv[pos] == ',') {
+			st = dti_buf_addc(out, ';');
+			pos++;
+			if (pos == len || is_line_end(csv[pos]))
+				continue; /* an empty last field */
+		} else if (pos < len) {
+			st = dti_buf_adds(out, "\r\n");
+			pos = skip_eol(csv, len, pos);
+			line_start = 1;
+		}
+	}
+	if (st)
+		return dti_err_set(err, st, NULL, 0, 0, NULL,
+		                   "cannot convert the CSV: %s",
+		                   dti_strerror(st));
+	return DTI_OK;
 }

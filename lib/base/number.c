@@ -181,8 +181,23 @@ static int valid_grouping(const char *digits, size_t n, char g)
 	return 1;
 }
 
+static enum dti_status parse_number(const char *s, char mark, double *out,
+                                   int *percent, const char **why);
+
 enum dti_status dti_parse_number(const char *s, char mark, double *out,
                                  int *percent, const char **why)
+{
+	if (mark != ';')
+		return parse_number(s, mark, out, percent, why);
+	/* a file separated by ';': a lone comma is its decimal mark */
+	enum dti_status st = parse_number(s, 0, out, percent, why);
+	if (st == DTI_EAMBIGUOUS)
+		st = parse_number(s, ',', out, percent, why);
+	return st;
+}
+
+static enum dti_status parse_number(const char *s, char mark, double *out,
+                                    int *percent, const char **why)
 {
 	const char *dummy;
 	if (!why)

@@ -1488,6 +1488,10 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 			st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "decimal",
 			                 "decimal mark must be '.' or ','");
 	}
+	/* Excel's CSV in a comma-decimal locale: ';' between fields, and a
+	   lone comma in a number is the decimal mark */
+	if (st == DTI_OK && !r.decimal && c.sep == ';')
+		r.decimal = ';';
 	if (st == DTI_OK) {
 		st = dti_csv_next_nonblank(&c, err);
 		if (st == DTI_ENOTFOUND)

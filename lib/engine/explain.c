@@ -936,6 +936,199 @@ static enum dti_status write_json(const struct dti_explanation *ex,
 	return dti_json_finish(j, NULL);
 }
 
+/* ---- XLSX: a summary sheet, a sheet of indicators, the notes --------- */
+
+struct xrow {
+	struct dti_xlsx *x;
+	uint32_t row;
+};
+
+static void x_num(struct xrow *r, const char *label, double v, int digits,
+                  const char *key)
+{
+	dti_xlsx_bold(r->x, r->row, 0, label);
+	dti_xlsx_number(r->x, r->row, 1, v, digits);
+	dti_xlsx_code(r->x, r->row, 2, key);
+	r->row++;
+}
+
+static void x_int(struct xrow *r, const char *label, long v, int present,
+                  const char *key)
+{
+	dti_xlsx_bold(r->x, r->row, 0, label);
+	if (present)
+		dti_xlsx_int(r->x, r->row, 1, v);
+	dti_xlsx_code(r->x, r->row, 2, key);
+	r->row++;
+}
+
+static void x_text(struct xrow *r, const char *label, const char *v,
+                   const char *key)
+{
+	dti_xlsx_bold(r->x, r->row, 0, label);
+	dti_xlsx_text(r->x, r->row, 1, v);
+	dti_xlsx_code(r->x, r->row, 2, key);
+	r->row++;
+}
+
+static const char *uid(const struct dti_result *res, size_t i)
+{
+	return res->ds->u[res->units[i]].id;
+}
+
+static void codes_of(const struct dti_explanation *ex, const size_t *which,
+                     size_t n, struct dti_buf *b)
+{
+	dti_buf_reset(b);
+	for (size_t s = 0; s < n; s++)
+		dti_buf_addf(b, "%s%s", s ? ", " : "",
+		             ex->res->fw->nodes[ex->items[which[s]].node].code);
+	dti_buf_addc(b, '\0');
+}
+
+static enum dti_status write_xlsx(const struct dti_explanation *ex,
+                                  enum dti_lang lang, struct dti_buf *out,
+                                  struct dti_error *err)
+{
+	const struct dti_result *res = ex->res;
+	const struct dti_framework *fw = res->fw;
+	int vi = lang == DTI_LANG_VI;
+	int d = res->precision;
+	struct dti_xlsx *x;
+	enum dti_status st = dti_xlsx_new(&x, err);
+	if (st)
+		return st;
+	dti_xlsx_props(x, uname(res, ex->unit),
+	               dti_dataset_synthetic(res->ds)
+	                   ? "synthetic demo data, not official results"
+	                   : NULL);
+	dti_xlsx_sheet(x, vi ? "Tóm tắt" : "Summary");
+	dti_xlsx_width(x, 0, 0, 34);
+	dti_xlsx_width(x, 1, 1, 40);
+	dti_xlsx_width(x, 2, 2, 18);
+	dti_xlsx_header(x, 0, vi ? "Mục" : "Item", "label");
+	dti_xlsx_header(x, 1, vi ? "Giá trị" : "Value", "value");
+	dti_xlsx_header(x, 2, vi ? "Khóa" : "Key", "key");
+	dti_xlsx_freeze(x, 2, 0);
+	struct xrow r = {x, 2};
+	struct dti_buf t = DTI_BUF_INIT;
+	x_text(&r, vi ? "Đơn vị" : "Unit", uname(res, ex->unit), "unit");
+	x_text(&r, vi ? "Mã đơn vị" : "Unit id", uid(res, ex->unit), "unit_id");
+	x_text(&r, vi ? "Nhóm" : "Group", group_name(res, ex->group, lang),
+	       "group");
+	x_text(&r, vi ? "Kỳ" : "Cycle", dti_result_cycle(res), "cycle");
+	dti_buf_addf(&t, "%s – %s", fw->nodes[ex->node].code,
+	             nname(fw, ex->node, lang));
+	dti_buf_addc(&t, '\0');
+	x_text(&r, vi ? "Chỉ số được giải thích" : "Explained",
+	       t.status ? "" : t.data, "node");
+	x_num(&r, vi ? "Giá trị" : "Value", ex->value, d, "value");
+	x_int(&r, vi ? "Hạng" : "Rank", ex->rank, ex->rank != 0, "rank");
+	x_int(&r, vi ? "Số đơn vị được xếp hạng" : "Units ranked",
+	      (long)ex->ranked, 1, "ranked");
+	x_int(&r, vi ? "Hạng trong nhóm" : "Rank in group", ex->group_rank,
+	      ex->group_rank != 0, "group_rank");
+	x_int(&r, vi ? "Số đơn vị trong nhóm" : "Units in group",
+	      (long)ex->group_size, ex->group_size != 0, "group_size");
+	x_text(&r, vi ? "Đơn vị dẫn đầu" : "Leader", uname(res, ex->leader),
+	       "leader");
+	x_num(&r, vi ? "Giá trị đơn vị dẫn đầu" : "Leader's value",
+	      ex->leader_value, d, "leader_value");
+	x_num(&r, vi ? "Cách đơn vị dẫn đầu" : "Gap to the leader",
+	      ex->leader_value - ex->value, d, "gap_to_leader");
+	x_num(&r, vi ? "Trung vị" : "Median", ex->median, d, "median");
+	x_num(&r, vi ? "Trung vị của nhóm" : "Median of the group",
+	      ex->group_median, d, "group_median");
+	if (ex->group_best_unit != SIZE_MAX) {
+		x_text(&r, vi ? "Đơn vị tốt nhất nhóm" : "Best of the group",
+		       uname(res, ex->group_best_unit), "group_best");
+		x_num(&r,
+		      vi ? "Giá trị tốt nhất nhóm" : "Best value of the group",
+		      ex->group_best, d, "group_best_value");
+	}
+	if (ex->above_unit != SIZE_MAX) {
+		x_text(&r, vi ? "Đơn vị xếp trên" : "Unit above",
+		       uname(res, ex->above_unit), "above");
+		x_num(&r, vi ? "Cần thêm để vượt" : "Gain needed to pass it",
+		      ex->above_gap, d, "to_pass_above");
+	}
+	if (res->prev) {
+		x_text(&r, vi ? "Kỳ trước" : "Previous cycle",
+		       dti_result_cycle(res->prev), "previous_cycle");
+		x_num(&r, vi ? "Thay đổi giá trị" : "Change in value",
+		      ex->change, d, "change");
+		x_int(&r,
+		      vi ? "Thay đổi hạng (bậc)" : "Change in rank (places)",
+		      ex->rank_change, ex->has_rank_change, "rank_change");
+	}
+	codes_of(ex, ex->strengths, ex->nstrengths, &t);
+	x_text(&r, vi ? "Điểm mạnh" : "Strengths", t.status ? "" : t.data,
+	       "strengths");
+	codes_of(ex, ex->weaknesses, ex->nweaknesses, &t);
+	x_text(&r, vi ? "Điểm yếu" : "Weaknesses", t.status ? "" : t.data,
+	       "weaknesses");
+	st = t.status;
+	dti_buf_release(&t);
+
+	dti_xlsx_sheet(x, vi ? "Chỉ số" : "Indicators");
+	dti_xlsx_height(x, 0, 45);
+	static const char *const keys[] = {
+	    "code",   "name",         "kind",         "value",
+	    "figure", "missing",      "points",       "max_points",
+	    "lost",   "contribution", "rank",         "ranked",
+	    "median", "best",         "group_median", "change"};
+	static const char *const en[] = {
+	    "Code",   "Name",         "Kind",         "Value",
+	    "Figure", "Missing",      "Points",       "Max points",
+	    "Lost",   "Contribution", "Rank",         "Ranked",
+	    "Median", "Best",         "Group median", "Change"};
+	static const char *const vn[] = {
+	    "Mã",          "Tên",       "Loại",          "Giá trị",
+	    "Số liệu",     "Chưa nhập", "Điểm",          "Điểm tối đa",
+	    "Điểm bị mất", "Đóng góp",  "Hạng",          "Số đơn vị xếp hạng",
+	    "Trung vị",    "Cao nhất",  "Trung vị nhóm", "Thay đổi"};
+	for (uint32_t c = 0; c < DTI_ARRAY_LEN(keys); c++)
+		dti_xlsx_header(x, c, vi ? vn[c] : en[c], keys[c]);
+	dti_xlsx_width(x, 0, 0, 16);
+	dti_xlsx_width(x, 1, 1, 36);
+	dti_xlsx_width(x, 2, DTI_ARRAY_LEN(keys) - 1, 12);
+	dti_xlsx_freeze(x, 2, 2);
+	for (size_t k = 0; k < ex->nitems; k++) {
+		const struct dti_explain_item *it = &ex->items[k];
+		uint32_t row = (uint32_t)k + 2, c = 0;
+		dti_xlsx_text(x, row, c++, fw->nodes[it->node].code);
+		dti_xlsx_text(x, row, c++, nname(fw, it->node, lang));
+		dti_xlsx_text(x, row, c++,
+		              dti_kind_name(fw->nodes[it->node].kind));
+		dti_xlsx_number(x, row, c++, it->missing ? NAN : it->value, d);
+		if (!isnan(it->figure))
+			dti_xlsx_number(x, row, c, it->figure, 6);
+		c++;
+		dti_xlsx_text(x, row, c++,
+		              it->missing ? (vi ? "chưa nhập" : "missing")
+		                          : "");
+		dti_xlsx_number(x, row, c++, it->missing ? NAN : it->points, 2);
+		dti_xlsx_number(x, row, c++, it->max_points, 2);
+		dti_xlsx_number(x, row, c++, it->lost, 2);
+		dti_xlsx_number(x, row, c++, it->contribution, 4);
+		if (it->rank)
+			dti_xlsx_int(x, row, c, it->rank);
+		c++;
+		dti_xlsx_int(x, row, c++, (long)it->ranked);
+		dti_xlsx_number(x, row, c++, it->median, d);
+		dti_xlsx_number(x, row, c++, it->best, d);
+		dti_xlsx_number(x, row, c++, it->group_median, d);
+		dti_xlsx_number(x, row, c++, it->change, d);
+	}
+	eng_xlsx_result_notes(res, ex->node, vi, x);
+	if (st) {
+		dti_xlsx_free(x);
+		return dti_err_set(err, st, NULL, 0, 0, NULL,
+		                   "cannot format the explanation");
+	}
+	return dti_xlsx_finish(x, out, err);
+}
+
 static enum dti_status write_explanation_write(const struct dti_explanation *ex,
                                                enum dti_format format,
                                                enum dti_lang lang,
@@ -944,13 +1137,16 @@ static enum dti_status write_explanation_write(const struct dti_explanation *ex,
 {
 	size_t before = out->len;
 	enum dti_status st;
+	if (format == DTI_FORMAT_XLSX)
+		return write_xlsx(ex, lang, out, err);
 	if (format == DTI_FORMAT_JSON || format == DTI_FORMAT_NDJSON)
 		st = write_json(ex, out);
 	else if (format == DTI_FORMAT_TABLE)
 		st = write_text(ex, lang, out);
 	else
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "format",
-		                   "an explanation is text or JSON, not CSV");
+		                   "an explanation is text, JSON or XLSX, not "
+		                   "CSV");
 	if (st || (out->data && out->len == before))
 		return dti_err_set(err, st ? st : DTI_ENOMEM, NULL, 0, 0, NULL,
 		                   "cannot format the explanation");

@@ -240,4 +240,12 @@ struct agg_ctx {
 };
 enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out);
 
+/*
+ * output.c: the notes sheet of a workbook of results (framework, cycle,
+ * program, data hash, missing-value policy, synthetic label, the
+ * result's notes); sort is the node the ranks are on.
+ */
+void eng_xlsx_result_notes(const struct dti_result *res, size_t sort, int vi,
+                           struct dti_xlsx *x);
+
 #endif

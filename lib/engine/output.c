@@ -592,8 +592,8 @@ static void xlsx_header2(struct dti_xlsx *x, uint32_t col, const char *name,
 
 #define note_row dti_xlsx_note
 
-static void result_notes(const struct dti_result *res, size_t sort, int vi,
-                         struct dti_xlsx *x)
+void eng_xlsx_result_notes(const struct dti_result *res, size_t sort, int vi,
+                           struct dti_xlsx *x)
 {
 	const struct dti_framework *fw = res->fw;
 	int synthetic = dti_dataset_synthetic(res->ds);
@@ -743,7 +743,7 @@ static enum dti_status result_xlsx(const struct dti_result *res,
 			}
 		}
 	}
-	result_notes(res, sort, vi, x);
+	eng_xlsx_result_notes(res, sort, vi, x);
 	return dti_xlsx_finish(x, out, err);
 }
 

@@ -48,6 +48,8 @@ struct cli_opts {
 	int no_previous;
 	const char *output;
 	enum dti_format format;
+	int format_set; /* --format given */
+	int excel;      /* CSV for Excel: 1 --excel, -1 --no-excel, 0 auto */
 	enum dti_lang lang;
 	int color;
 	struct dti_compute_opts compute;
@@ -90,6 +92,25 @@ enum {
  */
 int cli_parse(int argc, char **argv, unsigned accept, const char *help,
               struct cli_opts *o);
+
+/*
+ * The format of an output: `format` when given (format_set), else XLSX
+ * when the output file's name ends in .xlsx, else `format`.  Refuses
+ * (EXIT_USAGE, after a message) XLSX to a terminal: a workbook is bytes
+ * for a file.  Returns 0 and sets *out otherwise.
+ */
+int cli_output_format(enum dti_format format, int format_set,
+                      const char *output, enum dti_format *out);
+/*
+ * CSV in Excel's dialect for `lang` and `output` (excel: 1 asked, -1
+ * refused, 0 automatic: for Vietnamese written to a file).
+ */
+int cli_excel_csv(int excel, enum dti_lang lang, const char *output);
+/*
+ * Writes a CSV buffer as cli_write does, converted to Excel's dialect
+ * first when `excel` (dti_csv_excel).
+ */
+int cli_write_csv(const char *path, const struct dti_buf *b, int excel);
 
 /* Reports a library error on stderr (all located faults). */
 void cli_error(const char *what, const struct dti_error *err);

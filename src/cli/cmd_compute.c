@@ -43,7 +43,13 @@
 	"                      when entered; report differences\n"             \
 	"      --partial       show what is known when the index is not\n"     \
 	"Output:\n"                                                            \
-	"      --format F      table, csv, json or ndjson\n"                   \
+	"      --format F      table, csv, json, ndjson or xlsx (the "         \
+	"default\n"                                                            \
+	"                      for -o FILE.xlsx)\n"                            \
+	"      --excel         CSV for Excel: BOM, ';', decimal commas, "      \
+	"CRLF\n"                                                               \
+	"                      (the default for --lang vi with -o FILE;\n"     \
+	"                      --no-excel: plain CSV)\n"                       \
 	"  -o, --output FILE   write to FILE (whole, or not at all)\n"         \
 	"      --lang L        vi or en (default: $DTI_LANG, else en)\n"       \
 	"      --color WHEN    auto, always or never (NO_COLOR is honoured)\n" \
@@ -138,7 +144,10 @@ static int rank_store(const struct cli_opts *o)
 			cli_error(NULL, &err);
 			rc = cli_exit_for(st, EXIT_INTERNAL);
 		} else {
-			rc = cli_write(o->output, &out);
+			rc = cli_write_csv(
+			    o->output, &out,
+			    o->format == DTI_FORMAT_CSV &&
+			        cli_excel_csv(o->excel, o->lang, o->output));
 		}
 		dti_buf_release(&out);
 	}
@@ -211,7 +220,10 @@ static int run(int argc, char **argv, int ranking)
 			cli_error(NULL, &err);
 			rc = EXIT_INTERNAL;
 		} else {
-			rc = cli_write(o.output, &out);
+			rc = cli_write_csv(
+			    o.output, &out,
+			    o.format == DTI_FORMAT_CSV &&
+			        cli_excel_csv(o.excel, o.lang, o.output));
 		}
 		dti_error_release(&err);
 		dti_buf_release(&out);

@@ -21,7 +21,8 @@ static const char help[] =
     "indicator, the gap to the leader, to the median and to the best of its\n"
     "group, strengths and weaknesses, the change since the previous cycle\n"
     "and what it needs to pass the unit above, in Vietnamese (--lang vi) or\n"
-    "English.  --format json gives the same as data.\n"
+    "English.  --format json gives the same as data, --format xlsx as a\n"
+    "workbook (a summary, the indicators, notes).\n"
     "\n"
     "Without DATA, --cycle names a published cycle of the store ($DTI_DB,\n"
     "else ./dti.db): UNIT's values and ranks as published, with the\n"
@@ -35,7 +36,8 @@ static const char help[] =
     "Options: those of 'dti compute' (framework, data, computation), and\n"
     "      --by CODE       explain this node instead of the index\n"
     "      --top N         strengths and weaknesses listed (default 3)\n"
-    "      --format F      table (text) or json\n"
+    "      --format F      table (text), json or xlsx (the default for\n"
+    "                      -o FILE.xlsx)\n"
     "      --lang L        vi or en\n"
     "  -o, --output FILE   write to FILE\n"
     "Store (without DATA):\n"
@@ -164,7 +166,7 @@ int cmd_explain(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.format == DTI_FORMAT_CSV) {
-		fprintf(stderr, "dti: an explanation is text or json\n");
+		fprintf(stderr, "dti: an explanation is text, json or xlsx\n");
 		return EXIT_USAGE;
 	}
 	if (o.nargs == 1 && o.cycle)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,7 +59,9 @@ enum {
 	O_ALLOW_PARTIAL,
 	O_DATA_ONLY,
 	O_DB,
-	O_SINCE
+	O_SINCE,
+	O_EXCEL,
+	O_NO_EXCEL
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -80,6 +83,8 @@ static const struct cli_opt compute_opts[] = {
     {"layout", 0, 1, O_LAYOUT},
     {"output", 'o', 1, 'o'},
     {"format", 0, 1, O_FORMAT},
+    {"excel", 0, 0, O_EXCEL},
+    {"no-excel", 0, 0, O_NO_EXCEL},
     {"lang", 0, 1, O_LANG},
     {"color", 0, 1, O_COLOR},
     {"colour", 0, 1, O_COLOR},
@@ -121,6 +126,8 @@ static unsigned needs(int opt)
 	case O_DATE: return OPT_COMPUTE | OPT_UNITS;
 	case 'o':
 	case O_FORMAT:
+	case O_EXCEL:
+	case O_NO_EXCEL:
 	case O_LANG:
 	case O_COLOR: return OPT_OUTPUT;
 	case O_NODES:
@@ -153,6 +160,8 @@ static int store_applies(int opt)
 	case O_SINCE:
 	case 'o':
 	case O_FORMAT:
+	case O_EXCEL:
+	case O_NO_EXCEL:
 	case O_LANG:
 	case O_COLOR:
 	case O_SORT:
@@ -261,11 +270,14 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		if (f < 0)
 			return usage_error(help,
 			                   "--format '%s': expected table, "
-			                   "csv, json or ndjson",
+			                   "csv, json, ndjson or xlsx",
 			                   val);
 		o->format = (enum dti_format)f;
+		o->format_set = 1;
 		break;
 	}
+	case O_EXCEL: o->excel = 1; break;
+	case O_NO_EXCEL: o->excel = -1; break;
 	case O_LANG:
 		if (strcmp(val, "vi") == 0)
 			o->lang = DTI_LANG_VI;
@@ -357,6 +369,15 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 		return rc;
 	o->read.ignore = o->ignore;
 	o->read.nignore = x.nignore;
+	if (accept & OPT_OUTPUT) {
+		rc = cli_output_format(o->format, o->format_set, o->output,
+		                       &o->format);
+		if (rc)
+			return rc;
+		if (o->excel > 0 && o->format != DTI_FORMAT_CSV)
+			return usage_error(help,
+			                   "--excel applies to --format csv");
+	}
 	if (o->color < 0) {
 		const char *nc = getenv("NO_COLOR");
 		const char *term = getenv("TERM");
@@ -831,6 +852,54 @@ int cli_out_commit(struct cli_outfile *f)
 		sync_dir_of(f->path);
 	}
 	return EXIT_OK;
+}
+
+static int ends_with_ci(const char *s, const char *end)
+{
+	size_t n = strlen(s), m = strlen(end);
+	return n > m && strcasecmp(s + n - m, end) == 0;
+}
+
+int cli_output_format(enum dti_format format, int format_set,
+                      const char *output, enum dti_format *out)
+{
+	int to_stdout = !output || strcmp(output, "-") == 0;
+	if (!format_set && !to_stdout && ends_with_ci(output, ".xlsx"))
+		format = DTI_FORMAT_XLSX;
+	if (format == DTI_FORMAT_XLSX && to_stdout && isatty(STDOUT_FILENO)) {
+		fprintf(stderr,
+		        "dti: an XLSX workbook is not shown on a terminal: "
+		        "write it with -o FILE.xlsx (or redirect standard "
+		        "output)\n");
+		return EXIT_USAGE;
+	}
+	*out = format;
+	return 0;
+}
+
+int cli_excel_csv(int excel, enum dti_lang lang, const char *output)
+{
+	if (excel)
+		return excel > 0;
+	return lang == DTI_LANG_VI && output && strcmp(output, "-") != 0;
+}
+
+int cli_write_csv(const char *path, const struct dti_buf *b, int excel)
+{
+	if (!excel || dti_buf_status(b) != DTI_OK)
+		return cli_write(path, b);
+	struct dti_buf x = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	int rc;
+	if (dti_csv_excel(b->data ? b->data : "", b->len, &x, &err)) {
+		cli_error(NULL, &err);
+		rc = EXIT_INTERNAL;
+	} else {
+		rc = cli_write(path, &x);
+	}
+	dti_error_release(&err);
+	dti_buf_release(&x);
+	return rc;
 }
 
 int cli_write(const char *path, const struct dti_buf *b)
