@@ -423,7 +423,7 @@ DTI_EXTERN enum dti_status dti_cycle_checkpoint(struct dti_store *s,
                                                 struct dti_buf *out,
                                                 struct dti_error *err);
 /*
- * The published snapshot of a cycle as a table or CSV (format), the
+ * The published snapshot of a cycle as a table, CSV or XLSX (format), the
  * ranking on the index with ranks in the group, rendered from the stored
  * result itself (never recomputed); labelled when partial.
  */

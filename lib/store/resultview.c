@@ -8,8 +8,8 @@
  * which a newer program might compute differently).  The body is the
  * engine's JSON (units in rank order, values at the published precision,
  * group ranks, notes), so the ranking on the index is read from it and
- * laid out as 'dti rank' lays out its table and CSV.  A snapshot published
- * as partial says so on the first line of every output.
+ * laid out as 'dti rank' lays out its table, CSV and XLSX.  A snapshot
+ * published as partial says so on the first line of every output.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -110,6 +110,111 @@ static void render_csv(const struct view *v, struct dti_buf *out)
 		    v->precision, '.', "");
 		dti_buf_addc(out, '\n');
 	}
+}
+
+/* The columns of render_csv, with names over the codes; the notes. */
+static enum dti_status render_xlsx(const struct view *v, enum dti_lang lang,
+                                   struct dti_buf *out, struct dti_error *err)
+{
+	int vi = lang == DTI_LANG_VI;
+	json_t *units = json_object_get(v->body, "units");
+	json_t *fw = json_object_get(v->body, "framework");
+	int synthetic = json_is_true(json_object_get(v->body, "synthetic"));
+	const char *index_name = NULL;
+	size_t ni;
+	json_t *nd;
+	json_array_foreach(json_object_get(v->body, "nodes"), ni, nd)
+	{
+		const char *code = jtext(nd, "code");
+		if (code && strcmp(code, v->index) == 0)
+			index_name = jtext(nd, vi ? "name_vi" : "name_en");
+	}
+	struct dti_xlsx *x;
+	enum dti_status st = dti_xlsx_new(&x, err);
+	if (st)
+		return st;
+	const char *title = jtext(fw, vi ? "title_vi" : "title_en");
+	dti_xlsx_props(x, title ? title : v->cycle,
+	               synthetic ? "synthetic demo data, not official results"
+	                         : NULL);
+	dti_xlsx_sheet(x, vi ? "Kết quả" : "Results");
+	dti_xlsx_height(x, 0, 45);
+	dti_xlsx_header(x, 0, vi ? "Kỳ" : "Cycle", "year");
+	dti_xlsx_header(x, 1, vi ? "Hạng" : "Rank", "rank");
+	dti_xlsx_header(x, 2, vi ? "Mã đơn vị" : "Unit id", "unit_id");
+	dti_xlsx_header(x, 3, vi ? "Đơn vị" : "Unit", "unit");
+	dti_xlsx_header(x, 4, vi ? "Nhóm" : "Group", "group");
+	dti_xlsx_header(x, 5, vi ? "Hạng trong nhóm" : "Rank in group",
+	                "group_rank");
+	dti_xlsx_header(x, 6, index_name, v->index);
+	dti_xlsx_width(x, 0, 0, 10);
+	dti_xlsx_width(x, 1, 1, 7);
+	dti_xlsx_width(x, 2, 2, 9);
+	dti_xlsx_width(x, 3, 3, 24);
+	dti_xlsx_width(x, 4, 6, 14);
+	dti_xlsx_freeze(x, 2, 4);
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u)
+	{
+		uint32_t row = (uint32_t)i + 2;
+		dti_xlsx_text(x, row, 0, v->cycle);
+		json_t *rk = json_object_get(u, "rank");
+		if (json_is_integer(rk))
+			dti_xlsx_int(x, row, 1, (long)json_integer_value(rk));
+		dti_xlsx_text(x, row, 2, jtext(u, "id"));
+		dti_xlsx_text(x, row, 3, jtext(u, "name"));
+		dti_xlsx_text(x, row, 4, jtext(u, "group"));
+		json_t *gr = json_object_get(u, "group_rank");
+		if (json_is_integer(gr))
+			dti_xlsx_int(x, row, 5, (long)json_integer_value(gr));
+		json_t *val =
+		    json_object_get(json_object_get(u, "values"), v->index);
+		if (json_is_number(val))
+			dti_xlsx_number(x, row, 6, json_number_value(val),
+			                v->precision);
+	}
+	uint32_t row;
+	dti_xlsx_notes(x, vi, synthetic, &row);
+	if (v->partial)
+		dti_xlsx_note(x, &row, vi ? "Một phần" : "Partial",
+		              vi ? "có: chỉ số không tính được cho mọi đơn vị "
+		                   "(công bố với --partial)"
+		                 : "yes: the index is unknown for some units "
+		                   "(published with --partial)",
+		              "partial");
+	char t[512];
+	dti_snprintf(t, sizeof t, "%s%s%s",
+	             jtext(fw, "id") ? jtext(fw, "id") : "", title ? " – " : "",
+	             title ? title : "");
+	dti_xlsx_note(x, &row, vi ? "Khung chỉ số" : "Framework", t,
+	              "framework");
+	dti_xlsx_note(x, &row, vi ? "Phiên bản khung" : "Framework version",
+	              jtext(fw, "version"), "framework_version");
+	dti_xlsx_note(x, &row, vi ? "Kỳ" : "Cycle", v->cycle, "cycle");
+	dti_xlsx_note(x, &row, vi ? "Chương trình" : "Program",
+	              jtext(v->body, "program"), "program");
+	dti_xlsx_note(x, &row, vi ? "SHA-256 của dữ liệu" : "Data SHA-256",
+	              jtext(v->body, "data_sha256"), "data_sha256");
+	dti_xlsx_note(x, &row, vi ? "Số liệu thiếu" : "Missing values",
+	              jtext(v->body, "missing"), "missing");
+	dti_snprintf(t, sizeof t, "%d", v->precision);
+	dti_xlsx_note(x, &row, vi ? "Số chữ số thập phân" : "Decimals", t,
+	              "precision");
+	dti_xlsx_note(x, &row, vi ? "Dữ liệu mô phỏng" : "Synthetic data",
+	              synthetic ? (vi ? "có" : "yes") : (vi ? "không" : "no"),
+	              "synthetic");
+	json_t *notes = json_object_get(v->body, vi ? "notes_vi" : "notes");
+	if (!notes)
+		notes = json_object_get(v->body, "notes");
+	json_t *note;
+	json_array_foreach(notes, ni, note)
+	{
+		if (json_is_string(note))
+			dti_xlsx_note(x, &row, vi ? "Ghi chú" : "Note",
+			              json_string_value(note), "note");
+	}
+	return dti_xlsx_finish(x, out, err);
 }
 
 /* Cells of the table: text and right alignment per column. */
@@ -313,12 +418,15 @@ static enum dti_status render(struct dti_store *s, const char *cycle,
 			                 c.label);
 	}
 	if (st == DTI_OK) {
-		if (format == DTI_FORMAT_CSV)
+		if (format == DTI_FORMAT_XLSX)
+			st = render_xlsx(&v, lang, out, err);
+		else if (format == DTI_FORMAT_CSV)
 			render_csv(&v, out);
 		else
 			render_table(&v, lang, out);
-		st = out->status;
-		if (st != DTI_OK)
+		if (st == DTI_OK)
+			st = out->status;
+		if (st != DTI_OK && !(err && err->code))
 			st = dti_err_set(
 			    err, st, "", 0, 0, "", "%s",
 			    "the output could not be written whole");

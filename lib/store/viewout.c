@@ -601,6 +601,167 @@ static void ranking_table(const struct dti_ranking *r, enum dti_lang lang,
 	banners(in, vi, out);
 }
 
+/* The notes sheet of a published view. */
+static void view_notes(const struct dti_view_cycle *in, int vi,
+                       struct dti_xlsx *x)
+{
+	uint32_t row;
+	dti_xlsx_notes(x, vi, in->synthetic, &row);
+	char t[512];
+	dti_snprintf(t, sizeof t, "%s%s%s", in->framework_id,
+	             *in->framework_title ? " – " : "", in->framework_title);
+	dti_xlsx_note(x, &row, vi ? "Khung chỉ số" : "Framework", t,
+	              "framework");
+	dti_xlsx_note(x, &row, vi ? "Phiên bản khung" : "Framework version",
+	              in->framework_version, "framework_version");
+	dti_xlsx_note(x, &row, vi ? "Kỳ" : "Cycle", in->cycle, "cycle");
+	dti_xlsx_note(x, &row, vi ? "Công bố lúc" : "Published at",
+	              in->published_at, "published_at");
+	if (in->partial)
+		dti_xlsx_note(x, &row, vi ? "Một phần" : "Partial",
+		              vi ? "có: chỉ số không tính được cho mọi đơn vị "
+		                   "(công bố với --partial)"
+		                 : "yes: the index is unknown for some units "
+		                   "(published with --partial)",
+		              "partial");
+	dti_snprintf(t, sizeof t, "%d", in->precision);
+	dti_xlsx_note(x, &row, vi ? "Số chữ số thập phân" : "Decimals", t,
+	              "precision");
+	for (size_t e = 0; e < in->nearlier; e++) {
+		dti_snprintf(t, sizeof t, "%s%s%s", in->earlier[e].cycle,
+		             in->earlier[e].partial ? " (partial)" : "",
+		             in->earlier[e].synthetic ? " (synthetic)" : "");
+		dti_xlsx_note(x, &row, vi ? "So với kỳ" : "Changes since", t,
+		              "earlier");
+	}
+	dti_xlsx_note(x, &row, vi ? "Dữ liệu mô phỏng" : "Synthetic data",
+	              in->synthetic ? (vi ? "có" : "yes")
+	                            : (vi ? "không" : "no"),
+	              "synthetic");
+}
+
+/* The columns of ranking_csv, with names over the codes. */
+static enum dti_status ranking_xlsx(const struct dti_ranking *r,
+                                    enum dti_lang lang, int phrases,
+                                    struct dti_buf *out, struct dti_error *err)
+{
+	int vi = lang == DTI_LANG_VI;
+	const struct dti_view_cycle *in = &r->info;
+	struct dti_xlsx *x;
+	enum dti_status st = dti_xlsx_new(&x, err);
+	if (st)
+		return st;
+	dti_xlsx_props(x, in->framework_title,
+	               in->synthetic ? "synthetic demo data, not official "
+	                               "results"
+	                             : NULL);
+	dti_xlsx_sheet(x, vi ? "Xếp hạng" : "Ranking");
+	dti_xlsx_height(x, 0, 60);
+	uint32_t c = 0;
+	char n[512], code[256];
+	dti_xlsx_header(x, c++, vi ? "Kỳ" : "Cycle", "cycle");
+	dti_xlsx_header(x, c++, vi ? "Hạng" : "Rank", "rank");
+	dti_xlsx_header(x, c++, vi ? "Mã đơn vị" : "Unit id", "unit_id");
+	dti_xlsx_header(x, c++, vi ? "Đơn vị" : "Unit", "unit");
+	dti_xlsx_header(x, c++, vi ? "Nhóm" : "Group", "group");
+	dti_xlsx_header(x, c++, vi ? "Hạng trong nhóm" : "Rank in group",
+	                "group_rank");
+	for (size_t k = 0; k < r->nnodes; k++) {
+		const struct dti_view_node *nd = &r->nodes[k];
+		const char *name = *nd->name ? nd->name : nd->code;
+		dti_xlsx_header(x, c++, name, nd->code);
+		if (k) {
+			dti_snprintf(n, sizeof n, "%s – %s", name,
+			             vi ? "hạng" : "rank");
+			dti_snprintf(code, sizeof code, "%s_rank", nd->code);
+			dti_xlsx_header(x, c++, n, code);
+		}
+	}
+	for (size_t e = 0; e < in->nearlier; e++)
+		for (size_t k = 0; k < r->nnodes; k++) {
+			const struct dti_view_node *nd = &r->nodes[k];
+			const char *name = *nd->name ? nd->name : nd->code;
+			int y = in->earlier[e].year;
+			dti_snprintf(n, sizeof n, "%s – %s %d", name,
+			             vi ? "thay đổi hạng so với"
+			                : "rank change since",
+			             y);
+			dti_snprintf(code, sizeof code, "%s_rank_change_%d",
+			             nd->code, y);
+			dti_xlsx_header(x, c++, n, code);
+			dti_snprintf(n, sizeof n, "%s – %s %d", name,
+			             vi ? "thay đổi so với" : "change since",
+			             y);
+			dti_snprintf(code, sizeof code, "%s_change_%d",
+			             nd->code, y);
+			dti_xlsx_header(x, c++, n, code);
+		}
+	if (phrases)
+		dti_xlsx_header(x, c++, vi ? "Nhận xét" : "In words", "phrase");
+	dti_xlsx_width(x, 0, 0, 10);
+	dti_xlsx_width(x, 1, 1, 7);
+	dti_xlsx_width(x, 2, 2, 9);
+	dti_xlsx_width(x, 3, 3, 24);
+	dti_xlsx_width(x, 4, c - 1, 14);
+	if (phrases)
+		dti_xlsx_width(x, c - 1, c - 1, 60);
+	dti_xlsx_freeze(x, 2, 4);
+	struct dti_buf ph = DTI_BUF_INIT;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct dti_ranking_row *row = &r->rows[i];
+		const struct dti_view_cell *c0 = &row->cells[0];
+		uint32_t y = (uint32_t)i + 2;
+		c = 0;
+		dti_xlsx_text(x, y, c++, in->cycle);
+		if (c0->rank)
+			dti_xlsx_int(x, y, c, c0->rank);
+		c++;
+		dti_xlsx_text(x, y, c++, row->id);
+		dti_xlsx_text(x, y, c++, row->name);
+		dti_xlsx_text(x, y, c++, row->group);
+		if (c0->group_rank)
+			dti_xlsx_int(x, y, c, c0->group_rank);
+		c++;
+		dti_xlsx_number(x, y, c++, c0->value, in->precision);
+		for (size_t k = 1; k < r->nnodes; k++) {
+			const struct dti_view_cell *ck = &row->cells[k];
+			dti_xlsx_number(x, y, c++, ck->value, in->precision);
+			if (ck->rank)
+				dti_xlsx_int(x, y, c, ck->rank);
+			c++;
+		}
+		for (size_t e = 0; e < in->nearlier; e++)
+			for (size_t k = 0; k < r->nnodes; k++) {
+				const struct dti_view_change *ch =
+				    &row->cells[k].changes[e];
+				if (ch->has_rank)
+					dti_xlsx_int(x, y, c, ch->rank_change);
+				c++;
+				dti_xlsx_number(x, y, c++, ch->value_change,
+				                in->precision);
+			}
+		if (phrases) {
+			dti_buf_reset(&ph);
+			dti_view_phrase(c0, r->nodes[0].ranked, in->precision,
+			                in->earlier, in->nearlier, lang, &ph);
+			dti_buf_addc(&ph, '\0');
+			if (!ph.status)
+				dti_xlsx_text(x, y, c, ph.data);
+			else
+				st = ph.status;
+			c++;
+		}
+	}
+	dti_buf_release(&ph);
+	view_notes(in, vi, x);
+	if (st) {
+		dti_xlsx_free(x);
+		return dti_err_set(err, st, NULL, 0, 0, NULL,
+		                   "cannot format the ranking");
+	}
+	return dti_xlsx_finish(x, out, err);
+}
+
 enum dti_status dti_ranking_write(const struct dti_ranking *r,
                                   enum dti_format format, enum dti_lang lang,
                                   int phrases, struct dti_buf *out,
@@ -625,6 +786,8 @@ enum dti_status dti_ranking_write(const struct dti_ranking *r,
 			dti_buf_addc(out, '\n');
 	} else if (format == DTI_FORMAT_CSV) {
 		ranking_csv(r, lang, phrases, out);
+	} else if (format == DTI_FORMAT_XLSX) {
+		st = ranking_xlsx(r, lang, phrases, out, err);
 	} else {
 		ranking_table(r, lang, phrases, out);
 	}
@@ -810,7 +973,11 @@ enum dti_status dti_profile_write(const struct dti_profile *p,
 		st = profile_table(p, lang, out, err);
 	else
 		st = dti_err_set(err, DTI_EARG, "", 0, 0, "format", "%s",
-		                 "a profile is text or JSON");
+		                 format == DTI_FORMAT_XLSX
+		                     ? "a published profile is text or JSON "
+		                       "(an explanation from a data file is "
+		                       "also XLSX)"
+		                     : "a profile is text or JSON");
 	return dti_buf_final(out, st, err);
 }
 

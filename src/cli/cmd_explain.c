@@ -141,7 +141,25 @@ static int explain_store(const struct cli_opts *o, const char *unit)
 		rc = cli_store_fail(what, st, &err);
 	} else {
 		struct dti_buf out = DTI_BUF_INIT;
-		st = dti_profile_write(p, o->format, o->lang, &out, &err);
+		if (o->format == DTI_FORMAT_XLSX && p->explained)
+			/* the workbook of the explanation, computed from the
+			   figures the snapshot was computed from */
+			st = dti_explanation_write(&p->explanation, o->format,
+			                           o->lang, &out, &err);
+		else if (o->format == DTI_FORMAT_XLSX) {
+			fprintf(stderr,
+			        "dti: no workbook: %s's explanation cannot be "
+			        "computed (%s); --format table or json shows "
+			        "the published values\n",
+			        p->name, p->unexplained);
+			dti_buf_release(&out);
+			dti_profile_free(p);
+			dti_error_release(&err);
+			dti_store_close(s);
+			return EXIT_STATE;
+		} else
+			st = dti_profile_write(p, o->format, o->lang, &out,
+			                       &err);
 		if (st) {
 			cli_error(NULL, &err);
 			rc = cli_exit_for(st, EXIT_INTERNAL);

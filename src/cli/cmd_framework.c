@@ -95,7 +95,10 @@ static int show(const struct cli_opts *o)
 		cli_error(NULL, &err);
 		rc = EXIT_INTERNAL;
 	} else {
-		rc = cli_write(o->output, &out);
+		rc = cli_write_csv(
+		    o->output, &out,
+		    o->format == DTI_FORMAT_CSV &&
+		        cli_excel_csv(o->excel, o->lang, o->output));
 	}
 	dti_buf_release(&out);
 	dti_error_release(&err);
@@ -180,6 +183,11 @@ int cmd_framework(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv, OPT_OUTPUT, help, &o);
+	if (!rc && o.format == DTI_FORMAT_XLSX) {
+		fprintf(stderr, "dti: a framework is shown as a table, csv, "
+		                "json or ndjson (XLSX is for results)\n");
+		rc = EXIT_USAGE;
+	}
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (!o.nargs) {

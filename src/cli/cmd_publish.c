@@ -48,9 +48,9 @@ static const char results_help[] =
     "\n"
     "The published snapshot of a cycle, as stored (JSON: framework, data\n"
     "hash, program version, audit head, whether it is partial, the signed\n"
-    "checkpoint, every unit's values and ranks).  With --format table or\n"
-    "csv, the ranking on the index with ranks in the group, as 'dti rank'\n"
-    "shows it, read from the snapshot itself.\n"
+    "checkpoint, every unit's values and ranks).  With --format table,\n"
+    "csv or xlsx, the ranking on the index with ranks in the group, as\n"
+    "'dti rank' shows it, read from the snapshot itself.\n"
     "\n"
     "Options:\n"
     "      --db PATH|URI       the store (default: $DTI_DB, else ./dti.db)\n"
@@ -61,8 +61,12 @@ static const char results_help[] =
     "                          table|csv, the current figures\n"
     "      --compute           compute the cycle first (owner, reviewer);\n"
     "                          implies --preview\n"
-    "      --format F          json (default: as stored), table or csv\n"
-    "      --lang L            vi or en (table, csv)\n"
+    "      --format F          json (default: as stored), table, csv or\n"
+    "                          xlsx (the default for -o FILE.xlsx)\n"
+    "      --excel             CSV for Excel: BOM, ';', decimal commas\n"
+    "                          (the default for --lang vi with -o FILE;\n"
+    "                          --no-excel: plain CSV)\n"
+    "      --lang L            vi or en (table, csv, xlsx)\n"
     "  -o, --output FILE       write to FILE\n"
     "\n"
     "Examples:\n"
@@ -128,7 +132,7 @@ int cmd_publish(int argc, char **argv)
 /* The ranking of the cycle's data, as 'dti rank' renders it. */
 static int ranking(struct dti_store *s, const char *cycle,
                    enum dti_format format, enum dti_lang lang,
-                   const char *output)
+                   const char *output, int excel)
 {
 	struct dti_framework *fw = NULL;
 	struct dti_units *units = NULL;
@@ -175,7 +179,7 @@ static int ranking(struct dti_store *s, const char *cycle,
 			cli_error(NULL, &err);
 			rc = EXIT_INTERNAL;
 		} else {
-			rc = cli_write(output, &out);
+			rc = cli_write_csv(output, &out, excel);
 		}
 		dti_buf_release(&out);
 	}
@@ -193,8 +197,8 @@ int cmd_results(int argc, char **argv)
 	int rc = wf_parse(argc, argv, "results", results_help, 0, &a);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	static const int allowed[] = {W_PREVIEW, W_COMPUTE, W_FORMAT,
-	                              W_LANG,    W_OUTPUT,  -1};
+	static const int allowed[] = {W_PREVIEW, W_COMPUTE, W_FORMAT,   W_LANG,
+	                              W_OUTPUT,  W_EXCEL,   W_NO_EXCEL, -1};
 	rc = wf_allow(&a, "", allowed);
 	if (rc)
 		return rc;
@@ -209,14 +213,23 @@ int cmd_results(int argc, char **argv)
 			format = DTI_FORMAT_TABLE;
 		else if (strcmp(f, "csv") == 0)
 			format = DTI_FORMAT_CSV;
+		else if (strcmp(f, "xlsx") == 0)
+			format = DTI_FORMAT_XLSX;
 		else if (strcmp(f, "json") != 0)
 			return wf_usage(
 			    &a,
-			    "--format '%s': expected json, table or "
-			    "csv",
+			    "--format '%s': expected json, table, csv or "
+			    "xlsx",
 			    f);
-		json = format == DTI_FORMAT_JSON;
 	}
+	rc = cli_output_format(format, wf_has(&a, W_FORMAT), a.val[W_OUTPUT],
+	                       &format);
+	if (rc)
+		return rc;
+	json = format == DTI_FORMAT_JSON;
+	int excel = wf_has(&a, W_EXCEL) ? 1 : wf_has(&a, W_NO_EXCEL) ? -1 : 0;
+	if (excel > 0 && format != DTI_FORMAT_CSV)
+		return wf_usage(&a, "--excel applies to --format csv");
 	enum dti_lang lang = DTI_LANG_EN;
 	if (wf_has(&a, W_LANG)) {
 		if (strcmp(a.val[W_LANG], "vi") == 0)
@@ -230,6 +243,8 @@ int cmd_results(int argc, char **argv)
 		if (l && strncmp(l, "vi", 2) == 0)
 			lang = DTI_LANG_VI;
 	}
+	int csv_excel = format == DTI_FORMAT_CSV &&
+	                cli_excel_csv(excel, lang, a.val[W_OUTPUT]);
 	int compute = wf_has(&a, W_COMPUTE);
 	int preview = wf_has(&a, W_PREVIEW) || compute;
 	struct dti_store *s = NULL;
@@ -276,7 +291,8 @@ int cmd_results(int argc, char **argv)
 			dti_buf_addc(&out, '\n');
 		rc = cli_write(a.val[W_OUTPUT], &out);
 	} else if (!rc && preview) {
-		rc = ranking(s, cycle, format, lang, a.val[W_OUTPUT]);
+		rc =
+		    ranking(s, cycle, format, lang, a.val[W_OUTPUT], csv_excel);
 	} else if (!rc) {
 		/* the snapshot's own numbers, never recomputed */
 		dti_buf_reset(&out);
@@ -288,7 +304,7 @@ int cmd_results(int argc, char **argv)
 			         cycle);
 			rc = wf_fail(what, st, &err);
 		} else {
-			rc = cli_write(a.val[W_OUTPUT], &out);
+			rc = cli_write_csv(a.val[W_OUTPUT], &out, csv_excel);
 		}
 	}
 	dti_buf_release(&out);

@@ -110,6 +110,7 @@ int cmd_rebase(int argc, char **argv)
 	if (o.data_only) {
 		if (o.format != DTI_FORMAT_TABLE &&
 		    o.format != DTI_FORMAT_CSV) {
+			/* the data are read back: CSV, or Excel's CSV */
 			fprintf(stderr, "dti: --data-only writes CSV\n");
 			rc = EXIT_USAGE;
 			goto done;
@@ -139,7 +140,10 @@ int cmd_rebase(int argc, char **argv)
 		rc = cli_exit_for(st, EXIT_DATA);
 		goto done;
 	}
-	rc = cli_write(o.output, &out);
+	rc = cli_write_csv(o.output, &out,
+	                   o.format == DTI_FORMAT_CSV || o.data_only
+	                       ? cli_excel_csv(o.excel, o.lang, o.output)
+	                       : 0);
 done:
 	dti_buf_release(&out);
 	dti_error_release(&err);

@@ -171,6 +171,11 @@ int cmd_units(int argc, char **argv)
 	struct cli_opts o;
 	int rc =
 	    cli_parse(argc, argv, OPT_OUTPUT | OPT_UNITS | OPT_TABLE, help, &o);
+	if (!rc && o.format == DTI_FORMAT_XLSX) {
+		fprintf(stderr, "dti: units are listed as a table, csv, json "
+		                "or ndjson (XLSX is for results)\n");
+		rc = EXIT_USAGE;
+	}
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (!o.nargs) {
@@ -195,7 +200,10 @@ int cmd_units(int argc, char **argv)
 			cli_error(NULL, &err);
 			rc = EXIT_INTERNAL;
 		} else {
-			rc = cli_write(o.output, &out);
+			rc = cli_write_csv(
+			    o.output, &out,
+			    o.format == DTI_FORMAT_CSV &&
+			        cli_excel_csv(o.excel, o.lang, o.output));
 		}
 		dti_buf_release(&out);
 		dti_error_release(&err);

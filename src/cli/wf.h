@@ -77,6 +77,8 @@ enum wf_key {
 	W_SMTP_USER,
 	W_STARTTLS,
 	W_DRY_RUN,
+	W_EXCEL,
+	W_NO_EXCEL,
 	W_NKEYS
 };
 

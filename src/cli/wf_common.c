@@ -86,6 +86,8 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_SMTP_USER] = {"smtp-user", 1, 0},
     [W_STARTTLS] = {"starttls", 0, 0},
     [W_DRY_RUN] = {"dry-run", 0, 0},
+    [W_EXCEL] = {"excel", 0, 0},
+    [W_NO_EXCEL] = {"no-excel", 0, 0},
 };
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)
