@@ -288,7 +288,26 @@ struct parser {
 	int *imeta_leaf; /* per row: -1 unknown, 0 aggregate, 1 indicator */
 	int failed;
 	int nomem; /* an allocation failed: the parse ends with DTI_ENOMEM */
+	int comma; /* separated by ';' (Excel's dialect): decimal commas */
 };
+
+/*
+ * A number of a column of its own (points, weight, target): in a file
+ * separated by ';' a single comma is the decimal mark ("0,5"), as Excel
+ * writes it where the comma is the decimal mark.  Parameters keep '.',
+ * since ',' separates their steps.
+ */
+static int fw_number(const struct parser *p, const char *s, double *x)
+{
+	const char *comma = p->comma ? strchr(s, ',') : NULL;
+	if (!comma || strchr(comma + 1, ',') || strchr(s, '.') ||
+	    strlen(s) >= 64)
+		return dti_parse_double(s, x);
+	char t[64];
+	memcpy(t, s, strlen(s) + 1);
+	t[comma - s] = '.';
+	return dti_parse_double(t, x);
+}
 
 /* An allocation failed: reported once, and the parse fails. */
 static void oom(struct parser *p)
@@ -624,7 +643,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 	}
 	if (nd->rule == DTI_RULE_DIST2TARGET && r->has[C_TARGET]) {
 		double t;
-		if (dti_parse_double(r->f[C_TARGET], &t))
+		if (fw_number(p, r->f[C_TARGET], &t))
 			fault(p, DTI_ESYNTAX, r->line, C_TARGET,
 			      "target '%s' is not a number", r->f[C_TARGET]);
 		else
@@ -1120,7 +1139,7 @@ static double parse_num_field(struct parser *p, const struct raw_row *r,
 		return NAN;
 	}
 	double x;
-	if (dti_parse_double(r->f[c], &x) || !isfinite(x)) {
+	if (fw_number(p, r->f[c], &x) || !isfinite(x)) {
 		fault(p, DTI_ESYNTAX, r->line, c, "'%s' is not a number%s",
 		      r->f[c], unknown ? " (or '?' for unknown)" : "");
 		return NAN;
@@ -1868,6 +1887,7 @@ enum dti_status dti_framework_parse(const char *buf, size_t len,
 	memset(&c, 0, sizeof c);
 	enum dti_status st =
 	    p.nomem ? DTI_ENOMEM : dti_csv_open(&c, buf, len, p.name, 0, err);
+	p.comma = st == DTI_OK && c.sep == ';';
 	if (st == DTI_OK) {
 		st = dti_csv_next_nonblank(&c, err);
 		if (st == DTI_ENOTFOUND)
