@@ -4,7 +4,8 @@
  * inside fields (and the line numbers of the records after them), CRLF and
  * CR line ends, the UTF-8 byte order mark, "# key: value" metadata before
  * the header and comments after it, malformed quoting located by line and
- * column, non-UTF-8 input, blank records and the cap on a field's size.
+ * column, non-UTF-8 input, blank records and the cap on a field's size;
+ * CSV converted to Excel's dialect (dti_csv_excel) and read back.
  */
 /* cmocka.h needs these first, in this order */
 /* clang-format off */
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "dti/output.h"
 #include "testutil.h"
 
 static struct dti_csv csv;
@@ -511,6 +513,79 @@ static void test_output_cells(void **state)
 	assert_cell(1, "a=b", "a=b");
 }
 
+/* CSV in Excel's dialect, and read back as it was written. */
+static void assert_excel(const char *in, const char *want)
+{
+	struct dti_buf b = DTI_BUF_INIT;
+	struct dti_error e = DTI_ERROR_INIT;
+	assert_int_equal(dti_csv_excel(in, strlen(in), &b, &e), DTI_OK);
+	assert_non_null(b.data);
+	assert_string_equal(b.data, want);
+	dti_buf_release(&b);
+	dti_error_release(&e);
+}
+
+static void test_excel_dialect(void **state)
+{
+	(void)state;
+	/* a BOM, ';', decimal commas in numbers only, CRLF */
+	assert_excel("# synthetic: yes (demo, not official)\n"
+	             "year,rank,unit,pdti\n"
+	             "2022,1,Đà Nẵng,0.8002\n"
+	             "2022,,x,\n",
+	             "\xEF\xBB\xBF# synthetic: yes (demo, not official)\r\n"
+	             "year;rank;unit;pdti\r\n"
+	             "2022;1;Đà Nẵng;0,8002\r\n"
+	             "2022;;x;\r\n");
+	/* quoted fields kept; text with ';' quoted; -1.5e-05 a number;
+	   a version "1.2.3" or a code "a.b" is text */
+	assert_excel(
+	    "\"a,b\",c;d,-1.5e-05,1.2.3,a.b,.5,7.\r\n",
+	    "\xEF\xBB\xBF\"a,b\";\"c;d\";-1,5e-05;1.2.3;a.b;.5;7.\r\n");
+	/* an input BOM is not doubled; quoted line breaks are kept */
+	assert_excel("\xEF\xBB\xBF\"x\ny\",0.5", "\xEF\xBB\xBF\"x\ny\";0,5");
+	/* read back: same fields, the ';' sniffed, the BOM skipped */
+	const char *in = "unit,v,note\nHà Nội,0.25,\"a; b\"\n";
+	struct dti_buf b = DTI_BUF_INIT;
+	assert_int_equal(dti_csv_excel(in, strlen(in), &b, NULL), DTI_OK);
+	open_text(b.data, 0);
+	assert_int_equal(csv.sep, ';');
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_OK);
+	assert_string_equal(csv.fields[0], "unit");
+	assert_int_equal(dti_csv_next(&csv, &err), DTI_OK);
+	assert_string_equal(csv.fields[0], "Hà Nội");
+	assert_string_equal(csv.fields[1], "0,25");
+	assert_string_equal(csv.fields[2], "a; b");
+	double v;
+	assert_int_equal(dti_parse_number(csv.fields[1], ';', &v, NULL, NULL),
+	                 DTI_OK);
+	assert_true(v == 0.25);
+	dti_csv_close(&csv);
+	dti_buf_release(&b);
+	/* an unterminated quote is refused, not cut */
+	struct dti_buf c = DTI_BUF_INIT;
+	assert_int_equal(dti_csv_excel("\"x", 2, &c, NULL), DTI_ESYNTAX);
+	dti_buf_release(&c);
+}
+
+static void test_semicolon_decimal_mark(void **state)
+{
+	(void)state;
+	double v;
+	/* ';' files: a lone comma is the decimal mark */
+	assert_int_equal(dti_parse_number("1,120", ';', &v, NULL, NULL),
+	                 DTI_OK);
+	assert_true(v == 1.12);
+	assert_int_equal(dti_parse_number("0,6735", ';', &v, NULL, NULL),
+	                 DTI_OK);
+	assert_true(v == 0.6735);
+	assert_int_equal(dti_parse_number("0.5", ';', &v, NULL, NULL), DTI_OK);
+	assert_true(v == 0.5);
+	/* elsewhere still ambiguous */
+	assert_int_equal(dti_parse_number("1,120", 0, &v, NULL, NULL),
+	                 DTI_EAMBIGUOUS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,6 +603,8 @@ int main(void)
 	    cmocka_unit_test(test_field_cap),
 	    cmocka_unit_test(test_many_fields),
 	    cmocka_unit_test(test_output_cells),
+	    cmocka_unit_test(test_excel_dialect),
+	    cmocka_unit_test(test_semicolon_decimal_mark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

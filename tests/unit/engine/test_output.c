@@ -364,6 +364,52 @@ static void test_csv(void **state)
 
 /* ---- JSON --------------------------------------------------------------- */
 
+/* A workbook: bytes of a zip container with the results and notes sheets;
+   the cells are compared with the CSV by tests/xlsx/test_xlsx.py. */
+static void test_xlsx(void **state)
+{
+	(void)state;
+	struct ctx c;
+	load(&c, "");
+	struct dti_output_opts o = DTI_OUTPUT_OPTS_INIT;
+	o.format = DTI_FORMAT_XLSX;
+	o.ranks = 1;
+	struct dti_buf b = DTI_BUF_INIT;
+	struct dti_error e = DTI_ERROR_INIT;
+	assert_int_equal(dti_output_result(c.res, &o, &b, &e), DTI_OK);
+	assert_true(b.len > 1000);
+	assert_memory_equal(b.data, "PK\x03\x04", 4);
+	/* the zip's directory names its parts in clear */
+	const char *parts[] = {"xl/workbook.xml", "xl/worksheets/sheet1.xml",
+	                       "xl/worksheets/sheet2.xml", "xl/styles.xml"};
+	for (size_t k = 0; k < 4; k++) {
+		int found = 0;
+		size_t n = strlen(parts[k]);
+		for (size_t i = 0; i + n <= b.len && !found; i++)
+			found = memcmp(b.data + i, parts[k], n) == 0;
+		assert_true(found);
+	}
+	/* appended: what the buffer held stays in front */
+	struct dti_buf b2 = DTI_BUF_INIT;
+	dti_buf_adds(&b2, "x");
+	assert_int_equal(dti_output_result(c.res, &o, &b2, NULL), DTI_OK);
+	assert_int_equal(b2.len, b.len + 1);
+	assert_memory_equal(b2.data + 1, "PK", 2);
+	/* a buffer too small for it: the limit, never half a workbook */
+	struct dti_buf small;
+	dti_buf_init(&small, 100);
+	assert_int_equal(dti_output_result(c.res, &o, &small, NULL),
+	                 DTI_ELIMIT);
+	/* frameworks and units are not written as workbooks */
+	assert_int_equal(dti_output_framework(c.fw, &o, &small, NULL),
+	                 DTI_EARG);
+	dti_buf_release(&small);
+	dti_buf_release(&b2);
+	dti_buf_release(&b);
+	dti_error_release(&e);
+	unload(&c);
+}
+
 static void test_json(void **state)
 {
 	(void)state;
@@ -1014,6 +1060,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_alignment),
 	    cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_xlsx),
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_ndjson),
 	    cmocka_unit_test(test_synthetic_labels),
