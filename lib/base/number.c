@@ -182,7 +182,7 @@ static int valid_grouping(const char *digits, size_t n, char g)
 }
 
 static enum dti_status parse_number(const char *s, char mark, double *out,
-                                   int *percent, const char **why);
+                                    int *percent, const char **why);
 
 enum dti_status dti_parse_number(const char *s, char mark, double *out,
                                  int *percent, const char **why)

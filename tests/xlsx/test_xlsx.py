@@ -23,7 +23,7 @@ import tempfile
 
 import openpyxl
 
-DTI, SRC = sys.argv[1], sys.argv[2]
+DTI, SRC = os.path.abspath(sys.argv[1]), sys.argv[2]
 DEMO = "data/demo/pdti-2022-demo.csv"
 TOP5 = "data/published/dti-2022-top5.csv"
 failures = []
