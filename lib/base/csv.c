@@ -77,8 +77,8 @@ static int meta_add(struct dti_csv *c, const char *k, size_t kn, const char *v,
 }
 
 /* Parses "# key: value"; other comment lines are ignored. */
-static int parse_meta_line(struct dti_csv *c, const char *s, size_t n,
-                           unsigned long line)
+int dti_csv_meta_line(struct dti_csv *c, const char *s, size_t n,
+                      unsigned long line)
 {
 	size_t i = 1; /* after '#' */
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '#'))
@@ -150,6 +150,8 @@ static char sniff(const char *b, size_t len, size_t pos)
 enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
                              const char *name, char sep, struct dti_error *err)
 {
+	if (dti_is_xlsx(buf, len))
+		return dti_csv_open_sheet(c, buf, len, name, 0, err);
 	memset(c, 0, sizeof *c);
 	c->buf = buf;
 	c->len = len;
@@ -165,8 +167,8 @@ enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
 	while (c->pos < len) {
 		size_t e = line_end(buf, len, c->pos);
 		if (buf[c->pos] == '#') {
-			if (parse_meta_line(c, buf + c->pos, e - c->pos,
-			                    c->next_line))
+			if (dti_csv_meta_line(c, buf + c->pos, e - c->pos,
+			                      c->next_line))
 				return dti_err_nomem(err);
 		} else {
 			/* blank lines are skipped too */
@@ -181,6 +183,15 @@ enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
 	}
 	c->sep = sep ? sep : sniff(buf, len, c->pos);
 	return DTI_OK;
+}
+
+enum dti_status dti_csv_open_meta(struct dti_csv *c, const char *buf,
+                                  size_t len, const char *name,
+                                  struct dti_error *err)
+{
+	if (dti_is_xlsx(buf, len))
+		return dti_csv_open_sheet(c, buf, len, name, 1, err);
+	return dti_csv_open(c, buf, len, name, 0, err);
 }
 
 const char *dti_csv_meta(const struct dti_csv *c, const char *key)
@@ -217,6 +228,8 @@ static int field_end(struct dti_csv *c, size_t start)
 
 enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 {
+	if (c->sheet)
+		return dti_csv_sheet_next(c, err);
 	const char *b = c->buf;
 	size_t len = c->len;
 	/* comment lines between records */
@@ -342,6 +355,7 @@ enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err)
 
 void dti_csv_close(struct dti_csv *c)
 {
+	dti_csv_sheet_close(c);
 	free(c->fields);
 	free(c->offsets);
 	free(c->scratch);
