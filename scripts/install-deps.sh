@@ -17,12 +17,13 @@ browser="$root/tests/browser"
 # python3-jsonschema checks every server test response against doc/openapi.json;
 # chromium is the browser of the browser tests (tests/browser, driven by the
 # npm package playwright-core, which never downloads a browser of its own),
-# fonts-dejavu-core a font with every Vietnamese letter for its screenshots.
+# fonts-dejavu-core a font with every Vietnamese letter for its screenshots;
+# libzip-dev and libexpat1-dev read workbooks (.xlsx: a zip of XML parts).
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
       libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema
-      chromium fonts-dejavu-core"
+      chromium fonts-dejavu-core libzip-dev libexpat1-dev"
 
 missing=""
 for p in $PKGS; do

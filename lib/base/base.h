@@ -129,6 +129,16 @@ int dti_key_is(const char *s, const char *key);
 /* Reads a whole file ("-" = stdin) with the cap; *buf is malloc'd. */
 enum dti_status dti_read_file(const char *path, size_t cap, char **buf,
                               size_t *len, struct dti_error *err);
+/*
+ * Reads the input a reader of data files, frameworks or unit registries is
+ * given: a file ("-" = stdin), or "BOOK#SHEET", a sheet of the workbook
+ * BOOK, when no file has the whole name.  *name (malloc'd) is the name to
+ * read it under: the path ("<stdin>" for "-"), with "#SHEET" for a sheet,
+ * and with "#" for the first sheet of a workbook whose name holds a '#'.
+ * A sheet named for a file that is no workbook is an error.
+ */
+enum dti_status dti_read_source(const char *path, char **buf, size_t *len,
+                                char **name, struct dti_error *err);
 
 /* ---- string -> index map (open addressing, FNV-1a) ------------------- */
 
