@@ -11,7 +11,8 @@
  *   - rows whose column A is text starting with '#' are metadata before
  *     the header and comments after it, as lines are in CSV; a metadata
  *     row's cells are joined with ',' (a spreadsheet that opened the CSV
- *     split "# note: a, b" into two cells);
+ *     split "# note: a, b" into two cells), except a key alone ("# date:")
+ *     and its value in the next cell, joined with a space;
  *   - c->kinds says what each cell held, for the readers that must not
  *     read a number cell's '.' as a thousands separator.
  * The readers name their own input in faults (the `name` they were given),
@@ -72,6 +73,17 @@ enum dti_status dti_csv_open_sheet(struct dti_csv *c, const char *buf,
 			dti_buf_reset(&line);
 			unsigned long col = 1;
 			for (uint32_t k = 0; k < r->n; k++) {
+				/* "# date:" in A and its value in B: a space */
+				size_t e = line.len;
+				while (e && line.data[e - 1] == ' ')
+					e--;
+				int key_only = k && e && col + 1 == cl[k].col &&
+				               (line.data[e - 1] == ':' ||
+				                line.data[e - 1] == '=');
+				if (key_only) {
+					dti_buf_addc(&line, ' ');
+					col++;
+				}
 				for (; col < cl[k].col; col++)
 					dti_buf_addc(&line, ',');
 				const char *t = s->text + cl[k].off;
