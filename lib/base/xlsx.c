@@ -1105,13 +1105,16 @@ static void end_cell(struct xr *x)
 	}
 	case T_N: break;
 	}
-	double num;
-	if (dti_parse_double(v, &num)) {
+	unsigned char cls = x->style < x->nxf ? x->xf_cls[x->style] : 0;
+	/* the readers above parse the text again: only what is not plain
+	   number text is parsed here */
+	double num = 0;
+	if (cls == FMT_GENERAL ? !vn || strspn(v, "0123456789.eE+-") != vn
+	                       : dti_parse_double(v, &num) != 0) {
 		fail(x, DTI_EINVALID, x->row, x->col,
 		     "number cell holds '%s', not a number", v);
 		return;
 	}
-	unsigned char cls = x->style < x->nxf ? x->xf_cls[x->style] : 0;
 	switch (cls) {
 	case FMT_DATE:
 	case FMT_TIME:
