@@ -67,11 +67,15 @@ static void addf(struct text *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void addf(struct text *t, const char *fmt, ...)
 {
-	char tmp[256];
+	char tmp[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof tmp) {
+		fprintf(stderr, "bench_read: text too long\n");
+		exit(1);
+	}
 	add(t, tmp, (size_t)n);
 }
 
