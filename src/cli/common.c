@@ -446,8 +446,9 @@ static int file_exists(const char *p)
 	if (strcmp(p, "-") == 0 || access(p, F_OK) == 0)
 		return 1;
 	char *book = sheet_book(p);
+	int found = book != NULL;
 	free(book);
-	return book != NULL;
+	return found;
 }
 
 int cli_load_framework(const char *name, struct dti_framework **fw)
