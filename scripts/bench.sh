@@ -5,6 +5,7 @@
 #   scripts/bench.sh [BUILD]                       both benchmarks
 #   scripts/bench.sh [BUILD] compute [options...]  bench_compute
 #   scripts/bench.sh [BUILD] store [options...]    bench_store
+#   scripts/bench.sh [BUILD] read [options...]     bench_read (CSV and .xlsx)
 #
 # BUILD is the everyday build directory (default: build); the figures come
 # from a release build beside it, BUILD-bench (build-bench by default, or
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/.."
 build=build
 if [ $# -gt 0 ]; then
 	case $1 in
-	-* | compute | store) ;;
+	-* | compute | store | read) ;;
 	*) build=$1; shift ;;
 	esac
 fi
@@ -35,7 +36,7 @@ esac
 what=all
 if [ $# -gt 0 ]; then
 	case $1 in
-	compute | store) what=$1; shift ;;
+	compute | store | read) what=$1; shift ;;
 	*) what=compute ;;
 	esac
 fi
@@ -54,13 +55,14 @@ fi
 # a build set up before bench/ (or one of its programs) existed lacks the
 # target
 targets=$(ninja -C "$dir" -t targets all 2>/dev/null || true)
-for t in bench_compute bench_store; do
+for t in bench_compute bench_store bench_read; do
 	if ! printf '%s\n' "$targets" | grep -q "^bench/$t:"; then
 		meson setup --reconfigure "$dir" >/dev/null
 		break
 	fi
 done
-ninja -C "$dir" bench/bench_compute bench/bench_store >/dev/null
+ninja -C "$dir" bench/bench_compute bench/bench_store bench/bench_read \
+	>/dev/null
 
 run_store() {
 	pg=
@@ -85,9 +87,12 @@ run_store() {
 case $what in
 compute) exec "$dir/bench/bench_compute" "$@" ;;
 store) run_store "$@" ;;
+read) exec "$dir/bench/bench_read" "$@" ;;
 all)
 	status=0
 	"$dir/bench/bench_compute" || status=$?
+	echo
+	"$dir/bench/bench_read" || status=$?
 	echo
 	run_store || status=$?
 	exit "$status"

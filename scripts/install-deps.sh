@@ -20,11 +20,13 @@ browser="$root/tests/browser"
 # fonts-dejavu-core a font with every Vietnamese letter for its screenshots;
 # libxlsxwriter-dev writes results as XLSX workbooks (--format xlsx), and
 # python3-openpyxl reads them back, cell by cell, in the tests.
+# libzip-dev and libexpat1-dev read workbooks (.xlsx: a zip of XML parts).
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
       libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema
-      chromium fonts-dejavu-core libxlsxwriter-dev python3-openpyxl"
+      chromium fonts-dejavu-core libxlsxwriter-dev python3-openpyxl
+      libzip-dev libexpat1-dev"
 
 missing=""
 for p in $PKGS; do

@@ -16,6 +16,14 @@
  * dti-data(5).  Every value is checked against its node's rule when read, so
  * errors name the line and column.
  *
+ * A workbook (.xlsx, recognised by its content) is read the same way, one
+ * sheet: a path or name "data.xlsx#Dữ liệu" chooses the sheet named after
+ * the last '#', otherwise the first sheet is read.  Cells are read as a CSV
+ * export would hold them (number cells with '.', dates as YYYY-MM-DD,
+ * formulas by their saved values), and errors name the cell:
+ * file "data.xlsx:'Dữ liệu'!D17", with the row and column in line and
+ * column.  The same holds for frameworks and unit registries.
+ *
  * Ownership: a dataset borrows its framework (and the units registry it was
  * read with); both must outlive it.  Pointers from accessors live until
  * dti_dataset_free().
@@ -75,6 +83,18 @@ dti_dataset_parse(const struct dti_framework *fw, const struct dti_units *units,
                   const char *buf, size_t len, const char *name,
                   const struct dti_read_opts *opts, struct dti_dataset **out,
                   struct dti_error *err);
+
+/*
+ * Copies into out the value of the "# key: value" metadata line `key` of
+ * a data file in memory (CSV, or the sheet of a workbook that name
+ * chooses, as for dti_dataset_parse), reading no further than the
+ * metadata: the framework a file names before one is loaded.
+ * DTI_ENOTFOUND when the file has no such line (err untouched).
+ */
+DTI_EXTERN enum dti_status dti_data_meta(const char *buf, size_t len,
+                                         const char *name, const char *key,
+                                         char *out, size_t outsz,
+                                         struct dti_error *err);
 
 /* An empty dataset, to be filled with the calls below. */
 /*

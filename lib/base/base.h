@@ -129,6 +129,16 @@ int dti_key_is(const char *s, const char *key);
 /* Reads a whole file ("-" = stdin) with the cap; *buf is malloc'd. */
 enum dti_status dti_read_file(const char *path, size_t cap, char **buf,
                               size_t *len, struct dti_error *err);
+/*
+ * Reads the input a reader of data files, frameworks or unit registries is
+ * given: a file ("-" = stdin), or "BOOK#SHEET", a sheet of the workbook
+ * BOOK, when no file has the whole name.  *name (malloc'd) is the name to
+ * read it under: the path ("<stdin>" for "-"), with "#SHEET" for a sheet,
+ * and with "#" for the first sheet of a workbook whose name holds a '#'.
+ * A sheet named for a file that is no workbook is an error.
+ */
+enum dti_status dti_read_source(const char *path, char **buf, size_t *len,
+                                char **name, struct dti_error *err);
 
 /* ---- string -> index map (open addressing, FNV-1a) ------------------- */
 
@@ -199,6 +209,81 @@ static inline long long dti_round_by(double v, double p)
 }
 double dti_pow10(int digits);
 
+/* ---- XLSX (xlsx_read.c) ------------------------------------------------ */
+
+/* What a cell of a workbook held; its text is in the CSV field. */
+enum dti_cell_kind {
+	DTI_CELL_TEXT = 0, /* a string, or no cell at all */
+	DTI_CELL_NUMBER,   /* a number as the file wrote it ("0.85"), or
+	                      "85%" under a percentage format */
+	DTI_CELL_BOOL,     /* "TRUE" or "FALSE" */
+	DTI_CELL_DATE,     /* "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS", "HH:MM:SS" */
+	DTI_CELL_ERROR,    /* an error value as written: "#N/A", "#DIV/0!" */
+	DTI_CELL_FORMULA   /* a formula never computed: "=SUM(B2:B9)" */
+};
+
+struct dti_xlsx_cell {
+	uint32_t off; /* of its NUL-terminated text in sheet->text */
+	uint16_t col; /* 1 for column A */
+	uint8_t kind; /* enum dti_cell_kind */
+};
+
+struct dti_xlsx_row {
+	unsigned long row; /* 1-based, as the sheet numbers it */
+	size_t first;      /* its cells: cells[first .. first + n) */
+	uint32_t n;
+};
+
+/*
+ * A sheet read into memory: the rows that have a cell with a value, in
+ * order, each with its cells left to right.  Owned; released with
+ * dti_xlsx_release().
+ */
+struct dti_xlsx_sheet {
+	char *name; /* the sheet's name in the workbook */
+	char *text;
+	size_t text_len, text_cap;
+	struct dti_xlsx_cell *cells;
+	size_t ncells, cap_cells;
+	struct dti_xlsx_row *rows;
+	size_t nrows, cap_rows;
+	unsigned max_col;
+	int head_only; /* read stopped after the head (limits.head) */
+};
+
+#define DTI_XLSX_MAX_PART  ((size_t)1 << 30) /* uncompressed bytes a part */
+#define DTI_XLSX_MAX_CELLS ((size_t)1 << 26) /* cells with a value */
+
+struct dti_xlsx_limits {
+	size_t part;  /* uncompressed bytes of one part (declared or read) */
+	size_t text;  /* bytes of cell text kept */
+	size_t cells; /* cells kept */
+	int head;     /* stop after the first row that is not metadata */
+};
+/* The limits of every read: DTI_XLSX_MAX_PART, DTI_MAX_FILE, ... */
+void dti_xlsx_limits_init(struct dti_xlsx_limits *l);
+
+/* 1 when buf starts as a zip archive does (an .xlsx is one). */
+int dti_is_xlsx(const char *buf, size_t len);
+/*
+ * Reads sheet `sheet` (by name; NULL or "" for the first) of the workbook
+ * in buf.  `book` names the workbook in errors.  lim NULL: the defaults.
+ */
+enum dti_status dti_xlsx_read(const char *buf, size_t len, const char *book,
+                              const char *sheet,
+                              const struct dti_xlsx_limits *lim,
+                              struct dti_xlsx_sheet *out,
+                              struct dti_error *err);
+void dti_xlsx_release(struct dti_xlsx_sheet *s);
+/* "AB" for column 28; returns the length. */
+size_t dti_xlsx_col_name(unsigned long col, char out[8]);
+/*
+ * A place as a spreadsheet user names it: "book.xlsx:'Dữ liệu'!D17", the
+ * row alone "…!17:17" (col 0), the sheet alone (row 0).
+ */
+void dti_xlsx_place(char *out, size_t outsz, const char *book,
+                    const char *sheet, unsigned long row, unsigned long col);
+
 /* ---- CSV ------------------------------------------------------------- */
 
 /*
@@ -228,14 +313,64 @@ struct dti_csv {
 	char **meta_keys;
 	char **meta_vals;
 	unsigned long *meta_lines;
+	/* a sheet of a workbook read instead of CSV text (csv_sheet.c) */
+	struct dti_xlsx_sheet *sheet;
+	size_t sheet_row;     /* the next row to return */
+	char *book;           /* the workbook's name, for places */
+	unsigned char *kinds; /* enum dti_cell_kind of each field */
+	size_t cap_kinds;
+	char *empty; /* NUL bytes: the fields of absent cells */
+	size_t cap_empty;
+	struct dti_error *err; /* faults raised while open, placed at close */
+	int err_main;          /* err held no fault at open */
+	size_t err_more;       /* err->nmore at open */
 };
 
 /*
  * Checks UTF-8, reads metadata lines and sniffs the separator from the
  * first record.  `sep` 0 sniffs.
+ *
+ * A buffer that is a workbook (dti_is_xlsx) is read as one of its sheets,
+ * chosen by the text after the last '#' of name ("data.xlsx#Dữ liệu"; no
+ * '#', or nothing after it: the first sheet).  Its rows come back as
+ * records: field i is column i + 1 (A is field 0), c->line is the sheet's
+ * row number, absent cells are empty fields, rows without a value are
+ * skipped, and c->kinds[i] tells what a field's cell held (numbers are
+ * written with '.').  Rows whose column A is text starting with '#' are
+ * metadata before the header (their cells joined with ','), comments
+ * after it.  Every fault that names `name` with a line and is raised into
+ * err between open and close is placed by dti_csv_close() at its cell:
+ * file "data.xlsx:'Dữ liệu'!D17" (row 17, column 4 kept in line and
+ * column), a row "…!17:17", the sheet "data.xlsx:'Dữ liệu'".
  */
 enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
                              const char *name, char sep, struct dti_error *err);
+/* As dti_csv_open, reading no further than the metadata when it can. */
+enum dti_status dti_csv_open_meta(struct dti_csv *c, const char *buf,
+                                  size_t len, const char *name,
+                                  struct dti_error *err);
+/* The kind of field i of the current record: DTI_CELL_TEXT for CSV. */
+static inline enum dti_cell_kind dti_csv_kind(const struct dti_csv *c, size_t i)
+{
+	return c->kinds && i < c->nfields ? (enum dti_cell_kind)c->kinds[i]
+	                                  : DTI_CELL_TEXT;
+}
+/*
+ * Places a fault (file, line, column) raised about the sheet c reads at
+ * its cell, as dti_csv_close() does; faults about anything else are left
+ * alone.  For faults kept elsewhere (warnings).
+ */
+void dti_csv_place(const struct dti_csv *c, char file[DTI_ERROR_FILE_MAX],
+                   unsigned long line, unsigned long column);
+/* A "# key: value" line (s, n bytes) of line `line` into c's metadata. */
+int dti_csv_meta_line(struct dti_csv *c, const char *s, size_t n,
+                      unsigned long line);
+/* The sheet side of dti_csv_open/next/close (csv_sheet.c). */
+enum dti_status dti_csv_open_sheet(struct dti_csv *c, const char *buf,
+                                   size_t len, const char *name, int head,
+                                   struct dti_error *err);
+enum dti_status dti_csv_sheet_next(struct dti_csv *c, struct dti_error *err);
+void dti_csv_sheet_close(struct dti_csv *c);
 /* Next record: DTI_OK with c->nfields set, or DTI_ENOTFOUND at the end. */
 enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err);
 /* Skips records that are empty or all-blank (returns as dti_csv_next). */
@@ -243,7 +378,7 @@ enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err);
 const char *dti_csv_meta(const struct dti_csv *c, const char *key);
 void dti_csv_close(struct dti_csv *c);
 
-/* ---- XLSX (xlsx.c) -------------------------------------------------- */
+/* ---- XLSX (xlsx_write.c) ---------------------------------------------- */
 
 /*
  * A workbook written into a struct dti_buf (through a temporary file that

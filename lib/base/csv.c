@@ -40,90 +40,6 @@ static size_t line_end(const char *b, size_t len, size_t pos)
 	return pos;
 }
 
-static int meta_add(struct dti_csv *c, const char *k, size_t kn, const char *v,
-                    size_t vn, unsigned long line)
-{
-	size_t cap = c->nmeta;
-	char **nk = realloc(c->meta_keys, (cap + 1) * sizeof *nk);
-	if (!nk)
-		return -1;
-	c->meta_keys = nk;
-	char **nv = realloc(c->meta_vals, (cap + 1) * sizeof *nv);
-	if (!nv)
-		return -1;
-	c->meta_vals = nv;
-	unsigned long *nl = realloc(c->meta_lines, (cap + 1) * sizeof *nl);
-	if (!nl)
-		return -1;
-	c->meta_lines = nl;
-	char *key = malloc(kn + 1);
-	char *val = malloc(vn + 1);
-	if (!key || !val) {
-		free(key);
-		free(val);
-		return -1;
-	}
-	for (size_t i = 0; i < kn; i++) {
-		char ch = k[i];
-		key[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-	}
-	key[kn] = '\0';
-	memcpy(val, v, vn);
-	val[vn] = '\0';
-	c->meta_keys[cap] = key;
-	c->meta_vals[cap] = val;
-	c->meta_lines[cap] = line;
-	c->nmeta++;
-	return 0;
-}
-
-/* Parses "# key: value"; other comment lines are ignored. */
-static int parse_meta_line(struct dti_csv *c, const char *s, size_t n,
-                           unsigned long line)
-{
-	size_t i = 1; /* after '#' */
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '#'))
-		i++;
-	size_t k0 = i;
-	while (i < n && s[i] != ':' && s[i] != '=' && s[i] != ' ' &&
-	       s[i] != '\t')
-		i++;
-	size_t k1 = i;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (k1 == k0 || i >= n || (s[i] != ':' && s[i] != '='))
-		return 0; /* a comment */
-	/* keys are identifiers: letters, digits, '_', '-', '.' */
-	for (size_t j = k0; j < k1; j++) {
-		char ch = s[j];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
-		      ch == '.'))
-			return 0;
-	}
-	i++;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	size_t v1 = n;
-	while (v1 > i && (s[v1 - 1] == ' ' || s[v1 - 1] == '\t'))
-		v1--;
-	/*
-	 * A spreadsheet saving a metadata line pads it with the separators of
-	 * the empty cells after it ("# id: x,,,,").  Such a run (two or more)
-	 * is dropped when something is left, so "# decimal: ," keeps its comma.
-	 */
-	size_t run = v1;
-	while (run > i &&
-	       (s[run - 1] == ',' || s[run - 1] == ';' || s[run - 1] == '\t'))
-		run--;
-	if (v1 - run >= 2 && run > i) {
-		v1 = run;
-		while (v1 > i && (s[v1 - 1] == ' ' || s[v1 - 1] == '\t'))
-			v1--;
-	}
-	return meta_add(c, s + k0, k1 - k0, s + i, v1 - i, line);
-}
-
 static char sniff(const char *b, size_t len, size_t pos)
 {
 	size_t counts[3] = {0, 0, 0};
@@ -151,6 +67,8 @@ static char sniff(const char *b, size_t len, size_t pos)
 enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
                              const char *name, char sep, struct dti_error *err)
 {
+	if (dti_is_xlsx(buf, len))
+		return dti_csv_open_sheet(c, buf, len, name, 0, err);
 	memset(c, 0, sizeof *c);
 	c->buf = buf;
 	c->len = len;
@@ -166,8 +84,8 @@ enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
 	while (c->pos < len) {
 		size_t e = line_end(buf, len, c->pos);
 		if (buf[c->pos] == '#') {
-			if (parse_meta_line(c, buf + c->pos, e - c->pos,
-			                    c->next_line))
+			if (dti_csv_meta_line(c, buf + c->pos, e - c->pos,
+			                      c->next_line))
 				return dti_err_nomem(err);
 		} else {
 			/* blank lines are skipped too */
@@ -182,6 +100,15 @@ enum dti_status dti_csv_open(struct dti_csv *c, const char *buf, size_t len,
 	}
 	c->sep = sep ? sep : sniff(buf, len, c->pos);
 	return DTI_OK;
+}
+
+enum dti_status dti_csv_open_meta(struct dti_csv *c, const char *buf,
+                                  size_t len, const char *name,
+                                  struct dti_error *err)
+{
+	if (dti_is_xlsx(buf, len))
+		return dti_csv_open_sheet(c, buf, len, name, 1, err);
+	return dti_csv_open(c, buf, len, name, 0, err);
 }
 
 const char *dti_csv_meta(const struct dti_csv *c, const char *key)
@@ -218,6 +145,8 @@ static int field_end(struct dti_csv *c, size_t start)
 
 enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 {
+	if (c->sheet)
+		return dti_csv_sheet_next(c, err);
 	const char *b = c->buf;
 	size_t len = c->len;
 	/* comment lines between records */
@@ -343,6 +272,7 @@ enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err)
 
 void dti_csv_close(struct dti_csv *c)
 {
+	dti_csv_sheet_close(c);
 	free(c->fields);
 	free(c->offsets);
 	free(c->scratch);

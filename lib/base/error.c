@@ -155,6 +155,35 @@ void dti_diag_set(struct dti_diag *d, enum dti_status code, const char *file,
 	va_end(ap);
 }
 
+/*
+ * Whether file already ends with the place line and column name, as a
+ * fault in a sheet of a workbook has it ("data.xlsx:'Dữ liệu'!D17", row
+ * 17 and column 4; "…!17:17" for row 17): then they are not written twice.
+ */
+static int file_has_place(const char *file, unsigned long line,
+                          unsigned long column)
+{
+	char ref[48], letters[8];
+	size_t n = 0;
+	if (column) {
+		char tmp[8];
+		unsigned long c = column;
+		while (c > 0 && n < 7) {
+			c--;
+			tmp[n++] = (char)('A' + c % 26);
+			c /= 26;
+		}
+		for (size_t i = 0; i < n; i++)
+			letters[i] = tmp[n - 1 - i];
+		letters[n] = '\0';
+		dti_snprintf(ref, sizeof ref, "!%s%lu", letters, line);
+	} else {
+		dti_snprintf(ref, sizeof ref, "!%lu:%lu", line, line);
+	}
+	size_t fl = strlen(file), rl = strlen(ref);
+	return fl > rl && strcmp(file + fl - rl, ref) == 0;
+}
+
 static void format_parts(const char *file, unsigned long line,
                          unsigned long column, const char *field,
                          const char *message, char *out, size_t outsz)
@@ -171,6 +200,8 @@ static void format_parts(const char *file, unsigned long line,
 	} while (0)
 	if (file && *file)
 		ADDF("%s:", file);
+	if (line && file && *file && file_has_place(file, line, column))
+		line = 0;
 	if (line)
 		ADDF("%lu:", line);
 	if (line && column)

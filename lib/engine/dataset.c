@@ -1084,11 +1084,11 @@ enum dti_status dti_parse_figure(const struct dti_framework *fw, size_t node,
  * missing cell, -1 after reporting a fault.
  */
 static int parse_cell(struct reader *r, const char *cell, size_t node,
-                      unsigned long line, size_t col, double *v)
+                      unsigned long line, size_t col, char mark, double *v)
 {
 	char why[512];
 	enum dti_status st =
-	    dti_parse_figure(r->fw, node, cell, r->decimal, v, why, sizeof why);
+	    dti_parse_figure(r->fw, node, cell, mark, v, why, sizeof why);
 	if (st) {
 		rfault(r, st, line, col, "%s", why);
 		return -1;
@@ -1214,6 +1214,15 @@ static const char *cell_at(const struct dti_csv *c, size_t j)
 	return j < c->nfields ? c->fields[j] : "";
 }
 
+/*
+ * The decimal mark of field j: a workbook's number cell is written with
+ * '.', whatever the file declares for the figures typed as text.
+ */
+static char mark_of(const struct reader *r, const struct dti_csv *c, size_t j)
+{
+	return dti_csv_kind(c, j) == DTI_CELL_NUMBER ? '.' : r->decimal;
+}
+
 static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 {
 	size_t cyc_col = SIZE_MAX, id_col = SIZE_MAX, name_col = SIZE_MAX;
@@ -1318,9 +1327,9 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 				const char *cell = c->fields[j];
 				if (r->role[j] == R_NODE) {
 					double v;
-					int got = parse_cell(r, cell,
-					                     (size_t)r->node[j],
-					                     line, j, &v);
+					int got = parse_cell(
+					    r, cell, (size_t)r->node[j], line,
+					    j, mark_of(r, c, j), &v);
 					if (got == 1 &&
 					    dti_dataset_set(r->ds, cycle, unit,
 					                    (size_t)r->node[j],
@@ -1338,8 +1347,9 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 						continue;
 					double v;
 					const char *why;
-					if (dti_parse_number(s, r->decimal, &v,
-					                     NULL, &why)) {
+					if (dti_parse_number(s,
+					                     mark_of(r, c, j),
+					                     &v, NULL, &why)) {
 						rfault(r, DTI_ESYNTAX, line, j,
 						       "'%s' is not a number",
 						       s);
@@ -1396,8 +1406,9 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 				continue;
 			}
 			double v;
-			int got = parse_cell(r, cell_at(c, val_col), (size_t)k,
-			                     line, val_col, &v);
+			int got =
+			    parse_cell(r, cell_at(c, val_col), (size_t)k, line,
+			               val_col, mark_of(r, c, val_col), &v);
 			if (got == 1 && dti_dataset_set(r->ds, cycle, unit,
 			                                (size_t)k, v, NULL))
 				return rnomem(r);
@@ -1525,16 +1536,41 @@ dti_dataset_read(const struct dti_framework *fw, const struct dti_units *units,
                  const char *path, const struct dti_read_opts *opts,
                  struct dti_dataset **out, struct dti_error *err)
 {
-	char *buf;
+	char *buf, *name;
 	size_t len;
 	*out = NULL;
-	enum dti_status st = dti_read_file(path, DTI_MAX_FILE, &buf, &len, err);
+	enum dti_status st = dti_read_source(path, &buf, &len, &name, err);
 	if (st)
 		return st;
-	st = dti_dataset_parse(fw, units, buf, len,
-	                       strcmp(path, "-") == 0 ? "<stdin>" : path, opts,
-	                       out, err);
+	st = dti_dataset_parse(fw, units, buf, len, name, opts, out, err);
 	free(buf);
+	free(name);
+	return st;
+}
+
+enum dti_status dti_data_meta(const char *buf, size_t len, const char *name,
+                              const char *key, char *out, size_t outsz,
+                              struct dti_error *err)
+{
+	if (!buf || !key || !out || !outsz)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+		                   "dti_data_meta: no buffer, key or output");
+	*out = '\0';
+	struct dti_csv c;
+	enum dti_status st =
+	    dti_csv_open_meta(&c, buf, len, name ? name : "<data>", err);
+	if (!st) {
+		const char *v = dti_csv_meta(&c, key);
+		if (!v)
+			st = DTI_ENOTFOUND;
+		else if (strlen(v) >= outsz)
+			st = dti_err_set(err, DTI_ELIMIT, c.name, 0, 0, key,
+			                 "metadata value longer than %zu bytes",
+			                 outsz - 1);
+		else
+			memcpy(out, v, strlen(v) + 1);
+	}
+	dti_csv_close(&c);
 	return st;
 }
 

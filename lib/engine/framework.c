@@ -1907,6 +1907,10 @@ enum dti_status dti_framework_parse(const char *buf, size_t len,
 		st = DTI_EINVALID;
 	if (p.nomem)
 		st = DTI_ENOMEM;
+	/* warnings about a sheet's rows name the row, as faults do */
+	for (size_t i = 0; i < fw->nwarn; i++)
+		dti_csv_place(&c, fw->warn[i].file, fw->warn[i].line,
+		              fw->warn[i].column);
 	dti_csv_close(&c);
 	free(p.rows);
 	free(p.imeta_leaf);
@@ -1921,15 +1925,15 @@ enum dti_status dti_framework_parse(const char *buf, size_t len,
 enum dti_status dti_framework_load(const char *path, struct dti_framework **out,
                                    struct dti_error *err)
 {
-	char *buf;
+	char *buf, *name;
 	size_t len;
 	*out = NULL;
-	enum dti_status st = dti_read_file(path, DTI_MAX_FILE, &buf, &len, err);
+	enum dti_status st = dti_read_source(path, &buf, &len, &name, err);
 	if (st)
 		return st;
-	st = dti_framework_parse(
-	    buf, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
+	st = dti_framework_parse(buf, len, name, out, err);
 	free(buf);
+	free(name);
 	return st;
 }
 

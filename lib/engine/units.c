@@ -863,14 +863,14 @@ enum dti_status dti_units_load(const char *path, struct dti_units **out,
 	if (!path || !out)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "dti_units_load: no path or no result");
-	char *buf;
+	char *buf, *name;
 	size_t len;
-	enum dti_status st = dti_read_file(path, DTI_MAX_FILE, &buf, &len, err);
+	enum dti_status st = dti_read_source(path, &buf, &len, &name, err);
 	if (st)
 		return st;
-	st = dti_units_parse(buf, len, strcmp(path, "-") ? path : "<stdin>",
-	                     out, err);
+	st = dti_units_parse(buf, len, name, out, err);
 	free(buf);
+	free(name);
 	return st;
 }
 
@@ -1013,14 +1013,14 @@ enum dti_status dti_units_load_groups(struct dti_units *u, const char *path,
 		return dti_err_set(
 		    err, DTI_EARG, NULL, 0, 0, NULL,
 		    "dti_units_load_groups: no registry or path");
-	char *buf;
+	char *buf, *name;
 	size_t len;
-	enum dti_status st = dti_read_file(path, DTI_MAX_FILE, &buf, &len, err);
+	enum dti_status st = dti_read_source(path, &buf, &len, &name, err);
 	if (st)
 		return st;
-	st = dti_units_parse_groups(u, buf, len,
-	                            strcmp(path, "-") ? path : "<stdin>", err);
+	st = dti_units_parse_groups(u, buf, len, name, err);
 	free(buf);
+	free(name);
 	return st;
 }
 

@@ -66,11 +66,14 @@ static const char compute_help[] =
     "\n"
     "Computes the value of every node for every unit of one cycle: values\n"
     "in [0,1] (points earned / points possible) for the DTI, pillars,\n"
-    "ranks at the published precision.  DATA is a CSV file ('-': stdin).\n"
+    "ranks at the published precision.  DATA is a CSV file ('-': stdin)\n"
+    "or a workbook (.xlsx), its first sheet or FILE#SHEET; frameworks and\n"
+    "registries are read from workbooks the same way.\n"
     "\n" COMMON_HELP "\n"
     "Examples:\n"
     "  dti compute -f pdti-2022 data.csv --format csv -o results.csv\n"
-    "  dti compute -f iMeta.csv iData.csv --nodes Index,Conn,Sust\n";
+    "  dti compute -f iMeta.csv iData.csv --nodes Index,Conn,Sust\n"
+    "  dti compute \"form.xlsx#Dữ liệu\" --top 3\n";
 
 static const char rank_help[] =
     "usage: dti rank [-f FRAMEWORK] [OPTIONS] DATA\n"

@@ -444,9 +444,32 @@ int cli_embedded_is_registry(const char *name)
 	       strncmp(name, "tiles-", 6) == 0;
 }
 
+/*
+ * The file a path names: itself, or for "BOOK#SHEET" (a sheet of a
+ * workbook) BOOK when no file has the whole name.  NULL: the path itself;
+ * else malloc'd.
+ */
+static char *sheet_book(const char *p)
+{
+	const char *hash = strrchr(p, '#');
+	if (!hash || strcmp(p, "-") == 0 || access(p, F_OK) == 0)
+		return NULL;
+	char *book = strndup(p, (size_t)(hash - p));
+	if (book && strcmp(book, "-") != 0 && access(book, F_OK) != 0) {
+		free(book);
+		return NULL;
+	}
+	return book;
+}
+
 static int file_exists(const char *p)
 {
-	return strcmp(p, "-") == 0 || access(p, F_OK) == 0;
+	if (strcmp(p, "-") == 0 || access(p, F_OK) == 0)
+		return 1;
+	char *book = sheet_book(p);
+	int found = book != NULL;
+	free(book);
+	return found;
 }
 
 int cli_load_framework(const char *name, struct dti_framework **fw)
@@ -1113,13 +1136,55 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	const char *data = o->args[0];
 	char *buf;
 	size_t len;
-	int rc = read_input(data, &buf, &len);
+	/* "book.xlsx#Sheet": the workbook is read, the name keeps the sheet */
+	char *book = sheet_book(data);
+	int split = book != NULL;
+	int rc = read_input(book ? book : data, &buf, &len);
+	if (!rc && split && (len < 4 || memcmp(buf, "PK\x03\x04", 4) != 0)) {
+		fprintf(stderr,
+		        "dti: %s: not a workbook: '%s' names a sheet of an "
+		        ".xlsx file\n",
+		        book, strrchr(data, '#'));
+		free(buf);
+		rc = EXIT_DATA;
+	}
+	free(book);
 	if (rc)
 		return rc;
+	int workbook = len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0;
+	int is_stdin = data[0] == '-' && (data[1] == '\0' || data[1] == '#');
+	const char *shown = is_stdin ? data + 1 : data;
+	size_t dn = strlen(shown) + 10;
+	char *dname = malloc(dn);
+	if (!dname) {
+		free(buf);
+		fprintf(stderr, "dti: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	/* a workbook whose own name has a '#': "#" alone reads its first
+	   sheet */
+	snprintf(dname, dn, "%s%s%s", is_stdin ? "<stdin>" : "", shown,
+	         workbook && !split && strchr(data, '#') ? "#" : "");
 	char fwname[256];
 	const char *fwn = o->framework;
-	if (!fwn)
+	if (!fwn && workbook) {
+		struct dti_error merr = DTI_ERROR_INIT;
+		enum dti_status mst = dti_data_meta(
+		    buf, len, dname, "framework", fwname, sizeof fwname, &merr);
+		if (mst && merr.code) { /* not "no such line": a fault */
+			cli_error(NULL, &merr);
+			dti_error_release(&merr);
+			free(buf);
+			free(dname);
+			return cli_exit_for(mst, EXIT_DATA);
+		}
+		dti_error_release(&merr);
+		fwname[strcspn(fwname, " \t,;")] = '\0';
+		if (!mst && *fwname)
+			fwn = fwname;
+	} else if (!fwn) {
 		fwn = framework_from_data(buf, len, fwname, sizeof fwname);
+	}
 	if (!fwn) {
 		fprintf(stderr, "dti: no framework: give -f FILE or a bundled "
 		                "name (pdti-2022, ...), or put '# framework: "
@@ -1134,14 +1199,14 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		                    &run->units);
 	if (rc) {
 		free(buf);
+		free(dname);
 		return rc;
 	}
 	struct dti_error err = DTI_ERROR_INIT;
-	enum dti_status st =
-	    dti_dataset_parse(run->fw, run->units, buf, len,
-	                      strcmp(data, "-") == 0 ? "<stdin>" : data,
-	                      &o->read, &run->ds, &err);
+	enum dti_status st = dti_dataset_parse(run->fw, run->units, buf, len,
+	                                       dname, &o->read, &run->ds, &err);
 	free(buf);
+	free(dname);
 	if (st) {
 		cli_error(NULL, &err);
 		dti_error_release(&err);

@@ -88,6 +88,10 @@ ELIDED = re.compile(r'\.\.\.')
 #                         framework, example-province-internal)
 #   units.csv,            data/demo/example-units.csv (departments and
 #   departments.csv       communes of a fictional province)
+#   data.xlsx             tests/data/xlsx/pdti-2022-demo.xlsx (data.csv as
+#                         LibreOffice saves it)
+#   form.xlsx             tests/data/xlsx/example-2025-mixed.xlsx
+#                         (example-2025.csv on a sheet 'Dữ liệu')
 #   plan.pdf, ke-hoach.pdf, report.pdf  a small PDF
 #   admin.pw, lan.pw      a password
 #   frameworks/, data/units/  copies of the source tree's (the C example
@@ -138,6 +142,8 @@ def make_files(d):
     cp('tests/cli/data/pdti-2024-main.csv', 'main-2024.csv')
     cp('data/demo/example-units.csv', 'units.csv')
     cp('data/demo/example-units.csv', 'departments.csv')
+    cp('tests/data/xlsx/pdti-2022-demo.xlsx', 'data.xlsx')
+    cp('tests/data/xlsx/example-2025-mixed.xlsx', 'form.xlsx')
     pdf = '%PDF-1.4\n% plan\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'
     w('plan.pdf', pdf)
     w('ke-hoach.pdf', pdf)

@@ -1,5 +1,5 @@
 /*
- * lib/base/xlsx.c - workbooks (XLSX) written into a struct dti_buf.
+ * lib/base/xlsx_write.c - workbooks (XLSX) written into a struct dti_buf.
  *
  * libxlsxwriter writes a workbook to a file name only, so the workbook is
  * written to a temporary file that is unlinked as soon as it exists (the
