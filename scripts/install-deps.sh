@@ -18,11 +18,15 @@ browser="$root/tests/browser"
 # chromium is the browser of the browser tests (tests/browser, driven by the
 # npm package playwright-core, which never downloads a browser of its own),
 # fonts-dejavu-core a font with every Vietnamese letter for its screenshots.
+# libcairo2-dev, libpango1.0-dev and librsvg2-dev draw 'dti report's PDF
+# (cairo's PDF surface, text shaped by Pango in DejaVu Sans, the SVG charts
+# by librsvg); poppler-utils (pdftotext, pdftoppm) reads it back in tests.
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
       libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema
-      chromium fonts-dejavu-core"
+      chromium fonts-dejavu-core libcairo2-dev libpango1.0-dev librsvg2-dev
+      poppler-utils"
 
 missing=""
 for p in $PKGS; do
