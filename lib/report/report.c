@@ -409,10 +409,10 @@ static void title_page(struct report *r, json_t *res)
 	     T(r,
 	       "Các giá trị là giá trị đã công bố của kỳ, làm tròn theo độ "
 	       "chính xác của bộ chỉ số. Điểm kiểm tra được ký và có thể kiểm "
-	       "tra bằng lệnh 'dti audit verify-checkpoint'.",
+	       "tra bằng lệnh 'dti audit verify --checkpoint TỆP'.",
 	       "Values are the cycle's published values, rounded to the "
 	       "framework's precision. The checkpoint is signed and can be "
-	       "checked with 'dti audit verify-checkpoint'."));
+	       "checked with 'dti audit verify --checkpoint FILE'."));
 	end_page(r, 0);
 }
 
