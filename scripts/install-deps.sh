@@ -21,12 +21,16 @@ browser="$root/tests/browser"
 # libxlsxwriter-dev writes results as XLSX workbooks (--format xlsx), and
 # python3-openpyxl reads them back, cell by cell, in the tests.
 # libzip-dev and libexpat1-dev read workbooks (.xlsx: a zip of XML parts).
+# libcairo2-dev, libpango1.0-dev and librsvg2-dev draw 'dti report's PDF
+# (cairo's PDF surface, text shaped by Pango in DejaVu Sans, the SVG charts
+# by librsvg); poppler-utils (pdftotext, pdftoppm) reads it back in tests.
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
       libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema
       chromium fonts-dejavu-core libxlsxwriter-dev python3-openpyxl
-      libzip-dev libexpat1-dev"
+      libzip-dev libexpat1-dev libcairo2-dev libpango1.0-dev librsvg2-dev
+      poppler-utils"
 
 missing=""
 for p in $PKGS; do

@@ -289,6 +289,8 @@ FIXTURES = {
     'man:dti-explain.1': (S_VIEWS, {}, {}),
     'help:chart': (S_VIEWS, {}, {}),
     'man:dti-chart.1': (S_VIEWS, {}, {}),
+    'help:report': (S_VIEWS, {}, {}),
+    'man:dti-report.1': (S_VIEWS, {}, {}),
 }
 
 
