@@ -1190,6 +1190,7 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		                "name (pdti-2022, ...), or put '# framework: "
 		                "ID' in the data file\n");
 		free(buf);
+		free(dname);
 		return EXIT_USAGE;
 	}
 	rc = cli_load_framework(fwn, &run->fw);
