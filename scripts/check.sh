@@ -89,6 +89,7 @@ if [ $quick = 0 ]; then
 	# imports of a smaller store
 	test_args="--no-suite pg-cli"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions="$(pwd)/tests/lsan-suppressions.txt":print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	DTI_KILL_ROUNDS=10 DTI_KILL_COMMUNES=1000 \
 		run build-asan -Db_sanitize=address,undefined -Db_lundef=false \
