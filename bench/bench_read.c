@@ -342,6 +342,41 @@ static struct timing time_parse(const struct dti_framework *fw, const char *buf,
 	return r;
 }
 
+static void write_file(const char *dir, const char *name, const char *p,
+                       size_t len)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "bench_read: cannot write %s\n", path);
+		exit(1);
+	}
+}
+
+/* --write DIR: the inputs of the large case as files, for timing whole
+ * processes (bench/process.sh): framework.csv, data.csv, data.xlsx. */
+static void write_case(const char *dir, size_t nunits, size_t nind)
+{
+	struct text fwt = {0}, csv = {0};
+	framework(&fwt, nind);
+	char **f = figures(nunits, nind);
+	csv_data(&csv, f, nunits, nind);
+	size_t xlen;
+	char *xlsx = xlsx_data(f, nunits, nind, &xlen);
+	write_file(dir, "framework.csv", fwt.p, fwt.len);
+	write_file(dir, "data.csv", csv.p, csv.len);
+	write_file(dir, "data.xlsx", xlsx, xlen);
+	for (size_t i = 0; i < nunits * nind; i++)
+		free(f[i]);
+	free(f);
+	free(csv.p);
+	free(fwt.p);
+	free(xlsx);
+}
+
+static int csv_only; /* --csv-only: the workbook is not timed */
+
 static void run_case(size_t nunits, size_t nind, int reps)
 {
 	struct text fwt = {0}, csv = {0};
@@ -352,21 +387,31 @@ static void run_case(size_t nunits, size_t nind, int reps)
 		die("framework", &err);
 	char **f = figures(nunits, nind);
 	csv_data(&csv, f, nunits, nind);
-	size_t xlen;
-	char *xlsx = xlsx_data(f, nunits, nind, &xlen);
 	int warm = nunits > 1000 ? 1 : 3;
 	struct timing c =
 	    time_parse(fw, csv.p, csv.len, "bench.csv", warm, reps);
+	printf("%6zu x %-4zu  CSV  %8.1f KiB  median %9.2f ms  "
+	       "(min %.2f, max %.2f; CPU %.2f)  %.1f MB/s\n",
+	       nunits, nind, (double)csv.len / 1024, c.med, c.min, c.max, c.cpu,
+	       (double)csv.len / 1e6 / (c.med / 1e3));
+	fflush(stdout);
+	if (csv_only) {
+		for (size_t i = 0; i < nunits * nind; i++)
+			free(f[i]);
+		free(f);
+		free(csv.p);
+		free(fwt.p);
+		dti_framework_free(fw);
+		return;
+	}
+	size_t xlen;
+	char *xlsx = xlsx_data(f, nunits, nind, &xlen);
 	struct timing x = time_parse(fw, xlsx, xlen, "bench.xlsx", warm, reps);
 	if (strcmp(c.hash, x.hash) != 0) {
 		fprintf(stderr, "bench_read: the workbook gave other "
 		                "figures than the CSV\n");
 		exit(1);
 	}
-	printf("%6zu x %-4zu  CSV  %8.1f KiB  median %9.2f ms  "
-	       "(min %.2f, max %.2f; CPU %.2f)  %.1f MB/s\n",
-	       nunits, nind, (double)csv.len / 1024, c.med, c.min, c.max, c.cpu,
-	       (double)csv.len / 1e6 / (c.med / 1e3));
 	printf("%6zu x %-4zu  XLSX %8.1f KiB  median %9.2f ms  "
 	       "(min %.2f, max %.2f; CPU %.2f)  %.2f x the CSV\n",
 	       nunits, nind, (double)xlen / 1024, x.med, x.min, x.max, x.cpu,
@@ -385,6 +430,7 @@ int main(int argc, char **argv)
 {
 	int reps = 11;
 	size_t units = 10000, inds = 200;
+	const char *write = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
 			reps = atoi(argv[++i]);
@@ -392,14 +438,23 @@ int main(int argc, char **argv)
 			units = (size_t)atol(argv[++i]);
 		else if (strcmp(argv[i], "--indicators") == 0 && i + 1 < argc)
 			inds = (size_t)atol(argv[++i]);
+		else if (strcmp(argv[i], "--csv-only") == 0)
+			csv_only = 1;
+		else if (strcmp(argv[i], "--write") == 0 && i + 1 < argc)
+			write = argv[++i];
 		else {
 			fprintf(stderr, "usage: bench_read [--reps N] "
-			                "[--units N] [--indicators N]\n");
+			                "[--units N] [--indicators N] "
+			                "[--csv-only] [--write DIR]\n");
 			return 2;
 		}
 	}
 	if (reps < 1 || !units || !inds)
 		return 2;
+	if (write) {
+		write_case(write, units, inds);
+		return 0;
+	}
 	char cpu[256];
 	cpu_model(cpu, sizeof cpu);
 	struct utsname u;

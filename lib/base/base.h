@@ -94,6 +94,36 @@ enum dti_status dti_csv_text_cell(struct dti_buf *b, const char *s);
 enum dti_status dti_buf_final(struct dti_buf *b, enum dti_status st,
                               struct dti_error *err);
 
+/* ---- libraries opened when first used (dl.c) -------------------------- */
+
+/*
+ * Opens the shared library soname (dlopen, local symbols) and stores the
+ * address of names[i] into the function pointer at slots[i], for i < n.
+ * The handle, or NULL with why in fault (the library missing, a symbol
+ * missing).  Callers list the functions they use once, with an X macro:
+ *   #define FOO_FUNCS(X) X(foo_open) X(foo_close)
+ *   static struct { FOO_FUNCS(DTI_DL_FIELD) } foo;
+ *   static const char *const foo_names[] = {FOO_FUNCS(DTI_DL_NAME)};
+ *   #define FOO_SLOT(f) (void *)&foo.f,
+ *   static void *const foo_slots[] = {FOO_FUNCS(FOO_SLOT)};
+ * and call foo.foo_open(...) after a successful load (under pthread_once).
+ */
+void *dti_dl_load(const char *soname, const char *const *names,
+                  void *const *slots, size_t n, char *fault, size_t cap);
+#define DTI_DL_FIELD(f) __typeof__(f) *f;
+#define DTI_DL_NAME(f)  #f,
+
+/* ---- characters (ICU, text.c) ------------------------------------------ */
+
+/* What a unit-name key makes of a character that folds to nothing. */
+enum dti_uchar_class {
+	DTI_UCHAR_MARK,  /* a combining mark or format character: dropped */
+	DTI_UCHAR_DASH,  /* dash punctuation: '-' */
+	DTI_UCHAR_OTHER, /* anything else: a space */
+};
+enum dti_uchar_class dti_uchar_class(uint32_t cp);
+int dti_uchar_is_upper(uint32_t cp);
+
 /* ---- memory ---------------------------------------------------------- */
 
 /* An arena: many small allocations freed together. */
@@ -158,6 +188,14 @@ int dti_map_get(const struct dti_map *m, const char *key, size_t *val);
 void dti_map_release(struct dti_map *m);
 
 /* ---- numbers --------------------------------------------------------- */
+
+/*
+ * A plain decimal, s[0..n) as "[-]digits[.digits][e[+-]digits]", converted
+ * exactly (correctly rounded, as strtod) when it has at most 19
+ * significant digits and its power of ten is within 10^+-22: 0 and *out.
+ * -1 for anything else (then strtod, or the full parser, decides).
+ */
+int dti_fast_decimal(const char *s, size_t n, double *out);
 
 /*
  * Parses a decimal number as people type it in data files: optional sign,

@@ -16,14 +16,18 @@
  *     column, a separator, or whatever ICU makes of them;
  *   - the fold key is plain ASCII ([a-z0-9] words separated by one space),
  *     identical for NFC and NFD input, so it can key hash maps;
- *   - the collator is opened once per process (pthread_once) and only used
- *     through ICU's const API, which is thread-safe.
+ *   - ICU is opened (dlopen) and the collator made once per process
+ *     (pthread_once), when first needed; the collator is only used through
+ *     ICU's const API, which is thread-safe.  Without ICU, collation falls
+ *     back to the accent-free order and character classes to a few ranges.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
 #include <unicode/ucol.h>
+#include <unicode/uvernum.h>
 
 #include "base/base.h"
 
@@ -681,6 +685,76 @@ size_t dti_text_fold(const char *s, char *out, size_t outsz)
 	return n;
 }
 
+/* ---- ICU, opened when first needed -------------------------------- */
+
+/* ICU's names carry its version (ucol_open_72): expanded, then quoted */
+#define ICU_QUOTE2(f) #f
+#define ICU_QUOTE(f)  ICU_QUOTE2(f)
+#define ICU_NAME(f)   ICU_QUOTE(f),
+#define ICU_SONAME    "libicui18n.so." ICU_QUOTE(U_ICU_VERSION_MAJOR_NUM)
+/* libicui18n, and through it libicuuc (dlsym searches both) */
+#define ICU_FUNCS(X)                                                           \
+	X(ucol_open)                                                           \
+	X(ucol_close) X(ucol_setAttribute) X(ucol_strcollUTF8) X(u_charType)   \
+	    X(u_isupper)
+
+static struct {
+	ICU_FUNCS(DTI_DL_FIELD)
+} icu;
+static const char *const icu_names[] = {ICU_FUNCS(ICU_NAME)};
+#define ICU_SLOT(f) (void *)&icu.f,
+static void *const icu_slots[] = {ICU_FUNCS(ICU_SLOT)};
+static int icu_loaded;
+static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
+
+static void load_icu(void)
+{
+	char fault[256];
+	icu_loaded = dti_dl_load(ICU_SONAME, icu_names, icu_slots,
+	                         sizeof icu_names / sizeof *icu_names, fault,
+	                         sizeof fault) != NULL;
+}
+
+enum dti_uchar_class dti_uchar_class(uint32_t cp)
+{
+	pthread_once(&icu_once, load_icu);
+	int8_t type;
+	if (icu_loaded)
+		type = icu.u_charType((UChar32)cp);
+	else if ((cp >= 0x300 && cp <= 0x36F) ||
+	         (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	         (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+	         (cp >= 0x20D0 && cp <= 0x20FF))
+		type = U_NON_SPACING_MARK;
+	else if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF ||
+	         cp == 0x00AD)
+		type = U_FORMAT_CHAR;
+	else if (cp >= 0x2010 && cp <= 0x2015)
+		type = U_DASH_PUNCTUATION;
+	else
+		type = U_OTHER_PUNCTUATION;
+	if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
+	    type == U_FORMAT_CHAR)
+		return DTI_UCHAR_MARK;
+	return type == U_DASH_PUNCTUATION ? DTI_UCHAR_DASH : DTI_UCHAR_OTHER;
+}
+
+int dti_uchar_is_upper(uint32_t cp)
+{
+	pthread_once(&icu_once, load_icu);
+	if (icu_loaded)
+		return icu.u_isupper((UChar32)cp) != 0;
+	/* Latin-1; Latin Extended-A where capitals are even (Ă, Đ, Ĩ, Ũ);
+	 * Ơ, Ư; the Vietnamese letters of Latin Extended Additional */
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
+	    (((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) &&
+	     cp % 2 == 0) ||
+	    cp == 0x1A0 || cp == 0x1AF ||
+	    (cp >= 0x1EA0 && cp <= 0x1EF9 && cp % 2 == 0))
+		return 1;
+	return 0;
+}
+
 /* ---- collation ------------------------------------------------------- */
 
 static UCollator *vi_collator;
@@ -688,17 +762,20 @@ static pthread_once_t vi_once = PTHREAD_ONCE_INIT;
 
 static void open_collator(void)
 {
+	pthread_once(&icu_once, load_icu);
+	if (!icu_loaded)
+		return;
 	UErrorCode st = U_ZERO_ERROR;
-	UCollator *c = ucol_open("vi", &st);
+	UCollator *c = icu.ucol_open("vi", &st);
 	if (U_FAILURE(st)) {
 		if (c)
-			ucol_close(c);
+			icu.ucol_close(c);
 		return;
 	}
 	/* names typed on a Mac arrive decomposed (NFD) */
-	ucol_setAttribute(c, UCOL_NORMALIZATION_MODE, UCOL_ON, &st);
+	icu.ucol_setAttribute(c, UCOL_NORMALIZATION_MODE, UCOL_ON, &st);
 	if (U_FAILURE(st)) {
-		ucol_close(c);
+		icu.ucol_close(c);
 		return;
 	}
 	vi_collator = c;
@@ -735,7 +812,7 @@ int dti_text_collate(const char *a, const char *b)
 	if (vi_collator) {
 		UErrorCode st = U_ZERO_ERROR;
 		UCollationResult r =
-		    ucol_strcollUTF8(vi_collator, a, -1, b, -1, &st);
+		    icu.ucol_strcollUTF8(vi_collator, a, -1, b, -1, &st);
 		if (U_SUCCESS(st)) {
 			if (r == UCOL_LESS)
 				return -1;

@@ -33,6 +33,7 @@
  * beyond XFD1048576, repeated or out of order are errors.  Texts are UTF-8
  * without NUL bytes, like every CSV field.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,55 @@
 #include <zip.h>
 
 #include "base/base.h"
+
+/* ---- libzip and expat, opened when the first workbook is read --------- */
+
+#ifndef DTI_LIBZIP_SONAME
+#define DTI_LIBZIP_SONAME "libzip.so.4"
+#endif
+#ifndef DTI_LIBEXPAT_SONAME
+#define DTI_LIBEXPAT_SONAME "libexpat.so.1"
+#endif
+#define ZIP_FUNCS(X)                                                           \
+	X(zip_close)                                                           \
+	X(zip_error_code_zip) X(zip_error_fini) X(zip_error_init)              \
+	    X(zip_error_strerror) X(zip_fclose) X(zip_file_strerror)           \
+	        X(zip_fopen_index) X(zip_fread) X(zip_name_locate)             \
+	            X(zip_open_from_source) X(zip_source_buffer_create)        \
+	                X(zip_source_free) X(zip_stat_index) X(zip_stat_init)  \
+	                    X(zip_strerror)
+#define EXPAT_FUNCS(X)                                                         \
+	X(XML_ErrorString)                                                     \
+	X(XML_GetCurrentColumnNumber) X(XML_GetCurrentLineNumber)              \
+	    X(XML_GetErrorCode) X(XML_Parse) X(XML_ParserCreate)               \
+	        X(XML_ParserFree) X(XML_SetCharacterDataHandler)               \
+	            X(XML_SetElementHandler) X(XML_SetStartDoctypeDeclHandler) \
+	                X(XML_SetUserData) X(XML_StopParser)
+
+static struct {
+	ZIP_FUNCS(DTI_DL_FIELD)
+} xz;
+static struct {
+	EXPAT_FUNCS(DTI_DL_FIELD)
+} xx;
+static const char *const xz_names[] = {ZIP_FUNCS(DTI_DL_NAME)};
+static const char *const xx_names[] = {EXPAT_FUNCS(DTI_DL_NAME)};
+#define XZ_SLOT(f) (void *)&xz.f,
+#define XX_SLOT(f) (void *)&xx.f,
+static void *const xz_slots[] = {ZIP_FUNCS(XZ_SLOT)};
+static void *const xx_slots[] = {EXPAT_FUNCS(XX_SLOT)};
+static pthread_once_t libs_once = PTHREAD_ONCE_INIT;
+static char libs_fault[256]; /* why they could not be opened, else "" */
+
+static void load_libs(void)
+{
+	if (dti_dl_load(DTI_LIBZIP_SONAME, xz_names, xz_slots,
+	                sizeof xz_names / sizeof *xz_names, libs_fault,
+	                sizeof libs_fault))
+		dti_dl_load(DTI_LIBEXPAT_SONAME, xx_names, xx_slots,
+		            sizeof xx_names / sizeof *xx_names, libs_fault,
+		            sizeof libs_fault);
+}
 
 #define XLSX_MAX_ROW  1048576UL
 #define XLSX_MAX_COL  16384UL
@@ -261,7 +311,7 @@ static void fail(struct xr *x, enum dti_status code, unsigned long row,
 	             row && x->sheet ? col : 0, NULL, fmt, ap);
 	va_end(ap);
 	if (x->xp)
-		XML_StopParser(x->xp, XML_FALSE);
+		xx.XML_StopParser(x->xp, XML_FALSE);
 }
 
 static void nomem(struct xr *x)
@@ -271,7 +321,7 @@ static void nomem(struct xr *x)
 		dti_err_nomem(x->err);
 	}
 	if (x->xp)
-		XML_StopParser(x->xp, XML_FALSE);
+		xx.XML_StopParser(x->xp, XML_FALSE);
 }
 
 /* ---- streaming a part through expat ---------------------------------- */
@@ -308,9 +358,9 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int n)
 /* Index of a part by name: exact, else ignoring case (as Office does). */
 static zip_int64_t locate(struct xr *x, const char *part)
 {
-	zip_int64_t i = zip_name_locate(x->za, part, 0);
+	zip_int64_t i = xz.zip_name_locate(x->za, part, 0);
 	if (i < 0)
-		i = zip_name_locate(x->za, part, ZIP_FL_NOCASE);
+		i = xz.zip_name_locate(x->za, part, ZIP_FL_NOCASE);
 	return i;
 }
 
@@ -330,8 +380,8 @@ static enum dti_status stream(struct xr *x, const char *part, int optional,
 		return optional ? DTI_ENOTFOUND : x->st;
 	}
 	zip_stat_t zs;
-	zip_stat_init(&zs);
-	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &zs) == 0 &&
+	xz.zip_stat_init(&zs);
+	if (xz.zip_stat_index(x->za, (zip_uint64_t)idx, 0, &zs) == 0 &&
 	    (zs.valid & ZIP_STAT_SIZE) && zs.size > x->lim->part) {
 		fail(x, DTI_ELIMIT, 0, 0,
 		     "%s would take %llu bytes uncompressed, more than the "
@@ -339,33 +389,33 @@ static enum dti_status stream(struct xr *x, const char *part, int optional,
 		     part, (unsigned long long)zs.size, x->lim->part);
 		return x->st;
 	}
-	zip_file_t *zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
+	zip_file_t *zf = xz.zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
 	if (!zf) {
 		fail(x, DTI_EINVALID, 0, 0, "%s cannot be read: %s", part,
-		     zip_strerror(x->za));
+		     xz.zip_strerror(x->za));
 		return x->st;
 	}
-	XML_Parser xp = XML_ParserCreate("UTF-8");
+	XML_Parser xp = xx.XML_ParserCreate("UTF-8");
 	if (!xp) {
-		zip_fclose(zf);
+		xz.zip_fclose(zf);
 		nomem(x);
 		return x->st;
 	}
 	x->xp = xp;
 	x->part = part;
 	x->collect = C_NONE;
-	XML_SetUserData(xp, x);
-	XML_SetElementHandler(xp, start, end);
-	XML_SetCharacterDataHandler(xp, on_text);
-	XML_SetStartDoctypeDeclHandler(xp, on_doctype);
+	xx.XML_SetUserData(xp, x);
+	xx.XML_SetElementHandler(xp, start, end);
+	xx.XML_SetCharacterDataHandler(xp, on_text);
+	xx.XML_SetStartDoctypeDeclHandler(xp, on_doctype);
 	char chunk[65536];
 	size_t total = 0;
 	for (;;) {
-		zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
+		zip_int64_t n = xz.zip_fread(zf, chunk, sizeof chunk);
 		if (n < 0) {
 			fail(x, DTI_EINVALID, 0, 0,
 			     "%s is damaged (the zip cannot be read): %s", part,
-			     zip_file_strerror(zf));
+			     xz.zip_file_strerror(zf));
 			break;
 		}
 		total += (size_t)n;
@@ -376,24 +426,25 @@ static enum dti_status stream(struct xr *x, const char *part, int optional,
 			     part, x->lim->part);
 			break;
 		}
-		enum XML_Status xs =
-		    XML_Parse(xp, chunk, (int)n, n == 0 ? XML_TRUE : XML_FALSE);
+		enum XML_Status xs = xx.XML_Parse(
+		    xp, chunk, (int)n, n == 0 ? XML_TRUE : XML_FALSE);
 		if (x->st || x->stopped_head)
 			break;
 		if (xs != XML_STATUS_OK) {
 			fail(x, DTI_ESYNTAX, 0, 0,
 			     "%s:%lu:%lu: malformed XML: %s", part,
-			     (unsigned long)XML_GetCurrentLineNumber(xp),
-			     (unsigned long)XML_GetCurrentColumnNumber(xp) + 1,
-			     XML_ErrorString(XML_GetErrorCode(xp)));
+			     (unsigned long)xx.XML_GetCurrentLineNumber(xp),
+			     (unsigned long)xx.XML_GetCurrentColumnNumber(xp) +
+			         1,
+			     xx.XML_ErrorString(xx.XML_GetErrorCode(xp)));
 			break;
 		}
 		if (n == 0)
 			break;
 	}
-	XML_ParserFree(xp);
+	xx.XML_ParserFree(xp);
 	x->xp = NULL;
-	zip_fclose(zf);
+	xz.zip_fclose(zf);
 	return x->st;
 }
 
@@ -1320,7 +1371,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 			r->n = (uint32_t)(o->ncells - x->row_first);
 			if (x->lim->head && row_ends_head(x)) {
 				x->stopped_head = 1;
-				XML_StopParser(x->xp, XML_FALSE);
+				xx.XML_StopParser(x->xp, XML_FALSE);
 			}
 		}
 		x->last_row = x->row;
@@ -1411,6 +1462,13 @@ enum dti_status dti_xlsx_read(const char *buf, size_t len, const char *book,
 		dti_xlsx_limits_init(&dl);
 		lim = &dl;
 	}
+	pthread_once(&libs_once, load_libs);
+	if (libs_fault[0])
+		return dti_err_set(err, DTI_EIO, book ? book : "<workbook>", 0,
+		                   0, NULL,
+		                   "workbooks cannot be read here: %s (install "
+		                   "libzip4 and libexpat1)",
+		                   libs_fault);
 	struct xr x;
 	memset(&x, 0, sizeof x);
 	x.book = book ? book : "<workbook>";
@@ -1418,23 +1476,23 @@ enum dti_status dti_xlsx_read(const char *buf, size_t len, const char *book,
 	x.err = err;
 	x.out = out;
 	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(buf, len, 0, &ze);
+	xz.zip_error_init(&ze);
+	zip_source_t *src = xz.zip_source_buffer_create(buf, len, 0, &ze);
 	if (src)
-		x.za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+		x.za = xz.zip_open_from_source(src, ZIP_RDONLY, &ze);
 	if (!x.za) {
-		enum dti_status code = zip_error_code_zip(&ze) == ZIP_ER_MEMORY
-		                           ? DTI_ENOMEM
-		                           : DTI_EINVALID;
+		enum dti_status code =
+		    xz.zip_error_code_zip(&ze) == ZIP_ER_MEMORY ? DTI_ENOMEM
+		                                                : DTI_EINVALID;
 		dti_err_set(err, code, x.book, 0, 0, NULL,
 		            "not a readable workbook (zip): %s",
-		            zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+		            xz.zip_error_strerror(&ze));
+		xz.zip_error_fini(&ze);
 		if (src)
-			zip_source_free(src);
+			xz.zip_source_free(src);
 		return code;
 	}
-	zip_error_fini(&ze);
+	xz.zip_error_fini(&ze);
 
 	/* the package's relationships name the workbook */
 	char *wb = NULL;
@@ -1499,7 +1557,7 @@ enum dti_status dti_xlsx_read(const char *buf, size_t len, const char *book,
 	free(sst_part);
 	free(styles_part);
 	release_reader(&x);
-	zip_close(x.za); /* read only: discards */
+	xz.zip_close(x.za); /* read only: discards */
 	if (x.st) {
 		dti_xlsx_release(out);
 		return x.st;

@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,42 @@
 #include <xlsxwriter.h>
 
 #include "base/base.h"
+
+/* ---- libxlsxwriter, opened when the first workbook is written --------- */
+
+#ifndef DTI_LIBXLSXWRITER_SONAME
+#define DTI_LIBXLSXWRITER_SONAME "libxlsxwriter.so.4"
+#endif
+#define LXW_FUNCS(X)                                                           \
+	X(format_set_align)                                                    \
+	X(format_set_bold) X(format_set_bottom) X(format_set_font_color)       \
+	    X(format_set_num_format) X(format_set_text_wrap) X(lxw_strerror)   \
+	        X(lxw_workbook_free) X(workbook_add_format)                    \
+	            X(workbook_add_worksheet) X(workbook_close)                \
+	                X(workbook_get_worksheet_by_name) X(workbook_new_opt)  \
+	                    X(workbook_set_properties)                         \
+	                        X(worksheet_freeze_panes)                      \
+	                            X(worksheet_set_column)                    \
+	                                X(worksheet_set_row)                   \
+	                                    X(worksheet_write_blank)           \
+	                                        X(worksheet_write_number)      \
+	                                            X(worksheet_write_string)
+
+static struct {
+	LXW_FUNCS(DTI_DL_FIELD)
+} lx;
+static const char *const lx_names[] = {LXW_FUNCS(DTI_DL_NAME)};
+#define LX_SLOT(f) (void *)&lx.f,
+static void *const lx_slots[] = {LXW_FUNCS(LX_SLOT)};
+static pthread_once_t lx_once = PTHREAD_ONCE_INIT;
+static char lx_fault[256]; /* why it could not be opened, else "" */
+
+static void load_lx(void)
+{
+	dti_dl_load(DTI_LIBXLSXWRITER_SONAME, lx_names, lx_slots,
+	            sizeof lx_names / sizeof *lx_names, lx_fault,
+	            sizeof lx_fault);
+}
 
 #define XLSX_DIGITS 18 /* number formats 0..17 decimals */
 
@@ -69,12 +106,12 @@ static void check(struct dti_xlsx *x, lxw_error e)
 	             e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED
 	         ? DTI_ELIMIT
 	         : DTI_EIO,
-	     lxw_strerror(e));
+	     lx.lxw_strerror(e));
 }
 
 static lxw_format *new_format(struct dti_xlsx *x)
 {
-	lxw_format *f = x->wb ? workbook_add_format(x->wb) : NULL;
+	lxw_format *f = x->wb ? lx.workbook_add_format(x->wb) : NULL;
 	if (!f)
 		fail(x, DTI_ENOMEM, "no memory for a cell format");
 	return f;
@@ -83,6 +120,12 @@ static lxw_format *new_format(struct dti_xlsx *x)
 enum dti_status dti_xlsx_new(struct dti_xlsx **out, struct dti_error *err)
 {
 	*out = NULL;
+	pthread_once(&lx_once, load_lx);
+	if (lx_fault[0])
+		return dti_err_set(err, DTI_EIO, "", 0, 0, NULL,
+		                   "workbooks cannot be written here: %s "
+		                   "(install libxlsxwriter4)",
+		                   lx_fault);
 	struct dti_xlsx *x = calloc(1, sizeof *x);
 	if (!x)
 		return dti_err_nomem(err);
@@ -122,7 +165,7 @@ enum dti_status dti_xlsx_new(struct dti_xlsx **out, struct dti_error *err)
 	wo.constant_memory = LXW_TRUE;
 	wo.tmpdir = (char *)dir;
 	wo.use_zip64 = LXW_TRUE;
-	x->wb = workbook_new_opt(name, &wo);
+	x->wb = lx.workbook_new_opt(name, &wo);
 	if (!x->wb) {
 		dti_xlsx_free(x);
 		return dti_err_nomem(err);
@@ -133,22 +176,22 @@ enum dti_status dti_xlsx_new(struct dti_xlsx **out, struct dti_error *err)
 	x->bold = new_format(x);
 	x->wrap = new_format(x);
 	if (x->head) {
-		format_set_bold(x->head);
-		format_set_text_wrap(x->head);
-		format_set_align(x->head, LXW_ALIGN_VERTICAL_TOP);
-		format_set_bottom(x->head, LXW_BORDER_NONE);
+		lx.format_set_bold(x->head);
+		lx.format_set_text_wrap(x->head);
+		lx.format_set_align(x->head, LXW_ALIGN_VERTICAL_TOP);
+		lx.format_set_bottom(x->head, LXW_BORDER_NONE);
 	}
 	if (x->code) {
-		format_set_font_color(x->code, 0x595959);
-		format_set_bottom(x->code, LXW_BORDER_THIN);
+		lx.format_set_font_color(x->code, 0x595959);
+		lx.format_set_bottom(x->code, LXW_BORDER_THIN);
 	}
 	if (x->integer)
-		format_set_num_format(x->integer, "0");
+		lx.format_set_num_format(x->integer, "0");
 	if (x->bold)
-		format_set_bold(x->bold);
+		lx.format_set_bold(x->bold);
 	if (x->wrap) {
-		format_set_text_wrap(x->wrap);
-		format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
+		lx.format_set_text_wrap(x->wrap);
+		lx.format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
 	}
 	if (x->status) {
 		dti_xlsx_free(x);
@@ -167,7 +210,7 @@ void dti_xlsx_props(struct dti_xlsx *x, const char *title, const char *comments)
 	p.title = (char *)title;
 	p.comments = (char *)comments;
 	p.author = (char *)"dti";
-	check(x, workbook_set_properties(x->wb, &p));
+	check(x, lx.workbook_set_properties(x->wb, &p));
 }
 
 /*
@@ -216,7 +259,7 @@ void dti_xlsx_sheet(struct dti_xlsx *x, const char *name)
 	/* a second sheet of the same name gets " (2)", " (3)", ... */
 	char base[160];
 	memcpy(base, nm, sizeof nm);
-	for (int k = 2; workbook_get_worksheet_by_name(x->wb, nm); k++) {
+	for (int k = 2; lx.workbook_get_worksheet_by_name(x->wb, nm); k++) {
 		char suffix[16];
 		dti_snprintf(suffix, sizeof suffix, " (%d)", k);
 		size_t keep = strlen(base);
@@ -234,7 +277,7 @@ void dti_xlsx_sheet(struct dti_xlsx *x, const char *name)
 			}
 		dti_snprintf(nm, sizeof nm, "%.*s%s", (int)cut, base, suffix);
 	}
-	x->ws = workbook_add_worksheet(x->wb, nm);
+	x->ws = lx.workbook_add_worksheet(x->wb, nm);
 	if (!x->ws)
 		fail(x, DTI_ENOMEM, "cannot add a worksheet");
 }
@@ -266,11 +309,11 @@ static void put_text(struct dti_xlsx *x, uint32_t row, uint32_t col,
 		return;
 	if (!s || !*s) {
 		if (f)
-			check(x, worksheet_write_blank(x->ws, row,
-			                               (lxw_col_t)col, f));
+			check(x, lx.worksheet_write_blank(x->ws, row,
+			                                  (lxw_col_t)col, f));
 		return;
 	}
-	check(x, worksheet_write_string(x->ws, row, (lxw_col_t)col, s, f));
+	check(x, lx.worksheet_write_string(x->ws, row, (lxw_col_t)col, s, f));
 }
 
 void dti_xlsx_text(struct dti_xlsx *x, uint32_t row, uint32_t col,
@@ -329,37 +372,37 @@ void dti_xlsx_number(struct dti_xlsx *x, uint32_t row, uint32_t col, double v,
 		x->num[digits] = new_format(x);
 		if (!x->num[digits])
 			return;
-		format_set_num_format(x->num[digits], fmt);
+		lx.format_set_num_format(x->num[digits], fmt);
 	}
-	check(x, worksheet_write_number(x->ws, row, (lxw_col_t)col, v,
-	                                x->num[digits]));
+	check(x, lx.worksheet_write_number(x->ws, row, (lxw_col_t)col, v,
+	                                   x->num[digits]));
 }
 
 void dti_xlsx_int(struct dti_xlsx *x, uint32_t row, uint32_t col, long v)
 {
 	if (ready(x, row, col))
-		check(x, worksheet_write_number(x->ws, row, (lxw_col_t)col,
-		                                (double)v, x->integer));
+		check(x, lx.worksheet_write_number(x->ws, row, (lxw_col_t)col,
+		                                   (double)v, x->integer));
 }
 
 void dti_xlsx_freeze(struct dti_xlsx *x, uint32_t rows, uint32_t cols)
 {
 	if (ready(x, rows, cols) && (rows || cols))
-		worksheet_freeze_panes(x->ws, rows, (lxw_col_t)cols);
+		lx.worksheet_freeze_panes(x->ws, rows, (lxw_col_t)cols);
 }
 
 void dti_xlsx_width(struct dti_xlsx *x, uint32_t first, uint32_t last,
                     double width)
 {
 	if (ready(x, 0, last) && first <= last)
-		check(x, worksheet_set_column(x->ws, (lxw_col_t)first,
-		                              (lxw_col_t)last, width, NULL));
+		check(x, lx.worksheet_set_column(x->ws, (lxw_col_t)first,
+		                                 (lxw_col_t)last, width, NULL));
 }
 
 void dti_xlsx_height(struct dti_xlsx *x, uint32_t row, double height)
 {
 	if (ready(x, row, 0))
-		check(x, worksheet_set_row(x->ws, row, height, NULL));
+		check(x, lx.worksheet_set_row(x->ws, row, height, NULL));
 }
 
 static void drop_codes(struct dti_xlsx *x)
@@ -472,7 +515,7 @@ enum dti_status dti_xlsx_finish(struct dti_xlsx *x, struct dti_buf *out,
 		flush_codes(x);
 	enum dti_status st = x->status;
 	if (!st) {
-		lxw_error e = workbook_close(x->wb);
+		lxw_error e = lx.workbook_close(x->wb);
 		x->wb = NULL;
 		if (e != LXW_NO_ERROR) {
 			check(x, e);
@@ -494,7 +537,7 @@ void dti_xlsx_free(struct dti_xlsx *x)
 		return;
 	if (x->wb) {
 		/* closing writes the file: free it unwritten instead */
-		lxw_workbook_free(x->wb);
+		lx.lxw_workbook_free(x->wb);
 	}
 	drop_codes(x);
 	if (x->fd >= 0)

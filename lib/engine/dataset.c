@@ -300,28 +300,17 @@ const char *dti_check_figure(const struct dti_framework *fw,
 	return NULL;
 }
 
-enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
-                                size_t unit, size_t node, double value,
-                                struct dti_error *err)
+/* Stores a figure already checked (in range, valid for its node). */
+static enum dti_status ds_put(struct dti_dataset *ds, size_t cycle, size_t unit,
+                              size_t node, double value)
 {
-	if (cycle >= ds->ncycles || unit >= ds->nunits || node >= ds->fw->n)
-		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
-		                   "cycle, unit or node out of range");
 	struct ds_cycle *cy = &ds->cycles[cycle];
-	if (!isnan(value)) {
-		char buf[200];
-		const char *why = dti_check_figure(ds->fw, &ds->fw->nodes[node],
-		                                   value, buf, sizeof buf);
-		if (why)
-			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
-			                   ds->fw->nodes[node].code, "%s", why);
-	}
 	if (!cy->cols[node]) {
 		if (isnan(value))
 			return DTI_OK;
 		cy->cols[node] = new_column(ds->ucap);
 		if (!cy->cols[node])
-			return dti_err_nomem(err);
+			return DTI_ENOMEM;
 	}
 	double old = cy->cols[node][unit];
 	if (isnan(old) && !isnan(value))
@@ -330,6 +319,25 @@ enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
 		cy->count--;
 	cy->cols[node][unit] = value;
 	return DTI_OK;
+}
+
+enum dti_status dti_dataset_set(struct dti_dataset *ds, size_t cycle,
+                                size_t unit, size_t node, double value,
+                                struct dti_error *err)
+{
+	if (cycle >= ds->ncycles || unit >= ds->nunits || node >= ds->fw->n)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+		                   "cycle, unit or node out of range");
+	if (!isnan(value)) {
+		char buf[200];
+		const char *why = dti_check_figure(ds->fw, &ds->fw->nodes[node],
+		                                   value, buf, sizeof buf);
+		if (why)
+			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+			                   ds->fw->nodes[node].code, "%s", why);
+	}
+	return ds_put(ds, cycle, unit, node, value) ? dti_err_nomem(err)
+	                                            : DTI_OK;
 }
 
 static void info_key(char *k, size_t ksz, size_t cycle, size_t unit,
@@ -735,7 +743,37 @@ struct reader {
 	size_t seen_cap;
 	size_t seen_n;
 	const char *meta_date; /* "# date:" or "# rebased_to:" of the file */
+	/* wide layout: the figures of up to STAGE_ROWS rows, row-major (NaN
+	 * for none), stored column by column when full (stage_flush) */
+	double *stage;
+	size_t *stage_cycle, *stage_unit;
+	size_t nstage;
 };
+
+/*
+ * Rows of figures kept before they are stored: a row's figures go to as
+ * many columns as it has indicators, so storing them row by row touches
+ * a cache line per figure; a block of rows stored column by column
+ * writes each column's lines once.
+ */
+#define STAGE_ROWS 64
+
+static enum dti_status stage_flush(struct reader *r)
+{
+	for (size_t j = 0; j < r->ncols; j++) {
+		if (r->role[j] != R_NODE)
+			continue;
+		size_t node = (size_t)r->node[j];
+		for (size_t i = 0; i < r->nstage; i++) {
+			double v = r->stage[i * r->ncols + j];
+			if (!isnan(v) && ds_put(r->ds, r->stage_cycle[i],
+			                        r->stage_unit[i], node, v))
+				return DTI_ENOMEM;
+		}
+	}
+	r->nstage = 0;
+	return DTI_OK;
+}
 
 static void rfault(struct reader *r, enum dti_status code, unsigned long line,
                    size_t col, const char *fmt, ...)
@@ -993,6 +1031,10 @@ static int yes_no(const char *s, double *v)
 
 static int is_missing_text(const char *s)
 {
+	/* a digit first (the figures) is kept by the fold: never missing */
+	const char *d = s + (*s == '-' || *s == '+' || *s == '.');
+	if (*d >= '0' && *d <= '9')
+		return 0;
 	char k[64];
 	dti_text_fold(s, k, sizeof k);
 	if (!*k) /* only punctuation: "-", "—", "..", "" */
@@ -1223,6 +1265,40 @@ static char mark_of(const struct reader *r, const struct dti_csv *c, size_t j)
 	return dti_csv_kind(c, j) == DTI_CELL_NUMBER ? '.' : r->decimal;
 }
 
+/* Lines left in the CSV text (a bound on its records), at most 10^7. */
+static size_t count_lines(const struct dti_csv *c)
+{
+	size_t n = 1;
+	const char *p = c->buf + c->pos, *end = c->buf + c->len;
+	while (n < 10000000 && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		p++;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Field j when it is a plain decimal ("-12.5", "7") that its node takes:
+ * 1 and *v, converted exactly in one pass over the field's bytes.  0
+ * for anything else, which parse_cell reads (and explains if wrong).
+ */
+static int plain_figure(const struct reader *r, const struct dti_csv *c,
+                        size_t j, double *v)
+{
+	if (r->decimal == ',' && dti_csv_kind(c, j) != DTI_CELL_NUMBER)
+		return 0;
+	const char *f = c->fields[j];
+	size_t n = c->sheet             ? strlen(f)
+	           : j + 1 < c->nfields ? c->offsets[j + 1] - c->offsets[j] - 1
+	                                : c->scratch_len - c->offsets[j] - 1;
+	if (dti_fast_decimal(f, n, v))
+		return 0;
+	const struct fw_node *nd = &r->fw->nodes[r->node[j]];
+	char why[8]; /* the message is parse_cell's to give */
+	return nd->kind == DTI_KIND_STATISTIC ||
+	       !dti_check_figure(r->fw, nd, *v, why, sizeof why);
+}
+
 static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 {
 	size_t cyc_col = SIZE_MAX, id_col = SIZE_MAX, name_col = SIZE_MAX;
@@ -1253,6 +1329,16 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 	}
 	if (!def_cycle)
 		def_cycle = "";
+	if (!r->long_layout) {
+		r->stage = malloc(STAGE_ROWS * r->ncols * sizeof *r->stage);
+		r->stage_cycle = malloc(STAGE_ROWS * sizeof *r->stage_cycle);
+		r->stage_unit = malloc(STAGE_ROWS * sizeof *r->stage_unit);
+		if (!r->stage || !r->stage_cycle || !r->stage_unit)
+			return rnomem(r);
+		/* a row per unit: room for as many as the file has lines */
+		if (!c->sheet && ensure_units(r->ds, count_lines(c)))
+			return rnomem(r);
+	}
 	enum dti_status st;
 	while ((st = dti_csv_next_nonblank(c, r->err)) == DTI_OK) {
 		if (r->nerrors >= MAX_ERRORS_BEFORE_STOP)
@@ -1322,19 +1408,20 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 				       *label ? " in " : "", label, first);
 				continue;
 			}
+			double *row = r->stage + r->nstage * r->ncols;
+			for (size_t j = 0; j < r->ncols; j++)
+				row[j] = NAN;
 			for (size_t j = 0; j < r->ncols && j < c->nfields;
 			     j++) {
 				const char *cell = c->fields[j];
 				if (r->role[j] == R_NODE) {
 					double v;
-					int got = parse_cell(
-					    r, cell, (size_t)r->node[j], line,
-					    j, mark_of(r, c, j), &v);
-					if (got == 1 &&
-					    dti_dataset_set(r->ds, cycle, unit,
-					                    (size_t)r->node[j],
-					                    v, NULL))
-						return rnomem(r);
+					if (plain_figure(r, c, j, &v) ||
+					    parse_cell(r, cell,
+					               (size_t)r->node[j], line,
+					               j, mark_of(r, c, j),
+					               &v) == 1)
+						row[j] = v;
 				} else if (r->role[j] == R_GROUP) {
 					const char *g = dti_trim(c->fields[j]);
 					if (*g &&
@@ -1369,6 +1456,10 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 						return rnomem(r);
 				}
 			}
+			r->stage_cycle[r->nstage] = cycle;
+			r->stage_unit[r->nstage] = unit;
+			if (++r->nstage == STAGE_ROWS && stage_flush(r))
+				return rnomem(r);
 		} else {
 			const char *ind = dti_trim(
 			    c->fields[ind_col < c->nfields ? ind_col : 0]);
@@ -1436,6 +1527,8 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 	}
 	if (st != DTI_ENOTFOUND && st != DTI_OK)
 		return st;
+	if (stage_flush(r))
+		return rnomem(r);
 	if (r->ds->ncycles == 0 && !r->nerrors)
 		rfault(r, DTI_EINVALID, c->line, SIZE_MAX, "no data rows");
 	return r->nerrors ? DTI_EINVALID : DTI_OK;
@@ -1518,6 +1611,9 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 	free(r.node);
 	free(r.colname);
 	free(r.seen_line);
+	free(r.stage);
+	free(r.stage_cycle);
+	free(r.stage_unit);
 	dti_map_release(&r.seen);
 	dti_arena_release(&r.keys);
 	dti_buf_release(&r.key);

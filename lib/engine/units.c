@@ -28,8 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/uchar.h>
-
 #include "base/base.h"
 #include "dti/units.h"
 
@@ -268,7 +266,7 @@ static char *ascii_form(struct dti_arena *a, const char *s)
 		}
 		/* the registry was checked as UTF-8: c is a lead byte */
 		size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		UChar32 cp = c & (0x7F >> len);
+		uint32_t cp = c & (0x7F >> len);
 		for (size_t j = 1; j < len && i + j < n; j++)
 			cp = cp << 6 | ((unsigned char)s[i + j] & 0x3F);
 		char one[8], key[8];
@@ -279,14 +277,12 @@ static char *ascii_form(struct dti_arena *a, const char *s)
 		i += len;
 		size_t m = dti_text_fold(one, key, sizeof key);
 		if (m == 0) {
-			int8_t type = u_charType(cp);
-			if (type != U_NON_SPACING_MARK &&
-			    type != U_ENCLOSING_MARK && type != U_FORMAT_CHAR)
-				out[k++] =
-				    type == U_DASH_PUNCTUATION ? '-' : ' ';
+			enum dti_uchar_class type = dti_uchar_class(cp);
+			if (type != DTI_UCHAR_MARK)
+				out[k++] = type == DTI_UCHAR_DASH ? '-' : ' ';
 			continue;
 		}
-		if (u_isupper(cp))
+		if (dti_uchar_is_upper(cp))
 			key[0] = (char)(key[0] - 32);
 		memcpy(out + k, key, m);
 		k += m;

@@ -94,8 +94,8 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
               struct cli_opts *o);
 
 /*
- * The format of an output: `format` when given (format_set), else XLSX
- * when the output file's name ends in .xlsx, else `format`.  Refuses
+ * The format of an output: `format` when given (format_set), else the
+ * output file's by its name (.xlsx, .csv, .json), else `format`.  Refuses
  * (EXIT_USAGE, after a message) XLSX to a terminal: a workbook is bytes
  * for a file.  Returns 0 and sets *out otherwise.
  */

@@ -43,9 +43,10 @@
 	"                      when entered; report differences\n"             \
 	"      --partial       show what is known when the index is not\n"     \
 	"Output:\n"                                                            \
-	"      --format F      table, csv, json, ndjson or xlsx (the "         \
-	"default\n"                                                            \
-	"                      for -o FILE.xlsx)\n"                            \
+	"      --format F      table, csv, json, ndjson or xlsx (default: "    \
+	"table,\n"                                                             \
+	"                      or as -o FILE is named: .xlsx, .csv, "          \
+	".json)\n"                                                             \
 	"      --excel         CSV for Excel: BOM, ';', decimal commas, "      \
 	"CRLF\n"                                                               \
 	"                      (the default for --lang vi with -o FILE;\n"     \

@@ -334,7 +334,8 @@ static int notices_mail(const struct wf_args *a)
 	x.cfg.password = pw;
 	if (!x.dry_run && srv_mail_init() != 0) {
 		wf_password_free(pw);
-		fprintf(stderr, "dti: cannot start libcurl\n");
+		fprintf(stderr, "dti: cannot start libcurl%s%s\n",
+		        *srv_mail_fault() ? ": " : "", srv_mail_fault());
 		return EXIT_INTERNAL;
 	}
 	struct dti_store *s = NULL;

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -887,8 +888,15 @@ int cli_output_format(enum dti_format format, int format_set,
                       const char *output, enum dti_format *out)
 {
 	int to_stdout = !output || strcmp(output, "-") == 0;
-	if (!format_set && !to_stdout && ends_with_ci(output, ".xlsx"))
-		format = DTI_FORMAT_XLSX;
+	/* without --format, a file's name says what it holds */
+	if (!format_set && !to_stdout) {
+		if (ends_with_ci(output, ".xlsx"))
+			format = DTI_FORMAT_XLSX;
+		else if (ends_with_ci(output, ".csv"))
+			format = DTI_FORMAT_CSV;
+		else if (ends_with_ci(output, ".json"))
+			format = DTI_FORMAT_JSON;
+	}
 	if (format == DTI_FORMAT_XLSX && to_stdout && isatty(STDOUT_FILENO)) {
 		fprintf(stderr,
 		        "dti: an XLSX workbook is not shown on a terminal: "
@@ -986,13 +994,22 @@ static int read_input(const char *path, char **buf, size_t *len)
 		return EXIT_IO;
 	}
 	size_t n = 0, cap = 65536;
+	/* a regular file is read in one piece of its size (one more byte
+	   shows whether it grew meanwhile); a pipe or device in doubling
+	   pieces, up to the limit */
+	struct stat sb;
+	memset(&sb, 0, sizeof sb);
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > 0 && (uintmax_t)sb.st_size < ((uintmax_t)1 << 29))
+		cap = (size_t)sb.st_size + 1;
 	char *p = malloc(cap + 1);
 	while (p) {
 		size_t r = fread(p + n, 1, cap - n, f);
 		n += r;
 		if (n < cap)
 			break;
-		if (cap >= ((size_t)1 << 29)) {
+		if (cap >= ((size_t)1 << 29) ||
+		    (S_ISREG(sb.st_mode) && sb.st_size >= ((off_t)1 << 29))) {
 			fprintf(stderr, "dti: %s: larger than 512 MiB\n", path);
 			free(p);
 			if (f != stdin)

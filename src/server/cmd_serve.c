@@ -724,8 +724,11 @@ int cmd_serve(int argc, char **argv)
 		mailer = srv_notifier_start(s, &mc, cfg->mail_user,
 		                            cfg->mail_interval);
 		if (!mailer)
-			fprintf(stderr, "dti serve: the mailer did not start: "
-			                "no notices will be e-mailed\n");
+			fprintf(stderr,
+			        "dti serve: the mailer did not start%s%s: "
+			        "no notices will be e-mailed\n",
+			        *srv_mail_fault() ? ": " : "",
+			        srv_mail_fault());
 	}
 
 	int sig = 0;

@@ -17,13 +17,71 @@
  */
 #include "mail.h"
 
+/* calls go through a table (below): curl.h's checking macros would not */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dti/dti.h"
+
+/* ---- libcurl, opened when mail is first sent ------------------------------
+ */
+
+/*
+ * libcurl and the libraries it needs are opened by srv_mail_init (dlopen),
+ * so that commands that send no mail do not load them.
+ */
+#define CURL_FUNCS(X)                                                          \
+	X(curl_easy_cleanup)                                                   \
+	X(curl_easy_init)                                                      \
+	X(curl_easy_perform)                                                   \
+	X(curl_easy_setopt)                                                    \
+	X(curl_easy_strerror)                                                  \
+	X(curl_global_cleanup)                                                 \
+	X(curl_global_init)                                                    \
+	X(curl_slist_append)                                                   \
+	X(curl_slist_free_all)
+
+#ifndef DTI_LIBCURL_SONAME
+#define DTI_LIBCURL_SONAME "libcurl.so.4"
+#endif
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	CURL_FUNCS(X)
+#undef X
+} cu;
+static char cu_fault[256]; /* why libcurl could not be loaded, else "" */
+
+static int curl_load(void)
+{
+	void *h = dlopen(DTI_LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *e = dlerror();
+		snprintf(cu_fault, sizeof cu_fault, "%s", e ? e : "not found");
+		return -1;
+	}
+	void *sym;
+#define X(f)                                                                   \
+	if (!(sym = dlsym(h, #f))) {                                           \
+		snprintf(cu_fault, sizeof cu_fault, "%s has no %s",            \
+		         DTI_LIBCURL_SONAME, #f);                              \
+		return -1;                                                     \
+	}                                                                      \
+	memcpy(&cu.f, &sym, sizeof cu.f);
+	CURL_FUNCS(X)
+#undef X
+	return 0;
+}
+
+const char *srv_mail_fault(void)
+{
+	return cu_fault;
+}
 
 /* ---- checks -------------------------------------------------------------- */
 
@@ -320,12 +378,15 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *ctx)
 
 int srv_mail_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	if (!cu.curl_global_init && curl_load() != 0)
+		return -1;
+	return cu.curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
 }
 
 void srv_mail_cleanup(void)
 {
-	curl_global_cleanup();
+	if (cu.curl_global_cleanup)
+		cu.curl_global_cleanup();
 }
 
 enum srv_mail_status srv_mail_send(const struct srv_mail_config *cfg,
@@ -366,12 +427,12 @@ enum srv_mail_status srv_mail_send(const struct srv_mail_config *cfg,
 	snprintf(from_env, sizeof from_env, "<%.*s>", (int)alen, addr);
 	snprintf(to_env, sizeof to_env, "<%s>", to);
 
-	CURL *c = curl_easy_init();
-	struct curl_slist *rcpt = curl_slist_append(NULL, to_env);
+	CURL *c = cu.curl_easy_init();
+	struct curl_slist *rcpt = cu.curl_slist_append(NULL, to_env);
 	if (!c || !rcpt) {
 		if (c)
-			curl_easy_cleanup(c);
-		curl_slist_free_all(rcpt);
+			cu.curl_easy_cleanup(c);
+		cu.curl_slist_free_all(rcpt);
 		dti_buf_release(&msg);
 		say(errbuf, errlen, "out of memory");
 		return SRV_MAIL_NOMEM;
@@ -379,34 +440,34 @@ enum srv_mail_status srv_mail_send(const struct srv_mail_config *cfg,
 	char cerr[CURL_ERROR_SIZE] = "";
 	struct upload up = {msg.data, msg.len};
 	long timeout = cfg->timeout > 0 ? cfg->timeout : 30;
-	curl_easy_setopt(c, CURLOPT_URL, cfg->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from_env);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(c, CURLOPT_READDATA, &up);
-	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
+	cu.curl_easy_setopt(c, CURLOPT_URL, cfg->url);
+	cu.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	cu.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	cu.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
+	cu.curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	cu.curl_easy_setopt(c, CURLOPT_MAIL_FROM, from_env);
+	cu.curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	cu.curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	cu.curl_easy_setopt(c, CURLOPT_READDATA, &up);
+	cu.curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
 	if (cfg->starttls)
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		cu.curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	if (cfg->username) {
-		curl_easy_setopt(c, CURLOPT_USERNAME, cfg->username);
-		curl_easy_setopt(c, CURLOPT_PASSWORD,
-		                 cfg->password ? cfg->password : "");
+		cu.curl_easy_setopt(c, CURLOPT_USERNAME, cfg->username);
+		cu.curl_easy_setopt(c, CURLOPT_PASSWORD,
+		                    cfg->password ? cfg->password : "");
 	}
-	CURLcode res = curl_easy_perform(c);
+	CURLcode res = cu.curl_easy_perform(c);
 	if (res != CURLE_OK) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "%s: %s", cfg->url,
-			         cerr[0] ? cerr : curl_easy_strerror(res));
+			         cerr[0] ? cerr : cu.curl_easy_strerror(res));
 		rc = SRV_MAIL_SEND;
 	}
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
+	cu.curl_slist_free_all(rcpt);
+	cu.curl_easy_cleanup(c);
 	dti_buf_release(&msg);
 	return rc;
 }

@@ -42,8 +42,13 @@ enum srv_mail_status {
 	SRV_MAIL_NOMEM = 3
 };
 
-/* Once per process, before any thread sends (curl_global_init). */
+/*
+ * Once per process, before any thread sends: opens libcurl and calls
+ * curl_global_init.  -1 when that fails; srv_mail_fault() then says why
+ * libcurl could not be opened ("" when it was and did not start).
+ */
 int srv_mail_init(void);
+const char *srv_mail_fault(void);
 void srv_mail_cleanup(void);
 
 /*

@@ -19,6 +19,7 @@
  * shuts down idle connections at once and lets requests in flight end.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -462,6 +463,59 @@ static void access_log(struct srv *s, const struct srv_req *q, int status,
 	pthread_mutex_unlock(&s->logmu);
 }
 
+/* ---- libmicrohttpd, opened by srv_start
+ * ---------------------------------------------------------- */
+
+/*
+ * libmicrohttpd and its TLS libraries are opened when a server starts
+ * (dlopen), so that the other commands of the dti program do not load
+ * them.
+ */
+#ifndef DTI_LIBMHD_SONAME
+#define DTI_LIBMHD_SONAME "libmicrohttpd.so.12"
+#endif
+#define MHD_FUNCS(X)                                                           \
+	X(MHD_add_response_header)                                             \
+	X(MHD_create_response_from_buffer)                                     \
+	X(MHD_destroy_response)                                                \
+	X(MHD_get_connection_info)                                             \
+	X(MHD_get_connection_values)                                           \
+	X(MHD_get_daemon_info)                                                 \
+	X(MHD_lookup_connection_value)                                         \
+	X(MHD_queue_response)                                                  \
+	X(MHD_quiesce_daemon)                                                  \
+	X(MHD_start_daemon)                                                    \
+	X(MHD_stop_daemon)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	MHD_FUNCS(X)
+#undef X
+} mhd;
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static char mhd_fault[256]; /* why it could not be opened, else "" */
+
+static void mhd_load(void)
+{
+	void *h = dlopen(DTI_LIBMHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *e = dlerror();
+		snprintf(mhd_fault, sizeof mhd_fault, "%s",
+		         e ? e : "not found");
+		return;
+	}
+	void *sym;
+#define X(f)                                                                   \
+	if (!(sym = dlsym(h, #f))) {                                           \
+		snprintf(mhd_fault, sizeof mhd_fault, "%s has no %s",          \
+		         DTI_LIBMHD_SONAME, #f);                               \
+		return;                                                        \
+	}                                                                      \
+	memcpy(&mhd.f, &sym, sizeof mhd.f);
+	MHD_FUNCS(X)
+#undef X
+}
+
 /* ---- libmicrohttpd glue
  * ---------------------------------------------------------- */
 
@@ -688,43 +742,45 @@ static enum MHD_Result send_resp(struct srv *s, struct MHD_Connection *conn,
 		/* the body goes with the response: MHD copies it */
 		mode = MHD_RESPMEM_MUST_COPY;
 	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	struct MHD_Response *resp = mhd.MHD_create_response_from_buffer(
 	    outlen, (void *)(uintptr_t)out, mode);
 	if (!resp) {
 		free(gz);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, "Content-Type", r->type);
+	mhd.MHD_add_response_header(resp, "Content-Type", r->type);
 	if (r->etag[0])
-		MHD_add_response_header(resp, "ETag", r->etag);
+		mhd.MHD_add_response_header(resp, "ETag", r->etag);
 	if (r->last_modified) {
 		char d[64];
 		http_date(r->last_modified, d, sizeof d);
-		MHD_add_response_header(resp, "Last-Modified", d);
+		mhd.MHD_add_response_header(resp, "Last-Modified", d);
 	}
 	if (gzipped)
-		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+		mhd.MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (is_text(r->type))
-		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
-	MHD_add_response_header(resp, "Cache-Control",
-	                        r->no_store ? "no-store" : "public, no-cache");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+		mhd.MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	mhd.MHD_add_response_header(resp, "Cache-Control",
+	                            r->no_store ? "no-store"
+	                                        : "public, no-cache");
+	mhd.MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	mhd.MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (r->type && strncmp(r->type, "text/html", 9) == 0 &&
 	    !srv_resp_has_header(r, "Content-Security-Policy")) {
 		/* pages: no inline script or style, nothing from elsewhere */
-		MHD_add_response_header(resp, "Content-Security-Policy",
-		                        SRV_PAGE_CSP);
-		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+		mhd.MHD_add_response_header(resp, "Content-Security-Policy",
+		                            SRV_PAGE_CSP);
+		mhd.MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	}
 	if (s->cfg.demo)
-		MHD_add_response_header(resp, "X-DTI-Data",
-		                        "synthetic demo data");
+		mhd.MHD_add_response_header(resp, "X-DTI-Data",
+		                            "synthetic demo data");
 	for (size_t i = 0; i < r->nheaders; i++)
-		MHD_add_response_header(resp, r->headers[i].name,
-		                        r->headers[i].value);
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
-	MHD_destroy_response(resp);
+		mhd.MHD_add_response_header(resp, r->headers[i].name,
+		                            r->headers[i].value);
+	enum MHD_Result ret =
+	    mhd.MHD_queue_response(conn, (unsigned)status, resp);
+	mhd.MHD_destroy_response(resp);
 	*sent = outlen;
 	r->status = status;
 	return ret;
@@ -774,8 +830,8 @@ static int timeout_of(const struct srv *s)
 /* The connection's record: inside a request (busy) or waiting for one. */
 static void conn_busy(struct srv *s, struct MHD_Connection *conn, int busy)
 {
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+	    conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn_rec *rec = ci ? ci->socket_context : NULL;
 	if (!rec)
 		return;
@@ -823,8 +879,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	q.method = method;
 	q.path = url;
 	char remote[INET6_ADDRSTRLEN] = "-";
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+	    conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
@@ -847,7 +903,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		ctx->limit = body_limit(s, url);
 		dti_buf_init(&ctx->body, ctx->limit + 1);
 		*con_cls = ctx;
-		const char *cl = MHD_lookup_connection_value(
+		const char *cl = mhd.MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl) {
 			char *end;
@@ -884,9 +940,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	ctx->body.len--;
 
 	struct kv_list query = {0}, headers = {0};
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, kv_collect,
-	                          &query);
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, kv_collect, &headers);
+	mhd.MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, kv_collect,
+	                              &query);
+	mhd.MHD_get_connection_values(conn, MHD_HEADER_KIND, kv_collect,
+	                              &headers);
 	if (query.overflow || headers.overflow)
 		return quick_problem(s, conn, &q, 400, "too_many_parameters",
 		                     "too many query parameters or headers");
@@ -905,7 +962,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	q.body = ctx->body.data ? ctx->body.data : "";
 	q.body_len = ctx->body.len;
 	const union MHD_ConnectionInfo *tls =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL);
+	    mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL);
 	q.tls = tls != NULL;
 	if (s->cfg.trust_proxy) {
 		const char *proto = srv_header(&q, "X-Forwarded-Proto");
@@ -945,8 +1002,9 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 	pthread_mutex_lock(&s->connmu);
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		s->connections++;
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-		    conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ci =
+		    mhd.MHD_get_connection_info(
+		        conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		struct conn_rec *rec = ci ? calloc(1, sizeof *rec) : NULL;
 		if (rec) {
 			rec->fd = ci->connect_fd;
@@ -1128,6 +1186,12 @@ void srv_free(struct srv *s)
 
 int srv_start(struct srv *s, int *port_out)
 {
+	pthread_once(&mhd_once, mhd_load);
+	if (mhd_fault[0]) {
+		srv_log_error(s, "libmicrohttpd cannot be loaded (%s)",
+		              mhd_fault);
+		return -1;
+	}
 	if (s->cfg.access_log) {
 		if (strcmp(s->cfg.access_log, "-") == 0)
 			s->log = stderr;
@@ -1166,7 +1230,7 @@ int srv_start(struct srv *s, int *port_out)
 		              s->cfg.listen);
 		return -1;
 	}
-	s->daemon = MHD_start_daemon(
+	s->daemon = mhd.MHD_start_daemon(
 	    flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE,
@@ -1185,13 +1249,13 @@ int srv_start(struct srv *s, int *port_out)
 	}
 	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
 		srv_log_error(s, "cannot start a thread");
-		MHD_stop_daemon(s->daemon);
+		mhd.MHD_stop_daemon(s->daemon);
 		s->daemon = NULL;
 		return -1;
 	}
 	s->watching = 1;
 	const union MHD_DaemonInfo *di =
-	    MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	    mhd.MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	if (port_out)
 		*port_out = di ? di->port : s->cfg.port;
 	return 0;
@@ -1203,7 +1267,7 @@ void srv_stop(struct srv *s, int grace_seconds)
 		return;
 	/* stop accepting; cut idle connections; let the requests in
 	   flight finish */
-	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	MHD_socket fd = mhd.MHD_quiesce_daemon(s->daemon);
 	pthread_mutex_lock(&s->connmu);
 	s->stopping = 1;
 	pthread_cond_broadcast(&s->conncv);
@@ -1228,7 +1292,7 @@ void srv_stop(struct srv *s, int grace_seconds)
 	}
 	/* the write lock: no write is left half-done when the daemon goes */
 	srv_write_lock(s);
-	MHD_stop_daemon(s->daemon);
+	mhd.MHD_stop_daemon(s->daemon);
 	srv_write_unlock(s);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);

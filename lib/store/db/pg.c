@@ -28,11 +28,72 @@
  * in them.
  */
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
 #include "store/db/db_impl.h"
+
+/*
+ * libpq is opened when the first PostgreSQL store is (dlopen), so that
+ * programs that never speak to PostgreSQL do not load it and the ~30
+ * libraries it needs (TLS, Kerberos, LDAP): a command starts in about a
+ * millisecond.  The functions used are looked up once, into `pq`.
+ */
+#define PQ_FUNCS(X)                                                            \
+	X(PQclear)                                                             \
+	X(PQcmdStatus)                                                         \
+	X(PQcmdTuples)                                                         \
+	X(PQconnectdbParams)                                                   \
+	X(PQconninfoFree)                                                      \
+	X(PQconninfoParse)                                                     \
+	X(PQdb)                                                                \
+	X(PQerrorMessage)                                                      \
+	X(PQexec)                                                              \
+	X(PQexecParams)                                                        \
+	X(PQfinish)                                                            \
+	X(PQfname)                                                             \
+	X(PQfreemem)                                                           \
+	X(PQftype)                                                             \
+	X(PQgetResult)                                                         \
+	X(PQgetisnull)                                                         \
+	X(PQgetvalue)                                                          \
+	X(PQhost)                                                              \
+	X(PQnfields)                                                           \
+	X(PQntuples)                                                           \
+	X(PQport)                                                              \
+	X(PQputCopyData)                                                       \
+	X(PQputCopyEnd)                                                        \
+	X(PQresultErrorField)                                                  \
+	X(PQresultErrorMessage)                                                \
+	X(PQresultStatus)                                                      \
+	X(PQsetClientEncoding)                                                 \
+	X(PQsetNoticeProcessor)                                                \
+	X(PQstatus)                                                            \
+	X(PQtransactionStatus)                                                 \
+	X(PQunescapeBytea)
+
+#ifndef DTI_LIBPQ_SONAME
+#define DTI_LIBPQ_SONAME "libpq.so.5"
+#endif
+
+static struct {
+	PQ_FUNCS(DTI_DL_FIELD)
+} pq;
+static const char *const pq_names[] = {PQ_FUNCS(DTI_DL_NAME)};
+#define PQ_SLOT(f) (void *)&pq.f,
+static void *const pq_slots[] = {PQ_FUNCS(PQ_SLOT)};
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static char pq_fault[256]; /* why libpq could not be loaded, else "" */
+
+static void pq_load(void)
+{
+	dti_dl_load(DTI_LIBPQ_SONAME, pq_names, pq_slots,
+	            sizeof pq_names / sizeof *pq_names, pq_fault,
+	            sizeof pq_fault);
+}
 
 /* Type OIDs of the built-in types (fixed in PostgreSQL's catalogue). */
 #define OID_BOOL    16
@@ -150,11 +211,11 @@ static enum dti_status set_scrubbed(struct dti_error *err, enum dti_status code,
 	redact(msg, sizeof msg, s ? s : "", n);
 	redact(msg, sizeof msg, s2 ? s2 : "", n2);
 	/* and as libpq decoded it ("%40" as '@') */
-	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	PQconninfoOption *opts = pq.PQconninfoParse(uri, NULL);
 	for (PQconninfoOption *o = opts; o && o->keyword; o++)
 		if (strcmp(o->keyword, "password") == 0 && o->val)
 			redact(msg, sizeof msg, o->val, strlen(o->val));
-	PQconninfoFree(opts);
+	pq.PQconninfoFree(opts);
 	return dti_err_set(err, code, file, 0, 0, "", "%s", msg);
 }
 
@@ -198,26 +259,26 @@ static enum dti_status map_error(struct pdb *d, const PGresult *res,
                                  struct dti_error *err, const char *what)
 {
 	char msg[DTI_ERROR_MSG_MAX];
-	if (PQstatus(d->h) == CONNECTION_BAD) {
-		one_line(msg, sizeof msg, PQerrorMessage(d->h));
+	if (pq.PQstatus(d->h) == CONNECTION_BAD) {
+		one_line(msg, sizeof msg, pq.PQerrorMessage(d->h));
 		return dti_err_set(err, DTI_EIO, d->where, 0, 0, "",
 		                   "%s: connection to PostgreSQL lost: %s",
 		                   what, msg);
 	}
 	if (!res) {
-		one_line(msg, sizeof msg, PQerrorMessage(d->h));
+		one_line(msg, sizeof msg, pq.PQerrorMessage(d->h));
 		if (!*msg)
 			return dti_err_nomem(err);
 		return dti_err_set(err, DTI_EIO, d->where, 0, 0, "", "%s: %s",
 		                   what, msg);
 	}
-	const char *code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	const char *prim = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *code = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *prim = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 	if (prim)
 		one_line(msg, sizeof msg, prim);
 	else
-		one_line(msg, sizeof msg, PQresultErrorMessage(res));
+		one_line(msg, sizeof msg, pq.PQresultErrorMessage(res));
 	enum dti_status st = status_of_sqlstate(code);
 	if (detail)
 		return dti_err_set(err, st, d->where, 0, 0, "", "%s: %s (%s)",
@@ -229,13 +290,13 @@ static enum dti_status map_error(struct pdb *d, const PGresult *res,
 static enum dti_status run_plain(struct pdb *d, const char *sql,
                                  struct dti_error *err, const char *what)
 {
-	PGresult *res = PQexec(d->h, sql);
-	ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	PGresult *res = pq.PQexec(d->h, sql);
+	ExecStatusType t = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	enum dti_status st = DTI_OK;
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK &&
 	    t != PGRES_EMPTY_QUERY)
 		st = map_error(d, res, err, what);
-	PQclear(res);
+	pq.PQclear(res);
 	return st;
 }
 
@@ -244,7 +305,7 @@ static enum dti_status run_plain(struct pdb *d, const char *sql,
 static void p_close(struct db *db)
 {
 	struct pdb *d = (struct pdb *)db;
-	PQfinish(d->h);
+	pq.PQfinish(d->h);
 	free(d);
 }
 
@@ -270,25 +331,25 @@ static enum dti_status p_begin_read(struct db *db, struct dti_error *err)
 static enum dti_status p_commit(struct db *db, struct dti_error *err)
 {
 	struct pdb *d = (struct pdb *)db;
-	PGresult *res = PQexec(d->h, "COMMIT");
+	PGresult *res = pq.PQexec(d->h, "COMMIT");
 	enum dti_status st = DTI_OK;
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (!res || pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 		st = map_error(d, res, err, "commit failed");
-	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+	else if (strcmp(pq.PQcmdStatus(res), "ROLLBACK") == 0)
 		/* COMMIT of a failed transaction rolls back without error */
 		st = dti_err_set(err, DTI_ESTATE, d->where, 0, 0, "",
 		                 "commit failed: the transaction had failed "
 		                 "and was rolled back");
-	PQclear(res);
+	pq.PQclear(res);
 	return st;
 }
 
 static void p_rollback(struct db *db)
 {
 	struct pdb *d = (struct pdb *)db;
-	PGTransactionStatusType t = PQtransactionStatus(d->h);
+	PGTransactionStatusType t = pq.PQtransactionStatus(d->h);
 	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
-		PQclear(PQexec(d->h, "ROLLBACK"));
+		pq.PQclear(pq.PQexec(d->h, "ROLLBACK"));
 }
 
 /* ---- placeholders ---------------------------------------------------- */
@@ -398,7 +459,7 @@ static enum dti_status rewrite(const char *sql, struct dti_buf *b, int *count)
 
 static void clear_result(struct pstmt *s)
 {
-	PQclear(s->res);
+	pq.PQclear(s->res);
 	s->res = NULL;
 	s->ran = 0;
 	s->row = 0;
@@ -552,22 +613,23 @@ static enum dti_status run_stmt(struct pstmt *s, int *row,
 {
 	struct db_stmt *st = &s->base;
 	struct pdb *d = (struct pdb *)st->db;
-	free_blobs(s, s->res ? PQnfields(s->res) : 0);
-	PQclear(s->res);
-	s->res = PQexecParams(d->h, s->sql, st->nparams, s->types,
-	                      (const char *const *)s->values, s->lengths,
-	                      s->formats, 0);
-	ExecStatusType t = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
+	free_blobs(s, s->res ? pq.PQnfields(s->res) : 0);
+	pq.PQclear(s->res);
+	s->res = pq.PQexecParams(d->h, s->sql, st->nparams, s->types,
+	                         (const char *const *)s->values, s->lengths,
+	                         s->formats, 0);
+	ExecStatusType t =
+	    s->res ? pq.PQresultStatus(s->res) : PGRES_FATAL_ERROR;
 	if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 		enum dti_status rc = map_error(d, s->res, err, "SQL failed");
-		PQclear(s->res);
+		pq.PQclear(s->res);
 		s->res = NULL;
 		return rc;
 	}
 	s->ran = 1;
 	s->row = 0;
-	s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
-	const char *ct = PQcmdTuples(s->res);
+	s->nrows = t == PGRES_TUPLES_OK ? pq.PQntuples(s->res) : 0;
+	const char *ct = pq.PQcmdTuples(s->res);
 	s->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
 	*row = s->nrows > 0;
 	return DTI_OK;
@@ -597,7 +659,7 @@ static void bulk_free(struct pbulk *b);
 static void p_reset(struct db_stmt *st)
 {
 	struct pstmt *s = PS(st);
-	free_blobs(s, s->res ? PQnfields(s->res) : 0);
+	free_blobs(s, s->res ? pq.PQnfields(s->res) : 0);
 	clear_result(s);
 	clear_bindings(s);
 }
@@ -623,20 +685,20 @@ static int64_t p_changes(struct db_stmt *st)
 static int p_column_count(struct db_stmt *st)
 {
 	struct pstmt *s = PS(st);
-	return s->res ? PQnfields(s->res) : 0;
+	return s->res ? pq.PQnfields(s->res) : 0;
 }
 
 static const char *p_column_name(struct db_stmt *st, int i)
 {
-	return PQfname(PS(st)->res, i);
+	return pq.PQfname(PS(st)->res, i);
 }
 
 /* The current row's value of column i, NULL for SQL NULL or no row. */
 static const char *value(struct pstmt *s, int i)
 {
-	if (!s->res || s->row >= s->nrows || PQgetisnull(s->res, s->row, i))
+	if (!s->res || s->row >= s->nrows || pq.PQgetisnull(s->res, s->row, i))
 		return NULL;
-	return PQgetvalue(s->res, s->row, i);
+	return pq.PQgetvalue(s->res, s->row, i);
 }
 
 static enum db_type p_column_type(struct db_stmt *st, int i)
@@ -644,7 +706,7 @@ static enum db_type p_column_type(struct db_stmt *st, int i)
 	struct pstmt *s = PS(st);
 	if (!value(s, i))
 		return DB_NULL;
-	switch (PQftype(s->res, i)) {
+	switch (pq.PQftype(s->res, i)) {
 	case OID_INT2:
 	case OID_INT4:
 	case OID_INT8:
@@ -678,7 +740,7 @@ static int64_t p_col_int(struct db_stmt *st, int i)
 	const char *v = value(s, i);
 	if (!v)
 		return 0;
-	Oid t = PQftype(s->res, i);
+	Oid t = pq.PQftype(s->res, i);
 	if (t == OID_BOOL)
 		return v[0] == 't';
 	if (t == OID_FLOAT4 || t == OID_FLOAT8 || t == OID_NUMERIC) {
@@ -701,7 +763,7 @@ static double p_col_double(struct db_stmt *st, int i)
 	const char *v = value(s, i);
 	if (!v)
 		return NAN;
-	if (PQftype(s->res, i) == OID_BOOL)
+	if (pq.PQftype(s->res, i) == OID_BOOL)
 		return v[0] == 't' ? 1.0 : 0.0;
 	return text_double(v);
 }
@@ -710,7 +772,7 @@ static const char *p_col_text(struct db_stmt *st, int i)
 {
 	struct pstmt *s = PS(st);
 	const char *v = value(s, i);
-	if (v && PQftype(s->res, i) == OID_BOOL)
+	if (v && pq.PQftype(s->res, i) == OID_BOOL)
 		return v[0] == 't' ? "1" : "0"; /* as SQLite's 1 = 1 */
 	return v;
 }
@@ -750,13 +812,13 @@ static int decode_bytea(const char *v, struct pblob *bl)
 	}
 	/* the old escape format, should bytea_output be 'escape' */
 	size_t n = 0;
-	unsigned char *u = PQunescapeBytea((const unsigned char *)v, &n);
+	unsigned char *u = pq.PQunescapeBytea((const unsigned char *)v, &n);
 	if (!u)
 		return -1;
 	bl->p = malloc(n ? n : 1);
 	if (bl->p)
 		memcpy(bl->p, u, n);
-	PQfreemem(u);
+	pq.PQfreemem(u);
 	if (!bl->p)
 		return -1;
 	bl->n = n;
@@ -770,12 +832,12 @@ static const void *p_col_blob(struct db_stmt *st, int i, size_t *n)
 	*n = 0;
 	if (!v)
 		return NULL;
-	if (PQftype(s->res, i) != OID_BYTEA) {
+	if (pq.PQftype(s->res, i) != OID_BYTEA) {
 		/* as SQLite: the bytes of the text */
 		*n = strlen(v);
 		return v;
 	}
-	int nc = PQnfields(s->res);
+	int nc = pq.PQnfields(s->res);
 	if (!s->blobs) {
 		s->blobs = calloc((size_t)nc, sizeof *s->blobs);
 		if (!s->blobs)
@@ -999,32 +1061,33 @@ static enum dti_status bulk_queue(struct pstmt *s)
 static enum dti_status bulk_copy(struct pdb *d, struct pbulk *k,
                                  struct dti_error *err)
 {
-	PGresult *res = PQexec(d->h, k->copy_sql);
-	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+	PGresult *res = pq.PQexec(d->h, k->copy_sql);
+	if (!res || pq.PQresultStatus(res) != PGRES_COPY_IN) {
 		enum dti_status st = map_error(d, res, err, k->what);
-		PQclear(res);
+		pq.PQclear(res);
 		return st;
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	int ok = 1;
 	for (size_t off = 0; ok && off < k->rows.len;) {
 		size_t n = k->rows.len - off;
 		if (n > ((size_t)1 << 20))
 			n = (size_t)1 << 20;
-		ok = PQputCopyData(d->h, k->rows.data + off, (int)n) == 1;
+		ok = pq.PQputCopyData(d->h, k->rows.data + off, (int)n) == 1;
 		off += n;
 	}
-	if (PQputCopyEnd(d->h, ok ? NULL : "the rows could not be sent") != 1)
+	if (pq.PQputCopyEnd(d->h, ok ? NULL : "the rows could not be sent") !=
+	    1)
 		ok = 0;
 	enum dti_status st = DTI_OK;
-	res = PQgetResult(d->h);
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+	res = pq.PQgetResult(d->h);
+	if (!res || pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 		st = map_error(d, res, err, k->what);
 	else if (!ok)
 		st = map_error(d, NULL, err, k->what);
-	PQclear(res);
-	while ((res = PQgetResult(d->h)) != NULL)
-		PQclear(res);
+	pq.PQclear(res);
+	while ((res = pq.PQgetResult(d->h)) != NULL)
+		pq.PQclear(res);
 	return st;
 }
 
@@ -1043,7 +1106,7 @@ static enum dti_status bulk_write(struct pstmt *s, struct dti_error *err)
 		                       "%s: too much data at once", k->what);
 	}
 	/* the scratch table lives in a transaction: outside one, its own */
-	int own = st == DTI_OK && PQtransactionStatus(d->h) == PQTRANS_IDLE;
+	int own = st == DTI_OK && pq.PQtransactionStatus(d->h) == PQTRANS_IDLE;
 	if (own)
 		st = run_plain(d, "BEGIN", err, k->what);
 	if (st == DTI_OK && k->create_sql)
@@ -1055,7 +1118,7 @@ static enum dti_status bulk_write(struct pstmt *s, struct dti_error *err)
 	if (own && st == DTI_OK)
 		st = run_plain(d, "COMMIT", err, k->what);
 	else if (own)
-		PQclear(PQexec(d->h, "ROLLBACK"));
+		pq.PQclear(pq.PQexec(d->h, "ROLLBACK"));
 	dti_buf_reset(&k->rows);
 	k->queued = 0;
 	return st;
@@ -1129,7 +1192,7 @@ static void quiet_notices(void *arg, const char *message)
 static void describe(const char *uri, char *out, size_t cap)
 {
 	const char *user = NULL, *host = NULL, *port = NULL, *dbname = NULL;
-	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	PQconninfoOption *opts = pq.PQconninfoParse(uri, NULL);
 	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
 		if (!o->val || !*o->val)
 			continue;
@@ -1147,7 +1210,7 @@ static void describe(const char *uri, char *out, size_t cap)
 	dti_snprintf(out, cap, "postgresql://%s%s%s%s%s/%s", user ? user : "",
 	             user ? "@" : "", host ? host : "localhost",
 	             port ? ":" : "", port ? port : "", dbname ? dbname : "");
-	PQconninfoFree(opts);
+	pq.PQconninfoFree(opts);
 }
 
 /*
@@ -1157,33 +1220,39 @@ static void describe(const char *uri, char *out, size_t cap)
  */
 static void make_vi_collation(struct pdb *d)
 {
-	PGresult *res =
-	    PQexec(d->h, "SELECT EXISTS (SELECT 1 FROM pg_collation "
-	                 "WHERE collprovider = 'i') AND NOT EXISTS (SELECT 1 "
-	                 "FROM pg_collation WHERE collname = 'vi' AND "
-	                 "pg_collation_is_visible(oid))");
-	int need = res && PQresultStatus(res) == PGRES_TUPLES_OK &&
-	           PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
+	PGresult *res = pq.PQexec(
+	    d->h, "SELECT EXISTS (SELECT 1 FROM pg_collation "
+	          "WHERE collprovider = 'i') AND NOT EXISTS (SELECT 1 "
+	          "FROM pg_collation WHERE collname = 'vi' AND "
+	          "pg_collation_is_visible(oid))");
+	int need = res && pq.PQresultStatus(res) == PGRES_TUPLES_OK &&
+	           pq.PQntuples(res) == 1 && pq.PQgetvalue(res, 0, 0)[0] == 't';
+	pq.PQclear(res);
 	if (need)
-		PQclear(PQexec(d->h, "CREATE COLLATION IF NOT EXISTS vi "
-		                     "(provider = icu, locale = 'vi')"));
+		pq.PQclear(pq.PQexec(d->h, "CREATE COLLATION IF NOT EXISTS vi "
+		                           "(provider = icu, locale = 'vi')"));
 }
 
 enum dti_status db_pg_open(const char *uri, struct db **out,
                            struct dti_error *err)
 {
 	*out = NULL;
+	pthread_once(&pq_once, pq_load);
+	if (pq_fault[0])
+		return dti_err_set(err, DTI_EIO, "", 0, 0, NULL,
+		                   "PostgreSQL's client library cannot be "
+		                   "loaded (%s): install libpq5",
+		                   pq_fault);
 	char *perr = NULL;
-	PQconninfoOption *check = PQconninfoParse(uri, &perr);
+	PQconninfoOption *check = pq.PQconninfoParse(uri, &perr);
 	if (!check) {
 		char msg[DTI_ERROR_MSG_MAX];
 		one_line(msg, sizeof msg, perr ? perr : "out of memory");
-		PQfreemem(perr);
+		pq.PQfreemem(perr);
 		return set_scrubbed(err, DTI_EARG, "", uri,
 		                    "not a valid PostgreSQL URI: %s", msg);
 	}
-	PQconninfoFree(check);
+	pq.PQconninfoFree(check);
 
 	struct pdb *d = calloc(1, sizeof *d);
 	if (!d)
@@ -1198,26 +1267,28 @@ enum dti_status db_pg_open(const char *uri, struct db **out,
 	                            "fallback_application_name", "dbname",
 	                            "client_encoding", NULL};
 	const char *const vals[] = {"10", "dti", uri, "UTF8", NULL};
-	d->h = PQconnectdbParams(keys, vals, 1);
+	d->h = pq.PQconnectdbParams(keys, vals, 1);
 	if (!d->h) {
 		free(d);
 		return dti_err_nomem(err);
 	}
-	if (PQstatus(d->h) != CONNECTION_OK) {
+	if (pq.PQstatus(d->h) != CONNECTION_OK) {
 		char msg[DTI_ERROR_MSG_MAX];
-		one_line(msg, sizeof msg, PQerrorMessage(d->h));
+		one_line(msg, sizeof msg, pq.PQerrorMessage(d->h));
 		enum dti_status st = set_scrubbed(
 		    err, DTI_EIO, d->where, uri,
 		    "cannot connect to PostgreSQL (host %s, port %s, "
 		    "database %s): %s",
-		    PQhost(d->h) && *PQhost(d->h) ? PQhost(d->h) : "default",
-		    PQport(d->h) && *PQport(d->h) ? PQport(d->h) : "default",
-		    PQdb(d->h) ? PQdb(d->h) : "default", msg);
+		    pq.PQhost(d->h) && *pq.PQhost(d->h) ? pq.PQhost(d->h)
+		                                        : "default",
+		    pq.PQport(d->h) && *pq.PQport(d->h) ? pq.PQport(d->h)
+		                                        : "default",
+		    pq.PQdb(d->h) ? pq.PQdb(d->h) : "default", msg);
 		p_close(&d->base);
 		return st;
 	}
-	PQsetNoticeProcessor(d->h, quiet_notices, NULL);
-	if (PQsetClientEncoding(d->h, "UTF8") != 0) {
+	pq.PQsetNoticeProcessor(d->h, quiet_notices, NULL);
+	if (pq.PQsetClientEncoding(d->h, "UTF8") != 0) {
 		p_close(&d->base);
 		return dti_err_set(err, DTI_EIO, d->where, 0, 0, "",
 		                   "PostgreSQL cannot send UTF-8 text");
