@@ -695,8 +695,11 @@ size_t dti_text_fold(const char *s, char *out, size_t outsz)
 /* libicui18n, and through it libicuuc (dlsym searches both) */
 #define ICU_FUNCS(X)                                                           \
 	X(ucol_open)                                                           \
-	X(ucol_close) X(ucol_setAttribute) X(ucol_strcollUTF8) X(u_charType)   \
-	    X(u_isupper)
+	X(ucol_close)                                                          \
+	X(ucol_setAttribute)                                                   \
+	X(ucol_strcollUTF8)                                                    \
+	X(u_charType)                                                          \
+	X(u_isupper)
 
 static struct {
 	ICU_FUNCS(DTI_DL_FIELD)

@@ -52,19 +52,34 @@
 #endif
 #define ZIP_FUNCS(X)                                                           \
 	X(zip_close)                                                           \
-	X(zip_error_code_zip) X(zip_error_fini) X(zip_error_init)              \
-	    X(zip_error_strerror) X(zip_fclose) X(zip_file_strerror)           \
-	        X(zip_fopen_index) X(zip_fread) X(zip_name_locate)             \
-	            X(zip_open_from_source) X(zip_source_buffer_create)        \
-	                X(zip_source_free) X(zip_stat_index) X(zip_stat_init)  \
-	                    X(zip_strerror)
+	X(zip_error_code_zip)                                                  \
+	X(zip_error_fini)                                                      \
+	X(zip_error_init)                                                      \
+	X(zip_error_strerror)                                                  \
+	X(zip_fclose)                                                          \
+	X(zip_file_strerror)                                                   \
+	X(zip_fopen_index)                                                     \
+	X(zip_fread)                                                           \
+	X(zip_name_locate)                                                     \
+	X(zip_open_from_source)                                                \
+	X(zip_source_buffer_create)                                            \
+	X(zip_source_free)                                                     \
+	X(zip_stat_index)                                                      \
+	X(zip_stat_init)                                                       \
+	X(zip_strerror)
 #define EXPAT_FUNCS(X)                                                         \
 	X(XML_ErrorString)                                                     \
-	X(XML_GetCurrentColumnNumber) X(XML_GetCurrentLineNumber)              \
-	    X(XML_GetErrorCode) X(XML_Parse) X(XML_ParserCreate)               \
-	        X(XML_ParserFree) X(XML_SetCharacterDataHandler)               \
-	            X(XML_SetElementHandler) X(XML_SetStartDoctypeDeclHandler) \
-	                X(XML_SetUserData) X(XML_StopParser)
+	X(XML_GetCurrentColumnNumber)                                          \
+	X(XML_GetCurrentLineNumber)                                            \
+	X(XML_GetErrorCode)                                                    \
+	X(XML_Parse)                                                           \
+	X(XML_ParserCreate)                                                    \
+	X(XML_ParserFree)                                                      \
+	X(XML_SetCharacterDataHandler)                                         \
+	X(XML_SetElementHandler)                                               \
+	X(XML_SetStartDoctypeDeclHandler)                                      \
+	X(XML_SetUserData)                                                     \
+	X(XML_StopParser)
 
 static struct {
 	ZIP_FUNCS(DTI_DL_FIELD)

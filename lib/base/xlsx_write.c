@@ -35,18 +35,25 @@
 #endif
 #define LXW_FUNCS(X)                                                           \
 	X(format_set_align)                                                    \
-	X(format_set_bold) X(format_set_bottom) X(format_set_font_color)       \
-	    X(format_set_num_format) X(format_set_text_wrap) X(lxw_strerror)   \
-	        X(lxw_workbook_free) X(workbook_add_format)                    \
-	            X(workbook_add_worksheet) X(workbook_close)                \
-	                X(workbook_get_worksheet_by_name) X(workbook_new_opt)  \
-	                    X(workbook_set_properties)                         \
-	                        X(worksheet_freeze_panes)                      \
-	                            X(worksheet_set_column)                    \
-	                                X(worksheet_set_row)                   \
-	                                    X(worksheet_write_blank)           \
-	                                        X(worksheet_write_number)      \
-	                                            X(worksheet_write_string)
+	X(format_set_bold)                                                     \
+	X(format_set_bottom)                                                   \
+	X(format_set_font_color)                                               \
+	X(format_set_num_format)                                               \
+	X(format_set_text_wrap)                                                \
+	X(lxw_strerror)                                                        \
+	X(lxw_workbook_free)                                                   \
+	X(workbook_add_format)                                                 \
+	X(workbook_add_worksheet)                                              \
+	X(workbook_close)                                                      \
+	X(workbook_get_worksheet_by_name)                                      \
+	X(workbook_new_opt)                                                    \
+	X(workbook_set_properties)                                             \
+	X(worksheet_freeze_panes)                                              \
+	X(worksheet_set_column)                                                \
+	X(worksheet_set_row)                                                   \
+	X(worksheet_write_blank)                                               \
+	X(worksheet_write_number)                                              \
+	X(worksheet_write_string)
 
 static struct {
 	LXW_FUNCS(DTI_DL_FIELD)
