@@ -155,6 +155,47 @@ static int field_end(struct dti_csv *c, size_t start)
 	return scratch_put(c, '\0');
 }
 
+/* The record of b[pos..eol), a line without quotes, into the fields. */
+static enum dti_status split_line(struct dti_csv *c, size_t pos, size_t eol,
+                                  struct dti_error *err)
+{
+	size_t n = eol - pos;
+	if (scratch_add(c, c->buf + pos, n) || scratch_put(c, '\0'))
+		return dti_err_nomem(err);
+	char *t = c->scratch;
+	const char sep = c->sep;
+	size_t start = 0;
+	for (size_t i = 0;; i++) {
+		if (i < n && t[i] != sep)
+			continue;
+		if (i - start > DTI_MAX_FIELD)
+			return dti_err_set(
+			    err, DTI_ELIMIT, c->name, c->line,
+			    (unsigned long)start + DTI_MAX_FIELD + 1, NULL,
+			    "field longer than %zu bytes", DTI_MAX_FIELD);
+		if (c->nfields >= c->cap_fields) {
+			size_t cap = c->cap_fields;
+			if (DTI_GROW(c->offsets, cap, c->nfields + 1) ||
+			    DTI_GROW(c->fields, c->cap_fields, cap))
+				return dti_err_nomem(err);
+		}
+		if (c->nfields >= DTI_MAX_FIELDS)
+			return dti_err_set(err, DTI_ELIMIT, c->name, c->line, 0,
+			                   NULL, "more than %d columns",
+			                   DTI_MAX_FIELDS);
+		t[i] = '\0';
+		c->offsets[c->nfields++] = start;
+		if (i >= n)
+			break;
+		start = i + 1;
+	}
+	c->pos = skip_eol(c->buf, c->len, eol);
+	c->next_line++;
+	for (size_t i = 0; i < c->nfields; i++)
+		c->fields[i] = t + c->offsets[i];
+	return DTI_OK;
+}
+
 enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 {
 	if (c->sheet)
@@ -172,6 +213,14 @@ enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 	c->nfields = 0;
 	c->scratch_len = 0;
 	size_t pos = c->pos;
+	/* a line without quotes (most of them): copied whole, then cut */
+	const char *nl = memchr(b + pos, '\n', len - pos);
+	size_t eol = nl ? (size_t)(nl - b) : len;
+	const char *cr = memchr(b + pos, '\r', eol - pos);
+	if (cr)
+		eol = (size_t)(cr - b);
+	if (!memchr(b + pos, '"', eol - pos))
+		return split_line(c, pos, eol, err);
 	size_t line_start = pos;
 	size_t field_start_len = 0;
 	for (;;) {

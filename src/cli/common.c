@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -985,6 +986,20 @@ void cli_run_release(struct cli_run *run)
  * Reads a whole input ("-" is stdin) into memory, so that its metadata can
  * be looked at before it is parsed (stdin cannot be read twice).
  */
+/* read_input's mapping of a large file, if any: released by release_input */
+static void *mapped;
+static size_t mapped_len;
+
+static void release_input(char *buf)
+{
+	if (buf && buf == mapped) {
+		munmap(mapped, mapped_len);
+		mapped = NULL;
+	} else {
+		free(buf);
+	}
+}
+
 static int read_input(const char *path, char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -1002,6 +1017,24 @@ static int read_input(const char *path, char **buf, size_t *len)
 	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    sb.st_size > 0 && (uintmax_t)sb.st_size < ((uintmax_t)1 << 29))
 		cap = (size_t)sb.st_size + 1;
+	/* a large file not ending on a page boundary is mapped, not copied:
+	   the rest of its last page reads as zeros, the NUL after the data
+	   that a read copy gets */
+	long page = sysconf(_SC_PAGESIZE);
+	if (S_ISREG(sb.st_mode) && cap > ((size_t)1 << 20) &&
+	    cap < ((size_t)1 << 29) && page > 0 &&
+	    (size_t)sb.st_size % (size_t)page != 0) {
+		void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+		               fileno(f), 0);
+		if (m != MAP_FAILED) {
+			fclose(f);
+			mapped = m;
+			mapped_len = (size_t)sb.st_size;
+			*buf = m;
+			*len = mapped_len;
+			return EXIT_OK;
+		}
+	}
 	char *p = malloc(cap + 1);
 	while (p) {
 		size_t r = fread(p + n, 1, cap - n, f);
@@ -1162,7 +1195,7 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		        "dti: %s: not a workbook: '%s' names a sheet of an "
 		        ".xlsx file\n",
 		        book, strrchr(data, '#'));
-		free(buf);
+		release_input(buf);
 		rc = EXIT_DATA;
 	}
 	free(book);
@@ -1174,7 +1207,7 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	size_t dn = strlen(shown) + 10;
 	char *dname = malloc(dn);
 	if (!dname) {
-		free(buf);
+		release_input(buf);
 		fprintf(stderr, "dti: out of memory\n");
 		return EXIT_INTERNAL;
 	}
@@ -1191,7 +1224,7 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		if (mst && merr.code) { /* not "no such line": a fault */
 			cli_error(NULL, &merr);
 			dti_error_release(&merr);
-			free(buf);
+			release_input(buf);
 			free(dname);
 			return cli_exit_for(mst, EXIT_DATA);
 		}
@@ -1206,7 +1239,7 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		fprintf(stderr, "dti: no framework: give -f FILE or a bundled "
 		                "name (pdti-2022, ...), or put '# framework: "
 		                "ID' in the data file\n");
-		free(buf);
+		release_input(buf);
 		free(dname);
 		return EXIT_USAGE;
 	}
@@ -1216,14 +1249,14 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 		                    framework_is_file(fwn) ? fwn : NULL,
 		                    &run->units);
 	if (rc) {
-		free(buf);
+		release_input(buf);
 		free(dname);
 		return rc;
 	}
 	struct dti_error err = DTI_ERROR_INIT;
 	enum dti_status st = dti_dataset_parse(run->fw, run->units, buf, len,
 	                                       dname, &o->read, &run->ds, &err);
-	free(buf);
+	release_input(buf);
 	free(dname);
 	if (st) {
 		cli_error(NULL, &err);

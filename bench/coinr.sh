@@ -1,0 +1,155 @@
+#!/bin/sh
+# bench/coinr.sh - dti beside COINr (the EU JRC's R toolkit), in the same
+# run, on the same files.
+#
+#   bench/coinr.sh [BUILD] [--runs N] [--sizes "63x98 10000x98 10000x200"]
+#
+# For each size UNITSxINDICATORS a COINr case is generated: iMeta.csv
+# (indicators in pillars of ten under one index, some pointing down,
+# weights 1-3) and iData.csv (random figures, 1 % missing).  COINr builds
+# it with new_coin + Normalise (min-max onto [0,100]) + Aggregate
+# (weighted arithmetic mean), timed inside R by time_coinr.R (reading the
+# CSVs not timed; one warm-up, then RUNS builds).  dti reads the same two
+# files (`dti compute -f iMeta.csv iData.csv`), timed as a whole process:
+# start, reading, checking, computing, ranking and writing every unit's
+# index as CSV.  Printed: the median and fastest of each, their ratio,
+# and how far the two indexes are apart (largest difference, ranks that
+# differ), so that the speed is that of the same result.
+#
+# COINr comes from ../shared/anchors/coinr beside the project (or
+# $COINR_ANCHOR): its install.sh installs R from Debian and COINr into a
+# private library ($COINR_LIB, default ~/.local/lib/R-coinr) when they are
+# missing.  Without the anchor, the comparison is skipped (said, exit 0).
+set -eu
+cd "$(dirname "$0")/.."
+build=build
+runs=5
+sizes="63x98 10000x98 10000x200"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2; shift 2 ;;
+	--sizes) sizes=$2; shift 2 ;;
+	-*) echo "bench/coinr.sh: unknown option $1" >&2; exit 2 ;;
+	*) build=$1; shift ;;
+	esac
+done
+dti=$(pwd)/$build/src/cli/dti
+[ -x "$dti" ] || { echo "bench/coinr.sh: no $dti (build first)" >&2; exit 1; }
+anchor=${COINR_ANCHOR:-$(pwd)/../shared/anchors/coinr}
+if [ ! -f "$anchor/time_coinr.R" ] || [ ! -f "$anchor/install.sh" ]; then
+	echo "bench/coinr.sh: COINr not found in $anchor (set COINR_ANCHOR):" \
+		"the comparison with COINr is skipped"
+	exit 0
+fi
+export COINR_LIB=${COINR_LIB:-$HOME/.local/lib/R-coinr}
+sh "$anchor/install.sh" "$COINR_LIB" >/dev/null ||
+	{ echo "bench/coinr.sh: COINr could not be installed" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+python3 - "$dti" "$anchor/time_coinr.R" "$work" "$runs" $sizes <<'PY'
+import csv, os, random, statistics, subprocess, sys, time
+
+dti, timer, work, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+sizes = sys.argv[5:]
+rver = subprocess.run(["Rscript", "-e", "cat(R.version.string)"],
+                      capture_output=True, text=True).stdout.strip()
+cver = subprocess.run(
+    ["Rscript", "-e", "cat(as.character(packageVersion('COINr', lib.loc="
+     "Sys.getenv('COINR_LIB'))))"], capture_output=True, text=True).stdout
+dver = subprocess.run([dti, "--version"], capture_output=True,
+                      text=True).stdout.split()[1]
+cpu = "?"
+with open("/proc/cpuinfo") as f:
+    for line in f:
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+print("dti %s beside COINr %s (%s); %s, %d CPUs; load %.2f" % (
+    dver, cver, rver, cpu, os.cpu_count(), os.getloadavg()[0]))
+print("COINr: new_coin + Normalise (min-max [0,100]) + Aggregate (weighted "
+      "mean), inside R, reading not timed;")
+print("dti: dti compute -f iMeta.csv iData.csv -o index.csv, the whole "
+      "process; medians of %d runs" % runs)
+print()
+print("%-11s %11s %9s %11s %9s %8s %12s %6s" % (
+    "size", "COINr med s", "min s", "dti med s", "min s", "COINr/dti",
+    "max |diff|", "ranks"))
+
+
+def case(dirn, nu, ni):
+    rnd = random.Random(nu * 1000 + ni)
+    os.makedirs(dirn)
+    npil = (ni + 9) // 10
+    with open(os.path.join(dirn, "iMeta.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Level", "iCode", "iName", "Direction", "Weight",
+                    "Parent", "Type"])
+        for i in range(ni):
+            w.writerow([1, "i%04d" % (i + 1), "Indicator %d" % (i + 1),
+                        -1 if i % 7 == 3 else 1, 1 + i % 3,
+                        "P%02d" % (i // 10 + 1), "Indicator"])
+        for p in range(npil):
+            w.writerow([2, "P%02d" % (p + 1), "Pillar %d" % (p + 1), 1,
+                        1 + p % 2, "Index", "Aggregate"])
+        w.writerow([3, "Index", "Index", 1, 1, "", "Aggregate"])
+    with open(os.path.join(dirn, "iData.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["uCode", "uName"] + ["i%04d" % (i + 1)
+                                         for i in range(ni)])
+        for u in range(nu):
+            row = ["U%05d" % (u + 1), "Unit %d" % (u + 1)]
+            for i in range(ni):
+                if rnd.random() < 0.01:
+                    row.append("")
+                else:
+                    v = 10 * (i % 17) + (1 + i % 7) * 10 * rnd.random()
+                    row.append("%.6g" % v)
+            w.writerow(row)
+
+
+for size in sizes:
+    nu, ni = (int(x) for x in size.split("x"))
+    dirn = os.path.join(work, size)
+    case(dirn, nu, ni)
+    r = subprocess.run(["Rscript", timer, dirn, str(runs)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("COINr failed on %s: %s" % (size, r.stderr[-2000:]))
+    with open(os.path.join(dirn, "coinr_times.csv")) as f:
+        ct = [float(row["elapsed"]) for row in csv.DictReader(f)]
+    out = os.path.join(dirn, "dti.csv")
+    cmd = [dti, "compute", "-f", os.path.join(dirn, "iMeta.csv"),
+           os.path.join(dirn, "iData.csv"), "--nodes", "Index", "-o", out]
+    subprocess.run(cmd, check=True, capture_output=True)  # warm-up
+    dt = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        dt.append(time.perf_counter() - t0)
+    with open(os.path.join(dirn, "coinr_index.csv")) as f:
+        coinr = {row["uCode"]: (float(row["Index"]), row["Rank"])
+                 for row in csv.DictReader(f)}
+    with open(out) as f:
+        lines = [l for l in f if not l.startswith("#")]
+    mine = {row["unit_id"]: (float(row["Index"]), row["rank"])
+            for row in csv.DictReader(lines)}
+    if set(mine) != set(coinr):
+        sys.exit("%s: dti and COINr ranked other units" % size)
+    # dti ranks the index as published, at the framework's precision (4
+    # decimals): units closer than that share a rank there and not in
+    # COINr; any other difference of rank counts
+    diff = max(abs(mine[u][0] - coinr[u][0]) for u in coinr)
+    vals = sorted(v for v, _ in coinr.values())
+    close = set()
+    for a, b in zip(vals, vals[1:]):
+        if b - a < 1e-4:
+            close.update((a, b))
+    bad = sum(1 for u in coinr
+              if mine[u][1] != coinr[u][1] and coinr[u][0] not in close)
+    print("%-11s %11.4f %9.4f %11.4f %9.4f %8.1fx %12.2g %6s" % (
+        size, statistics.median(ct), min(ct), statistics.median(dt),
+        min(dt), statistics.median(ct) / statistics.median(dt), diff,
+        "same" if not bad else "%d off" % bad))
+    sys.stdout.flush()
+PY
