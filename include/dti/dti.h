@@ -26,6 +26,7 @@
 #include "output.h"
 #include "rebase.h"
 #include "store.h"
+#include "template.h"
 #include "text.h"
 #include "units.h"
 #include "views.h"

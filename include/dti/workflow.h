@@ -223,6 +223,18 @@ dti_submission_import(struct dti_store *s, const char *cycle,
                       const struct dti_dataset *ds, const char *data_cycle,
                       size_t *units_out, size_t *figures_out,
                       struct dti_error *err);
+/*
+ * The evidence column of the same dataset (a form's "Tài liệu kiểm
+ * chứng"): each unit's text for an indicator added to its submission as
+ * evidence (a link when it is an http(s) URL, else a title), each its own
+ * change, after dti_submission_import.  A text the submission already
+ * holds for that indicator (same title or link) is not added again, so
+ * importing a form twice adds nothing.  *added_out (may be NULL) gets how
+ * many were added.  The same rights as dti_evidence_add.
+ */
+DTI_EXTERN enum dti_status dti_submission_import_evidence(
+    struct dti_store *s, const char *cycle, const struct dti_dataset *ds,
+    const char *data_cycle, size_t *added_out, struct dti_error *err);
 /* Submits (draft or returned -> submitted).  Editor of the unit. */
 DTI_EXTERN enum dti_status
 dti_submission_submit(struct dti_store *s, const char *cycle, const char *unit,

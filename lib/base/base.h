@@ -122,6 +122,9 @@ enum dti_uchar_class {
 	DTI_UCHAR_OTHER, /* anything else: a space */
 };
 enum dti_uchar_class dti_uchar_class(uint32_t cp);
+/* s copied into out, cut (if it does not fit) before a whole character;
+ * the length copied. */
+size_t dti_utf8_cut(const char *s, char *out, size_t outsz);
 int dti_uchar_is_upper(uint32_t cp);
 
 /* ---- memory ---------------------------------------------------------- */
@@ -464,6 +467,33 @@ void dti_xlsx_width(struct dti_xlsx *x, uint32_t first, uint32_t last,
                     double width);
 /* Before any cell of the row is written. */
 void dti_xlsx_height(struct dti_xlsx *x, uint32_t row, double height);
+/*
+ * An input cell (shaded, unlocked: editable when the sheet is protected),
+ * empty or holding s: a number or text cell, one shown as a percentage
+ * (what is typed as 85 is kept as 0.85, read back as "85%"), or text.
+ */
+enum dti_xlsx_input {
+	DTI_XLSX_INPUT_NUMBER,
+	DTI_XLSX_INPUT_PERCENT,
+	DTI_XLSX_INPUT_TEXT
+};
+void dti_xlsx_input(struct dti_xlsx *x, uint32_t row, uint32_t col,
+                    enum dti_xlsx_input kind, const char *s);
+/* The current sheet protected, without a password: only input cells
+ * change (column widths and row heights too). */
+void dti_xlsx_protect(struct dti_xlsx *x);
+/*
+ * Data validation of rows r0..r1 of a column: one of a list of items
+ * (NULL-terminated; strict: nothing else, else a warning), or a number
+ * (whole: an integer) within lo..hi (either infinite: unbounded), with a
+ * title and a prompt shown on the cell (cut to Excel's limits).
+ */
+void dti_xlsx_valid_list(struct dti_xlsx *x, uint32_t r0, uint32_t r1,
+                         uint32_t col, const char *const *items, int strict,
+                         const char *title, const char *prompt);
+void dti_xlsx_valid_range(struct dti_xlsx *x, uint32_t r0, uint32_t r1,
+                          uint32_t col, double lo, double hi, int whole,
+                          const char *title, const char *prompt);
 enum dti_status dti_xlsx_finish(struct dti_xlsx *x, struct dti_buf *out,
                                 struct dti_error *err);
 void dti_xlsx_free(struct dti_xlsx *x);

@@ -685,6 +685,24 @@ size_t dti_text_fold(const char *s, char *out, size_t outsz)
 	return n;
 }
 
+/* ---- cutting ---------------------------------------------------------- */
+
+size_t dti_utf8_cut(const char *s, char *out, size_t outsz)
+{
+	if (!outsz)
+		return 0;
+	size_t n = strlen(s);
+	if (n >= outsz) {
+		n = outsz - 1;
+		/* not inside a character: back to its first byte */
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
 /* ---- ICU, opened when first needed -------------------------------- */
 
 /* ICU's names carry its version (ucol_open_72): expanded, then quoted */

@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,15 @@
 #endif
 #define LXW_FUNCS(X)                                                           \
 	X(format_set_align)                                                    \
+	X(format_set_bg_color)                                                 \
 	X(format_set_bold)                                                     \
+	X(format_set_border)                                                   \
 	X(format_set_bottom)                                                   \
 	X(format_set_font_color)                                               \
 	X(format_set_num_format)                                               \
+	X(format_set_pattern)                                                  \
 	X(format_set_text_wrap)                                                \
+	X(format_set_unlocked)                                                 \
 	X(lxw_strerror)                                                        \
 	X(lxw_workbook_free)                                                   \
 	X(workbook_add_format)                                                 \
@@ -48,7 +53,9 @@
 	X(workbook_get_worksheet_by_name)                                      \
 	X(workbook_new_opt)                                                    \
 	X(workbook_set_properties)                                             \
+	X(worksheet_data_validation_range)                                     \
 	X(worksheet_freeze_panes)                                              \
+	X(worksheet_protect)                                                   \
 	X(worksheet_set_column)                                                \
 	X(worksheet_set_row)                                                   \
 	X(worksheet_write_blank)                                               \
@@ -86,6 +93,7 @@ struct dti_xlsx {
 	lxw_format *num[XLSX_DIGITS];
 	lxw_format *bold;
 	lxw_format *wrap;
+	lxw_format *input[3]; /* dti_xlsx_input: plain, percent, text */
 	/* codes of the second header row, written when row 1 is reached
 	   (rows come in order: the names of row 0 are all written first) */
 	char **codes;
@@ -199,6 +207,23 @@ enum dti_status dti_xlsx_new(struct dti_xlsx **out, struct dti_error *err)
 	if (x->wrap) {
 		lx.format_set_text_wrap(x->wrap);
 		lx.format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
+	}
+	for (int i = 0; i < 3; i++) {
+		lxw_format *f = x->input[i] = new_format(x);
+		if (!f)
+			break;
+		/* editable under the sheet's protection, and seen to be */
+		lx.format_set_unlocked(f);
+		lx.format_set_pattern(f, LXW_PATTERN_SOLID);
+		lx.format_set_bg_color(f, 0xFFF2CC);
+		lx.format_set_border(f, LXW_BORDER_THIN);
+		lx.format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+		if (i == 1)
+			lx.format_set_num_format(f, "0%");
+		if (i == 2) {
+			lx.format_set_num_format(f, "@");
+			lx.format_set_text_wrap(f);
+		}
 	}
 	if (x->status) {
 		dti_xlsx_free(x);
@@ -404,6 +429,90 @@ void dti_xlsx_width(struct dti_xlsx *x, uint32_t first, uint32_t last,
 	if (ready(x, 0, last) && first <= last)
 		check(x, lx.worksheet_set_column(x->ws, (lxw_col_t)first,
 		                                 (lxw_col_t)last, width, NULL));
+}
+
+void dti_xlsx_input(struct dti_xlsx *x, uint32_t row, uint32_t col,
+                    enum dti_xlsx_input kind, const char *s)
+{
+	lxw_format *f = x->input[kind == DTI_XLSX_INPUT_PERCENT ? 1
+	                         : kind == DTI_XLSX_INPUT_TEXT  ? 2
+	                                                        : 0];
+	put_text(x, row, col, s, f);
+}
+
+void dti_xlsx_protect(struct dti_xlsx *x)
+{
+	if (!ready(x, 0, 0))
+		return;
+	lxw_protection p;
+	memset(&p, 0, sizeof p);
+	/* widths and heights may change: long names need room */
+	p.format_columns = 1;
+	p.format_rows = 1;
+	lx.worksheet_protect(x->ws, NULL, &p);
+}
+
+static void validate(struct dti_xlsx *x, uint32_t r0, uint32_t r1, uint32_t col,
+                     lxw_data_validation *v, int strict, const char *title,
+                     const char *prompt)
+{
+	if (!ready(x, r1, col) || r1 < r0)
+		return;
+	char t[33], m[256], et[33];
+	/* Excel's limits: titles 32 bytes, messages 255, cut on a character */
+	dti_utf8_cut(title ? title : "", t, sizeof t);
+	dti_utf8_cut(prompt ? prompt : "", m, sizeof m);
+	dti_utf8_cut(title ? title : "", et, sizeof et);
+	if (*t)
+		v->input_title = t;
+	if (*m) {
+		v->input_message = m;
+		v->error_message = m;
+	}
+	if (*et)
+		v->error_title = et;
+	v->error_type = strict ? LXW_VALIDATION_ERROR_TYPE_STOP
+	                       : LXW_VALIDATION_ERROR_TYPE_WARNING;
+	check(x, lx.worksheet_data_validation_range(x->ws, r0, (lxw_col_t)col,
+	                                            r1, (lxw_col_t)col, v));
+}
+
+void dti_xlsx_valid_list(struct dti_xlsx *x, uint32_t r0, uint32_t r1,
+                         uint32_t col, const char *const *items, int strict,
+                         const char *title, const char *prompt)
+{
+	lxw_data_validation v;
+	memset(&v, 0, sizeof v);
+	v.validate = LXW_VALIDATION_TYPE_LIST;
+	v.value_list = (char **)items;
+	validate(x, r0, r1, col, &v, strict, title, prompt);
+}
+
+void dti_xlsx_valid_range(struct dti_xlsx *x, uint32_t r0, uint32_t r1,
+                          uint32_t col, double lo, double hi, int whole,
+                          const char *title, const char *prompt)
+{
+	lxw_data_validation v;
+	memset(&v, 0, sizeof v);
+	v.validate =
+	    whole ? LXW_VALIDATION_TYPE_INTEGER : LXW_VALIDATION_TYPE_DECIMAL;
+	if (isfinite(lo) && isfinite(hi)) {
+		v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+		v.minimum_number = lo;
+		v.maximum_number = hi;
+	} else if (isfinite(lo)) {
+		v.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
+		v.value_number = lo;
+	} else if (isfinite(hi)) {
+		v.criteria = LXW_VALIDATION_CRITERIA_LESS_THAN_OR_EQUAL_TO;
+		v.value_number = hi;
+	} else {
+		/* any number: still refuses text, which no rule reads */
+		v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+		v.minimum_number = -1e300;
+		v.maximum_number = 1e300;
+	}
+	validate(x, r0, r1, col, &v, 1, title, prompt);
 }
 
 void dti_xlsx_height(struct dti_xlsx *x, uint32_t row, double height)

@@ -821,6 +821,11 @@ static const char *const val_cols[] = {"value", "gia tri", "figure", "so lieu"};
 static const char *const ev_cols[] = {"evidence", "tai lieu kiem chung",
                                       "minh chung", "tai lieu"};
 static const char *const note_cols[] = {"note", "ghi chu", "comment"};
+/* what a form (dti template) shows beside the figures: passed over */
+static const char *const info_cols[] = {
+    "ten chi so", "indicator name", "thuoc",       "part of",   "cach tinh",
+    "rule",       "don vi tinh",    "measure",     "san",       "floor",
+    "muc tieu",   "target",         "diem toi da", "max points"};
 
 static int in_list(const char *key, const char *const *list, size_t n)
 {
@@ -971,8 +976,9 @@ static enum dti_status classify(struct reader *r, struct dti_csv *c)
 			role = R_GROUP;
 		if (role == R_NONE && IN(key, aux_cols))
 			role = R_AUX;
-		if (role == R_NONE && (IN(key, ignore_cols) ||
-		                       (!r->long_layout && IN(key, note_cols))))
+		if (role == R_NONE &&
+		    (IN(key, ignore_cols) || IN(key, info_cols) ||
+		     (!r->long_layout && IN(key, note_cols))))
 			role = R_IGNORE;
 		if (role == R_NONE) {
 			if (r->long_layout)

@@ -431,3 +431,70 @@ void dti_evidence_new_init(struct dti_evidence_new *e)
 {
 	memset(e, 0, sizeof *e);
 }
+
+/* The evidence column of an imported data file (see workflow.h). */
+enum dti_status dti_submission_import_evidence(
+    struct dti_store *s, const char *cycle, const struct dti_dataset *ds,
+    const char *data_cycle, size_t *added_out, struct dti_error *err)
+{
+	if (added_out)
+		*added_out = 0;
+	long dc = data_cycle ? dti_dataset_find_cycle(ds, data_cycle) : 0;
+	if (dc < 0)
+		return dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "cycle",
+		                   "the data have no cycle '%s'", data_cycle);
+	const struct dti_framework *fw = dti_dataset_framework(ds);
+	size_t nn = dti_framework_node_count(fw);
+	enum dti_status st = DTI_OK;
+	size_t added = 0;
+	for (size_t u = 0; st == DTI_OK && u < dti_dataset_unit_count(ds);
+	     u++) {
+		if (!dti_dataset_unit_present(ds, (size_t)dc, u))
+			continue;
+		struct dti_dataset_unit du;
+		dti_dataset_unit(ds, u, &du);
+		struct dti_submission_view *v = NULL;
+		for (size_t k = 0; st == DTI_OK && k < nn; k++) {
+			const char *text =
+			    dti_dataset_evidence(ds, (size_t)dc, u, k);
+			if (!text || !*text)
+				continue;
+			if (!v)
+				st = dti_submission_view(s, cycle, du.id, &v,
+				                         err);
+			if (st != DTI_OK)
+				break;
+			struct dti_node_info ni;
+			dti_framework_node(fw, k, &ni);
+			int link = strncmp(text, "https://", 8) == 0 ||
+			           strncmp(text, "http://", 7) == 0;
+			int held = 0;
+			for (size_t e = 0; e < v->nevidence && !held; e++) {
+				const struct dti_evidence_entry *en =
+				    &v->evidence[e];
+				held = strcmp(en->indicator, ni.code) == 0 &&
+				       strcmp(link ? en->link : en->title,
+				              text) == 0;
+			}
+			if (held)
+				continue;
+			struct dti_evidence_new en;
+			dti_evidence_new_init(&en);
+			en.indicator = ni.code;
+			if (link)
+				en.link = text;
+			else
+				en.title = text;
+			st = dti_evidence_add(s, cycle, du.id, &en, NULL, err);
+			if (st == DTI_OK)
+				added++;
+			else if (err && err->field[0] == '\0')
+				dti_snprintf(err->field, sizeof err->field,
+				             "%s", du.id);
+		}
+		dti_submission_view_free(v);
+	}
+	if (added_out)
+		*added_out = added;
+	return st;
+}

@@ -222,6 +222,7 @@ int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

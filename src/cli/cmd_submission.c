@@ -355,6 +355,23 @@ static int sub_import(const struct wf_args *a)
 			       cycle, nf, nf == 1 ? "" : "s", nu,
 			       nu == 1 ? "" : "s", path);
 	}
+	if (!rc) {
+		/* the evidence column, after the figures */
+		size_t ne = 0;
+		enum dti_status est = dti_submission_import_evidence(
+		    s, cycle, ds, a->val[W_DATA_CYCLE], &ne, &err);
+		if (est) {
+			char what[300];
+			snprintf(what, sizeof what,
+			         "the figures are imported, but not the "
+			         "evidence of %s",
+			         path);
+			rc = wf_fail(what, est, &err);
+		} else if (ne) {
+			printf("%s: %zu evidence text%s added\n", cycle, ne,
+			       ne == 1 ? "" : "s");
+		}
+	}
 	if (!rc && wf_has(a, W_AND_SUBMIT))
 		rc = submit_imported(s, cycle, ds, a->val[W_DATA_CYCLE]);
 	dti_error_release(&err);

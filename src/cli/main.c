@@ -35,6 +35,7 @@ static const struct command commands[] = {
     {"results", cmd_results, "the published (or preview) results of a cycle"},
     {"chart", cmd_chart, "a published cycle as an SVG chart or tile map"},
     {"report", cmd_report, "the PDF results report of a published cycle"},
+    {"template", cmd_template, "the input workbook (.xlsx) a unit fills in"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},

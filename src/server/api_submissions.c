@@ -3,7 +3,8 @@
  * their figures and evidence, and the review (see doc/api.md).
  *
  *   POST   /api/v1/cycles/{cycle}/submissions           add one {unit}
- *   POST   /api/v1/cycles/{cycle}/import                a data file (CSV)
+ *   POST   /api/v1/cycles/{cycle}/import                a data file (CSV,
+ *                                                         .xlsx)
  *   GET    /api/v1/cycles/{cycle}/submissions/{unit}    the submission
  *   PATCH  /api/v1/cycles/{cycle}/submissions/{unit}    {figures: [...]}
  *   POST   .../submissions/{unit}/submit|exclude        state changes
@@ -568,17 +569,30 @@ static int is_csv(const char *ct)
 	return strncasecmp(cs, "utf-8", 5) == 0;
 }
 
-/* POST /api/v1/cycles/{cycle}/import (text/csv, ?data_cycle=, ?ignore=) */
+#define XLSX_TYPE                                                              \
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* A workbook's media type (a filled form of dti template). */
+static int is_xlsx(const char *ct)
+{
+	size_t n = strlen(XLSX_TYPE);
+	return ct && strncasecmp(ct, XLSX_TYPE, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* POST /api/v1/cycles/{cycle}/import (text/csv or .xlsx, ?data_cycle=,
+ * ?ignore=): the figures, then the evidence column */
 static void h_import(struct srv_req *q, struct srv_resp *r)
 {
 	static const char *const allowed[] = {"data_cycle", "ignore", NULL};
 	if (srv_query_only(q, r, allowed))
 		return;
-	if (!is_csv(srv_header(q, "Content-Type"))) {
+	const char *ctype = srv_header(q, "Content-Type");
+	if (!is_csv(ctype) && !is_xlsx(ctype)) {
 		srv_problem_field(r, 415, "unsupported_media_type",
 		                  "Content-Type",
 		                  "the body must be a data file as text/csv "
-		                  "(UTF-8)");
+		                  "(UTF-8) or a workbook (" XLSX_TYPE ")");
 		return;
 	}
 	const char *ignore[MAX_IGNORE];
@@ -620,6 +634,10 @@ static void h_import(struct srv_req *q, struct srv_resp *r)
 	if (st == DTI_OK)
 		st = dti_submission_import(q->store, cycle, ds, data_cycle, &nu,
 		                           &nf, &err);
+	size_t ne = 0;
+	if (st == DTI_OK)
+		st = dti_submission_import_evidence(q->store, cycle, ds,
+		                                    data_cycle, &ne, &err);
 	if (st != DTI_OK) {
 		fail(r, st, &err, 0);
 	} else {
@@ -633,6 +651,8 @@ static void h_import(struct srv_req *q, struct srv_resp *r)
 		dti_json_int(&j, (long long)nu);
 		dti_json_key(&j, "figures");
 		dti_json_int(&j, (long long)nf);
+		dti_json_key(&j, "evidence");
+		dti_json_int(&j, (long long)ne);
 		dti_json_object_end(&j);
 		srv_json_end(r, &j);
 	}

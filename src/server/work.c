@@ -152,9 +152,10 @@ void url_work(struct dti_buf *u, enum dti_lang lang, const char *cycle,
 void work_done_message(struct page *p, const struct srv_req *q)
 {
 	static const char *const known[] = {
-	    "saved",      "submitted",    "approved",     "returned",
-	    "adjusted",   "moved",        "published",    "uploaded",
-	    "user_added", "role_granted", "role_revoked", "units_imported"};
+	    "saved",        "submitted",    "approved",     "returned",
+	    "adjusted",     "moved",        "published",    "uploaded",
+	    "user_added",   "role_granted", "role_revoked", "units_imported",
+	    "form_imported"};
 	const char *d = srv_query(q, "done");
 	if (!d)
 		return;
@@ -1257,6 +1258,7 @@ static void sub_page(struct srv_req *q, struct srv_resp *r, const char *error,
 	dti_buf_release(&fig);
 	dti_buf_release(&id);
 	evidence_section(&p, v, fw, editing);
+	work_form_section(&p, cycle, v->unit, editing);
 	preview_table(&p, q, cycle, v->unit, editing);
 	dti_submission_view_free(v);
 	dti_framework_free(fw);
@@ -1289,6 +1291,12 @@ static void sub_done(struct srv_req *q, struct srv_resp *r, enum dti_status st,
 	dti_buf_addf(&u, "?done=%s", done);
 	work_see_other(r, u.data);
 	dti_buf_release(&u);
+}
+
+void work_sub_done(struct srv_req *q, struct srv_resp *r, enum dti_status st,
+                   struct dti_error *err, const char *done)
+{
+	sub_done(q, r, st, err, done);
 }
 
 /*
@@ -1648,5 +1656,7 @@ const struct srv_route srv_routes_work[] = {
     WORK("POST", SUBW "/return", h_return, SRV_WRITE),
     WORK("POST", SUBW "/adjust", h_adjust, SRV_WRITE),
     WORK("POST", SUBW "/evidence", h_evidence, SRV_WRITE),
+    WORK("GET", SUBW "/form.xlsx", work_form_get, SRV_PUBLIC),
+    WORK("POST", SUBW "/form", work_form_post, SRV_WRITE),
     {NULL, NULL, NULL, 0},
 };

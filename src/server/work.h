@@ -36,6 +36,17 @@ enum dti_status work_refuse(struct dti_error *err, enum dti_status st,
 
 /* Every fault of err with its place, "; " between them (20 at most). */
 void work_faults(struct dti_buf *msg, const struct dti_error *err);
+/* After a change to a submission: back to its page, saying `done`, or the
+ * page again with the refusal. */
+void work_sub_done(struct srv_req *q, struct srv_resp *r, enum dti_status st,
+                   struct dti_error *err, const char *done);
+
+/* The submission's Excel form (work_form.c): the routes' handlers, and
+ * the section of the submission's page. */
+void work_form_get(struct srv_req *q, struct srv_resp *r);
+void work_form_post(struct srv_req *q, struct srv_resp *r);
+void work_form_section(struct page *p, const char *cycle, const char *unit,
+                       int editing);
 /*
  * Reads a multipart form whose part "file" is a file into f (released by
  * the caller in every case); DTI_EARG with `none` as the message if not.
