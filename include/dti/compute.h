@@ -39,11 +39,15 @@ struct dti_compute_opts {
 	const char *group_by;     /* group dimension; NULL: framework's/first */
 	int recompute; /* aggregates computed from children even if entered */
 	int allow_unknown; /* leave unknowable nodes null instead of failing */
+	/* the nodes ranked (as dti_model_set_ranked); NULL: every node.  A
+	   result that shows one node's ranks need not pay for all of them */
+	const size_t *ranked;
+	size_t nranked;
 };
 
 #define DTI_COMPUTE_OPTS_INIT                                                  \
 	{                                                                      \
-		-1, DTI_MISSING_DEFAULT, NULL, 0, 0                            \
+		-1, DTI_MISSING_DEFAULT, NULL, 0, 0, NULL, 0                   \
 	}
 /* Sets *o to the defaults (the same as DTI_COMPUTE_OPTS_INIT). */
 DTI_EXTERN void dti_compute_opts_init(struct dti_compute_opts *o);

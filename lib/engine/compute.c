@@ -1034,7 +1034,10 @@ enum dti_status dti_compute(const struct dti_framework *fw,
 	enum dti_status st = dti_model_new(fw, ds, cycle, opts, &m, err);
 	if (st != DTI_OK)
 		return st;
-	st = dti_model_run(m, err);
+	if (opts && opts->ranked)
+		st = dti_model_set_ranked(m, opts->ranked, opts->nranked, err);
+	if (st == DTI_OK)
+		st = dti_model_run(m, err);
 	if (st == DTI_OK) {
 		*out = m->res;
 		m->res = NULL;

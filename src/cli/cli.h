@@ -60,6 +60,9 @@ struct cli_opts {
 	const char *group; /* only this group */
 	size_t limit;
 	int points, ranks, group_ranks;
+	/* rank only the nodes whose ranks the output shows (the index and
+	   --sort's node), not every node */
+	int rank_shown;
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -191,6 +194,7 @@ struct cli_run {
 	struct dti_framework *prev_fw;
 	struct dti_result *res;
 	struct dti_result *prev;
+	size_t ranked[2]; /* the nodes ranked with o->rank_shown */
 };
 
 int cli_run_compute(struct cli_opts *o, struct cli_run *run);

@@ -183,6 +183,12 @@ static int run(int argc, char **argv, int ranking)
 		        o.nargs);
 		return EXIT_USAGE;
 	}
+	/* a table, CSV or a workbook shows the ranks of the index (or of
+	   --sort's node) alone, unless --ranks or --group-ranks */
+	o.rank_shown =
+	    (o.format == DTI_FORMAT_TABLE || o.format == DTI_FORMAT_CSV ||
+	     o.format == DTI_FORMAT_XLSX) &&
+	    !o.ranks && !o.group_ranks;
 	struct cli_run r;
 	rc = cli_run_compute(&o, &r);
 	if (rc) {

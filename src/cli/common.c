@@ -1267,6 +1267,15 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	rc = pick_cycle(run->ds, o->cycle, &cycle);
 	if (rc)
 		return rc;
+	if (o->rank_shown) {
+		size_t n = 0;
+		run->ranked[n++] = dti_framework_root(run->fw);
+		long k = o->sort ? dti_framework_find(run->fw, o->sort) : -1;
+		if (k >= 0 && (size_t)k != run->ranked[0])
+			run->ranked[n++] = (size_t)k;
+		o->compute.ranked = run->ranked;
+		o->compute.nranked = n;
+	}
 	st = dti_compute(run->fw, run->ds, cycle, &o->compute, &run->res, &err);
 	if (st) {
 		cli_error(NULL, &err);
