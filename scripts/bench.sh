@@ -6,6 +6,12 @@
 #   scripts/bench.sh [BUILD] compute [options...]  bench_compute
 #   scripts/bench.sh [BUILD] store [options...]    bench_store
 #   scripts/bench.sh [BUILD] read [options...]     bench_read (CSV and .xlsx)
+#   scripts/bench.sh [BUILD] process [options...]  bench/process.sh: start-up
+#                                                  and compute, whole process
+#   scripts/bench.sh [BUILD] xlsx [options...]     bench/xlsx.sh: CSV and XLSX
+#                                                  written, whole process
+#   scripts/bench.sh [BUILD] coinr [options...]    bench/coinr.sh: COINr beside
+#                                                  dti on the same files
 #
 # BUILD is the everyday build directory (default: build); the figures come
 # from a release build beside it, BUILD-bench (build-bench by default, or
@@ -24,7 +30,7 @@ cd "$(dirname "$0")/.."
 build=build
 if [ $# -gt 0 ]; then
 	case $1 in
-	-* | compute | store | read) ;;
+	-* | compute | store | read | process | xlsx | coinr) ;;
 	*) build=$1; shift ;;
 	esac
 fi
@@ -36,7 +42,7 @@ esac
 what=all
 if [ $# -gt 0 ]; then
 	case $1 in
-	compute | store | read) what=$1; shift ;;
+	compute | store | read | process | xlsx | coinr) what=$1; shift ;;
 	*) what=compute ;;
 	esac
 fi
@@ -62,7 +68,7 @@ for t in bench_compute bench_store bench_read; do
 	fi
 done
 ninja -C "$dir" bench/bench_compute bench/bench_store bench/bench_read \
-	>/dev/null
+	src/cli/dti >/dev/null
 
 run_store() {
 	pg=
@@ -88,11 +94,19 @@ case $what in
 compute) exec "$dir/bench/bench_compute" "$@" ;;
 store) run_store "$@" ;;
 read) exec "$dir/bench/bench_read" "$@" ;;
+process) exec bench/process.sh "$dir" "$@" ;;
+xlsx) exec bench/xlsx.sh "$dir" "$@" ;;
+coinr) exec bench/coinr.sh "$dir" "$@" ;;
 all)
 	status=0
 	"$dir/bench/bench_compute" || status=$?
 	echo
 	"$dir/bench/bench_read" || status=$?
+	echo
+	bench/process.sh "$dir" || status=$?
+	echo
+	# says so and goes on when COINr is not beside the project
+	bench/coinr.sh "$dir" || status=$?
 	echo
 	run_store || status=$?
 	exit "$status"
