@@ -58,6 +58,8 @@ struct report {
 	int page, npages;
 	/* the plan */
 	int toc_pages, rank_first, rank_pages, map_page, units_first;
+	int pillar_first; /* the first page of the pillars' tables */
+	size_t npillars;  /* nodes of the ranking after the index */
 	const struct dti_ranking *r;
 	struct dti_store *store;
 	const struct dti_report_opts *opts;
@@ -431,18 +433,27 @@ static void toc_pages(struct report *r)
 {
 	int line = 0;
 	const struct dti_ranking *k = r->r;
-	size_t total = 3 + k->nrows;
+	size_t total = 3 + r->npillars + k->nrows;
 	for (size_t i = 0; i < total; i++, line++) {
 		if (line % TOC_LINES == 0) {
 			if (line)
 				end_page(r, 1);
 			heading(r, T(r, "Mục lục", "Contents"));
 		}
-		if (i == 0)
+		if (i == 0) {
 			toc_line(r, line,
 			         T(r, "Bảng xếp hạng chung", "Overall ranking"),
 			         r->rank_first, 0);
-		else if (i == 1)
+			continue;
+		}
+		if (i <= r->npillars) {
+			toc_line(r, line, k->nodes[i].name,
+			         r->pillar_first + (int)(i - 1) * r->rank_pages,
+			         14);
+			continue;
+		}
+		i -= r->npillars; /* the rest as before */
+		if (i == 1)
 			toc_line(r, line, T(r, "Bản đồ", "Map"), r->map_page,
 			         0);
 		else if (i == 2)
@@ -458,6 +469,7 @@ static void toc_pages(struct report *r)
 			toc_line(r, line, lab, r->units_first + (int)(i - 3),
 			         14);
 		}
+		i += r->npillars;
 	}
 	end_page(r, 1);
 }
@@ -549,6 +561,102 @@ static void ranking_pages(struct report *r)
 		}
 		end_page(r, 1);
 	}
+}
+
+/* Units in the order of node j's rank (equal ranks: the ranking's order). */
+static const struct dti_ranking *sort_ranking;
+static size_t sort_node;
+static int by_node_rank(const void *a, const void *b)
+{
+	const struct dti_ranking_row *x =
+	    &sort_ranking->rows[*(const size_t *)a];
+	const struct dti_ranking_row *y =
+	    &sort_ranking->rows[*(const size_t *)b];
+	int rx = x->cells[sort_node].rank, ry = y->cells[sort_node].rank;
+	/* unranked (no value) last */
+	if ((rx > 0) != (ry > 0))
+		return rx > 0 ? -1 : 1;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	return ia < ib ? -1 : ia > ib;
+}
+
+/*
+ * A table per pillar (each node of the ranking after the index): units by
+ * their rank on it, its value, their rank in their group on it, and the
+ * index beside.
+ */
+static void pillar_pages(struct report *r)
+{
+	const struct dti_ranking *k = r->r;
+	size_t *order = malloc((k->nrows ? k->nrows : 1) * sizeof *order);
+	if (!order) {
+		fail(r, DTI_ENOMEM, "out of memory");
+		return;
+	}
+	for (size_t j = 1; j <= r->npillars && !r->st; j++) {
+		for (size_t i = 0; i < k->nrows; i++)
+			order[i] = i;
+		sort_ranking = k;
+		sort_node = j;
+		qsort(order, k->nrows, sizeof *order, by_node_rank);
+		for (size_t p = 0; p < (size_t)r->rank_pages; p++) {
+			char title[300];
+			snprintf(title, sizeof title, "%s%s", k->nodes[j].name,
+			         p ? T(r, " (tiếp)", " (continued)") : "");
+			heading(r, title);
+			double y = TABLE_TOP;
+			rect(r, MARGIN, y, CONTENT_W, HEAD_H, 0xDCE9F5);
+			text(r, MARGIN + 2, y + 3, 34, FONT " Bold 8", RIGHT, 0,
+			     T(r, "Hạng", "Rank"));
+			text(r, MARGIN + 42, y + 3, 150, FONT " Bold 8", LEFT,
+			     0, T(r, "Đơn vị", "Unit"));
+			text(r, MARGIN + 196, y + 3, 70, FONT " Bold 8", LEFT,
+			     0, T(r, "Nhóm", "Group"));
+			text(r, MARGIN + 270, y + 3, 80, FONT " Bold 8", RIGHT,
+			     0, T(r, "Giá trị", "Value"));
+			text(r, MARGIN + 354, y + 3, 70, FONT " Bold 8", RIGHT,
+			     0, T(r, "Hạng trong nhóm", "In group"));
+			text(r, MARGIN + 428, y + 3, CONTENT_W - 430,
+			     FONT " Bold 8", RIGHT, 0, k->nodes[0].name);
+			for (size_t n = p * TABLE_ROWS;
+			     n < k->nrows && n < (p + 1) * TABLE_ROWS; n++) {
+				const struct dti_ranking_row *row =
+				    &k->rows[order[n]];
+				double yy =
+				    TABLE_TOP + HEAD_H +
+				    ROW_H * (double)(n - p * TABLE_ROWS);
+				if ((n - p * TABLE_ROWS) % 2)
+					rect(r, MARGIN, yy, CONTENT_W, ROW_H,
+					     0xF3F3F3);
+				char b[64];
+				fmt_rank(b, sizeof b, row->cells[j].rank, 0);
+				text(r, MARGIN + 2, yy + 1.5, 34, FONT " 8",
+				     RIGHT, 0, b);
+				text(r, MARGIN + 42, yy + 1.5, 150, FONT " 8",
+				     LEFT, 0, row->name);
+				text(r, MARGIN + 196, yy + 1.5, 70, FONT " 8",
+				     LEFT, 0, row->group);
+				fmt_value(r, b, sizeof b, row->cells[j].value,
+				          row->cells[j].unknown,
+				          k->info.precision);
+				text(r, MARGIN + 270, yy + 1.5, 80,
+				     FONT " Bold 8", RIGHT, 0, b);
+				fmt_rank(b, sizeof b, row->cells[j].group_rank,
+				         0);
+				text(r, MARGIN + 354, yy + 1.5, 70, FONT " 8",
+				     RIGHT, 0, b);
+				fmt_value(r, b, sizeof b, row->cells[0].value,
+				          row->cells[0].unknown,
+				          k->info.precision);
+				text(r, MARGIN + 428, yy + 1.5, CONTENT_W - 430,
+				     FONT " 8", RIGHT, 0, b);
+			}
+			end_page(r, 1);
+		}
+	}
+	free(order);
 }
 
 static void map_page(struct report *r)
@@ -751,11 +859,14 @@ DTI_EXTERN enum dti_status dti_report_pdf(struct dti_store *s,
 		return st;
 	}
 	/* the plan */
-	r.toc_pages = (int)((3 + k->nrows + TOC_LINES - 1) / TOC_LINES);
+	r.npillars = k->nnodes > 1 ? k->nnodes - 1 : 0;
+	r.toc_pages =
+	    (int)((3 + r.npillars + k->nrows + TOC_LINES - 1) / TOC_LINES);
 	r.rank_pages =
 	    k->nrows ? (int)((k->nrows + TABLE_ROWS - 1) / TABLE_ROWS) : 1;
 	r.rank_first = 2 + r.toc_pages;
-	r.map_page = r.rank_first + r.rank_pages;
+	r.pillar_first = r.rank_first + r.rank_pages;
+	r.map_page = r.pillar_first + (int)r.npillars * r.rank_pages;
 	r.units_first = r.map_page + 1;
 	r.npages = r.units_first + (int)k->nrows - 1;
 	r.page = 1;
@@ -780,6 +891,7 @@ DTI_EXTERN enum dti_status dti_report_pdf(struct dti_store *s,
 	title_page(&r, res);
 	toc_pages(&r);
 	ranking_pages(&r);
+	pillar_pages(&r);
 	map_page(&r);
 	for (size_t i = 0; i < k->nrows && !r.st; i++)
 		unit_page(&r, &k->rows[i]);

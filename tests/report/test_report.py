@@ -100,8 +100,9 @@ try:
             pages.pop()
         check(len(pages) == npages, f'{lang}: {len(pages)} pages of text, '
               f'pdfinfo says {npages}')
-        # 1 title, 2 contents, 2 ranking, 1 map, 63 units
-        check(npages == 1 + 2 + 2 + 1 + 63, f'{lang}: {npages} pages')
+        # 1 title, 2 contents, 2 ranking, 2 for each of the three pillars,
+        # 1 map, 63 units
+        check(npages == 1 + 2 + 2 + 3 * 2 + 1 + 63, f'{lang}: {npages} pages')
 
         # the title page: the hashes and the checkpoint of the snapshot
         first = pages[0]
@@ -160,6 +161,33 @@ try:
                   f'{lang}: {name}: group rank not on its page')
         if lang == 'vi':
             check('0.' not in ranking, 'vi: a decimal point in the ranking')
+
+        # the pillars' tables: two pages each, after the ranking, units by
+        # their rank on the pillar with its value, their rank in their
+        # group on it and the index
+        units = stored['results']['units']
+        for j, code in enumerate(('cqs', 'kts', 'xhs')):
+            table = '\n'.join(pages[5 + 2 * j:7 + 2 * j])
+            name = [n for n in stored['results']['nodes']
+                    if n['code'] == code][0]['name_' + lang]
+            check(table.lstrip().startswith(name),
+                  f'{lang}: the table of {code} does not start with {name}')
+            found = []
+            for u in units:
+                line = re.compile(r'^\s*%d\s+%s\s+%s\s+%s\s+%d\s+%s\s*$' % (
+                    u['ranks'][code], re.escape(u['name']),
+                    re.escape(u['group']),
+                    re.escape(num('%.4f' % u['values'][code])),
+                    u['group_ranks'][code],
+                    re.escape(num('%.4f' % u['values']['pdti']))), re.M)
+                m = line.search(table)
+                check(m, f'{lang}: {code}: no row for {u["name"]} '
+                      f'(rank {u["ranks"][code]})')
+                if m:
+                    found.append((m.start(), u['ranks'][code]))
+            check([r for _, r in sorted(found)] ==
+                  sorted(r for _, r in found),
+                  f'{lang}: {code}: rows not in the order of the ranks')
 
         prefix = os.path.join(ART, f'report-dti-2022-{lang}')
         run('pdftoppm', '-png', '-r', '50', '-f', '1', '-l', '3', pdf, prefix)
