@@ -24,6 +24,7 @@
 #include "json.h"
 #include "notices.h"
 #include "output.h"
+#include "plan.h"
 #include "rebase.h"
 #include "store.h"
 #include "template.h"

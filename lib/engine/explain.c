@@ -58,8 +58,8 @@ static double median_of(const struct dti_result *res, size_t node,
  * the aggregation itself.  Nodes reached only through other methods get
  * NaN.
  */
-static void effective_weights(const struct dti_result *res, size_t i,
-                              size_t top, double *eff)
+void eng_effective_weights(const struct dti_result *res, size_t i, size_t top,
+                           double *eff)
 {
 	const struct dti_framework *fw = res->fw;
 	int zero = res->missing == DTI_MISSING_ZERO;
@@ -202,7 +202,7 @@ enum dti_status dti_explain(const struct dti_result *res, size_t unit,
 	ex->has_rank_change = ok;
 
 	/* the indicators below the node */
-	effective_weights(res, unit, node, eff);
+	eng_effective_weights(res, unit, node, eff);
 	for (size_t o = fw->n; o-- > 0;) {
 		size_t k = fw->order[o];
 		if (k == node)

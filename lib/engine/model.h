@@ -179,6 +179,18 @@ struct dti_result {
 #define RES_AT(res, node, i) ((node) * (res)->n + (i))
 
 /*
+ * The effective weight of every node in node `top` for result unit i: how
+ * much top's value moves per unit of the node's value (explain.c).  NaN
+ * for nodes reached through a method other than the arithmetic mean.
+ */
+/* The fraction of its maximum a leaf of an absolute rule gets for figure
+ * x (score.c); NaN if unknowable or not an absolute rule. */
+double eng_score_one(const struct dti_framework *fw, const struct fw_node *nd,
+                     double x);
+void eng_effective_weights(const struct dti_result *res, size_t i, size_t top,
+                           double *eff);
+
+/*
  * Adds a note in English and Vietnamese: both formats take the same
  * arguments in the same order ("%.0s" swallows an English plural ending).
  * Without memory the note is not added, DTI_ENOMEM is returned and

@@ -58,6 +58,12 @@ static inline double score_one(const struct dti_framework *fw,
 	}
 }
 
+double eng_score_one(const struct dti_framework *fw, const struct fw_node *nd,
+                     double x)
+{
+	return score_one(fw, nd, x);
+}
+
 /*
  * The rule is chosen once for the column and the loop runs inside it: the
  * DTI's 98 components over 63 provinces are 6,174 cells a computation.

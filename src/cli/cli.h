@@ -63,6 +63,14 @@ struct cli_opts {
 	/* rank only the nodes whose ranks the output shows (the index and
 	   --sort's node), not every node */
 	int rank_shown;
+	/* plan */
+	int target_rank;
+	const char *target_value;
+	struct {
+		const char *text; /* IND=NUMBER */
+		int cap;          /* --cap (else --cost) */
+	} plan_opts[64];
+	size_t nplan_opts;
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -85,7 +93,8 @@ enum {
 	OPT_TABLE = 1 << 2,  /* --nodes, --sort, --group, --top, --points ... */
 	OPT_REBASE = 1 << 3, /* --to, --level, --population, --allow-partial */
 	OPT_UNITS = 1 << 4,  /* --units, --groups, --date */
-	OPT_STORE = 1 << 5   /* --db, --since (rank, explain without DATA) */
+	OPT_STORE = 1 << 5,  /* --db, --since (rank, explain without DATA) */
+	OPT_PLAN = 1 << 6    /* --target-rank, --target-value, --cost, --cap */
 };
 
 /*
@@ -227,6 +236,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

@@ -63,7 +63,11 @@ enum {
 	O_DB,
 	O_SINCE,
 	O_EXCEL,
-	O_NO_EXCEL
+	O_NO_EXCEL,
+	O_TARGET_RANK,
+	O_TARGET_VALUE,
+	O_COST,
+	O_CAP
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -105,6 +109,10 @@ static const struct cli_opt compute_opts[] = {
     {"data-only", 0, 0, O_DATA_ONLY},
     {"db", 0, 1, O_DB},
     {"since", 0, 1, O_SINCE},
+    {"target-rank", 0, 1, O_TARGET_RANK},
+    {"target-value", 0, 1, O_TARGET_VALUE},
+    {"cost", 0, 1, O_COST},
+    {"cap", 0, 1, O_CAP},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -146,6 +154,10 @@ static unsigned needs(int opt)
 	case O_DATA_ONLY: return OPT_REBASE;
 	case O_DB:
 	case O_SINCE: return OPT_STORE;
+	case O_TARGET_RANK:
+	case O_TARGET_VALUE:
+	case O_COST:
+	case O_CAP: return OPT_PLAN;
 	}
 	return 0;
 }
@@ -254,6 +266,30 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		if (x->nignore >= ARRAY_SIZE(o->ignore))
 			return usage_error(help, "too many --ignore (%s)", val);
 		o->ignore[x->nignore++] = val;
+		break;
+	case O_TARGET_RANK: {
+		char *tend;
+		long tr = strtol(val, &tend, 10);
+		if (!*val || *tend || tr < 1 || tr > 1000000)
+			return usage_error(
+			    help,
+			    "--target-rank '%s': expected a rank "
+			    "(1, 2, ...)",
+			    val);
+		o->target_rank = (int)tr;
+		break;
+	}
+	case O_TARGET_VALUE: o->target_value = val; break;
+	case O_COST:
+	case O_CAP:
+		if (!strchr(val, '=') || val[0] == '=')
+			return usage_error(
+			    help, "%s '%s': expected IND=NUMBER",
+			    opt->id == O_COST ? "--cost" : "--cap", val);
+		if (o->nplan_opts >= ARRAY_SIZE(o->plan_opts))
+			return usage_error(help, "too many --cost and --cap");
+		o->plan_opts[o->nplan_opts].cap = opt->id == O_CAP;
+		o->plan_opts[o->nplan_opts++].text = val;
 		break;
 	case O_LAYOUT:
 		if (strcmp(val, "wide") == 0)

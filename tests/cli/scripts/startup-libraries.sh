@@ -18,8 +18,11 @@ loaded() { grep -o 'calling init: [^ ]*' "$1" | sed 's|.*/||'; }
 
 LD_DEBUG=libs "$DTI" --version >"$TMP/out1" 2>"$TMP/log1" || fail=1
 grep -q '^dti [0-9]' "$TMP/out1" || { echo "--version printed: $(cat "$TMP/out1")"; fail=1; }
+# the C++ runtime, unless a sanitizer's runtime (which needs it) is there
+cxx=libstdc++
+loaded "$TMP/log1" | grep -q '^lib[atu]*san' && cxx=
 for lib in libpq libicu libcurl libmicrohttpd libzip libexpat libxlsxwriter \
-	libssl libgnutls libkrb5 libstdc++; do
+	libssl libgnutls libkrb5 $cxx; do
 	if loaded "$TMP/log1" | grep -q "^$lib"; then
 		echo "dti --version loaded $lib:"
 		loaded "$TMP/log1"

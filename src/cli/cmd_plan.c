@@ -1,0 +1,470 @@
+/*
+ * src/cli/cmd_plan.c - dti plan (what to raise to reach a rank or a value:
+ * dti_plan, dti/plan.h) and dti whatif (the values and ranks a unit would
+ * have with some figures changed: the compiled model of dti/compute.h).
+ *
+ * Both read a data file as compute does (cli_run_compute); the unit is
+ * named by id or as people write it, resolved through the registry on
+ * the cycle's date like explain's.  Figures given on the command line are
+ * read as a data file's cells (dti_parse_figure: "0,8", "80%", "có").
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char plan_help[] =
+    "usage: dti plan DATA UNIT --target-rank N [OPTIONS]\n"
+    "       dti plan DATA UNIT --target-value V [OPTIONS]\n"
+    "\n"
+    "What UNIT must raise, with the other units as they are, to reach\n"
+    "rank N (or better) or the value V on the index (or --by's node):\n"
+    "the least total effort of indicator gains, each within its rule's\n"
+    "maximum (or --cap), effort being the value an indicator gains\n"
+    "times its cost (1, or --cost).  Each step is said as the figure to\n"
+    "reach and what it adds; the plan is computed to give its value and\n"
+    "rank.  Exact on arithmetic means of absolute rules (the DTI's);\n"
+    "yes/no and thresholds move by whole steps.  A target out of reach\n"
+    "says what the unit could reach at most.  Aggregates are computed\n"
+    "from their indicators, even where the data enter them.\n"
+    "\n"
+    "Options:\n"
+    "      --target-rank N     the rank to reach\n"
+    "      --target-value V    the value to reach (0..the scale)\n"
+    "      --by CODE           the node targeted (default: the index)\n"
+    "      --cost IND=C        effort of one unit of IND's value (default 1;\n"
+    "                          repeatable)\n"
+    "      --cap IND=FIGURE    the highest figure IND can reach (\"80%\";\n"
+    "                          repeatable)\n"
+    "  -f, --framework F       framework file or bundled id\n"
+    "      --cycle LABEL       the cycle of DATA (default: the latest)\n"
+    "      --units FILE        units registry\n"
+    "      --format F          table (default) or json\n"
+    "      --lang L            vi or en\n"
+    "  -o, --output FILE       write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti plan dti-2022-top5.csv 'Quảng Ninh' --target-rank 2 -f "
+    "pdti-2022\n"
+    "  dti plan data.csv 'Đà Nẵng' --target-value 0,75 --cap "
+    "econ_activity=0,9 --lang vi\n";
+
+static const char whatif_help[] =
+    "usage: dti whatif DATA UNIT IND=FIGURE... [OPTIONS]\n"
+    "\n"
+    "UNIT's value and rank on the index, each pillar and each indicator\n"
+    "changed, before and after its figures are set as given (written as\n"
+    "in a data file: 0,8, 80%, có/không), the other units as they are;\n"
+    "aggregates computed from their indicators.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --framework F       framework file or bundled id\n"
+    "      --cycle LABEL       the cycle of DATA (default: the latest)\n"
+    "      --units FILE        units registry\n"
+    "      --format F          table (default) or json\n"
+    "      --lang L            vi or en\n"
+    "  -o, --output FILE       write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti whatif dti-2022-top5.csv 'Quảng Ninh' econ_activity=0,75 -f "
+    "pdti-2022\n";
+
+/* The dataset unit named `text` (id, or a name of the registry), or -1. */
+static long unit_of(const struct cli_run *r, const char *text)
+{
+	long du = dti_dataset_find_unit(r->ds, text);
+	if (du >= 0)
+		return du;
+	if (r->units) {
+		char date[16] = "";
+		const char *cyc = dti_result_cycle(r->res);
+		if (strlen(cyc) == 4)
+			snprintf(date, sizeof date, "%s-12-31", cyc);
+		size_t idx;
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st = dti_units_find(
+		    r->units, text, *date ? date : NULL, &idx, &err);
+		if (st) {
+			fprintf(stderr, "dti: %s\n", err.message);
+			dti_error_release(&err);
+			return -1;
+		}
+		dti_error_release(&err);
+		struct dti_unit_info ui;
+		dti_units_get(r->units, idx, &ui);
+		du = dti_dataset_find_unit(r->ds, ui.id);
+		if (du >= 0)
+			return du;
+	}
+	fprintf(stderr, "dti: no unit '%s' in the data of cycle %s\n", text,
+	        dti_result_cycle(r->res));
+	return -1;
+}
+
+/* A number as people write it: "0,75" or "0.75". */
+static int number(const char *s, double *v)
+{
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%s", s);
+	for (char *c = tmp; *c; c++)
+		if (*c == ',')
+			*c = '.';
+	char *end;
+	*v = strtod(tmp, &end);
+	return *tmp && !*end && isfinite(*v) ? 0 : -1;
+}
+
+/* IND=TEXT: the node and the text after '='; -1 after a message. */
+static long ind_of(const struct dti_framework *fw, const char *arg,
+                   const char **text)
+{
+	const char *eq = strchr(arg, '=');
+	char code[256];
+	snprintf(code, sizeof code, "%.*s",
+	         (int)(eq ? (size_t)(eq - arg) : strlen(arg)), arg);
+	long k = eq ? dti_framework_find(fw, code) : -1;
+	if (!eq)
+		fprintf(stderr, "dti: '%s': expected IND=FIGURE\n", arg);
+	else if (k < 0)
+		fprintf(stderr, "dti: '%s' is not a node of framework '%s'\n",
+		        code, dti_framework_id(fw));
+	*text = eq ? eq + 1 : "";
+	return k;
+}
+
+/* The figure IND=TEXT gives, read as a data file's cell; -1 on a fault. */
+static int figure_of(const struct dti_framework *fw, size_t k, const char *text,
+                     char decimal, double *v)
+{
+	char why[300];
+	if (dti_parse_figure(fw, k, text, decimal, v, why, sizeof why) ||
+	    isnan(*v)) {
+		struct dti_node_info ni;
+		dti_framework_node(fw, k, &ni);
+		fprintf(stderr, "dti: %s: %s\n", ni.code,
+		        *why ? why : "no figure");
+		return -1;
+	}
+	return 0;
+}
+
+static size_t cycle_index(const struct cli_run *r)
+{
+	long c = dti_dataset_find_cycle(r->ds, dti_result_cycle(r->res));
+	return c < 0 ? 0 : (size_t)c;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_TABLE | OPT_UNITS |
+	                       OPT_PLAN,
+	                   plan_help, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.nargs != 2) {
+		fprintf(stderr, "dti: plan needs DATA and UNIT\n");
+		return EXIT_USAGE;
+	}
+	if (o.format != DTI_FORMAT_TABLE && o.format != DTI_FORMAT_JSON) {
+		fprintf(stderr, "dti: a plan is written as a table or json\n");
+		return EXIT_USAGE;
+	}
+	double tv = NAN;
+	if (o.target_value && number(o.target_value, &tv)) {
+		fprintf(stderr, "dti: --target-value '%s': not a number\n",
+		        o.target_value);
+		return EXIT_USAGE;
+	}
+	if (!o.target_rank == !o.target_value) {
+		fprintf(stderr, "dti: give --target-rank N or --target-value "
+		                "V (one of them)\n");
+		return EXIT_USAGE;
+	}
+	const char *unit = o.args[1];
+	o.nargs = 1;
+	o.no_previous = 1;
+	/* aggregates follow their indicators, even where the data enter
+	   them (published files hold the index as published) */
+	o.compute.recompute = 1;
+	struct cli_run r;
+	rc = cli_run_compute(&o, &r);
+	if (rc) {
+		cli_run_release(&r);
+		return rc;
+	}
+	size_t nn = dti_framework_node_count(r.fw);
+	double *cost = malloc(nn * sizeof *cost),
+	       *cap = malloc(nn * sizeof *cap);
+	if (!cost || !cap) {
+		fprintf(stderr, "dti: out of memory\n");
+		rc = EXIT_INTERNAL;
+	}
+	for (size_t k = 0; !rc && k < nn; k++)
+		cost[k] = cap[k] = NAN;
+	for (size_t i = 0; !rc && i < o.nplan_opts; i++) {
+		const char *text;
+		long k = ind_of(r.fw, o.plan_opts[i].text, &text);
+		if (k < 0) {
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (o.plan_opts[i].cap) {
+			if (figure_of(r.fw, (size_t)k, text, o.read.decimal,
+			              &cap[k]))
+				rc = EXIT_USAGE;
+		} else if (number(text, &cost[k]) || !(cost[k] > 0)) {
+			fprintf(stderr,
+			        "dti: --cost %s: a cost is a number above 0\n",
+			        o.plan_opts[i].text);
+			rc = EXIT_USAGE;
+		}
+	}
+	struct dti_plan_opts po;
+	dti_plan_opts_init(&po);
+	po.target_rank = o.target_rank;
+	po.target_value = tv;
+	po.cost = cost;
+	po.cap = cap;
+	if (!rc && o.sort) {
+		po.node = dti_framework_find(r.fw, o.sort);
+		if (po.node < 0) {
+			fprintf(stderr,
+			        "dti: '%s' is not a node of framework "
+			        "'%s'\n",
+			        o.sort, dti_framework_id(r.fw));
+			rc = EXIT_NOTFOUND;
+		}
+	}
+	long du = rc ? -1 : unit_of(&r, unit);
+	if (!rc && du < 0)
+		rc = EXIT_NOTFOUND;
+	if (!rc) {
+		struct dti_dataset_unit x;
+		dti_dataset_unit(r.ds, (size_t)du, &x);
+		struct dti_plan p;
+		struct dti_error err = DTI_ERROR_INIT;
+		struct dti_buf out = DTI_BUF_INIT;
+		enum dti_status st = dti_plan(r.fw, r.ds, cycle_index(&r),
+		                              &o.compute, x.id, &po, &p, &err);
+		if (!st)
+			st = dti_plan_write(&p, o.format, o.lang, &out, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			rc = cli_exit_for(st, EXIT_USAGE);
+		} else {
+			rc = cli_write(o.output, &out);
+		}
+		dti_plan_release(&p);
+		dti_buf_release(&out);
+		dti_error_release(&err);
+	}
+	free(cost);
+	free(cap);
+	cli_run_release(&r);
+	return rc;
+}
+
+/* ---- whatif -------------------------------------------------------------- */
+
+struct row {
+	size_t node;
+	double v0, v1;
+	int r0, r1;
+};
+
+static void put_num(struct dti_buf *b, double v, int d, int vi)
+{
+	dti_buf_add_decimal(b, v, d, vi ? ',' : '.', "–");
+}
+
+static void whatif_text(const struct cli_run *r, const struct row *rows,
+                        size_t n, const char *name, int vi, int d,
+                        struct dti_buf *b)
+{
+	dti_buf_addf(b,
+	             vi ? "%s — nếu thay đổi số liệu như trên (các đơn vị "
+	                  "khác giữ nguyên):\n"
+	                : "%s — with these figures (the other units as "
+	                  "they are):\n",
+	             name);
+	for (size_t i = 0; i < n; i++) {
+		struct dti_node_info ni;
+		dti_framework_node(r->fw, rows[i].node, &ni);
+		dti_buf_addf(b, "  %-18s ", ni.code);
+		put_num(b, rows[i].v0, d, vi);
+		dti_buf_adds(b, " → ");
+		put_num(b, rows[i].v1, d, vi);
+		if (rows[i].r0 > 0 || rows[i].r1 > 0) {
+			dti_buf_addf(b,
+			             vi ? "   hạng %d → %d" : "   rank %d → %d",
+			             rows[i].r0, rows[i].r1);
+			int up = rows[i].r0 - rows[i].r1;
+			if (up)
+				dti_buf_addf(b,
+				             vi ? " (%s %d bậc)" : " (%s %d)",
+				             up > 0 ? (vi ? "tăng" : "up")
+				                    : (vi ? "giảm" : "down"),
+				             up > 0 ? up : -up);
+		}
+		dti_buf_adds(b, "\n");
+	}
+}
+
+static void whatif_json(const struct cli_run *r, const struct row *rows,
+                        size_t n, const char *id, struct dti_buf *b)
+{
+	struct dti_json j;
+	dti_json_init(&j, b);
+	dti_json_object_begin(&j);
+	dti_json_key(&j, "unit");
+	dti_json_string(&j, id);
+	dti_json_key(&j, "cycle");
+	dti_json_string(&j, dti_result_cycle(r->res));
+	dti_json_key(&j, "nodes");
+	dti_json_array_begin(&j);
+	for (size_t i = 0; i < n; i++) {
+		struct dti_node_info ni;
+		dti_framework_node(r->fw, rows[i].node, &ni);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "code");
+		dti_json_string(&j, ni.code);
+		dti_json_key(&j, "value_before");
+		isnan(rows[i].v0) ? dti_json_null(&j)
+		                  : dti_json_double(&j, rows[i].v0);
+		dti_json_key(&j, "value_after");
+		isnan(rows[i].v1) ? dti_json_null(&j)
+		                  : dti_json_double(&j, rows[i].v1);
+		dti_json_key(&j, "rank_before");
+		dti_json_int(&j, rows[i].r0);
+		dti_json_key(&j, "rank_after");
+		dti_json_int(&j, rows[i].r1);
+		dti_json_object_end(&j);
+	}
+	dti_json_array_end(&j);
+	dti_json_object_end(&j);
+	dti_buf_addc(b, '\n');
+}
+
+int cmd_whatif(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv, OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS,
+	                   whatif_help, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.nargs < 3) {
+		fprintf(stderr, "dti: whatif needs DATA, UNIT and at least one "
+		                "IND=FIGURE\n");
+		return EXIT_USAGE;
+	}
+	if (o.format != DTI_FORMAT_TABLE && o.format != DTI_FORMAT_JSON) {
+		fprintf(stderr, "dti: whatif writes a table or json\n");
+		return EXIT_USAGE;
+	}
+	const char *unit = o.args[1];
+	size_t nset = o.nargs - 2;
+	const char *const *sets = &o.args[2];
+	o.nargs = 1;
+	o.no_previous = 1;
+	o.compute.recompute = 1; /* as plan */
+	struct cli_run r;
+	rc = cli_run_compute(&o, &r);
+	if (rc) {
+		cli_run_release(&r);
+		return rc;
+	}
+	long du = unit_of(&r, unit);
+	long ri = du >= 0 ? dti_result_find_unit(r.res, (size_t)du) : -1;
+	if (du >= 0 && ri < 0)
+		fprintf(stderr, "dti: '%s' has no figures in cycle %s\n", unit,
+		        dti_result_cycle(r.res));
+	if (ri < 0)
+		rc = EXIT_NOTFOUND;
+	size_t nn = dti_framework_node_count(r.fw);
+	unsigned char *changed = calloc(nn, 1);
+	struct row *rows = calloc(nn, sizeof *rows);
+	if (!rc && (!changed || !rows)) {
+		fprintf(stderr, "dti: out of memory\n");
+		rc = EXIT_INTERNAL;
+	}
+	struct dti_model *m = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	if (!rc &&
+	    dti_model_new(r.fw, r.ds, cycle_index(&r), &o.compute, &m, &err)) {
+		cli_error(NULL, &err);
+		rc = EXIT_INTERNAL;
+	}
+	for (size_t i = 0; !rc && i < nset; i++) {
+		const char *text;
+		long k = ind_of(r.fw, sets[i], &text);
+		double v;
+		struct dti_node_info ni;
+		memset(&ni, 0, sizeof ni);
+		if (k >= 0)
+			dti_framework_node(r.fw, (size_t)k, &ni);
+		if (k < 0) {
+			rc = EXIT_USAGE;
+		} else if (ni.nchildren) {
+			fprintf(stderr,
+			        "dti: %s is an aggregate: set its "
+			        "indicators\n",
+			        ni.code);
+			rc = EXIT_USAGE;
+		} else if (figure_of(r.fw, (size_t)k, text, o.read.decimal,
+		                     &v)) {
+			rc = EXIT_DATA;
+		} else if (dti_model_set_figure(m, (size_t)du, (size_t)k, v,
+		                                &err)) {
+			cli_error(NULL, &err);
+			rc = EXIT_DATA;
+		} else {
+			changed[k] = 1;
+		}
+	}
+	if (!rc && dti_model_run(m, &err)) {
+		cli_error(NULL, &err);
+		rc = EXIT_DATA;
+	}
+	size_t n = 0;
+	if (!rc) {
+		const struct dti_result *after = dti_model_result(m);
+		/* the index, its pillars and sub-indexes, and what changed,
+		   in the framework's order */
+		for (size_t k = 0; k < nn; k++) {
+			struct dti_node_info ni;
+			dti_framework_node(r.fw, k, &ni);
+			int show = changed[k] || ni.kind == DTI_KIND_INDEX ||
+			           ni.kind == DTI_KIND_SUBINDEX ||
+			           ni.kind == DTI_KIND_PILLAR;
+			if (!show)
+				continue;
+			rows[n].node = k;
+			rows[n].v0 = dti_result_value(r.res, (size_t)ri, k);
+			rows[n].v1 = dti_result_value(after, (size_t)ri, k);
+			rows[n].r0 = dti_result_rank(r.res, (size_t)ri, k);
+			rows[n].r1 = dti_result_rank(after, (size_t)ri, k);
+			n++;
+		}
+		struct dti_dataset_unit x;
+		dti_dataset_unit(r.ds, (size_t)du, &x);
+		struct dti_buf out = DTI_BUF_INIT;
+		if (o.format == DTI_FORMAT_JSON)
+			whatif_json(&r, rows, n, x.id, &out);
+		else
+			whatif_text(&r, rows, n, x.name, o.lang == DTI_LANG_VI,
+			            dti_result_precision(r.res), &out);
+		rc = dti_buf_status(&out) ? EXIT_INTERNAL
+		                          : cli_write(o.output, &out);
+		dti_buf_release(&out);
+	}
+	dti_error_release(&err);
+	dti_model_free(m);
+	free(changed);
+	free(rows);
+	cli_run_release(&r);
+	return rc;
+}
