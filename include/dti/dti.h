@@ -26,6 +26,7 @@
 #include "output.h"
 #include "plan.h"
 #include "rebase.h"
+#include "stats.h"
 #include "store.h"
 #include "template.h"
 #include "text.h"

@@ -71,6 +71,7 @@ struct cli_opts {
 		int cap;          /* --cap (else --cost) */
 	} plan_opts[64];
 	size_t nplan_opts;
+	int stats_values; /* --of values */
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -94,7 +95,8 @@ enum {
 	OPT_REBASE = 1 << 3, /* --to, --level, --population, --allow-partial */
 	OPT_UNITS = 1 << 4,  /* --units, --groups, --date */
 	OPT_STORE = 1 << 5,  /* --db, --since (rank, explain without DATA) */
-	OPT_PLAN = 1 << 6    /* --target-rank, --target-value, --cost, --cap */
+	OPT_PLAN = 1 << 6,   /* --target-rank, --target-value, --cost, --cap */
+	OPT_STATS = 1 << 7   /* --of */
 };
 
 /*
@@ -238,6 +240,7 @@ int cmd_report(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

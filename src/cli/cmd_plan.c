@@ -468,3 +468,68 @@ int cmd_whatif(int argc, char **argv)
 	cli_run_release(&r);
 	return rc;
 }
+
+/* ---- stats --------------------------------------------------------------- */
+
+static const char stats_help[] =
+    "usage: dti stats DATA [OPTIONS]\n"
+    "\n"
+    "Statistics of a cycle's data, with COINr's definitions: per\n"
+    "indicator the units with a figure, min, max, mean, median, standard\n"
+    "deviation, skew and kurtosis (as Excel's SKEW and KURT), non-zero,\n"
+    "distinct and most frequent values, flagged for low availability\n"
+    "(under 65 %) and outliers (|skew| over 2 and kurtosis over 3.5);\n"
+    "then, for each aggregate, the Pearson and Spearman correlations of\n"
+    "its children (flagged over 0.9, or negative) and Cronbach's alpha.\n"
+    "\n"
+    "Options:\n"
+    "      --of figures|values the figures as entered (default) or the\n"
+    "                          computed values of every node\n"
+    "  -f, --framework F       framework file or bundled id\n"
+    "      --cycle LABEL       the cycle of DATA (default: the latest)\n"
+    "      --format F          table (default), csv (the indicators) or\n"
+    "                          json (all)\n"
+    "      --lang L            vi or en\n"
+    "  -o, --output FILE       write to FILE\n"
+    "\n"
+    "Examples:\n"
+    "  dti stats data.csv\n"
+    "  dti stats data.csv --of values --format json -o stats.json\n";
+
+int cmd_stats(int argc, char **argv)
+{
+	struct cli_opts o;
+	int rc = cli_parse(argc, argv,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_STATS,
+	                   stats_help, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.nargs != 1) {
+		fprintf(stderr, "dti: stats needs one DATA file\n");
+		return EXIT_USAGE;
+	}
+	if (o.format == DTI_FORMAT_XLSX || o.format == DTI_FORMAT_NDJSON) {
+		fprintf(stderr, "dti: statistics are a table, csv or json\n");
+		return EXIT_USAGE;
+	}
+	o.no_previous = 1;
+	struct cli_run r;
+	rc = cli_run_compute(&o, &r);
+	if (!rc) {
+		struct dti_stats_opts so;
+		dti_stats_opts_init(&so);
+		so.values = o.stats_values;
+		struct dti_buf out = DTI_BUF_INIT;
+		struct dti_error err = DTI_ERROR_INIT;
+		if (dti_stats_write(r.res, &so, o.format, o.lang, &out, &err)) {
+			cli_error(NULL, &err);
+			rc = EXIT_INTERNAL;
+		} else {
+			rc = cli_write(o.output, &out);
+		}
+		dti_error_release(&err);
+		dti_buf_release(&out);
+	}
+	cli_run_release(&r);
+	return rc;
+}

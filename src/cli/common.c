@@ -67,7 +67,8 @@ enum {
 	O_TARGET_RANK,
 	O_TARGET_VALUE,
 	O_COST,
-	O_CAP
+	O_CAP,
+	O_OF
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -113,6 +114,7 @@ static const struct cli_opt compute_opts[] = {
     {"target-value", 0, 1, O_TARGET_VALUE},
     {"cost", 0, 1, O_COST},
     {"cap", 0, 1, O_CAP},
+    {"of", 0, 1, O_OF},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -158,6 +160,7 @@ static unsigned needs(int opt)
 	case O_TARGET_VALUE:
 	case O_COST:
 	case O_CAP: return OPT_PLAN;
+	case O_OF: return OPT_STATS;
 	}
 	return 0;
 }
@@ -280,6 +283,12 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		break;
 	}
 	case O_TARGET_VALUE: o->target_value = val; break;
+	case O_OF:
+		if (strcmp(val, "figures") && strcmp(val, "values"))
+			return usage_error(
+			    help, "--of '%s': expected figures or values", val);
+		o->stats_values = val[0] == 'v';
+		break;
 	case O_COST:
 	case O_CAP:
 		if (!strchr(val, '=') || val[0] == '=')

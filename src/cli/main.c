@@ -38,6 +38,8 @@ static const struct command commands[] = {
     {"template", cmd_template, "the input workbook (.xlsx) a unit fills in"},
     {"plan", cmd_plan, "what a unit must raise to reach a rank or a value"},
     {"whatif", cmd_whatif, "a unit's values and ranks with figures changed"},
+    {"stats", cmd_stats,
+     "statistics: indicators, correlations, Cronbach's alpha"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},
