@@ -13,6 +13,7 @@
 #ifndef DTI_DTI_H
 #define DTI_DTI_H
 
+#include "analysis.h"
 #include "buf.h"
 #include "chart.h"
 #include "compute.h"

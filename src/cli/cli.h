@@ -72,6 +72,12 @@ struct cli_opts {
 	} plan_opts[64];
 	size_t nplan_opts;
 	int stats_values; /* --of values */
+	/* uncertainty */
+	size_t ua_runs;
+	uint64_t ua_seed;
+	int ua_seed_set, ua_vary_agg, ua_leave_one_out;
+	double ua_noise;
+	unsigned ua_threads;
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -96,7 +102,8 @@ enum {
 	OPT_UNITS = 1 << 4,  /* --units, --groups, --date */
 	OPT_STORE = 1 << 5,  /* --db, --since (rank, explain without DATA) */
 	OPT_PLAN = 1 << 6,   /* --target-rank, --target-value, --cost, --cap */
-	OPT_STATS = 1 << 7   /* --of */
+	OPT_STATS = 1 << 7,  /* --of */
+	OPT_UA = 1 << 8      /* --runs, --seed, --weight-noise, ... */
 };
 
 /*
@@ -241,6 +248,7 @@ int cmd_template(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_uncertainty(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

@@ -68,7 +68,13 @@ enum {
 	O_TARGET_VALUE,
 	O_COST,
 	O_CAP,
-	O_OF
+	O_OF,
+	O_RUNS,
+	O_SEED,
+	O_WEIGHT_NOISE,
+	O_VARY_AGG,
+	O_LEAVE_ONE_OUT,
+	O_THREADS
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -115,6 +121,12 @@ static const struct cli_opt compute_opts[] = {
     {"cost", 0, 1, O_COST},
     {"cap", 0, 1, O_CAP},
     {"of", 0, 1, O_OF},
+    {"runs", 0, 1, O_RUNS},
+    {"seed", 0, 1, O_SEED},
+    {"weight-noise", 0, 1, O_WEIGHT_NOISE},
+    {"vary-aggregation", 0, 0, O_VARY_AGG},
+    {"leave-one-out", 0, 0, O_LEAVE_ONE_OUT},
+    {"threads", 0, 1, O_THREADS},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -161,6 +173,12 @@ static unsigned needs(int opt)
 	case O_COST:
 	case O_CAP: return OPT_PLAN;
 	case O_OF: return OPT_STATS;
+	case O_RUNS:
+	case O_SEED:
+	case O_WEIGHT_NOISE:
+	case O_VARY_AGG:
+	case O_LEAVE_ONE_OUT:
+	case O_THREADS: return OPT_UA;
 	}
 	return 0;
 }
@@ -289,6 +307,44 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 			    help, "--of '%s': expected figures or values", val);
 		o->stats_values = val[0] == 'v';
 		break;
+	case O_RUNS:
+	case O_SEED:
+	case O_THREADS: {
+		char *uend;
+		errno = 0;
+		unsigned long long u = strtoull(val, &uend, 10);
+		unsigned long long hi = opt->id == O_RUNS      ? 10000000ULL
+		                        : opt->id == O_THREADS ? 64ULL
+		                                               : ~0ULL;
+		if (!*val || *uend || errno || val[0] == '-' ||
+		    (opt->id != O_SEED && u < 1) || u > hi)
+			return usage_error(
+			    help, "%s '%s': expected %s", optname, val,
+			    opt->id == O_RUNS      ? "1 to 10000000"
+			    : opt->id == O_THREADS ? "1 to 64"
+			                           : "a whole number");
+		if (opt->id == O_RUNS)
+			o->ua_runs = (size_t)u;
+		else if (opt->id == O_SEED)
+			o->ua_seed = (uint64_t)u, o->ua_seed_set = 1;
+		else
+			o->ua_threads = (unsigned)u;
+		break;
+	}
+	case O_WEIGHT_NOISE: {
+		char *wend;
+		double w = strtod(val, &wend);
+		if (!*val || *wend || !(w >= 0 && w <= 1))
+			return usage_error(
+			    help,
+			    "--weight-noise '%s': expected 0 to 1 "
+			    "(0.25: each weight within ±25 %%)",
+			    val);
+		o->ua_noise = w;
+		break;
+	}
+	case O_VARY_AGG: o->ua_vary_agg = 1; break;
+	case O_LEAVE_ONE_OUT: o->ua_leave_one_out = 1; break;
 	case O_COST:
 	case O_CAP:
 		if (!strchr(val, '=') || val[0] == '=')

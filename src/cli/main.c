@@ -40,6 +40,8 @@ static const struct command commands[] = {
     {"whatif", cmd_whatif, "a unit's values and ranks with figures changed"},
     {"stats", cmd_stats,
      "statistics: indicators, correlations, Cronbach's alpha"},
+    {"uncertainty", cmd_uncertainty,
+     "ranks under the choices left open (Monte Carlo)"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},

@@ -1,0 +1,83 @@
+/*
+ * dti/analysis.h - how much a ranking depends on the choices an index
+ * leaves open: uncertainty analysis by Monte Carlo.
+ *
+ * dti_uncertainty() computes the index many times, each run with its own
+ * draw of the choices (as COINr's uncertainty analysis does): every
+ * weight times a factor drawn uniformly from [1 - noise, 1 + noise], the
+ * aggregation of every aggregate drawn between the arithmetic and the
+ * geometric mean, one indicator left out (or none), and reports per
+ * unit the nominal rank (no change), the mean and median rank and the
+ * 5-95 % interval of its ranks.  The draws of run r come from the seed
+ * and r alone (splitmix64), so a result is the same on any number of
+ * threads; the runs are shared among the threads (one model each).
+ */
+#ifndef DTI_ANALYSIS_H
+#define DTI_ANALYSIS_H
+
+#include "dti/export.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "compute.h"
+#include "output.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dti_ua_opts {
+	size_t runs;          /* default 1000 */
+	uint64_t seed;        /* default 1 */
+	double weight_noise;  /* 0..1: each weight times U(1-p, 1+p) */
+	int vary_aggregation; /* each aggregate arithmetic or geometric */
+	int leave_one_out;    /* one scored indicator left out, or none */
+	long node;            /* the ranks of this node; -1: the index */
+	unsigned threads;     /* 0: every core */
+	/* called from one thread now and then (may be NULL) */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
+};
+
+DTI_EXTERN void dti_ua_opts_init(struct dti_ua_opts *o);
+
+struct dti_ua_unit {
+	size_t unit; /* dataset index */
+	int nominal; /* rank with nothing changed (0: not ranked) */
+	double mean, median;
+	double p5, p95; /* quantiles of the ranks (R's type 7) */
+	int best, worst;
+};
+
+struct dti_ua_result {
+	const struct dti_dataset *ds;
+	size_t node;
+	size_t runs;
+	size_t n; /* units, in the order of nominal rank */
+	struct dti_ua_unit *units;
+	struct dti_ua_opts opts; /* as run */
+};
+
+/*
+ * Runs the analysis.  DTI_EARG for no run, a noise outside 0..1, or no
+ * choice left open (no noise, no aggregation, no leaving out).
+ */
+DTI_EXTERN enum dti_status
+dti_uncertainty(const struct dti_framework *fw, const struct dti_dataset *ds,
+                size_t cycle, const struct dti_compute_opts *co,
+                const struct dti_ua_opts *o, struct dti_ua_result *out,
+                struct dti_error *err);
+DTI_EXTERN void dti_ua_result_release(struct dti_ua_result *r);
+
+/* A table (Vietnamese or English), CSV or JSON of the units. */
+DTI_EXTERN enum dti_status dti_ua_write(const struct dti_ua_result *r,
+                                        enum dti_format format,
+                                        enum dti_lang lang, struct dti_buf *out,
+                                        struct dti_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
