@@ -3,6 +3,7 @@
 # run, on the same files.
 #
 #   bench/coinr.sh [BUILD] [--runs N] [--sizes "63x98 10000x98 10000x200"]
+#                  [--ua-runs "200 10000"]
 #
 # For each size UNITSxINDICATORS a COINr case is generated: iMeta.csv
 # (indicators in pillars of ten under one index, some pointing down,
@@ -16,6 +17,13 @@
 # and how far the two indexes are apart (largest difference, ranks that
 # differ), so that the speed is that of the same result.
 #
+# Then the uncertainty analysis on COINr's ASEM example (51 units, 49
+# indicators): every weight within ±25 % (COINr: get_noisy_weights and
+# get_sensitivity(SA_type = "UA"), bench/coinr_ua.R, COINr's runs; dti:
+# dti uncertainty --weight-noise 0.25, dti's runs, every core), the
+# seconds per run of each, and how far their rank statistics agree (the
+# nominal ranks, and the median ranks within one place).
+#
 # COINr comes from ../shared/anchors/coinr beside the project (or
 # $COINR_ANCHOR): its install.sh installs R from Debian and COINr into a
 # private library ($COINR_LIB, default ~/.local/lib/R-coinr) when they are
@@ -25,10 +33,12 @@ cd "$(dirname "$0")/.."
 build=build
 runs=5
 sizes="63x98 10000x98 10000x200"
+ua_runs="200 10000"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift 2 ;;
 	--sizes) sizes=$2; shift 2 ;;
+	--ua-runs) ua_runs=$2; shift 2 ;;
 	-*) echo "bench/coinr.sh: unknown option $1" >&2; exit 2 ;;
 	*) build=$1; shift ;;
 	esac
@@ -47,11 +57,14 @@ sh "$anchor/install.sh" "$COINR_LIB" >/dev/null ||
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-python3 - "$dti" "$anchor/time_coinr.R" "$work" "$runs" $sizes <<'PY'
+python3 - "$dti" "$anchor/time_coinr.R" "$work" "$runs" "$ua_runs" \
+	"$(pwd)/bench/coinr_ua.R" "$(pwd)/tests/data/coinr-asem" $sizes <<'PY'
 import csv, os, random, statistics, subprocess, sys, time
 
 dti, timer, work, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-sizes = sys.argv[5:]
+ua_coinr, ua_dti = (int(x) for x in sys.argv[5].split())
+ua_script, asem = sys.argv[6], sys.argv[7]
+sizes = sys.argv[8:]
 rver = subprocess.run(["Rscript", "-e", "cat(R.version.string)"],
                       capture_output=True, text=True).stdout.strip()
 cver = subprocess.run(
@@ -152,4 +165,38 @@ for size in sizes:
         min(dt), statistics.median(ct) / statistics.median(dt), diff,
         "same" if not bad else "%d off" % bad))
     sys.stdout.flush()
+
+# the uncertainty analysis on ASEM
+d = os.path.join(work, "asem")
+os.makedirs(d)
+for f in ("iMeta.csv", "iData.csv"):
+    with open(os.path.join(asem, f), "rb") as a, open(os.path.join(d, f), "wb") as b:
+        b.write(a.read())
+r = subprocess.run(["Rscript", ua_script, d, str(ua_coinr)],
+                   capture_output=True, text=True)
+if r.returncode != 0:
+    sys.exit("COINr's uncertainty analysis failed: " + r.stderr[-2000:])
+ct = float(r.stdout.strip().splitlines()[-1])
+cmd = [dti, "uncertainty", "-f", os.path.join(d, "iMeta.csv"),
+       os.path.join(d, "iData.csv"), "--weight-noise", "0.25", "--runs",
+       str(ua_dti), "--format", "csv", "-o", os.path.join(d, "dti_ua.csv")]
+t0 = time.perf_counter()
+subprocess.run(cmd, check=True, capture_output=True)
+dt = time.perf_counter() - t0
+with open(os.path.join(d, "coinr_ua.csv")) as f:
+    cu = {row["uCode"]: row for row in csv.DictReader(f)}
+with open(os.path.join(d, "dti_ua.csv")) as f:
+    du = {row["id"]: row for row in csv.DictReader(f)}
+same_nom = sum(1 for u in cu if int(float(cu[u]["Nominal"])) ==
+               int(du[u]["nominal"]))
+near_med = sum(1 for u in cu if abs(float(cu[u]["Median"]) -
+                                    float(du[u]["median"])) <= 1)
+print()
+print("uncertainty on ASEM (51 x 49), weights within +-25 %%: COINr %d runs "
+      "in %.2f s (%.1f ms a run); dti %d runs in %.2f s (%.3f ms a run, "
+      "the whole process), %.0f x faster a run" % (
+          ua_coinr, ct, ct / ua_coinr * 1e3, ua_dti, dt, dt / ua_dti * 1e3,
+          (ct / ua_coinr) / (dt / ua_dti)))
+print("  nominal ranks equal for %d of %d units; median ranks within one "
+      "place for %d" % (same_nom, len(cu), near_med))
 PY
