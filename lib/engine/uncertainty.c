@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -46,51 +47,96 @@ struct shared {
 	const struct dti_dataset *ds;
 	size_t cycle;
 	const struct dti_compute_opts *co;
-	const struct dti_ua_opts *o;
 	size_t node;
 	size_t nunits;  /* units of the result */
 	size_t *leaves; /* scored leaves that may be left out */
 	size_t nleaves;
-	int *ranks; /* runs x nunits */
+	uint64_t seed;
+	size_t runs;
+	/* the choices: weight noise of every node with a parent, the mean of
+	   every aggregate, one leaf left out; a run's draws are a vector
+	   of U(0,1), nw + na + nl of them, in this order */
+	double noise;
+	size_t nw, na, nl, dims;
+	int *ranks; /* uncertainty: runs x nunits */
+	/* sensitivity: base samples, inputs (groups of dimensions), the
+	   nominal ranks and each run's mean absolute rank shift */
+	size_t nbase, ninputs;
+	size_t lo[3], hi[3];
+	const int *nominal;
+	double *mars;
 	pthread_mutex_t mu;
 	size_t next, done;
 	enum dti_status st;
 	struct dti_error err;
 };
 
-/* Applies run r's draws to the model (reset first). */
-static enum dti_status draw(struct shared *sh, struct dti_model *m, size_t r,
-                            struct dti_error *err)
+/* The draws of stream `stream`: dims values of U(0,1) in order. */
+static void fill(uint64_t seed, uint64_t stream, double *u, size_t dims)
+{
+	uint64_t s = seed ^ (0xD1B54A32D192ED03ULL * (stream + 1));
+	for (size_t d = 0; d < dims; d++)
+		u[d] = unif(&s);
+}
+
+/* Applies a vector of draws to the model (reset first). */
+static enum dti_status apply(struct shared *sh, struct dti_model *m,
+                             const double *u, struct dti_error *err)
 {
 	const struct dti_framework *fw = sh->fw;
-	uint64_t s = sh->o->seed ^ (0xD1B54A32D192ED03ULL * (r + 1));
 	dti_model_reset(m);
 	enum dti_status st = DTI_OK;
-	if (sh->o->weight_noise > 0)
+	size_t d = 0;
+	if (sh->nw)
 		for (size_t k = 0; k < fw->n && !st; k++) {
 			const struct fw_node *nd = &fw->nodes[k];
 			if (!nd->nparents)
 				continue;
 			double w = dti_model_weight(m, nd->parents[0], k);
-			double f = 1 + sh->o->weight_noise * (2 * unif(&s) - 1);
+			double f = 1 + sh->noise * (2 * u[d++] - 1);
 			if (isfinite(w) && w > 0)
 				st = dti_model_set_weight(m, k, w * f, err);
 		}
-	if (sh->o->vary_aggregation)
+	if (sh->na)
 		for (size_t k = 0; k < fw->n && !st; k++)
 			if (fw->nodes[k].nchildren)
 				st = dti_model_set_aggregation(
 				    m, k,
-				    unif(&s) < 0.5 ? DTI_AGG_ARITH
-				                   : DTI_AGG_GEOM,
+				    u[d++] < 0.5 ? DTI_AGG_ARITH : DTI_AGG_GEOM,
 				    1, err);
-	if (sh->o->leave_one_out && sh->nleaves && !st) {
+	if (sh->nl && !st) {
 		/* none, or one of the leaves: each as likely */
-		size_t i = (size_t)(unif(&s) * (double)(sh->nleaves + 1));
+		size_t i = (size_t)(u[d] * (double)(sh->nleaves + 1));
 		if (i < sh->nleaves)
 			st = dti_model_set_weight(m, sh->leaves[i], 0, err);
 	}
 	return st;
+}
+
+/*
+ * The draws of run r.  Uncertainty: stream r.  Sensitivity (Saltelli's
+ * design): runs 0..N-1 are the rows of A (streams 2j), N..2N-1 those of B
+ * (streams 2j+1), then for each input i the rows of A with input i's
+ * dimensions taken from B.
+ */
+static void draws(const struct shared *sh, size_t r, double *u, double *tmp)
+{
+	if (!sh->nbase) {
+		fill(sh->seed, r, u, sh->dims);
+		return;
+	}
+	size_t n = sh->nbase;
+	if (r < n) {
+		fill(sh->seed, 2 * (uint64_t)r, u, sh->dims);
+	} else if (r < 2 * n) {
+		fill(sh->seed, 2 * (uint64_t)(r - n) + 1, u, sh->dims);
+	} else {
+		size_t i = (r - 2 * n) / n, j = (r - 2 * n) % n;
+		fill(sh->seed, 2 * (uint64_t)j, u, sh->dims);
+		fill(sh->seed, 2 * (uint64_t)j + 1, tmp, sh->dims);
+		for (size_t d = sh->lo[i]; d < sh->hi[i]; d++)
+			u[d] = tmp[d];
+	}
 }
 
 static void *worker(void *arg)
@@ -98,8 +144,10 @@ static void *worker(void *arg)
 	struct shared *sh = arg;
 	struct dti_model *m = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
+	double *u = malloc((sh->dims ? sh->dims : 1) * 2 * sizeof *u);
 	enum dti_status st =
-	    dti_model_new(sh->fw, sh->ds, sh->cycle, sh->co, &m, &err);
+	    u ? dti_model_new(sh->fw, sh->ds, sh->cycle, sh->co, &m, &err)
+	      : dti_err_nomem(&err);
 	if (!st)
 		st = dti_model_set_ranked(m, &sh->node, 1, &err);
 	for (;;) {
@@ -110,28 +158,102 @@ static void *worker(void *arg)
 			memset(&err, 0, sizeof err);
 		}
 		size_t r = sh->next;
-		int stop = sh->st || r >= sh->o->runs;
+		int stop = sh->st || r >= sh->runs;
 		if (!stop)
 			sh->next++;
 		pthread_mutex_unlock(&sh->mu);
 		if (stop)
 			break;
-		st = draw(sh, m, r, &err);
+		draws(sh, r, u, u + sh->dims);
+		st = apply(sh, m, u, &err);
 		if (!st)
 			st = dti_model_run(m, &err);
 		if (st)
 			continue;
 		const struct dti_result *res = dti_model_result(m);
-		int *row = sh->ranks + r * sh->nunits;
-		for (size_t i = 0; i < sh->nunits; i++)
-			row[i] = res->rank[RES_AT(res, sh->node, i)];
+		if (sh->mars) {
+			double sum = 0;
+			for (size_t i = 0; i < sh->nunits; i++)
+				sum += abs(res->rank[RES_AT(res, sh->node, i)] -
+				           sh->nominal[i]);
+			sh->mars[r] =
+			    sum / (double)(sh->nunits ? sh->nunits : 1);
+		} else {
+			int *row = sh->ranks + r * sh->nunits;
+			for (size_t i = 0; i < sh->nunits; i++)
+				row[i] = res->rank[RES_AT(res, sh->node, i)];
+		}
 		pthread_mutex_lock(&sh->mu);
 		sh->done++;
 		pthread_mutex_unlock(&sh->mu);
 	}
 	dti_error_release(&err);
 	dti_model_free(m);
+	free(u);
 	return NULL;
+}
+
+/* Runs sh->runs runs on `threads` threads (0: every core). */
+static void run_all(struct shared *sh, unsigned threads,
+                    void (*progress)(void *, size_t, size_t), void *pctx)
+{
+	pthread_mutex_init(&sh->mu, NULL);
+	unsigned nt = threads;
+	if (!nt) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		nt = c > 0 ? (unsigned)c : 1;
+	}
+	if (nt > 64)
+		nt = 64;
+	if (nt > sh->runs)
+		nt = (unsigned)sh->runs;
+	pthread_t th[64];
+	unsigned started = 0;
+	/* with progress to report, this thread reports and the others work;
+	   else it works too */
+	unsigned want = progress ? nt : nt - 1;
+	for (unsigned t = 0; t < want; t++)
+		if (pthread_create(&th[started], NULL, worker, sh) == 0)
+			started++;
+	if (progress && started) {
+		for (;;) {
+			pthread_mutex_lock(&sh->mu);
+			int over = sh->st || sh->next >= sh->runs;
+			size_t done = sh->done;
+			pthread_mutex_unlock(&sh->mu);
+			if (over)
+				break;
+			progress(pctx, done, sh->runs);
+			struct timespec ts = {0, 200000000};
+			nanosleep(&ts, NULL);
+		}
+	} else {
+		worker(sh);
+	}
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	if (progress)
+		progress(pctx, sh->done, sh->runs);
+	pthread_mutex_destroy(&sh->mu);
+}
+
+/* The choices left open, counted into sh; the leaves that may go. */
+static void choices(struct shared *sh, double noise, int vary, int loo)
+{
+	const struct dti_framework *fw = sh->fw;
+	sh->noise = noise;
+	for (size_t k = 0; k < fw->n; k++) {
+		const struct fw_node *nd = &fw->nodes[k];
+		if (noise > 0 && nd->nparents)
+			sh->nw++;
+		if (vary && nd->nchildren)
+			sh->na++;
+		if (!nd->nchildren && nd->scored &&
+		    nd->kind != DTI_KIND_STATISTIC)
+			sh->leaves[sh->nleaves++] = k;
+	}
+	sh->nl = loo && sh->nleaves ? 1 : 0;
+	sh->dims = sh->nw + sh->na + sh->nl;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -205,7 +327,8 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 	sh.ds = ds;
 	sh.cycle = cycle;
 	sh.co = co;
-	sh.o = o;
+	sh.seed = o->seed;
+	sh.runs = o->runs;
 	sh.node = node;
 	sh.nunits = nom->n;
 	sh.leaves = malloc((fw->n ? fw->n : 1) * sizeof *sh.leaves);
@@ -221,48 +344,8 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 		dti_model_free(m);
 		return dti_err_nomem(err);
 	}
-	for (size_t k = 0; k < fw->n; k++)
-		if (!fw->nodes[k].nchildren && fw->nodes[k].scored &&
-		    fw->nodes[k].kind != DTI_KIND_STATISTIC)
-			sh.leaves[sh.nleaves++] = k;
-	pthread_mutex_init(&sh.mu, NULL);
-	unsigned nt = o->threads;
-	if (!nt) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-		nt = c > 0 ? (unsigned)c : 1;
-	}
-	if (nt > 64)
-		nt = 64;
-	if (nt > o->runs)
-		nt = (unsigned)o->runs;
-	pthread_t th[64];
-	unsigned started = 0;
-	/* with progress to report, this thread reports and the others work;
-	   else it works too */
-	unsigned want = o->progress ? nt : nt - 1;
-	for (unsigned t = 0; t < want; t++)
-		if (pthread_create(&th[started], NULL, worker, &sh) == 0)
-			started++;
-	if (o->progress && started) {
-		for (;;) {
-			pthread_mutex_lock(&sh.mu);
-			int over = sh.st || sh.next >= o->runs;
-			size_t done = sh.done;
-			pthread_mutex_unlock(&sh.mu);
-			if (over)
-				break;
-			o->progress(o->progress_ctx, done, o->runs);
-			struct timespec ts = {0, 200000000};
-			nanosleep(&ts, NULL);
-		}
-	} else {
-		worker(&sh);
-	}
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
-	if (o->progress)
-		o->progress(o->progress_ctx, sh.done, o->runs);
-	pthread_mutex_destroy(&sh.mu);
+	choices(&sh, o->weight_noise, o->vary_aggregation, o->leave_one_out);
+	run_all(&sh, o->threads, o->progress, o->progress_ctx);
 	st = sh.st;
 	if (st) {
 		*err = sh.err;
@@ -432,6 +515,290 @@ enum dti_status dti_ua_write(const struct dti_ua_result *r,
 				dti_buf_release(&t);
 			}
 			dti_buf_addf(b, "%s\n", du.name);
+		}
+	}
+	return dti_buf_status(b) ? dti_err_nomem(err) : DTI_OK;
+}
+
+/* ---- sensitivity --------------------------------------------------------- */
+
+void dti_sa_opts_init(struct dti_sa_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->n = 500;
+	o->seed = 1;
+	o->node = -1;
+	o->nboot = 200;
+}
+
+/* First-order and total indices of input i over the samples idx[0..n). */
+static void indices(const double *f, size_t n, size_t i, const size_t *idx,
+                    double *first, double *total)
+{
+	const double *fa = f, *fb = f + n, *fab = f + (2 + i) * n;
+	double mean = 0;
+	for (size_t j = 0; j < n; j++)
+		mean += fa[idx[j]] + fb[idx[j]];
+	mean /= 2 * (double)n;
+	double var = 0, s = 0, t = 0;
+	for (size_t j = 0; j < n; j++) {
+		size_t q = idx[j];
+		var += (fa[q] - mean) * (fa[q] - mean) +
+		       (fb[q] - mean) * (fb[q] - mean);
+		s += fb[q] * (fab[q] - fa[q]);
+		t += (fa[q] - fab[q]) * (fa[q] - fab[q]);
+	}
+	var /= 2 * (double)n - 1;
+	*first = var > 0 ? s / (double)n / var : NAN;
+	*total = var > 0 ? t / (2 * (double)n) / var : NAN;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double quantile_d(const double *v, size_t n, double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+	size_t hi = lo + 1 < n ? lo + 1 : lo;
+	return v[lo] + (h - (double)lo) * (v[hi] - v[lo]);
+}
+
+enum dti_status dti_sensitivity(const struct dti_framework *fw,
+                                const struct dti_dataset *ds, size_t cycle,
+                                const struct dti_compute_opts *co,
+                                const struct dti_sa_opts *o,
+                                struct dti_sa_result *out,
+                                struct dti_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct dti_sa_opts def;
+	if (!o) {
+		dti_sa_opts_init(&def);
+		o = &def;
+	}
+	if (o->n < 64 || o->n > 1000000)
+		return dti_err_set(
+		    err, DTI_EARG, NULL, 0, 0, "n",
+		    "N = %zu is too few base samples for a stable "
+		    "estimate: 64 at least (COINr's examples use "
+		    "100 to 1,000)",
+		    o->n);
+	if (!(o->weight_noise >= 0 && o->weight_noise <= 1))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weight_noise",
+		                   "a weight noise is within 0..1: above 1, "
+		                   "a weight could turn negative");
+	size_t node = o->node >= 0 ? (size_t)o->node : fw->root;
+	if (node >= fw->n)
+		return dti_err_set(err, DTI_ENOTFOUND, NULL, 0, 0, "node",
+		                   "no node %ld", o->node);
+	struct dti_model *m = NULL;
+	enum dti_status st = dti_model_new(fw, ds, cycle, co, &m, err);
+	if (!st)
+		st = dti_model_set_ranked(m, &node, 1, err);
+	if (!st)
+		st = dti_model_run(m, err);
+	if (st) {
+		dti_model_free(m);
+		return st;
+	}
+	const struct dti_result *nom = dti_model_result(m);
+	struct shared sh;
+	memset(&sh, 0, sizeof sh);
+	sh.fw = fw;
+	sh.ds = ds;
+	sh.cycle = cycle;
+	sh.co = co;
+	sh.seed = o->seed ^ 0x5A17E11152A17E11ULL;
+	sh.node = node;
+	sh.nunits = nom->n;
+	sh.nbase = o->n;
+	sh.leaves = malloc((fw->n ? fw->n : 1) * sizeof *sh.leaves);
+	int *nominal = malloc((nom->n ? nom->n : 1) * sizeof *nominal);
+	if (!sh.leaves || !nominal) {
+		free(sh.leaves);
+		free(nominal);
+		dti_model_free(m);
+		return dti_err_nomem(err);
+	}
+	for (size_t i = 0; i < nom->n; i++)
+		nominal[i] = nom->rank[RES_AT(nom, node, i)];
+	sh.nominal = nominal;
+	choices(&sh, o->weight_noise, o->vary_aggregation, o->leave_one_out);
+	static const char *const names[] = {"weights", "aggregation",
+	                                    "leave_one_out"};
+	size_t sizes[3] = {sh.nw, sh.na, sh.nl}, at = 0;
+	const char *used[3];
+	for (int g = 0; g < 3; g++) {
+		if (!sizes[g])
+			continue;
+		sh.lo[sh.ninputs] = at;
+		sh.hi[sh.ninputs] = at + sizes[g];
+		used[sh.ninputs++] = names[g];
+		at += sizes[g];
+	}
+	if (sh.ninputs < 2) {
+		free(sh.leaves);
+		free(nominal);
+		dti_model_free(m);
+		return dti_err_set(
+		    err, DTI_EARG, NULL, 0, 0, NULL,
+		    "%zu choice left open: a sensitivity analysis "
+		    "compares two or more (weight noise, varied "
+		    "aggregation, leaving one out)",
+		    sh.ninputs);
+	}
+	sh.runs = o->n * (sh.ninputs + 2);
+	sh.mars = malloc(sh.runs * sizeof *sh.mars);
+	size_t *idx = malloc(o->n * sizeof *idx);
+	double *bs = malloc((o->nboot ? o->nboot : 1) * 2 * sizeof *bs);
+	if (!sh.mars || !idx || !bs) {
+		st = dti_err_nomem(err);
+	} else {
+		run_all(&sh, o->threads, o->progress, o->progress_ctx);
+		st = sh.st;
+		if (st)
+			*err = sh.err;
+	}
+	if (!st) {
+		out->fw = fw;
+		out->node = node;
+		out->n = o->n;
+		out->runs = sh.runs;
+		out->ninputs = sh.ninputs;
+		out->opts = *o;
+		double mean = 0, var = 0;
+		for (size_t r = 0; r < 2 * o->n; r++)
+			mean += sh.mars[r];
+		mean /= 2 * (double)o->n;
+		for (size_t r = 0; r < 2 * o->n; r++)
+			var += (sh.mars[r] - mean) * (sh.mars[r] - mean);
+		out->mean = mean;
+		out->variance = var / (2 * (double)o->n - 1);
+		for (size_t j = 0; j < o->n; j++)
+			idx[j] = j;
+		for (size_t i = 0; i < sh.ninputs; i++) {
+			struct dti_sa_input *in = &out->inputs[i];
+			in->name = used[i];
+			indices(sh.mars, o->n, i, idx, &in->first, &in->total);
+			in->first_lo = in->first_hi = NAN;
+			in->total_lo = in->total_hi = NAN;
+			if (!o->nboot)
+				continue;
+			uint64_t bsd = o->seed ^ (0xB007B007ULL * (i + 1));
+			for (size_t b = 0; b < o->nboot; b++) {
+				for (size_t j = 0; j < o->n; j++)
+					idx[j] =
+					    (size_t)(unif(&bsd) * (double)o->n);
+				indices(sh.mars, o->n, i, idx, &bs[b],
+				        &bs[o->nboot + b]);
+			}
+			qsort(bs, o->nboot, sizeof *bs, cmp_dbl);
+			qsort(bs + o->nboot, o->nboot, sizeof *bs, cmp_dbl);
+			in->first_lo = quantile_d(bs, o->nboot, 0.05);
+			in->first_hi = quantile_d(bs, o->nboot, 0.95);
+			in->total_lo =
+			    quantile_d(bs + o->nboot, o->nboot, 0.05);
+			in->total_hi =
+			    quantile_d(bs + o->nboot, o->nboot, 0.95);
+			for (size_t j = 0; j < o->n; j++)
+				idx[j] = j;
+		}
+	}
+	free(sh.leaves);
+	free(sh.mars);
+	free(nominal);
+	free(idx);
+	free(bs);
+	dti_model_free(m);
+	return st;
+}
+
+enum dti_status dti_sa_write(const struct dti_sa_result *r,
+                             enum dti_format format, enum dti_lang lang,
+                             struct dti_buf *b, struct dti_error *err)
+{
+	int vi = lang == DTI_LANG_VI;
+	if (format == DTI_FORMAT_JSON) {
+		struct dti_json j;
+		dti_json_init(&j, b);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "node");
+		dti_json_string(&j, r->fw->nodes[r->node].code);
+		dti_json_key(&j, "n");
+		dti_json_int(&j, (long long)r->n);
+		dti_json_key(&j, "runs");
+		dti_json_int(&j, (long long)r->runs);
+		dti_json_key(&j, "seed");
+		dti_json_int(&j, (long long)r->opts.seed);
+		dti_json_key(&j, "output");
+		dti_json_string(&j, "mean absolute rank shift");
+		dti_json_key(&j, "mean");
+		dti_json_double(&j, r->mean);
+		dti_json_key(&j, "variance");
+		dti_json_double(&j, r->variance);
+		dti_json_key(&j, "inputs");
+		dti_json_array_begin(&j);
+		for (size_t i = 0; i < r->ninputs; i++) {
+			const struct dti_sa_input *in = &r->inputs[i];
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "input");
+			dti_json_string(&j, in->name);
+			double v[] = {in->first, in->first_lo, in->first_hi,
+			              in->total, in->total_lo, in->total_hi};
+			static const char *const k[] = {"first",    "first_5",
+			                                "first_95", "total",
+			                                "total_5",  "total_95"};
+			for (int q = 0; q < 6; q++) {
+				dti_json_key(&j, k[q]);
+				if (isfinite(v[q]))
+					dti_json_double(&j, v[q]);
+				else
+					dti_json_null(&j);
+			}
+			dti_json_object_end(&j);
+		}
+		dti_json_array_end(&j);
+		dti_json_object_end(&j);
+		dti_buf_addc(b, '\n');
+	} else {
+		char head[400];
+		dti_snprintf(
+		    head, sizeof head,
+		    vi ? "Phân tích độ nhạy: N = %zu, %zu lần tính; đầu "
+		         "ra: độ lệch hạng tuyệt đối trung bình (TB "
+		         "%.3g, phương sai %.3g)\n"
+		       : "Sensitivity analysis: N = %zu, %zu runs; "
+		         "output: the mean absolute rank shift (mean "
+		         "%.3g, variance %.3g)\n",
+		    r->n, r->runs, r->mean, r->variance);
+		if (vi)
+			for (char *c = head; *c; c++)
+				if (*c == '.')
+					*c = ',';
+		dti_buf_adds(b, head);
+		dti_buf_adds(b,
+		             vi ? "đầu vào           bậc một (5-95 %)          "
+		                  "tổng (5-95 %)\n"
+		                : "input             first order (5-95 %)      "
+		                  "total (5-95 %)\n");
+		for (size_t i = 0; i < r->ninputs; i++) {
+			const struct dti_sa_input *in = &r->inputs[i];
+			char line[200];
+			dti_snprintf(line, sizeof line,
+			             "%-17s %6.3f (%6.3f, %6.3f)     %6.3f "
+			             "(%6.3f, %6.3f)\n",
+			             in->name, in->first, in->first_lo,
+			             in->first_hi, in->total, in->total_lo,
+			             in->total_hi);
+			if (vi)
+				for (char *c = line; *c; c++)
+					if (*c == '.')
+						*c = ',';
+			dti_buf_adds(b, line);
 		}
 	}
 	return dti_buf_status(b) ? dti_err_nomem(err) : DTI_OK;

@@ -78,6 +78,8 @@ struct cli_opts {
 	int ua_seed_set, ua_vary_agg, ua_leave_one_out;
 	double ua_noise;
 	unsigned ua_threads;
+	size_t sa_samples, sa_bootstrap;
+	int sa_bootstrap_set;
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -249,6 +251,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

@@ -74,7 +74,9 @@ enum {
 	O_WEIGHT_NOISE,
 	O_VARY_AGG,
 	O_LEAVE_ONE_OUT,
-	O_THREADS
+	O_THREADS,
+	O_SAMPLES,
+	O_BOOTSTRAP
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -127,6 +129,8 @@ static const struct cli_opt compute_opts[] = {
     {"vary-aggregation", 0, 0, O_VARY_AGG},
     {"leave-one-out", 0, 0, O_LEAVE_ONE_OUT},
     {"threads", 0, 1, O_THREADS},
+    {"samples", 0, 1, O_SAMPLES},
+    {"bootstrap", 0, 1, O_BOOTSTRAP},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -178,7 +182,9 @@ static unsigned needs(int opt)
 	case O_WEIGHT_NOISE:
 	case O_VARY_AGG:
 	case O_LEAVE_ONE_OUT:
-	case O_THREADS: return OPT_UA;
+	case O_THREADS:
+	case O_SAMPLES:
+	case O_BOOTSTRAP: return OPT_UA;
 	}
 	return 0;
 }
@@ -307,6 +313,21 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 			    help, "--of '%s': expected figures or values", val);
 		o->stats_values = val[0] == 'v';
 		break;
+	case O_SAMPLES:
+	case O_BOOTSTRAP: {
+		char *send;
+		errno = 0;
+		unsigned long long u = strtoull(val, &send, 10);
+		if (!*val || *send || errno || val[0] == '-' || u > 1000000)
+			return usage_error(help,
+			                   "%s '%s': expected 0 to 1000000",
+			                   optname, val);
+		if (opt->id == O_SAMPLES)
+			o->sa_samples = (size_t)u;
+		else
+			o->sa_bootstrap = (size_t)u, o->sa_bootstrap_set = 1;
+		break;
+	}
 	case O_RUNS:
 	case O_SEED:
 	case O_THREADS: {

@@ -42,6 +42,8 @@ static const struct command commands[] = {
      "statistics: indicators, correlations, Cronbach's alpha"},
     {"uncertainty", cmd_uncertainty,
      "ranks under the choices left open (Monte Carlo)"},
+    {"sensitivity", cmd_sensitivity,
+     "which open choice moves the ranking most (Sobol)"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},

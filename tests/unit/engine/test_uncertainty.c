@@ -14,6 +14,11 @@
  *   - leaving one out and varying the aggregation move the ranks of
  *     ASEM's index;
  *   - refusals: no run, a noise above 1, nothing left open.
+ * And the sensitivity analysis (Sobol indices of the mean absolute rank
+ * shift): an input that barely moves the ranks (weights within ±1e-12,
+ * which only break exact ties) gets first and total indices near 0, the
+ * one that moves them alone indices near 1; the same on 1 and 2 threads; N
+ * under 64 and a single input are refused.
  */
 /* cmocka.h needs these headers first, in this order */
 /* clang-format off */
@@ -248,6 +253,64 @@ static void test_refusals(void **state)
 	unload(&d);
 }
 
+static void test_sensitivity(void **state)
+{
+	(void)state;
+	struct data d;
+	demo(&d);
+	struct dti_sa_opts o;
+	dti_sa_opts_init(&o);
+	o.n = 1000;
+	o.weight_noise = 1e-12;
+	o.leave_one_out = 1;
+	o.threads = 1;
+	struct dti_sa_result a;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &a, &err), DTI_OK);
+	assert_int_equal(a.ninputs, 2);
+	assert_int_equal(a.runs, 1000 * 4);
+	assert_string_equal(a.inputs[0].name, "weights");
+	assert_string_equal(a.inputs[1].name, "leave_one_out");
+	/* the weights barely move a rank */
+	assert_true(fabs(a.inputs[0].first) < 0.005);
+	assert_true(a.inputs[0].total >= 0 && a.inputs[0].total < 1e-4);
+	/* leaving one out moves them alone: both indices near 1 */
+	assert_true(fabs(a.inputs[1].first - 1) < 0.25);
+	assert_true(fabs(a.inputs[1].total - 1) < 0.1);
+	assert_true(a.inputs[1].total_lo <= a.inputs[1].total &&
+	            a.inputs[1].total <= a.inputs[1].total_hi);
+	assert_true(a.variance > 0);
+	/* the same on two threads */
+	o.threads = 2;
+	struct dti_sa_result b;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &b, &err), DTI_OK);
+	assert_true(a.mean == b.mean && a.variance == b.variance);
+	assert_memory_equal(a.inputs, b.inputs, sizeof a.inputs);
+	/* refusals */
+	o.n = 10;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &b, &err), DTI_EARG);
+	assert_non_null(strstr(err.message, "too few"));
+	dti_error_release(&err);
+	o.n = 100;
+	o.leave_one_out = 0;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &b, &err), DTI_EARG);
+	assert_non_null(strstr(err.message, "two or more"));
+	dti_error_release(&err);
+	/* the table */
+	struct dti_buf buf = DTI_BUF_INIT;
+	assert_int_equal(
+	    dti_sa_write(&a, DTI_FORMAT_TABLE, DTI_LANG_EN, &buf, &err),
+	    DTI_OK);
+	assert_non_null(strstr(buf.data, "Sensitivity analysis: N = 1000"));
+	assert_non_null(strstr(buf.data, "leave_one_out"));
+	dti_buf_release(&buf);
+	unload(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +319,7 @@ int main(void)
 	    cmocka_unit_test(test_noise_spreads),
 	    cmocka_unit_test(test_asem_choices),
 	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_sensitivity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
