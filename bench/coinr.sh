@@ -3,7 +3,7 @@
 # run, on the same files.
 #
 #   bench/coinr.sh [BUILD] [--runs N] [--sizes "63x98 10000x98 10000x200"]
-#                  [--ua-runs "200 10000"]
+#                  [--ua-runs "200 10000"] [--sa-samples "100 2000"]
 #
 # For each size UNITSxINDICATORS a COINr case is generated: iMeta.csv
 # (indicators in pillars of ten under one index, some pointing down,
@@ -22,7 +22,13 @@
 # get_sensitivity(SA_type = "UA"), bench/coinr_ua.R, COINr's runs; dti:
 # dti uncertainty --weight-noise 0.25, dti's runs, every core), the
 # seconds per run of each, and how far their rank statistics agree (the
-# nominal ranks, and the median ranks within one place).
+# nominal ranks, and the median ranks within one place).  And the
+# sensitivity analysis on ASEM with two inputs, the weights (±25 %) and
+# one indicator left out or none (COINr: get_sensitivity(SA_type = "SA")
+# with new_coin's exclude, bench/coinr_sa.R; dti: dti sensitivity
+# --weight-noise 0.25 --leave-one-out), each input's first-order and
+# total indices with their 5-95 % bootstrap intervals side by side, and
+# whether the intervals overlap.
 #
 # COINr comes from ../shared/anchors/coinr beside the project (or
 # $COINR_ANCHOR): its install.sh installs R from Debian and COINr into a
@@ -34,11 +40,13 @@ build=build
 runs=5
 sizes="63x98 10000x98 10000x200"
 ua_runs="200 10000"
+sa_samples="100 2000"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift 2 ;;
 	--sizes) sizes=$2; shift 2 ;;
 	--ua-runs) ua_runs=$2; shift 2 ;;
+	--sa-samples) sa_samples=$2; shift 2 ;;
 	-*) echo "bench/coinr.sh: unknown option $1" >&2; exit 2 ;;
 	*) build=$1; shift ;;
 	esac
@@ -58,13 +66,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
 python3 - "$dti" "$anchor/time_coinr.R" "$work" "$runs" "$ua_runs" \
-	"$(pwd)/bench/coinr_ua.R" "$(pwd)/tests/data/coinr-asem" $sizes <<'PY'
+	"$(pwd)/bench/coinr_ua.R" "$(pwd)/tests/data/coinr-asem" "$sa_samples" \
+	"$(pwd)/bench/coinr_sa.R" $sizes <<'PY'
 import csv, os, random, statistics, subprocess, sys, time
 
 dti, timer, work, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 ua_coinr, ua_dti = (int(x) for x in sys.argv[5].split())
 ua_script, asem = sys.argv[6], sys.argv[7]
-sizes = sys.argv[8:]
+sa_coinr, sa_dti = (int(x) for x in sys.argv[8].split())
+sa_script = sys.argv[9]
+sizes = sys.argv[10:]
 rver = subprocess.run(["Rscript", "-e", "cat(R.version.string)"],
                       capture_output=True, text=True).stdout.strip()
 cver = subprocess.run(
@@ -199,4 +210,42 @@ print("uncertainty on ASEM (51 x 49), weights within +-25 %%: COINr %d runs "
           (ct / ua_coinr) / (dt / ua_dti)))
 print("  nominal ranks equal for %d of %d units; median ranks within one "
       "place for %d" % (same_nom, len(cu), near_med))
+
+# the sensitivity analysis on ASEM: weights and one indicator left out
+r = subprocess.run(["Rscript", sa_script, d, str(sa_coinr)],
+                   capture_output=True, text=True)
+if r.returncode != 0:
+    sys.exit("COINr's sensitivity analysis failed: " + r.stderr[-2000:])
+cs = float(r.stdout.strip().splitlines()[-1])
+cmd = [dti, "sensitivity", "-f", os.path.join(d, "iMeta.csv"),
+       os.path.join(d, "iData.csv"), "--weight-noise", "0.25",
+       "--leave-one-out", "--samples", str(sa_dti), "--format", "json"]
+t0 = time.perf_counter()
+p = subprocess.run(cmd, check=True, capture_output=True, text=True)
+ds_ = time.perf_counter() - t0
+import json
+mine = {i["input"]: i for i in json.loads(p.stdout)["inputs"]}
+with open(os.path.join(d, "coinr_sa.csv")) as f:
+    theirs = {row["input"]: row for row in csv.DictReader(f)}
+print()
+print("sensitivity on ASEM, weights (+-25 %%) and one indicator left out: "
+      "COINr N = %d (%d runs) in %.2f s, %.1f ms a run; dti N = %d (%d "
+      "runs) in %.3f s, %.3f ms a run" % (
+          sa_coinr, 4 * sa_coinr, cs, cs / (4 * sa_coinr) * 1e3, sa_dti,
+          4 * sa_dti, ds_, ds_ / (4 * sa_dti) * 1e3))
+print("  %-14s %-28s %-28s %s" % ("input", "first: COINr / dti",
+                                   "total: COINr / dti", "intervals"))
+for name, cname in (("weights", "Weights"), ("leave_one_out", "Exclude")):
+    m, t = mine[name], theirs[cname]
+    def iv(a, b):
+        return "[%.2f, %.2f]" % (a, b)
+    over = all(max(float(t[k + "_5"]), m[k + "_5"]) <=
+               min(float(t[k + "_95"]), m[k + "_95"])
+               for k in ("first", "total"))
+    print("  %-14s %.2f %s / %.2f %s   %.2f %s / %.2f %s   %s" % (
+        name, float(t["first"]), iv(float(t["first_5"]), float(t["first_95"])),
+        m["first"], iv(m["first_5"], m["first_95"]),
+        float(t["total"]), iv(float(t["total_5"]), float(t["total_95"])),
+        m["total"], iv(m["total_5"], m["total_95"]),
+        "overlap" if over else "DISAGREE"))
 PY
