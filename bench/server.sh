@@ -190,7 +190,6 @@ echo "dti serve beside nginx: wrk on loopback, ${secs} s per run, median of $run
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 echo "published ranking: $size bytes of JSON (63 provinces, pillars, changes)"
 printf '%-9s %6s %10s %9s %9s %8s\n' case conns 'req/s' 'p50 ms' 'p99 ms' non-2xx
-ngx_rps=0
 for c in $conns; do
 	for case in $cases; do
 		case $case in
@@ -201,11 +200,17 @@ for c in $conns; do
 		esac
 		set -- $r
 		printf '%-9s %6s %10s %9s %9s %8s\n' "$case" "$c" "$1" "$2" "$3" "$4"
-		[ "$case" = nginx ] && ngx_rps=$1
-		[ "$case" = ranking ] && echo "ranking/nginx at $c: $(awk -v a="$1" -v b="$ngx_rps" 'BEGIN { printf "%.0f %%", b ? 100 * a / b : 0 }')" >>"$d/ratios"
+		# requests/s by case and connections, for the ratios below
+		echo "$c $1" >>"$d/rps-$case"
 	done
 done
-[ ! -f "$d/ratios" ] || cat "$d/ratios"
+# the ranking's rate as a share of nginx's, at each number of connections
+if [ -f "$d/rps-ranking" ] && [ -f "$d/rps-nginx" ]; then
+	awk 'NR == FNR { ngx[$1] = $2; next }
+	     ($1 in ngx) { printf "ranking/nginx at %s: %.0f %%\n", $1,
+	                   ngx[$1] ? 100 * $2 / ngx[$1] : 0 }' \
+		"$d/rps-nginx" "$d/rps-ranking"
+fi
 echo
 echo "pages: the first request renders the page, the second is served from memory"
 cat "$d/pages.txt"
