@@ -63,8 +63,9 @@ DTI_EXTERN void dti_stats_opts_init(struct dti_stats_opts *o);
  * availability, min, max, mean, median, sd, skew, kurtosis, non-zero,
  * unique, most frequent, flags: low availability, outliers), then for
  * every aggregate with two scored children or more their correlations
- * (Pearson and Spearman; flagged above t_collinear, or negative) and
- * Cronbach's alpha.  DTI_FORMAT_TABLE (text, Vietnamese or English),
+ * (Pearson and Spearman; flagged above t_collinear, or negative),
+ * Cronbach's alpha and, with values, each child's correlation with the
+ * aggregate (COINr's withparent).  DTI_FORMAT_TABLE (text, Vietnamese or English),
  * DTI_FORMAT_CSV (the indicators' table) or DTI_FORMAT_JSON (all).
  */
 DTI_EXTERN enum dti_status

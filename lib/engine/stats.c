@@ -357,6 +357,22 @@ static void write_text(struct rep *r, struct dti_buf *b, size_t *tmp)
 		num(b, dti_cronbach_alpha(cols, m, r->res->n), vi);
 		dti_buf_addc(b, '\n');
 		free(cols);
+		if (!r->o->values)
+			continue;
+		dti_buf_addf(b,
+		             vi ? "  tương quan với %s:\n"
+		                : "  correlation with %s:\n",
+		             r->fw->nodes[k].code);
+		for (size_t a = 0; a < m; a++) {
+			double p =
+			    pearson(column(r, tmp[a]), column(r, k), r->res->n);
+			dti_buf_addf(b, "    %-18s ",
+			             r->fw->nodes[tmp[a]].code);
+			num(b, p, vi);
+			if (p < 0)
+				dti_buf_adds(b, vi ? "  âm" : "  negative");
+			dti_buf_addc(b, '\n');
+		}
 	}
 }
 
@@ -459,6 +475,25 @@ static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 				dti_json_object_end(&j);
 			}
 		dti_json_array_end(&j);
+		if (r->o->values) {
+			/* each child with the aggregate (COINr's withparent) */
+			dti_json_key(&j, "with_parent");
+			dti_json_array_begin(&j);
+			for (size_t a = 0; a < m; a++) {
+				dti_json_object_begin(&j);
+				dti_json_key(&j, "code");
+				dti_json_string(&j, r->fw->nodes[tmp[a]].code);
+				json_num(&j, "pearson",
+				         pearson(column(r, tmp[a]),
+				                 column(r, k), r->res->n));
+				json_num(&j, "spearman",
+				         dti_corr_spearman(column(r, tmp[a]),
+				                           column(r, k),
+				                           r->res->n));
+				dti_json_object_end(&j);
+			}
+			dti_json_array_end(&j);
+		}
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);

@@ -7,6 +7,10 @@
 #                     units) of every two indicators of each level-2 group
 #   cronbach-raw.csv  get_cronbach(dset = "Raw", Level = 1) of each level-2
 #                     group
+#   corr-parent.csv   get_corr(dset = "Aggregated", withparent = TRUE): the
+#                     Pearson correlation of every indicator and aggregate
+#                     with its parent, after min-max onto [0,100] and
+#                     arithmetic means (the build of time_coinr.R)
 # Numbers are written with 17 significant digits.
 # Run: Rscript stats-fixtures.R [COINR_LIB]  (COINr 1.1.14, see
 # ../shared/anchors/coinr beside the project)
@@ -41,3 +45,16 @@ for (g in groups) {
 }
 write.csv(f17(do.call(rbind, rows)), "corr-raw.csv", row.names = FALSE, quote = FALSE)
 write.csv(f17(do.call(rbind, al)), "cronbach-raw.csv", row.names = FALSE, quote = FALSE)
+
+agg <- Normalise(coin, dset = "Raw", global_specs = list(f_n = "n_minmax", f_n_para = list(l_u = c(0, 100))))
+agg <- Aggregate(agg, dset = "Normalised", f_ag = "a_amean")
+pr <- list()
+for (lev in 2:(max(meta$Level, na.rm = TRUE))) {
+  for (g in meta$iCode[!is.na(meta$Level) & meta$Level == lev]) {
+    x <- get_corr(agg, dset = "Aggregated", iCodes = list(g), Levels = c(lev - 1, lev),
+                  withparent = TRUE, cortype = "pearson", pval = 0, make_long = TRUE)
+    x <- x[x$Var1 == g, ]
+    pr[[length(pr) + 1]] <- data.frame(parent = g, child = x$Var2, pearson = x$Correlation)
+  }
+}
+write.csv(f17(do.call(rbind, pr)), "corr-parent.csv", row.names = FALSE, quote = FALSE)

@@ -6,6 +6,8 @@
  * the raw data (every indicator's min, max, mean, median, sd, skew,
  * kurtosis and counts), the Pearson and Spearman correlations of every
  * two indicators of each level-2 group, and get_cronbach of each group.
+ * With the computed values, each child's correlation with its aggregate
+ * as COINr's get_corr(withparent = TRUE) gives it (corr-parent.csv).
  * Every number must agree to 1e-12 relative (the counts exactly); the
  * report's JSON carries the same numbers.  And the edges: too few values
  * give NaN, not a number.
@@ -221,6 +223,50 @@ static void test_report(void **state)
 	unload(&a);
 }
 
+/* With values, each child's correlation with its aggregate: COINr's
+ * get_corr(withparent = TRUE) after min-max onto [0,100] and arithmetic
+ * means, for every indicator and aggregate. */
+static void test_with_parent(void **state)
+{
+	(void)state;
+	struct asem a;
+	load(&a);
+	size_t n = rows("tests/data/coinr-asem/corr-parent.csv", fx, 200);
+	assert_int_equal(n, 59);
+	size_t units = dti_result_unit_count(a.res);
+	double *x = malloc(units * sizeof *x), *y = malloc(units * sizeof *y);
+	assert_non_null(x);
+	assert_non_null(y);
+	for (size_t r = 0; r < n; r++) {
+		size_t p = node_of(a.fw, fx[r][0]), c = node_of(a.fw, fx[r][1]);
+		for (size_t i = 0; i < units; i++) {
+			x[i] = dti_result_value(a.res, i, c);
+			y[i] = dti_result_value(a.res, i, p);
+		}
+		char what[128];
+		snprintf(what, sizeof what, "%.47s with %.47s", fx[r][1],
+		         fx[r][0]);
+		rel_near(dti_corr_pearson(x, y, units), strtod(fx[r][2], NULL),
+		         what);
+	}
+	free(x);
+	free(y);
+	/* the report with values carries them */
+	struct dti_stats_opts o;
+	dti_stats_opts_init(&o);
+	o.values = 1;
+	struct dti_buf b = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(
+	    dti_stats_write(a.res, &o, DTI_FORMAT_JSON, DTI_LANG_EN, &b, &err),
+	    DTI_OK);
+	assert_non_null(strstr(b.data, "\"with_parent\":[{\"code\":\"LPI\","
+	                               "\"pearson\":0.81436"));
+	dti_buf_release(&b);
+	dti_error_release(&err);
+	unload(&a);
+}
+
 static void test_edges(void **state)
 {
 	(void)state;
@@ -259,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(test_correlations),
 	    cmocka_unit_test(test_cronbach),
 	    cmocka_unit_test(test_report),
+	    cmocka_unit_test(test_with_parent),
 	    cmocka_unit_test(test_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
