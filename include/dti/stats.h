@@ -65,8 +65,8 @@ DTI_EXTERN void dti_stats_opts_init(struct dti_stats_opts *o);
  * every aggregate with two scored children or more their correlations
  * (Pearson and Spearman; flagged above t_collinear, or negative),
  * Cronbach's alpha and, with values, each child's correlation with the
- * aggregate (COINr's withparent).  DTI_FORMAT_TABLE (text, Vietnamese or English),
- * DTI_FORMAT_CSV (the indicators' table) or DTI_FORMAT_JSON (all).
+ * aggregate (COINr's withparent).  DTI_FORMAT_TABLE (text, Vietnamese or
+ * English), DTI_FORMAT_CSV (the indicators' table) or DTI_FORMAT_JSON (all).
  */
 DTI_EXTERN enum dti_status
 dti_stats_write(const struct dti_result *res, const struct dti_stats_opts *o,
