@@ -217,7 +217,41 @@ struct rep {
 	const struct dti_stats_opts *o;
 	int vi;
 	double *col; /* fw->n columns of res->n values */
+	double *eff; /* each node's effective weight in the index */
 };
+
+/*
+ * The effective weight of every node in the index as the framework sets
+ * it (every scored child present): the share of the index one unit of
+ * the node's value makes, along every path of arithmetic means (a shared
+ * node sums its paths); NaN below another mean.
+ */
+static void framework_weights(const struct dti_framework *fw, double *eff)
+{
+	for (size_t k = 0; k < fw->n; k++)
+		eff[k] = 0;
+	eff[fw->root] = 1;
+	for (size_t o = fw->n; o-- > 0;) {
+		size_t k = fw->order[o];
+		const struct fw_node *nd = &fw->nodes[k];
+		if (eff[k] == 0 || !nd->nchildren)
+			continue;
+		double sum = 0;
+		for (size_t c = 0; c < nd->nchildren; c++)
+			if (fw->nodes[nd->children[c]].scored)
+				sum += nd->child_weights[c];
+		for (size_t c = 0; c < nd->nchildren; c++) {
+			size_t ch = nd->children[c];
+			if (!fw->nodes[ch].scored)
+				continue;
+			if (isnan(eff[k]) || nd->method != DTI_AGG_ARITH ||
+			    !(sum > 0))
+				eff[ch] = NAN;
+			else if (!isnan(eff[ch]))
+				eff[ch] += eff[k] * nd->child_weights[c] / sum;
+		}
+	}
+}
 
 static double *column(struct rep *r, size_t k)
 {
@@ -286,9 +320,10 @@ static void write_text(struct rep *r, struct dti_buf *b, size_t *tmp)
 	dti_buf_adds(
 	    b,
 	    vi ? "chỉ số               có  min        max        tb         "
-	         "trung vị   đlc        độ lệch    độ nhọn    cờ\n"
+	         "trung vị   đlc        độ lệch    độ nhọn    trọng số   cờ\n"
 	       : "indicator           avail min        max        mean       "
-	         "median     sd         skew       kurtosis   flags\n");
+	         "median     sd         skew       kurtosis   weight     "
+	         "flags\n");
 	for (size_t k = 0; k < r->fw->n; k++) {
 		if (!shown(r, k))
 			continue;
@@ -300,8 +335,8 @@ static void write_text(struct rep *r, struct dti_buf *b, size_t *tmp)
 		dti_buf_addf(b, "%-18s %3zu/%-3zu", r->fw->nodes[k].code,
 		             s.avail, s.n);
 		double v[] = {s.min, s.max,  s.mean, s.median,
-		              s.sd,  s.skew, s.kurt};
-		for (size_t i = 0; i < 7; i++) {
+		              s.sd,  s.skew, s.kurt, r->eff[k]};
+		for (size_t i = 0; i < 8; i++) {
 			struct dti_buf t = DTI_BUF_INIT;
 			num(&t, v[i], vi);
 			dti_buf_addf(b, " %-10s", t.data ? t.data : "");
@@ -428,6 +463,7 @@ static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 		dti_json_bool(&j, low);
 		dti_json_key(&j, "outliers");
 		dti_json_bool(&j, outl);
+		json_num(&j, "weight_in_index", r->eff[k]);
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);
@@ -505,7 +541,7 @@ static void write_csv(struct rep *r, struct dti_buf *b)
 {
 	dti_buf_adds(b, "code,available,units,min,max,mean,median,sd,skew,"
 	                "kurtosis,nonzero,unique,same,low_availability,"
-	                "outliers\n");
+	                "outliers,weight_in_index\n");
 	for (size_t k = 0; k < r->fw->n; k++) {
 		if (!shown(r, k))
 			continue;
@@ -523,8 +559,11 @@ static void write_csv(struct rep *r, struct dti_buf *b)
 			if (!isnan(v[i]))
 				dti_buf_add_shortest(b, v[i]);
 		}
-		dti_buf_addf(b, ",%zu,%zu,%zu,%d,%d\n", s.nonzero, s.unique,
+		dti_buf_addf(b, ",%zu,%zu,%zu,%d,%d,", s.nonzero, s.unique,
 		             s.same, low, outl);
+		if (!isnan(r->eff[k]))
+			dti_buf_add_shortest(b, r->eff[k]);
+		dti_buf_addc(b, '\n');
 	}
 }
 
@@ -538,15 +577,18 @@ enum dti_status dti_stats_write(const struct dti_result *res,
 		dti_stats_opts_init(&def);
 		o = &def;
 	}
-	struct rep r = {res, res->fw, o, lang == DTI_LANG_VI, NULL};
+	struct rep r = {res, res->fw, o, lang == DTI_LANG_VI, NULL, NULL};
 	size_t n = res->n ? res->n : 1;
 	r.col = malloc(r.fw->n * n * sizeof *r.col);
 	size_t *tmp = malloc((r.fw->n ? r.fw->n : 1) * sizeof *tmp);
-	if (!r.col || !tmp) {
+	r.eff = malloc((r.fw->n ? r.fw->n : 1) * sizeof *r.eff);
+	if (!r.col || !tmp || !r.eff) {
 		free(r.col);
 		free(tmp);
+		free(r.eff);
 		return dti_err_nomem(err);
 	}
+	framework_weights(r.fw, r.eff);
 	for (size_t k = 0; k < r.fw->n; k++)
 		for (size_t i = 0; i < res->n; i++)
 			column(&r, k)[i] =
@@ -563,5 +605,6 @@ enum dti_status dti_stats_write(const struct dti_result *res,
 		write_text(&r, out, tmp);
 	free(r.col);
 	free(tmp);
+	free(r.eff);
 	return dti_buf_status(out) ? dti_err_nomem(err) : DTI_OK;
 }

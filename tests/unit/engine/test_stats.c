@@ -200,6 +200,9 @@ static void test_report(void **state)
 	                 DTI_OK);
 	/* LPI's sd and Flights' flag, Physical's alpha */
 	assert_non_null(strstr(b.data, "{\"code\":\"LPI\",\"available\":51,"));
+	/* LPI's weight in the index: 1/2 (Conn) x 1/5 (Physical) x 1/8 */
+	const char *lpi = strstr(b.data, "{\"code\":\"LPI\"");
+	assert_non_null(strstr(lpi, "\"weight_in_index\":0.0125}"));
 	assert_non_null(strstr(b.data, "\"sd\":0.5384761821615"));
 	assert_non_null(strstr(b.data, "\"code\":\"Flights\""));
 	const char *fl = strstr(b.data, "\"code\":\"Flights\"");
