@@ -14,6 +14,7 @@
  * its default extensions.
  */
 #define _DEFAULT_SOURCE 1
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,23 +23,64 @@
 
 #define HUGE_ALIGN ((size_t)2 << 20)
 
+/*
+ * Every block has a header before it: the mapping it lives in (NULL: from
+ * malloc).  A large block is a mapping of its own, aligned for huge pages,
+ * and its pages are zero until written (the kernel gives them so): what
+ * is never written is never touched (dti_big_zeroed).
+ */
+struct big_hdr {
+	void *map;
+	size_t map_len;
+};
+
 void *dti_big_alloc(size_t n)
 {
-	if (n < 4 * HUGE_ALIGN)
-		return malloc(n ? n : 1);
+	size_t h = sizeof(struct big_hdr);
+	if (n < 4 * HUGE_ALIGN) {
+		struct big_hdr *b = malloc(h + (n ? n : 1));
+		if (!b)
+			return NULL;
+		b->map = NULL;
+		b->map_len = 0;
+		return (char *)b + h;
+	}
 	size_t rounded = (n + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
-	void *p = NULL;
-	if (posix_memalign(&p, HUGE_ALIGN, rounded))
+	size_t len = rounded + HUGE_ALIGN + h;
+	if (len < n)
 		return NULL;
+	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return NULL;
+	uintptr_t at = ((uintptr_t)map + h + HUGE_ALIGN - 1) &
+	               ~(uintptr_t)(HUGE_ALIGN - 1);
+	char *p = (char *)at;
 #ifdef MADV_HUGEPAGE
 	madvise(p, rounded, MADV_HUGEPAGE);
 #endif
+	struct big_hdr *b = (struct big_hdr *)(p - h);
+	b->map = map;
+	b->map_len = len;
 	return p;
+}
+
+int dti_big_zeroed(const void *p)
+{
+	const struct big_hdr *b =
+	    (const struct big_hdr *)((const char *)p - sizeof(struct big_hdr));
+	return b->map != NULL;
 }
 
 void dti_big_free(void *p)
 {
-	free(p);
+	if (!p)
+		return;
+	struct big_hdr *b = (struct big_hdr *)((char *)p - sizeof *b);
+	if (b->map)
+		munmap(b->map, b->map_len);
+	else
+		free(b);
 }
 
 /* ---- growth ---------------------------------------------------------- */

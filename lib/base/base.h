@@ -146,6 +146,8 @@ void dti_arena_release(struct dti_arena *a);
 
 /* A large block (result matrices), on huge pages where possible. */
 void *dti_big_alloc(size_t n);
+/* 1 if the block came zeroed (a large block, never written yet). */
+int dti_big_zeroed(const void *p);
 void dti_big_free(void *p);
 
 /* Overflow-checked growth of an array: ensures *cap >= need elements. */

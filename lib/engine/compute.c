@@ -235,7 +235,9 @@ static enum dti_status alloc_result(struct dti_model *m)
 	res->figure = res->value + cells;
 	res->rank = (int *)(res->figure + cells);
 	res->flags = (unsigned char *)(res->rank + cells);
-	memset(res->flags, 0, cells);
+	/* a fresh large block is zero: its pages are not touched for it */
+	if (!dti_big_zeroed(res->block))
+		memset(res->flags, 0, cells);
 	if (m->recompute) {
 		res->entered = malloc(cells * sizeof *res->entered);
 		if (!res->entered)
@@ -260,7 +262,7 @@ static enum dti_status alloc_rest(struct dti_model *m)
 	if (!res->gcount)
 		return DTI_ENOMEM;
 	if (res->ngroups) {
-		res->grank = malloc(cells * sizeof *res->grank);
+		res->grank = calloc(cells, sizeof *res->grank);
 		if (!res->grank)
 			return DTI_ENOMEM;
 	}
@@ -403,6 +405,10 @@ enum dti_status dti_model_new(const struct dti_framework *fw,
 		dti_model_free(m);
 		return dti_err_nomem(err);
 	}
+	/* ranks (and group ranks) start at 0: a node never ranked need not
+	   be cleared, nor its pages touched */
+	if (dti_big_zeroed(m->res->block))
+		memset(m->rank_clear, 1, fw->n);
 	*out = m;
 	return DTI_OK;
 }

@@ -95,6 +95,8 @@ enum dti_status dti_dataset_add_cycle(struct dti_dataset *ds, const char *label,
 }
 
 /* Makes room for unit index `need - 1` in every column. */
+static enum dti_status grow_units(struct dti_dataset *ds, size_t ncap);
+
 static enum dti_status ensure_units(struct dti_dataset *ds, size_t need)
 {
 	if (need <= ds->ucap)
@@ -102,6 +104,18 @@ static enum dti_status ensure_units(struct dti_dataset *ds, size_t need)
 	size_t ncap = ds->ucap ? ds->ucap : 64;
 	while (ncap < need)
 		ncap *= 2;
+	return grow_units(ds, ncap);
+}
+
+/* Room for exactly n units (a file's line count): columns are filled
+   with NaN to their capacity, so no more than needed. */
+static enum dti_status reserve_units(struct dti_dataset *ds, size_t n)
+{
+	return n <= ds->ucap ? DTI_OK : grow_units(ds, n);
+}
+
+static enum dti_status grow_units(struct dti_dataset *ds, size_t ncap)
+{
 	for (size_t c = 0; c < ds->ncycles; c++) {
 		struct ds_cycle *cy = &ds->cycles[c];
 		for (size_t k = 0; k < ds->fw->n; k++) {
@@ -748,6 +762,7 @@ struct reader {
 	double *stage;
 	size_t *stage_cycle, *stage_unit;
 	size_t nstage;
+	double *lo, *hi; /* per column: plain_range of its node */
 };
 
 /*
@@ -760,15 +775,27 @@ struct reader {
 
 static enum dti_status stage_flush(struct reader *r)
 {
+	struct dti_dataset *ds = r->ds;
 	for (size_t j = 0; j < r->ncols; j++) {
 		if (r->role[j] != R_NODE)
 			continue;
 		size_t node = (size_t)r->node[j];
+		/* a row of a (cycle, unit) is read once (a second one is
+		   refused), so every cell written here was empty: counted,
+		   not compared */
 		for (size_t i = 0; i < r->nstage; i++) {
 			double v = r->stage[i * r->ncols + j];
-			if (!isnan(v) && ds_put(r->ds, r->stage_cycle[i],
-			                        r->stage_unit[i], node, v))
-				return DTI_ENOMEM;
+			if (isnan(v))
+				continue;
+			struct ds_cycle *cy = &ds->cycles[r->stage_cycle[i]];
+			double *col = cy->cols[node];
+			if (!col) {
+				col = cy->cols[node] = new_column(ds->ucap);
+				if (!col)
+					return DTI_ENOMEM;
+			}
+			col[r->stage_unit[i]] = v;
+			cy->count++;
 		}
 	}
 	r->nstage = 0;
@@ -1299,10 +1326,58 @@ static int plain_figure(const struct reader *r, const struct dti_csv *c,
 	                                : c->scratch_len - c->offsets[j] - 1;
 	if (dti_fast_decimal(f, n, v))
 		return 0;
+	/* within the column's plain range: nothing more to check */
+	if (*v >= r->lo[j] && *v <= r->hi[j])
+		return 1;
 	const struct fw_node *nd = &r->fw->nodes[r->node[j]];
 	char why[8]; /* the message is parse_cell's to give */
 	return nd->kind == DTI_KIND_STATISTIC ||
 	       !dti_check_figure(r->fw, nd, *v, why, sizeof why);
+}
+
+/*
+ * The figures a node's column takes without a message: [lo, hi] where
+ * dti_check_figure accepts every value in it, else an empty range (the
+ * check is then made for each figure).
+ */
+static void plain_range(const struct dti_framework *fw,
+                        const struct fw_node *nd, double *lo, double *hi)
+{
+	*lo = 1;
+	*hi = 0; /* empty */
+	if (nd->kind == DTI_KIND_STATISTIC) {
+		*lo = -INFINITY;
+		*hi = INFINITY;
+		return;
+	}
+	if (nd->nchildren) {
+		if (!fw->uses_points) {
+			*lo = -INFINITY;
+			*hi = INFINITY;
+		}
+		return;
+	}
+	switch (nd->rule) {
+	case DTI_RULE_VALUE:
+		*lo = 0;
+		*hi = fw->scale;
+		break;
+	case DTI_RULE_COUNT:
+		*lo = 0;
+		*hi = INFINITY;
+		break;
+	case DTI_RULE_SURVEY:
+		*lo = nd->rp.min;
+		*hi = nd->rp.max;
+		break;
+	case DTI_RULE_YESNO:
+	case DTI_RULE_POINTS:
+	case DTI_RULE_REVIEWER: break; /* checked figure by figure */
+	default:
+		*lo = -INFINITY;
+		*hi = INFINITY;
+		break;
+	}
 }
 
 static enum dti_status read_records(struct reader *r, struct dti_csv *c)
@@ -1339,10 +1414,20 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		r->stage = malloc(STAGE_ROWS * r->ncols * sizeof *r->stage);
 		r->stage_cycle = malloc(STAGE_ROWS * sizeof *r->stage_cycle);
 		r->stage_unit = malloc(STAGE_ROWS * sizeof *r->stage_unit);
-		if (!r->stage || !r->stage_cycle || !r->stage_unit)
+		r->lo = malloc(r->ncols * sizeof *r->lo);
+		r->hi = malloc(r->ncols * sizeof *r->hi);
+		if (!r->stage || !r->stage_cycle || !r->stage_unit || !r->lo ||
+		    !r->hi)
 			return rnomem(r);
+		for (size_t j = 0; j < r->ncols; j++) {
+			r->lo[j] = 1;
+			r->hi[j] = 0;
+			if (r->role[j] == R_NODE)
+				plain_range(r->fw, &r->fw->nodes[r->node[j]],
+				            &r->lo[j], &r->hi[j]);
+		}
 		/* a row per unit: room for as many as the file has lines */
-		if (!c->sheet && ensure_units(r->ds, count_lines(c)))
+		if (!c->sheet && reserve_units(r->ds, count_lines(c)))
 			return rnomem(r);
 	}
 	enum dti_status st;
@@ -1620,6 +1705,8 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 	free(r.stage);
 	free(r.stage_cycle);
 	free(r.stage_unit);
+	free(r.lo);
+	free(r.hi);
 	dti_map_release(&r.seen);
 	dti_arena_release(&r.keys);
 	dti_buf_release(&r.key);
