@@ -13,6 +13,7 @@
 #ifndef DTI_BASE_BASE_H
 #define DTI_BASE_BASE_H
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -195,12 +196,85 @@ void dti_map_release(struct dti_map *m);
 /* ---- numbers --------------------------------------------------------- */
 
 /*
- * A plain decimal, s[0..n) as "[-]digits[.digits][e[+-]digits]", converted
- * exactly (correctly rounded, as strtod) when it has at most 19
- * significant digits and its power of ten is within 10^+-22: 0 and *out.
- * -1 for anything else (then strtod, or the full parser, decides).
+ * A plain decimal, converted exactly, or -1 (then strtod, or the full
+ * parser, decides); inline: the data reader calls it for every figure.
+ * The exact fast path (Clinger, 1990): a decimal whose significant digits
+ * make an integer m <= 2^53 and whose power of ten is within 10^+-22 is
+ * m * 10^e or m / 10^-e, each factor exact in a double, so the one
+ * operation rounds correctly, as strtod would.  s (n bytes) is
+ * "[-]digits[.digits][e[+-]digits]"; anything else, or beyond those
+ * bounds, is left to strtod (-1).  Leading zeros and zeros right after
+ * the point do not count among the 19 significant digits.  Figures as
+ * people type them (up to 15 digits, a few decimals) are all taken here:
+ * strtod costs about ten times more.
  */
-int dti_fast_decimal(const char *s, size_t n, double *out);
+static inline int dti_fast_decimal(const char *s, size_t n, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+	                             1e18, 1e19, 1e20, 1e21, 1e22};
+	const char *p = s, *end = s + n;
+	int neg = p < end && *p == '-';
+	p += neg;
+	/* leading zeros are not significant */
+	const char *d0 = p;
+	while (p < end && *p == '0')
+		p++;
+	int lead = p > d0;
+	uint64_t m = 0;
+	const char *i0 = p;
+	while (p < end && (unsigned)(*p - '0') < 10)
+		m = m * 10 + (uint64_t)(*p++ - '0');
+	int sig = (int)(p - i0), frac = 0;
+	if (p < end && *p == '.') {
+		const char *f0 = ++p;
+		if (!m) /* zeros after the point before the first digit */
+			while (p < end && *p == '0')
+				p++;
+		const char *f1 = p;
+		while (p < end && (unsigned)(*p - '0') < 10)
+			m = m * 10 + (uint64_t)(*p++ - '0');
+		sig += (int)(p - f1);
+		frac = (int)(p - f0);
+	}
+	if (sig > 19 || (!sig && !lead && !frac))
+		return -1;
+	int e = 0;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		int eneg = p < end && *p == '-';
+		p += p < end && (*p == '-' || *p == '+');
+		const char *e0 = p;
+		while (p < end && (unsigned)(*p - '0') < 10 && p - e0 < 5)
+			e = e * 10 + (*p++ - '0');
+		if (p == e0 || p - e0 > 4)
+			return -1;
+		if (eneg)
+			e = -e;
+	}
+	if (p != end || m > (UINT64_C(1) << 53))
+		return -1;
+	e -= frac;
+	double v = (double)m;
+	if (m == 0 || e == 0)
+		;
+	else if (e > 0 && e <= 22)
+		v *= p10[e];
+	else if (e < 0 && e >= -22)
+		v /= p10[-e];
+	else
+		return -1;
+	*out = neg ? -v : v;
+	return 0;
+#else
+	(void)s;
+	(void)n;
+	(void)out;
+	return -1;
+#endif
+}
 
 /*
  * Parses a decimal number as people type it in data files: optional sign,
