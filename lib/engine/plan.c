@@ -111,6 +111,12 @@ static int by_efficiency(const void *a, const void *b)
 	return x->node < y->node ? -1 : x->node > y->node;
 }
 
+static int by_value_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x < y) - (x > y);
+}
+
 /* The node's value and rank for the unit at result position ri. */
 static void standing(const struct dti_result *res, size_t node, size_t ri,
                      double *value, int *rank)
@@ -324,13 +330,7 @@ enum dti_status dti_plan(const struct dti_framework *fw,
 			}
 			/* the rank-th best of the others, rounded: reaching it
 			   (rounded) shares its rank at worst */
-			for (size_t a = 0; a < no; a++)
-				for (size_t b = a + 1; b < no; b++)
-					if (others[b] > others[a]) {
-						double t = others[a];
-						others[a] = others[b];
-						others[b] = t;
-					}
+			qsort(others, no, sizeof *others, by_value_desc);
 			size_t k = (size_t)o->target_rank - 1;
 			need_T = k < no
 			             ? (double)dti_round_by(others[k], p) / p -

@@ -87,8 +87,12 @@ enum dti_status dti_col_stats(const double *x, size_t n,
 	return DTI_OK;
 }
 
-/* Pearson's r over the i where both are available; NaN if undefined. */
-static double pearson(const double *x, const double *y, size_t n)
+/*
+ * The sums of cross products and squares about the means of the pairs
+ * (x[i], y[i]) both available, and how many there are.
+ */
+static size_t pair_sums(const double *x, const double *y, size_t n, double *sxy,
+                        double *sxx, double *syy)
 {
 	double sx = 0, sy = 0;
 	size_t m = 0;
@@ -98,18 +102,26 @@ static double pearson(const double *x, const double *y, size_t n)
 			sy += y[i];
 			m++;
 		}
-	if (m < 2)
-		return NAN;
+	*sxy = *sxx = *syy = 0;
+	if (!m)
+		return 0;
 	double mx = sx / (double)m, my = sy / (double)m;
-	double sxy = 0, sxx = 0, syy = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isnan(x[i]) && !isnan(y[i])) {
 			double a = x[i] - mx, b = y[i] - my;
-			sxy += a * b;
-			sxx += a * a;
-			syy += b * b;
+			*sxy += a * b;
+			*sxx += a * a;
+			*syy += b * b;
 		}
-	if (!(sxx > 0) || !(syy > 0))
+	return m;
+}
+
+/* Pearson's r over the i where both are available; NaN if undefined. */
+static double pearson(const double *x, const double *y, size_t n)
+{
+	double sxy, sxx, syy;
+	if (pair_sums(x, y, n, &sxy, &sxx, &syy) < 2 || !(sxx > 0) ||
+	    !(syy > 0))
 		return NAN;
 	return sxy / sqrt(sxx * syy);
 }
@@ -173,21 +185,9 @@ double dti_corr_spearman(const double *x, const double *y, size_t n)
 /* The covariance of x and y over the i where both are available. */
 static double cov(const double *x, const double *y, size_t n)
 {
-	double sx = 0, sy = 0;
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(x[i]) && !isnan(y[i])) {
-			sx += x[i];
-			sy += y[i];
-			m++;
-		}
-	if (m < 2)
-		return NAN;
-	double mx = sx / (double)m, my = sy / (double)m, s = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(x[i]) && !isnan(y[i]))
-			s += (x[i] - mx) * (y[i] - my);
-	return s / (double)(m - 1);
+	double sxy, sxx, syy;
+	size_t m = pair_sums(x, y, n, &sxy, &sxx, &syy);
+	return m < 2 ? NAN : sxy / (double)(m - 1);
 }
 
 double dti_cronbach_alpha(const double *const *cols, size_t k, size_t n)

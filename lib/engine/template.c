@@ -386,45 +386,46 @@ static void long_sheet(struct dti_xlsx *x, const struct dti_framework *fw,
 	dti_xlsx_protect(x);
 }
 
-/* One row per unit, one column per indicator (a wide file). */
-static void wide_sheet(struct dti_xlsx *x, const struct dti_framework *fw,
-                       const struct dti_units *units,
-                       const struct dti_template_opts *o, int vi)
+/*
+ * One row per unit, one column per indicator (a wide file).  -1 when out
+ * of memory.
+ */
+static int wide_sheet(struct dti_xlsx *x, const struct dti_framework *fw,
+                      const struct dti_units *units,
+                      const struct dti_template_opts *o, int vi)
 {
+	/* the columns: each node filled in, and what its cells take */
+	size_t *node = malloc((fw->n ? fw->n : 1) * sizeof *node);
+	struct input *in = malloc((fw->n ? fw->n : 1) * sizeof *in);
+	if (!node || !in) {
+		free(node);
+		free(in);
+		return -1;
+	}
+	uint32_t nfill = 0;
+	for (size_t k = 0; k < fw->n; k++)
+		if (to_fill(&fw->nodes[k])) {
+			node[nfill] = k;
+			input_of(fw, &fw->nodes[k], vi, &in[nfill]);
+			nfill++;
+		}
 	dti_xlsx_sheet(x, vi ? "Dữ liệu" : "Data");
 	uint32_t row = head_rows(x, fw, o, vi, 0);
-	/* names and rules above the codes: comment rows for the reader */
+	/* names and rules above the codes: comment rows for the reader;
+	   rows are written in order: each of the three whole, in turn */
 	uint32_t names = row++, rules = row++, hrow = row++;
-	/* rows are written in order: each of the three whole, in turn */
-	uint32_t col = 0;
-	for (int pass = 0; pass < 3; pass++) {
-		uint32_t r = pass == 0 ? names : pass == 1 ? rules : hrow;
-		if (pass == 0)
-			dti_xlsx_text(
-			    x, r, 0, vi ? "# Tên chỉ số" : "# Indicator names");
-		else if (pass == 1)
-			dti_xlsx_text(x, r, 0, vi ? "# Cách tính" : "# Rules");
-		else {
-			dti_xlsx_bold(x, r, 0, vi ? "Mã đơn vị" : "Unit code");
-			dti_xlsx_bold(x, r, 1, vi ? "Đơn vị" : "Unit name");
-		}
-		col = 2;
-		for (size_t k = 0; k < fw->n; k++) {
-			const struct fw_node *nd = &fw->nodes[k];
-			if (!to_fill(nd))
-				continue;
-			struct input in;
-			input_of(fw, nd, vi, &in);
-			if (pass == 0)
-				dti_xlsx_wrapped(x, r, col, name_of(nd, vi));
-			else if (pass == 1)
-				dti_xlsx_wrapped(x, r, col, in.rule);
-			else
-				dti_xlsx_bold(x, r, col, nd->code);
-			col++;
-		}
-	}
-	uint32_t ncols = col;
+	dti_xlsx_text(x, names, 0, vi ? "# Tên chỉ số" : "# Indicator names");
+	for (uint32_t c = 0; c < nfill; c++)
+		dti_xlsx_wrapped(x, names, 2 + c,
+		                 name_of(&fw->nodes[node[c]], vi));
+	dti_xlsx_text(x, rules, 0, vi ? "# Cách tính" : "# Rules");
+	for (uint32_t c = 0; c < nfill; c++)
+		dti_xlsx_wrapped(x, rules, 2 + c, in[c].rule);
+	dti_xlsx_bold(x, hrow, 0, vi ? "Mã đơn vị" : "Unit code");
+	dti_xlsx_bold(x, hrow, 1, vi ? "Đơn vị" : "Unit name");
+	for (uint32_t c = 0; c < nfill; c++)
+		dti_xlsx_bold(x, hrow, 2 + c, fw->nodes[node[c]].code);
+	uint32_t ncols = 2 + nfill;
 	dti_xlsx_bold(x, hrow, ncols, vi ? "Ghi chú" : "Note");
 	size_t nrows = o->nunits ? o->nunits : o->blank_rows;
 	uint32_t first = row;
@@ -438,32 +439,22 @@ static void wide_sheet(struct dti_xlsx *x, const struct dti_framework *fw,
 			dti_xlsx_input(x, row, 0, DTI_XLSX_INPUT_TEXT, NULL);
 			dti_xlsx_input(x, row, 1, DTI_XLSX_INPUT_TEXT, NULL);
 		}
-		col = 2;
-		for (size_t k = 0; k < fw->n; k++) {
-			const struct fw_node *nd = &fw->nodes[k];
-			if (!to_fill(nd))
-				continue;
-			struct input in;
-			input_of(fw, nd, vi, &in);
-			dti_xlsx_input(x, row, col++, in.kind, NULL);
-		}
+		for (uint32_t c = 0; c < nfill; c++)
+			dti_xlsx_input(x, row, 2 + c, in[c].kind, NULL);
 		dti_xlsx_input(x, row, ncols, DTI_XLSX_INPUT_TEXT, NULL);
 	}
-	col = 2;
-	for (size_t k = 0; k < fw->n; k++) {
-		const struct fw_node *nd = &fw->nodes[k];
-		if (!to_fill(nd))
-			continue;
-		struct input in;
-		input_of(fw, nd, vi, &in);
-		validate(x, first, row - 1, col++, &in, nd->code);
-	}
+	for (uint32_t c = 0; c < nfill; c++)
+		validate(x, first, row - 1, 2 + c, &in[c],
+		         fw->nodes[node[c]].code);
 	dti_xlsx_width(x, 0, 0, 11);
 	dti_xlsx_width(x, 1, 1, 22);
 	dti_xlsx_width(x, 2, ncols - 1, 16);
 	dti_xlsx_width(x, ncols, ncols, 30);
 	dti_xlsx_freeze(x, hrow + 1, 2);
 	dti_xlsx_protect(x);
+	free(node);
+	free(in);
+	return 0;
 }
 
 static const char *kind_name(enum dti_kind k, int vi)
@@ -679,8 +670,9 @@ enum dti_status dti_template_xlsx(const struct dti_framework *fw,
 		struct dti_unit_info u;
 		dti_units_get(units, o->units[0], &u);
 		long_sheet(x, fw, &u, o, vi);
-	} else {
-		wide_sheet(x, fw, units, o, vi);
+	} else if (wide_sheet(x, fw, units, o, vi)) {
+		dti_xlsx_free(x);
+		return dti_err_nomem(err);
 	}
 	indicators_sheet(x, fw, vi);
 	instructions_sheet(x, fw, o, vi);

@@ -256,6 +256,47 @@ static void choices(struct shared *sh, double noise, int vary, int loo)
 	sh->dims = sh->nw + sh->na + sh->nl;
 }
 
+/*
+ * What both analyses begin with: the weight noise and the node checked,
+ * the nominal model run (ranking the node alone) into *m, and sh set to
+ * it (sh->leaves allocated, NULL if out of memory: the caller checks).
+ */
+static enum dti_status start(struct shared *sh, const struct dti_framework *fw,
+                             const struct dti_dataset *ds, size_t cycle,
+                             const struct dti_compute_opts *co, double noise,
+                             long node_opt, struct dti_model **m,
+                             struct dti_error *err)
+{
+	memset(sh, 0, sizeof *sh);
+	*m = NULL;
+	if (!(noise >= 0 && noise <= 1))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weight_noise",
+		                   "a weight noise is within 0..1: above 1, "
+		                   "a weight could turn negative");
+	size_t node = node_opt >= 0 ? (size_t)node_opt : fw->root;
+	if (node >= fw->n)
+		return dti_err_set(err, DTI_ENOTFOUND, NULL, 0, 0, "node",
+		                   "no node %ld", node_opt);
+	enum dti_status st = dti_model_new(fw, ds, cycle, co, m, err);
+	if (!st)
+		st = dti_model_set_ranked(*m, &node, 1, err);
+	if (!st)
+		st = dti_model_run(*m, err);
+	if (st) {
+		dti_model_free(*m);
+		*m = NULL;
+		return st;
+	}
+	sh->fw = fw;
+	sh->ds = ds;
+	sh->cycle = cycle;
+	sh->co = co;
+	sh->node = node;
+	sh->nunits = dti_model_result(*m)->n;
+	sh->leaves = malloc((fw->n ? fw->n : 1) * sizeof *sh->leaves);
+	return DTI_OK;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -297,41 +338,20 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 	if (!o->runs || o->runs > 10000000)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "runs",
 		                   "runs: 1 to 10,000,000");
-	if (!(o->weight_noise >= 0 && o->weight_noise <= 1))
-		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weight_noise",
-		                   "a weight noise is within 0..1: above 1, "
-		                   "a weight could turn negative");
 	if (o->weight_noise == 0 && !o->vary_aggregation && !o->leave_one_out)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "nothing is left open: give a weight noise, "
 		                   "varied aggregation or leaving one out");
-	size_t node = o->node >= 0 ? (size_t)o->node : fw->root;
-	if (node >= fw->n)
-		return dti_err_set(err, DTI_ENOTFOUND, NULL, 0, 0, "node",
-		                   "no node %ld", o->node);
-	/* the nominal ranking */
-	struct dti_model *m = NULL;
-	enum dti_status st = dti_model_new(fw, ds, cycle, co, &m, err);
-	if (!st)
-		st = dti_model_set_ranked(m, &node, 1, err);
-	if (!st)
-		st = dti_model_run(m, err);
-	if (st) {
-		dti_model_free(m);
-		return st;
-	}
-	const struct dti_result *nom = dti_model_result(m);
 	struct shared sh;
-	memset(&sh, 0, sizeof sh);
-	sh.fw = fw;
-	sh.ds = ds;
-	sh.cycle = cycle;
-	sh.co = co;
+	struct dti_model *m = NULL;
+	enum dti_status st =
+	    start(&sh, fw, ds, cycle, co, o->weight_noise, o->node, &m, err);
+	if (st)
+		return st;
+	const struct dti_result *nom = dti_model_result(m);
+	size_t node = sh.node;
 	sh.seed = o->seed;
 	sh.runs = o->runs;
-	sh.node = node;
-	sh.nunits = nom->n;
-	sh.leaves = malloc((fw->n ? fw->n : 1) * sizeof *sh.leaves);
 	sh.ranks = malloc(o->runs * (nom->n ? nom->n : 1) * sizeof *sh.ranks);
 	out->units = calloc(nom->n ? nom->n : 1, sizeof *out->units);
 	int *col = malloc(o->runs * sizeof *col);
@@ -587,36 +607,16 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 		    "estimate: 64 at least (COINr's examples use "
 		    "100 to 1,000)",
 		    o->n);
-	if (!(o->weight_noise >= 0 && o->weight_noise <= 1))
-		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weight_noise",
-		                   "a weight noise is within 0..1: above 1, "
-		                   "a weight could turn negative");
-	size_t node = o->node >= 0 ? (size_t)o->node : fw->root;
-	if (node >= fw->n)
-		return dti_err_set(err, DTI_ENOTFOUND, NULL, 0, 0, "node",
-		                   "no node %ld", o->node);
-	struct dti_model *m = NULL;
-	enum dti_status st = dti_model_new(fw, ds, cycle, co, &m, err);
-	if (!st)
-		st = dti_model_set_ranked(m, &node, 1, err);
-	if (!st)
-		st = dti_model_run(m, err);
-	if (st) {
-		dti_model_free(m);
-		return st;
-	}
-	const struct dti_result *nom = dti_model_result(m);
 	struct shared sh;
-	memset(&sh, 0, sizeof sh);
-	sh.fw = fw;
-	sh.ds = ds;
-	sh.cycle = cycle;
-	sh.co = co;
+	struct dti_model *m = NULL;
+	enum dti_status st =
+	    start(&sh, fw, ds, cycle, co, o->weight_noise, o->node, &m, err);
+	if (st)
+		return st;
+	const struct dti_result *nom = dti_model_result(m);
+	size_t node = sh.node;
 	sh.seed = o->seed ^ 0x5A17E11152A17E11ULL;
-	sh.node = node;
-	sh.nunits = nom->n;
 	sh.nbase = o->n;
-	sh.leaves = malloc((fw->n ? fw->n : 1) * sizeof *sh.leaves);
 	int *nominal = malloc((nom->n ? nom->n : 1) * sizeof *nominal);
 	if (!sh.leaves || !nominal) {
 		free(sh.leaves);

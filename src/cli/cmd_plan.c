@@ -119,6 +119,24 @@ static int number(const char *s, double *v)
 	return *tmp && !*end && isfinite(*v) ? 0 : -1;
 }
 
+/*
+ * The node --by names (-1: none given, the index); EXIT_NOTFOUND after a
+ * message for a code the framework lacks.
+ */
+static int by_node(const struct cli_opts *o, const struct cli_run *r,
+                   long *node)
+{
+	*node = -1;
+	if (!o->sort)
+		return EXIT_OK;
+	*node = dti_framework_find(r->fw, o->sort);
+	if (*node >= 0)
+		return EXIT_OK;
+	fprintf(stderr, "dti: '%s' is not a node of framework '%s'\n", o->sort,
+	        dti_framework_id(r->fw));
+	return EXIT_NOTFOUND;
+}
+
 /* IND=TEXT: the node and the text after '='; -1 after a message. */
 static long ind_of(const struct dti_framework *fw, const char *arg,
                    const char **text)
@@ -232,16 +250,8 @@ int cmd_plan(int argc, char **argv)
 	po.target_value = tv;
 	po.cost = cost;
 	po.cap = cap;
-	if (!rc && o.sort) {
-		po.node = dti_framework_find(r.fw, o.sort);
-		if (po.node < 0) {
-			fprintf(stderr,
-			        "dti: '%s' is not a node of framework "
-			        "'%s'\n",
-			        o.sort, dti_framework_id(r.fw));
-			rc = EXIT_NOTFOUND;
-		}
-	}
+	if (!rc)
+		rc = by_node(&o, &r, &po.node);
 	long du = rc ? -1 : unit_of(&r, unit);
 	if (!rc && du < 0)
 		rc = EXIT_NOTFOUND;
@@ -616,16 +626,8 @@ int cmd_uncertainty(int argc, char **argv)
 	uo.threads = o.ua_threads;
 	if (isatty(STDERR_FILENO))
 		uo.progress = ua_progress;
-	if (!rc && o.sort) {
-		uo.node = dti_framework_find(r.fw, o.sort);
-		if (uo.node < 0) {
-			fprintf(stderr,
-			        "dti: '%s' is not a node of framework "
-			        "'%s'\n",
-			        o.sort, dti_framework_id(r.fw));
-			rc = EXIT_NOTFOUND;
-		}
-	}
+	if (!rc)
+		rc = by_node(&o, &r, &uo.node);
 	if (!rc) {
 		struct dti_ua_result ua;
 		struct dti_error err = DTI_ERROR_INIT;
@@ -716,16 +718,8 @@ int cmd_sensitivity(int argc, char **argv)
 	so.threads = o.ua_threads;
 	if (isatty(STDERR_FILENO))
 		so.progress = ua_progress;
-	if (!rc && o.sort) {
-		so.node = dti_framework_find(r.fw, o.sort);
-		if (so.node < 0) {
-			fprintf(stderr,
-			        "dti: '%s' is not a node of framework "
-			        "'%s'\n",
-			        o.sort, dti_framework_id(r.fw));
-			rc = EXIT_NOTFOUND;
-		}
-	}
+	if (!rc)
+		rc = by_node(&o, &r, &so.node);
 	if (!rc) {
 		struct dti_sa_result sa;
 		struct dti_error err = DTI_ERROR_INIT;
