@@ -124,6 +124,10 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
  */
 int cli_output_format(enum dti_format format, int format_set,
                       const char *output, enum dti_format *out);
+/* The language a --lang value names (vi or en) in *out; -1 otherwise. */
+int cli_lang(const char *v, enum dti_lang *out);
+/* The default language: Vietnamese when $DTI_LANG starts with "vi". */
+enum dti_lang cli_default_lang(void);
 /*
  * CSV in Excel's dialect for `lang` and `output` (excel: 1 asked, -1
  * refused, 0 automatic: for Vietnamese written to a file).

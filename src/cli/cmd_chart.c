@@ -149,11 +149,10 @@ static int on_option(void *ctx, const struct cli_opt *o, const char *v,
 		a->decimals = (int)n;
 		break;
 	case C_LANG:
-		if (strcmp(v, "vi") && strcmp(v, "en"))
+		if (cli_lang(v, &a->lang))
 			return cli_usage(help, MORE,
 			                 "%s '%s': expected vi or en", written,
 			                 v);
-		a->lang = v[0] == 'v' ? DTI_LANG_VI : DTI_LANG_EN;
 		break;
 	}
 	return 0;
@@ -255,8 +254,7 @@ int cmd_chart(int argc, char **argv)
 {
 	struct args a;
 	memset(&a, 0, sizeof a);
-	const char *l = getenv("DTI_LANG");
-	a.lang = l && strncmp(l, "vi", 2) == 0 ? DTI_LANG_VI : DTI_LANG_EN;
+	a.lang = cli_default_lang();
 	a.decimals = DTI_CHART_DECIMALS_PUBLISHED;
 	struct cli_optparse p = {chart_opts, help,        MORE,
 	                         on_option,  on_argument, &a};

@@ -231,19 +231,10 @@ int cmd_results(int argc, char **argv)
 	int excel = wf_has(&a, W_EXCEL) ? 1 : wf_has(&a, W_NO_EXCEL) ? -1 : 0;
 	if (excel > 0 && format != DTI_FORMAT_CSV)
 		return wf_usage(&a, "--excel applies to --format csv");
-	enum dti_lang lang = DTI_LANG_EN;
-	if (wf_has(&a, W_LANG)) {
-		if (strcmp(a.val[W_LANG], "vi") == 0)
-			lang = DTI_LANG_VI;
-		else if (strcmp(a.val[W_LANG], "en") != 0)
-			return wf_usage(&a, "--lang '%s': expected vi or en",
-			                a.val[W_LANG]);
-	} else {
-		/* $DTI_LANG, as for the other commands */
-		const char *l = getenv("DTI_LANG");
-		if (l && strncmp(l, "vi", 2) == 0)
-			lang = DTI_LANG_VI;
-	}
+	enum dti_lang lang = cli_default_lang();
+	if (wf_has(&a, W_LANG) && cli_lang(a.val[W_LANG], &lang))
+		return wf_usage(&a, "--lang '%s': expected vi or en",
+		                a.val[W_LANG]);
 	int csv_excel = format == DTI_FORMAT_CSV &&
 	                cli_excel_csv(excel, lang, a.val[W_OUTPUT]);
 	int compute = wf_has(&a, W_COMPUTE);

@@ -65,11 +65,10 @@ static int on_option(void *ctx, const struct cli_opt *o, const char *v,
 	case R_OUTPUT: a->output = v; break;
 	case R_DB: a->db = v; break;
 	case R_LANG:
-		if (strcmp(v, "vi") && strcmp(v, "en"))
+		if (cli_lang(v, &a->lang))
 			return cli_usage(help, MORE,
 			                 "%s '%s': expected vi or en", written,
 			                 v);
-		a->lang = v[0] == 'v' ? DTI_LANG_VI : DTI_LANG_EN;
 		break;
 	}
 	return 0;
@@ -135,8 +134,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct args a;
 	memset(&a, 0, sizeof a);
-	const char *l = getenv("DTI_LANG");
-	a.lang = l && strncmp(l, "vi", 2) == 0 ? DTI_LANG_VI : DTI_LANG_EN;
+	a.lang = cli_default_lang();
 	struct cli_optparse p = {report_opts, help,        MORE,
 	                         on_option,   on_argument, &a};
 	int rc = cli_optparse(&p, argc, argv);

@@ -654,19 +654,10 @@ static int sub_preview(const struct wf_args *a)
 			    wf_usage(a, "--format '%s': expected table or json",
 			             a->val[W_FORMAT]);
 	}
-	enum dti_lang lang = DTI_LANG_EN;
-	const char *l = getenv("DTI_LANG");
-	if (l && strncmp(l, "vi", 2) == 0)
-		lang = DTI_LANG_VI;
-	if (!rc && wf_has(a, W_LANG)) {
-		if (strcmp(a->val[W_LANG], "vi") == 0)
-			lang = DTI_LANG_VI;
-		else if (strcmp(a->val[W_LANG], "en") == 0)
-			lang = DTI_LANG_EN;
-		else
-			rc = wf_usage(a, "--lang '%s': expected vi or en",
-			              a->val[W_LANG]);
-	}
+	enum dti_lang lang = cli_default_lang();
+	if (!rc && wf_has(a, W_LANG) && cli_lang(a->val[W_LANG], &lang))
+		rc = wf_usage(a, "--lang '%s': expected vi or en",
+		              a->val[W_LANG]);
 	struct dti_store *s = NULL;
 	if (!rc)
 		rc = wf_open(a, 1, &s);

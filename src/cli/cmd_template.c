@@ -122,11 +122,10 @@ static int on_option(void *ctx, const struct cli_opt *o, const char *v,
 			                 v);
 		break;
 	case T_LANG:
-		if (strcmp(v, "vi") && strcmp(v, "en"))
+		if (cli_lang(v, &a->lang))
 			return cli_usage(help, MORE,
 			                 "%s '%s': expected vi or en", written,
 			                 v);
-		a->lang = v[0] == 'v' ? DTI_LANG_VI : DTI_LANG_EN;
 		break;
 	}
 	return 0;

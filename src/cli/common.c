@@ -215,12 +215,21 @@ static int store_applies(int opt)
 #define MORE                   "Try '--help' for more."
 #define usage_error(help, ...) cli_usage((help), MORE, __VA_ARGS__)
 
-static enum dti_lang default_lang(void)
+int cli_lang(const char *v, enum dti_lang *out)
+{
+	if (strcmp(v, "vi") == 0)
+		*out = DTI_LANG_VI;
+	else if (strcmp(v, "en") == 0)
+		*out = DTI_LANG_EN;
+	else
+		return -1;
+	return 0;
+}
+
+enum dti_lang cli_default_lang(void)
 {
 	const char *l = getenv("DTI_LANG");
-	if (l && *l)
-		return strncmp(l, "vi", 2) == 0 ? DTI_LANG_VI : DTI_LANG_EN;
-	return DTI_LANG_EN;
+	return l && strncmp(l, "vi", 2) == 0 ? DTI_LANG_VI : DTI_LANG_EN;
 }
 
 struct parse_ctx {
@@ -403,11 +412,7 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	case O_EXCEL: o->excel = 1; break;
 	case O_NO_EXCEL: o->excel = -1; break;
 	case O_LANG:
-		if (strcmp(val, "vi") == 0)
-			o->lang = DTI_LANG_VI;
-		else if (strcmp(val, "en") == 0)
-			o->lang = DTI_LANG_EN;
-		else
+		if (cli_lang(val, &o->lang))
 			return usage_error(
 			    help, "--lang '%s': expected vi or en", val);
 		break;
@@ -483,7 +488,7 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 	o->compute = co;
 	o->read = ro;
 	o->format = DTI_FORMAT_TABLE;
-	o->lang = default_lang();
+	o->lang = cli_default_lang();
 	o->color = -1;
 	struct parse_ctx x = {o, accept, help, 0};
 	struct cli_optparse p = {compute_opts,     help, MORE, compute_option,
