@@ -492,6 +492,30 @@ void dti_csv_sheet_close(struct dti_csv *c);
 enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err);
 /* Skips records that are empty or all-blank (returns as dti_csv_next). */
 enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err);
+/*
+ * What dti_csv_next_figures converts: field j < n with num[j] set, when
+ * it is a plain decimal ("-12.5", "7", as dti_fast_decimal takes it
+ * without an exponent) within [lo[j], hi[j]], goes to vals[j]; every
+ * other vals[j] (j < n) is NaN.  *pending gets how many of the num
+ * fields are neither converted nor empty (SIZE_MAX when the record was
+ * not split here: a quoted line or a sheet's row); they are for the
+ * caller to read as text.
+ */
+struct dti_csv_figs {
+	const unsigned char *num;
+	const double *lo, *hi;
+	size_t n;
+	double *vals;
+	size_t *pending;
+};
+/*
+ * dti_csv_next_nonblank that also converts figures as in fg, in the same
+ * pass over a plain text line.  The fields are returned as by
+ * dti_csv_next either way.
+ */
+enum dti_status dti_csv_next_figures(struct dti_csv *c,
+                                     const struct dti_csv_figs *fg,
+                                     struct dti_error *err);
 const char *dti_csv_meta(const struct dti_csv *c, const char *key);
 void dti_csv_close(struct dti_csv *c);
 

@@ -9,6 +9,11 @@
  * column; so is any field or record beyond the caps of internal.h.  The
  * whole buffer is checked for UTF-8 first, so every field is valid UTF-8.
  */
+#include <math.h>
+#include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,7 +160,260 @@ static int field_end(struct dti_csv *c, size_t start)
 	return scratch_put(c, '\0');
 }
 
-/* The record of b[pos..eol), a line without quotes, into the fields. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_DIGITS 1
+/* Bytes a line keeps readable (zeros) after its NUL, for 8-byte loads. */
+#define LINE_PAD 24
+
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/*
+ * The number the first k (<= 8) digit values of t make, without a branch:
+ * shifted so they end in the top byte (zeros before them), then pairs,
+ * then two sums of pairs times their powers of a hundred.
+ */
+static inline uint64_t digits_value(uint64_t t, unsigned k)
+{
+	if (!k)
+		return 0;
+	uint64_t v = t << (64 - 8 * k);
+	v = v * 10 + (v >> 8); /* byte 2i: the pair 2i, 2i+1 */
+	const uint64_t lo = UINT64_C(0x000000FF000000FF);
+	uint64_t a = (v & lo) * (100 + (UINT64_C(1000000) << 32));
+	uint64_t b = ((v >> 16) & lo) * (1 + (UINT64_C(10000) << 32));
+	return (a + b) >> 32;
+}
+#else
+#define LINE_PAD 0
+#endif
+
+/*
+ * The field [p, end) as a plain decimal, converted exactly as
+ * dti_fast_decimal converts it (an exponent is left to it): 1 and *v,
+ * else 0.  end is readable (the field's NUL) and so are 8 bytes after it.
+ */
+static int scan_decimal(const char *p, const char *end, double *v)
+{
+	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+	                             1e18, 1e19, 1e20, 1e21, 1e22};
+	int neg = *p == '-';
+	p += neg;
+#ifdef SWAR_DIGITS
+	size_t len = (size_t)(end - p);
+	if (len - 1 < 8) {
+		/* a figure of up to 8 bytes (most are): one word, the point
+		   taken out, checked and converted at once, with no loop and
+		   no branch per digit (figures differ in length, and a
+		   mispredicted loop exit costs more than this arithmetic) */
+		const uint64_t ones = UINT64_C(0x0101010101010101);
+		uint64_t w = load8(p);
+		uint64_t keep = UINT64_MAX >> (64 - 8 * len);
+		uint64_t x = w ^ (ones * '.');
+		uint64_t z = (x - ones) & ~x & (ones * 0x80) & keep;
+		unsigned d = z ? (unsigned)__builtin_ctzll(z) >> 3 : 0;
+		if (z) {
+			/* the bytes before the point, then those after it */
+			uint64_t lm = (UINT64_C(1) << (8 * d)) - 1;
+			w = (w & lm) | ((w >> 8) & ~lm);
+		}
+		unsigned nd = (unsigned)len - (z != 0);
+		if (!nd)
+			return 0;
+		uint64_t t = w ^ (ones * '0');
+		uint64_t bad = ((t + ones * 0x76) | t) & (ones * 0x80) &
+		               (UINT64_MAX >> (64 - 8 * nd));
+		if (bad)
+			return 0;
+		double r = (double)digits_value(t, nd);
+		if (z && len - d - 1)
+			r /= p10[len - d - 1];
+		*v = neg ? -r : r;
+		return 1;
+	}
+#endif
+	const char *d0 = p;
+	while (*p == '0')
+		p++;
+	int lead = p > d0;
+	uint64_t m = 0;
+	const char *i0 = p;
+	while ((unsigned)(*p - '0') < 10)
+		m = m * 10 + (uint64_t)(*p++ - '0');
+	int sig = (int)(p - i0), frac = 0;
+	if (*p == '.') {
+		const char *f0 = ++p;
+		if (!m)
+			while (*p == '0')
+				p++;
+		const char *f1 = p;
+		while ((unsigned)(*p - '0') < 10)
+			m = m * 10 + (uint64_t)(*p++ - '0');
+		sig += (int)(p - f1);
+		frac = (int)(p - f0);
+	}
+	if (p != end || sig > 19 || (!sig && !lead && !frac) ||
+	    m > (UINT64_C(1) << 53) || frac > 22)
+		return 0;
+	double x = (double)m;
+	if (m && frac)
+		x /= p10[frac];
+	*v = neg ? -x : x;
+	return 1;
+}
+
+#ifdef __SSE2__
+/* The bits set in m < 2^16, without the library call that
+   __builtin_popcount becomes where the instruction is not assumed. */
+static inline unsigned bits16(unsigned m)
+{
+	m = m - ((m >> 1) & 0x5555u);
+	m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+	m = (m + (m >> 4)) & 0x0F0Fu;
+	return (m + (m >> 8)) & 0x1Fu;
+}
+#endif
+
+/*
+ * The starts of the fields of the line t[0..n) into off[0..k) and n + 1
+ * into off[k]; returns k, 0 past DTI_MAX_FIELDS fields, SIZE_MAX when the
+ * line has a quote or a CR (it is then read field by field).  off has
+ * room for min(n + 1, DTI_MAX_FIELDS) + 24 entries; t has 16 readable
+ * bytes after n.
+ */
+static size_t field_starts(const char *t, size_t n, char sep, size_t *off)
+{
+	size_t k = 1;
+	off[0] = 0;
+#ifdef __SSE2__
+	/* sixteen bytes compared at once; the positions of the separators
+	   found are written four at a time whatever their number (rarely
+	   more), so there is no branch per field */
+	const __m128i vs = _mm_set1_epi8(sep), vq = _mm_set1_epi8('"'),
+	              vr = _mm_set1_epi8('\r');
+	unsigned odd = 0;
+	for (size_t base = 0; base < n; base += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(t + base));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vs));
+		/* the bytes after n are zeros: neither quotes nor CRs */
+		odd |= (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
+		if (base + 16 > n)
+			m &= (1u << (n - base)) - 1;
+		unsigned cnt = bits16(m);
+		unsigned mm = m | 0x10000u;
+		for (int i = 0; i < 4; i++) {
+			off[k + (size_t)i] =
+			    base + (unsigned)__builtin_ctz(mm) + 1;
+			mm &= mm - 1;
+		}
+		if (cnt > 4) {
+			for (unsigned i = 0; i < 4; i++)
+				m &= m - 1;
+			for (size_t i = 4; m; i++) {
+				off[k + i] =
+				    base + (unsigned)__builtin_ctz(m) + 1;
+				m &= m - 1;
+			}
+		}
+		k += cnt;
+		if (k > DTI_MAX_FIELDS)
+			return 0;
+	}
+	if (odd)
+		return SIZE_MAX;
+#else
+	if (memchr(t, '"', n) || memchr(t, '\r', n))
+		return SIZE_MAX;
+	for (const char *p = t, *e = t + n;
+	     (p = memchr(p, sep, (size_t)(e - p))); p++) {
+		off[k++] = (size_t)(p - t) + 1;
+		if (k > DTI_MAX_FIELDS)
+			return 0;
+	}
+#endif
+	off[k] = n + 1;
+	return k;
+}
+
+/*
+ * The line b[pos..eol) split and its figures converted as fg says, when
+ * it has no quote and no CR; else *again and nothing read.
+ */
+static enum dti_status split_figures(struct dti_csv *c, size_t pos, size_t eol,
+                                     const struct dti_csv_figs *fg, int *again,
+                                     struct dti_error *err)
+{
+	size_t n = eol - pos;
+	/* the line, its NUL, and zeros after it: scan_decimal reads 8
+	   bytes at a time, field_starts 16 */
+	if (scratch_add(c, c->buf + pos, n) ||
+	    (c->scratch_len + LINE_PAD + 2 >= c->scratch_cap &&
+	     DTI_GROW(c->scratch, c->scratch_cap, n + LINE_PAD + 2)))
+		return dti_err_nomem(err);
+	char *t = c->scratch;
+	memset(t + n, 0, LINE_PAD + 1);
+	c->scratch_len = n + 1;
+	/* room for every field the line can have, once */
+	size_t need = (n + 1 < DTI_MAX_FIELDS ? n + 1 : DTI_MAX_FIELDS) + 24;
+	if (c->cap_fields < need) {
+		size_t cap = c->cap_fields;
+		if (DTI_GROW(c->offsets, cap, need) ||
+		    DTI_GROW(c->fields, c->cap_fields, need))
+			return dti_err_nomem(err);
+	}
+	size_t *off = c->offsets, pending = 0;
+	size_t k = field_starts(t, n, c->sep, off);
+	if (k == SIZE_MAX) {
+		*again = 1;
+		c->scratch_len = 0;
+		return DTI_OK;
+	}
+	if (!k)
+		return dti_err_set(err, DTI_ELIMIT, c->name, c->line, 0, NULL,
+		                   "more than %d columns", DTI_MAX_FIELDS);
+	/* in locals: the NULs written below could alias *fg */
+	const unsigned char *num = fg->num;
+	const double *lo = fg->lo, *hi = fg->hi;
+	double *vals = fg->vals;
+	size_t nnum = fg->n < k ? fg->n : k;
+	char **fields = c->fields;
+	for (size_t j = 0; j < k; j++) {
+		char *f = t + off[j], *e = t + off[j + 1] - 1;
+		if ((size_t)(e - f) > DTI_MAX_FIELD)
+			return dti_err_set(
+			    err, DTI_ELIMIT, c->name, c->line,
+			    (unsigned long)off[j] + DTI_MAX_FIELD + 1, NULL,
+			    "field longer than %zu bytes", DTI_MAX_FIELD);
+		/* converted before its NUL is written: a byte stored just
+		   before a wider load of it stalls the load */
+		if (j < nnum) {
+			double v = NAN;
+			if (num[j] && !(scan_decimal(f, e, &v) && v >= lo[j] &&
+			                v <= hi[j])) {
+				v = NAN;
+				pending += f != e;
+			}
+			vals[j] = v;
+		}
+		*e = '\0';
+		fields[j] = f;
+	}
+	for (size_t j = nnum; j < fg->n; j++)
+		vals[j] = NAN;
+	c->nfields = k;
+	*fg->pending = pending;
+	c->pos = skip_eol(c->buf, c->len, eol);
+	c->next_line++;
+	return DTI_OK;
+}
+
 static enum dti_status split_line(struct dti_csv *c, size_t pos, size_t eol,
                                   struct dti_error *err)
 {
@@ -196,8 +454,15 @@ static enum dti_status split_line(struct dti_csv *c, size_t pos, size_t eol,
 	return DTI_OK;
 }
 
-enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
+static enum dti_status next_record(struct dti_csv *c,
+                                   const struct dti_csv_figs *fg,
+                                   struct dti_error *err)
 {
+	if (fg && c->sheet) {
+		for (size_t j = 0; j < fg->n; j++)
+			fg->vals[j] = NAN;
+		*fg->pending = SIZE_MAX;
+	}
 	if (c->sheet)
 		return dti_csv_sheet_next(c, err);
 	const char *b = c->buf;
@@ -216,6 +481,17 @@ enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 	/* a line without quotes (most of them): copied whole, then cut */
 	const char *nl = memchr(b + pos, '\n', len - pos);
 	size_t eol = nl ? (size_t)(nl - b) : len;
+	if (fg) {
+		size_t e = eol > pos && b[eol - 1] == '\r' ? eol - 1 : eol;
+		int again = 0;
+		enum dti_status st = split_figures(c, pos, e, fg, &again, err);
+		if (!again)
+			return st;
+		/* read field by field below: the figures are left as text */
+		for (size_t j = 0; j < fg->n; j++)
+			fg->vals[j] = NAN;
+		*fg->pending = SIZE_MAX;
+	}
 	const char *cr = memchr(b + pos, '\r', eol - pos);
 	if (cr)
 		eol = (size_t)(cr - b);
@@ -316,6 +592,29 @@ enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
 	for (size_t i = 0; i < c->nfields; i++)
 		c->fields[i] = c->scratch + c->offsets[i];
 	return DTI_OK;
+}
+
+enum dti_status dti_csv_next(struct dti_csv *c, struct dti_error *err)
+{
+	return next_record(c, NULL, err);
+}
+
+enum dti_status dti_csv_next_figures(struct dti_csv *c,
+                                     const struct dti_csv_figs *fg,
+                                     struct dti_error *err)
+{
+	for (;;) {
+		enum dti_status st = next_record(c, fg, err);
+		if (st)
+			return st;
+		for (size_t i = 0; i < c->nfields; i++) {
+			const char *f = c->fields[i];
+			while (*f == ' ' || *f == '\t')
+				f++;
+			if (*f)
+				return DTI_OK;
+		}
+	}
 }
 
 enum dti_status dti_csv_next_nonblank(struct dti_csv *c, struct dti_error *err)

@@ -763,6 +763,25 @@ struct reader {
 	size_t *stage_cycle, *stage_unit;
 	size_t nstage;
 	double *lo, *hi; /* per column: plain_range of its node */
+	/* wide layout, per cycle of the dataset (rcyc[cycle]) */
+	struct rcycle *rcyc;
+	size_t nrcyc;
+};
+
+/*
+ * What the wide layout knows of a cycle while it reads: the line of each
+ * unit's row (0: none yet), and the columns it made for the cycle's
+ * figures without filling them: every row's cell of such a column is
+ * written when staged rows are stored, the cells of units without a row
+ * are filled when the reading ends, and a column that got no figure is
+ * dropped then.
+ */
+struct rcycle {
+	unsigned long *line; /* [unit], lcap of them */
+	size_t lcap;
+	int made;             /* the columns were made (first stored block) */
+	unsigned char *fresh; /* [column]: made here, not filled */
+	size_t *got;          /* [column]: figures stored */
 };
 
 /*
@@ -773,9 +792,117 @@ struct reader {
  */
 #define STAGE_ROWS 64
 
+/* The reading state of a cycle, made when first needed; NULL: no memory. */
+static struct rcycle *rcycle_of(struct reader *r, size_t cycle)
+{
+	if (cycle >= r->nrcyc) {
+		size_t n = cycle + 1 > 2 * r->nrcyc ? cycle + 1 : 2 * r->nrcyc;
+		struct rcycle *q = realloc(r->rcyc, n * sizeof *q);
+		if (!q)
+			return NULL;
+		memset(q + r->nrcyc, 0, (n - r->nrcyc) * sizeof *q);
+		r->rcyc = q;
+		r->nrcyc = n;
+	}
+	struct rcycle *rc = &r->rcyc[cycle];
+	if (!rc->fresh) {
+		rc->fresh = calloc(r->ncols ? r->ncols : 1, 1);
+		rc->got = calloc(r->ncols ? r->ncols : 1, sizeof *rc->got);
+		if (!rc->fresh || !rc->got)
+			return NULL;
+	}
+	return rc;
+}
+
+/*
+ * The line of the row of unit in cycle already read (0: none), the row
+ * on `line` recorded otherwise.  -1: no memory.
+ */
+static long long row_seen(struct reader *r, size_t cycle, size_t unit,
+                          unsigned long line)
+{
+	struct rcycle *rc = rcycle_of(r, cycle);
+	if (!rc)
+		return -1;
+	if (unit >= rc->lcap) {
+		size_t n = r->ds->ucap > unit ? r->ds->ucap : unit + 1;
+		unsigned long *q = realloc(rc->line, n * sizeof *q);
+		if (!q)
+			return -1;
+		memset(q + rc->lcap, 0, (n - rc->lcap) * sizeof *q);
+		rc->line = q;
+		rc->lcap = n;
+	}
+	if (rc->line[unit])
+		return (long long)rc->line[unit];
+	rc->line[unit] = line;
+	return 0;
+}
+
+/*
+ * The end of a wide reading: in the columns made unfilled, NaN in the
+ * cells of units without a row in their cycle (and past the last unit);
+ * a column that got no figure is dropped.
+ */
+static void rcycles_finish(struct reader *r)
+{
+	struct dti_dataset *ds = r->ds;
+	for (size_t c = 0; c < r->nrcyc && c < ds->ncycles; c++) {
+		struct rcycle *rc = &r->rcyc[c];
+		if (!rc->made)
+			continue;
+		struct ds_cycle *cy = &ds->cycles[c];
+		for (size_t j = 0; j < r->ncols; j++) {
+			if (!rc->fresh[j])
+				continue;
+			size_t node = (size_t)r->node[j];
+			double *col = cy->cols[node];
+			if (!rc->got[j]) {
+				free(col);
+				cy->cols[node] = NULL;
+				continue;
+			}
+			for (size_t u = 0; u < ds->ucap; u++)
+				if (u >= rc->lcap || !rc->line[u])
+					col[u] = NAN;
+		}
+	}
+}
+
+static void rcycles_free(struct reader *r)
+{
+	for (size_t c = 0; c < r->nrcyc; c++) {
+		free(r->rcyc[c].line);
+		free(r->rcyc[c].fresh);
+		free(r->rcyc[c].got);
+	}
+	free(r->rcyc);
+}
+
 static enum dti_status stage_flush(struct reader *r)
 {
 	struct dti_dataset *ds = r->ds;
+	/* the first block of a cycle makes its columns, unfilled: each of
+	   its rows' cells is written below, the rest at the end */
+	for (size_t i = 0; i < r->nstage; i++) {
+		struct rcycle *rc = rcycle_of(r, r->stage_cycle[i]);
+		if (!rc)
+			return DTI_ENOMEM;
+		if (rc->made)
+			continue;
+		rc->made = 1;
+		struct ds_cycle *cy = &ds->cycles[r->stage_cycle[i]];
+		for (size_t j = 0; j < r->ncols; j++) {
+			if (r->role[j] != R_NODE || cy->cols[r->node[j]])
+				continue;
+			double *col =
+			    malloc((ds->ucap ? ds->ucap : 1) * sizeof *col);
+			if (!col)
+				return DTI_ENOMEM;
+			cy->cols[r->node[j]] = col;
+			rc->fresh[j] = 1;
+		}
+	}
 	for (size_t j = 0; j < r->ncols; j++) {
 		if (r->role[j] != R_NODE)
 			continue;
@@ -783,19 +910,41 @@ static enum dti_status stage_flush(struct reader *r)
 		/* a row of a (cycle, unit) is read once (a second one is
 		   refused), so every cell written here was empty: counted,
 		   not compared */
-		for (size_t i = 0; i < r->nstage; i++) {
-			double v = r->stage[i * r->ncols + j];
-			if (isnan(v))
-				continue;
-			struct ds_cycle *cy = &ds->cycles[r->stage_cycle[i]];
+		const double *v = r->stage + j;
+		for (size_t i = 0; i < r->nstage;) {
+			/* the rows of one cycle (all of them, mostly) */
+			size_t cyc = r->stage_cycle[i], i1 = i + 1;
+			while (i1 < r->nstage && r->stage_cycle[i1] == cyc)
+				i1++;
+			struct ds_cycle *cy = &ds->cycles[cyc];
 			double *col = cy->cols[node];
-			if (!col) {
-				col = cy->cols[node] = new_column(ds->ucap);
-				if (!col)
-					return DTI_ENOMEM;
+			size_t got = 0;
+			struct rcycle *rc = &r->rcyc[cyc];
+			if (col) {
+				/* a NaN written over an empty cell keeps it
+				   empty: no branch per figure */
+				for (; i < i1; i++) {
+					double x = v[i * r->ncols];
+					col[r->stage_unit[i]] = x;
+					got += x == x;
+				}
+			} else {
+				for (; i < i1; i++) {
+					double x = v[i * r->ncols];
+					if (x != x)
+						continue;
+					if (!col) {
+						col = cy->cols[node] =
+						    new_column(ds->ucap);
+						if (!col)
+							return DTI_ENOMEM;
+					}
+					col[r->stage_unit[i]] = x;
+					got++;
+				}
 			}
-			col[r->stage_unit[i]] = v;
-			cy->count++;
+			cy->count += got;
+			rc->got[j] += got;
 		}
 	}
 	r->nstage = 0;
@@ -1380,6 +1529,19 @@ static void plain_range(const struct dti_framework *fw,
 	}
 }
 
+/* How read_rows reads the records: the columns of each role. */
+struct rows {
+	struct dti_csv_figs *fg; /* wide layout, '.' marks: figures converted
+	                            as lines are cut */
+	const size_t *other;     /* with fg: the group and aux columns */
+	size_t nother;
+	const char *def_cycle;
+	size_t cyc_col, id_col, name_col, ind_col, val_col, ev_col, note_col;
+};
+
+static enum dti_status read_rows(struct reader *r, struct dti_csv *c,
+                                 const struct rows *rw);
+
 static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 {
 	size_t cyc_col = SIZE_MAX, id_col = SIZE_MAX, name_col = SIZE_MAX;
@@ -1430,8 +1592,55 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		if (!c->sheet && reserve_units(r->ds, count_lines(c)))
 			return rnomem(r);
 	}
+	/* wide layout, '.' marks: the figures converted as the line is cut,
+	   and only the columns that are not figures gone through per row */
+	unsigned char *num = NULL;
+	size_t *other = NULL, nother = 0, pending = 0;
+	struct dti_csv_figs fg = {0};
+	if (!r->long_layout && r->decimal != ',') {
+		num = calloc(r->ncols ? r->ncols : 1, 1);
+		other = malloc((r->ncols ? r->ncols : 1) * sizeof *other);
+		if (!num || !other) {
+			free(num);
+			free(other);
+			return rnomem(r);
+		}
+		for (size_t j = 0; j < r->ncols; j++) {
+			num[j] = r->role[j] == R_NODE;
+			if (r->role[j] == R_GROUP || r->role[j] == R_AUX)
+				other[nother++] = j;
+		}
+		fg = (struct dti_csv_figs){num,      r->lo, r->hi,
+		                           r->ncols, NULL,  &pending};
+	}
+	struct rows rw = {num ? &fg : NULL, other,  nother,   def_cycle,
+	                  cyc_col,          id_col, name_col, ind_col,
+	                  val_col,          ev_col, note_col};
+	enum dti_status st = read_rows(r, c, &rw);
+	free(num);
+	free(other);
+	return st;
+}
+
+static enum dti_status read_rows(struct reader *r, struct dti_csv *c,
+                                 const struct rows *rw)
+{
+	const char *def_cycle = rw->def_cycle;
+	size_t cyc_col = rw->cyc_col, id_col = rw->id_col,
+	       name_col = rw->name_col, ind_col = rw->ind_col,
+	       val_col = rw->val_col, ev_col = rw->ev_col,
+	       note_col = rw->note_col;
+	struct dti_csv_figs *fg = rw->fg;
 	enum dti_status st;
-	while ((st = dti_csv_next_nonblank(c, r->err)) == DTI_OK) {
+	for (;;) {
+		double *row =
+		    r->long_layout ? NULL : r->stage + r->nstage * r->ncols;
+		if (fg)
+			fg->vals = row;
+		st = fg ? dti_csv_next_figures(c, fg, r->err)
+		        : dti_csv_next_nonblank(c, r->err);
+		if (st != DTI_OK)
+			break;
 		if (r->nerrors >= MAX_ERRORS_BEFORE_STOP)
 			break;
 		unsigned long line = c->line;
@@ -1482,31 +1691,36 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 			continue;
 		}
 		if (!r->long_layout) {
-			dti_buf_reset(&r->key);
-			dti_buf_addf(&r->key, "%s\x1f%s", label,
-			             r->ds->u[unit].id);
-			if (dti_buf_status(&r->key))
+			long long first = row_seen(r, cycle, unit, line);
+			if (first < 0)
 				return rnomem(r);
-			unsigned long first = seen_before(r, r->key.data, line);
-			if (r->nomem)
-				return DTI_ENOMEM;
 			if (first) {
 				rfault(r, DTI_EINVALID, line,
 				       id_col != SIZE_MAX ? id_col : name_col,
 				       "unit '%s' appears twice%s%s (first on "
-				       "line %lu)",
+				       "line %llu)",
 				       r->ds->u[unit].name,
-				       *label ? " in " : "", label, first);
+				       *label ? " in " : "", label,
+				       (unsigned long long)first);
 				continue;
 			}
-			double *row = r->stage + r->nstage * r->ncols;
-			for (size_t j = 0; j < r->ncols; j++)
-				row[j] = NAN;
-			for (size_t j = 0; j < r->ncols && j < c->nfields;
-			     j++) {
+			if (!fg)
+				for (size_t j = 0; j < r->ncols; j++)
+					row[j] = NAN;
+			/* with every figure converted, only the other
+			   columns are left */
+			int all = fg && !*fg->pending;
+			size_t ncheck = all ? rw->nother : r->ncols;
+			for (size_t i = 0; i < ncheck; i++) {
+				size_t j = all ? rw->other[i] : i;
+				if (j >= c->nfields)
+					break;
 				const char *cell = c->fields[j];
 				if (r->role[j] == R_NODE) {
-					double v;
+					double v = row[j];
+					if (v >= r->lo[j] && v <= r->hi[j])
+						continue; /* NaN is not */
+					row[j] = NAN;
 					if (plain_figure(r, c, j, &v) ||
 					    parse_cell(r, cell,
 					               (size_t)r->node[j], line,
@@ -1620,6 +1834,7 @@ static enum dti_status read_records(struct reader *r, struct dti_csv *c)
 		return st;
 	if (stage_flush(r))
 		return rnomem(r);
+	rcycles_finish(r);
 	if (r->ds->ncycles == 0 && !r->nerrors)
 		rfault(r, DTI_EINVALID, c->line, SIZE_MAX, "no data rows");
 	return r->nerrors ? DTI_EINVALID : DTI_OK;
@@ -1707,6 +1922,7 @@ enum dti_status dti_dataset_parse(const struct dti_framework *fw,
 	free(r.stage_unit);
 	free(r.lo);
 	free(r.hi);
+	rcycles_free(&r);
 	dti_map_release(&r.seen);
 	dti_arena_release(&r.keys);
 	dti_buf_release(&r.key);

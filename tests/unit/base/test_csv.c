@@ -5,7 +5,8 @@
  * CR line ends, the UTF-8 byte order mark, "# key: value" metadata before
  * the header and comments after it, malformed quoting located by line and
  * column, non-UTF-8 input, blank records and the cap on a field's size;
- * CSV converted to Excel's dialect (dti_csv_excel) and read back.
+ * CSV converted to Excel's dialect (dti_csv_excel) and read back; figures
+ * converted as lines are cut (dti_csv_next_figures) equal strtod's.
  */
 /* cmocka.h needs these first, in this order */
 /* clang-format off */
@@ -16,6 +17,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -483,6 +486,153 @@ static void test_many_fields(void **state)
 	dti_buf_release(&b);
 }
 
+/*
+ * dti_csv_next_figures: the figures of plain lines, converted as the line
+ * is cut, equal dti_fast_decimal's (and strtod's) bit for bit; what it
+ * leaves is NaN and counted as pending when not empty; quoted and CRLF
+ * lines, ranges, and fields past the figure columns.
+ */
+static uint64_t figs_rng = 0x9e3779b97f4a7c15u;
+
+static uint64_t figs_rand(void)
+{
+	figs_rng ^= figs_rng << 13;
+	figs_rng ^= figs_rng >> 7;
+	figs_rng ^= figs_rng << 17;
+	return figs_rng;
+}
+
+/* A random figure as people type them, sometimes not a plain one. */
+static size_t random_figure(char *s)
+{
+	size_t k = 0;
+	uint64_t r = figs_rand();
+	if (r & 1)
+		s[k++] = '-';
+	int wide = (r >> 17 & 7) == 0;
+	int lead = (int)(r >> 1 & 3), intd = (int)(r >> 3 & (wide ? 15 : 7)),
+	    fracd = (int)(r >> 7 & (wide ? 15 : 7)), zf = (int)(r >> 11 & 3);
+	for (int j = 0; j < lead; j++)
+		s[k++] = '0';
+	for (int j = 0; j < intd; j++)
+		s[k++] = (char)('0' + figs_rand() % 10);
+	if (fracd || (r >> 13 & 1)) {
+		s[k++] = '.';
+		for (int j = 0; j < zf; j++)
+			s[k++] = '0';
+		for (int j = 0; j < fracd; j++)
+			s[k++] = (char)('0' + figs_rand() % 10);
+	}
+	switch (r >> 20 & 31) {
+	case 0: k += (size_t)sprintf(s + k, "e%d", (int)(r >> 25 & 15)); break;
+	case 1: s[k++] = '%'; break;
+	case 2: s[k++] = ' '; break;
+	case 3: k = (size_t)sprintf(s, "NA"); break;
+	case 4: s[k++] = '.'; break;
+	default: break;
+	}
+	s[k] = '\0';
+	return k;
+}
+
+static void test_figures(void **state)
+{
+	(void)state;
+	enum { COLS = 40, ROWS = 2000 };
+	struct dti_buf b = DTI_BUF_INIT;
+	char(*text)[48] = calloc((size_t)COLS * ROWS, sizeof *text);
+	assert_non_null(text);
+	assert_int_equal(dti_buf_adds(&b, "unit"), DTI_OK);
+	for (int j = 1; j < COLS; j++)
+		assert_int_equal(dti_buf_addf(&b, ",c%d", j), DTI_OK);
+	assert_int_equal(dti_buf_adds(&b, "\n"), DTI_OK);
+	for (int i = 0; i < ROWS; i++) {
+		assert_int_equal(dti_buf_addf(&b, "u%d", i), DTI_OK);
+		for (int j = 1; j < COLS; j++) {
+			char *f = text[(size_t)i * COLS + (size_t)j];
+			if (figs_rand() % 50 == 0)
+				f[0] = '\0'; /* empty */
+			else
+				random_figure(f);
+			assert_int_equal(dti_buf_addf(&b, ",%s", f), DTI_OK);
+		}
+		assert_int_equal(dti_buf_adds(&b, i % 7 ? "\n" : "\r\n"),
+		                 DTI_OK);
+	}
+	open_text(b.data, 0);
+	next_ok();
+	unsigned char num[COLS];
+	double lo[COLS], hi[COLS], vals[COLS];
+	size_t pending;
+	for (int j = 0; j < COLS; j++) {
+		num[j] = j > 0;
+		lo[j] = -INFINITY;
+		hi[j] = INFINITY;
+	}
+	struct dti_csv_figs fg = {num, lo, hi, COLS, vals, &pending};
+	size_t taken = 0;
+	for (int i = 0; i < ROWS; i++) {
+		assert_int_equal(dti_csv_next_figures(&csv, &fg, &err), DTI_OK);
+		assert_int_equal(csv.nfields, COLS);
+		size_t left = 0;
+		for (int j = 0; j < COLS; j++) {
+			const char *f = text[(size_t)i * COLS + (size_t)j];
+			if (j == 0) {
+				assert_true(isnan(vals[0]));
+				continue;
+			}
+			assert_string_equal(csv.fields[j], f);
+			double want;
+			int plain = !strpbrk(f, "eE") &&
+			            dti_fast_decimal(f, strlen(f), &want) == 0;
+			if (!plain) {
+				if (!isnan(vals[j]))
+					fail_msg("'%s' taken as %.17g", f,
+					         vals[j]);
+				left += *f != '\0';
+				continue;
+			}
+			char *end;
+			double slow = strtod(f, &end);
+			if (memcmp(&vals[j], &want, sizeof want) != 0 ||
+			    memcmp(&vals[j], &slow, sizeof slow) != 0)
+				fail_msg("'%s': %.17g, fast %.17g, strtod "
+				         "%.17g",
+				         f, vals[j], want, slow);
+			taken++;
+		}
+		assert_int_equal(pending, left);
+	}
+	assert_true(taken > (size_t)ROWS * COLS / 2);
+	assert_int_equal(dti_csv_next_figures(&csv, &fg, &err), DTI_ENOTFOUND);
+	close_all();
+	dti_buf_release(&b);
+	free(text);
+
+	/* ranges; a quoted line (its fields read as text, all pending);
+	   fields past the figure columns; a blank line skipped */
+	open_text("u,a,b,c\nx,1.5,7,-2\n\ny,\"3\",4,5,6\nz,,2.25\n", 0);
+	next_ok();
+	lo[1] = 0;
+	hi[1] = 1;
+	fg.n = 3; /* c is not a figure column here */
+	assert_int_equal(dti_csv_next_figures(&csv, &fg, &err), DTI_OK);
+	assert_true(isnan(vals[1])); /* 1.5 is outside [0, 1] */
+	assert_true(vals[2] == 7);
+	assert_int_equal(pending, 1);
+	fields_are(4, "x", "1.5", "7", "-2");
+	assert_int_equal(dti_csv_next_figures(&csv, &fg, &err), DTI_OK);
+	assert_int_equal(csv.line, 4);
+	assert_true(isnan(vals[1]) && isnan(vals[2]));
+	assert_int_equal(pending, SIZE_MAX);
+	fields_are(5, "y", "3", "4", "5", "6");
+	assert_int_equal(dti_csv_next_figures(&csv, &fg, &err), DTI_OK);
+	assert_true(isnan(vals[1]) && vals[2] == 2.25);
+	assert_int_equal(pending, 0); /* an empty field is not pending */
+	fields_are(3, "z", "", "2.25");
+	close_all();
+}
+
 /* Output cells: quoting, and text a spreadsheet would run as a formula. */
 static void assert_cell(int text, const char *in, const char *want)
 {
@@ -602,6 +752,7 @@ int main(void)
 	    cmocka_unit_test(test_nonblank),
 	    cmocka_unit_test(test_field_cap),
 	    cmocka_unit_test(test_many_fields),
+	    cmocka_unit_test(test_figures),
 	    cmocka_unit_test(test_output_cells),
 	    cmocka_unit_test(test_excel_dialect),
 	    cmocka_unit_test(test_semicolon_decimal_mark),

@@ -980,6 +980,57 @@ static void test_hash(void **state)
 	assert_string_not_equal(h[3], h[5]);
 }
 
+/*
+ * A wide file of two cycles: a unit's cells in a cycle it has no row in
+ * are empty, a column with no figure in a cycle is not in that cycle
+ * (the same hash as without it), and each cycle's hash is that of the
+ * same rows read alone.
+ */
+static void test_wide_cycles(void **state)
+{
+	(void)state;
+	static const char both[] = "year,unit,awareness,institutions\n"
+	                           "2021,Quảng Ninh,0.5,\n"
+	                           "2022,Hà Nội,0.7,0.8\n"
+	                           "2021,Hà Nội,0.1,\n"
+	                           "2022,Đà Nẵng,0.3,0.4\n";
+	static const char y2021[] = "year,unit,awareness\n"
+	                            "2021,Quảng Ninh,0.5\n"
+	                            "2021,Hà Nội,0.1\n";
+	static const char y2022[] = "year,unit,awareness,institutions\n"
+	                            "2022,Đà Nẵng,0.3,0.4\n"
+	                            "2022,Hà Nội,0.7,0.8\n";
+	struct dti_dataset *ds = parse_ok(pdti, provinces, both, NULL);
+	assert_int_equal(dti_dataset_cycle_count(ds), 2);
+	long c21 = dti_dataset_find_cycle(ds, "2021"),
+	     c22 = dti_dataset_find_cycle(ds, "2022");
+	assert_true(c21 >= 0 && c22 >= 0);
+	assert_int_equal(dti_dataset_count(ds, (size_t)c21), 2);
+	assert_int_equal(dti_dataset_count(ds, (size_t)c22), 4);
+	long qn = dti_dataset_find_unit(ds, "22"),
+	     dn = dti_dataset_find_unit(ds, "48");
+	assert_true(qn >= 0 && dn >= 0);
+	assert_false(dti_dataset_unit_present(ds, (size_t)c22, (size_t)qn));
+	assert_false(dti_dataset_unit_present(ds, (size_t)c21, (size_t)dn));
+	long aw = dti_framework_find(pdti, "awareness");
+	assert_true(aw >= 0);
+	assert_true(
+	    isnan(dti_dataset_get(ds, (size_t)c22, (size_t)qn, (size_t)aw)));
+	assert_true(dti_dataset_get(ds, (size_t)c22, (size_t)dn, (size_t)aw) ==
+	            0.3);
+	char h[2][65], alone[2][65];
+	hash_of(ds, (size_t)c21, h[0]);
+	hash_of(ds, (size_t)c22, h[1]);
+	dti_dataset_free(ds);
+	const char *texts[] = {y2021, y2022};
+	for (int i = 0; i < 2; i++) {
+		ds = parse_ok(pdti, provinces, texts[i], NULL);
+		hash_of(ds, 0, alone[i]);
+		dti_dataset_free(ds);
+		assert_string_equal(h[i], alone[i]);
+	}
+}
+
 static void roundtrip(const struct dti_framework *fw, const struct dti_units *u,
                       const char *rel)
 {
@@ -1249,6 +1300,7 @@ int main(void)
 	    cmocka_unit_test(test_opts_ignore),
 	    cmocka_unit_test(test_opts_date),
 	    cmocka_unit_test(test_hash),
+	    cmocka_unit_test(test_wide_cycles),
 	    cmocka_unit_test(test_write_roundtrip),
 	    cmocka_unit_test(test_locale_free),
 	    cmocka_unit_test(test_build_by_calls),
