@@ -307,10 +307,11 @@ static size_t field_starts(const char *t, size_t n, char sep, size_t *off)
 		if (base + 16 > n)
 			m &= (1u << (n - base)) - 1;
 		unsigned cnt = bits16(m);
-		unsigned mm = m | 0x10000u;
+		unsigned mm = m;
 		for (int i = 0; i < 4; i++) {
+			/* past the last separator: 16, written over later */
 			off[k + (size_t)i] =
-			    base + (unsigned)__builtin_ctz(mm) + 1;
+			    base + (unsigned)__builtin_ctz(mm | 0x10000u) + 1;
 			mm &= mm - 1;
 		}
 		if (cnt > 4) {
