@@ -26,6 +26,7 @@
 #include "notices.h"
 #include "output.h"
 #include "plan.h"
+#include "prepare.h"
 #include "rebase.h"
 #include "stats.h"
 #include "store.h"

@@ -1,0 +1,138 @@
+/*
+ * dti/prepare.h - the data steps before normalisation, as COINr has them:
+ * denominate, impute, screen units, treat outliers.
+ *
+ * dti_prepare() takes one cycle of a dataset and returns a new dataset of
+ * that cycle with the steps applied to the figures of the framework's
+ * indicators (its leaves), in this order:
+ *
+ *   1. denominate: an indicator whose framework row names a denominator
+ *      (iMeta's Denominator column; "Population" or "Population*1000")
+ *      is divided by that auxiliary column of the data (times the factor);
+ *      a missing or zero denominator leaves the figure missing;
+ *   2. impute: a missing figure takes the mean or the median of the
+ *      indicator over the units that have it, over all units or over the
+ *      units of the same group (a group dimension of the data); a group
+ *      without any figure leaves it missing;
+ *   3. screen: a unit whose share of indicators with a figure is below a
+ *      threshold (and, optionally, whose share of non-zero figures is
+ *      below another) is left out;
+ *   4. treat: an indicator whose skewness and kurtosis (as dti_col_stats
+ *      computes them) are both beyond the limits (|skew| >= 2 and kurtosis
+ *      >= 3.5 by default) is winsorised step by step: the figures at
+ *      the highest value (the lowest when the skew is negative) take the
+ *      next value below it, until it passes or winmax points have been
+ *      treated (checked before each step; a step treats all the equal
+ *      points, so it may go past winmax); if it still does not pass, the
+ *      winsorising is undone and the figures are log-transformed instead,
+ *      log(x - min + (max - min) / 100) ("log_CT").
+ *
+ * Normalisation and aggregation are then dti_compute()'s, on the new
+ * dataset.  With COINr's defaults this reproduces build_example_coin():
+ * Denominate, Impute (i_mean_grp by EurAsia_group), Screen (byNA, 0.9),
+ * Treat (winsorise up to 5, skew 2, kurtosis 3.5, log_CT), Normalise
+ * (min-max to [0, 100]) and Aggregate (arithmetic means), every step to
+ * 1e-12 relative.  The report says what each step changed.
+ */
+#ifndef DTI_PREPARE_H
+#define DTI_PREPARE_H
+
+#include "dti/export.h"
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "dataset.h"
+#include "error.h"
+#include "framework.h"
+#include "output.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum dti_impute {
+	DTI_IMPUTE_NONE = 0,
+	DTI_IMPUTE_MEAN,        /* the indicator's mean over all units */
+	DTI_IMPUTE_MEDIAN,      /* its median over all units */
+	DTI_IMPUTE_GROUP_MEAN,  /* its mean over the unit's group */
+	DTI_IMPUTE_GROUP_MEDIAN /* its median over the unit's group */
+};
+
+struct dti_prep_opts {
+	int denominate;           /* step 1 */
+	enum dti_impute impute;   /* step 2 */
+	const char *impute_group; /* group dimension of the group methods */
+	double screen_avail;      /* step 3: 0 none, else 0 < t <= 1 */
+	double screen_nonzero;    /* 0 none, else 0 < t <= 1 */
+	int treat;                /* step 4 */
+	int winmax;               /* points winsorised at most (default 5) */
+	double skew_limit;        /* |skew| limit (default 2) */
+	double kurt_limit;        /* kurtosis limit (default 3.5) */
+};
+DTI_EXTERN void dti_prep_opts_init(struct dti_prep_opts *o);
+
+enum dti_treatment {
+	DTI_TREAT_NONE = 0, /* passed as it was */
+	DTI_TREAT_WINSORISED,
+	DTI_TREAT_LOG /* winsorising did not do: log-transformed */
+};
+
+/* What the steps did to one indicator. */
+struct dti_prep_indicator {
+	size_t node;
+	size_t denominated; /* figures divided */
+	size_t imputed;     /* figures imputed */
+	enum dti_treatment treatment;
+	size_t nwin;         /* points winsorised */
+	size_t *win_units;   /* their units (input dataset), in order */
+	double *win_from;    /* each one's figure before */
+	double skew0, kurt0; /* before treatment */
+	double skew1, kurt1; /* after (NaN when untouched) */
+	int pass;            /* within the limits at the end */
+};
+
+struct dti_prep_report {
+	struct dti_prep_opts opts; /* as run */
+	size_t nind;
+	struct dti_prep_indicator *ind;
+	size_t nunits;   /* units of the cycle, in the input */
+	size_t *unit;    /* their input indices */
+	double *avail;   /* each one's share of indicators with a figure */
+	double *nonzero; /* ... and of non-zero figures */
+	int *kept;       /* 0: screened out */
+	size_t nkept;
+};
+
+/*
+ * The steps on cycle `cycle` of ds; *out gets a new dataset of one cycle
+ * (the same label) holding the units kept, their groups and auxiliary
+ * numbers, and the indicators' prepared figures.  DTI_EARG for settings
+ * out of range (thresholds outside (0, 1], winmax below 1, limits not
+ * positive), a group method without a group dimension of the data, or no
+ * step asked; DTI_ENOTFOUND for a denominator the data lacks;
+ * DTI_EINVALID when screening leaves no unit.  rep may be NULL.
+ */
+DTI_EXTERN enum dti_status
+dti_prepare(const struct dti_framework *fw, const struct dti_dataset *ds,
+            size_t cycle, const struct dti_prep_opts *o,
+            struct dti_dataset **out, struct dti_prep_report *rep,
+            struct dti_error *err);
+DTI_EXTERN void dti_prep_report_release(struct dti_prep_report *r);
+
+/*
+ * The report as a table (Vietnamese or English), CSV (one row per
+ * indicator) or JSON; ds is the input dataset (for unit names).
+ */
+DTI_EXTERN enum dti_status dti_prep_report_write(
+    const struct dti_prep_report *r, const struct dti_framework *fw,
+    const struct dti_dataset *ds, enum dti_format format, enum dti_lang lang,
+    struct dti_buf *out, struct dti_error *err);
+
+/* "none", "mean", "median", "group-mean", "group-median"; -1 if unknown. */
+DTI_EXTERN int dti_impute_parse(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

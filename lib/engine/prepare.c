@@ -1,0 +1,780 @@
+/*
+ * lib/engine/prepare.c - the data steps before normalisation: denominate,
+ * impute, screen, treat outliers (see dti/prepare.h for what each does).
+ *
+ * The cycle's figures are copied into a matrix (units present x leaves),
+ * changed step by step there, and written into a new dataset.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/base.h"
+#include "dti/prepare.h"
+#include "dti/stats.h"
+#include "engine/model.h"
+
+void dti_prep_opts_init(struct dti_prep_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->winmax = 5;
+	o->skew_limit = 2;
+	o->kurt_limit = 3.5;
+}
+
+int dti_impute_parse(const char *name)
+{
+	static const char *const names[] = {"none", "mean", "median",
+	                                    "group-mean", "group-median"};
+	for (int i = 0; i < 5; i++)
+		if (name && dti_streq_ci(name, names[i]))
+			return i;
+	return -1;
+}
+
+/* The state of one run. */
+struct prep {
+	const struct dti_framework *fw;
+	const struct dti_dataset *ds;
+	size_t cycle;
+	const struct dti_prep_opts *o;
+	struct dti_error *err;
+	size_t nu, nk;                  /* units present, indicators */
+	size_t *unit;                   /* [nu] input unit */
+	size_t *node;                   /* [nk] leaf node */
+	double *x;                      /* [nk][nu] column by indicator */
+	int *kept;                      /* [nu] */
+	struct dti_prep_indicator *ind; /* [nk] */
+};
+
+static double *col(struct prep *p, size_t k)
+{
+	return p->x + k * p->nu;
+}
+
+/* ---- 1. denominate ------------------------------------------------------ */
+
+/* The auxiliary dimension named name (exactly, else ignoring case). */
+static const char *aux_dim(const struct dti_dataset *ds, const char *name,
+                           size_t len)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < ds->nauxdims; i++) {
+			const char *d = ds->auxdims[i];
+			if (strlen(d) != len)
+				continue;
+			if (pass ? strncasecmp(d, name, len) == 0
+			         : strncmp(d, name, len) == 0)
+				return d;
+		}
+	return NULL;
+}
+
+static enum dti_status denominate(struct prep *p)
+{
+	for (size_t k = 0; k < p->nk; k++) {
+		const struct fw_node *nd = &p->fw->nodes[p->node[k]];
+		const char *den = nd->denominator;
+		if (!den || !*den)
+			continue;
+		/* "NAME" or "NAME*FACTOR" */
+		const char *star = strchr(den, '*');
+		size_t len = star ? (size_t)(star - den) : strlen(den);
+		while (len && den[len - 1] == ' ')
+			len--;
+		double factor = 1;
+		char ft[64] = "";
+		if (star)
+			dti_snprintf(ft, sizeof ft, "%s", star + 1);
+		if (star && (dti_parse_double(dti_trim(ft), &factor) ||
+		             !(factor > 0) || !isfinite(factor)))
+			return dti_err_set(
+			    p->err, DTI_EINVALID, NULL, 0, 0, nd->code,
+			    "denominator '%s': the factor after '*' must be a "
+			    "positive number",
+			    den);
+		const char *dim = aux_dim(p->ds, den, len);
+		if (!dim)
+			return dti_err_set(p->err, DTI_ENOTFOUND, NULL, 0, 0,
+			                   nd->code,
+			                   "denominator '%.*s' is not a column "
+			                   "of the data",
+			                   (int)len, den);
+		double *c = col(p, k);
+		for (size_t i = 0; i < p->nu; i++) {
+			if (isnan(c[i]))
+				continue;
+			double d =
+			    dti_dataset_aux(p->ds, p->cycle, p->unit[i], dim);
+			if (isnan(d) || d == 0) {
+				c[i] = NAN;
+				continue;
+			}
+			c[i] = c[i] / d * factor;
+			p->ind[k].denominated++;
+		}
+	}
+	return DTI_OK;
+}
+
+/* ---- 2. impute ---------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Mean or median of the available v[0..n); NaN if none.  tmp: n doubles. */
+static double centre(const double *v, size_t n, int median, double *tmp)
+{
+	size_t m = 0;
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i])) {
+			tmp[m++] = v[i];
+			sum += v[i];
+		}
+	if (!m)
+		return NAN;
+	if (!median)
+		return sum / (double)m;
+	qsort(tmp, m, sizeof *tmp, cmp_double);
+	return m % 2 ? tmp[m / 2] : (tmp[m / 2 - 1] + tmp[m / 2]) / 2;
+}
+
+static enum dti_status impute(struct prep *p)
+{
+	enum dti_impute how = p->o->impute;
+	int median = how == DTI_IMPUTE_MEDIAN || how == DTI_IMPUTE_GROUP_MEDIAN;
+	int grouped =
+	    how == DTI_IMPUTE_GROUP_MEAN || how == DTI_IMPUTE_GROUP_MEDIAN;
+	double *tmp = malloc((p->nu ? p->nu : 1) * sizeof *tmp);
+	double *sub = malloc((p->nu ? p->nu : 1) * sizeof *sub);
+	if (!tmp || !sub) {
+		free(tmp);
+		free(sub);
+		return dti_err_nomem(p->err);
+	}
+	for (size_t k = 0; k < p->nk; k++) {
+		double *c = col(p, k);
+		double all = grouped ? NAN : centre(c, p->nu, median, tmp);
+		for (size_t i = 0; i < p->nu; i++) {
+			if (!isnan(c[i]))
+				continue;
+			double v = all;
+			if (grouped) {
+				const char *g = dti_dataset_group(
+				    p->ds, p->unit[i], p->o->impute_group);
+				size_t m = 0;
+				for (size_t j = 0; g && j < p->nu; j++) {
+					const char *h = dti_dataset_group(
+					    p->ds, p->unit[j],
+					    p->o->impute_group);
+					if (h && strcmp(g, h) == 0)
+						sub[m++] = c[j];
+				}
+				v = centre(sub, m, median, tmp);
+			}
+			if (isnan(v))
+				continue;
+			c[i] = v;
+			p->ind[k].imputed++;
+		}
+		/* the figures imputed are not the sources of later ones:
+		   COINr imputes each missing figure from those given */
+	}
+	free(tmp);
+	free(sub);
+	return DTI_OK;
+}
+
+/* ---- 3. screen ---------------------------------------------------------- */
+
+static enum dti_status screen(struct prep *p, struct dti_prep_report *rep)
+{
+	size_t nkept = 0;
+	for (size_t i = 0; i < p->nu; i++) {
+		size_t have = 0, zero = 0;
+		for (size_t k = 0; k < p->nk; k++) {
+			double v = col(p, k)[i];
+			have += !isnan(v);
+			zero += v == 0;
+		}
+		double avail = p->nk ? (double)have / (double)p->nk : 0;
+		double nonzero = p->nk ? 1 - (double)zero / (double)p->nk : 0;
+		int keep = 1;
+		if (p->o->screen_avail > 0 && avail < p->o->screen_avail)
+			keep = 0;
+		if (p->o->screen_nonzero > 0 && nonzero < p->o->screen_nonzero)
+			keep = 0;
+		p->kept[i] = keep;
+		nkept += (size_t)keep;
+		if (rep) {
+			rep->avail[i] = avail;
+			rep->nonzero[i] = nonzero;
+		}
+	}
+	if (!nkept)
+		return dti_err_set(p->err, DTI_EINVALID, NULL, 0, 0, NULL,
+		                   "screening leaves no unit (availability "
+		                   "threshold %g, non-zero threshold %g)",
+		                   p->o->screen_avail, p->o->screen_nonzero);
+	return DTI_OK;
+}
+
+/* ---- 4. treat ----------------------------------------------------------- */
+
+/* Skew and kurtosis of the kept units' figures; 1 if within the limits. */
+static int check(struct prep *p, const double *c, double *skew, double *kurt,
+                 double *tmp)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < p->nu; i++)
+		tmp[m++] = p->kept[i] ? c[i] : NAN;
+	struct dti_col_stats s;
+	if (dti_col_stats(tmp, m, &s))
+		return -1;
+	*skew = s.skew;
+	*kurt = s.kurt;
+	if (isnan(s.skew) || isnan(s.kurt))
+		return 1; /* too few figures, or all the same: nothing to do */
+	return fabs(s.skew) < p->o->skew_limit || s.kurt < p->o->kurt_limit;
+}
+
+static enum dti_status treat_one(struct prep *p, size_t k, double *tmp,
+                                 double *w)
+{
+	struct dti_prep_indicator *r = &p->ind[k];
+	double *c = col(p, k);
+	r->skew1 = r->kurt1 = NAN;
+	int pass = check(p, c, &r->skew0, &r->kurt0, tmp);
+	if (pass < 0)
+		return dti_err_nomem(p->err);
+	r->pass = pass;
+	if (pass)
+		return DTI_OK;
+	size_t wmax = (size_t)p->o->winmax;
+	r->win_units = malloc((p->nu ? p->nu : 1) * sizeof *r->win_units);
+	r->win_from = malloc((p->nu ? p->nu : 1) * sizeof *r->win_from);
+	unsigned char *done = calloc(p->nu ? p->nu : 1, 1);
+	if (!r->win_units || !r->win_from || !done) {
+		free(done);
+		return dti_err_nomem(p->err);
+	}
+	memcpy(w, c, p->nu * sizeof *w);
+	double skew = r->skew0, kurt = r->kurt0;
+	while (!pass && r->nwin < wmax) {
+		/* the points at the highest value (lowest for a negative
+		   skew) take the next value; a step may treat several equal
+		   points, and a point counts once however often treated */
+		int high = skew > 0;
+		double ext = NAN, next = NAN;
+		for (size_t i = 0; i < p->nu; i++)
+			if (p->kept[i] && !isnan(w[i]) &&
+			    (isnan(ext) || (high ? w[i] > ext : w[i] < ext)))
+				ext = w[i];
+		for (size_t i = 0; i < p->nu; i++)
+			if (p->kept[i] && !isnan(w[i]) && w[i] != ext &&
+			    (isnan(next) || (high ? w[i] > next : w[i] < next)))
+				next = w[i];
+		if (isnan(next))
+			break; /* all the same */
+		for (size_t i = 0; i < p->nu; i++) {
+			if (!p->kept[i] || w[i] != ext)
+				continue;
+			if (!done[i]) {
+				done[i] = 1;
+				r->win_units[r->nwin] = p->unit[i];
+				r->win_from[r->nwin] = c[i];
+				r->nwin++;
+			}
+			w[i] = next;
+		}
+		pass = check(p, w, &skew, &kurt, tmp);
+		if (pass < 0) {
+			free(done);
+			return dti_err_nomem(p->err);
+		}
+	}
+	free(done);
+	if (pass) {
+		memcpy(c, w, p->nu * sizeof *c);
+		r->treatment = DTI_TREAT_WINSORISED;
+	} else {
+		/* undone: log(x - min + (max - min) / 100) instead */
+		double lo = INFINITY, hi = -INFINITY;
+		for (size_t i = 0; i < p->nu; i++)
+			if (p->kept[i] && !isnan(c[i])) {
+				lo = c[i] < lo ? c[i] : lo;
+				hi = c[i] > hi ? c[i] : hi;
+			}
+		double a = 0.01 * (hi - lo);
+		for (size_t i = 0; i < p->nu; i++)
+			if (p->kept[i] && !isnan(c[i]))
+				c[i] = log(c[i] - lo + a);
+		r->treatment = DTI_TREAT_LOG;
+		r->nwin = 0;
+		pass = check(p, c, &skew, &kurt, tmp);
+		if (pass < 0)
+			return dti_err_nomem(p->err);
+	}
+	r->skew1 = skew;
+	r->kurt1 = kurt;
+	r->pass = pass;
+	return DTI_OK;
+}
+
+static enum dti_status treat(struct prep *p)
+{
+	double *tmp = malloc((p->nu ? p->nu : 1) * sizeof *tmp);
+	double *w = malloc((p->nu ? p->nu : 1) * sizeof *w);
+	enum dti_status st = tmp && w ? DTI_OK : dti_err_nomem(p->err);
+	for (size_t k = 0; k < p->nk && !st; k++)
+		st = treat_one(p, k, tmp, w);
+	free(tmp);
+	free(w);
+	return st;
+}
+
+/* ---- the new dataset ---------------------------------------------------- */
+
+static enum dti_status build(struct prep *p, struct dti_dataset **out)
+{
+	const struct dti_dataset *ds = p->ds;
+	struct dti_dataset *nd;
+	if (dti_dataset_new(p->fw, ds->units, &nd))
+		return dti_err_nomem(p->err);
+	size_t cy;
+	enum dti_status st =
+	    dti_dataset_add_cycle(nd, ds->cycles[p->cycle].label, &cy);
+	for (size_t m = 0; m < ds->nmeta && !st; m++)
+		st = dti_dataset_set_meta(nd, ds->meta_keys[m],
+		                          ds->meta_vals[m]);
+	for (size_t i = 0; i < p->nu && !st; i++) {
+		if (!p->kept[i])
+			continue;
+		const struct ds_unit *u = &ds->u[p->unit[i]];
+		size_t ui;
+		st = dti_dataset_add_unit(nd, u->id, u->name, u->reg, &ui);
+		for (size_t g = 0; g < ds->ngroupdims && !st; g++) {
+			const char *v =
+			    dti_dataset_group(ds, p->unit[i], ds->groupdims[g]);
+			if (v)
+				st = dti_dataset_set_group(nd, ui,
+				                           ds->groupdims[g], v);
+		}
+		for (size_t a = 0; a < ds->nauxdims && !st; a++) {
+			double v = dti_dataset_aux(ds, p->cycle, p->unit[i],
+			                           ds->auxdims[a]);
+			if (!isnan(v))
+				st = dti_dataset_set_aux(nd, cy, ui,
+				                         ds->auxdims[a], v);
+		}
+		for (size_t k = 0; k < p->nk && !st; k++) {
+			double v = col(p, k)[i];
+			if (isnan(v))
+				continue;
+			st = dti_dataset_set(nd, cy, ui, p->node[k], v, p->err);
+			if (st == DTI_EINVALID) {
+				/* say which unit: the field is the node */
+				char why[400];
+				dti_snprintf(why, sizeof why, "%s",
+				             p->err->message);
+				dti_error_release(p->err);
+				dti_err_set(p->err, DTI_EINVALID, NULL, 0, 0,
+				            p->fw->nodes[p->node[k]].code,
+				            "%s after the data steps: %s",
+				            u->name, why);
+			}
+		}
+	}
+	if (st == DTI_ENOMEM)
+		dti_err_nomem(p->err);
+	if (st) {
+		dti_dataset_free(nd);
+		return st;
+	}
+	*out = nd;
+	return DTI_OK;
+}
+
+/* ---- the whole ---------------------------------------------------------- */
+
+static enum dti_status check_opts(const struct dti_prep_opts *o,
+                                  const struct dti_dataset *ds,
+                                  struct dti_error *err)
+{
+	if (!o->denominate && o->impute == DTI_IMPUTE_NONE &&
+	    o->screen_avail == 0 && o->screen_nonzero == 0 && !o->treat)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+		                   "no data step asked (denominate, impute, "
+		                   "screen or treat)");
+	if (o->impute < DTI_IMPUTE_NONE || o->impute > DTI_IMPUTE_GROUP_MEDIAN)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "unknown imputation method");
+	if (!(o->screen_avail >= 0 && o->screen_avail <= 1))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "screen",
+		                   "the availability threshold must be "
+		                   "within 0..1, not %g",
+		                   o->screen_avail);
+	if (!(o->screen_nonzero >= 0 && o->screen_nonzero <= 1))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "screen",
+		                   "the non-zero threshold must be within "
+		                   "0..1, not %g",
+		                   o->screen_nonzero);
+	if (o->treat && (o->winmax < 1 || o->winmax > 1000000))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "winmax",
+		                   "winsorise at least 1 point (not %d)",
+		                   o->winmax);
+	if (o->treat && (!(o->skew_limit > 0) || !(o->kurt_limit > 0) ||
+	                 !isfinite(o->skew_limit) || !isfinite(o->kurt_limit)))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "treat",
+		                   "the skew and kurtosis limits must be "
+		                   "positive numbers");
+	if (o->impute == DTI_IMPUTE_GROUP_MEAN ||
+	    o->impute == DTI_IMPUTE_GROUP_MEDIAN) {
+		int found = 0;
+		for (size_t g = 0;
+		     o->impute_group && g < ds->ngroupdims && !found; g++)
+			found = strcmp(ds->groupdims[g], o->impute_group) == 0;
+		if (!found) {
+			struct dti_buf b = DTI_BUF_INIT;
+			for (size_t g = 0; g < ds->ngroupdims; g++)
+				dti_buf_addf(&b, "%s%s", g ? ", " : "",
+				             ds->groupdims[g]);
+			dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+			            "group imputation needs a group column of "
+			            "the data%s%s%s (it has: %s)",
+			            o->impute_group ? " ('" : "",
+			            o->impute_group ? o->impute_group : "",
+			            o->impute_group ? "' is not one)" : "",
+			            b.data ? b.data : "none");
+			dti_buf_release(&b);
+			return DTI_EARG;
+		}
+	}
+	return DTI_OK;
+}
+
+enum dti_status dti_prepare(const struct dti_framework *fw,
+                            const struct dti_dataset *ds, size_t cycle,
+                            const struct dti_prep_opts *o,
+                            struct dti_dataset **out,
+                            struct dti_prep_report *rep, struct dti_error *err)
+{
+	*out = NULL;
+	if (rep)
+		memset(rep, 0, sizeof *rep);
+	if (cycle >= ds->ncycles)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
+		                   "no such cycle");
+	enum dti_status st = check_opts(o, ds, err);
+	if (st)
+		return st;
+	struct prep p = {fw, ds,   cycle, o,    err,  0,
+	                 0,  NULL, NULL,  NULL, NULL, NULL};
+	p.unit = malloc((ds->nunits ? ds->nunits : 1) * sizeof *p.unit);
+	p.node = malloc((fw->n ? fw->n : 1) * sizeof *p.node);
+	if (!p.unit || !p.node) {
+		st = dti_err_nomem(err);
+		goto out;
+	}
+	for (size_t u = 0; u < ds->nunits; u++)
+		if (dti_dataset_unit_present(ds, cycle, u))
+			p.unit[p.nu++] = u;
+	for (size_t k = 0; k < fw->n; k++)
+		if (!fw->nodes[k].nchildren &&
+		    fw->nodes[k].kind != DTI_KIND_STATISTIC)
+			p.node[p.nk++] = k;
+	p.x = malloc((p.nu && p.nk ? p.nu * p.nk : 1) * sizeof *p.x);
+	p.kept = malloc((p.nu ? p.nu : 1) * sizeof *p.kept);
+	p.ind = calloc(p.nk ? p.nk : 1, sizeof *p.ind);
+	if (!p.x || !p.kept || !p.ind) {
+		st = dti_err_nomem(err);
+		goto out;
+	}
+	for (size_t k = 0; k < p.nk; k++) {
+		p.ind[k].node = p.node[k];
+		p.ind[k].pass = 1;
+		p.ind[k].skew0 = p.ind[k].kurt0 = NAN;
+		p.ind[k].skew1 = p.ind[k].kurt1 = NAN;
+		for (size_t i = 0; i < p.nu; i++)
+			col(&p, k)[i] =
+			    dti_dataset_get(ds, cycle, p.unit[i], p.node[k]);
+	}
+	for (size_t i = 0; i < p.nu; i++)
+		p.kept[i] = 1;
+	if (rep) {
+		rep->opts = *o;
+		rep->nunits = p.nu;
+		rep->unit = malloc((p.nu ? p.nu : 1) * sizeof *rep->unit);
+		rep->avail = malloc((p.nu ? p.nu : 1) * sizeof *rep->avail);
+		rep->nonzero = malloc((p.nu ? p.nu : 1) * sizeof *rep->nonzero);
+		rep->kept = malloc((p.nu ? p.nu : 1) * sizeof *rep->kept);
+		if (!rep->unit || !rep->avail || !rep->nonzero || !rep->kept) {
+			st = dti_err_nomem(err);
+			goto out;
+		}
+		memcpy(rep->unit, p.unit, p.nu * sizeof *p.unit);
+	}
+	if (o->denominate)
+		st = denominate(&p);
+	if (!st && o->impute != DTI_IMPUTE_NONE)
+		st = impute(&p);
+	if (!st && (o->screen_avail > 0 || o->screen_nonzero > 0 || rep))
+		st = screen(&p, rep);
+	if (!st && !(o->screen_avail > 0 || o->screen_nonzero > 0))
+		for (size_t i = 0; i < p.nu; i++)
+			p.kept[i] = 1; /* measured for the report only */
+	if (!st && o->treat)
+		st = treat(&p);
+	if (!st)
+		st = build(&p, out);
+out:
+	if (rep && !st) {
+		rep->nind = p.nk;
+		rep->ind = p.ind;
+		p.ind = NULL;
+		memcpy(rep->kept, p.kept, p.nu * sizeof *p.kept);
+		for (size_t i = 0; i < p.nu; i++)
+			rep->nkept += (size_t)p.kept[i];
+	} else if (rep) {
+		dti_prep_report_release(rep);
+	}
+	if (p.ind)
+		for (size_t k = 0; k < p.nk; k++) {
+			free(p.ind[k].win_units);
+			free(p.ind[k].win_from);
+		}
+	free(p.ind);
+	free(p.unit);
+	free(p.node);
+	free(p.x);
+	free(p.kept);
+	return st;
+}
+
+void dti_prep_report_release(struct dti_prep_report *r)
+{
+	if (!r)
+		return;
+	for (size_t k = 0; r->ind && k < r->nind; k++) {
+		free(r->ind[k].win_units);
+		free(r->ind[k].win_from);
+	}
+	free(r->ind);
+	free(r->unit);
+	free(r->avail);
+	free(r->nonzero);
+	free(r->kept);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+static const char *treatment_name(enum dti_treatment t, int vi)
+{
+	switch (t) {
+	case DTI_TREAT_WINSORISED: return vi ? "winsorise" : "winsorised";
+	case DTI_TREAT_LOG: return vi ? "logarit" : "log";
+	default: return vi ? "không" : "none";
+	}
+}
+
+static void jnum(struct dti_json *j, const char *key, double v)
+{
+	dti_json_key(j, key);
+	if (isfinite(v))
+		dti_json_double(j, v);
+	else
+		dti_json_null(j);
+}
+
+/* A number in 10 columns and a space, "-" when there is none. */
+static void fnum(struct dti_buf *b, double v)
+{
+	if (isfinite(v))
+		dti_buf_addf(b, "%10.4f ", v);
+	else
+		dti_buf_addf(b, "%10s ", "-");
+}
+
+static void write_table(const struct dti_prep_report *r,
+                        const struct dti_framework *fw,
+                        const struct dti_dataset *ds, int vi, struct dti_buf *b)
+{
+	size_t den = 0, imp = 0, win = 0, logs = 0, fail = 0;
+	for (size_t k = 0; k < r->nind; k++) {
+		den += r->ind[k].denominated;
+		imp += r->ind[k].imputed;
+		win += r->ind[k].treatment == DTI_TREAT_WINSORISED;
+		logs += r->ind[k].treatment == DTI_TREAT_LOG;
+		fail += !r->ind[k].pass;
+	}
+	dti_buf_addf(b,
+	             vi ? "Các bước dữ liệu: %zu chỉ số, %zu đơn vị (giữ "
+	                  "%zu)\n"
+	                : "Data steps: %zu indicators, %zu units (%zu "
+	                  "kept)\n",
+	             r->nind, r->nunits, r->nkept);
+	if (r->opts.denominate)
+		dti_buf_addf(b,
+		             vi ? "  chia theo mẫu số: %zu số liệu\n"
+		                : "  denominated: %zu figures\n",
+		             den);
+	if (r->opts.impute != DTI_IMPUTE_NONE)
+		dti_buf_addf(b,
+		             vi ? "  ước tính số liệu thiếu: %zu\n"
+		                : "  imputed: %zu figures\n",
+		             imp);
+	if (r->opts.screen_avail > 0 || r->opts.screen_nonzero > 0) {
+		dti_buf_addf(b,
+		             vi ? "  sàng lọc: loại %zu đơn vị\n"
+		                : "  screened out: %zu units\n",
+		             r->nunits - r->nkept);
+		for (size_t i = 0; i < r->nunits; i++) {
+			if (r->kept[i])
+				continue;
+			struct dti_dataset_unit u;
+			dti_dataset_unit(ds, r->unit[i], &u);
+			dti_buf_addf(b,
+			             vi ? "    %s: có số liệu %.1f%%, khác 0 "
+			                  "%.1f%%\n"
+			                : "    %s: data %.1f%%, non-zero "
+			                  "%.1f%%\n",
+			             u.name, 100 * r->avail[i],
+			             100 * r->nonzero[i]);
+		}
+	}
+	if (!r->opts.treat)
+		return;
+	dti_buf_addf(b,
+	             vi ? "  xử lý ngoại lai: %zu winsorise, %zu logarit, "
+	                  "%zu vẫn ngoài ngưỡng\n\n"
+	                : "  outliers: %zu winsorised, %zu log-transformed, "
+	                  "%zu still beyond the limits\n\n",
+	             win, logs, fail);
+	dti_buf_addf(b, "%-14s %-11s %5s %10s %10s %10s %10s\n",
+	             vi ? "chỉ số" : "indicator", vi ? "xử lý" : "treatment",
+	             vi ? "điểm" : "points", vi ? "lệch" : "skew",
+	             vi ? "nhọn" : "kurtosis", vi ? "lệch sau" : "skew after",
+	             vi ? "nhọn sau" : "kurt after");
+	for (size_t k = 0; k < r->nind; k++) {
+		const struct dti_prep_indicator *x = &r->ind[k];
+		if (x->treatment == DTI_TREAT_NONE)
+			continue;
+		dti_buf_addf(b, "%-14s %-11s %5zu ", fw->nodes[x->node].code,
+		             treatment_name(x->treatment, vi), x->nwin);
+		fnum(b, x->skew0);
+		fnum(b, x->kurt0);
+		fnum(b, x->skew1);
+		fnum(b, x->kurt1);
+		while (b->len && b->data[b->len - 1] == ' ')
+			b->data[--b->len] = '\0';
+		dti_buf_addc(b, '\n');
+		for (size_t w = 0; w < x->nwin; w++) {
+			struct dti_dataset_unit u;
+			dti_dataset_unit(ds, x->win_units[w], &u);
+			dti_buf_addf(b, "  %s %s ", vi ? "-" : "-", u.name);
+			dti_buf_add_shortest(b, x->win_from[w]);
+			dti_buf_addc(b, '\n');
+		}
+	}
+}
+
+static void write_csv(const struct dti_prep_report *r,
+                      const struct dti_framework *fw, struct dti_buf *b)
+{
+	dti_buf_adds(b, "code,denominated,imputed,treatment,points,skew,"
+	                "kurtosis,skew_after,kurtosis_after,pass\n");
+	for (size_t k = 0; k < r->nind; k++) {
+		const struct dti_prep_indicator *x = &r->ind[k];
+		dti_csv_cell(b, fw->nodes[x->node].code);
+		dti_buf_addf(b, ",%zu,%zu,%s,%zu", x->denominated, x->imputed,
+		             treatment_name(x->treatment, 0), x->nwin);
+		const double v[4] = {x->skew0, x->kurt0, x->skew1, x->kurt1};
+		for (int i = 0; i < 4; i++) {
+			dti_buf_addc(b, ',');
+			if (isfinite(v[i]))
+				dti_buf_add_shortest(b, v[i]);
+		}
+		dti_buf_addf(b, ",%s\n", x->pass ? "yes" : "no");
+	}
+}
+
+static void write_json(const struct dti_prep_report *r,
+                       const struct dti_framework *fw,
+                       const struct dti_dataset *ds, struct dti_buf *b)
+{
+	struct dti_json j;
+	dti_json_init(&j, b);
+	dti_json_object_begin(&j);
+	dti_json_key(&j, "units");
+	dti_json_array_begin(&j);
+	for (size_t i = 0; i < r->nunits; i++) {
+		struct dti_dataset_unit u;
+		dti_dataset_unit(ds, r->unit[i], &u);
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "id");
+		dti_json_string(&j, u.id);
+		jnum(&j, "available", r->avail[i]);
+		jnum(&j, "nonzero", r->nonzero[i]);
+		dti_json_key(&j, "kept");
+		dti_json_bool(&j, r->kept[i]);
+		dti_json_object_end(&j);
+	}
+	dti_json_array_end(&j);
+	dti_json_key(&j, "indicators");
+	dti_json_array_begin(&j);
+	for (size_t k = 0; k < r->nind; k++) {
+		const struct dti_prep_indicator *x = &r->ind[k];
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "code");
+		dti_json_string(&j, fw->nodes[x->node].code);
+		dti_json_key(&j, "denominated");
+		dti_json_int(&j, (long long)x->denominated);
+		dti_json_key(&j, "imputed");
+		dti_json_int(&j, (long long)x->imputed);
+		dti_json_key(&j, "treatment");
+		dti_json_string(&j, treatment_name(x->treatment, 0));
+		jnum(&j, "skew", x->skew0);
+		jnum(&j, "kurtosis", x->kurt0);
+		jnum(&j, "skew_after", x->skew1);
+		jnum(&j, "kurtosis_after", x->kurt1);
+		dti_json_key(&j, "pass");
+		dti_json_bool(&j, x->pass);
+		dti_json_key(&j, "winsorised");
+		dti_json_array_begin(&j);
+		for (size_t w = 0; w < x->nwin; w++) {
+			struct dti_dataset_unit u;
+			dti_dataset_unit(ds, x->win_units[w], &u);
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "unit");
+			dti_json_string(&j, u.id);
+			jnum(&j, "from", x->win_from[w]);
+			dti_json_object_end(&j);
+		}
+		dti_json_array_end(&j);
+		dti_json_object_end(&j);
+	}
+	dti_json_array_end(&j);
+	dti_json_object_end(&j);
+	dti_buf_addc(b, '\n');
+}
+
+enum dti_status dti_prep_report_write(const struct dti_prep_report *r,
+                                      const struct dti_framework *fw,
+                                      const struct dti_dataset *ds,
+                                      enum dti_format format,
+                                      enum dti_lang lang, struct dti_buf *out,
+                                      struct dti_error *err)
+{
+	switch (format) {
+	case DTI_FORMAT_CSV: write_csv(r, fw, out); break;
+	case DTI_FORMAT_JSON: write_json(r, fw, ds, out); break;
+	default: write_table(r, fw, ds, lang == DTI_LANG_VI, out); break;
+	}
+	return dti_buf_status(out) ? dti_err_nomem(err) : DTI_OK;
+}
