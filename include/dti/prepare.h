@@ -129,6 +129,24 @@ DTI_EXTERN enum dti_status dti_prep_report_write(
     const struct dti_dataset *ds, enum dti_format format, enum dti_lang lang,
     struct dti_buf *out, struct dti_error *err);
 
+/*
+ * The steps a framework asks for in its metadata, over what o holds:
+ *   # denominate: yes
+ *   # impute: group-mean EurAsia_group      (a method of dti_impute_parse,
+ *                                            then the group for group-*)
+ *   # screen: 0.9                           (# screen.nonzero: 0.5)
+ *   # treat: yes                            (# treat.winmax: 5,
+ *                                            # treat.skew: 2,
+ *                                            # treat.kurtosis: 3.5)
+ * DTI_EINVALID, naming the key, for a value that is none of these.  The
+ * group name points into the framework.
+ */
+DTI_EXTERN enum dti_status
+dti_prep_opts_from_framework(const struct dti_framework *fw,
+                             struct dti_prep_opts *o, struct dti_error *err);
+/* 1 if o asks for any step. */
+DTI_EXTERN int dti_prep_any(const struct dti_prep_opts *o);
+
 /* "none", "mean", "median", "group-mean", "group-median"; -1 if unknown. */
 DTI_EXTERN int dti_impute_parse(const char *name);
 

@@ -679,8 +679,24 @@ static enum dti_status write_dataset_write_csv(const struct dti_dataset *ds,
 	const char *note = dti_dataset_meta(ds, "note");
 	if (!st && note)
 		st = dti_buf_addf(out, "# note: %s\n", note);
+	const char *prepared = dti_dataset_meta(ds, "prepared");
+	if (!st && prepared)
+		st = dti_buf_addf(out, "# prepared: %s\n", prepared);
 	if (!st)
 		st = dti_buf_adds(out, "year,unit,name");
+	/* the group columns the framework names (an iMeta's): read back as
+	   groups */
+	const char *gdim[16];
+	size_t ng = 0;
+	for (size_t g = 0; g < ds->fw->ngroupcols && ng < 16; g++)
+		for (size_t d = 0; d < ds->ngroupdims; d++)
+			if (strcmp(ds->groupdims[d], ds->fw->groupcols[g]) == 0)
+				gdim[ng++] = ds->groupdims[d];
+	for (size_t g = 0; g < ng && !st; g++) {
+		st = dti_buf_addc(out, ',');
+		if (!st)
+			st = csv_field(out, gdim[g]);
+	}
 	for (size_t k = 0; k < ds->fw->n && !st; k++)
 		if (cy->cols[k]) {
 			st = dti_buf_addc(out, ',');
@@ -701,6 +717,12 @@ static enum dti_status write_dataset_write_csv(const struct dti_dataset *ds,
 			st = dti_buf_addc(out, ',');
 		if (!st)
 			st = csv_field(out, ds->u[i].name);
+		for (size_t g = 0; g < ng && !st; g++) {
+			const char *v = dti_dataset_group(ds, i, gdim[g]);
+			st = dti_buf_addc(out, ',');
+			if (!st && v)
+				st = csv_field(out, v);
+		}
 		for (size_t k = 0; k < ds->fw->n && !st; k++) {
 			if (!cy->cols[k])
 				continue;

@@ -512,7 +512,15 @@ static const char *const known_meta[] = {"dti-framework",
                                          "title",
                                          "description",
                                          "licence",
-                                         "license"};
+                                         "license",
+                                         "denominate",
+                                         "impute",
+                                         "screen",
+                                         "screen.nonzero",
+                                         "treat",
+                                         "treat.winmax",
+                                         "treat.skew",
+                                         "treat.kurtosis"};
 
 static int meta_known(const char *k)
 {

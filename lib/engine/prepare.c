@@ -33,6 +33,107 @@ int dti_impute_parse(const char *name)
 	return -1;
 }
 
+int dti_prep_any(const struct dti_prep_opts *o)
+{
+	return o->denominate || o->impute != DTI_IMPUTE_NONE ||
+	       o->screen_avail > 0 || o->screen_nonzero > 0 || o->treat;
+}
+
+static int yes_no(const char *v, int *out)
+{
+	if (dti_streq_ci(v, "yes") || dti_streq_ci(v, "true") ||
+	    strcmp(v, "1") == 0)
+		*out = 1;
+	else if (dti_streq_ci(v, "no") || dti_streq_ci(v, "false") ||
+	         strcmp(v, "0") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* A number in [lo, hi] (lo excluded when open) from metadata. */
+static enum dti_status meta_number(const struct dti_framework *fw,
+                                   const char *key, double lo, double hi,
+                                   int open, double *out, struct dti_error *err)
+{
+	const char *v = dti_framework_meta(fw, key);
+	if (!v)
+		return DTI_OK;
+	double x;
+	if (dti_parse_double(v, &x) || (open ? !(x > lo) : !(x >= lo)) ||
+	    !(x <= hi))
+		return dti_err_set(err, DTI_EINVALID, NULL, 0, 0, key,
+		                   "'%s': expected a number %s %g%s%g", v,
+		                   open ? "above" : "from", lo,
+		                   isinf(hi) ? "" : " to ", isinf(hi) ? 0 : hi);
+	*out = x;
+	return DTI_OK;
+}
+
+enum dti_status dti_prep_opts_from_framework(const struct dti_framework *fw,
+                                             struct dti_prep_opts *o,
+                                             struct dti_error *err)
+{
+	const char *v;
+	int b;
+	if ((v = dti_framework_meta(fw, "denominate"))) {
+		if (yes_no(v, &b))
+			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+			                   "denominate",
+			                   "'%s': expected yes or no", v);
+		o->denominate = b;
+	}
+	if ((v = dti_framework_meta(fw, "impute"))) {
+		/* "METHOD" or "METHOD GROUP" */
+		size_t n = strcspn(v, " \t");
+		char m[32];
+		dti_snprintf(m, sizeof m, "%.*s", (int)(n < 31 ? n : 31), v);
+		int how = dti_impute_parse(m);
+		const char *g = v + n;
+		while (*g == ' ' || *g == '\t')
+			g++;
+		int grouped = how == DTI_IMPUTE_GROUP_MEAN ||
+		              how == DTI_IMPUTE_GROUP_MEDIAN;
+		if (how < 0 || n >= 31 || (grouped && !*g) || (!grouped && *g))
+			return dti_err_set(
+			    err, DTI_EINVALID, NULL, 0, 0, "impute",
+			    "'%s': expected none, mean, median, or group-mean "
+			    "or group-median and a group column",
+			    v);
+		o->impute = (enum dti_impute)how;
+		o->impute_group = grouped ? g : NULL;
+	}
+	double x = o->screen_avail;
+	enum dti_status st = meta_number(fw, "screen", 0, 1, 0, &x, err);
+	if (st)
+		return st;
+	o->screen_avail = x;
+	x = o->screen_nonzero;
+	if ((st = meta_number(fw, "screen.nonzero", 0, 1, 0, &x, err)))
+		return st;
+	o->screen_nonzero = x;
+	if ((v = dti_framework_meta(fw, "treat"))) {
+		if (yes_no(v, &b))
+			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+			                   "treat", "'%s': expected yes or no",
+			                   v);
+		o->treat = b;
+	}
+	x = o->winmax;
+	if ((st = meta_number(fw, "treat.winmax", 1, 1000000, 0, &x, err)))
+		return st;
+	if (x != floor(x))
+		return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+		                   "treat.winmax", "expected a whole number");
+	o->winmax = (int)x;
+	if ((st = meta_number(fw, "treat.skew", 0, INFINITY, 1, &o->skew_limit,
+	                      err)))
+		return st;
+	return meta_number(fw, "treat.kurtosis", 0, INFINITY, 1, &o->kurt_limit,
+	                   err);
+}
+
 /* The state of one run. */
 struct prep {
 	const struct dti_framework *fw;
@@ -340,6 +441,32 @@ static enum dti_status treat(struct prep *p)
 
 /* ---- the new dataset ---------------------------------------------------- */
 
+/* "denominate; impute group-mean G; screen 0.9; treat winmax 5 ..." */
+static void steps_text(const struct dti_prep_opts *o, char *out, size_t n)
+{
+	static const char *const how[] = {"none", "mean", "median",
+	                                  "group-mean", "group-median"};
+	struct dti_buf b = DTI_BUF_INIT;
+	if (o->denominate)
+		dti_buf_adds(&b, "denominate");
+	if (o->impute != DTI_IMPUTE_NONE)
+		dti_buf_addf(&b, "%simpute %s%s%s", b.len ? "; " : "",
+		             how[o->impute], o->impute_group ? " " : "",
+		             o->impute_group ? o->impute_group : "");
+	if (o->screen_avail > 0)
+		dti_buf_addf(&b, "%sscreen %g", b.len ? "; " : "",
+		             o->screen_avail);
+	if (o->screen_nonzero > 0)
+		dti_buf_addf(&b, "%sscreen.nonzero %g", b.len ? "; " : "",
+		             o->screen_nonzero);
+	if (o->treat)
+		dti_buf_addf(&b, "%streat winmax %d skew %g kurtosis %g",
+		             b.len ? "; " : "", o->winmax, o->skew_limit,
+		             o->kurt_limit);
+	dti_snprintf(out, n, "%s", b.data ? b.data : "");
+	dti_buf_release(&b);
+}
+
 static enum dti_status build(struct prep *p, struct dti_dataset **out)
 {
 	const struct dti_dataset *ds = p->ds;
@@ -350,8 +477,14 @@ static enum dti_status build(struct prep *p, struct dti_dataset **out)
 	enum dti_status st =
 	    dti_dataset_add_cycle(nd, ds->cycles[p->cycle].label, &cy);
 	for (size_t m = 0; m < ds->nmeta && !st; m++)
-		st = dti_dataset_set_meta(nd, ds->meta_keys[m],
-		                          ds->meta_vals[m]);
+		if (strcmp(ds->meta_keys[m], "prepared"))
+			st = dti_dataset_set_meta(nd, ds->meta_keys[m],
+			                          ds->meta_vals[m]);
+	/* what was done, written with the data ("# prepared: ...") */
+	char done[256];
+	steps_text(p->o, done, sizeof done);
+	if (!st)
+		st = dti_dataset_set_meta(nd, "prepared", done);
 	for (size_t i = 0; i < p->nu && !st; i++) {
 		if (!p->kept[i])
 			continue;

@@ -80,6 +80,12 @@ struct cli_opts {
 	unsigned ua_threads;
 	size_t sa_samples, sa_bootstrap;
 	int sa_bootstrap_set;
+	/* data steps (denominate, impute, screen, treat): the framework's,
+	   then those given (prep_set: PREP_* bits), unless --no-steps */
+	struct dti_prep_opts prep;
+	unsigned prep_set;
+	int no_steps;
+	const char *data_out; /* prepare: the prepared data's file */
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -95,6 +101,26 @@ struct cli_opts {
 	size_t nargs;
 };
 
+/* The data-step options given on the command line (cli_opts.prep_set). */
+enum {
+	PREP_DENOMINATE = 1 << 0,
+	PREP_IMPUTE = 1 << 1,
+	PREP_SCREEN = 1 << 2,
+	PREP_SCREEN_NONZERO = 1 << 3,
+	PREP_TREAT = 1 << 4,
+	PREP_WINMAX = 1 << 5,
+	PREP_SKEW = 1 << 6,
+	PREP_KURT = 1 << 7
+};
+
+/*
+ * The data steps of a run: the framework's (its metadata), then the
+ * options given over them; none with --no-steps.  0, or an exit code after
+ * a message.
+ */
+int cli_prep_opts(const struct cli_opts *o, const struct dti_framework *fw,
+                  struct dti_prep_opts *out);
+
 /* What a subcommand accepts (bits for cli_parse). */
 enum {
 	OPT_COMPUTE = 1 << 0, /* framework, data, compute and read options */
@@ -105,7 +131,8 @@ enum {
 	OPT_STORE = 1 << 5,  /* --db, --since (rank, explain without DATA) */
 	OPT_PLAN = 1 << 6,   /* --target-rank, --target-value, --cost, --cap */
 	OPT_STATS = 1 << 7,  /* --of */
-	OPT_UA = 1 << 8      /* --runs, --seed, --weight-noise, ... */
+	OPT_UA = 1 << 8,     /* --runs, --seed, --weight-noise, ... */
+	OPT_PREPARE = 1 << 9 /* --data-out */
 };
 
 /*
@@ -256,6 +283,7 @@ int cmd_whatif(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
+int cmd_prepare(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

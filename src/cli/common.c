@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -76,7 +77,17 @@ enum {
 	O_LEAVE_ONE_OUT,
 	O_THREADS,
 	O_SAMPLES,
-	O_BOOTSTRAP
+	O_BOOTSTRAP,
+	O_DENOMINATE,
+	O_IMPUTE,
+	O_SCREEN,
+	O_SCREEN_NONZERO,
+	O_TREAT,
+	O_WINMAX,
+	O_SKEW_LIMIT,
+	O_KURT_LIMIT,
+	O_NO_STEPS,
+	O_DATA_OUT
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -131,6 +142,16 @@ static const struct cli_opt compute_opts[] = {
     {"threads", 0, 1, O_THREADS},
     {"samples", 0, 1, O_SAMPLES},
     {"bootstrap", 0, 1, O_BOOTSTRAP},
+    {"denominate", 0, 0, O_DENOMINATE},
+    {"impute", 0, 1, O_IMPUTE},
+    {"screen", 0, 1, O_SCREEN},
+    {"screen-nonzero", 0, 1, O_SCREEN_NONZERO},
+    {"treat", 0, 0, O_TREAT},
+    {"winmax", 0, 1, O_WINMAX},
+    {"skew-limit", 0, 1, O_SKEW_LIMIT},
+    {"kurt-limit", 0, 1, O_KURT_LIMIT},
+    {"no-steps", 0, 0, O_NO_STEPS},
+    {"data-out", 0, 1, O_DATA_OUT},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -148,7 +169,16 @@ static unsigned needs(int opt)
 	case O_PARTIAL:
 	case O_DECIMAL:
 	case O_IGNORE:
-	case O_LAYOUT: return OPT_COMPUTE;
+	case O_LAYOUT:
+	case O_DENOMINATE:
+	case O_IMPUTE:
+	case O_SCREEN:
+	case O_SCREEN_NONZERO:
+	case O_TREAT:
+	case O_WINMAX:
+	case O_SKEW_LIMIT:
+	case O_KURT_LIMIT:
+	case O_NO_STEPS: return OPT_COMPUTE;
 	case 'u':
 	case O_GROUPS:
 	case O_DATE: return OPT_COMPUTE | OPT_UNITS;
@@ -185,6 +215,7 @@ static unsigned needs(int opt)
 	case O_THREADS:
 	case O_SAMPLES:
 	case O_BOOTSTRAP: return OPT_UA;
+	case O_DATA_OUT: return OPT_PREPARE;
 	}
 	return 0;
 }
@@ -322,6 +353,73 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 			    help, "--of '%s': expected figures or values", val);
 		o->stats_values = val[0] == 'v';
 		break;
+	case O_DENOMINATE:
+		o->prep.denominate = 1;
+		o->prep_set |= PREP_DENOMINATE;
+		break;
+	case O_IMPUTE: {
+		/* METHOD or METHOD:GROUP */
+		const char *colon = strchr(val, ':');
+		char m[32];
+		snprintf(m, sizeof m, "%.*s",
+		         (int)(colon ? (size_t)(colon - val) : strlen(val)),
+		         val);
+		int how = dti_impute_parse(m);
+		int grouped = how == DTI_IMPUTE_GROUP_MEAN ||
+		              how == DTI_IMPUTE_GROUP_MEDIAN;
+		if (how < 0 || (grouped && (!colon || !colon[1])) ||
+		    (!grouped && colon))
+			return usage_error(
+			    help,
+			    "--impute '%s': expected none, mean, median, "
+			    "group-mean:GROUP or group-median:GROUP",
+			    val);
+		o->prep.impute = (enum dti_impute)how;
+		o->prep.impute_group = grouped ? colon + 1 : NULL;
+		o->prep_set |= PREP_IMPUTE;
+		break;
+	}
+	case O_SCREEN:
+	case O_SCREEN_NONZERO:
+	case O_SKEW_LIMIT:
+	case O_KURT_LIMIT: {
+		char *dend;
+		double d = strtod(val, &dend);
+		int share = opt->id == O_SCREEN || opt->id == O_SCREEN_NONZERO;
+		if (!*val || *dend || !isfinite(d) ||
+		    (share ? !(d > 0 && d <= 1) : !(d > 0)))
+			return usage_error(help, "%s '%s': expected %s",
+			                   optname, val,
+			                   share ? "a share above 0, at most 1 "
+			                           "(0.9: 90%)"
+			                         : "a positive number");
+		if (opt->id == O_SCREEN)
+			o->prep.screen_avail = d, o->prep_set |= PREP_SCREEN;
+		else if (opt->id == O_SCREEN_NONZERO)
+			o->prep.screen_nonzero = d,
+			o->prep_set |= PREP_SCREEN_NONZERO;
+		else if (opt->id == O_SKEW_LIMIT)
+			o->prep.skew_limit = d, o->prep_set |= PREP_SKEW;
+		else
+			o->prep.kurt_limit = d, o->prep_set |= PREP_KURT;
+		break;
+	}
+	case O_TREAT:
+		o->prep.treat = 1;
+		o->prep_set |= PREP_TREAT;
+		break;
+	case O_WINMAX: {
+		char *wend;
+		long w = strtol(val, &wend, 10);
+		if (!*val || *wend || w < 1 || w > 1000000)
+			return usage_error(
+			    help, "--winmax '%s': expected 1 to 1000000", val);
+		o->prep.winmax = (int)w;
+		o->prep_set |= PREP_WINMAX;
+		break;
+	}
+	case O_NO_STEPS: o->no_steps = 1; break;
+	case O_DATA_OUT: o->data_out = val; break;
 	case O_SAMPLES:
 	case O_BOOTSTRAP: {
 		char *send;
@@ -487,6 +585,7 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 	struct dti_read_opts ro = DTI_READ_OPTS_INIT;
 	o->compute = co;
 	o->read = ro;
+	dti_prep_opts_init(&o->prep);
 	o->format = DTI_FORMAT_TABLE;
 	o->lang = cli_default_lang();
 	o->color = -1;
@@ -1302,6 +1401,43 @@ static long cycle_before(const struct dti_dataset *ds, size_t cur)
 	return best;
 }
 
+int cli_prep_opts(const struct cli_opts *o, const struct dti_framework *fw,
+                  struct dti_prep_opts *out)
+{
+	dti_prep_opts_init(out);
+	if (!o->no_steps) {
+		struct dti_error err = DTI_ERROR_INIT;
+		enum dti_status st =
+		    dti_prep_opts_from_framework(fw, out, &err);
+		if (st) {
+			cli_error("framework", &err);
+			dti_error_release(&err);
+			return EXIT_FRAMEWORK;
+		}
+	}
+	const struct dti_prep_opts *g = &o->prep;
+	unsigned set = o->prep_set;
+	if (set & PREP_DENOMINATE)
+		out->denominate = g->denominate;
+	if (set & PREP_IMPUTE) {
+		out->impute = g->impute;
+		out->impute_group = g->impute_group;
+	}
+	if (set & PREP_SCREEN)
+		out->screen_avail = g->screen_avail;
+	if (set & PREP_SCREEN_NONZERO)
+		out->screen_nonzero = g->screen_nonzero;
+	if (set & PREP_TREAT)
+		out->treat = g->treat;
+	if (set & PREP_WINMAX)
+		out->winmax = g->winmax;
+	if (set & PREP_SKEW)
+		out->skew_limit = g->skew_limit;
+	if (set & PREP_KURT)
+		out->kurt_limit = g->kurt_limit;
+	return 0;
+}
+
 int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 {
 	memset(run, 0, sizeof *run);
@@ -1394,6 +1530,35 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	rc = pick_cycle(run->ds, o->cycle, &cycle);
 	if (rc)
 		return rc;
+	/* the data steps: the cycle prepared into a dataset of its own */
+	struct dti_prep_opts po;
+	rc = cli_prep_opts(o, run->fw, &po);
+	if (rc)
+		return rc;
+	/* data written by 'dti prepare' had the framework's steps already:
+	   only those given now are made */
+	if (dti_dataset_meta(run->ds, "prepared") && !o->no_steps) {
+		struct cli_opts given = *o;
+		given.no_steps = 1;
+		rc = cli_prep_opts(&given, run->fw, &po);
+		if (rc)
+			return rc;
+	}
+	if (dti_prep_any(&po)) {
+		struct dti_dataset *pd = NULL;
+		st = dti_prepare(run->fw, run->ds, cycle, &po, &pd, NULL, &err);
+		if (st) {
+			cli_error("data steps", &err);
+			dti_error_release(&err);
+			return cli_exit_for(st, st == DTI_EARG ? EXIT_USAGE
+			                                       : EXIT_DATA);
+		}
+		dti_dataset_free(run->ds);
+		run->ds = pd;
+		cycle = 0;
+		/* a previous cycle would be compared unprepared */
+		o->no_previous = 1;
+	}
 	if (o->rank_shown) {
 		size_t n = 0;
 		run->ranked[n++] = dti_framework_root(run->fw);

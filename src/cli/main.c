@@ -38,6 +38,8 @@ static const struct command commands[] = {
     {"template", cmd_template, "the input workbook (.xlsx) a unit fills in"},
     {"plan", cmd_plan, "what a unit must raise to reach a rank or a value"},
     {"whatif", cmd_whatif, "a unit's values and ranks with figures changed"},
+    {"prepare", cmd_prepare,
+     "denominate, impute, screen, treat outliers (COINr's steps)"},
     {"stats", cmd_stats,
      "statistics: indicators, correlations, Cronbach's alpha"},
     {"uncertainty", cmd_uncertainty,
