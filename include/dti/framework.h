@@ -64,7 +64,10 @@ enum dti_rule {
 	DTI_RULE_RANK,
 	DTI_RULE_PRANK,   /* percentile rank */
 	DTI_RULE_FRACMAX, /* ratio to the maximum */
-	DTI_RULE_DIST2TARGET
+	DTI_RULE_DIST2TARGET,
+	DTI_RULE_BORDA,   /* Borda score: the units below it (rank - 1) */
+	DTI_RULE_SCALED,  /* (x - min) / (max - min) * factor */
+	DTI_RULE_DIST2REF /* fraction of the way from the minimum to a unit's */
 };
 
 enum dti_agg {

@@ -725,8 +725,17 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 				                      m->gcnt, imputed);
 			if (dti_rule_is_relative(nd->rule) ||
 			    nd->rule == DTI_RULE_RAW) {
+				long ref = -1;
+				if (nd->rule == DTI_RULE_DIST2REF &&
+				    nd->rp.ref) {
+					long u = dti_dataset_find_unit(
+					    m->ds, nd->rp.ref);
+					for (size_t i = 0; u >= 0 && i < n; i++)
+						if (units[i] == (size_t)u)
+							ref = (long)i;
+				}
 				eng_normalise(fw, nd, fig, val, n, m->idx,
-				              m->ka, m->kt, m->work);
+				              m->ka, m->kt, m->work, ref);
 			} else {
 				eng_score_column(fw, nd, fig, val, fl, n);
 			}

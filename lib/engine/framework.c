@@ -28,9 +28,10 @@ const char *dti_kind_name(enum dti_kind kind)
 }
 
 static const char *const rule_names[] = {
-    "",       "yesno",    "ratio", "count",   "steps",      "points",
-    "survey", "reviewer", "value", "raw",     "minmax",     "goalposts",
-    "zscore", "rank",     "prank", "fracmax", "dist2target"};
+    "",        "yesno",       "ratio",    "count",  "steps",
+    "points",  "survey",      "reviewer", "value",  "raw",
+    "minmax",  "goalposts",   "zscore",   "rank",   "prank",
+    "fracmax", "dist2target", "borda",    "scaled", "dist2ref"};
 
 const char *dti_rule_name(enum dti_rule rule)
 {
@@ -142,6 +143,12 @@ static const struct rule_alias rule_aliases[] = {
     {"dist2target", DTI_RULE_DIST2TARGET, 0},
     {"n_dist2targ", DTI_RULE_DIST2TARGET, 0},
     {"dist2targ", DTI_RULE_DIST2TARGET, 0},
+    {"borda", DTI_RULE_BORDA, 0},
+    {"n_borda", DTI_RULE_BORDA, 0},
+    {"scaled", DTI_RULE_SCALED, 0},
+    {"n_scaled", DTI_RULE_SCALED, 0},
+    {"dist2ref", DTI_RULE_DIST2REF, 0},
+    {"n_dist2ref", DTI_RULE_DIST2REF, 0},
 };
 
 static int parse_rule(const char *s, enum dti_rule *r, int *percent)
@@ -243,6 +250,20 @@ enum col {
 	C_UNIT,
 	C_NOTE,
 	C_DENOM,
+	/* COINr's iMeta parameter columns (Normalise(f_n_para = "use_iMeta"))
+	 */
+	C_MINMAX_LO,
+	C_MINMAX_HI,
+	C_Z_MEAN,
+	C_Z_SD,
+	C_SC_LO,
+	C_SC_HI,
+	C_SC_FACTOR,
+	C_GP_LO,
+	C_GP_HI,
+	C_GP_SCALE,
+	C_GP_TRUNC,
+	C_D2T_CAP,
 	C_COUNT
 };
 
@@ -252,20 +273,45 @@ struct col_name {
 };
 
 static const struct col_name col_names[] = {
-    {"code", C_CODE},          {"icode", C_CODE},
-    {"parent", C_PARENT},      {"parents", C_PARENT},
-    {"kind", C_KIND},          {"type", C_KIND},
-    {"level", C_LEVEL},        {"name_vi", C_NAME_VI},
-    {"ten", C_NAME_VI},        {"name_en", C_NAME_EN},
-    {"name", C_NAME_EN},       {"iname", C_NAME_EN},
-    {"points", C_POINTS},      {"diem", C_POINTS},
-    {"weight", C_WEIGHT},      {"polarity", C_POLARITY},
-    {"direction", C_POLARITY}, {"rule", C_RULE},
-    {"method", C_METHOD},      {"params", C_PARAMS},
-    {"target", C_TARGET},      {"status", C_STATUS},
-    {"origin", C_STATUS},      {"unit", C_UNIT},
-    {"note", C_NOTE},          {"ghi_chu", C_NOTE},
+    {"code", C_CODE},
+    {"icode", C_CODE},
+    {"parent", C_PARENT},
+    {"parents", C_PARENT},
+    {"kind", C_KIND},
+    {"type", C_KIND},
+    {"level", C_LEVEL},
+    {"name_vi", C_NAME_VI},
+    {"ten", C_NAME_VI},
+    {"name_en", C_NAME_EN},
+    {"name", C_NAME_EN},
+    {"iname", C_NAME_EN},
+    {"points", C_POINTS},
+    {"diem", C_POINTS},
+    {"weight", C_WEIGHT},
+    {"polarity", C_POLARITY},
+    {"direction", C_POLARITY},
+    {"rule", C_RULE},
+    {"method", C_METHOD},
+    {"params", C_PARAMS},
+    {"target", C_TARGET},
+    {"status", C_STATUS},
+    {"origin", C_STATUS},
+    {"unit", C_UNIT},
+    {"note", C_NOTE},
+    {"ghi_chu", C_NOTE},
     {"denominator", C_DENOM},
+    {"minmax_lower", C_MINMAX_LO},
+    {"minmax_upper", C_MINMAX_HI},
+    {"zscore_mean", C_Z_MEAN},
+    {"zscore_sd", C_Z_SD},
+    {"scaled_lower", C_SC_LO},
+    {"scaled_upper", C_SC_HI},
+    {"scale_factor", C_SC_FACTOR},
+    {"goalpost_lower", C_GP_LO},
+    {"goalpost_upper", C_GP_HI},
+    {"goalpost_scale", C_GP_SCALE},
+    {"goalpost_trunc2posts", C_GP_TRUNC},
+    {"dist2targ_cap_max", C_D2T_CAP},
 };
 
 /* One row as read, before the graph exists. */
@@ -623,6 +669,71 @@ static int count_steps(const char *s)
 	return n;
 }
 
+/*
+ * The parameter of column c of row r into *slot when the cell has one: 1
+ * if set, 0 if empty, -1 after a fault.
+ */
+static int imeta_number(struct parser *p, const struct raw_row *r, enum col c,
+                        double *slot)
+{
+	if (!r->has[c] || !*r->f[c])
+		return 0;
+	const char *v = r->f[c];
+	double x;
+	/* R writes logicals as TRUE and FALSE */
+	if (dti_streq_ci(v, "true"))
+		x = 1;
+	else if (dti_streq_ci(v, "false"))
+		x = 0;
+	else if (fw_number(p, v, &x) || !isfinite(x)) {
+		fault(p, DTI_ESYNTAX, r->line, c, "'%s' is not a number", v);
+		return -1;
+	}
+	*slot = x;
+	return 1;
+}
+
+/*
+ * COINr's iMeta parameter columns, for the rule the leaf has: minmax_lower
+ * and minmax_upper, zscore_mean and zscore_sd, scaled_lower, scaled_upper
+ * and scale_factor, goalpost_lower, goalpost_upper, goalpost_scale and
+ * goalpost_trunc2posts, dist2targ_cap_max.  The params column, read
+ * after, wins.
+ */
+static void imeta_params(struct parser *p, struct fw_node *nd,
+                         const struct raw_row *r)
+{
+	struct rule_params *rp = &nd->rp;
+	double t = 1;
+	switch (nd->rule) {
+	case DTI_RULE_MINMAX:
+		imeta_number(p, r, C_MINMAX_LO, &rp->lo);
+		imeta_number(p, r, C_MINMAX_HI, &rp->hi);
+		break;
+	case DTI_RULE_ZSCORE:
+		imeta_number(p, r, C_Z_MEAN, &rp->mean);
+		imeta_number(p, r, C_Z_SD, &rp->sd);
+		break;
+	case DTI_RULE_SCALED:
+		imeta_number(p, r, C_SC_LO, &rp->min);
+		imeta_number(p, r, C_SC_HI, &rp->max);
+		imeta_number(p, r, C_SC_FACTOR, &rp->factor);
+		break;
+	case DTI_RULE_GOALPOSTS:
+		imeta_number(p, r, C_GP_LO, &rp->min);
+		imeta_number(p, r, C_GP_HI, &rp->max);
+		if (imeta_number(p, r, C_GP_SCALE, &rp->hi) > 0)
+			rp->lo = 0;
+		if (imeta_number(p, r, C_GP_TRUNC, &t) > 0)
+			rp->notrunc = t == 0;
+		break;
+	case DTI_RULE_DIST2TARGET:
+		imeta_number(p, r, C_D2T_CAP, &rp->cap);
+		break;
+	default: break;
+	}
+}
+
 /* Parses the rule parameters of a leaf; reports faults against the row. */
 static void parse_leaf_params(struct parser *p, struct fw_node *nd,
                               const struct raw_row *r, const char *params,
@@ -645,10 +756,13 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 		rp->min = 1;
 		rp->max = 5;
 	}
-	if (nd->rule == DTI_RULE_DIST2TARGET) {
+	if (nd->rule == DTI_RULE_DIST2TARGET || nd->rule == DTI_RULE_DIST2REF) {
 		rp->target = NAN;
 		rp->cap = 0;
 	}
+	rp->factor = scale;
+	rp->ref = NULL;
+	rp->notrunc = 0;
 	if (nd->rule == DTI_RULE_DIST2TARGET && r->has[C_TARGET]) {
 		double t;
 		if (fw_number(p, r->f[C_TARGET], &t))
@@ -657,6 +771,7 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 		else
 			rp->target = t;
 	}
+	imeta_params(p, nd, r);
 	struct kv *kv = NULL;
 	const char *bad = NULL;
 	int n = split_params(&fw->arena, params, &kv, &bad);
@@ -795,7 +910,15 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 				slot = &rp->lo;
 			else if (strcmp(k, "hi") == 0)
 				slot = &rp->hi;
-			else
+			else if (strcmp(k, "trunc") == 0) {
+				/* 0: values beyond the posts are kept */
+				if (strcmp(v, "0") && strcmp(v, "1"))
+					fault(
+					    p, DTI_EINVALID, r->line, C_PARAMS,
+					    "trunc must be 0 or 1 (is %s)", v);
+				rp->notrunc = strcmp(v, "0") == 0;
+				continue;
+			} else
 				ok_key = 0;
 			break;
 		case DTI_RULE_ZSCORE:
@@ -810,6 +933,30 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 			if (strcmp(k, "target") == 0)
 				slot = &rp->target;
 			else if (strcmp(k, "cap") == 0)
+				slot = &rp->cap;
+			else
+				ok_key = 0;
+			break;
+		case DTI_RULE_SCALED:
+			if (strcmp(k, "min") == 0)
+				slot = &rp->min;
+			else if (strcmp(k, "max") == 0)
+				slot = &rp->max;
+			else if (strcmp(k, "factor") == 0)
+				slot = &rp->factor;
+			else
+				ok_key = 0;
+			break;
+		case DTI_RULE_DIST2REF:
+			if (strcmp(k, "ref") == 0) {
+				/* a unit's id, not a number */
+				if (!*v)
+					fault(p, DTI_ESYNTAX, r->line, C_PARAMS,
+					      "ref= needs a unit's id");
+				rp->ref = v;
+				continue;
+			}
+			if (strcmp(k, "cap") == 0)
 				slot = &rp->cap;
 			else
 				ok_key = 0;
@@ -903,6 +1050,23 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 			fault(p, DTI_EINVALID, r->line, C_PARAMS,
 			      "cap must be 0 or 1 (is %g)", rp->cap);
 		break;
+	case DTI_RULE_SCALED:
+		if (isnan(rp->min) || isnan(rp->max))
+			fault(p, DTI_EINVALID, r->line, C_PARAMS,
+			      "rule scaled needs min= and max=");
+		else if (rp->max == rp->min)
+			fault(p, DTI_EINVALID, r->line, C_PARAMS,
+			      "scaled: max and min must differ (both %g)",
+			      rp->min);
+		break;
+	case DTI_RULE_DIST2REF:
+		if (!rp->ref)
+			fault(p, DTI_EINVALID, r->line, C_PARAMS,
+			      "rule dist2ref needs ref= (a unit's id)");
+		if (rp->cap != 0 && rp->cap != 1)
+			fault(p, DTI_EINVALID, r->line, C_PARAMS,
+			      "cap must be 0 or 1 (is %g)", rp->cap);
+		break;
 	default: break;
 	}
 }
@@ -941,8 +1105,18 @@ static void canonical_params(struct parser *p, struct fw_node *nd)
 	case DTI_RULE_DIST2TARGET:
 		st = dti_buf_addf(&b, "target=%g;cap=%g", rp->target, rp->cap);
 		break;
+	case DTI_RULE_SCALED:
+		st = dti_buf_addf(&b, "min=%g;max=%g;factor=%g", rp->min,
+		                  rp->max, rp->factor);
+		break;
+	case DTI_RULE_DIST2REF:
+		st = dti_buf_addf(&b, "ref=%s;cap=%g", rp->ref ? rp->ref : "",
+		                  rp->cap);
+		break;
 	default: break;
 	}
+	if (!st && nd->rule == DTI_RULE_GOALPOSTS && rp->notrunc)
+		st = dti_buf_adds(&b, ";trunc=0");
 	if (st != DTI_OK)
 		oom(p);
 	else
@@ -1628,7 +1802,8 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 				    "unknown rule '%s' (yesno, ratio, percent, "
 				    "count, steps, points, survey, reviewer, "
 				    "value, raw, minmax, goalposts, zscore, "
-				    "rank, prank, fracmax, dist2target)",
+				    "rank, prank, borda, fracmax, scaled, "
+				    "dist2target, dist2ref)",
 				    rule);
 				continue;
 			}

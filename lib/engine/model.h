@@ -33,6 +33,9 @@ struct rule_params {
 	double min, max;      /* survey, goalposts */
 	double lo, hi;        /* minmax, goalposts output range */
 	double mean, sd;      /* zscore */
+	double factor;        /* scaled */
+	const char *ref;      /* dist2ref: the reference unit's id */
+	int notrunc;          /* goalposts: values beyond the posts kept */
 	size_t nsteps;
 	double *thr; /* steps thresholds, increasing */
 	double *pts; /* points (or values) of each step */
@@ -235,9 +238,10 @@ void eng_impute_group_mean(struct dti_result *res, size_t k, double *fig,
                            double *gsum, size_t *gcnt, size_t *imputed);
 
 /* normalise.c: a relative rule over a column of n figures. */
+/* ref: position of dist2ref's reference unit among the n, -1 if none */
 void eng_normalise(const struct dti_framework *fw, const struct fw_node *nd,
                    const double *fig, double *val, size_t n, size_t *idx,
-                   struct keyed *ka, struct keyed *kt, double *work);
+                   struct keyed *ka, struct keyed *kt, double *work, long ref);
 
 /* aggregate.c: node k of every unit from its children's values. */
 struct agg_ctx {

@@ -1,9 +1,10 @@
 /*
  * lib/engine/normalise.c - leaves normalised over a column: min-max,
- * goalposts, z-score, rank, percentile rank, ratio to the maximum,
- * distance to target, or the raw figure.  A normalisation sees every
- * unit's figure of the node at once; polarity flips the figure first.
- * A column that cannot be normalised (one value, no spread) stays empty.
+ * goalposts, z-score, rank, percentile rank, Borda score, ratio to the
+ * maximum, scaled, distance to a target or to a unit, or the raw figure.  A
+ * normalisation sees every unit's figure of the node at once; polarity flips
+ * the figure first. A column that cannot be normalised (one value, no spread)
+ * stays empty.
  */
 #include <string.h>
 
@@ -11,7 +12,7 @@
 
 void eng_normalise(const struct dti_framework *fw, const struct fw_node *nd,
                    const double *fig, double *val, size_t n, size_t *idx,
-                   struct keyed *ka, struct keyed *kt, double *work)
+                   struct keyed *ka, struct keyed *kt, double *work, long ref)
 {
 	const struct rule_params *rp = &nd->rp;
 	double sgn = nd->polarity < 0 ? -1.0 : 1.0;
@@ -76,10 +77,10 @@ void eng_normalise(const struct dti_framework *fw, const struct fw_node *nd,
 		double l = sgn > 0 ? rp->min : -rp->max;
 		double u = sgn > 0 ? rp->max : -rp->min;
 		for (size_t k = 0; k < m; k++) {
-			double x = work[idx[k]];
-			val[idx[k]] =
-			    eng_clamp01((x - l) / (u - l)) * (rp->hi - rp->lo) +
-			    rp->lo;
+			double x = work[idx[k]], f = (x - l) / (u - l);
+			val[idx[k]] = (rp->notrunc ? f : eng_clamp01(f)) *
+			                  (rp->hi - rp->lo) +
+			              rp->lo;
 		}
 		break;
 	}
@@ -101,6 +102,38 @@ void eng_normalise(const struct dti_framework *fw, const struct fw_node *nd,
 		for (size_t k = 0; k < m; k++)
 			val[idx[k]] =
 			    (work[idx[k]] - mean) / sd * rp->sd + rp->mean;
+		break;
+	}
+	case DTI_RULE_BORDA: {
+		/* the units below it: its rank from the lowest, ties at the
+		   lowest, less one */
+		eng_min_ranks(work, idx, m, val, ka, kt);
+		for (size_t k = 0; k < m; k++)
+			val[idx[k]] -= 1;
+		break;
+	}
+	case DTI_RULE_SCALED: {
+		/* the bounds are the figure's: they flip with it */
+		double l = sgn > 0 ? rp->min : -rp->max;
+		double u = sgn > 0 ? rp->max : -rp->min;
+		for (size_t k = 0; k < m; k++)
+			val[idx[k]] = (work[idx[k]] - l) / (u - l) * rp->factor;
+		break;
+	}
+	case DTI_RULE_DIST2REF: {
+		if (ref < 0 || isnan(fig[ref]))
+			return; /* no reference figure: no value */
+		double t = work[ref];
+		if (t == mn)
+			return;
+		for (size_t k = 0; k < m; k++) {
+			/* 1 less the fraction of the way down to the minimum,
+			   as COINr computes it (the same to rounding) */
+			double f = 1 - (t - work[idx[k]]) / (t - mn);
+			if (rp->cap == 1 && f > 1)
+				f = 1;
+			val[idx[k]] = f * fw->scale;
+		}
 		break;
 	}
 	case DTI_RULE_RANK:

@@ -23,104 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coinr_fixture.h"
 #include "dti/dti.h"
 #include "testcheck.h"
 #include "testutil.h"
-
-/* ---- a fixture: uCode, then one column per code -------------------------- */
-
-struct fixture {
-	size_t nrows, ncols; /* data rows; columns after uCode */
-	char **code;         /* [ncols] */
-	char **unit;         /* [nrows] */
-	double *v;           /* [nrows][ncols], NaN for empty */
-};
-
-static char *slurp(const char *rel, size_t *len)
-{
-	char *path = test_path(rel);
-	assert_non_null(path);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	free(path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *b = malloc((size_t)n + 1);
-	assert_non_null(b);
-	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	b[n] = '\0';
-	*len = (size_t)n;
-	return b;
-}
-
-/* The fields of a line (no quotes in these files), cut in place. */
-static size_t split(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	for (char *p = line;; p++) {
-		if (n < max)
-			f[n] = p;
-		n++;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p = '\0';
-	}
-	return n;
-}
-
-static void load(const char *rel, struct fixture *fx)
-{
-	size_t len;
-	char *b = slurp(rel, &len);
-	memset(fx, 0, sizeof *fx);
-	char *save = NULL;
-	char *line = strtok_r(b, "\n", &save);
-	char *f[128];
-	size_t n = split(line, f, 128);
-	assert_true(n > 1 && n <= 128);
-	fx->ncols = n - 1;
-	fx->code = calloc(fx->ncols, sizeof *fx->code);
-	for (size_t j = 1; j < n; j++)
-		fx->code[j - 1] = strdup(f[j]);
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		size_t m = split(line, f, 128);
-		assert_int_equal(m, n);
-		fx->unit =
-		    realloc(fx->unit, (fx->nrows + 1) * sizeof *fx->unit);
-		fx->v =
-		    realloc(fx->v, (fx->nrows + 1) * fx->ncols * sizeof *fx->v);
-		fx->unit[fx->nrows] = strdup(f[0]);
-		for (size_t j = 1; j < n; j++)
-			fx->v[fx->nrows * fx->ncols + j - 1] =
-			    *f[j] ? strtod(f[j], NULL) : NAN;
-		fx->nrows++;
-	}
-	free(b);
-}
-
-static void unload(struct fixture *fx)
-{
-	for (size_t j = 0; j < fx->ncols; j++)
-		free(fx->code[j]);
-	for (size_t i = 0; i < fx->nrows; i++)
-		free(fx->unit[i]);
-	free(fx->code);
-	free(fx->unit);
-	free(fx->v);
-}
-
-/* a and b equal to 1e-12 relative (both NaN counts as equal) */
-static int close_enough(double a, double b)
-{
-	if (isnan(a) || isnan(b))
-		return isnan(a) && isnan(b);
-	double scale = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
-	return fabs(a - b) <= 1e-12 * (scale > 1e-300 ? scale : 1);
-}
 
 /* ---- the ASEM example ---------------------------------------------------- */
 
@@ -189,7 +95,7 @@ static struct dti_dataset *prepare_ok(struct asem *a,
 static void same_figures(const struct dti_dataset *ds, const char *rel)
 {
 	struct fixture fx;
-	load(rel, &fx);
+	fixture_load(rel, &fx);
 	const struct dti_framework *fw = dti_dataset_framework(ds);
 	assert_int_equal(dti_dataset_unit_count(ds), fx.nrows);
 	size_t checked = 0;
@@ -204,7 +110,7 @@ static void same_figures(const struct dti_dataset *ds, const char *rel)
 			double want = fx.v[i * fx.ncols + j];
 			double got =
 			    dti_dataset_get(ds, 0, (size_t)u, (size_t)k);
-			if (!close_enough(got, want))
+			if (!fixture_close(got, want))
 				fail_msg("%s: %s of %s is %.17g, COINr %.17g",
 				         rel, fx.code[j], fx.unit[i], got,
 				         want);
@@ -212,7 +118,7 @@ static void same_figures(const struct dti_dataset *ds, const char *rel)
 		}
 	}
 	assert_int_equal(checked, 51 * 49);
-	unload(&fx);
+	fixture_unload(&fx);
 }
 
 static void test_denominated(void **state)
@@ -273,7 +179,7 @@ static void test_treated(void **state)
 	same_figures(ds, "tests/data/coinr-asem/steps-Treated.csv");
 	/* the points and the skew and kurtosis before and after */
 	struct fixture fx;
-	load("tests/data/coinr-asem/steps-treated-points.csv", &fx);
+	fixture_load("tests/data/coinr-asem/steps-treated-points.csv", &fx);
 	assert_int_equal(fx.nrows, 49);
 	size_t treated = 0;
 	for (size_t i = 0; i < fx.nrows; i++) {
@@ -287,12 +193,12 @@ static void test_treated(void **state)
 		const double *f =
 		    fx.v + i * fx.ncols; /* nwin, s0, k0, s1, k1 */
 		assert_int_equal(x->nwin, (size_t)f[0]);
-		assert_true(close_enough(x->skew0, f[1]));
-		assert_true(close_enough(x->kurt0, f[2]));
+		assert_true(fixture_close(x->skew0, f[1]));
+		assert_true(fixture_close(x->kurt0, f[2]));
 		if (f[0] > 0) {
 			assert_int_equal(x->treatment, DTI_TREAT_WINSORISED);
-			assert_true(close_enough(x->skew1, f[3]));
-			assert_true(close_enough(x->kurt1, f[4]));
+			assert_true(fixture_close(x->skew1, f[3]));
+			assert_true(fixture_close(x->kurt1, f[4]));
 			treated++;
 		} else {
 			assert_int_equal(x->treatment, DTI_TREAT_NONE);
@@ -300,7 +206,7 @@ static void test_treated(void **state)
 		assert_true(x->pass);
 	}
 	assert_int_equal(treated, 15);
-	unload(&fx);
+	fixture_unload(&fx);
 	dti_prep_report_release(&rep);
 	dti_dataset_free(ds);
 }
@@ -322,7 +228,7 @@ static void test_normalised_aggregated(void **state)
 	                      "tests/data/coinr-asem/steps-Aggregated.csv"};
 	for (int s = 0; s < 2; s++) {
 		struct fixture fx;
-		load(sets[s], &fx);
+		fixture_load(sets[s], &fx);
 		size_t checked = 0;
 		for (size_t i = 0; i < fx.nrows; i++) {
 			long du = dti_dataset_find_unit(ds, fx.unit[i]);
@@ -337,7 +243,7 @@ static void test_normalised_aggregated(void **state)
 				double want = fx.v[i * fx.ncols + j];
 				double got =
 				    dti_result_value(res, (size_t)u, (size_t)k);
-				if (!close_enough(got, want))
+				if (!fixture_close(got, want))
 					fail_msg("%s: %s of %s is %.17g, "
 					         "COINr %.17g",
 					         sets[s], fx.code[j],
@@ -347,7 +253,7 @@ static void test_normalised_aggregated(void **state)
 		}
 		/* 49 indicators; then 8 pillars, 2 sub-indexes, the index */
 		assert_int_equal(checked, 51 * (s ? 49 + 11 : 49));
-		unload(&fx);
+		fixture_unload(&fx);
 	}
 	dti_result_free(res);
 	dti_dataset_free(ds);
@@ -506,8 +412,8 @@ static void test_log_fallback(void **state)
 	assert_int_equal(rep.ind[0].treatment, DTI_TREAT_LOG);
 	assert_int_equal(rep.ind[0].nwin, 0);
 	assert_int_equal(rep.ind[1].treatment, DTI_TREAT_NONE);
-	assert_true(close_enough(fig(out, "U01", "a"), log(9.99)));
-	assert_true(close_enough(fig(out, "U20", "a"), log(999 + 9.99)));
+	assert_true(fixture_close(fig(out, "U01", "a"), log(9.99)));
+	assert_true(fixture_close(fig(out, "U20", "a"), log(999 + 9.99)));
 	assert_true(fig(out, "U05", "b") == 5);
 	dti_prep_report_release(&rep);
 	dti_dataset_free(out);
