@@ -6,7 +6,11 @@
  * draw of the choices (as COINr's uncertainty analysis does): every
  * weight times a factor drawn uniformly from [1 - noise, 1 + noise], the
  * aggregation of every aggregate drawn between the arithmetic and the
- * geometric mean, one indicator left out (or none), and reports per
+ * geometric mean, one indicator left out (or none), and, when asked, a
+ * weight set, a normalisation, an imputation of missing figures and the
+ * treatment of outliers (the data steps of dti/prepare.h, their changes
+ * made once and laid over the figures in the runs drawing them), and
+ * reports per
  * unit the nominal rank (no change), the mean and median rank and the
  * 5-95 % interval of its ranks.  The draws of run r come from the seed
  * and r alone (splitmix64), so a result is the same on any number of
@@ -39,6 +43,13 @@ struct dti_ua_opts {
 	/* called from one thread now and then (may be NULL) */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* more choices, each drawn alike among its alternatives: */
+	int vary_weight_sets;   /* the framework's weights or a weight set */
+	int vary_normalisation; /* the leaves' own rule, min-max or z-score */
+	int vary_imputation;    /* missing left out, or imputed by the mean,
+	                           the median or the group's mean */
+	int vary_treatment;     /* outliers as they are, or treated
+	                           (dti_prepare's defaults) */
 };
 
 DTI_EXTERN void dti_ua_opts_init(struct dti_ua_opts *o);

@@ -43,11 +43,14 @@ struct dti_compute_opts {
 	   result that shows one node's ranks need not pay for all of them */
 	const size_t *ranked;
 	size_t nranked;
+	/* a named weight set of the framework (weight.NAME columns) instead
+	   of its weights where the set gives one; NULL: the weights */
+	const char *weights;
 };
 
 #define DTI_COMPUTE_OPTS_INIT                                                  \
 	{                                                                      \
-		-1, DTI_MISSING_DEFAULT, NULL, 0, 0, NULL, 0                   \
+		-1, DTI_MISSING_DEFAULT, NULL, 0, 0, NULL, 0, NULL             \
 	}
 /* Sets *o to the defaults (the same as DTI_COMPUTE_OPTS_INIT). */
 DTI_EXTERN void dti_compute_opts_init(struct dti_compute_opts *o);

@@ -181,6 +181,22 @@ DTI_EXTERN size_t dti_framework_warning_count(const struct dti_framework *fw);
 DTI_EXTERN const struct dti_diag *
 dti_framework_warning(const struct dti_framework *fw, size_t i);
 
+/*
+ * Named alternative weight sets: the columns weight.NAME of a weights
+ * framework ("weight.equal", "weight.experts").  A node's weight in a set
+ * is NaN where the set leaves its own weight.  dti_compute_opts.weights
+ * computes with a set.
+ */
+DTI_EXTERN size_t
+dti_framework_weight_set_count(const struct dti_framework *fw);
+DTI_EXTERN const char *
+dti_framework_weight_set_name(const struct dti_framework *fw, size_t set);
+/* The set's index, -1 if none has that name. */
+DTI_EXTERN long dti_framework_find_weight_set(const struct dti_framework *fw,
+                                              const char *name);
+DTI_EXTERN double dti_framework_set_weight(const struct dti_framework *fw,
+                                           size_t set, size_t node);
+
 DTI_EXTERN const char *dti_kind_name(enum dti_kind kind);    /* "pillar" */
 DTI_EXTERN const char *dti_rule_name(enum dti_rule rule);    /* "ratio" */
 DTI_EXTERN const char *dti_agg_name(enum dti_agg agg);       /* "arith" */

@@ -34,10 +34,11 @@
 #define DTI_UNUSED(x)    ((void)(x))
 
 /* Caps on what is read from outside. */
-#define DTI_MAX_FILE   ((size_t)512 << 20) /* 512 MiB per input file */
-#define DTI_MAX_FIELD  ((size_t)1 << 20)   /* 1 MiB per CSV field */
-#define DTI_MAX_FIELDS 100000              /* columns per CSV record */
-#define DTI_MAX_NODES  1000000             /* nodes per framework */
+#define DTI_MAX_FILE        ((size_t)512 << 20) /* 512 MiB per input file */
+#define DTI_MAX_FIELD       ((size_t)1 << 20)   /* 1 MiB per CSV field */
+#define DTI_MAX_FIELDS      100000              /* columns per CSV record */
+#define DTI_MAX_NODES       1000000             /* nodes per framework */
+#define DTI_MAX_WEIGHT_SETS 16                  /* weight.NAME columns */
 
 /* ---- errors ---------------------------------------------------------- */
 

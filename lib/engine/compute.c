@@ -37,6 +37,7 @@ struct dti_model {
 	int allow_unknown;
 	enum dti_missing missing_opt; /* the options' policy */
 	enum dti_missing missing;     /* the policy of the next run */
+	long wset;                    /* the weight set, -1 for none */
 	struct fw_node *nodes;        /* working copy of the framework's */
 	double *weights;              /* edge weights of the working copy */
 	const double **cols;          /* per node: figures over dataset units */
@@ -323,6 +324,13 @@ static void reset_nodes(struct dti_model *m)
 		if (nd->nchildren)
 			memcpy(w, nd->child_weights,
 			       nd->nchildren * sizeof *nd->child_weights);
+		/* a weight set's weights where it gives them */
+		for (size_t c = 0; m->wset >= 0 && c < nd->nchildren; c++) {
+			double sw = dti_framework_set_weight(
+			    fw, (size_t)m->wset, nd->children[c]);
+			if (!isnan(sw))
+				w[c] = sw;
+		}
 		m->nodes[k].child_weights = w;
 		w += nd->nchildren;
 	}
@@ -343,6 +351,22 @@ enum dti_status dti_model_new(const struct dti_framework *fw,
 	if (cycle >= ds->ncycles)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "no cycle %zu in the data", cycle);
+	long wset = -1;
+	if (opts->weights) {
+		wset = dti_framework_find_weight_set(fw, opts->weights);
+		if (wset < 0) {
+			struct dti_buf b = DTI_BUF_INIT;
+			for (size_t s = 0; s < fw->nwsets; s++)
+				dti_buf_addf(&b, "%s%s", s ? ", " : "",
+				             fw->wsets[s]);
+			dti_err_set(err, DTI_ENOTFOUND, NULL, 0, 0, "weights",
+			            "no weight set '%s' in the framework (it "
+			            "has: %s)",
+			            opts->weights, b.data ? b.data : "none");
+			dti_buf_release(&b);
+			return DTI_ENOTFOUND;
+		}
+	}
 	struct dti_model *m = calloc(1, sizeof *m);
 	struct dti_result *res = calloc(1, sizeof *res);
 	if (!m || !res) {
@@ -353,6 +377,7 @@ enum dti_status dti_model_new(const struct dti_framework *fw,
 	pthread_mutex_init(&res->lock, NULL);
 	m->res = res;
 	m->fw = fw;
+	m->wset = wset;
 	m->ds = ds;
 	m->cycle = cycle;
 	m->recompute = opts->recompute;

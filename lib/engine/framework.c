@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/model.h"
 
@@ -317,6 +318,7 @@ static const struct col_name col_names[] = {
 /* One row as read, before the graph exists. */
 struct raw_row {
 	char *f[C_COUNT];
+	char **ws; /* [nws] the weight.NAME fields */
 	unsigned long line;
 	int has[C_COUNT];
 };
@@ -335,6 +337,9 @@ struct parser {
 	int failed;
 	int nomem; /* an allocation failed: the parse ends with DTI_ENOMEM */
 	int comma; /* separated by ';' (Excel's dialect): decimal commas */
+	/* weight.NAME columns: alternative weight sets */
+	size_t nws;
+	int wscol[DTI_MAX_WEIGHT_SETS];
 };
 
 /*
@@ -436,6 +441,36 @@ static enum dti_status read_header(struct parser *p, struct dti_csv *c)
 			}
 		if (dti_streq_ci(h, "icode"))
 			p->imeta = 1;
+		if (found < 0 && strncasecmp(h, "weight.", 7) == 0 && h[7]) {
+			/* an alternative weight set, named after the dot */
+			int dup = 0;
+			for (size_t s = 0; s < p->nws; s++)
+				dup |= strcmp(p->fw->wsets[s], h + 7) == 0;
+			if (dup || p->nws >= DTI_MAX_WEIGHT_SETS) {
+				if (dup)
+					dti_err_add(p->err, DTI_EINVALID,
+					            p->name, c->line, j + 1, h,
+					            "weight set '%s' appears "
+					            "twice",
+					            h + 7);
+				else
+					dti_err_add(p->err, DTI_EINVALID,
+					            p->name, c->line, j + 1, h,
+					            "more than %d weight sets",
+					            DTI_MAX_WEIGHT_SETS);
+				bad = 1;
+				continue;
+			}
+			char **ns =
+			    realloc(p->fw->wsets, (p->nws + 1) * sizeof *ns);
+			if (!ns)
+				return dti_err_nomem(p->err);
+			p->fw->wsets = ns;
+			ns[p->nws] = adup(p, h + 7);
+			p->wscol[p->nws++] = (int)j;
+			p->fw->nwsets = p->nws;
+			continue;
+		}
 		if (found < 0) {
 			dti_err_add(p->err, DTI_EINVALID, p->name, c->line,
 			            j + 1, h,
@@ -516,6 +551,18 @@ static enum dti_status read_rows(struct parser *p, struct dti_csv *c)
 				v = dti_trim(c->fields[j]);
 			r->f[k] = adup(p, v);
 			r->has[k] = *v != '\0';
+		}
+		if (p->nws) {
+			r->ws = dti_arena_alloc(&p->fw->arena,
+			                        p->nws * sizeof *r->ws);
+			if (!r->ws)
+				return dti_err_nomem(p->err);
+			for (size_t s = 0; s < p->nws; s++) {
+				size_t j = (size_t)p->wscol[s];
+				r->ws[s] = adup(p, j < c->nfields
+				                       ? dti_trim(c->fields[j])
+				                       : "");
+			}
 		}
 		if (p->nomem)
 			return DTI_ENOMEM;
@@ -732,6 +779,79 @@ static void imeta_params(struct parser *p, struct fw_node *nd,
 		break;
 	default: break;
 	}
+}
+
+/*
+ * The node's weights in the alternative sets (weight.NAME columns): a
+ * number >= 0, or empty for the node's own weight.  A statistic and a
+ * node of a points framework take none.
+ */
+static void weight_sets(struct parser *p, struct fw_node *nd,
+                        const struct raw_row *r)
+{
+	nd->wset = NULL;
+	if (!p->nws)
+		return;
+	nd->wset = dti_arena_alloc(&p->fw->arena, p->nws * sizeof *nd->wset);
+	if (!nd->wset) {
+		oom(p);
+		return;
+	}
+	for (size_t s = 0; s < p->nws; s++) {
+		const char *v = r->ws[s];
+		nd->wset[s] = NAN;
+		if (!*v)
+			continue;
+		double x;
+		if (p->fw->uses_points || nd->kind == DTI_KIND_STATISTIC) {
+			dti_err_add(p->err, DTI_EINVALID, p->name, r->line,
+			            (unsigned long)p->wscol[s] + 1, NULL,
+			            "weight set '%s': %s takes no weight",
+			            p->fw->wsets[s],
+			            p->fw->uses_points ? "a points framework"
+			                               : "a statistic");
+			p->failed = 1;
+			continue;
+		}
+		if (fw_number(p, v, &x) || !isfinite(x) || x < 0) {
+			dti_err_add(p->err, DTI_EINVALID, p->name, r->line,
+			            (unsigned long)p->wscol[s] + 1, NULL,
+			            "weight set '%s': '%s' is not a weight (a "
+			            "number >= 0)",
+			            p->fw->wsets[s], v);
+			p->failed = 1;
+			continue;
+		}
+		nd->wset[s] = x;
+	}
+}
+
+size_t dti_framework_weight_set_count(const struct dti_framework *fw)
+{
+	return fw->nwsets;
+}
+
+const char *dti_framework_weight_set_name(const struct dti_framework *fw,
+                                          size_t set)
+{
+	return set < fw->nwsets ? fw->wsets[set] : NULL;
+}
+
+long dti_framework_find_weight_set(const struct dti_framework *fw,
+                                   const char *name)
+{
+	for (size_t s = 0; name && s < fw->nwsets; s++)
+		if (strcmp(fw->wsets[s], name) == 0)
+			return (long)s;
+	return -1;
+}
+
+double dti_framework_set_weight(const struct dti_framework *fw, size_t set,
+                                size_t node)
+{
+	if (set >= fw->nwsets || node >= fw->n || !fw->nodes[node].wset)
+		return NAN;
+	return fw->nodes[node].wset[set];
 }
 
 /* Parses the rule parameters of a leaf; reports faults against the row. */
@@ -1724,6 +1844,7 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		int unk = 0;
 		double pts = parse_num_field(p, r, C_POINTS, &unk);
 		double w = parse_num_field(p, r, C_WEIGHT, NULL);
+		weight_sets(p, nd, r);
 		if (nd->kind == DTI_KIND_STATISTIC) {
 			if (r->has[C_POINTS] || r->has[C_WEIGHT])
 				fault(p, DTI_EINVALID, r->line,
@@ -2047,6 +2168,7 @@ void dti_framework_free(struct dti_framework *fw)
 	free(fw->warn);
 	free(fw->groupcols);
 	free(fw->auxcols);
+	free(fw->wsets);
 	dti_arena_release(&fw->arena);
 	free(fw);
 }

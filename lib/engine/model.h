@@ -64,6 +64,7 @@ struct fw_node {
 	size_t nchildren;
 	size_t *children;
 	double *child_weights;
+	double *wset; /* [fw->nwsets] its weight in each set; NaN: unchanged */
 	unsigned long line;
 };
 
@@ -91,6 +92,9 @@ struct dti_framework {
 	char **groupcols;
 	size_t nauxcols;
 	char **auxcols;
+	/* named alternative weight sets (columns weight.NAME) */
+	size_t nwsets;
+	char **wsets;
 };
 
 /* ---- dataset --------------------------------------------------------- */

@@ -18,6 +18,7 @@
 
 #include "base/base.h"
 #include "dti/analysis.h"
+#include "dti/prepare.h"
 #include "engine/model.h"
 
 void dti_ua_opts_init(struct dti_ua_opts *o)
@@ -58,6 +59,12 @@ struct shared {
 	   of U(0,1), nw + na + nl of them, in this order */
 	double noise;
 	size_t nw, na, nl, dims;
+	/* uncertainty only, one draw each after those: the weight set
+	   (0 the framework's, s + 1 set s), the normalisation (0 the
+	   leaves' own, 1 min-max, 2 z-score), the data variant (the
+	   figures it changes) */
+	size_t nsets, nnorms, nvariants;
+	struct variant *variants;
 	int *ranks; /* uncertainty: runs x nunits */
 	/* sensitivity: base samples, inputs (groups of dimensions), the
 	   nominal ranks and each run's mean absolute rank shift */
@@ -70,6 +77,20 @@ struct shared {
 	enum dti_status st;
 	struct dti_error err;
 };
+
+/* Figures of a data variant (an imputation, a treatment) unlike the data's. */
+struct variant {
+	size_t n;
+	size_t *unit, *node; /* dataset unit, leaf */
+	double *v;
+};
+
+/* Which of n alternatives a draw u in [0, 1) picks. */
+static size_t pick(double u, size_t n)
+{
+	size_t i = (size_t)(u * (double)n);
+	return i < n ? i : n - 1;
+}
 
 /* The draws of stream `stream`: dims values of U(0,1) in order. */
 static void fill(uint64_t seed, uint64_t stream, double *u, size_t dims)
@@ -86,6 +107,34 @@ static enum dti_status apply(struct shared *sh, struct dti_model *m,
 	const struct dti_framework *fw = sh->fw;
 	dti_model_reset(m);
 	enum dti_status st = DTI_OK;
+	/* the draws after the weights, means and leaf: set, rule, data */
+	size_t e = sh->nw + sh->na + sh->nl;
+	if (sh->nsets) {
+		size_t set = pick(u[e++], sh->nsets);
+		for (size_t k = 0; set && k < fw->n && !st; k++) {
+			double w = dti_framework_set_weight(fw, set - 1, k);
+			if (fw->nodes[k].nparents && !isnan(w))
+				st = dti_model_set_weight(m, k, w, err);
+		}
+	}
+	if (sh->nnorms) {
+		size_t r = pick(u[e++], sh->nnorms);
+		if (r) {
+			struct dti_norm n;
+			dti_norm_init(&n, r == 1 ? DTI_RULE_MINMAX
+			                         : DTI_RULE_ZSCORE);
+			if (!st)
+				st = dti_model_set_normalisation(
+				    m, DTI_MODEL_ALL, &n, err);
+		}
+	}
+	if (sh->nvariants) {
+		const struct variant *v =
+		    &sh->variants[pick(u[e++], sh->nvariants)];
+		for (size_t i = 0; i < v->n && !st; i++)
+			st = dti_model_set_figure(m, v->unit[i], v->node[i],
+			                          v->v[i], err);
+	}
 	size_t d = 0;
 	if (sh->nw)
 		for (size_t k = 0; k < fw->n && !st; k++) {
@@ -256,6 +305,123 @@ static void choices(struct shared *sh, double noise, int vary, int loo)
 	sh->dims = sh->nw + sh->na + sh->nl;
 }
 
+static void free_variants(struct shared *sh)
+{
+	for (size_t i = 0; i < sh->nvariants; i++) {
+		free(sh->variants[i].unit);
+		free(sh->variants[i].node);
+		free(sh->variants[i].v);
+	}
+	free(sh->variants);
+	sh->variants = NULL;
+	sh->nvariants = 0;
+}
+
+/*
+ * The figures dti_prepare changes with opts, against the data as read:
+ * the units of the nominal result, every leaf.
+ */
+static enum dti_status variant_of(struct shared *sh,
+                                  const struct dti_result *nom,
+                                  const struct dti_prep_opts *po,
+                                  struct variant *v, struct dti_error *err)
+{
+	memset(v, 0, sizeof *v);
+	if (!dti_prep_any(po))
+		return DTI_OK;
+	struct dti_dataset *pd = NULL;
+	enum dti_status st =
+	    dti_prepare(sh->fw, sh->ds, sh->cycle, po, &pd, NULL, err);
+	if (st)
+		return st;
+	const struct dti_framework *fw = sh->fw;
+	size_t cap = 0;
+	for (size_t i = 0; i < nom->n && !st; i++) {
+		size_t u = nom->units[i];
+		long pu = dti_dataset_find_unit(pd, sh->ds->u[u].id);
+		for (size_t k = 0; k < fw->n && !st; k++) {
+			const struct fw_node *nd = &fw->nodes[k];
+			if (nd->nchildren || nd->kind == DTI_KIND_STATISTIC)
+				continue;
+			double a = dti_dataset_get(sh->ds, sh->cycle, u, k);
+			double b = pu < 0
+			               ? NAN
+			               : dti_dataset_get(pd, 0, (size_t)pu, k);
+			if (isnan(a) ? isnan(b) : a == b)
+				continue;
+			if (v->n == cap) {
+				cap = cap ? 2 * cap : 64;
+				size_t *nu = realloc(v->unit, cap * sizeof *nu);
+				if (nu)
+					v->unit = nu;
+				size_t *nn = realloc(v->node, cap * sizeof *nn);
+				if (nn)
+					v->node = nn;
+				double *nv = realloc(v->v, cap * sizeof *nv);
+				if (nv)
+					v->v = nv;
+				if (!nu || !nn || !nv) {
+					st = dti_err_nomem(err);
+					break;
+				}
+			}
+			v->unit[v->n] = u;
+			v->node[v->n] = k;
+			v->v[v->n++] = b;
+		}
+	}
+	dti_dataset_free(pd);
+	return st;
+}
+
+/*
+ * The choices after weights, means and leaves (uncertainty only): weight
+ * sets, normalisations, and the data variants, made once here.
+ */
+static enum dti_status more_choices(struct shared *sh,
+                                    const struct dti_ua_opts *o,
+                                    const struct dti_result *nom,
+                                    struct dti_error *err)
+{
+	if (o->vary_weight_sets)
+		sh->nsets = 1 + dti_framework_weight_set_count(sh->fw);
+	if (o->vary_normalisation)
+		sh->nnorms = 3;
+	if (!o->vary_imputation && !o->vary_treatment) {
+		sh->dims += (sh->nsets > 0) + (sh->nnorms > 0);
+		return DTI_OK;
+	}
+	/* imputations: none, mean, median, the group's mean (with groups)
+	   times treatments: none, treated */
+	const char *group = sh->co && sh->co->group_by ? sh->co->group_by
+	                    : dti_dataset_group_dim_count(sh->ds)
+	                        ? dti_dataset_group_dim(sh->ds, 0)
+	                        : NULL;
+	enum dti_impute imp[4] = {DTI_IMPUTE_NONE, DTI_IMPUTE_MEAN,
+	                          DTI_IMPUTE_MEDIAN, DTI_IMPUTE_GROUP_MEAN};
+	size_t nimp = o->vary_imputation ? (group ? 4 : 3) : 1;
+	size_t ntreat = o->vary_treatment ? 2 : 1;
+	sh->variants = calloc(nimp * ntreat, sizeof *sh->variants);
+	if (!sh->variants)
+		return dti_err_nomem(err);
+	enum dti_status st = DTI_OK;
+	for (size_t i = 0; i < nimp && !st; i++)
+		for (size_t t = 0; t < ntreat && !st; t++) {
+			struct dti_prep_opts po;
+			dti_prep_opts_init(&po);
+			po.impute = imp[i];
+			po.impute_group =
+			    imp[i] == DTI_IMPUTE_GROUP_MEAN ? group : NULL;
+			po.treat = (int)t;
+			st = variant_of(sh, nom, &po,
+			                &sh->variants[sh->nvariants], err);
+			if (!st)
+				sh->nvariants++;
+		}
+	sh->dims += (sh->nsets > 0) + (sh->nnorms > 0) + 1;
+	return st;
+}
+
 /*
  * What both analyses begin with: the weight noise and the node checked,
  * the nominal model run (ranking the node alone) into *m, and sh set to
@@ -338,10 +504,30 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 	if (!o->runs || o->runs > 10000000)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "runs",
 		                   "runs: 1 to 10,000,000");
-	if (o->weight_noise == 0 && !o->vary_aggregation && !o->leave_one_out)
+	if (o->weight_noise == 0 && !o->vary_aggregation && !o->leave_one_out &&
+	    !o->vary_weight_sets && !o->vary_normalisation &&
+	    !o->vary_imputation && !o->vary_treatment)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "nothing is left open: give a weight noise, "
-		                   "varied aggregation or leaving one out");
+		                   "varied aggregation, leaving one out, or "
+		                   "varied weight sets, normalisation, "
+		                   "imputation or treatment");
+	if (o->vary_weight_sets && !dti_framework_weight_set_count(fw))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weight_sets",
+		                   "the framework has no weight sets to vary "
+		                   "(columns weight.NAME)");
+	if (o->vary_normalisation) {
+		int rel = 0;
+		for (size_t k = 0; k < fw->n && !rel; k++)
+			rel = !fw->nodes[k].nchildren &&
+			      dti_rule_is_relative(fw->nodes[k].rule);
+		if (!rel)
+			return dti_err_set(
+			    err, DTI_EARG, NULL, 0, 0, "normalisation",
+			    "no indicator is normalised over the units (the "
+			    "framework scores by absolute rules): there is no "
+			    "normalisation to vary");
+	}
 	struct shared sh;
 	struct dti_model *m = NULL;
 	enum dti_status st =
@@ -365,11 +551,14 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 		return dti_err_nomem(err);
 	}
 	choices(&sh, o->weight_noise, o->vary_aggregation, o->leave_one_out);
-	run_all(&sh, o->threads, o->progress, o->progress_ctx);
-	st = sh.st;
-	if (st) {
-		*err = sh.err;
-	} else {
+	st = more_choices(&sh, o, nom, err);
+	if (!st) {
+		run_all(&sh, o->threads, o->progress, o->progress_ctx);
+		st = sh.st;
+		if (st)
+			*err = sh.err;
+	}
+	if (!st) {
 		out->ds = ds;
 		out->node = node;
 		out->runs = o->runs;
@@ -405,6 +594,7 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 	free(sh.leaves);
 	free(sh.ranks);
 	free(col);
+	free_variants(&sh);
 	dti_model_free(m);
 	if (st)
 		dti_ua_result_release(out);
@@ -447,6 +637,14 @@ enum dti_status dti_ua_write(const struct dti_ua_result *r,
 		dti_json_bool(&j, r->opts.vary_aggregation);
 		dti_json_key(&j, "leave_one_out");
 		dti_json_bool(&j, r->opts.leave_one_out);
+		dti_json_key(&j, "vary_weight_sets");
+		dti_json_bool(&j, r->opts.vary_weight_sets);
+		dti_json_key(&j, "vary_normalisation");
+		dti_json_bool(&j, r->opts.vary_normalisation);
+		dti_json_key(&j, "vary_imputation");
+		dti_json_bool(&j, r->opts.vary_imputation);
+		dti_json_key(&j, "vary_treatment");
+		dti_json_bool(&j, r->opts.vary_treatment);
 		dti_json_key(&j, "units");
 		dti_json_array_begin(&j);
 		for (size_t i = 0; i < r->n; i++) {
@@ -514,6 +712,23 @@ enum dti_status dti_ua_write(const struct dti_ua_result *r,
 		                                : "; one indicator left "
 		                                  "out")
 		                          : "");
+		if (r->opts.vary_weight_sets || r->opts.vary_normalisation ||
+		    r->opts.vary_imputation || r->opts.vary_treatment) {
+			dti_buf_adds(b, vi ? "Cũng thay đổi:" : "Also varied:");
+			if (r->opts.vary_weight_sets)
+				dti_buf_adds(b, vi ? " bộ trọng số"
+				                   : " weight sets");
+			if (r->opts.vary_normalisation)
+				dti_buf_adds(b, vi ? " chuẩn hoá"
+				                   : " normalisation");
+			if (r->opts.vary_imputation)
+				dti_buf_adds(b, vi ? " ước tính số thiếu"
+				                   : " imputation");
+			if (r->opts.vary_treatment)
+				dti_buf_adds(b, vi ? " xử lý ngoại lai"
+				                   : " outlier treatment");
+			dti_buf_addc(b, '\n');
+		}
 		dti_buf_adds(b,
 		             vi ? "Hạng gốc  Trung vị  TB      5%      95%     "
 		                  "Đơn vị\n"

@@ -76,6 +76,7 @@ struct cli_opts {
 	size_t ua_runs;
 	uint64_t ua_seed;
 	int ua_seed_set, ua_vary_agg, ua_leave_one_out;
+	int ua_vary_sets, ua_vary_norm, ua_vary_impute, ua_vary_treat;
 	double ua_noise;
 	unsigned ua_threads;
 	size_t sa_samples, sa_bootstrap;

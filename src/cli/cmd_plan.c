@@ -570,6 +570,13 @@ static const char ua_help[] =
     "      --weight-noise P    0 to 1: each weight within ±P (0.25: ±25 %)\n"
     "      --vary-aggregation  arithmetic or geometric means, drawn\n"
     "      --leave-one-out     one indicator left out, or none, drawn\n"
+    "      --vary-weight-sets  the framework's weights or one of its\n"
+    "                          weight sets (weight.NAME columns), drawn\n"
+    "      --vary-normalisation the leaves' rule, min-max or z-score\n"
+    "      --vary-imputation   missing figures left out, or imputed by\n"
+    "                          the mean, the median or the group's mean\n"
+    "      --vary-treatment    outliers as they are, or treated (see\n"
+    "                          dti prepare)\n"
     "      --by CODE           the ranks of this node (default: the index)\n"
     "      --threads N         threads (default: every core)\n"
     "  -f, --framework F       framework file or bundled id\n"
@@ -581,7 +588,9 @@ static const char ua_help[] =
     "Examples:\n"
     "  dti uncertainty data.csv --weight-noise 0.25 --runs 2000\n"
     "  dti uncertainty -f iMeta.csv iData.csv --weight-noise 0.25 "
-    "--vary-aggregation --leave-one-out --format csv -o ua.csv\n";
+    "--vary-aggregation --leave-one-out --format csv -o ua.csv\n"
+    "  dti uncertainty -f iMeta.csv iData.csv --vary-normalisation "
+    "--vary-imputation --vary-treatment --runs 500\n";
 
 static void ua_progress(void *ctx, size_t done, size_t total)
 {
@@ -623,6 +632,10 @@ int cmd_uncertainty(int argc, char **argv)
 	uo.weight_noise = o.ua_noise;
 	uo.vary_aggregation = o.ua_vary_agg;
 	uo.leave_one_out = o.ua_leave_one_out;
+	uo.vary_weight_sets = o.ua_vary_sets;
+	uo.vary_normalisation = o.ua_vary_norm;
+	uo.vary_imputation = o.ua_vary_impute;
+	uo.vary_treatment = o.ua_vary_treat;
 	uo.threads = o.ua_threads;
 	if (isatty(STDERR_FILENO))
 		uo.progress = ua_progress;
@@ -713,6 +726,15 @@ int cmd_sensitivity(int argc, char **argv)
 	if (o.ua_seed_set)
 		so.seed = o.ua_seed;
 	so.weight_noise = o.ua_noise;
+	if (o.ua_vary_sets || o.ua_vary_norm || o.ua_vary_impute ||
+	    o.ua_vary_treat) {
+		fprintf(stderr,
+		        "dti: sensitivity compares weights, means and the "
+		        "indicator left out; --vary-weight-sets, "
+		        "--vary-normalisation, --vary-imputation and "
+		        "--vary-treatment are options of dti uncertainty\n");
+		return EXIT_USAGE;
+	}
 	so.vary_aggregation = o.ua_vary_agg;
 	so.leave_one_out = o.ua_leave_one_out;
 	so.threads = o.ua_threads;

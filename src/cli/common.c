@@ -87,7 +87,12 @@ enum {
 	O_SKEW_LIMIT,
 	O_KURT_LIMIT,
 	O_NO_STEPS,
-	O_DATA_OUT
+	O_DATA_OUT,
+	O_WEIGHTS,
+	O_VARY_SETS,
+	O_VARY_NORM,
+	O_VARY_IMPUTE,
+	O_VARY_TREAT
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -152,6 +157,12 @@ static const struct cli_opt compute_opts[] = {
     {"kurt-limit", 0, 1, O_KURT_LIMIT},
     {"no-steps", 0, 0, O_NO_STEPS},
     {"data-out", 0, 1, O_DATA_OUT},
+    {"weights", 0, 1, O_WEIGHTS},
+    {"vary-weight-sets", 0, 0, O_VARY_SETS},
+    {"vary-normalisation", 0, 0, O_VARY_NORM},
+    {"vary-normalization", 0, 0, O_VARY_NORM},
+    {"vary-imputation", 0, 0, O_VARY_IMPUTE},
+    {"vary-treatment", 0, 0, O_VARY_TREAT},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -178,7 +189,8 @@ static unsigned needs(int opt)
 	case O_WINMAX:
 	case O_SKEW_LIMIT:
 	case O_KURT_LIMIT:
-	case O_NO_STEPS: return OPT_COMPUTE;
+	case O_NO_STEPS:
+	case O_WEIGHTS: return OPT_COMPUTE;
 	case 'u':
 	case O_GROUPS:
 	case O_DATE: return OPT_COMPUTE | OPT_UNITS;
@@ -214,7 +226,11 @@ static unsigned needs(int opt)
 	case O_LEAVE_ONE_OUT:
 	case O_THREADS:
 	case O_SAMPLES:
-	case O_BOOTSTRAP: return OPT_UA;
+	case O_BOOTSTRAP:
+	case O_VARY_SETS:
+	case O_VARY_NORM:
+	case O_VARY_IMPUTE:
+	case O_VARY_TREAT: return OPT_UA;
 	case O_DATA_OUT: return OPT_PREPARE;
 	}
 	return 0;
@@ -420,6 +436,7 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	}
 	case O_NO_STEPS: o->no_steps = 1; break;
 	case O_DATA_OUT: o->data_out = val; break;
+	case O_WEIGHTS: o->compute.weights = val; break;
 	case O_SAMPLES:
 	case O_BOOTSTRAP: {
 		char *send;
@@ -473,6 +490,10 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	}
 	case O_VARY_AGG: o->ua_vary_agg = 1; break;
 	case O_LEAVE_ONE_OUT: o->ua_leave_one_out = 1; break;
+	case O_VARY_SETS: o->ua_vary_sets = 1; break;
+	case O_VARY_NORM: o->ua_vary_norm = 1; break;
+	case O_VARY_IMPUTE: o->ua_vary_impute = 1; break;
+	case O_VARY_TREAT: o->ua_vary_treat = 1; break;
 	case O_COST:
 	case O_CAP:
 		if (!strchr(val, '=') || val[0] == '=')

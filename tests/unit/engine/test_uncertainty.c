@@ -253,6 +253,163 @@ static void test_refusals(void **state)
 	unload(&d);
 }
 
+/*
+ * The ranks of every unit under each alternative, computed one by one:
+ * alt[a][i] the rank of nominal unit i (the result's order) under
+ * alternative a.  Then every run's rank must be one of them, and with
+ * enough runs the best and worst are their min and max.
+ */
+static int rank_of(const struct dti_result *res, size_t ds_unit)
+{
+	long i = dti_result_find_unit(res, ds_unit);
+	assert_true(i >= 0);
+	return dti_result_rank(res, (size_t)i,
+	                       dti_framework_root(dti_result_framework(res)));
+}
+
+static void within_alternatives(const struct dti_ua_result *r,
+                                struct dti_result *const *alt, size_t nalt)
+{
+	size_t moved = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dti_ua_unit *u = &r->units[i];
+		int lo = 1 << 30, hi = 0;
+		for (size_t a = 0; a < nalt; a++) {
+			int k = rank_of(alt[a], u->unit);
+			lo = k < lo ? k : lo;
+			hi = k > hi ? k : hi;
+		}
+		/* every draw is one of the alternatives: the extremes are
+		   theirs (all drawn in 400 runs of 2 to 8 alternatives) */
+		assert_int_equal(u->best, lo);
+		assert_int_equal(u->worst, hi);
+		moved += lo != hi;
+	}
+	assert_true(moved > 0);
+}
+
+static void test_weight_sets_and_data_steps(void **state)
+{
+	(void)state;
+	/* COINr's ASEM with a weight set that doubles the connectivity
+	   sub-index and one that leaves out Physical */
+	size_t mlen;
+	char *mp = test_path("tests/data/coinr-asem/iMeta.csv");
+	FILE *f = fopen(mp, "rb");
+	assert_non_null(f);
+	char *meta = malloc(1 << 16);
+	mlen = fread(meta, 1, (1 << 16) - 1, f);
+	fclose(f);
+	free(mp);
+	meta[mlen] = '\0';
+	struct dti_buf fb = DTI_BUF_INIT;
+	char *save = NULL;
+	int first = 1;
+	for (char *line = strtok_r(meta, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *a = "", *b = "";
+		if (first)
+			a = "weight.conn2", b = "weight.nophys";
+		else if (strstr(line, ",Conn,"))
+			a = "2";
+		else if (strstr(line, ",Physical,"))
+			b = "0";
+		dti_buf_addf(&fb, "%s,%s,%s\n", line, a, b);
+		first = 0;
+	}
+	free(meta);
+	struct dti_error err = DTI_ERROR_INIT;
+	struct data d;
+	assert_int_equal(
+	    dti_framework_parse(fb.data, fb.len, "ws.csv", &d.fw, &err),
+	    DTI_OK);
+	assert_int_equal(dti_framework_weight_set_count(d.fw), 2);
+	assert_string_equal(dti_framework_weight_set_name(d.fw, 1), "nophys");
+	char *dp = test_path("tests/data/coinr-asem/iData.csv");
+	assert_int_equal(dti_dataset_read(d.fw, NULL, dp, NULL, &d.ds, &err),
+	                 DTI_OK);
+	free(dp);
+	d.units = NULL;
+	d.cycle = 0;
+	/* the three weightings computed one by one */
+	struct dti_result *alt[8] = {NULL};
+	const char *sets[3] = {NULL, "conn2", "nophys"};
+	for (int a = 0; a < 3; a++) {
+		struct dti_compute_opts co = DTI_COMPUTE_OPTS_INIT;
+		co.weights = sets[a];
+		assert_int_equal(dti_compute(d.fw, d.ds, 0, &co, &alt[a], &err),
+		                 DTI_OK);
+	}
+	/* by hand: Conn twice Sust: (2 Conn + Sust) / 3 */
+	long conn = dti_framework_find(d.fw, "Conn"),
+	     sust = dti_framework_find(d.fw, "Sust");
+	size_t root = dti_framework_root(d.fw);
+	double c0 = dti_result_value(alt[1], 0, (size_t)conn),
+	       s0 = dti_result_value(alt[1], 0, (size_t)sust);
+	assert_true(fabs(dti_result_value(alt[1], 0, root) -
+	                 (2 * c0 + s0) / 3) < 1e-12);
+	struct dti_ua_opts o;
+	dti_ua_opts_init(&o);
+	o.runs = 400;
+	o.vary_weight_sets = 1;
+	struct dti_ua_result r = run(&d, &o);
+	within_alternatives(&r, alt, 3);
+	dti_ua_result_release(&r);
+	/* treatment: as they are, or treated as dti_prepare treats them */
+	struct dti_prep_opts po;
+	dti_prep_opts_init(&po);
+	po.treat = 1;
+	struct dti_dataset *td = NULL;
+	assert_int_equal(dti_prepare(d.fw, d.ds, 0, &po, &td, NULL, &err),
+	                 DTI_OK);
+	struct dti_result *treated = NULL;
+	assert_int_equal(dti_compute(d.fw, td, 0, NULL, &treated, &err),
+	                 DTI_OK);
+	/* the treated ranks, by unit of d.ds */
+	struct dti_result *plain = alt[0];
+	dti_ua_opts_init(&o);
+	o.runs = 400;
+	o.vary_treatment = 1;
+	r = run(&d, &o);
+	size_t moved = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		const struct dti_ua_unit *u = &r.units[i];
+		struct dti_dataset_unit du;
+		dti_dataset_unit(d.ds, u->unit, &du);
+		long tu = dti_dataset_find_unit(td, du.id);
+		assert_true(tu >= 0);
+		int a = rank_of(plain, u->unit),
+		    b = rank_of(treated, (size_t)tu);
+		assert_int_equal(u->best, a < b ? a : b);
+		assert_int_equal(u->worst, a > b ? a : b);
+		moved += a != b;
+	}
+	assert_true(moved > 0);
+	dti_ua_result_release(&r);
+	/* refusals: no weight set to vary; no normalisation in a points
+	   framework */
+	dti_result_free(treated);
+	dti_dataset_free(td);
+	for (int a = 0; a < 3; a++)
+		dti_result_free(alt[a]);
+	unload(&d);
+	dti_buf_release(&fb);
+	demo(&d);
+	dti_ua_opts_init(&o);
+	o.vary_weight_sets = 1;
+	assert_int_equal(
+	    dti_uncertainty(d.fw, d.ds, d.cycle, NULL, &o, &r, &err), DTI_EARG);
+	assert_non_null(strstr(err.message, "weight sets"));
+	dti_error_release(&err);
+	dti_ua_opts_init(&o);
+	o.vary_normalisation = 1;
+	assert_int_equal(
+	    dti_uncertainty(d.fw, d.ds, d.cycle, NULL, &o, &r, &err), DTI_EARG);
+	assert_non_null(strstr(err.message, "absolute rules"));
+	dti_error_release(&err);
+	unload(&d);
+}
+
 static void test_sensitivity(void **state)
 {
 	(void)state;
@@ -319,6 +476,7 @@ int main(void)
 	    cmocka_unit_test(test_noise_spreads),
 	    cmocka_unit_test(test_asem_choices),
 	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_weight_sets_and_data_steps),
 	    cmocka_unit_test(test_sensitivity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
