@@ -1,5 +1,7 @@
 /*
- * dti/chart.h - charts as SVG: bars, radar, trend, distribution, tile map.
+ * dti/chart.h - charts as SVG: bars, radar, trend, distribution, tile map;
+ * and the charts of the analyses: rank intervals, Sobol indices, a
+ * correlation heatmap, box plots.
  *
  * Each call draws one chart from plain typed data (values, names, years)
  * and appends it to a struct dti_buf as one standalone SVG 1.1 document:
@@ -44,6 +46,7 @@
 
 #include <stddef.h>
 
+#include "analysis.h"
 #include "buf.h"
 #include "error.h"
 #include "output.h"
@@ -226,6 +229,87 @@ DTI_EXTERN enum dti_status
 dti_chart_tilemap(const struct dti_chart_opts *o,
                   const struct dti_tile_layout *layout, size_t n,
                   const struct dti_chart_item *items, const char *highlight,
+                  struct dti_buf *out, struct dti_error *err);
+
+/* ---- charts of the analyses (dti/analysis.h, dti/stats.h) --------------- */
+
+#define DTI_CHART_MAX_MATRIX 100 /* rows or columns of a heatmap */
+
+/*
+ * The ranks of an uncertainty analysis (dti_uncertainty): a row per unit
+ * in r's order (the nominal ranking), its name at the left, a line from
+ * its 5 % to its 95 % rank, a dot at its median rank and a diamond at its
+ * nominal rank, on a rank axis with rank 1 at the left and the worst rank
+ * any unit had at the right.  A unit never ranked is said so in words.
+ * Each row is a <g> with id PREFIX-unit-K (K = 1, 2, ... in r's order)
+ * holding the interval as a <line> with id PREFIX-interval-K.  To draw
+ * the first N units only, pass a copy of r with n = N.  Ranks are written
+ * with at most one decimal; opts->decimals is not used.  DTI_ELIMIT when
+ * the rows would make the chart taller than DTI_CHART_MAX_SIZE (field
+ * "n"; the message says how many fit).
+ */
+DTI_EXTERN enum dti_status dti_chart_ranks(const struct dti_chart_opts *o,
+                                           const struct dti_ua_result *r,
+                                           struct dti_buf *out,
+                                           struct dti_error *err);
+
+/*
+ * The Sobol indices of a sensitivity analysis (dti_sensitivity): for each
+ * input a bar of its first-order index and a bar of its total index, each
+ * with its 5-95 % bootstrap interval as a whisker (none without
+ * bootstrap), the value written beside it with opts->decimals decimals,
+ * on a scale from 0 to 1 (wider when an estimate falls outside).  The
+ * bars have ids PREFIX-first-K and PREFIX-total-K, their whiskers
+ * PREFIX-first-K-ci and PREFIX-total-K-ci (K = 1, 2, ... in r's order).
+ */
+DTI_EXTERN enum dti_status dti_chart_sobol(const struct dti_chart_opts *o,
+                                           const struct dti_sa_result *r,
+                                           struct dti_buf *out,
+                                           struct dti_error *err);
+
+/*
+ * A heatmap of a correlation matrix (dti_stats_corr_matrix, stats.h):
+ * nrows x ncols cells, r[i * ncols + j] of row label i and column label j
+ * (codes; column labels slanted above the cells), coloured on a diverging
+ * scale from -1 (orange) through 0 (white) to 1 (blue) with its legend,
+ * the value written in each cell with opts->decimals decimals (2 suits
+ * a cell; none where the cells are too small for it) and in its <title>;
+ * NaN (undefined) hatched and written "–".  Cells are <rect>s with id
+ * PREFIX-cell-I-J (I, J from 1).  1..DTI_CHART_MAX_MATRIX labels each
+ * way; a value outside [-1, 1] is DTI_EINVALID.
+ */
+DTI_EXTERN enum dti_status
+dti_chart_heatmap(const struct dti_chart_opts *o, size_t nrows,
+                  const char *const *rows, size_t ncols,
+                  const char *const *cols, const double *r, struct dti_buf *out,
+                  struct dti_error *err);
+
+/* One row of a box plot: the values of an indicator over the units. */
+struct dti_chart_column {
+	const char *label; /* drawn at the left: a code */
+	const char *name;  /* in the row's <title>; NULL: the label */
+	size_t n;
+	const double *values;     /* n values; NaN: missing */
+	const char *const *units; /* n names for the outliers' titles, or
+	                             NULL */
+};
+
+/*
+ * Box plots, a row per column: the box from the first to the third
+ * quartile (R's type 7, as quantile() and Excel's QUARTILE.INC), a line
+ * at the median, whiskers to the furthest values within 1.5 times the
+ * box's length of it (Tukey's), every value beyond as an outlier dot, and
+ * the values themselves as a strip of small dots (up to 400 in a row).
+ * shared: one axis for every row (from the data, or opts' scale);
+ * 0: each row on its own, from its smallest to its largest value, both
+ * written at its ends.  Values are written with four significant digits
+ * (no exponent), in the language's decimal mark.  Each row's median is a
+ * <line> with id PREFIX-median-K, its axis a <line> with id
+ * PREFIX-axis-K (K from 1).  1..DTI_CHART_MAX_BARS columns.
+ */
+DTI_EXTERN enum dti_status
+dti_chart_boxplot(const struct dti_chart_opts *o, size_t ncols,
+                  const struct dti_chart_column *cols, int shared,
                   struct dti_buf *out, struct dti_error *err);
 
 #ifdef __cplusplus

@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "compute.h"
+#include "error.h"
 #include "output.h"
 
 #ifdef __cplusplus
@@ -47,6 +48,46 @@ DTI_EXTERN double dti_corr_spearman(const double *x, const double *y, size_t n);
  * covariances); NaN for k < 2. */
 DTI_EXTERN double dti_cronbach_alpha(const double *const *cols, size_t k,
                                      size_t n);
+
+/* Which correlation a matrix holds. */
+enum dti_corr_method { DTI_CORR_PEARSON = 0, DTI_CORR_SPEARMAN = 1 };
+
+/*
+ * The column of node `node` over the result's units, in the result's
+ * order (dti_result_unit_count values into out): with values = 0 the
+ * figures as entered (an aggregate has none: NaN), else the computed
+ * values.  What dti_stats_write describes.
+ */
+DTI_EXTERN void dti_stats_column(const struct dti_result *res, int values,
+                                 size_t node, double *out);
+
+/*
+ * The nodes compared within aggregate `node`: with values = 1 its scored
+ * children (those dti_stats_write correlates); with values = 0 the scored
+ * indicators below it, at any depth (only indicators have figures), each
+ * once, in the framework's order.  out has room for
+ * dti_framework_node_count(fw) indices; returns how many it holds (0 for
+ * an indicator or a node out of range).
+ */
+DTI_EXTERN size_t dti_stats_members(const struct dti_framework *fw, size_t node,
+                                    int values, size_t *out);
+
+/*
+ * The correlation matrix of two lists of nodes of a result: out[i * ncols
+ * + j] is the correlation (Pearson's or Spearman's, over the units that
+ * have both, as dti_corr_pearson and dti_corr_spearman) of the columns
+ * (dti_stats_column) of rows[i] and cols[j]; NaN where it is undefined
+ * (fewer than 2 pairs, no variance, an aggregate's figures).  The same
+ * list twice gives the symmetric matrix of those nodes, 1 on its diagonal
+ * wherever a column varies.  DTI_EARG for an empty list, a node out of
+ * range or an unknown method (field "rows[i]", "cols[j]", "method");
+ * DTI_ENOMEM.
+ */
+DTI_EXTERN enum dti_status
+dti_stats_corr_matrix(const struct dti_result *res, int values,
+                      enum dti_corr_method method, size_t nrows,
+                      const size_t *rows, size_t ncols, const size_t *cols,
+                      double *out, struct dti_error *err);
 
 struct dti_stats_opts {
 	int values;         /* 0: the figures of the leaves (as entered),

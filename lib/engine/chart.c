@@ -2515,3 +2515,1217 @@ done:
 	}
 	return svg_finish(&s, out, err);
 }
+
+/* ==== charts of the analyses ============================================== */
+
+/*
+ * Rank intervals (dti_uncertainty), Sobol indices (dti_sensitivity), a
+ * correlation heatmap and box plots, drawn with the helpers above so that
+ * they look like the other charts: the same fonts, ink, grid, legend and
+ * text alternative.  Their words are in a table of their own.
+ */
+
+enum aword {
+	A_T_RANKS,
+	A_T_SOBOL,
+	A_T_HEATMAP,
+	A_T_BOX,
+	A_INTERVAL,
+	A_MEDIAN_RANK,
+	A_NOMINAL,
+	A_RUNS,
+	A_BEST,
+	A_WORST,
+	A_FIRST,
+	A_TOTAL,
+	A_FIRST_SHORT,
+	A_TOTAL_SHORT,
+	A_CI,
+	A_NO_BOOT,
+	A_OUTPUT,
+	A_CORR,
+	A_IN_WEIGHTS,
+	A_IN_AGG,
+	A_IN_LOO,
+	A_VALUES_N,
+	A_OUTLIER,
+	A_OUTLIERS,
+	A_QUARTILES,
+	A_MIN,
+	A_MAX,
+	A_BOX_KEY,
+	A_ALL_SAME,
+	A_UNDEFINED
+};
+
+static const char *const awords[][2] = {
+    [A_T_RANKS] = {"Ranks under uncertainty",
+                   "Thứ hạng khi các lựa chọn thay đổi"},
+    [A_T_SOBOL] = {"Sensitivity of the ranking", "Độ nhạy của xếp hạng"},
+    [A_T_HEATMAP] = {"Correlations", "Tương quan"},
+    [A_T_BOX] = {"Distribution of the figures", "Phân bố số liệu"},
+    [A_INTERVAL] = {"5\xE2\x80\x93"
+                    "95 % of the ranks",
+                    "5\xE2\x80\x93"
+                    "95 % thứ hạng"},
+    [A_MEDIAN_RANK] = {"median rank", "hạng trung vị"},
+    [A_NOMINAL] = {"nominal rank", "hạng gốc"},
+    [A_RUNS] = {"runs", "lần tính"},
+    [A_BEST] = {"best", "cao nhất"},
+    [A_WORST] = {"worst", "thấp nhất"},
+    [A_FIRST] = {"First-order index", "Chỉ số bậc một"},
+    [A_TOTAL] = {"Total index", "Chỉ số tổng"},
+    [A_FIRST_SHORT] = {"first-order", "bậc một"},
+    [A_TOTAL_SHORT] = {"total", "tổng"},
+    [A_CI] = {"Whiskers: 5\xE2\x80\x93"
+              "95 % bootstrap interval",
+              "Râu: khoảng bootstrap 5\xE2\x80\x93"
+              "95 %"},
+    [A_NO_BOOT] = {"No bootstrap: no interval",
+                   "Không bootstrap: không có khoảng tin cậy"},
+    [A_OUTPUT] = {"Output: the units' mean absolute rank shift",
+                  "Đầu ra: độ lệch hạng tuyệt đối trung bình của các "
+                  "đơn vị"},
+    [A_CORR] = {"Correlation", "Hệ số tương quan"},
+    [A_IN_WEIGHTS] = {"Weights", "Trọng số"},
+    [A_IN_AGG] = {"Aggregation", "Phép tổng hợp"},
+    [A_IN_LOO] = {"One indicator left out", "Bỏ một chỉ số"},
+    [A_VALUES_N] = {"values", "giá trị"},
+    [A_OUTLIER] = {"outlier", "giá trị ngoại lai"},
+    [A_OUTLIERS] = {"outliers", "giá trị ngoại lai"},
+    [A_QUARTILES] = {"quartiles", "tứ phân vị"},
+    [A_MIN] = {"min", "nhỏ nhất"},
+    [A_MAX] = {"max", "lớn nhất"},
+    [A_BOX_KEY] = {"Box: first to third quartile; line: median; whiskers: "
+                   "to 1.5 times the box; orange dots: outliers",
+                   "Hộp: từ tứ phân vị thứ nhất đến thứ ba; vạch: trung "
+                   "vị; râu: đến 1,5 lần chiều dài hộp; chấm cam: giá trị "
+                   "ngoại lai"},
+    [A_ALL_SAME] = {"every value the same", "mọi giá trị như nhau"},
+    [A_UNDEFINED] = {"undefined", "không xác định"},
+};
+
+static const char *atr(const struct svg *s, enum aword w)
+{
+	return awords[w][s->vi];
+}
+
+/* v with at most d decimals, no trailing zeros, the language's mark. */
+static void put_trimmed(const struct svg *s, struct dti_buf *b, double v, int d)
+{
+	size_t at = b->len;
+	dti_buf_add_trimmed(b, v, d);
+	if (dti_buf_status(b) == DTI_OK)
+		for (size_t i = at; i < b->len; i++)
+			if (b->data[i] == '.')
+				b->data[i] = s->mark;
+}
+
+/* v with four significant digits (more left of the mark, no exponent). */
+static void put_sig(const struct svg *s, struct dti_buf *b, double v)
+{
+	if (isnan(v)) {
+		dti_buf_adds(b, tr(s, W_NO_VALUE));
+		return;
+	}
+	int d = 0;
+	if (v != 0)
+		d = 3 - (int)floor(log10(fabs(v)));
+	put_trimmed(s, b, v, d < 0 ? 0 : d > 10 ? 10 : d);
+}
+
+/* The name of node k in the chart's language, else the other, else its
+   code. */
+static const char *node_name(const struct svg *s,
+                             const struct dti_framework *fw, size_t k)
+{
+	struct dti_node_info ni;
+	dti_framework_node(fw, k, &ni);
+	const char *a = s->vi ? ni.name_vi : ni.name_en;
+	const char *b = s->vi ? ni.name_en : ni.name_vi;
+	return a && *a ? a : b && *b ? b : ni.code;
+}
+
+/* "<title>" + text + "</title>" */
+static void title_el(struct svg *s, struct dti_buf *tmp)
+{
+	dti_buf_adds(&s->b, "<title>");
+	xml(&s->b, tmp->data ? tmp->data : "", tmp->len);
+	dti_buf_adds(&s->b, "</title>");
+	scratch_reset(s, tmp);
+}
+
+/* ---- rank intervals ------------------------------------------------------ */
+
+#define RANK_ROW 18
+
+enum dti_status dti_chart_ranks(const struct dti_chart_opts *o,
+                                const struct dti_ua_result *r,
+                                struct dti_buf *out, struct dti_error *err)
+{
+	struct svg s;
+	const char **names = NULL;
+	char f[48];
+	enum dti_status st = svg_start(&s, o, out, err);
+	if (!st && !r)
+		st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "r",
+		                 "no uncertainty analysis");
+	if (!st && (!r->ds || !r->units || r->n == 0))
+		st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "n",
+		                 "no units to draw");
+	if (!st && !(names = malloc(r->n * sizeof *names)))
+		st = dti_err_nomem(err);
+	double worst = 2;
+	size_t nunits = st ? 0 : dti_dataset_unit_count(r->ds);
+	for (size_t i = 0; !st && i < r->n; i++) {
+		const struct dti_ua_unit *u = &r->units[i];
+		snprintf(f, sizeof f, "units[%zu]", i);
+		if (u->unit >= nunits) {
+			st = dti_err_set(err, DTI_EARG, NULL, 0, 0, f,
+			                 "unit %zu: the data have %zu", u->unit,
+			                 nunits);
+			break;
+		}
+		struct dti_dataset_unit du;
+		dti_dataset_unit(r->ds, u->unit, &du);
+		names[i] = du.name && *du.name ? du.name : du.id;
+		if ((st = check_text(names[i], f, err)))
+			break;
+		int ranked = !isnan(u->median);
+		if (u->nominal < 0 ||
+		    (ranked &&
+		     !(isfinite(u->p5) && isfinite(u->p95) && u->p5 >= 1 &&
+		       u->p5 <= u->median && u->median <= u->p95))) {
+			st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, f,
+			                 "ranks out of order (nominal %d, 5 %% "
+			                 "%g, median %g, 95 %% %g)",
+			                 u->nominal, u->p5, u->median, u->p95);
+			break;
+		}
+		double w = ranked ? u->p95 : 0;
+		if (ranked && u->worst > w)
+			w = u->worst;
+		if (u->nominal > w)
+			w = u->nominal;
+		if (w > worst)
+			worst = w;
+	}
+	if (st)
+		goto done;
+
+	const struct dti_framework *fw = dti_dataset_framework(r->ds);
+	s.w = s.o.width ? s.o.width : 640;
+	double top = title_height(&s);
+	double legend_y = top + 12, py0 = top + 22 + 18;
+	double label_w = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		double t = text_width(names[i], strlen(names[i]), 12);
+		if (t > label_w)
+			label_w = t;
+	}
+	if (label_w > 0.35 * s.w)
+		label_w = 0.35 * s.w;
+	label_w += 10;
+	double x0 = 12 + label_w, x1 = s.w - 20;
+	if (x1 - x0 < 60) {
+		st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "width",
+		                 "%d px is too narrow for these names and "
+		                 "ranks (at least %d)",
+		                 s.o.width, (int)ceil(s.w - (x1 - x0) + 60));
+		goto done;
+	}
+	double chrome = py0 + 16 + 18 + 8, row = RANK_ROW;
+	if (s.o.height) {
+		row = (s.o.height - chrome) / (double)r->n;
+		if (row > 2 * RANK_ROW)
+			row = 2 * RANK_ROW;
+		if (row < 8) {
+			st =
+			    dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "height",
+			                "%d px leaves no room for %zu rows "
+			                "(at least %d)",
+			                s.o.height, r->n,
+			                (int)ceil(chrome + 8.0 * (double)r->n));
+			goto done;
+		}
+		s.h = s.o.height;
+	} else {
+		s.h = ceil(chrome + row * (double)r->n);
+		if (s.h > DTI_CHART_MAX_SIZE) {
+			st = dti_err_set(
+			    err, DTI_ELIMIT, NULL, 0, 0, "n",
+			    "%zu units make a chart taller than %d px: "
+			    "draw at most %d",
+			    r->n, DTI_CHART_MAX_SIZE,
+			    (int)floor((DTI_CHART_MAX_SIZE - chrome) / row));
+			goto done;
+		}
+	}
+	double py1 = py0 + row * (double)r->n;
+	struct scale sc = {1, ceil(worst)};
+
+	/* the text alternative: every unit */
+	dti_buf_addf(
+	    &s.desc, "%s: %zu %s, %zu %s; ", node_name(&s, fw, r->node), r->n,
+	    tr(&s, r->n == 1 ? W_UNIT : W_UNITS), r->runs, atr(&s, A_RUNS));
+	dti_buf_addf(&s.desc, "%s (%s, %s).", atr(&s, A_NOMINAL),
+	             atr(&s, A_MEDIAN_RANK), atr(&s, A_INTERVAL));
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dti_ua_unit *u = &r->units[i];
+		dti_buf_addf(&s.desc, " %s: ", names[i]);
+		if (u->nominal > 0)
+			dti_buf_addf(&s.desc, "%d", u->nominal);
+		else
+			dti_buf_adds(&s.desc, tr(&s, W_NOT_RANKED));
+		if (!isnan(u->median)) {
+			dti_buf_adds(&s.desc, " (");
+			put_trimmed(&s, &s.desc, u->median, 1);
+			dti_buf_adds(&s.desc, ", ");
+			put_trimmed(&s, &s.desc, u->p5, 1);
+			dti_buf_adds(&s.desc, "\xE2\x80\x93");
+			put_trimmed(&s, &s.desc, u->p95, 1);
+			dti_buf_addc(&s.desc, ')');
+		}
+		dti_buf_addc(&s.desc, i + 1 < r->n ? ';' : '.');
+	}
+	char title[512];
+	snprintf(title, sizeof title, "%s: %s", atr(&s, A_T_RANKS),
+	         node_name(&s, fw, r->node));
+	svg_begin(&s, title);
+
+	/* the legend: interval, median, nominal rank */
+	{
+		double lx = 12, ly = legend_y;
+		dti_buf_adds(&s.b, "<line");
+		attr(&s.b, "x1", lx);
+		attr(&s.b, "y1", ly - 4);
+		attr(&s.b, "x2", lx + 22);
+		attr(&s.b, "y2", ly - 4);
+		dti_buf_addf(&s.b,
+		             " stroke=\"%s\" stroke-width=\"3\" "
+		             "stroke-linecap=\"round\"/>\n",
+		             series_colour[0]);
+		text(&s, lx + 28, ly, NULL, 11, INK, NULL, atr(&s, A_INTERVAL),
+		     0);
+		lx += 28 +
+		      text_width(atr(&s, A_INTERVAL),
+		                 strlen(atr(&s, A_INTERVAL)), 11) +
+		      18;
+		marker(&s, 0, lx + 6, ly - 4, 4, series_colour[0], "#ffffff");
+		text(&s, lx + 16, ly, NULL, 11, INK, NULL,
+		     atr(&s, A_MEDIAN_RANK), 0);
+		lx += 16 +
+		      text_width(atr(&s, A_MEDIAN_RANK),
+		                 strlen(atr(&s, A_MEDIAN_RANK)), 11) +
+		      18;
+		marker(&s, 3, lx + 6, ly - 4, 4.5, "none", HIGHLIGHT);
+		text(&s, lx + 16, ly, NULL, 11, INK, NULL, atr(&s, A_NOMINAL),
+		     0);
+	}
+	/* bands, grid and ticks */
+	for (size_t i = 1; i < r->n; i += 2)
+		rect(&s, 12, py0 + row * (double)i, x1 + 8 - 12, row,
+		     "#f5f5f5");
+	double step = ceil(nice_step(sc.hi - sc.lo, 6));
+	if (step < 1)
+		step = 1;
+	for (double t = 1; t <= sc.hi + 1e-9;) {
+		double x = scale_at(&sc, t, x0, x1);
+		line(&s, x, py0 - 2, x, py1 + 2, GRIDLINE, 1, NULL);
+		put_trimmed(&s, &s.tip, t, 0);
+		text(&s, x, py0 - 6, "middle", 10, MUTED, NULL,
+		     s.tip.data ? s.tip.data : "", 0);
+		text_buf(&s, x, py1 + 14, "middle", 10, MUTED, NULL, &s.tip, 0);
+		t = t < step ? step : t + step;
+	}
+	text(&s, (x0 + x1) / 2, py1 + 32, "middle", 11, INK, NULL,
+	     tr(&s, W_RANK_AXIS), 0);
+	/* the rows */
+	double fs = row < 14 ? floor(row * 0.8) : 12;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dti_ua_unit *u = &r->units[i];
+		double y = py0 + row * ((double)i + 0.5);
+		char suffix[48];
+		snprintf(suffix, sizeof suffix, "unit-%zu", i + 1);
+		dti_buf_adds(&s.b, "<g");
+		id_attr(&s, suffix);
+		dti_buf_addc(&s.b, '>');
+		dti_buf_addf(&s.tip, "%s: ", names[i]);
+		if (u->nominal > 0)
+			dti_buf_addf(&s.tip, "%s %d", atr(&s, A_NOMINAL),
+			             u->nominal);
+		else
+			dti_buf_addf(&s.tip, "%s", tr(&s, W_NOT_RANKED));
+		if (!isnan(u->median)) {
+			dti_buf_addf(&s.tip, ", %s ", atr(&s, A_MEDIAN_RANK));
+			put_trimmed(&s, &s.tip, u->median, 1);
+			dti_buf_addf(&s.tip, ", %s: ", atr(&s, A_INTERVAL));
+			put_trimmed(&s, &s.tip, u->p5, 1);
+			dti_buf_adds(&s.tip, "\xE2\x80\x93");
+			put_trimmed(&s, &s.tip, u->p95, 1);
+			dti_buf_addf(&s.tip, ", %s %d, %s %d", atr(&s, A_BEST),
+			             u->best, atr(&s, A_WORST), u->worst);
+		}
+		title_el(&s, &s.tip);
+		dti_buf_addc(&s.b, '\n');
+		text(&s, x0 - 8, y + fs * 0.35, "end", fs, INK, NULL, names[i],
+		     label_w - 10);
+		if (isnan(u->median)) {
+			text(&s, x0 + 4, y + fs * 0.35, NULL, fs, MUTED,
+			     " font-style=\"italic\"", tr(&s, W_NOT_RANKED), 0);
+		} else {
+			double a = scale_at(&sc, u->p5, x0, x1);
+			double b = scale_at(&sc, u->p95, x0, x1);
+			snprintf(suffix, sizeof suffix, "interval-%zu", i + 1);
+			dti_buf_adds(&s.b, "<line");
+			id_attr(&s, suffix);
+			attr(&s.b, "x1", a);
+			attr(&s.b, "y1", y);
+			attr(&s.b, "x2", b);
+			attr(&s.b, "y2", y);
+			dti_buf_addf(&s.b,
+			             " stroke=\"%s\" stroke-width=\"3\" "
+			             "stroke-linecap=\"round\"/>\n",
+			             series_colour[0]);
+			double rr = row < 14 ? row * 0.28 : 4;
+			marker(&s, 0, scale_at(&sc, u->median, x0, x1), y, rr,
+			       series_colour[0], "#ffffff");
+		}
+		if (u->nominal > 0)
+			marker(&s, 3, scale_at(&sc, u->nominal, x0, x1), y,
+			       row < 14 ? row * 0.32 : 4.5, "none", HIGHLIGHT);
+		dti_buf_adds(&s.b, "</g>\n");
+	}
+	svg_end(&s);
+done:
+	free(names);
+	if (st) {
+		svg_release(&s);
+		return st;
+	}
+	return svg_finish(&s, out, err);
+}
+
+/* ---- Sobol indices ------------------------------------------------------- */
+
+static const char *input_name(const struct svg *s, const char *name)
+{
+	if (strcmp(name, "weights") == 0)
+		return atr(s, A_IN_WEIGHTS);
+	if (strcmp(name, "aggregation") == 0)
+		return atr(s, A_IN_AGG);
+	if (strcmp(name, "leave_one_out") == 0)
+		return atr(s, A_IN_LOO);
+	return name;
+}
+
+/* "0.12 (0.08–0.16)" or "0.12" without an interval */
+static void put_index(const struct svg *s, struct dti_buf *b, double v,
+                      double lo, double hi)
+{
+	put_value(s, b, v);
+	if (!isnan(lo) && !isnan(hi)) {
+		dti_buf_adds(b, " (");
+		put_value(s, b, lo);
+		dti_buf_adds(b, "\xE2\x80\x93");
+		put_value(s, b, hi);
+		dti_buf_addc(b, ')');
+	}
+}
+
+enum dti_status dti_chart_sobol(const struct dti_chart_opts *o,
+                                const struct dti_sa_result *r,
+                                struct dti_buf *out, struct dti_error *err)
+{
+	struct svg s;
+	char f[64];
+	enum dti_status st = svg_start(&s, o, out, err);
+	if (!st && !r)
+		st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "r",
+		                 "no sensitivity analysis");
+	if (!st && (r->ninputs == 0 || r->ninputs > 3 || !r->fw))
+		st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "ninputs",
+		                 "%zu inputs: expected 1..3", r->ninputs);
+	double lo = 0, hi = 0;
+	int boot = 0;
+	for (size_t i = 0; !st && i < r->ninputs; i++) {
+		const struct dti_sa_input *in = &r->inputs[i];
+		snprintf(f, sizeof f, "inputs[%zu]", i);
+		if (!in->name)
+			st = dti_err_set(err, DTI_EARG, NULL, 0, 0, f,
+			                 "no name");
+		else
+			st = check_text(in->name, f, err);
+		double v[] = {in->first,    in->total,    in->first_lo,
+		              in->first_hi, in->total_lo, in->total_hi};
+		for (int k = 0; !st && k < 6; k++) {
+			if (isnan(v[k]))
+				continue;
+			if (!isfinite(v[k])) {
+				st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+				                 f, "not a finite number");
+				break;
+			}
+			lo = v[k] < lo ? v[k] : lo;
+			hi = v[k] > hi ? v[k] : hi;
+			boot |= k >= 2;
+		}
+	}
+	if (st) {
+		svg_release(&s);
+		return st;
+	}
+	struct scale sc = value_scale(&s, lo, hi);
+	struct entry ent[2] = {{atr(&s, A_FIRST), SW_BOX, 0},
+	                       {atr(&s, A_TOTAL), SW_BOX, 1}};
+	s.w = s.o.width ? s.o.width : 640;
+	double lh = legend_height(ent, 2, s.w - 24);
+	double top = title_height(&s) + lh + 6;
+	double label_w = 0;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const char *nm = input_name(&s, r->inputs[i].name);
+		double t = text_width(nm, strlen(nm), 12);
+		if (t > label_w)
+			label_w = t;
+	}
+	if (label_w > 0.35 * s.w)
+		label_w = 0.35 * s.w;
+	label_w += 10;
+	double value_w = (s.o.decimals + 4) * 6.6 + 8;
+	double x0 = 12 + label_w, x1 = s.w - 12 - value_w;
+	if (x1 - x0 < 40) {
+		svg_release(&s);
+		return dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "width",
+		                   "%d px is too narrow for these labels and "
+		                   "values (at least %d)",
+		                   s.o.width, (int)ceil(s.w - (x1 - x0) + 40));
+	}
+	double bar = 16, inner = 4, gap = 18, axis = 26, notes = 2 * 15 + 4;
+	double ni = (double)r->ninputs;
+	if (s.o.height) {
+		s.h = s.o.height;
+		bar = ((s.h - top - axis - notes - 8) / ni - gap - inner) / 2;
+		if (bar < 4) {
+			svg_release(&s);
+			return dti_err_set(
+			    err, DTI_EINVALID, NULL, 0, 0, "height",
+			    "%d px leaves no room for %zu bars (at least %d)",
+			    s.o.height, 2 * r->ninputs,
+			    (int)ceil(top + axis + notes + 8 +
+			              ni * (gap + inner + 8)));
+		}
+		if (bar > 40)
+			bar = 40;
+	}
+	double per = 2 * bar + inner + gap;
+	if (!s.o.height)
+		s.h = ceil(top + ni * per + axis + notes + 8);
+	double py0 = top, py1 = top + ni * per;
+	double base = scale_at(&sc, 0, x0, x1);
+
+	dti_buf_addf(&s.desc, "%s. ", atr(&s, A_OUTPUT));
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const struct dti_sa_input *in = &r->inputs[i];
+		dti_buf_addf(&s.desc, "%s%s: %s ", i ? "; " : "",
+		             input_name(&s, in->name), atr(&s, A_FIRST_SHORT));
+		put_index(&s, &s.desc, in->first, in->first_lo, in->first_hi);
+		dti_buf_addf(&s.desc, ", %s ", atr(&s, A_TOTAL_SHORT));
+		put_index(&s, &s.desc, in->total, in->total_lo, in->total_hi);
+	}
+	dti_buf_addc(&s.desc, '.');
+	char title[512];
+	snprintf(title, sizeof title, "%s: %s", atr(&s, A_T_SOBOL),
+	         node_name(&s, r->fw, r->node));
+	svg_begin(&s, title);
+	legend(&s, title_height(&s), ent, 2);
+
+	double tk[16];
+	size_t nt = ticks(&sc, 5, tk, 16);
+	for (size_t t = 0; t < nt; t++) {
+		double x = scale_at(&sc, tk[t], x0, x1);
+		line(&s, x, py0, x, py1, GRIDLINE, 1, NULL);
+		put_tick(&s, &s.tip, tk[t]);
+		text_buf(&s, x, py1 + 15, "middle", 10, MUTED, NULL, &s.tip, 0);
+	}
+	line(&s, base, py0, base, py1, MUTED, 1, NULL);
+	double vsize = bar * 0.8 < 8 ? 8 : bar * 0.8 > 11 ? 11 : bar * 0.8;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const struct dti_sa_input *in = &r->inputs[i];
+		const char *nm = input_name(&s, in->name);
+		double gy = py0 + (double)i * per + gap / 2;
+		text(&s, x0 - 6, gy + bar + inner / 2 + 4, "end", 12, INK, NULL,
+		     nm, label_w - 10);
+		for (int k = 0; k < 2; k++) {
+			double v = k ? in->total : in->first;
+			double a = k ? in->total_lo : in->first_lo;
+			double b = k ? in->total_hi : in->first_hi;
+			double y = gy + (double)k * (bar + inner);
+			double cy = y + bar / 2;
+			const char *kind = k ? "total" : "first";
+			if (isnan(v)) {
+				dti_buf_adds(&s.tip, tr(&s, W_NO_VALUE));
+				text_buf(&s, base + 4, cy + vsize * 0.35, NULL,
+				         vsize, MUTED, " font-style=\"italic\"",
+				         &s.tip, 0);
+				continue;
+			}
+			double xv = scale_at(&sc, v, x0, x1);
+			char suffix[48];
+			snprintf(suffix, sizeof suffix, "%s-%zu", kind, i + 1);
+			dti_buf_adds(&s.b, "<rect");
+			id_attr(&s, suffix);
+			attr(&s.b, "x", xv < base ? xv : base);
+			attr(&s.b, "y", y);
+			attr(&s.b, "width", fabs(xv - base));
+			attr(&s.b, "height", bar);
+			dti_buf_addf(&s.b, " fill=\"%s\"", series_colour[k]);
+			dti_buf_addf(&s.tip, "%s \xE2\x80\x93 %s: ", nm,
+			             atr(&s, k ? A_TOTAL : A_FIRST));
+			put_index(&s, &s.tip, v, a, b);
+			tip_close(&s, "rect");
+			double xend = xv > base ? xv : base;
+			if (!isnan(a) && !isnan(b)) {
+				double xa = scale_at(&sc, a, x0, x1);
+				double xb = scale_at(&sc, b, x0, x1);
+				snprintf(suffix, sizeof suffix, "%s-%zu-ci",
+				         kind, i + 1);
+				dti_buf_adds(&s.b, "<line");
+				id_attr(&s, suffix);
+				attr(&s.b, "x1", xa);
+				attr(&s.b, "y1", cy);
+				attr(&s.b, "x2", xb);
+				attr(&s.b, "y2", cy);
+				dti_buf_addf(&s.b,
+				             " stroke=\"%s\" "
+				             "stroke-width=\"1.5\"/>\n",
+				             INK);
+				line(&s, xa, cy - bar * 0.3, xa, cy + bar * 0.3,
+				     INK, 1.5, NULL);
+				line(&s, xb, cy - bar * 0.3, xb, cy + bar * 0.3,
+				     INK, 1.5, NULL);
+				if (xb > xend)
+					xend = xb;
+			}
+			put_value(&s, &s.tip, v);
+			text_buf(&s, xend + 4, cy + vsize * 0.35, NULL, vsize,
+			         INK, NULL, &s.tip, 0);
+		}
+	}
+	dti_buf_addf(&s.tip, "%s; N = %zu, %zu %s.", atr(&s, A_OUTPUT), r->n,
+	             r->runs, atr(&s, A_RUNS));
+	text_buf(&s, 12, py1 + axis + 12, NULL, 10, MUTED,
+	         " font-style=\"italic\"", &s.tip, s.w - 24);
+	text(&s, 12, py1 + axis + 27, NULL, 10, MUTED, " font-style=\"italic\"",
+	     atr(&s, boot ? A_CI : A_NO_BOOT), s.w - 24);
+	svg_end(&s);
+	return svg_finish(&s, out, err);
+}
+
+/* ---- correlation heatmap ------------------------------------------------- */
+
+/* A correlation as written: "undefined" for NaN. */
+static void put_corr(const struct svg *s, struct dti_buf *b, double v)
+{
+	if (isnan(v))
+		dti_buf_adds(b, atr(s, A_UNDEFINED));
+	else
+		put_value(s, b, v);
+}
+
+/* The colour of a correlation: orange at -1, near white at 0, blue at 1,
+   mixed in sRGB; *white: whether white text reads better on it. */
+static void diverging(double t, char hex[8], int *white)
+{
+	static const int neg[3] = {179, 88, 6}, mid[3] = {247, 247, 247},
+	                 pos[3] = {33, 102, 172};
+	t = t < -1 ? -1 : t > 1 ? 1 : t;
+	const int *end = t < 0 ? neg : pos;
+	double a = fabs(t), lum = 0;
+	int c[3];
+	for (int k = 0; k < 3; k++) {
+		c[k] = (int)lround(mid[k] + (end[k] - mid[k]) * a);
+		double v = c[k] / 255.0;
+		v = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+		lum += (k == 0 ? 0.2126 : k == 1 ? 0.7152 : 0.0722) * v;
+	}
+	snprintf(hex, 8, "#%02x%02x%02x", c[0], c[1], c[2]);
+	/* contrast with white against contrast with INK (luminance 0.0103) */
+	*white = 1.05 / (lum + 0.05) > (lum + 0.05) / 0.0603;
+}
+
+static enum dti_status check_labels(size_t n, const char *const *l,
+                                    const char *what, struct dti_error *err)
+{
+	char f[48];
+	if (n == 0 || n > DTI_CHART_MAX_MATRIX)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, what,
+		                   "%zu labels: a heatmap has 1..%d", n,
+		                   DTI_CHART_MAX_MATRIX);
+	if (!l)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, what,
+		                   "no labels");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(f, sizeof f, "%s[%zu]", what, i);
+		if (!l[i])
+			return dti_err_set(err, DTI_EARG, NULL, 0, 0, f,
+			                   "no label");
+		enum dti_status st = check_text(l[i], f, err);
+		if (st)
+			return st;
+	}
+	return DTI_OK;
+}
+
+enum dti_status dti_chart_heatmap(const struct dti_chart_opts *o, size_t nrows,
+                                  const char *const *rows, size_t ncols,
+                                  const char *const *cols, const double *r,
+                                  struct dti_buf *out, struct dti_error *err)
+{
+	struct svg s;
+	enum dti_status st = svg_start(&s, o, out, err);
+	if (!st)
+		st = check_labels(nrows, rows, "rows", err);
+	if (!st)
+		st = check_labels(ncols, cols, "cols", err);
+	if (!st && !r)
+		st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "r", "no matrix");
+	for (size_t i = 0; !st && i < nrows * ncols; i++) {
+		if (isnan(r[i]))
+			continue;
+		if (!isfinite(r[i]) || r[i] < -1 - 1e-9 || r[i] > 1 + 1e-9) {
+			char f[48];
+			snprintf(f, sizeof f, "r[%zu]", i);
+			st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, f,
+			                 "%g: a correlation is in -1..1", r[i]);
+		}
+	}
+	if (st) {
+		svg_release(&s);
+		return st;
+	}
+	/* the same labels both ways: a symmetric matrix, said once */
+	int square = nrows == ncols;
+	for (size_t i = 0; square && i < nrows; i++)
+		square = strcmp(rows[i], cols[i]) == 0;
+
+	double label_w = 0, col_w = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		double t = text_width(rows[i], strlen(rows[i]), 12);
+		label_w = t > label_w ? t : label_w;
+	}
+	for (size_t j = 0; j < ncols; j++) {
+		double t = text_width(cols[j], strlen(cols[j]), 11);
+		col_w = t > col_w ? t : col_w;
+	}
+	label_w = (label_w > 200 ? 200 : label_w) + 10;
+	col_w = col_w > 140 ? 140 : col_w;
+	double need = text_width("-0.", 3, 11) +
+	              text_width("0000000000", (size_t)s.o.decimals, 11) + 8;
+	double cell = need > 30 ? ceil(need) : 30;
+	double legend_w = 200, slant = (col_w + 11) * 0.7071;
+	double gx = 12 + label_w;
+	if (s.o.width) {
+		double fit_w =
+		    floor((s.o.width - gx - 12 - slant) / (double)ncols);
+		if (fit_w < cell)
+			cell = fit_w;
+	}
+	double top = title_height(&s) + slant + 8;
+	double chrome_below = 16 + 14 + 10 + 16 + 8;
+	if (s.o.height) {
+		double fit_h =
+		    floor((s.o.height - top - chrome_below) / (double)nrows);
+		if (fit_h < cell)
+			cell = fit_h;
+	}
+	if (cell < 8) {
+		int by_h =
+		    s.o.height && floor((s.o.height - top - chrome_below) /
+		                        (double)nrows) < 8;
+		svg_release(&s);
+		return by_h
+		           ? dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+		                         "height",
+		                         "%d px leaves no room for %zu rows "
+		                         "of cells (at least %d)",
+		                         s.o.height, nrows,
+		                         (int)ceil(top + chrome_below +
+		                                   8.0 * (double)nrows))
+		           : dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "width",
+		                         "%d px is too narrow for %zu columns "
+		                         "of cells (at least %d)",
+		                         s.o.width, ncols,
+		                         (int)ceil(gx + 12 + slant +
+		                                   8.0 * (double)ncols));
+	}
+	int show_values = cell >= need;
+	double gy = top, gw = cell * (double)ncols, gh = cell * (double)nrows;
+	double natural_w = gx + gw - cell / 2 + slant + 12;
+	if (natural_w < 24 + legend_w)
+		natural_w = 24 + legend_w;
+	if (s.o.show_title) {
+		/* room for the title, up to a point */
+		const char *t = s.o.title ? s.o.title : atr(&s, A_T_HEATMAP);
+		double tw = text_width(t, strlen(t), 15) * 1.1 + 24;
+		tw = tw > 960 ? 960 : tw;
+		natural_w = tw > natural_w ? tw : natural_w;
+	}
+	s.w = s.o.width ? s.o.width : ceil(natural_w);
+	if (legend_w > s.w - 24)
+		legend_w = s.w - 24;
+	double ly = gy + gh + 16;
+	s.h = s.o.height ? s.o.height : ceil(ly + chrome_below - 16);
+
+	/* the text alternative: each pair once when symmetric */
+	int any_nan = 0;
+	dti_buf_addf(&s.desc, "%s, %zu \xC3\x97 %zu:", atr(&s, A_CORR), nrows,
+	             ncols);
+	for (size_t i = 0; i < nrows; i++)
+		for (size_t j = square ? i + 1 : 0; j < ncols; j++) {
+			dti_buf_addf(&s.desc, " %s \xE2\x80\x93 %s ", rows[i],
+			             cols[j]);
+			put_corr(&s, &s.desc, r[i * ncols + j]);
+			dti_buf_addc(&s.desc, ';');
+		}
+	if (s.desc.len && s.desc.data[s.desc.len - 1] == ';')
+		s.desc.data[s.desc.len - 1] = '.';
+	for (size_t i = 0; i < nrows * ncols; i++)
+		any_nan |= isnan(r[i]);
+	svg_begin(&s, atr(&s, A_T_HEATMAP));
+	dti_buf_adds(&s.b, "<defs><linearGradient");
+	id_attr(&s, "scale");
+	dti_buf_adds(&s.b, " x1=\"0\" y1=\"0\" x2=\"1\" y2=\"0\">");
+	for (int k = 0; k <= 8; k++) {
+		char hex[8];
+		int wh;
+		diverging(-1 + k * 0.25, hex, &wh);
+		dti_buf_adds(&s.b, "<stop offset=\"");
+		num(&s.b, k / 8.0);
+		dti_buf_addf(&s.b, "\" stop-color=\"%s\"/>", hex);
+	}
+	dti_buf_adds(&s.b, "</linearGradient>");
+	if (any_nan) {
+		dti_buf_adds(&s.b, "<pattern");
+		id_attr(&s, "hatch");
+		dti_buf_adds(&s.b, " width=\"6\" height=\"6\" "
+		                   "patternUnits=\"userSpaceOnUse\" "
+		                   "patternTransform=\"rotate(45)\">"
+		                   "<rect width=\"6\" height=\"6\" "
+		                   "fill=\"#f2f2f2\"/>"
+		                   "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
+		                   "stroke=\"#8c8c8c\" stroke-width=\"2\"/>"
+		                   "</pattern>");
+	}
+	dti_buf_adds(&s.b, "</defs>\n");
+	char hatch[DTI_CHART_PREFIX_MAX + 16];
+	snprintf(hatch, sizeof hatch, "url(#%s-hatch)", s.o.id_prefix);
+
+	/* the labels */
+	for (size_t i = 0; i < nrows; i++)
+		text(&s, gx - 6, gy + cell * ((double)i + 0.5) + 4, "end", 12,
+		     INK, NULL, rows[i], label_w - 10);
+	for (size_t j = 0; j < ncols; j++) {
+		double cx = gx + cell * ((double)j + 0.5), cy = gy - 6;
+		struct dti_buf *t = &s.tip;
+		dti_buf_adds(t, " transform=\"rotate(-45 ");
+		num(t, cx);
+		dti_buf_addc(t, ' ');
+		num(t, cy);
+		dti_buf_adds(t, ")\"");
+		if (dti_buf_status(t) == DTI_OK)
+			text(&s, cx, cy, NULL, 11, INK, t->data, cols[j],
+			     col_w);
+		scratch_reset(&s, t);
+	}
+	/* the cells */
+	double vfs = cell < 30 ? floor(cell * 0.36) : 11;
+	for (size_t i = 0; i < nrows; i++)
+		for (size_t j = 0; j < ncols; j++) {
+			double v = r[i * ncols + j];
+			double x = gx + cell * (double)j,
+			       y = gy + cell * (double)i;
+			char hex[8], suffix[48];
+			int white = 0;
+			if (!isnan(v))
+				diverging(v, hex, &white);
+			snprintf(suffix, sizeof suffix, "cell-%zu-%zu", i + 1,
+			         j + 1);
+			dti_buf_adds(&s.b, "<rect");
+			id_attr(&s, suffix);
+			attr(&s.b, "x", x + 0.5);
+			attr(&s.b, "y", y + 0.5);
+			attr(&s.b, "width", cell - 1);
+			attr(&s.b, "height", cell - 1);
+			dti_buf_addf(&s.b, " fill=\"%s\"",
+			             isnan(v) ? hatch : hex);
+			dti_buf_addf(&s.tip, "%s \xE2\x80\x93 %s: ", rows[i],
+			             cols[j]);
+			put_corr(&s, &s.tip, v);
+			tip_close(&s, "rect");
+			if (!show_values)
+				continue;
+			if (isnan(v))
+				dti_buf_adds(&s.tip, "\xE2\x80\x93");
+			else
+				put_value(&s, &s.tip, v);
+			text_buf(&s, x + cell / 2, y + cell / 2 + vfs * 0.35,
+			         "middle", vfs,
+			         isnan(v) ? MUTED
+			         : white  ? "#ffffff"
+			                  : INK,
+			         NULL, &s.tip, 0);
+		}
+	/* the legend: the scale from -1 to 1 */
+	text(&s, 12, ly + 10, NULL, 11, INK, " font-weight=\"bold\"",
+	     atr(&s, A_CORR), 0);
+	dti_buf_addf(&s.b, "<rect x=\"12\"");
+	attr(&s.b, "y", ly + 16);
+	attr(&s.b, "width", legend_w);
+	dti_buf_addf(&s.b, " height=\"10\" fill=\"url(#%s-scale)\"/>\n",
+	             s.o.id_prefix);
+	for (int k = 0; k <= 4; k++) {
+		double x = 12 + legend_w * k / 4.0;
+		line(&s, x, ly + 26, x, ly + 30, MUTED, 1, NULL);
+		put_tick(&s, &s.tip, -1 + 0.5 * k);
+		text_buf(&s, x, ly + 40,
+		         k == 0   ? "start"
+		         : k == 4 ? "end"
+		                  : "middle",
+		         10, MUTED, NULL, &s.tip, 0);
+	}
+	svg_end(&s);
+	return svg_finish(&s, out, err);
+}
+
+/* ---- box plots ----------------------------------------------------------- */
+
+struct box {
+	size_t m; /* values present */
+	double min, q1, med, q3, max, wlo, whi;
+	size_t nout;
+	struct sorted *v; /* the values, sorted; id: the unit's name */
+};
+
+/* R's quantile type 7 of sorted v[0..m) */
+static double quantile7(const struct sorted *v, size_t m, double p)
+{
+	double h = (double)(m - 1) * p;
+	size_t lo = (size_t)floor(h);
+	double fr = h - (double)lo;
+	return lo + 1 < m ? v[lo].v + fr * (v[lo + 1].v - v[lo].v) : v[lo].v;
+}
+
+static int box_outlier(const struct box *b, double v)
+{
+	double iqr = b->q3 - b->q1;
+	return v < b->q1 - 1.5 * iqr || v > b->q3 + 1.5 * iqr;
+}
+
+#define BOX_ROW 42
+
+enum dti_status dti_chart_boxplot(const struct dti_chart_opts *o, size_t ncols,
+                                  const struct dti_chart_column *cols,
+                                  int shared, struct dti_buf *out,
+                                  struct dti_error *err)
+{
+	struct svg s;
+	struct box *bx = NULL;
+	char f[64];
+	enum dti_status st = svg_start(&s, o, out, err);
+	if (!st && (ncols == 0 || ncols > DTI_CHART_MAX_BARS))
+		st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "ncols",
+		                 "%zu columns: a box plot has 1..%d", ncols,
+		                 DTI_CHART_MAX_BARS);
+	if (!st && !cols)
+		st = dti_err_set(err, DTI_EARG, NULL, 0, 0, "cols",
+		                 "no columns");
+	if (!st && !(bx = calloc(ncols, sizeof *bx)))
+		st = dti_err_nomem(err);
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t c = 0; !st && c < ncols; c++) {
+		const struct dti_chart_column *col = &cols[c];
+		struct box *b = &bx[c];
+		snprintf(f, sizeof f, "cols[%zu]", c);
+		if (!col->label || (col->n && !col->values) ||
+		    col->n > DTI_CHART_MAX_ITEMS) {
+			st = dti_err_set(err, DTI_EARG, NULL, 0, 0, f,
+			                 "a column needs a label and 0..%d "
+			                 "values",
+			                 DTI_CHART_MAX_ITEMS);
+			break;
+		}
+		if ((st = check_text(col->label, f, err)) ||
+		    (st = check_text(col->name, f, err)))
+			break;
+		if (col->n && !(b->v = malloc(col->n * sizeof *b->v))) {
+			st = dti_err_nomem(err);
+			break;
+		}
+		for (size_t i = 0; i < col->n; i++) {
+			double v = col->values[i];
+			if (isnan(v))
+				continue;
+			if (!isfinite(v)) {
+				snprintf(f, sizeof f, "cols[%zu].values[%zu]",
+				         c, i);
+				st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+				                 f, "not a finite number");
+				break;
+			}
+			const char *u = col->units ? col->units[i] : NULL;
+			if (u && (st = check_text(u, f, err)))
+				break;
+			/* id orders ties; the unit's name, else "" */
+			b->v[b->m++] = (struct sorted){v, u ? u : "", u};
+		}
+		if (st)
+			break;
+		if (!b->m)
+			continue;
+		qsort(b->v, b->m, sizeof *b->v, by_value);
+		b->min = b->v[0].v;
+		b->max = b->v[b->m - 1].v;
+		b->q1 = quantile7(b->v, b->m, 0.25);
+		b->med = quantile7(b->v, b->m, 0.5);
+		b->q3 = quantile7(b->v, b->m, 0.75);
+		b->wlo = b->max;
+		b->whi = b->min;
+		for (size_t i = 0; i < b->m; i++) {
+			double v = b->v[i].v;
+			if (box_outlier(b, v)) {
+				b->nout++;
+				continue;
+			}
+			b->wlo = v < b->wlo ? v : b->wlo;
+			b->whi = v > b->whi ? v : b->whi;
+		}
+		lo = b->min < lo ? b->min : lo;
+		hi = b->max > hi ? b->max : hi;
+	}
+	if (!st && lo > hi)
+		st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "cols",
+		                 "every value is missing: nothing to draw");
+	if (st)
+		goto done;
+
+	int fixed = s.o.scale_min < s.o.scale_max;
+	struct scale all = value_scale(&s, lo, hi);
+	if (!shared && !fixed) {
+		/* value_scale reaches zero; a row's own scale does not */
+		all.lo = lo;
+		all.hi = hi;
+	}
+	s.w = s.o.width ? s.o.width : 640;
+	double top = title_height(&s) + 8;
+	double label_w = 0;
+	for (size_t c = 0; c < ncols; c++) {
+		double t = text_width(cols[c].label, strlen(cols[c].label), 12);
+		label_w = t > label_w ? t : label_w;
+	}
+	if (label_w > 0.3 * s.w)
+		label_w = 0.3 * s.w;
+	label_w += 10;
+	double x0 = 12 + label_w + 6, x1 = s.w - 16;
+	if (x1 - x0 < 60) {
+		st = dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "width",
+		                 "%d px is too narrow for these labels (at "
+		                 "least %d)",
+		                 s.o.width, (int)ceil(s.w - (x1 - x0) + 60));
+		goto done;
+	}
+	int own = !shared && !fixed;
+	double axis = own ? 0 : 26, key = 20;
+	double row = BOX_ROW;
+	if (s.o.height) {
+		row = (s.o.height - top - axis - key - 8) / (double)ncols;
+		if (row < 24) {
+			st =
+			    dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "height",
+			                "%d px leaves no room for %zu rows "
+			                "(at least %d)",
+			                s.o.height, ncols,
+			                (int)ceil(top + axis + key + 8 +
+			                          24.0 * (double)ncols));
+			goto done;
+		}
+		if (row > 2 * BOX_ROW)
+			row = 2 * BOX_ROW;
+		s.h = s.o.height;
+	} else {
+		s.h = ceil(top + row * (double)ncols + axis + key + 8);
+	}
+	double py0 = top, py1 = top + row * (double)ncols;
+
+	/* the text alternative: each row's five numbers */
+	for (size_t c = 0; c < ncols; c++) {
+		const struct box *b = &bx[c];
+		dti_buf_addf(&s.desc, "%s%s: ", c ? " " : "",
+		             cols[c].name ? cols[c].name : cols[c].label);
+		if (!b->m) {
+			dti_buf_addf(&s.desc, "%s.", tr(&s, W_NO_VALUE));
+			continue;
+		}
+		dti_buf_addf(&s.desc, "%zu %s, %s ", b->m, atr(&s, A_VALUES_N),
+		             atr(&s, A_MIN));
+		put_sig(&s, &s.desc, b->min);
+		dti_buf_addf(&s.desc, ", %s ", atr(&s, A_QUARTILES));
+		put_sig(&s, &s.desc, b->q1);
+		dti_buf_adds(&s.desc, " \xE2\x80\x93 ");
+		put_sig(&s, &s.desc, b->q3);
+		dti_buf_addf(&s.desc, ", %s ", tr(&s, W_MEDIAN));
+		put_sig(&s, &s.desc, b->med);
+		dti_buf_addf(&s.desc, ", %s ", atr(&s, A_MAX));
+		put_sig(&s, &s.desc, b->max);
+		dti_buf_addf(&s.desc, ", %zu %s.", b->nout,
+		             atr(&s, b->nout == 1 ? A_OUTLIER : A_OUTLIERS));
+	}
+	svg_begin(&s, atr(&s, A_T_BOX));
+
+	if (!own) {
+		double tk[16];
+		size_t nt = ticks(&all, 5, tk, 16);
+		for (size_t t = 0; t < nt; t++) {
+			double x = scale_at(&all, tk[t], x0, x1);
+			line(&s, x, py0, x, py1, GRIDLINE, 1, NULL);
+			put_tick(&s, &s.tip, tk[t]);
+			text_buf(&s, x, py1 + 15, "middle", 10, MUTED, NULL,
+			         &s.tip, 0);
+		}
+	}
+	double bh = row * 0.36 > 18 ? 18 : row * 0.36;
+	for (size_t c = 0; c < ncols; c++) {
+		const struct box *b = &bx[c];
+		double cy = py0 + row * ((double)c + 0.5) - (own ? 4 : 0);
+		char suffix[48];
+		struct scale sc = all;
+		if (own && b->m) {
+			sc.lo = b->min;
+			sc.hi = b->max;
+		}
+		int flat = !(sc.hi > sc.lo);
+		if (flat) {
+			sc.lo -= 1;
+			sc.hi += 1;
+		}
+		snprintf(suffix, sizeof suffix, "row-%zu", c + 1);
+		dti_buf_adds(&s.b, "<g");
+		id_attr(&s, suffix);
+		dti_buf_addc(&s.b, '>');
+		dti_buf_addf(&s.tip, "%s",
+		             cols[c].name ? cols[c].name : cols[c].label);
+		if (b->m) {
+			dti_buf_addf(&s.tip, ": %zu %s, %s ", b->m,
+			             atr(&s, A_VALUES_N), atr(&s, A_MIN));
+			put_sig(&s, &s.tip, b->min);
+			dti_buf_addf(&s.tip, ", %s ", atr(&s, A_QUARTILES));
+			put_sig(&s, &s.tip, b->q1);
+			dti_buf_adds(&s.tip, " \xE2\x80\x93 ");
+			put_sig(&s, &s.tip, b->q3);
+			dti_buf_addf(&s.tip, ", %s ", tr(&s, W_MEDIAN));
+			put_sig(&s, &s.tip, b->med);
+			dti_buf_addf(&s.tip, ", %s ", atr(&s, A_MAX));
+			put_sig(&s, &s.tip, b->max);
+		}
+		title_el(&s, &s.tip);
+		dti_buf_addc(&s.b, '\n');
+		text(&s, x0 - 12, cy + 4, "end", 12, INK, NULL, cols[c].label,
+		     label_w - 10);
+		snprintf(suffix, sizeof suffix, "axis-%zu", c + 1);
+		dti_buf_adds(&s.b, "<line");
+		id_attr(&s, suffix);
+		attr(&s.b, "x1", x0);
+		attr(&s.b, "y1", cy);
+		attr(&s.b, "x2", x1);
+		attr(&s.b, "y2", cy);
+		dti_buf_addf(&s.b, " stroke=\"%s\"/>\n", GRIDLINE);
+		if (!b->m) {
+			text(&s, x0 + 4, cy - 4, NULL, 11, MUTED,
+			     " font-style=\"italic\"", tr(&s, W_NO_VALUE), 0);
+			dti_buf_adds(&s.b, "</g>\n");
+			continue;
+		}
+		if (own) {
+			if (flat) {
+				put_sig(&s, &s.tip, b->min);
+				dti_buf_addf(&s.tip, " (%s)",
+				             atr(&s, A_ALL_SAME));
+				text_buf(&s, (x0 + x1) / 2, cy + 18, "middle",
+				         9, MUTED, NULL, &s.tip, 0);
+			} else {
+				put_sig(&s, &s.tip, b->min);
+				text_buf(&s, x0, cy + 18, "start", 9, MUTED,
+				         NULL, &s.tip, 0);
+				put_sig(&s, &s.tip, b->max);
+				text_buf(&s, x1, cy + 18, "end", 9, MUTED, NULL,
+				         &s.tip, 0);
+			}
+		}
+		double xq1 = scale_at(&sc, b->q1, x0, x1);
+		double xq3 = scale_at(&sc, b->q3, x0, x1);
+		double xlo = scale_at(&sc, b->wlo, x0, x1);
+		double xhi = scale_at(&sc, b->whi, x0, x1);
+		line(&s, xlo, cy, xq1, cy, series_colour[0], 1.5, NULL);
+		line(&s, xq3, cy, xhi, cy, series_colour[0], 1.5, NULL);
+		line(&s, xlo, cy - bh / 3, xlo, cy + bh / 3, series_colour[0],
+		     1.5, NULL);
+		line(&s, xhi, cy - bh / 3, xhi, cy + bh / 3, series_colour[0],
+		     1.5, NULL);
+		rect_open(&s, xq1, cy - bh / 2, xq3 - xq1, bh, ramp[0]);
+		dti_buf_addf(&s.b, " stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+		             series_colour[0]);
+		/* the strip: every value but the outliers, jittered the
+		   same way every time */
+		if (b->m <= HIST_FROM)
+			for (size_t i = 0; i < b->m; i++) {
+				if (box_outlier(b, b->v[i].v))
+					continue;
+				double jy = (double)((i * 5) % 7) - 3;
+				dti_buf_adds(&s.b, "<circle");
+				attr(&s.b, "cx",
+				     scale_at(&sc, b->v[i].v, x0, x1));
+				attr(&s.b, "cy", cy + jy * bh / 8);
+				dti_buf_addf(&s.b,
+				             " r=\"2\" fill=\"%s\" "
+				             "fill-opacity=\"0.7\"/>\n",
+				             series_colour[0]);
+			}
+		double xm = scale_at(&sc, b->med, x0, x1);
+		snprintf(suffix, sizeof suffix, "median-%zu", c + 1);
+		dti_buf_adds(&s.b, "<line");
+		id_attr(&s, suffix);
+		attr(&s.b, "x1", xm);
+		attr(&s.b, "y1", cy - bh / 2);
+		attr(&s.b, "x2", xm);
+		attr(&s.b, "y2", cy + bh / 2);
+		dti_buf_addf(&s.b, " stroke=\"%s\" stroke-width=\"2.5\"/>\n",
+		             INK);
+		for (size_t i = 0; i < b->m; i++) {
+			if (!box_outlier(b, b->v[i].v))
+				continue;
+			dti_buf_adds(&s.b, "<circle");
+			attr(&s.b, "cx", scale_at(&sc, b->v[i].v, x0, x1));
+			attr(&s.b, "cy", cy);
+			dti_buf_addf(&s.b,
+			             " r=\"3.5\" fill=\"%s\" stroke=\"%s\" "
+			             "stroke-width=\"0.5\"",
+			             HIGHLIGHT, INK);
+			if (b->v[i].name)
+				dti_buf_addf(&s.tip, "%s: ", b->v[i].name);
+			put_sig(&s, &s.tip, b->v[i].v);
+			tip_close(&s, "circle");
+		}
+		dti_buf_adds(&s.b, "</g>\n");
+	}
+	text(&s, 12, s.h - 10, NULL, 10, MUTED, " font-style=\"italic\"",
+	     atr(&s, A_BOX_KEY), s.w - 24);
+	svg_end(&s);
+done:
+	for (size_t c = 0; bx && c < ncols; c++)
+		free(bx[c].v);
+	free(bx);
+	if (st) {
+		svg_release(&s);
+		return st;
+	}
+	return svg_finish(&s, out, err);
+}

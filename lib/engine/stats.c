@@ -209,6 +209,118 @@ double dti_cronbach_alpha(const double *const *cols, size_t k, size_t n)
 	return all != 0 ? kk * kk * av / all : NAN;
 }
 
+/* ---- columns and matrices ------------------------------------------------ */
+
+void dti_stats_column(const struct dti_result *res, int values, size_t node,
+                      double *out)
+{
+	const struct dti_framework *fw = res->fw;
+	for (size_t i = 0; i < res->n; i++)
+		out[i] = node >= fw->n ? NAN
+		         : values      ? res->value[RES_AT(res, node, i)]
+		         : fw->nodes[node].nchildren
+		             ? NAN
+		             : dti_dataset_get(res->ds, res->cycle,
+		                               res->units[i], node);
+}
+
+size_t dti_stats_members(const struct dti_framework *fw, size_t node,
+                         int values, size_t *out)
+{
+	if (!fw || node >= fw->n || !fw->nodes[node].nchildren)
+		return 0;
+	const struct fw_node *nd = &fw->nodes[node];
+	size_t m = 0;
+	if (values) {
+		for (size_t c = 0; c < nd->nchildren; c++)
+			if (fw->nodes[nd->children[c]].scored)
+				out[m++] = nd->children[c];
+		return m;
+	}
+	/* out marks the nodes below `node`: parents come before their
+	   children in the evaluation order read backwards */
+	for (size_t k = 0; k < fw->n; k++)
+		out[k] = k == node;
+	for (size_t o = fw->n; o-- > 0;) {
+		const struct fw_node *p = &fw->nodes[fw->order[o]];
+		if (out[fw->order[o]])
+			for (size_t c = 0; c < p->nchildren; c++)
+				out[p->children[c]] = 1;
+	}
+	/* then holds the indicators among them (m <= k: read before written) */
+	for (size_t k = 0; k < fw->n; k++)
+		if (out[k] && !fw->nodes[k].nchildren && fw->nodes[k].scored)
+			out[m++] = k;
+	return m;
+}
+
+enum dti_status dti_stats_corr_matrix(const struct dti_result *res, int values,
+                                      enum dti_corr_method method, size_t nrows,
+                                      const size_t *rows, size_t ncols,
+                                      const size_t *cols, double *out,
+                                      struct dti_error *err)
+{
+	if (!res || !out)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0,
+		                   res ? "out" : "res", "missing");
+	if (method != DTI_CORR_PEARSON && method != DTI_CORR_SPEARMAN)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "method",
+		                   "%d: expected DTI_CORR_PEARSON or "
+		                   "DTI_CORR_SPEARMAN",
+		                   (int)method);
+	const size_t *list[2] = {rows, cols};
+	size_t len[2] = {nrows, ncols};
+	for (int l = 0; l < 2; l++) {
+		const char *what = l ? "cols" : "rows";
+		if (!len[l] || !list[l])
+			return dti_err_set(err, DTI_EARG, NULL, 0, 0, what,
+			                   "no nodes");
+		for (size_t i = 0; i < len[l]; i++)
+			if (list[l][i] >= res->fw->n) {
+				char f[40];
+				snprintf(f, sizeof f, "%s[%zu]", what, i);
+				return dti_err_set(
+				    err, DTI_EARG, NULL, 0, 0, f,
+				    "node %zu: the framework has "
+				    "%zu",
+				    list[l][i], res->fw->n);
+			}
+	}
+	size_t n = res->n ? res->n : 1;
+	double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+	if (!x || !y) {
+		free(x);
+		free(y);
+		return dti_err_nomem(err);
+	}
+	enum dti_status st = DTI_OK;
+	for (size_t i = 0; i < nrows; i++) {
+		dti_stats_column(res, values, rows[i], x);
+		for (size_t j = 0; j < ncols; j++) {
+			dti_stats_column(res, values, cols[j], y);
+			double r;
+			if (method == DTI_CORR_PEARSON) {
+				r = pearson(x, y, res->n);
+			} else {
+				double *rx = malloc(n * sizeof *rx);
+				double *ry = malloc(n * sizeof *ry);
+				r = NAN;
+				if (!rx || !ry || ranks(x, y, res->n, rx) ||
+				    ranks(y, x, res->n, ry))
+					st = DTI_ENOMEM;
+				else
+					r = pearson(rx, ry, res->n);
+				free(rx);
+				free(ry);
+			}
+			out[i * ncols + j] = r;
+		}
+	}
+	free(x);
+	free(y);
+	return st ? dti_err_nomem(err) : DTI_OK;
+}
+
 /* ---- the report ---------------------------------------------------------- */
 
 struct rep {
@@ -590,13 +702,7 @@ enum dti_status dti_stats_write(const struct dti_result *res,
 	}
 	framework_weights(r.fw, r.eff);
 	for (size_t k = 0; k < r.fw->n; k++)
-		for (size_t i = 0; i < res->n; i++)
-			column(&r, k)[i] =
-			    o->values ? res->value[RES_AT(res, k, i)]
-			    : r.fw->nodes[k].nchildren
-			        ? NAN
-			        : dti_dataset_get(res->ds, res->cycle,
-			                          res->units[i], k);
+		dti_stats_column(res, o->values, k, column(&r, k));
 	if (format == DTI_FORMAT_JSON)
 		write_json(&r, out, tmp);
 	else if (format == DTI_FORMAT_CSV)

@@ -71,7 +71,11 @@ struct cli_opts {
 		int cap;          /* --cap (else --cost) */
 	} plan_opts[64];
 	size_t nplan_opts;
-	int stats_values; /* --of values */
+	int stats_values;                   /* --of values */
+	int stats_chart;                    /* --chart: CLI_CHART_* (0: none) */
+	int stats_spearman, stats_corr_set; /* --correlation */
+	int stats_with;                     /* --with: CLI_WITH_* (0: none) */
+	const char *svg;                    /* --svg FILE */
 	/* uncertainty */
 	size_t ua_runs;
 	uint64_t ua_seed;
@@ -133,8 +137,13 @@ enum {
 	OPT_PLAN = 1 << 6,   /* --target-rank, --target-value, --cost, --cap */
 	OPT_STATS = 1 << 7,  /* --of */
 	OPT_UA = 1 << 8,     /* --runs, --seed, --weight-noise, ... */
-	OPT_PREPARE = 1 << 9 /* --data-out */
+	OPT_PREPARE = 1 << 9, /* --data-out */
+	OPT_SVG = 1 << 10     /* --svg */
 };
+
+/* The charts of dti stats (--chart) and what --with adds to a heatmap. */
+enum { CLI_CHART_HEATMAP = 1, CLI_CHART_DISTRIBUTION = 2 };
+enum { CLI_WITH_PARENT = 1, CLI_WITH_LEVEL = 2 };
 
 /*
  * Parses argv after the subcommand name.  Prints the command's help and
@@ -251,9 +260,33 @@ struct cli_run {
 
 int cli_run_compute(struct cli_opts *o, struct cli_run *run);
 void cli_run_release(struct cli_run *run);
+/*
+ * The nodes of a comma-separated list of codes (--nodes) into out (at
+ * most max); EXIT_NOTFOUND or EXIT_USAGE after a message.
+ */
+int cli_node_list(const char *list, const struct dti_framework *fw, size_t *out,
+                  size_t max, size_t *n);
 /* Output options from the parsed command line; nodes into nodes_buf. */
 int cli_output_opts(const struct cli_opts *o, const struct dti_framework *fw,
                     struct dti_output_opts *out, size_t *nodes_buf, size_t max);
+
+/*
+ * The charts of the analysis commands (analysis_svg.c).  cli_svg_check
+ * refuses --svg naming -o's file, or standard output when the table goes
+ * there; cli_stats_chart_check refuses the stats chart options that do
+ * not go together (--chart without --svg, --with without --of values,
+ * ...); both return EXIT_USAGE after a message naming the option.  The
+ * others append the whole SVG document to out, or return an exit code
+ * after a message.
+ */
+int cli_svg_check(const struct cli_opts *o);
+int cli_stats_chart_check(const struct cli_opts *o);
+int cli_ua_svg(const struct cli_opts *o, const struct dti_ua_result *ua,
+               struct dti_buf *out);
+int cli_sa_svg(const struct cli_opts *o, const struct dti_sa_result *sa,
+               struct dti_buf *out);
+int cli_stats_svg(const struct cli_opts *o, const struct cli_run *r,
+                  struct dti_buf *out);
 
 int cmd_compute(int argc, char **argv);
 int cmd_rank(int argc, char **argv);

@@ -2,8 +2,9 @@
  * src/cli/cmd_plan.c - the analysis commands: dti plan (what to raise to
  * reach a rank or a value: dti_plan, dti/plan.h), dti whatif (the values
  * and ranks a unit would have with some figures changed: the compiled
- * model of dti/compute.h), dti stats (dti/stats.h) and dti uncertainty
- * (dti/analysis.h).
+ * model of dti/compute.h), dti stats (dti/stats.h), dti uncertainty and
+ * dti sensitivity (dti/analysis.h); their --svg charts are drawn by
+ * analysis_svg.c.
  *
  * Both read a data file as compute does (cli_run_compute); the unit is
  * named by id or as people write it, resolved through the registry on
@@ -495,10 +496,23 @@ static const char stats_help[] =
     "(under 65 %) and outliers (|skew| over 2 and kurtosis over 3.5);\n"
     "then, for each aggregate, the Pearson and Spearman correlations of\n"
     "its children (flagged over 0.9, or negative) and Cronbach's alpha.\n"
+    "With --svg, a chart too: the heatmap of the correlations of the\n"
+    "indicators below an aggregate (its children with --of values), or\n"
+    "their box plots.\n"
     "\n"
     "Options:\n"
     "      --of figures|values the figures as entered (default) or the\n"
     "                          computed values of every node\n"
+    "      --svg FILE          write a chart to FILE ('-': standard output,\n"
+    "                          the table then needs -o FILE)\n"
+    "      --chart KIND        heatmap (correlations) or distribution (box\n"
+    "                          plots)\n"
+    "      --by CODE           the chart's aggregate (default: the index)\n"
+    "      --nodes A,B,...     the chart's nodes instead\n"
+    "      --correlation M     heatmap: pearson (default) or spearman\n"
+    "      --with parent|level heatmap (--of values): the children against\n"
+    "                          the aggregate, or against every aggregate of\n"
+    "                          its level\n"
     "  -f, --framework F       framework file or bundled id\n"
     "      --cycle LABEL       the cycle of DATA (default: the latest)\n"
     "      --format F          table (default), csv (the indicators) or\n"
@@ -508,13 +522,17 @@ static const char stats_help[] =
     "\n"
     "Examples:\n"
     "  dti stats data.csv\n"
-    "  dti stats data.csv --of values --format json -o stats.json\n";
+    "  dti stats data.csv --of values --format json -o stats.json\n"
+    "  dti stats -f iMeta.csv iData.csv --svg physical.svg --chart heatmap "
+    "--by Physical\n"
+    "  dti stats data.csv --svg box.svg --chart distribution --lang vi\n";
 
 int cmd_stats(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv,
-	                   OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_STATS,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_STATS |
+	                       OPT_SVG,
 	                   stats_help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -526,9 +544,14 @@ int cmd_stats(int argc, char **argv)
 		fprintf(stderr, "dti: statistics are a table, csv or json\n");
 		return EXIT_USAGE;
 	}
+	if ((rc = cli_stats_chart_check(&o)) || (rc = cli_svg_check(&o)))
+		return rc;
 	o.no_previous = 1;
 	struct cli_run r;
 	rc = cli_run_compute(&o, &r);
+	struct dti_buf svg = DTI_BUF_INIT;
+	if (!rc && o.svg)
+		rc = cli_stats_svg(&o, &r, &svg);
 	if (!rc) {
 		struct dti_stats_opts so;
 		dti_stats_opts_init(&so);
@@ -539,11 +562,15 @@ int cmd_stats(int argc, char **argv)
 			cli_error(NULL, &err);
 			rc = EXIT_INTERNAL;
 		} else {
-			rc = cli_write(o.output, &out);
+			if (o.svg)
+				rc = cli_write(o.svg, &svg);
+			if (!rc)
+				rc = cli_write(o.output, &out);
 		}
 		dti_error_release(&err);
 		dti_buf_release(&out);
 	}
+	dti_buf_release(&svg);
 	cli_run_release(&r);
 	return rc;
 }
@@ -579,6 +606,11 @@ static const char ua_help[] =
     "                          dti prepare)\n"
     "      --by CODE           the ranks of this node (default: the index)\n"
     "      --threads N         threads (default: every core)\n"
+    "      --top N             the first N units by nominal rank only\n"
+    "      --svg FILE          the ranks as a chart too, in FILE: a row\n"
+    "                          per unit, its 5-95 % interval, median and\n"
+    "                          nominal rank ('-': standard output, the\n"
+    "                          table then needs -o FILE)\n"
     "  -f, --framework F       framework file or bundled id\n"
     "      --cycle LABEL       the cycle of DATA (default: the latest)\n"
     "      --format F          table (default), csv or json\n"
@@ -590,7 +622,9 @@ static const char ua_help[] =
     "  dti uncertainty -f iMeta.csv iData.csv --weight-noise 0.25 "
     "--vary-aggregation --leave-one-out --format csv -o ua.csv\n"
     "  dti uncertainty -f iMeta.csv iData.csv --vary-normalisation "
-    "--vary-imputation --vary-treatment --runs 500\n";
+    "--vary-imputation --vary-treatment --runs 500\n"
+    "  dti uncertainty data.csv --weight-noise 0.25 --top 20 --svg "
+    "ranks.svg --lang vi\n";
 
 static void ua_progress(void *ctx, size_t done, size_t total)
 {
@@ -604,10 +638,10 @@ static void ua_progress(void *ctx, size_t done, size_t total)
 int cmd_uncertainty(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc =
-	    cli_parse(argc, argv,
-	              OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_TABLE | OPT_UA,
-	              ua_help, &o);
+	int rc = cli_parse(argc, argv,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_TABLE |
+	                       OPT_UA | OPT_SVG,
+	                   ua_help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.nargs != 1) {
@@ -619,6 +653,8 @@ int cmd_uncertainty(int argc, char **argv)
 		                "or json\n");
 		return EXIT_USAGE;
 	}
+	if ((rc = cli_svg_check(&o)))
+		return rc;
 	o.no_previous = 1;
 	o.rank_shown = 1;
 	struct cli_run r;
@@ -645,17 +681,28 @@ int cmd_uncertainty(int argc, char **argv)
 		struct dti_ua_result ua;
 		struct dti_error err = DTI_ERROR_INIT;
 		struct dti_buf out = DTI_BUF_INIT;
+		struct dti_buf svg = DTI_BUF_INIT;
 		enum dti_status st = dti_uncertainty(
 		    r.fw, r.ds, cycle_index(&r), &o.compute, &uo, &ua, &err);
+		/* --top: the first units of the nominal ranking */
+		struct dti_ua_result shown = ua;
+		if (!st && o.limit && o.limit < shown.n)
+			shown.n = o.limit;
 		if (!st)
-			st = dti_ua_write(&ua, o.format, o.lang, &out, &err);
+			st = dti_ua_write(&shown, o.format, o.lang, &out, &err);
 		if (st) {
 			cli_error(NULL, &err);
 			rc = cli_exit_for(st, EXIT_USAGE);
 		} else {
-			rc = cli_write(o.output, &out);
+			if (o.svg)
+				rc = cli_ua_svg(&o, &shown, &svg);
+			if (!rc && o.svg)
+				rc = cli_write(o.svg, &svg);
+			if (!rc)
+				rc = cli_write(o.output, &out);
 		}
 		dti_ua_result_release(&ua);
+		dti_buf_release(&svg);
 		dti_buf_release(&out);
 		dti_error_release(&err);
 	}
@@ -685,6 +732,9 @@ static const char sa_help[] =
     "      --leave-one-out     one indicator left out, or none\n"
     "      --by CODE           the ranks of this node (default: the index)\n"
     "      --threads N         threads (default: every core)\n"
+    "      --svg FILE          the indices as a chart too, in FILE: bars\n"
+    "                          with their intervals ('-': standard output,\n"
+    "                          the table then needs -o FILE)\n"
     "  -f, --framework F       framework file or bundled id\n"
     "      --format F          table (default) or json\n"
     "      --lang L            vi or en\n"
@@ -693,15 +743,17 @@ static const char sa_help[] =
     "Examples:\n"
     "  dti sensitivity data.csv --weight-noise 0.25 --leave-one-out\n"
     "  dti sensitivity -f iMeta.csv iData.csv --weight-noise 0.25 "
-    "--vary-aggregation --leave-one-out --samples 1000 --format json\n";
+    "--vary-aggregation --leave-one-out --samples 1000 --format json\n"
+    "  dti sensitivity data.csv --weight-noise 0.25 --leave-one-out "
+    "--samples 200 --svg sobol.svg\n";
 
 int cmd_sensitivity(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc =
-	    cli_parse(argc, argv,
-	              OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_TABLE | OPT_UA,
-	              sa_help, &o);
+	int rc = cli_parse(argc, argv,
+	                   OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_TABLE |
+	                       OPT_UA | OPT_SVG,
+	                   sa_help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.nargs != 1) {
@@ -713,6 +765,8 @@ int cmd_sensitivity(int argc, char **argv)
 		                "json\n");
 		return EXIT_USAGE;
 	}
+	if ((rc = cli_svg_check(&o)))
+		return rc;
 	o.no_previous = 1;
 	o.rank_shown = 1;
 	struct cli_run r;
@@ -746,6 +800,7 @@ int cmd_sensitivity(int argc, char **argv)
 		struct dti_sa_result sa;
 		struct dti_error err = DTI_ERROR_INIT;
 		struct dti_buf out = DTI_BUF_INIT;
+		struct dti_buf svg = DTI_BUF_INIT;
 		enum dti_status st = dti_sensitivity(
 		    r.fw, r.ds, cycle_index(&r), &o.compute, &so, &sa, &err);
 		if (!st)
@@ -754,8 +809,14 @@ int cmd_sensitivity(int argc, char **argv)
 			cli_error(NULL, &err);
 			rc = cli_exit_for(st, EXIT_USAGE);
 		} else {
-			rc = cli_write(o.output, &out);
+			if (o.svg)
+				rc = cli_sa_svg(&o, &sa, &svg);
+			if (!rc && o.svg)
+				rc = cli_write(o.svg, &svg);
+			if (!rc)
+				rc = cli_write(o.output, &out);
 		}
+		dti_buf_release(&svg);
 		dti_buf_release(&out);
 		dti_error_release(&err);
 	}

@@ -92,7 +92,12 @@ enum {
 	O_VARY_SETS,
 	O_VARY_NORM,
 	O_VARY_IMPUTE,
-	O_VARY_TREAT
+	O_VARY_TREAT,
+	O_BY,
+	O_SVG,
+	O_CHART,
+	O_CORRELATION,
+	O_WITH
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -121,7 +126,7 @@ static const struct cli_opt compute_opts[] = {
     {"colour", 0, 1, O_COLOR},
     {"nodes", 0, 1, O_NODES},
     {"sort", 0, 1, O_SORT},
-    {"by", 0, 1, O_SORT},
+    {"by", 0, 1, O_BY},
     {"group", 0, 1, O_GROUP},
     {"top", 0, 1, O_TOP},
     {"points", 0, 0, O_POINTS},
@@ -163,6 +168,10 @@ static const struct cli_opt compute_opts[] = {
     {"vary-normalization", 0, 0, O_VARY_NORM},
     {"vary-imputation", 0, 0, O_VARY_IMPUTE},
     {"vary-treatment", 0, 0, O_VARY_TREAT},
+    {"svg", 0, 1, O_SVG},
+    {"chart", 0, 1, O_CHART},
+    {"correlation", 0, 1, O_CORRELATION},
+    {"with", 0, 1, O_WITH},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -201,6 +210,7 @@ static unsigned needs(int opt)
 	case O_LANG:
 	case O_COLOR: return OPT_OUTPUT;
 	case O_NODES:
+	case O_BY: return OPT_TABLE | OPT_STATS;
 	case O_SORT:
 	case O_GROUP:
 	case O_TOP:
@@ -218,7 +228,11 @@ static unsigned needs(int opt)
 	case O_TARGET_VALUE:
 	case O_COST:
 	case O_CAP: return OPT_PLAN;
-	case O_OF: return OPT_STATS;
+	case O_OF:
+	case O_CHART:
+	case O_CORRELATION:
+	case O_WITH: return OPT_STATS;
+	case O_SVG: return OPT_SVG;
 	case O_RUNS:
 	case O_SEED:
 	case O_WEIGHT_NOISE:
@@ -253,6 +267,7 @@ static int store_applies(int opt)
 	case O_LANG:
 	case O_COLOR:
 	case O_SORT:
+	case O_BY:
 	case O_GROUP:
 	case O_TOP: return 1;
 	}
@@ -549,7 +564,38 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 			                   val);
 		break;
 	case O_NODES: o->nodes = val; break;
-	case O_SORT: o->sort = val; break;
+	case O_SORT:
+	case O_BY: o->sort = val; break;
+	case O_SVG: o->svg = val; break;
+	case O_CHART:
+		if (strcmp(val, "heatmap") == 0)
+			o->stats_chart = CLI_CHART_HEATMAP;
+		else if (strcmp(val, "distribution") == 0)
+			o->stats_chart = CLI_CHART_DISTRIBUTION;
+		else
+			return usage_error(help,
+			                   "--chart '%s': expected heatmap or "
+			                   "distribution",
+			                   val);
+		break;
+	case O_CORRELATION:
+		if (strcmp(val, "pearson") && strcmp(val, "spearman"))
+			return usage_error(help,
+			                   "--correlation '%s': expected "
+			                   "pearson or spearman",
+			                   val);
+		o->stats_spearman = val[0] == 's';
+		o->stats_corr_set = 1;
+		break;
+	case O_WITH:
+		if (strcmp(val, "parent") == 0)
+			o->stats_with = CLI_WITH_PARENT;
+		else if (strcmp(val, "level") == 0)
+			o->stats_with = CLI_WITH_LEVEL;
+		else
+			return usage_error(
+			    help, "--with '%s': expected parent or level", val);
+		break;
 	case O_GROUP: o->group = val; break;
 	case O_TOP:
 		n = strtol(val, &end, 10);
@@ -1654,8 +1700,8 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	return EXIT_OK;
 }
 
-static int node_list(const char *list, const struct dti_framework *fw,
-                     size_t *out, size_t max, size_t *n)
+int cli_node_list(const char *list, const struct dti_framework *fw, size_t *out,
+                  size_t max, size_t *n)
 {
 	*n = 0;
 	char tmp[4096];
@@ -1707,7 +1753,7 @@ int cli_output_opts(const struct cli_opts *o, const struct dti_framework *fw,
 	}
 	if (o->nodes) {
 		size_t n;
-		int rc = node_list(o->nodes, fw, nodes_buf, max, &n);
+		int rc = cli_node_list(o->nodes, fw, nodes_buf, max, &n);
 		if (rc)
 			return rc;
 		out->nodes = nodes_buf;

@@ -752,6 +752,87 @@ static enum dti_status run_trend(struct dti_error *err)
 	                       &p_buf, err);
 }
 
+/* the charts of the analyses, from the 2022 result (setup_chart) */
+static enum dti_status run_heatmap(struct dti_error *err)
+{
+	/* the correlations of the pillars' values, then their heatmap */
+	size_t root = dti_framework_root(fw_pdti), m[32];
+	size_t k = dti_stats_members(fw_pdti, root, 1, m);
+	static double r[32 * 32];
+	const char *codes[32];
+	for (size_t i = 0; i < k; i++) {
+		struct dti_node_info ni;
+		dti_framework_node(fw_pdti, m[i], &ni);
+		codes[i] = ni.code;
+	}
+	enum dti_status st = dti_stats_corr_matrix(r_cur, 1, DTI_CORR_SPEARMAN,
+	                                           k, m, k, m, r, err);
+	if (st)
+		return st;
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	o.lang = DTI_LANG_VI;
+	o.decimals = 2;
+	return dti_chart_heatmap(&o, k, codes, k, codes, r, &p_buf, err);
+}
+static enum dti_status run_boxplot(struct dti_error *err)
+{
+	size_t root = dti_framework_root(fw_pdti), m[32];
+	size_t k = dti_stats_members(fw_pdti, root, 0, m);
+	static double v[32 * 80];
+	struct dti_chart_column cols[32];
+	const char *names[80];
+	for (size_t i = 0; i < c_n; i++)
+		names[i] = c_items[i].name;
+	for (size_t i = 0; i < k && i < 32; i++) {
+		struct dti_node_info ni;
+		dti_framework_node(fw_pdti, m[i], &ni);
+		dti_stats_column(r_cur, 0, m[i], v + i * 80);
+		cols[i] = (struct dti_chart_column){ni.code, ni.name_vi, c_n,
+		                                    v + i * 80, names};
+	}
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	return dti_chart_boxplot(&o, k < 32 ? k : 32, cols, 0, &p_buf, err);
+}
+static enum dti_status run_ranks(struct dti_error *err)
+{
+	struct dti_ua_unit u[10];
+	for (int i = 0; i < 10; i++)
+		u[i] = (struct dti_ua_unit){dti_result_unit(r_cur, (size_t)i),
+		                            i + 1,
+		                            i + 1.0,
+		                            i + 1.0,
+		                            i ? i + 0.5 : 1,
+		                            i + 2.0,
+		                            i ? i : 1,
+		                            i + 3};
+	struct dti_ua_result r;
+	memset(&r, 0, sizeof r);
+	r.ds = ds_pdti;
+	r.node = dti_framework_root(fw_pdti);
+	r.runs = 100;
+	r.n = 10;
+	r.units = u;
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	o.lang = DTI_LANG_VI;
+	return dti_chart_ranks(&o, &r, &p_buf, err);
+}
+static enum dti_status run_sobol(struct dti_error *err)
+{
+	struct dti_sa_result r;
+	memset(&r, 0, sizeof r);
+	r.fw = fw_pdti;
+	r.node = dti_framework_root(fw_pdti);
+	r.n = 100;
+	r.runs = 400;
+	r.ninputs = 2;
+	r.inputs[0] =
+	    (struct dti_sa_input){"weights", 0.2, 0.3, 0.1, 0.3, 0.2, 0.4};
+	r.inputs[1] = (struct dti_sa_input){
+	    "leave_one_out", 0.6, 0.7, NAN, NAN, 0.5, 0.9};
+	struct dti_chart_opts o = DTI_CHART_OPTS_INIT;
+	return dti_chart_sobol(&o, &r, &p_buf, err);
+}
+
 static const struct op ops[] = {
     {"framework", "parse example-province-internal.csv", NULL, run_fw_example,
      out_fw, free_fw, NULL},
@@ -817,6 +898,14 @@ static const struct op ops[] = {
     {"chart", "bars, vi", NULL, run_bars, out_buf, free_buf, NULL},
     {"chart", "radar", NULL, run_radar, out_buf, free_buf, NULL},
     {"chart", "trend 63 then 34, vi", NULL, run_trend, out_buf, free_buf, NULL},
+    {"chart", "correlations and heatmap of pdti 2022, vi", setup_chart,
+     run_heatmap, out_buf, free_buf, teardown_chart},
+    {"chart", "box plots of pdti 2022", setup_chart, run_boxplot, out_buf,
+     free_buf, teardown_chart},
+    {"chart", "rank intervals, vi", setup_chart, run_ranks, out_buf, free_buf,
+     teardown_chart},
+    {"chart", "Sobol indices", setup_chart, run_sobol, out_buf, free_buf,
+     teardown_chart},
 };
 
 /* ---- the driver ---------------------------------------------------------- */

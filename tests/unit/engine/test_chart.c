@@ -1271,6 +1271,510 @@ static void test_buffer_limit(void **state)
 	dti_buf_release(&b);
 }
 
+/* ---- charts of the analyses ---------------------------------------------- */
+
+/* COINr's ASEM example: iMeta.csv as the framework, iData.csv as data. */
+struct asem {
+	struct dti_framework *fw;
+	struct dti_dataset *ds;
+	struct dti_result *res;
+};
+
+static void asem_load(struct asem *a)
+{
+	struct dti_error err = DTI_ERROR_INIT;
+	char *fp = test_path("tests/data/coinr-asem/iMeta.csv");
+	char *dp = test_path("tests/data/coinr-asem/iData.csv");
+	assert_int_equal(dti_framework_load(fp, &a->fw, &err), DTI_OK);
+	assert_int_equal(dti_dataset_read(a->fw, NULL, dp, NULL, &a->ds, &err),
+	                 DTI_OK);
+	assert_int_equal(dti_compute(a->fw, a->ds, 0, NULL, &a->res, &err),
+	                 DTI_OK);
+	free(fp);
+	free(dp);
+	dti_error_release(&err);
+}
+
+static void asem_free(struct asem *a)
+{
+	dti_result_free(a->res);
+	dti_dataset_free(a->ds);
+	dti_framework_free(a->fw);
+}
+
+/* The x of the first <text> that reads t (a tick label). */
+static double text_x(const struct doc *d, const char *t)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->els[i].name, "text") == 0 && d->els[i].text &&
+		    strcmp(d->els[i].text, t) == 0)
+			return num_attr(&d->els[i], "x");
+	fail_msg("no text '%s'", t);
+	return NAN;
+}
+
+/* The element whose id is id; fails without one. */
+static const struct el *el_of(const struct doc *d, const char *id)
+{
+	long i = by_id(d, id);
+	if (i < 0)
+		fail_msg("no element '%s'", id);
+	return &d->els[i];
+}
+
+/* Elements whose id starts with p. */
+static size_t count_prefix(const struct doc *d, const char *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const char *id = attr_of(&d->els[i], "id");
+		n += id && strncmp(id, p, strlen(p)) == 0;
+	}
+	return n;
+}
+
+/* The text of the <title> child of element e, or NULL. */
+static const char *title_of(const struct doc *d, const struct el *e)
+{
+	long at = (long)(e - d->els);
+	for (size_t i = (size_t)at + 1; i < d->n; i++)
+		if (d->els[i].parent == at &&
+		    strcmp(d->els[i].name, "title") == 0)
+			return d->els[i].text;
+	return NULL;
+}
+
+/* Coordinates are written with two decimals at most. */
+#define PX 0.006
+
+/*
+ * The ranks of 200 runs on ASEM, weights within ±25 %: a row per unit in
+ * the nominal order, each interval's ends where the rank axis puts p5 and
+ * p95 (the axis read from its tick labels 1 and 50), the same bytes when
+ * drawn again; the first 5 units alone; refusals.
+ */
+static void test_ranks(void **state)
+{
+	(void)state;
+	struct asem a;
+	asem_load(&a);
+	struct dti_ua_opts uo;
+	dti_ua_opts_init(&uo);
+	uo.runs = 200;
+	uo.seed = 3;
+	uo.weight_noise = 0.25;
+	uo.threads = 1;
+	struct dti_ua_result ua;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_uncertainty(a.fw, a.ds, 0, NULL, &uo, &ua, &err),
+	                 DTI_OK);
+	assert_int_equal(ua.n, 51);
+	struct dti_chart_opts o = opts(DTI_LANG_EN, 4);
+	struct dti_buf b = DTI_BUF_INIT, again = DTI_BUF_INIT;
+	assert_int_equal(dti_chart_ranks(&o, &ua, &b, &err), DTI_OK);
+	struct doc d;
+	check_svg(b.data, "dti-chart", &d);
+	assert_int_equal(count_prefix(&d, "dti-chart-unit-"), 51);
+	assert_int_equal(count_prefix(&d, "dti-chart-interval-"), 51);
+	/* both tick labels are rounded to 0.01 px as well */
+	double x1 = text_x(&d, "1"), x50 = text_x(&d, "50");
+	double per = (x50 - x1) / 49, prev_y = -1;
+	int fractional = 0;
+	for (size_t i = 0; i < ua.n; i++) {
+		const struct dti_ua_unit *u = &ua.units[i];
+		char id[64];
+		snprintf(id, sizeof id, "dti-chart-interval-%zu", i + 1);
+		const struct el *l = el_of(&d, id);
+		assert_near(num_attr(l, "x1"), x1 + (u->p5 - 1) * per, 3 * PX);
+		assert_near(num_attr(l, "x2"), x1 + (u->p95 - 1) * per, 3 * PX);
+		assert_near(num_attr(l, "y1"), num_attr(l, "y2"), 0);
+		assert_true(num_attr(l, "y1") > prev_y);
+		prev_y = num_attr(l, "y1");
+		/* the row's title starts with the unit's name */
+		snprintf(id, sizeof id, "dti-chart-unit-%zu", i + 1);
+		struct dti_dataset_unit du;
+		dti_dataset_unit(a.ds, u->unit, &du);
+		const char *t = title_of(&d, el_of(&d, id));
+		assert_non_null(t);
+		assert_int_equal(strncmp(t, du.name, strlen(du.name)), 0);
+		char nominal[64];
+		snprintf(nominal, sizeof nominal, ": nominal rank %d,",
+		         u->nominal);
+		assert_contains(t, nominal);
+		fractional |= u->p95 != floor(u->p95);
+	}
+	assert_true(has_text(&d, "Rank (1 = first)"));
+	doc_free(&d);
+	assert_int_equal(dti_chart_ranks(&o, &ua, &again, &err), DTI_OK);
+	assert_int_equal(again.len, b.len);
+	assert_memory_equal(again.data, b.data, b.len);
+	/* in Vietnamese, a decimal comma in a fractional rank */
+	dti_buf_reset(&b);
+	o.lang = DTI_LANG_VI;
+	assert_int_equal(dti_chart_ranks(&o, &ua, &b, &err), DTI_OK);
+	check_svg(b.data, "dti-chart", &d);
+	assert_true(has_text(&d, "Thứ hạng (1 = cao nhất)"));
+	assert_true(has_text(&d, "hạng gốc"));
+	assert_contains(d.els[1].text, "Thứ hạng khi các lựa chọn thay đổi");
+	/* a p95 whose one decimal is not 0 and is no tie */
+	if (fractional)
+		for (size_t i = 0; i < ua.n; i++) {
+			double t = ua.units[i].p95 * 10;
+			if (fabs(t - round(t)) > 0.01 &&
+			    fmod(round(t), 10) != 0) {
+				char want[32];
+				snprintf(want, sizeof want, "%.1f",
+				         ua.units[i].p95);
+				*strchr(want, '.') = ',';
+				assert_contains(d.els[2].text, want);
+				break;
+			}
+		}
+	doc_free(&d);
+	/* the first five units */
+	struct dti_ua_result top = ua;
+	top.n = 5;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_ranks(&o, &top, &b, &err), DTI_OK);
+	check_svg(b.data, "dti-chart", &d);
+	assert_int_equal(count_prefix(&d, "dti-chart-unit-"), 5);
+	doc_free(&d);
+	/* too low for 51 rows */
+	o.height = 200;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_ranks(&o, &ua, &b, &err), DTI_EINVALID);
+	assert_string_equal(err.field, "height");
+	assert_int_equal(b.len, 0);
+	dti_error_release(&err);
+	o.height = 0;
+	/* ranks out of order */
+	struct dti_ua_unit bad = ua.units[0];
+	bad.p5 = bad.median + 1;
+	struct dti_ua_result one = ua;
+	one.units = &bad;
+	one.n = 1;
+	assert_int_equal(dti_chart_ranks(&o, &one, &b, &err), DTI_EINVALID);
+	assert_string_equal(err.field, "units[0]");
+	dti_error_release(&err);
+	/* more rows than 10,000 px hold: refused, the buffer untouched */
+	enum { MANY = 700 };
+	static struct dti_ua_unit many[MANY];
+	for (int i = 0; i < MANY; i++)
+		many[i] = (struct dti_ua_unit){
+		    0, i + 1, i + 1.0, i + 1.0, i + 1.0, i + 1.0, i + 1, i + 1};
+	one.units = many;
+	one.n = MANY;
+	assert_int_equal(dti_chart_ranks(&o, &one, &b, &err), DTI_ELIMIT);
+	assert_string_equal(err.field, "n");
+	assert_int_equal(b.len, 0);
+	dti_error_release(&err);
+	dti_buf_release(&b);
+	dti_buf_release(&again);
+	dti_ua_result_release(&ua);
+	asem_free(&a);
+}
+
+/*
+ * Sobol indices drawn from a result written by hand: each bar as long as
+ * its index on the [0, 1] scale (read from the ticks 0 and 1), each
+ * whisker from its 5 % to its 95 % end, a missing index said in words, no
+ * whisker without an interval; a negative estimate widens the scale.
+ */
+static void test_sobol(void **state)
+{
+	(void)state;
+	struct asem a;
+	asem_load(&a);
+	struct dti_sa_result r;
+	memset(&r, 0, sizeof r);
+	r.fw = a.fw;
+	r.node = dti_framework_root(a.fw);
+	r.n = 100;
+	r.runs = 400;
+	r.ninputs = 2;
+	r.inputs[0] =
+	    (struct dti_sa_input){"weights", 0.25, 0.5, 0.1, 0.4, 0.3, 0.7};
+	r.inputs[1] = (struct dti_sa_input){
+	    "leave_one_out", 0.6, NAN, NAN, NAN, NAN, NAN};
+	struct dti_chart_opts o = opts(DTI_LANG_EN, 2);
+	struct dti_buf b = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_chart_sobol(&o, &r, &b, &err), DTI_OK);
+	struct doc d;
+	check_svg(b.data, "dti-chart", &d);
+	double x0 = text_x(&d, "0"), x1 = text_x(&d, "1"), w = x1 - x0;
+	const struct el *e = el_of(&d, "dti-chart-first-1");
+	assert_near(num_attr(e, "x"), x0, PX);
+	assert_near(num_attr(e, "width"), 0.25 * w, PX);
+	assert_near(num_attr(el_of(&d, "dti-chart-total-1"), "width"), 0.5 * w,
+	            PX);
+	e = el_of(&d, "dti-chart-first-1-ci");
+	assert_near(num_attr(e, "x1"), x0 + 0.1 * w, PX);
+	assert_near(num_attr(e, "x2"), x0 + 0.4 * w, PX);
+	e = el_of(&d, "dti-chart-total-1-ci");
+	assert_near(num_attr(e, "x1"), x0 + 0.3 * w, PX);
+	assert_near(num_attr(e, "x2"), x0 + 0.7 * w, PX);
+	assert_near(num_attr(el_of(&d, "dti-chart-first-2"), "width"), 0.6 * w,
+	            PX);
+	assert_int_equal(by_id(&d, "dti-chart-first-2-ci"), -1);
+	assert_int_equal(by_id(&d, "dti-chart-total-2"), -1);
+	assert_true(has_text(&d, "no value"));
+	assert_true(has_text(&d, "0.25"));
+	assert_true(has_text(&d, "Weights"));
+	assert_true(has_text(&d, "One indicator left out"));
+	assert_contains(d.els[2].text,
+	                "Weights: first-order 0.25 (0.10\xE2\x80\x93"
+	                "0.40), total 0.50 (0.30\xE2\x80\x93"
+	                "0.70)");
+	doc_free(&d);
+	/* Vietnamese; a negative first-order estimate */
+	r.inputs[0].first = -0.2;
+	r.inputs[0].first_lo = -0.45;
+	o.lang = DTI_LANG_VI;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_sobol(&o, &r, &b, &err), DTI_OK);
+	check_svg(b.data, "dti-chart", &d);
+	assert_true(has_text(&d, "Trọng số"));
+	assert_true(has_text(&d, "-0,20"));
+	x0 = text_x(&d, "0");
+	e = el_of(&d, "dti-chart-first-1");
+	assert_true(num_attr(e, "x") < x0);
+	assert_near(num_attr(e, "x") + num_attr(e, "width"), x0, PX);
+	doc_free(&d);
+	/* no bootstrap at all: said under the chart */
+	r.inputs[0].first_lo = r.inputs[0].first_hi = NAN;
+	r.inputs[0].total_lo = r.inputs[0].total_hi = NAN;
+	o.lang = DTI_LANG_EN;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_sobol(&o, &r, &b, &err), DTI_OK);
+	check_svg(b.data, "dti-chart", &d);
+	assert_true(has_text(&d, "No bootstrap: no interval"));
+	assert_int_equal(count_prefix(&d, "dti-chart-first-1-ci"), 0);
+	doc_free(&d);
+	r.inputs[1].first = INFINITY;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_sobol(&o, &r, &b, &err), DTI_EINVALID);
+	assert_string_equal(err.field, "inputs[1]");
+	assert_int_equal(b.len, 0);
+	dti_error_release(&err);
+	dti_buf_release(&b);
+	asem_free(&a);
+}
+
+/*
+ * The Pearson correlations of ASEM's Physical indicators: 8 x 8 cells,
+ * 1.00 on the diagonal in the darkest blue, LPI and Flights 0.51 (COINr's
+ * 0.50908, corr-raw.csv) both ways, each pair once in the text
+ * alternative; a NaN hatched; a value outside [-1, 1] refused.
+ */
+static void test_heatmap(void **state)
+{
+	(void)state;
+	struct asem a;
+	asem_load(&a);
+	size_t m[64],
+	    k = dti_stats_members(
+	        a.fw, (size_t)dti_framework_find(a.fw, "Physical"), 0, m);
+	assert_int_equal(k, 8);
+	double r[64];
+	const char *codes[8];
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_stats_corr_matrix(a.res, 0, DTI_CORR_PEARSON, k, m,
+	                                       k, m, r, &err),
+	                 DTI_OK);
+	for (size_t i = 0; i < k; i++) {
+		struct dti_node_info ni;
+		dti_framework_node(a.fw, m[i], &ni);
+		codes[i] = ni.code;
+	}
+	assert_string_equal(codes[0], "LPI");
+	assert_string_equal(codes[1], "Flights");
+	struct dti_chart_opts o = opts(DTI_LANG_EN, 2);
+	struct dti_buf b = DTI_BUF_INIT;
+	assert_int_equal(dti_chart_heatmap(&o, k, codes, k, codes, r, &b, &err),
+	                 DTI_OK);
+	struct doc d;
+	check_svg(b.data, "dti-chart", &d);
+	assert_int_equal(count_prefix(&d, "dti-chart-cell-"), 64);
+	for (size_t i = 1; i <= k; i++) {
+		char id[48], want[64];
+		snprintf(id, sizeof id, "dti-chart-cell-%zu-%zu", i, i);
+		const struct el *c = el_of(&d, id);
+		assert_string_equal(attr_of(c, "fill"), "#2166ac");
+		snprintf(want, sizeof want, "%s \xE2\x80\x93 %s: 1.00",
+		         codes[i - 1], codes[i - 1]);
+		assert_string_equal(title_of(&d, c), want);
+	}
+	assert_string_equal(title_of(&d, el_of(&d, "dti-chart-cell-1-2")),
+	                    "LPI \xE2\x80\x93 Flights: 0.51");
+	assert_string_equal(title_of(&d, el_of(&d, "dti-chart-cell-2-1")),
+	                    "Flights \xE2\x80\x93 LPI: 0.51");
+	assert_int_equal(count_with(&d, "text", "text-anchor", "middle") >= 64,
+	                 1);
+	assert_contains(d.els[2].text, "LPI \xE2\x80\x93 Flights 0.51;");
+	assert_lacks(d.els[2].text, "Flights \xE2\x80\x93 LPI");
+	assert_lacks(d.els[2].text, "LPI \xE2\x80\x93 LPI");
+	/* the colour scale is a gradient of the same colours */
+	assert_true(by_id(&d, "dti-chart-scale") > 0);
+	doc_free(&d);
+	/* a column of three, one undefined */
+	double c3[] = {0.5, NAN, -1};
+	const char *col[] = {"Index"};
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_heatmap(&o, 3, codes, 1, col, c3, &b, &err),
+	                 DTI_OK);
+	check_svg(b.data, "dti-chart", &d);
+	assert_int_equal(count_prefix(&d, "dti-chart-cell-"), 3);
+	assert_string_equal(attr_of(el_of(&d, "dti-chart-cell-2-1"), "fill"),
+	                    "url(#dti-chart-hatch)");
+	assert_string_equal(attr_of(el_of(&d, "dti-chart-cell-3-1"), "fill"),
+	                    "#b35806");
+	assert_true(has_text(&d, "\xE2\x80\x93"));
+	assert_true(has_text(&d, "-1.00"));
+	doc_free(&d);
+	c3[0] = 1.5;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_heatmap(&o, 3, codes, 1, col, c3, &b, &err),
+	                 DTI_EINVALID);
+	assert_string_equal(err.field, "r[0]");
+	assert_int_equal(b.len, 0);
+	dti_error_release(&err);
+	assert_int_equal(dti_chart_heatmap(&o, 0, codes, 1, col, c3, &b, &err),
+	                 DTI_EARG);
+	assert_string_equal(err.field, "rows");
+	dti_error_release(&err);
+	dti_buf_release(&b);
+	asem_free(&a);
+}
+
+static int cmp_dbl(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* R's quantile type 7, written out: h = (n - 1) p, between v[h] and
+   v[h + 1]. */
+static double q7(const double *v, size_t n, double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t i = (size_t)h;
+	return i + 1 < n ? v[i] + (h - (double)i) * (v[i + 1] - v[i]) : v[i];
+}
+
+/*
+ * Box plots of ASEM's LPI and Flights figures, each on its own scale: the
+ * median line of LPI where COINr's median (stats-raw.csv: 3.4200430,
+ * min 2.067254, max 4.225967) falls on the row's axis, its ends written
+ * 2.067 and 4.226; each box from the first to the third quartile; as many
+ * orange dots in Flights' row as values beyond 1.5 times its box.
+ */
+static void test_boxplot(void **state)
+{
+	(void)state;
+	struct asem a;
+	asem_load(&a);
+	size_t n = dti_result_unit_count(a.res);
+	double *v = malloc(2 * n * sizeof *v), *sorted = malloc(n * sizeof *v);
+	assert_non_null(v);
+	assert_non_null(sorted);
+	const char *codes[] = {"LPI", "Flights"};
+	struct dti_chart_column cols[2];
+	for (int c = 0; c < 2; c++) {
+		dti_stats_column(a.res, 0, node_of(a.fw, codes[c]), v + c * n);
+		cols[c] = (struct dti_chart_column){codes[c], NULL, n,
+		                                    v + c * n, NULL};
+	}
+	struct dti_chart_opts o = opts(DTI_LANG_EN, 4);
+	struct dti_buf b = DTI_BUF_INIT;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_chart_boxplot(&o, 2, cols, 0, &b, &err), DTI_OK);
+	struct doc d;
+	check_svg(b.data, "dti-chart", &d);
+	assert_int_equal(count_prefix(&d, "dti-chart-row-"), 2);
+	const struct el *ax = el_of(&d, "dti-chart-axis-1");
+	double x0 = num_attr(ax, "x1"), x1 = num_attr(ax, "x2");
+	double med = 3.4200430000000002, lo = 2.0672540000000001,
+	       hi = 4.2259669999999998;
+	assert_near(num_attr(el_of(&d, "dti-chart-median-1"), "x1"),
+	            x0 + (med - lo) / (hi - lo) * (x1 - x0), PX);
+	assert_true(has_text(&d, "2.067"));
+	assert_true(has_text(&d, "4.226"));
+	assert_contains(d.els[2].text, "LPI: 51 values, min 2.067");
+	assert_contains(d.els[2].text, "median 3.42,");
+	for (int c = 0; c < 2; c++) {
+		memcpy(sorted, v + c * n, n * sizeof *v);
+		qsort(sorted, n, sizeof *sorted, cmp_dbl);
+		double q1 = q7(sorted, n, 0.25), q3 = q7(sorted, n, 0.75);
+		double s0 = sorted[0], s1 = sorted[n - 1];
+		char id[48];
+		snprintf(id, sizeof id, "dti-chart-axis-%d", c + 1);
+		ax = el_of(&d, id);
+		x0 = num_attr(ax, "x1");
+		x1 = num_attr(ax, "x2");
+		snprintf(id, sizeof id, "dti-chart-row-%d", c + 1);
+		long row = by_id(&d, id);
+		size_t boxes = 0, outl = 0, want_out = 0;
+		for (size_t i = 0; i < d.n; i++) {
+			const struct el *e = &d.els[i];
+			if (e->parent != row)
+				continue;
+			const char *fill = attr_of(e, "fill");
+			if (strcmp(e->name, "rect") == 0 && fill &&
+			    strcmp(fill, "#e3eef9") == 0) {
+				boxes++;
+				assert_near(
+				    num_attr(e, "x"),
+				    x0 + (q1 - s0) / (s1 - s0) * (x1 - x0), PX);
+				assert_near(num_attr(e, "width"),
+				            (q3 - q1) / (s1 - s0) * (x1 - x0),
+				            2 * PX);
+			}
+			if (strcmp(e->name, "circle") == 0 && fill &&
+			    strcmp(fill, "#D55E00") == 0)
+				outl++;
+		}
+		for (size_t i = 0; i < n; i++)
+			want_out += sorted[i] < q1 - 1.5 * (q3 - q1) ||
+			            sorted[i] > q3 + 1.5 * (q3 - q1);
+		assert_int_equal(boxes, 1);
+		assert_int_equal(outl, want_out);
+		if (c == 1)
+			assert_true(want_out > 0);
+	}
+	doc_free(&d);
+	/* Vietnamese: a decimal comma; a column without a value */
+	double none[] = {NAN, NAN};
+	struct dti_chart_column three[3] = {
+	    cols[0], cols[1], {"X", "Không có", 2, none, NULL}};
+	o.lang = DTI_LANG_VI;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_boxplot(&o, 3, three, 0, &b, &err), DTI_OK);
+	check_svg(b.data, "dti-chart", &d);
+	assert_true(has_text(&d, "2,067"));
+	assert_true(has_text(&d, "chưa có giá trị"));
+	assert_contains(d.els[2].text, "trung vị 3,42,");
+	doc_free(&d);
+	/* one shared axis: ticks below the rows */
+	o.lang = DTI_LANG_EN;
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_boxplot(&o, 2, cols, 1, &b, &err), DTI_OK);
+	check_svg(b.data, "dti-chart", &d);
+	assert_true(has_text(&d, "0"));
+	assert_false(has_text(&d, "2.067"));
+	doc_free(&d);
+	dti_buf_reset(&b);
+	assert_int_equal(dti_chart_boxplot(&o, 1, &three[2], 0, &b, &err),
+	                 DTI_EINVALID);
+	assert_string_equal(err.field, "cols");
+	assert_int_equal(b.len, 0);
+	dti_error_release(&err);
+	dti_buf_release(&b);
+	free(v);
+	free(sorted);
+	asem_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1294,6 +1798,10 @@ int main(void)
 	    cmocka_unit_test(test_bad_options),
 	    cmocka_unit_test(test_id_prefix),
 	    cmocka_unit_test(test_buffer_limit),
+	    cmocka_unit_test(test_ranks),
+	    cmocka_unit_test(test_sobol),
+	    cmocka_unit_test(test_heatmap),
+	    cmocka_unit_test(test_boxplot),
 	};
 	return cmocka_run_group_tests_name("charts", tests, NULL, NULL);
 }

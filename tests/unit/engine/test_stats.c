@@ -270,6 +270,133 @@ static void test_with_parent(void **state)
 	unload(&a);
 }
 
+/* The members an aggregate's charts compare: its indicators at any depth
+ * with figures (ASEM's Conn holds 8 + 5 + 3 + 6 + 8 = 30 of the 49, the
+ * index all 49), its scored children with values (Conn's 5 pillars). */
+static void test_members(void **state)
+{
+	(void)state;
+	struct asem a;
+	load(&a);
+	size_t nn = dti_framework_node_count(a.fw);
+	size_t *m = malloc(nn * sizeof *m);
+	assert_non_null(m);
+	size_t conn = node_of(a.fw, "Conn");
+	assert_int_equal(dti_stats_members(a.fw, conn, 0, m), 30);
+	/* in the framework's order: Physical's first, P2P's last */
+	struct dti_node_info ni;
+	dti_framework_node(a.fw, m[0], &ni);
+	assert_string_equal(ni.code, "LPI");
+	dti_framework_node(a.fw, m[29], &ni);
+	assert_string_equal(ni.code, "Lang");
+	for (size_t i = 0; i < 30; i++) {
+		dti_framework_node(a.fw, m[i], &ni);
+		assert_int_equal(ni.nchildren, 0);
+	}
+	assert_int_equal(dti_stats_members(a.fw, conn, 1, m), 5);
+	dti_framework_node(a.fw, m[4], &ni);
+	assert_string_equal(ni.code, "P2P");
+	size_t root = dti_framework_root(a.fw);
+	assert_int_equal(dti_stats_members(a.fw, root, 0, m), 49);
+	assert_int_equal(dti_stats_members(a.fw, root, 1, m), 2);
+	assert_int_equal(dti_stats_members(a.fw, node_of(a.fw, "LPI"), 0, m),
+	                 0);
+	assert_int_equal(dti_stats_members(a.fw, nn, 0, m), 0);
+	free(m);
+	unload(&a);
+}
+
+/* The correlation matrix of every level-2 group's indicators holds
+ * COINr's pairs (corr-raw.csv) both ways, 1 on the diagonal; with values,
+ * each child against its parent is COINr's withparent (corr-parent.csv). */
+static void test_corr_matrix(void **state)
+{
+	(void)state;
+	struct asem a;
+	load(&a);
+	size_t n = rows("tests/data/coinr-asem/corr-raw.csv", fx, 200);
+	size_t nn = dti_framework_node_count(a.fw);
+	size_t *m = malloc(nn * sizeof *m);
+	double *r = malloc(nn * nn * sizeof *r);
+	assert_non_null(m);
+	assert_non_null(r);
+	struct dti_error err = DTI_ERROR_INIT;
+	size_t checked = 0;
+	for (int sp = 0; sp < 2; sp++) {
+		const char *group = "";
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(fx[i][0], group)) {
+				group = fx[i][0];
+				k = dti_stats_members(
+				    a.fw, node_of(a.fw, group), 0, m);
+				assert_int_equal(
+				    dti_stats_corr_matrix(a.res, 0,
+				                          sp ? DTI_CORR_SPEARMAN
+				                             : DTI_CORR_PEARSON,
+				                          k, m, k, m, r, &err),
+				    DTI_OK);
+				for (size_t d = 0; d < k; d++)
+					assert_near(r[d * k + d], 1, 1e-12);
+			}
+			size_t x = k, y = k;
+			for (size_t j = 0; j < k; j++) {
+				struct dti_node_info ni;
+				dti_framework_node(a.fw, m[j], &ni);
+				if (strcmp(ni.code, fx[i][1]) == 0)
+					x = j;
+				if (strcmp(ni.code, fx[i][2]) == 0)
+					y = j;
+			}
+			assert_true(x < k && y < k);
+			double want = strtod(fx[i][sp ? 4 : 3], NULL);
+			rel_near(r[x * k + y], want, fx[i][1]);
+			rel_near(r[y * k + x], want, fx[i][2]);
+			checked++;
+		}
+	}
+	assert_int_equal(checked, 280);
+	/* withparent: a column of one */
+	n = rows("tests/data/coinr-asem/corr-parent.csv", fx, 200);
+	for (size_t i = 0; i < n; i++) {
+		size_t p = node_of(a.fw, fx[i][0]), c = node_of(a.fw, fx[i][1]);
+		assert_int_equal(dti_stats_corr_matrix(a.res, 1,
+		                                       DTI_CORR_PEARSON, 1, &c,
+		                                       1, &p, r, &err),
+		                 DTI_OK);
+		rel_near(r[0], strtod(fx[i][2], NULL), fx[i][1]);
+	}
+	/* an aggregate has no figures: NaN, not a number */
+	size_t pair[2] = {node_of(a.fw, "Physical"), node_of(a.fw, "LPI")};
+	assert_int_equal(dti_stats_corr_matrix(a.res, 0, DTI_CORR_PEARSON, 2,
+	                                       pair, 2, pair, r, &err),
+	                 DTI_OK);
+	assert_nan(r[0]);
+	assert_nan(r[1]);
+	assert_near(r[3], 1, 1e-15);
+	/* bad arguments name themselves */
+	size_t bad = nn;
+	assert_int_equal(dti_stats_corr_matrix(a.res, 0, DTI_CORR_PEARSON, 1,
+	                                       &bad, 1, pair, r, &err),
+	                 DTI_EARG);
+	assert_string_equal(err.field, "rows[0]");
+	dti_error_release(&err);
+	assert_int_equal(dti_stats_corr_matrix(a.res, 0, DTI_CORR_PEARSON, 1,
+	                                       pair, 0, pair, r, &err),
+	                 DTI_EARG);
+	assert_string_equal(err.field, "cols");
+	dti_error_release(&err);
+	assert_int_equal(dti_stats_corr_matrix(a.res, 0,
+	                                       (enum dti_corr_method)7, 1, pair,
+	                                       1, pair, r, &err),
+	                 DTI_EARG);
+	assert_string_equal(err.field, "method");
+	dti_error_release(&err);
+	free(m);
+	free(r);
+	unload(&a);
+}
+
 static void test_edges(void **state)
 {
 	(void)state;
@@ -309,6 +436,8 @@ int main(void)
 	    cmocka_unit_test(test_cronbach),
 	    cmocka_unit_test(test_report),
 	    cmocka_unit_test(test_with_parent),
+	    cmocka_unit_test(test_members),
+	    cmocka_unit_test(test_corr_matrix),
 	    cmocka_unit_test(test_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
