@@ -25,6 +25,7 @@
 #include "json.h"
 #include "notices.h"
 #include "output.h"
+#include "pca.h"
 #include "plan.h"
 #include "rebase.h"
 #include "stats.h"

@@ -80,6 +80,13 @@ struct cli_opts {
 	unsigned ua_threads;
 	size_t sa_samples, sa_bootstrap;
 	int sa_bootstrap_set;
+	/* pca, weights */
+	size_t pca_components;
+	int pca_children;
+	int weights_method; /* 0: none given, 1: --pca, 2: --optimise */
+	int weights_squared;
+	const char *targets[64]; /* CODE=NUMBER */
+	size_t ntargets;
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -105,7 +112,9 @@ enum {
 	OPT_STORE = 1 << 5,  /* --db, --since (rank, explain without DATA) */
 	OPT_PLAN = 1 << 6,   /* --target-rank, --target-value, --cost, --cap */
 	OPT_STATS = 1 << 7,  /* --of */
-	OPT_UA = 1 << 8      /* --runs, --seed, --weight-noise, ... */
+	OPT_UA = 1 << 8,     /* --runs, --seed, --weight-noise, ... */
+	OPT_PCA = 1 << 9,    /* --by, --components, --children */
+	OPT_WEIGHTS = 1 << 10 /* --pca, --optimise, --squared, --target */
 };
 
 /*
@@ -255,6 +264,8 @@ int cmd_plan(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
+int cmd_pca(int argc, char **argv);
+int cmd_weights(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 
 /*

@@ -76,7 +76,14 @@ enum {
 	O_LEAVE_ONE_OUT,
 	O_THREADS,
 	O_SAMPLES,
-	O_BOOTSTRAP
+	O_BOOTSTRAP,
+	O_BY,
+	O_COMPONENTS,
+	O_CHILDREN,
+	O_PCA,
+	O_OPTIMISE,
+	O_SQUARED,
+	O_TARGET
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -105,7 +112,7 @@ static const struct cli_opt compute_opts[] = {
     {"colour", 0, 1, O_COLOR},
     {"nodes", 0, 1, O_NODES},
     {"sort", 0, 1, O_SORT},
-    {"by", 0, 1, O_SORT},
+    {"by", 0, 1, O_BY},
     {"group", 0, 1, O_GROUP},
     {"top", 0, 1, O_TOP},
     {"points", 0, 0, O_POINTS},
@@ -131,6 +138,13 @@ static const struct cli_opt compute_opts[] = {
     {"threads", 0, 1, O_THREADS},
     {"samples", 0, 1, O_SAMPLES},
     {"bootstrap", 0, 1, O_BOOTSTRAP},
+    {"components", 0, 1, O_COMPONENTS},
+    {"children", 0, 0, O_CHILDREN},
+    {"pca", 0, 0, O_PCA},
+    {"optimise", 0, 0, O_OPTIMISE},
+    {"optimize", 0, 0, O_OPTIMISE},
+    {"squared", 0, 0, O_SQUARED},
+    {"target", 0, 1, O_TARGET},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -185,6 +199,13 @@ static unsigned needs(int opt)
 	case O_THREADS:
 	case O_SAMPLES:
 	case O_BOOTSTRAP: return OPT_UA;
+	case O_BY: return OPT_TABLE | OPT_PCA;
+	case O_COMPONENTS:
+	case O_CHILDREN: return OPT_PCA;
+	case O_PCA:
+	case O_OPTIMISE:
+	case O_SQUARED:
+	case O_TARGET: return OPT_WEIGHTS;
 	}
 	return 0;
 }
@@ -206,6 +227,7 @@ static int store_applies(int opt)
 	case O_LANG:
 	case O_COLOR:
 	case O_SORT:
+	case O_BY:
 	case O_GROUP:
 	case O_TOP: return 1;
 	}
@@ -430,7 +452,37 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 			                   val);
 		break;
 	case O_NODES: o->nodes = val; break;
-	case O_SORT: o->sort = val; break;
+	case O_SORT:
+	case O_BY: o->sort = val; break;
+	case O_COMPONENTS: {
+		char *cend;
+		long c = strtol(val, &cend, 10);
+		if (!*val || *cend || c < 1 || c > 1000)
+			return usage_error(help,
+			                   "--components '%s': expected 1 to "
+			                   "1000",
+			                   val);
+		o->pca_components = (size_t)c;
+		break;
+	}
+	case O_CHILDREN: o->pca_children = 1; break;
+	case O_PCA:
+	case O_OPTIMISE:
+		if (o->weights_method &&
+		    o->weights_method != (opt->id == O_PCA ? 1 : 2))
+			return usage_error(help, "give --pca or --optimise, "
+			                         "not both");
+		o->weights_method = opt->id == O_PCA ? 1 : 2;
+		break;
+	case O_SQUARED: o->weights_squared = 1; break;
+	case O_TARGET:
+		if (!strchr(val, '=') || val[0] == '=')
+			return usage_error(
+			    help, "--target '%s': expected CODE=NUMBER", val);
+		if (o->ntargets >= ARRAY_SIZE(o->targets))
+			return usage_error(help, "too many --target");
+		o->targets[o->ntargets++] = val;
+		break;
 	case O_GROUP: o->group = val; break;
 	case O_TOP:
 		n = strtol(val, &end, 10);
