@@ -2,7 +2,8 @@
 # analysis and optimised weights of the ASEM example, written as the
 # fixtures tests/unit/engine/test_pca.c compares dti's with:
 #   pca-eigen.csv     get_PCA(): the eigenvalues (prcomp's sdev squared) and
-#                     the units used (complete cases) of each analysis
+#                     the units used (complete cases) of each analysis (of
+#                     the indicators of a sub-index: prcomp's, see below)
 #   pca-loadings.csv  get_PCA(): prcomp's rotation, every component
 #   pca-weights.csv   get_PCA(): COINr's PCA weights (the loadings of the
 #                     first component, as prcomp's SVD signs them) on the
@@ -57,8 +58,28 @@ one <- function(by, set, c1, dset1, c2, dset2, iCodes, Level, by_groups) {
 }
 for (g in meta$iCode[!is.na(meta$Level) & meta$Level == 2])
   one(g, "leaves", coin, "Raw", agg, "Normalised", g, 1, TRUE)
-for (g in c("Conn", "Sust"))
-  one(g, "leaves", coin, "Raw", agg, "Normalised", g, 1, FALSE)
+# the indicators of a sub-index in one analysis: get_PCA with by_groups =
+# FALSE takes every indicator whatever iCodes says, so these two are
+# stats::prcomp's, as get_PCA calls it (complete cases, centred, scaled)
+# on get_data's columns
+for (g in c("Conn", "Sust")) {
+  pr <- function(cn, ds) {
+    x <- get_data(cn, dset = ds, iCodes = g, Level = 1)
+    x <- x[stats::complete.cases(x), names(x) != "uCode"]
+    stats::prcomp(x, center = TRUE, scale. = TRUE)
+  }
+  p <- pr(coin, "Raw")
+  ev <- p$sdev^2
+  eig[[length(eig) + 1]] <- data.frame(by = g, set = "leaves", used = nrow(p$x),
+                                       component = seq_along(ev), eigenvalue = ev)
+  r <- p$rotation
+  lds[[length(lds) + 1]] <- data.frame(by = g, set = "leaves",
+    code = rep(rownames(r), ncol(r)), component = rep(seq_len(ncol(r)), each = nrow(r)),
+    loading = as.vector(r))
+  r <- pr(agg, "Normalised")$rotation
+  wts[[length(wts) + 1]] <- data.frame(by = g, set = "leaves", code = rownames(r),
+                                       weight = r[, 1])
+}
 one("*", "leaves", coin, "Raw", agg, "Normalised", NULL, 1, FALSE)
 for (g in c("Conn", "Sust"))
   one(g, "children", agg, "Aggregated", agg, "Aggregated", g, 2, TRUE)
