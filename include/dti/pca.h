@@ -79,11 +79,12 @@ DTI_EXTERN enum dti_status dti_pca_cols(const double *const *cols,
                                         struct dti_error *err);
 
 /*
- * The analysis of a result's values: of the scored indicators (leaves)
- * below node, or of node's scored children (children = 1); node -1 is
- * every scored indicator of the framework (with children = 1: the
- * index's children).  DTI_EARG for an unknown node, a leaf, or fewer
- * than 2 variables; otherwise as dti_pca_cols.
+ * The analysis of a result's values: of the indicators (leaves) below
+ * node, or of node's children (children = 1); node -1 is every indicator
+ * of the framework (with children = 1: the index's children).  Only what
+ * counts: scored, reached through weights other than 0 (a child of 0
+ * points is computed but counted nowhere).  DTI_EARG for an unknown node, a
+ * leaf, or fewer than 2 variables; otherwise as dti_pca_cols.
  */
 DTI_EXTERN enum dti_status dti_pca(const struct dti_result *res, long node,
                                    int children, struct dti_pca *out,
@@ -149,8 +150,9 @@ struct dti_weights {
 };
 
 /*
- * New weights of an aggregate's scored children.  DTI_EARG (the settings)
- * for an unknown node or a leaf, fewer than 2 scored children, children
+ * New weights of an aggregate's children that count (scored, weight not
+ * 0; the others keep theirs).  DTI_EARG (the settings) for an unknown
+ * node or a leaf, fewer than 2 such children, children
  * whose points are not known, a target that is not a child or not above
  * 0, or PCA weights that would be negative (a negative loading: use the
  * squared loadings, or optimise); DTI_EINVALID (the data) for a child
@@ -168,7 +170,7 @@ DTI_EXTERN void dti_weights_release(struct dti_weights *w);
  * with the correlations they give; CSV is the framework with the new
  * weights (as dti_output_framework writes it; a child shared with other
  * parents gets the new weight in this parent only), which dti_framework_
- * load reads back.  DTI_EINVALID for CSV of a framework scored by points
+ * load reads back.  DTI_EARG for CSV of a framework scored by points
  * (points must add up; they are not rewritten).
  */
 DTI_EXTERN enum dti_status dti_weights_write(const struct dti_weights *w,

@@ -175,7 +175,18 @@ static void values_of(const struct dti_result *res, size_t k, double *x)
 	}
 }
 
-/* Marks the scored leaves below node k (k itself if a leaf). */
+/*
+ * Whether child c of an aggregate counts in it: scored, with a weight
+ * other than 0 (the 2022 smart city indicator has 0 points: computed, but
+ * counted nowhere).  Unknown points (NaN) count.
+ */
+static int counts(const struct fw_node *nd, size_t c)
+{
+	return nd->child_weights[c] != 0;
+}
+
+/* Marks the scored leaves below node k (k itself if a leaf), through the
+ * edges that count. */
 static void leaves_below(const struct dti_framework *fw, size_t k,
                          unsigned char *mark, unsigned char *seen)
 {
@@ -190,7 +201,25 @@ static void leaves_below(const struct dti_framework *fw, size_t k,
 		return;
 	}
 	for (size_t c = 0; c < nd->nchildren; c++)
-		leaves_below(fw, nd->children[c], mark, seen);
+		if (counts(nd, c))
+			leaves_below(fw, nd->children[c], mark, seen);
+}
+
+/* A leaf that counts in one of its parents at least (or has none). */
+static int counted_leaf(const struct dti_framework *fw, size_t k)
+{
+	const struct fw_node *nd = &fw->nodes[k];
+	if (!nd->scored || nd->nchildren || nd->kind == DTI_KIND_STATISTIC)
+		return 0;
+	if (!nd->nparents)
+		return 1;
+	for (size_t p = 0; p < nd->nparents; p++) {
+		const struct fw_node *pn = &fw->nodes[nd->parents[p]];
+		for (size_t c = 0; c < pn->nchildren; c++)
+			if (pn->children[c] == k && counts(pn, c))
+				return 1;
+	}
+	return 0;
 }
 
 /* The variables of an analysis, in the framework's order; -1 after an
@@ -220,14 +249,13 @@ static long variables(const struct dti_framework *fw, long node, int children,
 		    &fw->nodes[node >= 0 ? (size_t)node : fw->root];
 		for (size_t c = 0; c < nd->nchildren; c++)
 			mark[nd->children[c]] =
-			    (unsigned char)fw->nodes[nd->children[c]].scored;
+			    (unsigned char)(fw->nodes[nd->children[c]].scored &&
+			                    counts(nd, c));
 	} else if (node >= 0) {
 		leaves_below(fw, (size_t)node, mark, seen);
 	} else {
 		for (size_t k = 0; k < fw->n; k++)
-			mark[k] = fw->nodes[k].scored &&
-			          !fw->nodes[k].nchildren &&
-			          fw->nodes[k].kind != DTI_KIND_STATISTIC;
+			mark[k] = (unsigned char)counted_leaf(fw, k);
 	}
 	long nv = 0;
 	for (size_t k = 0; k < fw->n; k++)
@@ -256,8 +284,8 @@ enum dti_status dti_pca(const struct dti_result *res, long node, int children,
 		free(vars);
 		return dti_err_set(
 		    err, DTI_EARG, NULL, 0, 0, what,
-		    "%ld scored %s: a principal component analysis needs 2 "
-		    "or more",
+		    "%ld %s that count: a principal component analysis "
+		    "needs 2 or more",
 		    nv,
 		    children ? (nv == 1 ? "child" : "children")
 		             : (nv == 1 ? "indicator" : "indicators"));
@@ -840,12 +868,12 @@ enum dti_status dti_weights(const struct dti_result *res,
 		                   "children get the weights");
 	size_t k = 0;
 	for (size_t c = 0; c < nd->nchildren; c++)
-		k += fw->nodes[nd->children[c]].scored != 0;
+		k += fw->nodes[nd->children[c]].scored && counts(nd, c);
 	if (k < 2)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, nd->code,
-		                   "%zu scored child%s: weights need 2 or "
-		                   "more",
-		                   k, k == 1 ? "" : "ren");
+		                   "%zu child%s that count%s: weights need 2 "
+		                   "or more",
+		                   k, k == 1 ? "" : "ren", k == 1 ? "s" : "");
 	for (size_t c = 0; c < nd->nchildren; c++)
 		if (fw->nodes[nd->children[c]].scored &&
 		    isnan(nd->child_weights[c]))
@@ -895,7 +923,7 @@ enum dti_status dti_weights(const struct dti_result *res,
 	double wsum = 0;
 	for (size_t c = 0, i = 0; c < nd->nchildren; c++) {
 		size_t ch = nd->children[c];
-		if (!fw->nodes[ch].scored)
+		if (!fw->nodes[ch].scored || !counts(nd, c))
 			continue;
 		edge[i] = c;
 		w0[i] = nd->child_weights[c];
@@ -1061,10 +1089,15 @@ out:
 
 /* ---- writing weights ---------------------------------------------------- */
 
-/* A number that may be tiny, in 3 significant digits. */
+/* A number that may be tiny, in 3 significant digits; below 1e-20 (the
+ * rounding noise of an exact fit) as such. */
 static void small(struct dti_buf *b, double v, int vi)
 {
 	char t[32];
+	if (v < 1e-20) {
+		dti_buf_adds(b, vi ? "dưới 1e-20" : "below 1e-20");
+		return;
+	}
 	dti_snprintf(t, sizeof t, "%.3g", v);
 	if (vi)
 		for (char *p = t; *p; p++)
@@ -1148,7 +1181,7 @@ static void weights_text(const struct dti_weights *w, int vi, struct dti_buf *b)
 	}
 	dti_buf_addc(b, '\n');
 	if (opt) {
-		dti_buf_adds(b, vi ? "Tỉ phần: tương quan của thành phần với "
+		dti_buf_adds(b, vi ? "Tỉ phần: tương quan với "
 		                   : "Share: the child's correlation with ");
 		dti_text_escape(b, nd->code, strlen(nd->code), 0);
 		dti_buf_adds(b, vi ? " chia cho tổng tương quan của các thành "
@@ -1168,9 +1201,7 @@ static void weights_text(const struct dti_weights *w, int vi, struct dti_buf *b)
 		small(b, w->objective_after, vi);
 		dti_buf_adds(b, vi ? " (trước đó " : " (before: ");
 		small(b, w->objective_before, vi);
-		dti_buf_addf(
-		    b, vi ? "); %zu lần tính.\n" : "); %zu evaluations.\n",
-		    w->evaluations);
+		dti_buf_adds(b, ").\n");
 	} else {
 		dti_buf_adds(b, vi ? "Dấu của PC1 được chọn để tổng hệ số tải "
 		                     "dương.\n"
@@ -1239,7 +1270,7 @@ enum dti_status dti_weights_write(const struct dti_weights *w,
 	if (format == DTI_FORMAT_CSV) {
 		if (fw->uses_points)
 			return dti_err_set(
-			    err, DTI_EINVALID, NULL, 0, 0, "format",
+			    err, DTI_EARG, NULL, 0, 0, "format",
 			    "framework '%s' is scored by points, which "
 			    "must add up to their parents' points: the new "
 			    "weights are not written into it (a table or "
