@@ -222,27 +222,26 @@ static int counted_leaf(const struct dti_framework *fw, size_t k)
 	return 0;
 }
 
-/* The variables of an analysis, in the framework's order; -1 after an
- * error. */
-static long variables(const struct dti_framework *fw, long node, int children,
-                      size_t *vars, struct dti_error *err)
+/* The variables of an analysis into vars (*nv of them), in the
+ * framework's order. */
+static enum dti_status variables(const struct dti_framework *fw, long node,
+                                 int children, size_t *vars, size_t *nv,
+                                 struct dti_error *err)
 {
+	*nv = 0;
 	if (node >= (long)fw->n)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
-		                   "node %ld is not in the framework", node),
-		       -1;
+		                   "node %ld is not in the framework", node);
 	if (node >= 0 && !fw->nodes[node].nchildren)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0,
 		                   fw->nodes[node].code,
-		                   "an indicator: name an aggregate"),
-		       -1;
+		                   "an indicator: name an aggregate");
 	unsigned char *mark = calloc(fw->n ? fw->n : 1, 1);
 	unsigned char *seen = calloc(fw->n ? fw->n : 1, 1);
 	if (!mark || !seen) {
 		free(mark);
 		free(seen);
-		dti_err_nomem(err);
-		return -1;
+		return dti_err_nomem(err);
 	}
 	if (children) {
 		const struct fw_node *nd =
@@ -257,13 +256,12 @@ static long variables(const struct dti_framework *fw, long node, int children,
 		for (size_t k = 0; k < fw->n; k++)
 			mark[k] = (unsigned char)counted_leaf(fw, k);
 	}
-	long nv = 0;
 	for (size_t k = 0; k < fw->n; k++)
 		if (mark[k])
-			vars[nv++] = k;
+			vars[(*nv)++] = k;
 	free(mark);
 	free(seen);
-	return nv;
+	return DTI_OK;
 }
 
 enum dti_status dti_pca(const struct dti_result *res, long node, int children,
@@ -274,23 +272,24 @@ enum dti_status dti_pca(const struct dti_result *res, long node, int children,
 	size_t *vars = malloc((fw->n ? fw->n : 1) * sizeof *vars);
 	if (!vars)
 		return dti_err_nomem(err);
-	long nv = variables(fw, node, children, vars, err);
-	if (nv < 0) {
+	size_t nv;
+	enum dti_status vst = variables(fw, node, children, vars, &nv, err);
+	if (vst) {
 		free(vars);
-		return err && err->code ? err->code : DTI_EARG;
+		return vst;
 	}
 	const char *what = node >= 0 ? fw->nodes[node].code : NULL;
 	if (nv < 2) {
 		free(vars);
 		return dti_err_set(
 		    err, DTI_EARG, NULL, 0, 0, what,
-		    "%ld %s that count: a principal component analysis "
+		    "%zu %s that count: a principal component analysis "
 		    "needs 2 or more",
 		    nv,
 		    children ? (nv == 1 ? "child" : "children")
 		             : (nv == 1 ? "indicator" : "indicators"));
 	}
-	size_t k = (size_t)nv, n = res->n;
+	size_t k = nv, n = res->n;
 	double *x = malloc((n ? n : 1) * k * sizeof *x);
 	const double **cols = malloc(k * sizeof *cols);
 	const char **names = malloc(k * sizeof *names);
