@@ -708,7 +708,7 @@ static void test_refusals(void **state)
 	struct dti_buf b = DTI_BUF_INIT;
 	assert_int_equal(
 	    dti_weights_write(&w, DTI_FORMAT_CSV, DTI_LANG_EN, &b, &err),
-	    DTI_EINVALID);
+	    DTI_EARG);
 	assert_contains(err.message, "scored by points");
 	dti_error_release(&err);
 	assert_int_equal(
