@@ -24,13 +24,15 @@ browser="$root/tests/browser"
 # libcairo2-dev, libpango1.0-dev and librsvg2-dev draw 'dti report's PDF
 # (cairo's PDF surface, text shaped by Pango in DejaVu Sans, the SVG charts
 # by librsvg); poppler-utils (pdftotext, pdftoppm) reads it back in tests.
+# liblapack3 computes the eigenvectors of 'dti pca' and 'dti weights --pca'
+# (opened when first used; no header is needed to build).
 PKGS="gcc clang libclang-rt-14-dev make meson ninja-build pkg-config git
       libcmocka-dev libicu-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libsodium-dev libjansson-dev libcurl4-openssl-dev clang-format cppcheck
       libmicrohttpd-dev zlib1g-dev wrk nginx-light python3-jsonschema
       chromium fonts-dejavu-core libxlsxwriter-dev python3-openpyxl
       libzip-dev libexpat1-dev libcairo2-dev libpango1.0-dev librsvg2-dev
-      poppler-utils"
+      poppler-utils liblapack3"
 
 missing=""
 for p in $PKGS; do

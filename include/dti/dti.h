@@ -25,6 +25,7 @@
 #include "json.h"
 #include "notices.h"
 #include "output.h"
+#include "pca.h"
 #include "plan.h"
 #include "prepare.h"
 #include "rebase.h"

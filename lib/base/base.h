@@ -115,6 +115,19 @@ void *dti_dl_load(const char *soname, const char *const *names,
 #define DTI_DL_FIELD(f) __typeof__(f) *f;
 #define DTI_DL_NAME(f)  #f,
 
+/* ---- linear algebra (lapack.c) ----------------------------------------- */
+
+/*
+ * The eigenvalues of the symmetric k x k matrix a (both triangles filled;
+ * not changed), largest first, into values[k], and an eigenvector of unit
+ * length for each into vectors (vectors[j * k + i]: element i of the
+ * vector of values[j]).  Signs are LAPACK's (arbitrary).  By LAPACK's
+ * dsyevr, opened when first called: DTI_EIO with a message naming the
+ * package when it cannot be; DTI_ENOMEM; DTI_EINTERNAL if it fails.
+ */
+enum dti_status dti_sym_eigen(const double *a, size_t k, double *values,
+                              double *vectors, struct dti_error *err);
+
 /* ---- characters (ICU, text.c) ------------------------------------------ */
 
 /* What a unit-name key makes of a character that folds to nothing. */

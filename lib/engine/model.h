@@ -261,6 +261,22 @@ struct agg_ctx {
 enum dti_status eng_aggregate(struct agg_ctx *a, size_t k, double *out);
 
 /*
+ * output.c: a framework as CSV (dti_output_framework's), with the weights
+ * of some edges of one parent replaced (ov may be NULL): edges[i] is a
+ * child's place among the parent's children, weights[i] its new weight.
+ * Weights frameworks only (points are written as they are).
+ */
+struct eng_weights_override {
+	size_t parent;
+	size_t n;
+	const size_t *edges;
+	const double *weights;
+};
+enum dti_status eng_framework_csv(const struct dti_framework *fw,
+                                  const struct eng_weights_override *ov,
+                                  struct dti_buf *out);
+
+/*
  * output.c: the notes sheet of a workbook of results (framework, cycle,
  * program, data hash, missing-value policy, synthetic label, the
  * result's notes); sort is the node the ranks are on.

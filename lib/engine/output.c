@@ -1152,13 +1152,61 @@ static enum dti_status framework_table(const struct dti_framework *fw,
 	return st;
 }
 
+/*
+ * The weight of edge c of parent p as written: the override's for the
+ * edges it replaces, else the framework's.
+ */
+static double edge_weight(const struct dti_framework *fw,
+                          const struct eng_weights_override *ov, size_t p,
+                          size_t c)
+{
+	if (ov && p == ov->parent)
+		for (size_t i = 0; i < ov->n; i++)
+			if (ov->edges[i] == c)
+				return ov->weights[i];
+	return fw->nodes[p].child_weights[c];
+}
+
+/* The weight column of node k: its own weight, or the override's for a
+ * child of the override's parent and of no other. */
+static double own_weight(const struct dti_framework *fw,
+                         const struct eng_weights_override *ov, size_t k)
+{
+	const struct fw_node *nd = &fw->nodes[k];
+	if (ov && nd->nparents == 1 && nd->parents[0] == ov->parent) {
+		const struct fw_node *pn = &fw->nodes[ov->parent];
+		for (size_t c = 0; c < pn->nchildren; c++)
+			if (pn->children[c] == k)
+				return edge_weight(fw, ov, ov->parent, c);
+	}
+	return nd->weight;
+}
+
+/*
+ * The framework as a CSV file that reads back to the same framework: the
+ * settings a file of another kind (an iMeta table) implies are written as
+ * metadata, and its denominator columns as rows.
+ */
 static enum dti_status framework_csv(const struct dti_framework *fw,
+                                     const struct eng_weights_override *ov,
                                      struct dti_buf *out)
 {
 	enum dti_status st = DTI_OK;
 	for (size_t i = 0; i < fw->nmeta && !st; i++)
 		st = dti_buf_addf(out, "# %s: %s\n", fw->meta_keys[i],
 		                  fw->meta_vals[i]);
+	if (!st && fw->scale != 1 && !dti_framework_meta(fw, "scale")) {
+		st = dti_buf_adds(out, "# scale: ");
+		if (!st)
+			st = json_double(out, fw->scale);
+		if (!st)
+			st = dti_buf_addc(out, '\n');
+	}
+	if (!st && !dti_framework_meta(fw, "missing") &&
+	    fw->missing !=
+	        (fw->uses_points ? DTI_MISSING_ZERO : DTI_MISSING_EXCLUDE))
+		st = dti_buf_addf(out, "# missing: %s\n",
+		                  dti_missing_name(fw->missing));
 	if (!st)
 		st = dti_buf_addf(out,
 		                  "code,parent,kind,level,name_vi,name_en,%s,"
@@ -1173,14 +1221,15 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			const struct fw_node *pn = &fw->nodes[nd->parents[p]];
 			dti_buf_addf(&t, "%s%s", p ? ";" : "", pn->code);
 			if (!fw->uses_points) {
-				for (size_t c = 0; c < pn->nchildren; c++)
+				for (size_t c = 0; c < pn->nchildren; c++) {
+					double w = edge_weight(
+					    fw, ov, nd->parents[p], c);
 					if (pn->children[c] == k &&
-					    pn->child_weights[c] !=
-					        nd->weight) {
+					    w != own_weight(fw, ov, k)) {
 						dti_buf_addc(&t, ':');
-						json_double(
-						    &t, pn->child_weights[c]);
+						json_double(&t, w);
 					}
+				}
 			}
 		}
 		if (!st)
@@ -1202,7 +1251,10 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 		if (!st)
 			st = dti_buf_addc(out, ',');
 		if (!st && nd->kind != DTI_KIND_STATISTIC) {
-			st = weight_text(fw, nd, &t);
+			if (fw->uses_points)
+				st = weight_text(fw, nd, &t);
+			else
+				st = json_double(&t, own_weight(fw, ov, k));
 			if (!st)
 				st = dti_buf_adds(out, t.data ? t.data : "");
 			dti_buf_reset(&t);
@@ -1236,7 +1288,19 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			st = dti_buf_addc(out, '\n');
 		dti_buf_release(&t);
 	}
+	for (size_t a = 0; a < fw->nauxcols && !st; a++) {
+		st = csv_cell(out, fw->auxcols[a]);
+		if (!st)
+			st = dti_buf_adds(out, ",,denominator,,,,,,,,,,,\n");
+	}
 	return st;
+}
+
+enum dti_status eng_framework_csv(const struct dti_framework *fw,
+                                  const struct eng_weights_override *ov,
+                                  struct dti_buf *out)
+{
+	return framework_csv(fw, ov, out);
 }
 
 static enum dti_status framework_json(const struct dti_framework *fw,
@@ -1349,7 +1413,7 @@ write_output_framework(const struct dti_framework *fw,
 		                   "a framework is written as a table, CSV or "
 		                   "JSON, not XLSX");
 	switch (o->format) {
-	case DTI_FORMAT_CSV: st = framework_csv(fw, out); break;
+	case DTI_FORMAT_CSV: st = framework_csv(fw, NULL, out); break;
 	case DTI_FORMAT_JSON: st = framework_json(fw, 0, out); break;
 	case DTI_FORMAT_NDJSON: st = framework_json(fw, 1, out); break;
 	default: st = framework_table(fw, o, out); break;

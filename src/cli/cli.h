@@ -91,6 +91,13 @@ struct cli_opts {
 	unsigned prep_set;
 	int no_steps;
 	const char *data_out; /* prepare: the prepared data's file */
+	/* pca, weights */
+	size_t pca_components;
+	int pca_children;
+	int weights_method; /* 0: none given, 1: --pca, 2: --optimise */
+	int weights_squared;
+	const char *targets[64]; /* CODE=NUMBER */
+	size_t ntargets;
 	/* explain / rebase */
 	const char *to_date;
 	const char *levels;
@@ -138,7 +145,9 @@ enum {
 	OPT_STATS = 1 << 7,  /* --of */
 	OPT_UA = 1 << 8,     /* --runs, --seed, --weight-noise, ... */
 	OPT_PREPARE = 1 << 9, /* --data-out */
-	OPT_SVG = 1 << 10     /* --svg */
+	OPT_SVG = 1 << 10,    /* --svg */
+	OPT_PCA = 1 << 11,    /* --by, --components, --children */
+	OPT_WEIGHTS = 1 << 12 /* --pca, --optimise, --squared, --target */
 };
 
 /* The charts of dti stats (--chart) and what --with adds to a heatmap. */
@@ -316,6 +325,8 @@ int cmd_plan(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
+int cmd_pca(int argc, char **argv);
+int cmd_weights(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
 

@@ -97,7 +97,13 @@ enum {
 	O_SVG,
 	O_CHART,
 	O_CORRELATION,
-	O_WITH
+	O_WITH,
+	O_COMPONENTS,
+	O_CHILDREN,
+	O_PCA,
+	O_OPTIMISE,
+	O_SQUARED,
+	O_TARGET
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -172,6 +178,13 @@ static const struct cli_opt compute_opts[] = {
     {"chart", 0, 1, O_CHART},
     {"correlation", 0, 1, O_CORRELATION},
     {"with", 0, 1, O_WITH},
+    {"components", 0, 1, O_COMPONENTS},
+    {"children", 0, 0, O_CHILDREN},
+    {"pca", 0, 0, O_PCA},
+    {"optimise", 0, 0, O_OPTIMISE},
+    {"optimize", 0, 0, O_OPTIMISE},
+    {"squared", 0, 0, O_SQUARED},
+    {"target", 0, 1, O_TARGET},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -210,7 +223,7 @@ static unsigned needs(int opt)
 	case O_LANG:
 	case O_COLOR: return OPT_OUTPUT;
 	case O_NODES:
-	case O_BY: return OPT_TABLE | OPT_STATS;
+	case O_BY: return OPT_TABLE | OPT_STATS | OPT_PCA;
 	case O_SORT:
 	case O_GROUP:
 	case O_TOP:
@@ -246,6 +259,12 @@ static unsigned needs(int opt)
 	case O_VARY_IMPUTE:
 	case O_VARY_TREAT: return OPT_UA;
 	case O_DATA_OUT: return OPT_PREPARE;
+	case O_COMPONENTS:
+	case O_CHILDREN: return OPT_PCA;
+	case O_PCA:
+	case O_OPTIMISE:
+	case O_SQUARED:
+	case O_TARGET: return OPT_WEIGHTS;
 	}
 	return 0;
 }
@@ -595,6 +614,35 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		else
 			return usage_error(
 			    help, "--with '%s': expected parent or level", val);
+		break;
+	case O_COMPONENTS: {
+		char *cend;
+		long c = strtol(val, &cend, 10);
+		if (!*val || *cend || c < 1 || c > 1000)
+			return usage_error(help,
+			                   "--components '%s': expected 1 to "
+			                   "1000",
+			                   val);
+		o->pca_components = (size_t)c;
+		break;
+	}
+	case O_CHILDREN: o->pca_children = 1; break;
+	case O_PCA:
+	case O_OPTIMISE:
+		if (o->weights_method &&
+		    o->weights_method != (opt->id == O_PCA ? 1 : 2))
+			return usage_error(help, "give --pca or --optimise, "
+			                         "not both");
+		o->weights_method = opt->id == O_PCA ? 1 : 2;
+		break;
+	case O_SQUARED: o->weights_squared = 1; break;
+	case O_TARGET:
+		if (!strchr(val, '=') || val[0] == '=')
+			return usage_error(
+			    help, "--target '%s': expected CODE=NUMBER", val);
+		if (o->ntargets >= ARRAY_SIZE(o->targets))
+			return usage_error(help, "too many --target");
+		o->targets[o->ntargets++] = val;
 		break;
 	case O_GROUP: o->group = val; break;
 	case O_TOP:

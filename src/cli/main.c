@@ -46,6 +46,8 @@ static const struct command commands[] = {
      "ranks under the choices left open (Monte Carlo)"},
     {"sensitivity", cmd_sensitivity,
      "which open choice moves the ranking most (Sobol)"},
+    {"pca", cmd_pca, "principal components of the indicators, PCA weights"},
+    {"weights", cmd_weights, "weights from PCA or toward target correlations"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},
