@@ -29,6 +29,7 @@
 #include "rebase.h"
 #include "stats.h"
 #include "store.h"
+#include "targets.h"
 #include "template.h"
 #include "text.h"
 #include "units.h"
