@@ -205,6 +205,7 @@ struct unit_row {
 	char level[32];
 	char valid_from[11];
 	char valid_to[11];
+	char successors[256];
 };
 
 static enum dti_status load_unit(struct dti_store *s, const char *id,
@@ -216,7 +217,7 @@ static enum dti_status load_unit(struct dti_store *s, const char *id,
 	enum dti_status st =
 	    db_prepare(s->db,
 	               "SELECT id, name_vi, level, valid_from, "
-	               "valid_to FROM units WHERE id = ?",
+	               "valid_to, successors FROM units WHERE id = ?",
 	               &q, err);
 	if (st == DTI_OK) {
 		db_bind_text(q, 1, id);
@@ -226,11 +227,12 @@ static enum dti_status load_unit(struct dti_store *s, const char *id,
 		st = dti_err_set(err, DTI_ENOTFOUND, "", 0, 0, "unit",
 		                 "no unit '%s'", id);
 	if (st == DTI_OK) {
-		char *f[] = {u->id, u->name, u->level, u->valid_from,
-		             u->valid_to};
-		size_t sz[] = {sizeof u->id, sizeof u->name, sizeof u->level,
-		               sizeof u->valid_from, sizeof u->valid_to};
-		for (int k = 0; k < 5; k++)
+		char *f[] = {u->id,         u->name,     u->level,
+		             u->valid_from, u->valid_to, u->successors};
+		size_t sz[] = {sizeof u->id,       sizeof u->name,
+		               sizeof u->level,    sizeof u->valid_from,
+		               sizeof u->valid_to, sizeof u->successors};
+		for (int k = 0; k < 6; k++)
 			dti_snprintf(f[k], sz[k], "%s",
 			             db_col_text(q, k) ? db_col_text(q, k)
 			                               : "");
@@ -403,14 +405,18 @@ enum dti_status dti_target_add(struct dti_store *s,
 		st = store_require(s, DTI_ROLE_EDITOR, ref.id, what, err);
 	if (st == DTI_OK)
 		st = load_unit(s, ref.id, &u, err);
-	if (st == DTI_OK && ((*u.valid_from && strcmp(u.valid_from, end) > 0) ||
-	                     (*u.valid_to && strcmp(u.valid_to, end) < 0)))
+	if (st == DTI_OK && *u.valid_to && strcmp(u.valid_to, end) < 0)
 		st = dti_err_set(err, DTI_EINVALID, "", 0, 0, "unit",
-		                 "unit %s (%s) is not valid on %s (valid %s to "
-		                 "%s): a target by %d is its successor's",
-		                 u.id, u.name, end,
-		                 *u.valid_from ? u.valid_from : "always",
-		                 *u.valid_to ? u.valid_to : "now", t->by_year);
+		                 "unit %s (%s) ended on %s: a target by %d is "
+		                 "its successor's%s%s%s",
+		                 u.id, u.name, u.valid_to, t->by_year,
+		                 *u.successors ? " (" : "", u.successors,
+		                 *u.successors ? ")" : "");
+	else if (st == DTI_OK && *u.valid_from && strcmp(u.valid_from, end) > 0)
+		st = dti_err_set(err, DTI_EINVALID, "", 0, 0, "unit",
+		                 "unit %s (%s) begins on %s, after the end of "
+		                 "%d",
+		                 u.id, u.name, u.valid_from, t->by_year);
 	struct store_cycle base;
 	memset(&base, 0, sizeof base);
 	int has_base = t->baseline && *t->baseline;

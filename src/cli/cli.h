@@ -256,6 +256,7 @@ int cmd_whatif(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
+int cmd_target(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an
