@@ -391,7 +391,8 @@ static void test_refusals(void **state)
 	        tgt("d1", R, NULL, 0, 1, 1899, NULL));
 	refused(f, DTI_EINVALID, "kind", tgt("d1", 7, NULL, 0, 1, 2024, NULL));
 	/* d9 ended on 2022-12-31: its id by 2024 */
-	refused(f, DTI_EINVALID, "ended on 2022-12-31: a target by 2024 is its successor's (d3)",
+	refused(f, DTI_EINVALID,
+	        "ended on 2022-12-31: a target by 2024 is its successor's (d3)",
 	        tgt("d9", R, NULL, 0, 1, 2024, NULL));
 	/* its name, read as on 2024-12-31, names no unit then */
 	refused(f, DTI_ENOTFOUND, "Quận Chín",
