@@ -397,6 +397,7 @@ enum dti_status dti_target_add(struct dti_store *s,
 	dti_snprintf(end, sizeof end, "%04d-12-31", t->by_year);
 	struct dti_unit_ref ref;
 	struct unit_row u;
+	memset(&u, 0, sizeof u);
 	st = store_unit_resolve(s, t->unit, t->date && *t->date ? t->date : end,
 	                        &ref, err);
 	char what[128];
