@@ -31,6 +31,7 @@
 #include "rebase.h"
 #include "stats.h"
 #include "store.h"
+#include "targets.h"
 #include "template.h"
 #include "text.h"
 #include "units.h"

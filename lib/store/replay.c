@@ -8,7 +8,7 @@
  * applied, in order, to an in-memory copy of the rows it creates, changes
  * or deletes (users with their e-mail addresses, roles, tokens, units,
  * frameworks, cycles, submissions, figures, evidence, blobs, results,
- * snapshots), and then each table is read once and compared with that
+ * snapshots, targets), and then each table is read once and compared with that
  * copy.  The first difference is named as table, key, field, what the log
  * says and what the table holds; a row the log does not explain and a row
  * the log implies but which is gone are differences too.  The notices'
@@ -82,6 +82,7 @@ enum {
 	T_SNAPSHOTS,
 	T_KEYS,
 	T_SETTINGS,
+	T_TARGETS,
 	T_N
 };
 
@@ -207,6 +208,17 @@ static const struct xspec specs[T_N] = {
                     1,
                     {"value"},
                     {XM_PLAIN}},
+    [T_TARGETS] = {"targets",
+                   "SELECT CAST(t.id AS TEXT), t.unit_id, t.kind, t.node, "
+                   "t.op, t.threshold, t.by_year, COALESCE(c.label, "
+                   "CAST(t.baseline_cycle_id AS TEXT), ''), t.note, "
+                   "t.set_by FROM targets t LEFT JOIN cycles c ON c.id = "
+                   "t.baseline_cycle_id ORDER BY t.id",
+                   1,
+                   9,
+                   {"unit", "kind", "node", "op", "threshold", "by_year",
+                    "baseline", "note", "set_by"},
+                   {XM_PLAIN}},
 };
 
 /* Field indexes used by the replay. */
@@ -227,6 +239,7 @@ enum {
 enum { S_STATE, S_VERSION, S_RETURN, S_EXCLUDE };
 enum { F_VALUE, F_POINTS, F_COMMENT, F_REVIEWED, F_REASON, F_BY };
 enum { E_BLOB = 8 };
+enum { G_SET_BY = 8 };
 
 struct xtab {
 	struct xrow **rows;
@@ -718,6 +731,31 @@ static void user_event(struct store_replay *r, const char *action,
 	}
 }
 
+/* target.add: the row as `after` gives it; target.remove: gone. */
+static void target_event(struct store_replay *r, const char *actor,
+                         const char *action, json_t *before, json_t *after)
+{
+	int add = strcmp(action, "target.add") == 0;
+	json_t *id = json_object_get(add ? after : before, "id");
+	if (!json_is_integer(id))
+		return;
+	char k[32];
+	dti_snprintf(k, sizeof k, "%lld", (long long)json_integer_value(id));
+	if (!add) {
+		struct xrow *w = row_get(r, T_TARGETS, k, 0);
+		if (w)
+			w->live = 0;
+		return;
+	}
+	struct xrow *w = row_new(r, T_TARGETS, k);
+	for (int f = 0; f < G_SET_BY; f++)
+		set_json(r, w, f, after, specs[T_TARGETS].fields[f],
+		         strcmp(specs[T_TARGETS].fields[f], "threshold") != 0 &&
+		             strcmp(specs[T_TARGETS].fields[f], "by_year") !=
+		                 0);
+	set_text(r, w, G_SET_BY, actor);
+}
+
 /* Applies one event (already verified in the chain). */
 void store_replay_event(struct store_replay *r, const char *actor,
                         const char *action, const char *cycle, const char *unit,
@@ -767,6 +805,8 @@ void store_replay_event(struct store_replay *r, const char *actor,
 			row_new(r, T_KEYS, pk);
 	} else if (strncmp(action, "cycle.", 6) == 0) {
 		cycle_event(r, action, cycle, before, after);
+	} else if (strncmp(action, "target.", 7) == 0) {
+		target_event(r, actor, action, before, after);
 	} else if (strcmp(action, "submission.create") == 0) {
 		char k[192];
 		key2(k, sizeof k, cycle, unit);

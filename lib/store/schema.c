@@ -288,6 +288,28 @@ static const char m6[] =
     " PRIMARY KEY (user_id, notice_key))@STRICT@;"
     "CREATE INDEX audit_by_action ON audit (action, seq);";
 
+/*
+ * Targets (targets.c): a unit's goals by a year, each set and removed
+ * with an audit event (target.add, target.remove) that replay checks.
+ * kind 'rank' is op '<=' (rank N or better), 'value' op '>='; an
+ * 'indicator' takes either.  node is a node code; baseline_cycle_id the
+ * cycle the trend starts from, or NULL.
+ */
+static const char m7[] =
+    "CREATE TABLE targets ("
+    " id @ID@ PRIMARY KEY,"
+    " unit_id TEXT NOT NULL REFERENCES units(id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('rank', 'value', 'indicator')),"
+    " node TEXT NOT NULL,"
+    " op TEXT NOT NULL CHECK (op IN ('>=', '<=')),"
+    " threshold @REAL@ NOT NULL,"
+    " by_year @INT@ NOT NULL,"
+    " baseline_cycle_id @INT@ REFERENCES cycles(id),"
+    " note TEXT NOT NULL DEFAULT '',"
+    " set_by TEXT NOT NULL,"
+    " set_at TEXT NOT NULL,"
+    " UNIQUE (unit_id, kind, node, op, by_year))@STRICT@;";
+
 const struct store_migration store_migrations[] = {
     {1, "tables of units, frameworks, users, workflow, results, audit", m1},
     {2, "indexes for the audit log filters and cycle look-ups", m2},
@@ -296,6 +318,7 @@ const struct store_migration store_migrations[] = {
     {5, "PostgreSQL: figures linked to submissions, checked per statement", m5,
      m5_pg},
     {6, "notices: users' e-mail, notices read, notices mailed", m6},
+    {7, "targets: a unit's goals by a year", m7},
 };
 const size_t store_nmigrations =
     sizeof store_migrations / sizeof store_migrations[0];
@@ -323,6 +346,7 @@ const struct store_table store_tables[] = {
     {"evidence", "id"},
     {"results", "id"},
     {"snapshots", "cycle_id"},
+    {"targets", "id"},
     {"notice_reads", "user_id, notice_key"},
     {"notice_mail", "user_id, notice_key"},
 };

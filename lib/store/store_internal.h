@@ -11,8 +11,10 @@
  * export.c (backup, export, import), schema.c, settings.c (the clock
  * setting), resultview.c (a snapshot as a table), views.c (the published
  * ranking, a unit's profile, the editor's preview), viewout.c (their
- * writers and the press-release sentence) and chartview.c (a published
- * cycle's charts).  Each public call that writes follows one pattern:
+ * writers, the press-release sentence and the aligned tables),
+ * chartview.c (a published cycle's charts), targets.c (a unit's targets,
+ * tracked against the published cycles) and targetout.c (their writers).
+ * Each public call that writes follows one pattern:
  *
  *     st = store_begin(s, err);          write lock, schema checked
  *     ... checks, reads, writes, store_audit(...) ...
@@ -321,6 +323,30 @@ void *store_vec_at(const struct store_vec *v, size_t i);
  */
 void *store_vec_keep(struct store_vec *v, struct dti_arena *a, int *oom);
 void store_vec_release(struct store_vec *v);
+
+/* ---- viewout.c: aligned tables for a terminal ------------------------- */
+
+/*
+ * Cells as text, row by row, written aligned by display width (a column
+ * right-aligned when its bit of `right` is set; two spaces between
+ * columns; no trailing blanks).  store_tab_next starts the next cell and
+ * returns the buffer its text is appended to; store_tab_esc appends text
+ * from a file or a user escaped for the terminal.  A failure is sticky
+ * and reported by store_tab_write as the output's status.
+ */
+struct store_tab {
+	struct dti_buf cell; /* every cell, NUL-ended, one after another */
+	size_t *start;       /* offsets into cell.data */
+	size_t n, cap, cols;
+	unsigned right; /* bit k: column k right-aligned */
+	int oom;
+};
+void store_tab_init(struct store_tab *t, size_t cols, unsigned right);
+void store_tab_release(struct store_tab *t);
+struct dti_buf *store_tab_next(struct store_tab *t);
+void store_tab_text(struct store_tab *t, const char *s);
+void store_tab_esc(struct store_tab *t, const char *s);
+void store_tab_write(struct store_tab *t, struct dti_buf *out);
 
 /* ---- cycles.c ----------------------------------------------------------- */
 

@@ -66,16 +66,7 @@ enum dti_status dti_view_phrase(const struct dti_view_cell *cell, size_t ranked,
 
 /* ---- an aligned table --------------------------------------------------- */
 
-/* Cells as text, row by row; a column is right-aligned when asked. */
-struct tab {
-	struct dti_buf cell; /* every cell, NUL-ended, one after another */
-	size_t *start;       /* offsets into cell.data */
-	size_t n, cap, cols;
-	unsigned right; /* bit k: column k right-aligned */
-	int oom;
-};
-
-static void tab_init(struct tab *t, size_t cols, unsigned right)
+void store_tab_init(struct store_tab *t, size_t cols, unsigned right)
 {
 	memset(t, 0, sizeof *t);
 	dti_buf_init(&t->cell, 0);
@@ -83,14 +74,14 @@ static void tab_init(struct tab *t, size_t cols, unsigned right)
 	t->right = right;
 }
 
-static void tab_release(struct tab *t)
+void store_tab_release(struct store_tab *t)
 {
 	dti_buf_release(&t->cell);
 	free(t->start);
 }
 
 /* Starts the next cell; its text is appended to t->cell. */
-static struct dti_buf *tab_next(struct tab *t)
+struct dti_buf *store_tab_next(struct store_tab *t)
 {
 	if (t->n == t->cap &&
 	    dti_grow((void **)&t->start, &t->cap, t->n + 1, sizeof *t->start))
@@ -103,31 +94,32 @@ static struct dti_buf *tab_next(struct tab *t)
 	return &t->cell;
 }
 
-static void tab_text(struct tab *t, const char *s)
+void store_tab_text(struct store_tab *t, const char *s)
 {
-	dti_buf_adds(tab_next(t), s ? s : "");
+	dti_buf_adds(store_tab_next(t), s ? s : "");
 }
 
 /* Text from a file or a user, escaped for the terminal. */
-static void tab_esc(struct tab *t, const char *s)
+void store_tab_esc(struct store_tab *t, const char *s)
 {
 	s = s ? s : "";
-	dti_text_escape(tab_next(t), s, strlen(s), 0);
+	dti_text_escape(store_tab_next(t), s, strlen(s), 0);
 }
 
-static void tab_value(struct tab *t, double v, int unknown, int digits,
+static void tab_value(struct store_tab *t, double v, int unknown, int digits,
                       char mark)
 {
-	struct dti_buf *b = tab_next(t);
+	struct dti_buf *b = store_tab_next(t);
 	if (isnan(v))
 		dti_buf_adds(b, unknown ? "?" : "–");
 	else
 		dti_buf_add_decimal(b, v, digits, mark, "");
 }
 
-static void tab_rank_change(struct tab *t, const struct dti_view_change *ch)
+static void tab_rank_change(struct store_tab *t,
+                            const struct dti_view_change *ch)
 {
-	struct dti_buf *b = tab_next(t);
+	struct dti_buf *b = store_tab_next(t);
 	if (!ch || !ch->has_rank)
 		dti_buf_adds(b, "–");
 	else if (ch->rank_change > 0)
@@ -138,7 +130,7 @@ static void tab_rank_change(struct tab *t, const struct dti_view_change *ch)
 		dti_buf_adds(b, "=");
 }
 
-static void tab_write(struct tab *t, struct dti_buf *out)
+void store_tab_write(struct store_tab *t, struct dti_buf *out)
 {
 	if (dti_buf_addc(&t->cell, '\0') != DTI_OK || t->oom) {
 		if (!out->status)
@@ -546,39 +538,39 @@ static void ranking_table(const struct dti_ranking *r, enum dti_lang lang,
 		right |= 1u << 3;
 	for (size_t k = 0; k < r->nnodes + in->nearlier && k0 + k < 32; k++)
 		right |= 1u << (k0 + k);
-	struct tab t;
-	tab_init(&t, cols, right);
-	tab_text(&t, vi ? "Hạng" : "Rank");
-	tab_text(&t, vi ? "Đơn vị" : "Unit");
+	struct store_tab t;
+	store_tab_init(&t, cols, right);
+	store_tab_text(&t, vi ? "Hạng" : "Rank");
+	store_tab_text(&t, vi ? "Đơn vị" : "Unit");
 	if (has_group) {
-		tab_text(&t, vi ? "Nhóm" : "Group");
-		tab_text(&t, vi ? "Hạng nhóm" : "In group");
+		store_tab_text(&t, vi ? "Nhóm" : "Group");
+		store_tab_text(&t, vi ? "Hạng nhóm" : "In group");
 	}
 	for (size_t k = 0; k < r->nnodes; k++) {
-		tab_esc(&t, r->nodes[k].code);
+		store_tab_esc(&t, r->nodes[k].code);
 		if (k)
 			dti_buf_adds(&t.cell, vi ? " (hạng)" : " (rank)");
 	}
 	for (size_t e = 0; e < in->nearlier; e++)
-		dti_buf_addf(tab_next(&t), "%s %d", vi ? "so với" : "vs",
+		dti_buf_addf(store_tab_next(&t), "%s %d", vi ? "so với" : "vs",
 		             in->earlier[e].year);
 	if (phrases)
-		tab_text(&t, "");
+		store_tab_text(&t, "");
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct dti_ranking_row *row = &r->rows[i];
 		const struct dti_view_cell *c0 = &row->cells[0];
 		if (c0->rank)
-			dti_buf_addf(tab_next(&t), "%d", c0->rank);
+			dti_buf_addf(store_tab_next(&t), "%d", c0->rank);
 		else
-			tab_text(&t, "–");
-		tab_esc(&t, row->name);
+			store_tab_text(&t, "–");
+		store_tab_esc(&t, row->name);
 		if (has_group) {
-			tab_esc(&t, row->group);
+			store_tab_esc(&t, row->group);
 			if (c0->group_rank)
-				dti_buf_addf(tab_next(&t), "%d/%zu",
+				dti_buf_addf(store_tab_next(&t), "%d/%zu",
 				             c0->group_rank, row->group_size);
 			else
-				tab_text(&t, "–");
+				store_tab_text(&t, "–");
 		}
 		tab_value(&t, c0->value, c0->unknown, in->precision, mark);
 		for (size_t k = 1; k < r->nnodes; k++) {
@@ -593,10 +585,10 @@ static void ranking_table(const struct dti_ranking *r, enum dti_lang lang,
 		if (phrases)
 			dti_view_phrase(c0, r->nodes[0].ranked, in->precision,
 			                in->earlier, in->nearlier, lang,
-			                tab_next(&t));
+			                store_tab_next(&t));
 	}
-	tab_write(&t, out);
-	tab_release(&t);
+	store_tab_write(&t, out);
+	store_tab_release(&t);
 	legend(r->nodes, r->nnodes, vi, out);
 	banners(in, vi, out);
 }
@@ -840,35 +832,35 @@ static enum dti_status profile_table(const struct dti_profile *p,
 	unsigned right = 0; /* the numbers: not the code, not the name */
 	for (size_t k = 1; k + 1 < cols && k < 32; k++)
 		right |= 1u << k;
-	struct tab t;
-	tab_init(&t, cols, right);
-	tab_text(&t, vi ? "Mã" : "Code");
-	tab_text(&t, vi ? "Giá trị" : "Value");
-	tab_text(&t, vi ? "Hạng" : "Rank");
-	tab_text(&t, vi ? "Hạng nhóm" : "In group");
+	struct store_tab t;
+	store_tab_init(&t, cols, right);
+	store_tab_text(&t, vi ? "Mã" : "Code");
+	store_tab_text(&t, vi ? "Giá trị" : "Value");
+	store_tab_text(&t, vi ? "Hạng" : "Rank");
+	store_tab_text(&t, vi ? "Hạng nhóm" : "In group");
 	for (size_t e = 0; e < in->nearlier; e++) {
-		dti_buf_addf(tab_next(&t), "± %d", in->earlier[e].year);
-		dti_buf_addf(tab_next(&t), "%s %d", vi ? "hạng" : "places",
-		             in->earlier[e].year);
+		dti_buf_addf(store_tab_next(&t), "± %d", in->earlier[e].year);
+		dti_buf_addf(store_tab_next(&t), "%s %d",
+		             vi ? "hạng" : "places", in->earlier[e].year);
 	}
-	tab_text(&t, vi ? "Tên" : "Name");
+	store_tab_text(&t, vi ? "Tên" : "Name");
 	for (size_t k = 0; k < p->nnodes; k++) {
 		const struct dti_view_cell *c = &p->cells[k];
-		tab_esc(&t, p->nodes[k].code);
+		store_tab_esc(&t, p->nodes[k].code);
 		tab_value(&t, c->value, c->unknown, in->precision, mark);
 		if (c->rank)
-			dti_buf_addf(tab_next(&t), "%d/%zu", c->rank,
+			dti_buf_addf(store_tab_next(&t), "%d/%zu", c->rank,
 			             p->nodes[k].ranked);
 		else
-			tab_text(&t, "–");
+			store_tab_text(&t, "–");
 		if (c->group_rank)
-			dti_buf_addf(tab_next(&t), "%d/%zu", c->group_rank,
-			             p->group_size);
+			dti_buf_addf(store_tab_next(&t), "%d/%zu",
+			             c->group_rank, p->group_size);
 		else
-			tab_text(&t, "–");
+			store_tab_text(&t, "–");
 		for (size_t e = 0; e < in->nearlier; e++) {
 			const struct dti_view_change *ch = &c->changes[e];
-			struct dti_buf *b = tab_next(&t);
+			struct dti_buf *b = store_tab_next(&t);
 			if (isnan(ch->value_change))
 				dti_buf_adds(b, "–");
 			else {
@@ -879,10 +871,11 @@ static enum dti_status profile_table(const struct dti_profile *p,
 			}
 			tab_rank_change(&t, ch);
 		}
-		tab_esc(&t, vi ? p->nodes[k].name_vi : p->nodes[k].name_en);
+		store_tab_esc(&t,
+		              vi ? p->nodes[k].name_vi : p->nodes[k].name_en);
 	}
-	tab_write(&t, out);
-	tab_release(&t);
+	store_tab_write(&t, out);
+	store_tab_release(&t);
 	dti_buf_addc(out, '\n');
 	enum dti_status st = DTI_OK;
 	if (p->explained) {
@@ -1026,38 +1019,38 @@ static enum dti_status preview_table(const struct dti_submission_preview *p,
 		              "the framework's missing rule (usually 0).\n");
 	/* with an earlier published cycle: the rank in its field too */
 	int prev = p->prev_cycle != NULL;
-	struct tab t;
-	tab_init(&t, prev ? 5 : 4,
-	         prev ? 1u << 1 | 1u << 2 | 1u << 3 : 1u << 1 | 1u << 2);
-	tab_text(&t, vi ? "Mã" : "Code");
-	tab_text(&t, vi ? "Giá trị" : "Value");
-	tab_text(&t, vi ? "Hạng dự kiến" : "Likely rank");
+	struct store_tab t;
+	store_tab_init(&t, prev ? 5 : 4,
+	               prev ? 1u << 1 | 1u << 2 | 1u << 3 : 1u << 1 | 1u << 2);
+	store_tab_text(&t, vi ? "Mã" : "Code");
+	store_tab_text(&t, vi ? "Giá trị" : "Value");
+	store_tab_text(&t, vi ? "Hạng dự kiến" : "Likely rank");
 	if (prev) {
-		struct dti_buf *h = tab_next(&t);
+		struct dti_buf *h = store_tab_next(&t);
 		dti_buf_adds(h, vi ? "So với " : "In ");
 		dti_text_escape(h, p->prev_cycle, strlen(p->prev_cycle), 0);
 		if (!vi)
 			dti_buf_adds(h, "'s field");
 	}
-	tab_text(&t, vi ? "Tên" : "Name");
+	store_tab_text(&t, vi ? "Tên" : "Name");
 	for (size_t k = 0; k < p->nnodes; k++) {
 		const struct dti_preview_node *n = &p->nodes[k];
-		tab_esc(&t, n->code);
+		store_tab_esc(&t, n->code);
 		tab_value(&t, n->value, n->unknown, p->precision, mark);
 		if (n->rank)
-			dti_buf_addf(tab_next(&t), "%d/%zu", n->rank,
+			dti_buf_addf(store_tab_next(&t), "%d/%zu", n->rank,
 			             n->ranked);
 		else
-			tab_text(&t, "–");
+			store_tab_text(&t, "–");
 		if (prev && n->prev_rank)
-			dti_buf_addf(tab_next(&t), "%d/%zu", n->prev_rank,
+			dti_buf_addf(store_tab_next(&t), "%d/%zu", n->prev_rank,
 			             n->prev_ranked);
 		else if (prev)
-			tab_text(&t, "–");
-		tab_esc(&t, vi ? n->name_vi : n->name_en);
+			store_tab_text(&t, "–");
+		store_tab_esc(&t, vi ? n->name_vi : n->name_en);
 	}
-	tab_write(&t, out);
-	tab_release(&t);
+	store_tab_write(&t, out);
+	store_tab_release(&t);
 	dti_buf_adds(out, vi ? "Dự kiến theo số liệu hiện có, chưa phải kết "
 	                       "quả chính thức.\n"
 	                     : "A preview from the figures as they are now, "

@@ -329,6 +329,7 @@ int cmd_pca(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
+int cmd_target(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

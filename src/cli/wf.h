@@ -79,6 +79,13 @@ enum wf_key {
 	W_DRY_RUN,
 	W_EXCEL,
 	W_NO_EXCEL,
+	W_RANK,
+	W_NODE,
+	W_BY,
+	W_BASELINE,
+	W_NOTE,
+	W_AT_LEAST,
+	W_AT_MOST,
 	W_NKEYS
 };
 

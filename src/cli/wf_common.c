@@ -88,6 +88,13 @@ static const struct wf_optdef defs[W_NKEYS] = {
     [W_DRY_RUN] = {"dry-run", 0, 0},
     [W_EXCEL] = {"excel", 0, 0},
     [W_NO_EXCEL] = {"no-excel", 0, 0},
+    [W_RANK] = {"rank", 1, 0},
+    [W_NODE] = {"node", 1, 0},
+    [W_BY] = {"by", 1, 0},
+    [W_BASELINE] = {"baseline", 1, 0},
+    [W_NOTE] = {"note", 1, 0},
+    [W_AT_LEAST] = {"at-least", 1, 0},
+    [W_AT_MOST] = {"at-most", 1, 0},
 };
 
 int wf_usage(const struct wf_args *a, const char *fmt, ...)

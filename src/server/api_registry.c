@@ -4,6 +4,8 @@
  *
  *   GET  /api/v1/units              the registry (?date=, ?group=)
  *   GET  /api/v1/units/{unit}       one unit (?date=, ?cycle=)
+ *   GET  /api/v1/units/{unit}/targets  its targets tracked against the
+ *                                   published results (?date=)
  *   POST /api/v1/units              import a registry {level, csv}
  *   GET  /api/v1/frameworks         the stored frameworks
  *   GET  /api/v1/frameworks/{ref}   one: metadata, nodes, weights, rules
@@ -209,6 +211,33 @@ static void h_unit(struct srv_req *q, struct srv_resp *r)
 	dti_json_object_end(&j);
 	srv_json_end(r, &j);
 	dti_units_free(u);
+}
+
+/*
+ * GET /api/v1/units/{unit}/targets (?date=): the unit's targets, each
+ * with its points, gap, projection and status (dti/targets.h), as the
+ * JSON of dti_target_tracking_write.  Read-only; never cached (a target
+ * may be set at any time).
+ */
+static void h_unit_targets(struct srv_req *q, struct srv_resp *r)
+{
+	static const char *const allowed[] = {"date", NULL};
+	const char *date;
+	if (srv_query_only(q, r, allowed) || query_date(q, r, "date", &date))
+		return;
+	struct dti_target_tracking *tk = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	enum dti_status st =
+	    dti_target_track(q->store, srv_param(q, "unit"), date, &tk, &err);
+	if (st == DTI_OK) {
+		dti_buf_reset(&r->body);
+		r->type = "application/json";
+		st = dti_target_tracking_write(tk, DTI_FORMAT_JSON, DTI_LANG_EN,
+		                               &r->body, &err);
+	}
+	dti_target_tracking_free(tk);
+	if (st != DTI_OK)
+		fail(r, st, &err);
 }
 
 /* POST /api/v1/units {level, csv} */
@@ -513,6 +542,7 @@ const struct srv_route srv_routes_registry[] = {
     {"GET", "/api/v1/units", h_units, 0},
     {"POST", "/api/v1/units", h_units_import, SRV_WRITE},
     {"GET", "/api/v1/units/{unit}", h_unit, 0},
+    {"GET", "/api/v1/units/{unit}/targets", h_unit_targets, 0},
     {"GET", "/api/v1/frameworks", h_frameworks, 0},
     {"POST", "/api/v1/frameworks", h_framework_add, SRV_WRITE},
     {"GET", "/api/v1/frameworks/{ref}", h_framework, 0},

@@ -291,6 +291,10 @@ FIXTURES = {
     'man:dti-chart.1': (S_VIEWS, {}, {}),
     'help:report': (S_VIEWS, {}, {}),
     'man:dti-report.1': (S_VIEWS, {}, {}),
+    # targets of provinces tracked against dti-2023 and dti-2024
+    'README.md#Targets': (S_VIEWS, {}, {}),
+    'help:target': (S_VIEWS, {}, {}),
+    'man:dti-target.1': (S_VIEWS, {}, {}),
 }
 
 

@@ -201,6 +201,8 @@ def calls():
         ('GET /api/v1/units', ''): lambda x: ('GET', '/api/v1/units', {}),
         ('GET /api/v1/units/{unit}', 'unit A'):
             lambda x: ('GET', '/api/v1/units/' + UNIT_A, {}),
+        ('GET /api/v1/units/{unit}/targets', 'unit A'):
+            lambda x: ('GET', '/api/v1/units/' + UNIT_A + '/targets', {}),
         ('POST /api/v1/units', 'unit A\'s registry row'):
             lambda x: ('POST', '/api/v1/units', {'body': {
                 'level': 'province', 'csv': registry_text()}}),

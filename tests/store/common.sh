@@ -5,10 +5,10 @@
 # store through the command line: an admin and users with roles and a
 # token, the bundled provinces and frameworks, a cycle of the pdti-2022
 # demo figures taken through submission, review (an adjustment with a
-# reason) and publication, evidence with a binary file, an e-mail address,
-# notices read and one mailed, and then, with the sqlite3 shell, a
-# commune-level year of bulk rows (bulk.sql) so that an import takes a
-# noticeable time.
+# reason) and publication, targets (one removed), evidence with a binary
+# file, an e-mail address, notices read and one mailed, and then, with the
+# sqlite3 shell, a commune-level year of bulk rows (bulk.sql) so that an
+# import takes a noticeable time.
 #
 # Usage from a test: . "$(dirname "$0")/common.sh" "$@"   (args: DTI)
 
@@ -95,6 +95,13 @@ make_store() {
 		step review approve dti-2022 --all-submitted
 		step cycle close dti-2022
 		step publish dti-2022
+		# targets: Đà Nẵng's (one set by its editor), one removed
+		step target add 48 --rank 5 --by 2024 --baseline dti-2022 \
+			--note 'Nghị quyết "số 3"' --user chi
+		step target add 48 --indicator awareness --at-least 0.9 \
+			--by 2023
+		step target add 01 --value 0.8 --by 2025
+		step target remove 3
 		# notices: an address (an audited change), notices read
 		step user email chi 'chi@example.org'
 		step notices read --all --user chi
