@@ -84,6 +84,15 @@ struct cli_opts {
 	const char *to_date;
 	const char *levels;
 	int population, allow_partial, data_only;
+	/* compare: what build B changes (NULL, 0 or -1: as build A) */
+	const char *b_framework, *b_units, *b_cycle;
+	int b_missing;   /* enum dti_missing; 0: A's */
+	int b_precision; /* -1: A's */
+	int b_recompute;
+	/* compare and trends */
+	const char *node;      /* --node CODE */
+	const char *indicator; /* --indicator CODE (trends: figures) */
+	int order;             /* enum dti_move_order */
 	/* the store (rank and explain without a data file) */
 	const char *db;
 	int since;
@@ -105,7 +114,9 @@ enum {
 	OPT_STORE = 1 << 5,  /* --db, --since (rank, explain without DATA) */
 	OPT_PLAN = 1 << 6,   /* --target-rank, --target-value, --cost, --cap */
 	OPT_STATS = 1 << 7,  /* --of */
-	OPT_UA = 1 << 8      /* --runs, --seed, --weight-noise, ... */
+	OPT_UA = 1 << 8,     /* --runs, --seed, --weight-noise, ... */
+	OPT_COMPARE = 1 << 9, /* build B's options, --node, --order */
+	OPT_TRENDS = 1 << 10  /* --node, --indicator, --order */
 };
 
 /*
@@ -256,6 +267,8 @@ int cmd_whatif(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_trends(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

@@ -44,6 +44,8 @@ static const struct command commands[] = {
      "ranks under the choices left open (Monte Carlo)"},
     {"sensitivity", cmd_sensitivity,
      "which open choice moves the ranking most (Sobol)"},
+    {"compare", cmd_compare, "two builds of an index, unit by unit"},
+    {"trends", cmd_trends, "values, ranks and growth across cycles"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},
