@@ -64,11 +64,13 @@ static const char compare_help[] =
     "  -o, --output FILE       write to FILE (whole, or not at all)\n"
     "\n"
     "Examples:\n"
-    "  dti compare data.csv --missing-b exclude\n"
+    "  dti compare data-2022.csv other-provinces.csv\n"
     "  dti compare -f pdti-2022 dti-2022-top5.csv --recompute-b\n"
-    "  dti compare data-2022.csv other-provinces.csv --format csv\n"
+    "  dti compare data.csv --cycle 2021 --cycle-b 2022 --top 10\n"
     "  dti compare -f iMeta.csv iData.csv --framework-b iMeta-w.csv "
-    "--top 10\n";
+    "--format csv\n"
+    "  dti compare -f iMeta.csv iData.csv --missing-b zero --order change "
+    "--lang vi\n";
 
 static const char trends_help[] =
     "usage: dti trends [-f FRAMEWORK] [OPTIONS] DATA...\n"
@@ -113,9 +115,9 @@ static const char trends_help[] =
     "  -o, --output FILE       write to FILE (whole, or not at all)\n"
     "\n"
     "Examples:\n"
-    "  dti trends data.csv\n"
     "  dti trends data.csv data-2023.csv --order places --top 10\n"
     "  dti trends data.csv --indicator econ_activity --lang vi\n"
+    "  dti trends -f iMeta.csv iData_p.csv --format json -o trends.json\n"
     "  dti trends --db dti.db --format csv -o trends.csv\n";
 
 static int only_table_csv_json(enum dti_format f, const char *what)
