@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "buf.h"
 #include "chart.h"
+#include "compare.h"
 #include "compute.h"
 #include "dataset.h"
 #include "dti/version.h"

@@ -102,6 +102,15 @@ struct cli_opts {
 	const char *to_date;
 	const char *levels;
 	int population, allow_partial, data_only;
+	/* compare: what build B changes (NULL, 0 or -1: as build A) */
+	const char *b_framework, *b_units, *b_cycle;
+	int b_missing;   /* enum dti_missing; 0: A's */
+	int b_precision; /* -1: A's */
+	int b_recompute;
+	/* compare and trends */
+	const char *node;      /* --node CODE */
+	const char *indicator; /* --indicator CODE (trends: figures) */
+	int order;             /* enum dti_move_order */
 	/* the store (rank and explain without a data file) */
 	const char *db;
 	int since;
@@ -144,10 +153,12 @@ enum {
 	OPT_PLAN = 1 << 6,   /* --target-rank, --target-value, --cost, --cap */
 	OPT_STATS = 1 << 7,  /* --of */
 	OPT_UA = 1 << 8,     /* --runs, --seed, --weight-noise, ... */
-	OPT_PREPARE = 1 << 9, /* --data-out */
-	OPT_SVG = 1 << 10,    /* --svg */
-	OPT_PCA = 1 << 11,    /* --by, --components, --children */
-	OPT_WEIGHTS = 1 << 12 /* --pca, --optimise, --squared, --target */
+	OPT_PREPARE = 1 << 9,  /* --data-out */
+	OPT_SVG = 1 << 10,     /* --svg */
+	OPT_PCA = 1 << 11,     /* --by, --components, --children */
+	OPT_WEIGHTS = 1 << 12, /* --pca, --optimise, --squared, --target */
+	OPT_COMPARE = 1 << 13, /* build B's options, --node, --order */
+	OPT_TRENDS = 1 << 14   /* --node, --indicator, --order */
 };
 
 /* The charts of dti stats (--chart) and what --with adds to a heatmap. */
@@ -330,6 +341,8 @@ int cmd_weights(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
 int cmd_target(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_trends(int argc, char **argv);
 
 /*
  * Opens the store named by db (--db), else $DTI_DB, else "dti.db" (an

@@ -103,7 +103,16 @@ enum {
 	O_PCA,
 	O_OPTIMISE,
 	O_SQUARED,
-	O_TARGET
+	O_TARGET,
+	O_FRAMEWORK_B,
+	O_UNITS_B,
+	O_CYCLE_B,
+	O_MISSING_B,
+	O_PRECISION_B,
+	O_RECOMPUTE_B,
+	O_NODE,
+	O_INDICATOR,
+	O_ORDER
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -185,6 +194,15 @@ static const struct cli_opt compute_opts[] = {
     {"optimize", 0, 0, O_OPTIMISE},
     {"squared", 0, 0, O_SQUARED},
     {"target", 0, 1, O_TARGET},
+    {"framework-b", 0, 1, O_FRAMEWORK_B},
+    {"units-b", 0, 1, O_UNITS_B},
+    {"cycle-b", 0, 1, O_CYCLE_B},
+    {"missing-b", 0, 1, O_MISSING_B},
+    {"precision-b", 0, 1, O_PRECISION_B},
+    {"recompute-b", 0, 0, O_RECOMPUTE_B},
+    {"node", 0, 1, O_NODE},
+    {"indicator", 0, 1, O_INDICATOR},
+    {"order", 0, 1, O_ORDER},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -222,11 +240,11 @@ static unsigned needs(int opt)
 	case O_NO_EXCEL:
 	case O_LANG:
 	case O_COLOR: return OPT_OUTPUT;
+	case O_GROUP:
+	case O_TOP: return OPT_TABLE | OPT_COMPARE | OPT_TRENDS;
 	case O_NODES:
 	case O_BY: return OPT_TABLE | OPT_STATS | OPT_PCA;
 	case O_SORT:
-	case O_GROUP:
-	case O_TOP:
 	case O_POINTS:
 	case O_RANKS:
 	case O_GROUP_RANKS: return OPT_TABLE;
@@ -265,6 +283,15 @@ static unsigned needs(int opt)
 	case O_OPTIMISE:
 	case O_SQUARED:
 	case O_TARGET: return OPT_WEIGHTS;
+	case O_FRAMEWORK_B:
+	case O_UNITS_B:
+	case O_CYCLE_B:
+	case O_MISSING_B:
+	case O_PRECISION_B:
+	case O_RECOMPUTE_B: return OPT_COMPARE;
+	case O_NODE:
+	case O_ORDER: return OPT_COMPARE | OPT_TRENDS;
+	case O_INDICATOR: return OPT_TRENDS;
 	}
 	return 0;
 }
@@ -288,7 +315,9 @@ static int store_applies(int opt)
 	case O_SORT:
 	case O_BY:
 	case O_GROUP:
-	case O_TOP: return 1;
+	case O_TOP:
+	case O_NODE:
+	case O_ORDER: return 1;
 	}
 	return 0;
 }
@@ -311,6 +340,26 @@ enum dti_lang cli_default_lang(void)
 {
 	const char *l = getenv("DTI_LANG");
 	return l && strncmp(l, "vi", 2) == 0 ? DTI_LANG_VI : DTI_LANG_EN;
+}
+
+/* A --missing value; -1 if none. */
+static int missing_policy(const char *v)
+{
+	if (strcmp(v, "zero") == 0)
+		return DTI_MISSING_ZERO;
+	if (strcmp(v, "exclude") == 0)
+		return DTI_MISSING_EXCLUDE;
+	if (strcmp(v, "group-mean") == 0)
+		return DTI_MISSING_GROUP_MEAN;
+	return -1;
+}
+
+/* A --precision value (0..15); -1 if none. */
+static int precision_of(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	return *v && !*end && n >= 0 && n <= 15 ? (int)n : -1;
 }
 
 struct parse_ctx {
@@ -343,24 +392,41 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	case O_PREVIOUS: o->previous = val; break;
 	case O_NO_PREVIOUS: o->no_previous = 1; break;
 	case O_PRECISION:
-		n = strtol(val, &end, 10);
-		if (*end || n < 0 || n > 15)
-			return usage_error(
-			    help, "--precision '%s': expected 0..15", val);
-		o->compute.precision = (int)n;
+	case O_PRECISION_B:
+		if (precision_of(val) < 0)
+			return usage_error(help, "%s '%s': expected 0..15",
+			                   optname, val);
+		if (opt->id == O_PRECISION)
+			o->compute.precision = precision_of(val);
+		else
+			o->b_precision = precision_of(val);
 		break;
 	case O_MISSING:
-		if (strcmp(val, "zero") == 0)
-			o->compute.missing = DTI_MISSING_ZERO;
-		else if (strcmp(val, "exclude") == 0)
-			o->compute.missing = DTI_MISSING_EXCLUDE;
-		else if (strcmp(val, "group-mean") == 0)
-			o->compute.missing = DTI_MISSING_GROUP_MEAN;
-		else
+	case O_MISSING_B:
+		if (missing_policy(val) < 0)
 			return usage_error(help,
-			                   "--missing '%s': expected zero, "
+			                   "%s '%s': expected zero, "
 			                   "exclude or group-mean",
+			                   optname, val);
+		if (opt->id == O_MISSING)
+			o->compute.missing =
+			    (enum dti_missing)missing_policy(val);
+		else
+			o->b_missing = missing_policy(val);
+		break;
+	case O_FRAMEWORK_B: o->b_framework = val; break;
+	case O_UNITS_B: o->b_units = val; break;
+	case O_CYCLE_B: o->b_cycle = val; break;
+	case O_RECOMPUTE_B: o->b_recompute = 1; break;
+	case O_NODE: o->node = val; break;
+	case O_INDICATOR: o->indicator = val; break;
+	case O_ORDER:
+		if (dti_move_order_parse(val) < 0)
+			return usage_error(help,
+			                   "--order '%s': expected places, "
+			                   "change, growth, rank or name",
 			                   val);
+		o->order = dti_move_order_parse(val);
 		break;
 	case O_GROUP_BY: o->compute.group_by = val; break;
 	case O_RECOMPUTE: o->compute.recompute = 1; break;
@@ -704,6 +770,7 @@ int cli_parse(int argc, char **argv, unsigned accept, const char *help,
 	o->format = DTI_FORMAT_TABLE;
 	o->lang = cli_default_lang();
 	o->color = -1;
+	o->b_precision = -1;
 	struct parse_ctx x = {o, accept, help, 0};
 	struct cli_optparse p = {compute_opts,     help, MORE, compute_option,
 	                         compute_argument, &x};

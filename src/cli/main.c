@@ -49,6 +49,8 @@ static const struct command commands[] = {
     {"pca", cmd_pca, "principal components of the indicators, PCA weights"},
     {"weights", cmd_weights, "weights from PCA or toward target correlations"},
     {"target", cmd_target, "a unit's targets by a year: set, list, track"},
+    {"compare", cmd_compare, "two builds of an index, unit by unit"},
+    {"trends", cmd_trends, "values, ranks and growth across cycles"},
     {"audit", cmd_audit, "the audit log: list events, verify the chain"},
     {"notices", cmd_notices, "a user's notices: list, mark read, e-mail"},
     {"backup", cmd_backup, "copy the SQLite store with the online backup"},

@@ -82,6 +82,8 @@ ELIDED = re.compile(r'\.\.\.')
 #   other-provinces.csv   the 2022 rows of data.csv but Hà Nội's
 #   my-index.csv          the framework of dti-framework(5)'s example
 #   iMeta.csv, iData.csv  tests/data/coinr-asem (COINr's example)
+#   iMeta-w.csv           iMeta.csv with the Sust sub-index weighing 2
+#   iData_p.csv           tests/data/coinr-asem (COINr's panel, 2018-2022)
 #   main-2024.csv         tests/cli/data/pdti-2024-main.csv (pdti-2024's
 #                         main indicators, no index)
 #   example-2025.csv      data/demo/example-2025.csv (for the example
@@ -138,6 +140,11 @@ def make_files(d):
     w('my-index.csv', FRAMEWORK5[0] if FRAMEWORK5 else '')
     cp('tests/data/coinr-asem/iMeta.csv', 'iMeta.csv')
     cp('tests/data/coinr-asem/iData.csv', 'iData.csv')
+    cp('tests/data/coinr-asem/iData_p.csv', 'iData_p.csv')
+    with open(os.path.join(SRC, 'tests/data/coinr-asem/iMeta.csv'),
+              encoding='utf-8') as f:
+        w('iMeta-w.csv', f.read().replace('\n3,Sust,Sustainability,1,1,',
+                                          '\n3,Sust,Sustainability,1,2,'))
     cp('data/demo/example-2025.csv', 'example-2025.csv')
     cp('tests/cli/data/pdti-2024-main.csv', 'main-2024.csv')
     cp('data/demo/example-units.csv', 'units.csv')
@@ -295,6 +302,8 @@ FIXTURES = {
     'README.md#Targets': (S_VIEWS, {}, {}),
     'help:target': (S_VIEWS, {}, {}),
     'man:dti-target.1': (S_VIEWS, {}, {}),
+    'help:trends': (S_VIEWS, {}, {}),
+    'man:dti-trends.1': (S_VIEWS, {}, {}),
 }
 
 
