@@ -106,7 +106,9 @@ static enum dti_status apply(struct shared *sh, struct dti_model *m,
 {
 	const struct dti_framework *fw = sh->fw;
 	dti_model_reset(m);
-	enum dti_status st = DTI_OK;
+	/* the reset ranks every node again: the node checked alone (ranking
+	   the others cost more than computing them) */
+	enum dti_status st = dti_model_set_ranked(m, &sh->node, 1, err);
 	/* the draws after the weights, means and leaf: set, rule, data */
 	size_t e = sh->nw + sh->na + sh->nl;
 	if (sh->nsets) {
