@@ -110,11 +110,16 @@ struct dti_sa_opts {
 	size_t nboot; /* bootstrap samples (default 200; 0: none) */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* more inputs, as dti_ua_opts's */
+	int vary_weight_sets, vary_normalisation, vary_imputation,
+	    vary_treatment;
 };
 DTI_EXTERN void dti_sa_opts_init(struct dti_sa_opts *o);
 
 struct dti_sa_input {
-	const char *name; /* "weights", "aggregation", "leave_one_out" */
+	const char *name; /* "weights", "aggregation", "leave_one_out",
+	                     "weight_sets", "normalisation", "imputation",
+	                     "treatment" */
 	double first, total;
 	double first_lo, first_hi, total_lo, total_hi; /* NaN without
 	                                                  bootstrap */
@@ -125,7 +130,7 @@ struct dti_sa_result {
 	size_t node;
 	size_t n, runs;
 	size_t ninputs;
-	struct dti_sa_input inputs[3];
+	struct dti_sa_input inputs[7];
 	double mean, variance; /* of the runs' mean absolute rank shift */
 	struct dti_sa_opts opts;
 };

@@ -64,12 +64,14 @@ struct shared {
 	   leaves' own, 1 min-max, 2 z-score), the data variant (the
 	   figures it changes) */
 	size_t nsets, nnorms, nvariants;
+	size_t nimp, ntreat; /* variants: imputation i, treatment t at
+	                        i * ntreat + t; a draw each when above 1 */
 	struct variant *variants;
 	int *ranks; /* uncertainty: runs x nunits */
 	/* sensitivity: base samples, inputs (groups of dimensions), the
 	   nominal ranks and each run's mean absolute rank shift */
 	size_t nbase, ninputs;
-	size_t lo[3], hi[3];
+	size_t lo[7], hi[7];
 	const int *nominal;
 	double *mars;
 	pthread_mutex_t mu;
@@ -131,11 +133,12 @@ static enum dti_status apply(struct shared *sh, struct dti_model *m,
 		}
 	}
 	if (sh->nvariants) {
-		const struct variant *v =
-		    &sh->variants[pick(u[e++], sh->nvariants)];
-		for (size_t i = 0; i < v->n && !st; i++)
-			st = dti_model_set_figure(m, v->unit[i], v->node[i],
-			                          v->v[i], err);
+		size_t i = sh->nimp > 1 ? pick(u[e++], sh->nimp) : 0;
+		size_t t = sh->ntreat > 1 ? pick(u[e++], sh->ntreat) : 0;
+		const struct variant *v = &sh->variants[i * sh->ntreat + t];
+		for (size_t c = 0; c < v->n && !st; c++)
+			st = dti_model_set_figure(m, v->unit[c], v->node[c],
+			                          v->v[c], err);
 	}
 	size_t d = 0;
 	if (sh->nw)
@@ -307,6 +310,29 @@ static void choices(struct shared *sh, double noise, int vary, int loo)
 	sh->dims = sh->nw + sh->na + sh->nl;
 }
 
+/* The weight sets and normalisations to vary are there to vary. */
+static enum dti_status check_more(const struct dti_framework *fw, int sets,
+                                  int norms, struct dti_error *err)
+{
+	if (sets && !dti_framework_weight_set_count(fw))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weight_sets",
+		                   "the framework has no weight sets to vary "
+		                   "(columns weight.NAME)");
+	if (norms) {
+		int rel = 0;
+		for (size_t k = 0; k < fw->n && !rel; k++)
+			rel = !fw->nodes[k].nchildren &&
+			      dti_rule_is_relative(fw->nodes[k].rule);
+		if (!rel)
+			return dti_err_set(
+			    err, DTI_EARG, NULL, 0, 0, "normalisation",
+			    "no indicator is normalised over the units (the "
+			    "framework scores by absolute rules): there is no "
+			    "normalisation to vary");
+	}
+	return DTI_OK;
+}
+
 static void free_variants(struct shared *sh)
 {
 	for (size_t i = 0; i < sh->nvariants; i++) {
@@ -380,19 +406,19 @@ static enum dti_status variant_of(struct shared *sh,
  * The choices after weights, means and leaves (uncertainty only): weight
  * sets, normalisations, and the data variants, made once here.
  */
-static enum dti_status more_choices(struct shared *sh,
-                                    const struct dti_ua_opts *o,
+static enum dti_status more_choices(struct shared *sh, int sets, int norms,
+                                    int imputation, int treatment,
                                     const struct dti_result *nom,
                                     struct dti_error *err)
 {
-	if (o->vary_weight_sets)
+	if (sets)
 		sh->nsets = 1 + dti_framework_weight_set_count(sh->fw);
-	if (o->vary_normalisation)
+	if (norms)
 		sh->nnorms = 3;
-	if (!o->vary_imputation && !o->vary_treatment) {
-		sh->dims += (sh->nsets > 0) + (sh->nnorms > 0);
+	sh->dims += (sh->nsets > 0) + (sh->nnorms > 0) + (imputation != 0) +
+	            (treatment != 0);
+	if (!imputation && !treatment)
 		return DTI_OK;
-	}
 	/* imputations: none, mean, median, the group's mean (with groups)
 	   times treatments: none, treated */
 	const char *group = sh->co && sh->co->group_by ? sh->co->group_by
@@ -401,8 +427,10 @@ static enum dti_status more_choices(struct shared *sh,
 	                        : NULL;
 	enum dti_impute imp[4] = {DTI_IMPUTE_NONE, DTI_IMPUTE_MEAN,
 	                          DTI_IMPUTE_MEDIAN, DTI_IMPUTE_GROUP_MEAN};
-	size_t nimp = o->vary_imputation ? (group ? 4 : 3) : 1;
-	size_t ntreat = o->vary_treatment ? 2 : 1;
+	size_t nimp = imputation ? (group ? 4 : 3) : 1;
+	size_t ntreat = treatment ? 2 : 1;
+	sh->nimp = nimp;
+	sh->ntreat = ntreat;
 	sh->variants = calloc(nimp * ntreat, sizeof *sh->variants);
 	if (!sh->variants)
 		return dti_err_nomem(err);
@@ -420,7 +448,6 @@ static enum dti_status more_choices(struct shared *sh,
 			if (!st)
 				sh->nvariants++;
 		}
-	sh->dims += (sh->nsets > 0) + (sh->nnorms > 0) + 1;
 	return st;
 }
 
@@ -514,22 +541,10 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 		                   "varied aggregation, leaving one out, or "
 		                   "varied weight sets, normalisation, "
 		                   "imputation or treatment");
-	if (o->vary_weight_sets && !dti_framework_weight_set_count(fw))
-		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weight_sets",
-		                   "the framework has no weight sets to vary "
-		                   "(columns weight.NAME)");
-	if (o->vary_normalisation) {
-		int rel = 0;
-		for (size_t k = 0; k < fw->n && !rel; k++)
-			rel = !fw->nodes[k].nchildren &&
-			      dti_rule_is_relative(fw->nodes[k].rule);
-		if (!rel)
-			return dti_err_set(
-			    err, DTI_EARG, NULL, 0, 0, "normalisation",
-			    "no indicator is normalised over the units (the "
-			    "framework scores by absolute rules): there is no "
-			    "normalisation to vary");
-	}
+	enum dti_status cst =
+	    check_more(fw, o->vary_weight_sets, o->vary_normalisation, err);
+	if (cst)
+		return cst;
 	struct shared sh;
 	struct dti_model *m = NULL;
 	enum dti_status st =
@@ -553,7 +568,8 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 		return dti_err_nomem(err);
 	}
 	choices(&sh, o->weight_noise, o->vary_aggregation, o->leave_one_out);
-	st = more_choices(&sh, o, nom, err);
+	st = more_choices(&sh, o->vary_weight_sets, o->vary_normalisation,
+	                  o->vary_imputation, o->vary_treatment, nom, err);
 	if (!st) {
 		run_all(&sh, o->threads, o->progress, o->progress_ctx);
 		st = sh.st;
@@ -845,11 +861,27 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 		nominal[i] = nom->rank[RES_AT(nom, node, i)];
 	sh.nominal = nominal;
 	choices(&sh, o->weight_noise, o->vary_aggregation, o->leave_one_out);
-	static const char *const names[] = {"weights", "aggregation",
-	                                    "leave_one_out"};
-	size_t sizes[3] = {sh.nw, sh.na, sh.nl}, at = 0;
-	const char *used[3];
-	for (int g = 0; g < 3; g++) {
+	st = check_more(fw, o->vary_weight_sets, o->vary_normalisation, err);
+	if (!st)
+		st = more_choices(&sh, o->vary_weight_sets,
+		                  o->vary_normalisation, o->vary_imputation,
+		                  o->vary_treatment, nom, err);
+	if (st) {
+		free(sh.leaves);
+		free(nominal);
+		free_variants(&sh);
+		dti_model_free(m);
+		return st;
+	}
+	static const char *const names[] = {
+	    "weights",       "aggregation", "leave_one_out", "weight_sets",
+	    "normalisation", "imputation",  "treatment"};
+	size_t sizes[7] = {sh.nw,        sh.na,         sh.nl,
+	                   sh.nsets > 0, sh.nnorms > 0, sh.nimp > 1,
+	                   sh.ntreat > 1},
+	       at = 0;
+	const char *used[7];
+	for (int g = 0; g < 7; g++) {
 		if (!sizes[g])
 			continue;
 		sh.lo[sh.ninputs] = at;
@@ -860,12 +892,14 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 	if (sh.ninputs < 2) {
 		free(sh.leaves);
 		free(nominal);
+		free_variants(&sh);
 		dti_model_free(m);
 		return dti_err_set(
 		    err, DTI_EARG, NULL, 0, 0, NULL,
 		    "%zu choice left open: a sensitivity analysis "
 		    "compares two or more (weight noise, varied "
-		    "aggregation, leaving one out)",
+		    "aggregation, leaving one out, weight sets, "
+		    "normalisation, imputation, treatment)",
 		    sh.ninputs);
 	}
 	sh.runs = o->n * (sh.ninputs + 2);
@@ -930,6 +964,7 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 	free(nominal);
 	free(idx);
 	free(bs);
+	free_variants(&sh);
 	dti_model_free(m);
 	return st;
 }

@@ -720,8 +720,10 @@ static const char sa_help[] =
     "and total Sobol indices with 5-95 % bootstrap intervals) of the\n"
     "units' mean absolute rank shift, over two or more inputs: the\n"
     "weights (--weight-noise), the means (--vary-aggregation), an\n"
-    "indicator left out (--leave-one-out).  N base samples and k inputs\n"
-    "make N (k + 2) runs.\n"
+    "indicator left out (--leave-one-out), and as dti uncertainty has\n"
+    "them: --vary-weight-sets, --vary-normalisation, --vary-imputation,\n"
+    "--vary-treatment.  N base samples and k inputs make N (k + 2)\n"
+    "runs.\n"
     "\n"
     "Options:\n"
     "      --samples N         base samples, 64 at least (default 500)\n"
@@ -730,6 +732,8 @@ static const char sa_help[] =
     "      --weight-noise P    0 to 1: each weight within ±P\n"
     "      --vary-aggregation  arithmetic or geometric means\n"
     "      --leave-one-out     one indicator left out, or none\n"
+    "      --vary-weight-sets, --vary-normalisation, --vary-imputation,\n"
+    "      --vary-treatment    more inputs (see dti uncertainty --help)\n"
     "      --by CODE           the ranks of this node (default: the index)\n"
     "      --threads N         threads (default: every core)\n"
     "      --svg FILE          the indices as a chart too, in FILE: bars\n"
@@ -745,7 +749,10 @@ static const char sa_help[] =
     "  dti sensitivity -f iMeta.csv iData.csv --weight-noise 0.25 "
     "--vary-aggregation --leave-one-out --samples 1000 --format json\n"
     "  dti sensitivity data.csv --weight-noise 0.25 --leave-one-out "
-    "--samples 200 --svg sobol.svg\n";
+    "--samples 200 --svg sobol.svg\n"
+    "  dti sensitivity -f iMeta.csv iData.csv --weight-noise 0.25 "
+    "--vary-aggregation --leave-one-out --vary-normalisation "
+    "--vary-treatment --samples 1000\n";
 
 int cmd_sensitivity(int argc, char **argv)
 {
@@ -780,16 +787,11 @@ int cmd_sensitivity(int argc, char **argv)
 	if (o.ua_seed_set)
 		so.seed = o.ua_seed;
 	so.weight_noise = o.ua_noise;
-	if (o.ua_vary_sets || o.ua_vary_norm || o.ua_vary_impute ||
-	    o.ua_vary_treat) {
-		fprintf(stderr,
-		        "dti: sensitivity compares weights, means and the "
-		        "indicator left out; --vary-weight-sets, "
-		        "--vary-normalisation, --vary-imputation and "
-		        "--vary-treatment are options of dti uncertainty\n");
-		return EXIT_USAGE;
-	}
 	so.vary_aggregation = o.ua_vary_agg;
+	so.vary_weight_sets = o.ua_vary_sets;
+	so.vary_normalisation = o.ua_vary_norm;
+	so.vary_imputation = o.ua_vary_impute;
+	so.vary_treatment = o.ua_vary_treat;
 	so.leave_one_out = o.ua_leave_one_out;
 	so.threads = o.ua_threads;
 	if (isatty(STDERR_FILENO))

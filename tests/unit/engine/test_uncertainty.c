@@ -386,6 +386,24 @@ static void test_weight_sets_and_data_steps(void **state)
 	}
 	assert_true(moved > 0);
 	dti_ua_result_release(&r);
+	/* the sensitivity analysis takes them as inputs of their own */
+	struct dti_sa_opts so;
+	dti_sa_opts_init(&so);
+	so.n = 64;
+	so.nboot = 0;
+	so.weight_noise = 0.25;
+	so.vary_weight_sets = 1;
+	so.vary_treatment = 1;
+	struct dti_sa_result sr;
+	assert_int_equal(dti_sensitivity(d.fw, d.ds, 0, NULL, &so, &sr, &err),
+	                 DTI_OK);
+	assert_int_equal(sr.ninputs, 3);
+	assert_int_equal(sr.runs, 64 * 5);
+	assert_string_equal(sr.inputs[0].name, "weights");
+	assert_string_equal(sr.inputs[1].name, "weight_sets");
+	assert_string_equal(sr.inputs[2].name, "treatment");
+	/* leaving out Physical moves ranks: the weight sets matter */
+	assert_true(sr.inputs[1].total > 0);
 	/* refusals: no weight set to vary; no normalisation in a points
 	   framework */
 	dti_result_free(treated);
