@@ -1032,11 +1032,13 @@ static void parse_leaf_params(struct parser *p, struct fw_node *nd,
 				slot = &rp->hi;
 			else if (strcmp(k, "trunc") == 0) {
 				/* 0: values beyond the posts are kept */
-				if (strcmp(v, "0") && strcmp(v, "1"))
-					fault(
-					    p, DTI_EINVALID, r->line, C_PARAMS,
-					    "trunc must be 0 or 1 (is %s)", v);
-				rp->notrunc = strcmp(v, "0") == 0;
+				if (isnum && (x == 0 || x == 1))
+					rp->notrunc = x == 0;
+				else
+					fault(p, DTI_EINVALID, r->line,
+					      C_PARAMS,
+					      "trunc must be 0 or 1 (is %s)",
+					      kv[i].val);
 				continue;
 			} else
 				ok_key = 0;
