@@ -199,15 +199,14 @@ static inline uint64_t digits_value(uint64_t t, unsigned k)
  */
 static int scan_decimal(const char *p, const char *end, double *v)
 {
-	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-	                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-	                             1e18, 1e19, 1e20, 1e21, 1e22};
-	int neg = *p == '-';
-	p += neg;
+	const char *s = p;
 #ifdef SWAR_DIGITS
+	int neg = *s == '-';
+	p = s + neg; /* the digits */
 	size_t len = (size_t)(end - p);
 	if (len - 1 < 8) {
+		static const double p10[] = {1e0, 1e1, 1e2, 1e3,
+		                             1e4, 1e5, 1e6, 1e7};
 		/* a figure of up to 8 bytes (most are): one word, the point
 		   taken out, checked and converted at once, with no loop and
 		   no branch per digit (figures differ in length, and a
@@ -238,34 +237,12 @@ static int scan_decimal(const char *p, const char *end, double *v)
 		return 1;
 	}
 #endif
-	const char *d0 = p;
-	while (*p == '0')
-		p++;
-	int lead = p > d0;
-	uint64_t m = 0;
-	const char *i0 = p;
-	while ((unsigned)(*p - '0') < 10)
-		m = m * 10 + (uint64_t)(*p++ - '0');
-	int sig = (int)(p - i0), frac = 0;
-	if (*p == '.') {
-		const char *f0 = ++p;
-		if (!m)
-			while (*p == '0')
-				p++;
-		const char *f1 = p;
-		while ((unsigned)(*p - '0') < 10)
-			m = m * 10 + (uint64_t)(*p++ - '0');
-		sig += (int)(p - f1);
-		frac = (int)(p - f0);
-	}
-	if (p != end || sig > 19 || (!sig && !lead && !frac) ||
-	    m > (UINT64_C(1) << 53) || frac > 22)
+	/* longer: the exact fast path, as the reader's other paths take it,
+	   an exponent left to them */
+	if (memchr(s, 'e', (size_t)(end - s)) ||
+	    memchr(s, 'E', (size_t)(end - s)))
 		return 0;
-	double x = (double)m;
-	if (m && frac)
-		x /= p10[frac];
-	*v = neg ? -x : x;
-	return 1;
+	return dti_fast_decimal(s, (size_t)(end - s), v) == 0;
 }
 
 #ifdef __SSE2__
