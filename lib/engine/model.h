@@ -284,4 +284,8 @@ enum dti_status eng_framework_csv(const struct dti_framework *fw,
 void eng_xlsx_result_notes(const struct dti_result *res, size_t sort, int vi,
                            struct dti_xlsx *x);
 
+/* output.c: "key": v, or null when v is not finite (NaN, infinite). */
+struct dti_json;
+void eng_json_num(struct dti_json *j, const char *key, double v);
+
 #endif

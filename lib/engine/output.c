@@ -1641,3 +1641,12 @@ enum dti_status dti_output_units(const struct dti_units *u, const char *date,
 	enum dti_status st = write_output_units(u, date, opts, out, err);
 	return dti_buf_final(out, st, err);
 }
+
+void eng_json_num(struct dti_json *j, const char *key, double v)
+{
+	dti_json_key(j, key);
+	if (isfinite(v))
+		dti_json_double(j, v);
+	else
+		dti_json_null(j);
+}

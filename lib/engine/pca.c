@@ -463,15 +463,6 @@ static void pca_text(const struct dti_pca *p, const struct dti_result *res,
 	            "over their sum; squared: their squares.\n");
 }
 
-static void json_num(struct dti_json *j, const char *key, double v)
-{
-	dti_json_key(j, key);
-	if (isfinite(v))
-		dti_json_double(j, v);
-	else
-		dti_json_null(j);
-}
-
 static void pca_json(const struct dti_pca *p, const struct dti_result *res,
                      size_t nc, struct dti_buf *b)
 {
@@ -504,9 +495,9 @@ static void pca_json(const struct dti_pca *p, const struct dti_result *res,
 		dti_json_object_begin(&j);
 		dti_json_key(&j, "component");
 		dti_json_int(&j, (long long)c + 1);
-		json_num(&j, "eigenvalue", p->eigenvalues[c]);
-		json_num(&j, "proportion", share);
-		json_num(&j, "cumulative", cum);
+		eng_json_num(&j, "eigenvalue", p->eigenvalues[c]);
+		eng_json_num(&j, "proportion", share);
+		eng_json_num(&j, "cumulative", cum);
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);
@@ -521,8 +512,8 @@ static void pca_json(const struct dti_pca *p, const struct dti_result *res,
 		for (size_t c = 0; c < nc; c++)
 			dti_json_double(&j, p->loadings[c * p->k + i]);
 		dti_json_array_end(&j);
-		json_num(&j, "weight", p->weights[i]);
-		json_num(&j, "squared", p->squared[i]);
+		eng_json_num(&j, "weight", p->weights[i]);
+		eng_json_num(&j, "squared", p->squared[i]);
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);
@@ -1225,9 +1216,9 @@ static void weights_json(const struct dti_weights *w, struct dti_buf *b)
 	dti_json_int(&j, (long long)w->units);
 	dti_json_key(&j, "used");
 	dti_json_int(&j, (long long)w->used);
-	json_num(&j, "explained", w->explained);
-	json_num(&j, "objective_before", w->objective_before);
-	json_num(&j, "objective", w->objective_after);
+	eng_json_num(&j, "explained", w->explained);
+	eng_json_num(&j, "objective_before", w->objective_before);
+	eng_json_num(&j, "objective", w->objective_after);
 	dti_json_key(&j, "evaluations");
 	dti_json_int(&j, (long long)w->evaluations);
 	dti_json_key(&j, "reached");
@@ -1242,14 +1233,14 @@ static void weights_json(const struct dti_weights *w, struct dti_buf *b)
 		dti_json_object_begin(&j);
 		dti_json_key(&j, "code");
 		dti_json_string(&j, fw->nodes[c->node].code);
-		json_num(&j, "weight_before", c->before);
-		json_num(&j, "weight", c->after);
-		json_num(&j, "correlation_before", c->corr_before);
-		json_num(&j, "correlation", c->corr_after);
-		json_num(&j, "share_before", c->share_before);
-		json_num(&j, "share", c->share_after);
-		json_num(&j, "target", c->target);
-		json_num(&j, "loading", c->loading);
+		eng_json_num(&j, "weight_before", c->before);
+		eng_json_num(&j, "weight", c->after);
+		eng_json_num(&j, "correlation_before", c->corr_before);
+		eng_json_num(&j, "correlation", c->corr_after);
+		eng_json_num(&j, "share_before", c->share_before);
+		eng_json_num(&j, "share", c->share_after);
+		eng_json_num(&j, "target", c->target);
+		eng_json_num(&j, "loading", c->loading);
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);

@@ -585,15 +585,6 @@ static void write_text(const struct dti_plan *p, int vi, struct dti_buf *b)
 	dti_buf_adds(b, ".\n");
 }
 
-static void json_num(struct dti_json *j, const char *key, double v)
-{
-	dti_json_key(j, key);
-	if (isfinite(v))
-		dti_json_double(j, v);
-	else
-		dti_json_null(j);
-}
-
 static void write_json(const struct dti_plan *p, struct dti_buf *b)
 {
 	const struct dti_framework *fw = p->fw;
@@ -614,21 +605,21 @@ static void write_json(const struct dti_plan *p, struct dti_buf *b)
 		dti_json_int(&j, p->target_rank);
 	else
 		dti_json_null(&j);
-	json_num(&j, "target_value", p->target_rank > 0 ? NAN : p->target);
+	eng_json_num(&j, "target_value", p->target_rank > 0 ? NAN : p->target);
 	dti_json_key(&j, "reached");
 	dti_json_string(&j, p->reached == 2   ? "already"
 	                    : p->reached == 1 ? "yes"
 	                                      : "no");
-	json_num(&j, "value_from", p->value_from);
+	eng_json_num(&j, "value_from", p->value_from);
 	dti_json_key(&j, "rank_from");
 	dti_json_int(&j, p->rank_from);
-	json_num(&j, "value_to", p->value_to);
+	eng_json_num(&j, "value_to", p->value_to);
 	dti_json_key(&j, "rank_to");
 	dti_json_int(&j, p->rank_to);
 	dti_json_key(&j, "ranked");
 	dti_json_int(&j, (long long)p->ranked);
-	json_num(&j, "effort", p->effort);
-	json_num(&j, "best_value", p->best_value);
+	eng_json_num(&j, "effort", p->effort);
+	eng_json_num(&j, "best_value", p->best_value);
 	dti_json_key(&j, "best_rank");
 	dti_json_int(&j, p->best_rank);
 	dti_json_key(&j, "steps");
@@ -638,13 +629,13 @@ static void write_json(const struct dti_plan *p, struct dti_buf *b)
 		dti_json_object_begin(&j);
 		dti_json_key(&j, "indicator");
 		dti_json_string(&j, fw->nodes[s->node].code);
-		json_num(&j, "figure_from", s->figure_from);
-		json_num(&j, "figure_to", s->figure_to);
-		json_num(&j, "value_from", s->value_from);
-		json_num(&j, "value_to", s->value_to);
-		json_num(&j, "gain", s->gain);
-		json_num(&j, "points", s->points);
-		json_num(&j, "effort", s->effort);
+		eng_json_num(&j, "figure_from", s->figure_from);
+		eng_json_num(&j, "figure_to", s->figure_to);
+		eng_json_num(&j, "value_from", s->value_from);
+		eng_json_num(&j, "value_to", s->value_to);
+		eng_json_num(&j, "gain", s->gain);
+		eng_json_num(&j, "points", s->points);
+		eng_json_num(&j, "effort", s->effort);
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);

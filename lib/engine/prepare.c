@@ -716,15 +716,6 @@ static const char *treatment_name(enum dti_treatment t, int vi)
 	}
 }
 
-static void jnum(struct dti_json *j, const char *key, double v)
-{
-	dti_json_key(j, key);
-	if (isfinite(v))
-		dti_json_double(j, v);
-	else
-		dti_json_null(j);
-}
-
 /* A number in 10 columns and a space, "-" when there is none. */
 static void fnum(struct dti_buf *b, double v)
 {
@@ -852,8 +843,8 @@ static void write_json(const struct dti_prep_report *r,
 		dti_json_object_begin(&j);
 		dti_json_key(&j, "id");
 		dti_json_string(&j, u.id);
-		jnum(&j, "available", r->avail[i]);
-		jnum(&j, "nonzero", r->nonzero[i]);
+		eng_json_num(&j, "available", r->avail[i]);
+		eng_json_num(&j, "nonzero", r->nonzero[i]);
 		dti_json_key(&j, "kept");
 		dti_json_bool(&j, r->kept[i]);
 		dti_json_object_end(&j);
@@ -872,10 +863,10 @@ static void write_json(const struct dti_prep_report *r,
 		dti_json_int(&j, (long long)x->imputed);
 		dti_json_key(&j, "treatment");
 		dti_json_string(&j, treatment_name(x->treatment, 0));
-		jnum(&j, "skew", x->skew0);
-		jnum(&j, "kurtosis", x->kurt0);
-		jnum(&j, "skew_after", x->skew1);
-		jnum(&j, "kurtosis_after", x->kurt1);
+		eng_json_num(&j, "skew", x->skew0);
+		eng_json_num(&j, "kurtosis", x->kurt0);
+		eng_json_num(&j, "skew_after", x->skew1);
+		eng_json_num(&j, "kurtosis_after", x->kurt1);
 		dti_json_key(&j, "pass");
 		dti_json_bool(&j, x->pass);
 		dti_json_key(&j, "winsorised");
@@ -886,7 +877,7 @@ static void write_json(const struct dti_prep_report *r,
 			dti_json_object_begin(&j);
 			dti_json_key(&j, "unit");
 			dti_json_string(&j, u.id);
-			jnum(&j, "from", x->win_from[w]);
+			eng_json_num(&j, "from", x->win_from[w]);
 			dti_json_object_end(&j);
 		}
 		dti_json_array_end(&j);

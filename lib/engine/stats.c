@@ -523,15 +523,6 @@ static void write_text(struct rep *r, struct dti_buf *b, size_t *tmp)
 	}
 }
 
-static void json_num(struct dti_json *j, const char *key, double v)
-{
-	dti_json_key(j, key);
-	if (isfinite(v))
-		dti_json_double(j, v);
-	else
-		dti_json_null(j);
-}
-
 static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 {
 	struct dti_json j;
@@ -558,13 +549,13 @@ static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 		dti_json_string(&j, r->fw->nodes[k].code);
 		dti_json_key(&j, "available");
 		dti_json_int(&j, (long long)s.avail);
-		json_num(&j, "min", s.min);
-		json_num(&j, "max", s.max);
-		json_num(&j, "mean", s.mean);
-		json_num(&j, "median", s.median);
-		json_num(&j, "sd", s.sd);
-		json_num(&j, "skew", s.skew);
-		json_num(&j, "kurtosis", s.kurt);
+		eng_json_num(&j, "min", s.min);
+		eng_json_num(&j, "max", s.max);
+		eng_json_num(&j, "mean", s.mean);
+		eng_json_num(&j, "median", s.median);
+		eng_json_num(&j, "sd", s.sd);
+		eng_json_num(&j, "skew", s.skew);
+		eng_json_num(&j, "kurtosis", s.kurt);
 		dti_json_key(&j, "nonzero");
 		dti_json_int(&j, (long long)s.nonzero);
 		dti_json_key(&j, "unique");
@@ -575,7 +566,7 @@ static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 		dti_json_bool(&j, low);
 		dti_json_key(&j, "outliers");
 		dti_json_bool(&j, outl);
-		json_num(&j, "weight_in_index", r->eff[k]);
+		eng_json_num(&j, "weight_in_index", r->eff[k]);
 		dti_json_object_end(&j);
 	}
 	dti_json_array_end(&j);
@@ -593,8 +584,8 @@ static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 			return;
 		for (size_t a = 0; a < m; a++)
 			cols[a] = column(r, tmp[a]);
-		json_num(&j, "cronbach_alpha",
-		         dti_cronbach_alpha(cols, m, r->res->n));
+		eng_json_num(&j, "cronbach_alpha",
+		             dti_cronbach_alpha(cols, m, r->res->n));
 		free(cols);
 		dti_json_key(&j, "correlations");
 		dti_json_array_begin(&j);
@@ -608,11 +599,11 @@ static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 				dti_json_string(&j, r->fw->nodes[tmp[a]].code);
 				dti_json_key(&j, "b");
 				dti_json_string(&j, r->fw->nodes[tmp[c]].code);
-				json_num(&j, "pearson", p);
-				json_num(&j, "spearman",
-				         dti_corr_spearman(column(r, tmp[a]),
-				                           column(r, tmp[c]),
-				                           r->res->n));
+				eng_json_num(&j, "pearson", p);
+				eng_json_num(&j, "spearman",
+				             dti_corr_spearman(
+				                 column(r, tmp[a]),
+				                 column(r, tmp[c]), r->res->n));
 				dti_json_key(&j, "flag");
 				if (p > r->o->t_collinear)
 					dti_json_string(&j, "collinear");
@@ -631,13 +622,13 @@ static void write_json(struct rep *r, struct dti_buf *b, size_t *tmp)
 				dti_json_object_begin(&j);
 				dti_json_key(&j, "code");
 				dti_json_string(&j, r->fw->nodes[tmp[a]].code);
-				json_num(&j, "pearson",
-				         pearson(column(r, tmp[a]),
-				                 column(r, k), r->res->n));
-				json_num(&j, "spearman",
-				         dti_corr_spearman(column(r, tmp[a]),
-				                           column(r, k),
-				                           r->res->n));
+				eng_json_num(&j, "pearson",
+				             pearson(column(r, tmp[a]),
+				                     column(r, k), r->res->n));
+				eng_json_num(
+				    &j, "spearman",
+				    dti_corr_spearman(column(r, tmp[a]),
+				                      column(r, k), r->res->n));
 				dti_json_object_end(&j);
 			}
 			dti_json_array_end(&j);
