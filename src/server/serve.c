@@ -1210,7 +1210,12 @@ int srv_start(struct srv *s, int *port_out)
 	struct sockaddr_in sa4;
 	struct sockaddr_in6 sa6;
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	/* poll(), not epoll: with a thread pool and epoll, libmicrohttpd
+	   0.9.75's MHD_quiesce_daemon() and a worker's event loop can both
+	   take the listening socket out of the epoll set, and the loser
+	   aborts the process ("Failed to remove listen FD from epoll set").
+	   With poll() quiescing only signals the workers. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 	                 MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	memset(&sa4, 0, sizeof sa4);
 	memset(&sa6, 0, sizeof sa6);
