@@ -46,11 +46,19 @@ struct dti_compute_opts {
 	/* a named weight set of the framework (weight.NAME columns) instead
 	   of its weights where the set gives one; NULL: the weights */
 	const char *weights;
+	/* where the leaves are normalised: 1 across cycles (min, max, mean,
+	   ranks... taken over the figures of every cycle of the data
+	   together, as COINr's Normalise(global = TRUE) on a purse, so that
+	   values compare from cycle to cycle); -1 within the cycle alone; 0
+	   as the framework says ("# normalise.across: cycles", else within
+	   the cycle).  The other cycles' figures enter as they are in the
+	   data (no imputation); a unit's missing figure is left out */
+	int across_cycles;
 };
 
 #define DTI_COMPUTE_OPTS_INIT                                                  \
 	{                                                                      \
-		-1, DTI_MISSING_DEFAULT, NULL, 0, 0, NULL, 0, NULL             \
+		-1, DTI_MISSING_DEFAULT, NULL, 0, 0, NULL, 0, NULL, 0          \
 	}
 /* Sets *o to the defaults (the same as DTI_COMPUTE_OPTS_INIT). */
 DTI_EXTERN void dti_compute_opts_init(struct dti_compute_opts *o);
@@ -83,6 +91,9 @@ DTI_EXTERN int dti_result_precision(const struct dti_result *res);
 DTI_EXTERN enum dti_missing dti_result_missing(const struct dti_result *res);
 DTI_EXTERN const char *
 dti_result_group_by(const struct dti_result *res); /* or NULL */
+/* How many cycles the leaves were normalised over: 1 within the cycle,
+   more across cycles (every cycle of the dataset). */
+DTI_EXTERN size_t dti_result_norm_cycles(const struct dti_result *res);
 /* SHA-256 of the cycle's data (see dti_dataset_hash()). */
 DTI_EXTERN const char *dti_result_data_hash(const struct dti_result *res);
 

@@ -54,6 +54,15 @@ struct dti_model {
 	struct keyed *ka, *kt;
 	int *glast_rank;
 	long long *glast_key, *rd;
+	/* normalised across cycles: per leaf the figures of the other
+	   cycles (npool[k] of them), and a run's scratch over the cycle's
+	   units and those figures (pcap entries each); NULL otherwise */
+	double **pool;
+	size_t *npool, pcap;
+	void *pscratch;
+	double *pfig, *pval, *pwork;
+	size_t *pidx;
+	struct keyed *pka, *pkt;
 };
 
 void dti_compute_opts_init(struct dti_compute_opts *o)
@@ -313,6 +322,92 @@ static enum dti_status alloc_rest(struct dti_model *m)
 	return DTI_OK;
 }
 
+/* Whether the leaves are normalised across cycles: the options' word,
+   else the framework's "normalise.across". */
+static enum dti_status across_cycles(const struct dti_framework *fw,
+                                     const struct dti_compute_opts *opts,
+                                     int *across, struct dti_error *err)
+{
+	*across = opts->across_cycles > 0;
+	if (opts->across_cycles)
+		return DTI_OK;
+	const char *v = dti_framework_meta(fw, "normalise.across");
+	if (!v)
+		v = dti_framework_meta(fw, "normalize.across");
+	if (!v || !strcmp(v, "cycle") || !strcmp(v, "none"))
+		return DTI_OK;
+	if (!strcmp(v, "cycles")) {
+		*across = 1;
+		return DTI_OK;
+	}
+	return dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "normalise.across",
+	                   "framework %s: '%s' is neither 'cycles' (across "
+	                   "the cycles of the data) nor 'cycle' (each cycle "
+	                   "alone)",
+	                   dti_framework_id(fw), v);
+}
+
+/* The other cycles' figures of each normalised leaf, and the scratch of a
+   normalisation over them and the cycle's units. */
+static enum dti_status pool_cycles(struct dti_model *m)
+{
+	const struct dti_framework *fw = m->fw;
+	const struct dti_dataset *ds = m->ds;
+	size_t nn1 = fw->n ? fw->n : 1, most = 0;
+	m->pool = calloc(nn1, sizeof *m->pool);
+	m->npool = calloc(nn1, sizeof *m->npool);
+	if (!m->pool || !m->npool)
+		return DTI_ENOMEM;
+	for (size_t k = 0; k < fw->n; k++) {
+		const struct fw_node *nd = &fw->nodes[k];
+		if (nd->nchildren || nd->kind == DTI_KIND_STATISTIC)
+			continue;
+		size_t cnt = 0;
+		for (size_t c = 0; c < ds->ncycles; c++) {
+			const double *col = ds->cycles[c].cols[k];
+			for (size_t u = 0;
+			     c != m->cycle && col && u < ds->nunits; u++)
+				cnt += !isnan(col[u]);
+		}
+		if (!cnt)
+			continue;
+		double *p = malloc(cnt * sizeof *p);
+		if (!p)
+			return DTI_ENOMEM;
+		m->pool[k] = p;
+		for (size_t c = 0; c < ds->ncycles; c++) {
+			const double *col = ds->cycles[c].cols[k];
+			for (size_t u = 0;
+			     c != m->cycle && col && u < ds->nunits; u++)
+				if (!isnan(col[u]))
+					*p++ = col[u];
+		}
+		m->npool[k] = cnt;
+		if (cnt > most)
+			most = cnt;
+	}
+	size_t cap = m->res->n + most;
+	if (!cap)
+		cap = 1;
+	if (cap > SIZE_MAX / 64)
+		return DTI_ENOMEM;
+	size_t each =
+	    3 * sizeof(double) + sizeof(size_t) + 2 * sizeof(struct keyed);
+	unsigned char *b = malloc(cap * each);
+	if (!b)
+		return DTI_ENOMEM;
+	m->pscratch = b;
+	m->pcap = cap;
+	m->pka = (struct keyed *)b;
+	m->pkt = m->pka + cap;
+	m->pfig = (double *)(m->pkt + cap);
+	m->pval = m->pfig + cap;
+	m->pwork = m->pval + cap;
+	m->pidx = (size_t *)(m->pwork + cap);
+	m->res->norm_cycles = ds->ncycles;
+	return DTI_OK;
+}
+
 /* Nodes and edge weights as the framework has them. */
 static void reset_nodes(struct dti_model *m)
 {
@@ -351,6 +446,10 @@ enum dti_status dti_model_new(const struct dti_framework *fw,
 	if (cycle >= ds->ncycles)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "no cycle %zu in the data", cycle);
+	int across = 0;
+	enum dti_status ast = across_cycles(fw, opts, &across, err);
+	if (ast != DTI_OK)
+		return ast;
 	long wset = -1;
 	if (opts->weights) {
 		wset = dti_framework_find_weight_set(fw, opts->weights);
@@ -426,6 +525,8 @@ enum dti_status dti_model_new(const struct dti_framework *fw,
 		}
 		st = alloc_rest(m);
 	}
+	if (st == DTI_OK && across && ds->ncycles > 1)
+		st = pool_cycles(m);
 	if (st != DTI_OK) {
 		dti_model_free(m);
 		return dti_err_nomem(err);
@@ -447,6 +548,12 @@ void dti_model_free(struct dti_model *m)
 		for (size_t k = 0; k < m->fw->n; k++)
 			free(m->own[k]);
 	free(m->own);
+	if (m->pool)
+		for (size_t k = 0; k < m->fw->n; k++)
+			free(m->pool[k]);
+	free(m->pool);
+	free(m->npool);
+	free(m->pscratch);
 	free(m->rank_on);
 	free(m->rank_clear);
 	free(m->cols);
@@ -759,8 +866,22 @@ static enum dti_status compute_values(struct dti_model *m, size_t *imputed,
 						if (units[i] == (size_t)u)
 							ref = (long)i;
 				}
-				eng_normalise(fw, nd, fig, val, n, m->idx,
-				              m->ka, m->kt, m->work, ref);
+				size_t np = m->pool ? m->npool[k] : 0;
+				if (np && nd->rule != DTI_RULE_RAW) {
+					/* over the cycle's units and the
+					   other cycles' figures together */
+					memcpy(m->pfig, fig, n * sizeof *fig);
+					memcpy(m->pfig + n, m->pool[k],
+					       np * sizeof *fig);
+					eng_normalise(fw, nd, m->pfig, m->pval,
+					              n + np, m->pidx, m->pka,
+					              m->pkt, m->pwork, ref);
+					memcpy(val, m->pval, n * sizeof *val);
+				} else {
+					eng_normalise(fw, nd, fig, val, n,
+					              m->idx, m->ka, m->kt,
+					              m->work, ref);
+				}
 			} else {
 				eng_score_column(fw, nd, fig, val, fl, n);
 			}
@@ -962,12 +1083,19 @@ static void note_missing(struct dti_model *m, size_t entered_aggs)
 			more++;
 		}
 	}
-	if (more && len < sizeof list)
-		dti_snprintf(list + len, sizeof list - len,
-		             " and %zu more indicators", more);
-	dti_result_add_note(res, "%zu figure%s missing (%s)",
-	                    "thiếu %zu số liệu%.0s (%s)", missing_cells,
-	                    missing_cells == 1 ? " is" : "s are", list);
+	if (more)
+		dti_result_add_note(res,
+		                    "%zu figure%s missing (%s and %zu more "
+		                    "indicator%s)",
+		                    "thiếu %zu số liệu%.0s (%s và %zu chỉ số "
+		                    "khác%.0s)",
+		                    missing_cells,
+		                    missing_cells == 1 ? " is" : "s are", list,
+		                    more, more == 1 ? "" : "s");
+	else
+		dti_result_add_note(res, "%zu figure%s missing (%s)",
+		                    "thiếu %zu số liệu%.0s (%s)", missing_cells,
+		                    missing_cells == 1 ? " is" : "s are", list);
 }
 
 enum dti_status dti_model_run(struct dti_model *m, struct dti_error *err)
@@ -1006,6 +1134,15 @@ enum dti_status dti_model_run(struct dti_model *m, struct dti_error *err)
 		                    dti_missing_name(res->missing),
 		                    en[res->missing], vi[res->missing]);
 	}
+	if (m->pool)
+		dti_result_add_note(
+		    res,
+		    "indicators normalised across the %zu cycles of the "
+		    "data (%s to %s)",
+		    "chỉ số thành phần được chuẩn hoá trên cả %zu kỳ của dữ "
+		    "liệu (%s đến %s)",
+		    ds->ncycles, ds->cycles[0].label,
+		    ds->cycles[ds->ncycles - 1].label);
 	note_missing(m, entered_aggs);
 	if (imputed)
 		dti_result_add_note(res,

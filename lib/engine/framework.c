@@ -613,7 +613,9 @@ static const char *const known_meta[] = {"dti-framework",
                                          "treat",
                                          "treat.winmax",
                                          "treat.skew",
-                                         "treat.kurtosis"};
+                                         "treat.kurtosis",
+                                         "normalise.across",
+                                         "normalize.across"};
 
 static int meta_known(const char *k)
 {

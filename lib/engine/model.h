@@ -181,6 +181,7 @@ struct dti_result {
 	char **notes;
 	char **notes_vi;
 	int notes_lost; /* a note could not be stored: the run is DTI_ENOMEM */
+	size_t norm_cycles; /* cycles the leaves were normalised over */
 };
 
 #define RES_AT(res, node, i) ((node) * (res)->n + (i))

@@ -624,6 +624,17 @@ void eng_xlsx_result_notes(const struct dti_result *res, size_t sort, int vi,
 	             missing_words(res->missing, vi));
 	note_row(x, &row, vi ? "Số liệu thiếu" : "Missing values", t,
 	         "missing");
+	if (res->norm_cycles > 1) {
+		const struct dti_dataset *nds = res->ds;
+		dti_snprintf(
+		    t, sizeof t,
+		    vi ? "trên cả %zu kỳ (%s đến %s)"
+		       : "across the %zu cycles (%s to %s)",
+		    res->norm_cycles, dti_dataset_cycle(nds, 0),
+		    dti_dataset_cycle(nds, dti_dataset_cycle_count(nds) - 1));
+		note_row(x, &row, vi ? "Chuẩn hoá" : "Normalised", t,
+		         "normalised_across");
+	}
 	dti_snprintf(t, sizeof t, "%d", res->precision);
 	note_row(x, &row, vi ? "Số chữ số thập phân" : "Decimals", t,
 	         "precision");

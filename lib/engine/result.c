@@ -107,6 +107,11 @@ enum dti_missing dti_result_missing(const struct dti_result *res)
 	return res->missing;
 }
 
+size_t dti_result_norm_cycles(const struct dti_result *res)
+{
+	return res->norm_cycles > 1 ? res->norm_cycles : 1;
+}
+
 const char *dti_result_group_by(const struct dti_result *res)
 {
 	return res->group_by;

@@ -42,6 +42,12 @@
 	"even\n"                                                               \
 	"                      when entered; report differences\n"             \
 	"      --partial       show what is known when the index is not\n"     \
+	"      --normalise-across-cycles\n"                                    \
+	"                      normalise indicators over every cycle of "      \
+	"DATA\n"                                                               \
+	"                      together, so values compare from year to "      \
+	"year\n"                                                               \
+	"                      (--normalise-per-cycle: each cycle alone)\n"    \
 	"Output:\n"                                                            \
 	"      --format F      table, csv, json, ndjson or xlsx (default: "    \
 	"table,\n"                                                             \

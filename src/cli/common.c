@@ -112,7 +112,9 @@ enum {
 	O_RECOMPUTE_B,
 	O_NODE,
 	O_INDICATOR,
-	O_ORDER
+	O_ORDER,
+	O_NORM_ACROSS,
+	O_NORM_WITHIN
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -203,6 +205,10 @@ static const struct cli_opt compute_opts[] = {
     {"node", 0, 1, O_NODE},
     {"indicator", 0, 1, O_INDICATOR},
     {"order", 0, 1, O_ORDER},
+    {"normalise-across-cycles", 0, 0, O_NORM_ACROSS},
+    {"normalize-across-cycles", 0, 0, O_NORM_ACROSS},
+    {"normalise-per-cycle", 0, 0, O_NORM_WITHIN},
+    {"normalize-per-cycle", 0, 0, O_NORM_WITHIN},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -230,6 +236,8 @@ static unsigned needs(int opt)
 	case O_SKEW_LIMIT:
 	case O_KURT_LIMIT:
 	case O_NO_STEPS:
+	case O_NORM_ACROSS:
+	case O_NORM_WITHIN:
 	case O_WEIGHTS: return OPT_COMPUTE;
 	case 'u':
 	case O_GROUPS:
@@ -537,6 +545,8 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	case O_NO_STEPS: o->no_steps = 1; break;
 	case O_DATA_OUT: o->data_out = val; break;
 	case O_WEIGHTS: o->compute.weights = val; break;
+	case O_NORM_ACROSS: o->compute.across_cycles = 1; break;
+	case O_NORM_WITHIN: o->compute.across_cycles = -1; break;
 	case O_SAMPLES:
 	case O_BOOTSTRAP: {
 		char *send;

@@ -31,6 +31,8 @@
 #include "testcheck.h"
 #include "testutil.h"
 
+#include "coinr_fixture.h"
+
 static const char fw_text[] =
     "# scoring: points\n"
     "# precision: 4\n"
@@ -612,6 +614,124 @@ static void test_coinr_trends(void **state)
 	dti_error_release(&err);
 }
 
+/*
+ * Normalised across cycles: COINr's panel example, every indicator
+ * min-max normalised over the five years together (a purse normalised
+ * with global = TRUE, global-fixtures.R), each year's values and Index to
+ * 1e-12; per year alone they differ.  Then the framework's key, and a
+ * word it does not know.
+ */
+static void test_coinr_global(void **state)
+{
+	(void)state;
+	struct dti_error err = DTI_ERROR_INIT;
+	char *fp = test_path("tests/data/coinr-asem/iMeta.csv");
+	char *dp = test_path("tests/data/coinr-asem/iData_p.csv");
+	struct dti_framework *fw = NULL;
+	struct dti_dataset *ds = NULL;
+	assert_int_equal(dti_framework_load(fp, &fw, &err), DTI_OK);
+	assert_int_equal(dti_dataset_read(fw, NULL, dp, NULL, &ds, &err),
+	                 DTI_OK);
+	free(fp);
+	free(dp);
+	struct fixture gx;
+	fixture_load("tests/data/coinr-asem/global-index.csv", &gx);
+	assert_int_equal(gx.nrows, 255);
+	assert_string_equal(gx.code[0], "Time");
+	struct dti_result *res[5], *alone = NULL;
+	struct dti_compute_opts co = DTI_COMPUTE_OPTS_INIT;
+	co.across_cycles = 1;
+	for (size_t c = 0; c < 5; c++) {
+		assert_int_equal(dti_compute(fw, ds, c, &co, &res[c], &err),
+		                 DTI_OK);
+		assert_int_equal(dti_result_norm_cycles(res[c]), 5);
+	}
+	assert_int_equal(dti_compute(fw, ds, 0, NULL, &alone, &err), DTI_OK);
+	assert_int_equal(dti_result_norm_cycles(alone), 1);
+	size_t checked = 0, differ = 0;
+	for (size_t r = 0; r < gx.nrows; r++) {
+		size_t c = (size_t)(gx.v[r * gx.ncols] - 2018);
+		assert_true(c < 5);
+		char year[8];
+		snprintf(year, sizeof year, "%zu", 2018 + c);
+		assert_string_equal(dti_result_cycle(res[c]), year);
+		long du = dti_dataset_find_unit(ds, gx.unit[r]);
+		assert_true(du >= 0);
+		long i = dti_result_find_unit(res[c], (size_t)du);
+		assert_true(i >= 0);
+		for (size_t j = 1; j < gx.ncols; j++) {
+			long k = dti_framework_find(fw, gx.code[j]);
+			assert_true(k >= 0);
+			double got =
+			    dti_result_value(res[c], (size_t)i, (size_t)k);
+			double want = gx.v[r * gx.ncols + j];
+			if (!fixture_close(got, want))
+				fail_msg("%s %s %s: %.17g, COINr %.17g",
+				         gx.unit[r], dti_result_cycle(res[c]),
+				         gx.code[j], got, want);
+			checked++;
+			if (c == 0 && !isnan(got)) {
+				long a =
+				    dti_result_find_unit(alone, (size_t)du);
+				double w = dti_result_value(alone, (size_t)a,
+				                            (size_t)k);
+				differ += !fixture_close(got, w);
+			}
+		}
+	}
+	assert_int_equal(checked, 255 * 50);
+	assert_true(differ > 1000); /* within 2018 alone: other values */
+	for (size_t c = 0; c < 5; c++)
+		dti_result_free(res[c]);
+	dti_result_free(alone);
+	fixture_unload(&gx);
+
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+
+	/* the framework asks for it; the options can say otherwise */
+	size_t len;
+	char *meta = fixture_slurp("tests/data/coinr-asem/iMeta.csv", &len);
+	const char *words[] = {"cycles", "cycle", "years"};
+	for (int w = 0; w < 3; w++) {
+		char *text = malloc(len + 64);
+		assert_non_null(text);
+		int h =
+		    snprintf(text, 64, "# normalise.across: %s\n", words[w]);
+		memcpy(text + h, meta, len);
+		dp = test_path("tests/data/coinr-asem/iData_p.csv");
+		assert_int_equal(dti_framework_parse(text, (size_t)h + len,
+		                                     "iMeta-g.csv", &fw, &err),
+		                 DTI_OK);
+		assert_int_equal(
+		    dti_dataset_read(fw, NULL, dp, NULL, &ds, &err), DTI_OK);
+		free(dp);
+		free(text);
+		struct dti_result *a = NULL;
+		if (w == 2) {
+			assert_int_equal(dti_compute(fw, ds, 4, NULL, &a, &err),
+			                 DTI_EINVALID);
+			assert_non_null(
+			    strstr(err.message, "'years' is neither"));
+			assert_null(a);
+		} else {
+			assert_int_equal(dti_compute(fw, ds, 4, NULL, &a, &err),
+			                 DTI_OK);
+			assert_int_equal(dti_result_norm_cycles(a),
+			                 w == 0 ? 5 : 1);
+			dti_result_free(a);
+		}
+		co.across_cycles = w == 0 ? -1 : 1;
+		assert_int_equal(dti_compute(fw, ds, 4, &co, &a, &err), DTI_OK);
+		assert_int_equal(dti_result_norm_cycles(a), w == 0 ? 1 : 5);
+		dti_result_free(a);
+		dti_dataset_free(ds);
+		dti_framework_free(fw);
+	}
+	free(meta);
+	dti_error_release(&err);
+}
+
 static void test_coinr_compare(void **state)
 {
 	(void)state;
@@ -701,6 +821,7 @@ int main(void)
 	    cmocka_unit_test(test_trends_from),
 	    cmocka_unit_test(test_coinr_trends),
 	    cmocka_unit_test(test_coinr_compare),
+	    cmocka_unit_test(test_coinr_global),
 	    cmocka_unit_test(test_order_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
