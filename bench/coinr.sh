@@ -4,6 +4,8 @@
 #
 #   bench/coinr.sh [BUILD] [--runs N] [--sizes "63x98 10000x98 10000x200"]
 #                  [--ua-runs "200 10000"] [--sa-samples "100 2000"]
+#                  [--goal-sizes "63x98 10000x100"] [--goal-coinr-runs "50 3"]
+#                  [--goal-ua-runs 10000] [--goal-sa-samples 1000]
 #
 # For each size UNITSxINDICATORS a COINr case is generated: iMeta.csv
 # (indicators in pillars of ten under one index, some pointing down,
@@ -30,6 +32,16 @@
 # total indices with their 5-95 % bootstrap intervals side by side, and
 # whether the intervals overlap.
 #
+# Last, the analyses at the sizes the index is built for, on generated
+# cases as above (--goal-sizes, default 63x98 and 10000x100): dti
+# uncertainty with 10,000 runs (--weight-noise 0.25) and dti sensitivity
+# with N = 1,000 over five inputs (weights, aggregation, leave-one-out,
+# normalisation, imputation: 7,000 runs), whole processes on every core;
+# and COINr's get_sensitivity(SA_type = "UA") on the same files with a few
+# runs (--goal-coinr-runs, default 50 and 3: at 10,000 units a COINr
+# build takes seconds), timed in the same run.  COINr's figure for
+# 10,000 or 7,000 runs is its measured time a run times the runs, said so.
+#
 # COINr comes from ../shared/anchors/coinr beside the project (or
 # $COINR_ANCHOR): its install.sh installs R from Debian and COINr into a
 # private library ($COINR_LIB, default ~/.local/lib/R-coinr) when they are
@@ -41,8 +53,16 @@ runs=5
 sizes="63x98 10000x98 10000x200"
 ua_runs="200 10000"
 sa_samples="100 2000"
+goal_sizes="63x98 10000x100"
+goal_coinr="50 3"
+goal_ua=10000
+goal_sa=1000
 while [ $# -gt 0 ]; do
 	case $1 in
+	--goal-sizes) goal_sizes=$2; shift 2 ;;
+	--goal-coinr-runs) goal_coinr=$2; shift 2 ;;
+	--goal-ua-runs) goal_ua=$2; shift 2 ;;
+	--goal-sa-samples) goal_sa=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--sizes) sizes=$2; shift 2 ;;
 	--ua-runs) ua_runs=$2; shift 2 ;;
@@ -67,15 +87,21 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 python3 - "$dti" "$anchor/time_coinr.R" "$work" "$runs" "$ua_runs" \
 	"$(pwd)/bench/coinr_ua.R" "$(pwd)/tests/data/coinr-asem" "$sa_samples" \
-	"$(pwd)/bench/coinr_sa.R" $sizes <<'PY'
-import csv, os, random, statistics, subprocess, sys, time
+	"$(pwd)/bench/coinr_sa.R" "$goal_sizes" "$goal_coinr" "$goal_ua" \
+	"$goal_sa" $sizes <<'PY'
+import csv, json, os, random, statistics, subprocess, sys, time
 
 dti, timer, work, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 ua_coinr, ua_dti = (int(x) for x in sys.argv[5].split())
 ua_script, asem = sys.argv[6], sys.argv[7]
 sa_coinr, sa_dti = (int(x) for x in sys.argv[8].split())
 sa_script = sys.argv[9]
-sizes = sys.argv[10:]
+goal_sizes = sys.argv[10].split()
+goal_coinr = [int(x) for x in sys.argv[11].split()]
+goal_ua, goal_sa = int(sys.argv[12]), int(sys.argv[13])
+if len(goal_coinr) != len(goal_sizes):
+    sys.exit("bench/coinr.sh: --goal-coinr-runs needs one count per goal size")
+sizes = sys.argv[14:]
 rver = subprocess.run(["Rscript", "-e", "cat(R.version.string)"],
                       capture_output=True, text=True).stdout.strip()
 cver = subprocess.run(
@@ -223,7 +249,6 @@ cmd = [dti, "sensitivity", "-f", os.path.join(d, "iMeta.csv"),
 t0 = time.perf_counter()
 p = subprocess.run(cmd, check=True, capture_output=True, text=True)
 ds_ = time.perf_counter() - t0
-import json
 mine = {i["input"]: i for i in json.loads(p.stdout)["inputs"]}
 with open(os.path.join(d, "coinr_sa.csv")) as f:
     theirs = {row["input"]: row for row in csv.DictReader(f)}
@@ -248,4 +273,52 @@ for name, cname in (("weights", "Weights"), ("leave_one_out", "Exclude")):
         float(t["total"]), iv(float(t["total_5"]), float(t["total_95"])),
         m["total"], iv(m["total_5"], m["total_95"]),
         "overlap" if over else "DISAGREE"))
+
+# the analyses at the index's sizes: dti's whole runs, COINr's time a run
+print()
+print("analyses at full size: dti uncertainty (%d runs, weights +-25 %%) and "
+      "sensitivity (N = %d, five inputs: %d runs), whole processes, %d "
+      "threads; COINr get_sensitivity(SA_type = \"UA\") timed over a few "
+      "runs of the same files" % (goal_ua, goal_sa, goal_sa * 7,
+                                  os.cpu_count()))
+print("%-10s %14s %16s %14s %16s %14s" % (
+    "size", "COINr s a run", "dti UA s", "COINr UA est.", "dti SA s",
+    "COINr SA est."))
+for size, nrun in zip(goal_sizes, goal_coinr):
+    nrun = max(3, nrun)  # get_sensitivity needs N > 2
+    nu, ni = (int(x) for x in size.split("x"))
+    dirn = os.path.join(work, "goal-" + size)
+    case(dirn, nu, ni)
+    r = subprocess.run(["Rscript", ua_script, dirn, str(nrun)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("COINr's uncertainty analysis failed on %s: %s" % (
+            size, r.stderr[-2000:]))
+    crun = float(r.stdout.strip().splitlines()[-1]) / nrun
+    f, d = os.path.join(dirn, "iMeta.csv"), os.path.join(dirn, "iData.csv")
+    t0 = time.perf_counter()
+    subprocess.run([dti, "uncertainty", "-f", f, d, "--weight-noise", "0.25",
+                    "--runs", str(goal_ua), "--format", "csv", "-o",
+                    os.path.join(dirn, "ua.csv")], check=True,
+                   capture_output=True)
+    tua = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    p = subprocess.run([dti, "sensitivity", "-f", f, d, "--weight-noise",
+                        "0.25", "--vary-aggregation", "--leave-one-out",
+                        "--vary-normalisation", "--vary-imputation",
+                        "--samples", str(goal_sa), "--format", "json"],
+                       check=True, capture_output=True, text=True)
+    tsa = time.perf_counter() - t0
+    sa = json.loads(p.stdout)
+    if sa["runs"] != goal_sa * 7:
+        sys.exit("%s: dti sensitivity made %s runs, not %d" % (
+            size, sa["runs"], goal_sa * 7))
+    print("%-10s %14.4f %16s %14s %16s %14s" % (
+        size, crun, "%.2f (%.3f ms)" % (tua, tua / goal_ua * 1e3),
+        "%.0f s" % (crun * goal_ua), "%.2f (%.3f ms)" % (
+            tsa, tsa / (goal_sa * 7) * 1e3), "%.0f s" % (crun * goal_sa * 7)))
+    sys.stdout.flush()
+print("(COINr's estimates: its measured seconds a run, %s runs at each size, "
+      "times the runs; not run in full)" % " and ".join(
+          str(max(3, n)) for n in goal_coinr))
 PY
