@@ -94,7 +94,9 @@ dti_result_group_by(const struct dti_result *res); /* or NULL */
 /* How many cycles the leaves were normalised over: 1 within the cycle,
    more across cycles (every cycle of the dataset). */
 DTI_EXTERN size_t dti_result_norm_cycles(const struct dti_result *res);
-/* SHA-256 of the cycle's data (see dti_dataset_hash()). */
+/* SHA-256 of the cycle's data (see dti_dataset_hash()); normalised across
+   cycles, of the lines "LABEL:HASH\n" of every cycle of the data in order,
+   since every cycle's figures then make the values. */
 DTI_EXTERN const char *dti_result_data_hash(const struct dti_result *res);
 
 /* Units of the result: those with at least one figure in the cycle. */

@@ -122,9 +122,31 @@ const char *dti_result_data_hash(const struct dti_result *cres)
 	/* computed on first use: most computations never show it */
 	struct dti_result *res = (struct dti_result *)cres;
 	pthread_mutex_lock(&res->lock);
-	if (!res->hash[0] &&
-	    dti_dataset_hash(res->ds, res->cycle, res->hash) != DTI_OK)
+	if (!res->hash[0] && res->norm_cycles > 1) {
+		/* values depend on every cycle: the hash of each cycle's
+		   label and hash, one line each, in the data's order */
+		struct dti_sha256 sh;
+		char h[65];
+		dti_sha256_init(&sh);
+		for (size_t c = 0; c < res->ds->ncycles; c++) {
+			if (dti_dataset_hash(res->ds, c, h) != DTI_OK) {
+				h[0] = '\0';
+				break;
+			}
+			const char *l = res->ds->cycles[c].label;
+			dti_sha256_update(&sh, l, strlen(l));
+			dti_sha256_update(&sh, ":", 1);
+			dti_sha256_update(&sh, h, 64);
+			dti_sha256_update(&sh, "\n", 1);
+		}
+		if (h[0])
+			dti_sha256_final(&sh, res->hash);
+		else
+			dti_sha256_final(&sh, h); /* releases; no hash */
+	} else if (!res->hash[0] &&
+	           dti_dataset_hash(res->ds, res->cycle, res->hash) != DTI_OK) {
 		res->hash[0] = '\0';
+	}
 	pthread_mutex_unlock(&res->lock);
 	return res->hash;
 }

@@ -680,6 +680,12 @@ static void test_coinr_global(void **state)
 		}
 	}
 	assert_int_equal(checked, 255 * 50);
+	/* the values come from every cycle: so does the data's hash */
+	assert_int_equal(strlen(dti_result_data_hash(res[0])), 64);
+	assert_string_equal(dti_result_data_hash(res[0]),
+	                    dti_result_data_hash(res[4]));
+	assert_string_not_equal(dti_result_data_hash(res[0]),
+	                        dti_result_data_hash(alone));
 	assert_true(differ > 1000); /* within 2018 alone: other values */
 	for (size_t c = 0; c < 5; c++)
 		dti_result_free(res[c]);
