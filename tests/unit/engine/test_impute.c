@@ -215,8 +215,9 @@ static struct pcell *load_panel(size_t *n)
 	while ((line = strtok_r(NULL, "\n", &save))) {
 		char *f[9];
 		assert_int_equal(fixture_split(line, f, 9), 9);
-		c = realloc(c, (*n + 1) * sizeof *c);
-		assert_non_null(c);
+		struct pcell *grown = realloc(c, (*n + 1) * sizeof *c);
+		assert_non_null(grown);
+		c = grown;
 		struct pcell *x = &c[(*n)++];
 		snprintf(x->unit, sizeof x->unit, "%s", f[0]);
 		snprintf(x->cycle, sizeof x->cycle, "%s", f[1]);
