@@ -13,7 +13,26 @@
  *   2. impute: a missing figure takes the mean or the median of the
  *      indicator over the units that have it, over all units or over the
  *      units of the same group (a group dimension of the data); a group
- *      without any figure leaves it missing;
+ *      without any figure leaves it missing.  By row, it takes the mean
+ *      or the median of the unit's other figures in the same aggregate
+ *      (COINr's impute_by = "row" with its normalise_first): each
+ *      indicator's figures are multiplied by its polarity and min-max
+ *      normalised onto [0, 1] over the units, the centre of the unit's
+ *      normalised figures in the aggregate is taken, and it is turned
+ *      back onto the indicator's scale (an indicator whose figures are
+ *      all equal gives that figure).  By panel, it comes from the unit's
+ *      figures of the dataset's other cycles (COINr's impute_panel),
+ *      the cycles in time order (by number when every label is one,
+ *      else shorter labels first, then alphabetically): "latest" takes
+ *      the figure of the most recent earlier cycle that has one, at most
+ *      impute_max cycles back; "constant" the same, or before the first
+ *      figure the first one; "linear" interpolates linearly in time (the
+ *      labels' numbers, else the cycles' positions) between the nearest
+ *      figures before and after, and carries the first or last one
+ *      beyond them (COINr's "linear-constant").  With denominate, the
+ *      other cycles' figures are divided by their own cycle's
+ *      denominators first.  The figures imputed are never the sources of
+ *      others;
  *   3. screen: a unit whose share of indicators with a figure is below a
  *      threshold (and, optionally, whose share of non-zero figures is
  *      below another) is left out;
@@ -53,10 +72,16 @@ extern "C" {
 
 enum dti_impute {
 	DTI_IMPUTE_NONE = 0,
-	DTI_IMPUTE_MEAN,        /* the indicator's mean over all units */
-	DTI_IMPUTE_MEDIAN,      /* its median over all units */
-	DTI_IMPUTE_GROUP_MEAN,  /* its mean over the unit's group */
-	DTI_IMPUTE_GROUP_MEDIAN /* its median over the unit's group */
+	DTI_IMPUTE_MEAN,         /* the indicator's mean over all units */
+	DTI_IMPUTE_MEDIAN,       /* its median over all units */
+	DTI_IMPUTE_GROUP_MEAN,   /* its mean over the unit's group */
+	DTI_IMPUTE_GROUP_MEDIAN, /* its median over the unit's group */
+	DTI_IMPUTE_ROW_MEAN,     /* mean of the unit's figures in the same
+	                            aggregate of level impute_level */
+	DTI_IMPUTE_ROW_MEDIAN,   /* ... their median */
+	DTI_IMPUTE_LATEST,       /* the most recent earlier cycle's figure */
+	DTI_IMPUTE_CONSTANT,     /* ... or the first later one's before it */
+	DTI_IMPUTE_LINEAR        /* linear in time between cycles */
 };
 
 struct dti_prep_opts {
@@ -69,6 +94,10 @@ struct dti_prep_opts {
 	int winmax;               /* points winsorised at most (default 5) */
 	double skew_limit;        /* |skew| limit (default 2) */
 	double kurt_limit;        /* kurtosis limit (default 3.5) */
+	int impute_level; /* row methods: the level (2 to the index's) whose
+	                     aggregates hold the figures averaged; 0: 2, each
+	                     indicator's parent */
+	int impute_max;   /* latest: cycles back at most; 0: all */
 };
 DTI_EXTERN void dti_prep_opts_init(struct dti_prep_opts *o);
 
@@ -90,6 +119,11 @@ struct dti_prep_indicator {
 	double skew0, kurt0; /* before treatment */
 	double skew1, kurt1; /* after (NaN when untouched) */
 	int pass;            /* within the limits at the end */
+	/* panel methods: each figure imputed, its unit (input dataset) and
+	   the cycle (input dataset) it came from, -1 where interpolated */
+	size_t nfrom;
+	size_t *from_unit;
+	long *from_cycle;
 };
 
 struct dti_prep_report {
@@ -109,9 +143,10 @@ struct dti_prep_report {
  * (the same label) holding the units kept, their groups and auxiliary
  * numbers, and the indicators' prepared figures.  DTI_EARG for settings
  * out of range (thresholds outside (0, 1], winmax below 1, limits not
- * positive), a group method without a group dimension of the data, or no
- * step asked; DTI_ENOTFOUND for a denominator the data lacks;
- * DTI_EINVALID when screening leaves no unit.  rep may be NULL.
+ * positive), a group method without a group dimension of the data, a row
+ * method's level outside 2 to the index's level, a panel method on a
+ * dataset of one cycle, or no step asked; DTI_ENOTFOUND for a denominator the
+ * data lacks; DTI_EINVALID when screening leaves no unit.  rep may be NULL.
  */
 DTI_EXTERN enum dti_status
 dti_prepare(const struct dti_framework *fw, const struct dti_dataset *ds,
@@ -133,7 +168,11 @@ DTI_EXTERN enum dti_status dti_prep_report_write(
  * The steps a framework asks for in its metadata, over what o holds:
  *   # denominate: yes
  *   # impute: group-mean EurAsia_group      (a method of dti_impute_parse,
- *                                            then the group for group-*)
+ *                                            then the group for group-*,
+ *                                            optionally the level for
+ *                                            row-* or the cycles back
+ *                                            for latest: "row-mean 3",
+ *                                            "latest 2")
  *   # screen: 0.9                           (# screen.nonzero: 0.5)
  *   # treat: yes                            (# treat.winmax: 5,
  *                                            # treat.skew: 2,
@@ -147,8 +186,24 @@ dti_prep_opts_from_framework(const struct dti_framework *fw,
 /* 1 if o asks for any step. */
 DTI_EXTERN int dti_prep_any(const struct dti_prep_opts *o);
 
-/* "none", "mean", "median", "group-mean", "group-median"; -1 if unknown. */
+/*
+ * "none", "mean", "median", "group-mean", "group-median", "row-mean",
+ * "row-median", "latest", "constant", "linear"; -1 if unknown.
+ */
 DTI_EXTERN int dti_impute_parse(const char *name);
+
+/*
+ * Sets o's imputation (impute, impute_group, impute_level, impute_max)
+ * from a method of dti_impute_parse and its argument (NULL or "" for
+ * none): the group column for group-* (needed; o->impute_group then
+ * points to arg), a level of 2 or more for row-*, a number of cycles of
+ * 1 or more for latest; the other methods take none.  DTI_EARG, with
+ * the reason and o untouched, otherwise.  The level's upper bound (the
+ * index's level) is checked by dti_prepare.
+ */
+DTI_EXTERN enum dti_status dti_impute_set(struct dti_prep_opts *o,
+                                          const char *method, const char *arg,
+                                          struct dti_error *err);
 
 #ifdef __cplusplus
 }

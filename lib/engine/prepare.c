@@ -23,14 +23,75 @@ void dti_prep_opts_init(struct dti_prep_opts *o)
 	o->kurt_limit = 3.5;
 }
 
+static const char *const impute_names[] = {
+    "none",     "mean",       "median", "group-mean", "group-median",
+    "row-mean", "row-median", "latest", "constant",   "linear"};
+#define NIMPUTE (sizeof impute_names / sizeof *impute_names)
+
 int dti_impute_parse(const char *name)
 {
-	static const char *const names[] = {"none", "mean", "median",
-	                                    "group-mean", "group-median"};
-	for (int i = 0; i < 5; i++)
-		if (name && dti_streq_ci(name, names[i]))
-			return i;
+	for (size_t i = 0; i < NIMPUTE; i++)
+		if (name && dti_streq_ci(name, impute_names[i]))
+			return (int)i;
 	return -1;
+}
+
+static int is_row(enum dti_impute m)
+{
+	return m == DTI_IMPUTE_ROW_MEAN || m == DTI_IMPUTE_ROW_MEDIAN;
+}
+
+static int is_panel(enum dti_impute m)
+{
+	return m == DTI_IMPUTE_LATEST || m == DTI_IMPUTE_CONSTANT ||
+	       m == DTI_IMPUTE_LINEAR;
+}
+
+/* A whole number from lo to 1000000, else -1. */
+static long whole(const char *v, long lo)
+{
+	double x;
+	if (dti_parse_double(v, &x) || x != floor(x) || x < (double)lo ||
+	    x > 1000000)
+		return -1;
+	return (long)x;
+}
+
+enum dti_status dti_impute_set(struct dti_prep_opts *o, const char *method,
+                               const char *arg, struct dti_error *err)
+{
+	int how = dti_impute_parse(method);
+	int has = arg && *arg;
+	if (how < 0)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "unknown imputation method '%s'",
+		                   method ? method : "");
+	enum dti_impute m = (enum dti_impute)how;
+	int grouped =
+	    m == DTI_IMPUTE_GROUP_MEAN || m == DTI_IMPUTE_GROUP_MEDIAN;
+	long n = 0;
+	if (grouped && !has)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "%s needs a group column", impute_names[m]);
+	if (is_row(m) && has && (n = whole(arg, 2)) < 0)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "%s: the level '%s' must be a whole number, "
+		                   "2 or more (2: each indicator's parent)",
+		                   impute_names[m], arg);
+	if (m == DTI_IMPUTE_LATEST && has && (n = whole(arg, 1)) < 0)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "latest: the cycles back '%s' must be a "
+		                   "whole number, 1 or more",
+		                   arg);
+	if (has && !grouped && !is_row(m) && m != DTI_IMPUTE_LATEST)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "%s takes nothing after it ('%s')",
+		                   impute_names[m], arg);
+	o->impute = m;
+	o->impute_group = grouped ? arg : NULL;
+	o->impute_level = is_row(m) ? (int)n : 0;
+	o->impute_max = m == DTI_IMPUTE_LATEST ? (int)n : 0;
+	return DTI_OK;
 }
 
 int dti_prep_any(const struct dti_prep_opts *o)
@@ -85,24 +146,24 @@ enum dti_status dti_prep_opts_from_framework(const struct dti_framework *fw,
 		o->denominate = b;
 	}
 	if ((v = dti_framework_meta(fw, "impute"))) {
-		/* "METHOD" or "METHOD GROUP" */
+		/* "METHOD" or "METHOD ARGUMENT" */
 		size_t n = strcspn(v, " \t");
 		char m[32];
 		dti_snprintf(m, sizeof m, "%.*s", (int)(n < 31 ? n : 31), v);
-		int how = dti_impute_parse(m);
 		const char *g = v + n;
 		while (*g == ' ' || *g == '\t')
 			g++;
-		int grouped = how == DTI_IMPUTE_GROUP_MEAN ||
-		              how == DTI_IMPUTE_GROUP_MEDIAN;
-		if (how < 0 || n >= 31 || (grouped && !*g) || (!grouped && *g))
-			return dti_err_set(
-			    err, DTI_EINVALID, NULL, 0, 0, "impute",
-			    "'%s': expected none, mean, median, or group-mean "
-			    "or group-median and a group column",
-			    v);
-		o->impute = (enum dti_impute)how;
-		o->impute_group = grouped ? g : NULL;
+		struct dti_error e = DTI_ERROR_INIT;
+		if (n >= 31 || dti_impute_set(o, m, g, &e)) {
+			dti_err_set(err, DTI_EINVALID, NULL, 0, 0, "impute",
+			            "'%s': %s%sexpected none, mean, median, "
+			            "group-mean GROUP, group-median GROUP, "
+			            "row-mean [LEVEL], row-median [LEVEL], "
+			            "latest [CYCLES], constant or linear",
+			            v, e.message, e.message[0] ? "; " : "");
+			dti_error_release(&e);
+			return DTI_EINVALID;
+		}
 	}
 	double x = o->screen_avail;
 	enum dti_status st = meta_number(fw, "screen", 0, 1, 0, &x, err);
@@ -172,7 +233,10 @@ static const char *aux_dim(const struct dti_dataset *ds, const char *name,
 	return NULL;
 }
 
-static enum dti_status denominate(struct prep *p)
+/* Divides the figures x ([nk][nu], of cycle `cycle`) by their
+   denominators; counted in the report when count. */
+static enum dti_status denominate(struct prep *p, size_t cycle, double *x,
+                                  int count)
 {
 	for (size_t k = 0; k < p->nk; k++) {
 		const struct fw_node *nd = &p->fw->nodes[p->node[k]];
@@ -202,18 +266,19 @@ static enum dti_status denominate(struct prep *p)
 			                   "denominator '%.*s' is not a column "
 			                   "of the data",
 			                   (int)len, den);
-		double *c = col(p, k);
+		double *c = x + k * p->nu;
 		for (size_t i = 0; i < p->nu; i++) {
 			if (isnan(c[i]))
 				continue;
 			double d =
-			    dti_dataset_aux(p->ds, p->cycle, p->unit[i], dim);
+			    dti_dataset_aux(p->ds, cycle, p->unit[i], dim);
 			if (isnan(d) || d == 0) {
 				c[i] = NAN;
 				continue;
 			}
 			c[i] = c[i] / d * factor;
-			p->ind[k].denominated++;
+			if (count)
+				p->ind[k].denominated++;
 		}
 	}
 	return DTI_OK;
@@ -245,9 +310,261 @@ static double centre(const double *v, size_t n, int median, double *tmp)
 	return m % 2 ? tmp[m / 2] : (tmp[m / 2 - 1] + tmp[m / 2]) / 2;
 }
 
+/* R's mean(): a long double sum, then its correction by the mean
+   residual (as COINr's i_mean gets it). */
+static double r_mean(const double *v, size_t n)
+{
+	long double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += v[i];
+	s /= (long double)n;
+	if (isfinite((double)s)) {
+		long double t = 0;
+		for (size_t i = 0; i < n; i++)
+			t += v[i] - s;
+		s += t / (long double)n;
+	}
+	return (double)s;
+}
+
+/* R's mean or median of the available v[0..n); NaN if none. */
+static double r_centre(const double *v, size_t n, int median, double *tmp)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			tmp[m++] = v[i];
+	if (!m)
+		return NAN;
+	if (!median)
+		return r_mean(tmp, m);
+	qsort(tmp, m, sizeof *tmp, cmp_double);
+	return m % 2 ? tmp[m / 2] : r_mean(tmp + m / 2 - 1, 2);
+}
+
+/* The ancestor of node n at level `level` (by first parents). */
+static size_t ancestor(const struct dti_framework *fw, size_t n, int level)
+{
+	while (fw->nodes[n].level < level && fw->nodes[n].nparents)
+		n = fw->nodes[n].parents[0];
+	return n;
+}
+
+/*
+ * By row, as COINr's Impute(impute_by = "row", group_level, normalise_first
+ * = TRUE): z = (d x - min) / (max - min) per indicator (d its polarity,
+ * min and max of d x over the units), the centre of the unit's z in the
+ * aggregate, and back: (z (max - min) + min) d.
+ */
+static enum dti_status impute_row(struct prep *p)
+{
+	int level = p->o->impute_level ? p->o->impute_level : 2;
+	int median = p->o->impute == DTI_IMPUTE_ROW_MEDIAN;
+	size_t nu = p->nu, nk = p->nk;
+	size_t *grp = malloc((nk ? nk : 1) * sizeof *grp);
+	double *z = malloc((nk && nu ? nk * nu : 1) * sizeof *z);
+	double *lo = malloc((nk ? nk : 1) * sizeof *lo);
+	double *hi = malloc((nk ? nk : 1) * sizeof *hi);
+	double *row = malloc((nk ? nk : 1) * sizeof *row);
+	double *tmp = malloc((nk ? nk : 1) * sizeof *tmp);
+	if (!grp || !z || !lo || !hi || !row || !tmp) {
+		free(grp);
+		free(z);
+		free(lo);
+		free(hi);
+		free(row);
+		free(tmp);
+		return dti_err_nomem(p->err);
+	}
+	for (size_t k = 0; k < nk; k++) {
+		const struct fw_node *nd = &p->fw->nodes[p->node[k]];
+		double d = nd->polarity < 0 ? -1 : 1;
+		grp[k] = ancestor(p->fw, p->node[k], level);
+		const double *c = col(p, k);
+		lo[k] = hi[k] = NAN;
+		for (size_t i = 0; i < nu; i++) {
+			double v = c[i] * d;
+			if (isnan(v))
+				continue;
+			if (isnan(lo[k]) || v < lo[k])
+				lo[k] = v;
+			if (isnan(hi[k]) || v > hi[k])
+				hi[k] = v;
+		}
+		for (size_t i = 0; i < nu; i++)
+			z[k * nu + i] = (c[i] * d - lo[k]) / (hi[k] - lo[k]);
+	}
+	for (size_t i = 0; i < nu; i++)
+		for (size_t k = 0; k < nk; k++) {
+			double *c = col(p, k);
+			if (!isnan(c[i]))
+				continue;
+			size_t m = 0;
+			for (size_t j = 0; j < nk; j++)
+				if (grp[j] == grp[k])
+					row[m++] = z[j * nu + i];
+			double v = r_centre(row, m, median, tmp);
+			double d =
+			    p->fw->nodes[p->node[k]].polarity < 0 ? -1 : 1;
+			v = (v * (hi[k] - lo[k]) + lo[k]) * d;
+			if (isnan(v))
+				continue;
+			c[i] = v;
+			p->ind[k].imputed++;
+		}
+	free(grp);
+	free(z);
+	free(lo);
+	free(hi);
+	free(row);
+	free(tmp);
+	return DTI_OK;
+}
+
+/*
+ * The dataset's cycles in time order (order[0] the earliest), and each
+ * one's time t[c]: its label's number when every label is a number,
+ * else its position; the labels not numbers go shorter first, then
+ * alphabetically.
+ */
+static void cycle_times(const struct dti_dataset *ds, size_t *order, double *t)
+{
+	size_t nc = ds->ncycles;
+	int numeric = 1;
+	for (size_t c = 0; c < nc; c++) {
+		order[c] = c;
+		if (dti_parse_double(ds->cycles[c].label, &t[c]) ||
+		    !isfinite(t[c]))
+			numeric = 0;
+	}
+	for (size_t a = 1; a < nc; a++)
+		for (size_t b = a; b > 0; b--) {
+			size_t x = order[b - 1], y = order[b];
+			const char *lx = ds->cycles[x].label;
+			const char *ly = ds->cycles[y].label;
+			int after;
+			if (numeric && t[x] != t[y])
+				after = t[x] > t[y];
+			else if (!numeric && strlen(lx) != strlen(ly))
+				after = strlen(lx) > strlen(ly);
+			else
+				after = strcmp(lx, ly) > 0 ||
+				        (strcmp(lx, ly) == 0 && x > y);
+			if (!after)
+				break;
+			order[b - 1] = y;
+			order[b] = x;
+		}
+	if (!numeric)
+		for (size_t i = 0; i < nc; i++)
+			t[order[i]] = (double)i;
+}
+
+/* By panel, as COINr's impute_panel(imp_type = "latest" with max_time,
+   "constant", "linear-constant"): see dti/prepare.h. */
+static enum dti_status impute_panel(struct prep *p)
+{
+	const struct dti_dataset *ds = p->ds;
+	enum dti_impute how = p->o->impute;
+	size_t nc = ds->ncycles, nu = p->nu, nk = p->nk, per = nu * nk;
+	size_t *order = malloc(nc * sizeof *order);
+	double *t = malloc(nc * sizeof *t);
+	double *all = malloc((per ? per * nc : 1) * sizeof *all);
+	enum dti_status st = DTI_OK;
+	if (!order || !t || !all) {
+		st = dti_err_nomem(p->err);
+		goto out;
+	}
+	cycle_times(ds, order, t);
+	/* every cycle's figures (denominated), before any is imputed */
+	for (size_t c = 0; c < nc && !st; c++) {
+		double *x = all + c * per;
+		if (c == p->cycle) {
+			memcpy(x, p->x, per * sizeof *x);
+			continue;
+		}
+		for (size_t k = 0; k < nk; k++)
+			for (size_t i = 0; i < nu; i++)
+				x[k * nu + i] = dti_dataset_get(
+				    ds, c, p->unit[i], p->node[k]);
+		if (p->o->denominate)
+			st = denominate(p, c, x, 0);
+	}
+	size_t pos = 0;
+	while (order[pos] != p->cycle)
+		pos++;
+	size_t back = pos;
+	if (how == DTI_IMPUTE_LATEST && p->o->impute_max > 0 &&
+	    (size_t)p->o->impute_max < back)
+		back = (size_t)p->o->impute_max;
+	for (size_t k = 0; k < nk && !st; k++) {
+		struct dti_prep_indicator *r = &p->ind[k];
+		double *c = col(p, k);
+		for (size_t i = 0; i < nu; i++) {
+			if (!isnan(c[i]))
+				continue;
+			/* the nearest figures before and after */
+			long before = -1, after = -1;
+			for (size_t b = 1; b <= back && before < 0; b++) {
+				size_t cy = order[pos - b];
+				if (!isnan(all[cy * per + k * nu + i]))
+					before = (long)cy;
+			}
+			for (size_t a = pos + 1;
+			     a < nc && after < 0 && how != DTI_IMPUTE_LATEST;
+			     a++) {
+				size_t cy = order[a];
+				if (!isnan(all[cy * per + k * nu + i]))
+					after = (long)cy;
+			}
+			if (before < 0 && after < 0)
+				continue;
+			double yb =
+			    before < 0 ? NAN
+			               : all[(size_t)before * per + k * nu + i];
+			double ya = after < 0
+			                ? NAN
+			                : all[(size_t)after * per + k * nu + i];
+			long from = before >= 0 ? before : after;
+			double v = before >= 0 ? yb : ya;
+			if (how == DTI_IMPUTE_LINEAR && before >= 0 &&
+			    after >= 0) {
+				double x0 = t[before], x1 = t[after];
+				v = yb + (ya - yb) *
+				             ((t[p->cycle] - x0) / (x1 - x0));
+				from = -1;
+			}
+			if (!r->from_unit) {
+				r->from_unit = malloc((nu ? nu : 1) *
+				                      sizeof *r->from_unit);
+				r->from_cycle = malloc((nu ? nu : 1) *
+				                       sizeof *r->from_cycle);
+				if (!r->from_unit || !r->from_cycle) {
+					st = dti_err_nomem(p->err);
+					break;
+				}
+			}
+			c[i] = v;
+			r->imputed++;
+			r->from_unit[r->nfrom] = p->unit[i];
+			r->from_cycle[r->nfrom] = from;
+			r->nfrom++;
+		}
+	}
+out:
+	free(order);
+	free(t);
+	free(all);
+	return st;
+}
+
 static enum dti_status impute(struct prep *p)
 {
 	enum dti_impute how = p->o->impute;
+	if (is_row(how))
+		return impute_row(p);
+	if (is_panel(how))
+		return impute_panel(p);
 	int median = how == DTI_IMPUTE_MEDIAN || how == DTI_IMPUTE_GROUP_MEDIAN;
 	int grouped =
 	    how == DTI_IMPUTE_GROUP_MEAN || how == DTI_IMPUTE_GROUP_MEDIAN;
@@ -444,15 +761,18 @@ static enum dti_status treat(struct prep *p)
 /* "denominate; impute group-mean G; screen 0.9; treat winmax 5 ..." */
 static void steps_text(const struct dti_prep_opts *o, char *out, size_t n)
 {
-	static const char *const how[] = {"none", "mean", "median",
-	                                  "group-mean", "group-median"};
 	struct dti_buf b = DTI_BUF_INIT;
 	if (o->denominate)
 		dti_buf_adds(&b, "denominate");
 	if (o->impute != DTI_IMPUTE_NONE)
 		dti_buf_addf(&b, "%simpute %s%s%s", b.len ? "; " : "",
-		             how[o->impute], o->impute_group ? " " : "",
+		             impute_names[o->impute],
+		             o->impute_group ? " " : "",
 		             o->impute_group ? o->impute_group : "");
+	if (is_row(o->impute))
+		dti_buf_addf(&b, " %d", o->impute_level ? o->impute_level : 2);
+	if (o->impute == DTI_IMPUTE_LATEST && o->impute_max > 0)
+		dti_buf_addf(&b, " %d", o->impute_max);
 	if (o->screen_avail > 0)
 		dti_buf_addf(&b, "%sscreen %g", b.len ? "; " : "",
 		             o->screen_avail);
@@ -536,6 +856,7 @@ static enum dti_status build(struct prep *p, struct dti_dataset **out)
 /* ---- the whole ---------------------------------------------------------- */
 
 static enum dti_status check_opts(const struct dti_prep_opts *o,
+                                  const struct dti_framework *fw,
                                   const struct dti_dataset *ds,
                                   struct dti_error *err)
 {
@@ -544,9 +865,30 @@ static enum dti_status check_opts(const struct dti_prep_opts *o,
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "no data step asked (denominate, impute, "
 		                   "screen or treat)");
-	if (o->impute < DTI_IMPUTE_NONE || o->impute > DTI_IMPUTE_GROUP_MEDIAN)
+	if (o->impute < DTI_IMPUTE_NONE || o->impute >= (int)NIMPUTE)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
 		                   "unknown imputation method");
+	int top = fw->nodes[fw->root].level;
+	if (is_row(o->impute) && (o->impute_level < 0 || o->impute_level == 1 ||
+	                          o->impute_level > top || top < 2))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "%s by level %d: the framework's levels "
+		                   "above the indicators are 2 (each "
+		                   "indicator's parent) to %d (the index)",
+		                   impute_names[o->impute], o->impute_level,
+		                   top);
+	if (is_panel(o->impute) && ds->ncycles < 2)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "%s imputes from the unit's figures of "
+		                   "other cycles, and the data have one cycle "
+		                   "only (%s)",
+		                   impute_names[o->impute],
+		                   ds->ncycles ? ds->cycles[0].label : "none");
+	if (o->impute == DTI_IMPUTE_LATEST && o->impute_max < 0)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "impute",
+		                   "latest: the cycles back must be 1 or more "
+		                   "(0: all), not %d",
+		                   o->impute_max);
 	if (!(o->screen_avail >= 0 && o->screen_avail <= 1))
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "screen",
 		                   "the availability threshold must be "
@@ -603,7 +945,7 @@ enum dti_status dti_prepare(const struct dti_framework *fw,
 	if (cycle >= ds->ncycles)
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "no such cycle");
-	enum dti_status st = check_opts(o, ds, err);
+	enum dti_status st = check_opts(o, fw, ds, err);
 	if (st)
 		return st;
 	struct prep p = {fw, ds,   cycle, o,    err,  0,
@@ -653,7 +995,7 @@ enum dti_status dti_prepare(const struct dti_framework *fw,
 		memcpy(rep->unit, p.unit, p.nu * sizeof *p.unit);
 	}
 	if (o->denominate)
-		st = denominate(&p);
+		st = denominate(&p, cycle, p.x, 1);
 	if (!st && o->impute != DTI_IMPUTE_NONE)
 		st = impute(&p);
 	if (!st && (o->screen_avail > 0 || o->screen_nonzero > 0 || rep))
@@ -680,6 +1022,8 @@ out:
 		for (size_t k = 0; k < p.nk; k++) {
 			free(p.ind[k].win_units);
 			free(p.ind[k].win_from);
+			free(p.ind[k].from_unit);
+			free(p.ind[k].from_cycle);
 		}
 	free(p.ind);
 	free(p.unit);
@@ -696,6 +1040,8 @@ void dti_prep_report_release(struct dti_prep_report *r)
 	for (size_t k = 0; r->ind && k < r->nind; k++) {
 		free(r->ind[k].win_units);
 		free(r->ind[k].win_from);
+		free(r->ind[k].from_unit);
+		free(r->ind[k].from_cycle);
 	}
 	free(r->ind);
 	free(r->unit);
@@ -723,6 +1069,61 @@ static void fnum(struct dti_buf *b, double v)
 		dti_buf_addf(b, "%10.4f ", v);
 	else
 		dti_buf_addf(b, "%10s ", "-");
+}
+
+/*
+ * For the panel methods: how many figures came from each cycle, latest
+ * first, then those interpolated ("2021: 3, 2020: 1"), over all the
+ * indicators or of one (ind).
+ */
+static void from_list(const struct dti_prep_report *r,
+                      const struct dti_dataset *ds,
+                      const struct dti_prep_indicator *ind, int vi,
+                      const char *sep, struct dti_buf *b)
+{
+	size_t nc = ds->ncycles;
+	size_t *order = malloc((nc ? nc : 1) * sizeof *order);
+	double *t = malloc((nc ? nc : 1) * sizeof *t);
+	size_t *n = calloc(nc + 1, sizeof *n);
+	if (!order || !t || !n) {
+		free(order);
+		free(t);
+		free(n);
+		return; /* out of memory: the counts are left out */
+	}
+	cycle_times(ds, order, t);
+	for (size_t k = 0; k < r->nind; k++) {
+		const struct dti_prep_indicator *x = &r->ind[k];
+		if (ind && x != ind)
+			continue;
+		for (size_t f = 0; f < x->nfrom; f++)
+			n[x->from_cycle[f] < 0 ? nc
+			                       : (size_t)x->from_cycle[f]]++;
+	}
+	int first = 1;
+	for (size_t i = nc; i-- > 0;) {
+		size_t c = order[i];
+		if (!n[c])
+			continue;
+		dti_buf_addf(b, "%s%s: %zu", first ? "" : sep,
+		             ds->cycles[c].label, n[c]);
+		first = 0;
+	}
+	if (n[nc])
+		dti_buf_addf(b, "%s%s: %zu", first ? "" : sep,
+		             vi ? "nội suy" : "interpolated", n[nc]);
+	free(order);
+	free(t);
+	free(n);
+}
+
+static void from_counts(const struct dti_prep_report *r,
+                        const struct dti_dataset *ds, int vi, struct dti_buf *b,
+                        const char *indent, const char *end)
+{
+	dti_buf_addf(b, "%s%s", indent, vi ? "lấy từ " : "from ");
+	from_list(r, ds, NULL, vi, ", ", b);
+	dti_buf_adds(b, end);
 }
 
 static void write_table(const struct dti_prep_report *r,
@@ -753,6 +1154,8 @@ static void write_table(const struct dti_prep_report *r,
 		             vi ? "  ước tính số liệu thiếu: %zu\n"
 		                : "  imputed: %zu figures\n",
 		             imp);
+	if (is_panel(r->opts.impute) && imp)
+		from_counts(r, ds, vi, b, "    ", "\n");
 	if (r->opts.screen_avail > 0 || r->opts.screen_nonzero > 0) {
 		dti_buf_addf(b,
 		             vi ? "  sàng lọc: loại %zu đơn vị\n"
@@ -809,10 +1212,14 @@ static void write_table(const struct dti_prep_report *r,
 }
 
 static void write_csv(const struct dti_prep_report *r,
-                      const struct dti_framework *fw, struct dti_buf *b)
+                      const struct dti_framework *fw,
+                      const struct dti_dataset *ds, struct dti_buf *b)
 {
+	int panel = is_panel(r->opts.impute);
 	dti_buf_adds(b, "code,denominated,imputed,treatment,points,skew,"
-	                "kurtosis,skew_after,kurtosis_after,pass\n");
+	                "kurtosis,skew_after,kurtosis_after,pass");
+	/* the panel methods: from which cycles ("2021: 3; 2020: 1") */
+	dti_buf_adds(b, panel ? ",imputed_from\n" : "\n");
 	for (size_t k = 0; k < r->nind; k++) {
 		const struct dti_prep_indicator *x = &r->ind[k];
 		dti_csv_cell(b, fw->nodes[x->node].code);
@@ -824,7 +1231,15 @@ static void write_csv(const struct dti_prep_report *r,
 			if (isfinite(v[i]))
 				dti_buf_add_shortest(b, v[i]);
 		}
-		dti_buf_addf(b, ",%s\n", x->pass ? "yes" : "no");
+		dti_buf_addf(b, ",%s", x->pass ? "yes" : "no");
+		if (panel) {
+			struct dti_buf l = DTI_BUF_INIT;
+			from_list(r, ds, x, 0, "; ", &l);
+			dti_buf_addc(b, ',');
+			dti_csv_cell(b, l.data ? l.data : "");
+			dti_buf_release(&l);
+		}
+		dti_buf_addc(b, '\n');
 	}
 }
 
@@ -869,6 +1284,28 @@ static void write_json(const struct dti_prep_report *r,
 		eng_json_num(&j, "kurtosis_after", x->kurt1);
 		dti_json_key(&j, "pass");
 		dti_json_bool(&j, x->pass);
+		if (is_panel(r->opts.impute)) {
+			/* each figure imputed and its cycle (null: between
+			   two, interpolated) */
+			dti_json_key(&j, "imputed_from");
+			dti_json_array_begin(&j);
+			for (size_t f = 0; f < x->nfrom; f++) {
+				struct dti_dataset_unit u;
+				dti_dataset_unit(ds, x->from_unit[f], &u);
+				dti_json_object_begin(&j);
+				dti_json_key(&j, "unit");
+				dti_json_string(&j, u.id);
+				dti_json_key(&j, "cycle");
+				if (x->from_cycle[f] < 0)
+					dti_json_null(&j);
+				else
+					dti_json_string(
+					    &j,
+					    ds->cycles[x->from_cycle[f]].label);
+				dti_json_object_end(&j);
+			}
+			dti_json_array_end(&j);
+		}
 		dti_json_key(&j, "winsorised");
 		dti_json_array_begin(&j);
 		for (size_t w = 0; w < x->nwin; w++) {
@@ -896,7 +1333,7 @@ enum dti_status dti_prep_report_write(const struct dti_prep_report *r,
                                       struct dti_error *err)
 {
 	switch (format) {
-	case DTI_FORMAT_CSV: write_csv(r, fw, out); break;
+	case DTI_FORMAT_CSV: write_csv(r, fw, ds, out); break;
 	case DTI_FORMAT_JSON: write_json(r, fw, ds, out); break;
 	default: write_table(r, fw, ds, lang == DTI_LANG_VI, out); break;
 	}

@@ -482,24 +482,25 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		o->prep_set |= PREP_DENOMINATE;
 		break;
 	case O_IMPUTE: {
-		/* METHOD or METHOD:GROUP */
+		/* METHOD or METHOD:GROUP, METHOD:LEVEL, latest:CYCLES */
 		const char *colon = strchr(val, ':');
 		char m[32];
 		snprintf(m, sizeof m, "%.*s",
 		         (int)(colon ? (size_t)(colon - val) : strlen(val)),
 		         val);
-		int how = dti_impute_parse(m);
-		int grouped = how == DTI_IMPUTE_GROUP_MEAN ||
-		              how == DTI_IMPUTE_GROUP_MEDIAN;
-		if (how < 0 || (grouped && (!colon || !colon[1])) ||
-		    (!grouped && colon))
-			return usage_error(
+		struct dti_error e = DTI_ERROR_INIT;
+		if ((colon && !colon[1]) ||
+		    dti_impute_set(&o->prep, m, colon ? colon + 1 : NULL, &e)) {
+			int r = usage_error(
 			    help,
-			    "--impute '%s': expected none, mean, median, "
-			    "group-mean:GROUP or group-median:GROUP",
-			    val);
-		o->prep.impute = (enum dti_impute)how;
-		o->prep.impute_group = grouped ? colon + 1 : NULL;
+			    "--impute '%s': %s%sexpected none, mean, median, "
+			    "group-mean:GROUP, group-median:GROUP, "
+			    "row-mean[:LEVEL], row-median[:LEVEL], "
+			    "latest[:CYCLES], constant or linear",
+			    val, e.message, e.message[0] ? "; " : "");
+			dti_error_release(&e);
+			return r;
+		}
 		o->prep_set |= PREP_IMPUTE;
 		break;
 	}
@@ -1614,6 +1615,8 @@ int cli_prep_opts(const struct cli_opts *o, const struct dti_framework *fw,
 	if (set & PREP_IMPUTE) {
 		out->impute = g->impute;
 		out->impute_group = g->impute_group;
+		out->impute_level = g->impute_level;
+		out->impute_max = g->impute_max;
 	}
 	if (set & PREP_SCREEN)
 		out->screen_avail = g->screen_avail;
