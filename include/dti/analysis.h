@@ -98,6 +98,16 @@ DTI_EXTERN enum dti_status dti_ua_write(const struct dti_ua_result *r,
  * (Jansen), with 5-95 % bootstrap intervals.  As COINr's
  * get_sensitivity(SA_type = "SA"), up to the estimators' Monte Carlo
  * error.
+ *
+ * With by_unit, also the first-order and total index of each unit's rank
+ * (its rank the output), by the same estimators and variance (that of
+ * the output over the runs of A and B, denominator 2N - 1), without
+ * bootstrap intervals: resampling would keep every run's ranks.  The
+ * runs of a base sample are computed together and each unit's sums
+ * (exact integers) added up as they finish: O(units x k) memory a
+ * thread, and the same result on any number of threads.  A unit whose
+ * rank is the same in every run of A and B (variance 0: its rank does
+ * not move) or that a run leaves unranked has no index (NaN).
  */
 struct dti_sa_opts {
 	size_t n;      /* base samples (default 500), at least 64 */
@@ -113,6 +123,7 @@ struct dti_sa_opts {
 	/* more inputs, as dti_ua_opts's */
 	int vary_weight_sets, vary_normalisation, vary_imputation,
 	    vary_treatment;
+	int by_unit; /* also the indices of each unit's rank */
 };
 DTI_EXTERN void dti_sa_opts_init(struct dti_sa_opts *o);
 
@@ -125,6 +136,24 @@ struct dti_sa_input {
 	                                                  bootstrap */
 };
 
+/* Why a unit's rank has indices or not (by_unit). */
+enum dti_sa_unit_state {
+	DTI_SA_UNIT_OK,      /* first and total set */
+	DTI_SA_UNIT_FIXED,   /* the same rank in every run of A and B:
+	                        variance 0, the rank does not move */
+	DTI_SA_UNIT_UNRANKED /* not ranked in every run */
+};
+
+struct dti_sa_unit {
+	size_t unit; /* dataset index */
+	int nominal; /* rank with nothing changed (0: not ranked) */
+	enum dti_sa_unit_state state;
+	double mean, variance;     /* of its rank over the runs of A and B (NaN
+	                              when unranked) */
+	double first[7], total[7]; /* per input, in the order of inputs;
+	                              NaN unless DTI_SA_UNIT_OK */
+};
+
 struct dti_sa_result {
 	const struct dti_framework *fw;
 	size_t node;
@@ -133,17 +162,33 @@ struct dti_sa_result {
 	struct dti_sa_input inputs[7];
 	double mean, variance; /* of the runs' mean absolute rank shift */
 	struct dti_sa_opts opts;
+	/* by_unit: the units of the ranking, in the order of nominal rank
+	   (unranked last); else NULL and 0 */
+	const struct dti_dataset *ds;
+	size_t nunits;
+	struct dti_sa_unit *units;
 };
 
 /*
  * DTI_EARG for N under 64 (too few for a stable estimate), a noise
- * outside 0..1, or fewer than two inputs.
+ * outside 0..1, or fewer than two inputs.  Release the result with
+ * dti_sa_result_release (on success; on failure nothing is held).
  */
 DTI_EXTERN enum dti_status
 dti_sensitivity(const struct dti_framework *fw, const struct dti_dataset *ds,
                 size_t cycle, const struct dti_compute_opts *co,
                 const struct dti_sa_opts *o, struct dti_sa_result *out,
                 struct dti_error *err);
+DTI_EXTERN void dti_sa_result_release(struct dti_sa_result *r);
+
+/*
+ * A table (Vietnamese or English) or JSON of the inputs' indices, with a
+ * table (JSON: "units") of the units' after them when by_unit; CSV: a row
+ * per input (input, first, first_5, first_95, total, total_5, total_95),
+ * or with by_unit a row per unit and input (id, name, nominal, state,
+ * input, first, total).  r->nunits may be lowered to write the first
+ * units only.
+ */
 DTI_EXTERN enum dti_status dti_sa_write(const struct dti_sa_result *r,
                                         enum dti_format format,
                                         enum dti_lang lang, struct dti_buf *out,

@@ -20,6 +20,7 @@
 #include "dti/analysis.h"
 #include "dti/prepare.h"
 #include "engine/model.h"
+#include "engine/sobol.h"
 
 void dti_ua_opts_init(struct dti_ua_opts *o)
 {
@@ -74,6 +75,11 @@ struct shared {
 	size_t lo[7], hi[7];
 	const int *nominal;
 	double *mars;
+	/* sensitivity by unit: a task is base sample j and its k + 2 runs
+	   (else a task is a run); each thread adds the samples it computes
+	   to sums of its own (nunits of them), added into acc at its end */
+	struct eng_sobol_acc *acc;
+	size_t ntasks;
 	pthread_mutex_t mu;
 	size_t next, done;
 	enum dti_status st;
@@ -193,15 +199,27 @@ static void draws(const struct shared *sh, size_t r, double *u, double *tmp)
 	}
 }
 
+/* Run q (0 .. k + 1) of base sample j: A, B, then A_B^(q - 2). */
+static size_t run_of(const struct shared *sh, size_t j, size_t q)
+{
+	return q * sh->nbase + j;
+}
+
 static void *worker(void *arg)
 {
 	struct shared *sh = arg;
 	struct dti_model *m = NULL;
 	struct dti_error err = DTI_ERROR_INIT;
+	size_t per = sh->acc ? sh->ninputs + 2 : 1, nu = sh->nunits;
 	double *u = malloc((sh->dims ? sh->dims : 1) * 2 * sizeof *u);
+	/* by unit: the ranks of a sample's runs, the thread's sums */
+	int *rows = sh->acc ? malloc((nu ? nu : 1) * per * sizeof *rows) : NULL;
+	struct eng_sobol_acc *acc =
+	    sh->acc ? calloc(nu ? nu : 1, sizeof *acc) : NULL;
 	enum dti_status st =
-	    u ? dti_model_new(sh->fw, sh->ds, sh->cycle, sh->co, &m, &err)
-	      : dti_err_nomem(&err);
+	    u && (!sh->acc || (rows && acc))
+	        ? dti_model_new(sh->fw, sh->ds, sh->cycle, sh->co, &m, &err)
+	        : dti_err_nomem(&err);
 	if (!st)
 		st = dti_model_set_ranked(m, &sh->node, 1, &err);
 	for (;;) {
@@ -211,43 +229,62 @@ static void *worker(void *arg)
 			sh->err = err;
 			memset(&err, 0, sizeof err);
 		}
-		size_t r = sh->next;
-		int stop = sh->st || r >= sh->runs;
+		size_t task = sh->next;
+		int stop = sh->st || task >= sh->ntasks;
 		if (!stop)
 			sh->next++;
 		pthread_mutex_unlock(&sh->mu);
 		if (stop)
 			break;
-		draws(sh, r, u, u + sh->dims);
-		st = apply(sh, m, u, &err);
-		if (!st)
-			st = dti_model_run(m, &err);
-		if (st)
-			continue;
-		const struct dti_result *res = dti_model_result(m);
-		if (sh->mars) {
-			double sum = 0;
-			for (size_t i = 0; i < sh->nunits; i++)
-				sum += abs(res->rank[RES_AT(res, sh->node, i)] -
-				           sh->nominal[i]);
-			sh->mars[r] =
-			    sum / (double)(sh->nunits ? sh->nunits : 1);
-		} else {
-			int *row = sh->ranks + r * sh->nunits;
-			for (size_t i = 0; i < sh->nunits; i++)
+		for (size_t q = 0; q < per && !st; q++) {
+			size_t r = sh->acc ? run_of(sh, task, q) : task;
+			draws(sh, r, u, u + sh->dims);
+			st = apply(sh, m, u, &err);
+			if (!st)
+				st = dti_model_run(m, &err);
+			if (st)
+				break;
+			const struct dti_result *res = dti_model_result(m);
+			if (sh->mars) {
+				double sum = 0;
+				for (size_t i = 0; i < nu; i++)
+					sum += abs(res->rank[RES_AT(
+					               res, sh->node, i)] -
+					           sh->nominal[i]);
+				sh->mars[r] = sum / (double)(nu ? nu : 1);
+			}
+			int *row = sh->acc    ? rows + q * nu
+			           : sh->mars ? NULL
+			                      : sh->ranks + r * nu;
+			for (size_t i = 0; row && i < nu; i++)
 				row[i] = res->rank[RES_AT(res, sh->node, i)];
 		}
+		if (st)
+			continue;
+		for (size_t i = 0; sh->acc && i < nu; i++)
+			eng_sobol_add(&acc[i], sh->ninputs, sh->nominal[i],
+			              rows + i, nu);
 		pthread_mutex_lock(&sh->mu);
-		sh->done++;
+		sh->done += per;
+		pthread_mutex_unlock(&sh->mu);
+	}
+	if (acc && !st) {
+		/* integer sums: the order of the threads does not matter */
+		pthread_mutex_lock(&sh->mu);
+		for (size_t i = 0; i < nu; i++)
+			eng_sobol_merge(&sh->acc[i], &acc[i], sh->ninputs);
 		pthread_mutex_unlock(&sh->mu);
 	}
 	dti_error_release(&err);
 	dti_model_free(m);
 	free(u);
+	free(rows);
+	free(acc);
 	return NULL;
 }
 
-/* Runs sh->runs runs on `threads` threads (0: every core). */
+/* Runs sh->ntasks tasks (sh->runs runs) on `threads` threads (0: every
+   core). */
 static void run_all(struct shared *sh, unsigned threads,
                     void (*progress)(void *, size_t, size_t), void *pctx)
 {
@@ -259,8 +296,8 @@ static void run_all(struct shared *sh, unsigned threads,
 	}
 	if (nt > 64)
 		nt = 64;
-	if (nt > sh->runs)
-		nt = (unsigned)sh->runs;
+	if (nt > sh->ntasks)
+		nt = (unsigned)sh->ntasks;
 	pthread_t th[64];
 	unsigned started = 0;
 	/* with progress to report, this thread reports and the others work;
@@ -272,7 +309,7 @@ static void run_all(struct shared *sh, unsigned threads,
 	if (progress && started) {
 		for (;;) {
 			pthread_mutex_lock(&sh->mu);
-			int over = sh->st || sh->next >= sh->runs;
+			int over = sh->st || sh->next >= sh->ntasks;
 			size_t done = sh->done;
 			pthread_mutex_unlock(&sh->mu);
 			if (over)
@@ -554,7 +591,7 @@ enum dti_status dti_uncertainty(const struct dti_framework *fw,
 	const struct dti_result *nom = dti_model_result(m);
 	size_t node = sh.node;
 	sh.seed = o->seed;
-	sh.runs = o->runs;
+	sh.runs = sh.ntasks = o->runs;
 	sh.ranks = malloc(o->runs * (nom->n ? nom->n : 1) * sizeof *sh.ranks);
 	out->units = calloc(nom->n ? nom->n : 1, sizeof *out->units);
 	int *col = malloc(o->runs * sizeof *col);
@@ -806,6 +843,75 @@ static void indices(const double *f, size_t n, size_t i, const size_t *idx,
 	*total = var > 0 ? t / (2 * (double)n) / var : NAN;
 }
 
+/* ---- per unit: the sums of lib/engine/sobol.h --------------------------- */
+
+void eng_sobol_add(struct eng_sobol_acc *a, size_t k, int nominal, const int *y,
+                   size_t stride)
+{
+	for (size_t c = 0; c < k + 2; c++)
+		if (y[c * stride] <= 0) {
+			a->unranked++;
+			return;
+		}
+	int64_t da = (int64_t)y[0] - nominal, db = (int64_t)y[stride] - nominal;
+	a->n++;
+	a->s += da + db;
+	a->q += da * da + db * db;
+	for (size_t i = 0; i < k; i++) {
+		int64_t x = (int64_t)y[(2 + i) * stride] - nominal - da;
+		a->p[i] += db * x;
+		a->e[i] += x;
+		a->t[i] += x * x;
+	}
+}
+
+void eng_sobol_merge(struct eng_sobol_acc *to, const struct eng_sobol_acc *from,
+                     size_t k)
+{
+	to->n += from->n;
+	to->s += from->s;
+	to->q += from->q;
+	to->unranked += from->unranked;
+	for (size_t i = 0; i < k; i++) {
+		to->p[i] += from->p[i];
+		to->e[i] += from->e[i];
+		to->t[i] += from->t[i];
+	}
+}
+
+int eng_sobol_indices(const struct eng_sobol_acc *a, size_t k, int nominal,
+                      double *mean, double *var, double *first, double *total)
+{
+	for (size_t i = 0; i < k; i++)
+		first[i] = total[i] = NAN;
+	*mean = *var = NAN;
+	if (a->n < 1)
+		return -1;
+	/* sum over A and B of (d - mean)^2 = q - s^2 / m, m = 2n, exactly:
+	   with s = m h + r (0 <= r < m), s^2 / m = m h^2 + 2 h r + r^2 / m */
+	int64_t m = 2 * a->n;
+	int64_t h = a->s / m, r = a->s % m;
+	if (r < 0)
+		r += m, h--;
+	int64_t whole = a->q - m * h * h - 2 * h * r;
+	*mean = nominal + (double)a->s / (double)m;
+	if (whole == 0 && r == 0) {
+		*var = 0;
+		return -1;
+	}
+	double v =
+	    ((double)whole - (double)(r * r) / (double)m) / (double)(m - 1);
+	*var = v;
+	if (!(v > 0))
+		return -1;
+	for (size_t i = 0; i < k; i++) {
+		first[i] = (double)(a->p[i] + (int64_t)nominal * a->e[i]) /
+		           (double)a->n / v;
+		total[i] = (double)a->t[i] / (double)m / v;
+	}
+	return 0;
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -818,6 +924,16 @@ static double quantile_d(const double *v, size_t n, double p)
 	size_t lo = (size_t)floor(h);
 	size_t hi = lo + 1 < n ? lo + 1 : lo;
 	return v[lo] + (h - (double)lo) * (v[hi] - v[lo]);
+}
+
+static int sa_by_nominal(const void *a, const void *b)
+{
+	const struct dti_sa_unit *x = a, *y = b;
+	int rx = x->nominal > 0 ? x->nominal : 1 << 30;
+	int ry = y->nominal > 0 ? y->nominal : 1 << 30;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
 enum dti_status dti_sensitivity(const struct dti_framework *fw,
@@ -903,10 +1019,17 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 		    sh.ninputs);
 	}
 	sh.runs = o->n * (sh.ninputs + 2);
+	sh.ntasks = o->by_unit ? o->n : sh.runs;
 	sh.mars = malloc(sh.runs * sizeof *sh.mars);
 	size_t *idx = malloc(o->n * sizeof *idx);
 	double *bs = malloc((o->nboot ? o->nboot : 1) * 2 * sizeof *bs);
-	if (!sh.mars || !idx || !bs) {
+	size_t nu = nom->n ? nom->n : 1;
+	if (o->by_unit) {
+		sh.acc = calloc(nu, sizeof *sh.acc);
+		out->units = calloc(nu, sizeof *out->units);
+	}
+	if (!sh.mars || !idx || !bs ||
+	    (o->by_unit && (!sh.acc || !out->units))) {
 		st = dti_err_nomem(err);
 	} else {
 		run_all(&sh, o->threads, o->progress, o->progress_ctx);
@@ -958,7 +1081,33 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 			for (size_t j = 0; j < o->n; j++)
 				idx[j] = j;
 		}
+		for (size_t i = 0; o->by_unit && i < nom->n; i++) {
+			struct dti_sa_unit *u = &out->units[i];
+			u->unit = nom->units[i];
+			u->nominal = nominal[i];
+			int none = eng_sobol_indices(
+			    &sh.acc[i], sh.ninputs, nominal[i], &u->mean,
+			    &u->variance, u->first, u->total);
+			for (size_t q = sh.ninputs; q < 7; q++)
+				u->first[q] = u->total[q] = NAN;
+			u->state = none ? DTI_SA_UNIT_FIXED : DTI_SA_UNIT_OK;
+			if (sh.acc[i].unranked) {
+				u->state = DTI_SA_UNIT_UNRANKED;
+				u->mean = u->variance = NAN;
+				for (size_t q = 0; q < 7; q++)
+					u->first[q] = u->total[q] = NAN;
+			}
+		}
+		if (o->by_unit) {
+			out->ds = ds;
+			out->nunits = nom->n;
+			qsort(out->units, out->nunits, sizeof *out->units,
+			      sa_by_nominal);
+		}
 	}
+	if (st)
+		dti_sa_result_release(out);
+	free(sh.acc);
 	free(sh.leaves);
 	free(sh.mars);
 	free(nominal);
@@ -969,11 +1118,107 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 	return st;
 }
 
+void dti_sa_result_release(struct dti_sa_result *r)
+{
+	free(r->units);
+	r->units = NULL;
+	r->nunits = 0;
+}
+
+static const char *sa_state_name(enum dti_sa_unit_state st)
+{
+	return st == DTI_SA_UNIT_OK      ? "ok"
+	       : st == DTI_SA_UNIT_FIXED ? "fixed"
+	                                 : "unranked";
+}
+
+/* Decimal commas in place (Vietnamese). */
+static void commas(char *s)
+{
+	for (; *s; s++)
+		if (*s == '.')
+			*s = ',';
+}
+
+/* The units' table: id, nominal rank, first and total per input, name. */
+static void sa_units_table(const struct dti_sa_result *r, int vi,
+                           struct dti_buf *b)
+{
+	size_t idw = 4;
+	for (size_t i = 0; i < r->nunits; i++) {
+		struct dti_dataset_unit du;
+		dti_dataset_unit(r->ds, r->units[i].unit, &du);
+		size_t l = strlen(du.id);
+		if (l > idw)
+			idw = l;
+	}
+	int w[7];
+	for (size_t q = 0; q < r->ninputs; q++) {
+		size_t l = strlen(r->inputs[q].name);
+		w[q] = (int)(l > 13 ? l : 13) + 2;
+	}
+	dti_buf_adds(b, vi ? "\nHạng của từng đơn vị: chỉ số bậc một và tổng "
+	                     "theo đầu vào (không có khoảng bootstrap)\n"
+	                   : "\nEach unit's rank: first-order and total "
+	                     "index per input (no bootstrap interval)\n");
+	/* the headings by columns ("Mã" and "Hạng gốc" take more bytes) */
+	dti_buf_adds(b, vi ? "Mã" : "Unit");
+	for (size_t c = vi ? 2 : 4; c < idw; c++)
+		dti_buf_addc(b, ' ');
+	dti_buf_adds(b, vi ? " Hạng gốc  " : "  Nominal  ");
+	for (size_t q = 0; q < r->ninputs; q++)
+		dti_buf_addf(b, "%-*s", w[q], r->inputs[q].name);
+	dti_buf_adds(b, vi ? "Tên\n" : "Name\n");
+	for (size_t i = 0; i < r->nunits; i++) {
+		const struct dti_sa_unit *u = &r->units[i];
+		struct dti_dataset_unit du;
+		dti_dataset_unit(r->ds, u->unit, &du);
+		dti_buf_addf(b, "%-*s ", (int)idw, du.id);
+		if (u->nominal > 0)
+			dti_buf_addf(b, "%8d  ", u->nominal);
+		else
+			dti_buf_adds(b, "       –  "); /* 8 columns */
+		if (u->state == DTI_SA_UNIT_OK) {
+			for (size_t q = 0; q < r->ninputs; q++) {
+				char cell[64];
+				dti_snprintf(cell, sizeof cell, "%6.3f %6.3f",
+				             u->first[q], u->total[q]);
+				if (vi)
+					commas(cell);
+				dti_buf_addf(b, "%-*s", w[q], cell);
+			}
+		} else {
+			const char *why =
+			    u->state == DTI_SA_UNIT_FIXED
+			        ? (vi ? "hạng không đổi" : "rank does not move")
+			        : (vi ? "không được xếp hạng ở mọi lần tính"
+			              : "not ranked in every run");
+			dti_buf_addf(b, "(%s)  ", why);
+		}
+		dti_buf_addf(b, "%s\n", du.name);
+	}
+}
+
+static void json_num_or_null(struct dti_json *j, double v)
+{
+	if (isfinite(v))
+		dti_json_double(j, v);
+	else
+		dti_json_null(j);
+}
+
+static void csv_num(struct dti_buf *b, double v)
+{
+	if (isfinite(v))
+		dti_buf_add_shortest(b, v);
+}
+
 enum dti_status dti_sa_write(const struct dti_sa_result *r,
                              enum dti_format format, enum dti_lang lang,
                              struct dti_buf *b, struct dti_error *err)
 {
 	int vi = lang == DTI_LANG_VI;
+	int by_unit = r->units != NULL;
 	if (format == DTI_FORMAT_JSON) {
 		struct dti_json j;
 		dti_json_init(&j, b);
@@ -1006,16 +1251,90 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 			                                "total_5",  "total_95"};
 			for (int q = 0; q < 6; q++) {
 				dti_json_key(&j, k[q]);
-				if (isfinite(v[q]))
-					dti_json_double(&j, v[q]);
-				else
-					dti_json_null(&j);
+				json_num_or_null(&j, v[q]);
 			}
 			dti_json_object_end(&j);
 		}
 		dti_json_array_end(&j);
+		if (by_unit) {
+			/* each unit's rank as the output: no bootstrap */
+			dti_json_key(&j, "units");
+			dti_json_array_begin(&j);
+			for (size_t i = 0; i < r->nunits; i++) {
+				const struct dti_sa_unit *u = &r->units[i];
+				struct dti_dataset_unit du;
+				dti_dataset_unit(r->ds, u->unit, &du);
+				dti_json_object_begin(&j);
+				dti_json_key(&j, "id");
+				dti_json_string(&j, du.id);
+				dti_json_key(&j, "name");
+				dti_json_string(&j, du.name);
+				dti_json_key(&j, "nominal");
+				if (u->nominal > 0)
+					dti_json_int(&j, u->nominal);
+				else
+					dti_json_null(&j);
+				dti_json_key(&j, "state");
+				dti_json_string(&j, sa_state_name(u->state));
+				dti_json_key(&j, "mean");
+				json_num_or_null(&j, u->mean);
+				dti_json_key(&j, "variance");
+				json_num_or_null(&j, u->variance);
+				dti_json_key(&j, "inputs");
+				dti_json_array_begin(&j);
+				for (size_t q = 0; q < r->ninputs; q++) {
+					dti_json_object_begin(&j);
+					dti_json_key(&j, "input");
+					dti_json_string(&j, r->inputs[q].name);
+					dti_json_key(&j, "first");
+					json_num_or_null(&j, u->first[q]);
+					dti_json_key(&j, "total");
+					json_num_or_null(&j, u->total[q]);
+					dti_json_object_end(&j);
+				}
+				dti_json_array_end(&j);
+				dti_json_object_end(&j);
+			}
+			dti_json_array_end(&j);
+		}
 		dti_json_object_end(&j);
 		dti_buf_addc(b, '\n');
+	} else if (format == DTI_FORMAT_CSV && by_unit) {
+		dti_buf_adds(b, "id,name,nominal,state,input,first,total\n");
+		for (size_t i = 0; i < r->nunits; i++) {
+			const struct dti_sa_unit *u = &r->units[i];
+			struct dti_dataset_unit du;
+			dti_dataset_unit(r->ds, u->unit, &du);
+			for (size_t q = 0; q < r->ninputs; q++) {
+				dti_csv_text_cell(b, du.id);
+				dti_buf_addc(b, ',');
+				dti_csv_text_cell(b, du.name);
+				dti_buf_addc(b, ',');
+				if (u->nominal > 0)
+					dti_buf_addf(b, "%d", u->nominal);
+				dti_buf_addf(b, ",%s,%s,",
+				             sa_state_name(u->state),
+				             r->inputs[q].name);
+				csv_num(b, u->first[q]);
+				dti_buf_addc(b, ',');
+				csv_num(b, u->total[q]);
+				dti_buf_addc(b, '\n');
+			}
+		}
+	} else if (format == DTI_FORMAT_CSV) {
+		dti_buf_adds(b, "input,first,first_5,first_95,total,total_5,"
+		                "total_95\n");
+		for (size_t i = 0; i < r->ninputs; i++) {
+			const struct dti_sa_input *in = &r->inputs[i];
+			double v[] = {in->first, in->first_lo, in->first_hi,
+			              in->total, in->total_lo, in->total_hi};
+			dti_buf_adds(b, in->name);
+			for (int q = 0; q < 6; q++) {
+				dti_buf_addc(b, ',');
+				csv_num(b, v[q]);
+			}
+			dti_buf_addc(b, '\n');
+		}
 	} else {
 		char head[400];
 		dti_snprintf(
@@ -1028,9 +1347,7 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 		         "%.3g, variance %.3g)\n",
 		    r->n, r->runs, r->mean, r->variance);
 		if (vi)
-			for (char *c = head; *c; c++)
-				if (*c == '.')
-					*c = ',';
+			commas(head);
 		dti_buf_adds(b, head);
 		dti_buf_adds(b,
 		             vi ? "đầu vào           bậc một (5-95 %)          "
@@ -1047,11 +1364,11 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 			             in->first_hi, in->total, in->total_lo,
 			             in->total_hi);
 			if (vi)
-				for (char *c = line; *c; c++)
-					if (*c == '.')
-						*c = ',';
+				commas(line);
 			dti_buf_adds(b, line);
 		}
+		if (by_unit)
+			sa_units_table(r, vi, b);
 	}
 	return dti_buf_status(b) ? dti_err_nomem(err) : DTI_OK;
 }

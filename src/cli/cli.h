@@ -85,6 +85,7 @@ struct cli_opts {
 	unsigned ua_threads;
 	size_t sa_samples, sa_bootstrap;
 	int sa_bootstrap_set;
+	int sa_by_unit; /* --by-unit */
 	/* data steps (denominate, impute, screen, treat): the framework's,
 	   then those given (prep_set: PREP_* bits), unless --no-steps */
 	struct dti_prep_opts prep;
@@ -158,7 +159,8 @@ enum {
 	OPT_PCA = 1 << 11,     /* --by, --components, --children */
 	OPT_WEIGHTS = 1 << 12, /* --pca, --optimise, --squared, --target */
 	OPT_COMPARE = 1 << 13, /* build B's options, --node, --order */
-	OPT_TRENDS = 1 << 14   /* --node, --indicator, --order */
+	OPT_TRENDS = 1 << 14,  /* --node, --indicator, --order */
+	OPT_SA = 1 << 15       /* --by-unit */
 };
 
 /* The charts of dti stats (--chart) and what --with adds to a heatmap. */

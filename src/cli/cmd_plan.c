@@ -723,7 +723,9 @@ static const char sa_help[] =
     "indicator left out (--leave-one-out), and as dti uncertainty has\n"
     "them: --vary-weight-sets, --vary-normalisation, --vary-imputation,\n"
     "--vary-treatment.  N base samples and k inputs make N (k + 2)\n"
-    "runs.\n"
+    "runs.  With --by-unit, also the first-order and total index of\n"
+    "each unit's rank (no bootstrap intervals for these; a unit whose\n"
+    "rank does not move has none).\n"
     "\n"
     "Options:\n"
     "      --samples N         base samples, 64 at least (default 500)\n"
@@ -736,11 +738,16 @@ static const char sa_help[] =
     "      --vary-treatment    more inputs (see dti uncertainty --help)\n"
     "      --by CODE           the ranks of this node (default: the index)\n"
     "      --threads N         threads (default: every core)\n"
+    "      --by-unit           also the indices of each unit's rank: a\n"
+    "                          table of the units (csv: a row per unit\n"
+    "                          and input; json: \"units\")\n"
+    "      --top N             with --by-unit: the first N units by\n"
+    "                          nominal rank only\n"
     "      --svg FILE          the indices as a chart too, in FILE: bars\n"
     "                          with their intervals ('-': standard output,\n"
     "                          the table then needs -o FILE)\n"
     "  -f, --framework F       framework file or bundled id\n"
-    "      --format F          table (default) or json\n"
+    "      --format F          table (default), csv or json\n"
     "      --lang L            vi or en\n"
     "  -o, --output FILE       write to FILE\n"
     "\n"
@@ -752,14 +759,16 @@ static const char sa_help[] =
     "--samples 200 --svg sobol.svg\n"
     "  dti sensitivity -f iMeta.csv iData.csv --weight-noise 0.25 "
     "--vary-aggregation --leave-one-out --vary-normalisation "
-    "--vary-treatment --samples 1000\n";
+    "--vary-treatment --samples 1000\n"
+    "  dti sensitivity -f iMeta.csv iData.csv --weight-noise 0.25 "
+    "--leave-one-out --samples 200 --by-unit --top 10\n";
 
 int cmd_sensitivity(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse(argc, argv,
 	                   OPT_COMPUTE | OPT_OUTPUT | OPT_UNITS | OPT_TABLE |
-	                       OPT_UA | OPT_SVG,
+	                       OPT_UA | OPT_SA | OPT_SVG,
 	                   sa_help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -767,9 +776,14 @@ int cmd_sensitivity(int argc, char **argv)
 		fprintf(stderr, "dti: sensitivity needs one DATA file\n");
 		return EXIT_USAGE;
 	}
-	if (o.format != DTI_FORMAT_TABLE && o.format != DTI_FORMAT_JSON) {
-		fprintf(stderr, "dti: a sensitivity analysis is a table or "
-		                "json\n");
+	if (o.format == DTI_FORMAT_XLSX || o.format == DTI_FORMAT_NDJSON) {
+		fprintf(stderr, "dti: a sensitivity analysis is a table, csv "
+		                "or json\n");
+		return EXIT_USAGE;
+	}
+	if (o.limit && !o.sa_by_unit) {
+		fprintf(stderr, "dti: --top chooses units of the --by-unit "
+		                "table: give --by-unit too\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_svg_check(&o)))
@@ -794,6 +808,7 @@ int cmd_sensitivity(int argc, char **argv)
 	so.vary_treatment = o.ua_vary_treat;
 	so.leave_one_out = o.ua_leave_one_out;
 	so.threads = o.ua_threads;
+	so.by_unit = o.sa_by_unit;
 	if (isatty(STDERR_FILENO))
 		so.progress = ua_progress;
 	if (!rc)
@@ -805,19 +820,25 @@ int cmd_sensitivity(int argc, char **argv)
 		struct dti_buf svg = DTI_BUF_INIT;
 		enum dti_status st = dti_sensitivity(
 		    r.fw, r.ds, cycle_index(&r), &o.compute, &so, &sa, &err);
+		/* --top: the first units of the nominal ranking */
+		struct dti_sa_result shown = sa;
+		if (!st && o.limit && o.limit < shown.nunits)
+			shown.nunits = o.limit;
 		if (!st)
-			st = dti_sa_write(&sa, o.format, o.lang, &out, &err);
+			st = dti_sa_write(&shown, o.format, o.lang, &out, &err);
 		if (st) {
 			cli_error(NULL, &err);
 			rc = cli_exit_for(st, EXIT_USAGE);
 		} else {
 			if (o.svg)
-				rc = cli_sa_svg(&o, &sa, &svg);
+				rc = cli_sa_svg(&o, &shown, &svg);
 			if (!rc && o.svg)
 				rc = cli_write(o.svg, &svg);
 			if (!rc)
 				rc = cli_write(o.output, &out);
 		}
+		if (!st)
+			dti_sa_result_release(&sa);
 		dti_buf_release(&svg);
 		dti_buf_release(&out);
 		dti_error_release(&err);

@@ -78,6 +78,7 @@ enum {
 	O_THREADS,
 	O_SAMPLES,
 	O_BOOTSTRAP,
+	O_BY_UNIT,
 	O_DENOMINATE,
 	O_IMPUTE,
 	O_SCREEN,
@@ -169,6 +170,7 @@ static const struct cli_opt compute_opts[] = {
     {"threads", 0, 1, O_THREADS},
     {"samples", 0, 1, O_SAMPLES},
     {"bootstrap", 0, 1, O_BOOTSTRAP},
+    {"by-unit", 0, 0, O_BY_UNIT},
     {"denominate", 0, 0, O_DENOMINATE},
     {"impute", 0, 1, O_IMPUTE},
     {"screen", 0, 1, O_SCREEN},
@@ -284,6 +286,7 @@ static unsigned needs(int opt)
 	case O_VARY_NORM:
 	case O_VARY_IMPUTE:
 	case O_VARY_TREAT: return OPT_UA;
+	case O_BY_UNIT: return OPT_SA;
 	case O_DATA_OUT: return OPT_PREPARE;
 	case O_COMPONENTS:
 	case O_CHILDREN: return OPT_PCA;
@@ -548,6 +551,7 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	case O_WEIGHTS: o->compute.weights = val; break;
 	case O_NORM_ACROSS: o->compute.across_cycles = 1; break;
 	case O_NORM_WITHIN: o->compute.across_cycles = -1; break;
+	case O_BY_UNIT: o->sa_by_unit = 1; break;
 	case O_SAMPLES:
 	case O_BOOTSTRAP: {
 		char *send;

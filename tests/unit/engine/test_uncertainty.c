@@ -19,6 +19,19 @@
  * which only break exact ties) gets first and total indices near 0, the
  * one that moves them alone indices near 1; the same on 1 and 2 threads; N
  * under 64 and a single input are refused.
+ * And the indices of each unit's rank (by_unit):
+ *   - the sums of lib/engine/sobol.h give COINr's SA_estimate() of each
+ *     unit's rank over a fixed design (sobol-fixtures.R: the variance,
+ *     first-order and total indices, to 1e-12), also summed in two halves
+ *     merged; a rank that never moves has none;
+ *   - a constructed case: a unit whose rank the weights cannot move gets
+ *     first and total indices of exactly 0 for the weights and near 1
+ *     for the indicator left out; the first and last units, whose ranks
+ *     never move, get none;
+ *   - the same units and indices on 1 and on 2 threads;
+ *   - over the demo, the input that moves the mean absolute rank shift
+ *     most (leaving one out) is the one that moves the units' ranks
+ *     most on average, the weights within ±1e-12 barely any.
  */
 /* cmocka.h needs these headers first, in this order */
 /* clang-format off */
@@ -34,7 +47,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coinr_fixture.h"
 #include "dti/dti.h"
+#include "engine/sobol.h"
 #include "testcheck.h"
 #include "testutil.h"
 
@@ -486,6 +501,300 @@ static void test_sensitivity(void **state)
 	unload(&d);
 }
 
+/* (a) the per-unit sums against COINr's SA_estimate on a fixed design */
+static void test_unit_estimators_coinr(void **state)
+{
+	(void)state;
+	struct fixture ranks, want;
+	fixture_load("tests/data/coinr-asem/sobol-ranks.csv", &ranks);
+	fixture_load("tests/data/coinr-asem/sobol-indices.csv", &want);
+	const size_t k = 3, nu = ranks.ncols;
+	const size_t n = ranks.nrows / (k + 2);
+	assert_int_equal(n * (k + 2), ranks.nrows);
+	assert_int_equal(want.nrows, nu);
+	assert_int_equal(want.ncols, 2 + 2 * k);
+	int *y = malloc(ranks.nrows * nu * sizeof *y);
+	assert_non_null(y);
+	for (size_t i = 0; i < ranks.nrows * nu; i++)
+		y[i] = (int)ranks.v[i];
+	size_t fixed = 0;
+	for (size_t u = 0; u < nu; u++) {
+		assert_string_equal(want.unit[u], ranks.code[u]);
+		const double *w = want.v + u * want.ncols;
+		int nominal = (int)w[0];
+		struct eng_sobol_acc all, half[2];
+		memset(&all, 0, sizeof all);
+		memset(half, 0, sizeof half);
+		for (size_t j = 0; j < n; j++) {
+			/* row j of A; B and each A_B^(i) n rows further on */
+			eng_sobol_add(&all, k, nominal, y + j * nu + u, n * nu);
+			eng_sobol_add(&half[j % 2], k, nominal, y + j * nu + u,
+			              n * nu);
+		}
+		eng_sobol_merge(&half[1], &half[0], k);
+		assert_memory_equal(&half[1], &all, sizeof all);
+		double mean, var, first[3], total[3];
+		int none = eng_sobol_indices(&all, k, nominal, &mean, &var,
+		                             first, total);
+		assert_true(fixture_close(var, w[1]));
+		double sum = 0;
+		for (size_t j = 0; j < 2 * n; j++)
+			sum += y[j * nu + u];
+		assert_true(fixture_close(mean, sum / (double)(2 * n)));
+		if (w[1] == 0) {
+			assert_int_equal(none, -1);
+			fixed++;
+		} else {
+			assert_int_equal(none, 0);
+		}
+		for (size_t i = 0; i < k; i++) {
+			if (!fixture_close(first[i], w[2 + i]) ||
+			    !fixture_close(total[i], w[2 + k + i]))
+				fail_msg("%s input %zu: %.17g %.17g, COINr "
+				         "%.17g %.17g",
+				         want.unit[u], i + 1, first[i],
+				         total[i], w[2 + i], w[2 + k + i]);
+		}
+	}
+	/* the fixture has units that move and units that do not */
+	assert_true(fixed > 0 && fixed < nu);
+	/* the nominal rank only shifts the sums: another one, the same */
+	struct eng_sobol_acc a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	for (size_t j = 0; j < n; j++) {
+		eng_sobol_add(&a, k, 1, y + j * nu + 1, n * nu);
+		eng_sobol_add(&b, k, 40, y + j * nu + 1, n * nu);
+	}
+	double ma, va, fa[3], ta[3], mb, vb, fb[3], tb[3];
+	eng_sobol_indices(&a, k, 1, &ma, &va, fa, ta);
+	eng_sobol_indices(&b, k, 40, &mb, &vb, fb, tb);
+	assert_true(fixture_close(va, vb) && fixture_close(ma, mb));
+	for (size_t i = 0; i < k; i++)
+		assert_true(fixture_close(fa[i], fb[i]) &&
+		            fixture_close(ta[i], tb[i]));
+	/* a run that does not rank the unit: the sample is set aside */
+	int unranked[5] = {3, 0, 2, 3, 3};
+	memset(&a, 0, sizeof a);
+	eng_sobol_add(&a, k, 3, unranked, 1);
+	assert_int_equal(a.unranked, 1);
+	assert_int_equal(a.n, 0);
+	free(y);
+	fixture_unload(&ranks);
+	fixture_unload(&want);
+}
+
+static const struct dti_sa_unit *sa_unit(const struct dti_sa_result *r,
+                                         const char *id)
+{
+	for (size_t i = 0; i < r->nunits; i++) {
+		struct dti_dataset_unit du;
+		dti_dataset_unit(r->ds, r->units[i].unit, &du);
+		if (strcmp(du.id, id) == 0)
+			return &r->units[i];
+	}
+	fail_msg("no unit %s", id);
+	return NULL;
+}
+
+/*
+ * (b) Three indicators on goalposts 0..100, equal weights, arithmetic
+ * means.  X (50, 50, 50) scores 50 whatever the weights; Y (60, 60, 0)
+ * scores at most 60 x 2.5 / 3.25 = 46.2 with weights within ±25 % and
+ * at most 37.5 without a or b, but 60 without c: X is second, third
+ * when c is left out, and the weights cannot move it.  W1 (32, 20, 10)
+ * and W2 (10, 20, 30) cross each other as the weights of a and c move
+ * (and with b or nothing left out), never anyone else.  H (100s) is
+ * first and L (0s) last in every run.
+ */
+static void test_unit_constructed(void **state)
+{
+	(void)state;
+	static const char fwt[] =
+	    "# scoring: weights\n"
+	    "# scale: 100\n"
+	    "code,parent,kind,name_en,weight,rule,params,method\n"
+	    "I,,index,I,1,,,\n"
+	    "a,I,indicator,a,1,minmax,lo=0;hi=100,\n"
+	    "b,I,indicator,b,1,minmax,lo=0;hi=100,\n"
+	    "c,I,indicator,c,1,minmax,lo=0;hi=100,\n";
+	static const char data[] = "year,unit,a,b,c\n"
+	                           "2022,H,100,100,100\n"
+	                           "2022,X,50,50,50\n"
+	                           "2022,Y,60,60,0\n"
+	                           "2022,W1,32,20,10\n"
+	                           "2022,W2,10,20,30\n"
+	                           "2022,L,0,0,0\n";
+	struct dti_framework *fw = NULL;
+	struct dti_dataset *ds = NULL;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(
+	    dti_framework_parse(fwt, strlen(fwt), "three.csv", &fw, &err),
+	    DTI_OK);
+	enum dti_status st = dti_dataset_parse(fw, NULL, data, strlen(data),
+	                                       "six.csv", NULL, &ds, &err);
+	if (st)
+		show_error("six.csv", &err);
+	assert_int_equal(st, DTI_OK);
+	struct dti_sa_opts o;
+	dti_sa_opts_init(&o);
+	o.n = 400;
+	o.weight_noise = 0.25;
+	o.leave_one_out = 1;
+	o.by_unit = 1;
+	o.threads = 1;
+	struct dti_sa_result r;
+	st = dti_sensitivity(fw, ds, 0, NULL, &o, &r, &err);
+	if (st)
+		show_error("sensitivity", &err);
+	assert_int_equal(st, DTI_OK);
+	assert_int_equal(r.ninputs, 2);
+	assert_string_equal(r.inputs[0].name, "weights");
+	assert_string_equal(r.inputs[1].name, "leave_one_out");
+	assert_int_equal(r.nunits, 6);
+	/* in the order of nominal rank */
+	static const char *const order[] = {"H", "X", "Y", "W1", "W2", "L"};
+	for (size_t i = 0; i < 6; i++) {
+		struct dti_dataset_unit du;
+		dti_dataset_unit(ds, r.units[i].unit, &du);
+		assert_string_equal(du.id, order[i]);
+		assert_int_equal(r.units[i].nominal, (int)i + 1);
+	}
+	const struct dti_sa_unit *x = sa_unit(&r, "X");
+	assert_int_equal(x->state, DTI_SA_UNIT_OK);
+	assert_true(x->variance > 0);
+	assert_true(fabs(x->first[0]) < 1e-12 && fabs(x->total[0]) < 1e-12);
+	/* its rank depends on the indicator left out alone */
+	assert_true(fabs(x->first[1] - 1) < 0.25);
+	assert_true(fabs(x->total[1] - 1) < 0.25);
+	/* X is third in a quarter of the runs (c of none, a, b, c) */
+	assert_true(fabs(x->mean - 2.25) < 0.1);
+	const struct dti_sa_unit *w1 = sa_unit(&r, "W1");
+	assert_int_equal(w1->state, DTI_SA_UNIT_OK);
+	assert_true(w1->total[0] > 0.05 && w1->total[1] > 0.05);
+	for (size_t e = 0; e < 2; e++) {
+		const struct dti_sa_unit *f = sa_unit(&r, e ? "L" : "H");
+		assert_int_equal(f->state, DTI_SA_UNIT_FIXED);
+		assert_true(f->variance == 0);
+		assert_true(f->mean == f->nominal);
+		for (size_t i = 0; i < 7; i++)
+			assert_true(isnan(f->first[i]) && isnan(f->total[i]));
+	}
+	/* the writers say so */
+	struct dti_buf b = DTI_BUF_INIT;
+	assert_int_equal(
+	    dti_sa_write(&r, DTI_FORMAT_TABLE, DTI_LANG_EN, &b, &err), DTI_OK);
+	assert_non_null(strstr(b.data, "Each unit's rank"));
+	assert_non_null(strstr(b.data, "(rank does not move)"));
+	dti_buf_release(&b);
+	assert_int_equal(
+	    dti_sa_write(&r, DTI_FORMAT_CSV, DTI_LANG_EN, &b, &err), DTI_OK);
+	assert_non_null(
+	    strstr(b.data, "id,name,nominal,state,input,first,total\n"));
+	assert_non_null(strstr(b.data, "\nH,H,1,fixed,weights,,\n"));
+	assert_non_null(strstr(b.data, "\nX,X,2,ok,weights,0,0\n"));
+	dti_buf_release(&b);
+	assert_int_equal(
+	    dti_sa_write(&r, DTI_FORMAT_JSON, DTI_LANG_EN, &b, &err), DTI_OK);
+	assert_non_null(strstr(b.data, "\"units\":[{\"id\":\"H\""));
+	assert_non_null(strstr(b.data, "\"state\":\"fixed\""));
+	dti_buf_release(&b);
+	dti_sa_result_release(&r);
+	assert_null(r.units);
+	/* without by_unit, no units */
+	o.by_unit = 0;
+	assert_int_equal(dti_sensitivity(fw, ds, 0, NULL, &o, &r, &err),
+	                 DTI_OK);
+	assert_null(r.units);
+	assert_int_equal(r.nunits, 0);
+	dti_sa_result_release(&r);
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+	dti_error_release(&err);
+}
+
+/* (c) the same on 1 and 2 threads; (d) against the MARS */
+static void test_unit_threads_and_mars(void **state)
+{
+	(void)state;
+	struct data d;
+	load(&d, "tests/data/coinr-asem/iMeta.csv", NULL,
+	     "tests/data/coinr-asem/iData.csv", NULL);
+	struct dti_sa_opts o;
+	dti_sa_opts_init(&o);
+	o.n = 100;
+	o.nboot = 0;
+	o.weight_noise = 0.25;
+	o.vary_aggregation = 1;
+	o.leave_one_out = 1;
+	o.by_unit = 1;
+	o.threads = 1;
+	struct dti_sa_result a, b;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &a, &err), DTI_OK);
+	o.threads = 2;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &b, &err), DTI_OK);
+	assert_int_equal(a.nunits, 51);
+	assert_int_equal(b.nunits, 51);
+	assert_memory_equal(a.units, b.units, 51 * sizeof *a.units);
+	assert_memory_equal(a.inputs, b.inputs, sizeof a.inputs);
+	assert_true(a.mean == b.mean && a.variance == b.variance);
+	size_t ok = 0;
+	for (size_t i = 0; i < a.nunits; i++)
+		ok += a.units[i].state == DTI_SA_UNIT_OK;
+	assert_true(ok > 40);
+	/* the MARS's indices do not depend on by_unit */
+	o.by_unit = 0;
+	struct dti_sa_result c;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &c, &err), DTI_OK);
+	assert_memory_equal(a.inputs, c.inputs, sizeof a.inputs);
+	dti_sa_result_release(&a);
+	dti_sa_result_release(&b);
+	dti_sa_result_release(&c);
+	unload(&d);
+	/* (d) the demo: leaving one out moves the MARS alone (weights within
+	   ±1e-12); on average it moves the units' ranks alone too */
+	demo(&d);
+	dti_sa_opts_init(&o);
+	o.n = 400;
+	o.nboot = 0;
+	o.weight_noise = 1e-12;
+	o.leave_one_out = 1;
+	o.by_unit = 1;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &a, &err), DTI_OK);
+	assert_true(a.inputs[1].total > a.inputs[0].total);
+	double mt[2] = {0, 0}, mf[2] = {0, 0};
+	size_t m = 0;
+	for (size_t i = 0; i < a.nunits; i++) {
+		const struct dti_sa_unit *u = &a.units[i];
+		if (u->state != DTI_SA_UNIT_OK)
+			continue;
+		m++;
+		for (size_t q = 0; q < 2; q++) {
+			mt[q] += u->total[q];
+			mf[q] += u->first[q];
+			assert_true(u->total[q] >= 0);
+		}
+	}
+	assert_true(m > a.nunits / 2);
+	for (size_t q = 0; q < 2; q++)
+		mt[q] /= (double)m, mf[q] /= (double)m;
+	assert_true(mt[1] > mt[0]);
+	/* as the MARS's: near 1 for leaving out, near 0 for the weights (the
+	   first-order estimator is the noisier, on ranks of small variance
+	   above all) */
+	assert_true(fabs(mt[1] - a.inputs[1].total) < 0.1);
+	assert_true(fabs(mf[1] - 1) < 0.5 && fabs(a.inputs[1].first - 1) < 0.5);
+	assert_true(mt[0] < 0.01 && fabs(mf[0]) < 0.01);
+	dti_sa_result_release(&a);
+	dti_error_release(&err);
+	unload(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +805,9 @@ int main(void)
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_weight_sets_and_data_steps),
 	    cmocka_unit_test(test_sensitivity),
+	    cmocka_unit_test(test_unit_estimators_coinr),
+	    cmocka_unit_test(test_unit_constructed),
+	    cmocka_unit_test(test_unit_threads_and_mars),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
