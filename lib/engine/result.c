@@ -126,7 +126,7 @@ const char *dti_result_data_hash(const struct dti_result *cres)
 		/* values depend on every cycle: the hash of each cycle's
 		   label and hash, one line each, in the data's order */
 		struct dti_sha256 sh;
-		char h[65];
+		char h[65] = "";
 		dti_sha256_init(&sh);
 		for (size_t c = 0; c < res->ds->ncycles; c++) {
 			if (dti_dataset_hash(res->ds, c, h) != DTI_OK) {

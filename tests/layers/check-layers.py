@@ -86,7 +86,7 @@ def main():
             "store": "lib/store"}
     allowed = {
         "base": {"base/base.h"},
-        "engine": {"base/base.h", "engine/model.h"},
+        "engine": {"base/base.h", "engine/model.h", "engine/sobol.h"},
         "db": {"base/base.h", "store/db/db.h", "store/db/db_impl.h"},
         "store": {"base/base.h", "store/db/db.h", "store/store_internal.h"},
     }
