@@ -1207,16 +1207,20 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 	        (fw->uses_points ? DTI_MISSING_ZERO : DTI_MISSING_EXCLUDE))
 		st = dti_buf_addf(out, "# missing: %s\n",
 		                  dti_missing_name(fw->missing));
-	/* the treat column, when a node has one */
-	int treat = 0;
-	for (size_t k = 0; k < fw->n; k++)
+	/* the denominator and treat columns (the data steps), when a node
+	   has one */
+	int den = 0, treat = 0;
+	for (size_t k = 0; k < fw->n; k++) {
+		den |= fw->nodes[k].denominator && *fw->nodes[k].denominator;
 		treat |= fw->nodes[k].treat_text != NULL;
+	}
 	if (!st)
 		st = dti_buf_addf(out,
 		                  "code,parent,kind,level,name_vi,name_en,%s,"
 		                  "polarity,rule,method,params,status,unit,"
-		                  "note%s\n",
+		                  "note%s%s\n",
 		                  fw->uses_points ? "points" : "weight",
+		                  den ? ",denominator" : "",
 		                  treat ? ",treat" : "");
 	for (size_t k = 0; k < fw->n && !st; k++) {
 		const struct fw_node *nd = &fw->nodes[k];
@@ -1289,6 +1293,10 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			st = dti_buf_addc(out, ',');
 		if (!st)
 			st = csv_cell(out, nd->note ? nd->note : "");
+		if (!st && den)
+			st = dti_buf_addc(out, ',');
+		if (!st && den && nd->denominator)
+			st = csv_cell(out, nd->denominator);
 		if (!st && treat)
 			st = dti_buf_addc(out, ',');
 		if (!st && nd->treat_text)
@@ -1302,7 +1310,8 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 		if (!st)
 			st = dti_buf_adds(out, ",,denominator,,,,,,,,,,,");
 		if (!st)
-			st = dti_buf_adds(out, treat ? ",\n" : "\n");
+			st = dti_buf_addf(out, "%s%s\n", den ? "," : "",
+			                  treat ? "," : "");
 	}
 	return st;
 }

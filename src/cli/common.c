@@ -112,7 +112,9 @@ enum {
 	O_RECOMPUTE_B,
 	O_NODE,
 	O_INDICATOR,
-	O_ORDER
+	O_ORDER,
+	O_TREAT_FALLBACK,
+	O_FORCE_WIN
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -203,6 +205,8 @@ static const struct cli_opt compute_opts[] = {
     {"node", 0, 1, O_NODE},
     {"indicator", 0, 1, O_INDICATOR},
     {"order", 0, 1, O_ORDER},
+    {"treat-fallback", 0, 1, O_TREAT_FALLBACK},
+    {"force-win", 0, 0, O_FORCE_WIN},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -229,6 +233,8 @@ static unsigned needs(int opt)
 	case O_WINMAX:
 	case O_SKEW_LIMIT:
 	case O_KURT_LIMIT:
+	case O_TREAT_FALLBACK:
+	case O_FORCE_WIN:
 	case O_NO_STEPS:
 	case O_WEIGHTS: return OPT_COMPUTE;
 	case 'u':
@@ -534,6 +540,19 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		o->prep_set |= PREP_WINMAX;
 		break;
 	}
+	case O_TREAT_FALLBACK:
+		if (dti_fallback_parse(val, &o->prep.fallback, &o->prep.lambda))
+			return usage_error(help,
+			                   "--treat-fallback '%s': expected "
+			                   "log_CT, log_CT_plus, log_CT_orig, "
+			                   "none or boxcox:LAMBDA (a number)",
+			                   val);
+		o->prep_set |= PREP_FALLBACK;
+		break;
+	case O_FORCE_WIN:
+		o->prep.force_win = 1;
+		o->prep_set |= PREP_FORCE;
+		break;
 	case O_NO_STEPS: o->no_steps = 1; break;
 	case O_DATA_OUT: o->data_out = val; break;
 	case O_WEIGHTS: o->compute.weights = val; break;
@@ -1617,6 +1636,12 @@ int cli_prep_opts(const struct cli_opts *o, const struct dti_framework *fw,
 		out->skew_limit = g->skew_limit;
 	if (set & PREP_KURT)
 		out->kurt_limit = g->kurt_limit;
+	if (set & PREP_FALLBACK) {
+		out->fallback = g->fallback;
+		out->lambda = g->lambda;
+	}
+	if (set & PREP_FORCE)
+		out->force_win = g->force_win;
 	return 0;
 }
 
