@@ -43,8 +43,13 @@
  *      next value below it, until it passes or winmax points have been
  *      treated (checked before each step; a step treats all the equal
  *      points, so it may go past winmax); if it still does not pass, the
- *      winsorising is undone and the figures are log-transformed instead,
- *      log(x - min + (max - min) / 100) ("log_CT").
+ *      winsorising is undone and the fallback transforms the figures
+ *      instead (enum dti_fallback; log(x - min + (max - min) / 100),
+ *      COINr's "log_CT", by default).  With force_win the winsorising
+ *      goes on to winmax points once the indicator is beyond the limits,
+ *      within them or not.  A framework row may set an indicator's own
+ *      settings or leave it untreated (its treat column, see
+ *      dti_prep_node_treat).
  *
  * Normalisation and aggregation are then dti_compute()'s, on the new
  * dataset.  With COINr's defaults this reproduces build_example_coin():
@@ -84,6 +89,23 @@ enum dti_impute {
 	DTI_IMPUTE_LINEAR        /* linear in time between cycles */
 };
 
+/*
+ * What treats an indicator that winsorising leaves beyond the limits:
+ * COINr's second function (f2), on the figures as they were before the
+ * winsorising.  min and max are the indicator's over the units kept, a is
+ * (max - min) / 100.
+ */
+enum dti_fallback {
+	DTI_FALLBACK_LOG_CT = 0,  /* log(x - min + a) ("log_CT") */
+	DTI_FALLBACK_LOG_CT_PLUS, /* the same for a positive skew, else
+	                             -log(max + a - x) ("log_CT_plus") */
+	DTI_FALLBACK_LOG_CT_ORIG, /* log(x - min + 1) ("log_CT_orig") */
+	DTI_FALLBACK_BOXCOX,      /* Box-Cox of y = x - min + 1:
+	                             (y^lambda - 1) / lambda, log(y) for
+	                             lambda 0 ("boxcox", makepos) */
+	DTI_FALLBACK_NONE         /* none: the winsorised figures stay */
+};
+
 struct dti_prep_opts {
 	int denominate;           /* step 1 */
 	enum dti_impute impute;   /* step 2 */
@@ -98,13 +120,48 @@ struct dti_prep_opts {
 	                     aggregates hold the figures averaged; 0: 2, each
 	                     indicator's parent */
 	int impute_max;   /* latest: cycles back at most; 0: all */
+	enum dti_fallback fallback; /* when winsorising does not do */
+	double lambda;              /* DTI_FALLBACK_BOXCOX's lambda */
+	int force_win;              /* winsorise winmax points anyway */
 };
 DTI_EXTERN void dti_prep_opts_init(struct dti_prep_opts *o);
 
 enum dti_treatment {
 	DTI_TREAT_NONE = 0, /* passed as it was */
 	DTI_TREAT_WINSORISED,
-	DTI_TREAT_LOG /* winsorising did not do: log-transformed */
+	DTI_TREAT_LOG,      /* winsorising did not do: log-transformed */
+	DTI_TREAT_LOG_NEG,  /* ... -log(max + a - x) (log_CT_plus) */
+	DTI_TREAT_LOG_ORIG, /* ... log(x - min + 1) */
+	DTI_TREAT_BOXCOX,   /* ... Box-Cox (the lambda in the report) */
+	DTI_TREAT_EXCLUDED  /* its framework row says no: left as it was */
+};
+
+/*
+ * An indicator's own treatment, from the treat column of its framework
+ * row (COINr's indiv_specs): "no" (or "none") leaves it untreated;
+ * otherwise words separated by spaces, each setting one thing over the
+ * run's settings:
+ *   winmax=N             points winsorised at most (1 to 1000000)
+ *   skew=X, kurtosis=X   the limits (positive; "kurt=" too)
+ *   fallback=F           as dti_fallback_parse ("boxcox:0.5")
+ *   force, force=no      force_win or not
+ * e.g. "winmax=3 skew=2.5 fallback=boxcox:0.5 force".
+ */
+enum {
+	DTI_TREAT_SET_WINMAX = 1 << 0,
+	DTI_TREAT_SET_SKEW = 1 << 1,
+	DTI_TREAT_SET_KURT = 1 << 2,
+	DTI_TREAT_SET_FALLBACK = 1 << 3,
+	DTI_TREAT_SET_FORCE = 1 << 4
+};
+struct dti_treat_override {
+	int exclude;  /* "no": not treated */
+	unsigned set; /* DTI_TREAT_SET_* bits: the settings given */
+	int winmax;
+	double skew_limit, kurt_limit;
+	enum dti_fallback fallback;
+	double lambda;
+	int force_win;
 };
 
 /* What the steps did to one indicator. */
@@ -124,6 +181,14 @@ struct dti_prep_indicator {
 	size_t nfrom;
 	size_t *from_unit;
 	long *from_cycle;
+	/* the settings it was treated with: the run's, or with own = 1
+	   its framework row's over them */
+	int own;
+	int winmax;
+	double skew_limit, kurt_limit;
+	enum dti_fallback fallback;
+	double lambda;
+	int force_win;
 };
 
 struct dti_prep_report {
@@ -143,10 +208,12 @@ struct dti_prep_report {
  * (the same label) holding the units kept, their groups and auxiliary
  * numbers, and the indicators' prepared figures.  DTI_EARG for settings
  * out of range (thresholds outside (0, 1], winmax below 1, limits not
- * positive), a group method without a group dimension of the data, a row
- * method's level outside 2 to the index's level, a panel method on a
- * dataset of one cycle, or no step asked; DTI_ENOTFOUND for a denominator the
- * data lacks; DTI_EINVALID when screening leaves no unit.  rep may be NULL.
+ * positive, an unknown fallback or a lambda not finite), a group method
+ * without a group dimension of the data, a row method's level outside 2
+ * to the index's level, a panel method on a dataset of one cycle, or no
+ * step asked; DTI_ENOTFOUND for a denominator the data lacks;
+ * DTI_EINVALID when screening leaves no unit, or when a Box-Cox gives a
+ * figure too large for a double (naming the indicator).  rep may be NULL.
  */
 DTI_EXTERN enum dti_status
 dti_prepare(const struct dti_framework *fw, const struct dti_dataset *ds,
@@ -176,7 +243,9 @@ DTI_EXTERN enum dti_status dti_prep_report_write(
  *   # screen: 0.9                           (# screen.nonzero: 0.5)
  *   # treat: yes                            (# treat.winmax: 5,
  *                                            # treat.skew: 2,
- *                                            # treat.kurtosis: 3.5)
+ *                                            # treat.kurtosis: 3.5,
+ *                                            # treat.fallback: boxcox 0.5,
+ *                                            # treat.force: yes)
  * DTI_EINVALID, naming the key, for a value that is none of these.  The
  * group name points into the framework.
  */
@@ -204,8 +273,32 @@ DTI_EXTERN int dti_impute_parse(const char *name);
 DTI_EXTERN enum dti_status dti_impute_set(struct dti_prep_opts *o,
                                           const char *method, const char *arg,
                                           struct dti_error *err);
+ * A fallback by name, ignoring case: "log_CT" (or "log"), "log_CT_plus",
+ * "log_CT_orig", "none", or "boxcox" and its lambda after ':' or spaces
+ * ("boxcox:0.5", "boxcox 0.5"; a finite number).  *lambda is set for
+ * boxcox only.  0, or -1 if text is none of these.
+ */
+DTI_EXTERN int dti_fallback_parse(const char *text, enum dti_fallback *f,
+                                  double *lambda);
+ /* "log_CT", "log_CT_plus", "log_CT_orig", "boxcox", "none". */
+ DTI_EXTERN const char *dti_fallback_name(enum dti_fallback f);
+
+ /*
+  * A treat column's text (see struct dti_treat_override; "" gives nothing
+  * set).  DTI_EINVALID, with the word at fault and no place (the caller
+  * knows it), for anything else.
+  */
+ DTI_EXTERN enum dti_status
+ dti_treat_override_parse(const char *text, struct dti_treat_override *out,
+                          struct dti_error *err);
+ /*
+  * The node's own treatment, from its framework row: 1 and *out filled if
+  * the row's treat column says something, else 0.
+  */
+ DTI_EXTERN int dti_prep_node_treat(const struct dti_framework *fw, size_t node,
+                                    struct dti_treat_override *out);
 
 #ifdef __cplusplus
-}
+ }
 #endif
 #endif

@@ -265,6 +265,7 @@ enum col {
 	C_GP_SCALE,
 	C_GP_TRUNC,
 	C_D2T_CAP,
+	C_TREAT, /* the indicator's own outlier treatment (dti/prepare.h) */
 	C_COUNT
 };
 
@@ -313,6 +314,7 @@ static const struct col_name col_names[] = {
     {"goalpost_scale", C_GP_SCALE},
     {"goalpost_trunc2posts", C_GP_TRUNC},
     {"dist2targ_cap_max", C_D2T_CAP},
+    {"treat", C_TREAT},
 };
 
 /* One row as read, before the graph exists. */
@@ -615,7 +617,9 @@ static const char *const known_meta[] = {"dti-framework",
                                          "treat.skew",
                                          "treat.kurtosis",
                                          "normalise.across",
-                                         "normalize.across"};
+                                         "normalize.across",
+                                         "treat.fallback",
+                                         "treat.force"};
 
 static int meta_known(const char *k)
 {
@@ -826,6 +830,34 @@ static void weight_sets(struct parser *p, struct fw_node *nd,
 		}
 		nd->wset[s] = x;
 	}
+}
+
+/*
+ * The indicator's own outlier treatment (the treat column, as
+ * dti_treat_override_parse reads it): only an indicator takes one.
+ */
+static void treat_column(struct parser *p, struct fw_node *nd,
+                         const struct raw_row *r)
+{
+	nd->treat_text = NULL;
+	if (!r->has[C_TREAT])
+		return;
+	if (nd->nchildren || nd->kind == DTI_KIND_STATISTIC) {
+		fault(p, DTI_EINVALID, r->line, C_TREAT,
+		      "'%s' is not an indicator: it takes no treatment",
+		      nd->code);
+		return;
+	}
+	struct dti_treat_override ov;
+	struct dti_error e = DTI_ERROR_INIT;
+	enum dti_status st = dti_treat_override_parse(r->f[C_TREAT], &ov, &e);
+	if (st == DTI_ENOMEM)
+		oom(p);
+	else if (st)
+		fault(p, DTI_EINVALID, r->line, C_TREAT, "%s", e.message);
+	else
+		nd->treat_text = r->f[C_TREAT];
+	dti_error_release(&e);
 }
 
 size_t dti_framework_weight_set_count(const struct dti_framework *fw)
@@ -1849,6 +1881,7 @@ static enum dti_status build(struct parser *p, struct dti_csv *c)
 		double pts = parse_num_field(p, r, C_POINTS, &unk);
 		double w = parse_num_field(p, r, C_WEIGHT, NULL);
 		weight_sets(p, nd, r);
+		treat_column(p, nd, r);
 		if (nd->kind == DTI_KIND_STATISTIC) {
 			if (r->has[C_POINTS] || r->has[C_WEIGHT])
 				fault(p, DTI_EINVALID, r->line,

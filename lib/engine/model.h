@@ -24,6 +24,7 @@
 #include "dti/explain.h"
 #include "dti/framework.h"
 #include "dti/output.h"
+#include "dti/prepare.h"
 #include "dti/rebase.h"
 #include "dti/units.h"
 
@@ -66,6 +67,7 @@ struct fw_node {
 	double *child_weights;
 	double *wset; /* [fw->nwsets] its weight in each set; NaN: unchanged */
 	unsigned long line;
+	char *treat_text; /* its treat column, NULL if empty (indicators) */
 };
 
 struct dti_framework {

@@ -1218,12 +1218,21 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 	        (fw->uses_points ? DTI_MISSING_ZERO : DTI_MISSING_EXCLUDE))
 		st = dti_buf_addf(out, "# missing: %s\n",
 		                  dti_missing_name(fw->missing));
+	/* the denominator and treat columns (the data steps), when a node
+	   has one */
+	int den = 0, treat = 0;
+	for (size_t k = 0; k < fw->n; k++) {
+		den |= fw->nodes[k].denominator && *fw->nodes[k].denominator;
+		treat |= fw->nodes[k].treat_text != NULL;
+	}
 	if (!st)
 		st = dti_buf_addf(out,
 		                  "code,parent,kind,level,name_vi,name_en,%s,"
 		                  "polarity,rule,method,params,status,unit,"
-		                  "note\n",
-		                  fw->uses_points ? "points" : "weight");
+		                  "note%s%s\n",
+		                  fw->uses_points ? "points" : "weight",
+		                  den ? ",denominator" : "",
+		                  treat ? ",treat" : "");
 	for (size_t k = 0; k < fw->n && !st; k++) {
 		const struct fw_node *nd = &fw->nodes[k];
 		struct dti_buf t = DTI_BUF_INIT;
@@ -1295,6 +1304,14 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 			st = dti_buf_addc(out, ',');
 		if (!st)
 			st = csv_cell(out, nd->note ? nd->note : "");
+		if (!st && den)
+			st = dti_buf_addc(out, ',');
+		if (!st && den && nd->denominator)
+			st = csv_cell(out, nd->denominator);
+		if (!st && treat)
+			st = dti_buf_addc(out, ',');
+		if (!st && nd->treat_text)
+			st = csv_cell(out, nd->treat_text);
 		if (!st)
 			st = dti_buf_addc(out, '\n');
 		dti_buf_release(&t);
@@ -1302,7 +1319,10 @@ static enum dti_status framework_csv(const struct dti_framework *fw,
 	for (size_t a = 0; a < fw->nauxcols && !st; a++) {
 		st = csv_cell(out, fw->auxcols[a]);
 		if (!st)
-			st = dti_buf_adds(out, ",,denominator,,,,,,,,,,,\n");
+			st = dti_buf_adds(out, ",,denominator,,,,,,,,,,,");
+		if (!st)
+			st = dti_buf_addf(out, "%s%s\n", den ? "," : "",
+			                  treat ? "," : "");
 	}
 	return st;
 }
@@ -1391,6 +1411,10 @@ static enum dti_status framework_json(const struct dti_framework *fw,
 		dti_json_string(&j, nd->unit ? nd->unit : "");
 		dti_json_key(&j, "note");
 		dti_json_string(&j, nd->note ? nd->note : "");
+		if (nd->treat_text) {
+			dti_json_key(&j, "treat");
+			dti_json_string(&j, nd->treat_text);
+		}
 		dti_json_object_end(&j);
 		if (ndjson)
 			dti_buf_addc(out, '\n');

@@ -94,12 +94,6 @@ enum dti_status dti_impute_set(struct dti_prep_opts *o, const char *method,
 	return DTI_OK;
 }
 
-int dti_prep_any(const struct dti_prep_opts *o)
-{
-	return o->denominate || o->impute != DTI_IMPUTE_NONE ||
-	       o->screen_avail > 0 || o->screen_nonzero > 0 || o->treat;
-}
-
 static int yes_no(const char *v, int *out)
 {
 	if (dti_streq_ci(v, "yes") || dti_streq_ci(v, "true") ||
@@ -111,6 +105,25 @@ static int yes_no(const char *v, int *out)
 	else
 		return -1;
 	return 0;
+}
+
+int dti_prep_node_treat(const struct dti_framework *fw, size_t node,
+                        struct dti_treat_override *out)
+{
+	if (node >= fw->n || !fw->nodes[node].treat_text)
+		return 0;
+	struct dti_error err = DTI_ERROR_INIT;
+	/* checked when the framework was read */
+	enum dti_status st =
+	    dti_treat_override_parse(fw->nodes[node].treat_text, out, &err);
+	dti_error_release(&err);
+	return st == DTI_OK;
+}
+
+int dti_prep_any(const struct dti_prep_opts *o)
+{
+	return o->denominate || o->impute != DTI_IMPUTE_NONE ||
+	       o->screen_avail > 0 || o->screen_nonzero > 0 || o->treat;
 }
 
 /* A number in [lo, hi] (lo excluded when open) from metadata. */
@@ -191,8 +204,24 @@ enum dti_status dti_prep_opts_from_framework(const struct dti_framework *fw,
 	if ((st = meta_number(fw, "treat.skew", 0, INFINITY, 1, &o->skew_limit,
 	                      err)))
 		return st;
-	return meta_number(fw, "treat.kurtosis", 0, INFINITY, 1, &o->kurt_limit,
-	                   err);
+	if ((st = meta_number(fw, "treat.kurtosis", 0, INFINITY, 1,
+	                      &o->kurt_limit, err)))
+		return st;
+	if ((v = dti_framework_meta(fw, "treat.fallback")) &&
+	    dti_fallback_parse(v, &o->fallback, &o->lambda))
+		return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+		                   "treat.fallback",
+		                   "'%s': expected log_CT, log_CT_plus, "
+		                   "log_CT_orig, none or boxcox and a lambda",
+		                   v);
+	if ((v = dti_framework_meta(fw, "treat.force"))) {
+		if (yes_no(v, &b))
+			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
+			                   "treat.force",
+			                   "'%s': expected yes or no", v);
+		o->force_win = b;
+	}
+	return DTI_OK;
 }
 
 /* The state of one run. */
@@ -644,9 +673,18 @@ static enum dti_status screen(struct prep *p, struct dti_prep_report *rep)
 
 /* ---- 4. treat ----------------------------------------------------------- */
 
+/* The settings an indicator is treated with. */
+struct tspec {
+	int winmax;
+	double skew, kurt;
+	enum dti_fallback fallback;
+	double lambda;
+	int force;
+};
+
 /* Skew and kurtosis of the kept units' figures; 1 if within the limits. */
-static int check(struct prep *p, const double *c, double *skew, double *kurt,
-                 double *tmp)
+static int check(struct prep *p, const struct tspec *t, const double *c,
+                 double *skew, double *kurt, double *tmp)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < p->nu; i++)
@@ -658,22 +696,68 @@ static int check(struct prep *p, const double *c, double *skew, double *kurt,
 	*kurt = s.kurt;
 	if (isnan(s.skew) || isnan(s.kurt))
 		return 1; /* too few figures, or all the same: nothing to do */
-	return fabs(s.skew) < p->o->skew_limit || s.kurt < p->o->kurt_limit;
+	return fabs(s.skew) < t->skew || s.kurt < t->kurt;
 }
 
-static enum dti_status treat_one(struct prep *p, size_t k, double *tmp,
-                                 double *w)
+/*
+ * The fallback on the figures as they were (c); its treatment, or -1 when
+ * a Box-Cox gives a figure beyond a double (an error is set).
+ */
+static int fallback(struct prep *p, size_t k, const struct tspec *t, double *c,
+                    double skew0)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < p->nu; i++)
+		if (p->kept[i] && !isnan(c[i])) {
+			lo = c[i] < lo ? c[i] : lo;
+			hi = c[i] > hi ? c[i] : hi;
+		}
+	double a = 0.01 * (hi - lo);
+	int neg = t->fallback == DTI_FALLBACK_LOG_CT_PLUS && !(skew0 > 0);
+	for (size_t i = 0; i < p->nu; i++) {
+		if (!p->kept[i] || isnan(c[i]))
+			continue;
+		double x = c[i], y;
+		switch (t->fallback) {
+		case DTI_FALLBACK_LOG_CT_ORIG: x = log(x - lo + 1); break;
+		case DTI_FALLBACK_BOXCOX:
+			y = x - lo + 1;
+			x = t->lambda == 0
+			        ? log(y)
+			        : (pow(y, t->lambda) - 1) / t->lambda;
+			break;
+		default: x = neg ? -log(hi + a - x) : log(x - lo + a); break;
+		}
+		if (!isfinite(x)) {
+			dti_err_set(p->err, DTI_EINVALID, NULL, 0, 0,
+			            p->fw->nodes[p->node[k]].code,
+			            "Box-Cox with lambda %g makes %g too large "
+			            "for a number; take a smaller lambda",
+			            t->lambda, c[i]);
+			return -1;
+		}
+		c[i] = x;
+	}
+	switch (t->fallback) {
+	case DTI_FALLBACK_LOG_CT_ORIG: return DTI_TREAT_LOG_ORIG;
+	case DTI_FALLBACK_BOXCOX: return DTI_TREAT_BOXCOX;
+	default: return neg ? DTI_TREAT_LOG_NEG : DTI_TREAT_LOG;
+	}
+}
+
+static enum dti_status treat_one(struct prep *p, size_t k,
+                                 const struct tspec *t, double *tmp, double *w)
 {
 	struct dti_prep_indicator *r = &p->ind[k];
 	double *c = col(p, k);
 	r->skew1 = r->kurt1 = NAN;
-	int pass = check(p, c, &r->skew0, &r->kurt0, tmp);
+	int pass = check(p, t, c, &r->skew0, &r->kurt0, tmp);
 	if (pass < 0)
 		return dti_err_nomem(p->err);
 	r->pass = pass;
 	if (pass)
 		return DTI_OK;
-	size_t wmax = (size_t)p->o->winmax;
+	size_t wmax = (size_t)t->winmax;
 	r->win_units = malloc((p->nu ? p->nu : 1) * sizeof *r->win_units);
 	r->win_from = malloc((p->nu ? p->nu : 1) * sizeof *r->win_from);
 	unsigned char *done = calloc(p->nu ? p->nu : 1, 1);
@@ -683,11 +767,11 @@ static enum dti_status treat_one(struct prep *p, size_t k, double *tmp,
 	}
 	memcpy(w, c, p->nu * sizeof *w);
 	double skew = r->skew0, kurt = r->kurt0;
-	while (!pass && r->nwin < wmax) {
+	while ((!pass || t->force) && r->nwin < wmax) {
 		/* the points at the highest value (lowest for a negative
 		   skew) take the next value; a step may treat several equal
 		   points, and a point counts once however often treated */
-		int high = skew > 0;
+		int high = !(skew < 0);
 		double ext = NAN, next = NAN;
 		for (size_t i = 0; i < p->nu; i++)
 			if (p->kept[i] && !isnan(w[i]) &&
@@ -710,31 +794,25 @@ static enum dti_status treat_one(struct prep *p, size_t k, double *tmp,
 			}
 			w[i] = next;
 		}
-		pass = check(p, w, &skew, &kurt, tmp);
+		pass = check(p, t, w, &skew, &kurt, tmp);
 		if (pass < 0) {
 			free(done);
 			return dti_err_nomem(p->err);
 		}
 	}
 	free(done);
-	if (pass) {
+	if (pass || t->fallback == DTI_FALLBACK_NONE) {
+		/* passed, or no fallback: the winsorised figures stay */
 		memcpy(c, w, p->nu * sizeof *c);
 		r->treatment = DTI_TREAT_WINSORISED;
 	} else {
-		/* undone: log(x - min + (max - min) / 100) instead */
-		double lo = INFINITY, hi = -INFINITY;
-		for (size_t i = 0; i < p->nu; i++)
-			if (p->kept[i] && !isnan(c[i])) {
-				lo = c[i] < lo ? c[i] : lo;
-				hi = c[i] > hi ? c[i] : hi;
-			}
-		double a = 0.01 * (hi - lo);
-		for (size_t i = 0; i < p->nu; i++)
-			if (p->kept[i] && !isnan(c[i]))
-				c[i] = log(c[i] - lo + a);
-		r->treatment = DTI_TREAT_LOG;
+		/* undone: the fallback on the figures as they were */
+		int how = fallback(p, k, t, c, r->skew0);
+		if (how < 0)
+			return DTI_EINVALID;
+		r->treatment = (enum dti_treatment)how;
 		r->nwin = 0;
-		pass = check(p, c, &skew, &kurt, tmp);
+		pass = check(p, t, c, &skew, &kurt, tmp);
 		if (pass < 0)
 			return dti_err_nomem(p->err);
 	}
@@ -749,8 +827,45 @@ static enum dti_status treat(struct prep *p)
 	double *tmp = malloc((p->nu ? p->nu : 1) * sizeof *tmp);
 	double *w = malloc((p->nu ? p->nu : 1) * sizeof *w);
 	enum dti_status st = tmp && w ? DTI_OK : dti_err_nomem(p->err);
-	for (size_t k = 0; k < p->nk && !st; k++)
-		st = treat_one(p, k, tmp, w);
+	const struct dti_prep_opts *o = p->o;
+	for (size_t k = 0; k < p->nk && !st; k++) {
+		struct dti_prep_indicator *r = &p->ind[k];
+		struct tspec t = {o->winmax,   o->skew_limit, o->kurt_limit,
+		                  o->fallback, o->lambda,     o->force_win};
+		struct dti_treat_override ov;
+		if (dti_prep_node_treat(p->fw, p->node[k], &ov)) {
+			r->own = 1;
+			if (ov.set & DTI_TREAT_SET_WINMAX)
+				t.winmax = ov.winmax;
+			if (ov.set & DTI_TREAT_SET_SKEW)
+				t.skew = ov.skew_limit;
+			if (ov.set & DTI_TREAT_SET_KURT)
+				t.kurt = ov.kurt_limit;
+			if (ov.set & DTI_TREAT_SET_FALLBACK) {
+				t.fallback = ov.fallback;
+				t.lambda = ov.lambda;
+			}
+			if (ov.set & DTI_TREAT_SET_FORCE)
+				t.force = ov.force_win;
+		}
+		r->winmax = t.winmax;
+		r->skew_limit = t.skew;
+		r->kurt_limit = t.kurt;
+		r->fallback = t.fallback;
+		r->lambda = t.fallback == DTI_FALLBACK_BOXCOX ? t.lambda : NAN;
+		r->force_win = t.force;
+		if (r->own && ov.exclude) {
+			/* measured, left as it is */
+			r->treatment = DTI_TREAT_EXCLUDED;
+			int pass =
+			    check(p, &t, col(p, k), &r->skew0, &r->kurt0, tmp);
+			if (pass < 0)
+				st = dti_err_nomem(p->err);
+			r->pass = pass > 0;
+			continue;
+		}
+		st = treat_one(p, k, &t, tmp, w);
+	}
 	free(tmp);
 	free(w);
 	return st;
@@ -783,6 +898,13 @@ static void steps_text(const struct dti_prep_opts *o, char *out, size_t n)
 		dti_buf_addf(&b, "%streat winmax %d skew %g kurtosis %g",
 		             b.len ? "; " : "", o->winmax, o->skew_limit,
 		             o->kurt_limit);
+	if (o->treat && o->fallback != DTI_FALLBACK_LOG_CT)
+		dti_buf_addf(&b, " fallback %s",
+		             dti_fallback_name(o->fallback));
+	if (o->treat && o->fallback == DTI_FALLBACK_BOXCOX)
+		dti_buf_addf(&b, ":%g", o->lambda);
+	if (o->treat && o->force_win)
+		dti_buf_adds(&b, " force");
 	dti_snprintf(out, n, "%s", b.data ? b.data : "");
 	dti_buf_release(&b);
 }
@@ -908,6 +1030,14 @@ static enum dti_status check_opts(const struct dti_prep_opts *o,
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "treat",
 		                   "the skew and kurtosis limits must be "
 		                   "positive numbers");
+	if (o->treat && (o->fallback < DTI_FALLBACK_LOG_CT ||
+	                 o->fallback > DTI_FALLBACK_NONE))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "fallback",
+		                   "unknown fallback");
+	if (o->treat && o->fallback == DTI_FALLBACK_BOXCOX &&
+	    !isfinite(o->lambda))
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "fallback",
+		                   "Box-Cox needs a finite lambda");
 	if (o->impute == DTI_IMPUTE_GROUP_MEAN ||
 	    o->impute == DTI_IMPUTE_GROUP_MEDIAN) {
 		int found = 0;
@@ -975,6 +1105,7 @@ enum dti_status dti_prepare(const struct dti_framework *fw,
 		p.ind[k].pass = 1;
 		p.ind[k].skew0 = p.ind[k].kurt0 = NAN;
 		p.ind[k].skew1 = p.ind[k].kurt1 = NAN;
+		p.ind[k].lambda = NAN;
 		for (size_t i = 0; i < p.nu; i++)
 			col(&p, k)[i] =
 			    dti_dataset_get(ds, cycle, p.unit[i], p.node[k]);
@@ -1058,6 +1189,10 @@ static const char *treatment_name(enum dti_treatment t, int vi)
 	switch (t) {
 	case DTI_TREAT_WINSORISED: return vi ? "winsorise" : "winsorised";
 	case DTI_TREAT_LOG: return vi ? "logarit" : "log";
+	case DTI_TREAT_LOG_NEG: return vi ? "logarit âm" : "log-neg";
+	case DTI_TREAT_LOG_ORIG: return vi ? "logarit+1" : "log-orig";
+	case DTI_TREAT_BOXCOX: return "boxcox";
+	case DTI_TREAT_EXCLUDED: return vi ? "bỏ qua" : "excluded";
 	default: return vi ? "không" : "none";
 	}
 }
@@ -1130,13 +1265,17 @@ static void write_table(const struct dti_prep_report *r,
                         const struct dti_framework *fw,
                         const struct dti_dataset *ds, int vi, struct dti_buf *b)
 {
-	size_t den = 0, imp = 0, win = 0, logs = 0, fail = 0;
+	size_t den = 0, imp = 0, win = 0, logs = 0, box = 0, excl = 0, fail = 0;
 	for (size_t k = 0; k < r->nind; k++) {
+		enum dti_treatment t = r->ind[k].treatment;
 		den += r->ind[k].denominated;
 		imp += r->ind[k].imputed;
-		win += r->ind[k].treatment == DTI_TREAT_WINSORISED;
-		logs += r->ind[k].treatment == DTI_TREAT_LOG;
-		fail += !r->ind[k].pass;
+		win += t == DTI_TREAT_WINSORISED;
+		logs += t == DTI_TREAT_LOG || t == DTI_TREAT_LOG_NEG ||
+		        t == DTI_TREAT_LOG_ORIG;
+		box += t == DTI_TREAT_BOXCOX;
+		excl += t == DTI_TREAT_EXCLUDED;
+		fail += !r->ind[k].pass && t != DTI_TREAT_EXCLUDED;
 	}
 	dti_buf_addf(b,
 	             vi ? "Các bước dữ liệu: %zu chỉ số, %zu đơn vị (giữ "
@@ -1179,10 +1318,19 @@ static void write_table(const struct dti_prep_report *r,
 		return;
 	dti_buf_addf(b,
 	             vi ? "  xử lý ngoại lai: %zu winsorise, %zu logarit, "
-	                  "%zu vẫn ngoài ngưỡng\n\n"
-	                : "  outliers: %zu winsorised, %zu log-transformed, "
-	                  "%zu still beyond the limits\n\n",
-	             win, logs, fail);
+	                : "  outliers: %zu winsorised, %zu log-transformed, ",
+	             win, logs);
+	if (box)
+		dti_buf_addf(b, "%zu Box-Cox, ", box);
+	if (excl)
+		dti_buf_addf(b,
+		             vi ? "%zu bỏ qua theo khung, "
+		                : "%zu excluded by the framework, ",
+		             excl);
+	dti_buf_addf(b,
+	             vi ? "%zu vẫn ngoài ngưỡng\n\n"
+	                : "%zu still beyond the limits\n\n",
+	             fail);
 	dti_buf_addf(b, "%-14s %-11s %5s %10s %10s %10s %10s\n",
 	             vi ? "chỉ số" : "indicator", vi ? "xử lý" : "treatment",
 	             vi ? "điểm" : "points", vi ? "lệch" : "skew",
@@ -1192,8 +1340,19 @@ static void write_table(const struct dti_prep_report *r,
 		const struct dti_prep_indicator *x = &r->ind[k];
 		if (x->treatment == DTI_TREAT_NONE)
 			continue;
-		dti_buf_addf(b, "%-14s %-11s %5zu ", fw->nodes[x->node].code,
-		             treatment_name(x->treatment, vi), x->nwin);
+		char how[48];
+		if (x->treatment == DTI_TREAT_BOXCOX)
+			dti_snprintf(how, sizeof how, "boxcox:%g", x->lambda);
+		else
+			dti_snprintf(how, sizeof how, "%s",
+			             treatment_name(x->treatment, vi));
+		/* "%-11s" pads bytes: the Vietnamese names pad by hand */
+		size_t wide = 0;
+		for (const char *c = how; *c; c++)
+			wide += ((unsigned char)*c & 0xC0) != 0x80;
+		dti_buf_addf(b, "%-14s %s%*s %5zu ", fw->nodes[x->node].code,
+		             how, wide < 11 ? (int)(11 - wide) : 0, "",
+		             x->nwin);
 		fnum(b, x->skew0);
 		fnum(b, x->kurt0);
 		fnum(b, x->skew1);
@@ -1201,6 +1360,21 @@ static void write_table(const struct dti_prep_report *r,
 		while (b->len && b->data[b->len - 1] == ' ')
 			b->data[--b->len] = '\0';
 		dti_buf_addc(b, '\n');
+		if (x->own && x->treatment != DTI_TREAT_EXCLUDED) {
+			dti_buf_addf(
+			    b,
+			    vi ? "  (theo khung: winmax %d, lệch %g, "
+			         "nhọn %g, dự phòng %s"
+			       : "  (own settings: winmax %d, skew %g, "
+			         "kurtosis %g, fallback %s",
+			    x->winmax, x->skew_limit, x->kurt_limit,
+			    dti_fallback_name(x->fallback));
+			if (x->fallback == DTI_FALLBACK_BOXCOX)
+				dti_buf_addf(b, ":%g", x->lambda);
+			dti_buf_adds(b, x->force_win
+			                    ? (vi ? ", ép)\n" : ", forced)\n")
+			                    : ")\n");
+		}
 		for (size_t w = 0; w < x->nwin; w++) {
 			struct dti_dataset_unit u;
 			dti_dataset_unit(ds, x->win_units[w], &u);
@@ -1217,7 +1391,7 @@ static void write_csv(const struct dti_prep_report *r,
 {
 	int panel = is_panel(r->opts.impute);
 	dti_buf_adds(b, "code,denominated,imputed,treatment,points,skew,"
-	                "kurtosis,skew_after,kurtosis_after,pass");
+	                "kurtosis,skew_after,kurtosis_after,pass,lambda,own");
 	/* the panel methods: from which cycles ("2021: 3; 2020: 1") */
 	dti_buf_adds(b, panel ? ",imputed_from\n" : "\n");
 	for (size_t k = 0; k < r->nind; k++) {
@@ -1231,7 +1405,10 @@ static void write_csv(const struct dti_prep_report *r,
 			if (isfinite(v[i]))
 				dti_buf_add_shortest(b, v[i]);
 		}
-		dti_buf_addf(b, ",%s", x->pass ? "yes" : "no");
+		dti_buf_addf(b, ",%s,", x->pass ? "yes" : "no");
+		if (x->treatment == DTI_TREAT_BOXCOX)
+			dti_buf_add_shortest(b, x->lambda);
+		dti_buf_addf(b, ",%s", x->own ? "yes" : "no");
 		if (panel) {
 			struct dti_buf l = DTI_BUF_INIT;
 			from_list(r, ds, x, 0, "; ", &l);
@@ -1305,37 +1482,57 @@ static void write_json(const struct dti_prep_report *r,
 				dti_json_object_end(&j);
 			}
 			dti_json_array_end(&j);
-		}
-		dti_json_key(&j, "winsorised");
-		dti_json_array_begin(&j);
-		for (size_t w = 0; w < x->nwin; w++) {
-			struct dti_dataset_unit u;
-			dti_dataset_unit(ds, x->win_units[w], &u);
-			dti_json_object_begin(&j);
-			dti_json_key(&j, "unit");
-			dti_json_string(&j, u.id);
-			eng_json_num(&j, "from", x->win_from[w]);
+			if (x->treatment == DTI_TREAT_BOXCOX)
+				eng_json_num(&j, "lambda", x->lambda);
+			if (r->opts.treat) {
+				/* the settings it was treated with */
+				dti_json_key(&j, "own");
+				dti_json_bool(&j, x->own);
+				dti_json_key(&j, "settings");
+				dti_json_object_begin(&j);
+				dti_json_key(&j, "winmax");
+				dti_json_int(&j, x->winmax);
+				eng_json_num(&j, "skew", x->skew_limit);
+				eng_json_num(&j, "kurtosis", x->kurt_limit);
+				dti_json_key(&j, "fallback");
+				dti_json_string(&j,
+				                dti_fallback_name(x->fallback));
+				if (x->fallback == DTI_FALLBACK_BOXCOX)
+					eng_json_num(&j, "lambda", x->lambda);
+				dti_json_key(&j, "force");
+				dti_json_bool(&j, x->force_win);
+				dti_json_object_end(&j);
+			}
+			dti_json_key(&j, "winsorised");
+			dti_json_array_begin(&j);
+			for (size_t w = 0; w < x->nwin; w++) {
+				struct dti_dataset_unit u;
+				dti_dataset_unit(ds, x->win_units[w], &u);
+				dti_json_object_begin(&j);
+				dti_json_key(&j, "unit");
+				dti_json_string(&j, u.id);
+				eng_json_num(&j, "from", x->win_from[w]);
+				dti_json_object_end(&j);
+			}
+			dti_json_array_end(&j);
 			dti_json_object_end(&j);
 		}
 		dti_json_array_end(&j);
 		dti_json_object_end(&j);
+		dti_buf_addc(b, '\n');
 	}
-	dti_json_array_end(&j);
-	dti_json_object_end(&j);
-	dti_buf_addc(b, '\n');
-}
 
-enum dti_status dti_prep_report_write(const struct dti_prep_report *r,
-                                      const struct dti_framework *fw,
-                                      const struct dti_dataset *ds,
-                                      enum dti_format format,
-                                      enum dti_lang lang, struct dti_buf *out,
-                                      struct dti_error *err)
-{
-	switch (format) {
-	case DTI_FORMAT_CSV: write_csv(r, fw, ds, out); break;
-	case DTI_FORMAT_JSON: write_json(r, fw, ds, out); break;
-	default: write_table(r, fw, ds, lang == DTI_LANG_VI, out); break;
+	enum dti_status dti_prep_report_write(
+	    const struct dti_prep_report *r, const struct dti_framework *fw,
+	    const struct dti_dataset *ds, enum dti_format format,
+	    enum dti_lang lang, struct dti_buf *out, struct dti_error *err)
+	{
+		switch (format) {
+		case DTI_FORMAT_CSV: write_csv(r, fw, ds, out); break;
+		case DTI_FORMAT_JSON: write_json(r, fw, ds, out); break;
+		default:
+			write_table(r, fw, ds, lang == DTI_LANG_VI, out);
+			break;
+		}
+		return dti_buf_status(out) ? dti_err_nomem(err) : DTI_OK;
 	}
-	return dti_buf_status(out) ? dti_err_nomem(err) : DTI_OK;
-}

@@ -132,7 +132,9 @@ enum {
 	PREP_TREAT = 1 << 4,
 	PREP_WINMAX = 1 << 5,
 	PREP_SKEW = 1 << 6,
-	PREP_KURT = 1 << 7
+	PREP_KURT = 1 << 7,
+	PREP_FALLBACK = 1 << 8,
+	PREP_FORCE = 1 << 9
 };
 
 /*

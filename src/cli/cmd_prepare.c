@@ -20,8 +20,10 @@ static const char prepare_help[] =
     "each step changed; --data-out writes the prepared data (CSV), which\n"
     "dti compute reads with the same framework.  The framework's own steps\n"
     "(\"# treat: yes\", ...) apply unless --no-steps; the options add to\n"
-    "them.  dti compute, rank, stats and the other commands that compute\n"
-    "take the same options.\n"
+    "them.  A framework's treat column gives an indicator its own\n"
+    "treatment: \"no\" (left as it is) or words such as \"winmax=3\n"
+    "skew=2.5 fallback=boxcox:0.5 force\".  dti compute, rank, stats and\n"
+    "the other commands that compute take the same options.\n"
     "\n"
     "Options:\n"
     "      --denominate        divide by the denominators\n"
@@ -42,6 +44,11 @@ static const char prepare_help[] =
     "      --winmax N          points winsorised at most (default 5)\n"
     "      --skew-limit X      |skew| limit (default 2)\n"
     "      --kurt-limit X      kurtosis limit (default 3.5)\n"
+    "      --treat-fallback F  when winsorising does not do: log_CT\n"
+    "                          (default), log_CT_plus, log_CT_orig,\n"
+    "                          boxcox:LAMBDA or none (keep it winsorised)\n"
+    "      --force-win         winsorise --winmax points, within the\n"
+    "                          limits or not, once beyond them\n"
     "      --no-steps          not the framework's steps\n"
     "      --data-out FILE     write the prepared data (CSV) to FILE\n"
     "  -f, --framework F       framework file or bundled id\n"
@@ -58,6 +65,8 @@ static const char prepare_help[] =
     "  dti prepare -f iMeta.csv iData_p.csv --impute latest:2 --format "
     "csv\n"
     "  dti prepare -f iMeta.csv iData.csv --treat --data-out treated.csv\n"
+    "  dti prepare -f iMeta.csv iData.csv --treat --winmax 1 "
+    "--treat-fallback boxcox:0.5\n"
     "  dti compute -f iMeta.csv treated.csv --top 5\n";
 
 int cmd_prepare(int argc, char **argv)

@@ -115,7 +115,9 @@ enum {
 	O_INDICATOR,
 	O_ORDER,
 	O_NORM_ACROSS,
-	O_NORM_WITHIN
+	O_NORM_WITHIN,
+	O_TREAT_FALLBACK,
+	O_FORCE_WIN
 };
 
 static const struct cli_opt compute_opts[] = {
@@ -211,6 +213,8 @@ static const struct cli_opt compute_opts[] = {
     {"normalize-across-cycles", 0, 0, O_NORM_ACROSS},
     {"normalise-per-cycle", 0, 0, O_NORM_WITHIN},
     {"normalize-per-cycle", 0, 0, O_NORM_WITHIN},
+    {"treat-fallback", 0, 1, O_TREAT_FALLBACK},
+    {"force-win", 0, 0, O_FORCE_WIN},
     {NULL, 0, 0, 0}};
 
 static unsigned needs(int opt)
@@ -237,6 +241,8 @@ static unsigned needs(int opt)
 	case O_WINMAX:
 	case O_SKEW_LIMIT:
 	case O_KURT_LIMIT:
+	case O_TREAT_FALLBACK:
+	case O_FORCE_WIN:
 	case O_NO_STEPS:
 	case O_NORM_ACROSS:
 	case O_NORM_WITHIN:
@@ -546,6 +552,19 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 		o->prep_set |= PREP_WINMAX;
 		break;
 	}
+	case O_TREAT_FALLBACK:
+		if (dti_fallback_parse(val, &o->prep.fallback, &o->prep.lambda))
+			return usage_error(help,
+			                   "--treat-fallback '%s': expected "
+			                   "log_CT, log_CT_plus, log_CT_orig, "
+			                   "none or boxcox:LAMBDA (a number)",
+			                   val);
+		o->prep_set |= PREP_FALLBACK;
+		break;
+	case O_FORCE_WIN:
+		o->prep.force_win = 1;
+		o->prep_set |= PREP_FORCE;
+		break;
 	case O_NO_STEPS: o->no_steps = 1; break;
 	case O_DATA_OUT: o->data_out = val; break;
 	case O_WEIGHTS: o->compute.weights = val; break;
@@ -1634,6 +1653,12 @@ int cli_prep_opts(const struct cli_opts *o, const struct dti_framework *fw,
 		out->skew_limit = g->skew_limit;
 	if (set & PREP_KURT)
 		out->kurt_limit = g->kurt_limit;
+	if (set & PREP_FALLBACK) {
+		out->fallback = g->fallback;
+		out->lambda = g->lambda;
+	}
+	if (set & PREP_FORCE)
+		out->force_win = g->force_win;
 	return 0;
 }
 

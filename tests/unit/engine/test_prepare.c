@@ -5,7 +5,9 @@
  * with steps-fixtures.R): the denominated, imputed, screened and treated
  * figures of every unit, the points winsorised and the skew and kurtosis
  * before and after, then the normalised and aggregated values dti_compute
- * makes of the treated data, every number to 1e-12 relative.  Then what
+ * makes of the treated data, every number to 1e-12 relative; then
+ * COINr's Treat with the other fallbacks and with per-indicator settings
+ * (treat-*.csv, written by treat-fixtures.R).  Then what
  * COINr does not exercise there, worked out by hand: the log fallback,
  * the medians, screening out, a denominator's factor, and refusals.
  */
@@ -260,6 +262,257 @@ static void test_normalised_aggregated(void **state)
 	dti_error_release(&err);
 }
 
+/* ---- other treatments: COINr's Treat with other specs ------------------- */
+
+/*
+ * tests/data/coinr-asem/treat-fixtures.R ran COINr's Treat on the screened
+ * data with other settings (the runs below; "indiv" with per-indicator
+ * specs, which iMeta-treat.csv's Treat column says in dti's words).
+ * treat-details.csv has per run and indicator the step applied (-1 left
+ * out, 0 none, 1 winsorised, 2 the fallback), the points winsorised, skew
+ * and kurtosis before and after, and whether it passed; treat-points.csv
+ * the units winsorised (1 at the high end, -1 at the low end).
+ */
+static const struct dti_prep_indicator *
+ind_of(const struct dti_prep_report *rep, const struct dti_framework *fw,
+       const char *code)
+{
+	long k = dti_framework_find(fw, code);
+	assert_true(k >= 0);
+	for (size_t j = 0; j < rep->nind; j++)
+		if (rep->ind[j].node == (size_t)k)
+			return &rep->ind[j];
+	fail_msg("no indicator %s in the report", code);
+	return NULL;
+}
+
+/* The report of run `run` against treat-details.csv and treat-points.csv;
+   the number of indicators that took the fallback. */
+static size_t same_details(const struct dti_prep_report *rep,
+                           const struct dti_framework *fw,
+                           const struct dti_dataset *in,
+                           const struct dti_dataset *out, const char *run)
+{
+	struct fixture fx;
+	fixture_load("tests/data/coinr-asem/treat-details.csv", &fx);
+	size_t n = 0, fell = 0, len = strlen(run);
+	for (size_t i = 0; i < fx.nrows; i++) {
+		const char *key = fx.unit[i];
+		if (strncmp(key, run, len) || key[len] != ':')
+			continue;
+		n++;
+		const char *code = key + len + 1;
+		const struct dti_prep_indicator *x = ind_of(rep, fw, code);
+		/* step, nwin, skew0, kurt0, skew1, kurt1, pass */
+		const double *f = fx.v + i * fx.ncols;
+		int step = (int)f[0];
+		enum dti_treatment want = DTI_TREAT_NONE;
+		if (step < 0)
+			want = DTI_TREAT_EXCLUDED;
+		else if (step == 1)
+			want = DTI_TREAT_WINSORISED;
+		else if (step == 2)
+			switch (x->fallback) {
+			case DTI_FALLBACK_BOXCOX:
+				want = DTI_TREAT_BOXCOX;
+				break;
+			case DTI_FALLBACK_LOG_CT_ORIG:
+				want = DTI_TREAT_LOG_ORIG;
+				break;
+			case DTI_FALLBACK_LOG_CT_PLUS:
+				want = x->skew0 > 0 ? DTI_TREAT_LOG
+				                    : DTI_TREAT_LOG_NEG;
+				break;
+			default: want = DTI_TREAT_LOG; break;
+			}
+		if (x->treatment != want)
+			fail_msg("%s: treatment %d, COINr's step %d", key,
+			         (int)x->treatment, step);
+		fell += step == 2;
+		assert_int_equal(x->nwin, (size_t)f[1]);
+		if (step >= 0) {
+			if (!fixture_close(x->skew0, f[2]) ||
+			    !fixture_close(x->kurt0, f[3]))
+				fail_msg(
+				    "%s: skew %.17g kurtosis %.17g before, "
+				    "COINr %.17g %.17g",
+				    key, x->skew0, x->kurt0, f[2], f[3]);
+			if (!fixture_close(x->skew1, f[4]) ||
+			    !fixture_close(x->kurt1, f[5]))
+				fail_msg("%s: skew %.17g kurtosis %.17g after, "
+				         "COINr %.17g %.17g",
+				         key, x->skew1, x->kurt1, f[4], f[5]);
+			if (x->pass != (int)f[6])
+				fail_msg("%s: pass %d, COINr %g", key, x->pass,
+				         f[6]);
+		}
+	}
+	assert_int_equal(n, 49);
+	fixture_unload(&fx);
+
+	/* the points winsorised: each unit, and the end it was at */
+	fixture_load("tests/data/coinr-asem/treat-points.csv", &fx);
+	size_t points = 0;
+	for (size_t i = 0; i < fx.nrows; i++) {
+		const char *key = fx.unit[i];
+		if (strncmp(key, run, len) || key[len] != ':')
+			continue;
+		char code[64];
+		const char *c = key + len + 1, *colon = strchr(c, ':');
+		assert_non_null(colon);
+		snprintf(code, sizeof code, "%.*s", (int)(colon - c), c);
+		const struct dti_prep_indicator *x = ind_of(rep, fw, code);
+		int found = 0;
+		for (size_t w = 0; w < x->nwin && !found; w++) {
+			/* win_units index the input dataset */
+			struct dti_dataset_unit du;
+			dti_dataset_unit(in, x->win_units[w], &du);
+			if (strcmp(du.id, colon + 1) == 0) {
+				found = 1;
+				long u = dti_dataset_find_unit(out, du.id);
+				double now =
+				    dti_dataset_get(out, 0, (size_t)u, x->node);
+				/* a high point comes down, a low one up */
+				if (fx.v[i] > 0)
+					assert_true(now < x->win_from[w]);
+				else
+					assert_true(now > x->win_from[w]);
+			}
+		}
+		if (!found)
+			fail_msg("%s: not among the points winsorised", key);
+		points++;
+	}
+	/* and no other point */
+	size_t total = 0;
+	for (size_t j = 0; j < rep->nind; j++)
+		total += rep->ind[j].nwin;
+	assert_int_equal(points, total);
+	fixture_unload(&fx);
+	return fell;
+}
+
+/* winmax 1, then each fallback COINr has (logplus with the skew limit
+   1.5, so that FemLab's negative skew takes -log(max + a - x)) */
+static void test_fallbacks(void **state)
+{
+	struct asem *a = *state;
+	static const struct {
+		const char *run;
+		enum dti_fallback f;
+		double lambda, skew;
+		size_t fell; /* indicators that took the fallback */
+	} runs[] = {
+	    {"boxcox", DTI_FALLBACK_BOXCOX, 0.5, 2, 11},
+	    {"logplus", DTI_FALLBACK_LOG_CT_PLUS, 0, 1.5, 12},
+	    {"logorig", DTI_FALLBACK_LOG_CT_ORIG, 0, 2, 11},
+	};
+	for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+		struct dti_prep_opts o;
+		coin_opts(&o, 4);
+		o.winmax = 1;
+		o.skew_limit = runs[r].skew;
+		o.fallback = runs[r].f;
+		o.lambda = runs[r].lambda;
+		struct dti_prep_report rep;
+		struct dti_dataset *ds = prepare_ok(a, &o, &rep);
+		char rel[128];
+		snprintf(rel, sizeof rel, "tests/data/coinr-asem/treat-%s.csv",
+		         runs[r].run);
+		same_figures(ds, rel);
+		assert_int_equal(
+		    same_details(&rep, a->fw, a->ds, ds, runs[r].run),
+		    runs[r].fell);
+		const struct dti_prep_indicator *x =
+		    ind_of(&rep, a->fw, "Bord");
+		assert_int_equal(x->fallback, runs[r].f);
+		assert_false(x->own);
+		if (runs[r].f == DTI_FALLBACK_BOXCOX) {
+			assert_int_equal(x->treatment, DTI_TREAT_BOXCOX);
+			assert_true(x->lambda == 0.5);
+		}
+		if (runs[r].f == DTI_FALLBACK_LOG_CT_PLUS)
+			assert_int_equal(
+			    ind_of(&rep, a->fw, "FemLab")->treatment,
+			    DTI_TREAT_LOG_NEG);
+		dti_prep_report_release(&rep);
+		dti_dataset_free(ds);
+	}
+}
+
+/* The Treat column of iMeta-treat.csv: COINr's indiv_specs. */
+static void test_own_treatment(void **state)
+{
+	(void)state;
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_framework *fw = NULL;
+	struct dti_dataset *in = NULL;
+	char *mp = test_path("tests/data/coinr-asem/iMeta-treat.csv");
+	char *dp = test_path("tests/data/coinr-asem/iData.csv");
+	if (dti_framework_load(mp, &fw, &err) ||
+	    dti_dataset_read(fw, NULL, dp, NULL, &in, &err)) {
+		show_error("iMeta-treat", &err);
+		fail();
+	}
+	free(mp);
+	free(dp);
+	struct dti_treat_override ov;
+	long k = dti_framework_find(fw, "Services");
+	assert_int_equal(dti_prep_node_treat(fw, (size_t)k, &ov), 1);
+	assert_int_equal(ov.set, DTI_TREAT_SET_WINMAX | DTI_TREAT_SET_FALLBACK);
+	assert_int_equal(ov.winmax, 1);
+	assert_int_equal(ov.fallback, DTI_FALLBACK_BOXCOX);
+	assert_true(ov.lambda == 0.25);
+	assert_int_equal(
+	    dti_prep_node_treat(fw, (size_t)dti_framework_find(fw, "LPI"), &ov),
+	    0);
+	struct asem a = {fw, in};
+	struct dti_prep_opts o;
+	coin_opts(&o, 4);
+	struct dti_prep_report rep;
+	struct dti_dataset *ds = prepare_ok(&a, &o, &rep);
+	same_figures(ds, "tests/data/coinr-asem/treat-indiv.csv");
+	assert_int_equal(same_details(&rep, fw, in, ds, "indiv"), 2);
+	/* which were treated how */
+	assert_int_equal(ind_of(&rep, fw, "Bord")->treatment,
+	                 DTI_TREAT_EXCLUDED);
+	assert_int_equal(ind_of(&rep, fw, "Gas")->treatment,
+	                 DTI_TREAT_EXCLUDED);
+	const struct dti_prep_indicator *x = ind_of(&rep, fw, "NGOs");
+	assert_int_equal(x->treatment, DTI_TREAT_LOG);
+	assert_true(x->own && x->winmax == 2);
+	x = ind_of(&rep, fw, "Flights");
+	assert_int_equal(x->treatment, DTI_TREAT_WINSORISED);
+	assert_true(x->own && x->force_win && x->nwin == 3 && x->pass);
+	x = ind_of(&rep, fw, "Services");
+	assert_int_equal(x->treatment, DTI_TREAT_BOXCOX);
+	assert_true(x->lambda == 0.25 && !x->pass);
+	x = ind_of(&rep, fw, "Forest");
+	assert_int_equal(x->treatment, DTI_TREAT_NONE);
+	assert_true(x->own && x->skew_limit == 3 && x->pass);
+	x = ind_of(&rep, fw, "ForPort"); /* the run's settings */
+	assert_true(!x->own && x->winmax == 5 && !x->force_win);
+	/* the report says so */
+	struct dti_buf b = DTI_BUF_INIT;
+	assert_int_equal(dti_prep_report_write(&rep, fw, in, DTI_FORMAT_CSV,
+	                                       DTI_LANG_EN, &b, &err),
+	                 DTI_OK);
+	assert_non_null(strstr(b.data, "\nBord,51,0,excluded,0,4.21139947159"));
+	assert_non_null(strstr(b.data, ",no,0.25,yes\n"));
+	dti_buf_reset(&b);
+	assert_int_equal(dti_prep_report_write(&rep, fw, in, DTI_FORMAT_TABLE,
+	                                       DTI_LANG_EN, &b, &err),
+	                 DTI_OK);
+	assert_non_null(strstr(b.data, "2 excluded by the framework"));
+	assert_non_null(strstr(b.data, "\nServices       boxcox:0.25"));
+	dti_buf_release(&b);
+	dti_prep_report_release(&rep);
+	dti_dataset_free(ds);
+	dti_dataset_free(in);
+	dti_framework_free(fw);
+	dti_error_release(&err);
+}
+
 /* ---- worked by hand ------------------------------------------------------ */
 
 static const char small_fw[] = "code,name,parent,weight,rule,denominator\n"
@@ -434,6 +687,170 @@ static void test_log_fallback(void **state)
 	dti_buf_release(&d);
 }
 
+/*
+ * The treat column's words and the fallbacks' names, the framework's
+ * refusals naming file, line and column, and by hand: no fallback (the
+ * winsorised figures stay), force_win on an indicator within the limits
+ * (left as it is, as COINr's Treat does), and a Box-Cox too large.
+ */
+static void test_treat_words(void **state)
+{
+	(void)state;
+	struct dti_treat_override ov;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(dti_treat_override_parse(
+	                     " winmax=3 skew=2.5 kurt=4 fallback=boxcox:-0.5 "
+	                     "force ",
+	                     &ov, &err),
+	                 DTI_OK);
+	assert_int_equal(ov.set, DTI_TREAT_SET_WINMAX | DTI_TREAT_SET_SKEW |
+	                             DTI_TREAT_SET_KURT |
+	                             DTI_TREAT_SET_FALLBACK |
+	                             DTI_TREAT_SET_FORCE);
+	assert_true(ov.winmax == 3 && ov.skew_limit == 2.5 &&
+	            ov.kurt_limit == 4 && ov.lambda == -0.5 && ov.force_win &&
+	            !ov.exclude);
+	assert_int_equal(dti_treat_override_parse("NO", &ov, &err), DTI_OK);
+	assert_true(ov.exclude);
+	assert_int_equal(dti_treat_override_parse("force=no", &ov, &err),
+	                 DTI_OK);
+	assert_true(ov.set == DTI_TREAT_SET_FORCE && !ov.force_win);
+	static const char *const bad[] = {"maybe",         "winmax=0",
+	                                  "winmax=2.5",    "skew=-1",
+	                                  "kurtosis=",     "fallback=boxcox",
+	                                  "fallback=sqrt", "fallback=boxcox:x",
+	                                  "winmax=3 no",   "force=perhaps"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(dti_treat_override_parse(bad[i], &ov, &err),
+		                 DTI_EINVALID);
+		dti_error_release(&err);
+	}
+	enum dti_fallback f;
+	double l = 7;
+	assert_int_equal(dti_fallback_parse("boxcox 0", &f, &l), 0);
+	assert_true(f == DTI_FALLBACK_BOXCOX && l == 0);
+	assert_int_equal(dti_fallback_parse("LOG", &f, &l), 0);
+	assert_int_equal(f, DTI_FALLBACK_LOG_CT);
+	assert_int_equal(dti_fallback_parse("log_ct_orig", &f, &l), 0);
+	assert_int_equal(f, DTI_FALLBACK_LOG_CT_ORIG);
+	assert_int_equal(dti_fallback_parse("boxcox:inf", &f, &l), -1);
+	assert_string_equal(dti_fallback_name(DTI_FALLBACK_LOG_CT_PLUS),
+	                    "log_CT_plus");
+
+	/* a framework: a bad word, and a treatment on an aggregate, each
+	   named with file, line and column */
+	const char *fwt = "code,name,parent,weight,rule,treat\n"
+	                  "idx,Index,,,,no\n"
+	                  "a,A,idx,1,minmax,winmax=2 sideways\n";
+	struct dti_framework *fw = NULL;
+	assert_int_equal(
+	    dti_framework_parse(fwt, strlen(fwt), "t.csv", &fw, &err),
+	    DTI_EINVALID);
+	char msg[2048];
+	dti_error_format(&err, msg, sizeof msg);
+	assert_int_equal(err.nmore, 1);
+	size_t ml = strlen(msg);
+	msg[ml++] = '\n';
+	dti_diag_format(&err.more[0], msg + ml, sizeof msg - ml);
+	assert_non_null(strstr(msg, "t.csv:2:6: treat: 'idx' is not an "
+	                            "indicator"));
+	assert_non_null(
+	    strstr(msg, "t.csv:3:6: treat: unknown word 'sideways'"));
+	dti_error_release(&err);
+
+	/* metadata: treat.fallback and treat.force */
+	const char *mt = "# treat: yes\n# treat.fallback: boxcox 0.5\n"
+	                 "# treat.force: yes\n"
+	                 "code,name,parent,weight,rule\nidx,Index,,,\n"
+	                 "a,A,idx,1,minmax\n";
+	assert_int_equal(
+	    dti_framework_parse(mt, strlen(mt), "m.csv", &fw, &err), DTI_OK);
+	struct dti_prep_opts o;
+	dti_prep_opts_init(&o);
+	assert_int_equal(dti_prep_opts_from_framework(fw, &o, &err), DTI_OK);
+	assert_true(o.treat && o.fallback == DTI_FALLBACK_BOXCOX &&
+	            o.lambda == 0.5 && o.force_win);
+	dti_framework_free(fw);
+	mt = "# treat.fallback: boxcox\ncode,name,parent,weight,rule\n"
+	     "idx,Index,,,\na,A,idx,1,minmax\n";
+	assert_int_equal(
+	    dti_framework_parse(mt, strlen(mt), "m.csv", &fw, &err), DTI_OK);
+	assert_int_equal(dti_prep_opts_from_framework(fw, &o, &err),
+	                 DTI_EINVALID);
+	assert_string_equal(err.field, "treat.fallback");
+	dti_error_release(&err);
+	dti_framework_free(fw);
+
+	/* by hand: a = 1..18, 999, 1000 as in test_log_fallback */
+	struct dti_buf d = DTI_BUF_INIT;
+	dti_buf_adds(&d, "year,unit,a,b\n");
+	for (int i = 1; i <= 18; i++)
+		dti_buf_addf(&d, "2024,U%02d,%d,%d\n", i, i, i);
+	dti_buf_adds(&d, "2024,U19,999,19\n2024,U20,1000,20\n");
+	struct dti_dataset *ds;
+	small(&fw, &ds, d.data);
+	dti_prep_opts_init(&o);
+	o.treat = 1;
+	o.winmax = 1;
+	o.fallback = DTI_FALLBACK_NONE;
+	struct dti_dataset *out = NULL;
+	struct dti_prep_report rep;
+	assert_int_equal(dti_prepare(fw, ds, 0, &o, &out, &rep, &err), DTI_OK);
+	/* the 1000 took 999's figure, and it stays beyond the limits */
+	assert_int_equal(rep.ind[0].treatment, DTI_TREAT_WINSORISED);
+	assert_int_equal(rep.ind[0].nwin, 1);
+	assert_false(rep.ind[0].pass);
+	assert_true(fig(out, "U20", "a") == 999);
+	assert_true(fig(out, "U01", "a") == 1);
+	dti_prep_report_release(&rep);
+	dti_dataset_free(out);
+	/* force: b (1..20) is within the limits: not treated at all */
+	o.fallback = DTI_FALLBACK_LOG_CT;
+	o.force_win = 1;
+	o.winmax = 3;
+	assert_int_equal(dti_prepare(fw, ds, 0, &o, &out, &rep, &err), DTI_OK);
+	assert_int_equal(rep.ind[1].treatment, DTI_TREAT_NONE);
+	assert_true(fig(out, "U20", "b") == 20);
+	/* a: 1000 -> 999, both -> 18 passes, and forced on: the skew is
+	   now negative, so the 1 takes 2 (COINr's Treat gives the same:
+	   2 2 3 ... 17 18 18 18, winlo once, winhi twice, nwin 3) */
+	assert_int_equal(rep.ind[0].treatment, DTI_TREAT_WINSORISED);
+	assert_int_equal(rep.ind[0].nwin, 3);
+	assert_true(fig(out, "U20", "a") == 18 && fig(out, "U19", "a") == 18);
+	assert_true(fig(out, "U01", "a") == 2 && fig(out, "U02", "a") == 2);
+	assert_true(rep.ind[0].win_from[2] == 1);
+	assert_true(fabs(rep.ind[0].skew1 + 0.06824582) < 1e-8);
+	assert_true(rep.ind[0].pass);
+	dti_prep_report_release(&rep);
+	dti_dataset_free(out);
+	/* Box-Cox: lambda 0.5 of y = x - 1 + 1: 2 (sqrt(y) - 1) */
+	o.force_win = 0;
+	o.winmax = 1;
+	o.fallback = DTI_FALLBACK_BOXCOX;
+	o.lambda = 0.5;
+	assert_int_equal(dti_prepare(fw, ds, 0, &o, &out, &rep, &err), DTI_OK);
+	assert_int_equal(rep.ind[0].treatment, DTI_TREAT_BOXCOX);
+	assert_true(fixture_close(fig(out, "U20", "a"), 2 * (sqrt(1000) - 1)));
+	assert_true(fig(out, "U01", "a") == 0);
+	dti_prep_report_release(&rep);
+	dti_dataset_free(out);
+	/* too large a lambda: refused, naming the indicator */
+	o.lambda = 400;
+	assert_int_equal(dti_prepare(fw, ds, 0, &o, &out, NULL, &err),
+	                 DTI_EINVALID);
+	assert_null(out);
+	assert_string_equal(err.field, "a");
+	assert_non_null(strstr(err.message, "Box-Cox"));
+	dti_error_release(&err);
+	o.lambda = NAN;
+	assert_int_equal(dti_prepare(fw, ds, 0, &o, &out, NULL, &err),
+	                 DTI_EARG);
+	dti_error_release(&err);
+	dti_dataset_free(ds);
+	dti_framework_free(fw);
+	dti_buf_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest asem[] = {
@@ -442,10 +859,13 @@ int main(void)
 	    cmocka_unit_test(test_screened),
 	    cmocka_unit_test(test_treated),
 	    cmocka_unit_test(test_normalised_aggregated),
+	    cmocka_unit_test(test_fallbacks),
+	    cmocka_unit_test(test_own_treatment),
 	};
 	const struct CMUnitTest hand[] = {
 	    cmocka_unit_test(test_by_hand),
 	    cmocka_unit_test(test_log_fallback),
+	    cmocka_unit_test(test_treat_words),
 	};
 	int rc = cmocka_run_group_tests_name("asem", asem, setup, teardown);
 	return rc | cmocka_run_group_tests_name("by hand", hand, NULL, NULL);
