@@ -273,6 +273,8 @@ DTI_EXTERN int dti_impute_parse(const char *name);
 DTI_EXTERN enum dti_status dti_impute_set(struct dti_prep_opts *o,
                                           const char *method, const char *arg,
                                           struct dti_error *err);
+
+/*
  * A fallback by name, ignoring case: "log_CT" (or "log"), "log_CT_plus",
  * "log_CT_orig", "none", or "boxcox" and its lambda after ':' or spaces
  * ("boxcox:0.5", "boxcox 0.5"; a finite number).  *lambda is set for
@@ -280,25 +282,25 @@ DTI_EXTERN enum dti_status dti_impute_set(struct dti_prep_opts *o,
  */
 DTI_EXTERN int dti_fallback_parse(const char *text, enum dti_fallback *f,
                                   double *lambda);
- /* "log_CT", "log_CT_plus", "log_CT_orig", "boxcox", "none". */
- DTI_EXTERN const char *dti_fallback_name(enum dti_fallback f);
+/* "log_CT", "log_CT_plus", "log_CT_orig", "boxcox", "none". */
+DTI_EXTERN const char *dti_fallback_name(enum dti_fallback f);
 
- /*
-  * A treat column's text (see struct dti_treat_override; "" gives nothing
-  * set).  DTI_EINVALID, with the word at fault and no place (the caller
-  * knows it), for anything else.
-  */
- DTI_EXTERN enum dti_status
- dti_treat_override_parse(const char *text, struct dti_treat_override *out,
-                          struct dti_error *err);
- /*
-  * The node's own treatment, from its framework row: 1 and *out filled if
-  * the row's treat column says something, else 0.
-  */
- DTI_EXTERN int dti_prep_node_treat(const struct dti_framework *fw, size_t node,
-                                    struct dti_treat_override *out);
+/*
+ * A treat column's text (see struct dti_treat_override; "" gives nothing
+ * set).  DTI_EINVALID, with the word at fault and no place (the caller
+ * knows it), for anything else.
+ */
+DTI_EXTERN enum dti_status
+dti_treat_override_parse(const char *text, struct dti_treat_override *out,
+                         struct dti_error *err);
+/*
+ * The node's own treatment, from its framework row: 1 and *out filled if
+ * the row's treat column says something, else 0.
+ */
+DTI_EXTERN int dti_prep_node_treat(const struct dti_framework *fw, size_t node,
+                                   struct dti_treat_override *out);
 
 #ifdef __cplusplus
- }
+}
 #endif
 #endif

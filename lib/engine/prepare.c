@@ -1482,57 +1482,57 @@ static void write_json(const struct dti_prep_report *r,
 				dti_json_object_end(&j);
 			}
 			dti_json_array_end(&j);
-			if (x->treatment == DTI_TREAT_BOXCOX)
+		}
+		if (x->treatment == DTI_TREAT_BOXCOX)
+			eng_json_num(&j, "lambda", x->lambda);
+		if (r->opts.treat) {
+			/* the settings it was treated with */
+			dti_json_key(&j, "own");
+			dti_json_bool(&j, x->own);
+			dti_json_key(&j, "settings");
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "winmax");
+			dti_json_int(&j, x->winmax);
+			eng_json_num(&j, "skew", x->skew_limit);
+			eng_json_num(&j, "kurtosis", x->kurt_limit);
+			dti_json_key(&j, "fallback");
+			dti_json_string(&j, dti_fallback_name(x->fallback));
+			if (x->fallback == DTI_FALLBACK_BOXCOX)
 				eng_json_num(&j, "lambda", x->lambda);
-			if (r->opts.treat) {
-				/* the settings it was treated with */
-				dti_json_key(&j, "own");
-				dti_json_bool(&j, x->own);
-				dti_json_key(&j, "settings");
-				dti_json_object_begin(&j);
-				dti_json_key(&j, "winmax");
-				dti_json_int(&j, x->winmax);
-				eng_json_num(&j, "skew", x->skew_limit);
-				eng_json_num(&j, "kurtosis", x->kurt_limit);
-				dti_json_key(&j, "fallback");
-				dti_json_string(&j,
-				                dti_fallback_name(x->fallback));
-				if (x->fallback == DTI_FALLBACK_BOXCOX)
-					eng_json_num(&j, "lambda", x->lambda);
-				dti_json_key(&j, "force");
-				dti_json_bool(&j, x->force_win);
-				dti_json_object_end(&j);
-			}
-			dti_json_key(&j, "winsorised");
-			dti_json_array_begin(&j);
-			for (size_t w = 0; w < x->nwin; w++) {
-				struct dti_dataset_unit u;
-				dti_dataset_unit(ds, x->win_units[w], &u);
-				dti_json_object_begin(&j);
-				dti_json_key(&j, "unit");
-				dti_json_string(&j, u.id);
-				eng_json_num(&j, "from", x->win_from[w]);
-				dti_json_object_end(&j);
-			}
-			dti_json_array_end(&j);
+			dti_json_key(&j, "force");
+			dti_json_bool(&j, x->force_win);
+			dti_json_object_end(&j);
+		}
+		dti_json_key(&j, "winsorised");
+		dti_json_array_begin(&j);
+		for (size_t w = 0; w < x->nwin; w++) {
+			struct dti_dataset_unit u;
+			dti_dataset_unit(ds, x->win_units[w], &u);
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "unit");
+			dti_json_string(&j, u.id);
+			eng_json_num(&j, "from", x->win_from[w]);
 			dti_json_object_end(&j);
 		}
 		dti_json_array_end(&j);
 		dti_json_object_end(&j);
-		dti_buf_addc(b, '\n');
 	}
+	dti_json_array_end(&j);
+	dti_json_object_end(&j);
+	dti_buf_addc(b, '\n');
+}
 
-	enum dti_status dti_prep_report_write(
-	    const struct dti_prep_report *r, const struct dti_framework *fw,
-	    const struct dti_dataset *ds, enum dti_format format,
-	    enum dti_lang lang, struct dti_buf *out, struct dti_error *err)
-	{
-		switch (format) {
-		case DTI_FORMAT_CSV: write_csv(r, fw, ds, out); break;
-		case DTI_FORMAT_JSON: write_json(r, fw, ds, out); break;
-		default:
-			write_table(r, fw, ds, lang == DTI_LANG_VI, out);
-			break;
-		}
-		return dti_buf_status(out) ? dti_err_nomem(err) : DTI_OK;
+enum dti_status dti_prep_report_write(const struct dti_prep_report *r,
+                                      const struct dti_framework *fw,
+                                      const struct dti_dataset *ds,
+                                      enum dti_format format,
+                                      enum dti_lang lang, struct dti_buf *out,
+                                      struct dti_error *err)
+{
+	switch (format) {
+	case DTI_FORMAT_CSV: write_csv(r, fw, ds, out); break;
+	case DTI_FORMAT_JSON: write_json(r, fw, ds, out); break;
+	default: write_table(r, fw, ds, lang == DTI_LANG_VI, out); break;
 	}
+	return dti_buf_status(out) ? dti_err_nomem(err) : DTI_OK;
+}
