@@ -197,6 +197,22 @@ DTI_EXTERN long dti_framework_find_weight_set(const struct dti_framework *fw,
 DTI_EXTERN double dti_framework_set_weight(const struct dti_framework *fw,
                                            size_t set, size_t node);
 
+/*
+ * Each node's effective weight: the share of the index it carries by the
+ * weights alone (COINr's get_eff_weights).  A child's weight over the sum
+ * of its siblings' (the weighted children of the same parent), times the
+ * parent's effective weight, summed over its parents when it has more
+ * than one; the index has 1, and the nodes of one level add up to 1.  A
+ * points framework's weights are its points, so a leaf's effective
+ * weight is its share of the index's points.  Nodes outside the index
+ * (and children weighing 0) get 0.  set: a weight set's index, or -1 for
+ * the framework's weights.  out: dti_framework_node_count(fw) entries.
+ * DTI_EARG for a set the framework does not have.
+ */
+DTI_EXTERN enum dti_status
+dti_framework_effective_weights(const struct dti_framework *fw, long set,
+                                double *out, struct dti_error *err);
+
 DTI_EXTERN const char *dti_kind_name(enum dti_kind kind);    /* "pillar" */
 DTI_EXTERN const char *dti_rule_name(enum dti_rule rule);    /* "ratio" */
 DTI_EXTERN const char *dti_agg_name(enum dti_agg agg);       /* "arith" */

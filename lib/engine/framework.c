@@ -888,6 +888,54 @@ double dti_framework_set_weight(const struct dti_framework *fw, size_t set,
 	return fw->nodes[node].wset[set];
 }
 
+/* Child c's weight in nd, in the set (-1: the framework's); 0 unscored. */
+static double eff_weight(const struct dti_framework *fw, long set,
+                         const struct fw_node *nd, size_t c)
+{
+	size_t ch = nd->children[c];
+	if (!fw->nodes[ch].scored)
+		return 0;
+	double w = nd->child_weights[c];
+	if (set >= 0) {
+		double sw = dti_framework_set_weight(fw, (size_t)set, ch);
+		if (!isnan(sw))
+			w = sw;
+	}
+	return w > 0 ? w : 0;
+}
+
+enum dti_status dti_framework_effective_weights(const struct dti_framework *fw,
+                                                long set, double *out,
+                                                struct dti_error *err)
+{
+	if (set < -1 || set >= (long)fw->nwsets)
+		return dti_err_set(err, DTI_EARG, NULL, 0, 0, "weights",
+		                   "no weight set %ld in the framework (it has "
+		                   "%zu)",
+		                   set, fw->nwsets);
+	for (size_t k = 0; k < fw->n; k++)
+		out[k] = 0;
+	if (!fw->n)
+		return DTI_OK;
+	out[fw->root] = 1;
+	/* the order puts children first: backwards, parents come first */
+	for (size_t o = fw->n; o-- > 0;) {
+		size_t k = fw->order[o];
+		const struct fw_node *nd = &fw->nodes[k];
+		if (!nd->nchildren || out[k] == 0)
+			continue;
+		double sum = 0;
+		for (size_t c = 0; c < nd->nchildren; c++)
+			sum += eff_weight(fw, set, nd, c);
+		if (!(sum > 0))
+			continue;
+		for (size_t c = 0; c < nd->nchildren; c++)
+			out[nd->children[c]] +=
+			    out[k] * eff_weight(fw, set, nd, c) / sum;
+	}
+	return DTI_OK;
+}
+
 /* Parses the rule parameters of a leaf; reports faults against the row. */
 static void parse_leaf_params(struct parser *p, struct fw_node *nd,
                               const struct raw_row *r, const char *params,

@@ -95,7 +95,8 @@ struct cli_opts {
 	/* pca, weights */
 	size_t pca_components;
 	int pca_children;
-	int weights_method; /* 0: none given, 1: --pca, 2: --optimise */
+	int weights_method; /* 0: none given, 1: --pca, 2: --optimise,
+	                       3: --effective */
 	int weights_squared;
 	const char *targets[64]; /* CODE=NUMBER */
 	size_t ntargets;

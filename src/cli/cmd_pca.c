@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dti/json.h"
 
 static const char pca_help[] =
     "usage: dti pca DATA [--by CODE] [--children] [--components N] "
@@ -52,6 +53,7 @@ static const char pca_help[] =
 
 static const char weights_help[] =
     "usage: dti weights DATA --pca|--optimise [--by CODE] [OPTIONS]\n"
+    "       dti weights --effective [-f FRAMEWORK | DATA] [--weights NAME]\n"
     "\n"
     "New weights for the children of --by's aggregate (default: the\n"
     "index), with the correlation of each child with the aggregate\n"
@@ -65,6 +67,9 @@ static const char weights_help[] =
     "              as can be to its target (equal, or --target), as\n"
     "              COINr's get_opt_weights: Nelder-Mead's simplex over\n"
     "              the weights' log-ratios, every weight above 0.\n"
+    "--effective gives each node's share of the index by the weights\n"
+    "alone (COINr's effective weights; for points, its share of the\n"
+    "index's points), of the framework's weights or of a weight set.\n"
     "As CSV (--format csv, or -o FILE.csv) the output is the framework\n"
     "with the new weights (sum 1), which 'dti compute -f FILE.csv'\n"
     "reads; a framework scored by points is shown, not rewritten.\n"
@@ -73,6 +78,8 @@ static const char weights_help[] =
     "      --pca               PCA weights\n"
     "      --squared           with --pca: the squared loadings\n"
     "      --optimise          weights toward target correlations\n"
+    "      --effective         every node's effective weight\n"
+    "      --weights NAME      with --effective: of this weight set\n"
     "      --target CODE=T     relative target of a child (default 1;\n"
     "                          repeatable)\n"
     "      --by CODE           the aggregate (default: the index)\n"
@@ -87,7 +94,9 @@ static const char weights_help[] =
     "  dti weights data.csv --optimise\n"
     "  dti weights -f iMeta.csv iData.csv --by Sust --pca --squared\n"
     "  dti weights -f iMeta.csv iData.csv --optimise --target Sust=2 "
-    "-o weights.csv\n";
+    "-o weights.csv\n"
+    "  dti weights --effective -f pdti-2022\n"
+    "  dti weights --effective -f iMeta.csv --format csv\n";
 
 /*
  * The node --by names (-1: none given); EXIT_NOTFOUND after a message for
@@ -189,6 +198,181 @@ static int target_of(const char *arg, char **code, double *value)
 	return EXIT_OK;
 }
 
+/* A CSV cell of text: quoted when it must be, and a leading sign that a
+   spreadsheet would take for a formula turned into text with a "'". */
+static void csv_text(struct dti_buf *b, const char *s)
+{
+	int guard = *s && strchr("=+-@\t\r", *s);
+	int quote = guard || strpbrk(s, ",\"\n\r") != NULL;
+	if (quote)
+		dti_buf_addc(b, '"');
+	if (guard)
+		dti_buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			dti_buf_addc(b, '"');
+		dti_buf_addc(b, *s);
+	}
+	if (quote)
+		dti_buf_addc(b, '"');
+}
+
+/* --effective: every node's effective weight, as a table, CSV or JSON. */
+static int effective(struct cli_opts *o)
+{
+	if (o->nargs > 1) {
+		fprintf(stderr, "dti: weights --effective takes one DATA file "
+		                "at most\n");
+		return EXIT_USAGE;
+	}
+	if (!o->nargs && !o->framework) {
+		fprintf(stderr, "dti: weights --effective needs -f FRAMEWORK "
+		                "(or a DATA file that names it)\n");
+		return EXIT_USAGE;
+	}
+	if (o->sort) {
+		fprintf(stderr, "dti: effective weights are in the index: "
+		                "--by is for --pca and --optimise\n");
+		return EXIT_USAGE;
+	}
+	int rc = table_csv_json(o, "effective weights are a table, json or "
+	                           "csv");
+	if (rc)
+		return rc;
+	struct cli_run r;
+	memset(&r, 0, sizeof r);
+	struct dti_framework *own = NULL;
+	const struct dti_framework *fw;
+	if (o->nargs) {
+		o->no_previous = 1;
+		rc = cli_run_compute(o, &r);
+		fw = r.fw;
+	} else {
+		rc = cli_load_framework(o->framework, &own);
+		fw = own;
+	}
+	long set = -1;
+	if (!rc && o->compute.weights) {
+		set = dti_framework_find_weight_set(fw, o->compute.weights);
+		if (set < 0) {
+			fprintf(stderr,
+			        "dti: --weights: framework '%s' has no weight "
+			        "set '%s'\n",
+			        dti_framework_id(fw), o->compute.weights);
+			rc = EXIT_NOTFOUND;
+		}
+	}
+	size_t n = rc ? 0 : dti_framework_node_count(fw);
+	double *eff = rc ? NULL : malloc((n ? n : 1) * sizeof *eff);
+	struct dti_error err = DTI_ERROR_INIT;
+	if (!rc && !eff)
+		rc = EXIT_INTERNAL;
+	if (!rc) {
+		enum dti_status st =
+		    dti_framework_effective_weights(fw, set, eff, &err);
+		if (st) {
+			cli_error(NULL, &err);
+			rc = cli_exit_for(st, EXIT_USAGE);
+		}
+	}
+	struct dti_buf out = DTI_BUF_INIT;
+	struct dti_json j;
+	dti_json_init(&j, &out);
+	int vi = o->lang == DTI_LANG_VI;
+	if (!rc && o->format == DTI_FORMAT_JSON) {
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "framework");
+		dti_json_string(&j, dti_framework_id(fw));
+		dti_json_key(&j, "weight_set");
+		dti_json_string(&j, set >= 0 ? o->compute.weights : NULL);
+		dti_json_key(&j, "nodes");
+		dti_json_array_begin(&j);
+	} else if (!rc && o->format == DTI_FORMAT_CSV) {
+		dti_buf_adds(&out, "code,name,level,effective\n");
+	} else if (!rc) {
+		dti_buf_addf(&out, "%s%s%s\n", dti_framework_id(fw),
+		             set >= 0 ? (vi ? " · bộ trọng số " : " · weights ")
+		                      : "",
+		             set >= 0 ? o->compute.weights : "");
+		cli_esc_pad(&out, vi ? "Mã" : "Code", 16);
+		dti_buf_adds(&out,
+		             vi ? "   Tỷ trọng  Tên\n" : "  Effective  Name\n");
+	}
+	/* the tree from the index down, each node once, children in the
+	   framework's order */
+	size_t *stack = rc ? NULL : malloc((n ? n : 1) * 2 * sizeof *stack);
+	unsigned char *seen = rc ? NULL : calloc(n ? n : 1, 1);
+	size_t top = 0;
+	if (!rc && (!stack || !seen))
+		rc = EXIT_INTERNAL;
+	if (!rc && n)
+		stack[top++] = dti_framework_root(fw);
+	while (!rc && top) {
+		size_t k = stack[--top];
+		if (seen[k] || !(eff[k] > 0))
+			continue;
+		seen[k] = 1;
+		struct dti_node_info nd;
+		dti_framework_node(fw, k, &nd);
+		const char *name =
+		    vi || !nd.name_en || !*nd.name_en ? nd.name_vi : nd.name_en;
+		if (!name)
+			name = "";
+		if (o->format == DTI_FORMAT_JSON) {
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "code");
+			dti_json_string(&j, nd.code);
+			dti_json_key(&j, "name");
+			dti_json_string(&j, name);
+			dti_json_key(&j, "level");
+			dti_json_int(&j, nd.level);
+			dti_json_key(&j, "effective");
+			dti_json_double(&j, eff[k]);
+			dti_json_object_end(&j);
+		} else if (o->format == DTI_FORMAT_CSV) {
+			/* the shortest decimal that reads back the same */
+			char num[32];
+			for (int d = 15; d <= 17; d++) {
+				snprintf(num, sizeof num, "%.*g", d, eff[k]);
+				if (strtod(num, NULL) == eff[k])
+					break;
+			}
+			csv_text(&out, nd.code);
+			dti_buf_addc(&out, ',');
+			csv_text(&out, name);
+			dti_buf_addf(&out, ",%d,%s\n", nd.level, num);
+		} else {
+			cli_esc_pad(&out, nd.code, 16);
+			char pc[32];
+			snprintf(pc, sizeof pc, " %9.2f%%  ", 100 * eff[k]);
+			char *dot = strchr(pc, '.');
+			if (vi && dot)
+				*dot = ','; /* Vietnamese decimal comma */
+			dti_buf_adds(&out, pc);
+			cli_esc(&out, name);
+			dti_buf_addc(&out, '\n');
+		}
+		for (size_t c = nd.nchildren; c-- > 0 && top < 2 * n;)
+			if (!seen[nd.children[c]])
+				stack[top++] = nd.children[c];
+	}
+	free(stack);
+	free(seen);
+	if (!rc && o->format == DTI_FORMAT_JSON) {
+		dti_json_array_end(&j);
+		dti_json_object_end(&j);
+		dti_buf_addc(&out, '\n');
+	}
+	if (!rc)
+		rc = cli_write(o->output, &out);
+	dti_buf_release(&out);
+	dti_error_release(&err);
+	free(eff);
+	dti_framework_free(own);
+	cli_run_release(&r);
+	return rc;
+}
+
 int cmd_weights(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -198,6 +382,8 @@ int cmd_weights(int argc, char **argv)
 	                   weights_help, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if (o.weights_method == 3)
+		return effective(&o);
 	if (o.nargs != 1) {
 		fprintf(stderr, "dti: weights needs one DATA file\n");
 		return EXIT_USAGE;

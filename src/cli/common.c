@@ -103,6 +103,7 @@ enum {
 	O_CHILDREN,
 	O_PCA,
 	O_OPTIMISE,
+	O_EFFECTIVE,
 	O_SQUARED,
 	O_TARGET,
 	O_FRAMEWORK_B,
@@ -198,6 +199,7 @@ static const struct cli_opt compute_opts[] = {
     {"pca", 0, 0, O_PCA},
     {"optimise", 0, 0, O_OPTIMISE},
     {"optimize", 0, 0, O_OPTIMISE},
+    {"effective", 0, 0, O_EFFECTIVE},
     {"squared", 0, 0, O_SQUARED},
     {"target", 0, 1, O_TARGET},
     {"framework-b", 0, 1, O_FRAMEWORK_B},
@@ -298,6 +300,7 @@ static unsigned needs(int opt)
 	case O_CHILDREN: return OPT_PCA;
 	case O_PCA:
 	case O_OPTIMISE:
+	case O_EFFECTIVE:
 	case O_SQUARED:
 	case O_TARGET: return OPT_WEIGHTS;
 	case O_FRAMEWORK_B:
@@ -729,12 +732,14 @@ static int compute_option(void *vctx, const struct cli_opt *opt,
 	case O_CHILDREN: o->pca_children = 1; break;
 	case O_PCA:
 	case O_OPTIMISE:
-		if (o->weights_method &&
-		    o->weights_method != (opt->id == O_PCA ? 1 : 2))
-			return usage_error(help, "give --pca or --optimise, "
-			                         "not both");
-		o->weights_method = opt->id == O_PCA ? 1 : 2;
+	case O_EFFECTIVE: {
+		int m = opt->id == O_PCA ? 1 : opt->id == O_OPTIMISE ? 2 : 3;
+		if (o->weights_method && o->weights_method != m)
+			return usage_error(help, "give one of --pca, "
+			                         "--optimise and --effective");
+		o->weights_method = m;
 		break;
+	}
 	case O_SQUARED: o->weights_squared = 1; break;
 	case O_TARGET:
 		if (!strchr(val, '=') || val[0] == '=')

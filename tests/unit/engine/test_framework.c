@@ -30,6 +30,8 @@
 #include "testcheck.h"
 #include "testutil.h"
 
+#include "coinr_fixture.h"
+
 static struct dti_framework *load_rel(const char *rel)
 {
 	char *path = test_path(rel);
@@ -1373,6 +1375,111 @@ static const char *comma_locale(void)
 	return NULL;
 }
 
+/*
+ * Effective weights: COINr's get_eff_weights() of ASEM with Sust weighing
+ * 2 and Physical 3 (effw-fixtures.R) is a weight set's, to 1e-12; the
+ * framework's own (equal) weights give 1/(number of siblings) products,
+ * the nodes of each level add up to 1, and the bundled DTI's leaves carry
+ * their share of its points.
+ */
+static void test_effective_weights(void **state)
+{
+	(void)state;
+	size_t mlen;
+	char *meta = fixture_slurp("tests/data/coinr-asem/iMeta.csv", &mlen);
+	struct dti_buf fb = DTI_BUF_INIT;
+	char *save = NULL;
+	int first = 1;
+	for (char *line = strtok_r(meta, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *a = "";
+		if (first)
+			a = "weight.coinr";
+		else if (strstr(line, ",Sust,"))
+			a = "2";
+		else if (strstr(line, ",Physical,"))
+			a = "3";
+		dti_buf_addf(&fb, "%s,%s\n", line, a);
+		first = 0;
+	}
+	free(meta);
+	struct dti_error err = DTI_ERROR_INIT;
+	struct dti_framework *fw = NULL;
+	assert_int_equal(
+	    dti_framework_parse(fb.data, fb.len, "effw.csv", &fw, &err),
+	    DTI_OK);
+	dti_buf_release(&fb);
+	size_t n = dti_framework_node_count(fw);
+	double *eff = malloc(n * sizeof *eff), *own = malloc(n * sizeof *own);
+	assert_non_null(eff);
+	assert_non_null(own);
+	long set = dti_framework_find_weight_set(fw, "coinr");
+	assert_true(set >= 0);
+	assert_int_equal(dti_framework_effective_weights(fw, set, eff, &err),
+	                 DTI_OK);
+	struct fixture fx;
+	fixture_load("tests/data/coinr-asem/effw.csv", &fx);
+	assert_int_equal(fx.nrows, 60);
+	for (size_t r = 0; r < fx.nrows; r++) {
+		long k = dti_framework_find(fw, fx.unit[r]);
+		assert_true(k >= 0);
+		if (!fixture_close(eff[k], fx.v[r]))
+			fail_msg("%s: %.17g, COINr %.17g", fx.unit[r], eff[k],
+			         fx.v[r]);
+	}
+	fixture_unload(&fx);
+	/* the framework's weights: all equal */
+	assert_int_equal(dti_framework_effective_weights(fw, -1, own, &err),
+	                 DTI_OK);
+	double lsum[8] = {0};
+	for (size_t k = 0; k < n; k++) {
+		const struct fw_node *nd = &fw->nodes[k];
+		assert_true(nd->level >= 0 && nd->level < 8);
+		lsum[nd->level] += own[k];
+		if (nd->nparents == 1) {
+			const struct fw_node *p = &fw->nodes[nd->parents[0]];
+			assert_near(own[k],
+			            own[nd->parents[0]] / (double)p->nchildren,
+			            1e-15);
+		}
+	}
+	for (int l = 0; l < 8; l++)
+		assert_true(lsum[l] == 0 || fabs(lsum[l] - 1) < 1e-12);
+	assert_int_equal(dti_framework_effective_weights(fw, 1, own, &err),
+	                 DTI_EARG);
+	dti_framework_free(fw);
+
+	/* points: each leaf's share of the index's points */
+	char *pp = test_path("frameworks/pdti-2022.csv");
+	assert_int_equal(dti_framework_load(pp, &fw, &err), DTI_OK);
+	free(pp);
+	n = dti_framework_node_count(fw);
+	free(eff);
+	eff = malloc(n * sizeof *eff);
+	assert_non_null(eff);
+	assert_int_equal(dti_framework_effective_weights(fw, -1, eff, &err),
+	                 DTI_OK);
+	double total = fw->nodes[fw->root].points, leaves = 0;
+	size_t known = 0;
+	assert_true(total > 0);
+	for (size_t k = 0; k < n; k++) {
+		const struct fw_node *nd = &fw->nodes[k];
+		if (nd->nchildren || !nd->scored)
+			continue;
+		leaves += eff[k];
+		if (nd->points_known) {
+			assert_near(eff[k], nd->points / total, 1e-12);
+			known++;
+		}
+	}
+	assert_near(leaves, 1, 1e-12);
+	assert_true(known >= 8);
+	dti_framework_free(fw);
+	free(eff);
+	free(own);
+	dti_error_release(&err);
+}
+
 static void test_locale_free(void **state)
 {
 	(void)state;
@@ -1484,6 +1591,7 @@ int main(void)
 	    cmocka_unit_test(test_aggregate_params),
 	    cmocka_unit_test(test_default_rules),
 	    cmocka_unit_test(test_locale_free),
+	    cmocka_unit_test(test_effective_weights),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
