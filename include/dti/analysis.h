@@ -101,11 +101,15 @@ DTI_EXTERN enum dti_status dti_ua_write(const struct dti_ua_result *r,
  *
  * With by_unit, also the first-order and total index of each unit's rank
  * (its rank the output), by the same estimators and variance (that of
- * the output over the runs of A and B, denominator 2N - 1), without
- * bootstrap intervals: resampling would keep every run's ranks.  The
- * runs of a base sample are computed together and each unit's sums
- * (exact integers) added up as they finish: O(units x k) memory a
- * thread, and the same result on any number of threads.  A unit whose
+ * the output over the runs of A and B, denominator 2N - 1).  The runs of
+ * a base sample are computed together and each unit's sums (exact
+ * integers) added up as they finish: O(units x k) memory a thread, and
+ * the same result on any number of threads.  Their 5-95 % bootstrap
+ * intervals (nboot resamplings of the base samples) need every run's
+ * ranks kept: they are given while units x N x (k + 2) is at most 2^24
+ * and units x N x nboot at most 4 x 10^8 (the 63 provinces with N =
+ * 10,000; 1,000 units with N = 1,000), else they are NaN and
+ * unit_boot says so.  A unit whose
  * rank is the same in every run of A and B (variance 0: its rank does
  * not move) or that a run leaves unranked has no index (NaN).
  */
@@ -152,6 +156,9 @@ struct dti_sa_unit {
 	                              when unranked) */
 	double first[7], total[7]; /* per input, in the order of inputs;
 	                              NaN unless DTI_SA_UNIT_OK */
+	/* their 5-95 % bootstrap intervals (the MARS's resampling of the
+	   base samples); NaN when not computed (see unit_boot) */
+	double first_lo[7], first_hi[7], total_lo[7], total_hi[7];
 };
 
 struct dti_sa_result {
@@ -167,6 +174,7 @@ struct dti_sa_result {
 	const struct dti_dataset *ds;
 	size_t nunits;
 	struct dti_sa_unit *units;
+	int unit_boot; /* the units' intervals were computed */
 };
 
 /*
@@ -186,7 +194,8 @@ DTI_EXTERN void dti_sa_result_release(struct dti_sa_result *r);
  * table (JSON: "units") of the units' after them when by_unit; CSV: a row
  * per input (input, first, first_5, first_95, total, total_5, total_95),
  * or with by_unit a row per unit and input (id, name, nominal, state,
- * input, first, total).  r->nunits may be lowered to write the first
+ * input, first, first_5, first_95, total, total_5, total_95).
+ * r->nunits may be lowered to write the first
  * units only.
  */
 DTI_EXTERN enum dti_status dti_sa_write(const struct dti_sa_result *r,

@@ -79,6 +79,8 @@ struct shared {
 	   (else a task is a run); each thread adds the samples it computes
 	   to sums of its own (nunits of them), added into acc at its end */
 	struct eng_sobol_acc *acc;
+	int *uranks; /* by unit, for the bootstrap: sample j's k + 2 rows of
+	                nunits ranks at j (k + 2) nunits; NULL if not kept */
 	size_t ntasks;
 	pthread_mutex_t mu;
 	size_t next, done;
@@ -264,6 +266,9 @@ static void *worker(void *arg)
 		for (size_t i = 0; sh->acc && i < nu; i++)
 			eng_sobol_add(&acc[i], sh->ninputs, sh->nominal[i],
 			              rows + i, nu);
+		if (sh->uranks)
+			memcpy(sh->uranks + task * per * nu, rows,
+			       per * nu * sizeof *rows);
 		pthread_mutex_lock(&sh->mu);
 		sh->done += per;
 		pthread_mutex_unlock(&sh->mu);
@@ -926,6 +931,88 @@ static double quantile_d(const double *v, size_t n, double p)
 	return v[lo] + (h - (double)lo) * (v[hi] - v[lo]);
 }
 
+static void units_no_boot(struct dti_sa_unit *u)
+{
+	for (size_t q = 0; q < 7; q++)
+		u->first_lo[q] = u->first_hi[q] = u->total_lo[q] =
+		    u->total_hi[q] = NAN;
+}
+
+/* The 5 and 95 % quantiles of the finite values among v[0 .. n - 1]
+   (sorted in place); NaN when fewer than half are finite. */
+static void interval(double *v, size_t n, double *lo, double *hi)
+{
+	size_t m = 0;
+	for (size_t b = 0; b < n; b++)
+		if (isfinite(v[b]))
+			v[m++] = v[b];
+	if (!m || 2 * m < n) {
+		*lo = *hi = NAN;
+		return;
+	}
+	qsort(v, m, sizeof *v, cmp_dbl);
+	*lo = quantile_d(v, m, 0.05);
+	*hi = quantile_d(v, m, 0.95);
+}
+
+/*
+ * The units' 5-95 % intervals: nboot resamplings of the base samples
+ * (drawn as the MARS's are, one set of draws for every unit), each
+ * unit's sums made again from its kept ranks.  units[i] is result unit
+ * i (before sorting).  idx: N entries of scratch.
+ */
+static void units_boot(const struct shared *sh, const struct dti_sa_opts *o,
+                       struct dti_sa_unit *units, size_t nu, size_t *idx)
+{
+	size_t k = sh->ninputs, per = k + 2, nb = o->nboot;
+	double *bf = malloc(nu * k * nb * sizeof *bf);
+	double *bt = malloc(nu * k * nb * sizeof *bt);
+	if (!bf || !bt) {
+		for (size_t i = 0; i < nu; i++)
+			units_no_boot(&units[i]);
+		free(bf);
+		free(bt);
+		return;
+	}
+	uint64_t bsd = o->seed ^ 0xB0075417B0075417ULL;
+	double first[7], total[7], mean, var;
+	for (size_t b = 0; b < nb; b++) {
+		for (size_t j = 0; j < o->n; j++)
+			idx[j] = (size_t)(unif(&bsd) * (double)o->n);
+		for (size_t i = 0; i < nu; i++) {
+			struct eng_sobol_acc a;
+			memset(&a, 0, sizeof a);
+			for (size_t j = 0; j < o->n; j++)
+				eng_sobol_add(
+				    &a, k, sh->nominal[i],
+				    sh->uranks + idx[j] * per * nu + i, nu);
+			int none = a.unranked ||
+			           eng_sobol_indices(&a, k, sh->nominal[i],
+			                             &mean, &var, first, total);
+			for (size_t q = 0; q < k; q++) {
+				bf[(i * k + q) * nb + b] =
+				    none ? NAN : first[q];
+				bt[(i * k + q) * nb + b] =
+				    none ? NAN : total[q];
+			}
+		}
+	}
+	for (size_t i = 0; i < nu; i++) {
+		struct dti_sa_unit *u = &units[i];
+		units_no_boot(u);
+		if (u->state != DTI_SA_UNIT_OK)
+			continue;
+		for (size_t q = 0; q < k; q++) {
+			interval(&bf[(i * k + q) * nb], nb, &u->first_lo[q],
+			         &u->first_hi[q]);
+			interval(&bt[(i * k + q) * nb], nb, &u->total_lo[q],
+			         &u->total_hi[q]);
+		}
+	}
+	free(bf);
+	free(bt);
+}
+
 static int sa_by_nominal(const void *a, const void *b)
 {
 	const struct dti_sa_unit *x = a, *y = b;
@@ -1027,6 +1114,12 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 	if (o->by_unit) {
 		sh.acc = calloc(nu, sizeof *sh.acc);
 		out->units = calloc(nu, sizeof *out->units);
+		/* the ranks the units' bootstrap resamples, when not too
+		   many (see dti/analysis.h) */
+		size_t per = sh.ninputs + 2;
+		if (o->nboot && nu <= (1u << 24) / per / o->n &&
+		    (double)nu * (double)o->n * (double)o->nboot <= 4e8)
+			sh.uranks = malloc(nu * per * o->n * sizeof *sh.uranks);
 	}
 	if (!sh.mars || !idx || !bs ||
 	    (o->by_unit && (!sh.acc || !out->units))) {
@@ -1098,9 +1191,15 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 					u->first[q] = u->total[q] = NAN;
 			}
 		}
+		if (o->by_unit && sh.uranks)
+			units_boot(&sh, o, out->units, nom->n, idx);
+		else
+			for (size_t i = 0; o->by_unit && i < nom->n; i++)
+				units_no_boot(&out->units[i]);
 		if (o->by_unit) {
 			out->ds = ds;
 			out->nunits = nom->n;
+			out->unit_boot = sh.uranks != NULL;
 			qsort(out->units, out->nunits, sizeof *out->units,
 			      sa_by_nominal);
 		}
@@ -1108,6 +1207,7 @@ enum dti_status dti_sensitivity(const struct dti_framework *fw,
 	if (st)
 		dti_sa_result_release(out);
 	free(sh.acc);
+	free(sh.uranks);
 	free(sh.leaves);
 	free(sh.mars);
 	free(nominal);
@@ -1158,9 +1258,14 @@ static void sa_units_table(const struct dti_sa_result *r, int vi,
 		w[q] = (int)(l > 13 ? l : 13) + 2;
 	}
 	dti_buf_adds(b, vi ? "\nHạng của từng đơn vị: chỉ số bậc một và tổng "
-	                     "theo đầu vào (không có khoảng bootstrap)\n"
+	                     "theo đầu vào"
 	                   : "\nEach unit's rank: first-order and total "
-	                     "index per input (no bootstrap interval)\n");
+	                     "index per input");
+	dti_buf_adds(b, r->unit_boot
+	                    ? (vi ? " (khoảng 5-95 % trong CSV và JSON)\n"
+	                          : " (5-95 % intervals in CSV and JSON)\n")
+	                    : (vi ? " (không có khoảng bootstrap)\n"
+	                          : " (no bootstrap interval)\n"));
 	/* the headings by columns ("Mã" and "Hạng gốc" take more bytes) */
 	dti_buf_adds(b, vi ? "Mã" : "Unit");
 	for (size_t c = vi ? 2 : 4; c < idw; c++)
@@ -1257,7 +1362,9 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 		}
 		dti_json_array_end(&j);
 		if (by_unit) {
-			/* each unit's rank as the output: no bootstrap */
+			/* each unit's rank as the output */
+			dti_json_key(&j, "unit_intervals");
+			dti_json_bool(&j, r->unit_boot);
 			dti_json_key(&j, "units");
 			dti_json_array_begin(&j);
 			for (size_t i = 0; i < r->nunits; i++) {
@@ -1286,10 +1393,17 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 					dti_json_object_begin(&j);
 					dti_json_key(&j, "input");
 					dti_json_string(&j, r->inputs[q].name);
-					dti_json_key(&j, "first");
-					json_num_or_null(&j, u->first[q]);
-					dti_json_key(&j, "total");
-					json_num_or_null(&j, u->total[q]);
+					double v[] = {
+					    u->first[q],    u->first_lo[q],
+					    u->first_hi[q], u->total[q],
+					    u->total_lo[q], u->total_hi[q]};
+					static const char *const kk[] = {
+					    "first", "first_5", "first_95",
+					    "total", "total_5", "total_95"};
+					for (size_t c = 0; c < 6; c++) {
+						dti_json_key(&j, kk[c]);
+						json_num_or_null(&j, v[c]);
+					}
 					dti_json_object_end(&j);
 				}
 				dti_json_array_end(&j);
@@ -1300,7 +1414,8 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 		dti_json_object_end(&j);
 		dti_buf_addc(b, '\n');
 	} else if (format == DTI_FORMAT_CSV && by_unit) {
-		dti_buf_adds(b, "id,name,nominal,state,input,first,total\n");
+		dti_buf_adds(b, "id,name,nominal,state,input,first,first_5,"
+		                "first_95,total,total_5,total_95\n");
 		for (size_t i = 0; i < r->nunits; i++) {
 			const struct dti_sa_unit *u = &r->units[i];
 			struct dti_dataset_unit du;
@@ -1315,9 +1430,14 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 				dti_buf_addf(b, ",%s,%s,",
 				             sa_state_name(u->state),
 				             r->inputs[q].name);
-				csv_num(b, u->first[q]);
-				dti_buf_addc(b, ',');
-				csv_num(b, u->total[q]);
+				double v[] = {u->first[q],    u->first_lo[q],
+				              u->first_hi[q], u->total[q],
+				              u->total_lo[q], u->total_hi[q]};
+				for (size_t c = 0; c < 6; c++) {
+					if (c)
+						dti_buf_addc(b, ',');
+					csv_num(b, v[c]);
+				}
 				dti_buf_addc(b, '\n');
 			}
 		}

@@ -689,10 +689,12 @@ static void test_unit_constructed(void **state)
 	dti_buf_release(&b);
 	assert_int_equal(
 	    dti_sa_write(&r, DTI_FORMAT_CSV, DTI_LANG_EN, &b, &err), DTI_OK);
-	assert_non_null(
-	    strstr(b.data, "id,name,nominal,state,input,first,total\n"));
-	assert_non_null(strstr(b.data, "\nH,H,1,fixed,weights,,\n"));
-	assert_non_null(strstr(b.data, "\nX,X,2,ok,weights,0,0\n"));
+	assert_non_null(strstr(b.data,
+	                       "id,name,nominal,state,input,first,first_5,"
+	                       "first_95,total,total_5,total_95\n"));
+	assert_non_null(strstr(b.data, "\nH,H,1,fixed,weights,,,,,,\n"));
+	/* the weights cannot move X in any resampling either */
+	assert_non_null(strstr(b.data, "\nX,X,2,ok,weights,0,0,0,0,0,0\n"));
 	dti_buf_release(&b);
 	assert_int_equal(
 	    dti_sa_write(&r, DTI_FORMAT_JSON, DTI_LANG_EN, &b, &err), DTI_OK);
@@ -795,6 +797,90 @@ static void test_unit_threads_and_mars(void **state)
 	unload(&d);
 }
 
+/*
+ * The units' bootstrap intervals: the same on 1 and 2 threads; around
+ * their index (the interval holds it for most units and inputs; a unit
+ * without an index has none); narrower with 16 times the samples; none
+ * past the bound on units x N x resamplings, and none without
+ * resampling.
+ */
+static void test_unit_intervals(void **state)
+{
+	(void)state;
+	struct data d;
+	load(&d, "tests/data/coinr-asem/iMeta.csv", NULL,
+	     "tests/data/coinr-asem/iData.csv", NULL);
+	struct dti_sa_opts o;
+	dti_sa_opts_init(&o);
+	o.n = 100;
+	o.nboot = 100;
+	o.weight_noise = 0.25;
+	o.leave_one_out = 1;
+	o.by_unit = 1;
+	o.threads = 1;
+	struct dti_sa_result a, b, c;
+	struct dti_error err = DTI_ERROR_INIT;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &a, &err), DTI_OK);
+	o.threads = 2;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &b, &err), DTI_OK);
+	assert_true(a.unit_boot && b.unit_boot);
+	assert_memory_equal(a.units, b.units, a.nunits * sizeof *a.units);
+	o.n = 1600;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &c, &err), DTI_OK);
+	size_t cells = 0, held = 0, narrower = 0;
+	for (size_t i = 0; i < a.nunits; i++) {
+		const struct dti_sa_unit *u = &a.units[i], *w = NULL;
+		for (size_t x = 0; x < c.nunits; x++)
+			if (c.units[x].unit == u->unit)
+				w = &c.units[x];
+		assert_non_null(w);
+		for (size_t q = 0; q < a.ninputs; q++) {
+			if (u->state != DTI_SA_UNIT_OK) {
+				assert_true(isnan(u->first_lo[q]) &&
+				            isnan(u->total_hi[q]));
+				continue;
+			}
+			if (isnan(u->total_lo[q]))
+				continue;
+			cells++;
+			assert_true(u->first_lo[q] <= u->first_hi[q]);
+			assert_true(u->total_lo[q] <= u->total_hi[q]);
+			held += u->total_lo[q] <= u->total[q] &&
+			        u->total[q] <= u->total_hi[q];
+			if (w->state == DTI_SA_UNIT_OK &&
+			    !isnan(w->total_lo[q]))
+				narrower += w->total_hi[q] - w->total_lo[q] <
+				            u->total_hi[q] - u->total_lo[q];
+		}
+	}
+	assert_true(cells > 60);
+	assert_true(held >= cells * 8 / 10);
+	assert_true(narrower >= cells * 8 / 10);
+	dti_sa_result_release(&a);
+	dti_sa_result_release(&b);
+	dti_sa_result_release(&c);
+	/* 51 units x 1,000 samples x 8,000 resamplings: past 4e8 */
+	o.n = 1000;
+	o.nboot = 8000;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &a, &err), DTI_OK);
+	assert_false(a.unit_boot);
+	assert_false(isnan(a.inputs[0].total_lo));
+	for (size_t i = 0; i < a.nunits; i++)
+		assert_true(isnan(a.units[i].total_lo[0]));
+	dti_sa_result_release(&a);
+	o.nboot = 0;
+	assert_int_equal(
+	    dti_sensitivity(d.fw, d.ds, d.cycle, NULL, &o, &a, &err), DTI_OK);
+	assert_false(a.unit_boot);
+	dti_sa_result_release(&a);
+	dti_error_release(&err);
+	unload(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -808,6 +894,7 @@ int main(void)
 	    cmocka_unit_test(test_unit_estimators_coinr),
 	    cmocka_unit_test(test_unit_constructed),
 	    cmocka_unit_test(test_unit_threads_and_mars),
+	    cmocka_unit_test(test_unit_intervals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
