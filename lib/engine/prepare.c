@@ -1285,21 +1285,22 @@ static void write_table(const struct dti_prep_report *r,
 	             r->nind, r->nunits, r->nkept);
 	if (r->opts.denominate)
 		dti_buf_addf(b,
-		             vi ? "  chia theo mẫu số: %zu số liệu\n"
-		                : "  denominated: %zu figures\n",
-		             den);
+		             vi ? "  chia theo mẫu số: %zu số liệu%.0s\n"
+		                : "  denominated: %zu figure%s\n",
+		             den, den == 1 ? "" : "s");
 	if (r->opts.impute != DTI_IMPUTE_NONE)
 		dti_buf_addf(b,
-		             vi ? "  ước tính số liệu thiếu: %zu\n"
-		                : "  imputed: %zu figures\n",
-		             imp);
+		             vi ? "  ước tính số liệu thiếu: %zu%.0s\n"
+		                : "  imputed: %zu figure%s\n",
+		             imp, imp == 1 ? "" : "s");
 	if (is_panel(r->opts.impute) && imp)
 		from_counts(r, ds, vi, b, "    ", "\n");
 	if (r->opts.screen_avail > 0 || r->opts.screen_nonzero > 0) {
 		dti_buf_addf(b,
-		             vi ? "  sàng lọc: loại %zu đơn vị\n"
-		                : "  screened out: %zu units\n",
-		             r->nunits - r->nkept);
+		             vi ? "  sàng lọc: loại %zu đơn vị%.0s\n"
+		                : "  screened out: %zu unit%s\n",
+		             r->nunits - r->nkept,
+		             r->nunits - r->nkept == 1 ? "" : "s");
 		for (size_t i = 0; i < r->nunits; i++) {
 			if (r->kept[i])
 				continue;
