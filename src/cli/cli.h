@@ -281,6 +281,10 @@ struct cli_run {
 	struct dti_result *res;
 	struct dti_result *prev;
 	size_t ranked[2]; /* the nodes ranked with o->rank_shown */
+	/* with data steps: ds is the cycle prepared; raw the data as read,
+	   and raw_prep the steps made */
+	struct dti_dataset *raw;
+	struct dti_prep_opts raw_prep;
 };
 
 int cli_run_compute(struct cli_opts *o, struct cli_run *run);

@@ -370,8 +370,9 @@ done:
 /* Every cycle of the data files, computed. */
 struct file_runs {
 	struct cli_run run;
-	struct dti_result **extra; /* the cycles other than run.res */
-	size_t nextra;
+	struct dti_result **extra;     /* the cycles other than run.res */
+	struct dti_dataset **prepared; /* with data steps: their data */
+	size_t nextra, nprepared;
 };
 
 static int trends_data(struct cli_opts *o, struct dti_trends_opts *to,
@@ -393,20 +394,38 @@ static int trends_data(struct cli_opts *o, struct dti_trends_opts *to,
 		rc = cli_run_compute(&of, &fr[f].run);
 		if (rc)
 			break;
-		const struct dti_dataset *ds = fr[f].run.ds;
+		/* with data steps, each cycle of the data as read is
+		   prepared on its own */
+		const struct dti_dataset *raw = fr[f].run.raw;
+		const struct dti_dataset *ds = raw ? raw : fr[f].run.ds;
 		size_t nc = dti_dataset_cycle_count(ds);
-		size_t done = dti_result_cycle_index(fr[f].run.res);
+		size_t done = raw ? (size_t)dti_dataset_find_cycle(
+		                        raw, dti_result_cycle(fr[f].run.res))
+		                  : dti_result_cycle_index(fr[f].run.res);
 		fr[f].extra = calloc(nc ? nc : 1, sizeof *fr[f].extra);
-		if (!fr[f].extra) {
+		fr[f].prepared = calloc(nc ? nc : 1, sizeof *fr[f].prepared);
+		if (!fr[f].extra || !fr[f].prepared) {
 			rc = EXIT_INTERNAL;
 			break;
 		}
+		fr[f].nprepared = nc;
 		for (size_t c = 0; c < nc && !rc; c++) {
 			if (c == done)
 				continue;
 			struct dti_result *res = NULL;
-			enum dti_status st = dti_compute(
-			    fr[f].run.fw, ds, c, &of.compute, &res, &err);
+			const struct dti_dataset *cds = ds;
+			size_t cc = c;
+			enum dti_status st = DTI_OK;
+			if (raw) {
+				st = dti_prepare(
+				    fr[f].run.fw, raw, c, &fr[f].run.raw_prep,
+				    &fr[f].prepared[fr[f].nextra], NULL, &err);
+				cds = fr[f].prepared[fr[f].nextra];
+				cc = 0;
+			}
+			if (!st)
+				st = dti_compute(fr[f].run.fw, cds, cc,
+				                 &of.compute, &res, &err);
 			if (st) {
 				cli_error(NULL, &err);
 				rc = cli_exit_for(st, EXIT_DATA);
@@ -450,6 +469,9 @@ static int trends_data(struct cli_opts *o, struct dti_trends_opts *to,
 		for (size_t c = 0; c < fr[f].nextra; c++)
 			dti_result_free(fr[f].extra[c]);
 		free(fr[f].extra);
+		for (size_t c = 0; c < fr[f].nprepared; c++)
+			dti_dataset_free(fr[f].prepared[c]);
+		free(fr[f].prepared);
 		cli_run_release(&fr[f].run);
 	}
 	free(fr);

@@ -1422,6 +1422,7 @@ void cli_run_release(struct cli_run *run)
 	dti_result_free(run->res);
 	dti_result_free(run->prev);
 	dti_dataset_free(run->ds);
+	dti_dataset_free(run->raw);
 	dti_dataset_free(run->prev_ds);
 	dti_framework_free(run->prev_fw);
 	dti_units_free(run->units);
@@ -1774,6 +1775,25 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 			return rc;
 	}
 	if (dti_prep_any(&po)) {
+		/* the steps make one cycle: none left to normalise across */
+		const char *across =
+		    dti_framework_meta(run->fw, "normalise.across");
+		if (!across)
+			across =
+			    dti_framework_meta(run->fw, "normalize.across");
+		if (dti_dataset_cycle_count(run->ds) > 1 &&
+		    (o->compute.across_cycles > 0 ||
+		     (!o->compute.across_cycles && across &&
+		      !strcmp(across, "cycles")))) {
+			fprintf(stderr,
+			        "dti: data steps prepare one cycle, and "
+			        "normalising across cycles needs them all: "
+			        "write each cycle's prepared data with 'dti "
+			        "prepare --cycle C --data-out FILE', or "
+			        "normalise per cycle "
+			        "(--normalise-per-cycle)\n");
+			return EXIT_USAGE;
+		}
 		struct dti_dataset *pd = NULL;
 		st = dti_prepare(run->fw, run->ds, cycle, &po, &pd, NULL, &err);
 		if (st) {
@@ -1782,7 +1802,9 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 			return cli_exit_for(st, st == DTI_EARG ? EXIT_USAGE
 			                                       : EXIT_DATA);
 		}
-		dti_dataset_free(run->ds);
+		/* kept: the other cycles can be prepared too (trends) */
+		run->raw = run->ds;
+		run->raw_prep = po;
 		run->ds = pd;
 		cycle = 0;
 		/* a previous cycle would be compared unprepared */
