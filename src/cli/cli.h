@@ -163,7 +163,7 @@ enum {
 	OPT_WEIGHTS = 1 << 12, /* --pca, --optimise, --squared, --target */
 	OPT_COMPARE = 1 << 13, /* build B's options, --node, --order */
 	OPT_TRENDS = 1 << 14,  /* --node, --indicator, --order */
-	OPT_SA = 1 << 15       /* --by-unit */
+	OPT_SA = 1 << 15       /* --samples, --bootstrap, --by-unit */
 };
 
 /* The charts of dti stats (--chart) and what --with adds to a heatmap. */

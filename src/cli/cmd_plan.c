@@ -786,6 +786,11 @@ int cmd_sensitivity(int argc, char **argv)
 		                "table: give --by-unit too\n");
 		return EXIT_USAGE;
 	}
+	if (o.ua_runs) {
+		fprintf(stderr, "dti: a sensitivity analysis takes --samples "
+		                "N (it makes N (k + 2) runs), not --runs\n");
+		return EXIT_USAGE;
+	}
 	if ((rc = cli_svg_check(&o)))
 		return rc;
 	o.no_previous = 1;

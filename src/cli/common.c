@@ -288,12 +288,12 @@ static unsigned needs(int opt)
 	case O_VARY_AGG:
 	case O_LEAVE_ONE_OUT:
 	case O_THREADS:
-	case O_SAMPLES:
-	case O_BOOTSTRAP:
 	case O_VARY_SETS:
 	case O_VARY_NORM:
 	case O_VARY_IMPUTE:
 	case O_VARY_TREAT: return OPT_UA;
+	case O_SAMPLES:
+	case O_BOOTSTRAP:
 	case O_BY_UNIT: return OPT_SA;
 	case O_DATA_OUT: return OPT_PREPARE;
 	case O_COMPONENTS:
