@@ -476,11 +476,23 @@ static enum dti_status more_choices(struct shared *sh, int sets, int norms,
 	sh->variants = calloc(nimp * ntreat, sizeof *sh->variants);
 	if (!sh->variants)
 		return dti_err_nomem(err);
-	enum dti_status st = DTI_OK;
+	/* treated as the framework says (# treat.winmax: ...), else with
+	   the defaults */
+	struct dti_prep_opts fpo;
+	dti_prep_opts_init(&fpo);
+	enum dti_status st =
+	    treatment ? dti_prep_opts_from_framework(sh->fw, &fpo, err)
+	              : DTI_OK;
 	for (size_t i = 0; i < nimp && !st; i++)
 		for (size_t t = 0; t < ntreat && !st; t++) {
 			struct dti_prep_opts po;
 			dti_prep_opts_init(&po);
+			po.winmax = fpo.winmax;
+			po.skew_limit = fpo.skew_limit;
+			po.kurt_limit = fpo.kurt_limit;
+			po.fallback = fpo.fallback;
+			po.lambda = fpo.lambda;
+			po.force_win = fpo.force_win;
 			po.impute = imp[i];
 			po.impute_group =
 			    imp[i] == DTI_IMPUTE_GROUP_MEAN ? group : NULL;
