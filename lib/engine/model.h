@@ -290,5 +290,8 @@ void eng_xlsx_result_notes(const struct dti_result *res, size_t sort, int vi,
 /* output.c: "key": v, or null when v is not finite (NaN, infinite). */
 struct dti_json;
 void eng_json_num(struct dti_json *j, const char *key, double v);
+/* The members "id" and "name" of dataset unit `unit`. */
+void eng_json_unit(struct dti_json *j, const struct dti_dataset *ds,
+                   size_t unit);
 
 #endif

@@ -1685,3 +1685,14 @@ void eng_json_num(struct dti_json *j, const char *key, double v)
 	else
 		dti_json_null(j);
 }
+
+void eng_json_unit(struct dti_json *j, const struct dti_dataset *ds,
+                   size_t unit)
+{
+	struct dti_dataset_unit du;
+	dti_dataset_unit(ds, unit, &du);
+	dti_json_key(j, "id");
+	dti_json_string(j, du.id);
+	dti_json_key(j, "name");
+	dti_json_string(j, du.name);
+}

@@ -721,13 +721,8 @@ enum dti_status dti_ua_write(const struct dti_ua_result *r,
 		dti_json_array_begin(&j);
 		for (size_t i = 0; i < r->n; i++) {
 			const struct dti_ua_unit *u = &r->units[i];
-			struct dti_dataset_unit du;
-			dti_dataset_unit(r->ds, u->unit, &du);
 			dti_json_object_begin(&j);
-			dti_json_key(&j, "id");
-			dti_json_string(&j, du.id);
-			dti_json_key(&j, "name");
-			dti_json_string(&j, du.name);
+			eng_json_unit(&j, r->ds, u->unit);
 			dti_json_key(&j, "nominal");
 			dti_json_int(&j, u->nominal);
 			dti_json_key(&j, "mean");
@@ -1381,13 +1376,8 @@ enum dti_status dti_sa_write(const struct dti_sa_result *r,
 			dti_json_array_begin(&j);
 			for (size_t i = 0; i < r->nunits; i++) {
 				const struct dti_sa_unit *u = &r->units[i];
-				struct dti_dataset_unit du;
-				dti_dataset_unit(r->ds, u->unit, &du);
 				dti_json_object_begin(&j);
-				dti_json_key(&j, "id");
-				dti_json_string(&j, du.id);
-				dti_json_key(&j, "name");
-				dti_json_string(&j, du.name);
+				eng_json_unit(&j, r->ds, u->unit);
 				dti_json_key(&j, "nominal");
 				if (u->nominal > 0)
 					dti_json_int(&j, u->nominal);
