@@ -2,7 +2,7 @@
 # bench/coinr.sh - dti beside COINr (the EU JRC's R toolkit), in the same
 # run, on the same files.
 #
-#   bench/coinr.sh [BUILD] [--runs N] [--sizes "63x98 10000x98 10000x200"]
+#   bench/coinr.sh [BUILD] [--runs N] [--sizes "63x98 10000x100 10000x200"]
 #                  [--ua-runs "200 10000"] [--sa-samples "100 2000"]
 #                  [--goal-sizes "63x98 10000x100"] [--goal-coinr-runs "50 3"]
 #                  [--goal-ua-runs 10000] [--goal-sa-samples 1000]
@@ -50,7 +50,7 @@ set -eu
 cd "$(dirname "$0")/.."
 build=build
 runs=5
-sizes="63x98 10000x98 10000x200"
+sizes="63x98 10000x100 10000x200"
 ua_runs="200 10000"
 sa_samples="100 2000"
 goal_sizes="63x98 10000x100"
