@@ -1197,13 +1197,32 @@ static const char *treatment_name(enum dti_treatment t, int vi)
 	}
 }
 
-/* A number in 10 columns and a space, "-" when there is none. */
-static void fnum(struct dti_buf *b, double v)
+/* A number in 10 columns and a space, "-" when there is none; a decimal
+   comma in Vietnamese. */
+static void fnum(struct dti_buf *b, double v, int vi)
 {
+	char t[64];
 	if (isfinite(v))
-		dti_buf_addf(b, "%10.4f ", v);
+		dti_snprintf(t, sizeof t, "%10.4f ", v);
 	else
-		dti_buf_addf(b, "%10s ", "-");
+		dti_snprintf(t, sizeof t, "%10s ", "-");
+	char *dot = vi ? strchr(t, '.') : NULL;
+	if (dot)
+		*dot = ',';
+	dti_buf_adds(b, t);
+}
+
+/* s in `width` columns (characters, not bytes), to the left or right. */
+static void cell(struct dti_buf *b, const char *s, size_t width, int right)
+{
+	size_t wide = 0;
+	for (const char *c = s; *c; c++)
+		wide += ((unsigned char)*c & 0xC0) != 0x80;
+	for (size_t i = wide; right && i < width; i++)
+		dti_buf_addc(b, ' ');
+	dti_buf_adds(b, s);
+	for (size_t i = wide; !right && i < width; i++)
+		dti_buf_addc(b, ' ');
 }
 
 /*
@@ -1332,11 +1351,15 @@ static void write_table(const struct dti_prep_report *r,
 	             vi ? "%zu vẫn ngoài ngưỡng\n\n"
 	                : "%zu still beyond the limits\n\n",
 	             fail);
-	dti_buf_addf(b, "%-14s %-11s %5s %10s %10s %10s %10s\n",
-	             vi ? "chỉ số" : "indicator", vi ? "xử lý" : "treatment",
-	             vi ? "điểm" : "points", vi ? "lệch" : "skew",
-	             vi ? "nhọn" : "kurtosis", vi ? "lệch sau" : "skew after",
-	             vi ? "nhọn sau" : "kurt after");
+	/* the headings by characters: Vietnamese takes more bytes */
+	cell(b, vi ? "chỉ số" : "indicator", 15, 0);
+	cell(b, vi ? "xử lý" : "treatment", 12, 0);
+	cell(b, vi ? "điểm" : "points", 5, 1);
+	cell(b, vi ? "lệch" : "skew", 11, 1);
+	cell(b, vi ? "nhọn" : "kurtosis", 11, 1);
+	cell(b, vi ? "lệch sau" : "skew after", 11, 1);
+	cell(b, vi ? "nhọn sau" : "kurt after", 11, 1);
+	dti_buf_addc(b, '\n');
 	for (size_t k = 0; k < r->nind; k++) {
 		const struct dti_prep_indicator *x = &r->ind[k];
 		if (x->treatment == DTI_TREAT_NONE)
@@ -1354,10 +1377,10 @@ static void write_table(const struct dti_prep_report *r,
 		dti_buf_addf(b, "%-14s %s%*s %5zu ", fw->nodes[x->node].code,
 		             how, wide < 11 ? (int)(11 - wide) : 0, "",
 		             x->nwin);
-		fnum(b, x->skew0);
-		fnum(b, x->kurt0);
-		fnum(b, x->skew1);
-		fnum(b, x->kurt1);
+		fnum(b, x->skew0, vi);
+		fnum(b, x->kurt0, vi);
+		fnum(b, x->skew1, vi);
+		fnum(b, x->kurt1, vi);
 		while (b->len && b->data[b->len - 1] == ' ')
 			b->data[--b->len] = '\0';
 		dti_buf_addc(b, '\n');
@@ -1379,8 +1402,13 @@ static void write_table(const struct dti_prep_report *r,
 		for (size_t w = 0; w < x->nwin; w++) {
 			struct dti_dataset_unit u;
 			dti_dataset_unit(ds, x->win_units[w], &u);
-			dti_buf_addf(b, "  %s %s ", vi ? "-" : "-", u.name);
+			dti_buf_addf(b, "  - %s ", u.name);
+			size_t at = b->len;
 			dti_buf_add_shortest(b, x->win_from[w]);
+			char *dot =
+			    vi && b->data ? strchr(b->data + at, '.') : NULL;
+			if (dot)
+				*dot = ','; /* a decimal comma */
 			dti_buf_addc(b, '\n');
 		}
 	}
