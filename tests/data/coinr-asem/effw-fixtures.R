@@ -10,15 +10,7 @@
 args <- commandArgs(trailingOnly = TRUE)
 lib <- if (length(args)) args[1] else file.path(Sys.getenv("HOME"), ".local/lib/R-coinr")
 suppressMessages(library(COINr, lib.loc = lib))
-shortest <- function(x) {
-  out <- sprintf("%.15g", x)
-  for (d in 16:17) {
-    bad <- !is.na(x) & suppressWarnings(as.numeric(out)) != x
-    out[bad] <- sprintf(paste0("%.", d, "g"), x[bad])
-  }
-  out[is.na(x)] <- ""
-  out
-}
+source("shortest.R") # shortest(), fmt()
 m <- ASEM_iMeta
 m$Weight[m$iCode == "Sust"] <- 2
 m$Weight[m$iCode == "Physical"] <- 3

@@ -14,19 +14,7 @@
 args <- commandArgs(trailingOnly = TRUE)
 lib <- if (length(args)) args[1] else file.path(Sys.getenv("HOME"), ".local/lib/R-coinr")
 suppressMessages(library(COINr, lib.loc = lib))
-shortest <- function(x) {
-  out <- sprintf("%.15g", x)
-  for (d in 16:17) {
-    bad <- !is.na(x) & suppressWarnings(as.numeric(out)) != x
-    out[bad] <- sprintf(paste0("%.", d, "g"), x[bad])
-  }
-  out[is.na(x)] <- ""
-  out
-}
-fmt <- function(d) {
-  for (n in names(d)) if (is.double(d[[n]])) d[[n]] <- shortest(d[[n]])
-  d
-}
+source("shortest.R") # shortest(), fmt()
 norm <- list(f_n = "n_minmax", f_n_para = list(l_u = c(0, 100)))
 purse <- new_coin(ASEM_iData_p, ASEM_iMeta, split_to = "all", quietly = TRUE)
 purse <- suppressMessages(Normalise(purse, dset = "Raw", global = TRUE, global_specs = norm))

@@ -40,19 +40,7 @@ lib <- if (length(args)) args[1] else "~/.local/lib/R-coinr"
 suppressMessages(library(COINr, lib.loc = lib))
 here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
                                             value = TRUE)))
-shortest <- function(x) {
-  out <- sprintf("%.15g", x)
-  for (d in 16:17) {
-    bad <- !is.na(x) & suppressWarnings(as.numeric(out)) != x
-    out[bad] <- sprintf(paste0("%.", d, "g"), x[bad])
-  }
-  out[is.na(x)] <- ""
-  out
-}
-fmt <- function(d) {
-  for (n in names(d)) if (is.double(d[[n]])) d[[n]] <- shortest(d[[n]])
-  d
-}
+source("shortest.R") # shortest(), fmt()
 put <- function(d, name)
   write.csv(fmt(d), file.path(here, name), row.names = FALSE, quote = FALSE,
             na = "")
