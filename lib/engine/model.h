@@ -287,6 +287,10 @@ enum dti_status eng_framework_csv(const struct dti_framework *fw,
 void eng_xlsx_result_notes(const struct dti_result *res, size_t sort, int vi,
                            struct dti_xlsx *x);
 
+/* treatspec.c: "yes", "true", "1" (1) or "no", "false", "0" (0), any case,
+   into *out; -1 for anything else. */
+int eng_yes_no(const char *v, int *out);
+
 /* output.c: "key": v, or null when v is not finite (NaN, infinite). */
 struct dti_json;
 void eng_json_num(struct dti_json *j, const char *key, double v);

@@ -94,19 +94,6 @@ enum dti_status dti_impute_set(struct dti_prep_opts *o, const char *method,
 	return DTI_OK;
 }
 
-static int yes_no(const char *v, int *out)
-{
-	if (dti_streq_ci(v, "yes") || dti_streq_ci(v, "true") ||
-	    strcmp(v, "1") == 0)
-		*out = 1;
-	else if (dti_streq_ci(v, "no") || dti_streq_ci(v, "false") ||
-	         strcmp(v, "0") == 0)
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
 int dti_prep_node_treat(const struct dti_framework *fw, size_t node,
                         struct dti_treat_override *out)
 {
@@ -152,7 +139,7 @@ enum dti_status dti_prep_opts_from_framework(const struct dti_framework *fw,
 	const char *v;
 	int b;
 	if ((v = dti_framework_meta(fw, "denominate"))) {
-		if (yes_no(v, &b))
+		if (eng_yes_no(v, &b))
 			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
 			                   "denominate",
 			                   "'%s': expected yes or no", v);
@@ -188,7 +175,7 @@ enum dti_status dti_prep_opts_from_framework(const struct dti_framework *fw,
 		return st;
 	o->screen_nonzero = x;
 	if ((v = dti_framework_meta(fw, "treat"))) {
-		if (yes_no(v, &b))
+		if (eng_yes_no(v, &b))
 			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
 			                   "treat", "'%s': expected yes or no",
 			                   v);
@@ -215,7 +202,7 @@ enum dti_status dti_prep_opts_from_framework(const struct dti_framework *fw,
 		                   "log_CT_orig, none or boxcox and a lambda",
 		                   v);
 	if ((v = dti_framework_meta(fw, "treat.force"))) {
-		if (yes_no(v, &b))
+		if (eng_yes_no(v, &b))
 			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
 			                   "treat.force",
 			                   "'%s': expected yes or no", v);

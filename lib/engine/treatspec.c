@@ -10,8 +10,9 @@
 
 #include "base/base.h"
 #include "dti/prepare.h"
+#include "engine/model.h"
 
-static int yes_no(const char *v, int *out)
+int eng_yes_no(const char *v, int *out)
 {
 	if (dti_streq_ci(v, "yes") || dti_streq_ci(v, "true") ||
 	    strcmp(v, "1") == 0)
@@ -79,7 +80,7 @@ static enum dti_status override_word(const char *w,
 #define KEY(name) (klen == strlen(name) && strncasecmp(w, name, klen) == 0)
 	if (KEY("force")) {
 		int b = 1;
-		if (v && yes_no(v, &b))
+		if (v && eng_yes_no(v, &b))
 			return dti_err_set(err, DTI_EINVALID, NULL, 0, 0,
 			                   "treat",
 			                   "'%s': force takes yes or no", w);
