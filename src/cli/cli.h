@@ -288,6 +288,13 @@ struct cli_run {
 };
 
 int cli_run_compute(struct cli_opts *o, struct cli_run *run);
+/* EXIT_OK when the output's format (given, or by -o's name) is table,
+   CSV or JSON; else EXIT_USAGE after "dti: MESSAGE". */
+int cli_table_csv_json(enum dti_format format, const char *message);
+/* The node --by names into *node (-1: none given, the index);
+   EXIT_NOTFOUND after a message for a code the framework lacks. */
+int cli_by_node(const struct cli_opts *o, const struct dti_framework *fw,
+                long *node);
 void cli_run_release(struct cli_run *run);
 /*
  * The nodes of a comma-separated list of codes (--nodes) into out (at

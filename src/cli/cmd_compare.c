@@ -120,15 +120,6 @@ static const char trends_help[] =
     "  dti trends -f iMeta.csv iData_p.csv --format json -o trends.json\n"
     "  dti trends --db dti.db --format csv -o trends.csv\n";
 
-static int only_table_csv_json(enum dti_format f, const char *what)
-{
-	if (f == DTI_FORMAT_TABLE || f == DTI_FORMAT_CSV ||
-	    f == DTI_FORMAT_JSON)
-		return EXIT_OK;
-	fprintf(stderr, "dti: %s is written as a table, csv or json\n", what);
-	return EXIT_USAGE;
-}
-
 static int no_previous_opts(const struct cli_opts *o, const char *cmd)
 {
 	if (o->previous || o->no_previous) {
@@ -175,7 +166,8 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((rc = no_previous_opts(&o, "compare")) ||
-	    (rc = only_table_csv_json(o.format, "a comparison")))
+	    (rc = cli_table_csv_json(
+	         o.format, "a comparison is written as a table, csv or json")))
 		return rc;
 	if (o.nargs == 1 && !o.b_framework && !o.b_units && !o.b_cycle &&
 	    !o.b_missing && o.b_precision < 0 && !o.b_recompute) {
@@ -490,7 +482,8 @@ int cmd_trends(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if ((rc = no_previous_opts(&o, "trends")) ||
-	    (rc = only_table_csv_json(o.format, "a trend")))
+	    (rc = cli_table_csv_json(
+	         o.format, "a trend is written as a table, csv or json")))
 		return rc;
 	if (o.cycle) {
 		fprintf(stderr, "dti: trends read every cycle: --cycle does "

@@ -98,35 +98,6 @@ static const char weights_help[] =
     "  dti weights --effective -f pdti-2022\n"
     "  dti weights --effective -f iMeta.csv --format csv\n";
 
-/*
- * The node --by names (-1: none given); EXIT_NOTFOUND after a message for
- * a code the framework lacks.
- */
-static int by_node(const struct cli_opts *o, const struct cli_run *r,
-                   long *node)
-{
-	*node = -1;
-	if (!o->sort)
-		return EXIT_OK;
-	*node = dti_framework_find(r->fw, o->sort);
-	if (*node >= 0)
-		return EXIT_OK;
-	fprintf(stderr, "dti: --by '%s' is not a node of framework '%s'\n",
-	        o->sort, dti_framework_id(r->fw));
-	return EXIT_NOTFOUND;
-}
-
-/* Checks the output's format (given, or by -o's name); EXIT_USAGE after
- * a message. */
-static int table_csv_json(const struct cli_opts *o, const char *what)
-{
-	if (o->format == DTI_FORMAT_XLSX || o->format == DTI_FORMAT_NDJSON) {
-		fprintf(stderr, "dti: %s\n", what);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
-
 int cmd_pca(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -139,8 +110,8 @@ int cmd_pca(int argc, char **argv)
 		fprintf(stderr, "dti: pca needs one DATA file\n");
 		return EXIT_USAGE;
 	}
-	rc = table_csv_json(&o, "a principal component analysis is a "
-	                        "table, csv or json");
+	rc = cli_table_csv_json(o.format, "a principal component analysis is a "
+	                                  "table, csv or json");
 	if (rc)
 		return rc;
 	o.no_previous = 1;
@@ -148,7 +119,7 @@ int cmd_pca(int argc, char **argv)
 	rc = cli_run_compute(&o, &r);
 	long node = -1;
 	if (!rc)
-		rc = by_node(&o, &r, &node);
+		rc = cli_by_node(&o, r.fw, &node);
 	if (!rc) {
 		struct dti_pca p;
 		struct dti_error err = DTI_ERROR_INIT;
@@ -235,8 +206,9 @@ static int effective(struct cli_opts *o)
 		                "--by is for --pca and --optimise\n");
 		return EXIT_USAGE;
 	}
-	int rc = table_csv_json(o, "effective weights are a table, json or "
-	                           "csv");
+	int rc = cli_table_csv_json(o->format,
+	                            "effective weights are a table, json or "
+	                            "csv");
 	if (rc)
 		return rc;
 	struct cli_run r;
@@ -406,7 +378,8 @@ int cmd_weights(int argc, char **argv)
 		                "'dti pca'\n");
 		return EXIT_USAGE;
 	}
-	rc = table_csv_json(&o, "weights are a table, json, or csv (the "
+	rc = cli_table_csv_json(o.format,
+	                        "weights are a table, json, or csv (the "
 	                        "framework with the new weights)");
 	if (rc)
 		return rc;
@@ -428,7 +401,7 @@ int cmd_weights(int argc, char **argv)
 	wo.target_codes = (const char *const *)codes;
 	wo.target_values = values;
 	if (!rc)
-		rc = by_node(&o, &r, &wo.node);
+		rc = cli_by_node(&o, r.fw, &wo.node);
 	if (!rc) {
 		struct dti_weights w;
 		struct dti_error err = DTI_ERROR_INIT;

@@ -120,24 +120,6 @@ static int number(const char *s, double *v)
 	return *tmp && !*end && isfinite(*v) ? 0 : -1;
 }
 
-/*
- * The node --by names (-1: none given, the index); EXIT_NOTFOUND after a
- * message for a code the framework lacks.
- */
-static int by_node(const struct cli_opts *o, const struct cli_run *r,
-                   long *node)
-{
-	*node = -1;
-	if (!o->sort)
-		return EXIT_OK;
-	*node = dti_framework_find(r->fw, o->sort);
-	if (*node >= 0)
-		return EXIT_OK;
-	fprintf(stderr, "dti: '%s' is not a node of framework '%s'\n", o->sort,
-	        dti_framework_id(r->fw));
-	return EXIT_NOTFOUND;
-}
-
 /* IND=TEXT: the node and the text after '='; -1 after a message. */
 static long ind_of(const struct dti_framework *fw, const char *arg,
                    const char **text)
@@ -252,7 +234,7 @@ int cmd_plan(int argc, char **argv)
 	po.cost = cost;
 	po.cap = cap;
 	if (!rc)
-		rc = by_node(&o, &r, &po.node);
+		rc = cli_by_node(&o, r.fw, &po.node);
 	long du = rc ? -1 : unit_of(&r, unit);
 	if (!rc && du < 0)
 		rc = EXIT_NOTFOUND;
@@ -540,10 +522,9 @@ int cmd_stats(int argc, char **argv)
 		fprintf(stderr, "dti: stats needs one DATA file\n");
 		return EXIT_USAGE;
 	}
-	if (o.format == DTI_FORMAT_XLSX || o.format == DTI_FORMAT_NDJSON) {
-		fprintf(stderr, "dti: statistics are a table, csv or json\n");
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_table_csv_json(o.format,
+	                             "statistics are a table, csv or json")))
+		return rc;
 	if ((rc = cli_stats_chart_check(&o)) || (rc = cli_svg_check(&o)))
 		return rc;
 	o.no_previous = 1;
@@ -648,11 +629,10 @@ int cmd_uncertainty(int argc, char **argv)
 		fprintf(stderr, "dti: uncertainty needs one DATA file\n");
 		return EXIT_USAGE;
 	}
-	if (o.format == DTI_FORMAT_XLSX || o.format == DTI_FORMAT_NDJSON) {
-		fprintf(stderr, "dti: an uncertainty analysis is a table, csv "
-		                "or json\n");
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_table_csv_json(o.format,
+	                             "an uncertainty analysis is a table, csv "
+	                             "or json")))
+		return rc;
 	if ((rc = cli_svg_check(&o)))
 		return rc;
 	o.no_previous = 1;
@@ -676,7 +656,7 @@ int cmd_uncertainty(int argc, char **argv)
 	if (isatty(STDERR_FILENO))
 		uo.progress = ua_progress;
 	if (!rc)
-		rc = by_node(&o, &r, &uo.node);
+		rc = cli_by_node(&o, r.fw, &uo.node);
 	if (!rc) {
 		struct dti_ua_result ua;
 		struct dti_error err = DTI_ERROR_INIT;
@@ -776,11 +756,10 @@ int cmd_sensitivity(int argc, char **argv)
 		fprintf(stderr, "dti: sensitivity needs one DATA file\n");
 		return EXIT_USAGE;
 	}
-	if (o.format == DTI_FORMAT_XLSX || o.format == DTI_FORMAT_NDJSON) {
-		fprintf(stderr, "dti: a sensitivity analysis is a table, csv "
-		                "or json\n");
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_table_csv_json(o.format,
+	                             "a sensitivity analysis is a table, csv "
+	                             "or json")))
+		return rc;
 	if (o.limit && !o.sa_by_unit) {
 		fprintf(stderr, "dti: --top chooses units of the --by-unit "
 		                "table: give --by-unit too\n");
@@ -817,7 +796,7 @@ int cmd_sensitivity(int argc, char **argv)
 	if (isatty(STDERR_FILENO))
 		so.progress = ua_progress;
 	if (!rc)
-		rc = by_node(&o, &r, &so.node);
+		rc = cli_by_node(&o, r.fw, &so.node);
 	if (!rc) {
 		struct dti_sa_result sa;
 		struct dti_error err = DTI_ERROR_INIT;

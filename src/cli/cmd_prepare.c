@@ -81,10 +81,9 @@ int cmd_prepare(int argc, char **argv)
 		fprintf(stderr, "dti: prepare needs one DATA file\n");
 		return EXIT_USAGE;
 	}
-	if (o.format == DTI_FORMAT_XLSX || o.format == DTI_FORMAT_NDJSON) {
-		fprintf(stderr, "dti: the report is a table, csv or json\n");
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_table_csv_json(o.format,
+	                             "the report is a table, csv or json")))
+		return rc;
 	/* the data as read: the steps are made here, with their report */
 	struct cli_opts raw = o;
 	raw.no_steps = 1;

@@ -1417,6 +1417,29 @@ int cli_write(const char *path, const struct dti_buf *b)
 
 /* ---- compute --------------------------------------------------------- */
 
+int cli_table_csv_json(enum dti_format format, const char *message)
+{
+	if (format == DTI_FORMAT_TABLE || format == DTI_FORMAT_CSV ||
+	    format == DTI_FORMAT_JSON)
+		return EXIT_OK;
+	fprintf(stderr, "dti: %s\n", message);
+	return EXIT_USAGE;
+}
+
+int cli_by_node(const struct cli_opts *o, const struct dti_framework *fw,
+                long *node)
+{
+	*node = -1;
+	if (!o->sort)
+		return EXIT_OK;
+	*node = dti_framework_find(fw, o->sort);
+	if (*node >= 0)
+		return EXIT_OK;
+	fprintf(stderr, "dti: --by '%s' is not a node of framework '%s'\n",
+	        o->sort, dti_framework_id(fw));
+	return EXIT_NOTFOUND;
+}
+
 void cli_run_release(struct cli_run *run)
 {
 	dti_result_free(run->res);
