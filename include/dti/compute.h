@@ -91,6 +91,16 @@ DTI_EXTERN int dti_result_precision(const struct dti_result *res);
 DTI_EXTERN enum dti_missing dti_result_missing(const struct dti_result *res);
 DTI_EXTERN const char *
 dti_result_group_by(const struct dti_result *res); /* or NULL */
+/*
+ * Whether opts (NULL: the defaults) have the leaves normalised across
+ * cycles, as dti_compute decides it: *across 1 or 0.  DTI_EINVALID,
+ * naming the key, for a framework whose normalise.across is neither
+ * "cycles" nor "cycle".
+ */
+DTI_EXTERN enum dti_status
+dti_compute_across_cycles(const struct dti_framework *fw,
+                          const struct dti_compute_opts *opts, int *across,
+                          struct dti_error *err);
 /* How many cycles the leaves were normalised over: 1 within the cycle,
    more across cycles (every cycle of the dataset). */
 DTI_EXTERN size_t dti_result_norm_cycles(const struct dti_result *res);

@@ -324,10 +324,13 @@ static enum dti_status alloc_rest(struct dti_model *m)
 
 /* Whether the leaves are normalised across cycles: the options' word,
    else the framework's "normalise.across". */
-static enum dti_status across_cycles(const struct dti_framework *fw,
-                                     const struct dti_compute_opts *opts,
-                                     int *across, struct dti_error *err)
+enum dti_status dti_compute_across_cycles(const struct dti_framework *fw,
+                                          const struct dti_compute_opts *opts,
+                                          int *across, struct dti_error *err)
 {
+	struct dti_compute_opts def = DTI_COMPUTE_OPTS_INIT;
+	if (!opts)
+		opts = &def;
 	*across = opts->across_cycles > 0;
 	if (opts->across_cycles)
 		return DTI_OK;
@@ -447,7 +450,7 @@ enum dti_status dti_model_new(const struct dti_framework *fw,
 		return dti_err_set(err, DTI_EARG, NULL, 0, 0, NULL,
 		                   "no cycle %zu in the data", cycle);
 	int across = 0;
-	enum dti_status ast = across_cycles(fw, opts, &across, err);
+	enum dti_status ast = dti_compute_across_cycles(fw, opts, &across, err);
 	if (ast != DTI_OK)
 		return ast;
 	long wset = -1;

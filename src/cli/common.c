@@ -1799,15 +1799,15 @@ int cli_run_compute(struct cli_opts *o, struct cli_run *run)
 	}
 	if (dti_prep_any(&po)) {
 		/* the steps make one cycle: none left to normalise across */
-		const char *across =
-		    dti_framework_meta(run->fw, "normalise.across");
-		if (!across)
-			across =
-			    dti_framework_meta(run->fw, "normalize.across");
-		if (dti_dataset_cycle_count(run->ds) > 1 &&
-		    (o->compute.across_cycles > 0 ||
-		     (!o->compute.across_cycles && across &&
-		      !strcmp(across, "cycles")))) {
+		int across = 0;
+		st = dti_compute_across_cycles(run->fw, &o->compute, &across,
+		                               &err);
+		if (st) {
+			cli_error(NULL, &err);
+			dti_error_release(&err);
+			return cli_exit_for(st, EXIT_DATA);
+		}
+		if (across && dti_dataset_cycle_count(run->ds) > 1) {
 			fprintf(stderr,
 			        "dti: data steps prepare one cycle, and "
 			        "normalising across cycles needs them all: "

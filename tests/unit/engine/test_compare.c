@@ -714,6 +714,13 @@ static void test_coinr_global(void **state)
 		free(dp);
 		free(text);
 		struct dti_result *a = NULL;
+		/* as dti_compute decides it */
+		int across = -1;
+		assert_int_equal(
+		    dti_compute_across_cycles(fw, NULL, &across, &err),
+		    w == 2 ? DTI_EINVALID : DTI_OK);
+		if (w < 2)
+			assert_int_equal(across, w == 0);
 		if (w == 2) {
 			assert_int_equal(dti_compute(fw, ds, 4, NULL, &a, &err),
 			                 DTI_EINVALID);
