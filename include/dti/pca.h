@@ -166,6 +166,20 @@ DTI_EXTERN enum dti_status dti_weights(const struct dti_result *res,
 DTI_EXTERN void dti_weights_release(struct dti_weights *w);
 
 /*
+ * The effective weights of dti_framework_effective_weights (set: a weight
+ * set's index, or -1), every node that carries some, from the index down
+ * in the framework's order, each once: a table in per cent (Vietnamese
+ * with decimal commas, or English), CSV (code, name, level, effective: the
+ * fraction, the shortest decimal that reads back the same) or JSON
+ * (framework, weight_set, nodes).  DTI_EARG for a set the framework lacks
+ * or another format.
+ */
+DTI_EXTERN enum dti_status
+dti_effective_weights_write(const struct dti_framework *fw, long set,
+                            enum dti_format format, enum dti_lang lang,
+                            struct dti_buf *out, struct dti_error *err);
+
+/*
  * A table (Vietnamese or English) or JSON of the weights before and after
  * with the correlations they give; CSV is the framework with the new
  * weights (as dti_output_framework writes it; a child shared with other

@@ -20,6 +20,7 @@
 #include "base/base.h"
 #include "dti/pca.h"
 #include "dti/stats.h"
+#include "dti/text.h"
 #include "engine/model.h"
 
 /* ---- the analysis ------------------------------------------------------ */
@@ -1289,4 +1290,125 @@ enum dti_status dti_weights_write(const struct dti_weights *w,
 	else
 		weights_text(w, lang == DTI_LANG_VI, out);
 	return dti_buf_final(out, DTI_OK, err);
+}
+
+/* ---- effective weights, written ---------------------------------------- */
+
+enum dti_status dti_effective_weights_write(const struct dti_framework *fw,
+                                            long set, enum dti_format format,
+                                            enum dti_lang lang,
+                                            struct dti_buf *out,
+                                            struct dti_error *err)
+{
+	if (format != DTI_FORMAT_TABLE && format != DTI_FORMAT_CSV &&
+	    format != DTI_FORMAT_JSON)
+		return dti_err_set(
+		    err, DTI_EARG, NULL, 0, 0, "format",
+		    "effective weights are a table, csv or json");
+	size_t n = fw->n;
+	double *eff = malloc((n ? n : 1) * sizeof *eff);
+	size_t *stack = malloc((n ? n : 1) * 2 * sizeof *stack);
+	unsigned char *seen = calloc(n ? n : 1, 1);
+	enum dti_status st =
+	    eff && stack && seen
+	        ? dti_framework_effective_weights(fw, set, eff, err)
+	        : dti_err_nomem(err);
+	int vi = lang == DTI_LANG_VI;
+	const char *wname = !st && set >= 0
+	                        ? dti_framework_weight_set_name(fw, (size_t)set)
+	                        : NULL;
+	struct dti_json j;
+	dti_json_init(&j, out);
+	if (!st && format == DTI_FORMAT_JSON) {
+		dti_json_object_begin(&j);
+		dti_json_key(&j, "framework");
+		dti_json_string(&j, dti_framework_id(fw));
+		dti_json_key(&j, "weight_set");
+		dti_json_string(&j, wname);
+		dti_json_key(&j, "nodes");
+		dti_json_array_begin(&j);
+	} else if (!st && format == DTI_FORMAT_CSV) {
+		dti_buf_adds(out, "code,name,level,effective\n");
+	} else if (!st) {
+		const char *id = dti_framework_id(fw);
+		dti_text_escape(out, id, strlen(id), 0);
+		if (wname) {
+			dti_buf_adds(out,
+			             vi ? " · bộ trọng số " : " · weights ");
+			dti_text_escape(out, wname, strlen(wname), 0);
+		}
+		dti_buf_addc(out, '\n');
+		/* "Mã" takes more bytes than characters */
+		dti_buf_adds(out, vi ? "Mã                 Tỷ trọng  Tên\n"
+		                     : "Code              Effective  Name\n");
+	}
+	/* the tree from the index down, each node once, children in the
+	   framework's order */
+	size_t top = 0;
+	if (!st && n)
+		stack[top++] = fw->root;
+	while (!st && top) {
+		size_t k = stack[--top];
+		if (seen[k] || !(eff[k] > 0))
+			continue;
+		seen[k] = 1;
+		const struct fw_node *nd = &fw->nodes[k];
+		const char *name = vi || !nd->name_en || !*nd->name_en
+		                       ? nd->name_vi
+		                       : nd->name_en;
+		if (!name)
+			name = "";
+		if (format == DTI_FORMAT_JSON) {
+			dti_json_object_begin(&j);
+			dti_json_key(&j, "code");
+			dti_json_string(&j, nd->code);
+			dti_json_key(&j, "name");
+			dti_json_string(&j, name);
+			dti_json_key(&j, "level");
+			dti_json_int(&j, nd->level);
+			dti_json_key(&j, "effective");
+			dti_json_double(&j, eff[k]);
+			dti_json_object_end(&j);
+		} else if (format == DTI_FORMAT_CSV) {
+			dti_csv_text_cell(out, nd->code);
+			dti_buf_addc(out, ',');
+			dti_csv_text_cell(out, name);
+			dti_buf_addf(out, ",%d,", nd->level);
+			dti_buf_add_shortest(out, eff[k]);
+			dti_buf_addc(out, '\n');
+		} else {
+			char pc[32];
+			dti_snprintf(pc, sizeof pc, " %9.2f%%  ", 100 * eff[k]);
+			char *dot = vi ? strchr(pc, '.') : NULL;
+			if (dot)
+				*dot = ','; /* a decimal comma */
+			/* codes and names come from a file: never raw
+			   controls on a terminal */
+			size_t from = out->len;
+			dti_text_escape(out, nd->code, strlen(nd->code), 0);
+			size_t w = out->len > from
+			               ? dti_text_width(out->data + from,
+			                                out->len - from)
+			               : 0;
+			for (; w < 16; w++)
+				dti_buf_addc(out, ' ');
+			dti_buf_adds(out, pc);
+			dti_text_escape(out, name, strlen(name), 0);
+			dti_buf_addc(out, '\n');
+		}
+		for (size_t c = nd->nchildren; c-- > 0 && top < 2 * n;)
+			if (!seen[nd->children[c]])
+				stack[top++] = nd->children[c];
+	}
+	if (!st && format == DTI_FORMAT_JSON) {
+		dti_json_array_end(&j);
+		dti_json_object_end(&j);
+		dti_buf_addc(out, '\n');
+	}
+	if (!st && out->status)
+		st = dti_err_nomem(err);
+	free(eff);
+	free(stack);
+	free(seen);
+	return st;
 }

@@ -169,25 +169,6 @@ static int target_of(const char *arg, char **code, double *value)
 	return EXIT_OK;
 }
 
-/* A CSV cell of text: quoted when it must be, and a leading sign that a
-   spreadsheet would take for a formula turned into text with a "'". */
-static void csv_text(struct dti_buf *b, const char *s)
-{
-	int guard = *s && strchr("=+-@\t\r", *s);
-	int quote = guard || strpbrk(s, ",\"\n\r") != NULL;
-	if (quote)
-		dti_buf_addc(b, '"');
-	if (guard)
-		dti_buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			dti_buf_addc(b, '"');
-		dti_buf_addc(b, *s);
-	}
-	if (quote)
-		dti_buf_addc(b, '"');
-}
-
 /* --effective: every node's effective weight, as a table, CSV or JSON. */
 static int effective(struct cli_opts *o)
 {
@@ -234,112 +215,20 @@ static int effective(struct cli_opts *o)
 			rc = EXIT_NOTFOUND;
 		}
 	}
-	size_t n = rc ? 0 : dti_framework_node_count(fw);
-	double *eff = rc ? NULL : malloc((n ? n : 1) * sizeof *eff);
+	struct dti_buf out = DTI_BUF_INIT;
 	struct dti_error err = DTI_ERROR_INIT;
-	if (!rc && !eff)
-		rc = EXIT_INTERNAL;
 	if (!rc) {
-		enum dti_status st =
-		    dti_framework_effective_weights(fw, set, eff, &err);
+		enum dti_status st = dti_effective_weights_write(
+		    fw, set, o->format, o->lang, &out, &err);
 		if (st) {
 			cli_error(NULL, &err);
 			rc = cli_exit_for(st, EXIT_USAGE);
 		}
 	}
-	struct dti_buf out = DTI_BUF_INIT;
-	struct dti_json j;
-	dti_json_init(&j, &out);
-	int vi = o->lang == DTI_LANG_VI;
-	if (!rc && o->format == DTI_FORMAT_JSON) {
-		dti_json_object_begin(&j);
-		dti_json_key(&j, "framework");
-		dti_json_string(&j, dti_framework_id(fw));
-		dti_json_key(&j, "weight_set");
-		dti_json_string(&j, set >= 0 ? o->compute.weights : NULL);
-		dti_json_key(&j, "nodes");
-		dti_json_array_begin(&j);
-	} else if (!rc && o->format == DTI_FORMAT_CSV) {
-		dti_buf_adds(&out, "code,name,level,effective\n");
-	} else if (!rc) {
-		dti_buf_addf(&out, "%s%s%s\n", dti_framework_id(fw),
-		             set >= 0 ? (vi ? " · bộ trọng số " : " · weights ")
-		                      : "",
-		             set >= 0 ? o->compute.weights : "");
-		cli_esc_pad(&out, vi ? "Mã" : "Code", 16);
-		dti_buf_adds(&out,
-		             vi ? "   Tỷ trọng  Tên\n" : "  Effective  Name\n");
-	}
-	/* the tree from the index down, each node once, children in the
-	   framework's order */
-	size_t *stack = rc ? NULL : malloc((n ? n : 1) * 2 * sizeof *stack);
-	unsigned char *seen = rc ? NULL : calloc(n ? n : 1, 1);
-	size_t top = 0;
-	if (!rc && (!stack || !seen))
-		rc = EXIT_INTERNAL;
-	if (!rc && n)
-		stack[top++] = dti_framework_root(fw);
-	while (!rc && top) {
-		size_t k = stack[--top];
-		if (seen[k] || !(eff[k] > 0))
-			continue;
-		seen[k] = 1;
-		struct dti_node_info nd;
-		dti_framework_node(fw, k, &nd);
-		const char *name =
-		    vi || !nd.name_en || !*nd.name_en ? nd.name_vi : nd.name_en;
-		if (!name)
-			name = "";
-		if (o->format == DTI_FORMAT_JSON) {
-			dti_json_object_begin(&j);
-			dti_json_key(&j, "code");
-			dti_json_string(&j, nd.code);
-			dti_json_key(&j, "name");
-			dti_json_string(&j, name);
-			dti_json_key(&j, "level");
-			dti_json_int(&j, nd.level);
-			dti_json_key(&j, "effective");
-			dti_json_double(&j, eff[k]);
-			dti_json_object_end(&j);
-		} else if (o->format == DTI_FORMAT_CSV) {
-			/* the shortest decimal that reads back the same */
-			char num[32];
-			for (int d = 15; d <= 17; d++) {
-				snprintf(num, sizeof num, "%.*g", d, eff[k]);
-				if (strtod(num, NULL) == eff[k])
-					break;
-			}
-			csv_text(&out, nd.code);
-			dti_buf_addc(&out, ',');
-			csv_text(&out, name);
-			dti_buf_addf(&out, ",%d,%s\n", nd.level, num);
-		} else {
-			cli_esc_pad(&out, nd.code, 16);
-			char pc[32];
-			snprintf(pc, sizeof pc, " %9.2f%%  ", 100 * eff[k]);
-			char *dot = strchr(pc, '.');
-			if (vi && dot)
-				*dot = ','; /* Vietnamese decimal comma */
-			dti_buf_adds(&out, pc);
-			cli_esc(&out, name);
-			dti_buf_addc(&out, '\n');
-		}
-		for (size_t c = nd.nchildren; c-- > 0 && top < 2 * n;)
-			if (!seen[nd.children[c]])
-				stack[top++] = nd.children[c];
-	}
-	free(stack);
-	free(seen);
-	if (!rc && o->format == DTI_FORMAT_JSON) {
-		dti_json_array_end(&j);
-		dti_json_object_end(&j);
-		dti_buf_addc(&out, '\n');
-	}
 	if (!rc)
 		rc = cli_write(o->output, &out);
 	dti_buf_release(&out);
 	dti_error_release(&err);
-	free(eff);
 	dti_framework_free(own);
 	cli_run_release(&r);
 	return rc;

@@ -1474,6 +1474,31 @@ static void test_effective_weights(void **state)
 	}
 	assert_near(leaves, 1, 1e-12);
 	assert_true(known >= 8);
+	/* written: per cent with decimal commas in Vietnamese, the tree
+	   from the index down; fractions in CSV; other formats refused */
+	struct dti_buf b = DTI_BUF_INIT;
+	assert_int_equal(dti_effective_weights_write(fw, -1, DTI_FORMAT_TABLE,
+	                                             DTI_LANG_VI, &b, &err),
+	                 DTI_OK);
+	assert_non_null(strstr(b.data, "\npdti                100,00%  "));
+	assert_non_null(strstr(b.data, "\nfoundation           50,00%  "
+	                               "Nhóm chỉ số nền tảng\n"
+	                               "awareness            10,00%  "));
+	dti_buf_release(&b);
+	assert_int_equal(dti_effective_weights_write(fw, -1, DTI_FORMAT_CSV,
+	                                             DTI_LANG_EN, &b, &err),
+	                 DTI_OK);
+	assert_non_null(strstr(b.data, "code,name,level,effective\n"));
+	assert_non_null(strstr(
+	    b.data, "\ngov_activity,Digital government activity,1,0.2\n"));
+	dti_buf_release(&b);
+	assert_int_equal(dti_effective_weights_write(fw, -1, DTI_FORMAT_XLSX,
+	                                             DTI_LANG_EN, &b, &err),
+	                 DTI_EARG);
+	assert_int_equal(dti_effective_weights_write(fw, 3, DTI_FORMAT_CSV,
+	                                             DTI_LANG_EN, &b, &err),
+	                 DTI_EARG);
+	dti_buf_release(&b);
 	dti_framework_free(fw);
 	free(eff);
 	free(own);
