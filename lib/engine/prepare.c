@@ -13,6 +13,7 @@
 #include "base/base.h"
 #include "dti/prepare.h"
 #include "dti/stats.h"
+#include "dti/text.h"
 #include "engine/model.h"
 
 void dti_prep_opts_init(struct dti_prep_opts *o)
@@ -1202,9 +1203,7 @@ static void fnum(struct dti_buf *b, double v, int vi)
 /* s in `width` columns (characters, not bytes), to the left or right. */
 static void cell(struct dti_buf *b, const char *s, size_t width, int right)
 {
-	size_t wide = 0;
-	for (const char *c = s; *c; c++)
-		wide += ((unsigned char)*c & 0xC0) != 0x80;
+	size_t wide = dti_text_width(s, strlen(s));
 	for (size_t i = wide; right && i < width; i++)
 		dti_buf_addc(b, ' ');
 	dti_buf_adds(b, s);
@@ -1357,13 +1356,11 @@ static void write_table(const struct dti_prep_report *r,
 		else
 			dti_snprintf(how, sizeof how, "%s",
 			             treatment_name(x->treatment, vi));
-		/* "%-11s" pads bytes: the Vietnamese names pad by hand */
-		size_t wide = 0;
-		for (const char *c = how; *c; c++)
-			wide += ((unsigned char)*c & 0xC0) != 0x80;
-		dti_buf_addf(b, "%-14s %s%*s %5zu ", fw->nodes[x->node].code,
-		             how, wide < 11 ? (int)(11 - wide) : 0, "",
-		             x->nwin);
+		/* "%-11s" would pad bytes: the Vietnamese names pad by
+		   characters */
+		dti_buf_addf(b, "%-14s ", fw->nodes[x->node].code);
+		cell(b, how, 11, 0);
+		dti_buf_addf(b, " %5zu ", x->nwin);
 		fnum(b, x->skew0, vi);
 		fnum(b, x->kurt0, vi);
 		fnum(b, x->skew1, vi);
